@@ -1,0 +1,75 @@
+# The verbs of the project. `make demo` and `make test` do all set-up on a fresh machine.
+SHELL := /bin/bash
+PYTHON3 ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+PROTOS := $(shell find protos -name '*.proto')
+KAFKA_STAMP := infra/kafka/libs/.resolved
+
+.PHONY: help venv proto proto-check kafka-jars postgres demo up down test test-unit lint bench lock clean
+
+help:
+	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
+	@echo "make test    run every test (unit, Kafka, PostgreSQL, e2e)"
+	@echo "make up      start Kafka and the three services and leave them running; make down stops"
+	@echo "make lint    ruff, mypy and buf lint"
+	@echo "make bench   run the benchmarks (JSON reports under reports/)"
+	@echo "make proto   regenerate the gRPC/protobuf modules in gen/"
+
+venv: $(STAMP)
+
+# Dependencies come from constraints.txt (exact versions); the gRPC stubs are generated here, so a fresh
+# clone can never hold stale ones.
+$(STAMP): pyproject.toml constraints.txt $(PROTOS)
+	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
+	$(MAKE) --no-print-directory proto
+	$(PY) -m pip install -q --no-deps -e .
+	touch $(STAMP)
+
+proto:
+	rm -rf gen && mkdir -p gen
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m grpc_tools.protoc -Iprotos --python_out=gen --grpc_python_out=gen \
+		--mypy_out=gen --mypy_grpc_out=gen $(PROTOS)
+	find gen -type d -exec touch {}/__init__.py \;
+	rm -f gen/__init__.py
+
+kafka-jars: $(KAFKA_STAMP)
+
+$(KAFKA_STAMP): infra/kafka/pom.xml
+	infra/kafka/fetch.sh
+
+postgres:
+	infra/postgres/ensure.sh
+
+demo: venv kafka-jars
+	$(PY) -m services.stack demo
+
+up: venv kafka-jars
+	$(PY) -m services.stack up
+
+down:
+	-$(PY) -m services.stack down
+
+test: venv kafka-jars postgres
+	$(PY) -m pytest
+
+test-unit: venv
+	$(PY) -m pytest -m unit
+
+lint: venv
+	$(PY) -m ruff check services tests benchmarks
+	$(PY) -m ruff format --check services tests benchmarks
+	$(PY) -m mypy
+	cd protos && ../$(VENV)/bin/buf lint
+
+bench: venv kafka-jars postgres
+	$(PY) -m benchmarks
+
+lock:
+	$(PY) -m pip freeze --exclude-editable > constraints.txt
+
+clean:
+	rm -rf gen var reports $(VENV)

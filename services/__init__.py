@@ -1,0 +1,1 @@
+"""Property tax, municipal fees, billing and appeals for municipal revenue offices."""

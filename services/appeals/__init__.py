@@ -1,0 +1,1 @@
+"""Appeals service: complaints through the expert committees."""

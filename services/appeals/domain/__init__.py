@@ -1,0 +1,1 @@
+"""Appeals domain."""

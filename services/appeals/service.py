@@ -1,0 +1,18 @@
+"""How the appeals service is put together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.appeals.adapters.orm import platform_tables
+from services.appeals.entrypoints import grpc_api
+from services.platform.service_builder import ServiceSpec
+
+SPEC = ServiceSpec(
+    name="appeals",
+    service_full_name=grpc_api.SERVICE_FULL_NAME,
+    tables=platform_tables,
+    migrations_dir=Path(__file__).parent / "adapters" / "migrations",
+    rules=grpc_api.RULES,
+    add_servicer=grpc_api.add_to_server,
+)

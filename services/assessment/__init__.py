@@ -1,0 +1,1 @@
+"""Assessment service: property register, valuations, tax bases, the annual levy."""

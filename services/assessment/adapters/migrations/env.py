@@ -1,0 +1,4 @@
+from services.assessment.adapters.orm import metadata
+from services.platform.migrations import run_env
+
+run_env(metadata)

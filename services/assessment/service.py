@@ -1,0 +1,19 @@
+"""How the assessment service is put together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from services.assessment.adapters.orm import platform_tables
+from services.assessment.entrypoints import grpc_api
+from services.platform.service_builder import ServiceSpec
+
+SPEC = ServiceSpec(
+    name="assessment",
+    service_full_name=grpc_api.SERVICE_FULL_NAME,
+    tables=platform_tables,
+    migrations_dir=Path(__file__).parent / "adapters" / "migrations",
+    rules=grpc_api.RULES,
+    add_servicer=grpc_api.add_to_server,
+    produces_events=True,
+)

@@ -1,0 +1,1 @@
+"""Billing service: accounts, charges, billing runs, invoices, payments, ledger."""

@@ -1,0 +1,14 @@
+"""Event handler: a property registered in assessment becomes a property billing can bill for."""
+
+from __future__ import annotations
+
+from services.billing.application.ports import BillingPropertyStore
+from services.billing.domain.billing_property import BillingProperty
+
+
+def record_property(properties: BillingPropertyStore, prop: BillingProperty) -> bool:
+    """Stores the record; returns False when billing knew the property already (nothing changes)."""
+    if properties.get(prop.property_id) is not None:
+        return False
+    properties.add(prop)
+    return True

@@ -1,0 +1,76 @@
+"""The event envelope: wrapping a protobuf payload for Kafka and unwrapping it again."""
+
+from __future__ import annotations
+
+import contextvars
+from dataclasses import dataclass
+from datetime import datetime
+
+from google.protobuf import any_pb2, descriptor_pool, message_factory
+from google.protobuf.message import Message
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from propertytax.platform.v1 import envelope_pb2
+from services.platform.ids import new_id
+
+SCHEMA_VERSION = 1
+
+# Set per request by the gRPC layer and per event by the consumer, so that events carry them on.
+correlation_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("correlation_id", default="")
+traceparent_var: contextvars.ContextVar[str] = contextvars.ContextVar("traceparent", default="")
+
+
+class MalformedEvent(ValueError):
+    """A record that is not a well-formed envelope with a known payload: a poison message."""
+
+
+@dataclass(frozen=True)
+class ReceivedEvent:
+    envelope: envelope_pb2.EventEnvelope
+    payload: Message
+
+    @property
+    def event_id(self) -> str:
+        return self.envelope.event_id
+
+    @property
+    def type(self) -> str:
+        return self.envelope.type
+
+
+def wrap(
+    payload: Message, *, source: str, subject: str, occurred_at: datetime
+) -> envelope_pb2.EventEnvelope:
+    timestamp = Timestamp()
+    timestamp.FromDatetime(occurred_at)
+    packed = any_pb2.Any()
+    packed.Pack(payload)
+    return envelope_pb2.EventEnvelope(
+        event_id=new_id(),
+        type=payload.DESCRIPTOR.full_name,
+        source=source,
+        subject=subject,
+        occurred_at=timestamp,
+        schema_version=SCHEMA_VERSION,
+        correlation_id=correlation_id_var.get() or new_id(),
+        traceparent=traceparent_var.get(),
+        payload=packed,
+    )
+
+
+def unwrap(data: bytes) -> ReceivedEvent:
+    """Parses an envelope and its payload; raises MalformedEvent for anything else."""
+    try:
+        envelope = envelope_pb2.EventEnvelope.FromString(data)
+    except Exception as exc:  # protobuf raises DecodeError and, for some inputs, others
+        raise MalformedEvent(f"not an event envelope: {exc}") from exc
+    if not envelope.event_id or not envelope.type or not envelope.subject:
+        raise MalformedEvent("envelope lacks event_id, type or subject")
+    try:
+        descriptor = descriptor_pool.Default().FindMessageTypeByName(envelope.type)
+    except KeyError as exc:
+        raise MalformedEvent(f"unknown event type {envelope.type!r}") from exc
+    payload = message_factory.GetMessageClass(descriptor)()
+    if not envelope.payload.Unpack(payload):
+        raise MalformedEvent(f"payload is not a {envelope.type}")
+    return ReceivedEvent(envelope=envelope, payload=payload)

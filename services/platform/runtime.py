@@ -1,0 +1,80 @@
+"""Runs one service process: gRPC server, outbox relay and event consumer, with graceful shutdown."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import FrameType
+
+from kafka import KafkaProducer
+from sqlalchemy import Engine
+
+from services.platform.event_consumer import ConsumerLoop
+from services.platform.grpc_server import GrpcServer
+from services.platform.logging import get_logger
+from services.platform.outbox_relay import OutboxRelay
+
+log = get_logger(__name__)
+
+
+@dataclass
+class ServiceRuntime:
+    name: str
+    engine: Engine
+    server: GrpcServer
+    grace_seconds: float
+    relay: OutboxRelay | None = None
+    consumer: ConsumerLoop | None = None
+    producers: list[KafkaProducer] = field(default_factory=list)
+    _stop_relay: threading.Event = field(default_factory=threading.Event)
+    _stop_consumer: threading.Event = field(default_factory=threading.Event)
+    _stopped: threading.Event = field(default_factory=threading.Event)
+    _threads: dict[str, threading.Thread] = field(default_factory=dict)
+
+    def start(self) -> None:
+        self.server.start()
+        if self.relay is not None:
+            self._spawn("relay", lambda: self.relay.run(self._stop_relay) if self.relay else None)
+        if self.consumer is not None:
+            self._spawn(
+                "consumer", lambda: self.consumer.run(self._stop_consumer) if self.consumer else None
+            )
+        log.info("service started", port=self.server.port)
+
+    def _spawn(self, name: str, target: Callable[[], object]) -> None:
+        thread = threading.Thread(target=target, name=f"{self.name}-{name}", daemon=True)
+        thread.start()
+        self._threads[name] = thread
+
+    def stop(self) -> None:
+        """Health NOT_SERVING, in-flight calls finish, consumer stops, relay drains, then close."""
+        if self._stopped.is_set():
+            return
+        log.info("service stopping")
+        self.server.stop(self.grace_seconds)
+        self._stop_consumer.set()
+        if "consumer" in self._threads:
+            self._threads["consumer"].join(timeout=30)
+        self._stop_relay.set()
+        if "relay" in self._threads:
+            self._threads["relay"].join(timeout=60)
+        for producer in self.producers:
+            producer.close(timeout=10)
+        self.engine.dispose()
+        self._stopped.set()
+        log.info("service stopped")
+
+    def run_until_signalled(self) -> None:
+        requested = threading.Event()
+
+        def _on_signal(signum: int, _frame: FrameType | None) -> None:
+            log.info("signal received", signal=signal.Signals(signum).name)
+            requested.set()
+
+        signal.signal(signal.SIGTERM, _on_signal)
+        signal.signal(signal.SIGINT, _on_signal)
+        self.start()
+        requested.wait()
+        self.stop()

@@ -1,0 +1,99 @@
+"""Assembles a service process from its parts; each service's __main__ only describes itself."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import grpc
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.platform.audit import AuditTrail
+from services.platform.auth import TokenAuthority
+from services.platform.db import create_db_engine, session_factory
+from services.platform.event_consumer import ConsumerLoop, EventHandler, EventProcessor
+from services.platform.grpc_server import GrpcServer, MethodRule, PlatformInterceptor
+from services.platform.kafka_bus import make_consumer, make_producer
+from services.platform.logging import configure_logging, get_logger
+from services.platform.migrations import upgrade_to_head
+from services.platform.outbox_relay import OutboxRelay
+from services.platform.runtime import ServiceRuntime
+from services.platform.settings import Settings
+from services.platform.tables import PlatformTables
+
+log = get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class ConsumerSpec:
+    topics: list[str]
+    handlers: Mapping[str, EventHandler]
+
+
+@dataclass(frozen=True)
+class ServiceSpec:
+    name: str
+    service_full_name: str
+    tables: PlatformTables
+    migrations_dir: Path
+    rules: Mapping[str, MethodRule]
+    add_servicer: Callable[[sessionmaker[Session], grpc.Server], None]
+    produces_events: bool = False
+    consumer: ConsumerSpec | None = None
+
+
+def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
+    url = settings.database_url_for(spec.name)
+    upgrade_to_head(spec.migrations_dir, url)
+    engine = create_db_engine(url)
+    sessions = session_factory(engine)
+    authority = TokenAuthority(settings.auth_secret.get_secret_value(), settings.auth_issuer)
+    server = GrpcServer(
+        service_full_name=spec.service_full_name,
+        add_servicer=lambda s: spec.add_servicer(sessions, s),
+        interceptor=PlatformInterceptor(
+            spec.service_full_name, spec.rules, authority, AuditTrail(engine, spec.tables.audit)
+        ),
+        host=settings.grpc_host,
+        port=settings.grpc_port,
+        workers=settings.grpc_workers,
+    )
+    runtime = ServiceRuntime(
+        name=spec.name, engine=engine, server=server, grace_seconds=settings.shutdown_grace_seconds
+    )
+    if spec.produces_events:
+        producer = make_producer(settings.kafka_bootstrap, f"{spec.name}-relay")
+        runtime.producers.append(producer)
+        runtime.relay = OutboxRelay(
+            engine,
+            spec.tables.outbox,
+            producer,
+            batch_size=settings.relay_batch_size,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+    if spec.consumer is not None:
+        dead_letters = make_producer(settings.kafka_bootstrap, f"{spec.name}-deadletters")
+        runtime.producers.append(dead_letters)
+        processor = EventProcessor(
+            sessions,
+            spec.tables.inbox,
+            spec.name,
+            spec.consumer.handlers,
+            dead_letters,
+            max_attempts=settings.consumer_max_attempts,
+        )
+        runtime.consumer = ConsumerLoop(
+            make_consumer(settings.kafka_bootstrap, f"propertytax-{spec.name}", spec.consumer.topics),
+            processor,
+        )
+    return runtime
+
+
+def serve(spec: ServiceSpec) -> None:
+    """Starts the service from PROPERTYTAX_* settings and runs until SIGTERM or SIGINT."""
+    settings = Settings()
+    settings.check()
+    configure_logging(spec.name, settings.log_level, settings.log_json)
+    runtime = build_runtime(spec, settings)
+    runtime.run_until_signalled()

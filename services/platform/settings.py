@@ -1,0 +1,50 @@
+"""Service settings, read from the environment (prefix PROPERTYTAX_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# Secret used when none is configured: good for a laptop, refused when PROPERTYTAX_ENVIRONMENT=production.
+DEVELOPMENT_AUTH_SECRET = "propertytax-development-secret-change-me-0123456789"
+
+
+class Settings(BaseSettings):
+    """One process's configuration. Every field can be set as PROPERTYTAX_<FIELD_NAME>."""
+
+    model_config = SettingsConfigDict(env_prefix="PROPERTYTAX_", extra="ignore")
+
+    environment: str = "development"
+    var_dir: Path = Path("var")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default is an SQLite file per service in var_dir"
+    )
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    grpc_host: str = "127.0.0.1"
+    grpc_port: int = 0
+    grpc_workers: int = 16
+    shutdown_grace_seconds: float = 10.0
+    auth_secret: SecretStr = SecretStr(DEVELOPMENT_AUTH_SECRET)
+    auth_issuer: str = "propertytax"
+    relay_batch_size: int = 500
+    relay_poll_seconds: float = 0.2
+    consumer_max_attempts: int = 3
+    log_level: str = "INFO"
+    log_json: bool = True
+
+    def database_url_for(self, service: str) -> str:
+        """The service's own database: the configured URL, or an SQLite file of its own."""
+        if self.database_url:
+            return self.database_url
+        self.var_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{(self.var_dir / f'{service}.db').resolve()}"
+
+    def check(self) -> None:
+        """Refuses settings that must never reach production."""
+        if (
+            self.environment == "production"
+            and self.auth_secret.get_secret_value() == DEVELOPMENT_AUTH_SECRET
+        ):
+            raise ValueError("PROPERTYTAX_AUTH_SECRET must be set in production")

@@ -1,0 +1,98 @@
+"""Unit of work: one database transaction that commits state changes and their outbox rows together."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from types import TracebackType
+from typing import Self
+
+from google.protobuf.message import Message
+from sqlalchemy import Table, insert
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.platform.clock import Clock, utc_now
+from services.platform.events import wrap
+
+
+class UnitOfWork:
+    """Use as `with uow: ...; uow.commit()`; leaving the block without commit rolls everything back."""
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        outbox: Table,
+        *,
+        source: str,
+        topic: str,
+        event_mapper: Callable[[object], tuple[str, Message]] | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._sessions = sessions
+        self._event_mapper = event_mapper
+        self._outbox = outbox
+        self.source = source
+        self.topic = topic
+        self.clock = clock
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("unit of work used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        self._session = self._sessions()
+        self._session.begin()
+        self._opened()
+        return self
+
+    def _opened(self) -> None:
+        """Hook for subclasses to attach repositories to the new session."""
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if session.in_transaction():
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    def publish(self, subject: str, payload: Message) -> str:
+        """Queues an event in the outbox, in this transaction; returns its event id."""
+        now = self.clock()
+        envelope = wrap(payload, source=self.source, subject=subject, occurred_at=now)
+        self.session.execute(
+            insert(self._outbox).values(
+                event_id=envelope.event_id,
+                topic=self.topic,
+                key=subject,
+                event_type=envelope.type,
+                envelope=envelope.SerializeToString(),
+                created_at=now,
+            )
+        )
+        return envelope.event_id
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def record(self, event: object) -> str:
+        """Queues a domain event, mapped to its (subject, protobuf payload) by the service."""
+        if self._event_mapper is None:
+            raise RuntimeError(f"{type(self).__name__} has no event mapper")
+        subject, payload = self._event_mapper(event)
+        return self.publish(subject, payload)
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()

@@ -1,0 +1,188 @@
+"""Runs the whole system locally: the Kafka broker and the three services as processes.
+
+python -m services.stack up|down|demo. Used by `make up`, `make down`, `make demo` and the e2e tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+KAFKA_DIR = REPO / "infra" / "kafka"
+SERVICES = ("assessment", "billing", "appeals")
+DEFAULT_PORTS = {"kafka": 9092, "assessment": 50051, "billing": 50052, "appeals": 50053}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Stack:
+    """One running (or to-be-running) system under var_dir."""
+
+    var_dir: Path
+    ports: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_PORTS))
+    database_urls: dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def isolated(cls, var_dir: Path, **kwargs: object) -> Stack:
+        """A stack on free ports, so that it never meets another one on this machine."""
+        kafka = free_port()
+        while kafka + 1 == 65536 or _in_use(kafka + 1):
+            kafka = free_port()
+        ports = {"kafka": kafka, **{name: free_port() for name in SERVICES}}
+        return cls(var_dir=var_dir, ports=ports, **kwargs)  # type: ignore[arg-type]
+
+    @property
+    def kafka_bootstrap(self) -> str:
+        return f"127.0.0.1:{self.ports['kafka']}"
+
+    def target(self, service: str) -> str:
+        return f"127.0.0.1:{self.ports[service]}"
+
+    def _kafka_env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "KAFKA_PORT": str(self.ports["kafka"]),
+            "KAFKA_DATA_DIR": str(self.var_dir / "kafka"),
+            "PYTHON": sys.executable,
+        }
+
+    def start_kafka(self) -> None:
+        subprocess.run([str(KAFKA_DIR / "start.sh")], env=self._kafka_env(), check=True)
+
+    def stop_kafka(self) -> None:
+        subprocess.run([str(KAFKA_DIR / "stop.sh")], env=self._kafka_env(), check=False)
+
+    def service_env(self, service: str) -> dict[str, str]:
+        env = {
+            **os.environ,
+            **self.extra_env,
+            "PROPERTYTAX_VAR_DIR": str(self.var_dir),
+            "PROPERTYTAX_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
+            "PROPERTYTAX_GRPC_PORT": str(self.ports[service]),
+        }
+        if service in self.database_urls:
+            env["PROPERTYTAX_DATABASE_URL"] = self.database_urls[service]
+        else:
+            env.pop("PROPERTYTAX_DATABASE_URL", None)
+        return env
+
+    def _pid_file(self, service: str) -> Path:
+        return self.var_dir / "run" / f"{service}.pid"
+
+    def log_file(self, service: str) -> Path:
+        return self.var_dir / "logs" / f"{service}.log"
+
+    def start_service(self, service: str) -> subprocess.Popen[bytes]:
+        from services.client import wait_until_serving
+
+        (self.var_dir / "run").mkdir(parents=True, exist_ok=True)
+        (self.var_dir / "logs").mkdir(parents=True, exist_ok=True)
+        with self.log_file(service).open("ab") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", f"services.{service}"],
+                env=self.service_env(service),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                cwd=REPO,
+                start_new_session=True,
+            )
+        self._pid_file(service).write_text(str(process.pid))
+        try:
+            wait_until_serving(self.target(service), timeout=90)
+        except TimeoutError:
+            process.kill()
+            tail = self.log_file(service).read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{service} did not start; its log ends:\n{tail}") from None
+        return process
+
+    def stop_service(self, service: str, timeout: float = 30.0) -> None:
+        pid_file = self._pid_file(service)
+        if not pid_file.exists():
+            return
+        pid = int(pid_file.read_text())
+        try:
+            os.kill(pid, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline and _alive(pid):
+                time.sleep(0.1)
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        pid_file.unlink(missing_ok=True)
+
+    def up(self) -> None:
+        self.start_kafka()
+        for service in SERVICES:
+            self.start_service(service)
+
+    def down(self) -> None:
+        for service in reversed(SERVICES):
+            self.stop_service(service)
+        self.stop_kafka()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        waited, _ = os.waitpid(pid, os.WNOHANG)
+        if waited == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _in_use(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m services.stack", description=__doc__)
+    parser.add_argument("command", choices=["up", "down", "demo"])
+    args = parser.parse_args(argv)
+    if args.command == "up":
+        stack = Stack(var_dir=REPO / "var")
+        stack.up()
+        sys.stdout.write(
+            "stack is up: "
+            + ", ".join(f"{name} {stack.target(name)}" for name in SERVICES)
+            + f", kafka {stack.kafka_bootstrap}; logs in var/logs; `make down` stops it\n"
+        )
+        return 0
+    if args.command == "down":
+        Stack(var_dir=REPO / "var").down()
+        return 0
+    from services.demo import run_demo
+
+    demo_dir = REPO / "var" / "demo"
+    shutil.rmtree(demo_dir, ignore_errors=True)
+    stack = Stack.isolated(demo_dir)
+    try:
+        stack.up()
+        return run_demo(stack)
+    finally:
+        stack.down()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
