@@ -1,0 +1,42 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from propertytax.assessment.v1 import events_pb2, property_pb2
+from services.platform.events import MalformedEvent, correlation_id_var, unwrap, wrap
+
+pytestmark = pytest.mark.unit
+
+
+def _payload() -> events_pb2.PropertyRegistered:
+    return events_pb2.PropertyRegistered(
+        property=property_pb2.Property(property_id="p-1", cadastral_id="0301-1/1/0/0")
+    )
+
+
+def test_wrap_fills_the_envelope_and_unwrap_restores_the_payload() -> None:
+    correlation_id_var.set("corr-1")
+    envelope = wrap(
+        _payload(), source="assessment", subject="p-1", occurred_at=datetime(2026, 1, 1, tzinfo=UTC)
+    )
+    assert envelope.type == "propertytax.assessment.v1.PropertyRegistered"
+    assert envelope.source == "assessment" and envelope.subject == "p-1"
+    assert envelope.schema_version == 1 and envelope.correlation_id == "corr-1"
+    assert len(envelope.event_id) == 36
+    received = unwrap(envelope.SerializeToString())
+    assert received.event_id == envelope.event_id
+    assert received.payload == _payload()
+
+
+def test_garbage_is_a_malformed_event() -> None:
+    with pytest.raises(MalformedEvent):
+        unwrap(b"\xff\x00not protobuf at all")
+    with pytest.raises(MalformedEvent, match="lacks"):
+        unwrap(b"")
+
+
+def test_unknown_payload_type_is_a_malformed_event() -> None:
+    envelope = wrap(_payload(), source="assessment", subject="p-1", occurred_at=datetime.now(UTC))
+    envelope.type = "propertytax.nothing.v1.Nope"
+    with pytest.raises(MalformedEvent, match="unknown event type"):
+        unwrap(envelope.SerializeToString())
