@@ -60,8 +60,8 @@ test-unit: venv
 	$(PY) -m pytest -m unit
 
 lint: venv
-	$(PY) -m ruff check services tests benchmarks
-	$(PY) -m ruff format --check services tests benchmarks
+	$(PY) -m ruff check services tests benchmarks infra
+	$(PY) -m ruff format --check services tests benchmarks infra
 	$(PY) -m mypy
 	cd protos && ../$(VENV)/bin/buf lint
 

@@ -6,9 +6,9 @@ import sys
 import time
 
 import grpc
-
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -35,7 +35,8 @@ def wait_for_billing(billing: Caller, property_id: str, timeout: float = 60.0) -
             response = billing.call(
                 stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=property_id)
             )
-            return response.property
+            record: billing_pb2.BillingProperty = response.property
+            return record
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
                 raise
@@ -72,11 +73,14 @@ def run_demo(stack: Stack) -> int:
         return 1
     except grpc.RpcError as exc:
         violations = field_violations(exc)
-        _say(f"  bad input refused with {exc.code().name}: " + "; ".join(
-            f"{field}: {text}" for field, text in sorted(violations.items())
-        ))
+        _say(
+            f"  bad input refused with {exc.code().name}: "
+            + "; ".join(f"{field}: {text}" for field, text in sorted(violations.items()))
+        )
     assessor.close()
     billing.close()
-    _say(f"== Summary: {len(DEMO_PROPERTIES)} properties crossed from assessment to billing via Kafka "
-         f"({stack.kafka_bootstrap}); services stop now ==\n")
+    _say(
+        f"== Summary: {len(DEMO_PROPERTIES)} properties crossed from assessment to billing via Kafka "
+        f"({stack.kafka_bootstrap}); services stop now ==\n"
+    )
     return 0

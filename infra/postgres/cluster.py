@@ -52,8 +52,16 @@ class ThrowawayCluster:
         data = directory / "data"
         subprocess.run(
             _as_postgres_user(
-                [str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust",
-                 "--encoding=UTF8", "--locale=C.UTF-8"]
+                [
+                    str(bin_dir / "initdb"),
+                    "-D",
+                    str(data),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                ]
             ),
             check=True,
             capture_output=True,
@@ -66,8 +74,19 @@ class ThrowawayCluster:
         )
         subprocess.run(
             _as_postgres_user(
-                [str(bin_dir / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                 str(directory / "server.log"), "-w", "-t", "60", "start"]
+                [
+                    str(bin_dir / "pg_ctl"),
+                    "-D",
+                    str(data),
+                    "-o",
+                    options,
+                    "-l",
+                    str(directory / "server.log"),
+                    "-w",
+                    "-t",
+                    "60",
+                    "start",
+                ]
             ),
             check=True,
             capture_output=True,

@@ -21,8 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.platform.clock import Clock, utc_now
 from services.platform.errors import DomainError
 from services.platform.events import MalformedEvent, ReceivedEvent, correlation_id_var, unwrap
-from services.platform.kafka_bus import DEAD_LETTER_TOPIC
 from services.platform.identity import mask_national_ids
+from services.platform.kafka_bus import DEAD_LETTER_TOPIC
 from services.platform.logging import get_logger
 
 log = get_logger(__name__)
@@ -124,9 +124,9 @@ class EventProcessor:
             ("dlt.offset", str(record.offset).encode()),
             ("dlt.error", reason.encode()),
         ]
-        self._dead_letters.send(
-            DEAD_LETTER_TOPIC, value=record.value, key=record.key, headers=headers
-        ).get(timeout=30)
+        self._dead_letters.send(DEAD_LETTER_TOPIC, value=record.value, key=record.key, headers=headers).get(
+            timeout=30
+        )
         log.error(
             "event dead-lettered",
             topic=record.topic,

@@ -9,8 +9,8 @@ from datetime import datetime
 from google.protobuf import any_pb2, descriptor_pool, message_factory
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-
 from propertytax.platform.v1 import envelope_pb2
+
 from services.platform.ids import new_id
 
 SCHEMA_VERSION = 1
@@ -38,9 +38,7 @@ class ReceivedEvent:
         return self.envelope.type
 
 
-def wrap(
-    payload: Message, *, source: str, subject: str, occurred_at: datetime
-) -> envelope_pb2.EventEnvelope:
+def wrap(payload: Message, *, source: str, subject: str, occurred_at: datetime) -> envelope_pb2.EventEnvelope:
     timestamp = Timestamp()
     timestamp.FromDatetime(occurred_at)
     packed = any_pb2.Any()

@@ -47,7 +47,7 @@ class _Abort(Exception):
         self.message = message
 
 
-class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc]
+class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,type-arg]
     """Wraps every unary call of a service: deny by default, then the method's own rule."""
 
     def __init__(

@@ -38,9 +38,7 @@ def to_rpc_status(error: DomainError) -> grpc.Status:
         detail.Pack(
             error_details_pb2.BadRequest(
                 field_violations=[
-                    error_details_pb2.BadRequest.FieldViolation(
-                        field=v.field, description=v.description
-                    )
+                    error_details_pb2.BadRequest.FieldViolation(field=v.field, description=v.description)
                     for v in error.violations
                 ]
             )

@@ -37,6 +37,4 @@ def is_valid_organisation_number(number: str) -> bool:
 
 def mask_national_ids(text: str) -> str:
     """Replaces every valid national identity number in free text with asterisks."""
-    return _ELEVEN_DIGITS.sub(
-        lambda m: "*" * 11 if is_valid_national_id(m.group(0)) else m.group(0), text
-    )
+    return _ELEVEN_DIGITS.sub(lambda m: "*" * 11 if is_valid_national_id(m.group(0)) else m.group(0), text)

@@ -11,7 +11,7 @@ _ONE_ORE = Decimal("0.01")
 
 def to_decimal(value: str | int | Decimal) -> Decimal:
     """The one number factory: refuses floats, which cannot hold øre exactly."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise TypeError("money is never made from float or bool; use str, int or Decimal")
     try:
         number = Decimal(value)

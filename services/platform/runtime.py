@@ -38,9 +38,7 @@ class ServiceRuntime:
         if self.relay is not None:
             self._spawn("relay", lambda: self.relay.run(self._stop_relay) if self.relay else None)
         if self.consumer is not None:
-            self._spawn(
-                "consumer", lambda: self.consumer.run(self._stop_consumer) if self.consumer else None
-            )
+            self._spawn("consumer", lambda: self.consumer.run(self._stop_consumer) if self.consumer else None)
         log.info("service started", port=self.server.port)
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:

@@ -8,7 +8,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secret used when none is configured: good for a laptop, refused when PROPERTYTAX_ENVIRONMENT=production.
-DEVELOPMENT_AUTH_SECRET = "propertytax-development-secret-change-me-0123456789"
+DEVELOPMENT_AUTH_SECRET = "propertytax-development-secret-change-me-0123456789"  # noqa: S105
 
 
 class Settings(BaseSettings):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import grpc
 import pytest
+from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from sqlalchemy import create_engine, func, select, text
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from services.billing.adapters.orm import platform_tables as billing_tables
 from services.client import Caller, health_status
 from services.demo import wait_for_billing
@@ -105,9 +105,7 @@ def test_assessment_killed_mid_stream_loses_no_event_and_billing_counts_each_onc
     engine = create_engine(normalise_url(stack.database_urls["billing"]))
     try:
         with engine.connect() as conn:
-            handled = conn.execute(
-                select(func.count()).select_from(billing_tables.inbox)
-            ).scalar_one()
+            handled = conn.execute(select(func.count()).select_from(billing_tables.inbox)).scalar_one()
             records = conn.execute(text("SELECT count(*) FROM billing_properties")).scalar_one()
     finally:
         engine.dispose()

@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from propertytax.assessment.v1 import events_pb2, property_pb2
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from propertytax.assessment.v1 import events_pb2, property_pb2
 from services.assessment.adapters.orm import platform_tables as assessment_tables
 from services.assessment.service import SPEC as ASSESSMENT
 from services.billing.adapters.orm import billing_properties
@@ -91,9 +91,7 @@ class Consumer:
 
     def inbox_count(self) -> int:
         with self.engine.connect() as conn:
-            return int(
-                conn.execute(select(func.count()).select_from(billing_tables.inbox)).scalar_one()
-            )
+            return int(conn.execute(select(func.count()).select_from(billing_tables.inbox)).scalar_one())
 
 
 def producer_side(url: str, topic: str) -> Iterator[Producer]:

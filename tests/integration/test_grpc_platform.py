@@ -9,9 +9,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from sqlalchemy import select
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.service import SPEC
 from services.platform.auth import Role, TokenAuthority
@@ -47,9 +47,9 @@ def channel(runtime: ServiceRuntime) -> Iterator[grpc.Channel]:
         yield chan
 
 
-def _auth(*roles: str) -> list[tuple[str, str]]:
+def _auth(*roles: str) -> tuple[tuple[str, str], ...]:
     token = TokenAuthority(SECRET).mint("tester", list(roles))
-    return [("authorization", f"Bearer {token}"), ("x-request-id", "req-42")]
+    return (("authorization", f"Bearer {token}"), ("x-request-id", "req-42"))
 
 
 def _valid_request() -> assessment_pb2.RegisterPropertyRequest:
@@ -82,9 +82,7 @@ def test_no_token_is_unauthenticated_and_a_bad_token_too(channel: grpc.Channel) 
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
     forged = TokenAuthority("another-secret-0123456789abcdefghij").mint("x", [Role.ASSESSOR])
     with pytest.raises(grpc.RpcError) as caught:
-        stub.RegisterProperty(
-            _valid_request(), metadata=[("authorization", f"Bearer {forged}")], timeout=5
-        )
+        stub.RegisterProperty(_valid_request(), metadata=(("authorization", f"Bearer {forged}"),), timeout=5)
     assert caught.value.code() == grpc.StatusCode.UNAUTHENTICATED
 
 
@@ -109,9 +107,7 @@ def test_bad_input_is_invalid_argument_with_field_violations(
             timeout=5,
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert set(field_violations(caught.value)) == {
-        "cadastral_id", "address", "category", "dwelling_units"
-    }
+    assert set(field_violations(caught.value)) == {"cadastral_id", "address", "category", "dwelling_units"}
     with pytest.raises(grpc.RpcError) as caught:
         stub.GetProperty(
             assessment_pb2.GetPropertyRequest(property_id="x"), metadata=_auth(Role.READER), timeout=5
@@ -135,9 +131,12 @@ def test_state_changes_are_audited_and_answered(channel: grpc.Channel, runtime: 
     assert read.property == created.property
     with runtime.engine.connect() as conn:
         audit = conn.execute(
-            select(platform_tables.audit.c.principal, platform_tables.audit.c.method,
-                   platform_tables.audit.c.request_id, platform_tables.audit.c.outcome)
-            .order_by(platform_tables.audit.c.id)
+            select(
+                platform_tables.audit.c.principal,
+                platform_tables.audit.c.method,
+                platform_tables.audit.c.request_id,
+                platform_tables.audit.c.outcome,
+            ).order_by(platform_tables.audit.c.id)
         ).all()
     method = "/propertytax.assessment.v1.AssessmentService/RegisterProperty"
     # Reads are not audited; both writes are, the refused one with its outcome.
@@ -153,6 +152,6 @@ def test_graceful_stop_reports_not_serving_and_drains_the_outbox(
     stub = assessment_pb2_grpc.AssessmentServiceStub(channel)
     stub.RegisterProperty(_valid_request(), metadata=_auth(Role.ASSESSOR), timeout=5)
     runtime.stop()
-    health = runtime.server.health.Check(health_pb2.HealthCheckRequest(service=""), None)
+    health = runtime.server.health.Check(health_pb2.HealthCheckRequest(service=""), None)  # type: ignore[arg-type]
     assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
     assert runtime.relay is not None and runtime.relay.pending() == 0

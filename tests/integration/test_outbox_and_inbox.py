@@ -155,9 +155,7 @@ def test_a_duplicate_delivery_changes_nothing(
         kafka_producer.send(topic, value=envelope.SerializeToString(), key=property_id.encode())
     kafka_producer.flush()
 
-    counts = _run_loop_until(
-        consumer, kafka_bootstrap, topic, lambda c: sum(c.values()) >= 3
-    )
+    counts = _run_loop_until(consumer, kafka_bootstrap, topic, lambda c: sum(c.values()) >= 3)
     assert counts == {Outcome.HANDLED: 1, Outcome.DUPLICATE: 2}
     assert consumer.property_ids() == [property_id]
     assert consumer.inbox_count() == 1
@@ -175,22 +173,22 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_one_is_proc
     bad.property.property_id = ""  # well-formed envelope, but the handler must refuse it
     kafka_producer.send(
         topic,
-        value=wrap(bad, source="assessment", subject=bad_id, occurred_at=datetime.now(UTC))
-        .SerializeToString(),
+        value=wrap(
+            bad, source="assessment", subject=bad_id, occurred_at=datetime.now(UTC)
+        ).SerializeToString(),
         key=bad_id.encode(),
     )
     good_id, good = property_registered(9)
     kafka_producer.send(
         topic,
-        value=wrap(good, source="assessment", subject=good_id, occurred_at=datetime.now(UTC))
-        .SerializeToString(),
+        value=wrap(
+            good, source="assessment", subject=good_id, occurred_at=datetime.now(UTC)
+        ).SerializeToString(),
         key=good_id.encode(),
     )
     kafka_producer.flush()
 
-    counts = _run_loop_until(
-        consumer, kafka_bootstrap, topic, lambda c: c.get(Outcome.HANDLED, 0) >= 1
-    )
+    counts = _run_loop_until(consumer, kafka_bootstrap, topic, lambda c: c.get(Outcome.HANDLED, 0) >= 1)
     assert counts == {Outcome.DEAD_LETTERED: 2, Outcome.HANDLED: 1}
     assert consumer.property_ids() == [good_id]
 

@@ -45,7 +45,7 @@ class FakeUnitOfWork:
     def __enter__(self) -> Self:
         return self
 
-    def __exit__(self, *args: object) -> None:
+    def __exit__(self, *args: object) -> None:  # type: ignore[override]
         self.pending.clear()
 
     def record(self, event: object) -> str:
@@ -103,9 +103,7 @@ def test_every_bad_field_is_named_at_once() -> None:
             ),
         )
     fields = {v.field for v in caught.value.violations}
-    assert fields == {
-        "cadastral_id", "address", "category", "dwelling_units", "location.lon", "location.lat"
-    }
+    assert fields == {"cadastral_id", "address", "category", "dwelling_units", "location.lon", "location.lat"}
     assert uow.events == [] and uow.commits == 0
 
 
@@ -117,7 +115,9 @@ def test_cadastral_ids_parse(text: str, expected: str) -> None:
     assert str(CadastralId.parse(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["", "0000-1/1", "0301-0/1", "0301-1/0", "301-1/1", "0301/1/1", "0301-1/1/1/1/1"])
+@pytest.mark.parametrize(
+    "text", ["", "0000-1/1", "0301-0/1", "0301-1/0", "301-1/1", "0301/1/1", "0301-1/1/1/1/1"]
+)
 def test_bad_cadastral_ids_are_refused(text: str) -> None:
     with pytest.raises(ValueError):
         CadastralId.parse(text)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from google.protobuf.message import Message
-
 from propertytax.assessment.v1 import events_pb2, property_pb2
+
 from services.assessment.domain.property import Location, Property, PropertyCategory, PropertyRegistered
 
 _CATEGORY_TO_PROTO = {
@@ -15,11 +15,11 @@ _CATEGORY_TO_PROTO = {
     PropertyCategory.UNDEVELOPED: property_pb2.PROPERTY_CATEGORY_UNDEVELOPED,
     PropertyCategory.AGRICULTURE: property_pb2.PROPERTY_CATEGORY_AGRICULTURE,
 }
-_CATEGORY_FROM_PROTO = {v: k for k, v in _CATEGORY_TO_PROTO.items()}
+_CATEGORY_FROM_PROTO: dict[int, PropertyCategory] = {int(v): k for k, v in _CATEGORY_TO_PROTO.items()}
 
 
 def category_from_proto(value: int) -> PropertyCategory | None:
-    return _CATEGORY_FROM_PROTO.get(value)  # type: ignore[call-overload]
+    return _CATEGORY_FROM_PROTO.get(value)
 
 
 def location_from_proto(message: property_pb2.Location, present: bool) -> Location | None:

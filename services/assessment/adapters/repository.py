@@ -43,9 +43,7 @@ class PropertyRepository:
         )
 
     def get(self, property_id: str) -> Property | None:
-        row = self._session.execute(
-            select(properties).where(properties.c.property_id == property_id)
-        ).first()
+        row = self._session.execute(select(properties).where(properties.c.property_id == property_id)).first()
         return _to_property(row) if row else None
 
     def exists_cadastral(self, cadastral_id: CadastralId) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from types import TracebackType
 from typing import Protocol, Self
 
 from services.assessment.domain.property import CadastralId, Property
@@ -15,10 +16,16 @@ class PropertyStore(Protocol):
 
 
 class AssessmentUnitOfWork(Protocol):
-    properties: PropertyStore
+    @property
+    def properties(self) -> PropertyStore: ...
 
     def __enter__(self) -> Self: ...
-    def __exit__(self, *args: object) -> None: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
     def record(self, event: object) -> str: ...
     def commit(self) -> None: ...
     def now(self) -> datetime: ...

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.adapters.proto_mapping import (
     category_from_proto,
     location_from_proto,
@@ -22,7 +22,11 @@ SERVICE_FULL_NAME = "propertytax.assessment.v1.AssessmentService"
 RULES: dict[str, MethodRule] = {
     "RegisterProperty": rule(Role.ASSESSOR, changes_state=True),
     "GetProperty": rule(
-        Role.ASSESSOR, Role.READER, Role.SERVICE, Role.BILLING_OFFICER, Role.SECRETARIAT,
+        Role.ASSESSOR,
+        Role.READER,
+        Role.SERVICE,
+        Role.BILLING_OFFICER,
+        Role.SECRETARIAT,
         changes_state=False,
     ),
 }

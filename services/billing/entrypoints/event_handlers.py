@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session
-
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import property_pb2
+from sqlalchemy.orm import Session
+
 from services.billing.adapters.repository import BillingPropertyRepository
 from services.billing.application.record_property import record_property
 from services.billing.domain.billing_property import BillingProperty

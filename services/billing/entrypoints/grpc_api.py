@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import grpc
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from services.billing.adapters.repository import BillingPropertyRepository
 from services.billing.application.get_billing_property import get_billing_property
 from services.platform.auth import Role
@@ -14,9 +14,7 @@ from services.platform.grpc_server import MethodRule, rule
 SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 
 RULES: dict[str, MethodRule] = {
-    "GetBillingProperty": rule(
-        Role.BILLING_OFFICER, Role.READER, Role.SERVICE, changes_state=False
-    ),
+    "GetBillingProperty": rule(Role.BILLING_OFFICER, Role.READER, Role.SERVICE, changes_state=False),
 }
 
 

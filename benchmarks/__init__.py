@@ -1,0 +1,1 @@
+"""Reproducible workloads that write JSON reports under reports/."""

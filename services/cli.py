@@ -1,0 +1,194 @@
+"""The `propertytax` command line: thin calls onto the services' gRPC APIs, plus local tooling."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import timedelta
+from typing import Any
+
+import grpc
+from google.protobuf.json_format import MessageToDict
+
+from services.client import Caller
+from services.platform.auth import Role, TokenAuthority
+from services.platform.grpc_status import field_violations
+from services.platform.settings import Settings
+
+DEFAULT_TARGETS = {
+    "assessment": "127.0.0.1:50051",
+    "billing": "127.0.0.1:50052",
+    "appeals": "127.0.0.1:50053",
+}
+
+
+def _print_json(message: Any) -> None:
+    sys.stdout.write(
+        json.dumps(MessageToDict(message, preserving_proto_field_name=True), indent=2, ensure_ascii=False)
+        + "\n"
+    )
+
+
+def _caller(args: argparse.Namespace, service: str) -> Caller:
+    target = (
+        args.target or os.environ.get(f"PROPERTYTAX_{service.upper()}_TARGET") or DEFAULT_TARGETS[service]
+    )
+    token = args.token or os.environ.get("PROPERTYTAX_TOKEN")
+    if not token:
+        raise SystemExit(
+            "no token: pass --token or set PROPERTYTAX_TOKEN "
+            "(for local use: export PROPERTYTAX_TOKEN=$(propertytax token mint --role assessor))"
+        )
+    return Caller(target, token, timeout=args.timeout)
+
+
+def cmd_token_mint(args: argparse.Namespace) -> int:
+    settings = Settings()
+    authority = TokenAuthority(settings.auth_secret.get_secret_value(), settings.auth_issuer)
+    sys.stdout.write(authority.mint(args.subject, args.role, timedelta(hours=args.hours)) + "\n")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from importlib import import_module
+
+    from services.platform.service_builder import serve
+
+    serve(import_module(f"services.{args.service}.service").SPEC)
+    return 0
+
+
+def cmd_register_property(args: argparse.Namespace) -> int:
+    from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
+
+    caller = _caller(args, "assessment")
+    request = assessment_pb2.RegisterPropertyRequest(
+        cadastral_id=args.cadastral_id,
+        address=args.address,
+        category=property_pb2.PropertyCategory.Value(f"PROPERTY_CATEGORY_{args.category.upper()}"),
+        dwelling_units=args.units,
+    )
+    if args.lon is not None and args.lat is not None:
+        request.location.lon = args.lon
+        request.location.lat = args.lat
+    stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+    _print_json(caller.call(stub.RegisterProperty, request))
+    return 0
+
+
+def cmd_get_property(args: argparse.Namespace) -> int:
+    from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
+
+    caller = _caller(args, "assessment")
+    stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+    _print_json(
+        caller.call(stub.GetProperty, assessment_pb2.GetPropertyRequest(property_id=args.property_id))
+    )
+    return 0
+
+
+def cmd_billing_property(args: argparse.Namespace) -> int:
+    from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+
+    caller = _caller(args, "billing")
+    stub = billing_pb2_grpc.BillingServiceStub(caller.channel)
+    _print_json(
+        caller.call(
+            stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=args.property_id)
+        )
+    )
+    return 0
+
+
+def cmd_list_appeals(args: argparse.Namespace) -> int:
+    from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
+
+    caller = _caller(args, "appeals")
+    stub = appeals_pb2_grpc.AppealsServiceStub(caller.channel)
+    _print_json(
+        caller.call(
+            stub.ListAppealCases,
+            appeals_pb2.ListAppealCasesRequest(page_size=args.page_size, page_token=args.page_token),
+        )
+    )
+    return 0
+
+
+def _remote(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--target", help="host:port of the service")
+    parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
+    parser.add_argument("--timeout", type=float, default=30.0, help="deadline in seconds")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="propertytax", description=__doc__)
+    areas = parser.add_subparsers(dest="area", required=True)
+
+    token = areas.add_parser("token", help="bearer tokens for local use").add_subparsers(
+        dest="action", required=True
+    )
+    mint = token.add_parser("mint", help="print a token signed with PROPERTYTAX_AUTH_SECRET")
+    mint.add_argument("--subject", default=os.environ.get("USER", "local-user"))
+    mint.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
+    mint.add_argument("--hours", type=float, default=8.0)
+    mint.set_defaults(func=cmd_token_mint)
+
+    serve = areas.add_parser("serve", help="run one service in the foreground")
+    serve.add_argument("service", choices=sorted(DEFAULT_TARGETS))
+    serve.set_defaults(func=cmd_serve)
+
+    assessment = areas.add_parser("assessment", help="the property register").add_subparsers(
+        dest="action", required=True
+    )
+    register = assessment.add_parser("register-property", help="add a property to the register")
+    register.add_argument("--cadastral-id", required=True, help="kommunenr-gnr/bnr/fnr/snr")
+    register.add_argument("--address", required=True)
+    register.add_argument(
+        "--category",
+        required=True,
+        choices=["housing", "holiday_home", "commercial", "power", "undeveloped", "agriculture"],
+    )
+    register.add_argument("--units", type=int, default=1, help="dwelling units")
+    register.add_argument("--lon", type=float)
+    register.add_argument("--lat", type=float)
+    _remote(register)
+    register.set_defaults(func=cmd_register_property)
+    get = assessment.add_parser("get-property", help="read one property")
+    get.add_argument("property_id")
+    _remote(get)
+    get.set_defaults(func=cmd_get_property)
+
+    billing = areas.add_parser("billing", help="accounts, charges and invoices").add_subparsers(
+        dest="action", required=True
+    )
+    billing_get = billing.add_parser("get-property", help="billing's record of a property")
+    billing_get.add_argument("property_id")
+    _remote(billing_get)
+    billing_get.set_defaults(func=cmd_billing_property)
+
+    appeals = areas.add_parser("appeals", help="complaints and committees").add_subparsers(
+        dest="action", required=True
+    )
+    listing = appeals.add_parser("list", help="list complaints, newest first")
+    listing.add_argument("--page-size", type=int, default=0)
+    listing.add_argument("--page-token", default="")
+    _remote(listing)
+    listing.set_defaults(func=cmd_list_appeals)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except grpc.RpcError as exc:
+        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
+        for field, description in field_violations(exc).items():
+            sys.stderr.write(f"  {field}: {description}\n")
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,82 @@
+"""The propertytax command line against a running assessment service."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from services.assessment.service import SPEC
+from services.cli import main
+from services.platform.runtime import ServiceRuntime
+from services.platform.service_builder import build_runtime
+from services.platform.settings import Settings
+
+pytestmark = pytest.mark.kafka
+
+
+@pytest.fixture
+def assessment(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
+    runtime = build_runtime(
+        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
+    )
+    runtime.start()
+    yield runtime
+    runtime.stop()
+
+
+def test_mint_a_token_then_register_and_read_a_property(
+    assessment: ServiceRuntime, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert main(["token", "mint", "--subject", "kari", "--role", "assessor"]) == 0
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    target = f"127.0.0.1:{assessment.server.port}"
+    assert (
+        main(
+            [
+                "assessment",
+                "register-property",
+                "--cadastral-id",
+                "0301-5/6",
+                "--address",
+                "Gata 1",
+                "--category",
+                "housing",
+                "--units",
+                "2",
+                "--target",
+                target,
+            ]
+        )
+        == 0
+    )
+    registered = capsys.readouterr().out
+    assert '"cadastral_id": "0301-5/6/0/0"' in registered
+    property_id = registered.split('"property_id": "')[1].split('"')[0]
+    assert main(["assessment", "get-property", property_id, "--target", target]) == 0
+    assert '"dwelling_units": 2' in capsys.readouterr().out
+
+
+def test_bad_input_prints_the_field_violations_and_exits_2(
+    assessment: ServiceRuntime, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    main(["token", "mint", "--role", "assessor"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    code = main(
+        [
+            "assessment",
+            "register-property",
+            "--cadastral-id",
+            "bogus",
+            "--address",
+            "Gata 1",
+            "--category",
+            "housing",
+            "--target",
+            f"127.0.0.1:{assessment.server.port}",
+        ]
+    )
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "INVALID_ARGUMENT" in err and "cadastral_id:" in err
