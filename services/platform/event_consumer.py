@@ -38,7 +38,7 @@ class Outcome(StrEnum):
 
 
 class EventProcessor:
-    """Handles one record at a time; knows nothing about polling."""
+    """Handles records, a batch in one transaction where it can; knows nothing about polling."""
 
     def __init__(
         self,
@@ -60,10 +60,82 @@ class EventProcessor:
         self._clock = clock
         self.counts: dict[Outcome, int] = {}
 
-    def process(self, record: Any) -> Outcome:
-        outcome = self._process(record)
+    def _count(self, outcome: Outcome) -> Outcome:
         self.counts[outcome] = self.counts.get(outcome, 0) + 1
         return outcome
+
+    def process(self, record: Any) -> Outcome:
+        return self._count(self._process(record))
+
+    def process_batch(self, records: list[Any]) -> list[Outcome]:
+        """All records in one transaction. If any handler fails, that transaction is rolled back and
+        the records are taken one at a time, so that only the bad one goes to the dead letters."""
+        if len(records) <= 1:
+            return [self.process(r) for r in records]
+        batch: list[tuple[int, ReceivedEvent, EventHandler]] = []
+        others: list[int] = []
+        for index, record in enumerate(records):
+            try:
+                event = unwrap(record.value)
+            except MalformedEvent:
+                others.append(index)
+                continue
+            handler = self._handlers.get(event.type)
+            if handler is None:
+                others.append(index)
+            else:
+                batch.append((index, event, handler))
+        outcomes: dict[int, Outcome] = {}
+        try:
+            self._handle_batch(records, batch, outcomes)
+        except Exception as exc:
+            log.warning("batch failed; handling its records one at a time", error=str(exc))
+            return [self.process(r) for r in records]
+        for index in others:
+            outcomes[index] = self._process(records[index])
+        return [self._count(outcomes[i]) for i in range(len(records))]
+
+    def _handle_batch(
+        self,
+        records: list[Any],
+        batch: list[tuple[int, ReceivedEvent, EventHandler]],
+        outcomes: dict[int, Outcome],
+    ) -> None:
+        if not batch:
+            return
+        inbox = self._inbox
+        with self._sessions() as session, session.begin():
+            seen = set(
+                session.scalars(
+                    select(inbox.c.event_id).where(
+                        inbox.c.consumer == self.consumer_name,
+                        inbox.c.event_id.in_([event.event_id for _, event, _ in batch]),
+                    )
+                )
+            )
+            rows = []
+            for index, event, handler in batch:
+                if event.event_id in seen:
+                    outcomes[index] = Outcome.DUPLICATE
+                    continue
+                seen.add(event.event_id)
+                correlation_id_var.set(event.envelope.correlation_id)
+                handler(session, event)
+                rows.append(self._inbox_row(records[index], event))
+                outcomes[index] = Outcome.HANDLED
+            if rows:
+                session.execute(insert(inbox), rows)
+
+    def _inbox_row(self, record: Any, event: ReceivedEvent) -> dict[str, object]:
+        return {
+            "consumer": self.consumer_name,
+            "event_id": event.event_id,
+            "event_type": event.type,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "processed_at": self._clock(),
+        }
 
     def _process(self, record: Any) -> Outcome:
         try:
@@ -100,17 +172,7 @@ class EventProcessor:
             ).first()
             if seen is not None:
                 return Outcome.DUPLICATE
-            session.execute(
-                insert(inbox).values(
-                    consumer=self.consumer_name,
-                    event_id=event.event_id,
-                    event_type=event.type,
-                    topic=record.topic,
-                    partition=record.partition,
-                    offset=record.offset,
-                    processed_at=self._clock(),
-                )
-            )
+            session.execute(insert(inbox).values(self._inbox_row(record, event)))
             handler(session, event)
         return Outcome.HANDLED
 
@@ -146,13 +208,15 @@ class ConsumerLoop:
 
     def poll_once(self, timeout_ms: int = 500) -> int:
         batches = self._consumer.poll(timeout_ms=timeout_ms)
-        handled = 0
         offsets: dict[TopicPartition, OffsetAndMetadata] = {}
+        polled: list[Any] = []
         for partition, records in batches.items():
-            for record in records:
-                self._processor.process(record)
-                handled += 1
-                offsets[partition] = OffsetAndMetadata(record.offset + 1, "", -1)
+            if records:
+                polled.extend(records)
+                offsets[partition] = OffsetAndMetadata(records[-1].offset + 1, "", -1)
+        # One transaction for the whole poll; per-key order holds, since a key lives on one partition.
+        self._processor.process_batch(polled)
+        handled = len(polled)
         if offsets:
             self._consumer.commit(offsets)
         return handled

@@ -45,6 +45,7 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         self._session = self._sessions()
         self._session.begin()
+        self._pending_rows: list[dict[str, object]] = []
         self._opened()
         return self
 
@@ -58,6 +59,7 @@ class UnitOfWork:
         tb: TracebackType | None,
     ) -> None:
         session = self.session
+        self._pending_rows = []
         try:
             if session.in_transaction():
                 session.rollback()
@@ -69,17 +71,23 @@ class UnitOfWork:
         """Queues an event in the outbox, in this transaction; returns its event id."""
         now = self.clock()
         envelope = wrap(payload, source=self.source, subject=subject, occurred_at=now)
-        self.session.execute(
-            insert(self._outbox).values(
-                event_id=envelope.event_id,
-                topic=self.topic,
-                key=subject,
-                event_type=envelope.type,
-                envelope=envelope.SerializeToString(),
-                created_at=now,
-            )
+        self._pending_rows.append(
+            {
+                "event_id": envelope.event_id,
+                "topic": self.topic,
+                "key": subject,
+                "event_type": envelope.type,
+                "envelope": envelope.SerializeToString(),
+                "created_at": now,
+            }
         )
         return envelope.event_id
+
+    def flush_events(self) -> None:
+        """Writes the queued outbox rows (one multi-row insert); commit() calls it."""
+        if self._pending_rows:
+            self.session.execute(insert(self._outbox), self._pending_rows)
+            self._pending_rows = []
 
     def now(self) -> datetime:
         return self.clock()
@@ -92,7 +100,9 @@ class UnitOfWork:
         return self.publish(subject, payload)
 
     def commit(self) -> None:
+        self.flush_events()
         self.session.commit()
 
     def rollback(self) -> None:
+        self._pending_rows = []
         self.session.rollback()

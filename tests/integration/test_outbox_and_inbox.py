@@ -75,7 +75,7 @@ def test_an_uncommitted_change_is_invisible_to_the_relay(
     for producer in producer_side(postgres_url, topic):
         with producer.uow() as uow:
             uow.publish(*property_registered(1))
-            uow.session.flush()
+            uow.flush_events()
             # The row is written but not committed: a relay running now must not see it.
             assert _relay(producer, kafka_producer).publish_batch() == 0
             uow.commit()
@@ -203,3 +203,27 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_one_is_proc
     assert headers["dlt.consumer"] == b"billing-test"
     assert b"MalformedEvent" in headers["dlt.error"]
     assert b"property_id" in dict(dead[1].headers)["dlt.error"]
+
+
+@pytest.mark.postgres
+def test_a_second_relay_on_postgresql_skips_the_rows_another_relay_holds(
+    postgres_url: str, topic: str, kafka_bootstrap: str, kafka_producer: KafkaProducer
+) -> None:
+    from sqlalchemy import select
+
+    outbox = assessment_tables.outbox
+    for producer in producer_side(postgres_url, topic):
+        producer.publish_committed(50)
+        with producer.engine.connect() as other_relay, other_relay.begin():
+            # Another relay is in the middle of sending the first 20 rows: it holds their locks.
+            held = other_relay.execute(
+                select(outbox.c.id).order_by(outbox.c.id).limit(20).with_for_update(skip_locked=True)
+            ).all()
+            assert len(held) == 20
+            second = _relay(producer, kafka_producer, batch_size=100)
+            assert second.publish_batch() == 30  # only the rows nobody holds
+            assert second.publish_batch() == 0
+        assert producer.unpublished() == 20  # the other relay died without marking: still pending
+        assert _relay(producer, kafka_producer).drain() == 20
+        records = read_topic(kafka_bootstrap, topic, expected=50)
+        assert len({unwrap(r.value).event_id for r in records}) == len(records) == 50

@@ -1,0 +1,9 @@
+"""python -m benchmarks: runs every benchmark; each writes its JSON report under reports/."""
+
+from benchmarks import event_pipe
+
+BENCHMARKS = [event_pipe.main]
+
+if __name__ == "__main__":
+    failed = sum(1 for run in BENCHMARKS if run([]) != 0)
+    raise SystemExit(1 if failed else 0)
