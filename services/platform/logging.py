@@ -36,9 +36,17 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     for noisy in ("kafka", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    def add_service(
+        _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        # Not a context variable: the relay and consumer threads must carry it too.
+        event_dict.setdefault("service", service)
+        return event_dict
+
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
+            add_service,
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
@@ -49,7 +57,6 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
         logger_factory=structlog.PrintLoggerFactory(file=sys.stderr),
         cache_logger_on_first_use=False,
     )
-    structlog.contextvars.bind_contextvars(service=service)
 
 
 def get_logger(name: str) -> Any:
