@@ -36,6 +36,7 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     for noisy in ("kafka", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+
     def add_service(
         _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
     ) -> MutableMapping[str, Any]:

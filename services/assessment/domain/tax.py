@@ -1,0 +1,146 @@
+"""From an adopted value to the year's tax base and tax.
+
+Rounding rule (the one the whole system uses): the reduced value is rounded to the øre, the deduction is
+subtracted, and the tax (tax base × rate ‰) is rounded to the øre, half away from zero; nothing is
+rounded twice and no float is ever involved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from services.assessment.domain.decision import HOUSING_CATEGORIES, LegalLimits, TaxYearDecision
+from services.assessment.domain.exemptions import describe, is_mandatory
+from services.assessment.domain.property import PropertyCategory
+from services.assessment.domain.valuation import TraceItem
+from services.platform.money import Money
+
+PER_MILLE = Decimal(1000)
+
+
+class TaxStatus(StrEnum):
+    TAXED = "taxed"
+    EXEMPT = "exempt"  # on the exempt list
+    OUT_OF_SCOPE = "out_of_scope"  # the decision does not tax this category or area
+    BELOW_MINIMUM = "below_minimum"  # computed tax under the decision's minimum: not billed
+    NOT_VALUED = "not_valued"  # no adopted valuation yet
+
+
+@dataclass(frozen=True)
+class TaxableProperty:
+    property_id: str
+    category: PropertyCategory
+    dwelling_units: int
+    exemption_code: str = ""
+    built_up: bool = True
+
+
+@dataclass(frozen=True)
+class AdoptedValue:
+    value: Money
+    version: int
+
+
+@dataclass(frozen=True)
+class TaxBase:
+    property_id: str
+    tax_year: int
+    category: PropertyCategory
+    dwelling_units: int
+    status: TaxStatus
+    value: Money
+    reduction: Decimal
+    deduction: Money
+    tax_base: Money
+    rate_per_mille: Decimal
+    tax: Money
+    valuation_version: int
+    exemption_code: str
+    trace: tuple[TraceItem, ...]
+
+
+def determine_tax(
+    prop: TaxableProperty,
+    valuation: AdoptedValue | None,
+    decision: TaxYearDecision,
+    limits: LegalLimits,
+) -> TaxBase:
+    rate = decision.rate_for(prop.category)
+
+    def result(
+        status: TaxStatus,
+        *,
+        value: Money = Money(0),
+        reduction: Decimal = Decimal(0),
+        deduction: Money = Money(0),
+        base: Money = Money(0),
+        tax: Money = Money(0),
+        trace: tuple[TraceItem, ...] = (),
+    ) -> TaxBase:
+        return TaxBase(
+            property_id=prop.property_id,
+            tax_year=decision.year,
+            category=prop.category,
+            dwelling_units=prop.dwelling_units,
+            status=status,
+            value=value,
+            reduction=reduction,
+            deduction=deduction,
+            tax_base=base,
+            rate_per_mille=rate,
+            tax=tax,
+            valuation_version=valuation.version if valuation else 0,
+            exemption_code=prop.exemption_code,
+            trace=trace,
+        )
+
+    if rate == 0 or not decision.in_scope(prop.category, prop.built_up):
+        return result(TaxStatus.OUT_OF_SCOPE)
+    code = prop.exemption_code
+    if code and (is_mandatory(code) or code in decision.optional_exemptions):
+        return result(
+            TaxStatus.EXEMPT,
+            trace=(TraceItem("exemption", describe(code), "eigedomsskattelova"),),
+        )
+    if valuation is None:
+        return result(TaxStatus.NOT_VALUED)
+
+    trace: list[TraceItem] = [TraceItem("value", str(valuation.value.nok), f"valuation v{valuation.version}")]
+    reduction = decision.reduction_factor
+    reduction_source = "local reduction factor"
+    if prop.category in HOUSING_CATEGORIES and limits.statutory_reduction >= reduction:
+        reduction, reduction_source = limits.statutory_reduction, "statutory reduction (§ 8 A-2)"
+    trace.append(TraceItem("reduction", str(reduction), f"{reduction_source}, the higher applies"))
+    reduced = Money.rounded(valuation.value.nok * (1 - reduction))
+    deduction = Money(0)
+    if prop.category in HOUSING_CATEGORIES:
+        deduction = Money(decision.basic_deduction.ore * prop.dwelling_units)
+        trace.append(
+            TraceItem(
+                "basic deduction",
+                f"{decision.basic_deduction.nok} × {prop.dwelling_units} units",
+                f"decision {decision.year}",
+            )
+        )
+    base = max(Money(0), reduced - deduction)
+    tax = Money.rounded(base.nok * rate / PER_MILLE)
+    trace.append(TraceItem("tax base", str(base.nok), "value × (1 − reduction) − deduction"))
+    trace.append(TraceItem("rate ‰", str(rate), f"decision {decision.year}"))
+    trace.append(TraceItem("tax", str(tax.nok), "tax base × rate ‰"))
+    status = TaxStatus.TAXED
+    if 0 < tax.ore < decision.minimum_amount.ore:
+        status = TaxStatus.BELOW_MINIMUM
+        trace.append(
+            TraceItem("minimum amount", str(decision.minimum_amount.nok), f"decision {decision.year}")
+        )
+    return result(
+        status,
+        value=valuation.value,
+        reduction=reduction,
+        deduction=deduction,
+        base=base,
+        tax=tax if status == TaxStatus.TAXED else Money(0),
+        trace=tuple(trace),
+    )
