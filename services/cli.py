@@ -64,15 +64,16 @@ def cmd_register_property(args: argparse.Namespace) -> int:
     from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 
     caller = _caller(args, "assessment")
-    request = assessment_pb2.RegisterPropertyRequest(
+    facts = assessment_pb2.PropertyFacts(
         cadastral_id=args.cadastral_id,
         address=args.address,
         category=property_pb2.PropertyCategory.Value(f"PROPERTY_CATEGORY_{args.category.upper()}"),
         dwelling_units=args.units,
     )
     if args.lon is not None and args.lat is not None:
-        request.location.lon = args.lon
-        request.location.lat = args.lat
+        facts.location.lon = args.lon
+        facts.location.lat = args.lat
+    request = assessment_pb2.RegisterPropertyRequest(facts=facts)
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
     _print_json(caller.call(stub.RegisterProperty, request))
     return 0

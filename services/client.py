@@ -22,7 +22,15 @@ class Caller:
     channel: grpc.Channel = field(init=False)
 
     def __post_init__(self) -> None:
-        self.channel = grpc.insecure_channel(self.target)
+        from services.platform.grpc_server import MAX_MESSAGE_BYTES
+
+        self.channel = grpc.insecure_channel(
+            self.target,
+            options=[
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ],
+        )
 
     def metadata(self) -> list[tuple[str, str]]:
         pairs = [("x-request-id", new_id())]

@@ -54,7 +54,9 @@ def run_demo(stack: Stack) -> int:
         registered = assessor.call(
             assessment_stub.RegisterProperty,
             assessment_pb2.RegisterPropertyRequest(
-                cadastral_id=cadastral_id, address=address, category=category, dwelling_units=units
+                facts=assessment_pb2.PropertyFacts(
+                    cadastral_id=cadastral_id, address=address, category=category, dwelling_units=units
+                )
             ),
         ).property
         record = wait_for_billing(billing, registered.property_id)
@@ -67,7 +69,9 @@ def run_demo(stack: Stack) -> int:
     try:
         assessor.call(
             assessment_stub.RegisterProperty,
-            assessment_pb2.RegisterPropertyRequest(cadastral_id="Oslo 208/1", address=""),
+            assessment_pb2.RegisterPropertyRequest(
+                facts=assessment_pb2.PropertyFacts(cadastral_id="Oslo 208/1", address="")
+            ),
         )
         _say("  ERROR: bad input was accepted")
         return 1

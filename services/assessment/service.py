@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from services.assessment.adapters.orm import platform_tables
-from services.assessment.entrypoints import grpc_api
-from services.platform.service_builder import ServiceSpec
+from services.assessment.entrypoints import event_handlers, grpc_api
+from services.platform.service_builder import ConsumerSpec, ServiceSpec
 
 SPEC = ServiceSpec(
     name="assessment",
@@ -16,4 +16,8 @@ SPEC = ServiceSpec(
     rules=grpc_api.RULES,
     add_servicer=grpc_api.add_to_server,
     produces_events=True,
+    consumer=ConsumerSpec(
+        topics=["propertytax.appeals.v1"],
+        handlers=lambda settings: event_handlers.handlers(grpc_api.build_config(settings)),
+    ),
 )

@@ -16,5 +16,7 @@ SPEC = ServiceSpec(
     rules=grpc_api.RULES,
     add_servicer=grpc_api.add_to_server,
     produces_events=True,
-    consumer=ConsumerSpec(topics=["propertytax.assessment.v1"], handlers=event_handlers.HANDLERS),
+    consumer=ConsumerSpec(
+        topics=["propertytax.assessment.v1"], handlers=lambda _settings: event_handlers.HANDLERS
+    ),
 )

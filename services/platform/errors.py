@@ -28,6 +28,10 @@ class InvalidInput(DomainError):
     def single(cls, field: str, description: str) -> InvalidInput:
         return cls([FieldViolation(field, description)])
 
+    def prefixed(self, prefix: str) -> InvalidInput:
+        """The same violations with field paths under `prefix` (e.g. "facts.")."""
+        return InvalidInput([FieldViolation(prefix + v.field, v.description) for v in self.violations])
+
 
 class NotFound(DomainError):
     """The named thing does not exist (→ NOT_FOUND)."""
@@ -49,6 +53,14 @@ class Violations:
 
     def add(self, field: str, description: str) -> None:
         self._items.append(FieldViolation(field, description))
+
+    @property
+    def items(self) -> list[FieldViolation]:
+        return list(self._items)
+
+    @property
+    def count(self) -> int:
+        return len(self._items)
 
     def raise_if_any(self) -> None:
         if self._items:

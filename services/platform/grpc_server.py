@@ -24,6 +24,9 @@ from services.platform.logging import get_logger
 
 log = get_logger(__name__)
 
+# Imports carry whole files (a register of 240,000 properties is some 20 MB of CSV).
+MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+
 # Infrastructure endpoints that load balancers and tools call without a token.
 _OPEN_PREFIXES = ("/grpc.health.v1.Health/", "/grpc.reflection.")
 
@@ -65,17 +68,37 @@ class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,type-arg
     def intercept_service(self, continuation: Callable[[Any], Any], details: Any) -> Any:
         handler = continuation(details)
         method: str = details.method
-        if handler is None or method.startswith(_OPEN_PREFIXES) or handler.unary_unary is None:
+        if handler is None or method.startswith(_OPEN_PREFIXES):
             return handler
-        inner = handler.unary_unary
+        if handler.unary_unary is not None:
+            unary = handler.unary_unary
 
-        def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
-            return self._call(method, inner, request, context)
+            def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
+                return self._call(method, unary, request, context)
 
+            return grpc.unary_unary_rpc_method_handler(
+                wrapped,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        if handler.unary_stream is not None:
+            streaming = handler.unary_stream
+
+            def wrapped_stream(request: Any, context: grpc.ServicerContext) -> Any:
+                # The checks and error mapping run before the first message, so the stream is built
+                # eagerly; exports are bounded by the year's register.
+                return iter(self._call(method, lambda r, c: list(streaming(r, c)), request, context))
+
+            return grpc.unary_stream_rpc_method_handler(
+                wrapped_stream,
+                request_deserializer=handler.request_deserializer,
+                response_serializer=handler.response_serializer,
+            )
+        # Client and bidirectional streams: none in this system; refuse rather than pass unchecked.
         return grpc.unary_unary_rpc_method_handler(
-            wrapped,
-            request_deserializer=handler.request_deserializer,
-            response_serializer=handler.response_serializer,
+            lambda _r, context: context.abort(
+                grpc.StatusCode.UNIMPLEMENTED, "streaming requests are not served"
+            )
         )
 
     def _principal(self, method: str, metadata: Mapping[str, str]) -> Principal:
@@ -179,7 +202,7 @@ class GrpcServer:
         self,
         *,
         service_full_name: str,
-        add_servicer: Callable[[grpc.Server], None],
+        add_servicer: Callable[[grpc.Server], object],
         interceptor: PlatformInterceptor,
         host: str,
         port: int,
@@ -189,7 +212,11 @@ class GrpcServer:
         self._server = grpc.server(
             futures.ThreadPoolExecutor(max_workers=workers, thread_name_prefix="rpc"),
             interceptors=[interceptor],
-            options=[("grpc.so_reuseport", 0)],
+            options=[
+                ("grpc.so_reuseport", 0),
+                ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
+                ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+            ],
         )
         add_servicer(self._server)
         self.health = health.HealthServicer(experimental_non_blocking=True)

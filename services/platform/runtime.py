@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import FrameType
+from typing import Protocol
 
 from kafka import KafkaProducer
 from sqlalchemy import Engine
@@ -19,6 +20,14 @@ from services.platform.outbox_relay import OutboxRelay
 log = get_logger(__name__)
 
 
+class BackgroundTask(Protocol):
+    """Long work a service runs beside its RPCs (a levy, a billing run); stops between steps."""
+
+    name: str
+
+    def run(self, stop: threading.Event) -> None: ...
+
+
 @dataclass
 class ServiceRuntime:
     name: str
@@ -27,9 +36,11 @@ class ServiceRuntime:
     grace_seconds: float
     relay: OutboxRelay | None = None
     consumer: ConsumerLoop | None = None
+    background: list[BackgroundTask] = field(default_factory=list)
     producers: list[KafkaProducer] = field(default_factory=list)
     _stop_relay: threading.Event = field(default_factory=threading.Event)
     _stop_consumer: threading.Event = field(default_factory=threading.Event)
+    _stop_background: threading.Event = field(default_factory=threading.Event)
     _stopped: threading.Event = field(default_factory=threading.Event)
     _threads: dict[str, threading.Thread] = field(default_factory=dict)
 
@@ -37,6 +48,8 @@ class ServiceRuntime:
         self.server.start()
         if self.relay is not None:
             self._spawn("relay", lambda: self.relay.run(self._stop_relay) if self.relay else None)
+        for task in self.background:
+            self._spawn(task.name, lambda task=task: task.run(self._stop_background))  # type: ignore[misc]
         if self.consumer is not None:
             self._spawn("consumer", lambda: self.consumer.run(self._stop_consumer) if self.consumer else None)
         log.info("service started", port=self.server.port)
@@ -52,6 +65,9 @@ class ServiceRuntime:
             return
         log.info("service stopping")
         self.server.stop(self.grace_seconds)
+        self._stop_background.set()
+        for task in self.background:
+            self._threads[task.name].join(timeout=60)
         self._stop_consumer.set()
         if "consumer" in self._threads:
             self._threads["consumer"].join(timeout=30)

@@ -18,7 +18,7 @@ from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.logging import configure_logging, get_logger
 from services.platform.migrations import upgrade_to_head
 from services.platform.outbox_relay import OutboxRelay
-from services.platform.runtime import ServiceRuntime
+from services.platform.runtime import BackgroundTask, ServiceRuntime
 from services.platform.settings import Settings
 from services.platform.tables import PlatformTables
 
@@ -28,7 +28,7 @@ log = get_logger(__name__)
 @dataclass(frozen=True)
 class ConsumerSpec:
     topics: list[str]
-    handlers: Mapping[str, EventHandler]
+    handlers: Callable[[Settings], Mapping[str, EventHandler]]
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,8 @@ class ServiceSpec:
     tables: PlatformTables
     migrations_dir: Path
     rules: Mapping[str, MethodRule]
-    add_servicer: Callable[[sessionmaker[Session], grpc.Server], None]
+    # Registers the servicer; returns the background tasks the servicer hands work to (or none).
+    add_servicer: Callable[[sessionmaker[Session], grpc.Server, Settings], list[BackgroundTask] | None]
     produces_events: bool = False
     consumer: ConsumerSpec | None = None
 
@@ -48,10 +49,11 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
     upgrade_to_head(spec.migrations_dir, url)
     engine = create_db_engine(url)
     sessions = session_factory(engine)
+    background: list[BackgroundTask] = []
     authority = TokenAuthority(settings.auth_secret.get_secret_value(), settings.auth_issuer)
     server = GrpcServer(
         service_full_name=spec.service_full_name,
-        add_servicer=lambda s: spec.add_servicer(sessions, s),
+        add_servicer=lambda s: background.extend(spec.add_servicer(sessions, s, settings) or []),
         interceptor=PlatformInterceptor(
             spec.service_full_name, spec.rules, authority, AuditTrail(engine, spec.tables.audit)
         ),
@@ -60,7 +62,11 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
         workers=settings.grpc_workers,
     )
     runtime = ServiceRuntime(
-        name=spec.name, engine=engine, server=server, grace_seconds=settings.shutdown_grace_seconds
+        name=spec.name,
+        engine=engine,
+        server=server,
+        grace_seconds=settings.shutdown_grace_seconds,
+        background=background,
     )
     if spec.produces_events:
         producer = make_producer(settings.kafka_bootstrap, f"{spec.name}-relay")
@@ -79,7 +85,7 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
             sessions,
             spec.tables.inbox,
             spec.name,
-            spec.consumer.handlers,
+            spec.consumer.handlers(settings),
             dead_letters,
             max_attempts=settings.consumer_max_attempts,
         )

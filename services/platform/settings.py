@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.2
     consumer_max_attempts: int = 3
+    legal_limits_file: Path | None = None
+    standard_rates_file: Path | None = None
+    levy_chunk_size: int = 5000
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -9,7 +9,7 @@ from typing import Self
 
 from google.protobuf.message import Message
 from sqlalchemy import Table, insert
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from services.platform.clock import Clock, utc_now
 from services.platform.events import wrap
@@ -20,7 +20,7 @@ class UnitOfWork:
 
     def __init__(
         self,
-        sessions: sessionmaker[Session],
+        sessions: Callable[[], Session],
         outbox: Table,
         *,
         source: str,
@@ -35,6 +35,14 @@ class UnitOfWork:
         self.topic = topic
         self.clock = clock
         self._session: Session | None = None
+        self._joined: Session | None = None
+        self._pending_rows: list[dict[str, object]] = []
+
+    def joining(self, session: Session) -> Self:
+        """Work inside a transaction someone else owns (an event consumer's): commit() only writes the
+        outbox rows, and the owner commits or rolls back everything together."""
+        self._joined = session
+        return self
 
     @property
     def session(self) -> Session:
@@ -43,9 +51,14 @@ class UnitOfWork:
         return self._session
 
     def __enter__(self) -> Self:
+        if self._joined is not None:
+            self._session = self._joined
+            self._pending_rows.clear()
+            self._opened()
+            return self
         self._session = self._sessions()
         self._session.begin()
-        self._pending_rows: list[dict[str, object]] = []
+        self._pending_rows = []
         self._opened()
         return self
 
@@ -60,6 +73,9 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         self._pending_rows = []
+        if self._joined is not None:
+            self._session = None
+            return
         try:
             if session.in_transaction():
                 session.rollback()
@@ -101,7 +117,8 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.flush_events()
-        self.session.commit()
+        if self._joined is None:
+            self.session.commit()
 
     def rollback(self) -> None:
         self._pending_rows = []

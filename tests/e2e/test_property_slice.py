@@ -54,10 +54,12 @@ def _register(caller: Caller, n: int) -> str:
     response = caller.call(
         stub.RegisterProperty,
         assessment_pb2.RegisterPropertyRequest(
-            cadastral_id=f"0301-{100 + n}/{n}/0/0",
-            address=f"Storgata {n}, Oslo",
-            category=property_pb2.PROPERTY_CATEGORY_HOUSING,
-            dwelling_units=1 + n % 3,
+            facts=assessment_pb2.PropertyFacts(
+                cadastral_id=f"0301-{100 + n}/{n}/0/0",
+                address=f"Storgata {n}, Oslo",
+                category=property_pb2.PROPERTY_CATEGORY_HOUSING,
+                dwelling_units=1 + n % 3,
+            )
         ),
     )
     return str(response.property.property_id)

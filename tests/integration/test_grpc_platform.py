@@ -54,10 +54,12 @@ def _auth(*roles: str) -> tuple[tuple[str, str], ...]:
 
 def _valid_request() -> assessment_pb2.RegisterPropertyRequest:
     return assessment_pb2.RegisterPropertyRequest(
-        cadastral_id="0301-208/1/0/0",
-        address="Karl Johans gate 22",
-        category=property_pb2.PROPERTY_CATEGORY_HOUSING,
-        dwelling_units=1,
+        facts=assessment_pb2.PropertyFacts(
+            cadastral_id="0301-208/1/0/0",
+            address="Karl Johans gate 22",
+            category=property_pb2.PROPERTY_CATEGORY_HOUSING,
+            dwelling_units=1,
+        )
     )
 
 
@@ -102,15 +104,22 @@ def test_bad_input_is_invalid_argument_with_field_violations(
     stub = assessment_pb2_grpc.AssessmentServiceStub(channel)
     with pytest.raises(grpc.RpcError) as caught:
         stub.RegisterProperty(
-            assessment_pb2.RegisterPropertyRequest(cadastral_id="nonsense", dwelling_units=-3),
+            assessment_pb2.RegisterPropertyRequest(
+                facts=assessment_pb2.PropertyFacts(cadastral_id="nonsense", dwelling_units=-3)
+            ),
             metadata=_auth(Role.ASSESSOR),
             timeout=5,
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-    assert set(field_violations(caught.value)) == {"cadastral_id", "address", "category", "dwelling_units"}
+    assert set(field_violations(caught.value)) == {
+        "facts.cadastral_id",
+        "facts.address",
+        "facts.category",
+        "facts.dwelling_units",
+    }
     with pytest.raises(grpc.RpcError) as caught:
         stub.GetProperty(
-            assessment_pb2.GetPropertyRequest(property_id="x"), metadata=_auth(Role.READER), timeout=5
+            assessment_pb2.GetPropertyRequest(property_id=""), metadata=_auth(Role.READER), timeout=5
         )
     assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     with runtime.engine.connect() as conn:

@@ -14,7 +14,15 @@ from services.platform.migrations import alembic_config, upgrade_to_head
 from services.platform.service_builder import ServiceSpec
 
 OWN_TABLES = {
-    "assessment": {"properties"},
+    "assessment": {
+        "properties",
+        "zones",
+        "housing_values",
+        "valuations",
+        "tax_year_decisions",
+        "tax_bases",
+        "levy_jobs",
+    },
     "billing": {"billing_properties"},
     "appeals": {"appeal_cases"},
 }

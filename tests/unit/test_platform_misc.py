@@ -2,10 +2,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from services.appeals.domain.paging import encode_token, parse_page
 from services.platform.clock import oslo_date
 from services.platform.errors import InvalidInput
 from services.platform.logging import mask_personal_data
+from services.platform.paging import encode_token, parse_page
 from services.platform.settings import Settings
 
 pytestmark = pytest.mark.unit

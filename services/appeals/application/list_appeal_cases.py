@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from services.appeals.domain.appeal_case import AppealCase
-from services.appeals.domain.paging import encode_token, parse_page
+from services.platform.paging import encode_token, parse_page
 
 
 class AppealCaseStore(Protocol):

@@ -11,6 +11,7 @@ from services.appeals.application.list_appeal_cases import list_appeal_cases
 from services.appeals.domain.appeal_case import AppealCaseState
 from services.platform.auth import Role
 from services.platform.grpc_server import MethodRule, rule
+from services.platform.settings import Settings
 
 SERVICE_FULL_NAME = "propertytax.appeals.v1.AppealsService"
 
@@ -46,5 +47,5 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
 
-def add_to_server(sessions: sessionmaker[Session], server: grpc.Server) -> None:
+def add_to_server(sessions: sessionmaker[Session], server: grpc.Server, settings: Settings) -> None:
     appeals_pb2_grpc.add_AppealsServiceServicer_to_server(AppealsServicer(sessions), server)

@@ -2,10 +2,26 @@
 
 from __future__ import annotations
 
-from google.protobuf.message import Message
-from propertytax.assessment.v1 import events_pb2, property_pb2
+from decimal import Decimal, InvalidOperation
 
-from services.assessment.domain.property import Location, Property, PropertyCategory, PropertyRegistered
+from google.protobuf.message import Message
+from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, tax_pb2
+from propertytax.platform.v1 import money_pb2
+
+from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
+from services.assessment.domain.property import (
+    Floor,
+    Location,
+    Property,
+    PropertyCategory,
+    PropertyChanged,
+    PropertyFacts,
+    PropertyRegistered,
+)
+from services.assessment.domain.tax import TaxStatus
+from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
+from services.platform.errors import Violations
+from services.platform.money import Money
 
 _CATEGORY_TO_PROTO = {
     PropertyCategory.HOUSING: property_pb2.PROPERTY_CATEGORY_HOUSING,
@@ -16,23 +32,82 @@ _CATEGORY_TO_PROTO = {
     PropertyCategory.AGRICULTURE: property_pb2.PROPERTY_CATEGORY_AGRICULTURE,
 }
 _CATEGORY_FROM_PROTO: dict[int, PropertyCategory] = {int(v): k for k, v in _CATEGORY_TO_PROTO.items()}
+_ROUTE_TO_PROTO = {
+    ValuationRoute.HOUSING_VALUE: tax_pb2.VALUATION_ROUTE_HOUSING_VALUE,
+    ValuationRoute.STANDARD_RATE: tax_pb2.VALUATION_ROUTE_STANDARD_RATE,
+    ValuationRoute.MANUAL: tax_pb2.VALUATION_ROUTE_MANUAL,
+    ValuationRoute.APPEAL: tax_pb2.VALUATION_ROUTE_APPEAL,
+}
+STATUS_TO_PROTO = {
+    TaxStatus.TAXED: tax_pb2.TAX_STATUS_TAXED,
+    TaxStatus.EXEMPT: tax_pb2.TAX_STATUS_EXEMPT,
+    TaxStatus.OUT_OF_SCOPE: tax_pb2.TAX_STATUS_OUT_OF_SCOPE,
+    TaxStatus.BELOW_MINIMUM: tax_pb2.TAX_STATUS_BELOW_MINIMUM,
+    TaxStatus.NOT_VALUED: tax_pb2.TAX_STATUS_NOT_VALUED,
+}
+
+
+def money(amount: Money) -> money_pb2.Money:
+    return money_pb2.Money(ore=amount.ore)
 
 
 def category_from_proto(value: int) -> PropertyCategory | None:
     return _CATEGORY_FROM_PROTO.get(value)
 
 
-def location_from_proto(message: property_pb2.Location, present: bool) -> Location | None:
-    return Location(lon=message.lon, lat=message.lat) if present else None
+def category_to_proto(category: PropertyCategory) -> property_pb2.PropertyCategory.ValueType:
+    return _CATEGORY_TO_PROTO[category]
+
+
+def _decimal(text: str, field: str, problems: Violations) -> Decimal:
+    if not text.strip():
+        return Decimal(0)
+    try:
+        number = Decimal(text.strip())
+        if not number.is_finite():
+            raise InvalidOperation
+        return number
+    except InvalidOperation:
+        problems.add(field, f"{text!r} is not a decimal number")
+        return Decimal(0)
+
+
+def facts_from_proto(message: assessment_pb2.PropertyFacts) -> PropertyFacts:
+    """Raises InvalidInput for numbers that are not numbers; the domain checks the rest."""
+    problems = Violations()
+    floors = tuple(
+        Floor(f.level, _decimal(f.bra_m2, f"floors[{i}].bra_m2", problems))
+        for i, f in enumerate(message.floors)
+    )
+    plot = _decimal(message.plot_m2, "plot_m2", problems)
+    problems.raise_if_any()
+    return PropertyFacts(
+        cadastral_id=message.cadastral_id,
+        address=message.address,
+        category=category_from_proto(message.category),
+        dwelling_units=message.dwelling_units,
+        location=Location(message.location.lon, message.location.lat)
+        if message.HasField("location")
+        else None,
+        floors=floors,
+        plot_m2=plot,
+        build_year=message.build_year or None,
+        exemption_code=message.exemption_code,
+    )
 
 
 def property_to_proto(prop: Property) -> property_pb2.Property:
     message = property_pb2.Property(
         property_id=prop.property_id,
-        cadastral_id=str(prop.cadastral_id),
+        cadastral_id=str(prop.cadastral_id) if prop.cadastral_id else "",
         address=prop.address,
         category=_CATEGORY_TO_PROTO[prop.category],
         dwelling_units=prop.dwelling_units,
+        floors=[property_pb2.Floor(level=f.level, bra_m2=str(f.bra_m2)) for f in prop.floors],
+        plot_m2=str(prop.plot_m2),
+        build_year=prop.build_year or 0,
+        exemption_code=prop.exemption_code,
+        zone_id=prop.zone_id or "",
     )
     if prop.location is not None:
         message.location.lon = prop.location.lon
@@ -40,10 +115,65 @@ def property_to_proto(prop: Property) -> property_pb2.Property:
     return message
 
 
+def _trace(items: tuple[TraceItem, ...]) -> list[tax_pb2.TraceItem]:
+    return [tax_pb2.TraceItem(factor=t.factor, value=t.value, source=t.source) for t in items]
+
+
+def valuation_to_proto(valuation: Valuation) -> tax_pb2.Valuation:
+    return tax_pb2.Valuation(
+        valuation_id=valuation.valuation_id,
+        property_id=valuation.property_id,
+        version=valuation.version,
+        route=_ROUTE_TO_PROTO[valuation.route],
+        value=money(valuation.value),
+        trace=_trace(valuation.trace),
+        reason=valuation.reason,
+        adopted=valuation.adopted,
+    )
+
+
+def tax_base_to_proto(levied: LeviedTaxBase, with_trace: bool = True) -> tax_pb2.TaxBase:
+    base = levied.base
+    return tax_pb2.TaxBase(
+        property_id=base.property_id,
+        tax_year=base.tax_year,
+        version=levied.version,
+        status=STATUS_TO_PROTO[base.status],
+        category=_CATEGORY_TO_PROTO[base.category],
+        dwelling_units=base.dwelling_units,
+        value=money(base.value),
+        reduction=str(base.reduction),
+        deduction=money(base.deduction),
+        tax_base=money(base.tax_base),
+        rate_per_mille=str(base.rate_per_mille),
+        tax=money(base.tax),
+        valuation_version=base.valuation_version,
+        exemption_code=base.exemption_code,
+        trace=_trace(base.trace) if with_trace else [],
+        terms=levied.terms,
+        reason=levied.reason,
+    )
+
+
 def event_to_proto(event: object) -> tuple[str, Message]:
-    """A domain event as (subject, protobuf payload)."""
+    """A domain event as (subject, protobuf payload). Owners' identities never appear here."""
     if isinstance(event, PropertyRegistered):
         return event.property.property_id, events_pb2.PropertyRegistered(
             property=property_to_proto(event.property)
+        )
+    if isinstance(event, PropertyChanged):
+        return event.property.property_id, events_pb2.PropertyChanged(
+            property=property_to_proto(event.property)
+        )
+    if isinstance(event, TaxBaseDetermined):
+        return event.levied.base.property_id, events_pb2.TaxBaseDetermined(
+            tax_base=tax_base_to_proto(event.levied, with_trace=False)
+        )
+    if isinstance(event, TaxBaseCorrected):
+        return event.current.base.property_id, events_pb2.TaxBaseCorrected(
+            previous=tax_base_to_proto(event.previous, with_trace=False),
+            current=tax_base_to_proto(event.current, with_trace=False),
+            reason=event.reason,
+            appeal_case_id=event.appeal_case_id,
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")

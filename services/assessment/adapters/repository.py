@@ -1,27 +1,74 @@
-"""Reads and writes properties."""
+"""Reads and writes assessment's tables (SQLAlchemy Core; bulk statements for bulk work)."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.assessment.adapters.orm import properties
-from services.assessment.domain.property import CadastralId, Location, Property, PropertyCategory
+from services.assessment.adapters.orm import housing_values, properties, valuations
+from services.assessment.domain.property import CadastralId, Floor, Location, Property, PropertyCategory
+from services.assessment.domain.tax import AdoptedValue
+from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
+from services.platform.money import Money
+
+CHUNK = 5000  # keeps IN lists and bulk statements well inside every database's limits
+
+
+def chunks(items: Sequence[Any], size: int = CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def trace_to_json(trace: Iterable[TraceItem]) -> str:
+    return json.dumps([[t.factor, t.value, t.source] for t in trace], ensure_ascii=False)
+
+
+def trace_from_json(text: str) -> tuple[TraceItem, ...]:
+    return tuple(TraceItem(*item) for item in json.loads(text))
+
+
+def _floors_json(floors: tuple[Floor, ...]) -> str:
+    return json.dumps([[f.level, str(f.bra_m2)] for f in floors])
 
 
 def _to_property(row: Any) -> Property:
     location = Location(row.lon, row.lat) if row.lon is not None and row.lat is not None else None
     return Property(
         property_id=row.property_id,
-        cadastral_id=CadastralId.parse(row.cadastral_id),
+        cadastral_id=CadastralId.parse(row.cadastral_id) if row.cadastral_id else None,
         address=row.address,
         category=PropertyCategory(row.category),
         dwelling_units=row.dwelling_units,
         location=location,
+        floors=tuple(Floor(level, Decimal(bra)) for level, bra in json.loads(row.floors)),
+        plot_m2=row.plot_m2,
+        build_year=row.build_year,
+        exemption_code=row.exemption_code,
+        zone_id=row.zone_id,
     )
+
+
+def _property_values(prop: Property) -> dict[str, Any]:
+    return {
+        "property_id": prop.property_id,
+        "cadastral_id": str(prop.cadastral_id) if prop.cadastral_id else None,
+        "address": prop.address,
+        "category": prop.category.value,
+        "dwelling_units": prop.dwelling_units,
+        "lon": prop.location.lon if prop.location else None,
+        "lat": prop.location.lat if prop.location else None,
+        "floors": _floors_json(prop.floors),
+        "plot_m2": prop.plot_m2,
+        "build_year": prop.build_year,
+        "exemption_code": prop.exemption_code,
+        "zone_id": prop.zone_id,
+    }
 
 
 class PropertyRepository:
@@ -29,25 +76,313 @@ class PropertyRepository:
         self._session = session
 
     def add(self, prop: Property, registered_at: datetime) -> None:
-        self._session.execute(
-            insert(properties).values(
-                property_id=prop.property_id,
-                cadastral_id=str(prop.cadastral_id),
-                address=prop.address,
-                category=prop.category.value,
-                dwelling_units=prop.dwelling_units,
-                lon=prop.location.lon if prop.location else None,
-                lat=prop.location.lat if prop.location else None,
-                registered_at=registered_at,
-            )
+        self.add_many([prop], registered_at)
+
+    def add_many(
+        self, props: Sequence[Property], registered_at: datetime, wkt: dict[str, str] | None = None
+    ) -> None:
+        rows = [
+            {
+                **_property_values(p),
+                "registered_at": registered_at,
+                "geometry_wkt": (wkt or {}).get(p.property_id),
+            }
+            for p in props
+        ]
+        for part in chunks(rows):
+            self._session.execute(insert(properties), list(part))
+
+    def replace_many(self, props: Sequence[Property], wkt: dict[str, str] | None = None) -> None:
+        """Replaces the facts of existing properties (bulk UPDATE by primary key)."""
+        rows = [
+            {
+                **{f"v_{k}": v for k, v in _property_values(p).items()},
+                "v_geometry_wkt": (wkt or {}).get(p.property_id),
+            }
+            for p in props
+        ]
+        columns = [c for c in _property_values(props[0]) if c != "property_id"] if props else []
+        statement = (
+            update(properties)
+            .where(properties.c.property_id == bindparam("v_property_id"))
+            .values({c: bindparam(f"v_{c}") for c in [*columns, "geometry_wkt"]})
         )
+        for part in chunks(rows):
+            self._session.connection().execute(statement, list(part))
 
     def get(self, property_id: str) -> Property | None:
         row = self._session.execute(select(properties).where(properties.c.property_id == property_id)).first()
         return _to_property(row) if row else None
 
-    def exists_cadastral(self, cadastral_id: CadastralId) -> bool:
-        found = self._session.execute(
-            select(properties.c.property_id).where(properties.c.cadastral_id == str(cadastral_id))
-        ).first()
-        return found is not None
+    def get_many(self, property_ids: Sequence[str]) -> dict[str, Property]:
+        found: dict[str, Property] = {}
+        for part in chunks(property_ids):
+            for row in self._session.execute(select(properties).where(properties.c.property_id.in_(part))):
+                found[row.property_id] = _to_property(row)
+        return found
+
+    def existing_ids(self, property_ids: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for part in chunks(property_ids):
+            found.update(
+                self._session.scalars(
+                    select(properties.c.property_id).where(properties.c.property_id.in_(part))
+                )
+            )
+        return found
+
+    def exists_cadastral(self, cadastral_id: CadastralId, excluding: str | None = None) -> bool:
+        query = select(properties.c.property_id).where(properties.c.cadastral_id == str(cadastral_id))
+        if excluding:
+            query = query.where(properties.c.property_id != excluding)
+        return self._session.execute(query).first() is not None
+
+    def cadastral_holders(self, cadastral_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in chunks(cadastral_ids):
+            rows = self._session.execute(
+                select(properties.c.cadastral_id, properties.c.property_id).where(
+                    properties.c.cadastral_id.in_(part)
+                )
+            )
+            found.update({r.cadastral_id: r.property_id for r in rows})
+        return found
+
+    def find(
+        self, text: str, zone_id: str, category: PropertyCategory | None, offset: int, limit: int
+    ) -> list[Property]:
+        query = select(properties)
+        if text:
+            pattern = f"%{text.lower()}%"
+            query = query.where(
+                or_(
+                    func.lower(properties.c.address).like(pattern),
+                    func.lower(properties.c.property_id).like(pattern),
+                    properties.c.cadastral_id.like(pattern),
+                )
+            )
+        if zone_id:
+            query = query.where(properties.c.zone_id == zone_id)
+        if category is not None:
+            query = query.where(properties.c.category == category.value)
+        rows = self._session.execute(query.order_by(properties.c.property_id).offset(offset).limit(limit))
+        return [_to_property(r) for r in rows]
+
+    def located(self) -> list[tuple[str, float, float]]:
+        rows = self._session.execute(
+            select(properties.c.property_id, properties.c.lon, properties.c.lat).where(
+                properties.c.lon.is_not(None), properties.c.lat.is_not(None)
+            )
+        )
+        return [(r.property_id, r.lon, r.lat) for r in rows]
+
+    def set_zones(self, zone_of: dict[str, str | None]) -> None:
+        statement = (
+            update(properties)
+            .where(properties.c.property_id == bindparam("v_id"))
+            .values(zone_id=bindparam("v_zone"))
+        )
+        rows = [{"v_id": k, "v_zone": v} for k, v in zone_of.items()]
+        for part in chunks(rows):
+            self._session.connection().execute(statement, list(part))
+
+    def page_after(self, after_id: str, limit: int) -> list[Property]:
+        rows = self._session.execute(
+            select(properties)
+            .where(properties.c.property_id > after_id)
+            .order_by(properties.c.property_id)
+            .limit(limit)
+        )
+        return [_to_property(r) for r in rows]
+
+    def all(self) -> list[Property]:
+        return [
+            _to_property(r)
+            for r in self._session.execute(select(properties).order_by(properties.c.property_id))
+        ]
+
+    def count(self) -> int:
+        return int(self._session.execute(select(func.count()).select_from(properties)).scalar_one())
+
+
+def _to_valuation(row: Any) -> Valuation:
+    return Valuation(
+        valuation_id=row.valuation_id,
+        property_id=row.property_id,
+        version=row.version,
+        route=ValuationRoute(row.route),
+        value=Money(row.value_ore),
+        trace=trace_from_json(row.trace),
+        reason=row.reason,
+        adopted=row.adopted,
+    )
+
+
+class ValuationRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def latest_versions(self, property_ids: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunks(property_ids):
+            rows = self._session.execute(
+                select(valuations.c.property_id, func.max(valuations.c.version))
+                .where(valuations.c.property_id.in_(part))
+                .group_by(valuations.c.property_id)
+            )
+            found.update({r[0]: int(r[1]) for r in rows})
+        return found
+
+    def add_many(
+        self, items: Sequence[Valuation], created_at: datetime, adoption_reference: str | None = None
+    ) -> None:
+        rows = [
+            {
+                "valuation_id": v.valuation_id,
+                "property_id": v.property_id,
+                "version": v.version,
+                "route": v.route.value,
+                "value_ore": v.value.ore,
+                "trace": trace_to_json(v.trace),
+                "reason": v.reason,
+                "adopted": v.adopted,
+                "adoption_reference": adoption_reference if v.adopted else None,
+                "created_at": created_at,
+                "adopted_at": created_at if v.adopted else None,
+            }
+            for v in items
+        ]
+        for part in chunks(rows):
+            self._session.execute(insert(valuations), list(part))
+
+    def newest(self, property_ids: Sequence[str]) -> list[Valuation]:
+        """Each property's newest valuation version, adopted or not."""
+        found: list[Valuation] = []
+        for part in chunks(list(property_ids)):
+            newest = (
+                select(valuations.c.property_id, func.max(valuations.c.version).label("version"))
+                .where(valuations.c.property_id.in_(part))
+                .group_by(valuations.c.property_id)
+                .subquery()
+            )
+            rows = self._session.execute(
+                select(valuations).join(
+                    newest,
+                    and_(
+                        valuations.c.property_id == newest.c.property_id,
+                        valuations.c.version == newest.c.version,
+                    ),
+                )
+            )
+            found.extend(_to_valuation(r) for r in rows)
+        return found
+
+    def for_property(self, property_id: str) -> list[Valuation]:
+        rows = self._session.execute(
+            select(valuations)
+            .where(valuations.c.property_id == property_id)
+            .order_by(valuations.c.version.desc())
+        )
+        return [_to_valuation(r) for r in rows]
+
+    def adopt(self, property_ids: Sequence[str] | None, reference: str, at: datetime) -> int:
+        """Adopts each property's newest valuation when it is not adopted yet."""
+        newest = (
+            select(valuations.c.property_id, func.max(valuations.c.version).label("version"))
+            .group_by(valuations.c.property_id)
+            .subquery()
+        )
+        query = (
+            select(valuations.c.valuation_id)
+            .join(
+                newest,
+                and_(
+                    valuations.c.property_id == newest.c.property_id, valuations.c.version == newest.c.version
+                ),
+            )
+            .where(valuations.c.adopted.is_(False))
+        )
+        ids: list[str] = []
+        if property_ids is None:
+            ids = list(self._session.scalars(query))
+        else:
+            for part in chunks(list(property_ids)):
+                ids.extend(self._session.scalars(query.where(valuations.c.property_id.in_(part))))
+        for part in chunks(ids):
+            self._session.execute(
+                update(valuations)
+                .where(valuations.c.valuation_id.in_(part))
+                .values(adopted=True, adoption_reference=reference, adopted_at=at)
+            )
+        return len(ids)
+
+    def _newest(self, property_ids: Sequence[str] | None, condition: Any) -> dict[str, AdoptedValue]:
+        newest = (
+            select(valuations.c.property_id, func.max(valuations.c.version).label("version"))
+            .where(condition)
+            .group_by(valuations.c.property_id)
+        )
+        if property_ids is not None:
+            newest = newest.where(valuations.c.property_id.in_(property_ids))
+        sub = newest.subquery()
+        rows = self._session.execute(
+            select(valuations.c.property_id, valuations.c.version, valuations.c.value_ore).join(
+                sub,
+                and_(valuations.c.property_id == sub.c.property_id, valuations.c.version == sub.c.version),
+            )
+        )
+        return {r.property_id: AdoptedValue(Money(r.value_ore), r.version) for r in rows}
+
+    def adopted_values(self, property_ids: Sequence[str] | None) -> dict[str, AdoptedValue]:
+        """The newest adopted value per property."""
+        if property_ids is None:
+            return self._newest(None, valuations.c.adopted.is_(True))
+        found: dict[str, AdoptedValue] = {}
+        for part in chunks(list(property_ids)):
+            found.update(self._newest(part, valuations.c.adopted.is_(True)))
+        return found
+
+    def simulation_values(self) -> dict[str, AdoptedValue]:
+        """Adopted values, and for properties without one the newest housing value (which counts as
+        adopted for simulation: the tax authority's value needs no committee to be a fair estimate)."""
+        found = self._newest(None, valuations.c.route == ValuationRoute.HOUSING_VALUE.value)
+        found.update(self.adopted_values(None))
+        return found
+
+
+class HousingValueRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def replace_many(self, rows: Sequence[tuple[str, str, int, Money]]) -> None:
+        keys = [(p, u, y) for p, u, y, _ in rows]
+        for part in chunks(keys, 1000):
+            self._session.execute(
+                housing_values.delete().where(
+                    or_(
+                        *(
+                            and_(
+                                housing_values.c.property_id == p,
+                                housing_values.c.unit == u,
+                                housing_values.c.year == y,
+                            )
+                            for p, u, y in part
+                        )
+                    )
+                )
+            )
+        values = [{"property_id": p, "unit": u, "year": y, "value_ore": v.ore} for p, u, y, v in rows]
+        for part in chunks(values):
+            self._session.execute(insert(housing_values), list(part))
+
+    def by_unit(self, property_ids: Sequence[str], year: int) -> dict[str, dict[str, Money]]:
+        found: dict[str, dict[str, Money]] = {}
+        for part in chunks(list(property_ids)):
+            rows = self._session.execute(
+                select(housing_values).where(
+                    housing_values.c.property_id.in_(part), housing_values.c.year == year
+                )
+            )
+            for r in rows:
+                found.setdefault(r.property_id, {})[r.unit] = Money(r.value_ore)
+        return found

@@ -1,18 +1,46 @@
-"""Query: one property."""
+"""Queries: one property with its history, and searching the register."""
 
 from __future__ import annotations
 
-from services.assessment.application.ports import AssessmentUnitOfWork
-from services.assessment.domain.property import Property
+from dataclasses import dataclass
+
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.domain.levy import LeviedTaxBase
+from services.assessment.domain.property import Property, PropertyCategory
+from services.assessment.domain.valuation import Valuation
 from services.platform.errors import InvalidInput, NotFound
-from services.platform.ids import is_uuid
+from services.platform.paging import encode_token, parse_page
 
 
-def get_property(uow: AssessmentUnitOfWork, property_id: str) -> Property:
-    if not is_uuid(property_id):
-        raise InvalidInput.single("property_id", "must be a UUID")
+@dataclass(frozen=True)
+class PropertyView:
+    property: Property
+    valuations: list[Valuation]
+    tax_bases: list[LeviedTaxBase]
+
+
+def get_property(uow: SqlAssessmentUnitOfWork, property_id: str) -> PropertyView:
+    if not property_id.strip():
+        raise InvalidInput.single("property_id", "is required")
     with uow:
         prop = uow.properties.get(property_id)
-    if prop is None:
-        raise NotFound(f"no property {property_id}")
-    return prop
+        if prop is None:
+            raise NotFound(f"no property {property_id}")
+        return PropertyView(
+            prop, uow.valuations.for_property(property_id), uow.tax_bases.for_property(property_id)
+        )
+
+
+def find_properties(
+    uow: SqlAssessmentUnitOfWork,
+    text: str,
+    zone_id: str,
+    category: PropertyCategory | None,
+    page_size: int,
+    page_token: str,
+) -> tuple[list[Property], str]:
+    page = parse_page(page_size, page_token)
+    with uow:
+        found = uow.properties.find(text.strip(), zone_id.strip(), category, page.offset, page.size + 1)
+    next_token = encode_token(page.offset + page.size) if len(found) > page.size else ""
+    return found[: page.size], next_token

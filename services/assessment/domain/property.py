@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from enum import StrEnum
 
+from services.assessment.domain.exemptions import parse_exemption_code
 from services.platform.errors import Violations
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d{1,5})/(\d{1,4})(?:/(\d{1,4}))?(?:/(\d{1,4}))?$")
@@ -56,13 +58,45 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Floor:
+    """Usable area (BRA, NS 3940) of one floor: 0 basement, 1 ground floor, …"""
+
+    level: int
+    bra_m2: Decimal
+
+
+@dataclass(frozen=True)
+class PropertyFacts:
+    """What an assessor or an import states about a property (validated by `check_facts`)."""
+
+    cadastral_id: str
+    address: str
+    category: PropertyCategory | None
+    dwelling_units: int
+    location: Location | None = None
+    floors: tuple[Floor, ...] = ()
+    plot_m2: Decimal = Decimal(0)
+    build_year: int | None = None
+    exemption_code: str = ""
+
+
+@dataclass(frozen=True)
 class Property:
     property_id: str
-    cadastral_id: CadastralId
+    cadastral_id: CadastralId | None
     address: str
     category: PropertyCategory
     dwelling_units: int
     location: Location | None
+    floors: tuple[Floor, ...] = ()
+    plot_m2: Decimal = Decimal(0)
+    build_year: int | None = None
+    exemption_code: str = ""
+    zone_id: str | None = None
+
+    @property
+    def bra_m2(self) -> Decimal:
+        return sum((f.bra_m2 for f in self.floors), Decimal(0))
 
 
 @dataclass(frozen=True)
@@ -72,44 +106,88 @@ class PropertyRegistered:
     property: Property
 
 
-def new_property(
-    *,
-    property_id: str,
-    cadastral_id: str,
-    address: str,
-    category: PropertyCategory | None,
-    dwelling_units: int,
-    location: Location | None,
-) -> Property:
-    """Validates a new property's facts, naming every bad field at once."""
-    problems = Violations()
+@dataclass(frozen=True)
+class PropertyChanged:
+    """Domain event: a property's facts changed."""
+
+    property: Property
+
+
+_PROPERTY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+
+
+def check_property_id(property_id: str, problems: Violations, field: str = "property_id") -> None:
+    if not _PROPERTY_ID.match(property_id):
+        problems.add(
+            field, "1–64 characters: letters, digits and . _ : / - (starting with a letter or digit)"
+        )
+
+
+def check_facts(
+    property_id: str, facts: PropertyFacts, problems: Violations, *, cadastral_required: bool = True
+) -> Property | None:
+    """Validates facts, adding one violation per bad field; returns the property when all are good."""
+    before = problems.count
+    check_property_id(property_id, problems)
     parsed: CadastralId | None = None
-    try:
-        parsed = CadastralId.parse(cadastral_id)
-    except ValueError as exc:
-        problems.add("cadastral_id", str(exc))
-    if not address.strip():
+    if facts.cadastral_id.strip() or cadastral_required:
+        try:
+            parsed = CadastralId.parse(facts.cadastral_id)
+        except ValueError as exc:
+            problems.add("cadastral_id", str(exc))
+    if cadastral_required and not facts.address.strip():
         problems.add("address", "must not be empty")
-    elif len(address) > 200:
+    elif len(facts.address) > 200:
         problems.add("address", "at most 200 characters")
+    category = facts.category
     if category is None:
         problems.add("category", "must be set")
-    if dwelling_units < 0 or dwelling_units > 10_000:
+    units = facts.dwelling_units
+    if units < 0 or units > 10_000:
         problems.add("dwelling_units", "must be between 0 and 10000")
-    if category in (PropertyCategory.HOUSING, PropertyCategory.HOLIDAY_HOME) and dwelling_units == 0:
+    elif category in (PropertyCategory.HOUSING, PropertyCategory.HOLIDAY_HOME) and units == 0:
         problems.add("dwelling_units", f"a {category.value} property has at least one dwelling unit")
+    location = facts.location
     if location is not None:
         if not -180.0 <= location.lon <= 180.0:
             problems.add("location.lon", "must be between -180 and 180")
         if not -90.0 <= location.lat <= 90.0:
             problems.add("location.lat", "must be between -90 and 90")
-    problems.raise_if_any()
-    assert parsed is not None and category is not None
+    for index, floor in enumerate(facts.floors):
+        if not Decimal(0) <= floor.bra_m2 <= Decimal(1_000_000):
+            problems.add(f"floors[{index}].bra_m2", "must be between 0 and 1000000 m²")
+        if not -5 <= floor.level <= 99:
+            problems.add(f"floors[{index}].level", "must be between -5 and 99")
+    if not Decimal(0) <= facts.plot_m2 <= Decimal(100_000_000):
+        problems.add("plot_m2", "must be between 0 and 100000000 m²")
+    if facts.build_year is not None and not 1000 <= facts.build_year <= 2100:
+        problems.add("build_year", "must be a year between 1000 and 2100")
+    code = ""
+    if facts.exemption_code.strip():
+        try:
+            code = parse_exemption_code(facts.exemption_code)
+        except ValueError as exc:
+            problems.add("exemption_code", str(exc))
+    if problems.count > before or category is None:
+        return None
     return Property(
         property_id=property_id,
         cadastral_id=parsed,
-        address=address.strip(),
+        address=facts.address.strip(),
         category=category,
-        dwelling_units=dwelling_units,
+        dwelling_units=units,
         location=location,
+        floors=facts.floors,
+        plot_m2=facts.plot_m2,
+        build_year=facts.build_year,
+        exemption_code=code,
     )
+
+
+def new_property(property_id: str, facts: PropertyFacts) -> Property:
+    """Validates a new property's facts, naming every bad field at once."""
+    problems = Violations()
+    prop = check_facts(property_id, facts, problems)
+    problems.raise_if_any()
+    assert prop is not None
+    return prop

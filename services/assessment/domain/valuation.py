@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from services.assessment.domain.property import PropertyCategory
+from services.assessment.domain.property import Floor, PropertyCategory
 from services.platform.money import Money
 
 
@@ -27,12 +27,6 @@ class TraceItem:
     factor: str
     value: str
     source: str
-
-
-@dataclass(frozen=True)
-class Floor:
-    level: int
-    bra_m2: Decimal
 
 
 @dataclass(frozen=True)

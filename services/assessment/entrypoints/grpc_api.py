@@ -2,64 +2,302 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
+from services.assessment.adapters.housing_value_files import read_housing_values
+from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
 from services.assessment.adapters.proto_mapping import (
+    STATUS_TO_PROTO,
     category_from_proto,
-    location_from_proto,
+    category_to_proto,
+    facts_from_proto,
+    money,
     property_to_proto,
+    tax_base_to_proto,
+    valuation_to_proto,
 )
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
-from services.assessment.application.get_property import get_property
-from services.assessment.application.register_property import RegisterProperty, register_property
+from services.assessment.adapters.zone_files import read_zones
+from services.assessment.application.adopt_valuations import adopt_valuations
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.correct_tax_base import correct_tax_base
+from services.assessment.application.export_tax_list import export_tax_list
+from services.assessment.application.get_property import find_properties, get_property
+from services.assessment.application.import_housing_values import import_housing_values
+from services.assessment.application.import_properties import import_properties
+from services.assessment.application.import_zones import import_zones
+from services.assessment.application.levy import LevyRunner, get_levy_job, start_levy
+from services.assessment.application.register_property import register_property, update_property
+from services.assessment.application.set_decision import set_decision
+from services.assessment.application.simulate import simulate
+from services.assessment.domain.levy import LevyJob, LevyJobState
+from services.assessment.domain.property import PropertyCategory
+from services.assessment.domain.simulation import Summary
+from services.assessment.domain.tax import TaxStatus
 from services.platform.auth import Role
+from services.platform.clock import oslo_today
+from services.platform.errors import InvalidInput
 from services.platform.grpc_server import MethodRule, rule
+from services.platform.money import Money
+from services.platform.runtime import BackgroundTask
+from services.platform.settings import Settings
 
 SERVICE_FULL_NAME = "propertytax.assessment.v1.AssessmentService"
+_READERS = (Role.ASSESSOR, Role.READER, Role.SERVICE, Role.BILLING_OFFICER, Role.SECRETARIAT)
 
 RULES: dict[str, MethodRule] = {
     "RegisterProperty": rule(Role.ASSESSOR, changes_state=True),
-    "GetProperty": rule(
-        Role.ASSESSOR,
-        Role.READER,
-        Role.SERVICE,
-        Role.BILLING_OFFICER,
-        Role.SECRETARIAT,
-        changes_state=False,
-    ),
+    "UpdateProperty": rule(Role.ASSESSOR, changes_state=True),
+    "GetProperty": rule(*_READERS, changes_state=False),
+    "FindProperties": rule(*_READERS, changes_state=False),
+    "ImportProperties": rule(Role.ASSESSOR, changes_state=True),
+    "ImportHousingValues": rule(Role.ASSESSOR, changes_state=True),
+    "ImportZones": rule(Role.ASSESSOR, changes_state=True),
+    "AdoptValuations": rule(Role.ASSESSOR, changes_state=True),
+    "SetTaxYearDecision": rule(Role.ASSESSOR, changes_state=True),
+    "StartLevy": rule(Role.ASSESSOR, changes_state=True),
+    "GetLevyJob": rule(*_READERS, changes_state=False),
+    "SimulateTaxYear": rule(Role.ASSESSOR, Role.READER, changes_state=False),
+    "CorrectTaxBase": rule(Role.ASSESSOR, changes_state=True),
+    "ExportTaxList": rule(*_READERS, changes_state=False),
 }
+
+_JOB_STATE = {
+    LevyJobState.RUNNING: assessment_pb2.LEVY_JOB_STATE_RUNNING,
+    LevyJobState.COMPLETED: assessment_pb2.LEVY_JOB_STATE_COMPLETED,
+    LevyJobState.FAILED: assessment_pb2.LEVY_JOB_STATE_FAILED,
+}
+_EXPORT_CHUNK = 256 * 1024
+
+
+def _job(job: LevyJob) -> assessment_pb2.LevyJob:
+    return assessment_pb2.LevyJob(
+        job_id=job.job_id,
+        tax_year=job.tax_year,
+        state=_JOB_STATE[job.state],
+        processed=job.processed,
+        total=job.total,
+        taxed=job.taxed,
+        exempt=job.exempt,
+        not_valued=job.not_valued,
+        total_tax=money(job.total_tax),
+        error=job.error,
+    )
+
+
+def _required_year(year: int, field: str = "tax_year") -> int:
+    if not 1900 <= year <= 2200:
+        raise InvalidInput.single(field, "must be a year, e.g. 2024")
+    return year
 
 
 class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
+    def __init__(self, sessions: sessionmaker[Session], config: AssessmentConfig, levy: LevyRunner) -> None:
         self._sessions = sessions
+        self._config = config
+        self._levy = levy
 
     def _uow(self) -> SqlAssessmentUnitOfWork:
         return SqlAssessmentUnitOfWork(self._sessions)
 
-    def RegisterProperty(  # noqa: N802 (gRPC method name)
-        self, request: assessment_pb2.RegisterPropertyRequest, context: grpc.ServicerContext
-    ) -> assessment_pb2.RegisterPropertyResponse:
-        prop = register_property(
-            self._uow(),
-            RegisterProperty(
-                cadastral_id=request.cadastral_id,
-                address=request.address,
-                category=category_from_proto(request.category),
-                dwelling_units=request.dwelling_units,
-                location=location_from_proto(request.location, request.HasField("location")),
-            ),
-        )
+    def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        try:
+            facts = facts_from_proto(request.facts)
+            prop = register_property(self._uow(), facts, self._config)
+        except InvalidInput as bad:
+            raise bad.prefixed("facts.") from None
         return assessment_pb2.RegisterPropertyResponse(property=property_to_proto(prop))
 
-    def GetProperty(  # noqa: N802
-        self, request: assessment_pb2.GetPropertyRequest, context: grpc.ServicerContext
-    ) -> assessment_pb2.GetPropertyResponse:
-        prop = get_property(self._uow(), request.property_id)
-        return assessment_pb2.GetPropertyResponse(property=property_to_proto(prop))
+    def UpdateProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        try:
+            facts = facts_from_proto(request.facts)
+            prop = update_property(self._uow(), request.property_id, facts, self._config)
+        except InvalidInput as bad:
+            raise InvalidInput(
+                [
+                    v if v.field == "property_id" else type(v)("facts." + v.field, v.description)
+                    for v in bad.violations
+                ]
+            ) from None
+        return assessment_pb2.UpdatePropertyResponse(property=property_to_proto(prop))
+
+    def GetProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        view = get_property(self._uow(), request.property_id)
+        return assessment_pb2.GetPropertyResponse(
+            property=property_to_proto(view.property),
+            valuations=[valuation_to_proto(v) for v in view.valuations],
+            tax_bases=[tax_base_to_proto(t) for t in view.tax_bases],
+        )
+
+    def FindProperties(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        found, token = find_properties(
+            self._uow(),
+            request.text,
+            request.zone_id,
+            category_from_proto(request.category),
+            request.page_size,
+            request.page_token,
+        )
+        return assessment_pb2.FindPropertiesResponse(
+            properties=[property_to_proto(p) for p in found], next_page_token=token
+        )
+
+    def ImportProperties(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        year = request.housing_value_year or oslo_today().year
+        if request.format == assessment_pb2.IMPORT_FORMAT_CSV:
+            rows, unit = read_properties_csv(request.content), "line"
+        elif request.format in (assessment_pb2.IMPORT_FORMAT_GEOJSON, assessment_pb2.IMPORT_FORMAT_GPKG):
+            rows, unit = read_properties_geo(request.content), "feature"
+        else:
+            raise InvalidInput.single("format", "choose CSV, GEOJSON or GPKG")
+        result = import_properties(
+            self._uow(), rows, _required_year(year, "housing_value_year"), self._config, unit
+        )
+        return assessment_pb2.ImportPropertiesResponse(
+            rows=result.rows,
+            created=result.created,
+            updated=result.updated,
+            valuations_proposed=result.valuations_proposed,
+        )
+
+    def ImportHousingValues(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        rows = read_housing_values(request.content, request.year or oslo_today().year)
+        result = import_housing_values(self._uow(), rows, self._config)
+        return assessment_pb2.ImportHousingValuesResponse(
+            rows=result.rows, properties_valued=result.properties_valued
+        )
+
+    def ImportZones(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        zones = read_zones(
+            request.content,
+            request.id_property or "zone_id",
+            request.name_property or "name",
+            request.factor_property or "factor",
+        )
+        result = import_zones(self._uow(), zones, self._config)
+        return assessment_pb2.ImportZonesResponse(
+            zones=result.zones,
+            properties_in_zones=result.properties_in_zones,
+            properties_outside=result.properties_outside,
+        )
+
+    def AdoptValuations(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        adopted = adopt_valuations(self._uow(), list(request.property_ids), request.adoption_reference)
+        return assessment_pb2.AdoptValuationsResponse(adopted=adopted)
+
+    def SetTaxYearDecision(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        decision = set_decision(self._uow(), request.decision_yaml, self._config)
+        return assessment_pb2.SetTaxYearDecisionResponse(year=decision.year)
+
+    def StartLevy(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        job = start_levy(self._uow(), request.tax_year, self._config)
+        self._levy.submit(job.job_id)
+        return assessment_pb2.StartLevyResponse(job=_job(job))
+
+    def GetLevyJob(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not request.job_id:
+            raise InvalidInput.single("job_id", "is required")
+        return assessment_pb2.GetLevyJobResponse(job=_job(get_levy_job(self._uow(), request.job_id)))
+
+    def SimulateTaxYear(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not request.decision_yaml.strip():
+            raise InvalidInput.single("decision_yaml", "is required")
+        result = simulate(self._uow(), request.decision_yaml, self._config)
+        response = _report(result.decision.year, result.summary, result.current)
+        if request.include_properties:
+            response.property_taxes.extend(
+                assessment_pb2.PropertyTax(
+                    property_id=b.property_id,
+                    tax_base=money(b.tax_base),
+                    tax=money(b.tax),
+                    status=STATUS_TO_PROTO[b.status],
+                )
+                for b in result.bases
+            )
+        return response
+
+    def CorrectTaxBase(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not request.HasField("value"):
+            raise InvalidInput.single("value", "is required")
+        corrected = correct_tax_base(
+            self._uow(),
+            request.property_id,
+            _required_year(request.tax_year),
+            Money(request.value.ore),
+            request.reason,
+            self._config,
+        )
+        return assessment_pb2.CorrectTaxBaseResponse(tax_base=tax_base_to_proto(corrected))
+
+    def ExportTaxList(self, request, context) -> Iterator[assessment_pb2.ExportTaxListResponse]:  # type: ignore[no-untyped-def]  # noqa: N802
+        if request.list not in (assessment_pb2.TAX_LIST_PUBLIC, assessment_pb2.TAX_LIST_EXEMPT):
+            raise InvalidInput.single("list", "choose PUBLIC or EXEMPT")
+        if request.format not in (assessment_pb2.DOCUMENT_FORMAT_CSV, assessment_pb2.DOCUMENT_FORMAT_PDF):
+            raise InvalidInput.single("format", "choose CSV or PDF")
+        document = export_tax_list(
+            self._uow(),
+            request.tax_year,
+            exempt=request.list == assessment_pb2.TAX_LIST_EXEMPT,
+            pdf=request.format == assessment_pb2.DOCUMENT_FORMAT_PDF,
+        )
+        for start in range(0, max(len(document), 1), _EXPORT_CHUNK):
+            yield assessment_pb2.ExportTaxListResponse(chunk=document[start : start + _EXPORT_CHUNK])
 
 
-def add_to_server(sessions: sessionmaker[Session], server: grpc.Server) -> None:
-    assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(AssessmentServicer(sessions), server)
+def _report(year: int, summary: Summary, current: Summary | None) -> assessment_pb2.SimulateTaxYearResponse:
+    categories = []
+    for name, item in sorted(summary.by_category.items()):
+        current_item = current.by_category.get(name) if current else None
+        categories.append(
+            assessment_pb2.CategoryRevenue(
+                category=category_to_proto(PropertyCategory(name)),
+                properties=item.properties,
+                taxed=item.taxed,
+                revenue=money(item.revenue),
+                current_revenue=money(current_item.revenue if current_item else Money(0)),
+            )
+        )
+    status = summary.by_status
+    return assessment_pb2.SimulateTaxYearResponse(
+        year=year,
+        total_revenue=money(summary.total),
+        current_total_revenue=money(current.total if current else Money(0)),
+        has_current=current is not None,
+        categories=categories,
+        bands=[
+            assessment_pb2.TaxBand(lower_nok=b.lower_nok, upper_nok=b.upper_nok or 0, properties=b.properties)
+            for b in summary.bands()
+        ],
+        properties=summary.properties,
+        taxed=status.get(TaxStatus.TAXED, 0),
+        exempt=status.get(TaxStatus.EXEMPT, 0),
+        not_valued=status.get(TaxStatus.NOT_VALUED, 0),
+        out_of_scope=status.get(TaxStatus.OUT_OF_SCOPE, 0),
+        below_minimum=status.get(TaxStatus.BELOW_MINIMUM, 0),
+    )
+
+
+def build_config(settings: Settings) -> AssessmentConfig:
+    return AssessmentConfig(
+        limits=load_legal_limits(settings.legal_limits_file),
+        rates=load_standard_rates(settings.standard_rates_file),
+    )
+
+
+def add_to_server(
+    sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
+) -> list[BackgroundTask]:
+    config = build_config(settings)
+    levy = LevyRunner(lambda: SqlAssessmentUnitOfWork(sessions), config, settings.levy_chunk_size)
+    assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
+        AssessmentServicer(sessions, config, levy), server
+    )
+    return [levy]
+
+
+__all__ = ["RULES", "SERVICE_FULL_NAME", "add_to_server"]

@@ -10,6 +10,7 @@ from services.billing.adapters.repository import BillingPropertyRepository
 from services.billing.application.get_billing_property import get_billing_property
 from services.platform.auth import Role
 from services.platform.grpc_server import MethodRule, rule
+from services.platform.settings import Settings
 
 SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 
@@ -39,5 +40,5 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         )
 
 
-def add_to_server(sessions: sessionmaker[Session], server: grpc.Server) -> None:
+def add_to_server(sessions: sessionmaker[Session], server: grpc.Server, settings: Settings) -> None:
     billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(sessions), server)

@@ -1,0 +1,49 @@
+"""The configured legal limits and valuation basis (YAML files shipped with the service)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from services.assessment.domain.decision import LegalLimits
+from services.assessment.domain.property import PropertyCategory
+from services.assessment.domain.valuation import StandardRates
+from services.platform.money import Money, to_decimal
+
+HERE = Path(__file__).resolve().parents[1]
+DEFAULT_LIMITS = HERE / "legal_limits.yaml"
+DEFAULT_RATES = HERE / "standard_rates.yaml"
+
+
+def load_legal_limits(path: Path | None = None) -> LegalLimits:
+    raw = yaml.safe_load((path or DEFAULT_LIMITS).read_text(encoding="utf-8")) or {}
+    return LegalLimits.from_mapping(raw)
+
+
+def load_standard_rates(path: Path | None = None) -> StandardRates:
+    raw = yaml.safe_load((path or DEFAULT_RATES).read_text(encoding="utf-8")) or {}
+    return StandardRates(
+        rate_per_m2={
+            PropertyCategory(k): Money.rounded(to_decimal(str(v))) for k, v in raw["rate_per_m2_nok"].items()
+        },
+        plot_rate_per_m2=Money.rounded(to_decimal(str(raw["plot_rate_per_m2_nok"]))),
+        floor_factors={int(k): to_decimal(str(v)) for k, v in (raw.get("floor_factors") or {}).items()},
+        min_building_m2=to_decimal(str(raw.get("min_building_m2", 15))),
+        source=str(raw.get("source", "standard rates")),
+    )
+
+
+def parse_decision_yaml(text: str) -> object:
+    """YAML text → mapping; YAML errors become a field violation with the line."""
+    from services.platform.errors import InvalidInput
+
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark is not None else "decision_yaml"
+        raise InvalidInput.single(where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+
+
+__all__ = ["load_legal_limits", "load_standard_rates", "parse_decision_yaml"]

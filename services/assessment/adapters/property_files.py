@@ -1,0 +1,163 @@
+"""Property imports: CSV with lon/lat, GeoJSON and GeoPackage."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from services.assessment.adapters.file_rows import RowErrors, csv_rows, parse_decimal, parse_nok
+from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
+from services.platform.errors import InvalidInput
+from services.platform.money import Money
+
+REQUIRED_COLUMNS = {"property_id", "category"}
+
+
+@dataclass(frozen=True)
+class PropertyRow:
+    line: int
+    property_id: str
+    facts: PropertyFacts
+    housing_value: Money | None
+    geometry_wkt: str | None = None
+
+
+def _category(text: str) -> PropertyCategory:
+    try:
+        return PropertyCategory(text.strip().lower())
+    except ValueError:
+        raise ValueError(
+            f"unknown category {text!r}; use one of {', '.join(c.value for c in PropertyCategory)}"
+        ) from None
+
+
+def _row(
+    line: int, values: dict[str, Any], errors: RowErrors, decimal_comma: bool, location: Location | None
+) -> PropertyRow | None:
+    before = errors.total
+    property_id = str(values.get("property_id") or "").strip()
+    if not property_id:
+        errors.add(line, "property_id", "is required")
+    category: PropertyCategory | None = None
+    try:
+        category = _category(str(values.get("category") or ""))
+    except ValueError as exc:
+        errors.add(line, "category", str(exc))
+
+    def number(column: str, default: Decimal = Decimal(0)) -> Decimal:
+        text = str(values.get(column) or "").strip()
+        if not text:
+            return default
+        try:
+            value = parse_decimal(text, decimal_comma)
+            if value < 0:
+                raise ValueError("must not be negative")
+            return value
+        except ValueError as exc:
+            errors.add(line, column, str(exc))
+            return default
+
+    units_number = number("units")
+    if units_number != units_number.to_integral_value():
+        errors.add(line, "units", "must be a whole number")
+    housing_value: Money | None = None
+    if str(values.get("housing_value") or "").strip():
+        try:
+            housing_value = parse_nok(str(values["housing_value"]), decimal_comma)
+        except ValueError as exc:
+            errors.add(line, "housing_value", str(exc))
+    bra = number("bra_m2")
+    plot = number("plot_m2")
+    build_year_number = number("build_year")
+    if location is None and (str(values.get("lon") or "") or str(values.get("lat") or "")):
+        lon, lat = number("lon", Decimal(-999)), number("lat", Decimal(-999))
+        if Decimal(-180) <= lon <= Decimal(180) and Decimal(-90) <= lat <= Decimal(90):
+            location = Location(float(lon), float(lat))
+        else:
+            errors.add(line, "lon/lat", "both must be given, as WGS84 degrees")
+    cadastral = str(values.get("cadastral_id") or "").strip()
+    if not cadastral:
+        try:
+            cadastral = str(CadastralId.parse(property_id))
+        except ValueError:
+            cadastral = ""
+    if errors.total > before or category is None:
+        return None
+    facts = PropertyFacts(
+        cadastral_id=cadastral,
+        address=str(values.get("address") or "").strip(),
+        category=category,
+        dwelling_units=int(units_number),
+        location=location,
+        floors=(Floor(1, bra),) if bra > 0 else (),
+        plot_m2=plot,
+        build_year=int(build_year_number) if build_year_number else None,
+        exemption_code=str(values.get("exempt_reason") or values.get("exemption_code") or "").strip(),
+    )
+    return PropertyRow(line, property_id, facts, housing_value)
+
+
+def read_properties_csv(content: bytes) -> list[PropertyRow]:
+    delimiter, rows = csv_rows(content, REQUIRED_COLUMNS)
+    errors = RowErrors("line")
+    parsed = [_row(line, values, errors, delimiter == ";", None) for line, values in rows]
+    errors.raise_if_any()
+    return [row for row in parsed if row is not None]
+
+
+def read_geodata(content: bytes) -> Any:
+    """A GeoDataFrame in WGS84 from GeoJSON or GeoPackage bytes."""
+    import geopandas
+
+    try:
+        frame = geopandas.read_file(io.BytesIO(content))
+    except Exception as exc:  # GDAL reports unreadable files with several exception types
+        raise InvalidInput.single("content", f"not a readable GeoJSON or GeoPackage: {exc}") from exc
+    if frame.crs is not None and frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    return frame
+
+
+def read_properties_geo(content: bytes) -> list[PropertyRow]:
+    frame = read_geodata(content)
+    missing = sorted(REQUIRED_COLUMNS - set(frame.columns))
+    if missing:
+        raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")
+    errors = RowErrors("feature")
+    parsed: list[PropertyRow | None] = []
+    columns = [c for c in frame.columns if c != "geometry"]
+    for number, (geometry, *values) in enumerate(
+        zip(frame.geometry, *(frame[c] for c in columns), strict=True), start=1
+    ):
+        record = {c: ("" if _missing(v) else str(v)) for c, v in zip(columns, values, strict=True)}
+        location = None
+        wkt = None
+        if geometry is None or geometry.is_empty:
+            errors.add(number, "geometry", "is missing")
+        elif geometry.geom_type == "Point":
+            location = Location(float(geometry.x), float(geometry.y))
+        elif geometry.geom_type in ("Polygon", "MultiPolygon"):
+            if not geometry.is_valid:
+                errors.add(number, "geometry", "the parcel polygon is not valid (self-intersecting?)")
+            point = geometry.representative_point()
+            location = Location(float(point.x), float(point.y))
+            wkt = geometry.wkt
+        else:
+            errors.add(number, "geometry", f"{geometry.geom_type} is neither a point nor a parcel polygon")
+        row = _row(number, record, errors, False, location)
+        parsed.append(
+            PropertyRow(row.line, row.property_id, row.facts, row.housing_value, wkt) if row else None
+        )
+    errors.raise_if_any()
+    return [row for row in parsed if row is not None]
+
+
+def _missing(value: Any) -> bool:
+    try:
+        import pandas
+
+        return bool(pandas.isna(value))
+    except (TypeError, ValueError):
+        return False

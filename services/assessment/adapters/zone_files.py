@@ -1,0 +1,52 @@
+"""Zone polygons with factors, from GeoJSON or GeoPackage."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from services.assessment.adapters.file_rows import RowErrors, parse_decimal
+from services.assessment.adapters.property_files import read_geodata
+from services.assessment.domain.zones import Zone
+from services.platform.errors import InvalidInput
+
+
+def read_zones(
+    content: bytes, id_property: str = "zone_id", name_property: str = "name", factor_property: str = "factor"
+) -> list[Zone]:
+    frame = read_geodata(content)
+    missing = sorted({id_property, factor_property} - set(frame.columns))
+    if missing:
+        raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")
+    errors = RowErrors("feature")
+    zones: list[Zone] = []
+    seen: set[str] = set()
+    names = frame[name_property] if name_property in frame.columns else frame[id_property]
+    built_up = frame["built_up"] if "built_up" in frame.columns else [True] * len(frame)
+    for number, (geometry, zone_id, name, factor_text, is_built_up) in enumerate(
+        zip(frame.geometry, frame[id_property], names, frame[factor_property], built_up, strict=True), start=1
+    ):
+        zone_id = str(zone_id or "").strip()
+        if not zone_id or zone_id == "nan":
+            errors.add(number, id_property, "is required")
+            continue
+        if zone_id in seen:
+            errors.add(number, id_property, f"zone {zone_id!r} appears twice")
+        seen.add(zone_id)
+        factor = Decimal(0)
+        try:
+            factor = parse_decimal(str(factor_text), False)
+            if not Decimal("0.1") <= factor <= Decimal(10):
+                raise ValueError("a zone factor is between 0.1 and 10")
+        except ValueError as exc:
+            errors.add(number, factor_property, str(exc))
+        if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+            errors.add(number, "geometry", "a zone is a polygon or multipolygon")
+            continue
+        if not geometry.is_valid:
+            errors.add(number, "geometry", "the polygon is not valid (self-intersecting?)")
+            continue
+        zones.append(Zone(zone_id, str(name), factor, geometry, bool(is_built_up)))
+    errors.raise_if_any()
+    if not zones:
+        raise InvalidInput.single("content", "no zones in the file")
+    return zones

@@ -1,0 +1,15 @@
+"""Command: the valuation committee adopts proposed valuations (in batch)."""
+
+from __future__ import annotations
+
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.platform.errors import InvalidInput
+
+
+def adopt_valuations(uow: SqlAssessmentUnitOfWork, property_ids: list[str] | None, reference: str) -> int:
+    if not reference.strip():
+        raise InvalidInput.single("adoption_reference", "name the committee's decision, e.g. 'sak 12/2024'")
+    with uow:
+        adopted = uow.valuations.adopt(property_ids or None, reference.strip(), uow.now())
+        uow.commit()
+    return adopted

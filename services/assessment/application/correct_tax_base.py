@@ -1,0 +1,92 @@
+"""Command: correct a levied tax base with a new value (§ 17, or a committee's decision on a complaint)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.levy import taxable
+from services.assessment.application.set_decision import read_decision
+from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected
+from services.assessment.domain.tax import AdoptedValue, determine_tax
+from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
+from services.platform.clock import oslo_today
+from services.platform.errors import FailedPrecondition, NotFound, Violations
+from services.platform.ids import new_id
+from services.platform.money import Money
+
+
+def correction_deadline(tax_year: int) -> date:
+    """§ 17: a correction against the taxpayer is allowed only until 1 March of the following year."""
+    return date(tax_year + 1, 3, 1)
+
+
+def correct_tax_base(
+    uow: SqlAssessmentUnitOfWork,
+    property_id: str,
+    tax_year: int,
+    value: Money,
+    reason: str,
+    config: AssessmentConfig,
+    *,
+    route: ValuationRoute = ValuationRoute.MANUAL,
+    appeal_case_id: str = "",
+    today: date | None = None,
+) -> LeviedTaxBase:
+    problems = Violations()
+    if not reason.strip():
+        problems.add("reason", "a correction needs a reason")
+    if value.ore < 0:
+        problems.add("value", "must not be negative")
+    problems.raise_if_any()
+    with uow:
+        prop = uow.properties.get(property_id)
+        if prop is None:
+            raise NotFound(f"no property {property_id}")
+        current = uow.tax_bases.current(property_id, tax_year)
+        if current is None:
+            raise FailedPrecondition(f"property {property_id} has no tax base for {tax_year} to correct")
+        decision_yaml = uow.decisions.get_yaml(tax_year)
+        if decision_yaml is None:
+            raise FailedPrecondition(f"no decision for {tax_year}")
+        decision = read_decision(decision_yaml, config)
+        version = uow.valuations.latest_versions([property_id]).get(property_id, 0) + 1
+        source = f"appeal case {appeal_case_id}" if appeal_case_id else "correction (§ 17)"
+        uow.valuations.add_many(
+            [
+                Valuation(
+                    valuation_id=new_id(),
+                    property_id=property_id,
+                    version=version,
+                    route=route,
+                    value=value,
+                    trace=(TraceItem("value", str(value.nok), f"{source}: {reason.strip()}"),),
+                    reason=reason.strip(),
+                    adopted=True,
+                )
+            ],
+            uow.now(),
+            adoption_reference=source,
+        )
+        built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
+        base = determine_tax(taxable(prop, built_up), AdoptedValue(value, version), decision, config.limits)
+        deadline = correction_deadline(tax_year)
+        if (
+            route == ValuationRoute.MANUAL
+            and base.tax > current.base.tax
+            and (today or oslo_today()) > deadline
+        ):
+            raise FailedPrecondition(
+                f"§ 17: a correction that raises the tax for {tax_year} "
+                f"was possible only until {deadline:%d.%m.%Y}"
+            )
+        uow.tax_bases.retire(property_id, tax_year)
+        corrected = LeviedTaxBase(base, current.version + 1, current.terms, reason.strip())
+        uow.tax_bases.add_many([corrected], uow.now())
+        uow.record(TaxBaseCorrected(current, corrected, reason.strip(), appeal_case_id))
+        uow.commit()
+    return corrected
+
+
+__all__ = ["correct_tax_base", "correction_deadline"]

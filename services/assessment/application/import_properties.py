@@ -1,0 +1,100 @@
+"""Command: import properties from a file; every row is good and stored, or nothing is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from services.assessment.adapters.property_files import PropertyRow
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.valuing import propose_valuations
+from services.assessment.domain.property import Property, PropertyChanged, PropertyRegistered, check_facts
+from services.platform.errors import Violations
+from services.platform.money import Money
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    rows: int
+    created: int
+    updated: int
+    valuations_proposed: int
+
+
+def _validated(rows: list[PropertyRow], unit: str) -> list[Property]:
+    problems = Violations()
+    props: list[Property] = []
+    seen_ids: dict[str, int] = {}
+    seen_cadastral: dict[str, int] = {}
+    for row in rows:
+        row_problems = Violations()
+        prop = check_facts(row.property_id, row.facts, row_problems, cadastral_required=False)
+        for violation in row_problems.items:
+            problems.add(f"{unit} {row.line}", f"{violation.field}: {violation.description}")
+        if row.property_id in seen_ids:
+            problems.add(
+                f"{unit} {row.line}",
+                f"property_id: {row.property_id} is also on {unit} {seen_ids[row.property_id]}",
+            )
+        seen_ids.setdefault(row.property_id, row.line)
+        if prop is not None and prop.cadastral_id is not None:
+            key = str(prop.cadastral_id)
+            if key in seen_cadastral:
+                problems.add(
+                    f"{unit} {row.line}", f"cadastral_id: {key} is also on {unit} {seen_cadastral[key]}"
+                )
+            seen_cadastral.setdefault(key, row.line)
+        if prop is not None:
+            props.append(prop)
+    problems.raise_if_any()
+    return props
+
+
+def import_properties(
+    uow: SqlAssessmentUnitOfWork,
+    rows: list[PropertyRow],
+    housing_year: int,
+    config: AssessmentConfig,
+    unit: str = "line",
+) -> ImportResult:
+    props = _validated(rows, unit)
+    line_of = {r.property_id: r.line for r in rows}
+    wkt = {r.property_id: r.geometry_wkt for r in rows if r.geometry_wkt}
+    with uow:
+        ids = [p.property_id for p in props]
+        existing = uow.properties.existing_ids(ids)
+        holders = uow.properties.cadastral_holders([str(p.cadastral_id) for p in props if p.cadastral_id])
+        problems = Violations()
+        for prop in props:
+            holder = holders.get(str(prop.cadastral_id)) if prop.cadastral_id else None
+            if holder is not None and holder != prop.property_id:
+                problems.add(
+                    f"{unit} {line_of[prop.property_id]}",
+                    f"cadastral_id: {prop.cadastral_id} is registered for property {holder}",
+                )
+        problems.raise_if_any()
+        zones = uow.zones.index()
+        located = [p for p in props if p.location is not None]
+        found = zones.locate(
+            [p.location.lon for p in located if p.location], [p.location.lat for p in located if p.location]
+        )
+        zone_of = {p.property_id: (z.zone_id if z else None) for p, z in zip(located, found, strict=True)}
+        props = [replace(p, zone_id=zone_of.get(p.property_id)) for p in props]
+        new = [p for p in props if p.property_id not in existing]
+        changed = [p for p in props if p.property_id in existing]
+        uow.properties.add_many(new, uow.now(), wkt)
+        if changed:
+            uow.properties.replace_many(changed, wkt)
+        housing = {r.property_id: r.housing_value for r in rows if r.housing_value is not None}
+        if housing:
+            uow.housing_values.replace_many(
+                [(pid, "1", housing_year, value) for pid, value in housing.items()]
+            )
+        by_unit: dict[str, dict[str, Money]] = {pid: {"1": value} for pid, value in housing.items()}
+        proposed = propose_valuations(uow, props, by_unit, housing_year, config, zones)
+        for prop in new:
+            uow.record(PropertyRegistered(prop))
+        for prop in changed:
+            uow.record(PropertyChanged(prop))
+        uow.commit()
+    return ImportResult(rows=len(rows), created=len(new), updated=len(changed), valuations_proposed=proposed)

@@ -1,0 +1,38 @@
+"""Query: the revenue a decision would give over today's register; changes nothing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.assessment.adapters.config_files import parse_decision_yaml
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.levy import taxable
+from services.assessment.domain.decision import TaxYearDecision
+from services.assessment.domain.decision_parsing import parse_decision
+from services.assessment.domain.simulation import Summary, summarise
+from services.assessment.domain.tax import TaxBase, determine_tax
+
+
+@dataclass(frozen=True)
+class Simulation:
+    decision: TaxYearDecision
+    summary: Summary
+    current: Summary | None
+    bases: list[TaxBase]
+
+
+def simulate(uow: SqlAssessmentUnitOfWork, decision_yaml: str, config: AssessmentConfig) -> Simulation:
+    decision = parse_decision(parse_decision_yaml(decision_yaml), config.limits)
+    with uow:  # read only: the block ends without commit, so nothing can change
+        props = uow.properties.all()
+        values = uow.valuations.simulation_values()
+        built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
+        current_yaml = uow.decisions.get_yaml(decision.year)
+    items = [(taxable(p, built_up), values.get(p.property_id)) for p in props]
+    bases = [determine_tax(t, v, decision, config.limits) for t, v in items]
+    current = None
+    if current_yaml is not None:
+        current_decision = parse_decision(parse_decision_yaml(current_yaml), config.limits)
+        current = summarise(determine_tax(t, v, current_decision, config.limits) for t, v in items)
+    return Simulation(decision, summarise(bases), current, bases)

@@ -1,0 +1,39 @@
+"""Assessment's Kafka consumer: a committee decision with a new value → corrected tax base."""
+
+from __future__ import annotations
+
+from propertytax.appeals.v1 import events_pb2 as appeals_events
+from sqlalchemy.orm import Session
+
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.correct_tax_base import correct_tax_base
+from services.assessment.domain.valuation import ValuationRoute
+from services.platform.event_consumer import EventHandler
+from services.platform.events import ReceivedEvent
+from services.platform.money import Money
+
+
+def handlers(config: AssessmentConfig) -> dict[str, EventHandler]:
+    def on_appeal_decided(session: Session, event: ReceivedEvent) -> None:
+        decided = event.payload
+        assert isinstance(decided, appeals_events.AppealDecided)
+        if not decided.HasField("new_value"):
+            return  # the value stands: nothing to correct
+        uow = SqlAssessmentUnitOfWork(_no_sessions).joining(session)
+        correct_tax_base(
+            uow,
+            decided.property_id,
+            decided.tax_year,
+            Money(decided.new_value.ore),
+            decided.reasons or f"decision in appeal case {decided.case_id}",
+            config,
+            route=ValuationRoute.APPEAL,
+            appeal_case_id=decided.case_id,
+        )
+
+    return {appeals_events.AppealDecided.DESCRIPTOR.full_name: on_appeal_decided}
+
+
+def _no_sessions() -> Session:
+    raise RuntimeError("a joined unit of work opens no sessions of its own")
