@@ -18,13 +18,13 @@ class RowErrors:
 
     def __init__(self, unit: str = "line") -> None:
         self._problems = Violations()
-        self._unit = unit
+        self.unit = unit
         self.total = 0
 
     def add(self, line: int, column: str, message: str) -> None:
         self.total += 1
         if self.total <= MAX_REPORTED:
-            self._problems.add(f"{self._unit} {line}", f"{column}: {message}")
+            self._problems.add(f"{self.unit} {line}", f"{column}: {message}")
 
     def raise_if_any(self) -> None:
         if self.total > MAX_REPORTED:

@@ -99,12 +99,25 @@ def _row(
     return PropertyRow(line, property_id, facts, housing_value)
 
 
+def _check_unique_ids(rows: list[PropertyRow], errors: RowErrors) -> None:
+    first_line: dict[str, int] = {}
+    for row in rows:
+        if row.property_id in first_line:
+            errors.add(
+                row.line,
+                "property_id",
+                f"{row.property_id} is also on {errors.unit} {first_line[row.property_id]}",
+            )
+        first_line.setdefault(row.property_id, row.line)
+
+
 def read_properties_csv(content: bytes) -> list[PropertyRow]:
     delimiter, rows = csv_rows(content, REQUIRED_COLUMNS)
     errors = RowErrors("line")
-    parsed = [_row(line, values, errors, delimiter == ";", None) for line, values in rows]
+    parsed = [row for line, values in rows if (row := _row(line, values, errors, delimiter == ";", None))]
+    _check_unique_ids(parsed, errors)
     errors.raise_if_any()
-    return [row for row in parsed if row is not None]
+    return parsed
 
 
 def read_geodata(content: bytes) -> Any:
@@ -150,8 +163,10 @@ def read_properties_geo(content: bytes) -> list[PropertyRow]:
         parsed.append(
             PropertyRow(row.line, row.property_id, row.facts, row.housing_value, wkt) if row else None
         )
+    found = [row for row in parsed if row is not None]
+    _check_unique_ids(found, errors)
     errors.raise_if_any()
-    return [row for row in parsed if row is not None]
+    return found
 
 
 def _missing(value: Any) -> bool:

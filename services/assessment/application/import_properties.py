@@ -24,19 +24,12 @@ class ImportResult:
 def _validated(rows: list[PropertyRow], unit: str) -> list[Property]:
     problems = Violations()
     props: list[Property] = []
-    seen_ids: dict[str, int] = {}
     seen_cadastral: dict[str, int] = {}
     for row in rows:
         row_problems = Violations()
         prop = check_facts(row.property_id, row.facts, row_problems, cadastral_required=False)
         for violation in row_problems.items:
             problems.add(f"{unit} {row.line}", f"{violation.field}: {violation.description}")
-        if row.property_id in seen_ids:
-            problems.add(
-                f"{unit} {row.line}",
-                f"property_id: {row.property_id} is also on {unit} {seen_ids[row.property_id]}",
-            )
-        seen_ids.setdefault(row.property_id, row.line)
         if prop is not None and prop.cadastral_id is not None:
             key = str(prop.cadastral_id)
             if key in seen_cadastral:
