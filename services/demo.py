@@ -6,9 +6,9 @@ import sys
 import time
 
 import grpc
+
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
-
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations

@@ -9,8 +9,8 @@ from datetime import datetime
 from google.protobuf import any_pb2, descriptor_pool, message_factory
 from google.protobuf.message import Message
 from google.protobuf.timestamp_pb2 import Timestamp
-from propertytax.platform.v1 import envelope_pb2
 
+from propertytax.platform.v1 import envelope_pb2
 from services.platform.ids import new_id
 
 SCHEMA_VERSION = 1

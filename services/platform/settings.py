@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     legal_limits_file: Path | None = None
     standard_rates_file: Path | None = None
     levy_chunk_size: int = 5000
+    # Pause between levy chunks: lets an office throttle the levy's load on a shared database.
+    levy_chunk_pause_seconds: float = 0.0
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -6,43 +6,22 @@ from __future__ import annotations
 import os
 import signal
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import grpc
 import pytest
-from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from sqlalchemy import create_engine, func, select, text
 
+from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.billing.adapters.orm import platform_tables as billing_tables
 from services.client import Caller, health_status
 from services.demo import wait_for_billing
 from services.platform.auth import Role, TokenAuthority
 from services.platform.db import normalise_url
 from services.platform.settings import Settings
-from services.stack import SERVICES, Stack, free_port
+from services.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
-
-
-@pytest.fixture
-def stack(
-    tmp_path: Path, kafka_bootstrap: str, postgres_admin_url: str, request: pytest.FixtureRequest
-) -> Iterator[Stack]:
-    from infra.postgres.cluster import create_database
-
-    ports = {"kafka": int(kafka_bootstrap.rsplit(":", 1)[1]), **{s: free_port() for s in SERVICES}}
-    running = Stack(
-        var_dir=tmp_path,
-        ports=ports,
-        database_urls={s: create_database(postgres_admin_url) for s in SERVICES},
-    )
-    for service in SERVICES:
-        running.start_service(service)
-    yield running
-    for service in SERVICES:
-        running.stop_service(service)
 
 
 def _tokens() -> TokenAuthority:

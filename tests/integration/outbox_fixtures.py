@@ -7,10 +7,10 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from propertytax.assessment.v1 import events_pb2, property_pb2
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from propertytax.assessment.v1 import events_pb2, property_pb2
 from services.assessment.adapters.orm import platform_tables as assessment_tables
 from services.assessment.service import SPEC as ASSESSMENT
 from services.billing.adapters.orm import billing_properties

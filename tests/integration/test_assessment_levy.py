@@ -7,19 +7,23 @@ import csv
 import io
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import grpc
 import pytest
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
-from propertytax.platform.v1 import money_pb2
 from sqlalchemy import func, select
 
+from propertytax.appeals.v1 import events_pb2 as appeals_events
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
+from propertytax.platform.v1 import money_pb2
 from services.assessment.adapters.orm import platform_tables, tax_bases, valuations
 from services.assessment.service import SPEC
 from services.platform.auth import Role, TokenAuthority
+from services.platform.events import wrap
 from services.platform.grpc_status import field_violations
+from services.platform.kafka_bus import make_producer
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
@@ -89,7 +93,9 @@ def _levy(api: Api, year: int) -> assessment_pb2.LevyJob:
     return job
 
 
-def test_import_adopt_simulate_levy_export_and_correct(api: Api, runtime: ServiceRuntime) -> None:
+def test_import_adopt_simulate_levy_export_and_correct(
+    api: Api, runtime: ServiceRuntime, kafka_bootstrap: str
+) -> None:
     zones = api.ImportZones(
         assessment_pb2.ImportZonesRequest(
             content=OSLO_ZONES.read_bytes(), format=assessment_pb2.IMPORT_FORMAT_GEOJSON
@@ -204,6 +210,29 @@ def test_import_adopt_simulate_levy_export_and_correct(api: Api, runtime: Servic
     history = api.GetProperty(assessment_pb2.GetPropertyRequest(property_id="0301-999/1/0/0"))
     assert [t.version for t in history.tax_bases] == [2, 1]
     assert history.valuations[0].route == tax_pb2.VALUATION_ROUTE_MANUAL and history.valuations[0].adopted
+
+    # The expert appeals committee raises the value: the AppealDecided event becomes version 3.
+    decided = appeals_events.AppealDecided(
+        case_id="case-9",
+        property_id="0301-999/1/0/0",
+        tax_year=2024,
+        new_value=money_pb2.Money(ore=1_000_000_000),
+        decided_on="2024-09-01",
+        reasons="Verdien er for lav",
+    )
+    producer = make_producer(kafka_bootstrap, "test-appeals")
+    envelope = wrap(decided, source="appeals", subject="case-9", occurred_at=datetime.now(UTC))
+    producer.send("propertytax.appeals.v1", value=envelope.SerializeToString(), key=b"case-9").get(timeout=30)
+    producer.close(timeout=5)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        history = api.GetProperty(assessment_pb2.GetPropertyRequest(property_id="0301-999/1/0/0"))
+        if history.tax_bases[0].version == 3:
+            break
+        time.sleep(0.2)
+    latest = history.tax_bases[0]
+    assert latest.version == 3 and latest.tax.ore == 644_000  # (7.0 M − 4.7 M) × 2.8 ‰ = 6,440
+    assert history.valuations[0].route == tax_pb2.VALUATION_ROUTE_APPEAL
 
 
 def test_bad_imports_name_their_lines_and_change_nothing(api: Api, runtime: ServiceRuntime) -> None:

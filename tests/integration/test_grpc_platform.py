@@ -9,9 +9,9 @@ import grpc
 import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from sqlalchemy import select
 
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.service import SPEC
 from services.platform.auth import Role, TokenAuthority

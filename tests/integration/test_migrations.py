@@ -23,7 +23,7 @@ OWN_TABLES = {
         "tax_bases",
         "levy_jobs",
     },
-    "billing": {"billing_properties"},
+    "billing": {"billing_properties", "property_taxes"},
     "appeals": {"appeal_cases"},
 }
 

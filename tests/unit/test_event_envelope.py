@@ -1,8 +1,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from propertytax.assessment.v1 import events_pb2, property_pb2
 
+from propertytax.assessment.v1 import events_pb2, property_pb2
 from services.platform.events import MalformedEvent, correlation_id_var, unwrap, wrap
 
 pytestmark = pytest.mark.unit

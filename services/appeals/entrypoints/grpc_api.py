@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import grpc
-from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
+from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from services.appeals.adapters.repository import AppealCaseRepository
 from services.appeals.application.list_appeal_cases import list_appeal_cases
 from services.appeals.domain.appeal_case import AppealCaseState

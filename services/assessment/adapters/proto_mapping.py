@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from google.protobuf.message import Message
+
 from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
-
 from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
 from services.assessment.domain.property import (
     Floor,

@@ -107,6 +107,7 @@ def run_levy(
     config: AssessmentConfig,
     size: int,
     stop: threading.Event,
+    pause_seconds: float = 0.0,
 ) -> LevyJob | None:
     """Levies chunk after chunk until the job completes or stop is set (it then stays resumable)."""
     job: LevyJob | None = get_levy_job(make(), job_id)
@@ -116,6 +117,8 @@ def run_levy(
         job = levy_chunk(make(), job_id, decision, config, size)
         if job.state != LevyJobState.RUNNING:
             break
+        if pause_seconds:
+            stop.wait(pause_seconds)
     return job
 
 
@@ -124,10 +127,13 @@ class LevyRunner:
 
     name = "levy"
 
-    def __init__(self, new_uow: UowFactory, config: AssessmentConfig, chunk_size: int) -> None:
+    def __init__(
+        self, new_uow: UowFactory, config: AssessmentConfig, chunk_size: int, pause_seconds: float = 0.0
+    ) -> None:
         self._new_uow = new_uow
         self._config = config
         self._chunk_size = chunk_size
+        self._pause_seconds = pause_seconds
         self._queue: queue.Queue[str] = queue.Queue()
 
     def submit(self, job_id: str) -> None:
@@ -146,7 +152,7 @@ class LevyRunner:
             except queue.Empty:
                 continue
             try:
-                stopped = run_levy(make, job_id, self._config, self._chunk_size, stop)
+                stopped = run_levy(make, job_id, self._config, self._chunk_size, stop, self._pause_seconds)
                 if stopped is not None:
                     log.info(
                         "levy job stopped",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from propertytax.appeals.v1 import events_pb2 as appeals_events
 from sqlalchemy.orm import Session
 
+from propertytax.appeals.v1 import events_pb2 as appeals_events
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base

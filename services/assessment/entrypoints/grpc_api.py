@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import grpc
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
@@ -293,7 +293,12 @@ def add_to_server(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
     config = build_config(settings)
-    levy = LevyRunner(lambda: SqlAssessmentUnitOfWork(sessions), config, settings.levy_chunk_size)
+    levy = LevyRunner(
+        lambda: SqlAssessmentUnitOfWork(sessions),
+        config,
+        settings.levy_chunk_size,
+        settings.levy_chunk_pause_seconds,
+    )
     assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
         AssessmentServicer(sessions, config, levy), server
     )

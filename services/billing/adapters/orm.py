@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, MetaData, String, Table
 
 from services.platform.tables import PlatformTables
 
@@ -12,11 +12,26 @@ platform_tables = PlatformTables(metadata)
 billing_properties = Table(
     "billing_properties",
     metadata,
-    Column("property_id", String(36), primary_key=True),
+    Column("property_id", String(64), primary_key=True),
     Column("cadastral_id", String(40), nullable=False),
     Column("address", String(200), nullable=False),
     Column("category", String(40), nullable=False),
     Column("dwelling_units", Integer, nullable=False),
     Column("source_event_id", String(36), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+property_taxes = Table(
+    "property_taxes",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("tax_year", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("status", String(30), nullable=False),
+    Column("tax_ore", BigInteger, nullable=False),
+    Column("tax_base_ore", BigInteger, nullable=False),
+    Column("terms", Integer, nullable=False),
+    Column("is_current", Boolean, nullable=False),
+    Column("source_event_id", String(36), nullable=False),
+    Column("received_at", DateTime(timezone=True), nullable=False),
 )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.orm import billing_properties
+from services.billing.adapters.orm import billing_properties, property_taxes
 from services.billing.domain.billing_property import BillingProperty
+from services.billing.domain.property_tax import PropertyTax
 from services.platform.clock import Clock, utc_now
+from services.platform.money import Money
 
 
 class BillingPropertyRepository:
@@ -42,3 +44,62 @@ class BillingPropertyRepository:
                 created_at=self._clock(),
             )
         )
+
+
+class PropertyTaxRepository:
+    def __init__(self, session: Session, clock: Clock = utc_now) -> None:
+        self._session = session
+        self._clock = clock
+
+    def has(self, property_id: str, tax_year: int, version: int) -> bool:
+        found = self._session.execute(
+            select(property_taxes.c.version).where(
+                property_taxes.c.property_id == property_id,
+                property_taxes.c.tax_year == tax_year,
+                property_taxes.c.version == version,
+            )
+        ).first()
+        return found is not None
+
+    def retire(self, property_id: str, tax_year: int) -> None:
+        self._session.execute(
+            update(property_taxes)
+            .where(property_taxes.c.property_id == property_id, property_taxes.c.tax_year == tax_year)
+            .values(is_current=False)
+        )
+
+    def add(self, tax: PropertyTax, current: bool) -> None:
+        self._session.execute(
+            insert(property_taxes).values(
+                property_id=tax.property_id,
+                tax_year=tax.tax_year,
+                version=tax.version,
+                status=tax.status,
+                tax_ore=tax.tax.ore,
+                tax_base_ore=tax.tax_base.ore,
+                terms=tax.terms,
+                is_current=current,
+                source_event_id=tax.source_event_id,
+                received_at=self._clock(),
+            )
+        )
+
+    def current_for(self, property_id: str) -> list[PropertyTax]:
+        rows = self._session.execute(
+            select(property_taxes)
+            .where(property_taxes.c.property_id == property_id, property_taxes.c.is_current.is_(True))
+            .order_by(property_taxes.c.tax_year.desc())
+        )
+        return [
+            PropertyTax(
+                property_id=r.property_id,
+                tax_year=r.tax_year,
+                version=r.version,
+                status=r.status,
+                tax=Money(r.tax_ore),
+                tax_base=Money(r.tax_base_ore),
+                terms=r.terms,
+                source_event_id=r.source_event_id,
+            )
+            for r in rows
+        ]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from propertytax.assessment.v1 import events_pb2 as assessment_events
-from propertytax.assessment.v1 import property_pb2
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.repository import BillingPropertyRepository
+from propertytax.assessment.v1 import events_pb2 as assessment_events
+from propertytax.assessment.v1 import property_pb2, tax_pb2
+from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.application.record_property import record_property
+from services.billing.application.record_property_tax import record_property_tax
 from services.billing.domain.billing_property import BillingProperty
+from services.billing.domain.property_tax import PropertyTax
 from services.platform.event_consumer import EventHandler
 from services.platform.events import ReceivedEvent
+from services.platform.money import Money
 
 
 def on_property_registered(session: Session, event: ReceivedEvent) -> None:
@@ -32,6 +35,35 @@ def on_property_registered(session: Session, event: ReceivedEvent) -> None:
     )
 
 
+def _property_tax(base: tax_pb2.TaxBase, event: ReceivedEvent) -> PropertyTax:
+    if not base.property_id or base.tax_year <= 0 or base.version <= 0:
+        raise ValueError("tax base without property_id, tax_year or version")
+    return PropertyTax(
+        property_id=base.property_id,
+        tax_year=base.tax_year,
+        version=base.version,
+        status=tax_pb2.TaxStatus.Name(base.status),
+        tax=Money(base.tax.ore),
+        tax_base=Money(base.tax_base.ore),
+        terms=base.terms,
+        source_event_id=event.event_id,
+    )
+
+
+def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
+    payload = event.payload
+    assert isinstance(payload, assessment_events.TaxBaseDetermined)
+    record_property_tax(PropertyTaxRepository(session), _property_tax(payload.tax_base, event))
+
+
+def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
+    payload = event.payload
+    assert isinstance(payload, assessment_events.TaxBaseCorrected)
+    record_property_tax(PropertyTaxRepository(session), _property_tax(payload.current, event))
+
+
 HANDLERS: dict[str, EventHandler] = {
     assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_property_registered,
+    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
+    assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
 }

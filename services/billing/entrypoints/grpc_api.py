@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import grpc
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.billing.adapters.repository import BillingPropertyRepository
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from propertytax.platform.v1 import money_pb2
+from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.application.get_billing_property import get_billing_property
 from services.platform.auth import Role
 from services.platform.grpc_server import MethodRule, rule
@@ -28,6 +29,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     ) -> billing_pb2.GetBillingPropertyResponse:
         with self._sessions() as session:
             found = get_billing_property(BillingPropertyRepository(session), request.property_id)
+            taxes = PropertyTaxRepository(session).current_for(request.property_id)
         return billing_pb2.GetBillingPropertyResponse(
             property=billing_pb2.BillingProperty(
                 property_id=found.property_id,
@@ -36,6 +38,17 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                 category=found.category,
                 dwelling_units=found.dwelling_units,
                 source_event_id=found.source_event_id,
+                property_taxes=[
+                    billing_pb2.YearlyPropertyTax(
+                        tax_year=t.tax_year,
+                        version=t.version,
+                        status=t.status,
+                        annual_tax=money_pb2.Money(ore=t.tax.ore),
+                        tax_base=money_pb2.Money(ore=t.tax_base.ore),
+                        terms=t.terms,
+                    )
+                    for t in taxes
+                ],
             )
         )
 
