@@ -3,45 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import timedelta
-from typing import Any
 
 import grpc
-from google.protobuf.json_format import MessageToDict
 
-from services.client import Caller
+from services import cli_assessment
+from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
 from services.platform.settings import Settings
-
-DEFAULT_TARGETS = {
-    "assessment": "127.0.0.1:50051",
-    "billing": "127.0.0.1:50052",
-    "appeals": "127.0.0.1:50053",
-}
-
-
-def _print_json(message: Any) -> None:
-    sys.stdout.write(
-        json.dumps(MessageToDict(message, preserving_proto_field_name=True), indent=2, ensure_ascii=False)
-        + "\n"
-    )
-
-
-def _caller(args: argparse.Namespace, service: str) -> Caller:
-    target = (
-        args.target or os.environ.get(f"PROPERTYTAX_{service.upper()}_TARGET") or DEFAULT_TARGETS[service]
-    )
-    token = args.token or os.environ.get("PROPERTYTAX_TOKEN")
-    if not token:
-        raise SystemExit(
-            "no token: pass --token or set PROPERTYTAX_TOKEN "
-            "(for local use: export PROPERTYTAX_TOKEN=$(propertytax token mint --role assessor))"
-        )
-    return Caller(target, token, timeout=args.timeout)
 
 
 def cmd_token_mint(args: argparse.Namespace) -> int:
@@ -63,7 +35,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_register_property(args: argparse.Namespace) -> int:
     from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 
-    caller = _caller(args, "assessment")
+    caller = caller_for(args, "assessment")
     facts = assessment_pb2.PropertyFacts(
         cadastral_id=args.cadastral_id,
         address=args.address,
@@ -75,27 +47,25 @@ def cmd_register_property(args: argparse.Namespace) -> int:
         facts.location.lat = args.lat
     request = assessment_pb2.RegisterPropertyRequest(facts=facts)
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
-    _print_json(caller.call(stub.RegisterProperty, request))
+    print_json(caller.call(stub.RegisterProperty, request))
     return 0
 
 
 def cmd_get_property(args: argparse.Namespace) -> int:
     from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 
-    caller = _caller(args, "assessment")
+    caller = caller_for(args, "assessment")
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
-    _print_json(
-        caller.call(stub.GetProperty, assessment_pb2.GetPropertyRequest(property_id=args.property_id))
-    )
+    print_json(caller.call(stub.GetProperty, assessment_pb2.GetPropertyRequest(property_id=args.property_id)))
     return 0
 
 
 def cmd_billing_property(args: argparse.Namespace) -> int:
     from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 
-    caller = _caller(args, "billing")
+    caller = caller_for(args, "billing")
     stub = billing_pb2_grpc.BillingServiceStub(caller.channel)
-    _print_json(
+    print_json(
         caller.call(
             stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=args.property_id)
         )
@@ -106,21 +76,15 @@ def cmd_billing_property(args: argparse.Namespace) -> int:
 def cmd_list_appeals(args: argparse.Namespace) -> int:
     from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 
-    caller = _caller(args, "appeals")
+    caller = caller_for(args, "appeals")
     stub = appeals_pb2_grpc.AppealsServiceStub(caller.channel)
-    _print_json(
+    print_json(
         caller.call(
             stub.ListAppealCases,
             appeals_pb2.ListAppealCasesRequest(page_size=args.page_size, page_token=args.page_token),
         )
     )
     return 0
-
-
-def _remote(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--target", help="host:port of the service")
-    parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="deadline in seconds")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -154,11 +118,12 @@ def build_parser() -> argparse.ArgumentParser:
     register.add_argument("--units", type=int, default=1, help="dwelling units")
     register.add_argument("--lon", type=float)
     register.add_argument("--lat", type=float)
-    _remote(register)
+    add_remote_options(register)
     register.set_defaults(func=cmd_register_property)
+    cli_assessment.add_commands(assessment)
     get = assessment.add_parser("get-property", help="read one property")
     get.add_argument("property_id")
-    _remote(get)
+    add_remote_options(get)
     get.set_defaults(func=cmd_get_property)
 
     billing = areas.add_parser("billing", help="accounts, charges and invoices").add_subparsers(
@@ -166,7 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     billing_get = billing.add_parser("get-property", help="billing's record of a property")
     billing_get.add_argument("property_id")
-    _remote(billing_get)
+    add_remote_options(billing_get)
     billing_get.set_defaults(func=cmd_billing_property)
 
     appeals = areas.add_parser("appeals", help="complaints and committees").add_subparsers(
@@ -175,7 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     listing = appeals.add_parser("list", help="list complaints, newest first")
     listing.add_argument("--page-size", type=int, default=0)
     listing.add_argument("--page-token", default="")
-    _remote(listing)
+    add_remote_options(listing)
     listing.set_defaults(func=cmd_list_appeals)
     return parser
 

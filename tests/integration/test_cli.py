@@ -80,3 +80,40 @@ def test_bad_input_prints_the_field_violations_and_exits_2(
     assert code == 2
     err = capsys.readouterr().err
     assert "INVALID_ARGUMENT" in err and "cadastral_id:" in err
+
+
+def test_import_and_simulate_from_the_command_line(
+    assessment: ServiceRuntime,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
+
+    main(["token", "mint", "--role", "assessor"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{assessment.server.port}")
+    register = tmp_path / "register.csv"
+    register.write_bytes(register_csv(50))
+    decision = tmp_path / "decision.yaml"
+    decision.write_text(OSLO_2024_DECISION)
+    assert main(["assessment", "import", "zones", str(OSLO_ZONES)]) == 0
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 0
+    assert '"created": 50' in capsys.readouterr().out
+
+    by_property = tmp_path / "by_property.csv"
+    assert (
+        main(["assessment", "simulate", "--decision", str(decision), "--by-property", str(by_property)]) == 0
+    )
+    report = capsys.readouterr().out
+    assert (
+        "Revenue simulation for 2024" in report and "total revenue:" in report and "per category:" in report
+    )
+    rows = by_property.read_text().splitlines()
+    assert rows[0] == "property_id,tax_base_nok,tax_nok" and len(rows) == 51
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("property_id,category,units\n0301-5/5,housing,1\n0301-5/6,castle,1\n")
+    assert main(["assessment", "import", "properties", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "INVALID_ARGUMENT" in err and "line 3: category:" in err

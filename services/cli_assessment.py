@@ -1,0 +1,275 @@
+"""`propertytax assessment …`: the assessors' commands, thin calls onto AssessmentService."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
+from propertytax.platform.v1 import money_pb2
+from services.cli_common import add_remote_options, caller_for, print_json
+
+_FORMATS = {
+    ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
+    ".geojson": assessment_pb2.IMPORT_FORMAT_GEOJSON,
+    ".json": assessment_pb2.IMPORT_FORMAT_GEOJSON,
+    ".gpkg": assessment_pb2.IMPORT_FORMAT_GPKG,
+}
+
+
+def _nok(money: money_pb2.Money) -> str:
+    return f"{Decimal(money.ore) / 100:,.2f}".replace(",", " ")
+
+
+def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
+    caller = caller_for(args, "assessment")
+    return caller, assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+
+
+def _format_of(path: Path, given: str | None) -> assessment_pb2.ImportFormat.ValueType:
+    if given:
+        return {
+            "csv": assessment_pb2.IMPORT_FORMAT_CSV,
+            "geojson": assessment_pb2.IMPORT_FORMAT_GEOJSON,
+            "gpkg": assessment_pb2.IMPORT_FORMAT_GPKG,
+        }[given]
+    try:
+        return _FORMATS[path.suffix.lower()]
+    except KeyError:
+        raise SystemExit(f"cannot tell the format of {path}; pass --format csv|geojson|gpkg") from None
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    content = args.file.read_bytes()
+    if args.kind == "properties":
+        request: Any = assessment_pb2.ImportPropertiesRequest(
+            content=content, format=_format_of(args.file, args.format), housing_value_year=args.year or 0
+        )
+        print_json(caller.call(stub.ImportProperties, request))
+    elif args.kind == "housing-values":
+        request = assessment_pb2.ImportHousingValuesRequest(content=content, year=args.year or 0)
+        print_json(caller.call(stub.ImportHousingValues, request))
+    else:
+        request = assessment_pb2.ImportZonesRequest(
+            content=content,
+            format=_format_of(args.file, args.format),
+            id_property=args.id_property,
+            name_property=args.name_property,
+            factor_property=args.factor_property,
+        )
+        print_json(caller.call(stub.ImportZones, request))
+    return 0
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    report = caller.call(
+        stub.SimulateTaxYear,
+        assessment_pb2.SimulateTaxYearRequest(
+            decision_yaml=args.decision.read_text(encoding="utf-8"), include_properties=bool(args.by_property)
+        ),
+    )
+    out = sys.stdout
+    out.write(f"Revenue simulation for {report.year}\n")
+    out.write(f"  total revenue: {_nok(report.total_revenue)} NOK\n")
+    if report.has_current:
+        change = money_pb2.Money(ore=report.total_revenue.ore - report.current_total_revenue.ore)
+        out.write(
+            f"  current decision: {_nok(report.current_total_revenue)} NOK (change {_nok(change)} NOK)\n"
+        )
+    else:
+        out.write("  no current decision for the year to compare with\n")
+    out.write(
+        f"  properties: {report.properties} (taxed {report.taxed}, exempt {report.exempt}, below minimum "
+        f"{report.below_minimum}, out of scope {report.out_of_scope}, not valued {report.not_valued})\n"
+    )
+    out.write("  per category:\n")
+    for c in report.categories:
+        name = property_pb2.PropertyCategory.Name(c.category).removeprefix("PROPERTY_CATEGORY_").lower()
+        line = f"    {name:<13} {c.taxed:>7} of {c.properties:>7} pay {_nok(c.revenue):>20} NOK"
+        if report.has_current:
+            line += f"  (current {_nok(c.current_revenue)})"
+        out.write(line + "\n")
+    out.write("  how many pay how much (NOK a year):\n")
+    for b in report.bands:
+        upper = f"{b.upper_nok:,}".replace(",", " ") if b.upper_nok else "and more"
+        out.write(f"    {b.lower_nok:>9,} – {upper:<10} {b.properties:>8}\n".replace(",", " "))
+    if args.by_property:
+        with args.by_property.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["property_id", "tax_base_nok", "tax_nok"])
+            for p in report.property_taxes:
+                writer.writerow(
+                    [p.property_id, f"{Decimal(p.tax_base.ore) / 100:.2f}", f"{Decimal(p.tax.ore) / 100:.2f}"]
+                )
+        out.write(f"  per property: {args.by_property}\n")
+    return 0
+
+
+def cmd_set_decision(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    print_json(
+        caller.call(
+            stub.SetTaxYearDecision,
+            assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=args.file.read_text(encoding="utf-8")),
+        )
+    )
+    return 0
+
+
+def cmd_adopt(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    print_json(
+        caller.call(
+            stub.AdoptValuations,
+            assessment_pb2.AdoptValuationsRequest(
+                property_ids=args.property or [], adoption_reference=args.reference
+            ),
+        )
+    )
+    return 0
+
+
+def cmd_levy_start(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    job = caller.call(stub.StartLevy, assessment_pb2.StartLevyRequest(tax_year=args.year)).job
+    while args.wait and job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
+        sys.stderr.write(f"\r  {job.processed}/{job.total} properties levied")
+        time.sleep(1)
+        job = caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
+    if args.wait:
+        sys.stderr.write("\n")
+    print_json(job)
+    return 0 if job.state != assessment_pb2.LEVY_JOB_STATE_FAILED else 1
+
+
+def cmd_levy_status(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    print_json(caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=args.job_id)).job)
+    return 0
+
+
+def cmd_tax_list(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = assessment_pb2.ExportTaxListRequest(
+        tax_year=args.year,
+        list=assessment_pb2.TAX_LIST_EXEMPT if args.list == "exempt" else assessment_pb2.TAX_LIST_PUBLIC,
+        format=assessment_pb2.DOCUMENT_FORMAT_PDF
+        if args.format == "pdf"
+        else assessment_pb2.DOCUMENT_FORMAT_CSV,
+    )
+    stream = stub.ExportTaxList(request, metadata=caller.metadata(), timeout=caller.timeout)
+    with args.out.open("wb") as handle:
+        for chunk in stream:
+            handle.write(chunk.chunk)
+    sys.stdout.write(f"{args.out}\n")
+    return 0
+
+
+def cmd_correct(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    ore = int(Decimal(args.value_nok) * 100)
+    print_json(
+        caller.call(
+            stub.CorrectTaxBase,
+            assessment_pb2.CorrectTaxBaseRequest(
+                property_id=args.property_id,
+                tax_year=args.year,
+                value=money_pb2.Money(ore=ore),
+                reason=args.reason,
+            ),
+        )
+    )
+    return 0
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    print_json(
+        caller.call(
+            stub.FindProperties,
+            assessment_pb2.FindPropertiesRequest(text=args.text, zone_id=args.zone, page_size=args.page_size),
+        )
+    )
+    return 0
+
+
+def add_commands(assessment: Any) -> None:
+    """Adds the commands to the `assessment` sub-parser group."""
+    importing = assessment.add_parser(
+        "import", help="import properties, housing values or zones (all or nothing)"
+    )
+    importing.add_argument("kind", choices=["properties", "housing-values", "zones"])
+    importing.add_argument("file", type=Path)
+    importing.add_argument("--format", choices=["csv", "geojson", "gpkg"], help="default: from the file name")
+    importing.add_argument("--year", type=int, help="year of the housing values (default: this year)")
+    importing.add_argument("--id-property", default="zone_id", help="zones: feature property with the id")
+    importing.add_argument("--name-property", default="name", help="zones: feature property with the name")
+    importing.add_argument(
+        "--factor-property", default="factor", help="zones: feature property with the factor"
+    )
+    add_remote_options(importing)
+    importing.set_defaults(func=cmd_import)
+
+    simulate = assessment.add_parser(
+        "simulate", help="revenue a tax-year decision would give; changes nothing"
+    )
+    simulate.add_argument("--decision", type=Path, required=True, help="decision YAML")
+    simulate.add_argument(
+        "--by-property", type=Path, help="also write property_id,tax_base_nok,tax_nok to this CSV"
+    )
+    add_remote_options(simulate)
+    simulate.set_defaults(func=cmd_simulate)
+
+    decision = assessment.add_parser("set-decision", help="store the council's decision for a year")
+    decision.add_argument("file", type=Path)
+    add_remote_options(decision)
+    decision.set_defaults(func=cmd_set_decision)
+
+    adopt = assessment.add_parser("adopt", help="record the valuation committee's adoption")
+    adopt.add_argument("--reference", required=True, help="the committee's decision, e.g. 'sak 12/2024'")
+    adopt.add_argument("--property", action="append", help="only these properties (default: every proposal)")
+    add_remote_options(adopt)
+    adopt.set_defaults(func=cmd_adopt)
+
+    levy = assessment.add_parser("levy", help="the annual levy").add_subparsers(
+        dest="levy_action", required=True
+    )
+    start = levy.add_parser("start", help="start or resume the levy for a year")
+    start.add_argument("year", type=int)
+    start.add_argument("--wait", action="store_true", help="follow progress until it ends")
+    add_remote_options(start)
+    start.set_defaults(func=cmd_levy_start)
+    status = levy.add_parser("status", help="a levy job's progress")
+    status.add_argument("job_id")
+    add_remote_options(status)
+    status.set_defaults(func=cmd_levy_status)
+
+    tax_list = assessment.add_parser("tax-list", help="write the public tax list or the exempt list")
+    tax_list.add_argument("year", type=int)
+    tax_list.add_argument("--list", choices=["public", "exempt"], default="public")
+    tax_list.add_argument("--format", choices=["csv", "pdf"], default="csv")
+    tax_list.add_argument("--out", type=Path, required=True)
+    add_remote_options(tax_list)
+    tax_list.set_defaults(func=cmd_tax_list)
+
+    correct = assessment.add_parser("correct", help="correct a levied tax base (§ 17)")
+    correct.add_argument("property_id")
+    correct.add_argument("--year", type=int, required=True)
+    correct.add_argument("--value-nok", required=True)
+    correct.add_argument("--reason", required=True)
+    add_remote_options(correct)
+    correct.set_defaults(func=cmd_correct)
+
+    find = assessment.add_parser("find", help="search the register")
+    find.add_argument("--text", default="")
+    find.add_argument("--zone", default="")
+    find.add_argument("--page-size", type=int, default=50)
+    add_remote_options(find)
+    find.set_defaults(func=cmd_find)
