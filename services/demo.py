@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import sys
 import time
+from decimal import Decimal
 
 import grpc
 
@@ -14,6 +16,7 @@ from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
 from services.platform.settings import Settings
 from services.stack import Stack
+from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
 DEMO_PROPERTIES = [
     ("0301-208/1/0/0", "Karl Johans gate 22, 0159 Oslo", property_pb2.PROPERTY_CATEGORY_HOUSING, 1),
@@ -81,10 +84,88 @@ def run_demo(stack: Stack) -> int:
             f"  bad input refused with {exc.code().name}: "
             + "; ".join(f"{field}: {text}" for field, text in sorted(violations.items()))
         )
+    levied = run_levy_demo(stack, assessor, billing)
     assessor.close()
     billing.close()
     _say(
-        f"== Summary: {len(DEMO_PROPERTIES)} properties crossed from assessment to billing via Kafka "
-        f"({stack.kafka_bootstrap}); services stop now ==\n"
+        f"== Summary: {len(DEMO_PROPERTIES)} properties registered and {levied} levied in assessment; "
+        f"all reached billing over Kafka ({stack.kafka_bootstrap}); services stop now ==\n"
     )
     return 0
+
+
+def _nok(ore: int) -> str:
+    return f"{ore / 100:,.2f}".replace(",", " ")
+
+
+def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 2000) -> int:
+    """Zones, a register, adoption, a decision, a simulation, the levy, and billing receiving it."""
+    api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
+    _say("\n== Demo: the annual levy for 2024 ==")
+    zones = assessor.call(
+        api.ImportZones,
+        assessment_pb2.ImportZonesRequest(
+            content=OSLO_ZONES.read_bytes(), format=assessment_pb2.IMPORT_FORMAT_GEOJSON
+        ),
+    )
+    imported = assessor.call(
+        api.ImportProperties,
+        assessment_pb2.ImportPropertiesRequest(
+            content=register_csv(count), format=assessment_pb2.IMPORT_FORMAT_CSV, housing_value_year=2024
+        ),
+    )
+    _say(
+        f"  imported {zones.zones} zones (Oslo's districts) and {imported.created} properties "
+        f"({imported.valuations_proposed} valuations proposed)"
+    )
+    adopted = assessor.call(
+        api.AdoptValuations, assessment_pb2.AdoptValuationsRequest(adoption_reference="sak 1/2024")
+    )
+    _say(f"  the valuation committee adopted {adopted.adopted} valuations")
+    assessor.call(
+        api.SetTaxYearDecision, assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=OSLO_2024_DECISION)
+    )
+    trial = OSLO_2024_DECISION.replace("housing: 2.8", "housing: 2.5", 1)
+    simulated = assessor.call(api.SimulateTaxYear, assessment_pb2.SimulateTaxYearRequest(decision_yaml=trial))
+    _say(
+        f"  simulation, housing at 2.5 ‰ instead of 2.8 ‰: {_nok(simulated.total_revenue.ore)} NOK "
+        f"against {_nok(simulated.current_total_revenue.ore)} NOK today (nothing changed)"
+    )
+    job = assessor.call(api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=2024)).job
+    while job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
+        time.sleep(0.2)
+        job = assessor.call(api.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
+    if job.state != assessment_pb2.LEVY_JOB_STATE_COMPLETED:
+        raise SystemExit(f"the levy ended in state {job.state}: {job.error}")
+    _say(
+        f"  levy 2024: {job.processed} properties, {job.taxed} pay, {job.exempt} exempt, "
+        f"total {_nok(job.total_tax.ore)} NOK"
+    )
+    out = stack.var_dir / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    for name, which, fmt in (
+        ("skatteliste-2024.csv", assessment_pb2.TAX_LIST_PUBLIC, assessment_pb2.DOCUMENT_FORMAT_CSV),
+        ("skatteliste-2024.pdf", assessment_pb2.TAX_LIST_PUBLIC, assessment_pb2.DOCUMENT_FORMAT_PDF),
+        ("fritatte-2024.pdf", assessment_pb2.TAX_LIST_EXEMPT, assessment_pb2.DOCUMENT_FORMAT_PDF),
+    ):
+        stream = api.ExportTaxList(
+            assessment_pb2.ExportTaxListRequest(tax_year=2024, list=which, format=fmt),
+            metadata=tuple(assessor.metadata()),
+            timeout=120,
+        )
+        (out / name).write_bytes(b"".join(chunk.chunk for chunk in stream))
+    _say(f"  tax list and exempt list written to {out}")
+    with (out / "skatteliste-2024.csv").open(encoding="utf-8") as handle:
+        example = next(r["property_id"] for r in csv.DictReader(handle) if Decimal(r["tax_nok"]) > 0)
+    deadline = time.monotonic() + 120
+    taxes: list[billing_pb2.YearlyPropertyTax] = []
+    while not taxes and time.monotonic() < deadline:
+        taxes = [t for t in wait_for_billing(billing, example).property_taxes if t.tax_year == 2024]
+        time.sleep(0.2)
+    if not taxes:
+        raise SystemExit("billing did not receive the 2024 tax base")
+    _say(
+        f"  billing received {example}'s 2024 tax base over Kafka: {_nok(taxes[0].annual_tax.ore)} NOK "
+        f"a year, in {taxes[0].terms} terms"
+    )
+    return int(job.processed)

@@ -355,22 +355,18 @@ class HousingValueRepository:
         self._session = session
 
     def replace_many(self, rows: Sequence[tuple[str, str, int, Money]]) -> None:
-        keys = [(p, u, y) for p, u, y, _ in rows]
-        for part in chunks(keys, 1000):
-            self._session.execute(
-                housing_values.delete().where(
-                    or_(
-                        *(
-                            and_(
-                                housing_values.c.property_id == p,
-                                housing_values.c.unit == u,
-                                housing_values.c.year == y,
-                            )
-                            for p, u, y in part
-                        )
+        by_unit_year: dict[tuple[str, int], list[str]] = {}
+        for property_id, unit, year, _ in rows:
+            by_unit_year.setdefault((unit, year), []).append(property_id)
+        for (unit, year), property_ids in by_unit_year.items():
+            for part in chunks(property_ids):
+                self._session.execute(
+                    housing_values.delete().where(
+                        housing_values.c.unit == unit,
+                        housing_values.c.year == year,
+                        housing_values.c.property_id.in_(part),
                     )
                 )
-            )
         values = [{"property_id": p, "unit": u, "year": y, "value_ore": v.ore} for p, u, y, v in rows]
         for part in chunks(values):
             self._session.execute(insert(housing_values), list(part))
