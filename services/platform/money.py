@@ -11,6 +11,10 @@ _ONE_ORE = Decimal("0.01")
 
 def to_decimal(value: str | int | Decimal) -> Decimal:
     """The one number factory: refuses floats, which cannot hold øre exactly."""
+    if type(value) is Decimal:
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
+        return value
     if isinstance(value, bool | float):
         raise TypeError("money is never made from float or bool; use str, int or Decimal")
     try:
@@ -29,7 +33,7 @@ class Money:
     ore: int
 
     def __post_init__(self) -> None:
-        if not isinstance(self.ore, int) or isinstance(self.ore, bool):
+        if type(self.ore) is not int:  # bool is an int subclass and is refused too
             raise TypeError("Money holds whole øre as int")
 
     @classmethod

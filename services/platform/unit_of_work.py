@@ -8,9 +8,10 @@ from types import TracebackType
 from typing import Self
 
 from google.protobuf.message import Message
-from sqlalchemy import Table, insert
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
+from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
 from services.platform.events import wrap
 
@@ -102,7 +103,7 @@ class UnitOfWork:
     def flush_events(self) -> None:
         """Writes the queued outbox rows (one multi-row insert); commit() calls it."""
         if self._pending_rows:
-            self.session.execute(insert(self._outbox), self._pending_rows)
+            bulk_insert(self.session, self._outbox, self._pending_rows)
             self._pending_rows = []
 
     def now(self) -> datetime:

@@ -14,6 +14,7 @@ from services.assessment.adapters.repository import chunks, trace_from_json, tra
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.tax import TaxBase, TaxStatus
+from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
 
@@ -82,8 +83,7 @@ class TaxBaseRepository:
             }
             for s in items
         ]
-        for part in chunks(rows):
-            self._session.execute(insert(tax_bases), list(part))
+        bulk_insert(self._session, tax_bases, rows)
 
     def levied(self, property_ids: Sequence[str], year: int) -> set[str]:
         found: set[str] = set()

@@ -73,7 +73,8 @@ def levy_chunk(
             raise NotFound(f"no levy job {job_id}")
         if job.state != LevyJobState.RUNNING:
             return job
-        props = uow.properties.page_after(job.cursor, size)
+        built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
+        props = uow.properties.taxables_after(job.cursor, size, built_up)
         if not props:
             job = replace(job, state=LevyJobState.COMPLETED)
             uow.levy_jobs.save(job, finished_at=uow.now())
@@ -83,10 +84,9 @@ def levy_chunk(
         already = uow.tax_bases.levied(ids, decision.year)
         todo = [p for p in props if p.property_id not in already]
         values = uow.valuations.adopted_values([p.property_id for p in todo])
-        built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
         levied = [
             LeviedTaxBase(
-                determine_tax(taxable(p, built_up), values.get(p.property_id), decision, config.limits),
+                determine_tax(p, values.get(p.property_id), decision, config.limits),
                 version=1,
                 terms=decision.terms,
             )

@@ -18,6 +18,7 @@ from services.assessment.domain.valuation import TraceItem
 from services.platform.money import Money
 
 PER_MILLE = Decimal(1000)
+ZERO = Money(0)
 
 
 class TaxStatus(StrEnum):
@@ -68,79 +69,76 @@ def determine_tax(
     limits: LegalLimits,
 ) -> TaxBase:
     rate = decision.rate_for(prop.category)
-
-    def result(
-        status: TaxStatus,
-        *,
-        value: Money = Money(0),
-        reduction: Decimal = Decimal(0),
-        deduction: Money = Money(0),
-        base: Money = Money(0),
-        tax: Money = Money(0),
-        trace: tuple[TraceItem, ...] = (),
-    ) -> TaxBase:
+    code = prop.exemption_code
+    status: TaxStatus | None = None
+    trace: tuple[TraceItem, ...] = ()
+    if rate == 0 or not decision.in_scope(prop.category, prop.built_up):
+        status = TaxStatus.OUT_OF_SCOPE
+    elif code and (is_mandatory(code) or code in decision.optional_exemptions):
+        status = TaxStatus.EXEMPT
+        trace = (TraceItem("exemption", describe(code), "eigedomsskattelova"),)
+    elif valuation is None:
+        status = TaxStatus.NOT_VALUED
+    if status is not None:
         return TaxBase(
             property_id=prop.property_id,
             tax_year=decision.year,
             category=prop.category,
             dwelling_units=prop.dwelling_units,
             status=status,
-            value=value,
-            reduction=reduction,
-            deduction=deduction,
-            tax_base=base,
+            value=ZERO,
+            reduction=Decimal(0),
+            deduction=ZERO,
+            tax_base=ZERO,
             rate_per_mille=rate,
-            tax=tax,
+            tax=ZERO,
             valuation_version=valuation.version if valuation else 0,
-            exemption_code=prop.exemption_code,
+            exemption_code=code,
             trace=trace,
         )
-
-    if rate == 0 or not decision.in_scope(prop.category, prop.built_up):
-        return result(TaxStatus.OUT_OF_SCOPE)
-    code = prop.exemption_code
-    if code and (is_mandatory(code) or code in decision.optional_exemptions):
-        return result(
-            TaxStatus.EXEMPT,
-            trace=(TraceItem("exemption", describe(code), "eigedomsskattelova"),),
-        )
-    if valuation is None:
-        return result(TaxStatus.NOT_VALUED)
-
-    trace: list[TraceItem] = [TraceItem("value", str(valuation.value.nok), f"valuation v{valuation.version}")]
+    assert valuation is not None
+    year = f"decision {decision.year}"
     reduction = decision.reduction_factor
     reduction_source = "local reduction factor"
     if prop.category in HOUSING_CATEGORIES and limits.statutory_reduction >= reduction:
         reduction, reduction_source = limits.statutory_reduction, "statutory reduction (§ 8 A-2)"
-    trace.append(TraceItem("reduction", str(reduction), f"{reduction_source}, the higher applies"))
+    steps = [
+        TraceItem("value", str(valuation.value.nok), f"valuation v{valuation.version}"),
+        TraceItem("reduction", str(reduction), f"{reduction_source}, the higher applies"),
+    ]
     reduced = Money.rounded(valuation.value.nok * (1 - reduction))
-    deduction = Money(0)
+    deduction = ZERO
     if prop.category in HOUSING_CATEGORIES:
         deduction = Money(decision.basic_deduction.ore * prop.dwelling_units)
-        trace.append(
+        steps.append(
             TraceItem(
-                "basic deduction",
-                f"{decision.basic_deduction.nok} × {prop.dwelling_units} units",
-                f"decision {decision.year}",
+                "basic deduction", f"{decision.basic_deduction.nok} × {prop.dwelling_units} units", year
             )
         )
-    base = max(Money(0), reduced - deduction)
+    base = max(ZERO, reduced - deduction)
     tax = Money.rounded(base.nok * rate / PER_MILLE)
-    trace.append(TraceItem("tax base", str(base.nok), "value × (1 − reduction) − deduction"))
-    trace.append(TraceItem("rate ‰", str(rate), f"decision {decision.year}"))
-    trace.append(TraceItem("tax", str(tax.nok), "tax base × rate ‰"))
+    steps += [
+        TraceItem("tax base", str(base.nok), "value × (1 − reduction) − deduction"),
+        TraceItem("rate ‰", str(rate), year),
+        TraceItem("tax", str(tax.nok), "tax base × rate ‰"),
+    ]
     status = TaxStatus.TAXED
     if 0 < tax.ore < decision.minimum_amount.ore:
         status = TaxStatus.BELOW_MINIMUM
-        trace.append(
-            TraceItem("minimum amount", str(decision.minimum_amount.nok), f"decision {decision.year}")
-        )
-    return result(
-        status,
+        steps.append(TraceItem("minimum amount", str(decision.minimum_amount.nok), year))
+    return TaxBase(
+        property_id=prop.property_id,
+        tax_year=decision.year,
+        category=prop.category,
+        dwelling_units=prop.dwelling_units,
+        status=status,
         value=valuation.value,
         reduction=reduction,
         deduction=deduction,
-        base=base,
-        tax=tax if status == TaxStatus.TAXED else Money(0),
-        trace=tuple(trace),
+        tax_base=base,
+        rate_per_mille=rate,
+        tax=tax if status == TaxStatus.TAXED else ZERO,
+        valuation_version=valuation.version,
+        exemption_code=code,
+        trace=tuple(steps),
     )
