@@ -9,6 +9,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # Secret used when none is configured: good for a laptop, refused when PROPERTYTAX_ENVIRONMENT=production.
 DEVELOPMENT_AUTH_SECRET = "propertytax-development-secret-change-me-0123456789"  # noqa: S105
+# Key that seals identity numbers at rest (Fernet); likewise refused in production.
+DEVELOPMENT_PII_KEY = "ZGV2ZWxvcG1lbnQta2V5LW5vdC1mb3ItcmVhbC11c2U="
 
 
 class Settings(BaseSettings):
@@ -28,6 +30,7 @@ class Settings(BaseSettings):
     shutdown_grace_seconds: float = 10.0
     auth_secret: SecretStr = SecretStr(DEVELOPMENT_AUTH_SECRET)
     auth_issuer: str = "propertytax"
+    pii_key: SecretStr = SecretStr(DEVELOPMENT_PII_KEY)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.2
     consumer_max_attempts: int = 3
@@ -53,3 +56,5 @@ class Settings(BaseSettings):
             and self.auth_secret.get_secret_value() == DEVELOPMENT_AUTH_SECRET
         ):
             raise ValueError("PROPERTYTAX_AUTH_SECRET must be set in production")
+        if self.environment == "production" and self.pii_key.get_secret_value() == DEVELOPMENT_PII_KEY:
+            raise ValueError("PROPERTYTAX_PII_KEY must be set in production (a Fernet key)")

@@ -285,3 +285,64 @@ def test_bad_imports_name_their_lines_and_change_nothing(api: Api, runtime: Serv
     with pytest.raises(grpc.RpcError) as no_decision:
         api.StartLevy(assessment_pb2.StartLevyRequest(tax_year=2031))
     assert no_decision.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_ownership_changes_keep_identity_numbers_out_of_events_and_errors(
+    api: Api, runtime: ServiceRuntime
+) -> None:
+    from propertytax.assessment.v1 import property_pb2
+    from services.assessment.adapters.orm import owners
+
+    api.ImportProperties(
+        assessment_pb2.ImportPropertiesRequest(
+            content=register_csv(3), format=assessment_pb2.IMPORT_FORMAT_CSV
+        )
+    )
+    person, organisation = "31129956715", "974683520"
+    change = assessment_pb2.RecordOwnershipChangeRequest(
+        property_id="0301-1/1/0/0",
+        effective_date="2024-05-15",
+        owners=[
+            assessment_pb2.NewOwner(
+                kind=property_pb2.OWNER_KIND_PERSON,
+                identity_number=person,
+                name="Kari Nordmann",
+                share_numerator=1,
+                share_denominator=2,
+            ),
+            assessment_pb2.NewOwner(
+                kind=property_pb2.OWNER_KIND_ORGANISATION,
+                identity_number=organisation,
+                name="Eiendom AS",
+                share_numerator=1,
+                share_denominator=2,
+            ),
+        ],
+    )
+    recorded = api.RecordOwnershipChange(change)
+    assert {o.name for o in recorded.owners} == {"Kari Nordmann", "Eiendom AS"}
+    shown = api.GetProperty(assessment_pb2.GetPropertyRequest(property_id="0301-1/1/0/0"))
+    assert sorted(shown.masked_identity_numbers) == ["311299*****", "974683***"]
+    with runtime.engine.connect() as conn:
+        envelopes = [r.envelope for r in conn.execute(select(platform_tables.outbox))]
+        sealed = [r.identity_sealed for r in conn.execute(select(owners))]
+    assert any(b"OwnershipChanged" in e for e in envelopes)
+    for blob in [*envelopes, *(s.encode() for s in sealed)]:
+        assert person.encode() not in blob and organisation.encode() not in blob
+
+    # An earlier date than the current owners' is refused; so are bad numbers and shares, without echo.
+    with pytest.raises(grpc.RpcError) as earlier:
+        api.RecordOwnershipChange(
+            assessment_pb2.RecordOwnershipChangeRequest(
+                property_id="0301-1/1/0/0", effective_date="2024-01-01", owners=change.owners
+            )
+        )
+    assert earlier.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    bad = change.__class__()
+    bad.CopyFrom(change)
+    bad.effective_date = "2025-01-01"
+    bad.owners[0].identity_number = "31129956716"
+    bad.owners[1].share_numerator = 2
+    found = _invalid(api.RecordOwnershipChange, bad)
+    assert "owners[0].identity_number" in found and "owners" in found
+    assert all("3112995671" not in text for text in found.values())

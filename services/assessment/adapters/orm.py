@@ -6,6 +6,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    Date,
     DateTime,
     Float,
     Index,
@@ -128,4 +129,24 @@ levy_jobs = Table(
     Column("error", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+)
+
+owners = Table(
+    "owners",
+    metadata,
+    Column("owner_ref", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("identity_sealed", Text, nullable=False),  # Fernet token; never logged or sent
+)
+
+ownerships = Table(
+    "ownerships",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("owner_ref", String(40), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date, nullable=True),  # exclusive; NULL while current
+    Column("share_numerator", Integer, nullable=False),
+    Column("share_denominator", Integer, nullable=False),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from google.protobuf.message import Message
@@ -9,6 +10,7 @@ from google.protobuf.message import Message
 from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
+from services.assessment.domain.ownership import OwnerKind, OwnerShare, OwnershipChanged
 from services.assessment.domain.property import (
     Floor,
     Location,
@@ -155,6 +157,28 @@ def tax_base_to_proto(levied: LeviedTaxBase, with_trace: bool = True) -> tax_pb2
     )
 
 
+_KIND_TO_PROTO = {
+    OwnerKind.PERSON: property_pb2.OWNER_KIND_PERSON,
+    OwnerKind.ORGANISATION: property_pb2.OWNER_KIND_ORGANISATION,
+}
+_KIND_FROM_PROTO: dict[int, OwnerKind] = {int(v): k for k, v in _KIND_TO_PROTO.items()}
+
+
+def owner_kind_from_proto(value: int) -> OwnerKind | None:
+    return _KIND_FROM_PROTO.get(value)
+
+
+def owner_share_to_proto(share: OwnerShare, since: date) -> property_pb2.OwnerShare:
+    return property_pb2.OwnerShare(
+        owner_ref=share.owner_ref,
+        kind=_KIND_TO_PROTO[share.kind],
+        name=share.name,
+        share_numerator=share.share.numerator,
+        share_denominator=share.share.denominator,
+        since=since.isoformat(),
+    )
+
+
 def event_to_proto(event: object) -> tuple[str, Message]:
     """A domain event as (subject, protobuf payload). Owners' identities never appear here."""
     if isinstance(event, PropertyRegistered):
@@ -164,6 +188,12 @@ def event_to_proto(event: object) -> tuple[str, Message]:
     if isinstance(event, PropertyChanged):
         return event.property.property_id, events_pb2.PropertyChanged(
             property=property_to_proto(event.property)
+        )
+    if isinstance(event, OwnershipChanged):
+        return event.property_id, events_pb2.OwnershipChanged(
+            property_id=event.property_id,
+            effective_date=event.effective_date.isoformat(),
+            owners=[owner_share_to_proto(s, event.effective_date) for s in event.owners],
         )
     if isinstance(event, TaxBaseDetermined):
         return event.levied.base.property_id, events_pb2.TaxBaseDetermined(

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.orm import platform_tables
+from services.assessment.adapters.ownership_repository import OwnershipRepository
 from services.assessment.adapters.proto_mapping import event_to_proto
 from services.assessment.adapters.repository import (
     HousingValueRepository,
@@ -34,6 +35,7 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
     decisions: DecisionRepository
     tax_bases: TaxBaseRepository
     levy_jobs: LevyJobRepository
+    ownerships: OwnershipRepository
 
     def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
         super().__init__(
@@ -54,3 +56,4 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
         self.decisions = DecisionRepository(session)
         self.tax_bases = TaxBaseRepository(session)
         self.levy_jobs = LevyJobRepository(session)
+        self.ownerships = OwnershipRepository(session)

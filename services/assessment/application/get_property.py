@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.domain.levy import LeviedTaxBase
+from services.assessment.domain.ownership import OwnerShare
 from services.assessment.domain.property import Property, PropertyCategory
 from services.assessment.domain.valuation import Valuation
 from services.platform.errors import InvalidInput, NotFound
@@ -17,6 +19,7 @@ class PropertyView:
     property: Property
     valuations: list[Valuation]
     tax_bases: list[LeviedTaxBase]
+    owners: list[tuple[OwnerShare, date, str]]  # (share, since, sealed identity number)
 
 
 def get_property(uow: SqlAssessmentUnitOfWork, property_id: str) -> PropertyView:
@@ -27,7 +30,10 @@ def get_property(uow: SqlAssessmentUnitOfWork, property_id: str) -> PropertyView
         if prop is None:
             raise NotFound(f"no property {property_id}")
         return PropertyView(
-            prop, uow.valuations.for_property(property_id), uow.tax_bases.for_property(property_id)
+            prop,
+            uow.valuations.for_property(property_id),
+            uow.tax_bases.for_property(property_id),
+            uow.ownerships.current(property_id),
         )
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
+from fractions import Fraction
 
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
@@ -10,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.housing_value_files import read_housing_values
+from services.assessment.adapters.identity_vault import IdentityVault, masked
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
 from services.assessment.adapters.proto_mapping import (
     STATUS_TO_PROTO,
@@ -17,6 +20,8 @@ from services.assessment.adapters.proto_mapping import (
     category_to_proto,
     facts_from_proto,
     money,
+    owner_kind_from_proto,
+    owner_share_to_proto,
     property_to_proto,
     tax_base_to_proto,
     valuation_to_proto,
@@ -32,16 +37,18 @@ from services.assessment.application.import_housing_values import import_housing
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
 from services.assessment.application.levy import LevyRunner, get_levy_job, start_levy
+from services.assessment.application.record_ownership_change import record_ownership_change
 from services.assessment.application.register_property import register_property, update_property
 from services.assessment.application.set_decision import set_decision
 from services.assessment.application.simulate import simulate
 from services.assessment.domain.levy import LevyJob, LevyJobState
+from services.assessment.domain.ownership import NewOwner
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
 from services.platform.auth import Role
 from services.platform.clock import oslo_today
-from services.platform.errors import InvalidInput
+from services.platform.errors import InvalidInput, Violations
 from services.platform.grpc_server import MethodRule, rule
 from services.platform.money import Money
 from services.platform.runtime import BackgroundTask
@@ -52,6 +59,7 @@ _READERS = (Role.ASSESSOR, Role.READER, Role.SERVICE, Role.BILLING_OFFICER, Role
 
 RULES: dict[str, MethodRule] = {
     "RegisterProperty": rule(Role.ASSESSOR, changes_state=True),
+    "RecordOwnershipChange": rule(Role.ASSESSOR, changes_state=True),
     "UpdateProperty": rule(Role.ASSESSOR, changes_state=True),
     "GetProperty": rule(*_READERS, changes_state=False),
     "FindProperties": rule(*_READERS, changes_state=False),
@@ -97,10 +105,17 @@ def _required_year(year: int, field: str = "tax_year") -> int:
 
 
 class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
-    def __init__(self, sessions: sessionmaker[Session], config: AssessmentConfig, levy: LevyRunner) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: AssessmentConfig,
+        levy: LevyRunner,
+        vault: IdentityVault,
+    ) -> None:
         self._sessions = sessions
         self._config = config
         self._levy = levy
+        self._vault = vault
 
     def _uow(self) -> SqlAssessmentUnitOfWork:
         return SqlAssessmentUnitOfWork(self._sessions)
@@ -132,6 +147,33 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             property=property_to_proto(view.property),
             valuations=[valuation_to_proto(v) for v in view.valuations],
             tax_bases=[tax_base_to_proto(t) for t in view.tax_bases],
+            owners=[owner_share_to_proto(share, since) for share, since, _ in view.owners],
+            masked_identity_numbers=[masked(self._vault.reveal(sealed)) for _, _, sealed in view.owners],
+        )
+
+    def RecordOwnershipChange(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        effective = date.min
+        try:
+            effective = date.fromisoformat(request.effective_date)
+        except ValueError:
+            problems.add("effective_date", "a date as YYYY-MM-DD")
+        new_owners = []
+        for index, owner in enumerate(request.owners):
+            share = Fraction(0)
+            if owner.share_denominator <= 0:
+                problems.add(f"owners[{index}].share_denominator", "must be at least 1")
+            else:
+                share = Fraction(owner.share_numerator, owner.share_denominator)
+            new_owners.append(
+                NewOwner(owner_kind_from_proto(owner.kind), owner.identity_number.strip(), owner.name, share)
+            )
+        if not request.property_id:
+            problems.add("property_id", "is required")
+        problems.raise_if_any()
+        event = record_ownership_change(self._uow(), self._vault, request.property_id, effective, new_owners)
+        return assessment_pb2.RecordOwnershipChangeResponse(
+            owners=[owner_share_to_proto(s, event.effective_date) for s in event.owners]
         )
 
     def FindProperties(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -299,8 +341,9 @@ def add_to_server(
         settings.levy_chunk_size,
         settings.levy_chunk_pause_seconds,
     )
+    vault = IdentityVault(settings.pii_key.get_secret_value())
     assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
-        AssessmentServicer(sessions, config, levy), server
+        AssessmentServicer(sessions, config, levy, vault), server
     )
     return [levy]
 
