@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.orm import housing_values, properties, valuations
@@ -340,36 +340,43 @@ class ValuationRepository:
             )
         return len(ids)
 
-    def _newest(self, property_ids: Sequence[str] | None, condition: Any) -> dict[str, AdoptedValue]:
-        newest = (
+    def _newest(self, scope: Any, condition: Any) -> dict[str, AdoptedValue]:
+        """Newest version per property among the rows matching condition, within scope (a filter on
+        property_id, applied inside and outside the grouping so the database never scans the rest)."""
+        sub = (
             select(valuations.c.property_id, func.max(valuations.c.version).label("version"))
-            .where(condition)
+            .where(condition, scope)
             .group_by(valuations.c.property_id)
+            .subquery()
         )
-        if property_ids is not None:
-            newest = newest.where(valuations.c.property_id.in_(property_ids))
-        sub = newest.subquery()
         rows = self._session.execute(
-            select(valuations.c.property_id, valuations.c.version, valuations.c.value_ore).join(
+            select(valuations.c.property_id, valuations.c.version, valuations.c.value_ore)
+            .join(
                 sub,
                 and_(valuations.c.property_id == sub.c.property_id, valuations.c.version == sub.c.version),
             )
+            .where(scope)
         )
         return {r.property_id: AdoptedValue(Money(r.value_ore), r.version) for r in rows}
 
     def adopted_values(self, property_ids: Sequence[str] | None) -> dict[str, AdoptedValue]:
         """The newest adopted value per property."""
         if property_ids is None:
-            return self._newest(None, valuations.c.adopted.is_(True))
+            return self._newest(true(), valuations.c.adopted.is_(True))
         found: dict[str, AdoptedValue] = {}
         for part in chunks(list(property_ids)):
-            found.update(self._newest(part, valuations.c.adopted.is_(True)))
+            found.update(self._newest(valuations.c.property_id.in_(part), valuations.c.adopted.is_(True)))
         return found
+
+    def adopted_values_between(self, first_id: str, last_id: str) -> dict[str, AdoptedValue]:
+        """The newest adopted value of each property with first_id ≤ id ≤ last_id (the levy's chunks)."""
+        scope = and_(valuations.c.property_id >= first_id, valuations.c.property_id <= last_id)
+        return self._newest(scope, valuations.c.adopted.is_(True))
 
     def simulation_values(self) -> dict[str, AdoptedValue]:
         """Adopted values, and for properties without one the newest housing value (which counts as
         adopted for simulation: the tax authority's value needs no committee to be a fair estimate)."""
-        found = self._newest(None, valuations.c.route == ValuationRoute.HOUSING_VALUE.value)
+        found = self._newest(true(), valuations.c.route == ValuationRoute.HOUSING_VALUE.value)
         found.update(self.adopted_values(None))
         return found
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.orm import decisions, levy_jobs, properties, tax_bases
-from services.assessment.adapters.repository import chunks, trace_from_json, trace_to_json
+from services.assessment.adapters.repository import trace_from_json, trace_to_json
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.tax import TaxBase, TaxStatus
@@ -85,17 +85,17 @@ class TaxBaseRepository:
         ]
         bulk_insert(self._session, tax_bases, rows)
 
-    def levied(self, property_ids: Sequence[str], year: int) -> set[str]:
-        found: set[str] = set()
-        for part in chunks(list(property_ids)):
-            found.update(
-                self._session.scalars(
-                    select(tax_bases.c.property_id).where(
-                        tax_bases.c.property_id.in_(part), tax_bases.c.tax_year == year
-                    )
+    def levied_between(self, first_id: str, last_id: str, year: int) -> set[str]:
+        """Properties with first_id ≤ id ≤ last_id that have a tax base for the year (the levy's chunks)."""
+        return set(
+            self._session.scalars(
+                select(tax_bases.c.property_id).where(
+                    tax_bases.c.property_id >= first_id,
+                    tax_bases.c.property_id <= last_id,
+                    tax_bases.c.tax_year == year,
                 )
             )
-        return found
+        )
 
     def current(self, property_id: str, year: int) -> LeviedTaxBase | None:
         row = self._session.execute(

@@ -80,10 +80,10 @@ def levy_chunk(
             uow.levy_jobs.save(job, finished_at=uow.now())
             uow.commit()
             return job
-        ids = [p.property_id for p in props]
-        already = uow.tax_bases.levied(ids, decision.year)
+        first, last = props[0].property_id, props[-1].property_id
+        already = uow.tax_bases.levied_between(first, last, decision.year)
         todo = [p for p in props if p.property_id not in already]
-        values = uow.valuations.adopted_values([p.property_id for p in todo])
+        values = uow.valuations.adopted_values_between(first, last)
         levied = [
             LeviedTaxBase(
                 determine_tax(p, values.get(p.property_id), decision, config.limits),
@@ -95,7 +95,7 @@ def levy_chunk(
         uow.tax_bases.add_many(levied, uow.now())
         for item in levied:
             uow.record(TaxBaseDetermined(item))
-        job = job.advanced(ids[-1], [item.base for item in levied])
+        job = job.advanced(last, [item.base for item in levied])
         uow.levy_jobs.save(job)
         uow.commit()
     return job
