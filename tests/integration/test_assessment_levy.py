@@ -146,6 +146,21 @@ def test_import_adopt_simulate_levy_export_and_correct(
         ).year
         == 2024
     )
+    manual = _invalid(
+        api.ProposeManualValuation,
+        assessment_pb2.ProposeManualValuationRequest(
+            property_id=commercial.property_id, value=money_pb2.Money(ore=500_000_000), reason=" "
+        ),
+    )
+    assert "reason" in manual
+    proposed = api.ProposeManualValuation(
+        assessment_pb2.ProposeManualValuationRequest(
+            property_id=commercial.property_id,
+            value=money_pb2.Money(ore=500_000_000),
+            reason="Befaring: brannskadet",
+        )
+    ).valuation
+    assert proposed.route == tax_pb2.VALUATION_ROUTE_MANUAL and proposed.version == 2 and not proposed.adopted
     adopted = api.AdoptValuations(
         assessment_pb2.AdoptValuationsRequest(adoption_reference="Takstnemnda sak 1/2024")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -125,7 +126,10 @@ def read_geodata(content: bytes) -> Any:
     import geopandas
 
     try:
-        frame = geopandas.read_file(io.BytesIO(content))
+        with warnings.catch_warnings():
+            # Read from memory, a GeoPackage has no file name for GDAL to check its extension against.
+            warnings.filterwarnings("ignore", message=".*non conformant file extension")
+            frame = geopandas.read_file(io.BytesIO(content))
     except Exception as exc:  # GDAL reports unreadable files with several exception types
         raise InvalidInput.single("content", f"not a readable GeoJSON or GeoPackage: {exc}") from exc
     if frame.crs is not None and frame.crs.to_epsg() != 4326:

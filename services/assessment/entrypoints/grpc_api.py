@@ -37,6 +37,7 @@ from services.assessment.application.import_housing_values import import_housing
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
 from services.assessment.application.levy import LevyRunner, get_levy_job, start_levy
+from services.assessment.application.propose_manual_valuation import propose_manual_valuation
 from services.assessment.application.record_ownership_change import record_ownership_change
 from services.assessment.application.register_property import register_property, update_property
 from services.assessment.application.set_decision import set_decision
@@ -67,6 +68,7 @@ RULES: dict[str, MethodRule] = {
     "ImportHousingValues": rule(Role.ASSESSOR, changes_state=True),
     "ImportZones": rule(Role.ASSESSOR, changes_state=True),
     "AdoptValuations": rule(Role.ASSESSOR, changes_state=True),
+    "ProposeManualValuation": rule(Role.ASSESSOR, changes_state=True),
     "SetTaxYearDecision": rule(Role.ASSESSOR, changes_state=True),
     "StartLevy": rule(Role.ASSESSOR, changes_state=True),
     "GetLevyJob": rule(*_READERS, changes_state=False),
@@ -227,6 +229,14 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             properties_in_zones=result.properties_in_zones,
             properties_outside=result.properties_outside,
         )
+
+    def ProposeManualValuation(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        if not request.HasField("value"):
+            raise InvalidInput.single("value", "is required")
+        valuation = propose_manual_valuation(
+            self._uow(), request.property_id, Money(request.value.ore), request.reason
+        )
+        return assessment_pb2.ProposeManualValuationResponse(valuation=valuation_to_proto(valuation))
 
     def AdoptValuations(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         adopted = adopt_valuations(self._uow(), list(request.property_ids), request.adoption_reference)
