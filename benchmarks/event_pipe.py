@@ -7,30 +7,23 @@ python -m benchmarks.event_pipe [--events N] [--report reports/event_pipe.json]
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import tempfile
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
-from infra.postgres.cluster import ThrowawayCluster, create_database
+from benchmarks.environment import local_servers, write_report
+from infra.postgres.cluster import create_database
 from services.assessment.adapters.orm import platform_tables as assessment_tables
 from services.platform.event_consumer import ConsumerLoop, Outcome
 from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.kafka_topics import TopicSpec, ensure_topics
 from services.platform.outbox_relay import OutboxRelay
-from services.stack import Stack
 from tests.integration.outbox_fixtures import consumer_side, producer_side, property_registered
 
 
 def run(events: int, commit_every: int) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="propertytax-bench-"))
-    stack = Stack.isolated(work)
-    cluster = ThrowawayCluster.start()
-    stack.start_kafka()
-    try:
+    with local_servers() as (stack, cluster):
         topic = f"bench.{uuid.uuid4().hex[:8]}"
         ensure_topics(stack.kafka_bootstrap, [TopicSpec(topic, 6, 3_600_000)])
         producer = next(producer_side(create_database(cluster.admin_url), topic))
@@ -74,10 +67,6 @@ def run(events: int, commit_every: int) -> dict[str, Any]:
             "consume_events_per_second": round(handled / consume_seconds),
             "all_consumed_once": handled == events and consumer.inbox_count() == events,
         }
-    finally:
-        stack.stop_kafka()
-        cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -87,9 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("reports/event_pipe.json"))
     args = parser.parse_args(argv)
     report = run(args.events, args.commit_every)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_report(report, args.report)
     return 0 if report["all_consumed_once"] else 1
 
 

@@ -13,15 +13,13 @@ and, for context, how long the import of the register took.
 from __future__ import annotations
 
 import argparse
-import json
-import shutil
-import tempfile
 import threading
 import time
 from pathlib import Path
 from typing import Any
 
-from infra.postgres.cluster import ThrowawayCluster, create_database
+from benchmarks.environment import local_servers, write_report
+from infra.postgres.cluster import create_database
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.adapters.property_files import read_properties_csv
@@ -39,16 +37,11 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
 from services.platform.migrations import upgrade_to_head
 from services.platform.outbox_relay import OutboxRelay
-from services.stack import Stack
 from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
 
 def run(properties: int, chunk: int) -> dict[str, Any]:
-    work = Path(tempfile.mkdtemp(prefix="propertytax-bench-"))
-    stack = Stack.isolated(work)
-    cluster = ThrowawayCluster.start()
-    stack.start_kafka()
-    try:
+    with local_servers() as (stack, cluster):
         url = create_database(cluster.admin_url)
         upgrade_to_head(SPEC.migrations_dir, url)
         engine = create_db_engine(url)
@@ -103,10 +96,6 @@ def run(properties: int, chunk: int) -> dict[str, Any]:
             "goal_seconds": 60,
             "goal_met": levy_and_publish_seconds < 60,
         }
-    finally:
-        stack.stop_kafka()
-        cluster.stop()
-        shutil.rmtree(work, ignore_errors=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,9 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--report", type=Path, default=Path("reports/levy.json"))
     args = parser.parse_args(argv)
     report = run(args.properties, args.chunk)
-    args.report.parent.mkdir(parents=True, exist_ok=True)
-    args.report.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report, indent=2))
+    write_report(report, args.report)
     return 0
 
 
