@@ -29,6 +29,9 @@ def test_production_refuses_the_development_secret(monkeypatch: pytest.MonkeyPat
     with pytest.raises(ValueError, match="AUTH_SECRET"):
         Settings().check()
     monkeypatch.setenv("PROPERTYTAX_AUTH_SECRET", "s" * 48)
+    with pytest.raises(ValueError, match="PII_KEY"):
+        Settings().check()
+    monkeypatch.setenv("PROPERTYTAX_PII_KEY", "cHJvZHVjdGlvbi1rZXktdGhhdC1pcy1zZWNyZXQtMzI=")
     Settings().check()
 
 
