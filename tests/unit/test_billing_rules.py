@@ -1,0 +1,112 @@
+"""Billing's rules: KID check digits (vectors from DOMAIN.md), due dates on business days, proration
+by day, and the Oslo water and sewage example."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.billing.domain.business_days import (
+    add_business_days,
+    easter_sunday,
+    is_business_day,
+    on_or_after_business_day,
+)
+from services.billing.domain.fees import (
+    WaterSewageRates,
+    per_unit_fee,
+    total_with_vat,
+    vat_by_rate,
+    water_and_sewage,
+)
+from services.billing.domain.kid import KidMethod, is_valid_kid, mod10_check, mod11_check, new_kid
+from services.billing.domain.proration import allocate, prorate
+from services.platform.money import Money
+
+pytestmark = pytest.mark.unit
+
+
+@pytest.mark.parametrize(("base", "kid"), [("1234", "12344"), ("234567", "2345676")])
+def test_mod10_vectors(base: str, kid: str) -> None:
+    assert base + mod10_check(base) == kid
+    assert is_valid_kid(kid, KidMethod.MOD10)
+
+
+@pytest.mark.parametrize(("base", "kid"), [("1234", "12343"), ("036532", "0365327"), ("0006", "0006-")])
+def test_mod11_vectors(base: str, kid: str) -> None:
+    assert base + mod11_check(base) == kid
+
+
+def test_new_kids_never_end_in_a_dash_and_always_validate() -> None:
+    for invoice in range(2000):
+        for method in KidMethod:
+            kid = new_kid(4711, invoice, method)
+            assert len(kid) == 15 and kid.isdigit() and is_valid_kid(kid, method)
+    with pytest.raises(ValueError):
+        mod10_check("12a4")
+
+
+def test_easter_and_holidays() -> None:
+    assert easter_sunday(2024) == date(2024, 3, 31)
+    assert easter_sunday(2025) == date(2025, 4, 20)
+    assert not is_business_day(date(2024, 3, 28))  # Maundy Thursday
+    assert not is_business_day(date(2024, 5, 9))  # Ascension Day
+    assert not is_business_day(date(2024, 5, 17))
+    assert is_business_day(date(2024, 5, 16))
+
+
+def test_due_dates_move_to_the_next_business_day() -> None:
+    assert on_or_after_business_day(date(2024, 5, 25)) == date(2024, 5, 27)  # Saturday → Monday
+    assert on_or_after_business_day(date(2025, 5, 17)) == date(2025, 5, 19)  # Constitution Day, Saturday
+    assert on_or_after_business_day(date(2024, 12, 25)) == date(2024, 12, 27)
+    assert on_or_after_business_day(date(2024, 3, 25)) == date(2024, 3, 25)
+    assert add_business_days(date(2024, 3, 27), 1) == date(2024, 4, 2)  # over Easter
+
+
+def test_proration_by_day_adds_up_to_the_ore() -> None:
+    # A quarter of 1,000 NOK, owner change on 15 Feb 2024: 45 and 46 days.
+    parts = prorate(Money.of(1000), date(2024, 1, 1), date(2024, 4, 1), [date(2024, 2, 15)])
+    assert parts == [Money.of("494.51"), Money.of("505.49")]
+    assert sum(p.ore for p in parts) == 100_000
+    assert allocate(Money(100), [1, 1, 1]) == [Money(34), Money(33), Money(33)]
+    assert allocate(Money(-100), [1, 1, 1]) == [Money(-34), Money(-33), Money(-33)]
+
+
+@given(st.integers(-(10**9), 10**9), st.lists(st.integers(0, 400), min_size=1, max_size=12).filter(any))
+def test_allocation_always_sums_exactly(total: int, weights: list[int]) -> None:
+    assert sum(m.ore for m in allocate(Money(total), weights)) == total
+
+
+OSLO_2021 = WaterSewageRates(
+    subscription_per_unit=Money.of(397),
+    water_per_m3=Money.of("15.75"),
+    sewage_per_m3=Money.of("15.75"),
+    m3_per_m2_bra=Decimal("1.3"),
+    vat_rate=Decimal("0.25"),
+)
+
+
+def test_oslo_100_m2_example_4492_plus_vat() -> None:
+    lines = water_and_sewage(OSLO_2021, units=1, bra_m2=Decimal(100))
+    assert [line.quantity for line in lines] == [Decimal(1), Decimal("130.00"), Decimal("130.00")]
+    assert sum(line.amount.ore for line in lines) == 449_200  # 130 × 15.75 × 2 + 397
+    assert vat_by_rate(lines) == {Decimal("0.25"): Money.of(1123)}
+    assert total_with_vat(lines) == Money.of(5615)  # + 25 % VAT
+
+
+def test_half_fee_cases_and_meters() -> None:
+    summer = water_and_sewage(OSLO_2021, units=1, bra_m2=Decimal(100), summer_only=True)
+    assert sum(line.amount.ore for line in summer) == 224_600
+    no_wc = water_and_sewage(OSLO_2021, units=1, bra_m2=Decimal(100), no_wc=True)
+    assert no_wc[2].amount == Money.of("1023.75")  # half of 130 × 15.75
+    metered = water_and_sewage(OSLO_2021, units=2, bra_m2=Decimal(100), metered_m3=Decimal(80))
+    assert metered[0].amount == Money.of(794) and metered[1].amount == Money.of(1260)
+    chimney = per_unit_fee("chimney", "Feiing og tilsyn, per pipe", 2, Money.of("389.50"), Decimal("0.25"))
+    assert chimney.amount == Money.of(779)
+    assert total_with_vat([chimney]) == Money.of("973.75")
+    with pytest.raises(ValueError):
+        water_and_sewage(OSLO_2021, units=-1, bra_m2=Decimal(100))
