@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -110,3 +111,52 @@ def test_half_fee_cases_and_meters() -> None:
     assert total_with_vat([chimney]) == Money.of("973.75")
     with pytest.raises(ValueError):
         water_and_sewage(OSLO_2021, units=-1, bra_m2=Decimal(100))
+
+
+def test_periods_per_interval_cover_the_year() -> None:
+    from services.billing.domain.intervals import InvoiceInterval, period_starting, periods_of_year
+
+    for interval in InvoiceInterval:
+        periods = periods_of_year(2024, interval)
+        assert len(periods) == 12 // interval.months
+        assert periods[0].start == date(2024, 1, 1) and periods[-1].end == date(2025, 1, 1)
+        assert sum(p.days for p in periods) == 366
+    assert period_starting(2024, 4, InvoiceInterval.QUARTERLY) is not None
+    assert period_starting(2024, 5, InvoiceInterval.QUARTERLY) is None
+    assert period_starting(2024, 5, InvoiceInterval.MONTHLY) is not None
+
+
+def test_interval_changes_take_effect_from_their_date() -> None:
+    from services.billing.domain.intervals import IntervalChoice, InvoiceInterval, interval_on
+
+    choices = [IntervalChoice(InvoiceInterval.MONTHLY, date(2024, 7, 1))]
+    assert interval_on(choices, date(2024, 6, 30)) == InvoiceInterval.QUARTERLY  # the default
+    assert interval_on(choices, date(2024, 7, 1)) == InvoiceInterval.MONTHLY
+
+
+def test_a_year_billed_in_any_interval_adds_up_to_the_annual_amount() -> None:
+    from services.billing.domain.charges import Holding, amount_for_period
+    from services.billing.domain.intervals import InvoiceInterval, periods_of_year
+
+    annual = Money.of("4480.00")
+    whole_year = Holding(date(2024, 1, 1), date(2025, 1, 1))
+    for interval in InvoiceInterval:
+        billed = [amount_for_period(annual, 2024, p, whole_year) for p in periods_of_year(2024, interval)]
+        assert sum(b.ore for b in billed) == annual.ore
+
+
+def test_an_owner_change_mid_month_splits_by_day_to_the_ore() -> None:
+    from services.billing.domain.charges import Holding, amount_for_period, split_by_shares
+    from services.billing.domain.intervals import InvoiceInterval, periods_of_year
+
+    annual = Money.of("4480.00")
+    q1 = periods_of_year(2024, InvoiceInterval.QUARTERLY)[0]
+    change = [date(2024, 2, 15)]
+    seller = amount_for_period(annual, 2024, q1, Holding(date(2024, 1, 1), date(2024, 2, 15)), change)
+    buyer = amount_for_period(annual, 2024, q1, Holding(date(2024, 2, 15), date(2025, 1, 1)), change)
+    whole = amount_for_period(annual, 2024, q1, Holding(date(2024, 1, 1), date(2025, 1, 1)))
+    assert whole == Money.of("1120.02")  # 4,480 / 12 leaves 4 øre, given to the first four months
+    assert seller + buyer == whole  # the quarter, to the øre
+    assert seller == Money.of("373.34") + Money.of("180.23")  # January + 14 of February's 29 days
+    halves = split_by_shares(Money.of("1120.01"), [Fraction(1, 2), Fraction(1, 2)])
+    assert halves == [Money.of("560.01"), Money.of("560.00")]

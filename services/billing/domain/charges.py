@@ -1,0 +1,66 @@
+"""What a property owes for a period: a yearly amount spread over the months exactly, prorated by day
+and by ownership share when the property changes hands."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from itertools import pairwise
+
+from services.billing.domain.intervals import Period
+from services.billing.domain.proration import allocate
+from services.platform.money import Money
+
+
+def monthly_parts(annual: Money) -> list[Money]:
+    """The yearly amount in 12 parts that add up exactly (the first months get any extra øre)."""
+    return allocate(annual, [1] * 12)
+
+
+def _next_month(year: int, month: int) -> date:
+    return date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+
+
+@dataclass(frozen=True)
+class Holding:
+    """An invoice recipient's share of a property over [start, end)."""
+
+    start: date
+    end: date
+    share: Fraction = Fraction(1)
+
+
+def split_by_shares(amount: Money, shares: Sequence[Fraction]) -> list[Money]:
+    """One amount split between co-owners by their shares, exactly (largest remainders)."""
+    denominator = math.lcm(*(s.denominator for s in shares))
+    return allocate(amount, [int(s * denominator) for s in shares])
+
+
+def amount_for_period(
+    annual: Money, year: int, period: Period, holding: Holding, changes: Sequence[date] = ()
+) -> Money:
+    """The holder's part of the year's `annual` amount for the days of `period` the holding covers.
+
+    `changes` are the property's ownership change dates. Each month's part is split by day at all of them
+    with one exact allocation, so that the holders before and after a change together pay the month's
+    part to the øre."""
+    parts = monthly_parts(annual)
+    held = Period(holding.start, holding.end)
+    total = 0
+    for y, m in period.months():
+        if y != year:
+            continue
+        month = Period(date(y, m, 1), _next_month(y, m))
+        if month.overlap(held) is None:
+            continue
+        cuts = sorted({c for c in (*changes, holding.start, holding.end) if month.start < c < month.end})
+        bounds = [month.start, *cuts, month.end]
+        segments = [Period(a, b) for a, b in pairwise(bounds)]
+        shares = allocate(parts[m - 1], [seg.days for seg in segments])
+        total += sum(share.ore for seg, share in zip(segments, shares, strict=True) if seg.overlap(held))
+    if holding.share == 1:
+        return Money(total)
+    return split_by_shares(Money(total), [holding.share, 1 - holding.share])[0]
