@@ -160,3 +160,64 @@ def test_an_owner_change_mid_month_splits_by_day_to_the_ore() -> None:
     assert seller == Money.of("373.34") + Money.of("180.23")  # January + 14 of February's 29 days
     halves = split_by_shares(Money.of("1120.01"), [Fraction(1, 2), Fraction(1, 2)])
     assert halves == [Money.of("560.01"), Money.of("560.00")]
+
+
+OSLO_FEES = {
+    "year": 2021,
+    "water_sewage": {
+        "subscription_per_unit_nok": 397,
+        "water_per_m3_nok": 15.75,
+        "sewage_per_m3_nok": 15.75,
+        "m3_per_m2_bra": 1.3,
+        "vat_rate": 0.25,
+    },
+    "waste_per_unit_nok": {"housing": 3200, "holiday_home": 1600},
+    "waste_vat_rate": 0,
+    "chimney_per_chimney_nok": 389.50,
+    "chimney_vat_rate": 0.25,
+}
+
+
+def test_fee_schedule_file_gives_the_oslo_example_and_more() -> None:
+    from services.billing.domain.fee_schedule import FeeFacts, annual_fees, parse_fee_schedule
+
+    schedule = parse_fee_schedule(OSLO_FEES)
+    home = annual_fees(schedule, FeeFacts(category="housing", units=1, bra_m2=Decimal(100), chimneys=1))
+    assert [line.code for line in home] == [
+        "subscription",
+        "water_consumption",
+        "sewage_consumption",
+        "waste",
+        "chimney",
+    ]
+    water = [
+        line for line in home if line.code in ("subscription", "water_consumption", "sewage_consumption")
+    ]
+    assert total_with_vat(water) == Money.of(5615)
+    assert vat_by_rate(home) == {Decimal(0): Money(0), Decimal("0.25"): Money.of("1220.38")}
+    plot = annual_fees(schedule, FeeFacts(category="undeveloped", units=0, bra_m2=Decimal(0)))
+    assert plot == []
+
+
+def test_invalid_fee_schedules_are_refused_with_the_reason() -> None:
+    from services.billing.domain.fee_schedule import parse_fee_schedule
+    from services.platform.errors import InvalidInput
+
+    bad = {
+        **OSLO_FEES,
+        "year": "2021",
+        "water_sewage": {**OSLO_FEES["water_sewage"], "water_per_m3_nok": -1, "vat_rate": 0.3},  # type: ignore[dict-item]
+        "waste_per_unit_nok": {"housing": "lots"},
+        "surprise": 1,
+    }
+    del bad["water_sewage"]["m3_per_m2_bra"]  # type: ignore[attr-defined]
+    with pytest.raises(InvalidInput) as caught:
+        parse_fee_schedule(bad)
+    assert {v.field for v in caught.value.violations} == {
+        "year",
+        "water_sewage.water_per_m3_nok",
+        "water_sewage.vat_rate",
+        "water_sewage.m3_per_m2_bra",
+        "waste_per_unit_nok.housing",
+        "surprise",
+    }

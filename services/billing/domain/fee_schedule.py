@@ -1,0 +1,140 @@
+"""The council's fee schedule for a year, from its file form (YAML mapping), every bad field named."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from services.billing.domain.fees import FeeLine, WaterSewageRates, per_unit_fee, water_and_sewage
+from services.platform.errors import Violations
+from services.platform.money import Money, to_decimal
+
+MAX_VAT = Decimal("0.25")
+
+
+@dataclass(frozen=True)
+class FeeSchedule:
+    year: int
+    water_sewage: WaterSewageRates
+    waste_per_unit: Mapping[str, Money]  # by property category
+    waste_vat_rate: Decimal
+    chimney_per_chimney: Money
+    chimney_vat_rate: Decimal
+
+
+@dataclass(frozen=True)
+class FeeFacts:
+    """What the fees depend on for one property."""
+
+    category: str
+    units: int
+    bra_m2: Decimal
+    chimneys: int = 0
+    metered_m3: Decimal | None = None
+    connected_to_water: bool = True
+    summer_only: bool = False
+    no_wc: bool = False
+
+
+def annual_fees(schedule: FeeSchedule, facts: FeeFacts) -> list[FeeLine]:
+    lines: list[FeeLine] = []
+    if facts.connected_to_water and facts.units > 0:
+        lines += water_and_sewage(
+            schedule.water_sewage,
+            units=facts.units,
+            bra_m2=facts.bra_m2,
+            metered_m3=facts.metered_m3,
+            summer_only=facts.summer_only,
+            no_wc=facts.no_wc,
+        )
+    waste = schedule.waste_per_unit.get(facts.category)
+    if waste is not None and facts.units > 0:
+        lines.append(
+            per_unit_fee("waste", "Renovasjon, per boenhet", facts.units, waste, schedule.waste_vat_rate)
+        )
+    if facts.chimneys > 0:
+        lines.append(
+            per_unit_fee(
+                "chimney",
+                "Feiing og tilsyn, per pipe",
+                facts.chimneys,
+                schedule.chimney_per_chimney,
+                schedule.chimney_vat_rate,
+            )
+        )
+    return lines
+
+
+class _Reader:
+    def __init__(self, raw: Mapping[str, Any], problems: Violations) -> None:
+        self.raw = raw
+        self.problems = problems
+
+    def number(self, path: str, *, required: bool = True, maximum: Decimal | None = None) -> Decimal:
+        node: Any = self.raw
+        for key in path.split("."):
+            node = node.get(key) if isinstance(node, Mapping) else None
+        if node is None:
+            if required:
+                self.problems.add(path, "is required")
+            return Decimal(0)
+        try:
+            if isinstance(node, bool):
+                raise ValueError("must be a number")
+            value = to_decimal(str(node) if isinstance(node, float) else node)
+        except (ValueError, TypeError) as exc:
+            self.problems.add(path, str(exc))
+            return Decimal(0)
+        if value < 0:
+            self.problems.add(path, "must not be negative")
+        if maximum is not None and value > maximum:
+            self.problems.add(path, f"at most {maximum}")
+        return value
+
+
+def parse_fee_schedule(raw: Any) -> FeeSchedule:
+    problems = Violations()
+    if not isinstance(raw, Mapping):
+        problems.add("schedule", "must be a mapping with year, water_sewage, waste_per_unit_nok, …")
+        problems.raise_if_any()
+    known = {
+        "year",
+        "water_sewage",
+        "waste_per_unit_nok",
+        "waste_vat_rate",
+        "chimney_per_chimney_nok",
+        "chimney_vat_rate",
+    }
+    for key in sorted(set(raw) - known):
+        problems.add(str(key), "unknown field")
+    year = raw.get("year")
+    if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2200:
+        problems.add("year", "must be a year, e.g. 2024")
+        year = 0
+    read = _Reader(raw, problems)
+    rates = WaterSewageRates(
+        subscription_per_unit=Money.rounded(read.number("water_sewage.subscription_per_unit_nok")),
+        water_per_m3=Money.rounded(read.number("water_sewage.water_per_m3_nok")),
+        sewage_per_m3=Money.rounded(read.number("water_sewage.sewage_per_m3_nok")),
+        m3_per_m2_bra=read.number("water_sewage.m3_per_m2_bra"),
+        vat_rate=read.number("water_sewage.vat_rate", maximum=MAX_VAT),
+    )
+    waste: dict[str, Money] = {}
+    raw_waste = raw.get("waste_per_unit_nok", {})
+    if not isinstance(raw_waste, Mapping):
+        problems.add("waste_per_unit_nok", "must map categories to NOK per dwelling unit")
+    else:
+        for category in raw_waste:
+            waste[str(category)] = Money.rounded(read.number(f"waste_per_unit_nok.{category}"))
+    schedule = FeeSchedule(
+        year=year,
+        water_sewage=rates,
+        waste_per_unit=waste,
+        waste_vat_rate=read.number("waste_vat_rate", required=False, maximum=MAX_VAT),
+        chimney_per_chimney=Money.rounded(read.number("chimney_per_chimney_nok", required=False)),
+        chimney_vat_rate=read.number("chimney_vat_rate", required=False, maximum=MAX_VAT),
+    )
+    problems.raise_if_any()
+    return schedule
