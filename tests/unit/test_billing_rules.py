@@ -221,3 +221,45 @@ def test_invalid_fee_schedules_are_refused_with_the_reason() -> None:
         "waste_per_unit_nok.housing",
         "surprise",
     }
+
+
+def _line(amount: str, code: str = "property_tax", vat: str = "0", pid: str = "p1") -> object:
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import ChargeLine
+
+    q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
+    return ChargeLine(pid, code, "Eiendomsskatt", q1, Money.of(amount), Decimal(vat))
+
+
+def test_amounts_under_the_minimum_are_carried_forward_and_billed_later() -> None:
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import CarriedForward, InvoiceDraft, plan_invoice
+
+    q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
+    q2 = Period(date(2024, 4, 1), date(2024, 7, 1))
+    first = plan_invoice("a1", q1, [_line("30.00")], [], Money.of(50))  # type: ignore[list-item]
+    assert isinstance(first, CarriedForward) and first.total == Money.of(30)
+    second = plan_invoice("a1", q2, [_line("30.00")], first.lines, Money.of(50))  # type: ignore[list-item]
+    assert isinstance(second, InvoiceDraft) and second.total == Money.of(60) and len(second.lines) == 2
+    assert plan_invoice("a1", q2, [], [], Money.of(50)) is None
+    credit = plan_invoice("a1", q2, [_line("-20.00")], [], Money.of(50))  # type: ignore[list-item]
+    assert isinstance(credit, InvoiceDraft)  # credits are never held back
+
+
+def test_invoice_totals_take_vat_per_rate() -> None:
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import InvoiceDraft
+
+    q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
+    draft = InvoiceDraft("a1", q1, (_line("1120.00"), _line("1123.00", "water_consumption", "0.25")))  # type: ignore[arg-type]
+    assert draft.vat_by_rate() == {Decimal("0.25"): Money.of("280.75")}
+    assert draft.total == Money.of("2523.75")
+
+
+def test_due_dates_fall_on_business_days() -> None:
+    from services.billing.domain.invoice_plan import due_date
+
+    assert due_date(date(2024, 3, 4), 21) == date(2024, 3, 25)
+    assert due_date(date(2024, 4, 26), 21) == date(2024, 5, 21)  # 17 May (Friday), weekend, Whit Monday
+    assert due_date(date(2024, 4, 26), 21 - 4) == date(2024, 5, 13)
+    assert due_date(date(2024, 4, 19), 20) == date(2024, 5, 10)  # Ascension Day 9 May → Friday 10 May

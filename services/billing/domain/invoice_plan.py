@@ -1,0 +1,82 @@
+"""Planning one invoice: the lines an invoice recipient owes for a period, what was carried forward, the
+minimum amount rule, and the due date. Pure: the billing run stores and numbers what this decides."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from services.billing.domain.business_days import on_or_after_business_day
+from services.billing.domain.intervals import Period
+from services.platform.money import Money
+
+
+@dataclass(frozen=True)
+class ChargeLine:
+    property_id: str
+    code: str  # "property_tax", "water_consumption", "waste", …
+    description: str  # Norwegian: printed on the invoice
+    period: Period
+    amount: Money  # excluding VAT
+    vat_rate: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class InvoiceDraft:
+    account_id: str
+    period: Period
+    lines: tuple[ChargeLine, ...]
+
+    def vat_by_rate(self) -> dict[Decimal, Money]:
+        sums: dict[Decimal, int] = {}
+        for line in self.lines:
+            sums[line.vat_rate] = sums.get(line.vat_rate, 0) + line.amount.ore
+        return {rate: Money.rounded(Money(ore).nok * rate) for rate, ore in sorted(sums.items()) if rate}
+
+    @property
+    def net(self) -> Money:
+        return Money(sum(line.amount.ore for line in self.lines))
+
+    @property
+    def total(self) -> Money:
+        return self.net + Money(sum(v.ore for v in self.vat_by_rate().values()))
+
+
+@dataclass(frozen=True)
+class CarriedForward:
+    """Too little to invoice now: the lines wait for the recipient's next invoice."""
+
+    account_id: str
+    lines: tuple[ChargeLine, ...]
+    total: Money
+
+
+def plan_invoice(
+    account_id: str,
+    period: Period,
+    lines: Sequence[ChargeLine],
+    carried_in: Sequence[ChargeLine],
+    minimum: Money,
+) -> InvoiceDraft | CarriedForward | None:
+    """An invoice for the period's lines plus what was carried forward, unless the total is positive and
+    under the minimum (then everything is carried forward again). Credits are never held back."""
+    all_lines = tuple(
+        sorted([*carried_in, *lines], key=lambda line: (line.property_id, line.period, line.code))
+    )
+    if not all_lines:
+        return None
+    draft = InvoiceDraft(account_id, period, all_lines)
+    if 0 < draft.total.ore < minimum.ore:
+        return CarriedForward(account_id, all_lines, draft.total)
+    if draft.total.ore == 0:
+        return None
+    return draft
+
+
+def due_date(issue_date: date, payment_days: int) -> date:
+    """`payment_days` after issue, moved to the next business day when it falls on a weekend or holiday."""
+    if payment_days < 0:
+        raise ValueError("payment days are not negative")
+    return on_or_after_business_day(issue_date + timedelta(days=payment_days))
