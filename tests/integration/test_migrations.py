@@ -23,7 +23,7 @@ OWN_TABLES = {
         "tax_bases",
         "levy_jobs",
     },
-    "billing": {"billing_properties", "property_taxes"},
+    "billing": {"billing_properties", "property_taxes", "accounts", "account_intervals", "holdings"},
     "appeals": {"appeal_cases"},
 }
 

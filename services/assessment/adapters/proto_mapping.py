@@ -176,6 +176,7 @@ def owner_share_to_proto(share: OwnerShare, since: date) -> property_pb2.OwnerSh
         share_numerator=share.share.numerator,
         share_denominator=share.share.denominator,
         since=since.isoformat(),
+        organisation_number=share.organisation_number,
     )
 
 

@@ -6,7 +6,13 @@ from datetime import date
 
 from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
-from services.assessment.domain.ownership import NewOwner, OwnerShare, OwnershipChanged, check_owners
+from services.assessment.domain.ownership import (
+    NewOwner,
+    OwnerKind,
+    OwnerShare,
+    OwnershipChanged,
+    check_owners,
+)
 from services.platform.errors import FailedPrecondition, NotFound
 
 
@@ -19,7 +25,13 @@ def record_ownership_change(
 ) -> OwnershipChanged:
     check_owners(new_owners)
     shares = tuple(
-        OwnerShare(vault.reference(o.kind.value, o.identity_number), o.kind, o.name.strip(), o.share)
+        OwnerShare(
+            vault.reference(o.kind.value, o.identity_number),
+            o.kind,
+            o.name.strip(),
+            o.share,
+            o.identity_number if o.kind == OwnerKind.ORGANISATION else "",
+        )
         for o in new_owners
         if o.kind is not None
     )

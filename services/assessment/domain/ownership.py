@@ -34,6 +34,7 @@ class OwnerShare:
     kind: OwnerKind
     name: str
     share: Fraction
+    organisation_number: str = ""  # public register data; a person's number is never kept here
 
 
 @dataclass(frozen=True)

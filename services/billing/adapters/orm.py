@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
 
 from services.platform.tables import PlatformTables
 
@@ -34,4 +34,37 @@ property_taxes = Table(
     Column("is_current", Boolean, nullable=False),
     Column("source_event_id", String(36), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+)
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("account_id", String(40), primary_key=True),
+    Column("kind", String(20), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("organisation_number", String(9), nullable=False),
+    Column("address_line", String(200), nullable=False),
+    Column("postcode", String(10), nullable=False),
+    Column("city", String(100), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+)
+
+account_intervals = Table(
+    "account_intervals",
+    metadata,
+    Column("account_id", String(40), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("interval", String(20), nullable=False),
+)
+
+holdings = Table(
+    "holdings",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("account_id", String(40), primary_key=True),
+    Column("valid_from", Date, primary_key=True),
+    Column("valid_to", Date, nullable=True),  # exclusive; NULL while current
+    Column("share_numerator", Integer, nullable=False),
+    Column("share_denominator", Integer, nullable=False),
 )

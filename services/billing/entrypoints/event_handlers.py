@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import date
+from fractions import Fraction
+
 from sqlalchemy.orm import Session
 
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import property_pb2, tax_pb2
+from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.application.record_property import record_property
 from services.billing.application.record_property_tax import record_property_tax
+from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
+from services.platform.clock import utc_now
 from services.platform.event_consumer import EventHandler
 from services.platform.events import ReceivedEvent
 from services.platform.money import Money
@@ -62,7 +69,35 @@ def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     record_property_tax(PropertyTaxRepository(session), _property_tax(payload.current, event))
 
 
+def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
+    payload = event.payload
+    assert isinstance(payload, assessment_events.OwnershipChanged)
+    kinds = {
+        property_pb2.OWNER_KIND_PERSON: RecipientKind.PERSON,
+        property_pb2.OWNER_KIND_ORGANISATION: RecipientKind.ORGANISATION,
+    }
+    holders = [
+        NewHolder(
+            account_id=o.owner_ref,
+            kind=kinds[o.kind],
+            name=o.name,
+            organisation_number=o.organisation_number,
+            share=Fraction(o.share_numerator, o.share_denominator),
+        )
+        for o in payload.owners
+    ]
+    take_over_property(
+        AccountRepository(session),
+        HoldingRepository(session),
+        payload.property_id,
+        date.fromisoformat(payload.effective_date),
+        holders,
+        utc_now(),
+    )
+
+
 HANDLERS: dict[str, EventHandler] = {
+    assessment_events.OwnershipChanged.DESCRIPTOR.full_name: on_ownership_changed,
     assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_property_registered,
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
     assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,

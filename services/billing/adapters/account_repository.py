@@ -1,0 +1,156 @@
+"""Invoice recipients, their intervals and their holdings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.orm import Session
+
+from services.billing.adapters.orm import account_intervals, accounts, holdings
+from services.billing.domain.account import Account, Channel, RecipientKind
+from services.billing.domain.charges import Holding
+from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
+
+
+def _to_account(row: Any) -> Account:
+    return Account(
+        account_id=row.account_id,
+        kind=RecipientKind(row.kind),
+        name=row.name,
+        organisation_number=row.organisation_number,
+        address_line=row.address_line,
+        postcode=row.postcode,
+        city=row.city,
+        channel=Channel(row.channel),
+    )
+
+
+class AccountRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, account_id: str) -> Account | None:
+        row = self._session.execute(select(accounts).where(accounts.c.account_id == account_id)).first()
+        return _to_account(row) if row else None
+
+    def add(self, account: Account, at: datetime) -> None:
+        self._session.execute(
+            insert(accounts).values(
+                account_id=account.account_id,
+                kind=account.kind.value,
+                name=account.name,
+                organisation_number=account.organisation_number,
+                address_line=account.address_line,
+                postcode=account.postcode,
+                city=account.city,
+                channel=account.channel.value,
+                created_at=at,
+            )
+        )
+
+    def save(self, account: Account) -> None:
+        self._session.execute(
+            update(accounts)
+            .where(accounts.c.account_id == account.account_id)
+            .values(
+                name=account.name,
+                organisation_number=account.organisation_number,
+                address_line=account.address_line,
+                postcode=account.postcode,
+                city=account.city,
+                channel=account.channel.value,
+            )
+        )
+
+    def set_interval(self, account_id: str, choice: IntervalChoice) -> None:
+        self._session.execute(
+            account_intervals.delete().where(
+                account_intervals.c.account_id == account_id,
+                account_intervals.c.valid_from == choice.valid_from,
+            )
+        )
+        self._session.execute(
+            insert(account_intervals).values(
+                account_id=account_id, valid_from=choice.valid_from, interval=choice.interval.value
+            )
+        )
+
+    def intervals(self, account_ids: Sequence[str]) -> dict[str, list[IntervalChoice]]:
+        found: dict[str, list[IntervalChoice]] = {}
+        rows = self._session.execute(
+            select(account_intervals).where(account_intervals.c.account_id.in_(account_ids))
+        )
+        for r in rows:
+            found.setdefault(r.account_id, []).append(
+                IntervalChoice(InvoiceInterval(r.interval), r.valid_from)
+            )
+        return found
+
+    def page_after(self, after_id: str, limit: int) -> list[Account]:
+        rows = self._session.execute(
+            select(accounts)
+            .where(accounts.c.account_id > after_id)
+            .order_by(accounts.c.account_id)
+            .limit(limit)
+        )
+        return [_to_account(r) for r in rows]
+
+
+class HoldingRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def close_open(self, property_id: str, on: date) -> None:
+        self._session.execute(
+            update(holdings)
+            .where(holdings.c.property_id == property_id, holdings.c.valid_to.is_(None))
+            .values(valid_to=on)
+        )
+
+    def add(self, property_id: str, account_id: str, valid_from: date, share: Fraction) -> None:
+        self._session.execute(
+            insert(holdings).values(
+                property_id=property_id,
+                account_id=account_id,
+                valid_from=valid_from,
+                valid_to=None,
+                share_numerator=share.numerator,
+                share_denominator=share.denominator,
+            )
+        )
+
+    def latest_start(self, property_id: str) -> date | None:
+        rows = self._session.scalars(
+            select(holdings.c.valid_from).where(holdings.c.property_id == property_id)
+        )
+        return max(rows, default=None)
+
+    def of_accounts(self, account_ids: Sequence[str]) -> dict[str, list[tuple[str, Holding]]]:
+        """account → [(property_id, holding)], open holdings ending at date.max."""
+        found: dict[str, list[tuple[str, Holding]]] = {}
+        rows = self._session.execute(select(holdings).where(holdings.c.account_id.in_(account_ids)))
+        for r in rows:
+            found.setdefault(r.account_id, []).append(
+                (
+                    r.property_id,
+                    Holding(
+                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
+                    ),
+                )
+            )
+        return found
+
+    def change_dates(self, property_ids: Sequence[str]) -> dict[str, list[date]]:
+        found: dict[str, list[date]] = {}
+        rows = self._session.execute(
+            select(holdings.c.property_id, holdings.c.valid_from).where(
+                holdings.c.property_id.in_(property_ids)
+            )
+        )
+        for r in rows:
+            found.setdefault(r.property_id, []).append(r.valid_from)
+        return found
