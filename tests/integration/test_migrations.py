@@ -23,7 +23,17 @@ OWN_TABLES = {
         "tax_bases",
         "levy_jobs",
     },
-    "billing": {"billing_properties", "property_taxes", "accounts", "account_intervals", "holdings"},
+    "billing": {
+        "billing_properties",
+        "property_taxes",
+        "accounts",
+        "account_intervals",
+        "holdings",
+        "billing_runs",
+        "invoice_series",
+        "invoices",
+        "invoice_lines",
+    },
     "appeals": {"appeal_cases"},
 }
 

@@ -45,7 +45,7 @@ def test_mod11_vectors(base: str, kid: str) -> None:
 def test_new_kids_never_end_in_a_dash_and_always_validate() -> None:
     for invoice in range(2000):
         for method in KidMethod:
-            kid = new_kid(4711, invoice, method)
+            kid = new_kid(invoice, method)
             assert len(kid) == 15 and kid.isdigit() and is_valid_kid(kid, method)
     with pytest.raises(ValueError):
         mod10_check("12a4")

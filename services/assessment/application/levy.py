@@ -4,8 +4,6 @@ property twice."""
 
 from __future__ import annotations
 
-import queue
-import threading
 from collections.abc import Callable
 from dataclasses import replace
 
@@ -18,9 +16,7 @@ from services.assessment.domain.property import Property
 from services.assessment.domain.tax import TaxableProperty, determine_tax
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
 from services.platform.ids import new_id
-from services.platform.logging import get_logger
-
-log = get_logger(__name__)
+from services.platform.job_runner import JobRunner
 
 UowFactory = Callable[[], SqlAssessmentUnitOfWork]
 
@@ -101,72 +97,27 @@ def levy_chunk(
     return job
 
 
-def run_levy(
-    make: UowFactory,
-    job_id: str,
-    config: AssessmentConfig,
-    size: int,
-    stop: threading.Event,
-    pause_seconds: float = 0.0,
-) -> LevyJob | None:
-    """Levies chunk after chunk until the job completes or stop is set (it then stays resumable)."""
-    job: LevyJob | None = get_levy_job(make(), job_id)
-    assert job is not None
-    decision = stored_decision(make(), job.tax_year, config)
-    while not stop.is_set():
-        job = levy_chunk(make(), job_id, decision, config, size)
-        if job.state != LevyJobState.RUNNING:
-            break
-        if pause_seconds:
-            stop.wait(pause_seconds)
-    return job
+def levy_runner(
+    make: UowFactory, config: AssessmentConfig, chunk_size: int, pause_seconds: float = 0.0
+) -> JobRunner:
+    """The levy's background runner: resumes unfinished jobs at start, steps chunk by chunk."""
+    decisions: dict[str, TaxYearDecision] = {}
 
+    def step(job_id: str) -> bool:
+        if job_id not in decisions:
+            job = get_levy_job(make(), job_id)
+            decisions[job_id] = stored_decision(make(), job.tax_year, config)
+        return levy_chunk(make(), job_id, decisions[job_id], config, chunk_size).state != LevyJobState.RUNNING
 
-class LevyRunner:
-    """Runs levy jobs one at a time on a background thread of the service."""
-
-    name = "levy"
-
-    def __init__(
-        self, new_uow: UowFactory, config: AssessmentConfig, chunk_size: int, pause_seconds: float = 0.0
-    ) -> None:
-        self._new_uow = new_uow
-        self._config = config
-        self._chunk_size = chunk_size
-        self._pause_seconds = pause_seconds
-        self._queue: queue.Queue[str] = queue.Queue()
-
-    def submit(self, job_id: str) -> None:
-        self._queue.put(job_id)
-
-    def run(self, stop: threading.Event) -> None:
-        make = self._new_uow
+    def unfinished() -> list[str]:
         with make() as uow:
-            unfinished = uow.levy_jobs.unfinished()
-        for job in unfinished:
-            log.info("resuming levy job", job_id=job.job_id, tax_year=job.tax_year, processed=job.processed)
-            self.submit(job.job_id)
-        while not stop.is_set():
-            try:
-                job_id = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            try:
-                stopped = run_levy(make, job_id, self._config, self._chunk_size, stop, self._pause_seconds)
-                if stopped is not None:
-                    log.info(
-                        "levy job stopped",
-                        job_id=job_id,
-                        state=stopped.state.value,
-                        processed=stopped.processed,
-                    )
-            except Exception as exc:
-                log.exception("levy job failed", job_id=job_id)
-                self._fail(job_id, f"{type(exc).__name__}: {exc}")
+            return [job.job_id for job in uow.levy_jobs.unfinished()]
 
-    def _fail(self, job_id: str, error: str) -> None:
-        with self._new_uow() as uow:
+    def fail(job_id: str, error: str) -> None:
+        with make() as uow:
             job = uow.levy_jobs.get(job_id)
             if job is not None:
-                uow.levy_jobs.save(replace(job, state=LevyJobState.FAILED, error=error[:2000]))
+                uow.levy_jobs.save(replace(job, state=LevyJobState.FAILED, error=error))
                 uow.commit()
+
+    return JobRunner("levy", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)

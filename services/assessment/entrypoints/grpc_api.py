@@ -36,7 +36,7 @@ from services.assessment.application.get_property import find_properties, get_pr
 from services.assessment.application.import_housing_values import import_housing_values
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
-from services.assessment.application.levy import LevyRunner, get_levy_job, start_levy
+from services.assessment.application.levy import get_levy_job, levy_runner, start_levy
 from services.assessment.application.propose_manual_valuation import propose_manual_valuation
 from services.assessment.application.record_ownership_change import record_ownership_change
 from services.assessment.application.register_property import register_property, update_property
@@ -51,6 +51,7 @@ from services.platform.auth import Role
 from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput, Violations
 from services.platform.grpc_server import MethodRule, rule
+from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 from services.platform.runtime import BackgroundTask
 from services.platform.settings import Settings
@@ -111,7 +112,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         self,
         sessions: sessionmaker[Session],
         config: AssessmentConfig,
-        levy: LevyRunner,
+        levy: JobRunner,
         vault: IdentityVault,
     ) -> None:
         self._sessions = sessions
@@ -345,7 +346,7 @@ def add_to_server(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
     config = build_config(settings)
-    levy = LevyRunner(
+    levy = levy_runner(
         lambda: SqlAssessmentUnitOfWork(sessions),
         config,
         settings.levy_chunk_size,

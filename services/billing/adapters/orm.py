@@ -2,8 +2,22 @@
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 
+from services.platform.db_types import DecimalText
 from services.platform.tables import PlatformTables
 
 metadata = MetaData()
@@ -67,4 +81,68 @@ holdings = Table(
     Column("valid_to", Date, nullable=True),  # exclusive; NULL while current
     Column("share_numerator", Integer, nullable=False),
     Column("share_denominator", Integer, nullable=False),
+)
+
+billing_runs = Table(
+    "billing_runs",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("year", Integer, nullable=False),
+    Column("month", Integer, nullable=False),
+    Column("issue_date", Date, nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("cursor", String(40), nullable=False),
+    Column("invoices", Integer, nullable=False),
+    Column("below_minimum", Integer, nullable=False),
+    Column("total_ore", BigInteger, nullable=False),
+    Column("error", Text, nullable=False),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=True),
+    UniqueConstraint("year", "month", name="uq_billing_runs_month"),
+)
+
+# One row per number series: numbers are taken in the same transaction as the invoices, so a rolled-back
+# chunk gives its numbers back and the series never has a gap (a database sequence would leave gaps).
+invoice_series = Table(
+    "invoice_series",
+    metadata,
+    Column("series", String(20), primary_key=True),
+    Column("next_number", BigInteger, nullable=False),
+)
+
+invoices = Table(
+    "invoices",
+    metadata,
+    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("kind", String(20), nullable=False),
+    Column("run_id", String(36), nullable=False),
+    Column("account_id", String(40), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("kid", String(25), nullable=False, unique=True),
+    Column("issue_date", Date, nullable=False),
+    Column("due_date", Date, nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("net_ore", BigInteger, nullable=False),
+    Column("vat_ore", BigInteger, nullable=False),
+    Column("total_ore", BigInteger, nullable=False),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    UniqueConstraint("run_id", "account_id", name="uq_invoices_run_account"),
+    Index("ix_invoices_account", "account_id"),
+)
+
+invoice_lines = Table(
+    "invoice_lines",
+    metadata,
+    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("line_no", Integer, primary_key=True, autoincrement=False),
+    Column("account_id", String(40), nullable=False),
+    Column("property_id", String(64), nullable=False),
+    Column("code", String(40), nullable=False),
+    Column("description", String(200), nullable=False),
+    Column("period_start", Date, nullable=False),
+    Column("period_end", Date, nullable=False),
+    Column("amount_ore", BigInteger, nullable=False),
+    Column("vat_rate", DecimalText, nullable=False),
+    Index("ix_invoice_lines_account_property", "account_id", "property_id"),
 )

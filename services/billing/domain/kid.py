@@ -45,17 +45,14 @@ def is_valid_kid(kid: str, method: KidMethod) -> bool:
     return with_check_digit(kid[:-1], method) == kid
 
 
-def new_kid(account_number: int, invoice_number: int, method: KidMethod, length: int = 15) -> str:
-    """A KID of `length` digits for an invoice: account (7 digits), invoice number, one spare digit that
-    is raised when MOD11 would end the KID in '-', and the check digit."""
-    if account_number < 0 or invoice_number < 0:
-        raise ValueError("account and invoice numbers are not negative")
-    body_length = length - 2  # spare digit and check digit
-    body = f"{account_number:07d}{invoice_number:0{body_length - 7}d}"
-    if len(body) != body_length:
-        raise ValueError(
-            f"account {account_number} and invoice {invoice_number} do not fit a {length}-digit KID"
-        )
+def new_kid(invoice_number: int, method: KidMethod, length: int = 15) -> str:
+    """A KID of `length` digits for an invoice: the invoice number zero-padded, one spare digit that is
+    raised when MOD11 would end the KID in '-', and the check digit."""
+    if invoice_number < 0:
+        raise ValueError("invoice numbers are not negative")
+    body = f"{invoice_number:0{length - 2}d}"
+    if len(body) != length - 2:
+        raise ValueError(f"invoice number {invoice_number} does not fit a {length}-digit KID")
     for spare in range(10):
         kid = with_check_digit(f"{body}{spare}", method)
         if not kid.endswith("-"):

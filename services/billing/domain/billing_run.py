@@ -1,0 +1,82 @@
+"""A billing run for one month: every invoice recipient whose interval starts a period that month gets one
+invoice for what it owes to date and has not been invoiced, unless that is under the minimum amount.
+
+The run is a job: it walks the recipients in id order, and each chunk — invoices, their numbers from the
+one unbroken series, the events, and the cursor — commits together, so a crash loses at most the chunk in
+flight and a resumed run neither skips nor repeats anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from enum import StrEnum
+
+from services.billing.domain.account import Channel
+from services.billing.domain.intervals import Period
+from services.billing.domain.invoice_plan import ChargeLine
+from services.platform.money import Money
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class BillingRun:
+    run_id: str
+    year: int
+    month: int
+    issue_date: date
+    state: RunState
+    cursor: str = ""  # the last account id done
+    invoices: int = 0
+    below_minimum: int = 0
+    total: Money = Money(0)
+    error: str = ""
+
+    def advanced(self, cursor: str, issued: list[Money], below_minimum: int) -> BillingRun:
+        return replace(
+            self,
+            cursor=cursor,
+            invoices=self.invoices + len(issued),
+            below_minimum=self.below_minimum + below_minimum,
+            total=self.total + Money(sum(m.ore for m in issued)),
+        )
+
+
+@dataclass(frozen=True)
+class Invoice:
+    invoice_number: int
+    kind: str  # "invoice" or "credit_note"
+    run_id: str
+    account_id: str
+    channel: Channel
+    kid: str
+    issue_date: date
+    due_date: date
+    period: Period
+    lines: tuple[ChargeLine, ...]
+    net: Money
+    vat: Money
+    total: Money
+
+    @property
+    def property_ids(self) -> list[str]:
+        return sorted({line.property_id for line in self.lines})
+
+
+@dataclass(frozen=True)
+class InvoiceIssued:
+    """Domain event: an invoice was issued (and is never changed again)."""
+
+    invoice: Invoice
+
+
+@dataclass(frozen=True)
+class BillingRunCompleted:
+    """Domain event: a billing run finished."""
+
+    run: BillingRun

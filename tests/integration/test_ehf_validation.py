@@ -1,0 +1,119 @@
+"""The offline EHF validator against the official Peppol BIS Billing 3.0 examples and broken copies of them.
+
+Needs the rule files in infra/ehf/assets (infra/ehf/fetch.sh, `make ehf-rules`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from services.billing.adapters.ehf_validation import EhfRulesMissing, EhfValidator, Finding, is_valid
+
+FORMATS = Path(__file__).resolve().parents[2] / "data" / "formats"
+NORWEGIAN = "peppol_Norwegian-example-1.xml"
+CREDIT_NOTE = "peppol_base-creditnote-correction.xml"
+
+
+@pytest.fixture(scope="module")
+def validator() -> EhfValidator:
+    return EhfValidator()  # loads the schemas and compiles the rules once for the module
+
+
+def _example(name: str) -> str:
+    return (FORMATS / name).read_text(encoding="utf-8")
+
+
+def _broken(name: str, old: str, new: str) -> bytes:
+    text = _example(name)
+    assert text.count(old) == 1, f"{old!r} must occur once in {name}"
+    return text.replace(old, new).encode("utf-8")
+
+
+def _describe(findings: list[Finding]) -> list[str]:
+    return [f"{f.flag} {f.rule_id} @ {f.location}: {f.text}" for f in findings]
+
+
+@pytest.mark.parametrize("name", ["peppol_base-example.xml", NORWEGIAN, CREDIT_NOTE])
+def test_official_examples_are_valid(validator: EhfValidator, name: str) -> None:
+    findings = validator.validate_file(FORMATS / name)
+
+    assert is_valid(findings), _describe(findings)
+
+
+@pytest.mark.parametrize(
+    ("name", "old", "new", "rule_id"),
+    [
+        pytest.param(
+            NORWEGIAN,
+            '<cbc:PayableAmount currencyID="NOK">802.00<',
+            '<cbc:PayableAmount currencyID="NOK">999.00<',
+            "BR-CO-16",
+            id="payable-amount-not-the-sum",
+        ),
+        pytest.param(
+            NORWEGIAN,
+            "poacc:billing:3.0</cbc:CustomizationID>",
+            "poacc:billing:9.9</cbc:CustomizationID>",
+            "PEPPOL-EN16931-R004",
+            id="unknown-customization-id",
+        ),
+        pytest.param(
+            NORWEGIAN,
+            '<cbc:EndpointID schemeID="0192">123456785<',
+            '<cbc:EndpointID schemeID="0192">123456789<',
+            "PEPPOL-COMMON-R041",
+            id="organisation-number-checksum",
+        ),
+        pytest.param(
+            CREDIT_NOTE,
+            "<cbc:CreditNoteTypeCode>381<",
+            "<cbc:CreditNoteTypeCode>999<",
+            "BR-CL-01",
+            id="unknown-credit-note-type",
+        ),
+        pytest.param(
+            NORWEGIAN,
+            "<cbc:ProfileID>",
+            "<cbc:Bogus>x</cbc:Bogus><cbc:ProfileID>",
+            "SCHEMAV_ELEMENT_CONTENT",
+            id="unknown-element-breaks-the-schema",
+        ),
+    ],
+)
+def test_broken_documents_are_invalid_with_the_rule_broken(
+    validator: EhfValidator, name: str, old: str, new: str, rule_id: str
+) -> None:
+    findings = validator.validate_bytes(_broken(name, old, new))
+
+    assert not is_valid(findings)
+    assert any(f.rule_id == rule_id and f.flag == "fatal" for f in findings), _describe(findings)
+
+
+def test_a_warning_does_not_make_a_document_invalid(validator: EhfValidator) -> None:
+    # A Norwegian seller must say it is registered in Foretaksregisteret (NO-R-002), but only as a warning.
+    data = _broken(NORWEGIAN, "<cbc:CompanyID>Foretaksregisteret<", "<cbc:CompanyID>Noe annet<")
+
+    findings = validator.validate_bytes(data)
+
+    assert any(f.rule_id == "NO-R-002" and f.flag == "warning" for f in findings), _describe(findings)
+    assert is_valid(findings)
+
+
+def test_norwegian_letters_pass_through_unchanged(validator: EhfValidator) -> None:
+    data = _broken(NORWEGIAN, "<cbc:Name>The Buyercompany<", "<cbc:Name>Bærum kommune – Eiendomsskatt Ø<")
+
+    assert is_valid(validator.validate_bytes(data))
+
+
+def test_a_document_that_is_not_xml_or_not_ubl_is_invalid(validator: EhfValidator) -> None:
+    assert [f.rule_id for f in validator.validate_bytes(b"<Invoice>")] == ["XML-SYNTAX"]
+    assert [f.rule_id for f in validator.validate_bytes(b"<Order xmlns='urn:x'/>")] == ["UBL-ROOT"]
+    doctype = b'<!DOCTYPE Invoice [<!ENTITY x "y">]><Invoice/>'
+    assert [f.rule_id for f in validator.validate_bytes(doctype)] == ["XML-DOCTYPE"]
+
+
+def test_missing_rules_name_the_command_that_fetches_them(tmp_path: Path) -> None:
+    with pytest.raises(EhfRulesMissing, match=r"infra/ehf/fetch\.sh or make ehf-rules"):
+        EhfValidator(tmp_path)
