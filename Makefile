@@ -6,8 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PROTOS := $(shell find protos -name '*.proto')
 KAFKA_STAMP := infra/kafka/libs/.resolved
+EHF_STAMP := infra/ehf/assets/.extracted
 
-.PHONY: help venv proto proto-check kafka-jars postgres demo up down test test-unit lint bench lock clean
+.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres demo up down test test-unit lint bench lock clean
 
 help:
 	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
@@ -41,6 +42,12 @@ kafka-jars: $(KAFKA_STAMP)
 $(KAFKA_STAMP): infra/kafka/pom.xml
 	infra/kafka/fetch.sh
 
+# The UBL 2.1 schemas and the EN 16931 and Peppol BIS Billing 3.0 rules for offline EHF validation.
+ehf-rules: $(EHF_STAMP)
+
+$(EHF_STAMP): infra/ehf/pom.xml infra/ehf/extract_assets.py
+	infra/ehf/fetch.sh
+
 postgres:
 	infra/postgres/ensure.sh
 
@@ -53,7 +60,7 @@ up: venv kafka-jars
 down:
 	-$(PY) -m services.stack down
 
-test: venv kafka-jars postgres
+test: venv kafka-jars postgres ehf-rules
 	$(PY) -m pytest
 
 test-unit: venv

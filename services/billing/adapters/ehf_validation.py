@@ -57,7 +57,7 @@ class EhfValidator:
     """Loads the schemas and compiles the rules once (about a second); then validates many documents.
 
     Safe to share between threads: validations run one at a time, because neither a compiled Saxon
-    stylesheet nor an lxml schema's error log may be used by two threads at once.
+    stylesheet nor an lxml parser or schema (with its error log) may be used by two threads at once.
     """
 
     def __init__(self, assets_dir: Path = DEFAULT_ASSETS_DIR) -> None:
@@ -85,6 +85,10 @@ class EhfValidator:
     def validate_bytes(self, data: bytes) -> list[Finding]:
         """All findings for one document; the rules run only on a schema-valid document, since their
         results on a document of the wrong shape mean nothing."""
+        with self._lock:
+            return self._validate(data)
+
+    def _validate(self, data: bytes) -> list[Finding]:
         try:
             document = etree.fromstring(data, self._parser)
         except etree.XMLSyntaxError as error:
@@ -96,13 +100,12 @@ class EhfValidator:
         if schema is None:
             text = f"root element {document.tag} is neither a UBL 2.1 Invoice nor a CreditNote"
             return [Finding("UBL-ROOT", "fatal", "/", text)]
-        with self._lock:
-            if not schema.validate(document):
-                return [
-                    Finding(str(error.type_name), "fatal", f"line {error.line}", str(error.message))
-                    for error in schema.error_log
-                ]
-            return self._run_rules(etree.tostring(document, encoding="unicode"))
+        if not schema.validate(document):
+            return [
+                Finding(str(error.type_name), "fatal", f"line {error.line}", str(error.message))
+                for error in schema.error_log
+            ]
+        return self._run_rules(etree.tostring(document, encoding="unicode"))
 
     def _run_rules(self, xml: str) -> list[Finding]:
         try:

@@ -103,3 +103,29 @@ class PropertyTaxRepository:
             )
             for r in rows
         ]
+
+
+def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[str, PropertyTax]:
+    """The current, billable property tax of each property for the year."""
+    found: dict[str, PropertyTax] = {}
+    for start in range(0, len(property_ids), 5000):
+        rows = session.execute(
+            select(property_taxes).where(
+                property_taxes.c.property_id.in_(property_ids[start : start + 5000]),
+                property_taxes.c.tax_year == year,
+                property_taxes.c.is_current.is_(True),
+            )
+        )
+        for r in rows:
+            tax = PropertyTax(
+                property_id=r.property_id,
+                tax_year=r.tax_year,
+                version=r.version,
+                status=r.status,
+                tax=Money(r.tax_ore),
+                tax_base=Money(r.tax_base_ore),
+                terms=r.terms,
+                source_event_id=r.source_event_id,
+            )
+            found[r.property_id] = tax
+    return found

@@ -1,0 +1,35 @@
+"""Billing's domain events as protobuf."""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+
+from propertytax.billing.v1 import events_pb2
+from propertytax.platform.v1 import money_pb2
+from services.billing.domain.billing_run import BillingRunCompleted, InvoiceIssued
+
+
+def event_to_proto(event: object) -> tuple[str, Message]:
+    if isinstance(event, InvoiceIssued):
+        invoice = event.invoice
+        return invoice.account_id, events_pb2.InvoiceIssued(
+            invoice_number=invoice.invoice_number,
+            kid=invoice.kid,
+            account_id=invoice.account_id,
+            property_ids=invoice.property_ids,
+            issue_date=invoice.issue_date.isoformat(),
+            due_date=invoice.due_date.isoformat(),
+            total=money_pb2.Money(ore=invoice.total.ore),
+            run_id=invoice.run_id,
+        )
+    if isinstance(event, BillingRunCompleted):
+        run = event.run
+        return run.run_id, events_pb2.BillingRunCompleted(
+            run_id=run.run_id,
+            year=run.year,
+            month=run.month,
+            invoices=run.invoices,
+            below_minimum=run.below_minimum,
+            total=money_pb2.Money(ore=run.total.ore),
+        )
+    raise TypeError(f"no event mapping for {type(event).__name__}")
