@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 
+from services.billing.adapters.journal_file import journal_path, write_journal
 from services.billing.adapters.repository import current_taxes
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.billing_run import (
@@ -159,9 +161,14 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
     return run
 
 
-def billing_runner(make: UowFactory, policy: BillingPolicy, chunk_size: int) -> JobRunner:
+def billing_runner(make: UowFactory, policy: BillingPolicy, chunk_size: int, journals: Path) -> JobRunner:
     def step(run_id: str) -> bool:
-        return billing_chunk(make(), run_id, policy, chunk_size).state != RunState.RUNNING
+        run = billing_chunk(make(), run_id, policy, chunk_size)
+        if run.state == RunState.COMPLETED:
+            with make() as uow:
+                rows = uow.invoices.journal(run_id)
+            write_journal(journal_path(journals, run.year, run.month, run_id), rows)
+        return run.state != RunState.RUNNING
 
     def unfinished() -> list[str]:
         with make() as uow:
