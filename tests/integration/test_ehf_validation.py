@@ -117,3 +117,69 @@ def test_a_document_that_is_not_xml_or_not_ubl_is_invalid(validator: EhfValidato
 def test_missing_rules_name_the_command_that_fetches_them(tmp_path: Path) -> None:
     with pytest.raises(EhfRulesMissing, match=r"infra/ehf/fetch\.sh or make ehf-rules"):
         EhfValidator(tmp_path)
+
+
+def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from services.billing.adapters.ehf_document import ehf_invoice
+    from services.billing.domain.account import Account, Channel, RecipientKind
+    from services.billing.domain.billing_run import Invoice
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
+    from services.billing.domain.seller import Seller
+    from services.platform.money import Money
+
+    q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
+    lines = (
+        ChargeLine("0301-208/1/0/0", "property_tax", "Eiendomsskatt 2024", q1, Money.of("6475.00")),
+        ChargeLine(
+            "0301-208/1/0/0", "water_consumption", "Vann, forbruk", q1, Money.of("511.88"), Decimal("0.25")
+        ),
+        ChargeLine(
+            "0301-209/2/0/0", "property_tax", "Eiendomsskatt 2024, korrigert", q1, Money.of("-120.00")
+        ),
+    )
+    draft = InvoiceDraft("owner-abc", q1, lines)
+    invoice = Invoice(
+        invoice_number=1042,
+        kind="invoice",
+        run_id="r1",
+        account_id="owner-abc",
+        channel=Channel.EHF,
+        kid="000000000104200",
+        issue_date=date(2024, 1, 10),
+        due_date=date(2024, 1, 31),
+        period=q1,
+        lines=lines,
+        net=draft.net,
+        vat=draft.total - draft.net,
+        total=draft.total,
+    )
+    account = Account(
+        "owner-abc",
+        RecipientKind.ORGANISATION,
+        "Eiendom AS",
+        "974683520",
+        "Storgata 1",
+        "0155",
+        "Oslo",
+        Channel.EHF,
+    )
+    seller = Seller(
+        "Oslo kommune",
+        "974760673",
+        "NO974760673MVA",
+        "Postboks 1",
+        "0037",
+        "Oslo",
+        "12345678903",
+        "Klag innen seks uker",
+    )
+    document = ehf_invoice(invoice, account, seller)
+    findings = validator.validate_bytes(document)
+    assert is_valid(findings), [f for f in findings if f.flag == "fatal"]
+    assert (
+        b'<cbc:PayableAmount currencyID="NOK">6994.85</cbc:PayableAmount>' in document
+    )  # 6866.88 + 127.97 VAT
