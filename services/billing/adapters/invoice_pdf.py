@@ -14,7 +14,7 @@ from services.platform.money import Money
 
 def _kr(amount: Money) -> str:
     whole, _, fraction = f"{abs(amount.nok):.2f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while whole:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
