@@ -143,3 +143,15 @@ def test_accounts_and_a_billing_run_with_its_journal(api: Any) -> None:
     assert sum(Money.of(r["amount_nok"]).ore for r in journal) == april.total.ore
     numbers = [int(r["invoice_number"]) for r in journal]
     assert numbers == list(range(2, 32))  # continuing the series after February's invoice 1
+
+    # Documents: EHF for the organisations (every fifth recipient), PDF for the persons.
+    documents = Path(april.journal_path).parent.parent / "invoices"
+    (run_dir,) = [d for d in documents.iterdir() if d.name.startswith("2024-04-")]
+    ehf = sorted(run_dir.glob("*.xml"))
+    assert len(ehf) == 6 and len(list(run_dir.glob("*.pdf"))) == 24
+    from services.billing.adapters.ehf_validation import EhfValidator, is_valid
+
+    validator = EhfValidator()
+    for document in ehf:
+        findings = validator.validate_file(document)
+        assert is_valid(findings), (document.name, [f for f in findings if f.flag == "fatal"])

@@ -21,6 +21,7 @@ from services.billing.application.run_billing import (
     BillingPolicy,
     UowFactory,
     billing_chunk,
+    complete_billing_run,
     start_billing_run,
 )
 from services.billing.application.take_over_property import NewHolder, take_over_property
@@ -76,7 +77,7 @@ def _run(make: UowFactory, year: int, month: int, chunk: int = 2) -> BillingRun:
     run = start_billing_run(make(), year, month, date(year, month, 10))
     while run.state == RunState.RUNNING:
         run = billing_chunk(make(), run.run_id, POLICY, chunk)
-    return run
+    return complete_billing_run(make(), run.run_id)
 
 
 def _invoices(make: UowFactory) -> list[Any]:
@@ -127,6 +128,9 @@ def test_a_failing_chunk_leaves_no_gap_and_a_resumed_run_no_duplicate(
     assert resumed.run_id == run.run_id
     while resumed.state == RunState.RUNNING:
         resumed = billing_chunk(make(), resumed.run_id, POLICY, 2)
+    assert resumed.state == RunState.ISSUED
+    resumed = complete_billing_run(make(), resumed.run_id)
+    assert resumed.state == RunState.COMPLETED
     numbers = [r.invoice_number for r in _invoices(make)]
     assert numbers == list(range(1, len(numbers) + 1))  # one unbroken series
     april = [r for r in _invoices(make) if r.run_id == resumed.run_id]

@@ -10,7 +10,10 @@ from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import billing_runs, invoice_lines, invoice_series, invoices
+from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
+from services.billing.domain.intervals import Period
+from services.billing.domain.invoice_plan import ChargeLine
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
@@ -74,7 +77,9 @@ class BillingRunRepository:
 
     def unfinished(self) -> list[BillingRun]:
         rows = self._session.execute(
-            select(billing_runs).where(billing_runs.c.state == RunState.RUNNING.value)
+            select(billing_runs).where(
+                billing_runs.c.state.in_([RunState.RUNNING.value, RunState.ISSUED.value])
+            )
         )
         return [_to_run(r) for r in rows]
 
@@ -163,6 +168,48 @@ class InvoiceRepository:
             .group_by(invoice_lines.c.account_id, invoice_lines.c.property_id, invoice_lines.c.code)
         )
         return {(r[0], r[1], r[2]): Money(int(r[3])) for r in rows}
+
+    def for_run(self, run_id: str) -> list[Invoice]:
+        """The run's invoices with their lines, in number order."""
+        lines: dict[int, list[ChargeLine]] = {}
+        rows = self._session.execute(
+            select(invoice_lines)
+            .join(invoices, invoices.c.invoice_number == invoice_lines.c.invoice_number)
+            .where(invoices.c.run_id == run_id)
+            .order_by(invoice_lines.c.invoice_number, invoice_lines.c.line_no)
+        )
+        for r in rows:
+            lines.setdefault(r.invoice_number, []).append(
+                ChargeLine(
+                    r.property_id,
+                    r.code,
+                    r.description,
+                    Period(r.period_start, r.period_end),
+                    Money(r.amount_ore),
+                    r.vat_rate,
+                )
+            )
+        found = self._session.execute(
+            select(invoices).where(invoices.c.run_id == run_id).order_by(invoices.c.invoice_number)
+        )
+        return [
+            Invoice(
+                invoice_number=r.invoice_number,
+                kind=r.kind,
+                run_id=r.run_id,
+                account_id=r.account_id,
+                channel=Channel(r.channel),
+                kid=r.kid,
+                issue_date=r.issue_date,
+                due_date=r.due_date,
+                period=Period(r.period_start, r.period_end),
+                lines=tuple(lines.get(r.invoice_number, [])),
+                net=Money(r.net_ore),
+                vat=Money(r.vat_ore),
+                total=Money(r.total_ore),
+            )
+            for r in found
+        ]
 
     def numbers(self) -> list[int]:
         return list(

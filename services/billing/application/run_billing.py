@@ -10,10 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from pathlib import Path
 
-from services.billing.adapters.journal_file import journal_path, write_journal
 from services.billing.adapters.repository import current_taxes
+from services.billing.adapters.run_documents import RunOutput, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.billing_run import (
     BillingRun,
@@ -26,6 +25,7 @@ from services.billing.domain.charges import amount_for_period
 from services.billing.domain.intervals import Period, interval_on, period_starting
 from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft, due_date, plan_invoice
 from services.billing.domain.kid import KidMethod, new_kid
+from services.billing.domain.seller import Seller
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
@@ -106,9 +106,8 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             return run
         accounts = uow.accounts.page_after(run.cursor, size)
         if not accounts:
-            run = replace(run, state=RunState.COMPLETED)
-            uow.runs.save(run, finished_at=uow.now())
-            uow.record(BillingRunCompleted(run))
+            run = replace(run, state=RunState.ISSUED)
+            uow.runs.save(run)
             uow.commit()
             return run
         ids = [a.account_id for a in accounts]
@@ -161,18 +160,33 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
     return run
 
 
-def billing_runner(make: UowFactory, policy: BillingPolicy, chunk_size: int, journals: Path) -> JobRunner:
+def complete_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
+    """After the documents and the journal are written: the run is complete."""
+    with uow:
+        run = uow.runs.get(run_id, lock=True)
+        if run is None:
+            raise NotFound(f"no billing run {run_id}")
+        if run.state == RunState.ISSUED:
+            run = replace(run, state=RunState.COMPLETED)
+            uow.runs.save(run, finished_at=uow.now())
+            uow.record(BillingRunCompleted(run))
+            uow.commit()
+    return run
+
+
+def billing_runner(
+    make: UowFactory, policy: BillingPolicy, chunk_size: int, seller: Seller, output: RunOutput
+) -> JobRunner:
     def step(run_id: str) -> bool:
         run = billing_chunk(make(), run_id, policy, chunk_size)
-        if run.state == RunState.COMPLETED:
-            with make() as uow:
-                rows = uow.invoices.journal(run_id)
-            write_journal(journal_path(journals, run.year, run.month, run_id), rows)
+        if run.state == RunState.ISSUED:
+            write_run_output(make(), run, seller, output)  # idempotent: a crash here writes them again
+            run = complete_billing_run(make(), run_id)
         return run.state != RunState.RUNNING
 
     def unfinished() -> list[str]:
         with make() as uow:
-            return [run.run_id for run in uow.runs.unfinished()]
+            return [run.run_id for run in uow.runs.unfinished()]  # running or issued
 
     def fail(run_id: str, error: str) -> None:
         with make() as uow:

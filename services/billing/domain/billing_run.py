@@ -20,6 +20,7 @@ from services.platform.money import Money
 
 class RunState(StrEnum):
     RUNNING = "running"
+    ISSUED = "issued"  # every invoice issued; documents and journal being written
     COMPLETED = "completed"
     FAILED = "failed"
 

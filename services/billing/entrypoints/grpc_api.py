@@ -12,6 +12,7 @@ from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from propertytax.platform.v1 import money_pb2
 from services.billing.adapters.journal_file import journal_path
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
+from services.billing.adapters.run_documents import RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.accounts import AccountChange, AccountView, get_account, update_account
 from services.billing.application.get_billing_property import get_billing_property
@@ -56,6 +57,7 @@ _INTERVALS = {
 }
 _RUN_STATES = {
     RunState.RUNNING: billing_pb2.BILLING_RUN_STATE_RUNNING,
+    RunState.ISSUED: billing_pb2.BILLING_RUN_STATE_RUNNING,  # still writing documents
     RunState.COMPLETED: billing_pb2.BILLING_RUN_STATE_COMPLETED,
     RunState.FAILED: billing_pb2.BILLING_RUN_STATE_FAILED,
 }
@@ -167,7 +169,11 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 def add_to_server(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
-    journals = settings.var_dir / "journals"
-    runner = billing_runner(lambda: SqlBillingUnitOfWork(sessions), BillingPolicy(), 1000, journals)
-    billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(sessions, runner, journals), server)
+    output = RunOutput(journals=settings.var_dir / "journals", documents=settings.var_dir / "invoices")
+    runner = billing_runner(
+        lambda: SqlBillingUnitOfWork(sessions), BillingPolicy(), 1000, load_seller(), output
+    )
+    billing_pb2_grpc.add_BillingServiceServicer_to_server(
+        BillingServicer(sessions, runner, output.journals), server
+    )
     return [runner]

@@ -1,0 +1,50 @@
+"""A completed run's documents on disk: EHF for organisations, PDF for persons, and the journal."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from services.billing.adapters.ehf_document import ehf_invoice
+from services.billing.adapters.invoice_pdf import invoice_pdf
+from services.billing.adapters.journal_file import journal_path, write_journal
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.domain.account import Channel
+from services.billing.domain.billing_run import BillingRun
+from services.billing.domain.seller import Seller
+
+DEFAULT_SELLER_FILE = Path(__file__).resolve().parents[1] / "seller.yaml"
+
+
+def load_seller(path: Path | None = None) -> Seller:
+    raw = yaml.safe_load((path or DEFAULT_SELLER_FILE).read_text(encoding="utf-8"))
+    return Seller(**{key: str(raw[key]) for key in Seller.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class RunOutput:
+    journals: Path
+    documents: Path
+    pdf_for_persons: bool = True
+
+    def run_directory(self, run: BillingRun) -> Path:
+        return self.documents / f"{run.year}-{run.month:02d}-{run.run_id[:8]}"
+
+
+def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller, output: RunOutput) -> None:
+    with uow:
+        rows = uow.invoices.journal(run.run_id)
+        issued = uow.invoices.for_run(run.run_id)
+        accounts = {i.account_id: uow.accounts.get(i.account_id) for i in issued}
+    directory = output.run_directory(run)
+    directory.mkdir(parents=True, exist_ok=True)
+    for invoice in issued:
+        account = accounts[invoice.account_id]
+        assert account is not None
+        if invoice.channel == Channel.EHF and account.organisation_number:
+            (directory / f"{invoice.invoice_number}.xml").write_bytes(ehf_invoice(invoice, account, seller))
+        elif output.pdf_for_persons:
+            (directory / f"{invoice.invoice_number}.pdf").write_bytes(invoice_pdf(invoice, account, seller))
+    write_journal(journal_path(output.journals, run.year, run.month, run.run_id), rows)
