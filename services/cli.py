@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import grpc
 
-from services import cli_assessment
+from services import cli_assessment, cli_billing
 from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     billing = areas.add_parser("billing", help="accounts, charges and invoices").add_subparsers(
         dest="action", required=True
     )
+    cli_billing.add_commands(billing)
     billing_get = billing.add_parser("get-property", help="billing's record of a property")
     billing_get.add_argument("property_id")
     add_remote_options(billing_get)

@@ -16,7 +16,13 @@ from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
 from services.platform.settings import Settings
 from services.stack import Stack
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
+from services.synthetic_register import (
+    OSLO_2024_DECISION,
+    OSLO_ZONES,
+    register_csv,
+    synthetic_national_id,
+    synthetic_organisation_number,
+)
 
 DEMO_PROPERTIES = [
     ("0301-208/1/0/0", "Karl Johans gate 22, 0159 Oslo", property_pb2.PROPERTY_CATEGORY_HOUSING, 1),
@@ -85,6 +91,7 @@ def run_demo(stack: Stack) -> int:
             + "; ".join(f"{field}: {text}" for field, text in sorted(violations.items()))
         )
     levied = run_levy_demo(stack, assessor, billing)
+    run_billing_demo(stack, assessor, billing)
     assessor.close()
     billing.close()
     _say(
@@ -169,3 +176,59 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
         f"a year, in {taxes[0].terms} terms"
     )
     return int(job.processed)
+
+
+def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> None:
+    """Owners for some properties, then the April billing run: invoices, EHF, PDF and the journal."""
+    from propertytax.assessment.v1 import property_pb2 as p
+
+    api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
+    stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
+    _say("\n== Demo: a billing run for April 2024 ==")
+    with (stack.var_dir / "output" / "skatteliste-2024.csv").open(encoding="utf-8") as handle:
+        taxed = [r["property_id"] for r in csv.DictReader(handle) if Decimal(r["tax_nok"]) > 0][:owners]
+    refs = []
+    for n, property_id in enumerate(taxed):
+        organisation = n % 4 == 0
+        owner = assessment_pb2.NewOwner(
+            kind=p.OWNER_KIND_ORGANISATION if organisation else p.OWNER_KIND_PERSON,
+            identity_number=synthetic_organisation_number(n) if organisation else synthetic_national_id(n),
+            name=f"Eiendom {n} AS" if organisation else f"Eier nr. {n}",
+            share_numerator=1,
+            share_denominator=1,
+        )
+        recorded = assessor.call(
+            api.RecordOwnershipChange,
+            assessment_pb2.RecordOwnershipChangeRequest(
+                property_id=property_id, effective_date="2024-01-01", owners=[owner]
+            ),
+        )
+        refs.append(recorded.owners[0].owner_ref)
+    _say(f"  {len(taxed)} properties got owners (every fourth an organisation, invoiced by EHF)")
+    deadline = time.monotonic() + 60
+    waiting = list(refs)
+    while waiting:  # the owners reach billing over Kafka as invoice recipients
+        try:
+            billing.call(stub.GetAccount, billing_pb2.GetAccountRequest(account_id=waiting[-1]))
+            waiting.pop()
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+    run = billing.call(
+        stub.StartBillingRun, billing_pb2.StartBillingRunRequest(year=2024, month=4, issue_date="2024-04-05")
+    ).run
+    while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
+        time.sleep(0.2)
+        run = billing.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
+    if run.state != billing_pb2.BILLING_RUN_STATE_COMPLETED:
+        raise SystemExit(f"the billing run ended in state {run.state}: {run.error}")
+    documents = stack.var_dir / "invoices"
+    ehf = len(list(documents.rglob("*.xml")))
+    pdf = len(list(documents.rglob("*.pdf")))
+    _say(
+        f"  billing run 2024-04: {run.invoices} invoices, total {_nok(run.total.ore)} NOK, "
+        f"{run.below_minimum} under the minimum"
+    )
+    _say(f"  {ehf} EHF invoices and {pdf} PDF invoices in {documents}")
+    _say(f"  invoice journal: {run.journal_path}")

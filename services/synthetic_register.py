@@ -131,3 +131,30 @@ previous_rates_per_mille:
 minimum_amount_nok: 50
 terms: 4
 """
+
+
+def synthetic_national_id(n: int) -> str:
+    """A synthetic fødselsnummer (month + 80, as the national test numbers use) with valid check digits:
+    it can never belong to a real person."""
+    from services.platform.identity import is_valid_national_id
+
+    day, month, year = 1 + n % 28, 1 + (n // 28) % 12, 50 + (n // 336) % 50
+    for individual in range(500, 1000):
+        base = f"{day:02d}{month + 80:02d}{year:02d}{individual:03d}"
+        for k1 in range(10):
+            for k2 in range(10):
+                candidate = f"{base}{k1}{k2}"
+                if is_valid_national_id(candidate):
+                    return candidate
+    raise AssertionError("unreachable")
+
+
+def synthetic_organisation_number(n: int) -> str:
+    from services.platform.identity import is_valid_organisation_number
+
+    for offset in range(100):
+        base = f"9{(n * 97 + offset) % 10_000_000:07d}"
+        for check in range(10):
+            if is_valid_organisation_number(base + str(check)):
+                return base + str(check)
+    raise AssertionError("unreachable")
