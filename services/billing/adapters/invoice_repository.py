@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
@@ -151,8 +151,6 @@ class InvoiceRepository:
 
     def invoiced_to_date(self, account_ids: Sequence[str], year: int) -> dict[tuple[str, str, str], Money]:
         """(account, property, charge code) → what has been invoiced for the year so far."""
-        from datetime import date
-
         rows = self._session.execute(
             select(
                 invoice_lines.c.account_id,
@@ -238,7 +236,7 @@ class InvoiceRepository:
                 "issue_date": r.issue_date.isoformat(),
                 "due_date": r.due_date.isoformat(),
                 "period_start": r.period_start.isoformat(),
-                "period_end": r.period_end.isoformat(),
+                "period_end": (r.period_end - timedelta(days=1)).isoformat(),  # the last day billed
                 "amount_nok": f"{Money(r.total_ore).nok}",
                 "kind": r.kind,
             }
