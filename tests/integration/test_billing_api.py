@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from fractions import Fraction
 from pathlib import Path
@@ -43,7 +44,8 @@ def runtime(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[S
         var_dir=tmp_path,
         auth_secret=SECRET,  # type: ignore[arg-type]
     )
-    service = build_runtime(SPEC, settings)
+    # Without its Kafka consumer: other tests' events on the shared broker must not add recipients here.
+    service = build_runtime(replace(SPEC, consumer=None), settings)
     service.start()
     uow = SqlBillingUnitOfWork(session_factory(service.engine))
     with uow:
