@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import csv
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, print_json
+from services.cli_common import add_remote_options, caller_for, follow, print_json
 
 _FORMATS = {
     ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
@@ -139,12 +138,13 @@ def cmd_adopt(args: argparse.Namespace) -> int:
 def cmd_levy_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     job = caller.call(stub.StartLevy, assessment_pb2.StartLevyRequest(tax_year=args.year)).job
-    while args.wait and job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
-        sys.stderr.write(f"\r  {job.processed}/{job.total} properties levied")
-        time.sleep(1)
-        job = caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
     if args.wait:
-        sys.stderr.write("\n")
+        job = follow(
+            job,
+            lambda j: caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=j.job_id)).job,
+            lambda j: j.state == assessment_pb2.LEVY_JOB_STATE_RUNNING,
+            lambda j: f"{j.processed}/{j.total} properties levied",
+        )
     print_json(job)
     return 0 if job.state != assessment_pb2.LEVY_JOB_STATE_FAILED else 1
 

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from typing import Any
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
-from services.cli_common import add_remote_options, caller_for, print_json
+from services.cli_common import add_remote_options, caller_for, follow, print_json
 
 _CHANNELS = {
     "ehf": billing_pb2.CHANNEL_EHF,
@@ -58,12 +56,13 @@ def cmd_run_start(args: argparse.Namespace) -> int:
             year=args.year, month=args.month, issue_date=args.issue_date or ""
         ),
     ).run
-    while args.wait and run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
-        sys.stderr.write(f"\r  {run.invoices} invoices issued")
-        time.sleep(1)
-        run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
     if args.wait:
-        sys.stderr.write("\n")
+        run = follow(
+            run,
+            lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
+            lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
+            lambda r: f"{r.invoices} invoices issued",
+        )
     print_json(run)
     return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
 

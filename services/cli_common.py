@@ -6,6 +6,8 @@ import argparse
 import json
 import os
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 from google.protobuf.json_format import MessageToDict
@@ -43,3 +45,15 @@ def add_remote_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="host:port of the service")
     parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
     parser.add_argument("--timeout", type=float, default=30.0, help="deadline in seconds")
+
+
+def follow(
+    job: Any, refresh: Callable[[Any], Any], running: Callable[[Any], bool], progress: Callable[[Any], str]
+) -> Any:
+    """Polls a job once a second while it runs, showing its progress on one line of stderr."""
+    while running(job):
+        sys.stderr.write(f"\r  {progress(job)}")
+        time.sleep(1)
+        job = refresh(job)
+    sys.stderr.write("\n")
+    return job
