@@ -154,6 +154,9 @@ def test_accounts_and_a_billing_run_with_its_journal(api: Any) -> None:
     from services.billing.adapters.ehf_validation import EhfValidator, is_valid
 
     validator = EhfValidator()
-    for document in ehf:
-        findings = validator.validate_file(document)
-        assert is_valid(findings), (document.name, [f for f in findings if f.flag == "fatal"])
+    try:
+        for document in ehf:
+            findings = validator.validate_file(document)
+            assert is_valid(findings), (document.name, [f for f in findings if f.flag == "fatal"])
+    finally:
+        validator.close()

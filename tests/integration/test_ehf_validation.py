@@ -5,6 +5,7 @@ Needs the rule files in infra/ehf/assets (infra/ehf/fetch.sh, `make ehf-rules`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +18,10 @@ CREDIT_NOTE = "peppol_base-creditnote-correction.xml"
 
 
 @pytest.fixture(scope="module")
-def validator() -> EhfValidator:
-    return EhfValidator()  # loads the schemas and compiles the rules once for the module
+def validator() -> Iterator[EhfValidator]:
+    checker = EhfValidator()  # loads the schemas and compiles the rules once for the module
+    yield checker
+    checker.close()
 
 
 def _example(name: str) -> str:

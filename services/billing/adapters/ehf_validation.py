@@ -15,13 +15,14 @@ infra/ehf/assets. A document is valid when no finding is fatal; warnings do not 
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from lxml import etree
-from saxonche import PySaxonApiError, PySaxonProcessor
 
 DEFAULT_ASSETS_DIR = Path(__file__).resolve().parents[3] / "infra" / "ehf" / "assets"
 
@@ -53,20 +54,66 @@ def is_valid(findings: list[Finding]) -> bool:
     return not any(finding.flag == "fatal" for finding in findings)
 
 
-class EhfValidator:
-    """Loads the schemas and compiles the rules once (about a second); then validates many documents.
+def _check_assets(assets_dir: Path) -> None:
+    missing = [name for name in [*_SCHEMAS.values(), *_SCHEMATRON] if not (assets_dir / name).is_file()]
+    if missing:
+        raise EhfRulesMissing(
+            f"EHF validation rules missing in {assets_dir} ({', '.join(missing)}): "
+            "run infra/ehf/fetch.sh or make ehf-rules"
+        )
 
-    Safe to share between threads: validations run one at a time, because neither a compiled Saxon
-    stylesheet nor an lxml parser or schema (with its error log) may be used by two threads at once.
+
+class EhfValidator:
+    """Validates documents in a worker process of its own.
+
+    SaxonC is a GraalVM native image with its own runtime and signal handling; seen here, it can end the
+    whole process it lives in (exit code 99) long after a validation, while unrelated code runs. In a
+    worker process such a crash costs the worker, not the service or the test run. The worker loads the
+    schemas and compiles the rules once (about a second), then validates one document at a time.
     """
 
     def __init__(self, assets_dir: Path = DEFAULT_ASSETS_DIR) -> None:
-        missing = [name for name in [*_SCHEMAS.values(), *_SCHEMATRON] if not (assets_dir / name).is_file()]
-        if missing:
-            raise EhfRulesMissing(
-                f"EHF validation rules missing in {assets_dir} ({', '.join(missing)}): "
-                "run infra/ehf/fetch.sh or make ehf-rules"
-            )
+        _check_assets(assets_dir)
+        self._executor = ProcessPoolExecutor(
+            max_workers=1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker,
+            initargs=(str(assets_dir),),
+        )
+
+    def validate_file(self, path: Path | str) -> list[Finding]:
+        return self.validate_bytes(Path(path).read_bytes())
+
+    def validate_bytes(self, data: bytes) -> list[Finding]:
+        """All findings for one document; the rules run only on a schema-valid document, since their
+        results on a document of the wrong shape mean nothing."""
+        findings: list[Finding] = self._executor.submit(_validate_in_worker, data).result(timeout=120)
+        return findings
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+
+_worker: _LocalValidator | None = None
+
+
+def _start_worker(assets_dir: str) -> None:
+    global _worker  # one validator per worker process, made once when the worker starts
+    _worker = _LocalValidator(Path(assets_dir))
+
+
+def _validate_in_worker(data: bytes) -> list[Finding]:
+    assert _worker is not None
+    return _worker.validate_bytes(data)
+
+
+class _LocalValidator:
+    """The validation itself, in the process that calls it (the worker)."""
+
+    def __init__(self, assets_dir: Path) -> None:
+        from saxonche import PySaxonProcessor
+
+        _check_assets(assets_dir)
         self._parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
         self._schemas: dict[str, Any] = {
             namespace: etree.XMLSchema(etree.parse(str(assets_dir / name), self._parser))
@@ -79,12 +126,7 @@ class EhfValidator:
         ]
         self._lock = threading.Lock()
 
-    def validate_file(self, path: Path | str) -> list[Finding]:
-        return self.validate_bytes(Path(path).read_bytes())
-
     def validate_bytes(self, data: bytes) -> list[Finding]:
-        """All findings for one document; the rules run only on a schema-valid document, since their
-        results on a document of the wrong shape mean nothing."""
         with self._lock:
             return self._validate(data)
 
@@ -108,6 +150,8 @@ class EhfValidator:
         return self._run_rules(etree.tostring(document, encoding="unicode"))
 
     def _run_rules(self, xml: str) -> list[Finding]:
+        from saxonche import PySaxonApiError
+
         try:
             node = self._saxon.parse_xml(xml_text=xml, encoding="UTF-8")
             reports = [rules.transform_to_string(xdm_node=node) for rules in self._rules]
