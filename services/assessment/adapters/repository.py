@@ -211,15 +211,6 @@ class PropertyRepository:
             for r in rows
         ]
 
-    def page_after(self, after_id: str, limit: int) -> list[Property]:
-        rows = self._session.execute(
-            select(properties)
-            .where(properties.c.property_id > after_id)
-            .order_by(properties.c.property_id)
-            .limit(limit)
-        )
-        return [_to_property(r) for r in rows]
-
     def all(self) -> list[Property]:
         return [
             _to_property(r)
@@ -359,14 +350,9 @@ class ValuationRepository:
         )
         return {r.property_id: AdoptedValue(Money(r.value_ore), r.version) for r in rows}
 
-    def adopted_values(self, property_ids: Sequence[str] | None) -> dict[str, AdoptedValue]:
-        """The newest adopted value per property."""
-        if property_ids is None:
-            return self._newest(true(), valuations.c.adopted.is_(True))
-        found: dict[str, AdoptedValue] = {}
-        for part in chunks(list(property_ids)):
-            found.update(self._newest(valuations.c.property_id.in_(part), valuations.c.adopted.is_(True)))
-        return found
+    def adopted_values(self) -> dict[str, AdoptedValue]:
+        """The newest adopted value of every property."""
+        return self._newest(true(), valuations.c.adopted.is_(True))
 
     def adopted_values_between(self, first_id: str, last_id: str) -> dict[str, AdoptedValue]:
         """The newest adopted value of each property with first_id ≤ id ≤ last_id (the levy's chunks)."""
@@ -377,7 +363,7 @@ class ValuationRepository:
         """Adopted values, and for properties without one the newest housing value (which counts as
         adopted for simulation: the tax authority's value needs no committee to be a fair estimate)."""
         found = self._newest(true(), valuations.c.route == ValuationRoute.HOUSING_VALUE.value)
-        found.update(self.adopted_values(None))
+        found.update(self.adopted_values())
         return found
 
 

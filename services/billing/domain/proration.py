@@ -1,19 +1,10 @@
-"""Splitting an amount by days (owner changes mid-period) so that the parts add up to the øre."""
+"""Splitting an amount by weights (days, shares) so that the parts add up to the øre."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
-from itertools import pairwise
 
 from services.platform.money import Money
-
-
-def days_between(start: date, end: date) -> int:
-    """Days in [start, end): the end day is not included."""
-    if end < start:
-        raise ValueError("a period ends after it starts")
-    return (end - start).days
 
 
 def allocate(total: Money, weights: Sequence[int]) -> list[Money]:
@@ -29,9 +20,3 @@ def allocate(total: Money, weights: Sequence[int]) -> list[Money]:
     for i in remainders[: amount - sum(shares)]:
         shares[i] += 1
     return [Money(sign * s) for s in shares]
-
-
-def prorate(total: Money, period_start: date, period_end: date, cuts: Sequence[date]) -> list[Money]:
-    """`total` for [period_start, period_end) split at the cut dates (e.g. an owner change), by days."""
-    points = [period_start, *sorted(c for c in cuts if period_start < c < period_end), period_end]
-    return allocate(total, [days_between(a, b) for a, b in pairwise(points)])
