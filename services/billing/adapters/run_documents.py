@@ -11,8 +11,8 @@ from services.billing.adapters.ehf_document import ehf_invoice
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.adapters.journal_file import journal_path, write_journal
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.domain.account import Channel
-from services.billing.domain.billing_run import BillingRun
+from services.billing.domain.account import Account, Channel
+from services.billing.domain.billing_run import BillingRun, Invoice
 from services.billing.domain.seller import Seller
 
 DEFAULT_SELLER_FILE = Path(__file__).resolve().parents[1] / "seller.yaml"
@@ -33,6 +33,14 @@ class RunOutput:
         return self.documents / f"{run.year}-{run.month:02d}-{run.run_id[:8]}"
 
 
+def document_for(invoice: Invoice, account: Account, seller: Seller) -> tuple[str, bytes]:
+    """The invoice's document as its recipient gets it: EHF (XML) for organisations that take EHF, else
+    a PDF. Rendered from the stored, never-changed invoice, so it can be rendered again at any time."""
+    if invoice.channel == Channel.EHF and account.organisation_number:
+        return "xml", ehf_invoice(invoice, account, seller)
+    return "pdf", invoice_pdf(invoice, account, seller)
+
+
 def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller, output: RunOutput) -> None:
     with uow:
         rows = uow.invoices.journal(run.run_id)
@@ -43,8 +51,7 @@ def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller,
     for invoice in issued:
         account = accounts[invoice.account_id]
         assert account is not None
-        if invoice.channel == Channel.EHF and account.organisation_number:
-            (directory / f"{invoice.invoice_number}.xml").write_bytes(ehf_invoice(invoice, account, seller))
-        elif output.pdf_for_persons:
-            (directory / f"{invoice.invoice_number}.pdf").write_bytes(invoice_pdf(invoice, account, seller))
+        if invoice.channel == Channel.EHF or output.pdf_for_persons:
+            suffix, content = document_for(invoice, account, seller)
+            (directory / f"{invoice.invoice_number}.{suffix}").write_bytes(content)
     write_journal(journal_path(output.journals, run.year, run.month, run.run_id), rows)
