@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     levy_chunk_size: int = 5000
     # Pause between levy chunks: lets an office throttle the levy's load on a shared database.
     levy_chunk_pause_seconds: float = 0.0
+    billing_chunk_size: int = 1000
+    # Pause between billing-run chunks, as for the levy.
+    billing_chunk_pause_seconds: float = 0.0
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -175,7 +175,12 @@ def complete_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
 
 
 def billing_runner(
-    make: UowFactory, policy: BillingPolicy, chunk_size: int, seller: Seller, output: RunOutput
+    make: UowFactory,
+    policy: BillingPolicy,
+    chunk_size: int,
+    seller: Seller,
+    output: RunOutput,
+    pause_seconds: float = 0.0,
 ) -> JobRunner:
     def step(run_id: str) -> bool:
         run = billing_chunk(make(), run_id, policy, chunk_size)
@@ -195,4 +200,4 @@ def billing_runner(
                 uow.runs.save(replace(run, state=RunState.FAILED, error=error))
                 uow.commit()
 
-    return JobRunner("billing-run", step=step, unfinished=unfinished, fail=fail)
+    return JobRunner("billing-run", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)

@@ -171,7 +171,12 @@ def add_to_server(
 ) -> list[BackgroundTask]:
     output = RunOutput(journals=settings.var_dir / "journals", documents=settings.var_dir / "invoices")
     runner = billing_runner(
-        lambda: SqlBillingUnitOfWork(sessions), BillingPolicy(), 1000, load_seller(), output
+        lambda: SqlBillingUnitOfWork(sessions),
+        BillingPolicy(),
+        settings.billing_chunk_size,
+        load_seller(),
+        output,
+        settings.billing_chunk_pause_seconds,
     )
     billing_pb2_grpc.add_BillingServiceServicer_to_server(
         BillingServicer(sessions, runner, output.journals), server
