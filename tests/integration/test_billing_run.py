@@ -150,7 +150,9 @@ def test_a_failing_chunk_leaves_no_gap_and_a_resumed_run_no_duplicate(
     assert events == len(numbers)
 
 
-def test_a_corrected_tax_shows_up_as_a_difference_on_the_next_invoice(make: UowFactory) -> None:
+def test_a_lower_tax_is_credited_on_a_credit_note_and_the_new_period_invoiced_at_the_new_rate(
+    make: UowFactory,
+) -> None:
     _seed(make)
     _run(make, 2024, 1)
     uow = make()
@@ -160,10 +162,24 @@ def test_a_corrected_tax_shows_up_as_a_difference_on_the_next_invoice(make: UowF
             PropertyTax("p1", 2024, 2, "TAX_STATUS_TAXED", Money.of("2520.00"), Money(0), 4, "ev-corr"),
         )
         uow.commit()
-    _run(make, 2024, 2)
-    # Due for January and February at 2,520 a year is 420.00; 373.34 was invoiced: 46.66 is owed, which
-    # is under the minimum and waits.
-    assert [r.total_ore for r in _invoices(make) if r.account_id == "acc-a"] == [37_334]
+    february = _run(make, 2024, 2)
+    # January was invoiced at 4,480 a year (373.34); at 2,520 it is 210.00: 163.34 is credited on a credit
+    # note of its own, and February is invoiced at the new rate. The issued invoice stays as it was.
+    rows = [
+        (r.kind, r.total_ore, r.corrects_invoice_number) for r in _invoices(make) if r.account_id == "acc-a"
+    ]
+    assert rows == [("invoice", 37_334, None), ("credit_note", -16_334, 1), ("invoice", 21_000, None)]
+    assert february.credit_notes == 1
     _run(make, 2024, 3)
-    # March: 630.00 due to date − 373.34 invoiced = 256.66.
-    assert [r.total_ore for r in _invoices(make) if r.account_id == "acc-a"] == [37_334, 25_666]
+    assert [r.total_ore for r in _invoices(make) if r.account_id == "acc-a"][-1] == 21_000
+    uow = make()
+    with uow:
+        kinds = {
+            kind: count
+            for kind, count in uow.session.execute(
+                select(platform_tables.outbox.c.event_type, func.count())
+                .where(platform_tables.outbox.c.event_type.like("propertytax.billing.v1.%"))
+                .group_by(platform_tables.outbox.c.event_type)
+            )
+        }
+    assert kinds["propertytax.billing.v1.CreditNoteIssued"] == 1

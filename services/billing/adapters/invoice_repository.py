@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -14,10 +15,18 @@ from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
+from services.billing.domain.term_charges import Invoiced
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
 SERIES = "invoice"
+
+
+@dataclass(frozen=True)
+class YearSoFar:
+    billed_through: date
+    latest_invoice: int
+    lines: dict[tuple[str, str], Invoiced]
 
 
 def _to_run(row: Any) -> BillingRun:
@@ -30,6 +39,7 @@ def _to_run(row: Any) -> BillingRun:
         cursor=row.cursor,
         invoices=row.invoices,
         below_minimum=row.below_minimum,
+        credit_notes=row.credit_notes,
         total=Money(row.total_ore),
         error=row.error,
     )
@@ -60,6 +70,7 @@ class BillingRunRepository:
             "cursor": run.cursor,
             "invoices": run.invoices,
             "below_minimum": run.below_minimum,
+            "credit_notes": run.credit_notes,
             "total_ore": run.total.ore,
             "error": run.error,
         }
@@ -124,6 +135,7 @@ class InvoiceRepository:
                     "vat_ore": i.vat.ore,
                     "total_ore": i.total.ore,
                     "created_at": at,
+                    "corrects_invoice_number": i.corrects,
                 }
                 for i in items
             ],
@@ -149,14 +161,30 @@ class InvoiceRepository:
             ],
         )
 
-    def invoiced_to_date(self, account_ids: Sequence[str], year: int) -> dict[tuple[str, str, str], Money]:
-        """(account, property, charge code) → what has been invoiced for the year so far."""
+    def invoiced_in_year(self, account_ids: Sequence[str], year: int) -> dict[str, YearSoFar]:
+        """Per account: what has been invoiced for the year so far, per property and charge, the end of
+        the last period invoiced, and the latest invoice number."""
+        found: dict[str, YearSoFar] = {}
+        in_year = (
+            invoices.c.period_start >= date(year, 1, 1),
+            invoices.c.period_start < date(year + 1, 1, 1),
+        )
+        for account_id, through, latest in self._session.execute(
+            select(
+                invoices.c.account_id, func.max(invoices.c.period_end), func.max(invoices.c.invoice_number)
+            )
+            .where(invoices.c.account_id.in_(account_ids), *in_year)
+            .group_by(invoices.c.account_id)
+        ):
+            found[account_id] = YearSoFar(through, int(latest), {})
         rows = self._session.execute(
             select(
                 invoice_lines.c.account_id,
                 invoice_lines.c.property_id,
                 invoice_lines.c.code,
                 func.sum(invoice_lines.c.amount_ore),
+                func.max(invoice_lines.c.description),
+                func.max(invoice_lines.c.vat_rate),
             )
             .where(
                 invoice_lines.c.account_id.in_(account_ids),
@@ -165,7 +193,11 @@ class InvoiceRepository:
             )
             .group_by(invoice_lines.c.account_id, invoice_lines.c.property_id, invoice_lines.c.code)
         )
-        return {(r[0], r[1], r[2]): Money(int(r[3])) for r in rows}
+        for account_id, property_id, code, amount, description, vat_rate in rows:
+            so_far = found.get(account_id)
+            if so_far is not None:
+                so_far.lines[(property_id, code)] = Invoiced(Money(int(amount)), description, vat_rate)
+        return found
 
     def for_run(self, run_id: str) -> list[Invoice]:
         """The run's invoices with their lines, in number order."""
@@ -205,6 +237,7 @@ class InvoiceRepository:
                 net=Money(r.net_ore),
                 vat=Money(r.vat_ore),
                 total=Money(r.total_ore),
+                corrects=r.corrects_invoice_number,
             )
             for r in found
         ]
@@ -240,5 +273,91 @@ class InvoiceRepository:
                 "amount_nok": f"{Money(r.total_ore).nok}",
                 "kind": r.kind,
             }
+            for r in rows
+        ]
+
+    def search(
+        self,
+        *,
+        account_id: str = "",
+        property_id: str = "",
+        run_id: str = "",
+        kind: str = "",
+        issued_from: date | None = None,
+        issued_to: date | None = None,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[Invoice]:
+        """Invoices matching every given filter (empty ones are left out), with their lines, in number
+        order; `offset` and `limit` cut out one page. A property matches the invoices with a line for it."""
+        query = select(invoices)
+        if account_id:
+            query = query.where(invoices.c.account_id == account_id)
+        if property_id:
+            query = query.where(
+                select(invoice_lines.c.invoice_number)
+                .where(
+                    invoice_lines.c.invoice_number == invoices.c.invoice_number,
+                    invoice_lines.c.property_id == property_id,
+                )
+                .exists()
+            )
+        if run_id:
+            query = query.where(invoices.c.run_id == run_id)
+        if kind:
+            query = query.where(invoices.c.kind == kind)
+        if issued_from is not None:
+            query = query.where(invoices.c.issue_date >= issued_from)
+        if issued_to is not None:
+            query = query.where(invoices.c.issue_date <= issued_to)
+        rows = list(
+            self._session.execute(query.order_by(invoices.c.invoice_number).offset(offset).limit(limit))
+        )
+        return self._with_lines(rows)
+
+    def by_number(self, invoice_number: int) -> Invoice | None:
+        """One invoice with its lines."""
+        rows = list(
+            self._session.execute(select(invoices).where(invoices.c.invoice_number == invoice_number))
+        )
+        found = self._with_lines(rows)
+        return found[0] if found else None
+
+    def _with_lines(self, rows: Sequence[Any]) -> list[Invoice]:
+        numbers = [r.invoice_number for r in rows]
+        lines: dict[int, list[ChargeLine]] = {}
+        if numbers:
+            for r in self._session.execute(
+                select(invoice_lines)
+                .where(invoice_lines.c.invoice_number.in_(numbers))
+                .order_by(invoice_lines.c.invoice_number, invoice_lines.c.line_no)
+            ):
+                lines.setdefault(r.invoice_number, []).append(
+                    ChargeLine(
+                        r.property_id,
+                        r.code,
+                        r.description,
+                        Period(r.period_start, r.period_end),
+                        Money(r.amount_ore),
+                        r.vat_rate,
+                    )
+                )
+        return [
+            Invoice(
+                invoice_number=r.invoice_number,
+                kind=r.kind,
+                run_id=r.run_id,
+                account_id=r.account_id,
+                channel=Channel(r.channel),
+                kid=r.kid,
+                issue_date=r.issue_date,
+                due_date=r.due_date,
+                period=Period(r.period_start, r.period_end),
+                lines=tuple(lines.get(r.invoice_number, [])),
+                net=Money(r.net_ore),
+                vat=Money(r.vat_ore),
+                total=Money(r.total_ore),
+                corrects=r.corrects_invoice_number,
+            )
             for r in rows
         ]

@@ -33,6 +33,7 @@ billing_properties = Table(
     Column("dwelling_units", Integer, nullable=False),
     Column("source_event_id", String(36), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("bra_m2", DecimalText, nullable=False, server_default="0"),  # sum of the floors' BRA
 )
 
 property_taxes = Table(
@@ -94,6 +95,7 @@ billing_runs = Table(
     Column("cursor", String(40), nullable=False),
     Column("invoices", Integer, nullable=False),
     Column("below_minimum", Integer, nullable=False),
+    Column("credit_notes", Integer, nullable=False, server_default="0"),
     Column("total_ore", BigInteger, nullable=False),
     Column("error", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
@@ -127,7 +129,8 @@ invoices = Table(
     Column("vat_ore", BigInteger, nullable=False),
     Column("total_ore", BigInteger, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
-    UniqueConstraint("run_id", "account_id", name="uq_invoices_run_account"),
+    Column("corrects_invoice_number", BigInteger, nullable=True),  # credit notes and supplements
+    UniqueConstraint("run_id", "account_id", "kind", name="uq_invoices_run_account_kind"),
     Index("ix_invoices_account", "account_id"),
 )
 
@@ -145,4 +148,45 @@ invoice_lines = Table(
     Column("amount_ore", BigInteger, nullable=False),
     Column("vat_rate", DecimalText, nullable=False),
     Index("ix_invoice_lines_account_property", "account_id", "property_id"),
+)
+
+# The council's fee schedule per year, as the file it adopted; a new version replaces the current one.
+fee_schedules = Table(
+    "fee_schedules",
+    metadata,
+    Column("year", Integer, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("document", Text, nullable=False),
+    Column("stored_at", DateTime(timezone=True), nullable=False),
+)
+
+# What the fees depend on beyond the register: billing's own facts per property (absent: the defaults).
+fee_facts = Table(
+    "fee_facts",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("chimneys", Integer, nullable=False),
+    Column("connected_to_water", Boolean, nullable=False),
+    Column("summer_only", Boolean, nullable=False),
+    Column("no_wc", Boolean, nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+)
+
+meter_readings = Table(
+    "meter_readings",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("m3", DecimalText, nullable=False),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)
+
+# Recipients whose past invoices of a year may be wrong (a corrected tax base, a change of owner): the
+# next billing run settles them with a credit note or a supplementary invoice, due or not.
+pending_corrections = Table(
+    "pending_corrections",
+    metadata,
+    Column("account_id", String(40), primary_key=True),
+    Column("tax_year", Integer, primary_key=True),
+    Column("flagged_at", DateTime(timezone=True), nullable=False),
 )

@@ -6,7 +6,7 @@ from google.protobuf.message import Message
 
 from propertytax.billing.v1 import events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.billing.domain.billing_run import BillingRunCompleted, InvoiceIssued
+from services.billing.domain.billing_run import BillingRunCompleted, CreditNoteIssued, InvoiceIssued
 
 
 def event_to_proto(event: object) -> tuple[str, Message]:
@@ -21,6 +21,19 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             due_date=invoice.due_date.isoformat(),
             total=money_pb2.Money(ore=invoice.total.ore),
             run_id=invoice.run_id,
+            supplements_invoice_number=invoice.corrects or 0,
+        )
+    if isinstance(event, CreditNoteIssued):
+        note = event.credit_note
+        return note.account_id, events_pb2.CreditNoteIssued(
+            credit_note_number=note.invoice_number,
+            account_id=note.account_id,
+            property_ids=note.property_ids,
+            issue_date=note.issue_date.isoformat(),
+            credited=money_pb2.Money(ore=-note.total.ore),
+            corrects_invoice_number=note.corrects or 0,
+            run_id=note.run_id,
+            tax_years=sorted({line.period.start.year for line in note.lines}),
         )
     if isinstance(event, BillingRunCompleted):
         run = event.run

@@ -30,6 +30,7 @@ class BillingPropertyRepository:
             category=row.category,
             dwelling_units=row.dwelling_units,
             source_event_id=row.source_event_id,
+            bra_m2=row.bra_m2,
         )
 
     def add(self, prop: BillingProperty) -> None:
@@ -42,6 +43,21 @@ class BillingPropertyRepository:
                 dwelling_units=prop.dwelling_units,
                 source_event_id=prop.source_event_id,
                 created_at=self._clock(),
+                bra_m2=prop.bra_m2,
+            )
+        )
+
+    def save(self, prop: BillingProperty) -> None:
+        self._session.execute(
+            update(billing_properties)
+            .where(billing_properties.c.property_id == prop.property_id)
+            .values(
+                cadastral_id=prop.cadastral_id,
+                address=prop.address,
+                category=prop.category,
+                dwelling_units=prop.dwelling_units,
+                source_event_id=prop.source_event_id,
+                bra_m2=prop.bra_m2,
             )
         )
 

@@ -7,6 +7,8 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.correction_repository import CorrectionFlags
+from services.billing.adapters.fee_repository import FeeFactsRepository, FeeScheduleRepository
 from services.billing.adapters.invoice_repository import BillingRunRepository, InvoiceRepository
 from services.billing.adapters.orm import platform_tables
 from services.billing.adapters.proto_mapping import event_to_proto
@@ -22,6 +24,9 @@ class SqlBillingUnitOfWork(UnitOfWork):
     holdings: HoldingRepository
     runs: BillingRunRepository
     invoices: InvoiceRepository
+    fee_schedules: FeeScheduleRepository
+    fee_facts: FeeFactsRepository
+    corrections: CorrectionFlags
 
     def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
         super().__init__(
@@ -39,3 +44,6 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.holdings = HoldingRepository(session)
         self.runs = BillingRunRepository(session)
         self.invoices = InvoiceRepository(session)
+        self.fee_schedules = FeeScheduleRepository(session)
+        self.fee_facts = FeeFactsRepository(session)
+        self.corrections = CorrectionFlags(session)

@@ -12,3 +12,11 @@ def record_property(properties: BillingPropertyStore, prop: BillingProperty) -> 
         return False
     properties.add(prop)
     return True
+
+
+def update_property(properties: BillingPropertyStore, prop: BillingProperty) -> None:
+    """A property's facts changed in assessment (area, units, category): the fees follow them."""
+    if properties.get(prop.property_id) is None:
+        properties.add(prop)
+    else:
+        properties.save(prop)

@@ -1,8 +1,8 @@
 """Commands: start (or resume) a month's billing run, and issue its invoices chunk by chunk.
 
-What an invoice recipient owes is worked out afresh each time as "due to date minus invoiced to date"
-per property and charge, so amounts under the minimum simply wait for the next run, and a corrected tax
-base shows up as a difference (a supplement, or a credit line) on the next invoice.
+What an invoice recipient owes is worked out afresh each time from "due to date" and "invoiced to date"
+per property and charge (see domain/term_charges.py), so amounts under the minimum simply wait for the
+next run, and a corrected tax base or a sale becomes a credit note or a supplementary invoice.
 """
 
 from __future__ import annotations
@@ -11,19 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from services.billing.adapters.repository import current_taxes
 from services.billing.adapters.run_documents import RunOutput, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.billing_run import (
+    CREDIT_NOTE,
     BillingRun,
     BillingRunCompleted,
+    CreditNoteIssued,
     Invoice,
     InvoiceIssued,
     RunState,
 )
-from services.billing.domain.charges import amount_for_period
-from services.billing.domain.intervals import Period, interval_on, period_starting
-from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft, due_date, plan_invoice
+from services.billing.domain.invoice_plan import due_date
 from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.seller import Seller
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
@@ -72,31 +72,6 @@ def get_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
     return run
 
 
-def _property_tax_lines(
-    uow: SqlBillingUnitOfWork, account_ids: list[str], year: int, periods: dict[str, Period]
-) -> dict[str, list[ChargeLine]]:
-    holdings = uow.holdings.of_accounts(account_ids)
-    property_ids = sorted({pid for held in holdings.values() for pid, _ in held})
-    taxes = current_taxes(uow.session, property_ids, year)
-    changes = uow.holdings.change_dates(property_ids)
-    invoiced = uow.invoices.invoiced_to_date(account_ids, year)
-    lines: dict[str, list[ChargeLine]] = {}
-    for account_id in account_ids:
-        period = periods[account_id]
-        to_date = Period(date(year, 1, 1), period.end)
-        for property_id, holding in holdings.get(account_id, []):
-            tax = taxes.get(property_id)
-            if tax is None or not tax.billable:
-                continue
-            due = amount_for_period(tax.tax, year, to_date, holding, changes.get(property_id, []))
-            owed = due - invoiced.get((account_id, property_id, "property_tax"), Money(0))
-            if owed.ore:
-                lines.setdefault(account_id, []).append(
-                    ChargeLine(property_id, "property_tax", f"Eiendomsskatt {year}", period, owed)
-                )
-    return lines
-
-
 def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy, size: int) -> BillingRun:
     with uow:
         run = uow.runs.get(run_id, lock=True)
@@ -110,51 +85,34 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             uow.runs.save(run)
             uow.commit()
             return run
-        ids = [a.account_id for a in accounts]
-        intervals = uow.accounts.intervals(ids)
-        first_of_month = date(run.year, run.month, 1)
-        periods = {
-            a.account_id: p
-            for a in accounts
-            if (
-                p := period_starting(
-                    run.year, run.month, interval_on(intervals.get(a.account_id, []), first_of_month)
-                )
-            )
-        }
-        lines = _property_tax_lines(uow, list(periods), run.year, periods)
-        drafts: list[InvoiceDraft] = []
-        below = 0
-        for account_id, period in periods.items():
-            planned = plan_invoice(account_id, period, lines.get(account_id, []), [], policy.minimum_amount)
-            if isinstance(planned, InvoiceDraft):
-                drafts.append(planned)
-            elif planned is not None:
-                below += 1
+        plan = plan_chunk(uow, run.year, run.month, accounts, policy.minimum_amount)
         channel = {a.account_id: a.channel for a in accounts}
-        first = uow.invoices.take_numbers(len(drafts)) if drafts else 0
+        documents = plan.documents
+        first = uow.invoices.take_numbers(len(documents)) if documents else 0
         issued = [
             Invoice(
                 invoice_number=first + n,
-                kind="invoice" if draft.total.ore > 0 else "credit_note",
+                kind=doc.kind,
                 run_id=run.run_id,
-                account_id=draft.account_id,
-                channel=channel[draft.account_id],
+                account_id=doc.draft.account_id,
+                channel=channel[doc.draft.account_id],
                 kid=new_kid(first + n, policy.kid_method),
                 issue_date=run.issue_date,
                 due_date=due_date(run.issue_date, policy.payment_days),
-                period=draft.period,
-                lines=draft.lines,
-                net=draft.net,
-                vat=draft.total - draft.net,
-                total=draft.total,
+                period=doc.draft.period,
+                lines=doc.draft.lines,
+                net=doc.draft.net,
+                vat=doc.draft.total - doc.draft.net,
+                total=doc.draft.total,
+                corrects=doc.corrects,
             )
-            for n, draft in enumerate(drafts)
+            for n, doc in enumerate(documents)
         ]
         uow.invoices.add_many(issued, uow.now())
         for invoice in issued:
-            uow.record(InvoiceIssued(invoice))
-        run = run.advanced(ids[-1], [i.total for i in issued], below)
+            uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
+        uow.corrections.clear([a.account_id for a in accounts])
+        run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum)
         uow.runs.save(run)
         uow.commit()
     return run

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 
 @dataclass(frozen=True)
@@ -13,3 +14,4 @@ class BillingProperty:
     category: str
     dwelling_units: int
     source_event_id: str
+    bra_m2: Decimal = Decimal(0)  # the sum of the floors' usable area: water is estimated from it

@@ -17,6 +17,9 @@ from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.platform.money import Money
 
+INVOICE = "invoice"
+CREDIT_NOTE = "credit_note"  # its lines and total are negative: what the recipient is credited
+
 
 class RunState(StrEnum):
     RUNNING = "running"
@@ -35,23 +38,26 @@ class BillingRun:
     cursor: str = ""  # the last account id done
     invoices: int = 0
     below_minimum: int = 0
-    total: Money = Money(0)
+    total: Money = Money(0)  # invoices less credit notes
     error: str = ""
+    credit_notes: int = 0
 
-    def advanced(self, cursor: str, issued: list[Money], below_minimum: int) -> BillingRun:
+    def advanced(self, cursor: str, issued: list[Invoice], below_minimum: int) -> BillingRun:
+        credit_notes = sum(1 for i in issued if i.kind == CREDIT_NOTE)
         return replace(
             self,
             cursor=cursor,
-            invoices=self.invoices + len(issued),
+            invoices=self.invoices + len(issued) - credit_notes,
+            credit_notes=self.credit_notes + credit_notes,
             below_minimum=self.below_minimum + below_minimum,
-            total=self.total + Money(sum(m.ore for m in issued)),
+            total=self.total + Money(sum(i.total.ore for i in issued)),
         )
 
 
 @dataclass(frozen=True)
 class Invoice:
     invoice_number: int
-    kind: str  # "invoice" or "credit_note"
+    kind: str  # INVOICE or CREDIT_NOTE
     run_id: str
     account_id: str
     channel: Channel
@@ -63,6 +69,7 @@ class Invoice:
     net: Money
     vat: Money
     total: Money
+    corrects: int | None = None  # the recipient's latest earlier invoice, for credit notes and supplements
 
     @property
     def property_ids(self) -> list[str]:
@@ -74,6 +81,13 @@ class InvoiceIssued:
     """Domain event: an invoice was issued (and is never changed again)."""
 
     invoice: Invoice
+
+
+@dataclass(frozen=True)
+class CreditNoteIssued:
+    """Domain event: a credit note was issued (over-invoiced amounts are credited, never edited away)."""
+
+    credit_note: Invoice
 
 
 @dataclass(frozen=True)

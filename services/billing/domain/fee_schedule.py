@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import yaml
+
 from services.billing.domain.fees import FeeLine, WaterSewageRates, per_unit_fee, water_and_sewage
-from services.platform.errors import Violations
+from services.platform.errors import InvalidInput, Violations
 from services.platform.money import Money, to_decimal
 
 MAX_VAT = Decimal("0.25")
@@ -138,3 +140,19 @@ def parse_fee_schedule(raw: Any) -> FeeSchedule:
     )
     problems.raise_if_any()
     return schedule
+
+
+def category_key(category: str) -> str:
+    """Assessment's category name ("PROPERTY_CATEGORY_HOUSING") as a schedule names it ("housing")."""
+    return category.removeprefix("PROPERTY_CATEGORY_").lower()
+
+
+def read_fee_schedule(document: str) -> FeeSchedule:
+    """The schedule from its YAML text; a syntax error is named with its line."""
+    try:
+        raw = yaml.safe_load(document)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InvalidInput.single("document", f"{where}not valid YAML") from None
+    return parse_fee_schedule(raw)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy.orm import Session
@@ -10,36 +11,45 @@ from sqlalchemy.orm import Session
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import property_pb2, tax_pb2
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
-from services.billing.application.record_property import record_property
+from services.billing.application.flag_corrections import flag_holders
+from services.billing.application.record_property import record_property, update_property
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.take_over_property import NewHolder, take_over_property
 from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
-from services.platform.clock import utc_now
+from services.platform.clock import oslo_today, utc_now
 from services.platform.event_consumer import EventHandler
 from services.platform.events import ReceivedEvent
 from services.platform.money import Money
 
 
+def _billing_property(prop: property_pb2.Property, event: ReceivedEvent) -> BillingProperty:
+    if not prop.property_id:
+        raise ValueError(f"{type(event.payload).__name__} without property_id")
+    return BillingProperty(
+        property_id=prop.property_id,
+        cadastral_id=prop.cadastral_id,
+        address=prop.address,
+        category=property_pb2.PropertyCategory.Name(prop.category),
+        dwelling_units=prop.dwelling_units,
+        source_event_id=event.event_id,
+        bra_m2=sum((Decimal(f.bra_m2 or "0") for f in prop.floors), Decimal(0)),
+    )
+
+
 def on_property_registered(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.PropertyRegistered)
-    prop = payload.property
-    if not prop.property_id:
-        raise ValueError("PropertyRegistered without property_id")
-    record_property(
-        BillingPropertyRepository(session),
-        BillingProperty(
-            property_id=prop.property_id,
-            cadastral_id=prop.cadastral_id,
-            address=prop.address,
-            category=property_pb2.PropertyCategory.Name(prop.category),
-            dwelling_units=prop.dwelling_units,
-            source_event_id=event.event_id,
-        ),
-    )
+    record_property(BillingPropertyRepository(session), _billing_property(payload.property, event))
+
+
+def on_property_changed(session: Session, event: ReceivedEvent) -> None:
+    payload = event.payload
+    assert isinstance(payload, assessment_events.PropertyChanged)
+    update_property(BillingPropertyRepository(session), _billing_property(payload.property, event))
 
 
 def _property_tax(base: tax_pb2.TaxBase, event: ReceivedEvent) -> PropertyTax:
@@ -66,7 +76,9 @@ def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
 def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
-    record_property_tax(PropertyTaxRepository(session), _property_tax(payload.current, event))
+    tax = _property_tax(payload.current, event)
+    if record_property_tax(PropertyTaxRepository(session), tax):
+        flag_holders(CorrectionFlags(session), tax.property_id, [tax.tax_year], utc_now())
 
 
 def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
@@ -86,19 +98,19 @@ def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
         )
         for o in payload.owners
     ]
-    take_over_property(
-        AccountRepository(session),
-        HoldingRepository(session),
-        payload.property_id,
-        date.fromisoformat(payload.effective_date),
-        holders,
-        utc_now(),
-    )
+    effective = date.fromisoformat(payload.effective_date)
+    now = utc_now()
+    if take_over_property(
+        AccountRepository(session), HoldingRepository(session), payload.property_id, effective, holders, now
+    ):
+        years = range(effective.year, max(effective.year, oslo_today().year) + 1)
+        flag_holders(CorrectionFlags(session), payload.property_id, years, now)
 
 
 HANDLERS: dict[str, EventHandler] = {
     assessment_events.OwnershipChanged.DESCRIPTOR.full_name: on_ownership_changed,
     assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_property_registered,
+    assessment_events.PropertyChanged.DESCRIPTOR.full_name: on_property_changed,
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
     assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
 }

@@ -1,0 +1,143 @@
+"""Planning one chunk of a billing run: which documents the chunk's recipients get. Shared by the run,
+which numbers and stores them, and the preview, which only counts them.
+
+A recipient gets at most one invoice and one credit note per run: the invoice for its due period
+(plus any under-invoiced earlier amounts, or only those when it is not due but flagged for correction),
+the credit note for everything over-invoiced earlier. An invoice under the minimum amount is not issued;
+what it would have carried is owed to date and so lands on the next invoice of the year. A flagged
+recipient's under-minimum supplement for an earlier year is not billed, as the minimum rule says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from services.billing.adapters.invoice_repository import YearSoFar
+from services.billing.adapters.repository import current_taxes
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.domain.account import Account
+from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
+from services.billing.domain.charges import Holding
+from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
+from services.billing.domain.intervals import Period, interval_on, period_starting
+from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft, plan_invoice
+from services.billing.domain.term_charges import AccountYear, AnnualCharge, PropertyCharges, owed
+from services.platform.money import Money
+
+
+@dataclass(frozen=True)
+class PlannedDocument:
+    kind: str  # INVOICE or CREDIT_NOTE
+    draft: InvoiceDraft
+    corrects: int | None  # the recipient's latest earlier invoice, when the document corrects
+
+
+@dataclass
+class ChunkPlan:
+    documents: list[PlannedDocument] = field(default_factory=list)
+    due: int = 0  # recipients whose interval starts a period this month
+    below_minimum: int = 0
+
+
+def _span(lines: Sequence[ChargeLine]) -> Period:
+    return Period(min(line.period.start for line in lines), max(line.period.end for line in lines))
+
+
+def _year_charges(
+    uow: SqlBillingUnitOfWork, year: int, holdings: Mapping[str, list[tuple[str, Holding]]]
+) -> dict[str, PropertyCharges]:
+    """Each held property's charges for the year: the property tax and the fees of the year's schedule."""
+    property_ids = sorted({pid for held in holdings.values() for pid, _ in held})
+    taxes = current_taxes(uow.session, property_ids, year)
+    stored = uow.fee_schedules.current(year)
+    schedule: FeeSchedule | None = read_fee_schedule(stored.document) if stored else None
+    facts = uow.fee_facts.facts_for(property_ids, year) if schedule else {}
+    changes = uow.holdings.change_dates(property_ids)
+    fees_of: dict[FeeFacts, tuple[AnnualCharge, ...]] = {}  # many properties share the same facts
+    found: dict[str, PropertyCharges] = {}
+    for property_id in property_ids:
+        charges: list[AnnualCharge] = []
+        tax = taxes.get(property_id)
+        if tax is not None and tax.billable:
+            charges.append(AnnualCharge("property_tax", f"Eiendomsskatt {year}", tax.tax))
+        fact = facts.get(property_id)
+        if schedule is not None and fact is not None:
+            if fact not in fees_of:
+                fees_of[fact] = tuple(
+                    AnnualCharge(f.code, f.description, f.amount, f.vat_rate)
+                    for f in annual_fees(schedule, fact)
+                )
+            charges.extend(fees_of[fact])
+        found[property_id] = PropertyCharges(
+            property_id, tuple(charges), tuple(sorted(changes.get(property_id, [])))
+        )
+    return found
+
+
+def plan_chunk(
+    uow: SqlBillingUnitOfWork, year: int, month: int, accounts: Sequence[Account], minimum: Money
+) -> ChunkPlan:
+    ids = [a.account_id for a in accounts]
+    intervals = uow.accounts.intervals(ids)
+    first_of_month = date(year, month, 1)
+    periods = {
+        account_id: period
+        for account_id in ids
+        if (
+            period := period_starting(year, month, interval_on(intervals.get(account_id, []), first_of_month))
+        )
+    }
+    flagged = uow.corrections.flagged(ids)
+    years: dict[int, list[str]] = {
+        year: sorted(set(periods) | {a for a, ys in flagged.items() if year in ys})
+    }
+    for account_id, flagged_years in flagged.items():
+        for y in flagged_years - {year}:
+            years.setdefault(y, []).append(account_id)
+    holdings = uow.holdings.of_accounts(ids)
+    new: dict[str, list[ChargeLine]] = {}
+    credits: dict[str, list[ChargeLine]] = {}
+    latest: dict[str, int] = {}
+    for y, account_ids in sorted(years.items()):
+        if not account_ids:
+            continue
+        held = {a: holdings.get(a, []) for a in account_ids}
+        charges = _year_charges(uow, y, held)
+        so_far = uow.invoices.invoiced_in_year(account_ids, y)
+        for account_id in account_ids:
+            before = so_far.get(account_id) or YearSoFar(date(y, 1, 1), 0, {})
+            if before.latest_invoice:
+                latest[account_id] = max(latest.get(account_id, 0), before.latest_invoice)
+            result = owed(
+                AccountYear(
+                    account_id,
+                    y,
+                    held[account_id],
+                    before.lines,
+                    before.billed_through if before.latest_invoice else None,
+                ),
+                charges,
+                periods.get(account_id) if y == year else None,
+            )
+            new.setdefault(account_id, []).extend(result.new)
+            credits.setdefault(account_id, []).extend(result.credits)
+    plan = ChunkPlan(due=len(periods))
+    for account_id in ids:
+        corrects = latest.get(account_id)
+        if credits.get(account_id):
+            credit_note = InvoiceDraft(account_id, _span(credits[account_id]), tuple(credits[account_id]))
+            if credit_note.total.ore < 0:
+                plan.documents.append(PlannedDocument(CREDIT_NOTE, credit_note, corrects))
+        lines = new.get(account_id, [])
+        if not lines:
+            continue
+        due_period = periods.get(account_id)
+        planned = plan_invoice(account_id, due_period or _span(lines), lines, [], minimum)
+        if isinstance(planned, InvoiceDraft):
+            is_supplement = due_period is None or any(line.period != due_period for line in lines)
+            plan.documents.append(PlannedDocument(INVOICE, planned, corrects if is_supplement else None))
+        elif planned is not None:
+            plan.below_minimum += 1
+    return plan

@@ -1,0 +1,113 @@
+"""What an invoice recipient owes in a billing run, per property and charge, split into what the new
+invoice carries and what corrects invoices already issued.
+
+Everything is worked out from two sums per property and charge: what is due for the year up to a day
+(the yearly amount spread over the months and prorated by day and share, `amount_for_period`) and what
+has been invoiced for the year so far. `billed_through` is the end of the last period the recipient was
+invoiced for that year:
+
+- over-invoiced up to `billed_through` (a lower tax base, a sale, a fee that no longer applies) → credit
+  lines, which go on a credit note of their own, because an issued invoice is never changed;
+- due for the new period, plus anything earlier that was never invoiced (carried forward under the
+  minimum, a higher tax base) → the lines of the new invoice;
+- a recipient who is not due this month but was flagged for correction gets its under-invoiced part as a
+  supplementary invoice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from services.billing.domain.charges import Holding, amount_for_period
+from services.billing.domain.intervals import Period
+from services.billing.domain.invoice_plan import ChargeLine
+from services.platform.money import Money
+
+
+@dataclass(frozen=True)
+class AnnualCharge:
+    """One charge a property pays for a year: the property tax, or one fee line."""
+
+    code: str
+    description: str  # Norwegian: printed on the invoice
+    annual: Money  # excluding VAT
+    vat_rate: Decimal = Decimal(0)
+
+
+@dataclass(frozen=True)
+class PropertyCharges:
+    property_id: str
+    charges: tuple[AnnualCharge, ...]
+    changes: tuple[date, ...] = ()  # ownership change dates: amounts are split by day at them
+
+
+@dataclass(frozen=True)
+class Invoiced:
+    amount: Money
+    description: str
+    vat_rate: Decimal
+
+
+@dataclass(frozen=True)
+class AccountYear:
+    """One recipient's year: what it holds, what it has been invoiced and for which days."""
+
+    account_id: str
+    year: int
+    holdings: Sequence[tuple[str, Holding]]
+    invoiced: Mapping[tuple[str, str], Invoiced]  # (property_id, code) → invoiced so far this year
+    billed_through: date | None  # end (exclusive) of the last period invoiced this year
+
+
+@dataclass(frozen=True)
+class Owed:
+    new: list[ChargeLine] = field(default_factory=list)  # the due period's invoice (or a supplement)
+    credits: list[ChargeLine] = field(default_factory=list)  # negative: a credit note
+
+
+def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period: Period | None) -> Owed:
+    """`period` is the recipient's period starting this run, or None when it is not due (then only
+    corrections of what was invoiced are owed)."""
+    year_start = date(account.year, 1, 1)
+    billed = account.billed_through
+    if period is not None and billed is not None and period.end <= billed:
+        period = None  # already invoiced beyond this period (the interval changed): corrections only
+    past = Period(year_start, billed) if billed is not None and billed > year_start else None
+    held: dict[str, list[Holding]] = {}
+    for property_id, holding in account.holdings:
+        held.setdefault(property_id, []).append(holding)  # twice when sold and bought back
+
+    def due(annual: Money, span: Period | None, property_id: str, changes: Sequence[date]) -> Money:
+        if span is None:
+            return Money(0)
+        return Money(
+            sum(amount_for_period(annual, account.year, span, h, changes).ore for h in held[property_id])
+        )
+
+    result = Owed()
+    for property_id in sorted(held):
+        prop = properties.get(property_id)
+        charges = {c.code: c for c in (prop.charges if prop else ())}
+        codes = sorted(set(charges) | {code for (pid, code) in account.invoiced if pid == property_id})
+        changes = prop.changes if prop else ()
+        for code in codes:
+            charge = charges.get(code)
+            before = account.invoiced.get((property_id, code))
+            invoiced = before.amount if before else Money(0)
+            annual = charge.annual if charge else Money(0)
+            description = charge.description if charge else before.description if before else code
+            vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
+            difference = due(annual, past, property_id, changes) - invoiced
+            if difference.ore < 0 and past is not None:
+                result.credits.append(ChargeLine(property_id, code, description, past, difference, vat_rate))
+            if period is not None:
+                to_date = Period(year_start, period.end)
+                rest = due(annual, to_date, property_id, changes) - invoiced - Money(min(0, difference.ore))
+                if rest.ore:
+                    result.new.append(ChargeLine(property_id, code, description, period, rest, vat_rate))
+            elif difference.ore > 0 and past is not None:
+                result.new.append(ChargeLine(property_id, code, description, past, difference, vat_rate))
+    return result
