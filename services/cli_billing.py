@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+from pathlib import Path
 from typing import Any
 
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from services.cli_common import add_remote_options, caller_for, follow, print_json
 
 _CHANNELS = {
@@ -73,6 +76,136 @@ def cmd_run_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_run_preview(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
+    print_json(caller.call(stub.PreviewBillingRun, request, timeout=600))
+    return 0
+
+
+def cmd_schedule_put(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    document = Path(args.file).read_text(encoding="utf-8")
+    stored = caller.call(stub.PutFeeSchedule, fees_pb2.PutFeeScheduleRequest(document=document)).schedule
+    print_json(fees_pb2.FeeSchedule(year=stored.year, version=stored.version, stored_at=stored.stored_at))
+    return 0
+
+
+def cmd_schedule_show(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    stored = caller.call(stub.GetFeeSchedule, fees_pb2.GetFeeScheduleRequest(year=args.year)).schedule
+    sys.stdout.write(f"# fee schedule {stored.year}, version {stored.version}, stored {stored.stored_at}\n")
+    sys.stdout.write(stored.document)
+    return 0
+
+
+def cmd_fee_facts_set(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    facts = fees_pb2.FeeFacts(
+        chimneys=args.chimneys,
+        not_connected_to_water=args.not_connected,
+        summer_only=args.summer_only,
+        no_wc=args.no_wc,
+    )
+    print_json(
+        caller.call(stub.SetFeeFacts, fees_pb2.SetFeeFactsRequest(property_id=args.property_id, facts=facts))
+    )
+    return 0
+
+
+def cmd_meter_record(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = fees_pb2.RecordMeterReadingRequest(property_id=args.property_id, year=args.year, m3=args.m3)
+    print_json(caller.call(stub.RecordMeterReading, request))
+    return 0
+
+
+def _add_fee_commands(billing: Any) -> None:
+    schedule = billing.add_parser("schedule", help="fee schedules").add_subparsers(
+        dest="schedule_action", required=True
+    )
+    put = schedule.add_parser("put", help="store a year's fee schedule from a YAML file")
+    put.add_argument("file")
+    add_remote_options(put)
+    put.set_defaults(func=cmd_schedule_put)
+    show = schedule.add_parser("show", help="print a year's current fee schedule")
+    show.add_argument("year", type=int)
+    add_remote_options(show)
+    show.set_defaults(func=cmd_schedule_show)
+    facts = billing.add_parser("fee-facts", help="a property's own fee facts (replaced as a whole)")
+    facts.add_argument("property_id")
+    facts.add_argument("--chimneys", type=int, default=0)
+    facts.add_argument("--not-connected", action="store_true", help="not on the public water network")
+    facts.add_argument("--summer-only", action="store_true", help="summer connection: half water fees")
+    facts.add_argument("--no-wc", action="store_true", help="no WC: half the sewage fee")
+    add_remote_options(facts)
+    facts.set_defaults(func=cmd_fee_facts_set)
+    meter = billing.add_parser("meter", help="record a property's metered water consumption for a year")
+    meter.add_argument("property_id")
+    meter.add_argument("year", type=int)
+    meter.add_argument("m3", help="m³, e.g. 132.5")
+    add_remote_options(meter)
+    meter.set_defaults(func=cmd_meter_record)
+
+
+_DOCUMENT_FORMATS = {"pdf": billing_pb2.DOCUMENT_FORMAT_PDF, "ehf": billing_pb2.DOCUMENT_FORMAT_EHF}
+
+
+def cmd_invoices_find(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = billing_pb2.FindInvoicesRequest(
+        account_id=args.account or "",
+        property_id=args.property or "",
+        run_id=args.run or "",
+        kind=args.kind or "",
+        issued_from=args.issued_from or "",
+        issued_to=args.issued_to or "",
+        page_size=args.page_size,
+        page_token=args.page_token,
+    )
+    page = caller.call(stub.FindInvoices, request)
+    if args.all:
+        found = list(page.invoices)
+        while page.next_page_token:
+            request.page_token = page.next_page_token
+            page = caller.call(stub.FindInvoices, request)
+            found.extend(page.invoices)
+        page = billing_pb2.FindInvoicesResponse(invoices=found)
+    print_json(page)
+    return 0
+
+
+def cmd_invoices_show(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    print_json(
+        caller.call(stub.GetInvoice, billing_pb2.GetInvoiceRequest(invoice_number=args.invoice_number))
+    )
+    return 0
+
+
+def cmd_invoices_document(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    document = caller.call(
+        stub.GetInvoiceDocument,
+        billing_pb2.GetInvoiceDocumentRequest(
+            invoice_number=args.invoice_number,
+            format=_DOCUMENT_FORMATS[args.format] if args.format else billing_pb2.DOCUMENT_FORMAT_UNSPECIFIED,
+        ),
+    )
+    out = Path(args.out)
+    if out.is_dir():
+        out = out / document.file_name
+    out.write_bytes(document.content)
+    written = {
+        "out": str(out),
+        "file_name": document.file_name,
+        "media_type": document.media_type,
+        "bytes": len(document.content),
+    }
+    sys.stdout.write(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
 def add_commands(billing: Any) -> None:
     account = billing.add_parser("account", help="invoice recipients").add_subparsers(
         dest="account_action", required=True
@@ -104,3 +237,37 @@ def add_commands(billing: Any) -> None:
     status.add_argument("run_id")
     add_remote_options(status)
     status.set_defaults(func=cmd_run_status)
+    preview = run.add_parser("preview", help="dry run: what a month's run would issue, against the last term")
+    preview.add_argument("year", type=int)
+    preview.add_argument("month", type=int)
+    add_remote_options(preview)
+    preview.set_defaults(func=cmd_run_preview)
+    _add_fee_commands(billing)
+
+    invoices = billing.add_parser("invoices", help="issued invoices and their documents").add_subparsers(
+        dest="invoices_action", required=True
+    )
+    find = invoices.add_parser("find", help="find invoices; filters combine")
+    find.add_argument("--account", help="account id of the invoice recipient")
+    find.add_argument("--property", help="property id: invoices with a line for it")
+    find.add_argument("--run", help="billing run id")
+    find.add_argument("--kind", choices=["invoice", "credit_note"])
+    find.add_argument("--from", dest="issued_from", help="issued on or after, YYYY-MM-DD")
+    find.add_argument("--to", dest="issued_to", help="issued on or before, YYYY-MM-DD")
+    find.add_argument("--page-size", type=int, default=0, help="1-1000 (default 100)")
+    find.add_argument("--page-token", default="", help="next_page_token of the previous page")
+    find.add_argument("--all", action="store_true", help="follow the pages to the end")
+    add_remote_options(find)
+    find.set_defaults(func=cmd_invoices_find)
+    show = invoices.add_parser("show", help="one invoice with its lines")
+    show.add_argument("invoice_number", type=int)
+    add_remote_options(show)
+    show.set_defaults(func=cmd_invoices_show)
+    document = invoices.add_parser("document", help="write an invoice's PDF or EHF document to a file")
+    document.add_argument("invoice_number", type=int)
+    document.add_argument("--out", required=True, help="file (or directory) to write")
+    document.add_argument(
+        "--format", choices=sorted(_DOCUMENT_FORMATS), help="default: the recipient's (EHF or PDF)"
+    )
+    add_remote_options(document)
+    document.set_defaults(func=cmd_invoices_document)

@@ -38,8 +38,9 @@ class Caller:
             pairs.append(("authorization", f"Bearer {self.token}"))
         return pairs
 
-    def call(self, method: Any, request: Any) -> Any:
-        return method(request, metadata=self.metadata(), timeout=self.timeout)
+    def call(self, method: Any, request: Any, timeout: float | None = None) -> Any:
+        """`timeout` overrides the caller's for calls known to take long (a preview of a whole term)."""
+        return method(request, metadata=self.metadata(), timeout=timeout or self.timeout)
 
     def close(self) -> None:
         self.channel.close()

@@ -16,6 +16,7 @@ from services.billing.adapters.account_repository import AccountRepository, Hold
 from services.billing.adapters.orm import invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.flag_corrections import flag_holders
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
@@ -183,3 +184,29 @@ def test_a_lower_tax_is_credited_on_a_credit_note_and_the_new_period_invoiced_at
             )
         }
     assert kinds["propertytax.billing.v1.CreditNoteIssued"] == 1
+
+
+def test_a_recipient_not_due_is_credited_by_the_next_run_when_flagged(make: UowFactory) -> None:
+    _seed(make)
+    uow = make()
+    with uow:
+        uow.accounts.set_interval("acc-b", IntervalChoice(InvoiceInterval.YEARLY, date(2024, 1, 1)))
+        uow.commit()
+    _run(make, 2024, 1)
+    uow = make()
+    with uow:
+        if record_property_tax(
+            PropertyTaxRepository(uow.session),
+            PropertyTax("p2", 2024, 2, "TAX_STATUS_TAXED", Money.of("6000.00"), Money(0), 4, "ev-appeal"),
+        ):
+            flag_holders(uow.corrections, "p2", [2024], NOW)
+        uow.commit()
+    february = _run(make, 2024, 2)
+    b = [(r.kind, r.total_ore, r.run_id) for r in _invoices(make) if r.account_id == "acc-b"]
+    # Invoiced for the whole year in January at 12,000; the year is now 6,000: 6,000 is credited in
+    # February although acc-b's yearly interval is not due.
+    assert [(kind, total) for kind, total, _ in b] == [("invoice", 1_200_000), ("credit_note", -600_000)]
+    assert b[1][2] == february.run_id
+    uow = make()
+    with uow:
+        assert uow.corrections.flagged(["acc-b"]) == {}  # settled once

@@ -62,6 +62,12 @@ class FeeFactsRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def is_known(self, property_id: str) -> bool:
+        found = self._session.scalar(
+            select(billing_properties.c.property_id).where(billing_properties.c.property_id == property_id)
+        )
+        return found is not None
+
     def own(self, property_id: str) -> OwnFacts:
         row = self._session.execute(select(fee_facts).where(fee_facts.c.property_id == property_id)).first()
         if row is None:

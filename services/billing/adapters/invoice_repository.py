@@ -86,6 +86,20 @@ class BillingRunRepository:
         ).first()
         return _to_run(row) if row else None
 
+    def latest_completed_before(self, year: int, month: int) -> BillingRun | None:
+        """The last term: the latest completed run before the month that issued anything."""
+        row = self._session.execute(
+            select(billing_runs)
+            .where(
+                billing_runs.c.state == RunState.COMPLETED.value,
+                (billing_runs.c.year * 12 + billing_runs.c.month) < year * 12 + month,
+                (billing_runs.c.invoices + billing_runs.c.credit_notes) > 0,
+            )
+            .order_by(billing_runs.c.year.desc(), billing_runs.c.month.desc())
+            .limit(1)
+        ).first()
+        return _to_run(row) if row else None
+
     def unfinished(self) -> list[BillingRun]:
         rows = self._session.execute(
             select(billing_runs).where(
@@ -198,6 +212,25 @@ class InvoiceRepository:
             if so_far is not None:
                 so_far.lines[(property_id, code)] = Invoiced(Money(int(amount)), description, vat_rate)
         return found
+
+    def documents_by_code(self, run_id: str) -> list[tuple[str, dict[str, Money], Money, Money]]:
+        """The run's documents as (kind, net per charge code, VAT, total)."""
+        by_code: dict[int, dict[str, Money]] = {}
+        for number, code, amount in self._session.execute(
+            select(invoice_lines.c.invoice_number, invoice_lines.c.code, func.sum(invoice_lines.c.amount_ore))
+            .join(invoices, invoices.c.invoice_number == invoice_lines.c.invoice_number)
+            .where(invoices.c.run_id == run_id)
+            .group_by(invoice_lines.c.invoice_number, invoice_lines.c.code)
+        ):
+            by_code.setdefault(number, {})[code] = Money(int(amount))
+        return [
+            (r.kind, by_code.get(r.invoice_number, {}), Money(r.vat_ore), Money(r.total_ore))
+            for r in self._session.execute(
+                select(
+                    invoices.c.invoice_number, invoices.c.kind, invoices.c.vat_ore, invoices.c.total_ore
+                ).where(invoices.c.run_id == run_id)
+            )
+        ]
 
     def for_run(self, run_id: str) -> list[Invoice]:
         """The run's invoices with their lines, in number order."""

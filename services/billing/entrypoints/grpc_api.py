@@ -2,20 +2,34 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
 from services.billing.adapters.journal_file import journal_path
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.adapters.run_documents import RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.accounts import AccountChange, AccountView, get_account, update_account
+from services.billing.application.fee_schedules import (
+    get_fee_schedule,
+    put_fee_schedule,
+    record_meter_reading,
+    set_fee_facts,
+)
 from services.billing.application.get_billing_property import get_billing_property
+from services.billing.application.invoices import (
+    InvoiceFilter,
+    find_invoices,
+    get_invoice,
+    invoice_document,
+)
+from services.billing.application.preview_run import TermTotals, preview_billing_run
 from services.billing.application.run_billing import (
     BillingPolicy,
     billing_runner,
@@ -23,16 +37,19 @@ from services.billing.application.run_billing import (
     start_billing_run,
 )
 from services.billing.domain.account import Channel
-from services.billing.domain.billing_run import BillingRun, RunState
-from services.billing.domain.intervals import InvoiceInterval
+from services.billing.domain.billing_run import BillingRun, Invoice, RunState
+from services.billing.domain.intervals import InvoiceInterval, Period
+from services.billing.domain.seller import Seller
 from services.platform.auth import Role
 from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput
 from services.platform.grpc_server import MethodRule, rule
 from services.platform.job_runner import JobRunner
+from services.platform.money import Money
 from services.platform.runtime import BackgroundTask
 from services.platform.settings import Settings
 
+PREVIEW_CHUNK = 2000
 SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 
 RULES: dict[str, MethodRule] = {
@@ -41,6 +58,14 @@ RULES: dict[str, MethodRule] = {
     "UpdateAccount": rule(Role.BILLING_OFFICER, changes_state=True),
     "StartBillingRun": rule(Role.BILLING_OFFICER, changes_state=True),
     "GetBillingRun": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    "PreviewBillingRun": rule(Role.BILLING_OFFICER, changes_state=False),
+    "PutFeeSchedule": rule(Role.BILLING_OFFICER, changes_state=True),
+    "GetFeeSchedule": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    "SetFeeFacts": rule(Role.BILLING_OFFICER, changes_state=True),
+    "RecordMeterReading": rule(Role.BILLING_OFFICER, changes_state=True),
+    "FindInvoices": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    "GetInvoice": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    "GetInvoiceDocument": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
 }
 
 _CHANNELS = {
@@ -77,6 +102,78 @@ def _account(view: AccountView) -> billing_pb2.Account:
     )
 
 
+_DOCUMENT_FORMATS = {
+    billing_pb2.DOCUMENT_FORMAT_UNSPECIFIED: "",
+    billing_pb2.DOCUMENT_FORMAT_PDF: "pdf",
+    billing_pb2.DOCUMENT_FORMAT_EHF: "ehf",
+}
+
+
+def _last_day(period: Period) -> str:
+    return (period.end - timedelta(days=1)).isoformat()  # periods end on the first day after them
+
+
+def _invoice_summary(invoice: Invoice) -> billing_pb2.InvoiceSummary:
+    return billing_pb2.InvoiceSummary(
+        invoice_number=invoice.invoice_number,
+        kind=invoice.kind,
+        kid=invoice.kid,
+        account_id=invoice.account_id,
+        property_ids=invoice.property_ids,
+        issue_date=invoice.issue_date.isoformat(),
+        due_date=invoice.due_date.isoformat(),
+        period_start=invoice.period.start.isoformat(),
+        period_end=_last_day(invoice.period),
+        net=money_pb2.Money(ore=invoice.net.ore),
+        vat=money_pb2.Money(ore=invoice.vat.ore),
+        total=money_pb2.Money(ore=invoice.total.ore),
+        run_id=invoice.run_id,
+        channel=_CHANNELS.get(invoice.channel, billing_pb2.CHANNEL_UNSPECIFIED),
+        corrects_invoice_number=invoice.corrects or 0,
+    )
+
+
+def _invoice_lines(invoice: Invoice) -> list[billing_pb2.InvoiceLine]:
+    return [
+        billing_pb2.InvoiceLine(
+            property_id=line.property_id,
+            code=line.code,
+            description=line.description,
+            period_start=line.period.start.isoformat(),
+            period_end=_last_day(line.period),
+            amount=money_pb2.Money(ore=line.amount.ore),
+            vat_rate=format(line.vat_rate, "f"),
+        )
+        for line in invoice.lines
+    ]
+
+
+def _charge_totals(by_code: dict[str, Money]) -> list[preview_pb2.ChargeTotal]:
+    return [
+        preview_pb2.ChargeTotal(code=code, net=money_pb2.Money(ore=amount.ore))
+        for code, amount in sorted(by_code.items())
+    ]
+
+
+def _term_totals(totals: TermTotals) -> preview_pb2.TermTotals:
+    return preview_pb2.TermTotals(
+        invoices=totals.invoices,
+        credit_notes=totals.credit_notes,
+        charges=_charge_totals(totals.net_by_code),
+        vat=money_pb2.Money(ore=totals.vat.ore),
+        total=money_pb2.Money(ore=totals.total.ore),
+    )
+
+
+def _fee_schedule(stored: StoredSchedule) -> fees_pb2.FeeSchedule:
+    return fees_pb2.FeeSchedule(
+        year=stored.year,
+        version=stored.version,
+        document=stored.document,
+        stored_at=stored.stored_at.isoformat(),
+    )
+
+
 def _date(text: str, field: str, default: date | None = None) -> date:
     if not text and default is not None:
         return default
@@ -87,10 +184,17 @@ def _date(text: str, field: str, default: date | None = None) -> date:
 
 
 class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
-    def __init__(self, sessions: sessionmaker[Session], runner: JobRunner, journals: Path) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        runner: JobRunner,
+        journals: Path,
+        seller: Seller | None = None,
+    ) -> None:
         self._sessions = sessions
         self._runner = runner
         self._journals = journals
+        self._seller = seller or load_seller()  # the issuer the billing run's documents name
 
     def _uow(self) -> SqlBillingUnitOfWork:
         return SqlBillingUnitOfWork(self._sessions)
@@ -104,6 +208,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             state=_RUN_STATES[run.state],
             invoices=run.invoices,
             below_minimum=run.below_minimum,
+            credit_notes=run.credit_notes,
             total=money_pb2.Money(ore=run.total.ore),
             error=run.error,
             journal_path=str(journal_path(self._journals, run.year, run.month, run.run_id)),
@@ -136,6 +241,81 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 
     def GetBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         return billing_pb2.GetBillingRunResponse(run=self._run(get_billing_run(self._uow(), request.run_id)))
+
+    def PreviewBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        preview = preview_billing_run(self._uow, request.year, request.month, BillingPolicy(), PREVIEW_CHUNK)
+        last = preview.last_term
+        return preview_pb2.PreviewBillingRunResponse(
+            year=preview.year,
+            month=preview.month,
+            due_accounts=preview.due,
+            below_minimum=preview.below_minimum,
+            term=_term_totals(preview.totals),
+            last_term=_term_totals(last.totals) if last else None,
+            last_term_year=last.year if last else 0,
+            last_term_month=last.month if last else 0,
+            changes=_charge_totals(preview.changes()),
+        )
+
+    def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        stored = put_fee_schedule(self._uow(), request.document)
+        return fees_pb2.PutFeeScheduleResponse(schedule=_fee_schedule(stored))
+
+    def GetFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        return fees_pb2.GetFeeScheduleResponse(
+            schedule=_fee_schedule(get_fee_schedule(self._uow(), request.year))
+        )
+
+    def SetFeeFacts(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        given = request.facts
+        facts = OwnFacts(
+            chimneys=given.chimneys,
+            connected_to_water=not given.not_connected_to_water,
+            summer_only=given.summer_only,
+            no_wc=given.no_wc,
+        )
+        stored = set_fee_facts(self._uow(), request.property_id, facts)
+        return fees_pb2.SetFeeFactsResponse(
+            facts=fees_pb2.FeeFacts(
+                chimneys=stored.chimneys,
+                not_connected_to_water=not stored.connected_to_water,
+                summer_only=stored.summer_only,
+                no_wc=stored.no_wc,
+            )
+        )
+
+    def RecordMeterReading(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        m3 = record_meter_reading(self._uow(), request.property_id, request.year, request.m3)
+        return fees_pb2.RecordMeterReadingResponse(m3=str(m3))
+
+    def FindInvoices(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        filters = InvoiceFilter(
+            account_id=request.account_id,
+            property_id=request.property_id,
+            run_id=request.run_id,
+            kind=request.kind,
+            issued_from=request.issued_from,
+            issued_to=request.issued_to,
+        )
+        found, token = find_invoices(self._uow(), filters, request.page_size, request.page_token)
+        return billing_pb2.FindInvoicesResponse(
+            invoices=[_invoice_summary(i) for i in found], next_page_token=token
+        )
+
+    def GetInvoice(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        invoice = get_invoice(self._uow(), request.invoice_number)
+        return billing_pb2.GetInvoiceResponse(
+            invoice=_invoice_summary(invoice), lines=_invoice_lines(invoice)
+        )
+
+    def GetInvoiceDocument(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        document_format = _DOCUMENT_FORMATS.get(request.format)
+        if document_format is None:
+            raise InvalidInput.single("format", "DOCUMENT_FORMAT_PDF, DOCUMENT_FORMAT_EHF or unspecified")
+        document = invoice_document(self._uow(), request.invoice_number, self._seller, document_format)
+        return billing_pb2.GetInvoiceDocumentResponse(
+            content=document.content, media_type=document.media_type, file_name=document.file_name
+        )
 
     def GetBillingProperty(  # noqa: N802 (gRPC method name)
         self, request: billing_pb2.GetBillingPropertyRequest, context: grpc.ServicerContext

@@ -1,0 +1,72 @@
+"""Commands: store the year's fee schedule, read it; set a property's own fee facts and meter readings.
+What the schedule says is checked before anything is stored (every broken rule named)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.domain.fee_schedule import read_fee_schedule
+from services.platform.errors import InvalidInput, NotFound, Violations
+
+MAX_DOCUMENT_CHARS = 100_000
+
+
+def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule:
+    if not document.strip():
+        raise InvalidInput.single("document", "is required: the schedule as YAML")
+    if len(document) > MAX_DOCUMENT_CHARS:
+        raise InvalidInput.single("document", f"at most {MAX_DOCUMENT_CHARS} characters")
+    schedule = read_fee_schedule(document)
+    with uow:
+        at = uow.now()
+        version = uow.fee_schedules.add(schedule.year, document, at)
+        uow.commit()
+    return StoredSchedule(schedule.year, version, document, at)
+
+
+def get_fee_schedule(uow: SqlBillingUnitOfWork, year: int) -> StoredSchedule:
+    if not 1900 <= year <= 2200:
+        raise InvalidInput.single("year", "must be a year")
+    with uow:
+        found = uow.fee_schedules.current(year)
+    if found is None:
+        raise NotFound(f"no fee schedule for {year}")
+    return found
+
+
+def _known_property(uow: SqlBillingUnitOfWork, property_id: str) -> None:
+    if not property_id:
+        raise InvalidInput.single("property_id", "is required")
+    if not uow.fee_facts.is_known(property_id):
+        raise NotFound(f"billing does not know property {property_id}")
+
+
+def set_fee_facts(uow: SqlBillingUnitOfWork, property_id: str, facts: OwnFacts) -> OwnFacts:
+    if not 0 <= facts.chimneys <= 1000:
+        raise InvalidInput.single("chimneys", "must be 0-1000")
+    with uow:
+        _known_property(uow, property_id)
+        uow.fee_facts.set_own(property_id, facts, uow.now())
+        uow.commit()
+    return facts
+
+
+def record_meter_reading(uow: SqlBillingUnitOfWork, property_id: str, year: int, m3: str) -> Decimal:
+    problems = Violations()
+    if not 1900 <= year <= 2200:
+        problems.add("year", "must be a year")
+    try:
+        consumption = Decimal(m3)
+        if not consumption.is_finite() or consumption < 0:
+            raise InvalidOperation
+    except InvalidOperation:
+        problems.add("m3", "a consumption in m³ as a decimal number, not negative (e.g. 132.5)")
+        consumption = Decimal(0)
+    problems.raise_if_any()
+    with uow:
+        _known_property(uow, property_id)
+        uow.fee_facts.record_meter_reading(property_id, year, consumption, uow.now())
+        uow.commit()
+    return consumption

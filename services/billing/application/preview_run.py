@@ -1,0 +1,94 @@
+"""Query: a dry run of a month's billing run — what it would issue, with totals per charge, against the
+last term — computed by the same planning code as the run, and changing nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from services.billing.application.run_billing import BillingPolicy, UowFactory
+from services.billing.application.term_plan import plan_chunk
+from services.billing.domain.billing_run import CREDIT_NOTE
+from services.platform.errors import Violations
+from services.platform.money import Money
+
+
+@dataclass
+class TermTotals:
+    invoices: int = 0
+    credit_notes: int = 0
+    net_by_code: dict[str, Money] = field(default_factory=dict)
+    vat: Money = Money(0)
+    total: Money = Money(0)  # invoices less credit notes, VAT included
+
+    def add(self, kind: str, lines: Mapping[str, Money], vat: Money, total: Money) -> None:
+        if kind == CREDIT_NOTE:
+            self.credit_notes += 1
+        else:
+            self.invoices += 1
+        for code, amount in lines.items():
+            self.net_by_code[code] = self.net_by_code.get(code, Money(0)) + amount
+        self.vat += vat
+        self.total += total
+
+
+@dataclass(frozen=True)
+class LastTerm:
+    run_id: str
+    year: int
+    month: int
+    totals: TermTotals
+
+
+@dataclass
+class RunPreview:
+    year: int
+    month: int
+    due: int = 0
+    below_minimum: int = 0
+    totals: TermTotals = field(default_factory=TermTotals)
+    last_term: LastTerm | None = None
+
+    def changes(self) -> dict[str, Money]:
+        """Per charge: this term's net amount less the last term's."""
+        before = self.last_term.totals.net_by_code if self.last_term else {}
+        codes = set(self.totals.net_by_code) | set(before)
+        return {
+            code: self.totals.net_by_code.get(code, Money(0)) - before.get(code, Money(0))
+            for code in sorted(codes)
+        }
+
+
+def preview_billing_run(
+    make: UowFactory, year: int, month: int, policy: BillingPolicy, size: int
+) -> RunPreview:
+    problems = Violations()
+    if not 1900 <= year <= 2200:
+        problems.add("year", "must be a year")
+    if not 1 <= month <= 12:
+        problems.add("month", "must be 1-12")
+    problems.raise_if_any()
+    preview = RunPreview(year, month)
+    cursor = ""
+    while True:
+        with make() as uow:  # read only: never committed
+            accounts = uow.accounts.page_after(cursor, size)
+            if not accounts:
+                break
+            plan = plan_chunk(uow, year, month, accounts, policy.minimum_amount)
+        preview.due += plan.due
+        preview.below_minimum += plan.below_minimum
+        for doc in plan.documents:
+            by_code: dict[str, Money] = {}
+            for line in doc.draft.lines:
+                by_code[line.code] = by_code.get(line.code, Money(0)) + line.amount
+            preview.totals.add(doc.kind, by_code, doc.draft.total - doc.draft.net, doc.draft.total)
+        cursor = accounts[-1].account_id
+    with make() as uow:
+        last = uow.runs.latest_completed_before(year, month)
+        if last is not None:
+            totals = TermTotals()
+            for kind, by_code, vat, total in uow.invoices.documents_by_code(last.run_id):
+                totals.add(kind, by_code, vat, total)
+            preview.last_term = LastTerm(last.run_id, last.year, last.month, totals)
+    return preview
