@@ -6,9 +6,11 @@ Needs the rule files in infra/ehf/assets (infra/ehf/fetch.sh, `make ehf-rules`).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from services.billing.adapters.ehf_validation import EhfRulesMissing, EhfValidator, Finding, is_valid
 
@@ -186,3 +188,29 @@ def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> No
     assert (
         b'<cbc:PayableAmount currencyID="NOK">6994.85</cbc:PayableAmount>' in document
     )  # 6866.88 + 127.97 VAT
+    credit_lines = (
+        ChargeLine("0301-208/1/0/0", "property_tax", "Eiendomsskatt 2024", q1, Money.of("-3237.50")),
+        ChargeLine(
+            "0301-208/1/0/0", "water_consumption", "Vann, forbruk", q1, Money.of("-100.00"), Decimal("0.25")
+        ),
+    )
+    credit = InvoiceDraft("owner-abc", q1, credit_lines)
+    credit_note = replace(
+        invoice,
+        invoice_number=1043,
+        kind="credit_note",
+        kid="000000000104301",
+        lines=credit_lines,
+        net=credit.net,
+        vat=credit.total - credit.net,
+        total=credit.total,
+        corrects=1042,
+    )
+    document = ehf_invoice(credit_note, account, seller)
+    findings = validator.validate_bytes(document)
+    assert is_valid(findings), [f for f in findings if f.flag == "fatal"]
+    root = etree.fromstring(document)
+    assert etree.QName(root).localname == "CreditNote"
+    assert b"<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>" in document
+    assert b'<cbc:PayableAmount currencyID="NOK">3362.50</cbc:PayableAmount>' in document  # 3337.50 + 25 VAT
+    assert b"<cbc:ID>1042</cbc:ID>" in document  # the invoice it corrects

@@ -11,12 +11,15 @@ from decimal import Decimal
 from lxml import etree
 
 from services.billing.domain.account import Account
-from services.billing.domain.billing_run import Invoice
+from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
 
+_ROOT_NS = {
+    "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
+    "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
+}
 _NS = {
-    None: "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
@@ -66,16 +69,26 @@ def _party(
 
 
 def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
+    """An Invoice (type 380), or for a credit note a CreditNote (type 381) whose amounts are positive:
+    what the recipient is credited. Either may refer to the recipient's earlier invoice it corrects."""
     if not account.organisation_number:
         raise ValueError("EHF goes to organisations: the recipient has no organisation number")
-    root = etree.Element("Invoice", nsmap=_NS)
+    credit = invoice.kind == CREDIT_NOTE
+    sign = -1 if credit else 1
+    name = "CreditNote" if credit else "Invoice"
+    root = etree.Element(name, nsmap={None: _ROOT_NS[name], **_NS})
     _add(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
     _add(root, "cbc:ProfileID", PROFILE_ID)
     _add(root, "cbc:ID", str(invoice.invoice_number))
     _add(root, "cbc:IssueDate", invoice.issue_date.isoformat())
-    _add(root, "cbc:DueDate", invoice.due_date.isoformat())
-    _add(root, "cbc:InvoiceTypeCode", "380")
-    _add(root, "cbc:Note", f"Eiendomsskatt og kommunale gebyrer. KID {invoice.kid}.")
+    if credit:
+        _add(root, "cbc:CreditNoteTypeCode", "381")
+        note = "Kreditnota: eiendomsskatt og kommunale gebyrer som er fakturert for mye."
+    else:
+        _add(root, "cbc:DueDate", invoice.due_date.isoformat())
+        _add(root, "cbc:InvoiceTypeCode", "380")
+        note = f"Eiendomsskatt og kommunale gebyrer. KID {invoice.kid}."
+    _add(root, "cbc:Note", note)
     _add(root, "cbc:DocumentCurrencyCode", "NOK")
     _add(root, "cbc:BuyerReference", invoice.account_id)
     period = _add(root, "cac:InvoicePeriod")
@@ -85,6 +98,9 @@ def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
         "cbc:EndDate",
         (invoice.period.end.fromordinal(invoice.period.end.toordinal() - 1)).isoformat(),
     )
+    if invoice.corrects:
+        reference = _add(_add(root, "cac:BillingReference"), "cac:InvoiceDocumentReference")
+        _add(reference, "cbc:ID", str(invoice.corrects))
 
     supplier = _party(
         _add(root, "cac:AccountingSupplierParty"),
@@ -113,14 +129,15 @@ def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
     _add(legal, "cbc:RegistrationName", account.name)
     _add(legal, "cbc:CompanyID", account.organisation_number, schemeID="0192")
 
-    means = _add(root, "cac:PaymentMeans")
-    _add(means, "cbc:PaymentMeansCode", "30")
-    _add(means, "cbc:PaymentID", invoice.kid)
-    _add(_add(means, "cac:PayeeFinancialAccount"), "cbc:ID", seller.bank_account)
+    if not credit:
+        means = _add(root, "cac:PaymentMeans")
+        _add(means, "cbc:PaymentMeansCode", "30")
+        _add(means, "cbc:PaymentID", invoice.kid)
+        _add(_add(means, "cac:PayeeFinancialAccount"), "cbc:ID", seller.bank_account)
 
     by_rate: dict[Decimal, int] = {}
     for line in invoice.lines:
-        by_rate[line.vat_rate] = by_rate.get(line.vat_rate, 0) + line.amount.ore
+        by_rate[line.vat_rate] = by_rate.get(line.vat_rate, 0) + sign * line.amount.ore
     taxes = {rate: Money.rounded(Money(ore).nok * rate) for rate, ore in sorted(by_rate.items())}
     tax_total = _add(root, "cac:TaxTotal")
     _amount(tax_total, "cbc:TaxAmount", Money(sum(t.ore for t in taxes.values())))
@@ -139,11 +156,14 @@ def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
     _amount(totals, "cbc:PayableAmount", gross)
 
     for number, line in enumerate(invoice.lines, start=1):
-        element = _add(root, "cac:InvoiceLine")
+        amount = Money(sign * line.amount.ore)
+        element = _add(root, "cac:CreditNoteLine" if credit else "cac:InvoiceLine")
         _add(element, "cbc:ID", str(number))
-        # A credit line is a negative quantity at a positive price (EN 16931: prices are never negative).
-        _add(element, "cbc:InvoicedQuantity", "-1" if line.amount.ore < 0 else "1", unitCode="C62")
-        _amount(element, "cbc:LineExtensionAmount", line.amount)
+        # A line against the document's direction is a negative quantity at a positive price (EN 16931:
+        # prices are never negative).
+        quantity = "cbc:CreditedQuantity" if credit else "cbc:InvoicedQuantity"
+        _add(element, quantity, "-1" if amount.ore < 0 else "1", unitCode="C62")
+        _amount(element, "cbc:LineExtensionAmount", amount)
         line_period = _add(element, "cac:InvoicePeriod")
         _add(line_period, "cbc:StartDate", line.period.start.isoformat())
         _add(

@@ -7,7 +7,7 @@ import io
 from datetime import date
 
 from services.billing.domain.account import Account
-from services.billing.domain.billing_run import Invoice
+from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
 
@@ -29,6 +29,22 @@ def _account_number(number: str) -> str:
     return f"{number[:4]}.{number[4:6]}.{number[6:]}" if len(number) == 11 else number
 
 
+def _introduction(invoice: Invoice, last_day: date) -> str:
+    period = f"{_day(invoice.period.start)}–{_day(last_day)}"
+    if invoice.kind == CREDIT_NOTE:
+        text = (
+            f"Du har betalt for mye eiendomsskatt eller kommunale gebyrer for perioden {period}, fordi "
+            "skatten er rettet eller eiendommen har skiftet eier. Denne kreditnotaen gir deg pengene tilbake."
+        )
+    elif invoice.corrects:
+        text = f"Dette er en tilleggsregning for eiendomsskatt og kommunale gebyrer for perioden {period}."
+    else:
+        text = f"Dette er regningen for eiendomsskatt og kommunale gebyrer for perioden {period}."
+    if invoice.corrects:
+        text += f" Den retter faktura nr. {invoice.corrects}."
+    return f"{text} Dato {_day(invoice.issue_date)}."
+
+
 def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress: bool = True) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
@@ -37,7 +53,8 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     buffer = io.BytesIO()
-    credit = invoice.total.ore < 0
+    credit = invoice.kind == CREDIT_NOTE
+    sign = -1 if credit else 1  # a credit note shows what is credited as positive amounts
     title = "Kreditnota" if credit else "Faktura"
     doc = SimpleDocTemplate(
         buffer,
@@ -62,22 +79,23 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
         Paragraph(recipient, body),
         Spacer(1, 8 * mm),
         Paragraph(f"{title} nr. {invoice.invoice_number}", styles["Title"]),
-        Paragraph(
-            f"Dette er regningen for eiendomsskatt og kommunale gebyrer for perioden "
-            f"{_day(invoice.period.start)}–{_day(last_day)}. Fakturadato {_day(invoice.issue_date)}.",
-            body,
-        ),
+        Paragraph(_introduction(invoice, last_day), body),
         Spacer(1, 5 * mm),
     ]
     rows = [["Eiendom", "Hva", "Periode", "Beløp"]]
     for line in invoice.lines:
         end = line.period.end.fromordinal(line.period.end.toordinal() - 1)
         rows.append(
-            [line.property_id, line.description, f"{_day(line.period.start)}–{_day(end)}", _kr(line.amount)]
+            [
+                line.property_id,
+                Paragraph(line.description, body),
+                f"{_day(line.period.start)}–{_day(end)}",
+                _kr(Money(sign * line.amount.ore)),
+            ]
         )
     if invoice.vat.ore:
-        rows.append(["", "Merverdiavgift", "", _kr(invoice.vat)])
-    rows.append(["", "Å betale" if not credit else "Til gode", "", _kr(invoice.total)])
+        rows.append(["", "Merverdiavgift", "", _kr(Money(sign * invoice.vat.ore))])
+    rows.append(["", "Til gode" if credit else "Å betale", "", _kr(Money(sign * invoice.total.ore))])
     table = Table(rows, colWidths=[38 * mm, 66 * mm, 44 * mm, 26 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -96,16 +114,23 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
     story.append(
         Paragraph(
             "Eiendomsskatten er årets skatt fra skattelisten, fordelt på årets måneder. "
+            "Gebyrene for vann og avløp, renovasjon og feiing følger kommunens gebyrregulativ; uten "
+            "vannmåler regnes forbruket ut fra boligens bruksareal (BRA). "
             "Har eiendommen skiftet eier, betaler hver eier for dagene de eide den. "
             "Beløp under minstebeløpet kommer med på neste regning. "
-            "Er skatten rettet, står forskjellen på denne regningen.",
+            "Blir skatten rettet eller eiendommen solgt, får du en kreditnota for det du har betalt for "
+            "mye, eller en tilleggsregning for det som mangler.",
             body,
         )
     )
     if credit:
         story.append(Paragraph("Slik får du pengene", styles["Heading4"]))
         story.append(
-            Paragraph("Beløpet til gode trekkes fra neste regning eller betales tilbake til deg.", body)
+            Paragraph(
+                f"Du har {_kr(Money(-invoice.total.ore))} til gode. Beløpet trekkes fra neste regning, "
+                "eller betales tilbake til deg hvis du ikke får flere regninger.",
+                body,
+            )
         )
     else:
         story.append(Paragraph("Slik betaler du", styles["Heading4"]))
