@@ -19,7 +19,7 @@ _ROOT_NS = {
     "Invoice": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
     "CreditNote": "urn:oasis:names:specification:ubl:schema:xsd:CreditNote-2",
 }
-_NS = {
+_NS: dict[str | None, str] = {
     "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
     "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
 }
@@ -76,7 +76,8 @@ def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
     credit = invoice.kind == CREDIT_NOTE
     sign = -1 if credit else 1
     name = "CreditNote" if credit else "Invoice"
-    root = etree.Element(name, nsmap={None: _ROOT_NS[name], **_NS})
+    namespaces: dict[str | None, str] = {None: _ROOT_NS[name], **_NS}
+    root = etree.Element(name, nsmap=namespaces)
     _add(root, "cbc:CustomizationID", CUSTOMIZATION_ID)
     _add(root, "cbc:ProfileID", PROFILE_ID)
     _add(root, "cbc:ID", str(invoice.invoice_number))
