@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -117,3 +119,86 @@ def test_import_and_simulate_from_the_command_line(
     assert main(["assessment", "import", "properties", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "INVALID_ARGUMENT" in err and "line 3: category:" in err
+
+
+def _printed(capsys: pytest.CaptureFixture[str]) -> Any:
+    """The JSON a command printed (the in-process service logs to the same stdout)."""
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("{")
+    return json.loads("\n".join(lines[start : lines.index("}", start) + 1]))
+
+
+@pytest.fixture
+def billing(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
+    from tests.integration.billing_fixtures import billing_service, seed_recipients
+
+    with billing_service(sqlite_url, kafka_bootstrap, tmp_path) as service:
+        seed_recipients(service)
+        yield service
+
+
+def test_find_invoices_and_write_a_document(
+    billing: ServiceRuntime,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    main(["token", "mint", "--role", "billing_officer"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    monkeypatch.setenv("PROPERTYTAX_BILLING_TARGET", f"127.0.0.1:{billing.server.port}")
+    assert main(["billing", "run", "start", "2024", "4", "--issue-date", "2024-04-05", "--wait"]) == 0
+    run = _printed(capsys)
+    assert run["state"] == "BILLING_RUN_STATE_COMPLETED"
+
+    assert main(["billing", "invoices", "find", "--account", "acc-01", "--from", "2024-04-01"]) == 0
+    (mine,) = _printed(capsys)["invoices"]
+    assert mine["property_ids"] == ["p1", "p11"] and mine["issue_date"] == "2024-04-05"
+    assert main(["billing", "invoices", "find", "--run", run["run_id"], "--page-size", "3", "--all"]) == 0
+    every = _printed(capsys)
+    assert len(every["invoices"]) == run["invoices"] and "next_page_token" not in every
+    assert main(["billing", "invoices", "find", "--property", "p3", "--kind", "invoice"]) == 0
+    assert [i["account_id"] for i in _printed(capsys)["invoices"]] == ["acc-03"]
+    assert main(["billing", "invoices", "find", "--from", "2024-13-01"]) == 2
+    assert "INVALID_ARGUMENT" in capsys.readouterr().err
+
+    assert main(["billing", "invoices", "show", mine["invoice_number"]]) == 0
+    assert {line["property_id"] for line in _printed(capsys)["lines"]} == {"p1", "p11"}
+
+    out = tmp_path / "mine.pdf"
+    assert main(["billing", "invoices", "document", mine["invoice_number"], "--out", str(out)]) == 0
+    written = _printed(capsys)
+    assert written["media_type"] == "application/pdf" and written["file_name"].startswith("faktura-")
+    (run_document,) = (tmp_path / "invoices").glob(f"2024-04-*/{mine['invoice_number']}.pdf")
+    assert out.read_bytes().startswith(b"%PDF") and out.read_bytes() == run_document.read_bytes()
+
+    assert main(["billing", "invoices", "find", "--account", "acc-05"]) == 0
+    (organisation,) = _printed(capsys)["invoices"]
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    assert (
+        main(["billing", "invoices", "document", organisation["invoice_number"], "--out", str(folder)]) == 0
+    )
+    ehf = folder / f"faktura-{organisation['invoice_number']}.xml"
+    assert _printed(capsys)["out"] == str(ehf)
+    assert (
+        ehf.read_bytes() == next((tmp_path / "invoices").glob(f"2024-04-*/{ehf.stem[8:]}.xml")).read_bytes()
+    )
+    assert (
+        main(
+            [
+                "billing",
+                "invoices",
+                "document",
+                organisation["invoice_number"],
+                "--out",
+                str(folder),
+                "--format",
+                "pdf",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert (folder / f"faktura-{organisation['invoice_number']}.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["billing", "invoices", "show", "9999"]) == 2
+    assert "NOT_FOUND" in capsys.readouterr().err
