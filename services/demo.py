@@ -6,11 +6,13 @@ import csv
 import sys
 import time
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import grpc
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -24,6 +26,7 @@ from services.synthetic_register import (
     synthetic_organisation_number,
 )
 
+REPO = Path(__file__).resolve().parents[1]
 DEMO_PROPERTIES = [
     ("0301-208/1/0/0", "Karl Johans gate 22, 0159 Oslo", property_pb2.PROPERTY_CATEGORY_HOUSING, 1),
     ("0301-73/146/0/0", "Thorvald Meyers gate 40, 0555 Oslo", property_pb2.PROPERTY_CATEGORY_HOUSING, 6),
@@ -215,14 +218,22 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
             if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-    run = billing.call(
-        stub.StartBillingRun, billing_pb2.StartBillingRunRequest(year=2024, month=4, issue_date="2024-04-05")
-    ).run
-    while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
-        time.sleep(0.2)
-        run = billing.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
-    if run.state != billing_pb2.BILLING_RUN_STATE_COMPLETED:
-        raise SystemExit(f"the billing run ended in state {run.state}: {run.error}")
+    schedule = (REPO / "data" / "fee_schedules" / "oslo-2024.yaml").read_text(encoding="utf-8")
+    billing.call(stub.PutFeeSchedule, fees_pb2.PutFeeScheduleRequest(document=schedule))
+    for property_id in taxed[:10]:
+        billing.call(
+            stub.SetFeeFacts,
+            fees_pb2.SetFeeFactsRequest(property_id=property_id, facts=fees_pb2.FeeFacts(chimneys=1)),
+        )
+    _say("  fee schedule 2024 stored (water, sewage, waste, chimney sweeping); 10 properties have a chimney")
+    preview = billing.call(stub.PreviewBillingRun, preview_pb2.PreviewBillingRunRequest(year=2024, month=4))
+    _say(
+        f"  preview of April: {preview.due_accounts} recipients due, {preview.term.invoices} invoices, "
+        f"total {_nok(preview.term.total.ore)} NOK incl. {_nok(preview.term.vat.ore)} VAT"
+    )
+    for charge in preview.term.charges:
+        _say(f"    {charge.code:<20} {_nok(charge.net.ore):>14} NOK")
+    run = _run_month(billing, stub, 4, "2024-04-05")
     documents = stack.var_dir / "invoices"
     ehf = len(list(documents.rglob("*.xml")))
     pdf = len(list(documents.rglob("*.pdf")))
@@ -232,3 +243,44 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
     )
     _say(f"  {ehf} EHF invoices and {pdf} PDF invoices in {documents}")
     _say(f"  invoice journal: {run.journal_path}")
+
+    sold, buyer = taxed[1], synthetic_national_id(owners + 1)
+    assessor.call(
+        api.RecordOwnershipChange,
+        assessment_pb2.RecordOwnershipChangeRequest(
+            property_id=sold,
+            effective_date="2024-05-15",
+            owners=[
+                assessment_pb2.NewOwner(
+                    kind=p.OWNER_KIND_PERSON,
+                    identity_number=buyer,
+                    name="Ny Eier",
+                    share_numerator=1,
+                    share_denominator=1,
+                )
+            ],
+        ),
+    )
+    _say(f"  {sold} was sold on 15 May 2024; its seller had been invoiced for April–June")
+    deadline = time.monotonic() + 60
+    while not any(h.valid_from == "2024-05-15" for h in wait_for_billing(billing, sold).holders):
+        if time.monotonic() > deadline:
+            raise SystemExit("the sale did not reach billing")
+        time.sleep(0.2)
+    may = _run_month(billing, stub, 5, "2024-05-20")
+    _say(
+        f"  billing run 2024-05: {may.credit_notes} credit note(s) for the seller, {may.invoices} invoices; "
+        f"journal {may.journal_path}"
+    )
+
+
+def _run_month(billing: Caller, stub: billing_pb2_grpc.BillingServiceStub, month: int, issued: str) -> Any:
+    run = billing.call(
+        stub.StartBillingRun, billing_pb2.StartBillingRunRequest(year=2024, month=month, issue_date=issued)
+    ).run
+    while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
+        time.sleep(0.2)
+        run = billing.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
+    if run.state != billing_pb2.BILLING_RUN_STATE_COMPLETED:
+        raise SystemExit(f"the billing run ended in state {run.state}: {run.error}")
+    return run

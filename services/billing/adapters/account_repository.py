@@ -144,6 +144,23 @@ class HoldingRepository:
             )
         return found
 
+    def of_property(self, property_id: str) -> list[tuple[str, Holding]]:
+        """(account, holding) of everyone who has held the property, oldest first."""
+        rows = self._session.execute(
+            select(holdings)
+            .where(holdings.c.property_id == property_id)
+            .order_by(holdings.c.valid_from, holdings.c.account_id)
+        )
+        return [
+            (
+                r.account_id,
+                Holding(
+                    r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
+                ),
+            )
+            for r in rows
+        ]
+
     def change_dates(self, property_ids: Sequence[str]) -> dict[str, list[date]]:
         found: dict[str, list[date]] = {}
         rows = self._session.execute(

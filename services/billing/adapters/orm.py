@@ -132,6 +132,7 @@ invoices = Table(
     Column("corrects_invoice_number", BigInteger, nullable=True),  # credit notes and supplements
     UniqueConstraint("run_id", "account_id", "kind", name="uq_invoices_run_account_kind"),
     Index("ix_invoices_account", "account_id"),
+    Index("ix_invoices_issue_date", "issue_date"),
 )
 
 invoice_lines = Table(
@@ -148,6 +149,7 @@ invoice_lines = Table(
     Column("amount_ore", BigInteger, nullable=False),
     Column("vat_rate", DecimalText, nullable=False),
     Index("ix_invoice_lines_account_property", "account_id", "property_id"),
+    Index("ix_invoice_lines_property", "property_id"),
 )
 
 # The council's fee schedule per year, as the file it adopted; a new version replaces the current one.

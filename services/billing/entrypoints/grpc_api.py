@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.adapters.account_repository import HoldingRepository
 from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
 from services.billing.adapters.journal_file import journal_path
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
@@ -323,6 +324,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         with self._sessions() as session:
             found = get_billing_property(BillingPropertyRepository(session), request.property_id)
             taxes = PropertyTaxRepository(session).current_for(request.property_id)
+            held = HoldingRepository(session).of_property(request.property_id)
         return billing_pb2.GetBillingPropertyResponse(
             property=billing_pb2.BillingProperty(
                 property_id=found.property_id,
@@ -342,6 +344,17 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                     )
                     for t in taxes
                 ],
+                holders=[
+                    billing_pb2.Holder(
+                        account_id=account_id,
+                        valid_from=h.start.isoformat(),
+                        valid_to="" if h.end == date.max else h.end.isoformat(),
+                        share_numerator=h.share.numerator,
+                        share_denominator=h.share.denominator,
+                    )
+                    for account_id, h in held
+                ],
+                bra_m2=str(found.bra_m2),
             )
         )
 

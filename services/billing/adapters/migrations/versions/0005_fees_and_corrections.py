@@ -51,9 +51,14 @@ def upgrade() -> None:
         batch.add_column(sa.Column("corrects_invoice_number", sa.BigInteger, nullable=True))
         batch.drop_constraint("uq_invoices_run_account", type_="unique")
         batch.create_unique_constraint("uq_invoices_run_account_kind", ["run_id", "account_id", "kind"])
+    # Officers find invoices by property, run and issue date.
+    op.create_index("ix_invoice_lines_property", "invoice_lines", ["property_id"])
+    op.create_index("ix_invoices_issue_date", "invoices", ["issue_date"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_invoices_issue_date", "invoices")
+    op.drop_index("ix_invoice_lines_property", "invoice_lines")
     with op.batch_alter_table("invoices") as batch:
         batch.drop_constraint("uq_invoices_run_account_kind", type_="unique")
         batch.create_unique_constraint("uq_invoices_run_account", ["run_id", "account_id"])
