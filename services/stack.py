@@ -6,6 +6,7 @@ python -m services.stack up|down|demo. Used by `make up`, `make down`, `make dem
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -124,6 +125,17 @@ class Stack:
                 os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
+        pid_file.unlink(missing_ok=True)
+
+    def kill(self, service: str) -> None:
+        """Ends a service as a crash would (SIGKILL to its process group): nothing drains or commits.
+        start_service starts it again."""
+        pid_file = self._pid_file(service)
+        pid = int(pid_file.read_text())
+        with contextlib.suppress(ProcessLookupError):  # started with start_new_session: group id = pid
+            os.killpg(pid, signal.SIGKILL)
+        while _alive(pid):
+            time.sleep(0.05)
         pid_file.unlink(missing_ok=True)
 
     def up(self) -> None:
