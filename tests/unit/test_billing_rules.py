@@ -11,12 +11,6 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from services.billing.domain.business_days import (
-    add_business_days,
-    easter_sunday,
-    is_business_day,
-    on_or_after_business_day,
-)
 from services.billing.domain.fees import (
     WaterSewageRates,
     per_unit_fee,
@@ -26,6 +20,12 @@ from services.billing.domain.fees import (
 )
 from services.billing.domain.kid import KidMethod, is_valid_kid, mod10_check, mod11_check, new_kid
 from services.billing.domain.proration import allocate
+from services.platform.business_days import (
+    add_business_days,
+    easter_sunday,
+    is_business_day,
+    on_or_after_business_day,
+)
 from services.platform.money import Money
 
 pytestmark = pytest.mark.unit

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from services.billing.domain.business_days import on_or_after_business_day
 from services.billing.domain.intervals import Period
+from services.platform.business_days import on_or_after_business_day
 from services.platform.money import Money
 
 

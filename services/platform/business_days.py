@@ -1,4 +1,5 @@
-"""Norwegian public holidays and business days: due dates never fall on a weekend or a holiday."""
+"""Norwegian public holidays and business days: due dates and deadlines never end on a weekend or a
+holiday. Shared by billing (due dates) and appeals (complaint deadlines)."""
 
 from __future__ import annotations
 
