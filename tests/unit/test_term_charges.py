@@ -43,7 +43,7 @@ def test_the_first_period_of_the_year_is_owed_in_full() -> None:
 def test_an_amount_never_invoiced_comes_with_the_next_period() -> None:
     # Q1 was under the minimum and carried: nothing invoiced, so Q2's invoice carries January–June.
     result = owed(_year({}, None), {"p1": PropertyCharges("p1", (TAX,))}, Q2)
-    assert [line.amount for line in result.new] == [Money.of(600)]
+    assert [(line.amount, line.period) for line in result.new] == [(Money.of(600), Period(Q1.start, Q2.end))]
 
 
 def test_a_lower_tax_is_credited_and_the_new_period_billed_at_the_new_rate() -> None:
@@ -60,6 +60,9 @@ def test_a_higher_tax_for_invoiced_periods_is_owed_with_the_next_invoice_or_as_a
     charges = {"p1": PropertyCharges("p1", (higher,))}
     due = owed(_year(invoiced, Q1.end), charges, Q2)
     assert [(line.amount, line.period) for line in due.new] == [(Money.of(900), Q2)]  # 300 more + Q2's 600
+    bought = Holding(date(2024, 5, 10), date.max)
+    first = owed(_year({}, None, bought), charges, Q2)
+    assert [line.period for line in first.new] == [Period(date(2024, 5, 10), Q2.end)]
     not_due = owed(_year(invoiced, Q1.end), charges, None)
     assert [(line.amount, line.period) for line in not_due.new] == [(Money.of(300), Q1)]
     assert due.credits == not_due.credits == []

@@ -14,6 +14,7 @@ from services.billing.adapters.orm import account_intervals, accounts, holdings
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
+from services.platform.db import one_of
 
 
 def _to_account(row: Any) -> Account:
@@ -36,6 +37,15 @@ class AccountRepository:
     def get(self, account_id: str) -> Account | None:
         row = self._session.execute(select(accounts).where(accounts.c.account_id == account_id)).first()
         return _to_account(row) if row else None
+
+    def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]:
+        found: dict[str, Account] = {}
+        for start in range(0, len(account_ids), 5000):
+            rows = self._session.execute(
+                select(accounts).where(accounts.c.account_id.in_(account_ids[start : start + 5000]))
+            )
+            found.update((r.account_id, _to_account(r)) for r in rows)
+        return found
 
     def add(self, account: Account, at: datetime) -> None:
         self._session.execute(
@@ -82,7 +92,9 @@ class AccountRepository:
     def intervals(self, account_ids: Sequence[str]) -> dict[str, list[IntervalChoice]]:
         found: dict[str, list[IntervalChoice]] = {}
         rows = self._session.execute(
-            select(account_intervals).where(account_intervals.c.account_id.in_(account_ids))
+            select(account_intervals).where(
+                one_of(self._session, account_intervals.c.account_id, account_ids)
+            )
         )
         for r in rows:
             found.setdefault(r.account_id, []).append(
@@ -132,7 +144,9 @@ class HoldingRepository:
     def of_accounts(self, account_ids: Sequence[str]) -> dict[str, list[tuple[str, Holding]]]:
         """account → [(property_id, holding)], open holdings ending at date.max."""
         found: dict[str, list[tuple[str, Holding]]] = {}
-        rows = self._session.execute(select(holdings).where(holdings.c.account_id.in_(account_ids)))
+        rows = self._session.execute(
+            select(holdings).where(one_of(self._session, holdings.c.account_id, account_ids))
+        )
         for r in rows:
             found.setdefault(r.account_id, []).append(
                 (
@@ -165,7 +179,7 @@ class HoldingRepository:
         found: dict[str, list[date]] = {}
         rows = self._session.execute(
             select(holdings.c.property_id, holdings.c.valid_from).where(
-                holdings.c.property_id.in_(property_ids)
+                one_of(self._session, holdings.c.property_id, property_ids)
             )
         )
         for r in rows:

@@ -9,6 +9,7 @@ from sqlalchemy import and_, insert, select
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import holdings, pending_corrections
+from services.platform.db import one_of
 
 
 class CorrectionFlags:
@@ -52,7 +53,7 @@ class CorrectionFlags:
         found: dict[str, set[int]] = {}
         rows = self._session.execute(
             select(pending_corrections.c.account_id, pending_corrections.c.tax_year).where(
-                pending_corrections.c.account_id.in_(account_ids)
+                one_of(self._session, pending_corrections.c.account_id, account_ids)
             )
         )
         for account_id, year in rows:

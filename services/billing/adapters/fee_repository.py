@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import billing_properties, fee_facts, fee_schedules, meter_readings
 from services.billing.domain.fee_schedule import FeeFacts, category_key
+from services.platform.db import one_of
 
 _CHUNK = 5000
 
@@ -111,13 +112,16 @@ class FeeFactsRepository:
             chunk = property_ids[start : start + _CHUNK]
             own = {
                 r.property_id: OwnFacts(r.chimneys, r.connected_to_water, r.summer_only, r.no_wc)
-                for r in self._session.execute(select(fee_facts).where(fee_facts.c.property_id.in_(chunk)))
+                for r in self._session.execute(
+                    select(fee_facts).where(one_of(self._session, fee_facts.c.property_id, chunk))
+                )
             }
             metered: dict[str, Decimal] = {
                 pid: m3
                 for pid, m3 in self._session.execute(
                     select(meter_readings.c.property_id, meter_readings.c.m3).where(
-                        meter_readings.c.property_id.in_(chunk), meter_readings.c.year == year
+                        one_of(self._session, meter_readings.c.property_id, chunk),
+                        meter_readings.c.year == year,
                     )
                 )
             }
@@ -127,7 +131,7 @@ class FeeFactsRepository:
                     billing_properties.c.category,
                     billing_properties.c.dwelling_units,
                     billing_properties.c.bra_m2,
-                ).where(billing_properties.c.property_id.in_(chunk))
+                ).where(one_of(self._session, billing_properties.c.property_id, chunk))
             )
             for r in rows:
                 facts = own.get(r.property_id, OwnFacts())

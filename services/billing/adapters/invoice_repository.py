@@ -17,9 +17,11 @@ from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.billing.domain.term_charges import Invoiced
 from services.platform.bulk import bulk_insert
+from services.platform.db import one_of
 from services.platform.money import Money
 
 SERIES = "invoice"
+_PAGE = 5000  # invoices read at a time (their numbers go into one IN list)
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ class InvoiceRepository:
             select(
                 invoices.c.account_id, func.max(invoices.c.period_end), func.max(invoices.c.invoice_number)
             )
-            .where(invoices.c.account_id.in_(account_ids), *in_year)
+            .where(one_of(self._session, invoices.c.account_id, account_ids), *in_year)
             .group_by(invoices.c.account_id)
         ):
             found[account_id] = YearSoFar(through, int(latest), {})
@@ -201,7 +203,7 @@ class InvoiceRepository:
                 func.max(invoice_lines.c.vat_rate),
             )
             .where(
-                invoice_lines.c.account_id.in_(account_ids),
+                one_of(self._session, invoice_lines.c.account_id, account_ids),
                 invoice_lines.c.period_start >= date(year, 1, 1),
                 invoice_lines.c.period_start < date(year + 1, 1, 1),
             )
@@ -232,48 +234,16 @@ class InvoiceRepository:
             )
         ]
 
-    def for_run(self, run_id: str) -> list[Invoice]:
-        """The run's invoices with their lines, in number order."""
-        lines: dict[int, list[ChargeLine]] = {}
-        rows = self._session.execute(
-            select(invoice_lines)
-            .join(invoices, invoices.c.invoice_number == invoice_lines.c.invoice_number)
-            .where(invoices.c.run_id == run_id)
-            .order_by(invoice_lines.c.invoice_number, invoice_lines.c.line_no)
-        )
-        for r in rows:
-            lines.setdefault(r.invoice_number, []).append(
-                ChargeLine(
-                    r.property_id,
-                    r.code,
-                    r.description,
-                    Period(r.period_start, r.period_end),
-                    Money(r.amount_ore),
-                    r.vat_rate,
-                )
-            )
-        found = self._session.execute(
-            select(invoices).where(invoices.c.run_id == run_id).order_by(invoices.c.invoice_number)
-        )
-        return [
-            Invoice(
-                invoice_number=r.invoice_number,
-                kind=r.kind,
-                run_id=r.run_id,
-                account_id=r.account_id,
-                channel=Channel(r.channel),
-                kid=r.kid,
-                issue_date=r.issue_date,
-                due_date=r.due_date,
-                period=Period(r.period_start, r.period_end),
-                lines=tuple(lines.get(r.invoice_number, [])),
-                net=Money(r.net_ore),
-                vat=Money(r.vat_ore),
-                total=Money(r.total_ore),
-                corrects=r.corrects_invoice_number,
-            )
-            for r in found
-        ]
+    def for_run(self, run_id: str, channel: Channel | None = None) -> list[Invoice]:
+        """The run's invoices (to one channel, if given) with their lines, in number order."""
+        query = select(invoices).where(invoices.c.run_id == run_id)
+        if channel is not None:
+            query = query.where(invoices.c.channel == channel.value)
+        rows = list(self._session.execute(query.order_by(invoices.c.invoice_number)))
+        found: list[Invoice] = []
+        for start in range(0, len(rows), _PAGE):
+            found += self._with_lines(rows[start : start + _PAGE])
+        return found
 
     def numbers(self) -> list[int]:
         return list(

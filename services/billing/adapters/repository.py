@@ -9,6 +9,7 @@ from services.billing.adapters.orm import billing_properties, property_taxes
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.clock import Clock, utc_now
+from services.platform.db import one_of
 from services.platform.money import Money
 
 
@@ -127,7 +128,7 @@ def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[
     for start in range(0, len(property_ids), 5000):
         rows = session.execute(
             select(property_taxes).where(
-                property_taxes.c.property_id.in_(property_ids[start : start + 5000]),
+                one_of(session, property_taxes.c.property_id, property_ids[start : start + 5000]),
                 property_taxes.c.tax_year == year,
                 property_taxes.c.is_current.is_(True),
             )

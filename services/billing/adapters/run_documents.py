@@ -44,14 +44,11 @@ def document_for(invoice: Invoice, account: Account, seller: Seller) -> tuple[st
 def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller, output: RunOutput) -> None:
     with uow:
         rows = uow.invoices.journal(run.run_id)
-        issued = uow.invoices.for_run(run.run_id)
-        accounts = {i.account_id: uow.accounts.get(i.account_id) for i in issued}
+        issued = uow.invoices.for_run(run.run_id, None if output.pdf_for_persons else Channel.EHF)
+        accounts = uow.accounts.get_many(sorted({i.account_id for i in issued}))
     directory = output.run_directory(run)
     directory.mkdir(parents=True, exist_ok=True)
     for invoice in issued:
-        account = accounts[invoice.account_id]
-        assert account is not None
-        if invoice.channel == Channel.EHF or output.pdf_for_persons:
-            suffix, content = document_for(invoice, account, seller)
-            (directory / f"{invoice.invoice_number}.{suffix}").write_bytes(content)
+        suffix, content = document_for(invoice, accounts[invoice.account_id], seller)
+        (directory / f"{invoice.invoice_number}.{suffix}").write_bytes(content)
     write_journal(journal_path(output.journals, run.year, run.month, run.run_id), rows)

@@ -134,9 +134,10 @@ def plan_chunk(
         if not lines:
             continue
         due_period = periods.get(account_id)
-        planned = plan_invoice(account_id, due_period or _span(lines), lines, [], minimum)
+        planned = plan_invoice(account_id, _span(lines), lines, [], minimum)
         if isinstance(planned, InvoiceDraft):
-            is_supplement = due_period is None or any(line.period != due_period for line in lines)
+            # Lines that end before the due period's end correct earlier periods: a supplement.
+            is_supplement = due_period is None or any(line.period.end != due_period.end for line in lines)
             plan.documents.append(PlannedDocument(INVOICE, planned, corrects if is_supplement else None))
         elif planned is not None:
             plan.below_minimum += 1

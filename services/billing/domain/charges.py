@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
+from functools import lru_cache
 from itertools import pairwise
 
 from services.billing.domain.intervals import Period
@@ -15,9 +16,18 @@ from services.billing.domain.proration import allocate
 from services.platform.money import Money
 
 
+@lru_cache(maxsize=65536)
+def _monthly_ore(annual_ore: int) -> tuple[int, ...]:
+    # allocate() with twelve equal weights, written out: every month gets the twelfth rounded towards
+    # zero, and the øre left over go one each to the first months.
+    sign = -1 if annual_ore < 0 else 1
+    base, left = divmod(abs(annual_ore), 12)
+    return tuple(sign * (base + (1 if month < left else 0)) for month in range(12))
+
+
 def monthly_parts(annual: Money) -> list[Money]:
     """The yearly amount in 12 parts that add up exactly (the first months get any extra øre)."""
-    return allocate(annual, [1] * 12)
+    return [Money(ore) for ore in _monthly_ore(annual.ore)]
 
 
 def _next_month(year: int, month: int) -> date:
@@ -39,6 +49,13 @@ def split_by_shares(amount: Money, shares: Sequence[Fraction]) -> list[Money]:
     return allocate(amount, [int(s * denominator) for s in shares])
 
 
+def _whole_months(period: Period, year: int) -> range | None:
+    """Indexes of the year's months a period of whole months covers, when it is one."""
+    if period.start.day != 1 or period.end.day != 1 or period.start.year != year:
+        return None
+    return range(period.start.month - 1, 12 if period.end.year > year else period.end.month - 1)
+
+
 def amount_for_period(
     annual: Money, year: int, period: Period, holding: Holding, changes: Sequence[date] = ()
 ) -> Money:
@@ -47,7 +64,16 @@ def amount_for_period(
     `changes` are the property's ownership change dates. Each month's part is split by day at all of them
     with one exact allocation, so that the holders before and after a change together pay the month's
     part to the øre."""
-    parts = monthly_parts(annual)
+    parts = _monthly_ore(annual.ore)
+    whole = _whole_months(period, year)
+    if (
+        whole is not None
+        and holding.share == 1
+        and holding.start <= period.start
+        and holding.end >= period.end
+        and not any(period.start < c < period.end for c in changes)
+    ):  # the usual case: held alone through whole months, nothing to split (a billing run's hot path)
+        return Money(sum(parts[whole.start : whole.stop]))
     held = Period(holding.start, holding.end)
     total = 0
     for y, m in period.months():
@@ -57,9 +83,12 @@ def amount_for_period(
         if month.overlap(held) is None:
             continue
         cuts = sorted({c for c in (*changes, holding.start, holding.end) if month.start < c < month.end})
+        if not cuts:  # held the whole month (the usual case): its part, with no split to make
+            total += parts[m - 1]
+            continue
         bounds = [month.start, *cuts, month.end]
         segments = [Period(a, b) for a, b in pairwise(bounds)]
-        shares = allocate(parts[m - 1], [seg.days for seg in segments])
+        shares = allocate(Money(parts[m - 1]), [seg.days for seg in segments])
         total += sum(share.ore for seg, share in zip(segments, shares, strict=True) if seg.overlap(held))
     if holding.share == 1:
         return Money(total)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from services.billing.domain.intervals import Period
 from services.platform.business_days import on_or_after_business_day
@@ -29,19 +30,23 @@ class InvoiceDraft:
     period: Period
     lines: tuple[ChargeLine, ...]
 
+    @cached_property
+    def _vat(self) -> dict[Decimal, Money]:
+        return self.vat_by_rate()
+
     def vat_by_rate(self) -> dict[Decimal, Money]:
         sums: dict[Decimal, int] = {}
         for line in self.lines:
             sums[line.vat_rate] = sums.get(line.vat_rate, 0) + line.amount.ore
         return {rate: Money.rounded(Money(ore).nok * rate) for rate, ore in sorted(sums.items()) if rate}
 
-    @property
+    @cached_property
     def net(self) -> Money:
         return Money(sum(line.amount.ore for line in self.lines))
 
-    @property
+    @cached_property
     def total(self) -> Money:
-        return self.net + Money(sum(v.ore for v in self.vat_by_rate().values()))
+        return self.net + Money(sum(v.ore for v in self._vat.values()))
 
 
 @dataclass(frozen=True)

@@ -79,35 +79,47 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
     held: dict[str, list[Holding]] = {}
     for property_id, holding in account.holdings:
         held.setdefault(property_id, []).append(holding)  # twice when sold and bought back
+    invoiced_codes: dict[str, set[str]] = {}
+    for property_id, code in account.invoiced:
+        invoiced_codes.setdefault(property_id, set()).add(code)
+    to_date = Period(year_start, period.end) if period is not None else None
 
-    def due(annual: Money, span: Period | None, property_id: str, changes: Sequence[date]) -> Money:
-        if span is None:
-            return Money(0)
-        return Money(
-            sum(amount_for_period(annual, account.year, span, h, changes).ore for h in held[property_id])
-        )
+    def due(annual: Money, span: Period | None, holdings: list[Holding], changes: Sequence[date]) -> int:
+        if span is None or not annual.ore:
+            return 0
+        return sum(amount_for_period(annual, account.year, span, h, changes).ore for h in holdings)
 
     result = Owed()
     for property_id in sorted(held):
+        holdings = held[property_id]
         prop = properties.get(property_id)
         charges = {c.code: c for c in (prop.charges if prop else ())}
-        codes = sorted(set(charges) | {code for (pid, code) in account.invoiced if pid == property_id})
+        codes = sorted(charges.keys() | invoiced_codes.get(property_id, set()))
         changes = prop.changes if prop else ()
+        # What the new invoice carries runs from the first day not yet invoiced (or held) to the period's
+        # end: earlier months carried forward under the minimum are printed as what they are.
+        first = max(billed or year_start, min(h.start for h in holdings))
         for code in codes:
             charge = charges.get(code)
             before = account.invoiced.get((property_id, code))
-            invoiced = before.amount if before else Money(0)
+            invoiced = before.amount.ore if before else 0
             annual = charge.annual if charge else Money(0)
             description = charge.description if charge else before.description if before else code
             vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
-            difference = due(annual, past, property_id, changes) - invoiced
-            if difference.ore < 0 and past is not None:
-                result.credits.append(ChargeLine(property_id, code, description, past, difference, vat_rate))
+            difference = due(annual, past, holdings, changes) - invoiced
+            if difference < 0 and past is not None:
+                result.credits.append(
+                    ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
+                )
             if period is not None:
-                to_date = Period(year_start, period.end)
-                rest = due(annual, to_date, property_id, changes) - invoiced - Money(min(0, difference.ore))
-                if rest.ore:
-                    result.new.append(ChargeLine(property_id, code, description, period, rest, vat_rate))
-            elif difference.ore > 0 and past is not None:
-                result.new.append(ChargeLine(property_id, code, description, past, difference, vat_rate))
+                rest = due(annual, to_date, holdings, changes) - invoiced - min(0, difference)
+                if rest:
+                    carries = Period(min(first, period.end), period.end)
+                    result.new.append(
+                        ChargeLine(property_id, code, description, carries, Money(rest), vat_rate)
+                    )
+            elif difference > 0 and past is not None:
+                result.new.append(
+                    ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
+                )
     return result
