@@ -60,20 +60,27 @@ def cmd_run_start(args: argparse.Namespace) -> int:
         ),
     ).run
     if args.wait:
-        run = follow(
-            run,
-            lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
-            lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
-            lambda r: f"{r.invoices} invoices issued",
-        )
+        run = _follow_run(caller, stub, run)
     print_json(run)
     return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
 
 
+def _follow_run(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any) -> Any:
+    return follow(
+        run,
+        lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
+        lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
+        lambda r: f"{r.invoices} invoices, {r.credit_notes} credit notes issued",
+    )
+
+
 def cmd_run_status(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    print_json(caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=args.run_id)).run)
-    return 0
+    run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=args.run_id)).run
+    if args.watch:
+        run = _follow_run(caller, stub, run)
+    print_json(run)
+    return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
 
 
 def cmd_run_preview(args: argparse.Namespace) -> int:
@@ -235,8 +242,13 @@ def add_commands(billing: Any) -> None:
     start.set_defaults(func=cmd_run_start)
     status = run.add_parser("status", help="a billing run's progress")
     status.add_argument("run_id")
+    status.add_argument("--watch", action="store_true", help="follow progress until it ends")
     add_remote_options(status)
     status.set_defaults(func=cmd_run_status)
+    watch = run.add_parser("watch", help="follow a billing run until it ends")
+    watch.add_argument("run_id")
+    add_remote_options(watch)
+    watch.set_defaults(func=cmd_run_status, watch=True)
     preview = run.add_parser("preview", help="dry run: what a month's run would issue, against the last term")
     preview.add_argument("year", type=int)
     preview.add_argument("month", type=int)

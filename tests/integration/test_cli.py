@@ -202,3 +202,28 @@ def test_find_invoices_and_write_a_document(
     assert (folder / f"faktura-{organisation['invoice_number']}.pdf").read_bytes().startswith(b"%PDF")
     assert main(["billing", "invoices", "show", "9999"]) == 2
     assert "NOT_FOUND" in capsys.readouterr().err
+
+
+def test_fee_schedule_and_preview_from_the_command_line(
+    billing: ServiceRuntime,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    main(["token", "mint", "--role", "billing_officer"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    monkeypatch.setenv("PROPERTYTAX_BILLING_TARGET", f"127.0.0.1:{billing.server.port}")
+    schedule = Path(__file__).resolve().parents[2] / "data" / "fee_schedules" / "oslo-2024.yaml"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(schedule.read_text(encoding="utf-8").replace("vat_rate: 0.25", "vat_rate: 0.5"))
+    assert main(["billing", "schedule", "put", str(broken)]) == 2
+    assert "water_sewage.vat_rate" in capsys.readouterr().err
+    assert main(["billing", "schedule", "put", str(schedule)]) == 0
+    assert _printed(capsys)["version"] == 1
+    assert main(["billing", "schedule", "show", "2024"]) == 0
+    assert "water_per_m3_nok: 15.75" in capsys.readouterr().out
+    assert main(["billing", "run", "preview", "2024", "4"]) == 0
+    preview = _printed(capsys)
+    # seed_recipients has property tax only: billing knows no area or units, so no fees yet.
+    assert preview["due_accounts"] == 10 and preview["term"]["invoices"] == 10
+    assert [c["code"] for c in preview["term"]["charges"]] == ["property_tax"]
