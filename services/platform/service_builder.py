@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.platform.audit import AuditTrail
 from services.platform.auth import TokenAuthority
 from services.platform.db import create_db_engine, session_factory
-from services.platform.event_consumer import ConsumerLoop, EventHandler, EventProcessor
+from services.platform.event_consumer import BatchHandler, ConsumerLoop, EventHandler, EventProcessor
 from services.platform.grpc_server import GrpcServer, MethodRule, PlatformInterceptor
 from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.logging import configure_logging, get_logger
@@ -29,6 +29,8 @@ log = get_logger(__name__)
 class ConsumerSpec:
     topics: list[str]
     handlers: Callable[[Settings], Mapping[str, EventHandler]]
+    # Types whose consecutive events in a poll are also handled many at a time (see BatchHandler).
+    batch_handlers: Callable[[Settings], Mapping[str, BatchHandler]] | None = None
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,7 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
             spec.name,
             spec.consumer.handlers(settings),
             dead_letters,
+            batch_handlers=spec.consumer.batch_handlers(settings) if spec.consumer.batch_handlers else None,
             max_attempts=settings.consumer_max_attempts,
         )
         runtime.consumer = ConsumerLoop(

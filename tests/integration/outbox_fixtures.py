@@ -15,7 +15,7 @@ from services.assessment.adapters.orm import platform_tables as assessment_table
 from services.assessment.service import SPEC as ASSESSMENT
 from services.billing.adapters.orm import billing_properties
 from services.billing.adapters.orm import platform_tables as billing_tables
-from services.billing.entrypoints.event_handlers import HANDLERS
+from services.billing.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
 from services.billing.service import SPEC as BILLING
 from services.platform.db import create_db_engine, session_factory
 from services.platform.event_consumer import EventProcessor
@@ -75,13 +75,15 @@ class Consumer:
     engine: Engine
     sessions: sessionmaker[Session]
 
-    def processor(self, bootstrap: str) -> EventProcessor:
+    def processor(self, bootstrap: str, batches: bool = True) -> EventProcessor:
+        """Billing's handlers, as its service has them (with its batch handlers unless told not to)."""
         return EventProcessor(
             self.sessions,
             billing_tables.inbox,
             "billing-test",
             HANDLERS,
             make_producer(bootstrap, "test-deadletters"),
+            batch_handlers=BATCH_HANDLERS if batches else None,
             max_attempts=2,
         )
 

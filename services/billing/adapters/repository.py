@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import billing_properties, property_taxes
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
+from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
 from services.platform.db import one_of
 from services.platform.money import Money
@@ -46,6 +49,35 @@ class BillingPropertyRepository:
                 created_at=self._clock(),
                 bra_m2=prop.bra_m2,
             )
+        )
+
+    def known(self, property_ids: Sequence[str]) -> set[str]:
+        return set(
+            self._session.scalars(
+                select(billing_properties.c.property_id).where(
+                    one_of(self._session, billing_properties.c.property_id, property_ids)
+                )
+            )
+        )
+
+    def add_many(self, props: Sequence[BillingProperty]) -> None:
+        at = self._clock()
+        bulk_insert(
+            self._session,
+            billing_properties,
+            [
+                {
+                    "property_id": prop.property_id,
+                    "cadastral_id": prop.cadastral_id,
+                    "address": prop.address,
+                    "category": prop.category,
+                    "dwelling_units": prop.dwelling_units,
+                    "source_event_id": prop.source_event_id,
+                    "created_at": at,
+                    "bra_m2": prop.bra_m2,
+                }
+                for prop in props
+            ],
         )
 
     def save(self, prop: BillingProperty) -> None:
@@ -99,6 +131,52 @@ class PropertyTaxRepository:
                 source_event_id=tax.source_event_id,
                 received_at=self._clock(),
             )
+        )
+
+    def versions(self, property_ids: Sequence[str]) -> set[tuple[str, int, int]]:
+        """(property, year, version) of every tax base version stored for the properties."""
+        rows = self._session.execute(
+            select(property_taxes.c.property_id, property_taxes.c.tax_year, property_taxes.c.version).where(
+                one_of(self._session, property_taxes.c.property_id, property_ids)
+            )
+        )
+        return {(pid, year, version) for pid, year, version in rows}
+
+    def retire_many(self, keys: Sequence[tuple[str, int]]) -> None:
+        by_year: dict[int, list[str]] = {}
+        for property_id, year in keys:
+            by_year.setdefault(year, []).append(property_id)
+        for year, property_ids in sorted(by_year.items()):
+            self._session.execute(
+                update(property_taxes)
+                .where(
+                    property_taxes.c.tax_year == year,
+                    one_of(self._session, property_taxes.c.property_id, property_ids),
+                    property_taxes.c.is_current.is_(True),
+                )
+                .values(is_current=False)
+            )
+
+    def add_many(self, taxes: Sequence[tuple[PropertyTax, bool]]) -> None:
+        at = self._clock()
+        bulk_insert(
+            self._session,
+            property_taxes,
+            [
+                {
+                    "property_id": tax.property_id,
+                    "tax_year": tax.tax_year,
+                    "version": tax.version,
+                    "status": tax.status,
+                    "tax_ore": tax.tax.ore,
+                    "tax_base_ore": tax.tax_base.ore,
+                    "terms": tax.terms,
+                    "is_current": current,
+                    "source_event_id": tax.source_event_id,
+                    "received_at": at,
+                }
+                for tax, current in taxes
+            ],
         )
 
     def current_for(self, property_id: str) -> list[PropertyTax]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from services.billing.application.ports import BillingPropertyStore
 from services.billing.domain.billing_property import BillingProperty
 
@@ -20,3 +22,15 @@ def update_property(properties: BillingPropertyStore, prop: BillingProperty) -> 
         properties.add(prop)
     else:
         properties.save(prop)
+
+
+def record_properties(properties: BillingPropertyStore, props: Sequence[BillingProperty]) -> int:
+    """Many at once (an import's events): stores the ones billing does not know, the first of each."""
+    known = properties.known([p.property_id for p in props])
+    new: dict[str, BillingProperty] = {}
+    for prop in props:
+        if prop.property_id not in known:
+            new.setdefault(prop.property_id, prop)
+    if new:
+        properties.add_many(list(new.values()))
+    return len(new)

@@ -14,14 +14,14 @@ from services.billing.adapters.account_repository import AccountRepository, Hold
 from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.application.flag_corrections import flag_holders
-from services.billing.application.record_property import record_property, update_property
-from services.billing.application.record_property_tax import record_property_tax
+from services.billing.application.record_property import record_properties, record_property, update_property
+from services.billing.application.record_property_tax import record_property_tax, record_property_taxes
 from services.billing.application.take_over_property import NewHolder, take_over_property
 from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.clock import oslo_today, utc_now
-from services.platform.event_consumer import EventHandler
+from services.platform.event_consumer import BatchHandler, EventHandler
 from services.platform.events import ReceivedEvent
 from services.platform.money import Money
 
@@ -44,6 +44,14 @@ def on_property_registered(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.PropertyRegistered)
     record_property(BillingPropertyRepository(session), _billing_property(payload.property, event))
+
+
+def on_properties_registered(session: Session, events: list[ReceivedEvent]) -> None:
+    props = []
+    for event in events:
+        assert isinstance(event.payload, assessment_events.PropertyRegistered)
+        props.append(_billing_property(event.payload.property, event))
+    record_properties(BillingPropertyRepository(session), props)
 
 
 def on_property_changed(session: Session, event: ReceivedEvent) -> None:
@@ -71,6 +79,14 @@ def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseDetermined)
     record_property_tax(PropertyTaxRepository(session), _property_tax(payload.tax_base, event))
+
+
+def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
+    taxes = []
+    for event in events:
+        assert isinstance(event.payload, assessment_events.TaxBaseDetermined)
+        taxes.append(_property_tax(event.payload.tax_base, event))
+    record_property_taxes(PropertyTaxRepository(session), taxes)
 
 
 def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
@@ -113,4 +129,10 @@ HANDLERS: dict[str, EventHandler] = {
     assessment_events.PropertyChanged.DESCRIPTOR.full_name: on_property_changed,
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
     assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
+}
+
+# The levy and register imports send these by the hundred thousand: taken a poll's run at a time.
+BATCH_HANDLERS: dict[str, BatchHandler] = {
+    assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_properties_registered,
+    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined,
 }
