@@ -33,6 +33,7 @@ from sqlalchemy import text
 from benchmarks.environment import local_servers, write_report
 from infra.postgres.cluster import create_database
 from services.billing.adapters.invoice_pdf import invoice_pdf
+from services.billing.adapters.invoice_repository import invoice_rows, line_rows
 from services.billing.adapters.orm import (
     accounts,
     billing_properties,
@@ -241,43 +242,7 @@ def run(recipients: int, properties: int, chunk: int, organisations_share: float
         journal_files = list(output.journals.glob("*.csv"))
         line_count = sum(len(i.lines) for i in issued)
 
-        invoice_rows = [
-            {
-                "invoice_number": i.invoice_number,
-                "kind": i.kind,
-                "run_id": i.run_id,
-                "account_id": i.account_id,
-                "channel": i.channel.value,
-                "kid": i.kid,
-                "issue_date": i.issue_date,
-                "due_date": i.due_date,
-                "period_start": i.period.start,
-                "period_end": i.period.end,
-                "net_ore": i.net.ore,
-                "vat_ore": i.vat.ore,
-                "total_ore": i.total.ore,
-                "created_at": NOW,
-                "corrects_invoice_number": i.corrects,
-            }
-            for i in issued
-        ]
-        line_rows = [
-            {
-                "invoice_number": i.invoice_number,
-                "line_no": n,
-                "account_id": i.account_id,
-                "property_id": line.property_id,
-                "code": line.code,
-                "description": line.description,
-                "period_start": line.period.start,
-                "period_end": line.period.end,
-                "amount_ore": line.amount.ore,
-                "vat_rate": line.vat_rate,
-            }
-            for i in issued
-            for n, line in enumerate(i.lines, start=1)
-        ]
-        floor_seconds = _floor(sessions, invoice_rows, line_rows)
+        floor_seconds = _floor(sessions, invoice_rows(issued, NOW), line_rows(issued))
 
         persons = [i for i in issued if i.channel != Channel.EHF][:PDF_SAMPLE]
         with make() as uow:

@@ -47,6 +47,50 @@ def _to_run(row: Any) -> BillingRun:
     )
 
 
+def invoice_rows(items: Sequence[Invoice], at: datetime) -> list[dict[str, Any]]:
+    """Invoices as rows of the invoices table."""
+    return [
+        {
+            "invoice_number": i.invoice_number,
+            "kind": i.kind,
+            "run_id": i.run_id,
+            "account_id": i.account_id,
+            "channel": i.channel.value,
+            "kid": i.kid,
+            "issue_date": i.issue_date,
+            "due_date": i.due_date,
+            "period_start": i.period.start,
+            "period_end": i.period.end,
+            "net_ore": i.net.ore,
+            "vat_ore": i.vat.ore,
+            "total_ore": i.total.ore,
+            "created_at": at,
+            "corrects_invoice_number": i.corrects,
+        }
+        for i in items
+    ]
+
+
+def line_rows(items: Sequence[Invoice]) -> list[dict[str, Any]]:
+    """Their lines as rows of the invoice_lines table, numbered from 1 per invoice."""
+    return [
+        {
+            "invoice_number": i.invoice_number,
+            "line_no": n,
+            "account_id": i.account_id,
+            "property_id": line.property_id,
+            "code": line.code,
+            "description": line.description,
+            "period_start": line.period.start,
+            "period_end": line.period.end,
+            "amount_ore": line.amount.ore,
+            "vat_rate": line.vat_rate,
+        }
+        for i in items
+        for n, line in enumerate(i.lines, start=1)
+    ]
+
+
 class BillingRunRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -132,50 +176,8 @@ class InvoiceRepository:
         return first
 
     def add_many(self, items: Sequence[Invoice], at: datetime) -> None:
-        bulk_insert(
-            self._session,
-            invoices,
-            [
-                {
-                    "invoice_number": i.invoice_number,
-                    "kind": i.kind,
-                    "run_id": i.run_id,
-                    "account_id": i.account_id,
-                    "channel": i.channel.value,
-                    "kid": i.kid,
-                    "issue_date": i.issue_date,
-                    "due_date": i.due_date,
-                    "period_start": i.period.start,
-                    "period_end": i.period.end,
-                    "net_ore": i.net.ore,
-                    "vat_ore": i.vat.ore,
-                    "total_ore": i.total.ore,
-                    "created_at": at,
-                    "corrects_invoice_number": i.corrects,
-                }
-                for i in items
-            ],
-        )
-        bulk_insert(
-            self._session,
-            invoice_lines,
-            [
-                {
-                    "invoice_number": i.invoice_number,
-                    "line_no": n,
-                    "account_id": i.account_id,
-                    "property_id": line.property_id,
-                    "code": line.code,
-                    "description": line.description,
-                    "period_start": line.period.start,
-                    "period_end": line.period.end,
-                    "amount_ore": line.amount.ore,
-                    "vat_rate": line.vat_rate,
-                }
-                for i in items
-                for n, line in enumerate(i.lines, start=1)
-            ],
-        )
+        bulk_insert(self._session, invoices, invoice_rows(items, at))
+        bulk_insert(self._session, invoice_lines, line_rows(items))
 
     def invoiced_in_year(self, account_ids: Sequence[str], year: int) -> dict[str, YearSoFar]:
         """Per account: what has been invoiced for the year so far, per property and charge, the end of
