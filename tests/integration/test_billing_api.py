@@ -113,6 +113,10 @@ def test_accounts_and_a_billing_run_with_its_journal(api: Any) -> None:
         )
     ).account
     assert updated.interval == billing_pb2.INVOICE_INTERVAL_MONTHLY and updated.postcode == "0155"
+    assert [(c.interval, c.valid_from) for c in updated.interval_changes] == [
+        (billing_pb2.INVOICE_INTERVAL_MONTHLY, "2024-01-01")
+    ]
+    assert [(h.property_id, h.valid_from, h.valid_to) for h in updated.holdings] == [("p1", "2024-01-01", "")]
     assert (
         api.GetAccount(billing_pb2.GetAccountRequest(account_id="acc-05")).account.channel
         == billing_pb2.CHANNEL_EHF

@@ -7,6 +7,7 @@ from datetime import date
 
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.account import Account, Channel, allowed_channels
+from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval, interval_on
 from services.platform.errors import InvalidInput, NotFound, Violations
 
@@ -14,7 +15,9 @@ from services.platform.errors import InvalidInput, NotFound, Violations
 @dataclass(frozen=True)
 class AccountView:
     account: Account
-    interval: InvoiceInterval
+    interval: InvoiceInterval  # in force today
+    holdings: list[tuple[str, Holding]]  # (property_id, holding), oldest first
+    interval_changes: list[IntervalChoice]
 
 
 @dataclass(frozen=True)
@@ -34,8 +37,11 @@ def get_account(uow: SqlBillingUnitOfWork, account_id: str, today: date) -> Acco
         account = uow.accounts.get(account_id)
         if account is None:
             raise NotFound(f"no invoice recipient {account_id}")
-        choices = uow.accounts.intervals([account_id]).get(account_id, [])
-    return AccountView(account, interval_on(choices, today))
+        choices = sorted(uow.accounts.intervals([account_id]).get(account_id, []), key=lambda c: c.valid_from)
+        held = sorted(
+            uow.holdings.of_accounts([account_id]).get(account_id, []), key=lambda h: (h[1].start, h[0])
+        )
+    return AccountView(account, interval_on(choices, today), held, choices)
 
 
 def update_account(

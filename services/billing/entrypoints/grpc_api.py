@@ -39,6 +39,7 @@ from services.billing.application.run_billing import (
 )
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
+from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import InvoiceInterval, Period
 from services.billing.domain.seller import Seller
 from services.platform.auth import Role
@@ -89,6 +90,17 @@ _RUN_STATES = {
 }
 
 
+def _holding(property_id: str, account_id: str, holding: Holding) -> billing_pb2.Holding:
+    return billing_pb2.Holding(
+        account_id=account_id,
+        property_id=property_id,
+        valid_from=holding.start.isoformat(),
+        valid_to="" if holding.end == date.max else holding.end.isoformat(),
+        share_numerator=holding.share.numerator,
+        share_denominator=holding.share.denominator,
+    )
+
+
 def _account(view: AccountView) -> billing_pb2.Account:
     a = view.account
     return billing_pb2.Account(
@@ -100,6 +112,11 @@ def _account(view: AccountView) -> billing_pb2.Account:
         city=a.city,
         channel=_CHANNELS[a.channel],
         interval=_INTERVALS[view.interval],
+        holdings=[_holding(property_id, a.account_id, h) for property_id, h in view.holdings],
+        interval_changes=[
+            billing_pb2.IntervalChange(interval=_INTERVALS[c.interval], valid_from=c.valid_from.isoformat())
+            for c in view.interval_changes
+        ],
     )
 
 
@@ -344,16 +361,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                     )
                     for t in taxes
                 ],
-                holders=[
-                    billing_pb2.Holder(
-                        account_id=account_id,
-                        valid_from=h.start.isoformat(),
-                        valid_to="" if h.end == date.max else h.end.isoformat(),
-                        share_numerator=h.share.numerator,
-                        share_denominator=h.share.denominator,
-                    )
-                    for account_id, h in held
-                ],
+                holders=[_holding(found.property_id, account_id, h) for account_id, h in held],
                 bra_m2=str(found.bra_m2),
             )
         )
