@@ -72,5 +72,14 @@ class Money:
         """This amount times an exact factor, rounded to the øre."""
         return Money.rounded(self.nok * to_decimal(factor))
 
+    def kroner(self) -> str:
+        """As Norwegian letters write it: "-1 234 567,50 kr" (space between thousands, decimal comma)."""
+        whole, _, fraction = f"{abs(self.nok):.2f}".partition(".")
+        groups: list[str] = []
+        while whole:
+            groups.insert(0, whole[-3:])
+            whole = whole[:-3]
+        return f"{'-' if self.ore < 0 else ''}{' '.join(groups)},{fraction} kr"
+
     def __str__(self) -> str:
         return f"{self.nok} NOK"

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     levy_chunk_size: int = 5000
     # Pause between levy chunks: lets an office throttle the levy's load on a shared database.
     levy_chunk_pause_seconds: float = 0.0
+    # The appeals service's periods and letterhead; default services/appeals/appeals.yaml.
+    appeals_config_file: Path | None = None
     billing_chunk_size: int = 1000
     # Pause between billing-run chunks, as for the levy.
     billing_chunk_pause_seconds: float = 0.0

@@ -34,7 +34,18 @@ OWN_TABLES = {
         "invoices",
         "invoice_lines",
     },
-    "appeals": {"appeal_cases"},
+    "appeals": {
+        "appeal_cases",
+        "appeal_case_numbers",
+        "appeal_case_history",
+        "appeal_decisions",
+        "tax_notices",
+        "tax_year_calendars",
+        "committees",
+        "committee_members",
+        "meetings",
+        "disqualifications",
+    },
 }
 
 

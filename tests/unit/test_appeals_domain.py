@@ -42,6 +42,8 @@ from services.appeals.domain.complaint import (
 )
 from services.appeals.domain.deadlines import (
     TaxNotice,
+    TaxYearCalendar,
+    bill_dispatched_on,
     complaint_deadline,
     further_appeal_deadline,
     in_time,
@@ -55,8 +57,8 @@ pytestmark = pytest.mark.unit
 
 POLICY = AppealsPolicy()
 TODAY = date(2024, 6, 10)
-ANNOUNCED = date(2024, 2, 26)  # a Monday: six weeks later is Monday 8 April
-NOTICE = TaxNotice("p1", 2024, 1, 3, Money.of(9_000_000), date(2024, 2, 26))
+CALENDAR = TaxYearCalendar(2024, date(2024, 2, 26))  # a Monday: six weeks later is Monday 8 April
+NOTICE = TaxNotice("p1", 2024, 1, 3, Money.of(9_000_000), date(2024, 2, 20))
 VALUATION = Committee("c1", "Sakkyndig nemnd", CommitteeKind.VALUATION)
 APPEALS = Committee("c2", "Sakkyndig klagenemnd", CommitteeKind.APPEALS)
 TERM = (date(2023, 1, 1), date(2027, 12, 31))
@@ -95,7 +97,7 @@ def complaint(received_on: date = date(2024, 3, 20), **changes: object) -> Compl
 
 def registered(received_on: date = date(2024, 3, 20), **changes: object) -> AppealCase:
     return flow.register(
-        "case-1", "2024-00001", complaint(received_on, **changes), NOTICE, ANNOUNCED, POLICY, "sek"
+        "case-1", "2024-00001", complaint(received_on, **changes), NOTICE, CALENDAR, POLICY, "sek"
     ).case
 
 
@@ -149,6 +151,16 @@ def test_a_deadline_on_a_weekend_or_holiday_moves_to_the_next_business_day(
     assert complaint_deadline(start, start, 6).deadline == deadline
 
 
+def test_the_bills_dispatch_is_the_recorded_day_for_the_levy_and_its_own_day_for_corrections() -> None:
+    later = TaxYearCalendar(2024, date(2024, 2, 26), bills_dispatched_on=date(2024, 3, 11))
+    assert bill_dispatched_on(NOTICE, CALENDAR) == date(2024, 2, 20)
+    assert bill_dispatched_on(NOTICE, later) == date(2024, 3, 11)
+    corrected = replace(NOTICE, tax_base_version=2, dispatched_on=date(2024, 9, 2), from_levy=False)
+    assert bill_dispatched_on(corrected, later) == date(2024, 9, 2)
+    case = flow.register("c", "n", complaint(date(2024, 4, 20)), NOTICE, later, POLICY, "sek").case
+    assert case.deadline.deadline == date(2024, 4, 22) and not case.late  # 11 March + 6 weeks
+
+
 def test_in_time_counts_the_postmark_for_letters() -> None:
     assert in_time(date(2024, 4, 8), date(2024, 4, 8))
     assert not in_time(date(2024, 4, 8), date(2024, 4, 9))
@@ -183,7 +195,7 @@ def test_policy_from_configuration() -> None:
 
 def test_registration_flags_late_complaints_and_computes_the_due_dates() -> None:
     change = flow.register(
-        "case-1", "2024-00001", complaint(date(2024, 4, 8)), NOTICE, ANNOUNCED, POLICY, "sek"
+        "case-1", "2024-00001", complaint(date(2024, 4, 8)), NOTICE, CALENDAR, POLICY, "sek"
     )
     case = change.case
     assert (case.state, case.late, case.deadline.deadline) == (CaseState.REGISTERED, False, date(2024, 4, 8))
@@ -194,7 +206,7 @@ def test_registration_flags_late_complaints_and_computes_the_due_dates() -> None
     assert (
         late.late
         and "late"
-        in flow.register("c", "n", complaint(date(2024, 4, 9)), NOTICE, ANNOUNCED, POLICY, "sek")
+        in flow.register("c", "n", complaint(date(2024, 4, 9)), NOTICE, CALENDAR, POLICY, "sek")
         .history[0]
         .note
     )
@@ -202,7 +214,7 @@ def test_registration_flags_late_complaints_and_computes_the_due_dates() -> None
 
 def test_complaints_outside_the_committees_are_answered_and_closed_at_once() -> None:
     outside = complaint(grounds=(Ground(GroundKind.RATES_OR_TERMS, "Promillen er for høy"),))
-    change = flow.register("case-2", "2024-00002", outside, NOTICE, ANNOUNCED, POLICY, "sek")
+    change = flow.register("case-2", "2024-00002", outside, NOTICE, CALENDAR, POLICY, "sek")
     assert change.case.state == CaseState.CLOSED and change.case.outcome == Outcome.OUTSIDE_COMMITTEES
     assert [type(e) for e in change.events] == [AppealRegistered, AppealClosed]
     mixed = complaint(
@@ -211,7 +223,7 @@ def test_complaints_outside_the_committees_are_answered_and_closed_at_once() -> 
             Ground(GroundKind.ZONE, "Feil sone"),
         )
     )
-    case = flow.register("case-3", "2024-00003", mixed, NOTICE, ANNOUNCED, POLICY, "sek").case
+    case = flow.register("case-3", "2024-00003", mixed, NOTICE, CALENDAR, POLICY, "sek").case
     assert case.state == CaseState.REGISTERED
     assert [g.kind for g in case.complaint.outside_grounds] == [GroundKind.TAX_AUTHORITY_VALUE]
 

@@ -27,6 +27,8 @@ from services.appeals.domain.complaint import Complaint, check_text
 from services.appeals.domain.deadlines import (
     ComplaintDeadline,
     TaxNotice,
+    TaxYearCalendar,
+    bill_dispatched_on,
     complaint_deadline,
     further_appeal_deadline,
     in_time,
@@ -95,6 +97,7 @@ _BEFORE_FIRST_DECISION = (
     S.SCHEDULED,
 )
 _BEFORE_APPEALS_DECISION = (S.FORWARDED, S.APPEALS_SCHEDULED)
+FIRST_OPEN_STATES = frozenset(_BEFORE_FIRST_DECISION)  # where a preliminary answer can still fall due
 OPEN_STATES = frozenset({*_BEFORE_FIRST_DECISION, S.DECIDED, *_BEFORE_APPEALS_DECISION})
 
 TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
@@ -283,14 +286,16 @@ def register(
     case_number: str,
     complaint: Complaint,
     notice: TaxNotice,
-    announced_on: date,
+    calendar: TaxYearCalendar,
     policy: AppealsPolicy,
     actor: str,
 ) -> Change:
     """A new case. A complaint wholly about the tax authority's value or about rates and terms is
     answered at once as outside the committees and closed; parts of a complaint that are outside are
     answered in the acknowledgement while the rest goes on."""
-    deadline = complaint_deadline(announced_on, notice.dispatched_on, policy.complaint_weeks)
+    deadline = complaint_deadline(
+        calendar.list_announced_on, bill_dispatched_on(notice, calendar), policy.complaint_weeks
+    )
     late = not in_time(deadline.deadline, complaint.received_on, complaint.postmarked_on)
     case = AppealCase(
         case_id=case_id,

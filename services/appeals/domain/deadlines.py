@@ -38,7 +38,27 @@ class TaxNotice:
     tax_base_version: int
     valuation_version: int
     value: Money
-    dispatched_on: date
+    dispatched_on: date  # the day assessment announced it (Europe/Oslo)
+    from_levy: bool = True  # the annual levy's bill; False for a corrected bill
+
+
+@dataclass(frozen=True)
+class TaxYearCalendar:
+    """The year's dates the secretariat records: when the display of the tax list was announced, and,
+    when the levy's bills went out later than the levy itself, the day they were sent."""
+
+    tax_year: int
+    list_announced_on: date
+    bills_dispatched_on: date | None = None
+
+
+def bill_dispatched_on(notice: TaxNotice, calendar: TaxYearCalendar) -> date:
+    """The bill's dispatch: the levy's bills on the recorded dispatch day if there is one, otherwise the
+    day assessment determined the tax base; a corrected bill on the day of its correction (it gets its
+    own six weeks, DOMAIN.md § 2)."""
+    if notice.from_levy and calendar.bills_dispatched_on is not None:
+        return calendar.bills_dispatched_on
+    return notice.dispatched_on
 
 
 @dataclass(frozen=True)

@@ -72,3 +72,27 @@ def _positive(value: object, field: str, problems: Violations) -> int:
         problems.add(field, "a whole number above zero")
         return 1
     return value
+
+
+@dataclass(frozen=True)
+class Office:
+    """Who writes to the complainants: printed on every letter and meeting document."""
+
+    name: str
+    unit: str
+    address_lines: tuple[str, ...]
+    contact: str
+    tax_authority: str  # where complaints about the tax authority's housing value go
+
+    @classmethod
+    def from_mapping(cls, raw: Mapping[str, Any]) -> Office:
+        problems = Violations()
+        for key in ("name", "unit", "contact", "tax_authority"):
+            if not isinstance(raw.get(key), str) or not raw[key].strip():
+                problems.add(f"office.{key}", "text is required")
+        lines = raw.get("address_lines")
+        if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+            problems.add("office.address_lines", "a list of lines")
+            lines = []
+        problems.raise_if_any()
+        return cls(raw["name"], raw["unit"], tuple(lines), raw["contact"], raw["tax_authority"])

@@ -1,0 +1,388 @@
+"""Letters to complainants and the committees' meeting documents as PDF, in plain Norwegian (bokmål).
+
+Letters: acknowledgement of receipt (with the deadline, and the parts of the complaint that are outside
+the committees answered), preliminary answer (why it takes time, when to expect a decision), decision
+letter (outcome, value, brief reasons, and the right to go further or that the decision is final).
+Meeting documents: the agenda with the office's preparation, and the minutes with each decision and its
+reasons. Everything is rendered from stored data, so the same document can be produced again.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
+from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
+from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
+from services.appeals.domain.policy import Office
+from services.platform.money import Money
+
+GROUNDS = {
+    GroundKind.AREA: "arealet (BRA)",
+    GroundKind.ZONE: "sonen eller sonefaktoren",
+    GroundKind.INNER_FACTOR: "indre faktor (standard og tilstand)",
+    GroundKind.OUTER_FACTOR: "ytre faktor (omgivelser)",
+    GroundKind.VALUE_LEVEL: "verdinivået",
+    GroundKind.EXEMPTION: "fritak",
+    GroundKind.OTHER: "annet ved takseringen",
+    GroundKind.TAX_AUTHORITY_VALUE: "boligverdien fra Skatteetaten",
+    GroundKind.RATES_OR_TERMS: "skattesatsen eller betalingsterminene",
+}
+CHANNELS = {
+    Channel.POST: "per post",
+    Channel.EMAIL: "per e-post",
+    Channel.WEB_FORM: "via skjema på nett",
+    Channel.IN_PERSON: "ved oppmøte",
+}
+OUTCOMES = {
+    Outcome.UPHELD: "Klagen tas til følge.",
+    Outcome.PARTLY_UPHELD: "Klagen tas delvis til følge.",
+    Outcome.NOT_UPHELD: "Klagen tas ikke til følge.",
+    Outcome.DISMISSED: "Klagen avvises.",
+}
+ROLES = {
+    MemberRole.CHAIR: "leder",
+    MemberRole.DEPUTY_CHAIR: "nestleder",
+    MemberRole.MEMBER: "medlem",
+    MemberRole.DEPUTY: "varamedlem",
+}
+COMMITTEE_NAMES = {
+    Instance.VALUATION_COMMITTEE: "sakkyndig nemnd",
+    Instance.APPEALS_COMMITTEE: "sakkyndig klagenemnd",
+}
+
+
+def day(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+@dataclass(frozen=True)
+class Rendered:
+    file_name: str
+    content: bytes
+
+
+class _Pdf:
+    """A one-column A4 document in the invoice's style: Helvetica, headings, paragraphs, tables."""
+
+    def __init__(self, title: str, office: Office) -> None:
+        from reportlab.lib.styles import getSampleStyleSheet
+
+        self.title = title
+        self.office = office
+        self.styles = getSampleStyleSheet()
+        self.story: list[Any] = []
+
+    def heading(self, text: str, level: int = 4) -> None:
+        from reportlab.platypus import Paragraph
+
+        self.story.append(Paragraph(_escape(text), self.styles[f"Heading{level}"]))
+
+    def text(self, text: str, *, bold: bool = False) -> None:
+        from reportlab.platypus import Paragraph
+
+        body = _escape(text).replace("\n", "<br/>")
+        self.story.append(Paragraph(f"<b>{body}</b>" if bold else body, self.styles["Normal"]))
+
+    def gap(self, millimetres: float = 4) -> None:
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Spacer
+
+        self.story.append(Spacer(1, millimetres * mm))
+
+    def table(self, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Table, TableStyle
+
+        cells = [[Paragraph(_escape(cell), self.styles["Normal"]) for cell in row] for row in rows]
+        table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                ]
+            )
+        )
+        self.story.append(table)
+
+    def letterhead(self, recipient: Sequence[str], reference: str, dated: date) -> None:
+        self.heading(self.office.name, 3)
+        self.text("\n".join([self.office.unit, *self.office.address_lines]))
+        self.gap(8)
+        self.text("\n".join(line for line in recipient if line))
+        self.gap(6)
+        self.text(f"Dato: {day(dated)}    Vår referanse: {reference}")
+        self.gap(4)
+        self.heading(self.title, 2)
+
+    def sign(self) -> None:
+        self.gap(6)
+        self.text(f"Med hilsen\n{self.office.unit}\n{self.office.contact}")
+
+    def render(self, *, compress: bool = True) -> bytes:
+        from reportlab.lib.pagesizes import A4
+        from reportlab.lib.units import mm
+        from reportlab.platypus import SimpleDocTemplate
+
+        buffer = io.BytesIO()
+        SimpleDocTemplate(
+            buffer,
+            pagesize=A4,
+            title=self.title,
+            author=self.office.name,
+            leftMargin=20 * mm,
+            rightMargin=20 * mm,
+            topMargin=16 * mm,
+            bottomMargin=16 * mm,
+            pageCompression=1 if compress else 0,
+            invariant=1,
+        ).build(self.story)
+        return buffer.getvalue()
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _recipient(case: AppealCase) -> list[str]:
+    who = case.complaint.complainant
+    lines = [who.name]
+    if who.kind == ComplainantKind.REPRESENTATIVE and who.represents:
+        lines.append(f"på vegne av {who.represents}")
+    return [*lines, *who.address_lines]
+
+
+def _about(case: AppealCase) -> str:
+    return f"Klage på eiendomsskatt for {case.tax_year}, eiendom {case.property_id}"
+
+
+def _rights(doc: _Pdf) -> None:
+    doc.text(
+        "Du har rett til å se dokumentene i saken din (forvaltningsloven § 18). "
+        "En klage utsetter ikke betalingen av eiendomsskatten."
+    )
+
+
+def acknowledgement_pdf(case: AppealCase, office: Office, dated: date, *, compress: bool = True) -> Rendered:
+    doc = _Pdf("Vi har mottatt klagen din", office)
+    complaint = case.complaint
+    doc.letterhead(_recipient(case), case.case_number, dated)
+    doc.text(_about(case), bold=True)
+    doc.gap(2)
+    doc.text(
+        f"Vi har mottatt klagen din {CHANNELS[complaint.channel]} {day(complaint.received_on)}. "
+        f"Saksnummeret er {case.case_number}; oppgi det når du skriver til oss."
+    )
+    doc.heading("Klagefristen")
+    doc.text(
+        f"Fristen for å klage var {day(case.deadline.deadline)}: seks uker fra "
+        f"{day(case.deadline.runs_from)}, den seneste av datoen da det ble kunngjort at skattelisten var "
+        "lagt ut, og datoen da skatteseddelen ble sendt. Faller fristen på en helgedag, flyttes den til "
+        "neste virkedag."
+    )
+    if not case.late:
+        doc.text("Klagen kom inn i tide.")
+    elif case.late_admission:
+        doc.text("Klagen kom inn etter fristen, men vi behandler den likevel.")
+    else:
+        doc.text(
+            "Klagen kom inn etter fristen. Vi vurderer om den likevel kan behandles "
+            "(forvaltningsloven § 31). Var det noe som hindret deg i å klage i tide, "
+            "ber vi deg skrive til oss om det."
+        )
+    doc.heading("Dette klager du på")
+    for ground in complaint.grounds:
+        doc.text(f"• {GROUNDS[ground.kind].capitalize()}" + (f": {ground.text}" if ground.text else ""))
+    kinds = {g.kind for g in complaint.outside_grounds}
+    if kinds:
+        doc.heading("Dette kan ikke nemndene behandle")
+        if GroundKind.TAX_AUTHORITY_VALUE in kinds:
+            doc.text(
+                f"Boligverdien er fastsatt av {office.tax_authority}, og den kan ikke kommunens nemnder "
+                f"endre. Mener du at boligverdien er feil, må du klage til {office.tax_authority}."
+            )
+        if GroundKind.RATES_OR_TERMS in kinds:
+            doc.text(
+                "Skattesatsen (promillen), bunnfradraget og betalingsterminene er kommunestyrets generelle "
+                "vedtak. Slike vedtak kan ikke påklages."
+            )
+    doc.heading("Slik går saken videre")
+    if complaint.wholly_outside_committees:
+        doc.text("Klagen gjelder bare forhold som nemndene ikke kan behandle. Saken er derfor avsluttet.")
+    else:
+        doc.text(
+            "Eiendomsskattekontoret forbereder saken, og sakkyndig nemnd avgjør den. Kan vi ikke avgjøre "
+            f"saken innen {day(case.preliminary_answer_due)}, får du et foreløpig svar med årsaken og når du "
+            "kan vente et vedtak."
+        )
+    _rights(doc)
+    doc.sign()
+    return Rendered(f"kvittering-{case.case_number}.pdf", doc.render(compress=compress))
+
+
+def preliminary_answer_pdf(case: AppealCase, office: Office, *, compress: bool = True) -> Rendered:
+    answer = case.preliminary_answer
+    assert answer is not None
+    doc = _Pdf("Foreløpig svar på klagen din", office)
+    doc.letterhead(_recipient(case), case.case_number, answer.sent_on)
+    doc.text(_about(case), bold=True)
+    doc.gap(2)
+    doc.text(
+        f"Vi mottok klagen din {day(case.complaint.received_on)}. Vi har ikke kunnet avgjøre den ennå, "
+        "og gir deg derfor dette foreløpige svaret (forvaltningsloven § 11 a)."
+    )
+    doc.heading("Hvorfor det tar tid")
+    doc.text(answer.reason)
+    doc.heading("Når du kan vente svar")
+    doc.text(f"Vi regner med at klagen blir avgjort innen {day(answer.expected_on)}.")
+    _rights(doc)
+    doc.sign()
+    return Rendered(f"forelopig-svar-{case.case_number}.pdf", doc.render(compress=compress))
+
+
+def _value_text(case: AppealCase, decision: Decision, before: int) -> str:
+    if decision.new_value is None:
+        return f"Verdien står uendret: {case.value_in_force.kroner()}."
+    raised = decision.new_value.ore > before
+    text = (
+        f"Verdien endres fra {Money(before).kroner()} til {decision.new_value.kroner()}. "
+        "Eiendomsskatten blir regnet ut på nytt, og du får en ny skatteseddel. "
+    )
+    if raised:
+        return (
+            text
+            + "Klagenemnda har satt verdien høyere enn før; du får en tilleggsregning for det som mangler."
+        )
+    return text + "Det du har betalt for mye, får du igjen som en kreditnota."
+
+
+def decision_letter_pdf(
+    case: AppealCase, committee: Committee, office: Office, *, compress: bool = True
+) -> Rendered:
+    decision = case.decisions[-1]
+    before = case.notice.value.ore
+    for earlier in case.decisions[:-1]:
+        if earlier.new_value is not None:
+            before = earlier.new_value.ore
+    doc = _Pdf(f"Vedtak i klagesak {case.case_number}", office)
+    doc.letterhead(_recipient(case), case.case_number, decision.decided_on)
+    doc.text(_about(case), bold=True)
+    doc.gap(2)
+    doc.text(
+        f"{committee.name} ({COMMITTEE_NAMES[decision.instance]}) behandlet klagen din i møte "
+        f"{day(decision.decided_on)}."
+    )
+    doc.heading("Vedtak")
+    doc.text(OUTCOMES[decision.outcome], bold=True)
+    doc.text(_value_text(case, decision, before))
+    doc.heading("Begrunnelse")
+    doc.text(decision.reasons)
+    doc.heading("Klagerett")
+    if decision.instance == Instance.APPEALS_COMMITTEE:
+        doc.text(
+            "Sakkyndig klagenemnd har avgjort saken endelig. Vedtaket kan ikke påklages "
+            "(forvaltningsloven § 28 tredje ledd)."
+        )
+    elif decision.appeal_by is not None:
+        doc.text(
+            "Er du uenig, kan du be om at klagen sendes til sakkyndig klagenemnd, som avgjør saken endelig. "
+            f"Skriv til oss innen {day(decision.appeal_by)} og oppgi saksnummer {case.case_number}. "
+            "Klagenemnda kan også sette verdien høyere enn den er i dag."
+        )
+    else:
+        doc.text(
+            "Du har fått medhold i klagen helt eller delvis. Delvis medhold regnes som medhold, og saken er "
+            "dermed avsluttet."
+        )
+    _rights(doc)
+    doc.sign()
+    return Rendered(f"vedtak-{case.case_number}-{decision.instance.value}.pdf", doc.render(compress=compress))
+
+
+def _members_table(doc: _Pdf, members: Sequence[Member], on: date) -> None:
+    seated = [m for m in members if m.seated_on(on)]
+    doc.table(
+        [["Navn", "Rolle", "Funksjonstid"]]
+        + [[m.name, ROLES[m.role], f"{day(m.term_start)}–{day(m.term_end)}"] for m in seated],
+        [70, 40, 60],
+    )
+
+
+def agenda_pdf(
+    meeting: Meeting,
+    committee: Committee,
+    members: Sequence[Member],
+    cases: Sequence[AppealCase],
+    disqualified: Mapping[str, Sequence[str]],
+    office: Office,
+    *,
+    compress: bool = True,
+) -> Rendered:
+    doc = _Pdf(f"Saksliste – {committee.name} – møte {day(meeting.meets_on)}", office)
+    doc.heading(office.name, 3)
+    doc.text(office.unit)
+    doc.heading(doc.title, 2)
+    doc.text(f"Sted: {meeting.location}")
+    doc.heading("Medlemmer")
+    _members_table(doc, members, meeting.meets_on)
+    doc.heading("Saker")
+    on_agenda = [c for c in cases if c.meeting_id == meeting.meeting_id]
+    if not on_agenda:
+        doc.text("Ingen saker er satt opp til dette møtet.")
+    for number, case in enumerate(on_agenda, start=1):
+        doc.heading(
+            f"Sak {number}: {case.case_number} – eiendom {case.property_id}, skatteår {case.tax_year}", 5
+        )
+        doc.text("Klagen gjelder: " + ", ".join(GROUNDS[g.kind] for g in case.complaint.inside_grounds) + ".")
+        doc.text(f"Verdi som er påklaget: {case.value_in_force.kroner()}.")
+        if case.late:
+            doc.text(
+                "Klagen kom inn etter fristen"
+                + (" og er tatt under behandling." if case.late_admission else ".")
+            )
+        doc.text(f"Innstilling fra eiendomsskattekontoret: {case.recommendation or 'ikke forberedt'}")
+        names = disqualified.get(case.case_id, ())
+        if names:
+            doc.text(f"Inhabil i saken (deltar ikke): {', '.join(names)}.")
+    doc.gap()
+    return Rendered(f"saksliste-{meeting.meets_on.isoformat()}.pdf", doc.render(compress=compress))
+
+
+def minutes_pdf(
+    meeting: Meeting,
+    committee: Committee,
+    members: Sequence[Member],
+    cases: Sequence[AppealCase],
+    office: Office,
+    *,
+    compress: bool = True,
+) -> Rendered:
+    doc = _Pdf(f"Møteprotokoll – {committee.name} – møte {day(meeting.meets_on)}", office)
+    doc.heading(office.name, 3)
+    doc.text(office.unit)
+    doc.heading(doc.title, 2)
+    doc.text(f"Sted: {meeting.location}")
+    names = {m.member_id: m.name for m in members}
+    decided = [(c, d) for c in cases for d in c.decisions if d.meeting_id == meeting.meeting_id]
+    present = sorted({names.get(p, p) for _, d in decided for p in d.participant_ids})
+    doc.text("Til stede: " + (", ".join(present) if present else "ingen saker ble avgjort"))
+    doc.heading("Vedtak")
+    for number, (case, decision) in enumerate(decided, start=1):
+        doc.heading(
+            f"Sak {number}: {case.case_number} – eiendom {case.property_id}, skatteår {case.tax_year}", 5
+        )
+        doc.text(OUTCOMES[decision.outcome], bold=True)
+        if decision.new_value is not None:
+            doc.text(f"Ny verdi: {decision.new_value.kroner()}.")
+        doc.text(f"Begrunnelse: {decision.reasons}")
+        doc.text("Deltok: " + ", ".join(names.get(p, p) for p in decision.participant_ids) + ".")
+    if not decided:
+        doc.text("Ingen saker ble avgjort i møtet.")
+    return Rendered(f"protokoll-{meeting.meets_on.isoformat()}.pdf", doc.render(compress=compress))

@@ -1,0 +1,224 @@
+"""Commands that move a case along: each loads the case under a lock, lets the domain decide, and stores
+the case, its history entries and its events (outbox) in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.domain import cases as flow
+from services.appeals.domain.cases import AppealCase, Change, Outcome
+from services.appeals.domain.committees import Committee, Disqualification, Meeting, check_participation
+from services.appeals.domain.policy import AppealsPolicy
+from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.money import Money
+
+
+def _case(uow: SqlAppealsUnitOfWork, case_id: str) -> AppealCase:
+    if not case_id:
+        raise InvalidInput.single("case_id", "is required")
+    case = uow.cases.get(case_id, lock=True)
+    if case is None:
+        raise NotFound(f"no appeal case {case_id}")
+    return case
+
+
+def store(uow: SqlAppealsUnitOfWork, change: Change) -> AppealCase:
+    """Writes a change inside the caller's transaction."""
+    uow.cases.save(change.case, uow.now())
+    uow.cases.add_history(change.case.case_id, change.history, uow.now())
+    for event in change.events:
+        uow.record(event)
+    return change.case
+
+
+def _apply(uow: SqlAppealsUnitOfWork, case_id: str, command: Callable[[AppealCase], Change]) -> AppealCase:
+    with uow:
+        case = store(uow, command(_case(uow, case_id)))
+        uow.commit()
+    return case
+
+
+def _committee(uow: SqlAppealsUnitOfWork, committee_id: str, field: str = "committee_id") -> Committee:
+    committee = uow.committees.get(committee_id)
+    if committee is None:
+        raise (
+            NotFound(f"no committee {committee_id}")
+            if committee_id
+            else InvalidInput.single(field, "is required")
+        )
+    return committee
+
+
+def _meeting(uow: SqlAppealsUnitOfWork, meeting_id: str) -> Meeting:
+    if not meeting_id:
+        raise InvalidInput.single("meeting_id", "is required")
+    meeting = uow.committees.meeting(meeting_id)
+    if meeting is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return meeting
+
+
+def assign(
+    uow: SqlAppealsUnitOfWork, case_id: str, case_officer: str, committee_id: str, today: date, actor: str
+) -> AppealCase:
+    def command(case: AppealCase) -> Change:
+        committee = _committee(uow, committee_id) if committee_id else None
+        return flow.assign(case, case_officer, committee, today, actor)
+
+    return _apply(uow, case_id, command)
+
+
+def admit_late(
+    uow: SqlAppealsUnitOfWork, case_id: str, reasons: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.admit_late(case, reasons, on, today, actor))
+
+
+def send_preliminary_answer(
+    uow: SqlAppealsUnitOfWork,
+    case_id: str,
+    reason: str,
+    expected_on: date,
+    on: date,
+    today: date,
+    actor: str,
+) -> AppealCase:
+    return _apply(
+        uow, case_id, lambda case: flow.send_preliminary_answer(case, reason, expected_on, on, today, actor)
+    )
+
+
+def request_inspection(
+    uow: SqlAppealsUnitOfWork, case_id: str, note: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.request_inspection(case, note, on, today, actor))
+
+
+def complete_inspection(
+    uow: SqlAppealsUnitOfWork, case_id: str, findings: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.complete_inspection(case, findings, on, today, actor))
+
+
+def inspection_completed(
+    uow: SqlAppealsUnitOfWork, property_id: str, case_id: str, findings: str, on: date, actor: str
+) -> list[AppealCase]:
+    """Assessment reports an inspection (InspectionCompleted, inside the consumer's transaction): the
+    named case, or every case of the property waiting for one, gets the findings."""
+    with uow:
+        waiting = [
+            c for c in uow.cases.awaiting_inspection(property_id) if not case_id or c.case_id == case_id
+        ]
+        done = [
+            store(uow, flow.complete_inspection(c, findings, on, max(on, c.complaint.received_on), actor))
+            for c in waiting
+        ]
+        uow.commit()
+    return done
+
+
+def prepare(
+    uow: SqlAppealsUnitOfWork, case_id: str, recommendation: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.prepare(case, recommendation, on, today, actor))
+
+
+def disqualify(
+    uow: SqlAppealsUnitOfWork, case_id: str, member_id: str, reason: str, today: date, actor: str
+) -> AppealCase:
+    with uow:
+        case = _case(uow, case_id)
+        member = uow.committees.member(member_id) if member_id else None
+        if member is None:
+            raise (
+                NotFound(f"no member {member_id}")
+                if member_id
+                else InvalidInput.single("member_id", "is required")
+            )
+        if any(d.member_id == member_id for d in uow.committees.disqualifications(case_id)):
+            raise FailedPrecondition(f"{member.name} is disqualified in this case already")
+        change = flow.disqualify(case, member.name, reason, today, actor)
+        uow.committees.disqualify(Disqualification(case_id, member_id, reason.strip()), uow.now())
+        case = store(uow, change)
+        uow.commit()
+    return case
+
+
+def schedule(uow: SqlAppealsUnitOfWork, case_id: str, meeting_id: str, today: date, actor: str) -> AppealCase:
+    def command(case: AppealCase) -> Change:
+        meeting = _meeting(uow, meeting_id)
+        committee = _committee(uow, meeting.committee_id)
+        return flow.schedule(case, meeting, committee, today, actor)
+
+    return _apply(uow, case_id, command)
+
+
+@dataclass(frozen=True)
+class DecisionInput:
+    meeting_id: str
+    outcome: Outcome | None
+    new_value: Money | None
+    reasons: str
+    participant_ids: tuple[str, ...]
+
+
+def decide(
+    uow: SqlAppealsUnitOfWork,
+    case_id: str,
+    given: DecisionInput,
+    policy: AppealsPolicy,
+    today: date,
+    actor: str,
+) -> AppealCase:
+    if given.outcome is None:
+        raise InvalidInput.single("outcome", "upheld, partly upheld, not upheld or dismissed")
+
+    def command(case: AppealCase) -> Change:
+        meeting = _meeting(uow, given.meeting_id)
+        members = uow.committees.members(meeting.committee_id)
+        disqualified = {d.member_id for d in uow.committees.disqualifications(case.case_id)}
+        taking_part = check_participation(members, given.participant_ids, disqualified, meeting.meets_on)
+        assert given.outcome is not None
+        return flow.decide(
+            case,
+            meeting,
+            taking_part,
+            given.outcome,
+            given.new_value,
+            given.reasons,
+            given.participant_ids,
+            policy,
+            today,
+            actor,
+        )
+
+    return _apply(uow, case_id, command)
+
+
+def forward(
+    uow: SqlAppealsUnitOfWork,
+    case_id: str,
+    requested_on: date,
+    late_reasons: str,
+    policy: AppealsPolicy,
+    today: date,
+    actor: str,
+) -> AppealCase:
+    return _apply(
+        uow, case_id, lambda case: flow.forward(case, requested_on, late_reasons, policy, today, actor)
+    )
+
+
+def close(
+    uow: SqlAppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.close(case, reason, on, today, actor))
+
+
+def withdraw(
+    uow: SqlAppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str
+) -> AppealCase:
+    return _apply(uow, case_id, lambda case: flow.withdraw(case, reason, on, today, actor))

@@ -1,0 +1,41 @@
+"""Queries for the secretariat: one case with its history, lists by state, year, committee, meeting or
+overdue preliminary answer, and the year's figures."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.appeals.adapters.repository import CaseFilter, StoredHistory
+from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.domain.cases import AppealCase
+from services.appeals.domain.statistics import YearFigures, year_figures
+from services.platform.errors import InvalidInput, NotFound
+from services.platform.paging import encode_token, parse_page
+
+
+def get_case(uow: SqlAppealsUnitOfWork, case_id: str) -> tuple[AppealCase, list[StoredHistory]]:
+    if not case_id:
+        raise InvalidInput.single("case_id", "is required")
+    with uow:
+        case = uow.cases.get(case_id)
+        if case is None:
+            raise NotFound(f"no appeal case {case_id}")
+        return case, uow.cases.history(case_id)
+
+
+def list_cases(
+    uow: SqlAppealsUnitOfWork, filters: CaseFilter, page_size: int, page_token: str
+) -> tuple[list[AppealCase], str]:
+    page = parse_page(page_size, page_token)
+    with uow:
+        found = uow.cases.find(filters, page.offset, page.size + 1)
+    more = len(found) > page.size
+    return found[: page.size], encode_token(page.offset + page.size) if more else ""
+
+
+def statistics(uow: SqlAppealsUnitOfWork, tax_year: int, as_of: date) -> YearFigures:
+    if not 1900 <= tax_year <= 2200:
+        raise InvalidInput.single("tax_year", "must be a year, e.g. 2024")
+    with uow:
+        cases = uow.cases.of_year(tax_year)
+    return year_figures(cases, tax_year, as_of)

@@ -1,0 +1,50 @@
+"""Command: register a complaint as received. Its deadline comes from the year's calendar (display
+announcement) and the property's bill as assessment announced it (TaxBaseDetermined/TaxBaseCorrected)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.domain import cases as flow
+from services.appeals.domain.cases import AppealCase
+from services.appeals.domain.complaint import Complaint, check_complaint
+from services.appeals.domain.policy import AppealsPolicy
+from services.platform.errors import FailedPrecondition, Violations
+from services.platform.ids import new_id
+
+
+def register_appeal(
+    uow: SqlAppealsUnitOfWork,
+    complaint: Complaint,
+    policy: AppealsPolicy,
+    today: date,
+    actor: str,
+    problems: Violations | None = None,
+) -> AppealCase:
+    """`problems` may carry what the caller found while reading the request, so that one answer names
+    every bad field."""
+    problems = problems or Violations()
+    check_complaint(complaint, today, problems)
+    problems.raise_if_any()
+    with uow:
+        notice = uow.notices.get(complaint.property_id, complaint.tax_year)
+        if notice is None:
+            raise FailedPrecondition(
+                f"no bill for property {complaint.property_id} in {complaint.tax_year} has reached appeals "
+                "(assessment's TaxBaseDetermined); the deadline cannot be computed yet"
+            )
+        calendar = uow.calendars.get(complaint.tax_year)
+        if calendar is None:
+            raise FailedPrecondition(
+                f"the tax list's display announcement for {complaint.tax_year} is not recorded "
+                "(SetTaxYearCalendar)"
+            )
+        number = uow.cases.next_number(complaint.tax_year)
+        change = flow.register(new_id(), number, complaint, notice, calendar, policy, actor)
+        uow.cases.add(change.case, uow.now())
+        uow.cases.add_history(change.case.case_id, change.history, uow.now())
+        for event in change.events:
+            uow.record(event)
+        uow.commit()
+    return change.case

@@ -1,0 +1,71 @@
+"""The dates a complaint deadline is computed from: the bill per property and year (from assessment's
+events) and the year's display announcement (recorded by the secretariat)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from services.appeals.adapters.repository import TaxNoticeRepository
+from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.domain.deadlines import (
+    ComplaintDeadline,
+    TaxNotice,
+    TaxYearCalendar,
+    bill_dispatched_on,
+    complaint_deadline,
+)
+from services.appeals.domain.policy import AppealsPolicy
+from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
+
+
+def record_tax_notice(session: Session, notice: TaxNotice, event_id: str) -> bool:
+    """Keeps the newest bill per property and year (events of one property arrive in order, but a
+    replayed older version must not win). True when stored."""
+    notices = TaxNoticeRepository(session)
+    current = notices.get(notice.property_id, notice.tax_year)
+    if current is not None and current.tax_base_version >= notice.tax_base_version:
+        return False
+    notices.put(notice, event_id)
+    return True
+
+
+def set_calendar(uow: SqlAppealsUnitOfWork, calendar: TaxYearCalendar) -> TaxYearCalendar:
+    problems = Violations()
+    if not 1900 <= calendar.tax_year <= 2200:
+        problems.add("calendar.tax_year", "must be a year, e.g. 2024")
+    if calendar.list_announced_on.year not in (calendar.tax_year, calendar.tax_year + 1):
+        problems.add("calendar.list_announced_on", "must be in the tax year (or early the year after)")
+    sent = calendar.bills_dispatched_on
+    if sent is not None and sent.year not in (calendar.tax_year, calendar.tax_year + 1):
+        problems.add("calendar.bills_dispatched_on", "must be in the tax year (or early the year after)")
+    problems.raise_if_any()
+    with uow:
+        uow.calendars.put(calendar)
+        uow.commit()
+    return calendar
+
+
+@dataclass(frozen=True)
+class DeadlineAnswer:
+    deadline: ComplaintDeadline
+    notice: TaxNotice
+
+
+def get_deadline(
+    uow: SqlAppealsUnitOfWork, property_id: str, tax_year: int, policy: AppealsPolicy
+) -> DeadlineAnswer:
+    if not property_id:
+        raise InvalidInput.single("property_id", "is required")
+    with uow:
+        notice = uow.notices.get(property_id, tax_year)
+        calendar = uow.calendars.get(tax_year)
+    if notice is None:
+        raise NotFound(f"no bill for property {property_id} in {tax_year} has reached appeals")
+    if calendar is None:
+        raise FailedPrecondition(f"the display announcement for {tax_year} is not recorded")
+    deadline = complaint_deadline(
+        calendar.list_announced_on, bill_dispatched_on(notice, calendar), policy.complaint_weeks
+    )
+    return DeadlineAnswer(deadline, notice)
