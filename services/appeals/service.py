@@ -17,6 +17,8 @@ SPEC = ServiceSpec(
     add_servicer=grpc_api.add_to_server,
     produces_events=True,
     consumer=ConsumerSpec(
-        topics=["propertytax.assessment.v1"], handlers=lambda _settings: event_handlers.HANDLERS
+        topics=["propertytax.assessment.v1"],
+        handlers=lambda _settings: event_handlers.HANDLERS,
+        batch_handlers=lambda _settings: event_handlers.BATCH_HANDLERS,
     ),
 )

@@ -42,6 +42,7 @@ from services.appeals.domain.complaint import (
     GroundKind,
 )
 from services.appeals.domain.deadlines import ComplaintDeadline, TaxNotice, TaxYearCalendar
+from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
 
@@ -393,6 +394,45 @@ class TaxNoticeRepository:
             Money(row.value_ore),
             row.dispatched_on,
             row.from_levy,
+        )
+
+    def versions(self, property_ids: Sequence[str]) -> dict[tuple[str, int], int]:
+        """The stored tax base version per (property, year) of these properties."""
+        found: dict[tuple[str, int], int] = {}
+        for start in range(0, len(property_ids), 1000):  # bounded IN lists
+            chunk = property_ids[start : start + 1000]
+            rows = self._session.execute(
+                select(
+                    tax_notices.c.property_id, tax_notices.c.tax_year, tax_notices.c.tax_base_version
+                ).where(tax_notices.c.property_id.in_(chunk))
+            )
+            found.update({(r.property_id, r.tax_year): r.tax_base_version for r in rows})
+        return found
+
+    def put_many(self, notices: Sequence[tuple[TaxNotice, str]]) -> None:
+        """Replaces the stored notices of these (property, year) keys: one delete per key, one insert."""
+        for notice, _ in notices:
+            self._session.execute(
+                delete(tax_notices).where(
+                    tax_notices.c.property_id == notice.property_id, tax_notices.c.tax_year == notice.tax_year
+                )
+            )
+        bulk_insert(
+            self._session,
+            tax_notices,
+            [
+                {
+                    "property_id": n.property_id,
+                    "tax_year": n.tax_year,
+                    "tax_base_version": n.tax_base_version,
+                    "valuation_version": n.valuation_version,
+                    "value_ore": n.value.ore,
+                    "dispatched_on": n.dispatched_on,
+                    "from_levy": n.from_levy,
+                    "source_event_id": event_id,
+                }
+                for n, event_id in notices
+            ],
         )
 
     def put(self, notice: TaxNotice, source_event_id: str) -> None:

@@ -3,6 +3,7 @@ events) and the year's display announcement (recorded by the secretariat)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -29,6 +30,21 @@ def record_tax_notice(session: Session, notice: TaxNotice, event_id: str) -> boo
         return False
     notices.put(notice, event_id)
     return True
+
+
+def record_tax_notices(session: Session, notices: Sequence[tuple[TaxNotice, str]]) -> int:
+    """Many at once (a levy's events, in order), to the same end as one at a time: per property and year
+    the newest version wins. Returns how many notices were stored."""
+    store = TaxNoticeRepository(session)
+    known = store.versions(sorted({n.property_id for n, _ in notices}))
+    newest: dict[tuple[str, int], tuple[TaxNotice, str]] = {}
+    for notice, event_id in notices:
+        key = (notice.property_id, notice.tax_year)
+        if notice.tax_base_version > known.get(key, 0):
+            known[key] = notice.tax_base_version
+            newest[key] = (notice, event_id)
+    store.put_many(list(newest.values()))
+    return len(newest)
 
 
 def set_calendar(uow: SqlAppealsUnitOfWork, calendar: TaxYearCalendar) -> TaxYearCalendar:

@@ -17,10 +17,10 @@ from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import inspection_completed
-from services.appeals.application.tax_notices import record_tax_notice
+from services.appeals.application.tax_notices import record_tax_notice, record_tax_notices
 from services.appeals.domain.deadlines import TaxNotice
 from services.platform.clock import oslo_date
-from services.platform.event_consumer import EventHandler
+from services.platform.event_consumer import BatchHandler, EventHandler
 from services.platform.events import ReceivedEvent
 from services.platform.money import Money
 
@@ -45,6 +45,16 @@ def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseDetermined)
     record_tax_notice(session, _notice(payload.tax_base, event, from_levy=True), event.event_id)
+
+
+def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
+    """The levy's events many at a time: 240,000 bills in a few queries per poll."""
+    notices = []
+    for event in events:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.TaxBaseDetermined)
+        notices.append((_notice(payload.tax_base, event, from_levy=True), event.event_id))
+    record_tax_notices(session, notices)
 
 
 def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
@@ -78,4 +88,7 @@ HANDLERS: dict[str, EventHandler] = {
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
     assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
     assessment_events.InspectionCompleted.DESCRIPTOR.full_name: on_inspection_completed,
+}
+BATCH_HANDLERS: dict[str, BatchHandler] = {
+    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined,
 }
