@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import grpc
 
-from services import cli_assessment, cli_billing
+from services import cli_appeals, cli_assessment, cli_billing
 from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -73,20 +73,6 @@ def cmd_billing_property(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_list_appeals(args: argparse.Namespace) -> int:
-    from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
-
-    caller = caller_for(args, "appeals")
-    stub = appeals_pb2_grpc.AppealsServiceStub(caller.channel)
-    print_json(
-        caller.call(
-            stub.ListAppealCases,
-            appeals_pb2.ListAppealCasesRequest(page_size=args.page_size, page_token=args.page_token),
-        )
-    )
-    return 0
-
-
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="propertytax", description=__doc__)
     areas = parser.add_subparsers(dest="area", required=True)
@@ -138,11 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
     appeals = areas.add_parser("appeals", help="complaints and committees").add_subparsers(
         dest="action", required=True
     )
-    listing = appeals.add_parser("list", help="list complaints, newest first")
-    listing.add_argument("--page-size", type=int, default=0)
-    listing.add_argument("--page-token", default="")
-    add_remote_options(listing)
-    listing.set_defaults(func=cmd_list_appeals)
+    cli_appeals.add_commands(appeals)
     return parser
 
 
