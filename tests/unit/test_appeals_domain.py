@@ -548,3 +548,49 @@ def test_a_disqualified_member_blocks_the_decision_until_a_deputy_stands_in() ->
     )
     assert change.case.first_decision is not None
     assert change.case.first_decision.participant_ids == replaced
+
+
+# --- the year's figures ----------------------------------------------------------------------------------
+
+
+def test_year_figures_count_what_each_committee_has_to_decide() -> None:
+    from decimal import Decimal
+
+    from services.appeals.domain.statistics import year_figures
+
+    decided = decide(scheduled(registered(date(2024, 3, 1))), Outcome.UPHELD, Money.of(8_000_000)).case
+    forwarded = flow.forward(
+        decide(scheduled(registered(date(2024, 3, 15))), Outcome.NOT_UPHELD).case,
+        date(2024, 5, 20),
+        "",
+        POLICY,
+        TODAY,
+        "sek",
+    ).case
+    withdrawn = flow.withdraw(registered(date(2024, 3, 10)), "", date(2024, 3, 30), TODAY, "sek").case
+    outside = flow.register(
+        "c-out",
+        "n",
+        complaint(grounds=(Ground(GroundKind.RATES_OR_TERMS, "Promillen"),)),
+        NOTICE,
+        CALENDAR,
+        POLICY,
+        "sek",
+    ).case
+    waiting = registered(date(2024, 5, 1))  # preliminary answer due 15 May, not sent
+    figures = year_figures([decided, forwarded, withdrawn, outside, waiting], 2024, date(2024, 6, 1))
+    first, second = figures.valuation_committee, figures.appeals_committee
+    # Withdrawn before a decision and outside the committees: nothing for the committee to decide.
+    assert (first.cases, first.decided, first.decided_by_year_end) == (3, 2, 2)
+    assert first.share_by_year_end == Decimal("66.7")
+    assert (first.median_days, first.mean_days, first.max_days) == (
+        Decimal("68.0"),
+        Decimal("68.0"),
+        75,
+    )  # 75 and 61
+    assert (second.cases, second.decided, second.share_by_year_end) == (1, 0, Decimal("0.0"))
+    assert (figures.received, figures.withdrawn, figures.outside_committees, figures.open) == (5, 1, 1, 2)
+    assert figures.overdue_preliminary_answers == 1
+    # Before anything was received there is nothing to decide: the share is full, not a division by zero.
+    empty = year_figures([decided], 2024, date(2024, 2, 1))
+    assert (empty.received, empty.valuation_committee.share_by_year_end) == (0, Decimal("100.0"))

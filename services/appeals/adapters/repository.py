@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, delete, insert, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.appeals.adapters.orm import (
@@ -203,19 +205,19 @@ class AppealCaseRepository:
         self._session = session
 
     def next_number(self, tax_year: int) -> str:
-        """The year's next case number; the row lock makes concurrent registrations take turns."""
-        query = select(appeal_case_numbers.c.last_number).where(appeal_case_numbers.c.tax_year == tax_year)
-        last = self._session.scalar(query.with_for_update())
-        if last is None:
-            self._session.execute(insert(appeal_case_numbers).values(tax_year=tax_year, last_number=1))
-            number = 1
-        else:
-            number = last + 1
-            self._session.execute(
-                update(appeal_case_numbers)
-                .where(appeal_case_numbers.c.tax_year == tax_year)
-                .values(last_number=number)
-            )
+        """The year's next case number. The year's row is made if missing (ON CONFLICT DO NOTHING, so
+        two first complaints of a year cannot collide), then locked while the number is taken."""
+        dialect = self._session.get_bind().dialect.name
+        make = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        self._session.execute(
+            make(appeal_case_numbers).values(tax_year=tax_year, last_number=0).on_conflict_do_nothing()
+        )
+        row = appeal_case_numbers.c.tax_year == tax_year
+        last = self._session.execute(
+            select(appeal_case_numbers.c.last_number).where(row).with_for_update()
+        ).one()
+        number = int(last.last_number) + 1
+        self._session.execute(update(appeal_case_numbers).where(row).values(last_number=number))
         return f"{tax_year}-{number:05d}"
 
     def add(self, case: AppealCase, at: datetime) -> None:
