@@ -199,7 +199,8 @@ def acknowledgement_pdf(case: AppealCase, office: Office, dated: date, *, compre
         )
     doc.heading("Dette klager du på")
     for ground in complaint.grounds:
-        doc.text(f"• {GROUNDS[ground.kind].capitalize()}" + (f": {ground.text}" if ground.text else ""))
+        what = GROUNDS[ground.kind]
+        doc.text(f"• {what[:1].upper()}{what[1:]}" + (f": {ground.text}" if ground.text else ""))
     kinds = {g.kind for g in complaint.outside_grounds}
     if kinds:
         doc.heading("Dette kan ikke nemndene behandle")
@@ -275,10 +276,9 @@ def decision_letter_pdf(
     doc.letterhead(_recipient(case), case.case_number, decision.decided_on)
     doc.text(_about(case), bold=True)
     doc.gap(2)
-    doc.text(
-        f"{committee.name} ({COMMITTEE_NAMES[decision.instance]}) behandlet klagen din i møte "
-        f"{day(decision.decided_on)}."
-    )
+    kind = COMMITTEE_NAMES[decision.instance]
+    named = committee.name if committee.name.lower() == kind else f"{committee.name} ({kind})"
+    doc.text(f"{named} behandlet klagen din i møte {day(decision.decided_on)}.")
     doc.heading("Vedtak")
     doc.text(OUTCOMES[decision.outcome], bold=True)
     doc.text(_value_text(case, decision, before))
