@@ -12,15 +12,6 @@ from services.billing.domain.seller import Seller
 from services.platform.money import Money
 
 
-def _kr(amount: Money) -> str:
-    whole, _, fraction = f"{abs(amount.nok):.2f}".partition(".")
-    groups: list[str] = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    return f"{'-' if amount.ore < 0 else ''}{' '.join(groups)},{fraction} kr"
-
-
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -90,12 +81,12 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
                 line.property_id,
                 Paragraph(line.description, body),
                 f"{_day(line.period.start)}–{_day(end)}",
-                _kr(Money(sign * line.amount.ore)),
+                Money(sign * line.amount.ore).kroner(),
             ]
         )
     if invoice.vat.ore:
-        rows.append(["", "Merverdiavgift", "", _kr(Money(sign * invoice.vat.ore))])
-    rows.append(["", "Til gode" if credit else "Å betale", "", _kr(Money(sign * invoice.total.ore))])
+        rows.append(["", "Merverdiavgift", "", Money(sign * invoice.vat.ore).kroner()])
+    rows.append(["", "Til gode" if credit else "Å betale", "", Money(sign * invoice.total.ore).kroner()])
     table = Table(rows, colWidths=[38 * mm, 66 * mm, 44 * mm, 26 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -127,7 +118,7 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
         story.append(Paragraph("Slik får du pengene", styles["Heading4"]))
         story.append(
             Paragraph(
-                f"Du har {_kr(Money(-invoice.total.ore))} til gode. Beløpet trekkes fra neste regning, "
+                f"Du har {Money(-invoice.total.ore).kroner()} til gode. Beløpet trekkes fra neste regning, "
                 "eller betales tilbake til deg hvis du ikke får flere regninger.",
                 body,
             )
@@ -136,7 +127,7 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
         story.append(Paragraph("Slik betaler du", styles["Heading4"]))
         story.append(
             Paragraph(
-                f"Betal {_kr(invoice.total)} til konto {_account_number(seller.bank_account)} innen "
+                f"Betal {invoice.total.kroner()} til konto {_account_number(seller.bank_account)} innen "
                 f"<b>{_day(invoice.due_date)}</b>. Bruk KID <b>{invoice.kid}</b>, "
                 "så vet vi at betalingen gjelder denne regningen. "
                 "Betaler du for sent, kan det komme purregebyr og forsinkelsesrente.",
