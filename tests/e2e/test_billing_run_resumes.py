@@ -6,17 +6,13 @@ journal's amounts are the levied taxes' share for the months billed, to the øre
 from __future__ import annotations
 
 import csv
-import io
-import time
 from collections import Counter
-from collections.abc import Callable
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 
 import grpc
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, select
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
@@ -34,12 +30,10 @@ from services.platform.money import Money
 from services.platform.settings import Settings
 from services.stack import Stack
 from services.synthetic_register import (
-    OSLO_2024_DECISION,
-    OSLO_ZONES,
-    register_csv,
     synthetic_national_id,
     synthetic_organisation_number,
 )
+from tests.e2e.scenario import YEAR, billed_tax, count, knows_account, levy, owed, wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -49,7 +43,7 @@ REGISTER = 200  # properties imported and levied
 PROPERTIES = 72  # of them, taxed ones that get owners
 ACCOUNTS = 60  # owner n holds properties n and n + 60: the first 12 hold two
 MINIMUM_ANNUAL_TAX = Money.of(1000)  # so that every due recipient owes more than billing's 50 NOK minimum
-YEAR, MONTH, ISSUE_DATE = 2024, 4, "2024-04-05"
+MONTH, ISSUE_DATE = 4, "2024-04-05"
 
 # The April run: quarterly recipients (the default) start a period Apr-Jun and owe January to June;
 # monthly ones start April and owe January to April; half-yearly ones start no period in April.
@@ -64,78 +58,6 @@ INTERVALS = {
 
 def _interval(owner: int) -> str:
     return {4: MONTHLY, 5: HALF_YEARLY}.get(owner % 6, QUARTERLY)
-
-
-def _owed(annual: Money, months: int) -> int:
-    """The first `months` twelfths of a yearly amount, the extra øre going to the first months (as the
-    issue specifies; worked out here, not with billing's own code)."""
-    base, extra = divmod(annual.ore, 12)
-    return sum(base + (1 if month < extra else 0) for month in range(months))
-
-
-def _wait(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-def _count(url: str, table: object, *where: object) -> int:
-    engine = create_engine(normalise_url(url))
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())  # type: ignore[arg-type]
-    finally:
-        engine.dispose()
-
-
-def _levy(assessor: Caller) -> dict[str, Money]:
-    """Imports and levies the register; returns each taxed property's annual tax, from the public tax
-    list."""
-    api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
-    assessor.call(
-        api.ImportZones,
-        assessment_pb2.ImportZonesRequest(
-            content=OSLO_ZONES.read_bytes(), format=assessment_pb2.IMPORT_FORMAT_GEOJSON
-        ),
-    )
-    imported = assessor.call(
-        api.ImportProperties,
-        assessment_pb2.ImportPropertiesRequest(
-            content=register_csv(REGISTER, municipality=MUNICIPALITY),
-            format=assessment_pb2.IMPORT_FORMAT_CSV,
-            housing_value_year=YEAR,
-        ),
-    )
-    assert imported.created == REGISTER
-    assessor.call(api.AdoptValuations, assessment_pb2.AdoptValuationsRequest(adoption_reference="sak 4/2024"))
-    assessor.call(
-        api.SetTaxYearDecision, assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=OSLO_2024_DECISION)
-    )
-    job = assessor.call(api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=YEAR)).job
-
-    def levied() -> bool:
-        nonlocal job
-        job = assessor.call(api.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
-        return bool(job.state != assessment_pb2.LEVY_JOB_STATE_RUNNING)
-
-    _wait(levied, 60, "the levy")
-    assert job.state == assessment_pb2.LEVY_JOB_STATE_COMPLETED, job.error
-    stream = api.ExportTaxList(
-        assessment_pb2.ExportTaxListRequest(
-            tax_year=YEAR, list=assessment_pb2.TAX_LIST_PUBLIC, format=assessment_pb2.DOCUMENT_FORMAT_CSV
-        ),
-        metadata=tuple(assessor.metadata()),
-        timeout=60,
-    )
-    text = b"".join(chunk.chunk for chunk in stream).decode("utf-8")
-    return {
-        row["property_id"]: Money.of(Decimal(row["tax_nok"]))
-        for row in csv.DictReader(io.StringIO(text))
-        if Decimal(row["tax_nok"]) > 0
-    }
 
 
 def _record_owners(assessor: Caller, property_ids: list[str]) -> list[str]:
@@ -170,27 +92,19 @@ def _billing_has_everything(
     """Waits until billing has received every event of this test: the register's properties and tax bases
     (so that none is left over for a later test), each owned property's tax as levied, the recipients and
     their holdings."""
-    stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     mine = f"{MUNICIPALITY}-%"
-    _wait(
+    wait(
         lambda: (
-            _count(billing_url, billing_properties, billing_properties.c.property_id.like(mine)) == REGISTER
-            and _count(billing_url, property_taxes, property_taxes.c.property_id.like(mine)) == REGISTER
+            count(billing_url, billing_properties, billing_properties.c.property_id.like(mine)) == REGISTER
+            and count(billing_url, property_taxes, property_taxes.c.property_id.like(mine)) == REGISTER
         ),
         90,
         "billing to receive the register and its tax bases",
     )
 
     def tax_in_billing(property_id: str) -> Money | None:
-        try:
-            found = billing.call(
-                stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=property_id)
-            ).property
-        except grpc.RpcError as exc:
-            if exc.code() == grpc.StatusCode.NOT_FOUND:
-                return None
-            raise
-        return next((Money(t.annual_tax.ore) for t in found.property_taxes if t.tax_year == YEAR), None)
+        found = billed_tax(billing, property_id)
+        return Money(found.annual_tax.ore) if found else None
 
     untaxed = list(property_ids)
 
@@ -199,27 +113,18 @@ def _billing_has_everything(
             untaxed.pop()
         return not untaxed
 
-    _wait(taxed, 30, "billing to have each owned property's tax as levied")
-
-    def known(account_id: str) -> bool:
-        try:
-            billing.call(stub.GetAccount, billing_pb2.GetAccountRequest(account_id=account_id))
-        except grpc.RpcError as exc:
-            if exc.code() == grpc.StatusCode.NOT_FOUND:
-                return False
-            raise
-        return True
+    wait(taxed, 30, "billing to have each owned property's tax as levied")
 
     unknown = list(accounts)
 
     def all_known() -> bool:
-        while unknown and known(unknown[-1]):
+        while unknown and knows_account(billing, unknown[-1]):
             unknown.pop()
         return not unknown
 
-    _wait(all_known, 30, "billing to know every recipient")
-    _wait(
-        lambda: _count(billing_url, holdings, holdings.c.property_id.in_(property_ids)) == len(property_ids),
+    wait(all_known, 30, "billing to know every recipient")
+    wait(
+        lambda: count(billing_url, holdings, holdings.c.property_id.in_(property_ids)) == len(property_ids),
         30,
         "billing to record every holding",
     )
@@ -234,7 +139,7 @@ def _billing_has_everything(
 def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(stack: Stack) -> None:
     tokens = TokenAuthority(Settings().auth_secret.get_secret_value())
     assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]), timeout=120)
-    taxes = _levy(assessor)
+    taxes = levy(assessor, REGISTER, MUNICIPALITY)
     property_ids = sorted(p for p, tax in taxes.items() if tax >= MINIMUM_ANNUAL_TAX)[:PROPERTIES]
     assert len(property_ids) == PROPERTIES
     accounts = _record_owners(assessor, property_ids)
@@ -260,7 +165,7 @@ def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(
     for index, property_id in enumerate(property_ids):
         held.setdefault(accounts[index % ACCOUNTS], []).append(property_id)
     expected = {
-        account_id: sum(_owed(taxes[p], MONTHS_OWED[interval[account_id]]) for p in held[account_id])
+        account_id: sum(owed(taxes[p], MONTHS_OWED[interval[account_id]]) for p in held[account_id])
         for account_id in accounts
         if interval[account_id] in MONTHS_OWED
     }
@@ -277,17 +182,17 @@ def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(
         ).run
         return found
 
-    _wait(lambda: status().invoices > 0, 60, "the run's first invoices")
+    wait(lambda: status().invoices > 0, 60, "the run's first invoices")
     stack.kill("billing")
     billing.close()
     issued = invoices.c.run_id == run.run_id
-    midway = _count(billing_url, invoices, issued)
+    midway = count(billing_url, invoices, issued)
     assert 0 < midway < len(expected)  # the kill did land in the middle of the run
 
     stack.start_service("billing")  # resumes the unfinished run on its own: no second StartBillingRun
     billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]))
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
-    _wait(lambda: status().state != billing_pb2.BILLING_RUN_STATE_RUNNING, 90, "the resumed run to finish")
+    wait(lambda: status().state != billing_pb2.BILLING_RUN_STATE_RUNNING, 90, "the resumed run to finish")
     done = status()
     assert done.state == billing_pb2.BILLING_RUN_STATE_COMPLETED, done.error
 
