@@ -11,11 +11,16 @@ from typing import Any
 
 import grpc
 
+from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
+from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
+from propertytax.platform.v1 import money_pb2
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
+from services.platform.clock import oslo_today
 from services.platform.grpc_status import field_violations
+from services.platform.money import Money
 from services.platform.settings import Settings
 from services.stack import Stack
 from services.synthetic_register import (
@@ -94,7 +99,10 @@ def run_demo(stack: Stack) -> int:
             + "; ".join(f"{field}: {text}" for field, text in sorted(violations.items()))
         )
     levied = run_levy_demo(stack, assessor, billing)
-    run_billing_demo(stack, assessor, billing)
+    complained_of, owner = run_billing_demo(stack, assessor, billing)
+    secretariat = Caller(stack.target("appeals"), authority.mint("demo-secretariat", [Role.SECRETARIAT]))
+    run_appeals_demo(stack, secretariat, billing, complained_of, owner)
+    secretariat.close()
     assessor.close()
     billing.close()
     _say(
@@ -102,10 +110,6 @@ def run_demo(stack: Stack) -> int:
         f"all reached billing over Kafka ({stack.kafka_bootstrap}); services stop now ==\n"
     )
     return 0
-
-
-def _nok(ore: int) -> str:
-    return f"{ore / 100:,.2f}".replace(",", " ")
 
 
 def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 2000) -> int:
@@ -138,8 +142,8 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
     trial = OSLO_2024_DECISION.replace("housing: 2.8", "housing: 2.5", 1)
     simulated = assessor.call(api.SimulateTaxYear, assessment_pb2.SimulateTaxYearRequest(decision_yaml=trial))
     _say(
-        f"  simulation, housing at 2.5 ‰ instead of 2.8 ‰: {_nok(simulated.total_revenue.ore)} NOK "
-        f"against {_nok(simulated.current_total_revenue.ore)} NOK today (nothing changed)"
+        f"  simulation, housing at 2.5 ‰ instead of 2.8 ‰: {Money(simulated.total_revenue.ore).kroner()} "
+        f"against {Money(simulated.current_total_revenue.ore).kroner()} today (nothing changed)"
     )
     job = assessor.call(api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=2024)).job
     while job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
@@ -149,7 +153,7 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
         raise SystemExit(f"the levy ended in state {job.state}: {job.error}")
     _say(
         f"  levy 2024: {job.processed} properties, {job.taxed} pay, {job.exempt} exempt, "
-        f"total {_nok(job.total_tax.ore)} NOK"
+        f"total {Money(job.total_tax.ore).kroner()}"
     )
     out = stack.var_dir / "output"
     out.mkdir(parents=True, exist_ok=True)
@@ -175,14 +179,15 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
     if not taxes:
         raise SystemExit("billing did not receive the 2024 tax base")
     _say(
-        f"  billing received {example}'s 2024 tax base over Kafka: {_nok(taxes[0].annual_tax.ore)} NOK "
-        f"a year, in {taxes[0].terms} terms"
+        f"  billing received {example}'s 2024 tax base over Kafka: {Money(taxes[0].annual_tax.ore).kroner()}"
+        f" a year, in {taxes[0].terms} terms"
     )
     return int(job.processed)
 
 
-def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> None:
-    """Owners for some properties, then the April billing run: invoices, EHF, PDF and the journal."""
+def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> tuple[str, str]:
+    """Owners for some properties, then the April billing run: invoices, EHF, PDF and the journal; a sale
+    in May settled by a credit note. Returns a property invoiced in April and its owner (a person)."""
     from propertytax.assessment.v1 import property_pb2 as p
 
     api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
@@ -229,16 +234,16 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
     preview = billing.call(stub.PreviewBillingRun, preview_pb2.PreviewBillingRunRequest(year=2024, month=4))
     _say(
         f"  preview of April: {preview.due_accounts} recipients due, {preview.term.invoices} invoices, "
-        f"total {_nok(preview.term.total.ore)} NOK incl. {_nok(preview.term.vat.ore)} VAT"
+        f"total {Money(preview.term.total.ore).kroner()} incl. {Money(preview.term.vat.ore).kroner()} VAT"
     )
     for charge in preview.term.charges:
-        _say(f"    {charge.code:<20} {_nok(charge.net.ore):>14} NOK")
+        _say(f"    {charge.code:<20} {Money(charge.net.ore).kroner():>16}")
     run = _run_month(billing, stub, 4, "2024-04-05")
     documents = stack.var_dir / "invoices"
     ehf = len(list(documents.rglob("*.xml")))
     pdf = len(list(documents.rglob("*.pdf")))
     _say(
-        f"  billing run 2024-04: {run.invoices} invoices, total {_nok(run.total.ore)} NOK, "
+        f"  billing run 2024-04: {run.invoices} invoices, total {Money(run.total.ore).kroner()}, "
         f"{run.below_minimum} under the minimum"
     )
     _say(f"  {ehf} EHF invoices and {pdf} PDF invoices in {documents}")
@@ -272,6 +277,7 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
         f"  billing run 2024-05: {may.credit_notes} credit note(s) for the seller, {may.invoices} invoices; "
         f"journal {may.journal_path}"
     )
+    return taxed[2], refs[2]
 
 
 def _run_month(billing: Caller, stub: billing_pb2_grpc.BillingServiceStub, month: int, issued: str) -> Any:
@@ -284,3 +290,153 @@ def _run_month(billing: Caller, stub: billing_pb2_grpc.BillingServiceStub, month
     if run.state != billing_pb2.BILLING_RUN_STATE_COMPLETED:
         raise SystemExit(f"the billing run ended in state {run.state}: {run.error}")
     return run
+
+
+def _committee(appeals: Caller, name: str, kind: Any, meets_on: str) -> tuple[list[str], str]:
+    """A committee with a chair and two members, and a meeting; returns (members, meeting)."""
+    api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
+    committee = appeals.call(api.CreateCommittee, appeals_pb2.CreateCommitteeRequest(name=name, kind=kind))
+    members = [
+        appeals.call(
+            api.AddCommitteeMember,
+            appeals_pb2.AddCommitteeMemberRequest(
+                committee_id=committee.committee.committee_id,
+                name=person,
+                role=role,
+                term_start="2024-01-01",
+                term_end="2027-12-31",
+            ),
+        ).member.member_id
+        for person, role in (
+            ("Kari Leder", appeals_pb2.MEMBER_ROLE_CHAIR),
+            ("Per Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
+            ("Anne Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
+        )
+    ]
+    meeting = appeals.call(
+        api.CreateMeeting,
+        appeals_pb2.CreateMeetingRequest(
+            committee_id=committee.committee.committee_id, meets_on=meets_on, location="Rådhuset"
+        ),
+    ).meeting.meeting_id
+    return members, meeting
+
+
+def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id: str, owner: str) -> None:
+    """A complaint against a property invoiced in April, through both committees to a lower value, and
+    the credit note billing's June run issues for it."""
+    api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
+    stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
+    _say("\n== Demo: a complaint through both committees changes a bill ==")
+    appeals.call(
+        api.SetTaxYearCalendar,
+        appeals_pb2.SetTaxYearCalendarRequest(
+            calendar=appeals_pb2.TaxYearCalendar(tax_year=2024, list_announced_on="2024-02-26")
+        ),
+    )
+    deadline = time.monotonic() + 60
+    while True:  # appeals learns of the tax base (and the bill's date) from assessment's events
+        try:
+            known = appeals.call(
+                api.GetComplaintDeadline,
+                appeals_pb2.GetComplaintDeadlineRequest(property_id=property_id, tax_year=2024),
+            )
+            break
+        except grpc.RpcError as exc:
+            if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+    today = oslo_today().isoformat()
+    valuation_members, valuation_meeting = _committee(
+        appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION, today
+    )
+    appeals_members, appeals_meeting = _committee(
+        appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS, today
+    )
+    case = appeals.call(
+        api.RegisterAppeal,
+        appeals_pb2.RegisterAppealRequest(
+            property_id=property_id,
+            tax_year=2024,
+            complainant=appeals_pb2.Complainant(
+                kind=appeals_pb2.COMPLAINANT_KIND_OWNER,
+                name="Eier nr. 2",
+                address_lines=["Storgata 1", "0155 Oslo"],
+                owner_ref=owner,
+            ),
+            received_on=today,
+            channel=appeals_pb2.COMPLAINT_CHANNEL_EMAIL,
+            grounds=[appeals_pb2.Ground(kind=appeals_pb2.GROUND_KIND_AREA, text="BRA er 20 m² mindre")],
+        ),
+    ).case
+    value = Money(known.value.ore)
+    _say(
+        f"  complaint {case.case_number} against {property_id} (value {value.kroner()}), "
+        f"deadline {known.deadline}: in time"
+    )
+    case_id = case.case_id
+    appeals.call(
+        api.PrepareAppeal, appeals_pb2.PrepareAppealRequest(case_id=case_id, recommendation="Ikke medhold")
+    )
+    appeals.call(
+        api.ScheduleAppeal, appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=valuation_meeting)
+    )
+    appeals.call(
+        api.DecideAppeal,
+        appeals_pb2.DecideAppealRequest(
+            case_id=case_id,
+            meeting_id=valuation_meeting,
+            outcome=appeals_events.APPEAL_OUTCOME_NOT_UPHELD,
+            reasons="Arealet er målt riktig.",
+            participant_ids=valuation_members[:2],
+        ),
+    )
+    _say("  the expert valuation committee: not upheld; the owner asks for the expert appeals committee")
+    appeals.call(api.ForwardAppeal, appeals_pb2.ForwardAppealRequest(case_id=case_id))
+    appeals.call(
+        api.ScheduleAppeal, appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=appeals_meeting)
+    )
+    lowered = Money(value.ore * 4 // 5)
+    appeals.call(
+        api.DecideAppeal,
+        appeals_pb2.DecideAppealRequest(
+            case_id=case_id,
+            meeting_id=appeals_meeting,
+            outcome=appeals_events.APPEAL_OUTCOME_PARTLY_UPHELD,
+            new_value=money_pb2.Money(ore=lowered.ore),
+            reasons="Boligen er mindre enn lagt til grunn.",
+            participant_ids=appeals_members[:2],
+        ),
+    )
+    _say(f"  the expert appeals committee: partly upheld, the value lowered to {lowered.kroner()}")
+    output = stack.var_dir / "output"
+    letter = appeals.call(
+        api.GetAppealLetter,
+        appeals_pb2.GetAppealLetterRequest(case_id=case_id, kind=appeals_pb2.LETTER_KIND_DECISION),
+    )
+    (output / "klage-vedtak.pdf").write_bytes(letter.content)
+    minutes = appeals.call(
+        api.GetMeetingDocument,
+        appeals_pb2.GetMeetingDocumentRequest(
+            meeting_id=appeals_meeting, kind=appeals_pb2.MEETING_DOCUMENT_KIND_MINUTES
+        ),
+    )
+    (output / "klagenemnd-protokoll.pdf").write_bytes(minutes.content)
+    _say(f"  decision letter and the appeals committee's minutes written to {output}")
+    deadline = time.monotonic() + 60
+    while not any(
+        t.tax_year == 2024 and t.version == 2 for t in wait_for_billing(billing, property_id).property_taxes
+    ):
+        if time.monotonic() > deadline:
+            raise SystemExit("the corrected tax base did not reach billing")
+        time.sleep(0.2)
+    june = _run_month(billing, stub, 6, "2024-06-05")
+    notes = billing.call(
+        stub.FindInvoices, billing_pb2.FindInvoicesRequest(account_id=owner, kind="credit_note")
+    ).invoices
+    for note in notes:
+        _say(
+            f"  assessment corrected the tax base; billing's June run credited the owner "
+            f"{Money(-note.total.ore).kroner()} on credit note {note.invoice_number} "
+            f"(correcting invoice {note.corrects_invoice_number}); journal {june.journal_path}"
+        )
