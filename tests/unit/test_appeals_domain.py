@@ -161,6 +161,15 @@ def test_the_bills_dispatch_is_the_recorded_day_for_the_levy_and_its_own_day_for
     assert case.deadline.deadline == date(2024, 4, 22) and not case.late  # 11 March + 6 weeks
 
 
+def test_a_levy_run_later_than_the_recorded_dispatch_keeps_its_own_day() -> None:
+    # The levy's bills went out 11 March; a property added later in the year was levied on 2 September.
+    calendar = TaxYearCalendar(2024, date(2024, 2, 26), bills_dispatched_on=date(2024, 3, 11))
+    added = replace(NOTICE, dispatched_on=date(2024, 9, 2))
+    assert bill_dispatched_on(added, calendar) == date(2024, 9, 2)
+    case = flow.register("c", "n", complaint(date(2024, 9, 20)), added, calendar, POLICY, "sek").case
+    assert case.deadline.deadline == date(2024, 10, 14) and not case.late  # 2 September + 6 weeks
+
+
 def test_in_time_counts_the_postmark_for_letters() -> None:
     assert in_time(date(2024, 4, 8), date(2024, 4, 8))
     assert not in_time(date(2024, 4, 8), date(2024, 4, 9))

@@ -53,11 +53,12 @@ class TaxYearCalendar:
 
 
 def bill_dispatched_on(notice: TaxNotice, calendar: TaxYearCalendar) -> date:
-    """The bill's dispatch: the levy's bills on the recorded dispatch day if there is one, otherwise the
-    day assessment determined the tax base; a corrected bill on the day of its correction (it gets its
-    own six weeks, DOMAIN.md § 2)."""
+    """The bill's dispatch: a levy's bill on the later of the recorded dispatch day (when there is one)
+    and the day assessment determined its tax base, since a levy run again later in the year for added
+    properties sends those bills later than the year's; a corrected bill on the day of its correction
+    (it gets its own six weeks, DOMAIN.md § 2)."""
     if notice.from_levy and calendar.bills_dispatched_on is not None:
-        return calendar.bills_dispatched_on
+        return max(calendar.bills_dispatched_on, notice.dispatched_on)
     return notice.dispatched_on
 
 

@@ -4,7 +4,8 @@ nothing more.
 
 The dispatch date of a bill is the day assessment announced the tax base (the envelope's occurred_at in
 Europe/Oslo): the levy writes the tax list and the bills together. When the levy's bills went out later,
-the secretariat records that day in the year's calendar, which then counts for the levy's bills.
+the secretariat records that day in the year's calendar, which then counts for the levy's bills levied
+before it; a bill levied after it (a property added later in the year) keeps its own day.
 """
 
 from __future__ import annotations
