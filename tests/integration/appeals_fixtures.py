@@ -1,6 +1,5 @@
 """An appeals service in this process, and what its tests share: a caller with a role, assessment's
-events fed through the service's own idempotent event processor, the outbox read back, and the text of
-a PDF.
+events fed through the service's own idempotent event processor, and the outbox read back.
 
 The service runs without its Kafka consumer and without its outbox relay: events stay in the outbox
 table where the tests read them, and nothing reaches the shared broker where other tests' services
@@ -9,9 +8,6 @@ listen.
 
 from __future__ import annotations
 
-import base64
-import re
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -127,16 +123,3 @@ def outbox_events(service: ServiceRuntime) -> list[ReceivedEvent]:
     with service.engine.connect() as conn:
         rows = conn.execute(select(outbox.c.envelope).order_by(outbox.c.id)).all()
     return [unwrap(r.envelope) for r in rows]
-
-
-def pdf_text(pdf: bytes) -> str:
-    """The text a PDF shows, in reading order, with whitespace collapsed (ReportLab's streams are
-    ASCII85 and Flate encoded; text is in WinAnsi with octal escapes)."""
-    shown: list[str] = []
-    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, re.S):
-        data = zlib.decompress(base64.a85decode(stream.strip().removesuffix(b"~>"), adobe=False))
-        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data):
-            raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), literal)
-            raw = re.sub(rb"\\(.)", rb"\1", raw)
-            shown.append(raw.decode("cp1252"))
-    return " ".join(" ".join(shown).split())

@@ -30,9 +30,9 @@ from tests.integration.appeals_fixtures import (
     feed,
     feed_batch,
     outbox_events,
-    pdf_text,
     tax_base_determined,
 )
+from tests.pdf_text import pdf_text
 
 SECRET = "appeals-api-test-secret-0123456789abcdef"
 LEVIED = datetime(2024, 2, 20, 9, 30, tzinfo=UTC)  # the levy's TaxBaseDetermined: the bill's dispatch

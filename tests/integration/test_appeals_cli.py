@@ -14,7 +14,8 @@ import pytest
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
 from services.platform.settings import DEVELOPMENT_AUTH_SECRET
-from tests.integration.appeals_fixtures import appeals_service, envelope, feed, pdf_text, tax_base_determined
+from tests.integration.appeals_fixtures import appeals_service, envelope, feed, tax_base_determined
+from tests.pdf_text import pdf_text
 
 PROPERTY = "0301-208/1/0/0"
 

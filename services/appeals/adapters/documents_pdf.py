@@ -18,7 +18,7 @@ from typing import Any
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
-from services.appeals.domain.policy import Office
+from services.appeals.domain.policy import AppealsPolicy, Office, Period
 from services.platform.money import Money
 
 GROUNDS = {
@@ -170,7 +170,9 @@ def _rights(doc: _Pdf) -> None:
     )
 
 
-def acknowledgement_pdf(case: AppealCase, office: Office, dated: date, *, compress: bool = True) -> Rendered:
+def acknowledgement_pdf(
+    case: AppealCase, office: Office, policy: AppealsPolicy, dated: date, *, compress: bool = True
+) -> Rendered:
     doc = _Pdf("Vi har mottatt klagen din", office)
     complaint = case.complaint
     doc.letterhead(_recipient(case), case.case_number, dated)
@@ -181,11 +183,13 @@ def acknowledgement_pdf(case: AppealCase, office: Office, dated: date, *, compre
         f"Saksnummeret er {case.case_number}; oppgi det når du skriver til oss."
     )
     doc.heading("Klagefristen")
+    ends = "går ut" if dated <= case.deadline.deadline else "gikk ut"
+    weeks = Period(weeks=policy.complaint_weeks).describe()
     doc.text(
-        f"Fristen for å klage var {day(case.deadline.deadline)}: seks uker fra "
+        f"Fristen for å klage {ends} {day(case.deadline.deadline)}: {weeks} fra "
         f"{day(case.deadline.runs_from)}, den seneste av datoen da det ble kunngjort at skattelisten var "
-        "lagt ut, og datoen da skatteseddelen ble sendt. Faller fristen på en helgedag, flyttes den til "
-        "neste virkedag."
+        "lagt ut, og datoen da skatteseddelen ble sendt. Faller fristen på en lørdag, søndag eller "
+        "helligdag, flyttes den til neste virkedag."
     )
     if not case.late:
         doc.text("Klagen kom inn i tide.")
@@ -203,11 +207,11 @@ def acknowledgement_pdf(case: AppealCase, office: Office, dated: date, *, compre
         doc.text(f"• {what[:1].upper()}{what[1:]}" + (f": {ground.text}" if ground.text else ""))
     kinds = {g.kind for g in complaint.outside_grounds}
     if kinds:
-        doc.heading("Dette kan ikke nemndene behandle")
+        doc.heading("Dette kan nemndene ikke behandle")
         if GroundKind.TAX_AUTHORITY_VALUE in kinds:
             doc.text(
-                f"Boligverdien er fastsatt av {office.tax_authority}, og den kan ikke kommunens nemnder "
-                f"endre. Mener du at boligverdien er feil, må du klage til {office.tax_authority}."
+                f"Boligverdien er fastsatt av {office.tax_authority}, og kommunens nemnder kan ikke endre "
+                f"den. Mener du at boligverdien er feil, må du klage til {office.tax_authority}."
             )
         if GroundKind.RATES_OR_TERMS in kinds:
             doc.text(
@@ -261,7 +265,7 @@ def _value_text(case: AppealCase, decision: Decision, before: int) -> str:
             text
             + "Klagenemnda har satt verdien høyere enn før; du får en tilleggsregning for det som mangler."
         )
-    return text + "Det du har betalt for mye, får du igjen som en kreditnota."
+    return text + "Det du er fakturert for mye, blir kreditert på en kreditnota."
 
 
 def decision_letter_pdf(
@@ -278,7 +282,7 @@ def decision_letter_pdf(
     doc.gap(2)
     kind = COMMITTEE_NAMES[decision.instance]
     named = committee.name if committee.name.lower() == kind else f"{committee.name} ({kind})"
-    doc.text(f"{named} behandlet klagen din i møte {day(decision.decided_on)}.")
+    doc.text(f"{named} behandlet klagen din i møtet {day(decision.decided_on)}.")
     doc.heading("Vedtak")
     doc.text(OUTCOMES[decision.outcome], bold=True)
     doc.text(_value_text(case, decision, before))
@@ -372,7 +376,8 @@ def minutes_pdf(
     names = {m.member_id: m.name for m in members}
     decided = [(c, d) for c in cases for d in c.decisions if d.meeting_id == meeting.meeting_id]
     present = sorted({names.get(p, p) for _, d in decided for p in d.participant_ids})
-    doc.text("Til stede: " + (", ".join(present) if present else "ingen saker ble avgjort"))
+    if present:
+        doc.text("Til stede: " + ", ".join(present) + ".")
     doc.heading("Vedtak")
     for number, (case, decision) in enumerate(decided, start=1):
         doc.heading(

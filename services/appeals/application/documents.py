@@ -14,6 +14,7 @@ from services.appeals.adapters.documents_pdf import (
     preliminary_answer_pdf,
 )
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application.config import AppealsConfig
 from services.appeals.domain.policy import Office
 from services.platform.clock import oslo_date
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
@@ -30,7 +31,9 @@ class MeetingDocument(StrEnum):
     MINUTES = "minutes"
 
 
-def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None, office: Office) -> Rendered:
+def letter(
+    uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None, config: AppealsConfig
+) -> Rendered:
     if kind is None:
         raise InvalidInput.single("kind", "acknowledgement, preliminary answer or decision")
     if not case_id:
@@ -47,14 +50,14 @@ def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None, off
             committee = uow.committees.get(meeting.committee_id) if meeting else None
     if kind == LetterKind.ACKNOWLEDGEMENT:
         # Dated the day the office registered the complaint, whenever it is printed.
-        return acknowledgement_pdf(case, office, oslo_date(history[0].recorded_at))
+        return acknowledgement_pdf(case, config.office, config.policy, oslo_date(history[0].recorded_at))
     if kind == LetterKind.PRELIMINARY_ANSWER:
         if case.preliminary_answer is None:
             raise FailedPrecondition("no preliminary answer has been sent in this case")
-        return preliminary_answer_pdf(case, office)
+        return preliminary_answer_pdf(case, config.office)
     if committee is None:
         raise FailedPrecondition("the case has no decision yet")
-    return decision_letter_pdf(case, committee, office)
+    return decision_letter_pdf(case, committee, config.office)
 
 
 def meeting_document(

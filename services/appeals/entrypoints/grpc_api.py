@@ -408,9 +408,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
     def GetAppealLetter(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        rendered = documents.letter(
-            self._uow(), request.case_id, _LETTERS.get(request.kind), self._config.office
-        )
+        rendered = documents.letter(self._uow(), request.case_id, _LETTERS.get(request.kind), self._config)
         return appeals_pb2.GetAppealLetterResponse(
             content=rendered.content, media_type=PDF, file_name=rendered.file_name
         )
