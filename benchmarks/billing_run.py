@@ -61,6 +61,7 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
 from services.platform.migrations import upgrade_to_head
 from services.platform.outbox_relay import OutboxRelay
+from services.platform.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
 FEES_2024 = REPO / "data" / "fee_schedules" / "oslo-2024.yaml"
@@ -281,7 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--accounts", type=int, default=135_000)
     parser.add_argument("--properties", type=int, default=240_000)
-    parser.add_argument("--chunk", type=int, default=1000)
+    parser.add_argument("--chunk", type=int, default=Settings().billing_chunk_size)
     parser.add_argument("--organisations", type=float, default=0.1, help="share of recipients (EHF)")
     parser.add_argument("--report", type=Path, default=Path("reports/billing-run.json"))
     args = parser.parse_args(argv)

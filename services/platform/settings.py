@@ -41,9 +41,12 @@ class Settings(BaseSettings):
     levy_chunk_pause_seconds: float = 0.0
     # The appeals service's periods and letterhead; default services/appeals/appeals.yaml.
     appeals_config_file: Path | None = None
-    billing_chunk_size: int = 1000
+    billing_chunk_size: int = 5000
     # Pause between billing-run chunks, as for the levy.
     billing_chunk_pause_seconds: float = 0.0
+    # Whether a run writes a PDF for every person (for print); off when print goes elsewhere. Any
+    # invoice's document can be rendered again with GetInvoiceDocument.
+    billing_pdf_for_persons: bool = True
     log_level: str = "INFO"
     log_json: bool = True
 

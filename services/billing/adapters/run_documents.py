@@ -1,8 +1,16 @@
-"""A completed run's documents on disk: EHF for organisations, PDF for persons, and the journal."""
+"""A completed run's documents on disk: EHF for organisations, PDF for persons, and the journal.
+
+Rendering is CPU work, one document at a time: a large run renders in worker processes, one per core
+(spawned, not forked: the service has threads), each writing its own files."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from itertools import repeat
+from multiprocessing import get_context
 from pathlib import Path
 
 import yaml
@@ -23,11 +31,16 @@ def load_seller(path: Path | None = None) -> Seller:
     return Seller(**{key: str(raw[key]) for key in Seller.__dataclass_fields__})
 
 
+PARALLEL_FROM = 5000  # documents; below that, starting workers (about 3 s) costs more than it saves
+_BATCH = 500  # documents per task sent to a worker
+
+
 @dataclass(frozen=True)
 class RunOutput:
     journals: Path
     documents: Path
     pdf_for_persons: bool = True
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
 
     def run_directory(self, run: BillingRun) -> Path:
         return self.documents / f"{run.year}-{run.month:02d}-{run.run_id[:8]}"
@@ -41,6 +54,12 @@ def document_for(invoice: Invoice, account: Account, seller: Seller) -> tuple[st
     return "pdf", invoice_pdf(invoice, account, seller)
 
 
+def _write_documents(jobs: Sequence[tuple[Invoice, Account]], seller: Seller, directory: Path) -> None:
+    for invoice, account in jobs:
+        suffix, content = document_for(invoice, account, seller)
+        (directory / f"{invoice.invoice_number}.{suffix}").write_bytes(content)
+
+
 def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller, output: RunOutput) -> None:
     with uow:
         rows = uow.invoices.journal(run.run_id)
@@ -48,7 +67,11 @@ def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, seller: Seller,
         accounts = uow.accounts.get_many(sorted({i.account_id for i in issued}))
     directory = output.run_directory(run)
     directory.mkdir(parents=True, exist_ok=True)
-    for invoice in issued:
-        suffix, content = document_for(invoice, accounts[invoice.account_id], seller)
-        (directory / f"{invoice.invoice_number}.{suffix}").write_bytes(content)
+    jobs = [(invoice, accounts[invoice.account_id]) for invoice in issued]
+    if output.workers > 1 and len(jobs) >= PARALLEL_FROM:
+        batches = [jobs[start : start + _BATCH] for start in range(0, len(jobs), _BATCH)]
+        with ProcessPoolExecutor(output.workers, mp_context=get_context("spawn")) as pool:
+            list(pool.map(_write_documents, batches, repeat(seller), repeat(directory)))
+    else:
+        _write_documents(jobs, seller, directory)
     write_journal(journal_path(output.journals, run.year, run.month, run.run_id), rows)

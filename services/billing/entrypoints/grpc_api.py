@@ -370,7 +370,11 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 def add_to_server(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
-    output = RunOutput(journals=settings.var_dir / "journals", documents=settings.var_dir / "invoices")
+    output = RunOutput(
+        journals=settings.var_dir / "journals",
+        documents=settings.var_dir / "invoices",
+        pdf_for_persons=settings.billing_pdf_for_persons,
+    )
     runner = billing_runner(
         lambda: SqlBillingUnitOfWork(sessions),
         BillingPolicy(),
