@@ -364,6 +364,9 @@ def test_the_first_instance_letter_tells_the_right_to_go_further(secretariat: Ap
     )
     text = pdf_text(letter.content)
     assert "Klagen tas ikke til følge." in text and "sakkyndig klagenemnd" in text and "05.06.2024" in text
+    # Not before the decision (the meeting on 15 May), the case's last step.
+    early = ap.CloseAppealRequest(case_id=case_id, reason="Ikke påklaget.", closed_on="2024-05-14")
+    assert set(_refused(secretariat.CloseAppeal, early)) == {"closed_on"}
     closed = secretariat.CloseAppeal(
         ap.CloseAppealRequest(case_id=case_id, reason="Klager ba ikke om klagenemnd.")
     )
@@ -447,6 +450,11 @@ def test_bad_input_names_every_field_and_illegal_steps_are_refused(
         committee_id=committee.committee.committee_id, name="", term_start="2027-01-01", term_end="2024-01-01"
     )
     assert set(_refused(secretariat.AddCommitteeMember, backwards)) == {"name", "role", "term_end"}
+    secretariat.PrepareAppeal(
+        ap.PrepareAppealRequest(case_id=case_id, recommendation="Medhold.", prepared_on="2024-04-25")
+    )
+    before_preparing = ap.WithdrawAppealRequest(case_id=case_id, withdrawn_on="2024-04-24")
+    assert set(_refused(secretariat.WithdrawAppeal, before_preparing)) == {"withdrawn_on"}
     withdrawn = secretariat.WithdrawAppeal(ap.WithdrawAppealRequest(case_id=case_id, reason="Trukket")).case
     assert withdrawn.state == ap.APPEAL_CASE_STATE_WITHDRAWN
     assert (

@@ -321,7 +321,7 @@ def perform(case: AppealCase, action: Action) -> Change:
     if action == Action.CLOSE:
         return flow.close(case, "Klageren ba ikke om klagenemnd.", TODAY, TODAY, "sek")
     if action == Action.WITHDRAW:
-        return flow.withdraw(case, "Trukket i telefon.", ON, TODAY, "sek")
+        return flow.withdraw(case, "Trukket i telefon.", TODAY, TODAY, "sek")
     raise AssertionError(action)
 
 
@@ -497,6 +497,26 @@ def test_a_late_request_for_the_appeals_committee_needs_reasons() -> None:
     assert "late, considered because" in forwarded.history[0].note
     with pytest.raises(InvalidInput):
         flow.forward(decided, date(2024, 7, 1), "", POLICY, TODAY, "sek")  # in the future
+
+
+def test_closing_and_withdrawing_are_dated_on_or_after_the_case_s_last_step() -> None:
+    decided = decide(scheduled(registered()), Outcome.NOT_UPHELD).case  # decided at the meeting 15 May
+    with pytest.raises(InvalidInput) as early:
+        flow.close(decided, "Klageren ba ikke om klagenemnd.", date(2024, 5, 14), TODAY, "sek")
+    assert [(v.field, v.description) for v in early.value.violations] == [
+        ("closed_on", "cannot be before the case's last step on 2024-05-15")
+    ]
+    assert flow.close(decided, "Ikke påklaget.", date(2024, 5, 15), TODAY, "sek").case.closed_on == date(
+        2024, 5, 15
+    )
+    forwarded = flow.forward(decided, date(2024, 5, 20), "", POLICY, TODAY, "sek").case
+    with pytest.raises(InvalidInput) as withdrawn_early:
+        flow.withdraw(forwarded, "Trukket.", date(2024, 5, 16), TODAY, "sek")
+    assert [v.field for v in withdrawn_early.value.violations] == ["withdrawn_on"]
+    prepared = flow.prepare(registered(), "Innstilling.", ON, TODAY, "sek").case  # 20 April
+    with pytest.raises(InvalidInput, match="last step on 2024-04-20"):
+        flow.withdraw(prepared, "", date(2024, 4, 19), TODAY, "sek")
+    assert flow.withdraw(prepared, "", ON, TODAY, "sek").case.closed_on == ON
 
 
 def test_one_preliminary_answer_and_dates_that_make_sense() -> None:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, insert, or_, select, update
+from sqlalchemy import Select, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -131,7 +131,7 @@ def _decision(row: Any) -> Decision:
     )
 
 
-def _case(row: Any, decisions: Sequence[Decision]) -> AppealCase:
+def _case(row: Any, decisions: Sequence[Decision], last_step_on: date | None) -> AppealCase:
     complaint = Complaint(
         property_id=row.property_id,
         tax_year=row.tax_year,
@@ -197,6 +197,7 @@ def _case(row: Any, decisions: Sequence[Decision]) -> AppealCase:
         outcome=Outcome(row.outcome) if row.outcome else None,
         closed_on=row.closed_on,
         closing_reason=row.closing_reason,
+        last_step_on=last_step_on,
     )
 
 
@@ -263,14 +264,20 @@ class AppealCaseRepository:
         return None if row is None else self._with_decisions([row])[0]
 
     def _with_decisions(self, rows: Sequence[Any]) -> list[AppealCase]:
+        """The cases of these rows with their decisions and the latest date of their history."""
         ids = [r.case_id for r in rows]
         found: dict[str, list[Decision]] = {i: [] for i in ids}
+        last: dict[str, date] = {}
         if ids:
             for d in self._session.execute(
                 select(appeal_decisions).where(appeal_decisions.c.case_id.in_(ids))
             ):
                 found[d.case_id].append(_decision(d))
-        return [_case(r, found[r.case_id]) for r in rows]
+            h = appeal_case_history.c
+            latest = select(h.case_id, func.max(h.on_date).label("on_date"))
+            for r in self._session.execute(latest.where(h.case_id.in_(ids)).group_by(h.case_id)):
+                last[r.case_id] = r.on_date
+        return [_case(r, found[r.case_id], last.get(r.case_id)) for r in rows]
 
     def _filtered(self, filters: CaseFilter) -> Select[Any]:
         c = appeal_cases.c

@@ -201,6 +201,8 @@ class AppealCase:
     outcome: Outcome | None = None  # how the case ended
     closed_on: date | None = None
     closing_reason: str = ""
+    # The latest date in the case's history: closing and withdrawing cannot be dated before it.
+    last_step_on: date | None = None
 
     @property
     def property_id(self) -> str:
@@ -270,15 +272,26 @@ def _step(
     case: AppealCase, action: Action, on: date, actor: str, note: str, **changes: object
 ) -> tuple[AppealCase, HistoryEntry]:
     target = next_state(case.state, action)
-    moved = replace(case, state=target, **changes)  # type: ignore[arg-type]
+    last = on if case.last_step_on is None else max(case.last_step_on, on)
+    moved = replace(case, state=target, last_step_on=last, **changes)  # type: ignore[arg-type]
     return moved, HistoryEntry(action, case.state, target, on, actor, note)
 
 
-def _check_day(case: AppealCase, on: date, today: date, field: str, problems: Violations) -> None:
+def _check_day(
+    case: AppealCase,
+    on: date,
+    today: date,
+    field: str,
+    problems: Violations,
+    *,
+    after_last_step: bool = False,
+) -> None:
     if on > today:
         problems.add(field, "cannot be in the future")
     elif on < case.complaint.received_on:
         problems.add(field, "cannot be before the complaint was received")
+    elif after_last_step and case.last_step_on is not None and on < case.last_step_on:
+        problems.add(field, f"cannot be before the case's last step on {case.last_step_on.isoformat()}")
 
 
 def register(
@@ -306,6 +319,7 @@ def register(
         deadline=deadline,
         late=late,
         preliminary_answer_due=preliminary_answer_due(complaint.received_on, policy.preliminary_answer_after),
+        last_step_on=complaint.received_on,
     )
     note = f"received {complaint.received_on.isoformat()} by {complaint.channel.value}" + (
         f"; late (deadline {deadline.deadline.isoformat()})" if late else ""
@@ -619,10 +633,11 @@ def forward(
 
 
 def close(case: AppealCase, reason: str, on: date, today: date, actor: str) -> Change:
-    """Ends a case after a first-instance decision the complainant did not take further."""
+    """Ends a case after a first-instance decision the complainant did not take further: on or after the
+    case's last step (the decision at the latest)."""
     problems = Violations()
     check_text(problems, "reason", reason, required=True)
-    _check_day(case, on, today, "closed_on", problems)
+    _check_day(case, on, today, "closed_on", problems, after_last_step=True)
     problems.raise_if_any()
     next_state(case.state, A.CLOSE)
     first = case.first_decision
@@ -641,9 +656,10 @@ def close(case: AppealCase, reason: str, on: date, today: date, actor: str) -> C
 
 
 def withdraw(case: AppealCase, reason: str, on: date, today: date, actor: str) -> Change:
+    """The complainant withdrew the complaint: on or after the case's last step."""
     problems = Violations()
     check_text(problems, "reason", reason, required=False)
-    _check_day(case, on, today, "withdrawn_on", problems)
+    _check_day(case, on, today, "withdrawn_on", problems, after_last_step=True)
     problems.raise_if_any()
     moved, entry = _step(
         case,
