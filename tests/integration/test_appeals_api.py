@@ -608,6 +608,13 @@ def test_oversight_lists_and_the_years_figures(secretariat: Api, service: Servic
         ap.APPEAL_CASE_STATE_FORWARDED: 1,
         ap.APPEAL_CASE_STATE_CLOSED: 2,
     }
+    # As of 1 April 2024 every case was waiting for the first instance, three for a preliminary answer.
+    april = secretariat.GetAppealStatistics(ap.GetAppealStatisticsRequest(tax_year=2024, as_of="2024-04-01"))
+    assert (april.received, april.open, april.overdue_preliminary_answers) == (4, 4, 3)
+    assert {s.state: s.cases for s in april.by_state} == {
+        ap.APPEAL_CASE_STATE_REGISTERED: 3,
+        ap.APPEAL_CASE_STATE_PRELIMINARY_ANSWER_SENT: 1,
+    }
 
 
 def test_assessment_events_set_the_bill_and_are_handled_once(

@@ -3,8 +3,10 @@ its whole transition table, decisions and their values, quorum and conflicts of 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -50,6 +52,7 @@ from services.appeals.domain.deadlines import (
     preliminary_answer_due,
 )
 from services.appeals.domain.policy import AppealsPolicy, Period
+from services.appeals.domain.statistics import CaseRecord, year_figures
 from services.platform.errors import FailedPrecondition, InvalidInput, Violations
 from services.platform.money import Money
 
@@ -582,31 +585,56 @@ def test_a_disqualified_member_blocks_the_decision_until_a_deputy_stands_in() ->
 # --- the year's figures ----------------------------------------------------------------------------------
 
 
+Step = Callable[[AppealCase], Change]
+
+
+def walked(case_id: str, received_on: date, *steps: Step, **changes: object) -> CaseRecord:
+    """A case registered and walked by the real commands, with the history they wrote."""
+    change = flow.register(
+        case_id, case_id, complaint(received_on, **changes), NOTICE, CALENDAR, POLICY, "sek"
+    )
+    history = list(change.history)
+    for step in steps:
+        change = step(change.case)
+        history.extend(change.history)
+    return change.case, tuple(history)
+
+
+def _prepare(on: date = ON) -> Step:
+    return lambda case: flow.prepare(case, "Innstilling.", on, TODAY, "sek")
+
+
+def _schedule(case: AppealCase) -> Change:
+    return flow.schedule(case, MEETINGS["m1"], VALUATION, ON, "sek")
+
+
+def _decide(outcome: Outcome, new_value: Money | None = None) -> Step:
+    return lambda case: decide(case, outcome, new_value)
+
+
+def _forward(on: date) -> Step:
+    return lambda case: flow.forward(case, on, "", POLICY, TODAY, "sek")
+
+
+def _withdraw(on: date, today: date = TODAY) -> Step:
+    return lambda case: flow.withdraw(case, "", on, today, "sek")
+
+
 def test_year_figures_count_what_each_committee_has_to_decide() -> None:
-    from decimal import Decimal
-
-    from services.appeals.domain.statistics import year_figures
-
-    decided = decide(scheduled(registered(date(2024, 3, 1))), Outcome.UPHELD, Money.of(8_000_000)).case
-    forwarded = flow.forward(
-        decide(scheduled(registered(date(2024, 3, 15))), Outcome.NOT_UPHELD).case,
-        date(2024, 5, 20),
-        "",
-        POLICY,
-        TODAY,
-        "sek",
-    ).case
-    withdrawn = flow.withdraw(registered(date(2024, 3, 10)), "", date(2024, 3, 30), TODAY, "sek").case
-    outside = flow.register(
-        "c-out",
-        "n",
-        complaint(grounds=(Ground(GroundKind.RATES_OR_TERMS, "Promillen"),)),
-        NOTICE,
-        CALENDAR,
-        POLICY,
-        "sek",
-    ).case
-    waiting = registered(date(2024, 5, 1))  # preliminary answer due 15 May, not sent
+    decided = walked(
+        "decided", date(2024, 3, 1), _prepare(), _schedule, _decide(Outcome.UPHELD, Money.of(8_000_000))
+    )
+    forwarded = walked(
+        "forwarded",
+        date(2024, 3, 15),
+        _prepare(),
+        _schedule,
+        _decide(Outcome.NOT_UPHELD),
+        _forward(date(2024, 5, 20)),
+    )
+    withdrawn = walked("withdrawn", date(2024, 3, 10), _withdraw(date(2024, 3, 30)))
+    outside = walked("outside", date(2024, 3, 20), grounds=(Ground(GroundKind.RATES_OR_TERMS, "Promillen"),))
+    waiting = walked("waiting", date(2024, 5, 1))  # preliminary answer due 15 May, not sent
     figures = year_figures([decided, forwarded, withdrawn, outside, waiting], 2024, date(2024, 6, 1))
     first, second = figures.valuation_committee, figures.appeals_committee
     # Withdrawn before a decision and outside the committees: nothing for the committee to decide.
@@ -623,3 +651,42 @@ def test_year_figures_count_what_each_committee_has_to_decide() -> None:
     # Before anything was received there is nothing to decide: the share is full, not a division by zero.
     empty = year_figures([decided], 2024, date(2024, 2, 1))
     assert (empty.received, empty.valuation_committee.share_by_year_end) == (0, Decimal("100.0"))
+
+
+def test_year_figures_as_of_a_past_day_count_the_states_cases_were_in_then() -> None:
+    decided = walked(
+        "decided", date(2024, 3, 1), _prepare(), _schedule, _decide(Outcome.UPHELD, Money.of(8_000_000))
+    )
+    forwarded = walked(
+        "forwarded",
+        date(2024, 3, 15),
+        _prepare(),
+        _schedule,
+        _decide(Outcome.NOT_UPHELD),
+        _forward(date(2024, 5, 20)),
+    )
+    withdrawn = walked("withdrawn", date(2024, 3, 10), _withdraw(date(2024, 5, 1)))
+    cases = [decided, forwarded, withdrawn]
+    # Today every case is past the first instance; on 1 April all three were registered and open.
+    now = year_figures(cases, 2024, date(2024, 6, 1))
+    assert (now.open, now.withdrawn) == (1, 1)
+    assert now.by_state == {CaseState.CLOSED: 1, CaseState.FORWARDED: 1, CaseState.WITHDRAWN: 1}
+    april = year_figures(cases, 2024, date(2024, 4, 1))
+    assert (april.open, april.withdrawn) == (3, 0)
+    assert april.by_state == {CaseState.REGISTERED: 3}
+    # On 16 May: prepared and scheduled on 20 April, decided on 15 May, not yet forwarded.
+    may = year_figures(cases, 2024, date(2024, 5, 16))
+    assert may.by_state == {CaseState.CLOSED: 1, CaseState.DECIDED: 1, CaseState.WITHDRAWN: 1}
+    assert may.open == 1
+
+
+def test_a_case_withdrawn_after_the_year_end_was_not_decided_by_it() -> None:
+    after = date(2025, 2, 1)
+    late_withdrawal = walked("after", date(2024, 3, 10), _withdraw(date(2025, 1, 10), today=after))
+    early_withdrawal = walked("before", date(2024, 3, 11), _withdraw(date(2024, 12, 30), today=after))
+    figures = year_figures([late_withdrawal, early_withdrawal], 2024, after)
+    first = figures.valuation_committee
+    # Withdrawn on 30 December: nothing left to decide. Withdrawn on 10 January: pending at the year end.
+    assert (first.cases, first.decided, first.decided_by_year_end) == (1, 0, 0)
+    assert first.share_by_year_end == Decimal("0.0")
+    assert figures.withdrawn == 2

@@ -201,6 +201,17 @@ def _case(row: Any, decisions: Sequence[Decision], last_step_on: date | None) ->
     )
 
 
+def _history_entry(row: Any) -> HistoryEntry:
+    return HistoryEntry(
+        Action(row.action),
+        CaseState(row.from_state) if row.from_state else None,
+        CaseState(row.to_state),
+        row.on_date,
+        row.actor,
+        row.note,
+    )
+
+
 class AppealCaseRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -361,6 +372,20 @@ class AppealCaseRepository:
         if rows:
             self._session.execute(insert(appeal_case_history), rows)
 
+    def histories(self, case_ids: Sequence[str]) -> dict[str, list[HistoryEntry]]:
+        """The history of each of these cases, in the order it was recorded."""
+        h = appeal_case_history.c
+        found: dict[str, list[HistoryEntry]] = {i: [] for i in case_ids}
+        for start in range(0, len(case_ids), 1000):  # bounded IN lists
+            rows = self._session.execute(
+                select(appeal_case_history)
+                .where(h.case_id.in_(case_ids[start : start + 1000]))
+                .order_by(h.id)
+            )
+            for r in rows:
+                found[r.case_id].append(_history_entry(r))
+        return found
+
     def history(self, case_id: str) -> list[StoredHistory]:
         h = appeal_case_history.c
         rows = self._session.execute(
@@ -368,14 +393,7 @@ class AppealCaseRepository:
         ).all()
         return [
             StoredHistory(
-                HistoryEntry(
-                    Action(r.action),
-                    CaseState(r.from_state) if r.from_state else None,
-                    CaseState(r.to_state),
-                    r.on_date,
-                    r.actor,
-                    r.note,
-                ),
+                _history_entry(r),
                 # SQLite hands back stored UTC instants without their zone.
                 r.recorded_at if r.recorded_at.tzinfo else r.recorded_at.replace(tzinfo=UTC),
             )

@@ -38,4 +38,5 @@ def statistics(uow: SqlAppealsUnitOfWork, tax_year: int, as_of: date) -> YearFig
         raise InvalidInput.single("tax_year", "must be a year, e.g. 2024")
     with uow:
         cases = uow.cases.of_year(tax_year)
-    return year_figures(cases, tax_year, as_of)
+        histories = uow.cases.histories([c.case_id for c in cases])
+    return year_figures([(c, histories[c.case_id]) for c in cases], tax_year, as_of)

@@ -3,9 +3,13 @@ complaints decided by year end per instance (target 100 %), handling times, over
 
 "The year's complaints" are those about the tax year. Each committee level counts the cases it has to
 decide: the first instance every complaint inside the committees' remit not withdrawn before its
-decision; the appeals committee every forwarded case not withdrawn before its decision. Handling time
+decision; the appeals committee every forwarded case not withdrawn before its decision. A case withdrawn
+after the year end was still pending at it: it counts as not decided by the year end. Handling time
 runs from receipt (first instance) or from the request to go further (appeals committee) to the
 decision, in calendar days.
+
+Figures are as of a day: what was received, decided or withdrawn by then, and each case in the state
+it was in after the last step of its history dated on or before that day.
 """
 
 from __future__ import annotations
@@ -19,12 +23,17 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from services.appeals.domain.cases import (
     FIRST_OPEN_STATES,
+    OPEN_STATES,
     AppealCase,
     CaseState,
     Decision,
+    HistoryEntry,
     Instance,
     Outcome,
 )
+
+# A case with its history (in the order it was recorded).
+CaseRecord = tuple[AppealCase, Sequence[HistoryEntry]]
 
 _TENTH = Decimal("0.1")
 
@@ -79,47 +88,66 @@ def _instance(
     )
 
 
-def _withdrawn_before(case: AppealCase, decision: Decision | None, as_of: date) -> bool:
+def state_on(history: Sequence[HistoryEntry], day: date) -> CaseState | None:
+    """The state after the last history entry (in recorded order) dated on or before `day`; None before
+    the case was registered."""
+    state = None
+    for entry in history:
+        if entry.on <= day:
+            state = entry.to_state
+    return state
+
+
+def _withdrawn_before(case: AppealCase, decision: Decision | None, day: date) -> bool:
+    """Withdrawn by `day` without a decision by then: nothing left for the committee to decide."""
     return (
         case.outcome == Outcome.WITHDRAWN
         and case.closed_on is not None
-        and case.closed_on <= as_of
-        and (decision is None or decision.decided_on > as_of)
+        and case.closed_on <= day
+        and (decision is None or decision.decided_on > day)
     )
 
 
-def year_figures(cases: Sequence[AppealCase], tax_year: int, as_of: date) -> YearFigures:
-    known = [c for c in cases if c.tax_year == tax_year and c.complaint.received_on <= as_of]
+def year_figures(cases: Sequence[CaseRecord], tax_year: int, as_of: date) -> YearFigures:
+    known = [
+        (case, state)
+        for case, history in cases
+        if case.tax_year == tax_year and (state := state_on(history, as_of)) is not None
+    ]
     year_end = date(tax_year, 12, 31)
+    # A withdrawal after the year end leaves the case pending at it: not decided by the year end.
+    withdrawals_count_until = min(as_of, year_end)
     first: list[tuple[date, Decision | None]] = []
     second: list[tuple[date, Decision | None]] = []
-    for case in known:
+    for case, _ in known:
         if case.outcome == Outcome.OUTSIDE_COMMITTEES:
             continue
-        if not _withdrawn_before(case, case.first_decision, as_of):
+        if not _withdrawn_before(case, case.first_decision, withdrawals_count_until):
             first.append((case.complaint.received_on, case.first_decision))
         forwarded = case.forwarded_on
         if (
             forwarded is not None
             and forwarded <= as_of
-            and not _withdrawn_before(case, case.appeals_decision, as_of)
+            and not _withdrawn_before(case, case.appeals_decision, withdrawals_count_until)
         ):
             second.append((forwarded, case.appeals_decision))
     overdue = sum(
         1
-        for c in known
-        if c.state in FIRST_OPEN_STATES and c.preliminary_answer is None and c.preliminary_answer_due < as_of
+        for c, state in known
+        if state in FIRST_OPEN_STATES
+        and (c.preliminary_answer is None or c.preliminary_answer.sent_on > as_of)
+        and c.preliminary_answer_due < as_of
     )
     return YearFigures(
         tax_year=tax_year,
         as_of=as_of,
         received=len(known),
-        late=sum(1 for c in known if c.late),
-        outside_committees=sum(1 for c in known if c.outcome == Outcome.OUTSIDE_COMMITTEES),
-        withdrawn=sum(1 for c in known if c.outcome == Outcome.WITHDRAWN),
-        open=sum(1 for c in known if c.is_open),
+        late=sum(1 for c, _ in known if c.late),
+        outside_committees=sum(1 for c, _ in known if c.outcome == Outcome.OUTSIDE_COMMITTEES),
+        withdrawn=sum(1 for _, state in known if state == CaseState.WITHDRAWN),
+        open=sum(1 for _, state in known if state in OPEN_STATES),
         overdue_preliminary_answers=overdue,
         valuation_committee=_instance(Instance.VALUATION_COMMITTEE, first, year_end, as_of),
         appeals_committee=_instance(Instance.APPEALS_COMMITTEE, second, year_end, as_of),
-        by_state=dict(Counter(c.state for c in known)),
+        by_state=dict(Counter(state for _, state in known)),
     )
