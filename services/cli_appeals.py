@@ -55,6 +55,16 @@ def _show(args: argparse.Namespace, method: str, request: Any) -> int:
     return 0
 
 
+def kroner(text: str) -> Money:
+    """An amount in kroner as people write it: "7500000", "7 500 000,50" or "7500000.50"."""
+    try:
+        return Money.of(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"an amount in kroner with at most two decimals, e.g. 7500000 or 7500000,50 (not {text!r})"
+        ) from None
+
+
 def _pair(text: str, what: str) -> tuple[str, str]:
     kind, sep, rest = text.partition(":")
     if not sep:
@@ -193,7 +203,7 @@ def cmd_decide(args: argparse.Namespace) -> int:
         participant_ids=args.member,
     )
     if args.new_value_nok is not None:
-        request.new_value.CopyFrom(money_pb2.Money(ore=Money.of(args.new_value_nok).ore))
+        request.new_value.CopyFrom(money_pb2.Money(ore=args.new_value_nok.ore))
     return _show(args, "DecideAppeal", request)
 
 
@@ -372,7 +382,11 @@ def add_commands(appeals: Any) -> None:
     c = _case_command(appeals, "decide", "record a committee's decision", cmd_decide)
     c.add_argument("--meeting", required=True)
     c.add_argument("--outcome", required=True, choices=sorted(OUTCOMES))
-    c.add_argument("--new-value-nok", help="the new value when the decision changes it, e.g. 7500000")
+    c.add_argument(
+        "--new-value-nok",
+        type=kroner,
+        help="the new value when the decision changes it, e.g. 7500000 or 7500000,50",
+    )
     c.add_argument("--reasons", required=True, help="brief reasons")
     c.add_argument("--member", action="append", default=[], help="member taking part; repeat for each")
     c = _case_command(

@@ -442,10 +442,7 @@ def test_bad_input_names_every_field_and_illegal_steps_are_refused(
         term_end="2027-12-31",
         executive_board=True,
     )
-    assert (
-        "executive board"
-        in _refused(secretariat.AddCommitteeMember, board, grpc.StatusCode.FAILED_PRECONDITION)[""]
-    )
+    assert "executive board" in _refused(secretariat.AddCommitteeMember, board)["executive_board"]
     backwards = ap.AddCommitteeMemberRequest(
         committee_id=committee.committee.committee_id, name="", term_start="2027-01-01", term_end="2024-01-01"
     )

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from services.cli import main
+from services.cli_appeals import kroner
 from services.platform.runtime import ServiceRuntime
 from services.platform.settings import DEVELOPMENT_AUTH_SECRET
 from tests.integration.appeals_fixtures import appeals_service, envelope, feed, tax_base_determined
@@ -139,3 +140,17 @@ def test_the_secretariat_takes_a_complaint_to_a_decision_letter(
     # Bad input: the violations are printed and the command exits 2.
     code = main(["appeals", "calendar", "2024", "--announced", "26.02.2024"])
     assert code == 2 and "calendar.list_announced_on:" in capsys.readouterr().err
+    # An amount that is not one is refused before anything is sent, also with exit code 2.
+    decide = ["appeals", "decide", case_id, "--meeting", "m", "--outcome", "upheld", "--reasons", "r"]
+    for amount in ("7,5x", "7,505"):
+        with pytest.raises(SystemExit) as refused:
+            main([*decide, "--new-value-nok", amount])
+        assert refused.value.code == 2
+        assert "--new-value-nok: an amount in kroner" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("given", "ore"), [("7200000", 720_000_000), ("7,5", 750), ("7.5", 750), ("7 200 000,50", 720_000_050)]
+)
+def test_amounts_in_kroner_take_a_decimal_comma_or_point(given: str, ore: int) -> None:
+    assert kroner(given).ore == ore

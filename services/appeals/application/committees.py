@@ -59,13 +59,13 @@ def add_member(
         problems.add("role", "chair, deputy chair, member or deputy")
     if term[1] < term[0]:
         problems.add("term_end", "cannot be before term_start")
-    problems.raise_if_any()
-    assert role is not None
     if executive_board:
         # DOMAIN.md § 2: members of the executive board may not sit on the committees.
-        raise FailedPrecondition(
-            "members of the executive board (formannskapet) may not sit on the committees"
+        problems.add(
+            "executive_board", "members of the executive board (formannskapet) may not sit on the committees"
         )
+    problems.raise_if_any()
+    assert role is not None
     with uow:
         _committee(uow, committee_id)
         seated = [
