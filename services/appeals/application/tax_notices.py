@@ -6,9 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy.orm import Session
-
-from services.appeals.adapters.repository import TaxNoticeRepository
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.domain.deadlines import (
     ComplaintDeadline,
@@ -21,29 +18,31 @@ from services.appeals.domain.policy import AppealsPolicy
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 
 
-def record_tax_notice(session: Session, notice: TaxNotice, event_id: str) -> bool:
+def record_tax_notice(uow: SqlAppealsUnitOfWork, notice: TaxNotice, event_id: str) -> bool:
     """Keeps the newest bill per property and year (events of one property arrive in order, but a
     replayed older version must not win). True when stored."""
-    notices = TaxNoticeRepository(session)
-    current = notices.get(notice.property_id, notice.tax_year)
-    if current is not None and current.tax_base_version >= notice.tax_base_version:
-        return False
-    notices.put(notice, event_id)
+    with uow:
+        current = uow.notices.get(notice.property_id, notice.tax_year)
+        if current is not None and current.tax_base_version >= notice.tax_base_version:
+            return False
+        uow.notices.put(notice, event_id)
+        uow.commit()
     return True
 
 
-def record_tax_notices(session: Session, notices: Sequence[tuple[TaxNotice, str]]) -> int:
+def record_tax_notices(uow: SqlAppealsUnitOfWork, notices: Sequence[tuple[TaxNotice, str]]) -> int:
     """Many at once (a levy's events, in order), to the same end as one at a time: per property and year
     the newest version wins. Returns how many notices were stored."""
-    store = TaxNoticeRepository(session)
-    known = store.versions(sorted({n.property_id for n, _ in notices}))
-    newest: dict[tuple[str, int], tuple[TaxNotice, str]] = {}
-    for notice, event_id in notices:
-        key = (notice.property_id, notice.tax_year)
-        if notice.tax_base_version > known.get(key, 0):
-            known[key] = notice.tax_base_version
-            newest[key] = (notice, event_id)
-    store.put_many(list(newest.values()))
+    with uow:
+        known = uow.notices.versions(sorted({n.property_id for n, _ in notices}))
+        newest: dict[tuple[str, int], tuple[TaxNotice, str]] = {}
+        for notice, event_id in notices:
+            key = (notice.property_id, notice.tax_year)
+            if notice.tax_base_version > known.get(key, 0):
+                known[key] = notice.tax_base_version
+                newest[key] = (notice, event_id)
+        uow.notices.put_many(list(newest.values()))
+        uow.commit()
     return len(newest)
 
 

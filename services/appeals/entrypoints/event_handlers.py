@@ -42,10 +42,19 @@ def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool) -> 
     )
 
 
+def _uow(session: Session) -> SqlAppealsUnitOfWork:
+    """The handlers work inside the consumer's transaction, which commits with the event's inbox row."""
+    return SqlAppealsUnitOfWork(_no_sessions).joining(session)
+
+
+def _no_sessions() -> Session:
+    raise RuntimeError("a joined unit of work opens no sessions of its own")
+
+
 def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseDetermined)
-    record_tax_notice(session, _notice(payload.tax_base, event, from_levy=True), event.event_id)
+    record_tax_notice(_uow(session), _notice(payload.tax_base, event, from_levy=True), event.event_id)
 
 
 def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
@@ -55,14 +64,14 @@ def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> No
         payload = event.payload
         assert isinstance(payload, assessment_events.TaxBaseDetermined)
         notices.append((_notice(payload.tax_base, event, from_levy=True), event.event_id))
-    record_tax_notices(session, notices)
+    record_tax_notices(_uow(session), notices)
 
 
 def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
     # A corrected bill gets its own six weeks (DOMAIN.md § 2).
-    record_tax_notice(session, _notice(payload.current, event, from_levy=False), event.event_id)
+    record_tax_notice(_uow(session), _notice(payload.current, event, from_levy=False), event.event_id)
 
 
 def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
@@ -70,19 +79,14 @@ def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
     assert isinstance(payload, assessment_events.InspectionCompleted)
     if not payload.property_id:
         raise ValueError("InspectionCompleted without property_id")
-    uow = SqlAppealsUnitOfWork(_no_sessions).joining(session)
     inspection_completed(
-        uow,
+        _uow(session),
         payload.property_id,
         payload.appeal_case_id,
         payload.findings,
         date.fromisoformat(payload.inspected_on),
         ACTOR,
     )
-
-
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")
 
 
 HANDLERS: dict[str, EventHandler] = {
