@@ -344,7 +344,10 @@ def add_commands(appeals: Any) -> None:
     c.add_argument("--year", type=int, default=0)
     c.add_argument("--committee")
     c.add_argument("--meeting")
-    c.add_argument("--overdue-on", help="cases whose preliminary answer was due before this day and not sent")
+    c.add_argument(
+        "--overdue-on",
+        help="cases whose preliminary answer was overdue on this day (due before it, not sent by it)",
+    )
     c.add_argument("--late", action="store_true", help="late complaints only")
     c.add_argument("--property")
     c.add_argument("--order", choices=sorted(ORDERS), default="received")

@@ -1,5 +1,6 @@
 """Steps the end-to-end tests share: waiting with a deadline, counting rows in a service's database,
-levying a register in assessment, and the share of a yearly amount billed for some months.
+levying a register in assessment, the share of a yearly amount billed for some months, and an expert
+committee with a meeting in appeals.
 
 Every e2e test uses property ids of its own (a municipality number no other test uses): they share the
 session's broker and the services' consumer groups, so each waits until its own events have landed."""
@@ -16,9 +17,11 @@ import grpc
 import pytest
 from sqlalchemy import create_engine, func, select
 
+from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from services.client import Caller
+from services.platform.clock import oslo_today
 from services.platform.db import normalise_url
 from services.platform.money import Money
 from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
@@ -137,3 +140,37 @@ def run_month(billing: Caller, month: int, issue_date: str) -> billing_pb2.Billi
     wait(done, 120, f"the billing run for {YEAR}-{month:02d}")
     assert run.state == billing_pb2.BILLING_RUN_STATE_COMPLETED, run.error
     return run
+
+
+def committee_with_meeting(
+    appeals: Caller, name: str, kind: appeals_pb2.CommitteeKind.ValueType
+) -> tuple[list[str], str]:
+    """A committee with a chair and two members, and a meeting today; returns (members, meeting)."""
+    api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
+    committee = appeals.call(
+        api.CreateCommittee, appeals_pb2.CreateCommitteeRequest(name=name, kind=kind)
+    ).committee.committee_id
+    members = [
+        appeals.call(
+            api.AddCommitteeMember,
+            appeals_pb2.AddCommitteeMemberRequest(
+                committee_id=committee,
+                name=person,
+                role=role,
+                term_start=f"{YEAR}-01-01",
+                term_end=f"{YEAR + 3}-12-31",
+            ),
+        ).member.member_id
+        for person, role in (
+            ("Kari Leder", appeals_pb2.MEMBER_ROLE_CHAIR),
+            ("Per Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
+            ("Anne Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
+        )
+    ]
+    meeting = appeals.call(
+        api.CreateMeeting,
+        appeals_pb2.CreateMeetingRequest(
+            committee_id=committee, meets_on=oslo_today().isoformat(), location="Rådhuset"
+        ),
+    ).meeting.meeting_id
+    return members, meeting

@@ -25,47 +25,22 @@ from services.platform.money import Money
 from services.platform.settings import Settings
 from services.stack import Stack
 from services.synthetic_register import synthetic_national_id
-from tests.e2e.scenario import YEAR, billed_tax, count, knows_account, levy, owed, run_month, wait
+from tests.e2e.scenario import (
+    YEAR,
+    billed_tax,
+    committee_with_meeting,
+    count,
+    knows_account,
+    levy,
+    owed,
+    run_month,
+    wait,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
 MUNICIPALITY = "5001"  # this test's own property ids
 REGISTER = 40
-
-
-def _committee(
-    appeals: Caller, name: str, kind: appeals_pb2.CommitteeKind.ValueType
-) -> tuple[str, list[str], str]:
-    """A committee with a chair and two members, and a meeting today; returns (committee, members,
-    meeting)."""
-    api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
-    committee = appeals.call(
-        api.CreateCommittee, appeals_pb2.CreateCommitteeRequest(name=name, kind=kind)
-    ).committee.committee_id
-    members = [
-        appeals.call(
-            api.AddCommitteeMember,
-            appeals_pb2.AddCommitteeMemberRequest(
-                committee_id=committee,
-                name=person,
-                role=role,
-                term_start=f"{YEAR}-01-01",
-                term_end=f"{YEAR + 3}-12-31",
-            ),
-        ).member.member_id
-        for person, role in (
-            ("Kari Leder", appeals_pb2.MEMBER_ROLE_CHAIR),
-            ("Per Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
-            ("Anne Medlem", appeals_pb2.MEMBER_ROLE_MEMBER),
-        )
-    ]
-    meeting = appeals.call(
-        api.CreateMeeting,
-        appeals_pb2.CreateMeetingRequest(
-            committee_id=committee, meets_on=oslo_today().isoformat(), location="Rådhuset"
-        ),
-    ).meeting.meeting_id
-    return committee, members, meeting
 
 
 def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_the_owner(
@@ -155,10 +130,10 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
     known = deadline()
     assert known is not None and date.fromisoformat(known.deadline) >= oslo_today()
     value = Money(known.value.ore)
-    _, valuation_members, valuation_meeting = _committee(
+    valuation_members, valuation_meeting = committee_with_meeting(
         appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION
     )
-    _, appeals_members, appeals_meeting = _committee(
+    appeals_members, appeals_meeting = committee_with_meeting(
         appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS
     )
     case = appeals.call(

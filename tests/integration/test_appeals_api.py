@@ -612,6 +612,15 @@ def test_oversight_lists_and_the_years_figures(secretariat: Api, service: Servic
         ap.APPEAL_CASE_STATE_REGISTERED: 3,
         ap.APPEAL_CASE_STATE_PRELIMINARY_ANSWER_SENT: 1,
     }
+    # The overdue list on a past day is the cases overdue then, decided since or not; today there are none.
+    then = secretariat.ListAppealCases(
+        ap.ListAppealCasesRequest(
+            preliminary_answer_overdue_on="2024-04-01", order=ap.APPEAL_CASE_ORDER_PRELIMINARY_ANSWER_DUE
+        )
+    ).cases
+    assert [c.case_id for c in then] == ids[:3]
+    now = secretariat.ListAppealCases(ap.ListAppealCasesRequest(preliminary_answer_overdue_on="2025-02-01"))
+    assert not now.cases
 
 
 def test_assessment_events_set_the_bill_and_are_handled_once(

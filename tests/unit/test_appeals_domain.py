@@ -620,7 +620,9 @@ def _withdraw(on: date, today: date = TODAY) -> Step:
     return lambda case: flow.withdraw(case, "", on, today, "sek")
 
 
-def test_year_figures_count_what_each_committee_has_to_decide() -> None:
+def _decided_and_forwarded() -> tuple[CaseRecord, CaseRecord]:
+    """Received 1 and 15 March, prepared and scheduled 20 April, decided 15 May: the first upheld, the
+    second not upheld and forwarded 20 May."""
     decided = walked(
         "decided", date(2024, 3, 1), _prepare(), _schedule, _decide(Outcome.UPHELD, Money.of(8_000_000))
     )
@@ -632,10 +634,15 @@ def test_year_figures_count_what_each_committee_has_to_decide() -> None:
         _decide(Outcome.NOT_UPHELD),
         _forward(date(2024, 5, 20)),
     )
+    return decided, forwarded
+
+
+def test_year_figures_count_what_each_committee_has_to_decide() -> None:
+    decided, forwarded = _decided_and_forwarded()
     withdrawn = walked("withdrawn", date(2024, 3, 10), _withdraw(date(2024, 3, 30)))
     outside = walked("outside", date(2024, 3, 20), grounds=(Ground(GroundKind.RATES_OR_TERMS, "Promillen"),))
-    waiting = walked("waiting", date(2024, 5, 1))  # preliminary answer due 15 May, not sent
-    figures = year_figures([decided, forwarded, withdrawn, outside, waiting], 2024, date(2024, 6, 1))
+    waiting = walked("waiting", date(2024, 5, 1))
+    figures = year_figures([decided, forwarded, withdrawn, outside, waiting], 2024, date(2024, 6, 1), 0)
     first, second = figures.valuation_committee, figures.appeals_committee
     # Withdrawn before a decision and outside the committees: nothing for the committee to decide.
     assert (first.cases, first.decided, first.decided_by_year_end) == (3, 2, 2)
@@ -647,35 +654,24 @@ def test_year_figures_count_what_each_committee_has_to_decide() -> None:
     )  # 75 and 61
     assert (second.cases, second.decided, second.share_by_year_end) == (1, 0, Decimal("0.0"))
     assert (figures.received, figures.withdrawn, figures.outside_committees, figures.open) == (5, 1, 1, 2)
-    assert figures.overdue_preliminary_answers == 1
     # Before anything was received there is nothing to decide: the share is full, not a division by zero.
-    empty = year_figures([decided], 2024, date(2024, 2, 1))
+    empty = year_figures([decided], 2024, date(2024, 2, 1), 0)
     assert (empty.received, empty.valuation_committee.share_by_year_end) == (0, Decimal("100.0"))
 
 
 def test_year_figures_as_of_a_past_day_count_the_states_cases_were_in_then() -> None:
-    decided = walked(
-        "decided", date(2024, 3, 1), _prepare(), _schedule, _decide(Outcome.UPHELD, Money.of(8_000_000))
-    )
-    forwarded = walked(
-        "forwarded",
-        date(2024, 3, 15),
-        _prepare(),
-        _schedule,
-        _decide(Outcome.NOT_UPHELD),
-        _forward(date(2024, 5, 20)),
-    )
+    decided, forwarded = _decided_and_forwarded()
     withdrawn = walked("withdrawn", date(2024, 3, 10), _withdraw(date(2024, 5, 1)))
     cases = [decided, forwarded, withdrawn]
     # Today every case is past the first instance; on 1 April all three were registered and open.
-    now = year_figures(cases, 2024, date(2024, 6, 1))
+    now = year_figures(cases, 2024, date(2024, 6, 1), 0)
     assert (now.open, now.withdrawn) == (1, 1)
     assert now.by_state == {CaseState.CLOSED: 1, CaseState.FORWARDED: 1, CaseState.WITHDRAWN: 1}
-    april = year_figures(cases, 2024, date(2024, 4, 1))
+    april = year_figures(cases, 2024, date(2024, 4, 1), 0)
     assert (april.open, april.withdrawn) == (3, 0)
     assert april.by_state == {CaseState.REGISTERED: 3}
     # On 16 May: prepared and scheduled on 20 April, decided on 15 May, not yet forwarded.
-    may = year_figures(cases, 2024, date(2024, 5, 16))
+    may = year_figures(cases, 2024, date(2024, 5, 16), 0)
     assert may.by_state == {CaseState.CLOSED: 1, CaseState.DECIDED: 1, CaseState.WITHDRAWN: 1}
     assert may.open == 1
 
@@ -684,7 +680,7 @@ def test_a_case_withdrawn_after_the_year_end_was_not_decided_by_it() -> None:
     after = date(2025, 2, 1)
     late_withdrawal = walked("after", date(2024, 3, 10), _withdraw(date(2025, 1, 10), today=after))
     early_withdrawal = walked("before", date(2024, 3, 11), _withdraw(date(2024, 12, 30), today=after))
-    figures = year_figures([late_withdrawal, early_withdrawal], 2024, after)
+    figures = year_figures([late_withdrawal, early_withdrawal], 2024, after, 0)
     first = figures.valuation_committee
     # Withdrawn on 30 December: nothing left to decide. Withdrawn on 10 January: pending at the year end.
     assert (first.cases, first.decided, first.decided_by_year_end) == (1, 0, 0)

@@ -310,6 +310,20 @@ def decision_letter_pdf(
     return Rendered(f"vedtak-{case.case_number}-{decision.instance.value}.pdf", doc.render(compress=compress))
 
 
+def _meeting_document(title: str, meeting: Meeting, committee: Committee, office: Office) -> _Pdf:
+    """A meeting document's head: "Saksliste – Sakkyndig nemnd – møte 15.05.2024", the office, the place."""
+    doc = _Pdf(f"{title} – {committee.name} – møte {day(meeting.meets_on)}", office)
+    doc.heading(office.name, 3)
+    doc.text(office.unit)
+    doc.heading(doc.title, 2)
+    doc.text(f"Sted: {meeting.location}")
+    return doc
+
+
+def _case_heading(doc: _Pdf, number: int, case: AppealCase) -> None:
+    doc.heading(f"Sak {number}: {case.case_number} – eiendom {case.property_id}, skatteår {case.tax_year}", 5)
+
+
 def _members_table(doc: _Pdf, members: Sequence[Member], on: date) -> None:
     seated = [m for m in members if m.seated_on(on)]
     doc.table(
@@ -329,11 +343,7 @@ def agenda_pdf(
     *,
     compress: bool = True,
 ) -> Rendered:
-    doc = _Pdf(f"Saksliste – {committee.name} – møte {day(meeting.meets_on)}", office)
-    doc.heading(office.name, 3)
-    doc.text(office.unit)
-    doc.heading(doc.title, 2)
-    doc.text(f"Sted: {meeting.location}")
+    doc = _meeting_document("Saksliste", meeting, committee, office)
     doc.heading("Medlemmer")
     _members_table(doc, members, meeting.meets_on)
     doc.heading("Saker")
@@ -341,9 +351,7 @@ def agenda_pdf(
     if not on_agenda:
         doc.text("Ingen saker er satt opp til dette møtet.")
     for number, case in enumerate(on_agenda, start=1):
-        doc.heading(
-            f"Sak {number}: {case.case_number} – eiendom {case.property_id}, skatteår {case.tax_year}", 5
-        )
+        _case_heading(doc, number, case)
         doc.text("Klagen gjelder: " + ", ".join(GROUNDS[g.kind] for g in case.complaint.inside_grounds) + ".")
         doc.text(f"Verdi som er påklaget: {case.value_in_force.kroner()}.")
         if case.late:
@@ -368,11 +376,7 @@ def minutes_pdf(
     *,
     compress: bool = True,
 ) -> Rendered:
-    doc = _Pdf(f"Møteprotokoll – {committee.name} – møte {day(meeting.meets_on)}", office)
-    doc.heading(office.name, 3)
-    doc.text(office.unit)
-    doc.heading(doc.title, 2)
-    doc.text(f"Sted: {meeting.location}")
+    doc = _meeting_document("Møteprotokoll", meeting, committee, office)
     names = {m.member_id: m.name for m in members}
     decided = [(c, d) for c in cases for d in c.decisions if d.meeting_id == meeting.meeting_id]
     present = sorted({names.get(p, p) for _, d in decided for p in d.participant_ids})
@@ -380,9 +384,7 @@ def minutes_pdf(
         doc.text("Til stede: " + ", ".join(present) + ".")
     doc.heading("Vedtak")
     for number, (case, decision) in enumerate(decided, start=1):
-        doc.heading(
-            f"Sak {number}: {case.case_number} – eiendom {case.property_id}, skatteår {case.tax_year}", 5
-        )
+        _case_heading(doc, number, case)
         doc.text(OUTCOMES[decision.outcome], bold=True)
         if decision.new_value is not None:
             doc.text(f"Ny verdi: {decision.new_value.kroner()}.")

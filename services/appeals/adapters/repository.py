@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, delete, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, delete, func, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -23,7 +23,6 @@ from services.appeals.adapters.orm import (
     tax_year_calendars,
 )
 from services.appeals.domain.cases import (
-    FIRST_OPEN_STATES,
     Action,
     AppealCase,
     CaseState,
@@ -201,6 +200,21 @@ def _case(row: Any, decisions: Sequence[Decision], last_step_on: date | None) ->
     )
 
 
+def _preliminary_answer_overdue_on(day: date) -> ColumnElement[bool]:
+    """The one rule for an overdue preliminary answer (forvaltningsloven § 11 a), as it stood on `day`:
+    the case was waiting for the first instance (not decided, closed or withdrawn by then), the answer
+    was due before that day and had not been sent by then. On today it is the cases open before the first
+    instance with no answer sent."""
+    c, d = appeal_cases.c, appeal_decisions.c
+    decided = select(d.case_id).where(d.instance == Instance.VALUATION_COMMITTEE.value, d.decided_on <= day)
+    return and_(
+        c.preliminary_answer_due < day,
+        or_(c.preliminary_answer_sent_on.is_(None), c.preliminary_answer_sent_on > day),
+        or_(c.closed_on.is_(None), c.closed_on > day),
+        c.case_id.not_in(decided),
+    )
+
+
 def _history_entry(row: Any) -> HistoryEntry:
     return HistoryEntry(
         Action(row.action),
@@ -309,11 +323,7 @@ class AppealCaseRepository:
             )
             query = query.where(or_(c.meeting_id == filters.meeting_id, c.case_id.in_(decided_there)))
         if filters.preliminary_answer_overdue_on is not None:
-            query = query.where(
-                c.state.in_([s.value for s in FIRST_OPEN_STATES]),
-                c.preliminary_answer_sent_on.is_(None),
-                c.preliminary_answer_due < filters.preliminary_answer_overdue_on,
-            )
+            query = query.where(_preliminary_answer_overdue_on(filters.preliminary_answer_overdue_on))
         if filters.late_only:
             query = query.where(c.late.is_(True))
         return query
@@ -331,6 +341,13 @@ class AppealCaseRepository:
             self._filtered(filters).order_by(*order).offset(offset).limit(limit)
         ).all()
         return self._with_decisions(rows)
+
+    def count(self, filters: CaseFilter) -> int:
+        return int(
+            self._session.execute(
+                select(func.count()).select_from(self._filtered(filters).subquery())
+            ).scalar_one()
+        )
 
     def of_year(self, tax_year: int) -> list[AppealCase]:
         rows = self._session.execute(
@@ -436,8 +453,9 @@ class TaxNoticeRepository:
             found.update({(r.property_id, r.tax_year): r.tax_base_version for r in rows})
         return found
 
-    def put_many(self, notices: Sequence[tuple[TaxNotice, str]]) -> None:
-        """Replaces the stored notices of these (property, year) keys: one delete per key, one insert."""
+    def put(self, notices: Sequence[tuple[TaxNotice, str]]) -> None:
+        """Replaces the stored notices of these (property, year) keys, each with the id of the event it
+        came from: one delete per key, one insert."""
         for notice, _ in notices:
             self._session.execute(
                 delete(tax_notices).where(
@@ -460,22 +478,6 @@ class TaxNoticeRepository:
                 }
                 for n, event_id in notices
             ],
-        )
-
-    def put(self, notice: TaxNotice, source_event_id: str) -> None:
-        key = (tax_notices.c.property_id == notice.property_id, tax_notices.c.tax_year == notice.tax_year)
-        self._session.execute(delete(tax_notices).where(*key))
-        self._session.execute(
-            insert(tax_notices).values(
-                property_id=notice.property_id,
-                tax_year=notice.tax_year,
-                tax_base_version=notice.tax_base_version,
-                valuation_version=notice.valuation_version,
-                value_ore=notice.value.ore,
-                dispatched_on=notice.dispatched_on,
-                from_levy=notice.from_levy,
-                source_event_id=source_event_id,
-            )
         )
 
 

@@ -8,26 +8,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application import lookups
+from services.appeals.application.committees import participation
 from services.appeals.domain import cases as flow
 from services.appeals.domain.cases import AppealCase, Change, Outcome
-from services.appeals.domain.committees import Committee, Disqualification, Meeting, check_participation
+from services.appeals.domain.committees import Disqualification
 from services.appeals.domain.policy import AppealsPolicy
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
 
 
-def _case(uow: SqlAppealsUnitOfWork, case_id: str) -> AppealCase:
-    if not case_id:
-        raise InvalidInput.single("case_id", "is required")
-    case = uow.cases.get(case_id, lock=True)
-    if case is None:
-        raise NotFound(f"no appeal case {case_id}")
-    return case
-
-
-def store(uow: SqlAppealsUnitOfWork, change: Change) -> AppealCase:
-    """Writes a change inside the caller's transaction."""
-    uow.cases.save(change.case, uow.now())
+def store(uow: SqlAppealsUnitOfWork, change: Change, *, new: bool = False) -> AppealCase:
+    """Writes a change (a new case's registration when `new`) inside the caller's transaction."""
+    if new:
+        uow.cases.add(change.case, uow.now())
+    else:
+        uow.cases.save(change.case, uow.now())
     uow.cases.add_history(change.case.case_id, change.history, uow.now())
     for event in change.events:
         uow.record(event)
@@ -36,36 +32,16 @@ def store(uow: SqlAppealsUnitOfWork, change: Change) -> AppealCase:
 
 def _apply(uow: SqlAppealsUnitOfWork, case_id: str, command: Callable[[AppealCase], Change]) -> AppealCase:
     with uow:
-        case = store(uow, command(_case(uow, case_id)))
+        case = store(uow, command(lookups.case(uow, case_id, lock=True)))
         uow.commit()
     return case
-
-
-def _committee(uow: SqlAppealsUnitOfWork, committee_id: str, field: str = "committee_id") -> Committee:
-    committee = uow.committees.get(committee_id)
-    if committee is None:
-        raise (
-            NotFound(f"no committee {committee_id}")
-            if committee_id
-            else InvalidInput.single(field, "is required")
-        )
-    return committee
-
-
-def _meeting(uow: SqlAppealsUnitOfWork, meeting_id: str) -> Meeting:
-    if not meeting_id:
-        raise InvalidInput.single("meeting_id", "is required")
-    meeting = uow.committees.meeting(meeting_id)
-    if meeting is None:
-        raise NotFound(f"no meeting {meeting_id}")
-    return meeting
 
 
 def assign(
     uow: SqlAppealsUnitOfWork, case_id: str, case_officer: str, committee_id: str, today: date, actor: str
 ) -> AppealCase:
     def command(case: AppealCase) -> Change:
-        committee = _committee(uow, committee_id) if committee_id else None
+        committee = lookups.committee(uow, committee_id) if committee_id else None
         return flow.assign(case, case_officer, committee, today, actor)
 
     return _apply(uow, case_id, command)
@@ -130,14 +106,8 @@ def disqualify(
     uow: SqlAppealsUnitOfWork, case_id: str, member_id: str, reason: str, today: date, actor: str
 ) -> AppealCase:
     with uow:
-        case = _case(uow, case_id)
-        member = uow.committees.member(member_id) if member_id else None
-        if member is None:
-            raise (
-                NotFound(f"no member {member_id}")
-                if member_id
-                else InvalidInput.single("member_id", "is required")
-            )
+        case = lookups.case(uow, case_id, lock=True)
+        member = lookups.member(uow, member_id)
         if any(d.member_id == member_id for d in uow.committees.disqualifications(case_id)):
             raise FailedPrecondition(f"{member.name} is disqualified in this case already")
         change = flow.disqualify(case, member.name, reason, today, actor)
@@ -149,8 +119,8 @@ def disqualify(
 
 def schedule(uow: SqlAppealsUnitOfWork, case_id: str, meeting_id: str, today: date, actor: str) -> AppealCase:
     def command(case: AppealCase) -> Change:
-        meeting = _meeting(uow, meeting_id)
-        committee = _committee(uow, meeting.committee_id)
+        meeting = lookups.meeting(uow, meeting_id)
+        committee = lookups.committee(uow, meeting.committee_id)
         return flow.schedule(case, meeting, committee, today, actor)
 
     return _apply(uow, case_id, command)
@@ -177,10 +147,8 @@ def decide(
         raise InvalidInput.single("outcome", "upheld, partly upheld, not upheld or dismissed")
 
     def command(case: AppealCase) -> Change:
-        meeting = _meeting(uow, given.meeting_id)
-        members = uow.committees.members(meeting.committee_id)
-        disqualified = {d.member_id for d in uow.committees.disqualifications(case.case_id)}
-        taking_part = check_participation(members, given.participant_ids, disqualified, meeting.meets_on)
+        meeting = lookups.meeting(uow, given.meeting_id)
+        taking_part = participation(uow, meeting, case.case_id, given.participant_ids)
         assert given.outcome is not None
         return flow.decide(
             case,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection
 from datetime import date
 
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application import lookups
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.committees import (
     Committee,
@@ -17,7 +18,7 @@ from services.appeals.domain.committees import (
     check_participation,
 )
 from services.appeals.domain.complaint import check_text
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
+from services.platform.errors import FailedPrecondition, Violations
 from services.platform.ids import new_id
 
 
@@ -32,15 +33,6 @@ def create_committee(uow: SqlAppealsUnitOfWork, name: str, kind: CommitteeKind |
     with uow:
         uow.committees.add(committee)
         uow.commit()
-    return committee
-
-
-def _committee(uow: SqlAppealsUnitOfWork, committee_id: str) -> Committee:
-    if not committee_id:
-        raise InvalidInput.single("committee_id", "is required")
-    committee = uow.committees.get(committee_id)
-    if committee is None:
-        raise NotFound(f"no committee {committee_id}")
     return committee
 
 
@@ -67,7 +59,7 @@ def add_member(
     problems.raise_if_any()
     assert role is not None
     with uow:
-        _committee(uow, committee_id)
+        lookups.committee(uow, committee_id)
         seated = [
             m
             for m in uow.committees.members(committee_id)
@@ -98,7 +90,7 @@ def create_meeting(
     check_text(problems, "location", location, required=True, limit=200)
     problems.raise_if_any()
     with uow:
-        _committee(uow, committee_id)
+        lookups.committee(uow, committee_id)
         meeting = Meeting(new_id(), committee_id, meets_on, location.strip())
         uow.committees.add_meeting(meeting)
         uow.commit()
@@ -114,8 +106,17 @@ def list_meetings(
         ]
 
 
+def participation(
+    uow: SqlAppealsUnitOfWork, meeting: Meeting, case_id: str, participant_ids: Collection[str]
+) -> Participation:
+    """Whether these members may decide the case at the meeting (inside the caller's transaction)."""
+    members = uow.committees.members(meeting.committee_id)
+    disqualified = {d.member_id for d in uow.committees.disqualifications(case_id)}
+    return check_participation(members, participant_ids, disqualified, meeting.meets_on)
+
+
 def check_quorum(
-    uow: SqlAppealsUnitOfWork, meeting_id: str, case_id: str, participant_ids: Sequence[str]
+    uow: SqlAppealsUnitOfWork, meeting_id: str, case_id: str, participant_ids: Collection[str]
 ) -> Participation:
     problems = Violations()
     if not meeting_id:
@@ -124,11 +125,6 @@ def check_quorum(
         problems.add("case_id", "is required")
     problems.raise_if_any()
     with uow:
-        meeting = uow.committees.meeting(meeting_id)
-        if meeting is None:
-            raise NotFound(f"no meeting {meeting_id}")
-        if uow.cases.get(case_id) is None:
-            raise NotFound(f"no appeal case {case_id}")
-        members = uow.committees.members(meeting.committee_id)
-        disqualified = {d.member_id for d in uow.committees.disqualifications(case_id)}
-    return check_participation(members, participant_ids, disqualified, meeting.meets_on)
+        meeting = lookups.meeting(uow, meeting_id)
+        lookups.case(uow, case_id)
+        return participation(uow, meeting, case_id, participant_ids)

@@ -14,10 +14,11 @@ from services.appeals.adapters.documents_pdf import (
     preliminary_answer_pdf,
 )
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application import lookups
 from services.appeals.application.config import AppealsConfig
 from services.appeals.domain.policy import Office
 from services.platform.clock import oslo_date
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.errors import FailedPrecondition, InvalidInput
 
 
 class LetterKind(StrEnum):
@@ -36,12 +37,8 @@ def letter(
 ) -> Rendered:
     if kind is None:
         raise InvalidInput.single("kind", "acknowledgement, preliminary answer or decision")
-    if not case_id:
-        raise InvalidInput.single("case_id", "is required")
     with uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            raise NotFound(f"no appeal case {case_id}")
+        case = lookups.case(uow, case_id)
         history = uow.cases.history(case_id)
         committee = None
         if case.decisions:
@@ -65,12 +62,8 @@ def meeting_document(
 ) -> Rendered:
     if kind is None:
         raise InvalidInput.single("kind", "agenda or minutes")
-    if not meeting_id:
-        raise InvalidInput.single("meeting_id", "is required")
     with uow:
-        meeting = uow.committees.meeting(meeting_id)
-        if meeting is None:
-            raise NotFound(f"no meeting {meeting_id}")
+        meeting = lookups.meeting(uow, meeting_id)
         committee = uow.committees.get(meeting.committee_id)
         assert committee is not None  # meetings are created for existing committees only
         members = uow.committees.members(committee.committee_id)

@@ -7,20 +7,16 @@ from datetime import date
 
 from services.appeals.adapters.repository import CaseFilter, StoredHistory
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application import lookups
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.statistics import YearFigures, year_figures
-from services.platform.errors import InvalidInput, NotFound
+from services.platform.errors import InvalidInput
 from services.platform.paging import encode_token, parse_page
 
 
 def get_case(uow: SqlAppealsUnitOfWork, case_id: str) -> tuple[AppealCase, list[StoredHistory]]:
-    if not case_id:
-        raise InvalidInput.single("case_id", "is required")
     with uow:
-        case = uow.cases.get(case_id)
-        if case is None:
-            raise NotFound(f"no appeal case {case_id}")
-        return case, uow.cases.history(case_id)
+        return lookups.case(uow, case_id), uow.cases.history(case_id)
 
 
 def list_cases(
@@ -39,4 +35,5 @@ def statistics(uow: SqlAppealsUnitOfWork, tax_year: int, as_of: date) -> YearFig
     with uow:
         cases = uow.cases.of_year(tax_year)
         histories = uow.cases.histories([c.case_id for c in cases])
-    return year_figures([(c, histories[c.case_id]) for c in cases], tax_year, as_of)
+        overdue = uow.cases.count(CaseFilter(tax_year=tax_year, preliminary_answer_overdue_on=as_of))
+    return year_figures([(c, histories[c.case_id]) for c in cases], tax_year, as_of, overdue)

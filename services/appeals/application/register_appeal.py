@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application.case_flow import store
 from services.appeals.domain import cases as flow
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.complaint import Complaint, check_complaint
@@ -41,10 +42,8 @@ def register_appeal(
                 "(SetTaxYearCalendar)"
             )
         number = uow.cases.next_number(complaint.tax_year)
-        change = flow.register(new_id(), number, complaint, notice, calendar, policy, actor)
-        uow.cases.add(change.case, uow.now())
-        uow.cases.add_history(change.case.case_id, change.history, uow.now())
-        for event in change.events:
-            uow.record(event)
+        case = store(
+            uow, flow.register(new_id(), number, complaint, notice, calendar, policy, actor), new=True
+        )
         uow.commit()
-    return change.case
+    return case

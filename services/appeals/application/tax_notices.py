@@ -11,28 +11,16 @@ from services.appeals.domain.deadlines import (
     ComplaintDeadline,
     TaxNotice,
     TaxYearCalendar,
-    bill_dispatched_on,
-    complaint_deadline,
+    deadline_for,
 )
 from services.appeals.domain.policy import AppealsPolicy
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 
 
-def record_tax_notice(uow: SqlAppealsUnitOfWork, notice: TaxNotice, event_id: str) -> bool:
-    """Keeps the newest bill per property and year (events of one property arrive in order, but a
-    replayed older version must not win). True when stored."""
-    with uow:
-        current = uow.notices.get(notice.property_id, notice.tax_year)
-        if current is not None and current.tax_base_version >= notice.tax_base_version:
-            return False
-        uow.notices.put(notice, event_id)
-        uow.commit()
-    return True
-
-
 def record_tax_notices(uow: SqlAppealsUnitOfWork, notices: Sequence[tuple[TaxNotice, str]]) -> int:
-    """Many at once (a levy's events, in order), to the same end as one at a time: per property and year
-    the newest version wins. Returns how many notices were stored."""
+    """Keeps the newest bill per property and year: events of one property arrive in order, but a
+    replayed older version must not win. Takes a levy's events many at once (in order), a single event
+    as a batch of one. Returns how many notices were stored."""
     with uow:
         known = uow.notices.versions(sorted({n.property_id for n, _ in notices}))
         newest: dict[tuple[str, int], tuple[TaxNotice, str]] = {}
@@ -41,7 +29,7 @@ def record_tax_notices(uow: SqlAppealsUnitOfWork, notices: Sequence[tuple[TaxNot
             if notice.tax_base_version > known.get(key, 0):
                 known[key] = notice.tax_base_version
                 newest[key] = (notice, event_id)
-        uow.notices.put_many(list(newest.values()))
+        uow.notices.put(list(newest.values()))
         uow.commit()
     return len(newest)
 
@@ -80,7 +68,4 @@ def get_deadline(
         raise NotFound(f"no bill for property {property_id} in {tax_year} has reached appeals")
     if calendar is None:
         raise FailedPrecondition(f"the display announcement for {tax_year} is not recorded")
-    deadline = complaint_deadline(
-        calendar.list_announced_on, bill_dispatched_on(notice, calendar), policy.complaint_weeks
-    )
-    return DeadlineAnswer(deadline, notice)
+    return DeadlineAnswer(deadline_for(notice, calendar, policy.complaint_weeks), notice)

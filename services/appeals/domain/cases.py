@@ -28,8 +28,7 @@ from services.appeals.domain.deadlines import (
     ComplaintDeadline,
     TaxNotice,
     TaxYearCalendar,
-    bill_dispatched_on,
-    complaint_deadline,
+    deadline_for,
     further_appeal_deadline,
     in_time,
     preliminary_answer_due,
@@ -97,7 +96,6 @@ _BEFORE_FIRST_DECISION = (
     S.SCHEDULED,
 )
 _BEFORE_APPEALS_DECISION = (S.FORWARDED, S.APPEALS_SCHEDULED)
-FIRST_OPEN_STATES = frozenset(_BEFORE_FIRST_DECISION)  # where a preliminary answer can still fall due
 OPEN_STATES = frozenset({*_BEFORE_FIRST_DECISION, S.DECIDED, *_BEFORE_APPEALS_DECISION})
 
 TRANSITIONS: dict[tuple[CaseState, Action], CaseState] = {
@@ -306,9 +304,7 @@ def register(
     """A new case. A complaint wholly about the tax authority's value or about rates and terms is
     answered at once as outside the committees and closed; parts of a complaint that are outside are
     answered in the acknowledgement while the rest goes on."""
-    deadline = complaint_deadline(
-        calendar.list_announced_on, bill_dispatched_on(notice, calendar), policy.complaint_weeks
-    )
+    deadline = deadline_for(notice, calendar, policy.complaint_weeks)
     late = not in_time(deadline.deadline, complaint.received_on, complaint.postmarked_on)
     case = AppealCase(
         case_id=case_id,

@@ -80,6 +80,11 @@ def complaint_deadline(announced_on: date, dispatched_on: date, weeks: int) -> C
     )
 
 
+def deadline_for(notice: TaxNotice, calendar: TaxYearCalendar, weeks: int) -> ComplaintDeadline:
+    """The complaint deadline against this bill in the year's calendar."""
+    return complaint_deadline(calendar.list_announced_on, bill_dispatched_on(notice, calendar), weeks)
+
+
 def in_time(deadline: date, received_on: date, postmarked_on: date | None = None) -> bool:
     """Posted on or before the deadline, or received by then."""
     sent = postmarked_on if postmarked_on is not None and postmarked_on <= received_on else received_on

@@ -22,7 +22,6 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from services.appeals.domain.cases import (
-    FIRST_OPEN_STATES,
     OPEN_STATES,
     AppealCase,
     CaseState,
@@ -108,7 +107,11 @@ def _withdrawn_before(case: AppealCase, decision: Decision | None, day: date) ->
     )
 
 
-def year_figures(cases: Sequence[CaseRecord], tax_year: int, as_of: date) -> YearFigures:
+def year_figures(
+    cases: Sequence[CaseRecord], tax_year: int, as_of: date, overdue_preliminary_answers: int
+) -> YearFigures:
+    """The year's figures as of a day; the overdue preliminary answers are counted where the overdue
+    list is (the repository's rule), and given here."""
     known = [
         (case, state)
         for case, history in cases
@@ -131,13 +134,6 @@ def year_figures(cases: Sequence[CaseRecord], tax_year: int, as_of: date) -> Yea
             and not _withdrawn_before(case, case.appeals_decision, withdrawals_count_until)
         ):
             second.append((forwarded, case.appeals_decision))
-    overdue = sum(
-        1
-        for c, state in known
-        if state in FIRST_OPEN_STATES
-        and (c.preliminary_answer is None or c.preliminary_answer.sent_on > as_of)
-        and c.preliminary_answer_due < as_of
-    )
     return YearFigures(
         tax_year=tax_year,
         as_of=as_of,
@@ -146,7 +142,7 @@ def year_figures(cases: Sequence[CaseRecord], tax_year: int, as_of: date) -> Yea
         outside_committees=sum(1 for c, _ in known if c.outcome == Outcome.OUTSIDE_COMMITTEES),
         withdrawn=sum(1 for _, state in known if state == CaseState.WITHDRAWN),
         open=sum(1 for _, state in known if state in OPEN_STATES),
-        overdue_preliminary_answers=overdue,
+        overdue_preliminary_answers=overdue_preliminary_answers,
         valuation_committee=_instance(Instance.VALUATION_COMMITTEE, first, year_end, as_of),
         appeals_committee=_instance(Instance.APPEALS_COMMITTEE, second, year_end, as_of),
         by_state=dict(Counter(state for _, state in known)),

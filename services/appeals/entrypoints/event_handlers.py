@@ -18,7 +18,7 @@ from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import inspection_completed
-from services.appeals.application.tax_notices import record_tax_notice, record_tax_notices
+from services.appeals.application.tax_notices import record_tax_notices
 from services.appeals.domain.deadlines import TaxNotice
 from services.platform.clock import oslo_date
 from services.platform.event_consumer import BatchHandler, EventHandler
@@ -54,7 +54,7 @@ def _no_sessions() -> Session:
 def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseDetermined)
-    record_tax_notice(_uow(session), _notice(payload.tax_base, event, from_levy=True), event.event_id)
+    record_tax_notices(_uow(session), [(_notice(payload.tax_base, event, from_levy=True), event.event_id)])
 
 
 def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
@@ -71,7 +71,7 @@ def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
     # A corrected bill gets its own six weeks (DOMAIN.md § 2).
-    record_tax_notice(_uow(session), _notice(payload.current, event, from_levy=False), event.event_id)
+    record_tax_notices(_uow(session), [(_notice(payload.current, event, from_levy=False), event.event_id)])
 
 
 def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
