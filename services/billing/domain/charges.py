@@ -49,11 +49,31 @@ def split_by_shares(amount: Money, shares: Sequence[Fraction]) -> list[Money]:
     return allocate(amount, [int(s * denominator) for s in shares])
 
 
-def _whole_months(period: Period, year: int) -> range | None:
-    """Indexes of the year's months a period of whole months covers, when it is one."""
-    if period.start.day != 1 or period.end.day != 1 or period.start.year != year:
+def whole_months_held(
+    year: int, period: Period, holdings: Sequence[Holding], changes: Sequence[date] = ()
+) -> slice | None:
+    """The usual case, and a billing run's hot path: one holder alone through a period of whole months
+    with no change of owner inside it. Then the amount for the period of any yearly amount is the sum of
+    these monthly parts, with nothing to split; otherwise None."""
+    if len(holdings) != 1:
         return None
-    return range(period.start.month - 1, 12 if period.end.year > year else period.end.month - 1)
+    holding = holdings[0]
+    if (
+        period.start.day != 1
+        or period.end.day != 1
+        or period.start.year != year
+        or holding.share != 1
+        or holding.start > period.start
+        or holding.end < period.end
+        or any(period.start < c < period.end for c in changes)
+    ):
+        return None
+    return slice(period.start.month - 1, 12 if period.end.year > year else period.end.month - 1)
+
+
+def amount_in_months(annual: Money, months: slice) -> int:
+    """The monthly parts of a yearly amount for the months of a `whole_months_held` slice, in øre."""
+    return sum(_monthly_ore(annual.ore)[months])
 
 
 def amount_for_period(
@@ -64,16 +84,10 @@ def amount_for_period(
     `changes` are the property's ownership change dates. Each month's part is split by day at all of them
     with one exact allocation, so that the holders before and after a change together pay the month's
     part to the øre."""
+    whole = whole_months_held(year, period, [holding], changes)
+    if whole is not None:
+        return Money(amount_in_months(annual, whole))
     parts = _monthly_ore(annual.ore)
-    whole = _whole_months(period, year)
-    if (
-        whole is not None
-        and holding.share == 1
-        and holding.start <= period.start
-        and holding.end >= period.end
-        and not any(period.start < c < period.end for c in changes)
-    ):  # the usual case: held alone through whole months, nothing to split (a billing run's hot path)
-        return Money(sum(parts[whole.start : whole.stop]))
     held = Period(holding.start, holding.end)
     total = 0
     for y, m in period.months():

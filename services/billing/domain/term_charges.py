@@ -16,12 +16,12 @@ invoiced for that year:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from services.billing.domain.charges import Holding, amount_for_period
+from services.billing.domain.charges import Holding, amount_for_period, amount_in_months, whole_months_held
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.platform.money import Money
@@ -89,6 +89,13 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
             return 0
         return sum(amount_for_period(annual, account.year, span, h, changes).ore for h in holdings)
 
+    def due_with(
+        months: slice | None,
+    ) -> Callable[[Money, Period | None, list[Holding], Sequence[date]], int]:
+        if months is None:
+            return due
+        return lambda annual, span, _holdings, _changes: amount_in_months(annual, months)
+
     result = Owed()
     for property_id in sorted(held):
         holdings = held[property_id]
@@ -99,6 +106,11 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
         # What the new invoice carries runs from the first day not yet invoiced (or held) to the period's
         # end: earlier months carried forward under the minimum are printed as what they are.
         first = max(billed or year_start, min(h.start for h in holdings))
+        # Whole months held alone (the usual case): every charge's share is a slice of its monthly parts.
+        due_past = due_with(whole_months_held(account.year, past, holdings, changes) if past else None)
+        due_to_date = due_with(
+            whole_months_held(account.year, to_date, holdings, changes) if to_date else None
+        )
         for code in codes:
             charge = charges.get(code)
             before = account.invoiced.get((property_id, code))
@@ -106,13 +118,13 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
             annual = charge.annual if charge else Money(0)
             description = charge.description if charge else before.description if before else code
             vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
-            difference = due(annual, past, holdings, changes) - invoiced
+            difference = due_past(annual, past, holdings, changes) - invoiced
             if difference < 0 and past is not None:
                 result.credits.append(
                     ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
                 )
             if period is not None:
-                rest = due(annual, to_date, holdings, changes) - invoiced - min(0, difference)
+                rest = due_to_date(annual, to_date, holdings, changes) - invoiced - min(0, difference)
                 if rest:
                     carries = Period(min(first, period.end), period.end)
                     result.new.append(
