@@ -209,4 +209,22 @@ def test_a_recipient_not_due_is_credited_by_the_next_run_when_flagged(make: UowF
     assert b[1][2] == february.run_id
     uow = make()
     with uow:
-        assert uow.corrections.flagged(["acc-b"]) == {}  # settled once
+        assert uow.corrections.flagged(["acc-b"]) == []  # settled once
+
+
+def test_a_flag_set_again_while_a_run_settles_the_old_one_stays(make: UowFactory) -> None:
+    uow = make()
+    with uow:
+        uow.corrections.flag([("acc-a", 2024)], NOW)
+        uow.commit()
+    with uow:
+        (read,) = uow.corrections.flagged(["acc-a"])  # what a run planned with
+    with uow:
+        uow.corrections.flag([("acc-a", 2024)], NOW.replace(hour=12))  # a correction arrives meanwhile
+        uow.commit()
+    with uow:
+        uow.corrections.clear([read])
+        uow.commit()
+    with uow:
+        (left,) = uow.corrections.flagged(["acc-a"])
+    assert left.flagged_at > read.flagged_at  # the next run settles the newer correction

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import holdings, pending_corrections
 from services.platform.db import one_of
+
+
+@dataclass(frozen=True)
+class Flag:
+    account_id: str
+    tax_year: int
+    flagged_at: datetime
 
 
 class CorrectionFlags:
@@ -17,23 +27,19 @@ class CorrectionFlags:
         self._session = session
 
     def flag(self, pairs: Iterable[tuple[str, int]], at: datetime) -> None:
-        wanted = set(pairs)
-        if not wanted:
+        """Flags (account, year) pairs; a pair flagged already is flagged again (its time moves on), so
+        that a run which read the old flag and settles it does not clear this newer one (see clear)."""
+        rows = [{"account_id": a, "tax_year": y, "flagged_at": at} for a, y in sorted(set(pairs))]
+        if not rows:
             return
-        existing = {
-            (account, year)
-            for account, year in self._session.execute(
-                select(pending_corrections.c.account_id, pending_corrections.c.tax_year).where(
-                    pending_corrections.c.account_id.in_({account for account, _ in wanted})
-                )
-            )
-        }
-        new = sorted(wanted - existing)
-        if new:
-            self._session.execute(
-                insert(pending_corrections),
-                [{"account_id": a, "tax_year": y, "flagged_at": at} for a, y in new],
-            )
+        dialect = self._session.get_bind().dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(pending_corrections)
+        self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["account_id", "tax_year"], set_={"flagged_at": upsert.excluded.flagged_at}
+            ),
+            rows,
+        )
 
     def holders_between(self, property_id: str, start: date, end: date) -> list[str]:
         """Accounts that held the property on some day of [start, end)."""
@@ -49,18 +55,27 @@ class CorrectionFlags:
             )
         )
 
-    def flagged(self, account_ids: Sequence[str]) -> dict[str, set[int]]:
-        found: dict[str, set[int]] = {}
+    def flagged(self, account_ids: Sequence[str]) -> list[Flag]:
+        """The accounts' flags, locked until the reading transaction ends: a correction arriving meanwhile
+        waits, and flags again after it (see flag)."""
         rows = self._session.execute(
-            select(pending_corrections.c.account_id, pending_corrections.c.tax_year).where(
-                one_of(self._session, pending_corrections.c.account_id, account_ids)
+            select(
+                pending_corrections.c.account_id,
+                pending_corrections.c.tax_year,
+                pending_corrections.c.flagged_at,
             )
+            .where(one_of(self._session, pending_corrections.c.account_id, account_ids))
+            .with_for_update()
         )
-        for account_id, year in rows:
-            found.setdefault(account_id, set()).add(year)
-        return found
+        return [Flag(account_id, year, at) for account_id, year, at in rows]
 
-    def clear(self, account_ids: Sequence[str]) -> None:
-        self._session.execute(
-            pending_corrections.delete().where(pending_corrections.c.account_id.in_(account_ids))
-        )
+    def clear(self, settled: Sequence[Flag]) -> None:
+        """Removes the flags a run read and settled, and only those: not one set again since."""
+        for flag in settled:
+            self._session.execute(
+                pending_corrections.delete().where(
+                    pending_corrections.c.account_id == flag.account_id,
+                    pending_corrections.c.tax_year == flag.tax_year,
+                    pending_corrections.c.flagged_at == flag.flagged_at,
+                )
+            )

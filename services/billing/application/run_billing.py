@@ -111,7 +111,7 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
         uow.invoices.add_many(issued, uow.now())
         for invoice in issued:
             uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
-        uow.corrections.clear([a.account_id for a in accounts])
+        uow.corrections.clear(plan.settled)
         run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum)
         uow.runs.save(run)
         uow.commit()

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from services.billing.adapters.correction_repository import Flag
 from services.billing.adapters.invoice_repository import YearSoFar
 from services.billing.adapters.repository import current_taxes
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
@@ -39,6 +40,7 @@ class ChunkPlan:
     documents: list[PlannedDocument] = field(default_factory=list)
     due: int = 0  # recipients whose interval starts a period this month
     below_minimum: int = 0
+    settled: list[Flag] = field(default_factory=list)  # correction flags this plan settles
 
 
 def _span(lines: Sequence[ChargeLine]) -> Period:
@@ -89,7 +91,10 @@ def plan_chunk(
             period := period_starting(year, month, interval_on(intervals.get(account_id, []), first_of_month))
         )
     }
-    flagged = uow.corrections.flagged(ids)
+    flags = uow.corrections.flagged(ids)
+    flagged: dict[str, set[int]] = {}
+    for flag in flags:
+        flagged.setdefault(flag.account_id, set()).add(flag.tax_year)
     years: dict[int, list[str]] = {
         year: sorted(set(periods) | {a for a, ys in flagged.items() if year in ys})
     }
@@ -123,7 +128,7 @@ def plan_chunk(
             )
             new.setdefault(account_id, []).extend(result.new)
             credits.setdefault(account_id, []).extend(result.credits)
-    plan = ChunkPlan(due=len(periods))
+    plan = ChunkPlan(due=len(periods), settled=flags)
     for account_id in ids:
         corrects = latest.get(account_id)
         if credits.get(account_id):
