@@ -44,7 +44,7 @@ class AccountRepository:
             rows = self._session.execute(
                 select(accounts).where(accounts.c.account_id.in_(account_ids[start : start + 5000]))
             )
-            found.update((r.account_id, _to_account(r)) for r in rows)
+            found.update((r.account_id, _to_account(r)) for r in rows.all())
         return found
 
     def add(self, account: Account, at: datetime) -> None:
@@ -96,7 +96,7 @@ class AccountRepository:
                 one_of(self._session, account_intervals.c.account_id, account_ids)
             )
         )
-        for r in rows:
+        for r in rows.all():
             found.setdefault(r.account_id, []).append(
                 IntervalChoice(InvoiceInterval(r.interval), r.valid_from)
             )
@@ -109,7 +109,7 @@ class AccountRepository:
             .order_by(accounts.c.account_id)
             .limit(limit)
         )
-        return [_to_account(r) for r in rows]
+        return [_to_account(r) for r in rows.all()]
 
 
 class HoldingRepository:
@@ -147,7 +147,7 @@ class HoldingRepository:
         rows = self._session.execute(
             select(holdings).where(one_of(self._session, holdings.c.account_id, account_ids))
         )
-        for r in rows:
+        for r in rows.all():
             found.setdefault(r.account_id, []).append(
                 (
                     r.property_id,
@@ -172,7 +172,7 @@ class HoldingRepository:
                     r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
                 ),
             )
-            for r in rows
+            for r in rows.all()
         ]
 
     def change_dates(self, property_ids: Sequence[str]) -> dict[str, list[date]]:
@@ -182,6 +182,6 @@ class HoldingRepository:
                 one_of(self._session, holdings.c.property_id, property_ids)
             )
         )
-        for r in rows:
+        for r in rows.all():
             found.setdefault(r.property_id, []).append(r.valid_from)
         return found

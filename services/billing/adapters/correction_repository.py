@@ -67,7 +67,7 @@ class CorrectionFlags:
             .where(one_of(self._session, pending_corrections.c.account_id, account_ids))
             .with_for_update()
         )
-        return [Flag(account_id, year, at) for account_id, year, at in rows]
+        return [Flag(account_id, year, at) for account_id, year, at in rows.all()]
 
     def clear(self, settled: Sequence[Flag]) -> None:
         """Removes the flags a run read and settled, and only those: not one set again since."""

@@ -114,7 +114,7 @@ class FeeFactsRepository:
                 r.property_id: OwnFacts(r.chimneys, r.connected_to_water, r.summer_only, r.no_wc)
                 for r in self._session.execute(
                     select(fee_facts).where(one_of(self._session, fee_facts.c.property_id, chunk))
-                )
+                ).all()
             }
             metered: dict[str, Decimal] = {
                 pid: m3
@@ -123,7 +123,7 @@ class FeeFactsRepository:
                         one_of(self._session, meter_readings.c.property_id, chunk),
                         meter_readings.c.year == year,
                     )
-                )
+                ).all()
             }
             rows = self._session.execute(
                 select(
@@ -133,7 +133,7 @@ class FeeFactsRepository:
                     billing_properties.c.bra_m2,
                 ).where(one_of(self._session, billing_properties.c.property_id, chunk))
             )
-            for r in rows:
+            for r in rows.all():
                 facts = own.get(r.property_id, OwnFacts())
                 found[r.property_id] = FeeFacts(
                     category=category_key(r.category),

@@ -193,7 +193,7 @@ class InvoiceRepository:
             )
             .where(one_of(self._session, invoices.c.account_id, account_ids), *in_year)
             .group_by(invoices.c.account_id)
-        ):
+        ).all():
             found[account_id] = YearSoFar(through, int(latest), {})
         rows = self._session.execute(
             select(
@@ -211,7 +211,7 @@ class InvoiceRepository:
             )
             .group_by(invoice_lines.c.account_id, invoice_lines.c.property_id, invoice_lines.c.code)
         )
-        for account_id, property_id, code, amount, description, vat_rate in rows:
+        for account_id, property_id, code, amount, description, vat_rate in rows.all():
             so_far = found.get(account_id)
             if so_far is not None:
                 so_far.lines[(property_id, code)] = Invoiced(Money(int(amount)), description, vat_rate)
@@ -278,7 +278,7 @@ class InvoiceRepository:
                 "amount_nok": f"{Money(r.total_ore).nok}",
                 "kind": r.kind,
             }
-            for r in rows
+            for r in rows.all()
         ]
 
     def search(
@@ -336,7 +336,7 @@ class InvoiceRepository:
                 select(invoice_lines)
                 .where(invoice_lines.c.invoice_number.in_(numbers))
                 .order_by(invoice_lines.c.invoice_number, invoice_lines.c.line_no)
-            ):
+            ).all():
                 lines.setdefault(r.invoice_number, []).append(
                     ChargeLine(
                         r.property_id,

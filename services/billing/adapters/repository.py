@@ -196,7 +196,7 @@ class PropertyTaxRepository:
                 terms=r.terms,
                 source_event_id=r.source_event_id,
             )
-            for r in rows
+            for r in rows.all()
         ]
 
 
@@ -211,7 +211,7 @@ def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[
                 property_taxes.c.is_current.is_(True),
             )
         )
-        for r in rows:
+        for r in rows.all():
             tax = PropertyTax(
                 property_id=r.property_id,
                 tax_year=r.tax_year,
