@@ -10,8 +10,7 @@ from typing import Any
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, print_json
-from services.platform.money import Money
+from services.cli_common import add_remote_options, caller_for, kroner, print_json
 
 ap = appeals_pb2
 
@@ -53,16 +52,6 @@ def _call(args: argparse.Namespace, method: str, request: Any) -> Any:
 def _show(args: argparse.Namespace, method: str, request: Any) -> int:
     print_json(_call(args, method, request))
     return 0
-
-
-def kroner(text: str) -> Money:
-    """An amount in kroner as people write it: "7500000", "7 500 000,50" or "7500000.50"."""
-    try:
-        return Money.of(text.replace(" ", "").replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"an amount in kroner with at most two decimals, e.g. 7500000 or 7500000,50 (not {text!r})"
-        ) from None
 
 
 def _pair(text: str, what: str) -> tuple[str, str]:

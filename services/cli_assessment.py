@@ -11,7 +11,7 @@ from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, follow, print_json
+from services.cli_common import add_remote_options, caller_for, follow, kroner, print_json
 
 _FORMATS = {
     ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
@@ -174,14 +174,13 @@ def cmd_tax_list(args: argparse.Namespace) -> int:
 
 def cmd_correct(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    ore = int(Decimal(args.value_nok) * 100)
     print_json(
         caller.call(
             stub.CorrectTaxBase,
             assessment_pb2.CorrectTaxBaseRequest(
                 property_id=args.property_id,
                 tax_year=args.year,
-                value=money_pb2.Money(ore=ore),
+                value=money_pb2.Money(ore=args.value_nok.ore),
                 reason=args.reason,
             ),
         )
@@ -262,7 +261,7 @@ def add_commands(assessment: Any) -> None:
     correct = assessment.add_parser("correct", help="correct a levied tax base (§ 17)")
     correct.add_argument("property_id")
     correct.add_argument("--year", type=int, required=True)
-    correct.add_argument("--value-nok", required=True)
+    correct.add_argument("--value-nok", required=True, type=kroner, help="e.g. 4 500 000 or 4500000,50")
     correct.add_argument("--reason", required=True)
     add_remote_options(correct)
     correct.set_defaults(func=cmd_correct)

@@ -13,6 +13,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 
 from services.client import Caller
+from services.platform.money import Money
 
 DEFAULT_TARGETS = {
     "assessment": "127.0.0.1:50051",
@@ -57,3 +58,14 @@ def follow(
         job = refresh(job)
     sys.stderr.write("\n")
     return job
+
+
+def kroner(text: str) -> Money:
+    """An argparse type: an amount in kroner as people write it, "7500000", "7 500 000,50" or
+    "7500000.50"; anything else is refused with a usage error, never a traceback."""
+    try:
+        return Money.of(text.replace(" ", "").replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"an amount in kroner with at most two decimals, e.g. 7500000 or 7500000,50 (not {text!r})"
+        ) from None
