@@ -55,18 +55,15 @@ class CorrectionFlags:
             )
         )
 
-    def flagged(self, account_ids: Sequence[str]) -> list[Flag]:
-        """The accounts' flags, locked until the reading transaction ends: a correction arriving meanwhile
-        waits, and flags again after it (see flag)."""
-        rows = self._session.execute(
-            select(
-                pending_corrections.c.account_id,
-                pending_corrections.c.tax_year,
-                pending_corrections.c.flagged_at,
-            )
-            .where(one_of(self._session, pending_corrections.c.account_id, account_ids))
-            .with_for_update()
-        )
+    def flagged(self, account_ids: Sequence[str], lock: bool = True) -> list[Flag]:
+        """The accounts' flags, locked (unless told not to: a preview settles nothing) until the reading
+        transaction ends: a correction arriving meanwhile waits, and flags again after it (see flag)."""
+        query = select(
+            pending_corrections.c.account_id,
+            pending_corrections.c.tax_year,
+            pending_corrections.c.flagged_at,
+        ).where(one_of(self._session, pending_corrections.c.account_id, account_ids))
+        rows = self._session.execute(query.with_for_update() if lock else query)
         return [Flag(account_id, year, at) for account_id, year, at in rows.all()]
 
     def clear(self, settled: Sequence[Flag]) -> None:

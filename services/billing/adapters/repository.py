@@ -100,39 +100,6 @@ class PropertyTaxRepository:
         self._session = session
         self._clock = clock
 
-    def has(self, property_id: str, tax_year: int, version: int) -> bool:
-        found = self._session.execute(
-            select(property_taxes.c.version).where(
-                property_taxes.c.property_id == property_id,
-                property_taxes.c.tax_year == tax_year,
-                property_taxes.c.version == version,
-            )
-        ).first()
-        return found is not None
-
-    def retire(self, property_id: str, tax_year: int) -> None:
-        self._session.execute(
-            update(property_taxes)
-            .where(property_taxes.c.property_id == property_id, property_taxes.c.tax_year == tax_year)
-            .values(is_current=False)
-        )
-
-    def add(self, tax: PropertyTax, current: bool) -> None:
-        self._session.execute(
-            insert(property_taxes).values(
-                property_id=tax.property_id,
-                tax_year=tax.tax_year,
-                version=tax.version,
-                status=tax.status,
-                tax_ore=tax.tax.ore,
-                tax_base_ore=tax.tax_base.ore,
-                terms=tax.terms,
-                is_current=current,
-                source_event_id=tax.source_event_id,
-                received_at=self._clock(),
-            )
-        )
-
     def versions(self, property_ids: Sequence[str]) -> set[tuple[str, int, int]]:
         """(property, year, version) of every tax base version stored for the properties."""
         rows = self._session.execute(

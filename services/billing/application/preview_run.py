@@ -75,7 +75,7 @@ def preview_billing_run(
             accounts = uow.accounts.page_after(cursor, size)
             if not accounts:
                 break
-            plan = plan_chunk(uow, year, month, accounts, policy.minimum_amount)
+            plan = plan_chunk(uow, year, month, accounts, policy.minimum_amount, settling=False)
         preview.due += plan.due
         preview.below_minimum += plan.below_minimum
         for doc in plan.documents:

@@ -10,10 +10,7 @@ from services.billing.domain.billing_property import BillingProperty
 
 def record_property(properties: BillingPropertyStore, prop: BillingProperty) -> bool:
     """Stores the record; returns False when billing knew the property already (nothing changes)."""
-    if properties.get(prop.property_id) is not None:
-        return False
-    properties.add(prop)
-    return True
+    return record_properties(properties, [prop]) == 1
 
 
 def update_property(properties: BillingPropertyStore, prop: BillingProperty) -> None:

@@ -9,21 +9,15 @@ from services.billing.domain.property_tax import PropertyTax
 
 
 class PropertyTaxStore(Protocol):
-    def has(self, property_id: str, tax_year: int, version: int) -> bool: ...
-    def add(self, tax: PropertyTax, current: bool) -> None: ...
-    def retire(self, property_id: str, tax_year: int) -> None: ...
     def versions(self, property_ids: Sequence[str]) -> set[tuple[str, int, int]]: ...
     def retire_many(self, keys: Sequence[tuple[str, int]]) -> None: ...
     def add_many(self, taxes: Sequence[tuple[PropertyTax, bool]]) -> None: ...
 
 
 def record_property_tax(store: PropertyTaxStore, tax: PropertyTax) -> bool:
-    """Stores a tax base version once; a correction makes the new version the current one."""
-    if store.has(tax.property_id, tax.tax_year, tax.version):
-        return False
-    store.retire(tax.property_id, tax.tax_year)
-    store.add(tax, current=True)
-    return True
+    """Stores a tax base version once; a correction makes the new version the current one. False when
+    billing had it already (a redelivery)."""
+    return bool(record_property_taxes(store, [tax]))
 
 
 def record_property_taxes(store: PropertyTaxStore, taxes: Sequence[PropertyTax]) -> list[PropertyTax]:

@@ -79,8 +79,14 @@ def _year_charges(
 
 
 def plan_chunk(
-    uow: SqlBillingUnitOfWork, year: int, month: int, accounts: Sequence[Account], minimum: Money
+    uow: SqlBillingUnitOfWork,
+    year: int,
+    month: int,
+    accounts: Sequence[Account],
+    minimum: Money,
+    settling: bool = True,
 ) -> ChunkPlan:
+    """`settling` is False for a preview: it reads the correction flags without locking them."""
     ids = [a.account_id for a in accounts]
     intervals = uow.accounts.intervals(ids)
     first_of_month = date(year, month, 1)
@@ -91,7 +97,7 @@ def plan_chunk(
             period := period_starting(year, month, interval_on(intervals.get(account_id, []), first_of_month))
         )
     }
-    flags = uow.corrections.flagged(ids)
+    flags = uow.corrections.flagged(ids, lock=settling)
     flagged: dict[str, set[int]] = {}
     for flag in flags:
         flagged.setdefault(flag.account_id, set()).add(flag.tax_year)

@@ -51,7 +51,6 @@ from services.platform.money import Money
 from services.platform.runtime import BackgroundTask
 from services.platform.settings import Settings
 
-PREVIEW_CHUNK = 2000
 SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 
 RULES: dict[str, MethodRule] = {
@@ -207,12 +206,16 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         sessions: sessionmaker[Session],
         runner: JobRunner,
         journals: Path,
-        seller: Seller | None = None,
+        seller: Seller,  # the issuer the billing run's documents name
+        policy: BillingPolicy,
+        chunk_size: int,  # recipients per transaction, for the run and its preview alike
     ) -> None:
         self._sessions = sessions
         self._runner = runner
         self._journals = journals
-        self._seller = seller or load_seller()  # the issuer the billing run's documents name
+        self._seller = seller
+        self._policy = policy
+        self._chunk_size = chunk_size
 
     def _uow(self) -> SqlBillingUnitOfWork:
         return SqlBillingUnitOfWork(self._sessions)
@@ -261,7 +264,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return billing_pb2.GetBillingRunResponse(run=self._run(get_billing_run(self._uow(), request.run_id)))
 
     def PreviewBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        preview = preview_billing_run(self._uow, request.year, request.month, BillingPolicy(), PREVIEW_CHUNK)
+        preview = preview_billing_run(self._uow, request.year, request.month, self._policy, self._chunk_size)
         last = preview.last_term
         return preview_pb2.PreviewBillingRunResponse(
             year=preview.year,
@@ -375,15 +378,17 @@ def add_to_server(
         documents=settings.var_dir / "invoices",
         pdf_for_persons=settings.billing_pdf_for_persons,
     )
+    policy, seller = BillingPolicy(), load_seller()
     runner = billing_runner(
         lambda: SqlBillingUnitOfWork(sessions),
-        BillingPolicy(),
+        policy,
         settings.billing_chunk_size,
-        load_seller(),
+        seller,
         output,
         settings.billing_chunk_pause_seconds,
     )
     billing_pb2_grpc.add_BillingServiceServicer_to_server(
-        BillingServicer(sessions, runner, output.journals), server
+        BillingServicer(sessions, runner, output.journals, seller, policy, settings.billing_chunk_size),
+        server,
     )
     return [runner]
