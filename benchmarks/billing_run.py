@@ -209,8 +209,7 @@ def run(recipients: int, properties: int, chunk: int, organisations_share: float
             documents=Path(output_dir) / "invoices",
             pdf_for_persons=False,
         )
-        seller = load_seller()
-        policy = BillingPolicy()
+        policy = BillingPolicy(seller=load_seller())
         producer = make_producer(stack.kafka_bootstrap, "bench-relay")
         relay = OutboxRelay(engine, platform_tables.outbox, producer, batch_size=5000, poll_seconds=0.05)
         stop_relay = threading.Event()
@@ -223,7 +222,7 @@ def run(recipients: int, properties: int, chunk: int, organisations_share: float
         while billing_run.state == RunState.RUNNING:
             billing_run = billing_chunk(make(), billing_run.run_id, policy, chunk)
         issue_seconds = time.perf_counter() - started
-        write_run_output(make(), billing_run, seller, output)
+        write_run_output(make(), billing_run, output)
         complete_billing_run(make(), billing_run.run_id)
         term_seconds = time.perf_counter() - started
         while relay.pending() > 0:
@@ -247,10 +246,11 @@ def run(recipients: int, properties: int, chunk: int, organisations_share: float
 
         persons = [i for i in issued if i.channel != Channel.EHF][:PDF_SAMPLE]
         with make() as uow:
-            recipients_by_id = uow.accounts.get_many([i.account_id for i in persons])
+            parties = uow.invoices.parties([i.invoice_number for i in persons])
         pdf_started = time.perf_counter()
         for invoice in persons:
-            invoice_pdf(invoice, recipients_by_id[invoice.account_id], seller)
+            stood = parties[invoice.invoice_number]
+            invoice_pdf(invoice, stood.recipient, stood.seller)
         pdf_per_second = len(persons) / (time.perf_counter() - pdf_started)
         engine.dispose()
         return {

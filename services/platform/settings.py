@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     # Whether a run writes a PDF for every person (for print); off when print goes elsewhere. Any
     # invoice's document can be rendered again with GetInvoiceDocument.
     billing_pdf_for_persons: bool = True
+    # Who issues the invoices (name, address, bank account); default services/billing/seller.yaml. Read
+    # when invoices are issued: each invoice keeps the issuer as it stood then.
+    seller_file: Path | None = None
     log_level: str = "INFO"
     log_json: bool = True
 

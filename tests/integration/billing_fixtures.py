@@ -40,7 +40,11 @@ ORGANISATION_NUMBER = "974683520"
 
 @contextmanager
 def billing_service(
-    database_url: str, kafka_bootstrap: str, var_dir: Path, auth_secret: str | None = None
+    database_url: str,
+    kafka_bootstrap: str,
+    var_dir: Path,
+    auth_secret: str | None = None,
+    **overrides: Any,  # other settings, e.g. seller_file
 ) -> Iterator[ServiceRuntime]:
     secret = {"auth_secret": auth_secret} if auth_secret is not None else {}  # else the development one
     settings = Settings(
@@ -48,6 +52,7 @@ def billing_service(
         kafka_bootstrap=kafka_bootstrap,
         var_dir=var_dir,
         **secret,  # type: ignore[arg-type]
+        **overrides,
     )
     service = build_runtime(replace(SPEC, consumer=None), settings)
     service.start()

@@ -131,6 +131,7 @@ def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> No
     from services.billing.adapters.ehf_document import ehf_invoice
     from services.billing.domain.account import Account, Channel, RecipientKind
     from services.billing.domain.billing_run import Invoice
+    from services.billing.domain.document_parties import RecipientSnapshot
     from services.billing.domain.intervals import Period
     from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
     from services.billing.domain.seller import Seller
@@ -182,7 +183,8 @@ def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> No
         "12345678903",
         "Klag innen seks uker",
     )
-    document = ehf_invoice(invoice, account, seller)
+    recipient = RecipientSnapshot.of(account)
+    document = ehf_invoice(invoice, recipient, seller)
     findings = validator.validate_bytes(document)
     assert is_valid(findings), [f for f in findings if f.flag == "fatal"]
     assert (
@@ -206,7 +208,7 @@ def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> No
         total=credit.total,
         corrects=1042,
     )
-    document = ehf_invoice(credit_note, account, seller)
+    document = ehf_invoice(credit_note, recipient, seller)
     findings = validator.validate_bytes(document)
     assert is_valid(findings), [f for f in findings if f.flag == "fatal"]
     root = etree.fromstring(document)

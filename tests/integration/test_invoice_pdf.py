@@ -7,6 +7,7 @@ from datetime import date
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.billing_run import Invoice
+from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
 from services.billing.domain.seller import Seller
@@ -16,6 +17,7 @@ Q1 = Period(date(2024, 1, 1), date(2024, 4, 1))
 ACCOUNT = Account(
     "owner-1", RecipientKind.PERSON, "Kari Nordmann", "", "Storgata 1", "0155", "Oslo", Channel.PRINT
 )
+RECIPIENT = RecipientSnapshot.of(ACCOUNT)
 SELLER = Seller(
     "Oslo kommune",
     "974760673",
@@ -47,7 +49,7 @@ def test_a_persons_invoice_pdf() -> None:
         Money(0),
         draft.total,
     )
-    pdf = invoice_pdf(invoice, ACCOUNT, SELLER, compress=False)
+    pdf = invoice_pdf(invoice, RECIPIENT, SELLER, compress=False)
     assert pdf.startswith(b"%PDF")
     for text in (
         b"Faktura nr. 7",
@@ -82,7 +84,7 @@ def test_a_credit_note_pdf_shows_what_is_credited_and_the_invoice_it_corrects() 
         draft.total,
         corrects=7,
     )
-    pdf = invoice_pdf(note, ACCOUNT, SELLER, compress=False)
+    pdf = invoice_pdf(note, RECIPIENT, SELLER, compress=False)
     for text in (b"Kreditnota nr. 9", b"560,00 kr", b"Til gode", b"faktura nr. 7", b"Slik f"):
         assert text in pdf, text
     assert b"-560,00" not in pdf and b"Slik betaler du" not in pdf

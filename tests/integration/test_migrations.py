@@ -33,6 +33,8 @@ OWN_TABLES = {
         "invoice_series",
         "invoices",
         "invoice_lines",
+        "invoice_parties",
+        "sellers",
     },
     "appeals": {
         "appeal_cases",

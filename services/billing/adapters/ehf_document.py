@@ -10,8 +10,8 @@ from decimal import Decimal
 
 from lxml import etree
 
-from services.billing.domain.account import Account
 from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
+from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
 
@@ -68,10 +68,11 @@ def _party(
     return party
 
 
-def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
+def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) -> bytes:
     """An Invoice (type 380), or for a credit note a CreditNote (type 381) whose amounts are positive:
-    what the recipient is credited. Either may refer to the recipient's earlier invoice it corrects."""
-    if not account.organisation_number:
+    what the recipient is credited. Either may refer to the recipient's earlier invoice it corrects.
+    Nothing in it depends on when it is rendered: the same invoice and parties give the same bytes."""
+    if not recipient.organisation_number:
         raise ValueError("EHF goes to organisations: the recipient has no organisation number")
     credit = invoice.kind == CREDIT_NOTE
     sign = -1 if credit else 1
@@ -120,15 +121,15 @@ def ehf_invoice(invoice: Invoice, account: Account, seller: Seller) -> bytes:
 
     customer = _party(
         _add(root, "cac:AccountingCustomerParty"),
-        account.name,
-        account.organisation_number,
-        account.address_line,
-        account.postcode,
-        account.city,
+        recipient.name,
+        recipient.organisation_number,
+        recipient.address_line,
+        recipient.postcode,
+        recipient.city,
     )
     legal = _add(customer, "cac:PartyLegalEntity")
-    _add(legal, "cbc:RegistrationName", account.name)
-    _add(legal, "cbc:CompanyID", account.organisation_number, schemeID="0192")
+    _add(legal, "cbc:RegistrationName", recipient.name)
+    _add(legal, "cbc:CompanyID", recipient.organisation_number, schemeID="0192")
 
     if not credit:
         means = _add(root, "cac:PaymentMeans")

@@ -4,10 +4,11 @@ computed, how to pay, and how to complain. Persons get this one (organisations g
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
 
-from services.billing.domain.account import Account
 from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
+from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
 
@@ -36,7 +37,16 @@ def _introduction(invoice: Invoice, last_day: date) -> str:
     return f"{text} Dato {_day(invoice.issue_date)}."
 
 
-def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress: bool = True) -> bytes:
+def _dated(issue_date: date) -> Callable[..., str]:
+    """The PDF's creation date: the invoice's issue date, a business date (not the machine's clock)."""
+    return lambda *_: f"D:{issue_date:%Y%m%d}000000+00'00'"
+
+
+def invoice_pdf(
+    invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, *, compress: bool = True
+) -> bytes:
+    """The same bytes every time for the same invoice and parties: ReportLab's invariant mode leaves out
+    the random document id, and the dates in the PDF's metadata are the issue date."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import getSampleStyleSheet
@@ -62,12 +72,14 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
     styles = getSampleStyleSheet()
     body = styles["Normal"]
     last_day = invoice.period.end.fromordinal(invoice.period.end.toordinal() - 1)
-    recipient = "<br/>".join(
-        p for p in (account.name, account.address_line, f"{account.postcode} {account.city}".strip()) if p
+    address = "<br/>".join(
+        p
+        for p in (recipient.name, recipient.address_line, f"{recipient.postcode} {recipient.city}".strip())
+        if p
     )
     story = [
         Paragraph(seller.name, styles["Heading3"]),
-        Paragraph(recipient, body),
+        Paragraph(address, body),
         Spacer(1, 8 * mm),
         Paragraph(f"{title} nr. {invoice.invoice_number}", styles["Title"]),
         Paragraph(_introduction(invoice, last_day), body),
@@ -142,5 +154,6 @@ def invoice_pdf(invoice: Invoice, account: Account, seller: Seller, *, compress:
             body,
         )
     )
-    doc.build(story)
+    stamp = _dated(invoice.issue_date)
+    doc.build(story, onFirstPage=lambda canvas, _doc: canvas.setDateFormatter(stamp))
     return buffer.getvalue()

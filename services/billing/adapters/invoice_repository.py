@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -10,11 +10,14 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from services.billing.adapters.document_parties_store import load_parties, store_parties
 from services.billing.adapters.orm import billing_runs, invoice_lines, invoice_series, invoices
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
+from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
+from services.billing.domain.seller import Seller
 from services.billing.domain.term_charges import Invoiced
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
@@ -175,9 +178,22 @@ class InvoiceRepository:
         )
         return first
 
-    def add_many(self, items: Sequence[Invoice], at: datetime) -> None:
+    def add_many(
+        self,
+        items: Sequence[Invoice],
+        at: datetime,
+        recipients: Mapping[str, RecipientSnapshot],
+        seller: Seller,
+    ) -> None:
+        """Issues the invoices with their lines and, in the same transaction, what their documents will
+        show: each recipient (by account id) and the issuer as they stand now."""
         bulk_insert(self._session, invoices, invoice_rows(items, at))
         bulk_insert(self._session, invoice_lines, line_rows(items))
+        store_parties(self._session, items, recipients, seller)
+
+    def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
+        """The recipient and issuer each invoice's document shows, as they stood at issue."""
+        return load_parties(self._session, numbers)
 
     def invoiced_in_year(self, account_ids: Sequence[str], year: int) -> dict[str, YearSoFar]:
         """Per account: what has been invoiced for the year so far, per property and charge, the end of

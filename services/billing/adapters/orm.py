@@ -152,6 +152,36 @@ invoice_lines = Table(
     Index("ix_invoice_lines_property", "property_id"),
 )
 
+# What each invoice's document shows of its recipient, copied from the account when it was issued, and
+# which issuer it names: documents rendered again show the address and bank account of their day.
+invoice_parties = Table(
+    "invoice_parties",
+    metadata,
+    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
+    Column("recipient_name", String(200), nullable=False),
+    Column("recipient_organisation_number", String(9), nullable=False),
+    Column("recipient_address_line", String(200), nullable=False),
+    Column("recipient_postcode", String(10), nullable=False),
+    Column("recipient_city", String(100), nullable=False),
+    Column("seller_id", String(64), nullable=False),
+)
+
+# The issuer (seller.yaml) as it stood, once per distinct content: seller_id is a hash of the fields, so
+# 135,000 invoices of one run share one row and a changed file adds a row instead of changing one.
+sellers = Table(
+    "sellers",
+    metadata,
+    Column("seller_id", String(64), primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("organisation_number", Text, nullable=False),
+    Column("vat_number", Text, nullable=False),
+    Column("street", Text, nullable=False),
+    Column("postcode", Text, nullable=False),
+    Column("city", Text, nullable=False),
+    Column("bank_account", Text, nullable=False),
+    Column("complaints_to", Text, nullable=False),
+)
+
 # The council's fee schedule per year, as the file it adopted; a new version replaces the current one.
 fee_schedules = Table(
     "fee_schedules",

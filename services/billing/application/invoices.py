@@ -1,7 +1,8 @@
 """Queries on issued invoices: find them, read one with its lines, and render its document again.
 
-An issued invoice never changes, so its document rendered now from the stored invoice (with the same
-function and seller the billing run uses) is the document the run wrote.
+An issued invoice never changes, nor do the recipient and seller stored with it at issue, so its
+document rendered now (by the same function the billing run uses) is the document the run wrote, whatever
+has happened to the account or the seller file since.
 """
 
 from __future__ import annotations
@@ -13,9 +14,8 @@ from services.billing.adapters.ehf_document import ehf_invoice
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.adapters.run_documents import document_for
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.domain.account import Account
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, Invoice
-from services.billing.domain.seller import Seller
+from services.billing.domain.document_parties import DocumentParties
 from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.paging import encode_token, parse_page
 
@@ -100,7 +100,7 @@ def get_invoice(uow: SqlBillingUnitOfWork, invoice_number: int) -> Invoice:
 
 
 def invoice_document(
-    uow: SqlBillingUnitOfWork, invoice_number: int, seller: Seller, document_format: str = ""
+    uow: SqlBillingUnitOfWork, invoice_number: int, document_format: str = ""
 ) -> InvoiceDocument:
     """The invoice's document: by default the one its recipient gets (what the run wrote); "pdf" gives a
     PDF for any recipient, "ehf" an EHF document for an organisation recipient."""
@@ -109,21 +109,21 @@ def invoice_document(
         raise InvalidInput.single("format", f"one of {', '.join(FORMATS)}")
     with uow:
         invoice = uow.invoices.by_number(invoice_number)
-        account = uow.accounts.get(invoice.account_id) if invoice is not None else None
+        parties = uow.invoices.parties([invoice_number]).get(invoice_number) if invoice is not None else None
     if invoice is None:
         raise NotFound(f"no invoice {invoice_number}")
-    if account is None:
-        raise NotFound(f"no invoice recipient {invoice.account_id} for invoice {invoice_number}")
-    suffix, content = _render(invoice, account, seller, document_format)
+    if parties is None:
+        raise NotFound(f"no recipient and seller stored for invoice {invoice_number}")
+    suffix, content = _render(invoice, parties, document_format)
     stem = "kreditnota" if invoice.kind == CREDIT_NOTE else "faktura"
     return InvoiceDocument(content, _MEDIA_TYPES[suffix], f"{stem}-{invoice.invoice_number}.{suffix}")
 
 
-def _render(invoice: Invoice, account: Account, seller: Seller, document_format: str) -> tuple[str, bytes]:
+def _render(invoice: Invoice, parties: DocumentParties, document_format: str) -> tuple[str, bytes]:
     if document_format == "pdf":
-        return "pdf", invoice_pdf(invoice, account, seller)
+        return "pdf", invoice_pdf(invoice, parties.recipient, parties.seller)
     if document_format == "ehf":
-        if not account.organisation_number:
+        if not parties.recipient.organisation_number:
             raise InvalidInput.single("format", "EHF is only for recipients with an organisation number")
-        return "xml", ehf_invoice(invoice, account, seller)
-    return document_for(invoice, account, seller)
+        return "xml", ehf_invoice(invoice, parties.recipient, parties.seller)
+    return document_for(invoice, parties)

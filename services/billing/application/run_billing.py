@@ -8,10 +8,10 @@ next run, and a corrected tax base or a sale becomes a credit note or a suppleme
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services.billing.adapters.run_documents import RunOutput, write_run_output
+from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.billing_run import (
@@ -23,6 +23,7 @@ from services.billing.domain.billing_run import (
     InvoiceIssued,
     RunState,
 )
+from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.invoice_plan import due_date
 from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.seller import Seller
@@ -39,6 +40,8 @@ class BillingPolicy:
     minimum_amount: Money = Money.of(50)  # Oslo: amounts under 50 NOK are not billed
     payment_days: int = 21
     kid_method: KidMethod = KidMethod.MOD10
+    # Who issues: each invoice keeps the seller as it stood when the invoice was issued.
+    seller: Seller = field(default_factory=load_seller)
 
 
 def start_billing_run(uow: SqlBillingUnitOfWork, year: int, month: int, issue_date: date) -> BillingRun:
@@ -108,7 +111,8 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             )
             for n, doc in enumerate(documents)
         ]
-        uow.invoices.add_many(issued, uow.now())
+        recipients = {a.account_id: RecipientSnapshot.of(a) for a in accounts}  # as they stand at issue
+        uow.invoices.add_many(issued, uow.now(), recipients, policy.seller)
         for invoice in issued:
             uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
         uow.corrections.clear(plan.settled)
@@ -136,14 +140,13 @@ def billing_runner(
     make: UowFactory,
     policy: BillingPolicy,
     chunk_size: int,
-    seller: Seller,
     output: RunOutput,
     pause_seconds: float = 0.0,
 ) -> JobRunner:
     def step(run_id: str) -> bool:
         run = billing_chunk(make(), run_id, policy, chunk_size)
         if run.state == RunState.ISSUED:
-            write_run_output(make(), run, seller, output)  # idempotent: a crash here writes them again
+            write_run_output(make(), run, output)  # idempotent: a crash here writes them again
             run = complete_billing_run(make(), run_id)
         return run.state != RunState.RUNNING
 

@@ -41,7 +41,6 @@ from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
 from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import InvoiceInterval, Period
-from services.billing.domain.seller import Seller
 from services.platform.auth import Role
 from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput
@@ -206,14 +205,12 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         sessions: sessionmaker[Session],
         runner: JobRunner,
         journals: Path,
-        seller: Seller,  # the issuer the billing run's documents name
         policy: BillingPolicy,
         chunk_size: int,  # recipients per transaction, for the run and its preview alike
     ) -> None:
         self._sessions = sessions
         self._runner = runner
         self._journals = journals
-        self._seller = seller
         self._policy = policy
         self._chunk_size = chunk_size
 
@@ -333,7 +330,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         document_format = _DOCUMENT_FORMATS.get(request.format)
         if document_format is None:
             raise InvalidInput.single("format", "DOCUMENT_FORMAT_PDF, DOCUMENT_FORMAT_EHF or unspecified")
-        document = invoice_document(self._uow(), request.invoice_number, self._seller, document_format)
+        document = invoice_document(self._uow(), request.invoice_number, document_format)
         return billing_pb2.GetInvoiceDocumentResponse(
             content=document.content, media_type=document.media_type, file_name=document.file_name
         )
@@ -378,17 +375,16 @@ def add_to_server(
         documents=settings.var_dir / "invoices",
         pdf_for_persons=settings.billing_pdf_for_persons,
     )
-    policy, seller = BillingPolicy(), load_seller()
+    policy = BillingPolicy(seller=load_seller(settings.seller_file))  # the seller file is read once
     runner = billing_runner(
         lambda: SqlBillingUnitOfWork(sessions),
         policy,
         settings.billing_chunk_size,
-        seller,
         output,
         settings.billing_chunk_pause_seconds,
     )
     billing_pb2_grpc.add_BillingServiceServicer_to_server(
-        BillingServicer(sessions, runner, output.journals, seller, policy, settings.billing_chunk_size),
+        BillingServicer(sessions, runner, output.journals, policy, settings.billing_chunk_size),
         server,
     )
     return [runner]

@@ -1,0 +1,88 @@
+"""The parties of issued documents in storage: one invoice_parties row per invoice (its recipient as it
+stood, and which seller) and one sellers row per distinct issuer."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from services.billing.adapters.orm import invoice_parties, sellers
+from services.billing.domain.billing_run import Invoice
+from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
+from services.billing.domain.seller import Seller
+from services.platform.bulk import bulk_insert
+from services.platform.db import one_of
+
+_PAGE = 5000  # invoice numbers per query
+
+
+def seller_id(seller: Seller) -> str:
+    """The issuer's content address: equal fields, equal id (so a restart with the same file adds nothing)."""
+    canonical = json.dumps(asdict(seller), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def store_seller(session: Session, seller: Seller) -> str:
+    """Keeps the issuer once (a row that exists already is left as it is); returns its id."""
+    key = seller_id(seller)
+    make = postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(make(sellers).values(seller_id=key, **asdict(seller)).on_conflict_do_nothing())
+    return key
+
+
+def store_parties(
+    session: Session, items: Sequence[Invoice], recipients: Mapping[str, RecipientSnapshot], seller: Seller
+) -> None:
+    """Each invoice's parties, in the caller's transaction: an invoice is never stored without them."""
+    if not items:
+        return
+    key = store_seller(session, seller)
+    rows: list[dict[str, Any]] = []
+    for invoice in items:
+        recipient = recipients[invoice.account_id]
+        rows.append(
+            {
+                "invoice_number": invoice.invoice_number,
+                "recipient_name": recipient.name,
+                "recipient_organisation_number": recipient.organisation_number,
+                "recipient_address_line": recipient.address_line,
+                "recipient_postcode": recipient.postcode,
+                "recipient_city": recipient.city,
+                "seller_id": key,
+            }
+        )
+    bulk_insert(session, invoice_parties, rows)
+
+
+def load_parties(session: Session, numbers: Sequence[int]) -> dict[int, DocumentParties]:
+    """The stored parties of these invoices (an invoice without any is left out)."""
+    found: dict[int, DocumentParties] = {}
+    issuers: dict[str, Seller] = {}
+    for start in range(0, len(numbers), _PAGE):
+        rows = session.execute(
+            select(invoice_parties).where(
+                one_of(session, invoice_parties.c.invoice_number, numbers[start : start + _PAGE])
+            )
+        ).all()
+        missing = sorted({r.seller_id for r in rows} - issuers.keys())
+        if missing:
+            for s in session.execute(select(sellers).where(sellers.c.seller_id.in_(missing))).all():
+                issuers[s.seller_id] = Seller(**{f: getattr(s, f) for f in Seller.__dataclass_fields__})
+        for r in rows:
+            recipient = RecipientSnapshot(
+                r.recipient_name,
+                r.recipient_organisation_number,
+                r.recipient_address_line,
+                r.recipient_postcode,
+                r.recipient_city,
+            )
+            found[r.invoice_number] = DocumentParties(recipient, issuers[r.seller_id])
+    return found
