@@ -236,7 +236,9 @@ def add_commands(billing: Any) -> None:
     start = run.add_parser("start", help="start (or resume) the billing run for a month")
     start.add_argument("year", type=int)
     start.add_argument("month", type=int)
-    start.add_argument("--issue-date", help="YYYY-MM-DD (default today)")
+    start.add_argument(
+        "--issue-date", help="YYYY-MM-DD (default: the month's run's own, or today for a new run)"
+    )
     start.add_argument("--wait", action="store_true", help="follow progress until it ends")
     add_remote_options(start)
     start.set_defaults(func=cmd_run_start)

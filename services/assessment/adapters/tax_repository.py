@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,6 +28,16 @@ class DecisionRepository:
 
     def get_yaml(self, year: int) -> str | None:
         return self._session.scalar(select(decisions.c.decision_yaml).where(decisions.c.year == year))
+
+    def lock(self, year: int) -> bool:
+        """Locks the year's decision until commit (False when there is none): the year's levy starts queue
+        on it, so two never both find no job and create one each."""
+        return (
+            self._session.execute(
+                select(decisions.c.year).where(decisions.c.year == year).with_for_update()
+            ).first()
+            is not None
+        )
 
 
 def _to_stored(row: Any) -> LeviedTaxBase:
@@ -155,18 +165,53 @@ def _to_job(row: Any) -> LevyJob:
 
 
 class LevyJobRepository:
+    """Each write changes only the columns its step owns (a start the row, a chunk the cursor and counts,
+    the others the state), so a writer holding an old copy of the job never rewinds what another wrote."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
     def add(self, job: LevyJob, at: datetime) -> None:
         self._session.execute(insert(levy_jobs).values(**self._values(job), started_at=at))
 
-    def save(self, job: LevyJob, finished_at: datetime | None = None) -> None:
-        self._session.execute(
+    def advance(self, job: LevyJob) -> None:
+        """Writes what a chunk moves, the cursor and the counts, of a running job (the chunk holds its row
+        lock); raises RuntimeError, rolling the chunk back, if the job is no longer running."""
+        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
             update(levy_jobs)
-            .where(levy_jobs.c.job_id == job.job_id)
-            .values(**self._values(job), finished_at=finished_at)
+            .where(levy_jobs.c.job_id == job.job_id, levy_jobs.c.state == LevyJobState.RUNNING.value)
+            .values(
+                cursor=job.cursor,
+                processed=job.processed,
+                taxed=job.taxed,
+                exempt=job.exempt,
+                not_valued=job.not_valued,
+                total_tax_ore=job.total_tax.ore,
+            )
         )
+        if moved.rowcount != 1:
+            raise RuntimeError(f"levy job {job.job_id} is no longer running")
+
+    def mark_state(
+        self,
+        job_id: str,
+        state: LevyJobState,
+        *,
+        was: Collection[LevyJobState],
+        error: str = "",
+        finished_at: datetime | None = None,
+    ) -> bool:
+        """Compare-and-set: moves the job to `state` with `error` (and `finished_at`, when given) if it is
+        in one of the states `was`; True when it moved. Cursor and counts are not touched."""
+        values: dict[str, Any] = {"state": state.value, "error": error}
+        if finished_at is not None:
+            values["finished_at"] = finished_at
+        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
+            update(levy_jobs)
+            .where(levy_jobs.c.job_id == job_id, levy_jobs.c.state.in_([s.value for s in was]))
+            .values(**values)
+        )
+        return bool(moved.rowcount)
 
     @staticmethod
     def _values(job: LevyJob) -> dict[str, Any]:

@@ -32,17 +32,24 @@ def taxable(prop: Property, built_up_zones: dict[str, bool]) -> TaxableProperty:
 
 
 def start_levy(uow: SqlAssessmentUnitOfWork, year: int, config: AssessmentConfig) -> LevyJob:
-    """A new job for the year, or the year's unfinished one set running again."""
+    """A new job for the year, or the year's job as it stands (running: unchanged; failed: running again
+    from its cursor with its counts). Raises InvalidInput for a bad year, NotFound without a decision,
+    FailedPrecondition when the year's levy is complete."""
     if not 1900 <= year <= 2200:
         raise InvalidInput.single("tax_year", "must be a year")
     stored_decision(uow, year, config)  # refuses a year without a decision
     with uow:
+        if not uow.decisions.lock(year):  # starts for the year queue here: one job per year
+            raise NotFound(f"no tax-year decision for {year}; set one first")
         job = uow.levy_jobs.latest_for_year(year)
         if job is not None and job.state == LevyJobState.COMPLETED:
             raise FailedPrecondition(f"the levy for {year} is complete; correct single tax bases instead")
         if job is not None:
-            job = replace(job, state=LevyJobState.RUNNING, error="")
-            uow.levy_jobs.save(job)
+            # Only a failed job is written to, and only its state: a start never rewrites the cursor or
+            # the counts that a chunk in flight is about to move.
+            if job.state == LevyJobState.FAILED:
+                uow.levy_jobs.mark_state(job.job_id, LevyJobState.RUNNING, was=[LevyJobState.FAILED])
+                job = uow.levy_jobs.get(job.job_id) or job  # as it stands now
         else:
             job = LevyJob(
                 new_id(), year, LevyJobState.RUNNING, cursor="", processed=0, total=uow.properties.count()
@@ -72,10 +79,11 @@ def levy_chunk(
         built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
         props = uow.properties.taxables_after(job.cursor, size, built_up)
         if not props:
-            job = replace(job, state=LevyJobState.COMPLETED)
-            uow.levy_jobs.save(job, finished_at=uow.now())
+            uow.levy_jobs.mark_state(
+                job_id, LevyJobState.COMPLETED, was=[LevyJobState.RUNNING], finished_at=uow.now()
+            )
             uow.commit()
-            return job
+            return replace(job, state=LevyJobState.COMPLETED)
         first, last = props[0].property_id, props[-1].property_id
         already = uow.tax_bases.levied_between(first, last, decision.year)
         todo = [p for p in props if p.property_id not in already]
@@ -92,7 +100,7 @@ def levy_chunk(
         for item in levied:
             uow.record(TaxBaseDetermined(item))
         job = job.advanced(last, [item.base for item in levied])
-        uow.levy_jobs.save(job)
+        uow.levy_jobs.advance(job)
         uow.commit()
     return job
 
@@ -114,10 +122,8 @@ def levy_runner(
             return [job.job_id for job in uow.levy_jobs.unfinished()]
 
     def fail(job_id: str, error: str) -> None:
-        with make() as uow:
-            job = uow.levy_jobs.get(job_id)
-            if job is not None:
-                uow.levy_jobs.save(replace(job, state=LevyJobState.FAILED, error=error))
-                uow.commit()
+        with make() as uow:  # a job that completed meanwhile stays complete
+            uow.levy_jobs.mark_state(job_id, LevyJobState.FAILED, was=[LevyJobState.RUNNING], error=error)
+            uow.commit()
 
     return JobRunner("levy", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)

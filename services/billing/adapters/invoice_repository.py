@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.document_parties_store import load_parties, store_parties
 from services.billing.adapters.orm import billing_runs, invoice_lines, invoice_series, invoices
 from services.billing.domain.account import Channel
-from services.billing.domain.billing_run import BillingRun, Invoice, RunState
+from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState, RunTotals
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
@@ -95,18 +96,62 @@ def line_rows(items: Sequence[Invoice]) -> list[dict[str, Any]]:
 
 
 class BillingRunRepository:
+    """Each write changes only the columns its step owns (a start the row, a chunk the cursor and totals,
+    the others the state), so a writer holding an old copy of the run never rewinds what another wrote."""
+
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add(self, run: BillingRun, at: datetime) -> None:
-        self._session.execute(insert(billing_runs).values(**self._values(run), started_at=at))
+    def add_unless_taken(self, run: BillingRun, at: datetime) -> BillingRun:
+        """Inserts the run unless its month has one: a concurrent start may have inserted the month's run
+        since this transaction looked (the month is unique). Returns the month's run, this one or that."""
+        try:  # in a savepoint: a refused insert leaves the transaction usable
+            with self._session.begin_nested():
+                self._session.execute(insert(billing_runs).values(**self._values(run), started_at=at))
+        except IntegrityError:
+            pass  # the other start committed first; read its run below (read committed sees it now)
+        found = self.for_month(run.year, run.month)
+        if found is None:
+            raise RuntimeError(f"no billing run for {run.year}-{run.month:02d} after inserting one")
+        return found
 
-    def save(self, run: BillingRun, finished_at: datetime | None = None) -> None:
-        self._session.execute(
+    def advance(self, run: BillingRun) -> None:
+        """Writes what a chunk moves, the cursor and the running totals, of a running run (the chunk holds
+        its row lock); raises RuntimeError, rolling the chunk back, if the run is no longer running."""
+        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
             update(billing_runs)
-            .where(billing_runs.c.run_id == run.run_id)
-            .values(**self._values(run), finished_at=finished_at)
+            .where(billing_runs.c.run_id == run.run_id, billing_runs.c.state == RunState.RUNNING.value)
+            .values(
+                cursor=run.cursor,
+                invoices=run.invoices,
+                below_minimum=run.below_minimum,
+                credit_notes=run.credit_notes,
+                total_ore=run.total.ore,
+            )
         )
+        if moved.rowcount != 1:
+            raise RuntimeError(f"billing run {run.run_id} is no longer running")
+
+    def mark_state(
+        self,
+        run_id: str,
+        state: RunState,
+        *,
+        was: Collection[RunState],
+        error: str = "",
+        finished_at: datetime | None = None,
+    ) -> bool:
+        """Compare-and-set: moves the run to `state` with `error` (and `finished_at`, when given) if it is
+        in one of the states `was`; True when it moved. Cursor and totals are not touched."""
+        values: dict[str, Any] = {"state": state.value, "error": error}
+        if finished_at is not None:
+            values["finished_at"] = finished_at
+        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
+            update(billing_runs)
+            .where(billing_runs.c.run_id == run_id, billing_runs.c.state.in_([s.value for s in was]))
+            .values(**values)
+        )
+        return bool(moved.rowcount)
 
     @staticmethod
     def _values(run: BillingRun) -> dict[str, Any]:
@@ -162,17 +207,31 @@ class InvoiceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
+    def lock_series(self) -> int:
+        """Locks the number series until commit (creating it at 1 the first time) and returns its next
+        number. An issuer takes it before planning, so issuers in every process plan one after another,
+        each seeing the documents of those before it (on SQLite, BEGIN IMMEDIATE queues them already)."""
+        row = self._locked_series()
+        if row is None:
+            try:
+                with self._session.begin_nested():
+                    self._session.execute(insert(invoice_series).values(series=SERIES, next_number=1))
+            except IntegrityError:
+                pass  # another issuer created it meanwhile: queue on its row below
+            row = self._locked_series()
+            if row is None:
+                raise RuntimeError(f"the invoice number series {SERIES!r} could not be created")
+        return int(row.next_number)
+
+    def _locked_series(self) -> Any:
+        return self._session.execute(
+            select(invoice_series.c.next_number).where(invoice_series.c.series == SERIES).with_for_update()
+        ).first()
+
     def take_numbers(self, count: int) -> int:
         """Reserves `count` consecutive numbers in this transaction; returns the first. The series row is
         locked until commit, so concurrent issuers queue and a rollback returns the numbers."""
-        row = self._session.execute(
-            select(invoice_series.c.next_number).where(invoice_series.c.series == SERIES).with_for_update()
-        ).first()
-        if row is None:
-            self._session.execute(insert(invoice_series).values(series=SERIES, next_number=1))
-            first = 1
-        else:
-            first = int(row.next_number)
+        first = self.lock_series()
         self._session.execute(
             update(invoice_series).where(invoice_series.c.series == SERIES).values(next_number=first + count)
         )
@@ -194,6 +253,19 @@ class InvoiceRepository:
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
         """The recipient and issuer each invoice's document shows, as they stood at issue."""
         return load_parties(self._session, numbers)
+
+    def totals_for_run(self, run_id: str) -> RunTotals:
+        """What the run's issued documents add up to, counted from the invoices table."""
+        counts = {INVOICE: 0, CREDIT_NOTE: 0}
+        total = 0
+        for kind, count, amount in self._session.execute(
+            select(invoices.c.kind, func.count(), func.sum(invoices.c.total_ore))
+            .where(invoices.c.run_id == run_id)
+            .group_by(invoices.c.kind)
+        ).all():
+            counts[kind] = int(count)
+            total += int(amount)
+        return RunTotals(counts[INVOICE], counts[CREDIT_NOTE], Money(total))
 
     def invoiced_in_year(self, account_ids: Sequence[str], year: int) -> dict[str, YearSoFar]:
         """Per account: what has been invoiced for the year so far, per property and charge, the end of

@@ -27,7 +27,8 @@ from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.invoice_plan import due_date
 from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.seller import Seller
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
+from services.platform.clock import oslo_date
+from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
 from services.platform.money import Money
@@ -44,7 +45,13 @@ class BillingPolicy:
     seller: Seller = field(default_factory=load_seller)
 
 
-def start_billing_run(uow: SqlBillingUnitOfWork, year: int, month: int, issue_date: date) -> BillingRun:
+def start_billing_run(
+    uow: SqlBillingUnitOfWork, year: int, month: int, issue_date: date | None
+) -> BillingRun:
+    """The month's run: a new one, or the existing one as it stands (running or issued: unchanged;
+    failed: running again from its cursor with its totals). `issue_date` None means the existing run's,
+    or today's in Oslo for a new one. Raises InvalidInput for a bad month, FailedPrecondition when the
+    run is complete or carries another issue date (naming the run and its date)."""
     problems = Violations()
     if not 1900 <= year <= 2200:
         problems.add("year", "must be a year")
@@ -53,14 +60,16 @@ def start_billing_run(uow: SqlBillingUnitOfWork, year: int, month: int, issue_da
     problems.raise_if_any()
     with uow:
         run = uow.runs.for_month(year, month)
-        if run is not None and run.state == RunState.COMPLETED:
-            raise FailedPrecondition(f"the billing run for {year}-{month:02d} is complete")
-        if run is not None:
-            run = replace(run, state=RunState.RUNNING, error="")
-            uow.runs.save(run)
-        else:
-            run = BillingRun(new_id(), year, month, issue_date, RunState.RUNNING)
-            uow.runs.add(run, uow.now())
+        if run is None:
+            on = issue_date if issue_date is not None else oslo_date(uow.now())
+            new = BillingRun(new_id(), year, month, on, RunState.RUNNING)
+            run = uow.runs.add_unless_taken(new, uow.now())  # or the run of a start that raced this one
+        run.check_start(issue_date)
+        # Only a failed run is written to, and only its state: a start never rewrites the cursor or the
+        # totals that a chunk in flight is about to move.
+        if run.state == RunState.FAILED:
+            uow.runs.mark_state(run.run_id, RunState.RUNNING, was=[RunState.FAILED])
+            run = uow.runs.get(run.run_id) or run  # as it stands now (another start may have resumed it)
         uow.commit()
     return run
 
@@ -84,10 +93,12 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             return run
         accounts = uow.accounts.page_after(run.cursor, size)
         if not accounts:
-            run = replace(run, state=RunState.ISSUED)
-            uow.runs.save(run)
+            uow.runs.mark_state(run_id, RunState.ISSUED, was=[RunState.RUNNING])
             uow.commit()
-            return run
+            return replace(run, state=RunState.ISSUED)
+        # The plan reads what every run has invoiced so far: taking the number series first makes chunks
+        # of all runs, in every process, plan one after another, so no two plan the same open period.
+        uow.invoices.lock_series()
         plan = plan_chunk(uow, run.year, run.month, accounts, policy.minimum_amount)
         channel = {a.account_id: a.channel for a in accounts}
         documents = plan.documents
@@ -117,21 +128,28 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
         uow.corrections.clear(plan.settled)
         run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum)
-        uow.runs.save(run)
+        uow.runs.advance(run)
         uow.commit()
     return run
 
 
 def complete_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
-    """After the documents and the journal are written: the run is complete."""
+    """After the documents and the journal are written: the run is complete, if its control totals equal
+    what its issued documents add up to; if not, it is failed with an error giving both (an operator
+    looks into it; a start resumes it and checks again). Raises NotFound for an unknown run."""
     with uow:
         run = uow.runs.get(run_id, lock=True)
         if run is None:
             raise NotFound(f"no billing run {run_id}")
         if run.state == RunState.ISSUED:
-            run = replace(run, state=RunState.COMPLETED)
-            uow.runs.save(run, finished_at=uow.now())
-            uow.record(BillingRunCompleted(run))
+            error = run.control_totals_error(uow.invoices.totals_for_run(run_id))
+            if error:
+                uow.runs.mark_state(run_id, RunState.FAILED, was=[RunState.ISSUED], error=error)
+                run = replace(run, state=RunState.FAILED, error=error)
+            else:
+                uow.runs.mark_state(run_id, RunState.COMPLETED, was=[RunState.ISSUED], finished_at=uow.now())
+                run = replace(run, state=RunState.COMPLETED)
+                uow.record(BillingRunCompleted(run))
             uow.commit()
     return run
 
@@ -155,10 +173,8 @@ def billing_runner(
             return [run.run_id for run in uow.runs.unfinished()]  # running or issued
 
     def fail(run_id: str, error: str) -> None:
-        with make() as uow:
-            run = uow.runs.get(run_id)
-            if run is not None:
-                uow.runs.save(replace(run, state=RunState.FAILED, error=error))
-                uow.commit()
+        with make() as uow:  # a run that completed meanwhile stays complete
+            uow.runs.mark_state(run_id, RunState.FAILED, was=[RunState.RUNNING, RunState.ISSUED], error=error)
+            uow.commit()
 
     return JobRunner("billing-run", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)

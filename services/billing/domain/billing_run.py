@@ -15,6 +15,7 @@ from enum import StrEnum
 from services.billing.domain.account import Channel
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
+from services.platform.errors import FailedPrecondition
 from services.platform.money import Money
 
 INVOICE = "invoice"
@@ -26,6 +27,19 @@ class RunState(StrEnum):
     ISSUED = "issued"  # every invoice issued; documents and journal being written
     COMPLETED = "completed"
     FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class RunTotals:
+    """A run's control totals: invoices and credit notes issued, and what they add up to (credit notes
+    count negative)."""
+
+    invoices: int
+    credit_notes: int
+    total: Money
+
+    def __str__(self) -> str:
+        return f"{self.invoices} invoices, {self.credit_notes} credit notes, {self.total.nok} NOK"
 
 
 @dataclass(frozen=True)
@@ -41,6 +55,33 @@ class BillingRun:
     total: Money = Money(0)  # invoices less credit notes
     error: str = ""
     credit_notes: int = 0
+
+    @property
+    def totals(self) -> RunTotals:
+        return RunTotals(self.invoices, self.credit_notes, self.total)
+
+    def check_start(self, issue_date: date | None) -> None:
+        """A start of this month's run again: allowed (it returns or resumes this run) unless the run is
+        complete or the start asks for another issue date than the one its invoices carry; raises
+        FailedPrecondition naming the run and its date. `issue_date` None asks for none in particular."""
+        named = f"the billing run for {self.year}-{self.month:02d} (run {self.run_id})"
+        if self.state == RunState.COMPLETED:
+            raise FailedPrecondition(f"{named} is complete; its invoices carry issue date {self.issue_date}")
+        if issue_date is not None and issue_date != self.issue_date:
+            raise FailedPrecondition(
+                f"{named} was started with issue date {self.issue_date}; a start with issue date "
+                f"{issue_date} is refused (start it with {self.issue_date}, or without a date, to go on)"
+            )
+
+    def control_totals_error(self, documents: RunTotals) -> str:
+        """The empty string when the run's control totals equal what its issued documents add up to;
+        else the error that fails the run, giving both."""
+        if self.totals == documents:
+            return ""
+        return (
+            f"the control totals of billing run {self.run_id} ({self.totals}) differ from its issued "
+            f"documents ({documents}); the run is not complete until they agree"
+        )
 
     def advanced(self, cursor: str, issued: list[Invoice], below_minimum: int) -> BillingRun:
         credit_notes = sum(1 for i in issued if i.kind == CREDIT_NOTE)

@@ -252,7 +252,8 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return billing_pb2.UpdateAccountResponse(account=_account(view))
 
     def StartBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        issue = _date(request.issue_date, "issue_date", default=oslo_today())
+        # No issue date: the month's existing run keeps its own, a new one is issued today.
+        issue = _date(request.issue_date, "issue_date") if request.issue_date else None
         run = start_billing_run(self._uow(), request.year, request.month, issue)
         self._runner.submit(run.run_id)
         return billing_pb2.StartBillingRunResponse(run=self._run(run))
