@@ -226,6 +226,26 @@ def test_completion_refuses_control_totals_that_differ_from_the_documents(billin
     assert _to_the_end(make, resumed).state == RunState.FAILED
 
 
+def test_a_run_whose_figures_differ_is_failed_before_any_document_is_written(billing: Billing) -> None:
+    make = billing.make
+    run = billing_chunk(make(), start_billing_run(make(), 2024, 4, date(2024, 4, 10)).run_id, POLICY, CHUNK)
+    uow = make()
+    with uow:  # an invoice of the first chunk changed behind the run's back
+        uow.session.execute(
+            update(invoices).where(invoices.c.run_id == run.run_id).values(total_ore=invoices.c.total_ore + 1)
+        )
+        uow.commit()
+
+    while run.state == RunState.RUNNING:
+        run = billing_chunk(make(), run.run_id, POLICY, CHUNK)
+
+    # Failed where it would have become "issued": the document step (which runs only for issued runs)
+    # never writes a journal or documents for figures that do not add up.
+    assert run.state == RunState.FAILED
+    assert "control totals" in run.error
+    assert _stored(make, run.run_id).state == RunState.FAILED
+
+
 def test_a_start_with_another_issue_date_is_refused_naming_the_run_and_its_date(billing: Billing) -> None:
     make = billing.make
     run = start_billing_run(make(), 2024, 5, date(2024, 5, 20))

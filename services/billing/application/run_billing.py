@@ -93,9 +93,13 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             return run
         accounts = uow.accounts.page_after(run.cursor, size)
         if not accounts:
-            uow.runs.mark_state(run_id, RunState.ISSUED, was=[RunState.RUNNING])
+            # Checked before any document is written, so a run whose figures do not add up leaves no
+            # journal or documents behind; completion checks again after the documents are written.
+            error = run.control_totals_error(uow.invoices.totals_for_run(run_id))
+            state = RunState.FAILED if error else RunState.ISSUED
+            uow.runs.mark_state(run_id, state, was=[RunState.RUNNING], error=error)
             uow.commit()
-            return replace(run, state=RunState.ISSUED)
+            return replace(run, state=state, error=error)
         # The plan reads what every run has invoiced so far: taking the number series first makes chunks
         # of all runs, in every process, plan one after another, so no two plan the same open period.
         uow.invoices.lock_series()
