@@ -47,6 +47,7 @@ OWN_TABLES = {
         "committee_members",
         "meetings",
         "disqualifications",
+        "appeal_letter_inputs",
     },
 }
 

@@ -3,8 +3,11 @@
 Letters: acknowledgement of receipt (with the deadline, and the parts of the complaint that are outside
 the committees answered), preliminary answer (why it takes time, when to expect a decision), decision
 letter (outcome, value, brief reasons, and the right to go further or that the decision is final).
+Letters are rendered from the case and the IssuedLetter kept at the act that issued them (the letterhead,
+the quoted period and the committee as they stood then), never from the current configuration, and
+ReportLab's invariant mode keeps the bytes stable: the same letter is the same bytes, whenever asked for.
 Meeting documents: the agenda with the office's preparation, and the minutes with each decision and its
-reasons. Everything is rendered from stored data, so the same document can be produced again.
+reasons, rendered from stored data and the office's current letterhead.
 """
 
 from __future__ import annotations
@@ -18,7 +21,8 @@ from typing import Any
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
-from services.appeals.domain.policy import AppealsPolicy, Office, Period
+from services.appeals.domain.letters import IssuedLetter, decision_of
+from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
 
 GROUNDS = {
@@ -171,8 +175,11 @@ def _rights(doc: _Pdf) -> None:
 
 
 def acknowledgement_pdf(
-    case: AppealCase, office: Office, policy: AppealsPolicy, dated: date, *, compress: bool = True
+    case: AppealCase, issued: IssuedLetter, dated: date, *, compress: bool = True
 ) -> Rendered:
+    """The acknowledgement as issued at registration, dated `dated` (the day of registration)."""
+    assert issued.complaint_weeks is not None  # every acknowledgement keeps the period it quotes
+    office = issued.office
     doc = _Pdf("Vi har mottatt klagen din", office)
     complaint = case.complaint
     doc.letterhead(_recipient(case), case.case_number, dated)
@@ -184,17 +191,17 @@ def acknowledgement_pdf(
     )
     doc.heading("Klagefristen")
     ends = "går ut" if dated <= case.deadline.deadline else "gikk ut"
-    weeks = Period(weeks=policy.complaint_weeks).describe()
+    weeks = Period(weeks=issued.complaint_weeks).describe()
     doc.text(
         f"Fristen for å klage {ends} {day(case.deadline.deadline)}: {weeks} fra "
         f"{day(case.deadline.runs_from)}, den seneste av datoen da det ble kunngjort at skattelisten var "
         "lagt ut, og datoen da skatteseddelen ble sendt. Faller fristen på en lørdag, søndag eller "
         "helligdag, flyttes den til neste virkedag."
     )
+    # Whether a late complaint is admitted is decided after registration (AdmitLateAppeal): the
+    # acknowledgement, issued before that, says what it said then.
     if not case.late:
         doc.text("Klagen kom inn i tide.")
-    elif case.late_admission:
-        doc.text("Klagen kom inn etter fristen, men vi behandler den likevel.")
     else:
         doc.text(
             "Klagen kom inn etter fristen. Vi vurderer om den likevel kan behandles "
@@ -232,10 +239,10 @@ def acknowledgement_pdf(
     return Rendered(f"kvittering-{case.case_number}.pdf", doc.render(compress=compress))
 
 
-def preliminary_answer_pdf(case: AppealCase, office: Office, *, compress: bool = True) -> Rendered:
+def preliminary_answer_pdf(case: AppealCase, issued: IssuedLetter, *, compress: bool = True) -> Rendered:
     answer = case.preliminary_answer
     assert answer is not None
-    doc = _Pdf("Foreløpig svar på klagen din", office)
+    doc = _Pdf("Foreløpig svar på klagen din", issued.office)
     doc.letterhead(_recipient(case), case.case_number, answer.sent_on)
     doc.text(_about(case), bold=True)
     doc.gap(2)
@@ -252,9 +259,9 @@ def preliminary_answer_pdf(case: AppealCase, office: Office, *, compress: bool =
     return Rendered(f"forelopig-svar-{case.case_number}.pdf", doc.render(compress=compress))
 
 
-def _value_text(case: AppealCase, decision: Decision, before: int) -> str:
+def _value_text(decision: Decision, before: int) -> str:
     if decision.new_value is None:
-        return f"Verdien står uendret: {case.value_in_force.kroner()}."
+        return f"Verdien står uendret: {Money(before).kroner()}."
     raised = decision.new_value.ore > before
     text = (
         f"Verdien endres fra {Money(before).kroner()} til {decision.new_value.kroner()}. "
@@ -268,15 +275,17 @@ def _value_text(case: AppealCase, decision: Decision, before: int) -> str:
     return text + "Det du er fakturert for mye, blir kreditert på en kreditnota."
 
 
-def decision_letter_pdf(
-    case: AppealCase, committee: Committee, office: Office, *, compress: bool = True
-) -> Rendered:
-    decision = case.decisions[-1]
+def decision_letter_pdf(case: AppealCase, issued: IssuedLetter, *, compress: bool = True) -> Rendered:
+    """The letter of the decision of `issued.instance`, naming the committee as it was named then."""
+    committee = issued.committee
+    assert committee is not None  # every decision letter keeps its committee
+    decision, earlier = decision_of(case, issued)
+    # The value the decision started from: the bill's, or what an earlier decision set.
     before = case.notice.value.ore
-    for earlier in case.decisions[:-1]:
-        if earlier.new_value is not None:
-            before = earlier.new_value.ore
-    doc = _Pdf(f"Vedtak i klagesak {case.case_number}", office)
+    for previous in earlier:
+        if previous.new_value is not None:
+            before = previous.new_value.ore
+    doc = _Pdf(f"Vedtak i klagesak {case.case_number}", issued.office)
     doc.letterhead(_recipient(case), case.case_number, decision.decided_on)
     doc.text(_about(case), bold=True)
     doc.gap(2)
@@ -285,7 +294,7 @@ def decision_letter_pdf(
     doc.text(f"{named} behandlet klagen din i møtet {day(decision.decided_on)}.")
     doc.heading("Vedtak")
     doc.text(OUTCOMES[decision.outcome], bold=True)
-    doc.text(_value_text(case, decision, before))
+    doc.text(_value_text(decision, before))
     doc.heading("Begrunnelse")
     doc.text(decision.reasons)
     doc.heading("Klagerett")

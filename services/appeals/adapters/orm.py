@@ -172,3 +172,20 @@ disqualifications = Table(
     Column("reason", Text, nullable=False),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
+
+# What each issued letter shows besides the case, as it stood at the act that issued it (domain/letters.py):
+# one row per (case, letter, instance), instance '' except for decision letters. Written in the act's
+# transaction and never changed; letters are rendered from it, not from appeals.yaml or the committees.
+appeal_letter_inputs = Table(
+    "appeal_letter_inputs",
+    metadata,
+    Column("case_id", String(36), primary_key=True),
+    Column("letter", String(40), primary_key=True),
+    Column("instance", String(40), primary_key=True),
+    Column("office", Text, nullable=False),  # JSON: name, unit, address_lines, contact, tax_authority
+    Column("complaint_weeks", Integer, nullable=True),  # the period the acknowledgement quotes
+    Column("committee_id", String(36), nullable=True),  # decision letters: the committee as named then
+    Column("committee_name", String(200), nullable=True),
+    Column("committee_kind", String(20), nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
+)

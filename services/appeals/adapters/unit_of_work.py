@@ -7,6 +7,7 @@ from collections.abc import Callable
 from sqlalchemy.orm import Session
 
 from services.appeals.adapters.committee_repository import CommitteeRepository
+from services.appeals.adapters.letter_repository import IssuedLetterRepository
 from services.appeals.adapters.orm import platform_tables
 from services.appeals.adapters.proto_mapping import event_to_proto
 from services.appeals.adapters.repository import AppealCaseRepository, CalendarRepository, TaxNoticeRepository
@@ -22,6 +23,7 @@ class SqlAppealsUnitOfWork(UnitOfWork):
     notices: TaxNoticeRepository
     calendars: CalendarRepository
     committees: CommitteeRepository
+    letters: IssuedLetterRepository
 
     def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
         super().__init__(
@@ -39,3 +41,4 @@ class SqlAppealsUnitOfWork(UnitOfWork):
         self.notices = TaxNoticeRepository(session)
         self.calendars = CalendarRepository(session)
         self.committees = CommitteeRepository(session)
+        self.letters = IssuedLetterRepository(session)

@@ -1,5 +1,7 @@
 """Commands that move a case along: each loads the case under a lock, lets the domain decide, and stores
-the case, its history entries and its events (outbox) in one transaction."""
+the case, its history entries and its events (outbox) in one transaction. A command that issues a letter
+(a preliminary answer, a decision) keeps what the letter shows from outside the case in that transaction
+too (domain/letters.py)."""
 
 from __future__ import annotations
 
@@ -10,10 +12,13 @@ from datetime import date
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
 from services.appeals.application.committees import participation
+from services.appeals.application.config import AppealsConfig
 from services.appeals.domain import cases as flow
+from services.appeals.domain import letters
 from services.appeals.domain.cases import AppealCase, Change, Outcome
 from services.appeals.domain.committees import Disqualification
-from services.appeals.domain.policy import AppealsPolicy
+from services.appeals.domain.letters import IssuedLetter
+from services.appeals.domain.policy import AppealsPolicy, Office
 from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
 
@@ -30,9 +35,18 @@ def store(uow: SqlAppealsUnitOfWork, change: Change, *, new: bool = False) -> Ap
     return change.case
 
 
-def _apply(uow: SqlAppealsUnitOfWork, case_id: str, command: Callable[[AppealCase], Change]) -> AppealCase:
+def _apply(
+    uow: SqlAppealsUnitOfWork,
+    case_id: str,
+    command: Callable[[AppealCase], Change],
+    issues: Callable[[AppealCase], IssuedLetter] | None = None,
+) -> AppealCase:
+    """Runs `command` on the locked case and stores the change; `issues`, given the changed case, is the
+    letter the command issues, recorded in the same transaction."""
     with uow:
         case = store(uow, command(lookups.case(uow, case_id, lock=True)))
+        if issues is not None:
+            uow.letters.add(issues(case), uow.now())
         uow.commit()
     return case
 
@@ -61,9 +75,14 @@ def send_preliminary_answer(
     on: date,
     today: date,
     actor: str,
+    office: Office,
 ) -> AppealCase:
+    """Sends the preliminary answer: the letter goes out under `office`'s letterhead of today."""
     return _apply(
-        uow, case_id, lambda case: flow.send_preliminary_answer(case, reason, expected_on, on, today, actor)
+        uow,
+        case_id,
+        lambda case: flow.send_preliminary_answer(case, reason, expected_on, on, today, actor),
+        lambda answered: letters.preliminary_answer(answered, office),
     )
 
 
@@ -139,18 +158,20 @@ def decide(
     uow: SqlAppealsUnitOfWork,
     case_id: str,
     given: DecisionInput,
-    policy: AppealsPolicy,
+    config: AppealsConfig,
     today: date,
     actor: str,
 ) -> AppealCase:
+    """Records the decision under `config`'s policy; its letter names the meeting's committee as it is
+    named today and goes out under the office's letterhead of today."""
     if given.outcome is None:
         raise InvalidInput.single("outcome", "upheld, partly upheld, not upheld or dismissed")
-
-    def command(case: AppealCase) -> Change:
+    with uow:
+        case = lookups.case(uow, case_id, lock=True)
         meeting = lookups.meeting(uow, given.meeting_id)
+        committee = lookups.committee(uow, meeting.committee_id)
         taking_part = participation(uow, meeting, case.case_id, given.participant_ids)
-        assert given.outcome is not None
-        return flow.decide(
+        change = flow.decide(
             case,
             meeting,
             taking_part,
@@ -158,12 +179,14 @@ def decide(
             given.new_value,
             given.reasons,
             given.participant_ids,
-            policy,
+            config.policy,
             today,
             actor,
         )
-
-    return _apply(uow, case_id, command)
+        case = store(uow, change)
+        uow.letters.add(letters.decision(case, committee, config.office), uow.now())
+        uow.commit()
+    return case
 
 
 def forward(

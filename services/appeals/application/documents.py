@@ -1,8 +1,13 @@
-"""Queries that render documents: letters to a complainant and a meeting's agenda or minutes. They are
-rendered from what is stored, so asking again gives the same document."""
+"""Queries that render documents: letters to a complainant and a meeting's agenda or minutes.
+
+A letter is rendered from the case and what was kept when the act that issued it happened (an
+IssuedLetter: the letterhead, the quoted period, the deciding committee as they stood then), never from
+the current configuration or committees, so asking again gives the bytes first issued. Meeting documents
+are rendered from the meeting as it stands and the office's current letterhead."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 
 from services.appeals.adapters.documents_pdf import (
@@ -15,16 +20,13 @@ from services.appeals.adapters.documents_pdf import (
 )
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
-from services.appeals.application.config import AppealsConfig
+from services.appeals.domain.cases import AppealCase
+from services.appeals.domain.letters import IssuedLetter, LetterKind
 from services.appeals.domain.policy import Office
 from services.platform.clock import oslo_date
 from services.platform.errors import FailedPrecondition, InvalidInput
 
-
-class LetterKind(StrEnum):
-    ACKNOWLEDGEMENT = "acknowledgement"
-    PRELIMINARY_ANSWER = "preliminary_answer"
-    DECISION = "decision"
+__all__ = ["LetterKind", "MeetingDocument", "letter", "meeting_document"]
 
 
 class MeetingDocument(StrEnum):
@@ -32,29 +34,39 @@ class MeetingDocument(StrEnum):
     MINUTES = "minutes"
 
 
-def letter(
-    uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None, config: AppealsConfig
-) -> Rendered:
+def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None) -> Rendered:
+    """The case's letter of this kind as issued; for a decision, the letter of the latest decision.
+
+    Raises InvalidInput (no kind), NotFound (no such case), FailedPrecondition (the letter has not been
+    issued: no preliminary answer sent, no decision yet; or the case has no record of it)."""
     if kind is None:
         raise InvalidInput.single("kind", "acknowledgement, preliminary answer or decision")
     with uow:
         case = lookups.case(uow, case_id)
-        history = uow.cases.history(case_id)
-        committee = None
-        if case.decisions:
-            deciding = case.decisions[-1].meeting_id
-            meeting = uow.committees.meeting(deciding)
-            committee = uow.committees.get(meeting.committee_id) if meeting else None
-    if kind == LetterKind.ACKNOWLEDGEMENT:
-        # Dated the day the office registered the complaint, whenever it is printed.
-        return acknowledgement_pdf(case, config.office, config.policy, oslo_date(history[0].recorded_at))
-    if kind == LetterKind.PRELIMINARY_ANSWER:
-        if case.preliminary_answer is None:
+        if kind == LetterKind.PRELIMINARY_ANSWER and case.preliminary_answer is None:
             raise FailedPrecondition("no preliminary answer has been sent in this case")
-        return preliminary_answer_pdf(case, config.office)
-    if committee is None:
-        raise FailedPrecondition("the case has no decision yet")
-    return decision_letter_pdf(case, committee, config.office)
+        if kind == LetterKind.DECISION and not case.decisions:
+            raise FailedPrecondition("the case has no decision yet")
+        instance = case.decisions[-1].instance if kind == LetterKind.DECISION else None
+        issued = uow.letters.get(case_id, kind, instance)
+        history = uow.cases.history(case_id) if kind == LetterKind.ACKNOWLEDGEMENT else []
+    if issued is None:
+        # Every act that issues a letter records it (and 0004 back-filled the earlier ones): rendering
+        # from today's configuration instead would show what the complainant never received.
+        raise FailedPrecondition(
+            f"case {case.case_number} has no record of its {kind.value} letter as issued"
+        )
+    return _render(case, issued, history[0].recorded_at if history else None)
+
+
+def _render(case: AppealCase, issued: IssuedLetter, registered_at: datetime | None) -> Rendered:
+    if issued.kind == LetterKind.ACKNOWLEDGEMENT:
+        assert registered_at is not None
+        # Dated the day the office registered the complaint, whenever it is printed.
+        return acknowledgement_pdf(case, issued, oslo_date(registered_at))
+    if issued.kind == LetterKind.PRELIMINARY_ANSWER:
+        return preliminary_answer_pdf(case, issued)
+    return decision_letter_pdf(case, issued)
 
 
 def meeting_document(

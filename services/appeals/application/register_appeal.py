@@ -1,5 +1,6 @@
 """Command: register a complaint as received. Its deadline comes from the year's calendar (display
-announcement) and the property's bill as assessment announced it (TaxBaseDetermined/TaxBaseCorrected)."""
+announcement) and the property's bill as assessment announced it (TaxBaseDetermined/TaxBaseCorrected).
+Registering issues the acknowledgement: what it shows from the configuration is kept with the case."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from datetime import date
 
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import store
+from services.appeals.application.config import AppealsConfig
 from services.appeals.domain import cases as flow
+from services.appeals.domain import letters
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.complaint import Complaint, check_complaint
-from services.appeals.domain.policy import AppealsPolicy
 from services.platform.errors import FailedPrecondition, Violations
 from services.platform.ids import new_id
 
@@ -18,7 +20,7 @@ from services.platform.ids import new_id
 def register_appeal(
     uow: SqlAppealsUnitOfWork,
     complaint: Complaint,
-    policy: AppealsPolicy,
+    config: AppealsConfig,
     today: date,
     actor: str,
     problems: Violations | None = None,
@@ -42,8 +44,10 @@ def register_appeal(
                 "(SetTaxYearCalendar)"
             )
         number = uow.cases.next_number(complaint.tax_year)
+        policy = config.policy
         case = store(
             uow, flow.register(new_id(), number, complaint, notice, calendar, policy, actor), new=True
         )
+        uow.letters.add(letters.acknowledgement(case, config.office, policy), uow.now())
         uow.commit()
     return case

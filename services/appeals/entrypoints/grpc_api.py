@@ -214,9 +214,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
             attachments=tuple(Attachment(a.reference.strip(), a.title.strip()) for a in request.attachments),
             postmarked_on=given.optional_day(request.postmarked_on, "postmarked_on", None),
         )
-        case = register_appeal(
-            self._uow(), complaint, self._config.policy, oslo_today(), _actor(), given.problems
-        )
+        case = register_appeal(self._uow(), complaint, self._config, oslo_today(), _actor(), given.problems)
         return appeals_pb2.RegisterAppealResponse(case=case_to_proto(case))
 
     def GetAppealCase(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -273,7 +271,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         expected = given.day(request.expected_decision_on, "expected_decision_on")
         given.check()
         case = case_flow.send_preliminary_answer(
-            self._uow(), request.case_id, request.reason, expected, on, today, _actor()
+            self._uow(), request.case_id, request.reason, expected, on, today, _actor(), self._config.office
         )
         return appeals_pb2.SendPreliminaryAnswerResponse(case=case_to_proto(case))
 
@@ -324,9 +322,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
             reasons=request.reasons,
             participant_ids=tuple(request.participant_ids),
         )
-        case = case_flow.decide(
-            self._uow(), request.case_id, decision, self._config.policy, oslo_today(), _actor()
-        )
+        case = case_flow.decide(self._uow(), request.case_id, decision, self._config, oslo_today(), _actor())
         return appeals_pb2.DecideAppealResponse(case=case_to_proto(case))
 
     def ForwardAppeal(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -408,7 +404,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
     def GetAppealLetter(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        rendered = documents.letter(self._uow(), request.case_id, _LETTERS.get(request.kind), self._config)
+        rendered = documents.letter(self._uow(), request.case_id, _LETTERS.get(request.kind))
         return appeals_pb2.GetAppealLetterResponse(
             content=rendered.content, media_type=PDF, file_name=rendered.file_name
         )
