@@ -15,9 +15,10 @@ from typing import Any
 from benchmarks.environment import local_servers, write_report
 from infra.postgres.cluster import create_database
 from services.assessment.adapters.orm import platform_tables as assessment_tables
-from services.platform.event_consumer import ConsumerLoop, Outcome
 from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.kafka_topics import TopicSpec, ensure_topics
+from services.platform.messaging.consumer_loop import ConsumerLoop
+from services.platform.messaging.inbox_processor import Outcome
 from services.platform.outbox_relay import OutboxRelay
 from tests.integration.outbox_fixtures import consumer_side, producer_side, property_registered
 

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 import grpc
 
-from services import cli_appeals, cli_assessment, cli_billing
+from services import cli_admin, cli_appeals, cli_assessment, cli_billing
 from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -125,6 +125,11 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     cli_appeals.add_commands(appeals)
+
+    admin = areas.add_parser("admin", help="operators' tools that talk to Kafka directly").add_subparsers(
+        dest="action", required=True
+    )
+    cli_admin.add_commands(admin)
     return parser
 
 

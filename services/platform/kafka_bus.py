@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from kafka import KafkaConsumer, KafkaProducer
 
-DEAD_LETTER_TOPIC = "propertytax.deadletter.v1"
-
 
 def make_producer(bootstrap: str, client_id: str) -> KafkaProducer:
     """Idempotent producer: acks from all in-sync replicas, no duplicates from its own retries."""

@@ -9,15 +9,21 @@ from dataclasses import dataclass, field
 from types import FrameType
 from typing import Protocol
 
+from grpc_health.v1 import health_pb2
 from kafka import KafkaProducer
 from sqlalchemy import Engine
 
-from services.platform.event_consumer import ConsumerLoop
 from services.platform.grpc_server import GrpcServer
 from services.platform.logging import get_logger
+from services.platform.messaging.consumer_loop import ConsumerLoop
+from services.platform.messaging.inbox_processor import ConsumerHalted
 from services.platform.outbox_relay import OutboxRelay
 
 log = get_logger(__name__)
+
+# The consumer's own entry in the gRPC health service: NOT_SERVING once it has halted, while the
+# service's RPCs go on serving (grpc_health_probe -service=consumer).
+CONSUMER_HEALTH = "consumer"
 
 
 class BackgroundTask(Protocol):
@@ -51,8 +57,29 @@ class ServiceRuntime:
         for task in self.background:
             self._spawn(task.name, lambda task=task: task.run(self._stop_background))  # type: ignore[misc]
         if self.consumer is not None:
-            self._spawn("consumer", lambda: self.consumer.run(self._stop_consumer) if self.consumer else None)
+            self.server.health.set(CONSUMER_HEALTH, health_pb2.HealthCheckResponse.SERVING)
+            self._spawn("consumer", self._consume)
         log.info("service started", port=self.server.port)
+
+    @property
+    def consumer_halted(self) -> ConsumerHalted | None:
+        """Why the consumer stopped by itself (a burst of failures of one event type), or None."""
+        return self.consumer.halted if self.consumer is not None else None
+
+    def _consume(self) -> None:
+        if self.consumer is None:
+            return
+        self.consumer.run(self._stop_consumer)
+        halted = self.consumer.halted
+        if halted is not None:
+            # The RPCs keep serving; events wait on the topic until a fix is deployed and we restart.
+            self.server.health.set(CONSUMER_HEALTH, health_pb2.HealthCheckResponse.NOT_SERVING)
+            log.error(
+                "event consumer halted; restart the service after deploying a fix",
+                event_type=halted.event_type,
+                failures=halted.failures,
+                error=halted.last_error,
+            )
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:
         thread = threading.Thread(target=target, name=f"{self.name}-{name}", daemon=True)

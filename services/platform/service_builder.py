@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.platform.audit import AuditTrail
 from services.platform.auth import TokenAuthority
 from services.platform.db import create_db_engine, session_factory
-from services.platform.event_consumer import BatchHandler, ConsumerLoop, EventHandler, EventProcessor
 from services.platform.grpc_server import GrpcServer, MethodRule, PlatformInterceptor
 from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.logging import configure_logging, get_logger
+from services.platform.messaging.consumer_loop import ConsumerLoop
+from services.platform.messaging.dead_letters import DeadLetterWriter, dead_letter_topic
+from services.platform.messaging.failures import Backoff
+from services.platform.messaging.inbox_processor import BatchHandler, EventHandler, EventProcessor
 from services.platform.migrations import upgrade_to_head
 from services.platform.outbox_relay import OutboxRelay
 from services.platform.runtime import BackgroundTask, ServiceRuntime
@@ -83,18 +86,29 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
     if spec.consumer is not None:
         dead_letters = make_producer(settings.kafka_bootstrap, f"{spec.name}-deadletters")
         runtime.producers.append(dead_letters)
+        backoff = (settings.consumer_backoff_seconds, settings.consumer_backoff_max_seconds)
         processor = EventProcessor(
             sessions,
             spec.tables.inbox,
             spec.name,
             spec.consumer.handlers(settings),
-            dead_letters,
+            DeadLetterWriter(
+                dead_letters,
+                dead_letter_topic(spec.name),
+                attempts=settings.dead_letter_send_attempts,
+                send_timeout_seconds=settings.dead_letter_send_timeout_seconds,
+                backoff=Backoff(*backoff),
+            ),
             batch_handlers=spec.consumer.batch_handlers(settings) if spec.consumer.batch_handlers else None,
             max_attempts=settings.consumer_max_attempts,
+            transient_attempts=settings.consumer_transient_attempts,
+            backoff=Backoff(*backoff),
+            halt_after=settings.consumer_halt_after_failures,
         )
         runtime.consumer = ConsumerLoop(
             make_consumer(settings.kafka_bootstrap, f"propertytax-{spec.name}", spec.consumer.topics),
             processor,
+            backoff=Backoff(*backoff),
         )
     return runtime
 

@@ -33,7 +33,25 @@ class Settings(BaseSettings):
     pii_key: SecretStr = SecretStr(DEVELOPMENT_PII_KEY)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.2
+    # Consumer (services/platform/messaging). A handler error of no known kind is tried this many times
+    # before its record is dead-lettered (DomainError, ValueError, KeyError, TypeError: at once).
     consumer_max_attempts: int = 3
+    # Transient failures (database or broker away, timeouts) are tried this many times in a row, then the
+    # loop seeks back and polls again after a pause: retried for as long as they last, never dead-lettered.
+    consumer_transient_attempts: int = 5
+    # Pauses between tries double from the first up to the cap (seconds): no hot loop while the database
+    # is down, and work resumes within about the cap once it is back.
+    consumer_backoff_seconds: float = 0.2
+    consumer_backoff_max_seconds: float = 30.0
+    # This many non-transient failures in a row of one event type (no success of that type between) stop
+    # the consumer instead of dead-lettering them: a bad deploy, not bad records. At most one less land on
+    # the dead-letter topic. 5 lets a few isolated poison messages through and stops a bad deploy after
+    # four dead letters to replay; 1 dead-letters nothing; 0 never stops.
+    consumer_halt_after_failures: int = 5
+    # Dead-letter sends: attempts (with back-off) and the wait for each acknowledgement (seconds), a
+    # little longer than the producer's delivery timeout (kafka_bus), so a slow send is not sent twice.
+    dead_letter_send_attempts: int = 3
+    dead_letter_send_timeout_seconds: float = 35.0
     legal_limits_file: Path | None = None
     standard_rates_file: Path | None = None
     levy_chunk_size: int = 5000

@@ -28,8 +28,8 @@ from services.appeals.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
 from services.appeals.service import SPEC
 from services.platform.auth import Role, TokenAuthority
 from services.platform.db import session_factory
-from services.platform.event_consumer import EventProcessor, Outcome
 from services.platform.events import ReceivedEvent, unwrap, wrap
+from services.platform.messaging.inbox_processor import EventProcessor, Outcome
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
@@ -71,8 +71,8 @@ class _Record:
 
 
 class _NoDeadLetters:
-    def send(self, *args: Any, **kwargs: Any) -> Any:
-        raise AssertionError(f"an event was dead-lettered: {kwargs.get('headers')}")
+    def write(self, record: Any, error: BaseException, **about: Any) -> None:
+        raise AssertionError(f"an event was dead-lettered: {error!r} {about}")
 
 
 def processor(service: ServiceRuntime) -> EventProcessor:
@@ -82,7 +82,7 @@ def processor(service: ServiceRuntime) -> EventProcessor:
         platform_tables.inbox,
         "appeals",
         HANDLERS,
-        _NoDeadLetters(),  # type: ignore[arg-type]
+        _NoDeadLetters(),
         batch_handlers=BATCH_HANDLERS,
     )
 

@@ -4,8 +4,9 @@ real billing handler for PropertyRegistered: the pieces the outbox and consumer 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -18,8 +19,10 @@ from services.billing.adapters.orm import platform_tables as billing_tables
 from services.billing.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
 from services.billing.service import SPEC as BILLING
 from services.platform.db import create_db_engine, session_factory
-from services.platform.event_consumer import EventProcessor
 from services.platform.kafka_bus import make_producer
+from services.platform.messaging.dead_letters import DeadLetterWriter, dead_letter_topic
+from services.platform.messaging.failures import Backoff
+from services.platform.messaging.inbox_processor import EventHandler, EventProcessor
 from services.platform.migrations import upgrade_to_head
 from services.platform.unit_of_work import UnitOfWork
 
@@ -75,16 +78,27 @@ class Consumer:
     engine: Engine
     sessions: sessionmaker[Session]
 
-    def processor(self, bootstrap: str, batches: bool = True) -> EventProcessor:
-        """Billing's handlers, as its service has them (with its batch handlers unless told not to)."""
+    def processor(
+        self,
+        bootstrap: str,
+        batches: bool = True,
+        *,
+        dead_letters: str = dead_letter_topic("billing"),
+        handlers: Mapping[str, EventHandler] = HANDLERS,
+        **options: Any,
+    ) -> EventProcessor:
+        """Billing's handlers, as its service has them (with its batch handlers unless told not to),
+        dead-lettering to the topic `dead_letters`; options go to EventProcessor."""
+        options.setdefault("max_attempts", 2)
+        options.setdefault("backoff", Backoff(first=0.05, cap=0.5))  # tests need not wait long
         return EventProcessor(
             self.sessions,
             billing_tables.inbox,
             "billing-test",
-            HANDLERS,
-            make_producer(bootstrap, "test-deadletters"),
+            handlers,
+            DeadLetterWriter(make_producer(bootstrap, "test-deadletters"), dead_letters),
             batch_handlers=BATCH_HANDLERS if batches else None,
-            max_attempts=2,
+            **options,
         )
 
     def property_ids(self) -> list[str]:

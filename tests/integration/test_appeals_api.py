@@ -20,8 +20,8 @@ from propertytax.assessment.v1 import tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.appeals.adapters.orm import platform_tables
 from services.platform.auth import Role
-from services.platform.event_consumer import Outcome
 from services.platform.grpc_status import field_violations
+from services.platform.messaging.inbox_processor import Outcome
 from services.platform.runtime import ServiceRuntime
 from tests.integration.appeals_fixtures import (
     Api,

@@ -13,9 +13,11 @@ import pytest
 from kafka import KafkaProducer
 
 from services.assessment.adapters.orm import platform_tables as assessment_tables
-from services.platform.event_consumer import ConsumerLoop, Outcome
 from services.platform.events import unwrap
-from services.platform.kafka_bus import DEAD_LETTER_TOPIC, make_consumer, make_producer
+from services.platform.kafka_bus import make_consumer, make_producer
+from services.platform.messaging.consumer_loop import ConsumerLoop
+from services.platform.messaging.dead_letters import dead_letter_topic
+from services.platform.messaging.inbox_processor import Outcome
 from services.platform.outbox_relay import OutboxRelay
 from tests.integration.outbox_fixtures import (
     Consumer,
@@ -194,7 +196,7 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_one_is_proc
 
     dead = [
         r
-        for r in read_topic(kafka_bootstrap, DEAD_LETTER_TOPIC, expected=1, settle=2.0)
+        for r in read_topic(kafka_bootstrap, dead_letter_topic("billing"), expected=1, settle=2.0)
         if dict(r.headers).get("dlt.topic") == topic.encode()
     ]
     assert len(dead) == 2
@@ -202,7 +204,12 @@ def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_one_is_proc
     headers = dict(dead[0].headers)
     assert headers["dlt.consumer"] == b"billing-test"
     assert b"MalformedEvent" in headers["dlt.error"]
-    assert b"property_id" in dict(dead[1].headers)["dlt.error"]
+    assert (headers["dlt.partition"], headers["dlt.offset"], headers["dlt.event_id"]) == (b"0", b"0", b"")
+    refused = dict(dead[1].headers)
+    assert b"property_id" in refused["dlt.error"]
+    assert refused["dlt.event_type"] == b"propertytax.assessment.v1.PropertyRegistered"
+    assert refused["dlt.event_id"] == unwrap(dead[1].value).event_id.encode()
+    assert refused["dlt.offset"] == b"1" and refused["dlt.first_failed_at"]
 
 
 @pytest.mark.postgres

@@ -21,8 +21,8 @@ from services.appeals.application.case_flow import inspection_completed
 from services.appeals.application.tax_notices import record_tax_notices
 from services.appeals.domain.deadlines import TaxNotice
 from services.platform.clock import oslo_date
-from services.platform.event_consumer import BatchHandler, EventHandler
 from services.platform.events import ReceivedEvent
+from services.platform.messaging.inbox_processor import BatchHandler, EventHandler
 from services.platform.money import Money
 
 ACTOR = "assessment"  # who the history names for steps that events take

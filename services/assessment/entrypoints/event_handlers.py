@@ -9,8 +9,8 @@ from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
 from services.assessment.domain.valuation import ValuationRoute
-from services.platform.event_consumer import EventHandler
 from services.platform.events import ReceivedEvent
+from services.platform.messaging.inbox_processor import EventHandler
 from services.platform.money import Money
 
 

@@ -21,8 +21,8 @@ from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.clock import oslo_today, utc_now
-from services.platform.event_consumer import BatchHandler, EventHandler
 from services.platform.events import ReceivedEvent
+from services.platform.messaging.inbox_processor import BatchHandler, EventHandler
 from services.platform.money import Money
 
 
