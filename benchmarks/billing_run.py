@@ -59,8 +59,8 @@ from services.billing.service import SPEC
 from services.platform.bulk import bulk_insert
 from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
+from services.platform.messaging.outbox_relay import OutboxRelay
 from services.platform.migrations import upgrade_to_head
-from services.platform.outbox_relay import OutboxRelay
 from services.platform.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]

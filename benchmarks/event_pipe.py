@@ -19,7 +19,7 @@ from services.platform.kafka_bus import make_consumer, make_producer
 from services.platform.kafka_topics import TopicSpec, ensure_topics
 from services.platform.messaging.consumer_loop import ConsumerLoop
 from services.platform.messaging.inbox_processor import Outcome
-from services.platform.outbox_relay import OutboxRelay
+from services.platform.messaging.outbox_relay import OutboxRelay
 from tests.integration.outbox_fixtures import consumer_side, producer_side, property_registered
 
 

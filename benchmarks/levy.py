@@ -35,8 +35,8 @@ from services.assessment.domain.levy import LevyJobState
 from services.assessment.service import SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
+from services.platform.messaging.outbox_relay import OutboxRelay
 from services.platform.migrations import upgrade_to_head
-from services.platform.outbox_relay import OutboxRelay
 from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
 

@@ -36,6 +36,10 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     for noisy in ("kafka", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # kafka-python logs every failed reconnect (every 2 s per client while the broker is away); the outbox
+    # relay says once that it cannot publish, and once that it publishes again.
+    for per_attempt in ("kafka.net", "kafka.cluster"):
+        logging.getLogger(per_attempt).setLevel(logging.CRITICAL)
 
     def add_service(
         _logger: Any, _method: str, event_dict: MutableMapping[str, Any]

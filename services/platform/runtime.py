@@ -17,7 +17,7 @@ from services.platform.grpc_server import GrpcServer
 from services.platform.logging import get_logger
 from services.platform.messaging.consumer_loop import ConsumerLoop
 from services.platform.messaging.inbox_processor import ConsumerHalted
-from services.platform.outbox_relay import OutboxRelay
+from services.platform.messaging.outbox_relay import OutboxRelay
 
 log = get_logger(__name__)
 

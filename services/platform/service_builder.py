@@ -19,8 +19,10 @@ from services.platform.messaging.consumer_loop import ConsumerLoop
 from services.platform.messaging.dead_letters import DeadLetterWriter, dead_letter_topic
 from services.platform.messaging.failures import Backoff
 from services.platform.messaging.inbox_processor import BatchHandler, EventHandler, EventProcessor
+from services.platform.messaging.outbox_relay import OutboxRelay
+from services.platform.messaging.relay_lock import relay_lock_for
+from services.platform.messaging.retention import Pruner, check_retention
 from services.platform.migrations import upgrade_to_head
-from services.platform.outbox_relay import OutboxRelay
 from services.platform.runtime import BackgroundTask, ServiceRuntime
 from services.platform.settings import Settings
 from services.platform.tables import PlatformTables
@@ -50,11 +52,22 @@ class ServiceSpec:
 
 
 def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
+    # Refused before anything starts: a retention too short for the topics' would break idempotency.
+    retention = check_retention(settings.outbox_retention_days, settings.inbox_retention_days)
     url = settings.database_url_for(spec.name)
     upgrade_to_head(spec.migrations_dir, url)
     engine = create_db_engine(url)
     sessions = session_factory(engine)
-    background: list[BackgroundTask] = []
+    background: list[BackgroundTask] = [
+        Pruner(
+            engine,
+            spec.tables.outbox,
+            spec.tables.inbox,
+            retention,
+            batch_size=settings.retention_batch_size,
+            interval_seconds=settings.retention_interval_seconds,
+        )
+    ]
     authority = TokenAuthority(settings.auth_secret.get_secret_value(), settings.auth_issuer)
     server = GrpcServer(
         service_full_name=spec.service_full_name,
@@ -80,8 +93,11 @@ def build_runtime(spec: ServiceSpec, settings: Settings) -> ServiceRuntime:
             engine,
             spec.tables.outbox,
             producer,
+            lock=relay_lock_for(engine, spec.name),
             batch_size=settings.relay_batch_size,
             poll_seconds=settings.relay_poll_seconds,
+            standby_retry_seconds=settings.relay_standby_retry_seconds,
+            max_backoff_seconds=settings.relay_max_backoff_seconds,
         )
     if spec.consumer is not None:
         dead_letters = make_producer(settings.kafka_bootstrap, f"{spec.name}-deadletters")

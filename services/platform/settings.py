@@ -33,6 +33,20 @@ class Settings(BaseSettings):
     pii_key: SecretStr = SecretStr(DEVELOPMENT_PII_KEY)
     relay_batch_size: int = 500
     relay_poll_seconds: float = 0.2
+    # One relay per service database publishes; another process's relay waits this long between tries
+    # to take over (it does when the active one's process or database session is gone).
+    relay_standby_retry_seconds: float = 2.0
+    # While Kafka is away the relay retries with a pause doubling from relay_poll_seconds up to this:
+    # no hot loop, and events flow again within about this long after the broker is back.
+    relay_max_backoff_seconds: float = 10.0
+    # Published outbox rows and inbox ids are deleted after these many days. Both must be longer than the
+    # longest retention in infra/kafka/topics.toml (refused at start otherwise): an event still on a topic,
+    # or a dead letter still replayable, must find its inbox id, or a repeat would be handled twice.
+    outbox_retention_days: float = 100.0
+    inbox_retention_days: float = 100.0
+    # How often each service prunes them, and how many rows one short delete transaction takes.
+    retention_interval_seconds: float = 3600.0
+    retention_batch_size: int = 1000
     # Consumer (services/platform/messaging). A handler error of no known kind is tried this many times
     # before its record is dead-lettered (DomainError, ValueError, KeyError, TypeError: at once).
     consumer_max_attempts: int = 3

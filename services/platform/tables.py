@@ -45,6 +45,8 @@ def inbox_table(metadata: MetaData) -> Table:
         Column("partition", Integer, nullable=False),
         Column("offset", BigInteger, nullable=False),
         Column("processed_at", DateTime(timezone=True), nullable=False),
+        # Pruning deletes by age (messaging/retention.py).
+        Index("ix_inbox_processed_at", "processed_at"),
     )
 
 
