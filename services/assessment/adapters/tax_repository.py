@@ -14,6 +14,7 @@ from services.assessment.adapters.repository import trace_from_json, trace_to_js
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.tax import TaxBase, TaxStatus
+from services.platform import job_rows
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
@@ -177,20 +178,15 @@ class LevyJobRepository:
     def advance(self, job: LevyJob) -> None:
         """Writes what a chunk moves, the cursor and the counts, of a running job (the chunk holds its row
         lock); raises RuntimeError, rolling the chunk back, if the job is no longer running."""
-        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
-            update(levy_jobs)
-            .where(levy_jobs.c.job_id == job.job_id, levy_jobs.c.state == LevyJobState.RUNNING.value)
-            .values(
-                cursor=job.cursor,
-                processed=job.processed,
-                taxed=job.taxed,
-                exempt=job.exempt,
-                not_valued=job.not_valued,
-                total_tax_ore=job.total_tax.ore,
-            )
-        )
-        if moved.rowcount != 1:
-            raise RuntimeError(f"levy job {job.job_id} is no longer running")
+        progress = {
+            "cursor": job.cursor,
+            "processed": job.processed,
+            "taxed": job.taxed,
+            "exempt": job.exempt,
+            "not_valued": job.not_valued,
+            "total_tax_ore": job.total_tax.ore,
+        }
+        job_rows.advance(self._session, levy_jobs, job.job_id, LevyJobState.RUNNING.value, progress)
 
     def mark_state(
         self,
@@ -203,15 +199,15 @@ class LevyJobRepository:
     ) -> bool:
         """Compare-and-set: moves the job to `state` with `error` (and `finished_at`, when given) if it is
         in one of the states `was`; True when it moved. Cursor and counts are not touched."""
-        values: dict[str, Any] = {"state": state.value, "error": error}
-        if finished_at is not None:
-            values["finished_at"] = finished_at
-        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
-            update(levy_jobs)
-            .where(levy_jobs.c.job_id == job_id, levy_jobs.c.state.in_([s.value for s in was]))
-            .values(**values)
+        return job_rows.set_state(
+            self._session,
+            levy_jobs,
+            job_id,
+            state.value,
+            was=[s.value for s in was],
+            error=error,
+            finished_at=finished_at,
         )
-        return bool(moved.rowcount)
 
     @staticmethod
     def _values(job: LevyJob) -> dict[str, Any]:

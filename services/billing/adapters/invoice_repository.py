@@ -20,6 +20,7 @@ from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.billing.domain.seller import Seller
 from services.billing.domain.term_charges import Invoiced
+from services.platform import job_rows
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
 from services.platform.money import Money
@@ -118,19 +119,14 @@ class BillingRunRepository:
     def advance(self, run: BillingRun) -> None:
         """Writes what a chunk moves, the cursor and the running totals, of a running run (the chunk holds
         its row lock); raises RuntimeError, rolling the chunk back, if the run is no longer running."""
-        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
-            update(billing_runs)
-            .where(billing_runs.c.run_id == run.run_id, billing_runs.c.state == RunState.RUNNING.value)
-            .values(
-                cursor=run.cursor,
-                invoices=run.invoices,
-                below_minimum=run.below_minimum,
-                credit_notes=run.credit_notes,
-                total_ore=run.total.ore,
-            )
-        )
-        if moved.rowcount != 1:
-            raise RuntimeError(f"billing run {run.run_id} is no longer running")
+        progress = {
+            "cursor": run.cursor,
+            "invoices": run.invoices,
+            "below_minimum": run.below_minimum,
+            "credit_notes": run.credit_notes,
+            "total_ore": run.total.ore,
+        }
+        job_rows.advance(self._session, billing_runs, run.run_id, RunState.RUNNING.value, progress)
 
     def mark_state(
         self,
@@ -143,15 +139,15 @@ class BillingRunRepository:
     ) -> bool:
         """Compare-and-set: moves the run to `state` with `error` (and `finished_at`, when given) if it is
         in one of the states `was`; True when it moved. Cursor and totals are not touched."""
-        values: dict[str, Any] = {"state": state.value, "error": error}
-        if finished_at is not None:
-            values["finished_at"] = finished_at
-        moved = self._session.connection().execute(  # a CursorResult: its rowcount says who moved
-            update(billing_runs)
-            .where(billing_runs.c.run_id == run_id, billing_runs.c.state.in_([s.value for s in was]))
-            .values(**values)
+        return job_rows.set_state(
+            self._session,
+            billing_runs,
+            run_id,
+            state.value,
+            was=[s.value for s in was],
+            error=error,
+            finished_at=finished_at,
         )
-        return bool(moved.rowcount)
 
     @staticmethod
     def _values(run: BillingRun) -> dict[str, Any]:
