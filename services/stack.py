@@ -138,10 +138,19 @@ class Stack:
             time.sleep(0.05)
         pid_file.unlink(missing_ok=True)
 
+    def running(self, service: str) -> bool:
+        pid_file = self._pid_file(service)
+        return pid_file.exists() and _alive(int(pid_file.read_text()))
+
     def up(self) -> None:
+        """Starts what is not running (the broker, then each service), so that `make up` also brings
+        back a broker or a service that was stopped or died, and leaves the running ones alone."""
         self.start_kafka()
         for service in SERVICES:
-            self.start_service(service)
+            if self.running(service):
+                sys.stdout.write(f"{service} already running on {self.target(service)}\n")
+            else:
+                self.start_service(service)
 
     def down(self) -> None:
         for service in reversed(SERVICES):

@@ -269,8 +269,12 @@ def test_a_start_with_another_issue_date_is_refused_naming_the_run_and_its_date(
     assert _stored(make, run.run_id) == run
     done = _to_the_end(make, resumed)
     assert done.state == RunState.COMPLETED
-    with pytest.raises(FailedPrecondition, match="complete"):
-        start_billing_run(make(), 2024, 5, date(2024, 5, 20))
+    # Started again when complete: the same run as it stands, unchanged; with another date, refused.
+    assert start_billing_run(make(), 2024, 5, date(2024, 5, 20)) == done
+    assert start_billing_run(make(), 2024, 5, None) == done
+    with pytest.raises(FailedPrecondition, match=r"complete.*2024-05-20.*2024-05-22 is refused"):
+        start_billing_run(make(), 2024, 5, date(2024, 5, 22))
+    assert _stored(make, run.run_id) == done
 
 
 @pytest.mark.postgres

@@ -61,17 +61,22 @@ class BillingRun:
         return RunTotals(self.invoices, self.credit_notes, self.total)
 
     def check_start(self, issue_date: date | None) -> None:
-        """A start of this month's run again: allowed (it returns or resumes this run) unless the run is
-        complete or the start asks for another issue date than the one its invoices carry; raises
-        FailedPrecondition naming the run and its date. `issue_date` None asks for none in particular."""
+        """A start of this month's run again returns this run as it stands (a failed one is resumed, a
+        completed one stays complete) unless it asks for another issue date than the one the run's
+        invoices carry: that raises FailedPrecondition naming the run and its date. `issue_date` None
+        asks for none in particular."""
+        if issue_date is None or issue_date == self.issue_date:
+            return
         named = f"the billing run for {self.year}-{self.month:02d} (run {self.run_id})"
         if self.state == RunState.COMPLETED:
-            raise FailedPrecondition(f"{named} is complete; its invoices carry issue date {self.issue_date}")
-        if issue_date is not None and issue_date != self.issue_date:
             raise FailedPrecondition(
-                f"{named} was started with issue date {self.issue_date}; a start with issue date "
-                f"{issue_date} is refused (start it with {self.issue_date}, or without a date, to go on)"
+                f"{named} is complete; its invoices carry issue date {self.issue_date}, so a start with "
+                f"issue date {issue_date} is refused (a later change is billed by next month's run)"
             )
+        raise FailedPrecondition(
+            f"{named} was started with issue date {self.issue_date}; a start with issue date "
+            f"{issue_date} is refused (start it with {self.issue_date}, or without a date, to go on)"
+        )
 
     def control_totals_error(self, documents: RunTotals) -> str:
         """The empty string when the run's control totals equal what its issued documents add up to;
