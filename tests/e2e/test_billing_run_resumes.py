@@ -253,11 +253,20 @@ def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(
         for number, account_id in account_of.items()
     )
 
-    # A completed run is not run again.
-    with pytest.raises(grpc.RpcError) as again:
+    # A completed run is not run again: started again it is returned as it stands, issuing nothing more;
+    # with another issue date the start is refused.
+    again = billing.call(
+        stub.StartBillingRun,
+        billing_pb2.StartBillingRunRequest(year=YEAR, month=MONTH, issue_date=ISSUE_DATE),
+    ).run
+    assert again.run_id == run.run_id and again.state == billing_pb2.BILLING_RUN_STATE_COMPLETED
+    assert again.invoices == len(account_of)
+    with pytest.raises(grpc.RpcError) as refused:
         billing.call(
             stub.StartBillingRun,
-            billing_pb2.StartBillingRunRequest(year=YEAR, month=MONTH, issue_date=ISSUE_DATE),
+            billing_pb2.StartBillingRunRequest(year=YEAR, month=MONTH, issue_date="2024-04-06"),
         )
-    assert again.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert refused.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert ISSUE_DATE in (refused.value.details() or "")
+    assert len(list(documents.iterdir())) == len(account_of)
     billing.close()
