@@ -72,14 +72,9 @@ class ServiceRuntime:
         self.consumer.run(self._stop_consumer)
         halted = self.consumer.halted
         if halted is not None:
-            # The RPCs keep serving; events wait on the topic until a fix is deployed and we restart.
+            # The loop has logged why. The RPCs keep serving; events wait on the topic until a fix is
+            # deployed and the service restarted.
             self.server.health.set(CONSUMER_HEALTH, health_pb2.HealthCheckResponse.NOT_SERVING)
-            log.error(
-                "event consumer halted; restart the service after deploying a fix",
-                event_type=halted.event_type,
-                failures=halted.failures,
-                error=halted.last_error,
-            )
 
     def _spawn(self, name: str, target: Callable[[], object]) -> None:
         thread = threading.Thread(target=target, name=f"{self.name}-{name}", daemon=True)

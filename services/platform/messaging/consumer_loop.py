@@ -123,7 +123,7 @@ class ConsumerLoop:
                 except ConsumerHalted as halted:
                     self.halted = halted
                     log.error(
-                        "consumer halted: a burst of failures of one event type",
+                        "consumer halted by failures of one event type; deploy a fix, restart the service",
                         consumer=halted.consumer,
                         event_type=halted.event_type,
                         failures=halted.failures,
