@@ -14,7 +14,7 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
     if type(value) is Decimal:
         if not value.is_finite():
             raise ValueError(f"not a finite number: {value!r}")
-        return value
+        return _within_reach(value)
     if isinstance(value, bool | float):
         raise TypeError("money is never made from float or bool; use str, int or Decimal")
     try:
@@ -23,6 +23,15 @@ def to_decimal(value: str | int | Decimal) -> Decimal:
         raise ValueError(f"not a number: {value!r}") from exc
     if not number.is_finite():
         raise ValueError(f"not a finite number: {value!r}")
+    return _within_reach(number)
+
+
+def _within_reach(number: Decimal) -> Decimal:
+    # Far beyond any amount (10^20 kr) or finer than any (10^-40): arithmetic on such numbers ends in
+    # decimal.InvalidOperation or takes minutes, so they are refused here, as bad input, at the one factory.
+    exponent = number.as_tuple().exponent
+    if number.adjusted() > 20 or (isinstance(exponent, int) and exponent < -40):
+        raise ValueError(f"out of range: {str(number)[:40]!r}")
     return number
 
 
