@@ -1,5 +1,10 @@
-"""Norwegian public holidays and business days: due dates and deadlines never end on a weekend or a
-holiday. Shared by billing (due dates) and appeals (complaint deadlines)."""
+"""Norwegian public holidays, business days and banking days. Shared by billing and appeals:
+
+- business days (weekdays that are not public holidays): complaint deadlines, the courts' rule
+  (domstolloven § 148), used by appeals;
+- banking days (business days on which Norges Bank settles: not 24 December either; 31 December is a
+  settlement day): payment due dates, used by billing. A payment made on a day banks do not settle is
+  settled on the next banking day, so a due date never falls on one."""
 
 from __future__ import annotations
 
@@ -37,6 +42,23 @@ def is_business_day(day: date) -> bool:
 def on_or_after_business_day(day: date) -> date:
     """The day itself when it is a business day, else the next one (the due-date rule)."""
     while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def bank_closing_days(year: int) -> frozenset[date]:
+    """Days that are not public holidays but on which banks do not settle (Norges Bank's settlement
+    calendar): Christmas Eve. New Year's Eve is a settlement day."""
+    return frozenset({date(year, 12, 24)})
+
+
+def is_banking_day(day: date) -> bool:
+    return is_business_day(day) and day not in bank_closing_days(day.year)
+
+
+def on_or_after_banking_day(day: date) -> date:
+    """The day itself when banks settle on it, else the next banking day (the payment due-date rule)."""
+    while not is_banking_day(day):
         day += timedelta(days=1)
     return day
 

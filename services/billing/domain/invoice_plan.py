@@ -10,7 +10,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from services.billing.domain.intervals import Period
-from services.platform.business_days import on_or_after_business_day
+from services.platform.business_days import on_or_after_banking_day
 from services.platform.money import Money
 
 
@@ -81,7 +81,8 @@ def plan_invoice(
 
 
 def due_date(issue_date: date, payment_days: int) -> date:
-    """`payment_days` after issue, moved to the next business day when it falls on a weekend or holiday."""
+    """`payment_days` after issue, moved to the next banking day when it falls on a weekend, a public
+    holiday or a day banks do not settle (24 December): a payment is only settled on a banking day."""
     if payment_days < 0:
         raise ValueError("payment days are not negative")
-    return on_or_after_business_day(issue_date + timedelta(days=payment_days))
+    return on_or_after_banking_day(issue_date + timedelta(days=payment_days))
