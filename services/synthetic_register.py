@@ -135,8 +135,9 @@ terms: 4
 
 def synthetic_national_id(n: int) -> str:
     """A synthetic fødselsnummer (month + 80, as the national test numbers use) with valid check digits:
-    it can never belong to a real person."""
-    from services.platform.identity import is_valid_national_id
+    it can never belong to a real person. Check digits by the rule for numbers issued before 2032, as for
+    the people of these years."""
+    from services.platform.identity import is_valid_national_id_before_2032
 
     day, month, year = 1 + n % 28, 1 + (n // 28) % 12, 50 + (n // 336) % 50
     for individual in range(500, 1000):
@@ -144,7 +145,7 @@ def synthetic_national_id(n: int) -> str:
         for k1 in range(10):
             for k2 in range(10):
                 candidate = f"{base}{k1}{k2}"
-                if is_valid_national_id(candidate):
+                if is_valid_national_id_before_2032(candidate):
                     return candidate
     raise AssertionError("unreachable")
 
