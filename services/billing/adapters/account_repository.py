@@ -175,6 +175,26 @@ class HoldingRepository:
             for r in rows.all()
         ]
 
+    def of_properties(self, property_ids: Sequence[str]) -> dict[str, list[tuple[str, Holding]]]:
+        """property → [(account, holding)] of everyone who holds or held it, oldest first: co-owners'
+        parts are split together."""
+        found: dict[str, list[tuple[str, Holding]]] = {}
+        rows = self._session.execute(
+            select(holdings)
+            .where(one_of(self._session, holdings.c.property_id, property_ids))
+            .order_by(holdings.c.property_id, holdings.c.valid_from, holdings.c.account_id)
+        )
+        for r in rows.all():
+            found.setdefault(r.property_id, []).append(
+                (
+                    r.account_id,
+                    Holding(
+                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
+                    ),
+                )
+            )
+        return found
+
     def change_dates(self, property_ids: Sequence[str]) -> dict[str, list[date]]:
         found: dict[str, list[date]] = {}
         rows = self._session.execute(

@@ -56,7 +56,9 @@ def _year_charges(
     stored = uow.fee_schedules.current(year)
     schedule: FeeSchedule | None = read_fee_schedule(stored.document) if stored else None
     facts = uow.fee_facts.facts_for(property_ids, year) if schedule else {}
-    changes = uow.holdings.change_dates(property_ids)
+    # Everyone who holds or held each property: the parts of co-owners (and of sellers and buyers) are
+    # split together, so that they add up to the property's amount to the øre.
+    holders = uow.holdings.of_properties(property_ids)
     fees_of: dict[FeeFacts, tuple[AnnualCharge, ...]] = {}  # many properties share the same facts
     found: dict[str, PropertyCharges] = {}
     for property_id in property_ids:
@@ -72,8 +74,12 @@ def _year_charges(
                     for f in annual_fees(schedule, fact)
                 )
             charges.extend(fees_of[fact])
+        held_by = holders.get(property_id, [])
         found[property_id] = PropertyCharges(
-            property_id, tuple(charges), tuple(sorted(changes.get(property_id, [])))
+            property_id,
+            tuple(charges),
+            tuple(sorted({h.start for _, h in held_by})),  # the ownership change dates
+            tuple(held_by),
         )
     return found
 

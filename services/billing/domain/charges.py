@@ -76,34 +76,59 @@ def amount_in_months(annual: Money, months: slice) -> int:
     return sum(_monthly_ore(annual.ore)[months])
 
 
-def amount_for_period(
-    annual: Money, year: int, period: Period, holding: Holding, changes: Sequence[date] = ()
-) -> Money:
-    """The holder's part of the year's `annual` amount for the days of `period` the holding covers.
+def holder_parts(
+    annual: Money, year: int, period: Period, holders: Sequence[Holding], changes: Sequence[date] = ()
+) -> list[Money]:
+    """Every holder's part of the year's `annual` amount for `period`, worked out together so that the
+    parts of all holders add up to the property's amount for the days someone held it (all of it when
+    the shares add up to 1), to the øre, whatever the shares and periods.
 
-    `changes` are the property's ownership change dates. Each month's part is split by day at all of them
-    with one exact allocation, so that the holders before and after a change together pay the month's
-    part to the øre."""
-    whole = whole_months_held(year, period, [holding], changes)
-    if whole is not None:
-        return Money(amount_in_months(annual, whole))
+    `holders` are all holdings of the property (co-owners, sellers and buyers), in a fixed order: the
+    øre left by rounding go to the largest remainders, ties to the earlier holder. `changes` are the
+    property's ownership change dates. Each month's part is split by day at the changes and at the
+    holdings' starts and ends (one exact allocation per month, so that the holders before and after a
+    change together pay the month's part); the days held by the same set of holders are then added up
+    over the period and split by their shares once, in one allocation (a holder's share alone, rounded
+    on its own, would lose øre: three thirds of 1,000.00 are 333.34 + 333.33 + 333.33).
+
+    Periods are whole months (billing periods); a month the period touches counts whole."""
     parts = _monthly_ore(annual.ore)
-    held = Period(holding.start, holding.end)
-    total = 0
+    bounds = {*changes, *(h.start for h in holders), *(h.end for h in holders)}
+    by_holders: dict[tuple[int, ...], int] = {}  # the holders of some days → the amount of those days
     for y, m in period.months():
         if y != year:
             continue
         month = Period(date(y, m, 1), _next_month(y, m))
-        if month.overlap(held) is None:
-            continue
-        cuts = sorted({c for c in (*changes, holding.start, holding.end) if month.start < c < month.end})
-        if not cuts:  # held the whole month (the usual case): its part, with no split to make
-            total += parts[m - 1]
-            continue
-        bounds = [month.start, *cuts, month.end]
-        segments = [Period(a, b) for a, b in pairwise(bounds)]
-        shares = allocate(Money(parts[m - 1]), [seg.days for seg in segments])
-        total += sum(share.ore for seg, share in zip(segments, shares, strict=True) if seg.overlap(held))
-    if holding.share == 1:
-        return Money(total)
-    return split_by_shares(Money(total), [holding.share, 1 - holding.share])[0]
+        cuts = sorted(c for c in bounds if month.start < c < month.end)
+        if cuts:
+            segments = [Period(a, b) for a, b in pairwise([month.start, *cuts, month.end])]
+            amounts = [a.ore for a in allocate(Money(parts[m - 1]), [seg.days for seg in segments])]
+        else:  # the usual case: no change inside the month
+            segments, amounts = [month], [parts[m - 1]]
+        for segment, amount in zip(segments, amounts, strict=True):
+            # Every holding starts and ends at a cut, so it covers a segment wholly or not at all.
+            active = tuple(
+                i for i, h in enumerate(holders) if h.start <= segment.start and segment.end <= h.end
+            )
+            if active and amount:
+                by_holders[active] = by_holders.get(active, 0) + amount
+    result = [0] * len(holders)
+    for active, amount in by_holders.items():
+        shares = [holders[i].share for i in active]
+        unheld = 1 - sum(shares, Fraction(0))  # shares short of 1: that part is no holder's
+        split = split_by_shares(Money(amount), [*shares, unheld] if unheld > 0 else shares)
+        for i, part in zip(active, split, strict=False):
+            result[i] += part.ore
+    return [Money(ore) for ore in result]
+
+
+def amount_for_period(
+    annual: Money, year: int, period: Period, holding: Holding, changes: Sequence[date] = ()
+) -> Money:
+    """One holding's part of the year's `annual` amount for the days of `period` it covers, as if it
+    were the property's only holding (a share short of 1 is that share of the amount). A property's
+    co-owners are split together, with `holder_parts`."""
+    whole = whole_months_held(year, period, [holding], changes)
+    if whole is not None:
+        return Money(amount_in_months(annual, whole))
+    return holder_parts(annual, year, period, [holding], changes)[0]

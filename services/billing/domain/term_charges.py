@@ -2,7 +2,8 @@
 invoice carries and what corrects invoices already issued.
 
 Everything is worked out from two sums per property and charge: what is due for the year up to a day
-(the yearly amount spread over the months and prorated by day and share, `amount_for_period`) and what
+(the yearly amount spread over the months and prorated by day and share, `holder_parts`: the parts of
+all holders of a property are worked out together, so co-owners' parts add up to the property's) and what
 has been invoiced for the year so far. `billed_through` is the end of the last period the recipient was
 invoiced for that year:
 
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from services.billing.domain.charges import Holding, amount_for_period, amount_in_months, whole_months_held
+from services.billing.domain.charges import Holding, amount_in_months, holder_parts, whole_months_held
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.platform.money import Money
@@ -42,6 +43,9 @@ class PropertyCharges:
     property_id: str
     charges: tuple[AnnualCharge, ...]
     changes: tuple[date, ...] = ()  # ownership change dates: amounts are split by day at them
+    # Everyone who holds or held the property, (account, holding): co-owners' parts are split together.
+    # Empty: only the recipient's own holdings are known (each share is then split off alone).
+    holders: tuple[tuple[str, Holding], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,17 +88,33 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
         invoiced_codes.setdefault(property_id, set()).add(code)
     to_date = Period(year_start, period.end) if period is not None else None
 
-    def due(annual: Money, span: Period | None, holdings: list[Holding], changes: Sequence[date]) -> int:
+    all_holders: dict[str, tuple[list[Holding], list[int]]] = {}
+
+    def holders_of(property_id: str, holdings: list[Holding]) -> tuple[list[Holding], list[int]]:
+        """All holdings of the property in a fixed order, and which of them are this recipient's."""
+        if property_id not in all_holders:
+            prop = properties.get(property_id)
+            everyone = {*(prop.holders if prop else ()), *((account.account_id, h) for h in holdings)}
+            ordered = sorted(everyone, key=lambda ah: (ah[1].start, ah[0], ah[1].end, ah[1].share))
+            mine = [i for i, (a, _) in enumerate(ordered) if a == account.account_id]
+            all_holders[property_id] = ([h for _, h in ordered], mine)
+        return all_holders[property_id]
+
+    def due(
+        annual: Money, span: Period | None, holdings: list[Holding], changes: Sequence[date], property_id: str
+    ) -> int:
         if span is None or not annual.ore:
             return 0
-        return sum(amount_for_period(annual, account.year, span, h, changes).ore for h in holdings)
+        everyone, mine = holders_of(property_id, holdings)
+        parts = holder_parts(annual, account.year, span, everyone, changes)
+        return sum(parts[i].ore for i in mine)
 
     def due_with(
         months: slice | None,
-    ) -> Callable[[Money, Period | None, list[Holding], Sequence[date]], int]:
+    ) -> Callable[[Money, Period | None, list[Holding], Sequence[date], str], int]:
         if months is None:
             return due
-        return lambda annual, span, _holdings, _changes: amount_in_months(annual, months)
+        return lambda annual, span, _holdings, _changes, _property: amount_in_months(annual, months)
 
     result = Owed()
     for property_id in sorted(held):
@@ -118,13 +138,17 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
             annual = charge.annual if charge else Money(0)
             description = charge.description if charge else before.description if before else code
             vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
-            difference = due_past(annual, past, holdings, changes) - invoiced
+            difference = due_past(annual, past, holdings, changes, property_id) - invoiced
             if difference < 0 and past is not None:
                 result.credits.append(
                     ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
                 )
             if period is not None:
-                rest = due_to_date(annual, to_date, holdings, changes) - invoiced - min(0, difference)
+                rest = (
+                    due_to_date(annual, to_date, holdings, changes, property_id)
+                    - invoiced
+                    - min(0, difference)
+                )
                 if rest:
                     carries = Period(min(first, period.end), period.end)
                     result.new.append(
