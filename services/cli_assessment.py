@@ -137,7 +137,8 @@ def cmd_adopt(args: argparse.Namespace) -> int:
 
 def cmd_levy_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    job = caller.call(stub.StartLevy, assessment_pb2.StartLevyRequest(tax_year=args.year)).job
+    request = assessment_pb2.StartLevyRequest(tax_year=args.year, levied_on=args.on or "")
+    job = caller.call(stub.StartLevy, request).job
     if args.wait:
         job = follow(
             job,
@@ -243,6 +244,9 @@ def add_commands(assessment: Any) -> None:
     start = levy.add_parser("start", help="start or resume the levy for a year")
     start.add_argument("year", type=int)
     start.add_argument("--wait", action="store_true", help="follow progress until it ends")
+    start.add_argument(
+        "--on", help="the levy's business date, YYYY-MM-DD (default today; a resumed job keeps its own)"
+    )
     add_remote_options(start)
     start.set_defaults(func=cmd_levy_start)
     status = levy.add_parser("status", help="a levy job's progress")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, func, select, update
 
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
-from services.assessment.adapters.orm import levy_jobs, tax_bases
+from propertytax.assessment.v1 import events_pb2
+from services.assessment.adapters.orm import levy_jobs, platform_tables, tax_bases
 from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.adapters.tax_repository import LevyJobRepository, TaxBaseRepository
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
@@ -28,11 +29,15 @@ from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.service import SPEC
 from services.platform.db import create_db_engine, session_factory
+from services.platform.errors import FailedPrecondition, InvalidInput
+from services.platform.events import unwrap
 from services.platform.migrations import upgrade_to_head
 from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 from tests.integration.concurrency import Meeting, Worker, settle
 
 CHUNK = 10
+LEVIED_ON = date(2024, 2, 20)  # the levy's business date
+TODAY = date(2026, 11, 30)  # the machine's day: never the levy's date
 PROPERTIES = 45
 
 
@@ -106,7 +111,7 @@ def _figures(job: LevyJob) -> tuple[str, int, int, int, int, int]:
 def test_a_levy_start_while_a_chunk_is_in_flight_rewinds_nothing(
     assessment: Assessment, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    job = start_levy(assessment.make(), 2024, assessment.config)
+    job = start_levy(assessment.make(), 2024, assessment.config, LEVIED_ON, TODAY)
     job = _chunk(assessment, job.job_id)
     assert job.processed == CHUNK
     # The next chunk stops in the middle of its transaction (it holds the job's row) until released.
@@ -122,7 +127,7 @@ def test_a_levy_start_while_a_chunk_is_in_flight_rewinds_nothing(
     chunk = Worker(lambda: _chunk(assessment, job.job_id))
     chunk.start()
     storing.wait()
-    second = Worker(lambda: start_levy(assessment.make(), 2024, assessment.config))
+    second = Worker(lambda: start_levy(assessment.make(), 2024, assessment.config, LEVIED_ON, TODAY))
     second.start()
     settle(assessment.engine, second)  # the second start has read the job (today: and waits to write it)
     release.wait()
@@ -135,14 +140,14 @@ def test_a_levy_start_while_a_chunk_is_in_flight_rewinds_nothing(
     assert _figures(stored) == _figures(after_chunk)
     assert (stored.processed, stored.total_tax.ore) == _levied(assessment)
     # A start between chunks returns the job as it is and changes nothing.
-    assert start_levy(assessment.make(), 2024, assessment.config) == stored
+    assert start_levy(assessment.make(), 2024, assessment.config, LEVIED_ON, TODAY) == stored
     assert _stored(assessment, job.job_id) == stored
     # A failed job resumes from where it stood.
     with assessment.engine.begin() as conn:
         conn.execute(
             update(levy_jobs).where(levy_jobs.c.job_id == job.job_id).values(state="failed", error="boom")
         )
-    assert start_levy(assessment.make(), 2024, assessment.config) == stored
+    assert start_levy(assessment.make(), 2024, assessment.config, LEVIED_ON, TODAY) == stored
     done = stored
     while done.state == LevyJobState.RUNNING:
         done = _chunk(assessment, job.job_id)
@@ -170,8 +175,8 @@ def test_concurrent_levy_starts_make_one_job(postgres_url: str, monkeypatch: pyt
 
     monkeypatch.setattr(LevyJobRepository, "latest_for_year", latest_for_year)
     starts = [
-        Worker(lambda: start_levy(first.make(), 2024, first.config)),
-        Worker(lambda: start_levy(other.make(), 2024, other.config)),
+        Worker(lambda: start_levy(first.make(), 2024, first.config, LEVIED_ON, TODAY)),
+        Worker(lambda: start_levy(other.make(), 2024, other.config, LEVIED_ON, TODAY)),
     ]
     for worker in starts:
         worker.start()
@@ -184,3 +189,48 @@ def test_concurrent_levy_starts_make_one_job(postgres_url: str, monkeypatch: pyt
     assert {job.job_id for job in jobs} == set(stored)
     for process in (first, other):
         process.engine.dispose()
+
+
+def _determined_dates(process: Assessment) -> set[str]:
+    """The levied_on of every TaxBaseDetermined in the outbox."""
+    outbox = platform_tables.outbox
+    with process.engine.connect() as conn:
+        rows = conn.execute(
+            select(outbox.c.envelope).where(
+                outbox.c.event_type == events_pb2.TaxBaseDetermined.DESCRIPTOR.full_name
+            )
+        ).all()
+    found = set()
+    for (envelope,) in rows:
+        payload = unwrap(bytes(envelope)).payload
+        assert isinstance(payload, events_pb2.TaxBaseDetermined)
+        found.add(payload.levied_on)
+    return found
+
+
+def test_a_levy_run_later_is_dated_on_its_business_date_and_its_events_carry_it(
+    assessment: Assessment,
+) -> None:
+    # A 2024 levy handled on 2026-11-30 with --on 2024-02-20: the job and every tax base's event carry
+    # 2024-02-20, not the machine's day (issue 10, case 6).
+    job = start_levy(assessment.make(), 2024, assessment.config, LEVIED_ON, TODAY)
+    assert job.levied_on == LEVIED_ON
+    # A resumed start without a date keeps the job's; another date is refused naming the job's.
+    assert start_levy(assessment.make(), 2024, assessment.config, None, TODAY).levied_on == LEVIED_ON
+    with pytest.raises(FailedPrecondition, match="dated 2024-02-20"):
+        start_levy(assessment.make(), 2024, assessment.config, date(2024, 2, 21), TODAY)
+    while job.state == LevyJobState.RUNNING:
+        job = _chunk(assessment, job.job_id)
+    assert _stored(assessment, job.job_id).levied_on == LEVIED_ON
+    assert _determined_dates(assessment) == {"2024-02-20"}
+
+
+def test_a_levy_without_a_date_is_dated_today_and_a_future_or_far_earlier_date_is_refused(
+    assessment: Assessment,
+) -> None:
+    for bad, why in ((date(2026, 12, 1), "future"), (date(2022, 12, 31), "before 2023")):
+        with pytest.raises(InvalidInput) as refused:
+            start_levy(assessment.make(), 2024, assessment.config, bad, TODAY)
+        assert [(v.field, why in v.description) for v in refused.value.violations] == [("levied_on", True)]
+    job = start_levy(assessment.make(), 2024, assessment.config, None, date(2024, 2, 27))
+    assert job.levied_on == date(2024, 2, 27)

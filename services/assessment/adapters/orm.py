@@ -80,6 +80,15 @@ valuations = Table(
     Index("ix_valuations_adopted", "adopted", "property_id"),
 )
 
+valuation_needs = Table(
+    "valuation_needs",
+    metadata,
+    Column("property_id", String(64), primary_key=True),
+    Column("reason", String(30), nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("noted_at", DateTime(timezone=True), nullable=False),
+)
+
 decisions = Table(
     "tax_year_decisions",
     metadata,
@@ -129,6 +138,7 @@ levy_jobs = Table(
     Column("error", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("levied_on", Date, nullable=True),  # the levy's business date (0005 back-fills old jobs)
 )
 
 owners = Table(

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from google.protobuf.message import Message
 
 from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
+from services.assessment.adapters.property_files import BRA_M2, PLOT_M2
 from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
 from services.assessment.domain.ownership import OwnerKind, OwnerShare, OwnershipChanged
 from services.assessment.domain.property import (
@@ -22,8 +23,9 @@ from services.assessment.domain.property import (
 )
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
-from services.platform.errors import Violations
+from services.platform.errors import InvalidInput, Violations
 from services.platform.money import Money
+from services.platform.numbers import NOK, Bounds, check_money, read_decimal
 
 _CATEGORY_TO_PROTO = {
     PropertyCategory.HOUSING: property_pb2.PROPERTY_CATEGORY_HOUSING,
@@ -61,27 +63,32 @@ def category_to_proto(category: PropertyCategory) -> property_pb2.PropertyCatego
     return _CATEGORY_TO_PROTO[category]
 
 
-def _decimal(text: str, field: str, problems: Violations) -> Decimal:
+def _decimal(text: str, field: str, limits: Bounds, problems: Violations) -> Decimal:
     if not text.strip():
         return Decimal(0)
     try:
-        number = Decimal(text.strip())
-        if not number.is_finite():
-            raise InvalidOperation
-        return number
-    except InvalidOperation:
-        problems.add(field, f"{text!r} is not a decimal number")
+        return read_decimal(text, limits)
+    except ValueError as exc:
+        problems.add(field, str(exc))
         return Decimal(0)
+
+
+def money_from_proto(given: money_pb2.Money, field: str, limits: Bounds = NOK) -> Money:
+    """An amount a caller sent in øre, within `limits`; InvalidInput naming `field` otherwise."""
+    try:
+        return check_money(Money(given.ore), limits)
+    except ValueError as exc:
+        raise InvalidInput.single(field, str(exc)) from None
 
 
 def facts_from_proto(message: assessment_pb2.PropertyFacts) -> PropertyFacts:
     """Raises InvalidInput for numbers that are not numbers; the domain checks the rest."""
     problems = Violations()
     floors = tuple(
-        Floor(f.level, _decimal(f.bra_m2, f"floors[{i}].bra_m2", problems))
+        Floor(f.level, _decimal(f.bra_m2, f"floors[{i}].bra_m2", BRA_M2, problems))
         for i, f in enumerate(message.floors)
     )
-    plot = _decimal(message.plot_m2, "plot_m2", problems)
+    plot = _decimal(message.plot_m2, "plot_m2", PLOT_M2, problems)
     problems.raise_if_any()
     return PropertyFacts(
         cadastral_id=message.cadastral_id,
@@ -198,7 +205,8 @@ def event_to_proto(event: object) -> tuple[str, Message]:
         )
     if isinstance(event, TaxBaseDetermined):
         return event.levied.base.property_id, events_pb2.TaxBaseDetermined(
-            tax_base=tax_base_to_proto(event.levied, with_trace=False)
+            tax_base=tax_base_to_proto(event.levied, with_trace=False),
+            levied_on=event.levied_on.isoformat(),
         )
     if isinstance(event, TaxBaseCorrected):
         return event.current.base.property_id, events_pb2.TaxBaseCorrected(

@@ -162,6 +162,7 @@ def _to_job(row: Any) -> LevyJob:
         not_valued=row.not_valued,
         total_tax=Money(row.total_tax_ore),
         error=row.error,
+        levied_on=row.levied_on,
     )
 
 
@@ -223,6 +224,7 @@ class LevyJobRepository:
             "not_valued": job.not_valued,
             "total_tax_ore": job.total_tax.ore,
             "error": job.error,
+            "levied_on": job.levied_on,
         }
 
     def get(self, job_id: str, lock: bool = False) -> LevyJob | None:

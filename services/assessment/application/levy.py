@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import date
 
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
@@ -14,7 +15,7 @@ from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState, TaxBaseDetermined
 from services.assessment.domain.property import Property
 from services.assessment.domain.tax import TaxableProperty, determine_tax
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
 
@@ -31,12 +32,27 @@ def taxable(prop: Property, built_up_zones: dict[str, bool]) -> TaxableProperty:
     )
 
 
-def start_levy(uow: SqlAssessmentUnitOfWork, year: int, config: AssessmentConfig) -> LevyJob:
-    """A new job for the year, or the year's job as it stands (running: unchanged; failed: running again
-    from its cursor with its counts). Raises InvalidInput for a bad year, NotFound without a decision,
-    FailedPrecondition when the year's levy is complete."""
+def start_levy(
+    uow: SqlAssessmentUnitOfWork,
+    year: int,
+    config: AssessmentConfig,
+    levied_on: date | None,
+    today: date,
+) -> LevyJob:
+    """A new job for the year dated `levied_on` (the levy's business date, which its TaxBaseDetermined
+    events carry; `today` only when none is given), or the year's job as it stands (running: unchanged;
+    failed: running again from its cursor with its counts; without a date it keeps its own). Raises
+    InvalidInput for a bad year or date, NotFound without a decision, FailedPrecondition when the year's
+    levy is complete or the unfinished job has another date."""
+    problems = Violations()
     if not 1900 <= year <= 2200:
-        raise InvalidInput.single("tax_year", "must be a year")
+        problems.add("tax_year", "must be a year")
+    elif levied_on is not None and levied_on > today:
+        problems.add("levied_on", "cannot be in the future")
+    elif levied_on is not None and levied_on.year < year - 1:
+        # The levy is by 1 March of the tax year (DOMAIN.md § 1), prepared at the earliest the year before.
+        problems.add("levied_on", f"cannot be before {year - 1}: the levy is for {year}")
+    problems.raise_if_any()
     stored_decision(uow, year, config)  # refuses a year without a decision
     with uow:
         if not uow.decisions.lock(year):  # starts for the year queue here: one job per year
@@ -44,6 +60,8 @@ def start_levy(uow: SqlAssessmentUnitOfWork, year: int, config: AssessmentConfig
         job = uow.levy_jobs.latest_for_year(year)
         if job is not None and job.state == LevyJobState.COMPLETED:
             raise FailedPrecondition(f"the levy for {year} is complete; correct single tax bases instead")
+        if job is not None and levied_on is not None and job.levied_on not in (None, levied_on):
+            raise FailedPrecondition(f"the levy for {year} is dated {job.levied_on}; resume it with that date")
         if job is not None:
             # Only a failed job is written to, and only its state: a start never rewrites the cursor or
             # the counts that a chunk in flight is about to move.
@@ -52,7 +70,13 @@ def start_levy(uow: SqlAssessmentUnitOfWork, year: int, config: AssessmentConfig
                 job = uow.levy_jobs.get(job.job_id) or job  # as it stands now
         else:
             job = LevyJob(
-                new_id(), year, LevyJobState.RUNNING, cursor="", processed=0, total=uow.properties.count()
+                new_id(),
+                year,
+                LevyJobState.RUNNING,
+                cursor="",
+                processed=0,
+                total=uow.properties.count(),
+                levied_on=levied_on or today,
             )
             uow.levy_jobs.add(job, uow.now())
         uow.commit()
@@ -97,8 +121,11 @@ def levy_chunk(
             for p in todo
         ]
         uow.tax_bases.add_many(levied, uow.now())
+        levied_on = job.levied_on
+        if levied_on is None:  # 0005 dated every earlier job
+            raise RuntimeError(f"levy job {job_id} has no business date")
         for item in levied:
-            uow.record(TaxBaseDetermined(item))
+            uow.record(TaxBaseDetermined(item, levied_on))
         job = job.advanced(last, [item.base for item in levied])
         uow.levy_jobs.advance(job)
         uow.commit()

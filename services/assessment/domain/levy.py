@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import StrEnum
 
 from services.assessment.domain.tax import TaxBase, TaxStatus
@@ -28,6 +29,9 @@ class LevyJob:
     not_valued: int = 0
     total_tax: Money = Money(0)
     error: str = ""
+    # The levy's business date: the day its tax bases are determined, whenever the job runs (a 2024 levy
+    # run or resumed later is still dated in 2024). None only on a job built without one.
+    levied_on: date | None = None
 
     def advanced(self, cursor: str, bases: list[TaxBase]) -> LevyJob:
         return replace(
@@ -53,9 +57,10 @@ class LeviedTaxBase:
 
 @dataclass(frozen=True)
 class TaxBaseDetermined:
-    """Domain event: the levy set a property's tax base for a year."""
+    """Domain event: the levy set a property's tax base for a year, on the levy's business date."""
 
     levied: LeviedTaxBase
+    levied_on: date
 
 
 @dataclass(frozen=True)

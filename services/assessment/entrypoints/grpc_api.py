@@ -20,6 +20,7 @@ from services.assessment.adapters.proto_mapping import (
     category_to_proto,
     facts_from_proto,
     money,
+    money_from_proto,
     owner_kind_from_proto,
     owner_share_to_proto,
     property_to_proto,
@@ -98,7 +99,18 @@ def _job(job: LevyJob) -> assessment_pb2.LevyJob:
         not_valued=job.not_valued,
         total_tax=money(job.total_tax),
         error=job.error,
+        levied_on=job.levied_on.isoformat() if job.levied_on else "",
     )
+
+
+def _optional_day(text: str, field: str) -> date | None:
+    """A business date given in a request, or None when none is given."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput.single(field, "a date as YYYY-MM-DD") from None
 
 
 def _required_year(year: int, field: str = "tax_year") -> int:
@@ -235,7 +247,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         if not request.HasField("value"):
             raise InvalidInput.single("value", "is required")
         valuation = propose_manual_valuation(
-            self._uow(), request.property_id, Money(request.value.ore), request.reason
+            self._uow(), request.property_id, money_from_proto(request.value, "value"), request.reason
         )
         return assessment_pb2.ProposeManualValuationResponse(valuation=valuation_to_proto(valuation))
 
@@ -248,7 +260,8 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         return assessment_pb2.SetTaxYearDecisionResponse(year=decision.year)
 
     def StartLevy(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        job = start_levy(self._uow(), request.tax_year, self._config)
+        levied_on = _optional_day(request.levied_on, "levied_on")
+        job = start_levy(self._uow(), request.tax_year, self._config, levied_on, oslo_today())
         self._levy.submit(job.job_id)
         return assessment_pb2.StartLevyResponse(job=_job(job))
 
@@ -281,7 +294,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             self._uow(),
             request.property_id,
             _required_year(request.tax_year),
-            Money(request.value.ore),
+            money_from_proto(request.value, "value"),
             request.reason,
             self._config,
         )

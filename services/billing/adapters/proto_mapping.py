@@ -6,7 +6,18 @@ from google.protobuf.message import Message
 
 from propertytax.billing.v1 import events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.billing.domain.billing_run import BillingRunCompleted, CreditNoteIssued, InvoiceIssued
+from services.billing.domain.billing_run import BillingRunCompleted, CreditNoteIssued, Invoice, InvoiceIssued
+
+PROPERTY_TAX = "property_tax"  # the code of a property tax line (application/term_plan.py)
+
+
+def property_taxes(invoice: Invoice) -> list[events_pb2.InvoicedPropertyTax]:
+    """The (property, tax year) of each property tax the invoice carries, from its property tax lines (a
+    line's period lies within its tax year), sorted."""
+    carried = sorted(
+        {(line.property_id, line.period.start.year) for line in invoice.lines if line.code == PROPERTY_TAX}
+    )
+    return [events_pb2.InvoicedPropertyTax(property_id=p, tax_year=y) for p, y in carried]
 
 
 def event_to_proto(event: object) -> tuple[str, Message]:
@@ -22,6 +33,7 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             total=money_pb2.Money(ore=invoice.total.ore),
             run_id=invoice.run_id,
             supplements_invoice_number=invoice.corrects or 0,
+            property_taxes=property_taxes(invoice),
         )
     if isinstance(event, CreditNoteIssued):
         note = event.credit_note
