@@ -21,6 +21,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 from kafka.errors import KafkaError
 
+from services.cli_common import whole
 from services.platform.events import MalformedEvent, unwrap
 from services.platform.identity import mask_national_ids
 from services.platform.kafka_bus import make_producer
@@ -37,6 +38,8 @@ from services.platform.settings import Settings
 # The services that consume events, each with a dead-letter topic (infra/kafka/topics.toml).
 SERVICES = ("assessment", "billing", "appeals")
 _ERROR_WIDTH = 70
+
+OFFSET = whole(0, 2**63 - 1, "42")  # a Kafka offset
 
 
 def _out(text: str) -> None:
@@ -200,7 +203,7 @@ def add_commands(admin: Any) -> None:
 
     show = dead.add_parser("show", help="one dead letter: every header and the decoded envelope")
     show.add_argument("service", choices=SERVICES)
-    show.add_argument("offset", type=int, help="its offset on the service's dead-letter topic (see list)")
+    show.add_argument("offset", type=OFFSET, help="its offset on the service's dead-letter topic (see list)")
     _kafka_options(show)
     show.set_defaults(func=_with_bootstrap(cmd_show))
 
@@ -211,7 +214,7 @@ def add_commands(admin: Any) -> None:
     )
     again.add_argument("service", choices=SERVICES)
     which = again.add_mutually_exclusive_group(required=True)
-    which.add_argument("offset", type=int, nargs="?", help="the dead letter's offset (see list)")
+    which.add_argument("offset", type=OFFSET, nargs="?", help="the dead letter's offset (see list)")
     which.add_argument("--all", action="store_true", help="every dead letter of the service (filters apply)")
     _filters(again)
     _kafka_options(again)

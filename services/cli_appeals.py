@@ -10,7 +10,7 @@ from typing import Any
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, kroner, print_json
+from services.cli_common import add_remote_options, caller_for, kroner, page_size_arg, print_json, year_arg
 
 ap = appeals_pb2
 
@@ -305,16 +305,16 @@ def add_commands(appeals: Any) -> None:
     c = _command(
         appeals, "calendar", "record the year's display announcement (and bills' dispatch)", cmd_calendar
     )
-    c.add_argument("year", type=int)
+    c.add_argument("year", type=year_arg)
     c.add_argument("--announced", required=True, help="day the display of the tax list was announced")
     c.add_argument("--bills-dispatched", help="day the levy's bills went out, when later than the levy")
     c = _command(appeals, "deadline", "a property's complaint deadline for a year", cmd_deadline)
     c.add_argument("property_id")
-    c.add_argument("year", type=int)
+    c.add_argument("year", type=year_arg)
 
     c = _command(appeals, "register", "register a complaint as received", cmd_register)
     c.add_argument("--property", required=True)
-    c.add_argument("--year", type=int, required=True)
+    c.add_argument("--year", type=year_arg, required=True)
     c.add_argument("--name", required=True, help="the complainant (never a national identity number)")
     c.add_argument("--address", action="append", required=True, help="an address line; repeat for each")
     c.add_argument("--owner-ref", help="the owner's reference from assessment")
@@ -330,7 +330,7 @@ def add_commands(appeals: Any) -> None:
 
     c = _command(appeals, "list", "list cases; filters combine", cmd_list)
     c.add_argument("--state", action="append", default=[], choices=sorted(STATES))
-    c.add_argument("--year", type=int, default=0)
+    c.add_argument("--year", type=year_arg, default=0)
     c.add_argument("--committee")
     c.add_argument("--meeting")
     c.add_argument(
@@ -340,7 +340,7 @@ def add_commands(appeals: Any) -> None:
     c.add_argument("--late", action="store_true", help="late complaints only")
     c.add_argument("--property")
     c.add_argument("--order", choices=sorted(ORDERS), default="received")
-    c.add_argument("--page-size", type=int, default=0)
+    c.add_argument("--page-size", type=page_size_arg, default=0)
     c.add_argument("--page-token", default="")
     c.add_argument("--all", action="store_true", help="follow the pages to the end")
 
@@ -398,7 +398,7 @@ def add_commands(appeals: Any) -> None:
     c = _command(
         appeals, "statistics", "the year's figures: share decided by year end, handling times", cmd_statistics
     )
-    c.add_argument("year", type=int)
+    c.add_argument("year", type=year_arg)
     c.add_argument("--as-of", help="YYYY-MM-DD (default today)")
 
     committee = appeals.add_parser("committee", help="the expert committees").add_subparsers(

@@ -11,7 +11,15 @@ from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, follow, kroner, print_json
+from services.cli_common import (
+    add_remote_options,
+    caller_for,
+    follow,
+    kroner,
+    page_size_arg,
+    print_json,
+    year_arg,
+)
 
 _FORMATS = {
     ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
@@ -208,7 +216,7 @@ def add_commands(assessment: Any) -> None:
     importing.add_argument("kind", choices=["properties", "housing-values", "zones"])
     importing.add_argument("file", type=Path)
     importing.add_argument("--format", choices=["csv", "geojson", "gpkg"], help="default: from the file name")
-    importing.add_argument("--year", type=int, help="year of the housing values (default: this year)")
+    importing.add_argument("--year", type=year_arg, help="year of the housing values (default: this year)")
     importing.add_argument("--id-property", default="zone_id", help="zones: feature property with the id")
     importing.add_argument("--name-property", default="name", help="zones: feature property with the name")
     importing.add_argument(
@@ -242,7 +250,7 @@ def add_commands(assessment: Any) -> None:
         dest="levy_action", required=True
     )
     start = levy.add_parser("start", help="start or resume the levy for a year")
-    start.add_argument("year", type=int)
+    start.add_argument("year", type=year_arg)
     start.add_argument("--wait", action="store_true", help="follow progress until it ends")
     start.add_argument(
         "--on", help="the levy's business date, YYYY-MM-DD (default today; a resumed job keeps its own)"
@@ -255,7 +263,7 @@ def add_commands(assessment: Any) -> None:
     status.set_defaults(func=cmd_levy_status)
 
     tax_list = assessment.add_parser("tax-list", help="write the public tax list or the exempt list")
-    tax_list.add_argument("year", type=int)
+    tax_list.add_argument("year", type=year_arg)
     tax_list.add_argument("--list", choices=["public", "exempt"], default="public")
     tax_list.add_argument("--format", choices=["csv", "pdf"], default="csv")
     tax_list.add_argument("--out", type=Path, required=True)
@@ -264,7 +272,7 @@ def add_commands(assessment: Any) -> None:
 
     correct = assessment.add_parser("correct", help="correct a levied tax base (§ 17)")
     correct.add_argument("property_id")
-    correct.add_argument("--year", type=int, required=True)
+    correct.add_argument("--year", type=year_arg, required=True)
     correct.add_argument("--value-nok", required=True, type=kroner, help="e.g. 4 500 000 or 4500000,50")
     correct.add_argument("--reason", required=True)
     add_remote_options(correct)
@@ -273,6 +281,6 @@ def add_commands(assessment: Any) -> None:
     find = assessment.add_parser("find", help="search the register")
     find.add_argument("--text", default="")
     find.add_argument("--zone", default="")
-    find.add_argument("--page-size", type=int, default=50)
+    find.add_argument("--page-size", type=page_size_arg, default=50)
     add_remote_options(find)
     find.set_defaults(func=cmd_find)

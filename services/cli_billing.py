@@ -9,7 +9,19 @@ from pathlib import Path
 from typing import Any
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
-from services.cli_common import add_remote_options, caller_for, follow, print_json
+from services.cli_common import (
+    add_remote_options,
+    caller_for,
+    decimal_text,
+    document_number_arg,
+    follow,
+    month_arg,
+    page_size_arg,
+    print_json,
+    whole,
+    year_arg,
+)
+from services.platform.numbers import METER_M3
 
 _CHANNELS = {
     "ehf": billing_pb2.CHANNEL_EHF,
@@ -136,12 +148,12 @@ def _add_fee_commands(billing: Any) -> None:
     add_remote_options(put)
     put.set_defaults(func=cmd_schedule_put)
     show = schedule.add_parser("show", help="print a year's current fee schedule")
-    show.add_argument("year", type=int)
+    show.add_argument("year", type=year_arg)
     add_remote_options(show)
     show.set_defaults(func=cmd_schedule_show)
     facts = billing.add_parser("fee-facts", help="a property's own fee facts (replaced as a whole)")
     facts.add_argument("property_id")
-    facts.add_argument("--chimneys", type=int, default=0)
+    facts.add_argument("--chimneys", type=whole(0, 1000, "1"), default=0)
     facts.add_argument("--not-connected", action="store_true", help="not on the public water network")
     facts.add_argument("--summer-only", action="store_true", help="summer connection: half water fees")
     facts.add_argument("--no-wc", action="store_true", help="no WC: half the sewage fee")
@@ -149,8 +161,8 @@ def _add_fee_commands(billing: Any) -> None:
     facts.set_defaults(func=cmd_fee_facts_set)
     meter = billing.add_parser("meter", help="record a property's metered water consumption for a year")
     meter.add_argument("property_id")
-    meter.add_argument("year", type=int)
-    meter.add_argument("m3", help="m³, e.g. 132.5")
+    meter.add_argument("year", type=year_arg)
+    meter.add_argument("m3", type=decimal_text(METER_M3, "m³ used in the year"), help="m³, e.g. 132,5")
     add_remote_options(meter)
     meter.set_defaults(func=cmd_meter_record)
 
@@ -234,8 +246,8 @@ def add_commands(billing: Any) -> None:
 
     run = billing.add_parser("run", help="billing runs").add_subparsers(dest="run_action", required=True)
     start = run.add_parser("start", help="start (or resume) the billing run for a month")
-    start.add_argument("year", type=int)
-    start.add_argument("month", type=int)
+    start.add_argument("year", type=year_arg)
+    start.add_argument("month", type=month_arg)
     start.add_argument(
         "--issue-date", help="YYYY-MM-DD (default: the month's run's own, or today for a new run)"
     )
@@ -252,8 +264,8 @@ def add_commands(billing: Any) -> None:
     add_remote_options(watch)
     watch.set_defaults(func=cmd_run_status, watch=True)
     preview = run.add_parser("preview", help="dry run: what a month's run would issue, against the last term")
-    preview.add_argument("year", type=int)
-    preview.add_argument("month", type=int)
+    preview.add_argument("year", type=year_arg)
+    preview.add_argument("month", type=month_arg)
     add_remote_options(preview)
     preview.set_defaults(func=cmd_run_preview)
     _add_fee_commands(billing)
@@ -268,17 +280,17 @@ def add_commands(billing: Any) -> None:
     find.add_argument("--kind", choices=["invoice", "credit_note"])
     find.add_argument("--from", dest="issued_from", help="issued on or after, YYYY-MM-DD")
     find.add_argument("--to", dest="issued_to", help="issued on or before, YYYY-MM-DD")
-    find.add_argument("--page-size", type=int, default=0, help="1-1000 (default 100)")
+    find.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
     find.add_argument("--page-token", default="", help="next_page_token of the previous page")
     find.add_argument("--all", action="store_true", help="follow the pages to the end")
     add_remote_options(find)
     find.set_defaults(func=cmd_invoices_find)
     show = invoices.add_parser("show", help="one invoice with its lines")
-    show.add_argument("invoice_number", type=int)
+    show.add_argument("invoice_number", type=document_number_arg)
     add_remote_options(show)
     show.set_defaults(func=cmd_invoices_show)
     document = invoices.add_parser("document", help="write an invoice's PDF or EHF document to a file")
-    document.add_argument("invoice_number", type=int)
+    document.add_argument("invoice_number", type=document_number_arg)
     document.add_argument("--out", required=True, help="file (or directory) to write")
     document.add_argument(
         "--format", choices=sorted(_DOCUMENT_FORMATS), help="default: the recipient's (EHF or PDF)"

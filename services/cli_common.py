@@ -14,6 +14,7 @@ from google.protobuf.json_format import MessageToDict
 
 from services.client import Caller
 from services.platform.money import Money
+from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
 
 DEFAULT_TARGETS = {
     "assessment": "127.0.0.1:50051",
@@ -62,10 +63,40 @@ def follow(
 
 def kroner(text: str) -> Money:
     """An argparse type: an amount in kroner as people write it, "7500000", "7 500 000,50" or
-    "7500000.50"; anything else is refused with a usage error, never a traceback."""
+    "7500000.50", up to 100 billion; anything else is a usage error naming the flag, never a traceback."""
     try:
-        return Money.of(text.replace(" ", "").replace(",", "."))
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"an amount in kroner with at most two decimals, e.g. 7500000 or 7500000,50 (not {text!r})"
-        ) from None
+        return read_nok(text, NOK)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"an amount in kroner: {exc}") from None
+
+
+def decimal_text(limits: Bounds, what: str) -> Callable[[str], str]:
+    """An argparse type for a number sent as text (e.g. a meter reading): checked here against `limits`,
+    so that a bad one is named by its argument, and sent as plain decimal text."""
+
+    def read(text: str) -> str:
+        try:
+            return str(read_decimal(text, limits))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{what}: {exc}") from None
+
+    return read
+
+
+def whole(minimum: int, maximum: int, example: str) -> Callable[[str], int]:
+    """An argparse type for a whole number from `minimum` to `maximum` (a year, a month, a page size)."""
+    limits = bounds(minimum, maximum, 0, example)
+
+    def read(text: str) -> int:
+        try:
+            return read_int(text, limits)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return read
+
+
+year_arg = whole(1900, 2200, "2024")
+month_arg = whole(1, 12, "5")
+page_size_arg = whole(0, 1000, "50")
+document_number_arg = whole(1, 10**15, "1001")  # invoice numbers and the like

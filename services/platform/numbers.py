@@ -12,9 +12,13 @@ thousands ("7 500 000,50"). A text with both "," and "." is refused rather than 
 
 from __future__ import annotations
 
+import numbers as number_types
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from services.platform.money import Money
 
 MAX_TEXT_LENGTH = 40  # longer than any plausible number written out, "-999 999 999 999,99" is 19
 _PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -49,6 +53,7 @@ METER_M3 = bounds(0, "10000000", 3, "132,5")  # a year's water through one meter
 FACTOR = bounds(0, 100, 6, "1,15")
 PER_MILLE = bounds(0, 100, 6, "2,5")
 COUNT = bounds(0, 100000, 0, "3")
+YEAR = bounds(1900, 2200, 0, "2024")
 
 
 def _plain(number: Decimal) -> str:
@@ -107,3 +112,35 @@ def read_int(text: str, limits: Bounds) -> int:
 def _shown(number: Decimal) -> str:
     text = str(number)
     return repr(text if len(text) <= MAX_TEXT_LENGTH else text[:MAX_TEXT_LENGTH] + "…")
+
+
+def read_nok(text: str, limits: Bounds = NOK) -> Money:
+    """An amount in kroner written in `text` (at most `limits.decimals`, normally two), as Money."""
+    return Money.of(read_decimal(text, limits))
+
+
+def check_money(amount: Money, limits: Bounds = NOK) -> Money:
+    """`amount` when it is within `limits` (e.g. an amount given in øre over gRPC); else ValueError."""
+    check_decimal(Decimal(amount.ore).scaleb(-2), limits)
+    return amount
+
+
+def read_node(node: Any, limits: Bounds) -> Decimal:
+    """A number from a parsed document (YAML, JSON, a GeoJSON property): int, float, Decimal or text.
+
+    A float is read from its shortest decimal text ("2.8", not 2.79999…), which is what was written;
+    booleans and missing values are refused, and so is a whole number too long to be plausible."""
+    if node is None or isinstance(node, bool):
+        raise ValueError(f"must be a number; expected {limits.describe()}")
+    if isinstance(node, number_types.Integral):  # also numpy's integers, from GeoJSON properties
+        node = int(node)
+        if node.bit_length() > 80:  # about 24 digits: out of any range, and str() of it can be slow
+            raise ValueError(f"is out of range; expected {limits.describe()}")
+        return check_decimal(Decimal(node), limits)
+    if isinstance(node, Decimal):
+        return check_decimal(node, limits)
+    if isinstance(node, float):  # also numpy's float64
+        return read_decimal(repr(float(node)), limits)
+    if isinstance(node, str):
+        return read_decimal(node, limits)
+    raise ValueError(f"must be a number, not a {type(node).__name__}; expected {limits.describe()}")

@@ -25,7 +25,9 @@ from services.appeals.domain.cases import (
 )
 from services.appeals.domain.committees import Committee, Meeting, Member
 from services.appeals.domain.complaint import Complainant
+from services.platform.errors import InvalidInput
 from services.platform.money import Money
+from services.platform.numbers import NOK, check_money
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -49,6 +51,14 @@ _PROTO_ENUMS: dict[str, Any] = {
     "CommitteeKind": appeals_pb2.CommitteeKind,
     "MemberRole": appeals_pb2.MemberRole,
 }
+
+
+def money_from_proto(given: money_pb2.Money, field: str) -> Money:
+    """An amount a caller sent in øre (a value, up to 100 billion kr); InvalidInput naming `field`."""
+    try:
+        return check_money(Money(given.ore), NOK)
+    except ValueError as exc:
+        raise InvalidInput.single(field, str(exc)) from None
 
 
 def enum_to_proto(member: StrEnum | None) -> Any:

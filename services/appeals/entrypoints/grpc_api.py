@@ -22,6 +22,7 @@ from services.appeals.adapters.proto_mapping import (
     meeting_to_proto,
     member_to_proto,
     money,
+    money_from_proto,
 )
 from services.appeals.adapters.repository import CaseFilter
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
@@ -138,7 +139,7 @@ def _actor() -> str:
 
 
 def _new_value(given: money_pb2.Money, present: bool) -> Money | None:
-    return Money(given.ore) if present else None
+    return money_from_proto(given, "new_value") if present else None
 
 
 def _figures(f: InstanceFigures) -> appeals_pb2.InstanceFigures:

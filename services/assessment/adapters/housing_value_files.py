@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.assessment.adapters.file_rows import RowErrors, csv_rows, parse_nok
+from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
 from services.platform.money import Money
+from services.platform.numbers import NOK, YEAR
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,9 @@ class HousingValueRow:
 
 
 def read_housing_values(content: bytes, default_year: int) -> list[HousingValueRow]:
-    """Columns property_id, value_nok; optional unit (default "1") and year (default: the request's)."""
-    delimiter, rows = csv_rows(content, {"property_id", "value_nok"})
+    """Columns property_id, value_nok; optional unit (the dwelling unit's bruksenhetsnummer, e.g. H0101;
+    empty: the property as a whole) and year (default: the request's)."""
+    _, rows = csv_rows(content, {"property_id", "value_nok"})
     errors = RowErrors("line")
     parsed: list[HousingValueRow] = []
     seen: set[tuple[str, str, int]] = set()
@@ -28,25 +30,20 @@ def read_housing_values(content: bytes, default_year: int) -> list[HousingValueR
         property_id = values.get("property_id", "")
         if not property_id:
             errors.add(line, "property_id", "is required")
-        unit = values.get("unit", "") or "1"
+        unit = values.get("unit", "").strip().upper()
         year = default_year
         if values.get("year"):
-            try:
-                year = int(values["year"])
-            except ValueError:
-                errors.add(line, "year", f"{values['year']!r} is not a year")
-        if not 1900 <= year <= 2200:
+            year = int(read_number(values, "year", line, errors, YEAR) or 0)
+        elif not YEAR.minimum <= year <= YEAR.maximum:
             errors.add(line, "year", "must be a year, in the column or the request")
-        value = Money(0)
-        try:
-            value = parse_nok(values.get("value_nok", ""), delimiter == ";")
-        except ValueError as exc:
-            errors.add(line, "value_nok", str(exc))
+        value = read_number(values, "value_nok", line, errors, NOK)
+        if value is None and not values.get("value_nok"):
+            errors.add(line, "value_nok", "is required")
         key = (property_id, unit, year)
         if key in seen:
             errors.add(line, "unit", f"{property_id} unit {unit} has a value for {year} already in this file")
         seen.add(key)
         if errors.total == before:
-            parsed.append(HousingValueRow(line, property_id, unit, year, value))
+            parsed.append(HousingValueRow(line, property_id, unit, year, Money.of(value or 0)))
     errors.raise_if_any()
     return parsed

@@ -8,12 +8,20 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from services.assessment.adapters.file_rows import RowErrors, csv_rows, parse_decimal, parse_nok
+from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
 from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
 from services.platform.errors import InvalidInput
 from services.platform.money import Money
+from services.platform.numbers import NOK, Bounds, bounds
 
 REQUIRED_COLUMNS = {"property_id", "category"}
+# What a register row may plausibly hold; the domain checks the same facts again, whatever brought them.
+UNITS = bounds(0, 10000, 0, "1")
+BRA_M2 = bounds(0, 1_000_000, 2, "132,5")
+PLOT_M2 = bounds(0, 100_000_000, 2, "650")
+BUILD_YEAR = bounds(1000, 2100, 0, "1962")
+LONGITUDE = bounds(-180, 180, 9, "10,7522")
+LATITUDE = bounds(-90, 90, 9, "59,9139")
 
 
 @dataclass(frozen=True)
@@ -35,7 +43,7 @@ def _category(text: str) -> PropertyCategory:
 
 
 def _row(
-    line: int, values: dict[str, Any], errors: RowErrors, decimal_comma: bool, location: Location | None
+    line: int, values: dict[str, Any], errors: RowErrors, location: Location | None
 ) -> PropertyRow | None:
     before = errors.total
     property_id = str(values.get("property_id") or "").strip()
@@ -47,36 +55,20 @@ def _row(
     except ValueError as exc:
         errors.add(line, "category", str(exc))
 
-    def number(column: str, default: Decimal = Decimal(0)) -> Decimal:
-        text = str(values.get(column) or "").strip()
-        if not text:
-            return default
-        try:
-            value = parse_decimal(text, decimal_comma)
-            if value < 0:
-                raise ValueError("must not be negative")
-            return value
-        except ValueError as exc:
-            errors.add(line, column, str(exc))
-            return default
+    def number(column: str, limits: Bounds) -> Decimal | None:
+        return read_number(values, column, line, errors, limits)
 
-    units_number = number("units")
-    if units_number != units_number.to_integral_value():
-        errors.add(line, "units", "must be a whole number")
-    housing_value: Money | None = None
-    if str(values.get("housing_value") or "").strip():
-        try:
-            housing_value = parse_nok(str(values["housing_value"]), decimal_comma)
-        except ValueError as exc:
-            errors.add(line, "housing_value", str(exc))
-    bra = number("bra_m2")
-    plot = number("plot_m2")
-    build_year_number = number("build_year")
+    units = number("units", UNITS)
+    housing_value = number("housing_value", NOK)
+    bra = number("bra_m2", BRA_M2) or Decimal(0)
+    plot = number("plot_m2", PLOT_M2) or Decimal(0)
+    build_year = number("build_year", BUILD_YEAR)
     if location is None and (str(values.get("lon") or "") or str(values.get("lat") or "")):
-        lon, lat = number("lon", Decimal(-999)), number("lat", Decimal(-999))
-        if Decimal(-180) <= lon <= Decimal(180) and Decimal(-90) <= lat <= Decimal(90):
+        refused = errors.total
+        lon, lat = number("lon", LONGITUDE), number("lat", LATITUDE)
+        if lon is not None and lat is not None:
             location = Location(float(lon), float(lat))
-        else:
+        elif errors.total == refused:  # one of them is missing, rather than refused
             errors.add(line, "lon/lat", "both must be given, as WGS84 degrees")
     cadastral = str(values.get("cadastral_id") or "").strip()
     if not cadastral:
@@ -90,14 +82,14 @@ def _row(
         cadastral_id=cadastral,
         address=str(values.get("address") or "").strip(),
         category=category,
-        dwelling_units=int(units_number),
+        dwelling_units=int(units or 0),
         location=location,
         floors=(Floor(1, bra),) if bra > 0 else (),
         plot_m2=plot,
-        build_year=int(build_year_number) if build_year_number else None,
+        build_year=int(build_year) if build_year else None,
         exemption_code=str(values.get("exempt_reason") or values.get("exemption_code") or "").strip(),
     )
-    return PropertyRow(line, property_id, facts, housing_value)
+    return PropertyRow(line, property_id, facts, None if housing_value is None else Money.of(housing_value))
 
 
 def _check_unique_ids(rows: list[PropertyRow], errors: RowErrors) -> None:
@@ -113,9 +105,9 @@ def _check_unique_ids(rows: list[PropertyRow], errors: RowErrors) -> None:
 
 
 def read_properties_csv(content: bytes) -> list[PropertyRow]:
-    delimiter, rows = csv_rows(content, REQUIRED_COLUMNS)
+    _, rows = csv_rows(content, REQUIRED_COLUMNS)
     errors = RowErrors("line")
-    parsed = [row for line, values in rows if (row := _row(line, values, errors, delimiter == ";", None))]
+    parsed = [row for line, values in rows if (row := _row(line, values, errors, None))]
     _check_unique_ids(parsed, errors)
     errors.raise_if_any()
     return parsed
@@ -163,7 +155,7 @@ def read_properties_geo(content: bytes) -> list[PropertyRow]:
             wkt = geometry.wkt
         else:
             errors.add(number, "geometry", f"{geometry.geom_type} is neither a point nor a parcel polygon")
-        row = _row(number, record, errors, False, location)
+        row = _row(number, record, errors, location)
         parsed.append(
             PropertyRow(row.line, row.property_id, row.facts, row.housing_value, wkt) if row else None
         )

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from services.assessment.adapters.file_rows import RowErrors, parse_decimal
+from services.assessment.adapters.file_rows import RowErrors
 from services.assessment.adapters.property_files import read_geodata
 from services.assessment.domain.zones import Zone
 from services.platform.errors import InvalidInput
+from services.platform.numbers import bounds, read_node
+
+ZONE_FACTOR = bounds("0.1", 10, 6, "1,15")  # a zone's value factor, relative to the standard rate
 
 
 def read_zones(
@@ -34,9 +37,7 @@ def read_zones(
         seen.add(zone_id)
         factor = Decimal(0)
         try:
-            factor = parse_decimal(str(factor_text), False)
-            if not Decimal("0.1") <= factor <= Decimal(10):
-                raise ValueError("a zone factor is between 0.1 and 10")
+            factor = read_node(factor_text, ZONE_FACTOR)
         except ValueError as exc:
             errors.add(number, factor_property, str(exc))
         if geometry is None or geometry.geom_type not in ("Polygon", "MultiPolygon"):

@@ -10,7 +10,8 @@ from services.assessment.domain.decision import LegalLimits, Scope, TaxYearDecis
 from services.assessment.domain.exemptions import parse_exemption_code
 from services.assessment.domain.property import PropertyCategory
 from services.platform.errors import InvalidInput, Violations
-from services.platform.money import Money, to_decimal
+from services.platform.money import Money
+from services.platform.numbers import NOK, PER_MILLE, YEAR, Bounds, bounds, read_node
 
 KNOWN_KEYS = {
     "year",
@@ -26,11 +27,8 @@ KNOWN_KEYS = {
 }
 
 
-def _number(value: Any) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise ValueError("must be a number")
-    # YAML gives floats for 2.8; their decimal text is what the council wrote.
-    return to_decimal(str(value) if isinstance(value, float) else value)
+REDUCTION = bounds(0, 1, 6, "0,3")
+TERMS = bounds(1, 12, 0, "4")
 
 
 def _rates(raw: Any, path: str, problems: Violations) -> dict[PropertyCategory, Decimal]:
@@ -48,11 +46,8 @@ def _rates(raw: Any, path: str, problems: Violations) -> dict[PropertyCategory, 
             )
             continue
         try:
-            rate = _number(value)
-            if rate < 0:
-                raise ValueError("must not be negative")
-            rates[category] = rate
-        except (ValueError, TypeError) as exc:
+            rates[category] = read_node(value, PER_MILLE)
+        except ValueError as exc:
             problems.add(f"{path}.{key}", str(exc))
     return rates
 
@@ -64,10 +59,13 @@ def parse_decision(raw: Any, limits: LegalLimits) -> TaxYearDecision:
         problems.raise_if_any()
     for key in sorted(set(raw) - KNOWN_KEYS):
         problems.add(str(key), "unknown field")
-    year = raw.get("year")
-    if not isinstance(year, int) or isinstance(year, bool):
-        problems.add("year", "must be a whole number, e.g. 2024")
-        year = 0
+    year = 0
+    try:
+        if not isinstance(raw.get("year"), int):
+            raise ValueError(f"must be a whole number; expected {YEAR.describe()}")
+        year = int(read_node(raw.get("year"), YEAR))
+    except ValueError as exc:
+        problems.add("year", str(exc))
     if "rates_per_mille" not in raw:
         problems.add("rates_per_mille", "is required")
     rates = _rates(raw.get("rates_per_mille", {}), "rates_per_mille", problems)
@@ -75,26 +73,22 @@ def parse_decision(raw: Any, limits: LegalLimits) -> TaxYearDecision:
     if raw.get("previous_rates_per_mille") is not None:
         previous = _rates(raw["previous_rates_per_mille"], "previous_rates_per_mille", problems)
 
-    def money(key: str) -> Money:
+    def number(key: str, limits: Bounds) -> Decimal:
         try:
-            return Money.rounded(_number(raw.get(key, 0)))
-        except (ValueError, TypeError) as exc:
+            return read_node(raw.get(key, 0), limits)
+        except ValueError as exc:
             problems.add(key, str(exc))
-            return Money(0)
+            return Decimal(0)
 
-    reduction = Decimal(0)
-    try:
-        reduction = _number(raw.get("reduction_factor", 0))
-    except (ValueError, TypeError) as exc:
-        problems.add("reduction_factor", str(exc))
+    def money(key: str) -> Money:
+        return Money.of(number(key, NOK))
+
+    reduction = number("reduction_factor", REDUCTION)
     first_year = raw.get("first_year", False)
     if not isinstance(first_year, bool):
         problems.add("first_year", "must be true or false")
         first_year = False
-    terms = raw.get("terms", 4)
-    if not isinstance(terms, int) or isinstance(terms, bool):
-        problems.add("terms", "must be a whole number")
-        terms = 4
+    terms = int(number("terms", TERMS) or 4) if "terms" in raw else 4
     scope = Scope.WHOLE_MUNICIPALITY
     try:
         scope = Scope(str(raw.get("scope", Scope.WHOLE_MUNICIPALITY.value)))

@@ -3,12 +3,13 @@ What the schedule says is checked before anything is stored (every broken rule n
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.fee_schedule import read_fee_schedule
 from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.numbers import METER_M3, read_decimal
 
 MAX_DOCUMENT_CHARS = 100_000
 
@@ -57,13 +58,11 @@ def record_meter_reading(uow: SqlBillingUnitOfWork, property_id: str, year: int,
     problems = Violations()
     if not 1900 <= year <= 2200:
         problems.add("year", "must be a year")
+    consumption = Decimal(0)
     try:
-        consumption = Decimal(m3)
-        if not consumption.is_finite() or consumption < 0:
-            raise InvalidOperation
-    except InvalidOperation:
-        problems.add("m3", "a consumption in m³ as a decimal number, not negative (e.g. 132.5)")
-        consumption = Decimal(0)
+        consumption = read_decimal(m3, METER_M3)
+    except ValueError as exc:
+        problems.add("m3", f"a year's consumption in m³: {exc}")
     problems.raise_if_any()
     with uow:
         _known_property(uow, property_id)

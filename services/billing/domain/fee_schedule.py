@@ -11,9 +11,14 @@ import yaml
 
 from services.billing.domain.fees import FeeLine, WaterSewageRates, per_unit_fee, water_and_sewage
 from services.platform.errors import InvalidInput, Violations
-from services.platform.money import Money, to_decimal
+from services.platform.money import Money
+from services.platform.numbers import Bounds, bounds, read_node
 
-MAX_VAT = Decimal("0.25")
+# What a schedule may say. With readings at most METER_M3 and at most COUNT units or chimneys, no fee line
+# can come near the øre an invoice holds (64 bits): 10^7 m³ × 10^6 kr is 10^13 kr.
+PRICE_NOK = bounds(0, 1_000_000, 2, "15,75")  # a price per m³, unit, chimney or year
+M3_PER_M2 = bounds(0, 10, 4, "1,3")  # the estimate of consumption per m² BRA without a meter
+VAT_RATE = bounds(0, "0.25", 4, "0,25")
 
 
 @dataclass(frozen=True)
@@ -74,7 +79,7 @@ class _Reader:
         self.raw = raw
         self.problems = problems
 
-    def number(self, path: str, *, required: bool = True, maximum: Decimal | None = None) -> Decimal:
+    def number(self, path: str, limits: Bounds, *, required: bool = True) -> Decimal:
         node: Any = self.raw
         for key in path.split("."):
             node = node.get(key) if isinstance(node, Mapping) else None
@@ -83,17 +88,13 @@ class _Reader:
                 self.problems.add(path, "is required")
             return Decimal(0)
         try:
-            if isinstance(node, bool):
-                raise ValueError("must be a number")
-            value = to_decimal(str(node) if isinstance(node, float) else node)
-        except (ValueError, TypeError) as exc:
+            return read_node(node, limits)
+        except ValueError as exc:
             self.problems.add(path, str(exc))
             return Decimal(0)
-        if value < 0:
-            self.problems.add(path, "must not be negative")
-        if maximum is not None and value > maximum:
-            self.problems.add(path, f"at most {maximum}")
-        return value
+
+    def price(self, path: str, *, required: bool = True) -> Money:
+        return Money.of(self.number(path, PRICE_NOK, required=required))
 
 
 def parse_fee_schedule(raw: Any) -> FeeSchedule:
@@ -117,11 +118,11 @@ def parse_fee_schedule(raw: Any) -> FeeSchedule:
         year = 0
     read = _Reader(raw, problems)
     rates = WaterSewageRates(
-        subscription_per_unit=Money.rounded(read.number("water_sewage.subscription_per_unit_nok")),
-        water_per_m3=Money.rounded(read.number("water_sewage.water_per_m3_nok")),
-        sewage_per_m3=Money.rounded(read.number("water_sewage.sewage_per_m3_nok")),
-        m3_per_m2_bra=read.number("water_sewage.m3_per_m2_bra"),
-        vat_rate=read.number("water_sewage.vat_rate", maximum=MAX_VAT),
+        subscription_per_unit=read.price("water_sewage.subscription_per_unit_nok"),
+        water_per_m3=read.price("water_sewage.water_per_m3_nok"),
+        sewage_per_m3=read.price("water_sewage.sewage_per_m3_nok"),
+        m3_per_m2_bra=read.number("water_sewage.m3_per_m2_bra", M3_PER_M2),
+        vat_rate=read.number("water_sewage.vat_rate", VAT_RATE),
     )
     waste: dict[str, Money] = {}
     raw_waste = raw.get("waste_per_unit_nok", {})
@@ -129,14 +130,14 @@ def parse_fee_schedule(raw: Any) -> FeeSchedule:
         problems.add("waste_per_unit_nok", "must map categories to NOK per dwelling unit")
     else:
         for category in raw_waste:
-            waste[str(category)] = Money.rounded(read.number(f"waste_per_unit_nok.{category}"))
+            waste[str(category)] = read.price(f"waste_per_unit_nok.{category}")
     schedule = FeeSchedule(
         year=year,
         water_sewage=rates,
         waste_per_unit=waste,
-        waste_vat_rate=read.number("waste_vat_rate", required=False, maximum=MAX_VAT),
-        chimney_per_chimney=Money.rounded(read.number("chimney_per_chimney_nok", required=False)),
-        chimney_vat_rate=read.number("chimney_vat_rate", required=False, maximum=MAX_VAT),
+        waste_vat_rate=read.number("waste_vat_rate", VAT_RATE, required=False),
+        chimney_per_chimney=read.price("chimney_per_chimney_nok", required=False),
+        chimney_vat_rate=read.number("chimney_vat_rate", VAT_RATE, required=False),
     )
     problems.raise_if_any()
     return schedule

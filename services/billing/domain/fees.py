@@ -11,9 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.platform.errors import FailedPrecondition
 from services.platform.money import Money
+from services.platform.numbers import METER_M3, check_decimal
 
 HALF = Decimal("0.5")
+MAX_LINE_NOK = Decimal(10) ** 13  # 10 trillion kr; an invoice holds up to about 9 × 10^16 kr (64-bit øre)
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,13 @@ class WaterSewageRates:
 def _line(
     code: str, text: str, quantity: Decimal, price: Money, factor: Decimal, vat_rate: Decimal
 ) -> FeeLine:
-    return FeeLine(code, text, quantity, price, Money.rounded(quantity * price.nok * factor), vat_rate)
+    amount = quantity * price.nok * factor
+    if abs(amount) > MAX_LINE_NOK:  # bounded inputs cannot get here; a stored oddity must not overflow
+        raise FailedPrecondition(
+            f"the fee {code!r} would be {quantity:.3g} × {price.nok} kr, beyond any plausible amount; "
+            "check the fee schedule and the property's fee facts"
+        )
+    return FeeLine(code, text, quantity, price, Money.rounded(amount), vat_rate)
 
 
 def water_and_sewage(
@@ -64,6 +73,13 @@ def water_and_sewage(
     """A summer-only connection pays half of everything; a property without WC half the sewage fee."""
     if units < 0 or bra_m2 < 0 or (metered_m3 is not None and metered_m3 < 0):
         raise ValueError("units, area and consumption are not negative")
+    if metered_m3 is not None:
+        try:
+            check_decimal(metered_m3, METER_M3)
+        except ValueError as exc:  # stored before readings were bounded: refused, never computed with
+            raise FailedPrecondition(
+                f"a recorded meter reading {exc}; record the property's reading for the year again"
+            ) from None
     whole = HALF if summer_only else Decimal(1)
     if metered_m3 is not None:
         m3, how = metered_m3, "målt forbruk"
