@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -11,10 +12,16 @@ from typing import Any
 from sqlalchemy import and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
-from services.assessment.adapters.orm import housing_values, properties, valuations
+from services.assessment.adapters.orm import housing_values, properties, valuation_needs, valuations
 from services.assessment.domain.property import CadastralId, Floor, Location, Property, PropertyCategory
 from services.assessment.domain.tax import AdoptedValue, TaxableProperty
-from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
+from services.assessment.domain.valuation import (
+    NeedReason,
+    TraceItem,
+    Valuation,
+    ValuationNeed,
+    ValuationRoute,
+)
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
@@ -32,6 +39,12 @@ def trace_to_json(trace: Iterable[TraceItem]) -> str:
 
 def trace_from_json(text: str) -> tuple[TraceItem, ...]:
     return tuple(TraceItem(*item) for item in json.loads(text))
+
+
+def search_fold(text: str) -> str:
+    """`text` as search compares it: Unicode NFC (an "Å" typed as A + ring is the letter Å), case-folded
+    by Python, so that Norwegian letters fold the same whichever database stores them."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 def _floors_json(floors: tuple[Floor, ...]) -> str:
@@ -69,6 +82,7 @@ def _property_values(prop: Property) -> dict[str, Any]:
         "build_year": prop.build_year,
         "exemption_code": prop.exemption_code,
         "zone_id": prop.zone_id,
+        "search_text": search_fold(f"{prop.address}\n{prop.property_id}"),
     }
 
 
@@ -153,12 +167,14 @@ class PropertyRepository:
     ) -> list[Property]:
         query = select(properties)
         if text:
-            pattern = f"%{text.lower()}%"
+            # Both sides folded in Python, so that "ØVRE" finds "Øvre Ærvei 6" on SQLite as on PostgreSQL;
+            # LIKE's wildcards in the text are matched as themselves.
+            folded = search_fold(text).replace("\n", " ")
+            escaped = folded.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             query = query.where(
                 or_(
-                    func.lower(properties.c.address).like(pattern),
-                    func.lower(properties.c.property_id).like(pattern),
-                    properties.c.cadastral_id.like(pattern),
+                    properties.c.search_text.like(f"%{escaped}%", escape="\\"),
+                    properties.c.cadastral_id.like(f"%{escaped}%", escape="\\"),
                 )
             )
         if zone_id:
@@ -234,6 +250,10 @@ def _to_valuation(row: Any) -> Valuation:
     )
 
 
+def _to_need(row: Any) -> ValuationNeed:
+    return ValuationNeed(row.property_id, NeedReason(row.reason), row.detail)
+
+
 class ValuationRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -291,6 +311,75 @@ class ValuationRepository:
             )
             found.extend(_to_valuation(r) for r in rows)
         return found
+
+    def newest_by_route(self, property_ids: Sequence[str]) -> dict[tuple[str, ValuationRoute], Money]:
+        """The value of each property's newest valuation on each route it has been valued by."""
+        found: dict[tuple[str, ValuationRoute], Money] = {}
+        for part in chunks(list(property_ids)):
+            newest = (
+                select(
+                    valuations.c.property_id,
+                    valuations.c.route,
+                    func.max(valuations.c.version).label("version"),
+                )
+                .where(valuations.c.property_id.in_(part))
+                .group_by(valuations.c.property_id, valuations.c.route)
+                .subquery()
+            )
+            rows = self._session.execute(
+                select(valuations.c.property_id, valuations.c.route, valuations.c.value_ore).join(
+                    newest,
+                    and_(
+                        valuations.c.property_id == newest.c.property_id,
+                        valuations.c.version == newest.c.version,
+                    ),
+                )
+            )
+            found.update({(r.property_id, ValuationRoute(r.route)): Money(r.value_ore) for r in rows})
+        return found
+
+    def note_needs(self, property_ids: Sequence[str], needs: Sequence[ValuationNeed], at: datetime) -> None:
+        """Replaces the valuation needs of these properties with `needs` (those not in it have none)."""
+        for part in chunks(list(property_ids)):
+            self._session.execute(valuation_needs.delete().where(valuation_needs.c.property_id.in_(part)))
+        rows = [
+            {"property_id": n.property_id, "reason": n.reason.value, "detail": n.detail, "noted_at": at}
+            for n in needs
+        ]
+        bulk_insert(self._session, valuation_needs, rows)
+
+    def clear_need(self, property_id: str) -> None:
+        """An assessor valued the property: it needs no valuation any more."""
+        self._session.execute(valuation_needs.delete().where(valuation_needs.c.property_id == property_id))
+
+    def needs(self, after_id: str = "", limit: int | None = None) -> list[ValuationNeed]:
+        """The properties that need a valuation, in id order (after `after_id`, at most `limit`)."""
+        query = (
+            select(valuation_needs)
+            .where(valuation_needs.c.property_id > after_id)
+            .order_by(valuation_needs.c.property_id)
+        )
+        if limit is not None:
+            query = query.limit(limit)
+        return [_to_need(r) for r in self._session.execute(query)]
+
+    def needs_of(self, property_ids: Sequence[str]) -> dict[str, ValuationNeed]:
+        found: dict[str, ValuationNeed] = {}
+        for part in chunks(list(property_ids)):
+            rows = self._session.execute(
+                select(valuation_needs).where(valuation_needs.c.property_id.in_(part))
+            )
+            found.update({r.property_id: _to_need(r) for r in rows})
+        return found
+
+    def needs_between(self, first_id: str, last_id: str) -> dict[str, ValuationNeed]:
+        """The needs of the properties with first_id ≤ id ≤ last_id (the levy's chunks)."""
+        rows = self._session.execute(
+            select(valuation_needs).where(
+                valuation_needs.c.property_id >= first_id, valuation_needs.c.property_id <= last_id
+            )
+        )
+        return {r.property_id: _to_need(r) for r in rows}
 
     def for_property(self, property_id: str) -> list[Valuation]:
         rows = self._session.execute(
@@ -393,6 +482,29 @@ class HousingValueRepository:
             rows = self._session.execute(
                 select(housing_values).where(
                     housing_values.c.property_id.in_(part), housing_values.c.year == year
+                )
+            )
+            for r in rows:
+                found.setdefault(r.property_id, {})[r.unit] = Money(r.value_ore)
+        return found
+
+    def newest_year_by_unit(self, property_ids: Sequence[str]) -> dict[str, dict[str, Money]]:
+        """Each property's housing values of the newest year it has any for."""
+        found: dict[str, dict[str, Money]] = {}
+        for part in chunks(list(property_ids)):
+            newest = (
+                select(housing_values.c.property_id, func.max(housing_values.c.year).label("year"))
+                .where(housing_values.c.property_id.in_(part))
+                .group_by(housing_values.c.property_id)
+                .subquery()
+            )
+            rows = self._session.execute(
+                select(housing_values).join(
+                    newest,
+                    and_(
+                        housing_values.c.property_id == newest.c.property_id,
+                        housing_values.c.year == newest.c.year,
+                    ),
                 )
             )
             for r in rows:
