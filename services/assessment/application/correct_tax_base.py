@@ -39,6 +39,8 @@ def correct_tax_base(
         problems.add("reason", "a correction needs a reason")
     if value.ore < 0:
         problems.add("value", "must not be negative")
+    elif value.ore == 0 and route == ValuationRoute.MANUAL:
+        problems.add("value", "must be above zero: a value of 0 kr is no valuation")
     problems.raise_if_any()
     with uow:
         prop = uow.properties.get(property_id)
@@ -69,6 +71,7 @@ def correct_tax_base(
             uow.now(),
             adoption_reference=source,
         )
+        uow.valuations.clear_need(property_id)  # valued now, by the correction
         built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
         base = determine_tax(taxable(prop, built_up), AdoptedValue(value, version), decision, config.limits)
         deadline = correction_deadline(tax_year)

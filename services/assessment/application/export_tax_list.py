@@ -31,5 +31,8 @@ def export_tax_list(uow: SqlAssessmentUnitOfWork, year: int, exempt: bool, pdf: 
                 exemption_code=stored.base.exemption_code,
             )
             for row, stored in uow.tax_bases.list_rows(year, EXEMPT if exempt else PUBLIC)
+            # A tax base levied on a value of 0 kr (before 0 kr stopped counting as a valuation) is
+            # no valued property: it stays off the public list.
+            if exempt or stored.base.value.ore > 0
         ]
     return tax_list_pdf(rows, exempt, year) if pdf else tax_list_csv(rows, exempt)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.assessment.adapters.housing_value_files import HousingValueRow
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
-from services.assessment.application.valuing import propose_valuations
+from services.assessment.application.valuing import value_and_propose
+from services.assessment.domain.valuation import ValuationNeed, unit_key
 from services.platform.errors import Violations
 
 
@@ -15,26 +16,44 @@ from services.platform.errors import Violations
 class HousingValueImport:
     rows: int
     properties_valued: int
+    # Properties the values cannot value (a value of 0 kr), with the reason, and the file line.
+    not_valued: list[tuple[int, ValuationNeed]] = field(default_factory=list)
 
 
 def import_housing_values(
     uow: SqlAssessmentUnitOfWork, rows: list[HousingValueRow], config: AssessmentConfig
 ) -> HousingValueImport:
+    """Stores each dwelling unit's value (a unit's value replaces what any file brought for that unit
+    and year), then proposes a valuation for each property whose values give a new value: importing the
+    same file again proposes nothing."""
+    problems = Violations()
+    first_line: dict[tuple[str, str, int], int] = {}
+    for row in rows:
+        key = (row.property_id, unit_key(row.unit), row.year)
+        if key in first_line:
+            problems.add(
+                f"line {row.line}",
+                f"unit: {row.property_id} unit {key[1]} has a value for {row.year} on line {first_line[key]}",
+            )
+        first_line.setdefault(key, row.line)
+    problems.raise_if_any()
     with uow:
         ids = sorted({r.property_id for r in rows})
         props = uow.properties.get_many(ids)
-        problems = Violations()
         for row in rows:
             if row.property_id not in props:
                 problems.add(
                     f"line {row.line}", f"property_id: no property {row.property_id} in the register"
                 )
         problems.raise_if_any()
-        uow.housing_values.replace_many([(r.property_id, r.unit, r.year, r.value) for r in rows])
+        uow.housing_values.replace_many([(r.property_id, unit_key(r.unit), r.year, r.value) for r in rows])
         valued = 0
+        not_valued: list[tuple[int, ValuationNeed]] = []
+        line_of = {(r.property_id, r.year): r.line for r in reversed(rows)}
         for year in sorted({r.year for r in rows}):
             year_ids = sorted({r.property_id for r in rows if r.year == year})
-            by_unit = uow.housing_values.by_unit(year_ids, year)
-            valued += propose_valuations(uow, [props[i] for i in year_ids], by_unit, year, config)
+            outcome = value_and_propose(uow, [props[i] for i in year_ids], year, config)
+            valued += outcome.proposed
+            not_valued += [(line_of[(n.property_id, year)], n) for n in outcome.needs]
         uow.commit()
-    return HousingValueImport(rows=len(rows), properties_valued=valued)
+    return HousingValueImport(rows=len(rows), properties_valued=valued, not_valued=not_valued)

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from services.assessment.adapters.property_files import PropertyRow
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
-from services.assessment.application.valuing import propose_valuations
+from services.assessment.application.valuing import value_and_propose
 from services.assessment.domain.property import Property, PropertyChanged, PropertyRegistered, check_facts
+from services.assessment.domain.valuation import WHOLE_PROPERTY, ValuationNeed
 from services.platform.errors import Violations
-from services.platform.money import Money
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,8 @@ class ImportResult:
     created: int
     updated: int
     valuations_proposed: int
+    # Properties that cannot be valued (never valued at 0 kr), with the reason and their line or feature.
+    not_valued: list[tuple[int, ValuationNeed]] = field(default_factory=list)
 
 
 def _validated(rows: list[PropertyRow], unit: str) -> list[Property]:
@@ -80,14 +82,21 @@ def import_properties(
             uow.properties.replace_many(changed, wkt)
         housing = {r.property_id: r.housing_value for r in rows if r.housing_value is not None}
         if housing:
+            # A register's housing_value is the property's value as a whole: the tax authority's values
+            # per dwelling unit (import housing-values) replace it instead of adding to it.
             uow.housing_values.replace_many(
-                [(pid, "1", housing_year, value) for pid, value in housing.items()]
+                [(pid, WHOLE_PROPERTY, housing_year, value) for pid, value in housing.items()]
             )
-        by_unit: dict[str, dict[str, Money]] = {pid: {"1": value} for pid, value in housing.items()}
-        proposed = propose_valuations(uow, props, by_unit, housing_year, config, zones)
+        outcome = value_and_propose(uow, props, housing_year, config, zones)
         for prop in new:
             uow.record(PropertyRegistered(prop))
         for prop in changed:
             uow.record(PropertyChanged(prop))
         uow.commit()
-    return ImportResult(rows=len(rows), created=len(new), updated=len(changed), valuations_proposed=proposed)
+    return ImportResult(
+        rows=len(rows),
+        created=len(new),
+        updated=len(changed),
+        valuations_proposed=outcome.proposed,
+        not_valued=[(line_of[n.property_id], n) for n in outcome.needs],
+    )

@@ -14,7 +14,8 @@ from services.assessment.application.set_decision import stored_decision
 from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState, TaxBaseDetermined
 from services.assessment.domain.property import Property
-from services.assessment.domain.tax import TaxableProperty, determine_tax
+from services.assessment.domain.tax import TaxableProperty, TaxBase, TaxStatus, determine_tax
+from services.assessment.domain.valuation import ValuationNeed
 from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
@@ -112,11 +113,11 @@ def levy_chunk(
         already = uow.tax_bases.levied_between(first, last, decision.year)
         todo = [p for p in props if p.property_id not in already]
         values = uow.valuations.adopted_values_between(first, last)
+        needs = uow.valuations.needs_between(first, last)  # why a property is not valued, if it is not
         levied = [
-            LeviedTaxBase(
-                determine_tax(p, values.get(p.property_id), decision, config.limits),
-                version=1,
-                terms=decision.terms,
+            _levied(
+                determine_tax(p, values.get(p.property_id), decision, config.limits, _why(needs, p)),
+                decision.terms,
             )
             for p in todo
         ]
@@ -130,6 +131,19 @@ def levy_chunk(
         uow.levy_jobs.advance(job)
         uow.commit()
     return job
+
+
+def _why(needs: dict[str, ValuationNeed], prop: TaxableProperty) -> str:
+    need = needs.get(prop.property_id)
+    return need.detail if need else ""
+
+
+def _levied(base: TaxBase, terms: int) -> LeviedTaxBase:
+    """A property that is not valued is levied as NOT_VALUED (no tax, off the tax list) with the reason."""
+    if base.status != TaxStatus.NOT_VALUED:
+        return LeviedTaxBase(base, version=1, terms=terms)
+    reason = next((t.value for t in base.trace if t.factor == "not valued"), "no adopted valuation")
+    return LeviedTaxBase(base, version=1, terms=terms, reason=f"not valued: {reason}")
 
 
 def levy_runner(

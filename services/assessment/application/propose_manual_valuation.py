@@ -37,5 +37,6 @@ def propose_manual_valuation(
             adopted=False,
         )
         uow.valuations.add_many([valuation], uow.now())
+        uow.valuations.clear_need(property_id)  # an assessor has valued it
         uow.commit()
     return valuation

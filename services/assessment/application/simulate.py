@@ -27,12 +27,15 @@ def simulate(uow: SqlAssessmentUnitOfWork, decision_yaml: str, config: Assessmen
     with uow:  # read only: the block ends without commit, so nothing can change
         props = uow.properties.all()
         values = uow.valuations.simulation_values()
+        needs = {n.property_id: n.detail for n in uow.valuations.needs()}
         built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
         current_yaml = uow.decisions.get_yaml(decision.year)
-    items = [(taxable(p, built_up), values.get(p.property_id)) for p in props]
-    bases = [determine_tax(t, v, decision, config.limits) for t, v in items]
+    items = [(taxable(p, built_up), values.get(p.property_id), needs.get(p.property_id, "")) for p in props]
+    bases = [determine_tax(t, v, decision, config.limits, why) for t, v, why in items]
     current = None
     if current_yaml is not None:
         current_decision = parse_decision(parse_decision_yaml(current_yaml), config.limits)
-        current = summarise(determine_tax(t, v, current_decision, config.limits) for t, v in items)
+        current = summarise(
+            determine_tax(t, v, current_decision, config.limits, why) for t, v, why in items
+        )
     return Simulation(decision, summarise(bases), current, bases)

@@ -1,8 +1,10 @@
-"""Proposing new valuation versions when a property's facts or housing values give a new value."""
+"""Proposing new valuation versions when a property's facts or housing values give a new value, and
+noting the properties that cannot be valued (valuation needs) instead of valuing them at 0 kr."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
@@ -10,9 +12,13 @@ from services.assessment.application.config import AssessmentConfig
 from services.assessment.domain.property import Property
 from services.assessment.domain.valuation import (
     Valuation,
+    ValuationNeed,
     ValuationResult,
     housing_value_valuation,
+    housing_values_in_force,
     standard_rate_valuation,
+    why_not_valued,
+    zero_value_need,
 )
 from services.assessment.domain.zones import ZoneIndex
 from services.platform.ids import new_id
@@ -25,40 +31,75 @@ def value_property(
     housing_year: int,
     zones: ZoneIndex,
     config: AssessmentConfig,
-) -> ValuationResult:
-    """The housing-value route when the tax authority's values exist, else the standard-rate formula."""
-    if housing:
-        return housing_value_valuation(housing, housing_year)
+) -> ValuationResult | ValuationNeed:
+    """The housing-value route when the tax authority's values exist, else the standard-rate formula;
+    a ValuationNeed when neither can value the property (never a value of 0 kr)."""
+    if housing and housing_values_in_force(housing):
+        result = housing_value_valuation(housing, housing_year)
+        return zero_value_need(prop.property_id, result) or result
     zone = zones.by_id(prop.zone_id)
-    return standard_rate_valuation(
+    need = why_not_valued(
+        property_id=prop.property_id,
+        category=prop.category,
+        floors=prop.floors,
+        plot_m2=prop.plot_m2,
+        location=prop.location,
+        in_zone=zone is not None,
+        zones_exist=bool(zones.zones),
+        rates=config.rates,
+    )
+    if need is not None:
+        return need
+    result = standard_rate_valuation(
         category=prop.category,
         floors=prop.floors,
         plot_m2=prop.plot_m2,
         rates=config.rates,
         zone_factor=zone.factor if zone else Decimal(1),
-        zone_source=f"zone {zone.zone_id} {zone.name}" if zone else "outside every zone",
+        zone_source=f"zone {zone.zone_id} {zone.name}" if zone else "no zones registered",
     )
+    return zero_value_need(prop.property_id, result) or result
 
 
-def propose_valuations(
+@dataclass(frozen=True)
+class Proposals:
+    """What valuing a set of properties did: new versions proposed, and the properties that need one."""
+
+    proposed: int
+    needs: list[ValuationNeed] = field(default_factory=list)
+
+
+def value_and_propose(
     uow: SqlAssessmentUnitOfWork,
     props: Sequence[Property],
-    housing: Mapping[str, Mapping[str, Money]],
     housing_year: int,
     config: AssessmentConfig,
     zones: ZoneIndex | None = None,
-) -> int:
-    """Adds a proposed valuation for each property whose value is new; returns how many."""
+) -> Proposals:
+    """Values each property from the register (its stored housing values for the year, else its facts).
+
+    A new version is proposed only when the route's inputs give a value that route did not give last
+    time: the same file imported again proposes nothing, and a § 17 correction or an assessor's value
+    is not overridden by inputs that have not changed. A property that cannot be valued gets no proposal
+    and is noted as a valuation need (replacing its earlier need); one that can be valued loses its need.
+    """
     if not props:
-        return 0
+        return Proposals(0)
     zones = zones or uow.zones.index()
     ids = [p.property_id for p in props]
+    housing = uow.housing_values.by_unit(ids, housing_year) if housing_year else {}
+    if not housing_year:
+        housing = uow.housing_values.newest_year_by_unit(ids)
     latest = uow.valuations.latest_versions(ids)
-    newest_values = {v.property_id: v.value for v in uow.valuations.newest([i for i in ids if i in latest])}
+    last_by_route = uow.valuations.newest_by_route([i for i in ids if i in latest])
     proposed: list[Valuation] = []
+    needs: list[ValuationNeed] = []
     for prop in props:
         result = value_property(prop, housing.get(prop.property_id), housing_year, zones, config)
-        if prop.property_id in newest_values and newest_values[prop.property_id] == result.value:
+        if isinstance(result, ValuationNeed):
+            needs.append(result)
+            continue
+        if last_by_route.get((prop.property_id, result.route)) == result.value:
             continue
         proposed.append(
             Valuation(
@@ -73,4 +114,19 @@ def propose_valuations(
             )
         )
     uow.valuations.add_many(proposed, uow.now())
-    return len(proposed)
+    uow.valuations.note_needs(ids, needs, uow.now())
+    return Proposals(len(proposed), needs)
+
+
+def propose_valuations(
+    uow: SqlAssessmentUnitOfWork,
+    props: Sequence[Property],
+    housing: Mapping[str, Mapping[str, Money]],
+    housing_year: int,
+    config: AssessmentConfig,
+    zones: ZoneIndex | None = None,
+) -> int:
+    """`value_and_propose` for callers that need only the count. `housing` is not used: the stored
+    housing values are (a caller stores what its file brought before valuing)."""
+    del housing
+    return value_and_propose(uow, props, housing_year, config, zones).proposed

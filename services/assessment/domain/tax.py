@@ -26,7 +26,7 @@ class TaxStatus(StrEnum):
     EXEMPT = "exempt"  # on the exempt list
     OUT_OF_SCOPE = "out_of_scope"  # the decision does not tax this category or area
     BELOW_MINIMUM = "below_minimum"  # computed tax under the decision's minimum: not billed
-    NOT_VALUED = "not_valued"  # no adopted valuation yet
+    NOT_VALUED = "not_valued"  # no adopted valuation above 0 kr: the property needs a valuation
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,11 @@ def determine_tax(
     valuation: AdoptedValue | None,
     decision: TaxYearDecision,
     limits: LegalLimits,
+    not_valued_reason: str = "",
 ) -> TaxBase:
+    """The tax base of a property for the decision's year. Without an adopted value above 0 kr (a value
+    of 0 kr is no valuation) a property in scope and not exempt is NOT_VALUED, with `not_valued_reason`
+    (why it cannot be valued) in its trace: never taxed, and never on the tax list as if valued."""
     rate = decision.rate_for(prop.category)
     code = prop.exemption_code
     status: TaxStatus | None = None
@@ -77,8 +81,13 @@ def determine_tax(
     elif code and (is_mandatory(code) or code in decision.optional_exemptions):
         status = TaxStatus.EXEMPT
         trace = (TraceItem("exemption", describe(code), "eigedomsskattelova"),)
-    elif valuation is None:
+    elif valuation is None or valuation.value.ore <= 0:
         status = TaxStatus.NOT_VALUED
+        if valuation is not None and not not_valued_reason:
+            not_valued_reason = f"valuation v{valuation.version} is 0 kr"
+        trace = (
+            TraceItem("not valued", not_valued_reason or "no adopted valuation", "needs a valuation"),
+        )
     if status is not None:
         return TaxBase(
             property_id=prop.property_id,
