@@ -8,7 +8,7 @@ PROTOS := $(shell find protos -name '*.proto')
 KAFKA_STAMP := infra/kafka/libs/.resolved
 EHF_STAMP := infra/ehf/assets/.extracted
 
-.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres demo up down test test-unit lint bench lock clean
+.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools demo up down test test-unit lint bench lock clean
 
 help:
 	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
@@ -51,6 +51,10 @@ $(EHF_STAMP): infra/ehf/pom.xml infra/ehf/extract_assets.py
 postgres:
 	infra/postgres/ensure.sh
 
+# poppler-utils (pdftotext, pdffonts): the tests read the PDFs back as a reader shows them.
+pdf-tools:
+	infra/pdf/ensure.sh
+
 demo: venv kafka-jars
 	$(PY) -m services.stack demo
 
@@ -60,7 +64,7 @@ up: venv kafka-jars
 down:
 	-$(PY) -m services.stack down
 
-test: venv kafka-jars postgres ehf-rules
+test: venv kafka-jars postgres ehf-rules pdf-tools
 	$(PY) -m pytest
 
 test-unit: venv

@@ -24,6 +24,7 @@ from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKi
 from services.appeals.domain.letters import IssuedLetter, decision_of
 from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
+from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
 
 GROUNDS = {
     GroundKind.AREA: "arealet (BRA)",
@@ -71,25 +72,24 @@ class Rendered:
 
 
 class _Pdf:
-    """A one-column A4 document in the invoice's style: Helvetica, headings, paragraphs, tables."""
+    """A one-column A4 document in the invoice's style: DejaVu Sans (embedded, services.platform.pdf_fonts),
+    headings, paragraphs, tables; every text passes through `markup`, so it shows exactly as given."""
 
     def __init__(self, title: str, office: Office) -> None:
-        from reportlab.lib.styles import getSampleStyleSheet
-
         self.title = title
         self.office = office
-        self.styles = getSampleStyleSheet()
+        self.styles = stylesheet()
         self.story: list[Any] = []
 
     def heading(self, text: str, level: int = 4) -> None:
         from reportlab.platypus import Paragraph
 
-        self.story.append(Paragraph(_escape(text), self.styles[f"Heading{level}"]))
+        self.story.append(Paragraph(markup(text), self.styles[f"Heading{level}"]))
 
     def text(self, text: str, *, bold: bool = False) -> None:
         from reportlab.platypus import Paragraph
 
-        body = _escape(text).replace("\n", "<br/>")
+        body = markup(text)
         self.story.append(Paragraph(f"<b>{body}</b>" if bold else body, self.styles["Normal"]))
 
     def gap(self, millimetres: float = 4) -> None:
@@ -103,14 +103,15 @@ class _Pdf:
         from reportlab.lib.units import mm
         from reportlab.platypus import Paragraph, Table, TableStyle
 
-        cells = [[Paragraph(_escape(cell), self.styles["Normal"]) for cell in row] for row in rows]
+        cells = [[Paragraph(markup(cell), self.styles["Normal"]) for cell in row] for row in rows]
         table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
+                    *table_fonts(),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-                    ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
+                    ("FONTNAME", (0, 0), (-1, 0), BOLD),
                 ]
             )
         )
@@ -147,12 +148,9 @@ class _Pdf:
             bottomMargin=16 * mm,
             pageCompression=1 if compress else 0,
             invariant=1,
+            initialFontName=FONT,
         ).build(self.story)
         return buffer.getvalue()
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _recipient(case: AppealCase) -> list[str]:

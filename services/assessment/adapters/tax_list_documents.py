@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.assessment.domain.exemptions import describe
+from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,6 @@ def tax_list_csv(rows: Iterable[TaxListRow], exempt: bool) -> bytes:
 def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipality: str = "") -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -92,8 +92,9 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
+        initialFontName=FONT,
     )
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     intro = (
         "Disse eiendommene er fritatt for eiendomsskatt dette året. Fritaket følger av "
         "eigedomsskattelova § 5 (alltid fritatt) eller av kommunestyrets vedtak etter § 7."
@@ -138,8 +139,8 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
+                *table_fonts(8),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6ee")),
                 ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
@@ -148,7 +149,11 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         )
     )
     heading = f"{title}{' – ' + municipality if municipality else ''}"
-    story = [Paragraph(heading, styles["Title"]), Paragraph(intro, styles["Normal"]), Spacer(1, 6 * mm)]
+    story = [
+        Paragraph(markup(heading), styles["Title"]),
+        Paragraph(markup(intro), styles["Normal"]),
+        Spacer(1, 6 * mm),
+    ]
     if len(data) == 1:
         story.append(Paragraph("Ingen eiendommer på listen.", styles["Normal"]))
     else:

@@ -11,6 +11,7 @@ from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
 from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
+from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
 
 
 def _day(value: date) -> str:
@@ -49,7 +50,6 @@ def invoice_pdf(
     the random document id, and the dates in the PDF's metadata are the issue date."""
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import getSampleStyleSheet
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -68,21 +68,22 @@ def invoice_pdf(
         bottomMargin=16 * mm,
         pageCompression=1 if compress else 0,
         invariant=1,
+        initialFontName=FONT,
     )
-    styles = getSampleStyleSheet()
+    styles = stylesheet()
     body = styles["Normal"]
     last_day = invoice.period.end.fromordinal(invoice.period.end.toordinal() - 1)
     address = "<br/>".join(
-        p
+        markup(p)
         for p in (recipient.name, recipient.address_line, f"{recipient.postcode} {recipient.city}".strip())
         if p
     )
     story = [
-        Paragraph(seller.name, styles["Heading3"]),
+        Paragraph(markup(seller.name), styles["Heading3"]),
         Paragraph(address, body),
         Spacer(1, 8 * mm),
-        Paragraph(f"{title} nr. {invoice.invoice_number}", styles["Title"]),
-        Paragraph(_introduction(invoice, last_day), body),
+        Paragraph(markup(f"{title} nr. {invoice.invoice_number}"), styles["Title"]),
+        Paragraph(markup(_introduction(invoice, last_day)), body),
         Spacer(1, 5 * mm),
     ]
     rows = [["Eiendom", "Hva", "Periode", "Beløp"]]
@@ -91,7 +92,7 @@ def invoice_pdf(
         rows.append(
             [
                 line.property_id,
-                Paragraph(line.description, body),
+                Paragraph(markup(line.description), body),
                 f"{_day(line.period.start)}–{_day(end)}",
                 Money(sign * line.amount.ore).kroner(),
             ]
@@ -103,9 +104,9 @@ def invoice_pdf(
     table.setStyle(
         TableStyle(
             [
-                ("FONTNAME", (0, 0), (-1, 0), "Helvetica-Bold"),
-                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-                ("FONTSIZE", (0, 0), (-1, -1), 9),
+                *table_fonts(9),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                ("FONTNAME", (0, -1), (-1, -1), BOLD),
                 ("ALIGN", (3, 0), (3, -1), "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
                 ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
@@ -130,8 +131,10 @@ def invoice_pdf(
         story.append(Paragraph("Slik får du pengene", styles["Heading4"]))
         story.append(
             Paragraph(
-                f"Du har {Money(-invoice.total.ore).kroner()} til gode. Beløpet trekkes fra neste regning, "
-                "eller betales tilbake til deg hvis du ikke får flere regninger.",
+                markup(
+                    f"Du har {Money(-invoice.total.ore).kroner()} til gode. Beløpet trekkes fra neste "
+                    "regning, eller betales tilbake til deg hvis du ikke får flere regninger."
+                ),
                 body,
             )
         )
@@ -139,8 +142,10 @@ def invoice_pdf(
         story.append(Paragraph("Slik betaler du", styles["Heading4"]))
         story.append(
             Paragraph(
-                f"Betal {invoice.total.kroner()} til konto {_account_number(seller.bank_account)} innen "
-                f"<b>{_day(invoice.due_date)}</b>. Bruk KID <b>{invoice.kid}</b>, "
+                markup(
+                    f"Betal {invoice.total.kroner()} til konto {_account_number(seller.bank_account)} innen "
+                )
+                + f"<b>{markup(_day(invoice.due_date))}</b>. Bruk KID <b>{markup(invoice.kid)}</b>, "
                 "så vet vi at betalingen gjelder denne regningen. "
                 "Betaler du for sent, kan det komme purregebyr og forsinkelsesrente.",
                 body,
@@ -149,8 +154,10 @@ def invoice_pdf(
     story.append(Paragraph("Er du uenig?", styles["Heading4"]))
     story.append(
         Paragraph(
-            f"Du kan klage på verdien eiendomsskatten bygger på. {seller.complaints_to} "
-            "En klage utsetter ikke betalingen.",
+            markup(
+                f"Du kan klage på verdien eiendomsskatten bygger på. {seller.complaints_to} "
+                "En klage utsetter ikke betalingen."
+            ),
             body,
         )
     )
