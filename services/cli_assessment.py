@@ -93,8 +93,9 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     else:
         out.write("  no current decision for the year to compare with\n")
     out.write(
-        f"  properties: {report.properties} (taxed {report.taxed}, exempt {report.exempt}, below minimum "
-        f"{report.below_minimum}, out of scope {report.out_of_scope}, not valued {report.not_valued})\n"
+        f"  properties: {report.properties} (pay {report.paying}, taxed 0 kr "
+        f"{report.taxed - report.paying}, exempt {report.exempt}, below minimum {report.below_minimum}, "
+        f"out of scope {report.out_of_scope}, not valued {report.not_valued})\n"
     )
     out.write("  per category:\n")
     for c in report.categories:
@@ -102,6 +103,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         line = f"    {name:<13} {c.taxed:>7} of {c.properties:>7} pay {_nok(c.revenue):>20} NOK"
         if report.has_current:
             line += f"  (current {_nok(c.current_revenue)})"
+        if c.not_valued:
+            line += f"  ({c.not_valued} not valued)"
         out.write(line + "\n")
     out.write("  how many pay how much (NOK a year):\n")
     for b in report.bands:
@@ -208,6 +211,25 @@ def cmd_find(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_unvalued(args: argparse.Namespace) -> int:
+    """The properties that need a valuation (an inspection): one line each, every page."""
+    caller, stub = _stub(args)
+    token, count = "", 0
+    while True:
+        page = caller.call(
+            stub.ListValuationNeeds,
+            assessment_pb2.ListValuationNeedsRequest(page_size=1000, page_token=token),
+        )
+        for need in page.needs:
+            sys.stdout.write(f"{need.property_id}\t{need.reason}\t{need.detail}\n")
+        count += len(page.needs)
+        token = page.next_page_token
+        if not token:
+            break
+    sys.stdout.write(f"{count} properties need a valuation\n")
+    return 0
+
+
 def add_commands(assessment: Any) -> None:
     """Adds the commands to the `assessment` sub-parser group."""
     importing = assessment.add_parser(
@@ -277,6 +299,12 @@ def add_commands(assessment: Any) -> None:
     correct.add_argument("--reason", required=True)
     add_remote_options(correct)
     correct.set_defaults(func=cmd_correct)
+
+    unvalued = assessment.add_parser(
+        "unvalued", help="properties that cannot be valued from the register, with the reason"
+    )
+    add_remote_options(unvalued)
+    unvalued.set_defaults(func=cmd_unvalued)
 
     find = assessment.add_parser("find", help="search the register")
     find.add_argument("--text", default="")

@@ -101,7 +101,9 @@ def test_the_units_values_replace_the_register_value_of_the_whole_property(make:
     assert imported.properties_valued == 1  # type: ignore[attr-defined]
     newest = _valuations(make, EXAMPLE)[0]
     assert newest.value == Money.of(9_500_000)  # H0101 + H0102, the register's 9 M not added
-    counted = [t.factor for t in newest.trace if t.factor.startswith("housing value") and t.source[:3] == "tax"]
+    counted = [
+        t.factor for t in newest.trace if t.factor.startswith("housing value") and t.source[:3] == "tax"
+    ]
     assert counted == ["housing value H0101", "housing value H0102"]
     # Lower or upper case, a unit is one unit: its new value replaces the old one.
     _housing(make, f"{EXAMPLE},H0102,6000000\n")

@@ -352,13 +352,9 @@ class ValuationRepository:
         """An assessor valued the property: it needs no valuation any more."""
         self._session.execute(valuation_needs.delete().where(valuation_needs.c.property_id == property_id))
 
-    def needs(self, after_id: str = "", limit: int | None = None) -> list[ValuationNeed]:
-        """The properties that need a valuation, in id order (after `after_id`, at most `limit`)."""
-        query = (
-            select(valuation_needs)
-            .where(valuation_needs.c.property_id > after_id)
-            .order_by(valuation_needs.c.property_id)
-        )
+    def needs(self, offset: int = 0, limit: int | None = None) -> list[ValuationNeed]:
+        """The properties that need a valuation, in id order (from `offset`, at most `limit`)."""
+        query = select(valuation_needs).order_by(valuation_needs.c.property_id).offset(offset)
         if limit is not None:
             query = query.limit(limit)
         return [_to_need(r) for r in self._session.execute(query)]

@@ -35,7 +35,5 @@ def simulate(uow: SqlAssessmentUnitOfWork, decision_yaml: str, config: Assessmen
     current = None
     if current_yaml is not None:
         current_decision = parse_decision(parse_decision_yaml(current_yaml), config.limits)
-        current = summarise(
-            determine_tax(t, v, current_decision, config.limits, why) for t, v, why in items
-        )
+        current = summarise(determine_tax(t, v, current_decision, config.limits, why) for t, v, why in items)
     return Simulation(decision, summarise(bases), current, bases)

@@ -23,6 +23,7 @@ from services.assessment.domain.valuation import (
 from services.assessment.domain.zones import ZoneIndex
 from services.platform.ids import new_id
 from services.platform.money import Money
+from services.platform.paging import encode_token, parse_page
 
 
 def value_property(
@@ -130,3 +131,14 @@ def propose_valuations(
     housing values are (a caller stores what its file brought before valuing)."""
     del housing
     return value_and_propose(uow, props, housing_year, config, zones).proposed
+
+
+def list_valuation_needs(
+    uow: SqlAssessmentUnitOfWork, page_size: int, page_token: str
+) -> tuple[list[ValuationNeed], str]:
+    """Query: a page of the properties that need a valuation (an inspection), in property id order."""
+    page = parse_page(page_size, page_token)
+    with uow:
+        found = uow.valuations.needs(page.offset, page.size + 1)
+    next_token = encode_token(page.offset + page.size) if len(found) > page.size else ""
+    return found[: page.size], next_token

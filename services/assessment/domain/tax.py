@@ -85,9 +85,7 @@ def determine_tax(
         status = TaxStatus.NOT_VALUED
         if valuation is not None and not not_valued_reason:
             not_valued_reason = f"valuation v{valuation.version} is 0 kr"
-        trace = (
-            TraceItem("not valued", not_valued_reason or "no adopted valuation", "needs a valuation"),
-        )
+        trace = (TraceItem("not valued", not_valued_reason or "no adopted valuation", "needs a valuation"),)
     if status is not None:
         return TaxBase(
             property_id=prop.property_id,

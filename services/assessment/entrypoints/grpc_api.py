@@ -43,11 +43,13 @@ from services.assessment.application.record_ownership_change import record_owner
 from services.assessment.application.register_property import register_property, update_property
 from services.assessment.application.set_decision import set_decision
 from services.assessment.application.simulate import simulate
+from services.assessment.application.valuing import list_valuation_needs
 from services.assessment.domain.levy import LevyJob, LevyJobState
 from services.assessment.domain.ownership import NewOwner
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
+from services.assessment.domain.valuation import ValuationNeed
 from services.platform.auth import Role
 from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput, Violations
@@ -77,6 +79,7 @@ RULES: dict[str, MethodRule] = {
     "SimulateTaxYear": rule(Role.ASSESSOR, Role.READER, changes_state=False),
     "CorrectTaxBase": rule(Role.ASSESSOR, changes_state=True),
     "ExportTaxList": rule(*_READERS, changes_state=False),
+    "ListValuationNeeds": rule(*_READERS, changes_state=False),
 }
 
 _JOB_STATE = {
@@ -220,13 +223,16 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             created=result.created,
             updated=result.updated,
             valuations_proposed=result.valuations_proposed,
+            not_valued=[_need(need, line) for line, need in result.not_valued],
         )
 
     def ImportHousingValues(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         rows = read_housing_values(request.content, request.year or oslo_today().year)
         result = import_housing_values(self._uow(), rows, self._config)
         return assessment_pb2.ImportHousingValuesResponse(
-            rows=result.rows, properties_valued=result.properties_valued
+            rows=result.rows,
+            properties_valued=result.properties_valued,
+            not_valued=[_need(need, line) for line, need in result.not_valued],
         )
 
     def ImportZones(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -314,6 +320,18 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         for start in range(0, max(len(document), 1), _EXPORT_CHUNK):
             yield assessment_pb2.ExportTaxListResponse(chunk=document[start : start + _EXPORT_CHUNK])
 
+    def ListValuationNeeds(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        needs, token = list_valuation_needs(self._uow(), request.page_size, request.page_token)
+        return assessment_pb2.ListValuationNeedsResponse(
+            needs=[_need(n) for n in needs], next_page_token=token
+        )
+
+
+def _need(need: ValuationNeed, line: int = 0) -> assessment_pb2.ValuationNeed:
+    return assessment_pb2.ValuationNeed(
+        property_id=need.property_id, reason=need.reason.value, detail=need.detail, line=line
+    )
+
 
 def _report(year: int, summary: Summary, current: Summary | None) -> assessment_pb2.SimulateTaxYearResponse:
     categories = []
@@ -323,8 +341,9 @@ def _report(year: int, summary: Summary, current: Summary | None) -> assessment_
             assessment_pb2.CategoryRevenue(
                 category=category_to_proto(PropertyCategory(name)),
                 properties=item.properties,
-                taxed=item.taxed,
+                taxed=item.paying,  # the properties that pay more than 0 kr
                 revenue=money(item.revenue),
+                not_valued=item.not_valued,
                 current_revenue=money(current_item.revenue if current_item else Money(0)),
             )
         )
@@ -345,6 +364,7 @@ def _report(year: int, summary: Summary, current: Summary | None) -> assessment_
         not_valued=status.get(TaxStatus.NOT_VALUED, 0),
         out_of_scope=status.get(TaxStatus.OUT_OF_SCOPE, 0),
         below_minimum=status.get(TaxStatus.BELOW_MINIMUM, 0),
+        paying=summary.paying,
     )
 
 

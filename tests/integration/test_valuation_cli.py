@@ -1,0 +1,111 @@
+"""Issue 10, cases 1, 3 and 4 where they were seen: the command line against a running assessment service.
+
+The register's housing value and the tax authority's value of the same dwelling count once (6.5 M, tax 0);
+housing without BRA and a point with lon/lat swapped are reported at import and listed by `unvalued`,
+never adopted, taxed or listed at 0 kr; `simulate` counts the properties that pay more than 0."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.assessment.service import SPEC
+from services.cli import main
+from services.platform.runtime import ServiceRuntime
+from services.platform.service_builder import build_runtime
+from services.platform.settings import Settings
+from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
+
+pytestmark = pytest.mark.kafka
+
+REGISTER = """property_id,category,units,housing_value,bra_m2,plot_m2,lon,lat
+0301-10/1/0/0,housing,1,6500000,120,300,10.75,59.92
+0301-10/2/0/0,housing,1,13000000,150,300,10.75,59.92
+0301-10/3/0/0,housing,1,6000000,100,300,10.75,59.92
+0301-10/4/0/0,housing,1,5000000,90,300,10.75,59.92
+0301-10/5/0/0,housing,1,,,300,10.75,59.92
+0301-10/6/0/0,housing,1,,120,300,59.92,10.75
+"""
+
+
+@pytest.fixture
+def assessment(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
+    runtime = build_runtime(
+        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
+    )
+    runtime.start()
+    yield runtime
+    runtime.stop()
+
+
+def _printed(capsys: pytest.CaptureFixture[str]) -> Any:
+    """The JSON a command printed (the in-process service logs to the same stdout)."""
+    lines = capsys.readouterr().out.splitlines()
+    start = lines.index("{")
+    return json.loads("\n".join(lines[start : lines.index("}", start) + 1]))
+
+
+def test_values_count_once_unvaluable_properties_are_reported_and_simulate_counts_payers(
+    assessment: ServiceRuntime,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    main(["token", "mint", "--role", "assessor"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{assessment.server.port}")
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER)
+    values = tmp_path / "values.csv"
+    values.write_text("property_id,unit,value_nok\n0301-10/1/0/0,H0101,6500000\n")
+    decision = tmp_path / "decision.yaml"
+    decision.write_text(OSLO_2024_DECISION)
+    assert main(["assessment", "import", "zones", str(OSLO_ZONES)]) == 0
+    capsys.readouterr()
+
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 0
+    imported = _printed(capsys)
+    assert imported["valuations_proposed"] == 4
+    reported = {(n["line"], n["property_id"], n["reason"]) for n in imported["not_valued"]}
+    assert reported == {(6, "0301-10/5/0/0", "no_dwelling_area"), (7, "0301-10/6/0/0", "outside_zones")}
+
+    for _ in range(2):  # the unit's value is the register's value: nothing new, the first time or again
+        assert main(["assessment", "import", "housing-values", str(values), "--year", "2024"]) == 0
+        assert _printed(capsys).get("properties_valued", 0) == 0
+
+    assert main(["assessment", "unvalued"]) == 0
+    listed = capsys.readouterr().out
+    assert "0301-10/5/0/0\tno_dwelling_area" in listed and "0301-10/6/0/0\toutside_zones" in listed
+    assert "2 properties need a valuation" in listed
+
+    assert main(["assessment", "adopt", "--reference", "sak 1/2024"]) == 0
+    assert _printed(capsys)["adopted"] == 4
+    assert main(["assessment", "set-decision", str(decision)]) == 0
+    capsys.readouterr()
+    by_property = tmp_path / "taxes.csv"
+    assert (
+        main(["assessment", "simulate", "--decision", str(decision), "--by-property", str(by_property)]) == 0
+    )
+    report = capsys.readouterr().out
+    # One of the housing properties pays (13 M → 12,320 kr); 6.5 M, 6 M and 5 M are under the deduction.
+    assert re.search(r"housing\s+1 of\s+6 pay\s+12 320\.00 NOK", report), report
+    assert "(2 not valued)" in report and "not valued 2)" in report and "(pay 1," in report
+    taxes = {r["property_id"]: r["tax_nok"] for r in csv.DictReader(by_property.open())}
+    assert taxes["0301-10/1/0/0"] == "0.00"  # 6.5 M once, not 13 M (12,320 kr)
+
+    assert main(["assessment", "levy", "start", "2024", "--wait", "--on", "2024-02-20"]) == 0
+    levied = _printed(capsys)
+    assert levied["not_valued"] == 2 and levied["processed"] == 6
+    tax_list = tmp_path / "skatteliste.csv"
+    assert main(["assessment", "tax-list", "2024", "--out", str(tax_list)]) == 0
+    rows = list(csv.DictReader(tax_list.open(encoding="utf-8")))
+    assert {r["property_id"] for r in rows} == {f"0301-10/{n}/0/0" for n in (1, 2, 3, 4)}
+    assert all(Decimal(r["value_nok"]) > 0 for r in rows)
+    assert next(r for r in rows if r["property_id"] == "0301-10/1/0/0")["value_nok"] == "6500000.00"
