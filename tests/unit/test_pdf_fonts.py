@@ -192,6 +192,13 @@ def test_the_tax_list_shows_addresses_and_the_municipality_exactly(exempt: bool)
     _assert_fonts_embedded(pdf)
 
 
+@pytest.mark.parametrize("exempt", [False, True])
+def test_the_tax_list_shows_a_long_address_whole(exempt: bool) -> None:
+    address = "Kirkeveien 123 B, 0368 Oslo, inngang fra gården bak Čohkkiras & Šáttá <vest>"
+    pdf = tax_list_pdf([_row(address, "7b" if exempt else "")], exempt=exempt, year=2024)
+    assert address in pdf_text(pdf)
+
+
 @pytest.mark.parametrize("text", [SAMI, MARKUP, *TRICKY, "linje 1\nlinje 2", ""])
 def test_markup_is_text_that_shows_as_given(text: str) -> None:
     escaped = markup(text)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from services.assessment.domain.exemptions import describe
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
@@ -95,6 +97,9 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         initialFontName=FONT,
     )
     styles = stylesheet()
+    # Addresses wrap in their column (never cut short): a Paragraph, so the text goes in as markup.
+    cell = copy.copy(styles["Normal"])
+    cell.fontSize, cell.leading = 8, 10
     intro = (
         "Disse eiendommene er fritatt for eiendomsskatt dette året. Fritaket følger av "
         "eigedomsskattelova § 5 (alltid fritatt) eller av kommunestyrets vedtak etter § 7."
@@ -105,8 +110,11 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         "seks uker fra listen ble lagt ut eller skatteseddelen ble sendt, det som kommer sist."
     )
     if exempt:
-        data = [["Eiendom", "Adresse", "Fritak"]]
-        data += [[r.cadastral_id or r.property_id, r.address, describe(r.exemption_code)] for r in rows]
+        data: list[list[Any]] = [["Eiendom", "Adresse", "Fritak"]]
+        data += [
+            [r.cadastral_id or r.property_id, Paragraph(markup(r.address), cell), describe(r.exemption_code)]
+            for r in rows
+        ]
         widths = [55 * mm, 140 * mm, 60 * mm]
     else:
         data = [
@@ -124,7 +132,7 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         data += [
             [
                 r.cadastral_id or r.property_id,
-                r.address[:45],
+                Paragraph(markup(r.address), cell),
                 _nok(r.value_nok),
                 f"{r.reduction * 100:.0f} %",
                 _nok(r.deduction_nok),
@@ -140,6 +148,7 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
         TableStyle(
             [
                 *table_fonts(8),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, 0), BOLD),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6ee")),
                 ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
