@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli_common import add_remote_options, caller_for, kroner, page_size_arg, print_json, year_arg
+from services.platform.grpc_status import field_violations
 
 ap = appeals_pb2
 
@@ -54,6 +57,18 @@ def _show(args: argparse.Namespace, method: str, request: Any) -> int:
     return 0
 
 
+def _show_naming_flags(args: argparse.Namespace, method: str, request: Any, flags: dict[str, str]) -> int:
+    """As _show, but a refusal names the command's flags for the request's fields (new_value →
+    --new-value-nok), so the user sees which option to change."""
+    try:
+        return _show(args, method, request)
+    except grpc.RpcError as exc:
+        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
+        for field, description in field_violations(exc).items():
+            sys.stderr.write(f"  {flags.get(field, field)}: {description}\n")
+        return 2
+
+
 def _pair(text: str, what: str) -> tuple[str, str]:
     kind, sep, rest = text.partition(":")
     if not sep:
@@ -93,13 +108,16 @@ def cmd_register(args: argparse.Namespace) -> int:
         received_on=args.received,
         channel=CHANNELS[args.channel],  # type: ignore[arg-type]
         postmarked_on=args.postmarked or "",
+        acknowledged_on=args.on or "",
         grounds=grounds,
         attachments=[
             ap.Attachment(reference=r, title=t)
             for r, t in (_pair(a, "--attachment") for a in args.attachment)
         ],
     )
-    return _show(args, "RegisterAppeal", request)
+    return _show_naming_flags(
+        args, "RegisterAppeal", request, {"acknowledged_on": "--on", "received_on": "--received"}
+    )
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -134,9 +152,12 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_assign(args: argparse.Namespace) -> int:
     request = ap.AssignAppealRequest(
-        case_id=args.case_id, case_officer=args.officer or "", committee_id=args.committee or ""
+        case_id=args.case_id,
+        case_officer=args.officer or "",
+        committee_id=args.committee or "",
+        assigned_on=args.on or "",
     )
-    return _show(args, "AssignAppeal", request)
+    return _show_naming_flags(args, "AssignAppeal", request, {"assigned_on": "--on"})
 
 
 def cmd_admit_late(args: argparse.Namespace) -> int:
@@ -172,15 +193,16 @@ def cmd_prepare(args: argparse.Namespace) -> int:
 
 def cmd_disqualify(args: argparse.Namespace) -> int:
     request = ap.DeclareDisqualificationRequest(
-        case_id=args.case_id, member_id=args.member_id, reason=args.reason
+        case_id=args.case_id, member_id=args.member_id, reason=args.reason, declared_on=args.on or ""
     )
-    return _show(args, "DeclareDisqualification", request)
+    return _show_naming_flags(args, "DeclareDisqualification", request, {"declared_on": "--on"})
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    return _show(
-        args, "ScheduleAppeal", ap.ScheduleAppealRequest(case_id=args.case_id, meeting_id=args.meeting_id)
+    request = ap.ScheduleAppealRequest(
+        case_id=args.case_id, meeting_id=args.meeting_id, scheduled_on=args.on or ""
     )
+    return _show_naming_flags(args, "ScheduleAppeal", request, {"scheduled_on": "--on"})
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
@@ -193,7 +215,8 @@ def cmd_decide(args: argparse.Namespace) -> int:
     )
     if args.new_value_nok is not None:
         request.new_value.CopyFrom(money_pb2.Money(ore=args.new_value_nok.ore))
-    return _show(args, "DecideAppeal", request)
+    flags = {"new_value": "--new-value-nok", "outcome": "--outcome", "reasons": "--reasons"}
+    return _show_naming_flags(args, "DecideAppeal", request, flags)
 
 
 def cmd_forward(args: argparse.Namespace) -> int:
@@ -322,6 +345,7 @@ def add_commands(appeals: Any) -> None:
     c.add_argument("--received", required=True, help="YYYY-MM-DD")
     c.add_argument("--channel", required=True, choices=sorted(CHANNELS))
     c.add_argument("--postmarked", help="postmark of a letter, YYYY-MM-DD")
+    c.add_argument("--on", help="the acknowledgement's business date, YYYY-MM-DD (default the day received)")
     c.add_argument(
         "--ground", action="append", required=True, help=f"KIND:TEXT, kinds: {', '.join(GROUNDS)}; repeatable"
     )
@@ -347,6 +371,7 @@ def add_commands(appeals: Any) -> None:
     c = _case_command(appeals, "assign", "name the case officer and/or the committee", cmd_assign)
     c.add_argument("--officer")
     c.add_argument("--committee")
+    _dated(c)
     c = _case_command(appeals, "admit-late", "admit a late complaint, with reasons", cmd_admit_late)
     c.add_argument("--reasons", required=True)
     _dated(c)
@@ -369,8 +394,10 @@ def add_commands(appeals: Any) -> None:
     c = _case_command(appeals, "disqualify", "a member is disqualified in the case", cmd_disqualify)
     c.add_argument("member_id")
     c.add_argument("--reason", required=True)
+    _dated(c)
     c = _case_command(appeals, "schedule", "put the case on a meeting's agenda", cmd_schedule)
     c.add_argument("meeting_id")
+    _dated(c)
     c = _case_command(appeals, "decide", "record a committee's decision", cmd_decide)
     c.add_argument("--meeting", required=True)
     c.add_argument("--outcome", required=True, choices=sorted(OUTCOMES))

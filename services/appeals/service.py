@@ -17,7 +17,7 @@ SPEC = ServiceSpec(
     add_servicer=grpc_api.add_to_server,
     produces_events=True,
     consumer=ConsumerSpec(
-        topics=["propertytax.assessment.v1"],
+        topics=["propertytax.assessment.v1", "propertytax.billing.v1"],
         handlers=lambda _settings: event_handlers.HANDLERS,
         batch_handlers=lambda _settings: event_handlers.BATCH_HANDLERS,
     ),

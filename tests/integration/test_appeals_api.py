@@ -578,7 +578,8 @@ def test_oversight_lists_and_the_years_figures(secretariat: Api, service: Servic
     secretariat.ForwardAppeal(ap.ForwardAppealRequest(case_id=ids[2], requested_on="2025-01-20"))
     meetings = secretariat.ListMeetings(ap.ListMeetingsRequest(committee_id=valuation.committee_id)).meetings
     assert [m.meets_on for m in meetings] == ["2024-05-15", "2025-01-15"]
-    assert set(meetings[0].decided_case_ids) == set(ids[:2]) and not meetings[0].agenda_case_ids
+    # The agenda as planned keeps the cases the meeting decided (issue 10, case 13).
+    assert set(meetings[0].decided_case_ids) == set(ids[:2]) == set(meetings[0].agenda_case_ids)
 
     figures = secretariat.GetAppealStatistics(
         ap.GetAppealStatisticsRequest(tax_year=2024, as_of="2025-02-01")

@@ -21,6 +21,7 @@ from sqlalchemy import update
 
 from propertytax.appeals.v1 import appeals_pb2 as ap
 from propertytax.appeals.v1 import events_pb2
+from services.appeals.adapters import repository
 from services.appeals.adapters.config_file import DEFAULT_FILE
 from services.appeals.adapters.orm import committees
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
@@ -230,6 +231,15 @@ def test_the_migration_backfills_letters_of_cases_from_before_it(
     case is taken from the configuration and the committees as they are on the day of the upgrade, and
     from then on no longer follows them."""
     command.upgrade(alembic_config(SPEC.migrations_dir, database_url), "0003")
+    # The columns 0005 added (the deadline's dispatch basis, the acknowledgement's date) did not exist yet.
+    writes = repository._case_row
+    monkeypatch.setattr(
+        repository,
+        "_case_row",
+        lambda case: {
+            k: v for k, v in writes(case).items() if k not in ("dispatch_basis", "acknowledged_on")
+        },
+    )
     engine = create_db_engine(database_url)
     try:
         uow = SqlAppealsUnitOfWork(session_factory(engine))
@@ -256,6 +266,11 @@ def test_the_migration_backfills_letters_of_cases_from_before_it(
 
     with _service(database_url, tmp_path, _the_office_moved(tmp_path)) as (_, api):
         first = _letters(api, "case-1", *LETTERS)
+        # 0005 put the case decided at the meeting on the meeting's agenda (issue 10, case 13).
+        agenda = api.GetMeetingDocument(
+            ap.GetMeetingDocumentRequest(meeting_id="m1", kind=ap.MEETING_DOCUMENT_KIND_AGENDA)
+        )
+        assert "Sak 1: 2024-00001" in pdf_text(agenda.content)
     _rename_committees(database_url, "Eiendomsskattenemnda")
     with _service(database_url, tmp_path, _config(tmp_path, "again.yaml", complaint_weeks=3)) as (_, api):
         assert _letters(api, "case-1", *LETTERS) == first

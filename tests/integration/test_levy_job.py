@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select, update
 
-from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from propertytax.assessment.v1 import events_pb2
+from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.orm import levy_jobs, platform_tables, tax_bases
 from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.adapters.tax_repository import LevyJobRepository, TaxBaseRepository

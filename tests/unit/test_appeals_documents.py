@@ -87,7 +87,7 @@ def test_a_decision_letter_is_about_its_own_decision_and_names_the_committee_it_
     first = decide(scheduled(registered()), Outcome.NOT_UPHELD)
     issued = letters.decision(first.case, VALUATION, OFFICE)
     case = flow.forward(first.case, date(2024, 5, 20), "", POLICY, TODAY, "sek").case
-    case = flow.schedule(case, MEETINGS["m2"], APPEALS, date(2024, 5, 20), "sek").case
+    case = flow.schedule(case, MEETINGS["m2"], APPEALS, date(2024, 5, 20), TODAY, "sek").case
     case = decide(case, Outcome.PARTLY_UPHELD, Money.of(8_000_000)).case
     later = pdf_text(decision_letter_pdf(case, issued).content)
     assert later == pdf_text(decision_letter_pdf(first.case, issued).content)

@@ -43,6 +43,7 @@ from services.appeals.domain.complaint import (
     check_complaint,
 )
 from services.appeals.domain.deadlines import (
+    DispatchBasis,
     TaxNotice,
     TaxYearCalendar,
     bill_dispatched_on,
@@ -121,7 +122,7 @@ def decide(
 
 def scheduled(case: AppealCase) -> AppealCase:
     case = flow.prepare(case, "Innstilling: ikke medhold.", ON, TODAY, "sek").case
-    return flow.schedule(case, MEETINGS["m1"], VALUATION, ON, "sek").case
+    return flow.schedule(case, MEETINGS["m1"], VALUATION, ON, TODAY, "sek").case
 
 
 # --- deadlines -------------------------------------------------------------------------------------
@@ -156,10 +157,10 @@ def test_a_deadline_on_a_weekend_or_holiday_moves_to_the_next_business_day(
 
 def test_the_bills_dispatch_is_the_recorded_day_for_the_levy_and_its_own_day_for_corrections() -> None:
     later = TaxYearCalendar(2024, date(2024, 2, 26), bills_dispatched_on=date(2024, 3, 11))
-    assert bill_dispatched_on(NOTICE, CALENDAR) == date(2024, 2, 20)
-    assert bill_dispatched_on(NOTICE, later) == date(2024, 3, 11)
+    assert bill_dispatched_on(NOTICE, CALENDAR) == (date(2024, 2, 20), DispatchBasis.LEVY)
+    assert bill_dispatched_on(NOTICE, later) == (date(2024, 3, 11), DispatchBasis.CALENDAR)
     corrected = replace(NOTICE, tax_base_version=2, dispatched_on=date(2024, 9, 2), from_levy=False)
-    assert bill_dispatched_on(corrected, later) == date(2024, 9, 2)
+    assert bill_dispatched_on(corrected, later) == (date(2024, 9, 2), DispatchBasis.CORRECTION)
     case = flow.register("c", "n", complaint(date(2024, 4, 20)), NOTICE, later, POLICY, "sek").case
     assert case.deadline.deadline == date(2024, 4, 22) and not case.late  # 11 March + 6 weeks
 
@@ -168,7 +169,7 @@ def test_a_levy_run_later_than_the_recorded_dispatch_keeps_its_own_day() -> None
     # The levy's bills went out 11 March; a property added later in the year was levied on 2 September.
     calendar = TaxYearCalendar(2024, date(2024, 2, 26), bills_dispatched_on=date(2024, 3, 11))
     added = replace(NOTICE, dispatched_on=date(2024, 9, 2))
-    assert bill_dispatched_on(added, calendar) == date(2024, 9, 2)
+    assert bill_dispatched_on(added, calendar) == (date(2024, 9, 2), DispatchBasis.LEVY)
     case = flow.register("c", "n", complaint(date(2024, 9, 20)), added, calendar, POLICY, "sek").case
     assert case.deadline.deadline == date(2024, 10, 14) and not case.late  # 2 September + 6 weeks
 
@@ -300,7 +301,7 @@ def perform(case: AppealCase, action: Action) -> Change:
     if action == Action.ANSWER_OUTSIDE:
         return flow.answer_outside(case, "sek")
     if action == Action.ASSIGN:
-        return flow.assign(case, "Saksbehandler Hansen", committee, ON, "sek")
+        return flow.assign(case, "Saksbehandler Hansen", committee, ON, TODAY, "sek")
     if action == Action.ADMIT_LATE:
         return flow.admit_late(case, "Klageren var syk.", ON, TODAY, "sek")
     if action == Action.SEND_PRELIMINARY_ANSWER:
@@ -312,11 +313,11 @@ def perform(case: AppealCase, action: Action) -> Change:
     if action == Action.PREPARE:
         return flow.prepare(case, "Innstilling: avvises.", ON, TODAY, "sek")
     if action == Action.DISQUALIFY:
-        return flow.disqualify(case, "Medlem 1", "Nabo til klageren.", ON, "sek")
+        return flow.disqualify(case, "Medlem 1", "Nabo til klageren.", ON, TODAY, "sek")
     if action == Action.SCHEDULE:
         first, second = ("m1", "m1b") if committee is VALUATION else ("m2", "m2b")
         meeting = MEETINGS[second if case.meeting_id == first else first]
-        return flow.schedule(case, meeting, committee, ON, "sek")
+        return flow.schedule(case, meeting, committee, ON, TODAY, "sek")
     if action == Action.DECIDE:
         return decide(case, Outcome.DISMISSED)
     if action == Action.FORWARD:
@@ -442,7 +443,7 @@ def test_the_appeals_committee_decides_finally_and_may_raise_the_value() -> None
     assert first.case.state == CaseState.DECIDED and len(first.events) == 1
     assert first.case.further_appeal_by == date(2024, 6, 5)
     forwarded = flow.forward(first.case, date(2024, 5, 20), "", POLICY, TODAY, "sek").case
-    on_agenda = flow.schedule(forwarded, MEETINGS["m2"], APPEALS, ON, "sek").case
+    on_agenda = flow.schedule(forwarded, MEETINGS["m2"], APPEALS, ON, TODAY, "sek").case
     with pytest.raises(InvalidInput, match="is \\(partly\\) upheld"):
         decide(on_agenda, Outcome.NOT_UPHELD, Money.of(8_000_000))
     final = decide(on_agenda, Outcome.NOT_UPHELD, Money.of(9_800_000))
@@ -455,14 +456,14 @@ def test_the_appeals_committee_decides_finally_and_may_raise_the_value() -> None
 def test_scheduling_checks_the_committee_and_the_meeting() -> None:
     case = flow.prepare(registered(), "Innstilling.", ON, TODAY, "sek").case
     with pytest.raises(FailedPrecondition, match="appeals committee"):
-        flow.schedule(case, MEETINGS["m2"], APPEALS, ON, "sek")
+        flow.schedule(case, MEETINGS["m2"], APPEALS, ON, TODAY, "sek")
     early = Meeting("m0", "c1", date(2024, 3, 1), "Rådhuset")
     with pytest.raises(FailedPrecondition, match="before the case came"):
-        flow.schedule(case, early, VALUATION, ON, "sek")
+        flow.schedule(case, early, VALUATION, ON, TODAY, "sek")
     other = Committee("c3", "Sakkyndig nemnd 2", CommitteeKind.VALUATION)
-    assigned = flow.assign(case, "", other, ON, "sek").case
+    assigned = flow.assign(case, "", other, ON, TODAY, "sek").case
     with pytest.raises(FailedPrecondition, match="another committee"):
-        flow.schedule(assigned, MEETINGS["m1"], VALUATION, ON, "sek")
+        flow.schedule(assigned, MEETINGS["m1"], VALUATION, ON, TODAY, "sek")
 
 
 def test_decisions_need_the_meeting_a_quorum_and_admission_of_late_complaints() -> None:
@@ -470,15 +471,19 @@ def test_decisions_need_the_meeting_a_quorum_and_admission_of_late_complaints() 
     future = Meeting("m1", "c1", date(2024, 7, 1), "Rådhuset")
     taking_part = check_participation(MEMBERS["c1"], participants("c1"), set(), future.meets_on)
     with pytest.raises(FailedPrecondition, match="recorded after"):
-        flow.decide(case, future, taking_part, Outcome.UPHELD, None, "Grunn.", (), POLICY, TODAY, "sek")
+        flow.decide(case, future, taking_part, Outcome.NOT_UPHELD, None, "Grunn.", (), POLICY, TODAY, "sek")
     one = ("c1-chair",)
     alone = check_participation(MEMBERS["c1"], one, set(), MEETINGS["m1"].meets_on)
     with pytest.raises(FailedPrecondition, match="1 of 3 members take part, 2 needed"):
-        flow.decide(case, MEETINGS["m1"], alone, Outcome.UPHELD, None, "Grunn.", one, POLICY, TODAY, "sek")
+        flow.decide(
+            case, MEETINGS["m1"], alone, Outcome.NOT_UPHELD, None, "Grunn.", one, POLICY, TODAY, "sek"
+        )
     with pytest.raises(FailedPrecondition, match="not on the agenda"):
-        flow.decide(case, MEETINGS["m1b"], alone, Outcome.UPHELD, None, "Grunn.", one, POLICY, TODAY, "sek")
+        flow.decide(
+            case, MEETINGS["m1b"], alone, Outcome.NOT_UPHELD, None, "Grunn.", one, POLICY, TODAY, "sek"
+        )
     with pytest.raises(InvalidInput, match="reasons"):
-        flow.decide(case, MEETINGS["m1"], alone, Outcome.UPHELD, None, " ", one, POLICY, TODAY, "sek")
+        flow.decide(case, MEETINGS["m1"], alone, Outcome.NOT_UPHELD, None, " ", one, POLICY, TODAY, "sek")
 
     late = scheduled(registered(date(2024, 4, 15)))
     with pytest.raises(FailedPrecondition, match="came late and is not admitted"):
@@ -605,7 +610,7 @@ def _prepare(on: date = ON) -> Step:
 
 
 def _schedule(case: AppealCase) -> Change:
-    return flow.schedule(case, MEETINGS["m1"], VALUATION, ON, "sek")
+    return flow.schedule(case, MEETINGS["m1"], VALUATION, ON, TODAY, "sek")
 
 
 def _decide(outcome: Outcome, new_value: Money | None = None) -> Step:

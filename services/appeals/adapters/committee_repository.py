@@ -5,10 +5,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
-from services.appeals.adapters.orm import committee_members, committees, disqualifications, meetings
+from services.appeals.adapters.orm import (
+    committee_members,
+    committees,
+    disqualifications,
+    meeting_agenda,
+    meetings,
+)
 from services.appeals.domain.committees import (
     Committee,
     CommitteeKind,
@@ -109,6 +115,23 @@ class CommitteeRepository:
             query = query.where(meetings.c.meets_on <= end)
         rows = self._session.execute(query.order_by(meetings.c.meets_on, meetings.c.meeting_id)).all()
         return [_meeting(r) for r in rows]
+
+    def put_on_agenda(self, meeting_id: str, case_id: str, on: date, moved_from: str, at: datetime) -> None:
+        """The case goes on the meeting's agenda on `on`; when it was on another meeting (`moved_from`),
+        it is marked moved from there. A case moved back to a meeting is on its agenda again."""
+        a = meeting_agenda.c
+        if moved_from:
+            self._session.execute(
+                update(meeting_agenda)
+                .where(a.meeting_id == moved_from, a.case_id == case_id)
+                .values(moved_on=on)
+            )
+        self._session.execute(delete(meeting_agenda).where(a.meeting_id == meeting_id, a.case_id == case_id))
+        self._session.execute(
+            insert(meeting_agenda).values(
+                meeting_id=meeting_id, case_id=case_id, scheduled_on=on, moved_on=None, recorded_at=at
+            )
+        )
 
     def disqualify(self, item: Disqualification, at: datetime) -> None:
         self._session.execute(

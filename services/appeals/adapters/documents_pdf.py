@@ -258,6 +258,10 @@ def preliminary_answer_pdf(case: AppealCase, issued: IssuedLetter, *, compress: 
 
 
 def _value_text(decision: Decision, before: int) -> str:
+    if decision.new_value is None and decision.outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD):
+        # Only a complaint that is not about the value (exemption) is upheld without a new value.
+        kept = Money(before).kroner()
+        return f"Vedtaket gjelder fritak og endrer ikke takstverdien, som står uendret: {kept}."
     if decision.new_value is None:
         return f"Verdien står uendret: {Money(before).kroner()}."
     raised = decision.new_value.ore > before
@@ -340,6 +344,17 @@ def _members_table(doc: _Pdf, members: Sequence[Member], on: date) -> None:
     )
 
 
+def _value_before(case: AppealCase, meeting_id: str) -> Money:
+    """The value in force when the meeting took the case up: decisions at later meetings left out."""
+    value = case.notice.value
+    for decision in case.decisions:
+        if decision.meeting_id == meeting_id:
+            break
+        if decision.new_value is not None:
+            value = decision.new_value
+    return value
+
+
 def agenda_pdf(
     meeting: Meeting,
     committee: Committee,
@@ -354,13 +369,14 @@ def agenda_pdf(
     doc.heading("Medlemmer")
     _members_table(doc, members, meeting.meets_on)
     doc.heading("Saker")
-    on_agenda = [c for c in cases if c.meeting_id == meeting.meeting_id]
+    # The agenda as planned: every case put on it, whatever happened to it later (decided, withdrawn).
+    on_agenda = list(cases)
     if not on_agenda:
         doc.text("Ingen saker er satt opp til dette møtet.")
     for number, case in enumerate(on_agenda, start=1):
         _case_heading(doc, number, case)
         doc.text("Klagen gjelder: " + ", ".join(GROUNDS[g.kind] for g in case.complaint.inside_grounds) + ".")
-        doc.text(f"Verdi som er påklaget: {case.value_in_force.kroner()}.")
+        doc.text(f"Verdi som er påklaget: {_value_before(case, meeting.meeting_id).kroner()}.")
         if case.late:
             doc.text(
                 "Klagen kom inn etter fristen"

@@ -70,6 +70,10 @@ appeal_cases = Table(
     Column("outcome", String(40), nullable=True),
     Column("closed_on", Date, nullable=True),
     Column("closing_reason", Text, nullable=False),
+    # Where bill_dispatched_on comes from (deadlines.DispatchBasis); 0005 back-fills older cases.
+    Column("dispatch_basis", String(20), nullable=False),
+    # The day the acknowledgement is dated; NULL for cases registered before 0005 (dated on registration).
+    Column("acknowledged_on", Date, nullable=True),
     Index("ix_appeal_cases_year_state", "tax_year", "state"),
     Index("ix_appeal_cases_meeting", "meeting_id"),
     Index("ix_appeal_cases_answer_due", "preliminary_answer_due"),
@@ -127,6 +131,17 @@ tax_notices = Table(
     Column("source_event_id", String(36), nullable=False),
 )
 
+# The issue date of the first invoice that carried a property's tax for a year (billing's InvoiceIssued):
+# the dispatch of that year's bill (eigedomsskattelova § 19). Only ever moved earlier.
+first_invoices = Table(
+    "first_invoices",
+    metadata,
+    Column("property_id", String(100), primary_key=True),
+    Column("tax_year", Integer, primary_key=True),
+    Column("issued_on", Date, nullable=False),
+    Column("source_event_id", String(36), nullable=False),
+)
+
 tax_year_calendars = Table(
     "tax_year_calendars",
     metadata,
@@ -162,6 +177,18 @@ meetings = Table(
     Column("committee_id", String(36), nullable=False, index=True),
     Column("meets_on", Date, nullable=False),
     Column("location", String(200), nullable=False),
+)
+
+# Every case put on a meeting's agenda, kept whatever happens to the case later (decided, withdrawn): the
+# agenda as planned. moved_on is set when the case was moved to another meeting before this one decided it.
+meeting_agenda = Table(
+    "meeting_agenda",
+    metadata,
+    Column("meeting_id", String(36), primary_key=True),
+    Column("case_id", String(36), primary_key=True, index=True),
+    Column("scheduled_on", Date, nullable=True),  # NULL for cases scheduled before 0005
+    Column("moved_on", Date, nullable=True),
+    Column("recorded_at", DateTime(timezone=True), nullable=False),
 )
 
 disqualifications = Table(

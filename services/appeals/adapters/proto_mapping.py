@@ -40,6 +40,7 @@ _PREFIXES: dict[str, str] = {
     "GroundKind": "GROUND_KIND_",
     "CommitteeKind": "COMMITTEE_KIND_",
     "MemberRole": "MEMBER_ROLE_",
+    "DispatchBasis": "DISPATCH_BASIS_",
 }
 _PROTO_ENUMS: dict[str, Any] = {
     "CaseState": appeals_pb2.AppealCaseState,
@@ -50,6 +51,7 @@ _PROTO_ENUMS: dict[str, Any] = {
     "GroundKind": appeals_pb2.GroundKind,
     "CommitteeKind": appeals_pb2.CommitteeKind,
     "MemberRole": appeals_pb2.MemberRole,
+    "DispatchBasis": appeals_pb2.DispatchBasis,
 }
 
 
@@ -152,6 +154,8 @@ def case_to_proto(case: AppealCase) -> appeals_pb2.AppealCase:
         closed_on=day(case.closed_on),
         closing_reason=case.closing_reason,
         value_in_force=money(case.value_in_force),
+        bill_dispatch_basis=enum_to_proto(case.deadline.basis),
+        acknowledged_on=day(case.acknowledged_on),
     )
 
 
@@ -197,7 +201,8 @@ def meeting_to_proto(meeting: Meeting, cases: Sequence[AppealCase]) -> appeals_p
         committee_id=meeting.committee_id,
         meets_on=day(meeting.meets_on),
         location=meeting.location,
-        agenda_case_ids=[c.case_id for c in cases if c.meeting_id == meeting.meeting_id],
+        # Every case of the meeting was on its agenda (a case is decided at the meeting it is on).
+        agenda_case_ids=[c.case_id for c in cases],
         decided_case_ids=[
             c.case_id for c in cases if any(d.meeting_id == meeting.meeting_id for d in c.decisions)
         ],

@@ -19,6 +19,8 @@ from services.appeals.adapters.orm import (
     appeal_case_numbers,
     appeal_cases,
     appeal_decisions,
+    first_invoices,
+    meeting_agenda,
     tax_notices,
     tax_year_calendars,
 )
@@ -42,7 +44,7 @@ from services.appeals.domain.complaint import (
     Ground,
     GroundKind,
 )
-from services.appeals.domain.deadlines import ComplaintDeadline, TaxNotice, TaxYearCalendar
+from services.appeals.domain.deadlines import ComplaintDeadline, DispatchBasis, TaxNotice, TaxYearCalendar
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
@@ -114,6 +116,8 @@ def _case_row(case: AppealCase) -> dict[str, Any]:
         "outcome": case.outcome.value if case.outcome else None,
         "closed_on": case.closed_on,
         "closing_reason": case.closing_reason,
+        "dispatch_basis": case.deadline.basis.value,
+        "acknowledged_on": case.acknowledged_on,
     }
 
 
@@ -179,7 +183,9 @@ def _case(row: Any, decisions: Sequence[Decision], last_step_on: date | None) ->
             row.notice_dispatched_on,
             row.notice_from_levy,
         ),
-        deadline=ComplaintDeadline(row.list_announced_on, row.bill_dispatched_on, row.deadline),
+        deadline=ComplaintDeadline(
+            row.list_announced_on, row.bill_dispatched_on, row.deadline, DispatchBasis(row.dispatch_basis)
+        ),
         late=row.late,
         preliminary_answer_due=row.preliminary_answer_due,
         late_admission=row.late_admission,
@@ -197,6 +203,7 @@ def _case(row: Any, decisions: Sequence[Decision], last_step_on: date | None) ->
         closed_on=row.closed_on,
         closing_reason=row.closing_reason,
         last_step_on=last_step_on,
+        acknowledged_on=row.acknowledged_on,
     )
 
 
@@ -321,7 +328,15 @@ class AppealCaseRepository:
             decided_there = select(appeal_decisions.c.case_id).where(
                 appeal_decisions.c.meeting_id == filters.meeting_id
             )
-            query = query.where(or_(c.meeting_id == filters.meeting_id, c.case_id.in_(decided_there)))
+            a = meeting_agenda.c
+            on_agenda = select(a.case_id).where(a.meeting_id == filters.meeting_id, a.moved_on.is_(None))
+            query = query.where(
+                or_(
+                    c.meeting_id == filters.meeting_id,
+                    c.case_id.in_(decided_there),
+                    c.case_id.in_(on_agenda),
+                )
+            )
         if filters.preliminary_answer_overdue_on is not None:
             query = query.where(_preliminary_answer_overdue_on(filters.preliminary_answer_overdue_on))
         if filters.late_only:
@@ -369,7 +384,8 @@ class AppealCaseRepository:
         return self._with_decisions(rows)
 
     def on_meeting(self, meeting_id: str) -> list[AppealCase]:
-        """The meeting's agenda: cases on it now and cases decided at it, by case number."""
+        """The meeting's cases as planned and held: every case put on its agenda (and not moved to another
+        meeting), whatever happened to it later, and every case decided at it, by case number."""
         return self.find(CaseFilter(meeting_id=meeting_id, order="number"), 0, 10_000)
 
     def add_history(self, case_id: str, entries: Iterable[HistoryEntry], at: datetime) -> None:
@@ -479,6 +495,41 @@ class TaxNoticeRepository:
                 for n, event_id in notices
             ],
         )
+
+    def first_invoice_on(self, property_id: str, tax_year: int) -> date | None:
+        """The issue date of the first invoice known to carry the property's tax for the year."""
+        f = first_invoices.c
+        found: date | None = self._session.execute(
+            select(f.issued_on).where(f.property_id == property_id, f.tax_year == tax_year)
+        ).scalar_one_or_none()
+        return found
+
+    def record_first_invoices(self, issued_on: date, keys: Sequence[tuple[str, int]], event_id: str) -> int:
+        """Stores `issued_on` for each (property, tax year) without a date or with a later one; returns how
+        many were stored."""
+        f = first_invoices.c
+        stored = 0
+        for property_id, tax_year in keys:
+            known = self.first_invoice_on(property_id, tax_year)
+            if known is None:
+                self._session.execute(
+                    insert(first_invoices).values(
+                        property_id=property_id,
+                        tax_year=tax_year,
+                        issued_on=issued_on,
+                        source_event_id=event_id,
+                    )
+                )
+            elif issued_on < known:
+                self._session.execute(
+                    update(first_invoices)
+                    .where(f.property_id == property_id, f.tax_year == tax_year)
+                    .values(issued_on=issued_on, source_event_id=event_id)
+                )
+            else:
+                continue
+            stored += 1
+        return stored
 
 
 class CalendarRepository:

@@ -52,11 +52,17 @@ def _apply(
 
 
 def assign(
-    uow: SqlAppealsUnitOfWork, case_id: str, case_officer: str, committee_id: str, today: date, actor: str
+    uow: SqlAppealsUnitOfWork,
+    case_id: str,
+    case_officer: str,
+    committee_id: str,
+    on: date,
+    today: date,
+    actor: str,
 ) -> AppealCase:
     def command(case: AppealCase) -> Change:
         committee = lookups.committee(uow, committee_id) if committee_id else None
-        return flow.assign(case, case_officer, committee, today, actor)
+        return flow.assign(case, case_officer, committee, on, today, actor)
 
     return _apply(uow, case_id, command)
 
@@ -122,27 +128,34 @@ def prepare(
 
 
 def disqualify(
-    uow: SqlAppealsUnitOfWork, case_id: str, member_id: str, reason: str, today: date, actor: str
+    uow: SqlAppealsUnitOfWork, case_id: str, member_id: str, reason: str, on: date, today: date, actor: str
 ) -> AppealCase:
     with uow:
         case = lookups.case(uow, case_id, lock=True)
         member = lookups.member(uow, member_id)
         if any(d.member_id == member_id for d in uow.committees.disqualifications(case_id)):
             raise FailedPrecondition(f"{member.name} is disqualified in this case already")
-        change = flow.disqualify(case, member.name, reason, today, actor)
+        change = flow.disqualify(case, member.name, reason, on, today, actor)
         uow.committees.disqualify(Disqualification(case_id, member_id, reason.strip()), uow.now())
         case = store(uow, change)
         uow.commit()
     return case
 
 
-def schedule(uow: SqlAppealsUnitOfWork, case_id: str, meeting_id: str, today: date, actor: str) -> AppealCase:
-    def command(case: AppealCase) -> Change:
+def schedule(
+    uow: SqlAppealsUnitOfWork, case_id: str, meeting_id: str, on: date, today: date, actor: str
+) -> AppealCase:
+    """Puts the case on the meeting's agenda, dated `on`. The agenda keeps it there whatever happens to
+    the case later (a decision, a withdrawal); moving it to another meeting takes it off the first."""
+    with uow:
+        case = lookups.case(uow, case_id, lock=True)
         meeting = lookups.meeting(uow, meeting_id)
         committee = lookups.committee(uow, meeting.committee_id)
-        return flow.schedule(case, meeting, committee, today, actor)
-
-    return _apply(uow, case_id, command)
+        change = flow.schedule(case, meeting, committee, on, today, actor)
+        uow.committees.put_on_agenda(meeting_id, case_id, on, case.meeting_id, uow.now())
+        case = store(uow, change)
+        uow.commit()
+    return case
 
 
 @dataclass(frozen=True)

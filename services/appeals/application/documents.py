@@ -2,8 +2,10 @@
 
 A letter is rendered from the case and what was kept when the act that issued it happened (an
 IssuedLetter: the letterhead, the quoted period, the deciding committee as they stood then), never from
-the current configuration or committees, so asking again gives the bytes first issued. Meeting documents
-are rendered from the meeting as it stands and the office's current letterhead."""
+the current configuration or committees, so asking again gives the bytes first issued; it is dated on the
+business date of its act. Meeting documents record the meeting as planned and held (the agenda every case
+put on it, whatever happened to the case later; the minutes what was decided), under the office's
+current letterhead."""
 
 from __future__ import annotations
 
@@ -61,8 +63,11 @@ def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None) -> 
 
 def _render(case: AppealCase, issued: IssuedLetter, registered_at: datetime | None) -> Rendered:
     if issued.kind == LetterKind.ACKNOWLEDGEMENT:
+        # Dated on the acknowledgement's business date (by default the day received), whenever it is printed;
+        # a case registered before that date was recorded keeps the day it was registered, as issued.
+        if case.acknowledged_on is not None:
+            return acknowledgement_pdf(case, issued, case.acknowledged_on)
         assert registered_at is not None
-        # Dated the day the office registered the complaint, whenever it is printed.
         return acknowledgement_pdf(case, issued, oslo_date(registered_at))
     if issued.kind == LetterKind.PRELIMINARY_ANSWER:
         return preliminary_answer_pdf(case, issued)

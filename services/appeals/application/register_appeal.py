@@ -24,9 +24,11 @@ def register_appeal(
     today: date,
     actor: str,
     problems: Violations | None = None,
+    acknowledged_on: date | None = None,
 ) -> AppealCase:
-    """`problems` may carry what the caller found while reading the request, so that one answer names
-    every bad field."""
+    """Registers the complaint as received and issues the acknowledgement dated `acknowledged_on` (by
+    default the day received). `problems` may carry what the caller found while reading the request, so
+    that one answer names every bad field."""
     problems = problems or Violations()
     check_complaint(complaint, today, problems)
     problems.raise_if_any()
@@ -43,11 +45,22 @@ def register_appeal(
                 f"the tax list's display announcement for {complaint.tax_year} is not recorded "
                 "(SetTaxYearCalendar)"
             )
+        first_invoice_on = uow.notices.first_invoice_on(complaint.property_id, complaint.tax_year)
         number = uow.cases.next_number(complaint.tax_year)
         policy = config.policy
-        case = store(
-            uow, flow.register(new_id(), number, complaint, notice, calendar, policy, actor), new=True
+        change = flow.register(
+            new_id(),
+            number,
+            complaint,
+            notice,
+            calendar,
+            policy,
+            actor,
+            first_invoice_on=first_invoice_on,
+            acknowledged_on=acknowledged_on,
+            today=today,
         )
+        case = store(uow, change, new=True)
         uow.letters.add(letters.acknowledgement(case, config.office, policy), uow.now())
         uow.commit()
     return case

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.domain.deadlines import (
@@ -64,8 +65,22 @@ def get_deadline(
     with uow:
         notice = uow.notices.get(property_id, tax_year)
         calendar = uow.calendars.get(tax_year)
+        first_invoice_on = uow.notices.first_invoice_on(property_id, tax_year)
     if notice is None:
         raise NotFound(f"no bill for property {property_id} in {tax_year} has reached appeals")
     if calendar is None:
         raise FailedPrecondition(f"the display announcement for {tax_year} is not recorded")
-    return DeadlineAnswer(deadline_for(notice, calendar, policy.complaint_weeks), notice)
+    return DeadlineAnswer(deadline_for(notice, calendar, policy.complaint_weeks, first_invoice_on), notice)
+
+
+def record_first_invoices(
+    uow: SqlAppealsUnitOfWork, issued_on: date, taxes: Sequence[tuple[str, int]], event_id: str
+) -> int:
+    """Billing issued an invoice on `issued_on` carrying these (property, tax year) taxes: the first such
+    invoice's issue date is the dispatch of that year's bill. Keeps the earliest issue date per key, so
+    that invoices arriving out of order (other recipients' keys, replays) never move it later. Returns
+    how many keys got an earlier date."""
+    with uow:
+        moved = uow.notices.record_first_invoices(issued_on, sorted(set(taxes)), event_id)
+        uow.commit()
+    return moved

@@ -201,6 +201,9 @@ class AppealCase:
     closing_reason: str = ""
     # The latest date in the case's history: closing and withdrawing cannot be dated before it.
     last_step_on: date | None = None
+    # The day the acknowledgement of receipt is dated (by default the day received); None only for cases
+    # registered before it was recorded, whose acknowledgement is dated the day they were registered.
+    acknowledged_on: date | None = None
 
     @property
     def property_id(self) -> str:
@@ -300,11 +303,22 @@ def register(
     calendar: TaxYearCalendar,
     policy: AppealsPolicy,
     actor: str,
+    *,
+    first_invoice_on: date | None = None,
+    acknowledged_on: date | None = None,
+    today: date | None = None,
 ) -> Change:
-    """A new case. A complaint wholly about the tax authority's value or about rates and terms is
-    answered at once as outside the committees and closed; parts of a complaint that are outside are
-    answered in the acknowledgement while the rest goes on."""
-    deadline = deadline_for(notice, calendar, policy.complaint_weeks)
+    """A new case, acknowledged on `acknowledged_on` (by default the day received; not before it, nor
+    after `today`). The deadline runs from the bill's dispatch: the first invoice with the year's tax
+    (`first_invoice_on`) when billing has issued one. A complaint wholly about the tax authority's value
+    or about rates and terms is answered at once as outside the committees and closed; parts of a
+    complaint that are outside are answered in the acknowledgement while the rest goes on."""
+    acknowledged = complaint.received_on if acknowledged_on is None else acknowledged_on
+    if acknowledged < complaint.received_on:
+        raise InvalidInput.single("acknowledged_on", "cannot be before the complaint was received")
+    if today is not None and acknowledged > today:
+        raise InvalidInput.single("acknowledged_on", "cannot be in the future")
+    deadline = deadline_for(notice, calendar, policy.complaint_weeks, first_invoice_on)
     late = not in_time(deadline.deadline, complaint.received_on, complaint.postmarked_on)
     case = AppealCase(
         case_id=case_id,
@@ -316,6 +330,7 @@ def register(
         late=late,
         preliminary_answer_due=preliminary_answer_due(complaint.received_on, policy.preliminary_answer_after),
         last_step_on=complaint.received_on,
+        acknowledged_on=acknowledged,
     )
     note = f"received {complaint.received_on.isoformat()} by {complaint.channel.value}" + (
         f"; late (deadline {deadline.deadline.isoformat()})" if late else ""
@@ -346,9 +361,12 @@ def answer_outside(case: AppealCase, actor: str) -> Change:
     return Change(moved, (entry,), (AppealClosed(moved),))
 
 
-def assign(case: AppealCase, case_officer: str, committee: Committee | None, on: date, actor: str) -> Change:
+def assign(
+    case: AppealCase, case_officer: str, committee: Committee | None, on: date, today: date, actor: str
+) -> Change:
     problems = Violations()
     check_text(problems, "case_officer", case_officer, required=committee is None, limit=200)
+    _check_day(case, on, today, "assigned_on", problems)
     problems.raise_if_any()
     changes: dict[str, object] = {}
     if case_officer.strip():
@@ -454,15 +472,23 @@ def prepare(case: AppealCase, recommendation: str, on: date, today: date, actor:
     return Change(moved, (entry,))
 
 
-def disqualify(case: AppealCase, member_name: str, reason: str, on: date, actor: str) -> Change:
+def disqualify(case: AppealCase, member_name: str, reason: str, on: date, today: date, actor: str) -> Change:
     problems = Violations()
     check_text(problems, "reason", reason, required=True)
+    _check_day(case, on, today, "declared_on", problems)
     problems.raise_if_any()
     moved, entry = _step(case, A.DISQUALIFY, on, actor, f"{member_name} disqualified: {reason.strip()}")
     return Change(moved, (entry,))
 
 
-def schedule(case: AppealCase, meeting: Meeting, committee: Committee, on: date, actor: str) -> Change:
+def schedule(
+    case: AppealCase, meeting: Meeting, committee: Committee, on: date, today: date, actor: str
+) -> Change:
+    """Puts the case on the meeting's agenda, dated `on` (the day of the act: not in the future, not
+    before the complaint came)."""
+    problems = Violations()
+    _check_day(case, on, today, "scheduled_on", problems)
+    problems.raise_if_any()
     next_state(case.state, A.SCHEDULE)
     _check_committee(case, committee)
     appeals = case.instance == Instance.APPEALS_COMMITTEE
@@ -490,16 +516,31 @@ def schedule(case: AppealCase, meeting: Meeting, committee: Committee, on: date,
 
 
 def _check_outcome(case: AppealCase, outcome: Outcome, new_value: Money | None, problems: Violations) -> None:
-    """Which values go with which outcome: a decision in the complainant's favour lowers the value; only
-    the appeals committee may raise it (DOMAIN.md § 2), and then the complaint is not upheld."""
+    """A decision's outcome and its effect agree (DOMAIN.md § 2):
+    - upheld or partly upheld on a complaint about the value: a new value, lower than the value disputed
+      (partial success is the complainant's, so the value goes down, never up);
+    - a complaint only about something other than the value (exemption): upholding it decides that
+      question, and the value stays as it is: no new value;
+    - not upheld: no new value, except that the expert appeals committee may raise the value;
+    - dismissed: not decided on its merits, no new value."""
     if outcome not in DECISION_OUTCOMES:
         problems.add(
             "outcome", "upheld, partly upheld, not upheld or dismissed (withdrawals: WithdrawAppeal)"
         )
         return
-    if new_value is None:
-        return
     in_force = case.value_in_force
+    about_value = case.complaint.about_value
+    if new_value is None:
+        if outcome in IN_FAVOUR and about_value:
+            problems.add(
+                "new_value",
+                f"a complaint about the value that is {outcome.value.replace('_', ' ')} sets a new value "
+                f"lower than the value in force ({in_force.nok} NOK); or decide it not upheld",
+            )
+        return
+    if not about_value:
+        problems.add("new_value", "the complaint is not about the value (exemption): leave the value out")
+        return
     if new_value.ore < 0:
         problems.add("new_value", "must not be negative")
     elif new_value == in_force:

@@ -47,6 +47,9 @@ class GroundKind(StrEnum):
 
 
 OUTSIDE_COMMITTEES = frozenset({GroundKind.TAX_AUTHORITY_VALUE, GroundKind.RATES_OR_TERMS})
+# Grounds that are not about the valuation: whether the property is exempt (§§ 5 and 7) is decided
+# without changing the value, so upholding such a ground sets no new value.
+NOT_ABOUT_VALUE = frozenset({GroundKind.EXEMPTION})
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,12 @@ class Complaint:
     @property
     def outside_grounds(self) -> tuple[Ground, ...]:
         return tuple(g for g in self.grounds if g.kind in OUTSIDE_COMMITTEES)
+
+    @property
+    def about_value(self) -> bool:
+        """The committees are asked to change the value: any ground inside the committees that is about the
+        valuation (area, zone, factors, value level, other valuation facts)."""
+        return any(g.kind not in NOT_ABOUT_VALUE for g in self.inside_grounds)
 
     @property
     def wholly_outside_committees(self) -> bool:

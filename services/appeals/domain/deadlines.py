@@ -22,6 +22,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
+from enum import StrEnum
 
 from services.appeals.domain.policy import Period
 from services.platform.business_days import on_or_after_business_day
@@ -38,7 +39,9 @@ class TaxNotice:
     tax_base_version: int
     valuation_version: int
     value: Money
-    dispatched_on: date  # the day assessment announced it (Europe/Oslo)
+    # A levy's bill: the levy's business date (TaxBaseDetermined.levied_on); a corrected bill: the day of
+    # the correction (Europe/Oslo).
+    dispatched_on: date
     from_levy: bool = True  # the annual levy's bill; False for a corrected bill
 
 
@@ -52,14 +55,32 @@ class TaxYearCalendar:
     bills_dispatched_on: date | None = None
 
 
-def bill_dispatched_on(notice: TaxNotice, calendar: TaxYearCalendar) -> date:
-    """The bill's dispatch: a levy's bill on the later of the recorded dispatch day (when there is one)
-    and the day assessment determined its tax base, since a levy run again later in the year for added
-    properties sends those bills later than the year's; a corrected bill on the day of its correction
-    (it gets its own six weeks, DOMAIN.md § 2)."""
-    if notice.from_levy and calendar.bills_dispatched_on is not None:
-        return max(calendar.bills_dispatched_on, notice.dispatched_on)
-    return notice.dispatched_on
+class DispatchBasis(StrEnum):
+    """Which date a deadline takes as the dispatch of the bill."""
+
+    FIRST_INVOICE = "first_invoice"  # the issue date of the first invoice carrying the year's tax
+    CALENDAR = "calendar"  # no invoice known yet: the bills' dispatch day recorded for the year
+    LEVY = "levy"  # neither known: the levy's business date
+    CORRECTION = "correction"  # a corrected bill: the day of its correction
+
+
+def bill_dispatched_on(
+    notice: TaxNotice, calendar: TaxYearCalendar, first_invoice_on: date | None = None
+) -> tuple[date, DispatchBasis]:
+    """The bill's dispatch and where it comes from. The bill that carried the year's tax went out with the
+    first invoice that carried it (eigedomsskattelova § 19; billing's InvoiceIssued says when): its issue
+    date, whenever that is known. Until then a levy's bill goes by the later of the recorded dispatch day
+    (when there is one) and the levy's business date, since a levy run again later in the year for added
+    properties sends those bills later than the year's. A corrected bill is dispatched on the day of its
+    correction (it gets its own six weeks, DOMAIN.md § 2)."""
+    if not notice.from_levy:
+        return notice.dispatched_on, DispatchBasis.CORRECTION
+    if first_invoice_on is not None:
+        return first_invoice_on, DispatchBasis.FIRST_INVOICE
+    recorded = calendar.bills_dispatched_on
+    if recorded is not None and recorded >= notice.dispatched_on:
+        return recorded, DispatchBasis.CALENDAR
+    return notice.dispatched_on, DispatchBasis.LEVY
 
 
 @dataclass(frozen=True)
@@ -67,22 +88,29 @@ class ComplaintDeadline:
     announced_on: date  # the tax list's display announcement for the year
     dispatched_on: date  # the bill (tax notice) for this property was sent
     deadline: date
+    basis: DispatchBasis = DispatchBasis.LEVY  # where dispatched_on comes from
 
     @property
     def runs_from(self) -> date:
         return max(self.announced_on, self.dispatched_on)
 
 
-def complaint_deadline(announced_on: date, dispatched_on: date, weeks: int) -> ComplaintDeadline:
+def complaint_deadline(
+    announced_on: date, dispatched_on: date, weeks: int, basis: DispatchBasis = DispatchBasis.LEVY
+) -> ComplaintDeadline:
     start = max(announced_on, dispatched_on)
     return ComplaintDeadline(
-        announced_on, dispatched_on, on_or_after_business_day(start + timedelta(weeks=weeks))
+        announced_on, dispatched_on, on_or_after_business_day(start + timedelta(weeks=weeks)), basis
     )
 
 
-def deadline_for(notice: TaxNotice, calendar: TaxYearCalendar, weeks: int) -> ComplaintDeadline:
-    """The complaint deadline against this bill in the year's calendar."""
-    return complaint_deadline(calendar.list_announced_on, bill_dispatched_on(notice, calendar), weeks)
+def deadline_for(
+    notice: TaxNotice, calendar: TaxYearCalendar, weeks: int, first_invoice_on: date | None = None
+) -> ComplaintDeadline:
+    """The complaint deadline against this bill in the year's calendar, given the issue date of the first
+    invoice that carried the property's tax for the year (None while billing has issued none)."""
+    dispatched, basis = bill_dispatched_on(notice, calendar, first_invoice_on)
+    return complaint_deadline(calendar.list_announced_on, dispatched, weeks, basis)
 
 
 def in_time(deadline: date, received_on: date, postmarked_on: date | None = None) -> bool:

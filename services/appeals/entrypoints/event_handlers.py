@@ -1,11 +1,12 @@
 """Appeals' Kafka consumer: assessment's bills (TaxBaseDetermined, TaxBaseCorrected) give the complaint
-deadlines their dispatch date; InspectionCompleted completes a requested re-inspection. Event → handler,
-nothing more.
+deadlines the disputed value and the levy's date; billing's InvoiceIssued says when the bill that carried a
+year's tax went out; InspectionCompleted completes a requested re-inspection. Event → handler, nothing more.
 
-The dispatch date of a bill is the day assessment announced the tax base (the envelope's occurred_at in
-Europe/Oslo): the levy writes the tax list and the bills together. When the levy's bills went out later,
-the secretariat records that day in the year's calendar, which then counts for the levy's bills levied
-before it; a bill levied after it (a property added later in the year) keeps its own day.
+The dispatch of a bill (eigedomsskattelova § 19) is the issue date of the first invoice that carried the
+property's tax for the year (InvoiceIssued.property_taxes). Until billing has issued one, a levy's bill goes
+by the bills' dispatch day recorded in the year's calendar, and else by the levy's business date
+(TaxBaseDetermined.levied_on; the envelope's occurred_at only for events written before it was carried),
+never by the day an event happened to be written or read. A corrected bill is dated on its correction.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
+from propertytax.billing.v1 import events_pb2 as billing_events
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import inspection_completed
-from services.appeals.application.tax_notices import record_tax_notices
+from services.appeals.application.tax_notices import record_first_invoices, record_tax_notices
 from services.appeals.domain.deadlines import TaxNotice
 from services.platform.clock import oslo_date
 from services.platform.events import ReceivedEvent
@@ -28,7 +30,9 @@ from services.platform.money import Money
 ACTOR = "assessment"  # who the history names for steps that events take
 
 
-def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool) -> TaxNotice:
+def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool, dated: str = "") -> TaxNotice:
+    """`dated` is the business date the event carries (the levy's), YYYY-MM-DD; without one, the day the
+    event was written (Europe/Oslo)."""
     if not base.property_id or base.tax_year <= 0 or base.version <= 0:
         raise ValueError("tax base without property_id, tax_year or version")
     return TaxNotice(
@@ -37,7 +41,11 @@ def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool) -> 
         tax_base_version=base.version,
         valuation_version=base.valuation_version,
         value=Money(base.value.ore),
-        dispatched_on=oslo_date(event.envelope.occurred_at.ToDatetime(tzinfo=UTC)),
+        dispatched_on=(
+            date.fromisoformat(dated)
+            if dated
+            else oslo_date(event.envelope.occurred_at.ToDatetime(tzinfo=UTC))
+        ),
         from_levy=from_levy,
     )
 
@@ -54,7 +62,8 @@ def _no_sessions() -> Session:
 def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseDetermined)
-    record_tax_notices(_uow(session), [(_notice(payload.tax_base, event, from_levy=True), event.event_id)])
+    notice = _notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on)
+    record_tax_notices(_uow(session), [(notice, event.event_id)])
 
 
 def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
@@ -63,7 +72,9 @@ def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> No
     for event in events:
         payload = event.payload
         assert isinstance(payload, assessment_events.TaxBaseDetermined)
-        notices.append((_notice(payload.tax_base, event, from_levy=True), event.event_id))
+        notices.append(
+            (_notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on), event.event_id)
+        )
     record_tax_notices(_uow(session), notices)
 
 
@@ -72,6 +83,18 @@ def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
     # A corrected bill gets its own six weeks (DOMAIN.md § 2).
     record_tax_notices(_uow(session), [(_notice(payload.current, event, from_levy=False), event.event_id)])
+
+
+def on_invoice_issued(session: Session, event: ReceivedEvent) -> None:
+    """An invoice carrying property taxes: the first one per property and year dates that year's bill."""
+    payload = event.payload
+    assert isinstance(payload, billing_events.InvoiceIssued)
+    taxes = [(t.property_id, t.tax_year) for t in payload.property_taxes]
+    if not taxes:
+        return  # fees only
+    if any(not pid or year <= 0 for pid, year in taxes):
+        raise ValueError("InvoiceIssued names a property tax without property_id or tax_year")
+    record_first_invoices(_uow(session), date.fromisoformat(payload.issue_date), taxes, event.event_id)
 
 
 def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
@@ -93,6 +116,7 @@ HANDLERS: dict[str, EventHandler] = {
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
     assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
     assessment_events.InspectionCompleted.DESCRIPTOR.full_name: on_inspection_completed,
+    billing_events.InvoiceIssued.DESCRIPTOR.full_name: on_invoice_issued,
 }
 BATCH_HANDLERS: dict[str, BatchHandler] = {
     assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined,

@@ -187,6 +187,7 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
             tax_base_version=answer.notice.tax_base_version,
             valuation_version=answer.notice.valuation_version,
             value=money(answer.notice.value),
+            bill_dispatch_basis=enum_to_proto(answer.deadline.basis),
         )
 
     def RegisterAppeal(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -215,7 +216,11 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
             attachments=tuple(Attachment(a.reference.strip(), a.title.strip()) for a in request.attachments),
             postmarked_on=given.optional_day(request.postmarked_on, "postmarked_on", None),
         )
-        case = register_appeal(self._uow(), complaint, self._config, oslo_today(), _actor(), given.problems)
+        # The acknowledgement is dated on its own business date, by default the day received.
+        acknowledged = given.optional_day(request.acknowledged_on, "acknowledged_on", None)
+        case = register_appeal(
+            self._uow(), complaint, self._config, oslo_today(), _actor(), given.problems, acknowledged
+        )
         return appeals_pb2.RegisterAppealResponse(case=case_to_proto(case))
 
     def GetAppealCase(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -252,8 +257,12 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
     def AssignAppeal(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        today = oslo_today()
+        given = _Request()
+        on = given.optional_day(request.assigned_on, "assigned_on", today)
+        given.check()
         case = case_flow.assign(
-            self._uow(), request.case_id, request.case_officer, request.committee_id, oslo_today(), _actor()
+            self._uow(), request.case_id, request.case_officer, request.committee_id, on, today, _actor()
         )
         return appeals_pb2.AssignAppealResponse(case=case_to_proto(case))
 
@@ -303,13 +312,21 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         return appeals_pb2.PrepareAppealResponse(case=case_to_proto(case))
 
     def DeclareDisqualification(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        today = oslo_today()
+        given = _Request()
+        on = given.optional_day(request.declared_on, "declared_on", today)
+        given.check()
         case = case_flow.disqualify(
-            self._uow(), request.case_id, request.member_id, request.reason, oslo_today(), _actor()
+            self._uow(), request.case_id, request.member_id, request.reason, on, today, _actor()
         )
         return appeals_pb2.DeclareDisqualificationResponse(case=case_to_proto(case))
 
     def ScheduleAppeal(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        case = case_flow.schedule(self._uow(), request.case_id, request.meeting_id, oslo_today(), _actor())
+        today = oslo_today()
+        given = _Request()
+        on = given.optional_day(request.scheduled_on, "scheduled_on", today)
+        given.check()
+        case = case_flow.schedule(self._uow(), request.case_id, request.meeting_id, on, today, _actor())
         return appeals_pb2.ScheduleAppealResponse(case=case_to_proto(case))
 
     def DecideAppeal(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802

@@ -62,7 +62,9 @@ def start_levy(
         if job is not None and job.state == LevyJobState.COMPLETED:
             raise FailedPrecondition(f"the levy for {year} is complete; correct single tax bases instead")
         if job is not None and levied_on is not None and job.levied_on not in (None, levied_on):
-            raise FailedPrecondition(f"the levy for {year} is dated {job.levied_on}; resume it with that date")
+            raise FailedPrecondition(
+                f"the levy for {year} is dated {job.levied_on}; resume it with that date"
+            )
         if job is not None:
             # Only a failed job is written to, and only its state: a start never rewrites the cursor or
             # the counts that a chunk in flight is about to move.

@@ -25,7 +25,10 @@ depends_on = None
 def upgrade() -> None:
     op.add_column("levy_jobs", sa.Column("levied_on", sa.Date, nullable=True))
     jobs = sa.table(
-        "levy_jobs", sa.column("job_id"), sa.column("started_at", sa.DateTime), sa.column("levied_on", sa.Date)
+        "levy_jobs",
+        sa.column("job_id"),
+        sa.column("started_at", sa.DateTime),
+        sa.column("levied_on", sa.Date),
     )
     bind = op.get_bind()
     for job_id, started_at in bind.execute(sa.select(jobs.c.job_id, jobs.c.started_at)).all():
