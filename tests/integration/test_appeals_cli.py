@@ -103,9 +103,14 @@ def test_the_secretariat_takes_a_complaint_to_a_decision_letter(
     assert (case["state"], case["deadline"]) == ("APPEAL_CASE_STATE_REGISTERED", "2024-04-08")
     case_id = case["case_id"]
     _run(capsys, "prepare", case_id, "--recommendation", "Medhold: arealet er feil.", "--on", "2024-04-10")
-    _run(capsys, "schedule", case_id, meeting["meeting_id"])
+    _run(capsys, "schedule", case_id, meeting["meeting_id"], "--on", "2024-04-12")
     quorum = _run(capsys, "meeting", "quorum", meeting["meeting_id"], case_id, "--member", members[0])
     assert quorum.get("quorate", False) is False and quorum["required"] == 2
+    # Upheld on the area without a new value would change nothing: refused, naming the flag (case 12).
+    upheld_alone = ["decide", case_id, "--meeting", meeting["meeting_id"], "--outcome", "upheld"]
+    assert main(["appeals", *upheld_alone, "--reasons", "Arealet er 80 m."]) == 2
+    refusal = capsys.readouterr().err
+    assert "INVALID_ARGUMENT" in refusal and "  --new-value-nok: a complaint about the value" in refusal
     decided = _run(
         capsys,
         "decide",
@@ -136,6 +141,10 @@ def test_the_secretariat_takes_a_complaint_to_a_decision_letter(
     assert figures["valuation_committee"]["share_decided_by_year_end"] == "100.0"
     history = _run(capsys, "show", case_id)["history"]
     assert {h["actor"] for h in history} == {"sekretariatet"}
+    assert [(h["action"], h["on"]) for h in history][1:3] == [
+        ("prepare", "2024-04-10"),
+        ("schedule", "2024-04-12"),
+    ]
 
     # Bad input: the violations are printed and the command exits 2.
     code = main(["appeals", "calendar", "2024", "--announced", "26.02.2024"])
