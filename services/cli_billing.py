@@ -21,6 +21,7 @@ from services.cli_common import (
     whole,
     year_arg,
 )
+from services.platform.money import Money
 from services.platform.numbers import METER_M3
 
 _CHANNELS = {
@@ -78,12 +79,40 @@ def cmd_run_start(args: argparse.Namespace) -> int:
 
 
 def _follow_run(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any) -> Any:
-    return follow(
+    """Follows the run until it ends (the progress line says "so far": it is read while the run issues),
+    then says what the ended run issued, from the run as it stands at its end."""
+    run = follow(
         run,
         lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
         lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
-        lambda r: f"{r.invoices} invoices, {r.credit_notes} credit notes issued",
+        lambda r: f"running: {r.invoices} invoices, {r.credit_notes} credit notes issued so far",
     )
+    sys.stderr.write(run_outcome(run) + "\n")
+    return run
+
+
+def run_outcome(run: Any) -> str:
+    """A billing run's outcome in a sentence: its true counts, and why when it issued nothing."""
+    name = f"billing run {run.year}-{run.month:02d}"
+    if run.state == billing_pb2.BILLING_RUN_STATE_FAILED:
+        return f"{name} failed: {run.error}"
+    state = "completed" if run.state == billing_pb2.BILLING_RUN_STATE_COMPLETED else "running"
+    total = Money(run.total.ore).kroner()
+    text = f"{name} {state}: {run.invoices} invoices, {run.credit_notes} credit notes issued ({total})"
+    if run.below_minimum:
+        text += f"; {run.below_minimum} recipients under the minimum amount (carried forward)"
+    if run.held:
+        text += (
+            f"; {run.held} recipients' documents held, not issued: they cannot be delivered through their "
+            "channel (see held.csv beside the run's documents); the first run after their address or "
+            "organisation number is given issues them"
+        )
+    if not (run.invoices or run.credit_notes or run.below_minimum or run.held):
+        text += (
+            "; nothing was owed: no recipient's invoice interval starts a period this month with anything "
+            "not yet invoiced, and no correction is pending"
+        )
+    return text
 
 
 def cmd_run_status(args: argparse.Namespace) -> int:
@@ -98,7 +127,15 @@ def cmd_run_status(args: argparse.Namespace) -> int:
 def cmd_run_preview(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
-    print_json(caller.call(stub.PreviewBillingRun, request, timeout=600))
+    preview = caller.call(stub.PreviewBillingRun, request, timeout=600)
+    print_json(preview)
+    for held in preview.held:
+        sys.stderr.write(f"held: {held.account_id} {held.name} ({held.channel}): {held.reason}\n")
+    if preview.held:
+        sys.stderr.write(
+            f"{len(preview.held)} recipients' documents would be held, not issued: they cannot be delivered "
+            "through their channel until their address or organisation number is given\n"
+        )
     return 0
 
 

@@ -115,6 +115,16 @@ def billed_tax(billing: Caller, property_id: str) -> billing_pb2.YearlyPropertyT
     return next((t for t in found.property_taxes if t.tax_year == YEAR), None)
 
 
+def give_postal_address(billing: Caller, account_id: str) -> None:
+    """Recipients made from owners have no postal address; a paper invoice without one is held, not
+    issued. A billing officer gives it, as here."""
+    stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
+    request = billing_pb2.UpdateAccountRequest(
+        account_id=account_id, address_line="Testveien 1", postcode="0150", city="Oslo"
+    )
+    billing.call(stub.UpdateAccount, request)
+
+
 def knows_account(billing: Caller, account_id: str) -> bool:
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     try:

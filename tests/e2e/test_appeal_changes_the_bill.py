@@ -32,6 +32,7 @@ from tests.e2e.scenario import (
     billed_tax,
     committee_with_meeting,
     count,
+    give_postal_address,
     knows_account,
     levy,
     owed,
@@ -91,6 +92,7 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
         "billing to receive the register and its tax bases",
     )
     wait(lambda: knows_account(billing, owner), 30, "billing to know the owner")
+    give_postal_address(billing, owner)
     wait(
         lambda: any(
             h.account_id == owner

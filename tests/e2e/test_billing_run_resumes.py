@@ -33,7 +33,7 @@ from services.synthetic_register import (
     synthetic_national_id,
     synthetic_organisation_number,
 )
-from tests.e2e.scenario import YEAR, billed_tax, count, knows_account, levy, owed, wait
+from tests.e2e.scenario import YEAR, billed_tax, count, give_postal_address, knows_account, levy, owed, wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -123,6 +123,8 @@ def _billing_has_everything(
         return not unknown
 
     wait(all_known, 30, "billing to know every recipient")
+    for account_id in accounts:
+        give_postal_address(billing, account_id)
     wait(
         lambda: count(billing_url, holdings, holdings.c.property_id.in_(property_ids)) == len(property_ids),
         30,

@@ -31,6 +31,7 @@ from services.platform.money import Money
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
+from tests.integration.billing_fixtures import give_postal_addresses
 
 pytestmark = pytest.mark.kafka
 SECRET = "billing-test-secret-0123456789abcdefghij"
@@ -67,6 +68,7 @@ def runtime(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[S
                 ],
                 datetime.now(UTC),
             )
+        give_postal_addresses(AccountRepository(uow.session), [f"acc-{n:02d}" for n in range(1, 31)])
         uow.commit()
     yield service
     service.stop()

@@ -35,6 +35,7 @@ from services.billing.service import SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
+from tests.integration.billing_fixtures import give_postal_addresses
 
 NOW = datetime(2024, 1, 5, tzinfo=UTC)
 POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21, kid_method=KidMethod.MOD11)
@@ -71,6 +72,7 @@ def _seed(make: UowFactory) -> None:
                 accounts, holdings, pid, since, [NewHolder(holder, kind, holder, org, Fraction(1))], NOW
             )
         accounts.set_interval("acc-a", IntervalChoice(InvoiceInterval.MONTHLY, date(2024, 1, 1)))
+        give_postal_addresses(accounts, ["acc-a", "acc-c", "acc-d", "acc-e"])
         uow.commit()
 
 

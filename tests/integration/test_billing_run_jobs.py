@@ -45,6 +45,7 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import DomainError, FailedPrecondition
 from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
+from tests.integration.billing_fixtures import give_postal_addresses
 from tests.integration.concurrency import Meeting, Worker, settle
 
 NOW = datetime(2024, 1, 5, tzinfo=UTC)
@@ -98,6 +99,7 @@ def _seed(make: UowFactory) -> None:
                 NOW,
             )
             accounts.set_interval(f"acc-{n:02d}", IntervalChoice(InvoiceInterval.MONTHLY, date(2024, 1, 1)))
+        give_postal_addresses(accounts, [f"acc-{n:02d}" for n in range(1, RECIPIENTS + 1)])
         uow.commit()
 
 

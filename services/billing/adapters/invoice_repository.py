@@ -12,7 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.document_parties_store import load_parties, store_parties
-from services.billing.adapters.orm import billing_runs, invoice_lines, invoice_series, invoices
+from services.billing.adapters.orm import (
+    billing_runs,
+    held_documents,
+    invoice_lines,
+    invoice_series,
+    invoices,
+)
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState, RunTotals
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -49,6 +55,7 @@ def _to_run(row: Any) -> BillingRun:
         credit_notes=row.credit_notes,
         total=Money(row.total_ore),
         error=row.error,
+        held=row.held,
     )
 
 
@@ -125,6 +132,7 @@ class BillingRunRepository:
             "below_minimum": run.below_minimum,
             "credit_notes": run.credit_notes,
             "total_ore": run.total.ore,
+            "held": run.held,
         }
         job_rows.advance(self._session, billing_runs, run.run_id, RunState.RUNNING.value, progress)
 
@@ -163,6 +171,7 @@ class BillingRunRepository:
             "credit_notes": run.credit_notes,
             "total_ore": run.total.ore,
             "error": run.error,
+            "held": run.held,
         }
 
     def get(self, run_id: str, lock: bool = False) -> BillingRun | None:
@@ -199,9 +208,82 @@ class BillingRunRepository:
         return [_to_run(r) for r in rows]
 
 
+@dataclass(frozen=True)
+class Hold:
+    """A recipient's documents a run held because they cannot be delivered through its channel."""
+
+    run_id: str
+    account_id: str
+    tax_year: int
+    period: Period | None  # the period the recipient was due for in that run, if it was
+    reason: str
+    documents: int
+    total: Money
+
+
+class HeldDocumentRepository:
+    """Held documents: written by the run that held them, released by the run that issues them."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def hold(self, holds: Sequence[Hold], at: datetime) -> None:
+        for h in holds:
+            self._session.execute(
+                insert(held_documents).values(
+                    run_id=h.run_id,
+                    account_id=h.account_id,
+                    tax_year=h.tax_year,
+                    period_start=h.period.start if h.period else None,
+                    period_end=h.period.end if h.period else None,
+                    reason=h.reason,
+                    documents=h.documents,
+                    total_ore=h.total.ore,
+                    held_at=at,
+                )
+            )
+
+    def open_holds(self, account_ids: Sequence[str]) -> list[Hold]:
+        """The recipients' holds that no run has released yet."""
+        rows = self._session.execute(
+            select(held_documents).where(
+                one_of(self._session, held_documents.c.account_id, account_ids),
+                held_documents.c.released_run_id.is_(None),
+            )
+        )
+        return [_to_hold(r) for r in rows.all()]
+
+    def release(self, account_ids: Sequence[str], run_id: str) -> None:
+        if account_ids:
+            self._session.execute(
+                update(held_documents)
+                .where(
+                    one_of(self._session, held_documents.c.account_id, account_ids),
+                    held_documents.c.released_run_id.is_(None),
+                )
+                .values(released_run_id=run_id)
+            )
+
+    def for_run(self, run_id: str) -> list[Hold]:
+        rows = self._session.execute(
+            select(held_documents)
+            .where(held_documents.c.run_id == run_id)
+            .order_by(held_documents.c.account_id)
+        )
+        return [_to_hold(r) for r in rows.all()]
+
+
+def _to_hold(row: Any) -> Hold:
+    period = Period(row.period_start, row.period_end) if row.period_start and row.period_end else None
+    return Hold(
+        row.run_id, row.account_id, row.tax_year, period, row.reason, row.documents, Money(row.total_ore)
+    )
+
+
 class InvoiceRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+        self.held = HeldDocumentRepository(session)  # documents not issued: they could not be delivered
 
     def lock_series(self) -> int:
         """Locks the number series until commit (creating it at 1 the first time) and returns its next

@@ -100,7 +100,26 @@ billing_runs = Table(
     Column("error", Text, nullable=False),
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
+    Column("held", Integer, nullable=False, server_default="0"),  # recipients whose documents were held
     UniqueConstraint("year", "month", name="uq_billing_runs_month"),
+)
+
+# Documents a run could not deliver through the recipient's channel: not issued (no number, no event),
+# held with the reason until a run after the recipient's details are complete issues what is owed then.
+held_documents = Table(
+    "held_documents",
+    metadata,
+    Column("run_id", String(36), primary_key=True),
+    Column("account_id", String(40), primary_key=True),
+    Column("tax_year", Integer, nullable=False),
+    Column("period_start", Date, nullable=True),  # the period the recipient was due for, if it was
+    Column("period_end", Date, nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("documents", Integer, nullable=False),
+    Column("total_ore", BigInteger, nullable=False),
+    Column("held_at", DateTime(timezone=True), nullable=False),
+    Column("released_run_id", String(36), nullable=True),  # the run that issued (or settled) them
+    Index("ix_held_documents_account", "account_id", "released_run_id"),
 )
 
 # One row per number series: numbers are taken in the same transaction as the invoices, so a rolled-back

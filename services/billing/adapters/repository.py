@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select, true, update
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.orm import billing_properties, property_taxes
+from services.billing.adapters.orm import (
+    billing_properties,
+    fee_schedules,
+    held_documents,
+    pending_corrections,
+    property_taxes,
+)
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.bulk import bulk_insert
@@ -191,3 +197,32 @@ def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[
             )
             found[r.property_id] = tax
     return found
+
+
+def nothing_to_bill(session: Session, year: int) -> str:
+    """Why a billing run of the year could issue nothing at all, or "" when it could: no fee schedule for
+    the year, no billable property tax for the year (assessment's levy has not reached billing), no
+    correction of an earlier year waiting to be invoiced or credited, and no held document waiting."""
+
+    def exists(query: object) -> bool:
+        return session.execute(query.limit(1)).first() is not None  # type: ignore[attr-defined]
+
+    if exists(select(fee_schedules.c.year).where(fee_schedules.c.year == year)):
+        return ""
+    taxed = select(property_taxes.c.property_id).where(
+        property_taxes.c.tax_year == year,
+        property_taxes.c.is_current.is_(True),
+        property_taxes.c.status == "TAX_STATUS_TAXED",
+        property_taxes.c.tax_ore > 0,
+    )
+    if exists(taxed):
+        return ""
+    if exists(select(pending_corrections.c.account_id).where(true())):
+        return ""
+    if exists(select(held_documents.c.account_id).where(held_documents.c.released_run_id.is_(None))):
+        return ""
+    return (
+        f"nothing to bill for {year}: there is no fee schedule for {year} (put it with `propertytax billing "
+        f"schedule put`) and no property tax for {year} (assessment's levy for {year} has not reached "
+        "billing), and no correction or held document is waiting; no run was started"
+    )

@@ -9,6 +9,8 @@ Rendering is CPU work, one document at a time: a large run renders in worker pro
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -82,3 +84,35 @@ def write_run_output(uow: SqlBillingUnitOfWork, run: BillingRun, output: RunOutp
     else:
         _write_documents(jobs, directory)
     write_journal(journal_path(output.journals, run.year, run.month, run.run_id), rows)
+    write_held_report(uow, run, directory)
+
+
+HELD_REPORT = "held.csv"
+
+
+def write_held_report(uow: SqlBillingUnitOfWork, run: BillingRun, directory: Path) -> None:
+    """The run's report of documents it held (not issued: they cannot be delivered through the recipient's
+    channel), one line per recipient with the reason, beside its documents; none when nothing was held."""
+    with uow:
+        held = uow.invoices.held.for_run(run.run_id)
+        names = uow.accounts.get_many([h.account_id for h in held]) if held else {}
+    if not held:
+        return
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["account_id", "name", "channel", "reason", "documents", "total_nok", "period"])
+    for h in held:
+        account = names.get(h.account_id)
+        period = f"{h.period.start}..{h.period.end}" if h.period else ""
+        writer.writerow(
+            [
+                h.account_id,
+                account.name if account else "",
+                account.channel.value if account else "",
+                h.reason,
+                h.documents,
+                h.total.nok,
+                period,
+            ]
+        )
+    (directory / HELD_REPORT).write_text(text.getvalue(), encoding="utf-8")

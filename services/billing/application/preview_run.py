@@ -40,12 +40,25 @@ class LastTerm:
     totals: TermTotals
 
 
+@dataclass(frozen=True)
+class HeldRecipient:
+    """A recipient whose documents the run would hold: they cannot be delivered through its channel."""
+
+    account_id: str
+    name: str
+    channel: str
+    reason: str
+    documents: int
+    total: Money
+
+
 @dataclass
 class RunPreview:
     year: int
     month: int
     due: int = 0
     below_minimum: int = 0
+    held: list[HeldRecipient] = field(default_factory=list)
     totals: TermTotals = field(default_factory=TermTotals)
     last_term: LastTerm | None = None
 
@@ -78,6 +91,18 @@ def preview_billing_run(
             plan = plan_chunk(uow, year, month, accounts, policy.minimum_amount, settling=False)
         preview.due += plan.due
         preview.below_minimum += plan.below_minimum
+        by_id = {a.account_id: a for a in accounts}
+        preview.held.extend(
+            HeldRecipient(
+                h.account_id,
+                by_id[h.account_id].name,
+                by_id[h.account_id].channel.value,
+                h.reason,
+                h.documents,
+                h.total,
+            )
+            for h in plan.held
+        )
         for doc in plan.documents:
             by_code: dict[str, Money] = {}
             for line in doc.draft.lines:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from services.billing.adapters.repository import nothing_to_bill
 from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.term_plan import plan_chunk
@@ -28,7 +29,7 @@ from services.billing.domain.invoice_plan import due_date
 from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.seller import Seller
 from services.platform.clock import oslo_date
-from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
 from services.platform.money import Money
@@ -51,7 +52,8 @@ def start_billing_run(
     """The month's run: a new one, or the existing one as it stands (running or issued: unchanged;
     failed: running again from its cursor with its totals). `issue_date` None means the existing run's,
     or today's in Oslo for a new one. Raises InvalidInput for a bad month, FailedPrecondition when the
-    run is complete or carries another issue date (naming the run and its date)."""
+    run is complete or carries another issue date (naming the run and its date), or when there is
+    nothing to bill for the year at all (no fee schedule, no property tax, nothing waiting; saying so)."""
     problems = Violations()
     if not 1900 <= year <= 2200:
         problems.add("year", "must be a year")
@@ -61,6 +63,11 @@ def start_billing_run(
     with uow:
         run = uow.runs.for_month(year, month)
         if run is None:
+            # A run that could issue nothing is refused rather than completed empty: a complete run stays
+            # complete, so an early start would use up the month's run before the year's charges arrive.
+            reason = nothing_to_bill(uow.session, year)
+            if reason:
+                raise FailedPrecondition(reason)
             on = issue_date if issue_date is not None else oslo_date(uow.now())
             new = BillingRun(new_id(), year, month, on, RunState.RUNNING)
             run = uow.runs.add_unless_taken(new, uow.now())  # or the run of a start that raced this one
@@ -131,7 +138,11 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
         for invoice in issued:
             uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
         uow.corrections.clear(plan.settled)
-        run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum)
+        # Documents that cannot be delivered are held (no number, no event: nothing was issued); those
+        # held by earlier runs and planned now are released.
+        uow.invoices.held.hold([replace(h, run_id=run.run_id) for h in plan.held], uow.now())
+        uow.invoices.held.release(plan.released, run.run_id)
+        run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum, len(plan.held))
         uow.runs.advance(run)
         uow.commit()
     return run

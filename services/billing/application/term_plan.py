@@ -6,6 +6,19 @@ A recipient gets at most one invoice and one credit note per run: the invoice fo
 the credit note for everything over-invoiced earlier. An invoice under the minimum amount is not issued;
 what it would have carried is owed to date and so lands on the next invoice of the year. A flagged
 recipient's under-minimum supplement for an earlier year is not billed, as the minimum rule says.
+
+A recipient whose documents cannot be delivered through its channel (`delivery_problem`: paper without a
+complete postal address, EHF without an organisation number) gets none: its documents are held with the
+reason (counted on the run, listed in the preview and the run's held.csv), its correction flags stay
+set, and nothing is invoiced, so nothing is lost: the first run after its details are complete plans it
+again for the periods it was held for (whether or not it is due that month) and issues what it owes then,
+which is what the held documents would have carried unless the charges changed meanwhile. Nothing is
+billed twice, because what is owed is always "due to date less invoiced to date".
+
+A hold publishes no event: no document exists, no number is taken, nothing is claimed and no complaint
+period starts (appeals counts from the issue of the first invoice carrying the year's tax, which
+InvoiceIssued tells when the held invoice is finally issued). The hold is billing's own state, shown on
+the run (GetBillingRun's `held`), in the preview and in the run's report.
 """
 
 from __future__ import annotations
@@ -15,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from services.billing.adapters.correction_repository import Flag
-from services.billing.adapters.invoice_repository import YearSoFar
+from services.billing.adapters.invoice_repository import Hold, YearSoFar
 from services.billing.adapters.repository import current_taxes
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.domain.account import Account
+from services.billing.domain.account import Account, delivery_problem
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
 from services.billing.domain.charges import Holding
 from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
@@ -41,6 +54,8 @@ class ChunkPlan:
     due: int = 0  # recipients whose interval starts a period this month
     below_minimum: int = 0
     settled: list[Flag] = field(default_factory=list)  # correction flags this plan settles
+    held: list[Hold] = field(default_factory=list)  # documents that cannot be delivered: not issued
+    released: list[str] = field(default_factory=list)  # recipients whose earlier holds this plan ends
 
 
 def _span(lines: Sequence[ChargeLine]) -> Period:
@@ -103,16 +118,29 @@ def plan_chunk(
             period := period_starting(year, month, interval_on(intervals.get(account_id, []), first_of_month))
         )
     }
+    # The period each recipient is billed up to, per tax year: its due period this month, or a period
+    # an earlier run held its documents for (the later of the two, when both).
+    due_periods: dict[tuple[str, int], Period] = {(a, year): p for a, p in periods.items()}
+    holds = uow.invoices.held.open_holds(ids)
+    held_before = sorted({h.account_id for h in holds})
+    for hold in holds:
+        if hold.period is not None:
+            key = (hold.account_id, hold.tax_year)
+            if key not in due_periods or due_periods[key].end < hold.period.end:
+                due_periods[key] = hold.period
     flags = uow.corrections.flagged(ids, lock=settling)
     flagged: dict[str, set[int]] = {}
     for flag in flags:
         flagged.setdefault(flag.account_id, set()).add(flag.tax_year)
     years: dict[int, list[str]] = {
-        year: sorted(set(periods) | {a for a, ys in flagged.items() if year in ys})
+        year: sorted(set(periods) | {a for a, ys in flagged.items() if year in ys} | set(held_before))
     }
     for account_id, flagged_years in flagged.items():
         for y in flagged_years - {year}:
             years.setdefault(y, []).append(account_id)
+    for account_id, y in due_periods:
+        if y != year and account_id not in years.setdefault(y, []):
+            years[y].append(account_id)
     holdings = uow.holdings.of_accounts(ids)
     new: dict[str, list[ChargeLine]] = {}
     credits: dict[str, list[ChargeLine]] = {}
@@ -136,26 +164,40 @@ def plan_chunk(
                     before.billed_through if before.latest_invoice else None,
                 ),
                 charges,
-                periods.get(account_id) if y == year else None,
+                due_periods.get((account_id, y)),
             )
             new.setdefault(account_id, []).extend(result.new)
             credits.setdefault(account_id, []).extend(result.credits)
-    plan = ChunkPlan(due=len(periods), settled=flags)
+    plan = ChunkPlan(due=len(periods))
+    problems = {a.account_id: delivery_problem(a) for a in accounts}
     for account_id in ids:
         corrects = latest.get(account_id)
+        documents: list[PlannedDocument] = []
         if credits.get(account_id):
             credit_note = InvoiceDraft(account_id, _span(credits[account_id]), tuple(credits[account_id]))
             if credit_note.total.ore < 0:
-                plan.documents.append(PlannedDocument(CREDIT_NOTE, credit_note, corrects))
+                documents.append(PlannedDocument(CREDIT_NOTE, credit_note, corrects))
         lines = new.get(account_id, [])
-        if not lines:
+        if lines:
+            due_period = due_periods.get((account_id, year))
+            planned = plan_invoice(account_id, _span(lines), lines, [], minimum)
+            if isinstance(planned, InvoiceDraft):
+                # Lines that end before the due period's end correct earlier periods: a supplement.
+                is_supplement = due_period is None or any(line.period.end != due_period.end for line in lines)
+                documents.append(PlannedDocument(INVOICE, planned, corrects if is_supplement else None))
+            elif planned is not None:
+                plan.below_minimum += 1
+        if documents and problems.get(account_id):
+            total = Money(sum(doc.draft.total.ore for doc in documents))
+            plan.held.append(
+                Hold(
+                    "", account_id, year, periods.get(account_id), problems[account_id], len(documents), total
+                )
+            )
             continue
-        due_period = periods.get(account_id)
-        planned = plan_invoice(account_id, _span(lines), lines, [], minimum)
-        if isinstance(planned, InvoiceDraft):
-            # Lines that end before the due period's end correct earlier periods: a supplement.
-            is_supplement = due_period is None or any(line.period.end != due_period.end for line in lines)
-            plan.documents.append(PlannedDocument(INVOICE, planned, corrects if is_supplement else None))
-        elif planned is not None:
-            plan.below_minimum += 1
+        plan.documents.extend(documents)
+        if account_id in held_before:
+            plan.released.append(account_id)
+    held_accounts = {h.account_id for h in plan.held}
+    plan.settled = [f for f in flags if f.account_id not in held_accounts]  # held: settled when issued
     return plan

@@ -40,3 +40,29 @@ class Account:
     postcode: str
     city: str
     channel: Channel
+
+
+def delivery_problem(account: Account) -> str:
+    """Why a document cannot reach the recipient through its channel, or "" when it can: a paper invoice
+    needs a complete postal address (street, postcode, city); an EHF invoice goes through Peppol to the
+    organisation number (scheme 0192). eFaktura reaches persons through the agreement they made in their
+    online bank, which billing does not hold: nothing to check here. A document that cannot be delivered
+    is held, not issued, until the recipient's details are complete (see application/term_plan.py)."""
+    if account.channel == Channel.EHF:
+        number = account.organisation_number.strip()
+        if not (len(number) == 9 and number.isdigit()):
+            return "EHF invoice without an organisation number (Peppol id 0192)"
+        return ""
+    if account.channel == Channel.PRINT:
+        missing = [
+            name
+            for name, value in (
+                ("street address", account.address_line),
+                ("postcode", account.postcode),
+                ("city", account.city),
+            )
+            if not value.strip()
+        ]
+        if missing:
+            return f"paper invoice without a complete postal address (no {', '.join(missing)})"
+    return ""

@@ -55,6 +55,7 @@ class BillingRun:
     total: Money = Money(0)  # invoices less credit notes
     error: str = ""
     credit_notes: int = 0
+    held: int = 0  # recipients whose documents could not be delivered through their channel: not issued
 
     @property
     def totals(self) -> RunTotals:
@@ -88,7 +89,7 @@ class BillingRun:
             f"documents ({documents}); the run is not complete until they agree"
         )
 
-    def advanced(self, cursor: str, issued: list[Invoice], below_minimum: int) -> BillingRun:
+    def advanced(self, cursor: str, issued: list[Invoice], below_minimum: int, held: int = 0) -> BillingRun:
         credit_notes = sum(1 for i in issued if i.kind == CREDIT_NOTE)
         return replace(
             self,
@@ -96,6 +97,7 @@ class BillingRun:
             invoices=self.invoices + len(issued) - credit_notes,
             credit_notes=self.credit_notes + credit_notes,
             below_minimum=self.below_minimum + below_minimum,
+            held=self.held + held,
             total=self.total + Money(sum(i.total.ore for i in issued)),
         )
 

@@ -230,6 +230,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             total=money_pb2.Money(ore=run.total.ore),
             error=run.error,
             journal_path=str(journal_path(self._journals, run.year, run.month, run.run_id)),
+            held=run.held,
         )
 
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -274,6 +275,17 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             last_term_year=last.year if last else 0,
             last_term_month=last.month if last else 0,
             changes=_charge_totals(preview.changes()),
+            held=[
+                preview_pb2.HeldRecipient(
+                    account_id=h.account_id,
+                    name=h.name,
+                    channel=h.channel,
+                    reason=h.reason,
+                    documents=h.documents,
+                    total=money_pb2.Money(ore=h.total.ore),
+                )
+                for h in preview.held
+            ],
         )
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802

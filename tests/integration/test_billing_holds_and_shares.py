@@ -1,0 +1,229 @@
+"""Billing runs on SQLite and PostgreSQL (issue 10): co-owners' invoices add up to the property's amount;
+a document that cannot be delivered through its channel is held with its reason and issued by the first
+run after the recipient's details are complete, nothing lost and nothing billed twice; a run of a year
+with nothing to bill is refused saying why."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.orm import invoices, platform_tables
+from services.billing.adapters.repository import PropertyTaxRepository
+from services.billing.adapters.run_documents import HELD_REPORT, RunOutput, write_run_output
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.preview_run import preview_billing_run
+from services.billing.application.record_property_tax import record_property_tax
+from services.billing.application.run_billing import (
+    BillingPolicy,
+    UowFactory,
+    billing_chunk,
+    complete_billing_run,
+    start_billing_run,
+)
+from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.domain.account import RecipientKind
+from services.billing.domain.billing_run import BillingRun, RunState
+from services.billing.domain.property_tax import PropertyTax
+from services.billing.service import SPEC
+from services.platform.db import create_db_engine, session_factory
+from services.platform.errors import FailedPrecondition
+from services.platform.migrations import upgrade_to_head
+from services.platform.money import Money
+
+NOW = datetime(2024, 1, 5, tzinfo=UTC)
+POLICY = BillingPolicy(minimum_amount=Money.of(50))
+ADDRESS = {"address_line": "Storgata 1", "postcode": "0155", "city": "Oslo"}
+
+
+@pytest.fixture
+def make(database_url: str) -> Iterator[UowFactory]:
+    upgrade_to_head(SPEC.migrations_dir, database_url)
+    engine = create_db_engine(database_url)
+    sessions = session_factory(engine)
+    yield lambda: SqlBillingUnitOfWork(sessions)
+    engine.dispose()
+
+
+def _property(make: UowFactory, pid: str, annual: str, holders: list[NewHolder], since: date) -> None:
+    uow = make()
+    with uow:
+        record_property_tax(
+            PropertyTaxRepository(uow.session),
+            PropertyTax(pid, since.year, 1, "TAX_STATUS_TAXED", Money.of(annual), Money(0), 4, f"ev-{pid}"),
+        )
+        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
+        take_over_property(accounts, holdings, pid, since, holders, NOW)
+        uow.commit()
+
+
+def _details(make: UowFactory, account_id: str, **given: str) -> None:
+    uow = make()
+    with uow:
+        accounts = AccountRepository(uow.session)
+        account = accounts.get(account_id)
+        assert account is not None
+        accounts.save(replace(account, **given))
+        uow.commit()
+
+
+def _person(account_id: str, share: Fraction = Fraction(1)) -> NewHolder:
+    return NewHolder(account_id, RecipientKind.PERSON, f"Eier {account_id}", "", share)
+
+
+def _run(make: UowFactory, year: int, month: int, output: RunOutput | None = None) -> BillingRun:
+    run = start_billing_run(make(), year, month, date(year, month, 10))
+    while run.state == RunState.RUNNING:
+        run = billing_chunk(make(), run.run_id, POLICY, 2)
+    if output is not None:
+        write_run_output(make(), run, output)
+    return complete_billing_run(make(), run.run_id)
+
+
+def _issued(make: UowFactory, account_id: str) -> list[Any]:
+    uow = make()
+    with uow:
+        return list(
+            uow.session.execute(
+                select(invoices)
+                .where(invoices.c.account_id == account_id)
+                .order_by(invoices.c.invoice_number)
+            )
+        )
+
+
+def _events(make: UowFactory) -> int:
+    uow = make()
+    with uow:
+        return int(
+            uow.session.execute(
+                select(func.count())
+                .select_from(platform_tables.outbox)
+                .where(platform_tables.outbox.c.event_type.like("propertytax.billing.v1.%Issued"))
+            ).scalar_one()
+        )
+
+
+@pytest.mark.parametrize(("annual", "year_parts"), [("1000.00", [33_334, 33_333, 33_333]), ("4480.00", None)])
+def test_the_invoices_of_three_co_owners_add_up_to_the_property_amount(
+    make: UowFactory, annual: str, year_parts: list[int] | None
+) -> None:
+    owners = ["co-1", "co-2", "co-3"]
+    _property(make, "p1", annual, [_person(a, Fraction(1, 3)) for a in owners], date(2024, 1, 1))
+    for a in owners:
+        _details(make, a, **ADDRESS)
+    quarters = []
+    for month in (1, 4, 7, 10):
+        run = _run(make, 2024, month)
+        quarters.append(run.total.ore)
+    annual_ore = Money.of(annual).ore
+    # Each quarter's three invoices add up to the property's quarter (its months' parts), the year's to
+    # the annual amount: nothing lost to rounding each share alone (999.99, 4,479.99 before).
+    monthly = [annual_ore // 12 + (1 if m < annual_ore % 12 else 0) for m in range(12)]
+    assert quarters == [sum(monthly[q : q + 3]) for q in range(0, 12, 3)]
+    per_owner = [sum(r.total_ore for r in _issued(make, a)) for a in owners]
+    assert sum(per_owner) == annual_ore
+    if year_parts is not None:
+        assert per_owner == year_parts
+
+
+def test_a_paper_invoice_without_an_address_is_held_and_issued_when_the_address_arrives(
+    make: UowFactory, tmp_path: Path
+) -> None:
+    _property(make, "p1", "1200.00", [_person("nobody-knows")], date(2024, 1, 1))
+    _property(make, "p2", "2400.00", [_person("has-address")], date(2024, 1, 1))
+    _details(make, "has-address", **ADDRESS)
+    output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
+
+    preview = preview_billing_run(make, 2024, 1, POLICY, 10)
+    assert [(h.account_id, h.reason, h.total) for h in preview.held] == [
+        (
+            "nobody-knows",
+            "paper invoice without a complete postal address (no street address, postcode, city)",
+            Money.of(300),
+        )
+    ]
+    assert preview.totals.invoices == 1
+
+    january = _run(make, 2024, 1, output)
+    assert (january.invoices, january.held, january.state) == (1, 1, RunState.COMPLETED)
+    assert _issued(make, "nobody-knows") == [] and _events(make) == 1  # no number, no event: not issued
+    report = (output.run_directory(january) / HELD_REPORT).read_text(encoding="utf-8")
+    assert "nobody-knows" in report and "without a complete postal address" in report
+    assert "2024-01-01..2024-04-01" in report
+
+    # Still no address in February: held again, nothing issued.
+    assert _run(make, 2024, 2).held == 1 and _issued(make, "nobody-knows") == []
+    _details(make, "nobody-knows", address_line="Storgata 2", postcode="0155", city="")
+    assert _run(make, 2024, 3).held == 1  # no city yet: still incomplete
+
+    _details(make, "nobody-knows", **ADDRESS)
+    # The next run issues the first quarter as it would have been invoiced, though the recipient is not
+    # due in May (quarterly).
+    may = _run(make, 2024, 5)
+    assert (may.invoices, may.held) == (1, 0)
+    (first,) = _issued(make, "nobody-knows")
+    assert (first.total_ore, first.period_start, first.period_end) == (
+        30_000,
+        date(2024, 1, 1),
+        date(2024, 4, 1),
+    )
+    # July's run invoices April to September (due to date less invoiced): nothing lost, nothing twice.
+    july = _run(make, 2024, 7)
+    assert july.held == 0
+    totals = [r.total_ore for r in _issued(make, "nobody-knows")]
+    assert sum(totals) == 90_000  # January to September of 1,200.00
+    assert _events(make) == len(_issued(make, "nobody-knows")) + len(_issued(make, "has-address"))
+
+
+def test_a_held_invoice_due_again_is_issued_with_the_due_period(make: UowFactory) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    assert _run(make, 2024, 1).held == 1
+    _details(make, "late", **ADDRESS)
+    april = _run(make, 2024, 4)
+    (invoice,) = _issued(make, "late")
+    assert april.invoices == 1 and april.held == 0
+    assert (invoice.total_ore, invoice.period_start, invoice.period_end) == (
+        60_000,
+        date(2024, 1, 1),
+        date(2024, 7, 1),
+    )
+
+
+def test_an_ehf_invoice_without_an_organisation_number_is_held(make: UowFactory) -> None:
+    _property(
+        make,
+        "p1",
+        "1200.00",
+        [NewHolder("org", RecipientKind.ORGANISATION, "Eiendom AS", "", Fraction(1))],
+        date(2024, 1, 1),
+    )
+    preview = preview_billing_run(make, 2024, 1, POLICY, 10)
+    assert [h.reason for h in preview.held] == ["EHF invoice without an organisation number (Peppol id 0192)"]
+    assert _run(make, 2024, 1).held == 1
+    _details(make, "org", organisation_number="974683520")
+    assert _run(make, 2024, 2).invoices == 1
+    assert [r.total_ore for r in _issued(make, "org")] == [30_000]
+
+
+def test_a_run_of_a_year_with_nothing_to_bill_is_refused_saying_why(make: UowFactory) -> None:
+    _property(make, "p1", "1200.00", [_person("a")], date(2024, 1, 1))
+    with pytest.raises(FailedPrecondition) as refused:
+        start_billing_run(make(), 2025, 1, date(2025, 1, 10))
+    message = str(refused.value)
+    assert "nothing to bill for 2025" in message
+    assert "no fee schedule for 2025" in message and "no property tax for 2025" in message
+    uow = make()
+    with uow:
+        assert uow.runs.for_month(2025, 1) is None  # the month's run is not used up
+    # Once the year's tax has arrived, the run starts.
+    _property(make, "p2", "1200.00", [_person("b")], date(2025, 1, 1))
+    assert start_billing_run(make(), 2025, 1, date(2025, 1, 10)).state == RunState.RUNNING
