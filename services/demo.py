@@ -152,7 +152,8 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
     if job.state != assessment_pb2.LEVY_JOB_STATE_COMPLETED:
         raise SystemExit(f"the levy ended in state {job.state}: {job.error}")
     _say(
-        f"  levy 2024: {job.processed} properties, {job.taxed} pay, {job.exempt} exempt, "
+        f"  levy 2024: {job.processed} properties, {job.taxed} taxed, {job.exempt} exempt, "
+        f"{job.not_valued} not valued (need a valuation), "
         f"total {Money(job.total_tax.ore).kroner()}"
     )
     out = stack.var_dir / "output"
