@@ -11,6 +11,7 @@ from pathlib import Path
 
 import grpc
 import pytest
+from pydantic import SecretStr
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from propertytax.billing.v1 import fees_pb2, preview_pb2
@@ -122,7 +123,10 @@ def assessment(sqlite_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterato
     runtime = build_runtime(
         ASSESSMENT,
         Settings(
-            database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path, auth_secret=SECRET
+            database_url=sqlite_url,
+            kafka_bootstrap=kafka_bootstrap,
+            var_dir=tmp_path,
+            auth_secret=SecretStr(SECRET),
         ),
     )
     runtime.start()
