@@ -71,7 +71,7 @@ def _details(make: UowFactory, account_id: str, **given: str) -> None:
         accounts = AccountRepository(uow.session)
         account = accounts.get(account_id)
         assert account is not None
-        accounts.save(replace(account, **given))
+        accounts.save(replace(account, **given))  # type: ignore[arg-type]
         uow.commit()
 
 

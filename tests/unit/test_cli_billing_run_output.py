@@ -18,7 +18,7 @@ RUNNING = billing_pb2.BILLING_RUN_STATE_RUNNING
 COMPLETED = billing_pb2.BILLING_RUN_STATE_COMPLETED
 
 
-def _run(state: int, invoices: int, **more: Any) -> billing_pb2.BillingRun:
+def _run(state: Any, invoices: int, **more: Any) -> billing_pb2.BillingRun:
     more.setdefault("total", money_pb2.Money(ore=0))
     return billing_pb2.BillingRun(run_id="r1", year=2025, month=1, state=state, invoices=invoices, **more)
 
