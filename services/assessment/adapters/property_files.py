@@ -20,8 +20,8 @@ UNITS = bounds(0, 10000, 0, "1")
 BRA_M2 = bounds(0, 1_000_000, 2, "132,5")
 PLOT_M2 = bounds(0, 100_000_000, 2, "650")
 BUILD_YEAR = bounds(1000, 2100, 0, "1962")
-LONGITUDE = bounds(-180, 180, 9, "10,7522")
-LATITUDE = bounds(-90, 90, 9, "59,9139")
+LONGITUDE = bounds(-180, 180, 15, "10,7522")  # GIS exports write up to 15 decimals
+LATITUDE = bounds(-90, 90, 15, "59,9139")
 
 
 @dataclass(frozen=True)
