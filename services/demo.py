@@ -18,7 +18,6 @@ from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, prev
 from propertytax.platform.v1 import money_pb2
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
-from services.platform.clock import oslo_today
 from services.platform.grpc_status import field_violations
 from services.platform.money import Money
 from services.platform.settings import Settings
@@ -145,7 +144,10 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
         f"  simulation, housing at 2.5 ‰ instead of 2.8 ‰: {Money(simulated.total_revenue.ore).kroner()} "
         f"against {Money(simulated.current_total_revenue.ore).kroner()} today (nothing changed)"
     )
-    job = assessor.call(api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=2024)).job
+    # The levy's business date: its bills are dated in 2024 whenever the demo runs.
+    job = assessor.call(
+        api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=2024, levied_on="2024-02-20")
+    ).job
     while job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
         time.sleep(0.2)
         job = assessor.call(api.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
@@ -351,23 +353,28 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id
         ),
     )
     deadline = time.monotonic() + 60
-    while True:  # appeals learns of the tax base (and the bill's date) from assessment's events
+    # Appeals learns of the tax base from assessment, and of the bill's date from billing's April invoice.
+    while True:
         try:
             known = appeals.call(
                 api.GetComplaintDeadline,
                 appeals_pb2.GetComplaintDeadlineRequest(property_id=property_id, tax_year=2024),
             )
-            break
+            if known.bill_dispatch_basis == appeals_pb2.DISPATCH_BASIS_FIRST_INVOICE:
+                break
+            if time.monotonic() > deadline:
+                raise SystemExit("appeals did not learn of the April invoice from billing's events")
         except grpc.RpcError as exc:
             if exc.code() != grpc.StatusCode.NOT_FOUND or time.monotonic() > deadline:
                 raise
-            time.sleep(0.2)
-    today = oslo_today().isoformat()
+        time.sleep(0.2)
+    # Every act of the case on its own 2024 date (issue 10, case 6): the story of the year, not the day
+    # the demo runs.
     valuation_members, valuation_meeting = _committee(
-        appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION, today
+        appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION, "2024-05-15"
     )
     appeals_members, appeals_meeting = _committee(
-        appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS, today
+        appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS, "2024-05-30"
     )
     case = appeals.call(
         api.RegisterAppeal,
@@ -380,7 +387,7 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id
                 address_lines=["Storgata 1", "0155 Oslo"],
                 owner_ref=owner,
             ),
-            received_on=today,
+            received_on="2024-04-22",
             channel=appeals_pb2.COMPLAINT_CHANNEL_EMAIL,
             grounds=[appeals_pb2.Ground(kind=appeals_pb2.GROUND_KIND_AREA, text="BRA er 20 m² mindre")],
         ),
@@ -388,14 +395,20 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id
     value = Money(known.value.ore)
     _say(
         f"  complaint {case.case_number} against {property_id} (value {value.kroner()}), "
-        f"deadline {known.deadline}: in time"
+        f"deadline {known.deadline} (six weeks from the April invoice, {known.bill_dispatched_on}): in time"
     )
     case_id = case.case_id
     appeals.call(
-        api.PrepareAppeal, appeals_pb2.PrepareAppealRequest(case_id=case_id, recommendation="Ikke medhold")
+        api.PrepareAppeal,
+        appeals_pb2.PrepareAppealRequest(
+            case_id=case_id, recommendation="Ikke medhold", prepared_on="2024-05-02"
+        ),
     )
     appeals.call(
-        api.ScheduleAppeal, appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=valuation_meeting)
+        api.ScheduleAppeal,
+        appeals_pb2.ScheduleAppealRequest(
+            case_id=case_id, meeting_id=valuation_meeting, scheduled_on="2024-05-03"
+        ),
     )
     appeals.call(
         api.DecideAppeal,
@@ -408,9 +421,14 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id
         ),
     )
     _say("  the expert valuation committee: not upheld; the owner asks for the expert appeals committee")
-    appeals.call(api.ForwardAppeal, appeals_pb2.ForwardAppealRequest(case_id=case_id))
     appeals.call(
-        api.ScheduleAppeal, appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=appeals_meeting)
+        api.ForwardAppeal, appeals_pb2.ForwardAppealRequest(case_id=case_id, requested_on="2024-05-21")
+    )
+    appeals.call(
+        api.ScheduleAppeal,
+        appeals_pb2.ScheduleAppealRequest(
+            case_id=case_id, meeting_id=appeals_meeting, scheduled_on="2024-05-22"
+        ),
     )
     lowered = Money(value.ore * 4 // 5)
     appeals.call(
