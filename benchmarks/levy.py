@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import threading
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,8 @@ def run(properties: int, chunk: int) -> dict[str, Any]:
         relay_thread = threading.Thread(target=relay.run, args=(stop_relay,))
         relay_thread.start()
         started = time.perf_counter()
-        job = start_levy(uow(), 2024, config)
+        levied_on = date(2024, 2, 20)  # the levy's business date
+        job = start_levy(uow(), 2024, config, levied_on, levied_on)
         decision = set_decision_result
         done = job
         while done.state == LevyJobState.RUNNING:
