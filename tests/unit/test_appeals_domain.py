@@ -41,6 +41,7 @@ from services.appeals.domain.complaint import (
     Ground,
     GroundKind,
     check_complaint,
+    check_text,
 )
 from services.appeals.domain.deadlines import (
     DispatchBasis,
@@ -691,3 +692,10 @@ def test_a_case_withdrawn_after_the_year_end_was_not_decided_by_it() -> None:
     assert (first.cases, first.decided, first.decided_by_year_end) == (1, 0, 0)
     assert first.share_by_year_end == Decimal("0.0")
     assert figures.withdrawn == 2
+
+
+@pytest.mark.parametrize("written", ["15033290036", "150332 90036", "150332-90036", "31129956715"])
+def test_free_text_with_an_identity_number_of_either_rule_or_written_apart_is_refused(written: str) -> None:
+    problems = Violations()
+    check_text(problems, "reason", f"eier {written} klaget", required=True)
+    assert "national identity number" in problems.items[0].description

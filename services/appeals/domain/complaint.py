@@ -8,15 +8,13 @@ stored: any text that carries one is refused, so it cannot reach the database, e
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from services.platform.errors import Violations
-from services.platform.identity import is_valid_national_id
+from services.platform.identity import contains_national_id
 
-_ELEVEN_DIGITS = re.compile(r"(?<!\d)\d{11}(?!\d)")
 MAX_TEXT = 4000
 
 
@@ -103,17 +101,13 @@ class Complaint:
         return not self.inside_grounds
 
 
-def carries_national_id(text: str) -> bool:
-    return any(is_valid_national_id(m.group(0)) for m in _ELEVEN_DIGITS.finditer(text))
-
-
 def check_text(problems: Violations, field: str, text: str, *, required: bool, limit: int = MAX_TEXT) -> None:
     """Free text the service stores: required or not, bounded, and never a national identity number."""
     if required and not text.strip():
         problems.add(field, "is required")
     elif len(text) > limit:
         problems.add(field, f"at most {limit} characters")
-    elif carries_national_id(text):
+    elif contains_national_id(text):
         problems.add(field, "contains a national identity number; leave it out (it is never stored)")
 
 
