@@ -10,12 +10,13 @@ import contextlib
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from infra.ports import free_ports
 
 REPO = Path(__file__).resolve().parents[1]
 KAFKA_DIR = REPO / "infra" / "kafka"
@@ -24,9 +25,7 @@ DEFAULT_PORTS = {"kafka": 9092, "assessment": 50051, "billing": 50052, "appeals"
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    return free_ports(1)
 
 
 @dataclass
@@ -41,9 +40,7 @@ class Stack:
     @classmethod
     def isolated(cls, var_dir: Path, **kwargs: object) -> Stack:
         """A stack on free ports, so that it never meets another one on this machine."""
-        kafka = free_port()
-        while kafka + 1 == 65536 or _in_use(kafka + 1):
-            kafka = free_port()
+        kafka = free_ports(2)  # the broker's port and its controller's, the next one up
         ports = {"kafka": kafka, **{name: free_port() for name in SERVICES}}
         return cls(var_dir=var_dir, ports=ports, **kwargs)  # type: ignore[arg-type]
 
@@ -170,11 +167,6 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def _in_use(port: int) -> bool:
-    with socket.socket() as sock:
-        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def main(argv: list[str] | None = None) -> int:

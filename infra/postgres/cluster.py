@@ -9,12 +9,13 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+
+from infra.ports import free_ports
 
 
 def _bin_dir() -> Path:
@@ -22,12 +23,6 @@ def _bin_dir() -> Path:
     if not found:
         raise RuntimeError("PostgreSQL is not installed; run infra/postgres/ensure.sh")
     return Path(found[-1])
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _as_postgres_user(command: list[str]) -> list[str]:
@@ -66,7 +61,7 @@ class ThrowawayCluster:
             check=True,
             capture_output=True,
         )
-        port = _free_port()
+        port = free_ports(1)
         # Durability is not what these tests are about: fsync off makes them several times faster.
         options = (
             f"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c fsync=off "

@@ -286,6 +286,7 @@ def test_concurrent_starts_make_one_run(
 ) -> None:
     upgrade_to_head(SPEC.migrations_dir, postgres_url)
     one, two = _process(postgres_url), _process(postgres_url)
+    _seed(one.make)  # something to bill: a month with nothing due is refused before any run is made
     # Both starts read "no run for May" before either inserts one.
     both_read = Meeting(2)
     first_read: set[int] = set()
