@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from services.client import Caller
 from services.platform.clock import oslo_today
 from services.platform.db import normalise_url
 from services.platform.money import Money
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
+from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv, synthetic_national_id
 
 YEAR = 2024
 
@@ -99,6 +99,23 @@ def levy(assessor: Caller, register: int, municipality: str) -> dict[str, Money]
         for row in csv.DictReader(io.StringIO(text))
         if Decimal(row["tax_nok"]) > 0
     }
+
+
+def sole_owner(assessor: Caller, property_id: str, person: int, name: str) -> str:
+    """Records a person (synthetic identity number `person`) as the property's sole owner from 1 January of
+    YEAR; returns the owner reference billing knows the recipient by."""
+    stub = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
+    owner = assessment_pb2.NewOwner(
+        kind=property_pb2.OWNER_KIND_PERSON,
+        identity_number=synthetic_national_id(person),
+        name=name,
+        share_numerator=1,
+        share_denominator=1,
+    )
+    request = assessment_pb2.RecordOwnershipChangeRequest(
+        property_id=property_id, effective_date=f"{YEAR}-01-01", owners=[owner]
+    )
+    return str(assessor.call(stub.RecordOwnershipChange, request).owners[0].owner_ref)
 
 
 def billed_tax(billing: Caller, property_id: str) -> billing_pb2.YearlyPropertyTax | None:

@@ -24,7 +24,7 @@ from services.platform.auth import Role, TokenAuthority
 from services.platform.money import Money
 from services.platform.settings import Settings
 from services.stack import Stack
-from services.synthetic_register import OSLO_2024_DECISION, synthetic_national_id
+from services.synthetic_register import OSLO_2024_DECISION
 from tests.e2e.scenario import (
     YEAR,
     billed_tax,
@@ -35,6 +35,7 @@ from tests.e2e.scenario import (
     levy,
     owed,
     run_month,
+    sole_owner,
     wait,
 )
 
@@ -60,26 +61,7 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
     taxes = levy(assessor, REGISTER, MUNICIPALITY)
     property_id = max(taxes, key=lambda p: taxes[p])
     levied = taxes[property_id]
-    owner = (
-        assessor.call(
-            assessment_api.RecordOwnershipChange,
-            assessment_pb2.RecordOwnershipChangeRequest(
-                property_id=property_id,
-                effective_date=f"{YEAR}-01-01",
-                owners=[
-                    assessment_pb2.NewOwner(
-                        kind=property_pb2.OWNER_KIND_PERSON,
-                        identity_number=synthetic_national_id(5001),
-                        name="Kari Nordmann",
-                        share_numerator=1,
-                        share_denominator=1,
-                    )
-                ],
-            ),
-        )
-        .owners[0]
-        .owner_ref
-    )
+    owner = sole_owner(assessor, property_id, 5001, "Kari Nordmann")
     mine = f"{MUNICIPALITY}-%"
     wait(
         lambda: (

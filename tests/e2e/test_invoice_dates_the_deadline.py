@@ -8,7 +8,6 @@ import grpc
 import pytest
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from services.billing.adapters.orm import billing_properties, property_taxes
 from services.client import Caller
@@ -16,8 +15,16 @@ from services.platform.auth import Role, TokenAuthority
 from services.platform.clock import oslo_today
 from services.platform.settings import Settings
 from services.stack import Stack
-from services.synthetic_register import synthetic_national_id
-from tests.e2e.scenario import YEAR, count, knows_account, levy, run_month, wait
+from tests.e2e.scenario import (
+    YEAR,
+    count,
+    give_postal_address,
+    knows_account,
+    levy,
+    run_month,
+    sole_owner,
+    wait,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -31,7 +38,6 @@ def test_billing_s_first_invoice_with_the_tax_sets_the_complaint_deadline(stack:
     assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]), timeout=120)
     billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]), timeout=120)
     appeals = Caller(stack.target("appeals"), tokens.mint("e2e", [Role.SECRETARIAT]), timeout=60)
-    assessment_api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
     billing_api = billing_pb2_grpc.BillingServiceStub(billing.channel)
     appeals_api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
     billing_url = stack.database_urls["billing"]
@@ -39,26 +45,7 @@ def test_billing_s_first_invoice_with_the_tax_sets_the_complaint_deadline(stack:
     # The levy of YEAR run today, without a business date: its bills are dated today.
     taxes = levy(assessor, REGISTER, MUNICIPALITY)
     property_id = max(taxes, key=lambda p: taxes[p])
-    owner = (
-        assessor.call(
-            assessment_api.RecordOwnershipChange,
-            assessment_pb2.RecordOwnershipChangeRequest(
-                property_id=property_id,
-                effective_date=f"{YEAR}-01-01",
-                owners=[
-                    assessment_pb2.NewOwner(
-                        kind=property_pb2.OWNER_KIND_PERSON,
-                        identity_number=synthetic_national_id(5002),
-                        name="Ola Nordmann",
-                        share_numerator=1,
-                        share_denominator=1,
-                    )
-                ],
-            ),
-        )
-        .owners[0]
-        .owner_ref
-    )
+    owner = sole_owner(assessor, property_id, 5002, "Ola Nordmann")
     appeals.call(
         appeals_api.SetTaxYearCalendar,
         appeals_pb2.SetTaxYearCalendarRequest(
@@ -94,12 +81,7 @@ def test_billing_s_first_invoice_with_the_tax_sets_the_complaint_deadline(stack:
     )
     wait(lambda: knows_account(billing, owner), 30, "billing to know the owner")
     # A paper invoice needs a postal address to be issued.
-    billing.call(
-        billing_api.UpdateAccount,
-        billing_pb2.UpdateAccountRequest(
-            account_id=owner, address_line="Testveien 2", postcode="0150", city="Oslo"
-        ),
-    )
+    give_postal_address(billing, owner)
     wait(
         lambda: any(
             h.account_id == owner
