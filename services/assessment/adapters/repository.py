@@ -9,7 +9,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, true, update
+from sqlalchemy import Column, Select, Table, and_, bindparam, func, or_, select, true, update
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.orm import housing_values, properties, valuation_needs, valuations
@@ -294,21 +294,7 @@ class ValuationRepository:
         """Each property's newest valuation version, adopted or not."""
         found: list[Valuation] = []
         for part in chunks(list(property_ids)):
-            newest = (
-                select(valuations.c.property_id, func.max(valuations.c.version).label("version"))
-                .where(valuations.c.property_id.in_(part))
-                .group_by(valuations.c.property_id)
-                .subquery()
-            )
-            rows = self._session.execute(
-                select(valuations).join(
-                    newest,
-                    and_(
-                        valuations.c.property_id == newest.c.property_id,
-                        valuations.c.version == newest.c.version,
-                    ),
-                )
-            )
+            rows = self._session.execute(_rows_of_highest(valuations, valuations.c.version, part))
             found.extend(_to_valuation(r) for r in rows)
         return found
 
@@ -488,21 +474,20 @@ class HousingValueRepository:
         """Each property's housing values of the newest year it has any for."""
         found: dict[str, dict[str, Money]] = {}
         for part in chunks(list(property_ids)):
-            newest = (
-                select(housing_values.c.property_id, func.max(housing_values.c.year).label("year"))
-                .where(housing_values.c.property_id.in_(part))
-                .group_by(housing_values.c.property_id)
-                .subquery()
-            )
-            rows = self._session.execute(
-                select(housing_values).join(
-                    newest,
-                    and_(
-                        housing_values.c.property_id == newest.c.property_id,
-                        housing_values.c.year == newest.c.year,
-                    ),
-                )
-            )
+            rows = self._session.execute(_rows_of_highest(housing_values, housing_values.c.year, part))
             for r in rows:
                 found.setdefault(r.property_id, {})[r.unit] = Money(r.value_ore)
         return found
+
+
+def _rows_of_highest(table: Table, column: Column[Any], property_ids: Sequence[str]) -> Select[Any]:
+    """The rows of `table` whose `column` is the highest of each of the properties' rows."""
+    highest = (
+        select(table.c.property_id, func.max(column).label("highest"))
+        .where(table.c.property_id.in_(property_ids))
+        .group_by(table.c.property_id)
+        .subquery()
+    )
+    return select(table).join(
+        highest, and_(table.c.property_id == highest.c.property_id, column == highest.c.highest)
+    )
