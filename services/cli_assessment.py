@@ -9,7 +9,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli_common import (
     add_remote_options,
@@ -111,15 +111,48 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         upper = f"{b.upper_nok:,}".replace(",", " ") if b.upper_nok else "and more"
         out.write(f"    {b.lower_nok:>9,} – {upper:<10} {b.properties:>8}\n".replace(",", " "))
     if args.by_property:
+        # A property that is not valued has no tax base, which is not one taxed at 0 kr: the status says
+        # which, and the reason column names why a property is not valued (every reason it has).
+        needs = _needs_by_property(caller, stub) if report.not_valued else {}
         with args.by_property.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["property_id", "tax_base_nok", "tax_nok"])
+            writer.writerow(["property_id", "tax_base_nok", "tax_nok", "status", "reason"])
             for p in report.property_taxes:
+                status = tax_pb2.TaxStatus.Name(p.status).removeprefix("TAX_STATUS_").lower()
+                reason = ""
+                if p.status == tax_pb2.TAX_STATUS_NOT_VALUED:
+                    reason = (
+                        ",".join(n.reason for n in needs.get(p.property_id, [])) or "no adopted valuation"
+                    )
                 writer.writerow(
-                    [p.property_id, f"{Decimal(p.tax_base.ore) / 100:.2f}", f"{Decimal(p.tax.ore) / 100:.2f}"]
+                    [
+                        p.property_id,
+                        f"{Decimal(p.tax_base.ore) / 100:.2f}",
+                        f"{Decimal(p.tax.ore) / 100:.2f}",
+                        status,
+                        reason,
+                    ]
                 )
         out.write(f"  per property: {args.by_property}\n")
     return 0
+
+
+def _needs_by_property(
+    caller: Any, stub: assessment_pb2_grpc.AssessmentServiceStub
+) -> dict[str, list[assessment_pb2.ValuationNeed]]:
+    """Every valuation need, every page, by property (a property's reasons may span two pages)."""
+    found: dict[str, list[assessment_pb2.ValuationNeed]] = {}
+    token = ""
+    while True:
+        page = caller.call(
+            stub.ListValuationNeeds,
+            assessment_pb2.ListValuationNeedsRequest(page_size=1000, page_token=token),
+        )
+        for need in page.needs:
+            found.setdefault(need.property_id, []).append(need)
+        token = page.next_page_token
+        if not token:
+            return found
 
 
 def cmd_set_decision(args: argparse.Namespace) -> int:
@@ -212,21 +245,15 @@ def cmd_find(args: argparse.Namespace) -> int:
 
 
 def cmd_unvalued(args: argparse.Namespace) -> int:
-    """The properties that need a valuation (an inspection): one line each, every page."""
+    """The properties that need a valuation (an inspection): one line each, with every reason it has
+    (reasons joined by ",", their details by " | ")."""
     caller, stub = _stub(args)
-    token, count = "", 0
-    while True:
-        page = caller.call(
-            stub.ListValuationNeeds,
-            assessment_pb2.ListValuationNeedsRequest(page_size=1000, page_token=token),
-        )
-        for need in page.needs:
-            sys.stdout.write(f"{need.property_id}\t{need.reason}\t{need.detail}\n")
-        count += len(page.needs)
-        token = page.next_page_token
-        if not token:
-            break
-    sys.stdout.write(f"{count} properties need a valuation\n")
+    needs = _needs_by_property(caller, stub)
+    for property_id, found in needs.items():
+        reasons = ",".join(n.reason for n in found)
+        details = " | ".join(n.detail for n in found)
+        sys.stdout.write(f"{property_id}\t{reasons}\t{details}\n")
+    sys.stdout.write(f"{len(needs)} properties need a valuation\n")
     return 0
 
 
@@ -252,7 +279,10 @@ def add_commands(assessment: Any) -> None:
     )
     simulate.add_argument("--decision", type=Path, required=True, help="decision YAML")
     simulate.add_argument(
-        "--by-property", type=Path, help="also write property_id,tax_base_nok,tax_nok to this CSV"
+        "--by-property",
+        type=Path,
+        help="also write property_id,tax_base_nok,tax_nok,status,reason to this CSV "
+        "(status taxed, exempt, out_of_scope, below_minimum or not_valued; reason: why not valued)",
     )
     add_remote_options(simulate)
     simulate.set_defaults(func=cmd_simulate)

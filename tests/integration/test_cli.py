@@ -112,7 +112,7 @@ def test_import_and_simulate_from_the_command_line(
         "Revenue simulation for 2024" in report and "total revenue:" in report and "per category:" in report
     )
     rows = by_property.read_text().splitlines()
-    assert rows[0] == "property_id,tax_base_nok,tax_nok" and len(rows) == 51
+    assert rows[0] == "property_id,tax_base_nok,tax_nok,status,reason" and len(rows) == 51
 
     bad = tmp_path / "bad.csv"
     bad.write_text("property_id,category,units\n0301-5/5,housing,1\n0301-5/6,castle,1\n")

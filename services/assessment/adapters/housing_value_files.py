@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
+from services.assessment.domain.valuation import HOUSING_VALUE_PER_UNIT, WHOLE_PROPERTY, check_unit_number
 from services.platform.money import Money
 from services.platform.numbers import NOK, YEAR
 
@@ -19,8 +20,10 @@ class HousingValueRow:
 
 
 def read_housing_values(content: bytes, default_year: int) -> list[HousingValueRow]:
-    """Columns property_id, value_nok; optional unit (the dwelling unit's bruksenhetsnummer, e.g. H0101;
-    empty: the property as a whole) and year (default: the request's)."""
+    """Columns property_id, value_nok; optional unit (the dwelling unit's bruksenhetsnummer, e.g. H0101:
+    H, K, L or U and four digits, in either case, stored upper case; empty: the property as a whole) and
+    year (default: the request's). A unit's value is at most HOUSING_VALUE_PER_UNIT (0 kr is read: the
+    property then needs a valuation); a whole property's is checked against its units at import."""
     _, rows = csv_rows(content, {"property_id", "value_nok"})
     errors = RowErrors("line")
     parsed: list[HousingValueRow] = []
@@ -30,13 +33,18 @@ def read_housing_values(content: bytes, default_year: int) -> list[HousingValueR
         property_id = values.get("property_id", "")
         if not property_id:
             errors.add(line, "property_id", "is required")
-        unit = values.get("unit", "").strip().upper()
+        unit = ""
+        try:
+            checked = check_unit_number(values.get("unit", ""))
+            unit = "" if checked == WHOLE_PROPERTY else checked
+        except ValueError as exc:
+            errors.add(line, "unit", str(exc))
         year = default_year
         if values.get("year"):
             year = int(read_number(values, "year", line, errors, YEAR) or 0)
         elif not YEAR.minimum <= year <= YEAR.maximum:
             errors.add(line, "year", "must be a year, in the column or the request")
-        value = read_number(values, "value_nok", line, errors, NOK)
+        value = read_number(values, "value_nok", line, errors, HOUSING_VALUE_PER_UNIT if unit else NOK)
         if value is None and not values.get("value_nok"):
             errors.add(line, "value_nok", "is required")
         key = (property_id, unit, year)

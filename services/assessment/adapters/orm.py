@@ -85,8 +85,9 @@ valuations = Table(
 valuation_needs = Table(
     "valuation_needs",
     metadata,
+    # One row per reason: a property can need a valuation for several (0008).
     Column("property_id", String(64), primary_key=True),
-    Column("reason", String(30), nullable=False),
+    Column("reason", String(30), primary_key=True),
     Column("detail", Text, nullable=False),
     Column("noted_at", DateTime(timezone=True), nullable=False),
 )

@@ -325,7 +325,8 @@ class ValuationRepository:
         return found
 
     def note_needs(self, property_ids: Sequence[str], needs: Sequence[ValuationNeed], at: datetime) -> None:
-        """Replaces the valuation needs of these properties with `needs` (those not in it have none)."""
+        """Replaces the valuation needs of these properties with `needs`, every reason of a property one
+        row (those not in it have none)."""
         for part in chunks(list(property_ids)):
             self._session.execute(valuation_needs.delete().where(valuation_needs.c.property_id.in_(part)))
         rows = [
@@ -335,33 +336,45 @@ class ValuationRepository:
         bulk_insert(self._session, valuation_needs, rows)
 
     def clear_need(self, property_id: str) -> None:
-        """An assessor valued the property: it needs no valuation any more."""
+        """An assessor valued the property: it needs no valuation any more, for any reason."""
         self._session.execute(valuation_needs.delete().where(valuation_needs.c.property_id == property_id))
 
     def needs(self, offset: int = 0, limit: int | None = None) -> list[ValuationNeed]:
-        """The properties that need a valuation, in id order (from `offset`, at most `limit`)."""
-        query = select(valuation_needs).order_by(valuation_needs.c.property_id).offset(offset)
+        """The valuation needs, every reason of each property, in id and reason order (from `offset`, at
+        most `limit`)."""
+        query = (
+            select(valuation_needs)
+            .order_by(valuation_needs.c.property_id, valuation_needs.c.reason)
+            .offset(offset)
+        )
         if limit is not None:
             query = query.limit(limit)
         return [_to_need(r) for r in self._session.execute(query)]
 
-    def needs_of(self, property_ids: Sequence[str]) -> dict[str, ValuationNeed]:
-        found: dict[str, ValuationNeed] = {}
+    def needs_of(self, property_ids: Sequence[str]) -> dict[str, list[ValuationNeed]]:
+        """Each of these properties' needs (every reason), for those that have any."""
+        found: dict[str, list[ValuationNeed]] = {}
         for part in chunks(list(property_ids)):
             rows = self._session.execute(
-                select(valuation_needs).where(valuation_needs.c.property_id.in_(part))
+                select(valuation_needs)
+                .where(valuation_needs.c.property_id.in_(part))
+                .order_by(valuation_needs.c.property_id, valuation_needs.c.reason)
             )
-            found.update({r.property_id: _to_need(r) for r in rows})
+            for r in rows:
+                found.setdefault(r.property_id, []).append(_to_need(r))
         return found
 
-    def needs_between(self, first_id: str, last_id: str) -> dict[str, ValuationNeed]:
-        """The needs of the properties with first_id ≤ id ≤ last_id (the levy's chunks)."""
+    def needs_between(self, first_id: str, last_id: str) -> dict[str, list[ValuationNeed]]:
+        """The needs (every reason) of the properties with first_id ≤ id ≤ last_id (the levy's chunks)."""
         rows = self._session.execute(
-            select(valuation_needs).where(
-                valuation_needs.c.property_id >= first_id, valuation_needs.c.property_id <= last_id
-            )
+            select(valuation_needs)
+            .where(valuation_needs.c.property_id >= first_id, valuation_needs.c.property_id <= last_id)
+            .order_by(valuation_needs.c.property_id, valuation_needs.c.reason)
         )
-        return {r.property_id: _to_need(r) for r in rows}
+        found: dict[str, list[ValuationNeed]] = {}
+        for r in rows:
+            found.setdefault(r.property_id, []).append(_to_need(r))
+        return found
 
     def for_property(self, property_id: str) -> list[Valuation]:
         rows = self._session.execute(

@@ -8,7 +8,14 @@ from services.assessment.adapters.housing_value_files import HousingValueRow
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.valuing import value_and_propose
-from services.assessment.domain.valuation import ValuationNeed, unit_key
+from services.assessment.domain.property import Property
+from services.assessment.domain.valuation import (
+    WHOLE_PROPERTY,
+    ValuationNeed,
+    unit_key,
+    units_beyond_register,
+    whole_property_ceiling,
+)
 from services.platform.errors import Violations
 
 
@@ -46,6 +53,8 @@ def import_housing_values(
                     f"line {row.line}", f"property_id: no property {row.property_id} in the register"
                 )
         problems.raise_if_any()
+        _check_against_register(uow, rows, props, problems)
+        problems.raise_if_any()
         uow.housing_values.replace_many([(r.property_id, unit_key(r.unit), r.year, r.value) for r in rows])
         valued = 0
         not_valued: list[tuple[int, ValuationNeed]] = []
@@ -57,3 +66,37 @@ def import_housing_values(
             not_valued += [(line_of[(n.property_id, year)], n) for n in outcome.needs]
         uow.commit()
     return HousingValueImport(rows=len(rows), properties_valued=valued, not_valued=not_valued)
+
+
+def _check_against_register(
+    uow: SqlAssessmentUnitOfWork,
+    rows: list[HousingValueRow],
+    props: dict[str, Property],
+    problems: Violations,
+) -> None:
+    """A property gets values for no more dwelling units a year than the register says it has (counting
+    the units that have one already), and a value for the property as a whole is at most the per-unit
+    ceiling for each of its units."""
+    for year in sorted({r.year for r in rows}):
+        year_rows = [r for r in rows if r.year == year]
+        stored = uow.housing_values.by_unit(sorted({r.property_id for r in year_rows}), year)
+        new_units: dict[str, list[tuple[int, str]]] = {}
+        for row in year_rows:
+            prop = props[row.property_id]
+            key = unit_key(row.unit)
+            if key != WHOLE_PROPERTY:
+                new_units.setdefault(row.property_id, []).append((row.line, key))
+                continue
+            ceiling = whole_property_ceiling(prop.dwelling_units)
+            if row.value > ceiling:
+                problems.add(
+                    f"line {row.line}",
+                    f"value_nok: more than {ceiling.nok:.0f} kr for a property of "
+                    f"{max(prop.dwelling_units, 1)} dwelling unit(s) in the register",
+                )
+        for property_id, units in sorted(new_units.items()):
+            already = list(stored.get(property_id, {}))
+            for line, message in units_beyond_register(
+                property_id, props[property_id].dwelling_units, already, units
+            ):
+                problems.add(f"line {line}", f"unit: {message}")

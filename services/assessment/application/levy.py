@@ -15,7 +15,7 @@ from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState, TaxBaseDetermined
 from services.assessment.domain.property import Property
 from services.assessment.domain.tax import TaxableProperty, TaxBase, TaxStatus, determine_tax
-from services.assessment.domain.valuation import ValuationNeed
+from services.assessment.domain.valuation import ValuationNeed, describe_needs
 from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
@@ -135,9 +135,8 @@ def levy_chunk(
     return job
 
 
-def _why(needs: dict[str, ValuationNeed], prop: TaxableProperty) -> str:
-    need = needs.get(prop.property_id)
-    return need.detail if need else ""
+def _why(needs: dict[str, list[ValuationNeed]], prop: TaxableProperty) -> str:
+    return describe_needs(needs.get(prop.property_id, []))
 
 
 def _levied(base: TaxBase, terms: int) -> LeviedTaxBase:

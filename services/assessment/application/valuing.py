@@ -14,6 +14,7 @@ from services.assessment.domain.valuation import (
     Valuation,
     ValuationNeed,
     ValuationResult,
+    housing_value_need,
     housing_value_valuation,
     housing_values_in_force,
     standard_rate_valuation,
@@ -32,14 +33,14 @@ def value_property(
     housing_year: int,
     zones: ZoneIndex,
     config: AssessmentConfig,
-) -> ValuationResult | ValuationNeed:
+) -> ValuationResult | tuple[ValuationNeed, ...]:
     """The housing-value route when the tax authority's values exist, else the standard-rate formula;
-    a ValuationNeed when neither can value the property (never a value of 0 kr)."""
-    if housing and housing_values_in_force(housing):
-        result = housing_value_valuation(housing, housing_year)
-        return zero_value_need(prop.property_id, result) or result
+    every reason the property cannot be valued when neither can (never a value of 0 kr).
+
+    When the tax authority's values cannot value it (a unit at 0 kr), the formula's reasons are listed
+    too: each is a cause an assessor must cure, and curing one leaves the others."""
     zone = zones.by_id(prop.zone_id)
-    need = why_not_valued(
+    facts_needs = why_not_valued(
         property_id=prop.property_id,
         category=prop.category,
         floors=prop.floors,
@@ -49,8 +50,13 @@ def value_property(
         zones_exist=bool(zones.zones),
         rates=config.rates,
     )
-    if need is not None:
-        return need
+    if housing and housing_values_in_force(housing):
+        zero = housing_value_need(prop.property_id, housing)
+        if zero is not None:
+            return (zero, *facts_needs)
+        return housing_value_valuation(housing, housing_year)
+    if facts_needs:
+        return facts_needs
     result = standard_rate_valuation(
         category=prop.category,
         floors=prop.floors,
@@ -59,7 +65,8 @@ def value_property(
         zone_factor=zone.factor if zone else Decimal(1),
         zone_source=f"zone {zone.zone_id} {zone.name}" if zone else "no zones registered",
     )
-    return zero_value_need(prop.property_id, result) or result
+    zero_formula = zero_value_need(prop.property_id, result)
+    return (zero_formula,) if zero_formula else result
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,8 @@ def value_and_propose(
     A new version is proposed only when the route's inputs give a value that route did not give last
     time: the same file imported again proposes nothing, and a § 17 correction or an assessor's value
     is not overridden by inputs that have not changed. A property that cannot be valued gets no proposal
-    and is noted as a valuation need (replacing its earlier need); one that can be valued loses its need.
+    and is noted with every reason it has (replacing its earlier ones, so a cured cause goes and the
+    others stay); one that can be valued loses its needs.
     """
     if not props:
         return Proposals(0)
@@ -97,8 +105,8 @@ def value_and_propose(
     needs: list[ValuationNeed] = []
     for prop in props:
         result = value_property(prop, housing.get(prop.property_id), housing_year, zones, config)
-        if isinstance(result, ValuationNeed):
-            needs.append(result)
+        if isinstance(result, tuple):
+            needs.extend(result)
             continue
         if last_by_route.get((prop.property_id, result.route)) == result.value:
             continue
@@ -136,7 +144,8 @@ def propose_valuations(
 def list_valuation_needs(
     uow: SqlAssessmentUnitOfWork, page_size: int, page_token: str
 ) -> tuple[list[ValuationNeed], str]:
-    """Query: a page of the properties that need a valuation (an inspection), in property id order."""
+    """Query: a page of the valuation needs (an inspection's causes), in property id order, every reason
+    of a property one after the other."""
     page = parse_page(page_size, page_token)
     with uow:
         found = uow.valuations.needs(page.offset, page.size + 1)

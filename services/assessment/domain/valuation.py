@@ -6,17 +6,28 @@ exactly these; it counts only once the valuation committee has adopted it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
 from services.assessment.domain.property import Floor, Location, PropertyCategory
 from services.platform.money import Money
+from services.platform.numbers import Bounds, bounds
 
 # The unit key of a housing value given for the property as a whole (a property file's housing_value
 # without a housing_unit): it counts only while the tax authority has given no value per dwelling unit.
 WHOLE_PROPERTY = "*"
+
+# A dwelling unit's number (bruksenhetsnummer) as the Matrikkel writes it: the floor kind, H (hovedetasje),
+# K (kjeller), L (loft) or U (underetasje), then the floor's two digits and the unit's two (H0101, U0201).
+UNIT_NUMBER = re.compile(r"[HKLU][0-9]{4}")
+
+# The tax authority's value of one dwelling unit: not negative, and at most 500 million kr (the most
+# expensive Norwegian homes sell for a fraction of it). 0 kr is read, but it is no value: a property with
+# a unit at 0 kr needs a valuation (NeedReason.ZERO_VALUE), as a single value of 0 kr always has.
+HOUSING_VALUE_PER_UNIT: Bounds = bounds(0, 500_000_000, 2, "4500000")
 
 
 class ValuationRoute(StrEnum):
@@ -89,11 +100,69 @@ class ValuationNeed:
     detail: str
 
 
+def describe_needs(needs: Sequence[ValuationNeed]) -> str:
+    """Why a property is not valued, every reason: "no_location: no location …; zero_value: …"."""
+    return "; ".join(f"{n.reason.value}: {n.detail}" for n in needs)
+
+
 def unit_key(unit: str) -> str:
     """A dwelling unit's key (bruksenhetsnummer, e.g. H0101): trimmed, upper case; empty means the
     property as a whole."""
     key = unit.strip().upper()
     return key or WHOLE_PROPERTY
+
+
+def check_unit_number(unit: str) -> str:
+    """`unit_key(unit)` when it is empty (the whole property) or a bruksenhetsnummer: one of the letters
+    H, K, L, U and four digits, in either case; ValueError (echoing at most 40 characters) otherwise."""
+    key = unit_key(unit)
+    if key != WHOLE_PROPERTY and not UNIT_NUMBER.fullmatch(key):
+        shown = unit.strip()
+        shown = shown if len(shown) <= 40 else shown[:40] + "…"
+        raise ValueError(
+            f"{shown!r} is not a dwelling unit number (bruksenhetsnummer): a letter H, K, L or U and "
+            "four digits, e.g. H0101; leave it empty for the property as a whole"
+        )
+    return key
+
+
+def whole_property_ceiling(dwelling_units: int) -> Money:
+    """The most a value of the property as a whole can be: the per-unit ceiling for each dwelling unit
+    the register has (at least one)."""
+    return Money.of(HOUSING_VALUE_PER_UNIT.maximum * max(dwelling_units, 1))
+
+
+def units_beyond_register(
+    property_id: str, dwelling_units: int, stored_units: Sequence[str], new_units: Sequence[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The (line, message) of each new unit's row that would give the property more dwelling units with
+    values for a year than the register says it has (`stored_units`: the units that already have one;
+    `new_units`: (line, unit) of the file's rows for it, the whole property's key excluded).
+
+    A register count of 0 means the register does not know the property's dwellings: it gets no value
+    per unit until its units are registered, since the basic deduction is given per registered unit and
+    would silently be lost."""
+    counted = set(stored_units) - {WHOLE_PROPERTY}
+    refused: list[tuple[int, str]] = []
+    for line, unit in new_units:
+        if unit in counted:
+            continue
+        if len(counted) >= dwelling_units:
+            if dwelling_units <= 0:
+                message = (
+                    f"{property_id} has no dwelling units in the register: register its units "
+                    "(the units column) before values per unit"
+                )
+            else:
+                message = (
+                    f"{property_id} has {dwelling_units} dwelling unit(s) in the register, and "
+                    f"{unit} would be unit {len(counted) + 1} with a value (already: "
+                    f"{', '.join(sorted(counted)[:5])}{', …' if len(counted) > 5 else ''})"
+                )
+            refused.append((line, message))
+            continue
+        counted.add(unit)
+    return refused
 
 
 def housing_values_in_force(values_by_unit: Mapping[str, Money]) -> dict[str, Money]:
@@ -106,9 +175,21 @@ def housing_values_in_force(values_by_unit: Mapping[str, Money]) -> dict[str, Mo
 
 
 def housing_value_valuation(values_by_unit: Mapping[str, Money], year: int) -> ValuationResult:
-    """The tax authority's housing values, summed over the property's dwelling units or sections."""
+    """The tax authority's housing values, summed over the property's dwelling units or sections.
+
+    A value for the whole property that the units' values replace is kept in the trace, first and named
+    as replaced, never among the terms of the sum (and the value stays the trace's last item)."""
     counted = housing_values_in_force(values_by_unit)
-    trace = [
+    trace: list[TraceItem] = []
+    if WHOLE_PROPERTY in values_by_unit and WHOLE_PROPERTY not in counted:
+        trace.append(
+            TraceItem(
+                "replaced: housing value (property)",
+                str(values_by_unit[WHOLE_PROPERTY].nok),
+                f"tax authority, {year}; replaced by the dwelling units' values, not counted",
+            )
+        )
+    trace += [
         TraceItem(
             "housing value (property)" if unit == WHOLE_PROPERTY else f"housing value {unit}",
             str(value.nok),
@@ -116,11 +197,6 @@ def housing_value_valuation(values_by_unit: Mapping[str, Money], year: int) -> V
         )
         for unit, value in sorted(counted.items())
     ]
-    if WHOLE_PROPERTY in values_by_unit and WHOLE_PROPERTY not in counted:
-        ignored = values_by_unit[WHOLE_PROPERTY]
-        trace.append(
-            TraceItem("housing value (property)", str(ignored.nok), "not used: the units have their own")
-        )
     total = sum(counted.values(), Money(0))
     trace.append(TraceItem("value", str(total.nok), "sum of housing values"))
     return ValuationResult(ValuationRoute.HOUSING_VALUE, total, tuple(trace))
@@ -185,38 +261,63 @@ def why_not_valued(
     in_zone: bool,
     zones_exist: bool,
     rates: StandardRates,
-) -> ValuationNeed | None:
-    """Why the standard-rate formula cannot value this property from the register's facts (None: it can).
+) -> tuple[ValuationNeed, ...]:
+    """Every reason the standard-rate formula cannot value this property from the register's facts
+    (empty: it can), so that curing one of them leaves the others listed.
 
     A dwelling is valued by its floor area, so housing and holiday homes need BRA of a counted building;
     every property needs some area; and where the municipality has zones, the zone factor needs the
     property's point inside one of them."""
+    needs: list[ValuationNeed] = []
     counted_bra = sum((f.bra_m2 for f in floors), Decimal(0))
     if counted_bra < rates.min_building_m2:
         counted_bra = Decimal(0)
     if category in (PropertyCategory.HOUSING, PropertyCategory.HOLIDAY_HOME) and counted_bra == 0:
-        return ValuationNeed(
-            property_id,
-            NeedReason.NO_DWELLING_AREA,
-            f"a {category.value} property without BRA (at least {rates.min_building_m2} m²) and without "
-            "the tax authority's housing value: register the floor areas or inspect",
+        needs.append(
+            ValuationNeed(
+                property_id,
+                NeedReason.NO_DWELLING_AREA,
+                f"a {category.value} property without BRA (at least {rates.min_building_m2} m²) and "
+                "without the tax authority's housing value: register the floor areas or inspect",
+            )
         )
-    if counted_bra == 0 and plot_m2 <= 0:
-        return ValuationNeed(
-            property_id, NeedReason.NO_AREA, "neither BRA nor plot area: register the areas or inspect"
+    elif counted_bra == 0 and plot_m2 <= 0:
+        needs.append(
+            ValuationNeed(
+                property_id, NeedReason.NO_AREA, "neither BRA nor plot area: register the areas or inspect"
+            )
         )
     if zones_exist and location is None:
-        return ValuationNeed(
-            property_id, NeedReason.NO_LOCATION, "no location (lon/lat), so no zone and no zone factor"
+        needs.append(
+            ValuationNeed(
+                property_id, NeedReason.NO_LOCATION, "no location (lon/lat), so no zone and no zone factor"
+            )
         )
     if zones_exist and location is not None and not in_zone:
-        return ValuationNeed(
-            property_id,
-            NeedReason.OUTSIDE_ZONES,
-            f"the point lon {location.lon}, lat {location.lat} lies outside every zone "
-            "(lon and lat swapped?), so there is no zone factor",
+        needs.append(
+            ValuationNeed(
+                property_id,
+                NeedReason.OUTSIDE_ZONES,
+                f"the point lon {location.lon}, lat {location.lat} lies outside every zone "
+                "(lon and lat swapped?), so there is no zone factor",
+            )
         )
-    return None
+    return tuple(needs)
+
+
+def housing_value_need(property_id: str, values_by_unit: Mapping[str, Money]) -> ValuationNeed | None:
+    """The tax authority's values in force cannot value the property when any of them is 0 kr: a unit
+    valued at 0 kr has no value, so the sum of the others is not the property's value either."""
+    counted = housing_values_in_force(values_by_unit)
+    zero = sorted(unit for unit, value in counted.items() if value.ore <= 0)
+    if not zero:
+        return None
+    if zero == [WHOLE_PROPERTY]:
+        detail = "the tax authority's housing value is 0 kr"
+    else:
+        named = ", ".join(zero[:5]) + (", …" if len(zero) > 5 else "")
+        detail = f"the tax authority's housing value is 0 kr for dwelling unit(s) {named}"
+    return ValuationNeed(property_id, NeedReason.ZERO_VALUE, detail)
 
 
 def zero_value_need(property_id: str, result: ValuationResult) -> ValuationNeed | None:
