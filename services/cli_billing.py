@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -91,6 +92,16 @@ def _follow_run(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any
     return run
 
 
+def _counted(n: int, noun: str) -> str:
+    """`1 invoice`, `2 invoices`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _recipients_documents(n: int) -> str:
+    """`1 recipient's documents`, `2 recipients' documents`."""
+    return f"{n} recipient's documents" if n == 1 else f"{n} recipients' documents"
+
+
 def run_outcome(run: Any) -> str:
     """A billing run's outcome in a sentence: its true counts, and why when it issued nothing."""
     name = f"billing run {run.year}-{run.month:02d}"
@@ -98,12 +109,20 @@ def run_outcome(run: Any) -> str:
         return f"{name} failed: {run.error}"
     state = "completed" if run.state == billing_pb2.BILLING_RUN_STATE_COMPLETED else "running"
     total = Money(run.total.ore).kroner()
-    text = f"{name} {state}: {run.invoices} invoices, {run.credit_notes} credit notes issued ({total})"
+    text = (
+        f"{name} {state}: {_counted(run.invoices, 'invoice')}, {_counted(run.credit_notes, 'credit note')} "
+        f"issued ({total})"
+    )
+    if run.nothing_issued:  # the service's reasons, every one that applies (held and minimum included)
+        text += f"; nothing was issued because {run.nothing_issued}"
+        if run.held:
+            text += " (see held.csv beside the run's documents)"
+        return text
     if run.below_minimum:
-        text += f"; {run.below_minimum} recipients under the minimum amount (carried forward)"
+        text += f"; {_counted(run.below_minimum, 'recipient')} under the minimum amount (carried forward)"
     if run.held:
         text += (
-            f"; {run.held} recipients' documents held, not issued: they cannot be delivered through their "
+            f"; {_recipients_documents(run.held)} held, not issued: they cannot be delivered through their "
             "channel (see held.csv beside the run's documents); the first run after their address or "
             "organisation number is given issues them"
         )
@@ -129,14 +148,36 @@ def cmd_run_preview(args: argparse.Namespace) -> int:
     request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
     preview = caller.call(stub.PreviewBillingRun, request, timeout=600)
     print_json(preview)
-    for held in preview.held:
-        sys.stderr.write(f"held: {held.account_id} {held.name} ({held.channel}): {held.reason}\n")
-    if preview.held:
-        sys.stderr.write(
-            f"{len(preview.held)} recipients' documents would be held, not issued: they cannot be delivered "
-            "through their channel until their address or organisation number is given\n"
-        )
+    sys.stderr.write(preview_outcome(preview))
     return 0
+
+
+def preview_outcome(preview: Any) -> str:
+    """The preview's lines for a person: each held recipient's year with the period its held lines cover
+    (first and last day) and why, how many recipients that is, and why the run would issue nothing."""
+    lines = []
+    for held in preview.held:
+        period = f" {held.period_start}..{_last_day(held.period_end)}" if held.period_start else ""
+        amount = Money(held.total.ore).kroner()
+        lines.append(
+            f"held: {held.account_id} {held.name} ({held.channel}): {held.tax_year}{period}, {amount}: "
+            f"{held.reason}"
+        )
+    recipients = len({held.account_id for held in preview.held})
+    if recipients:
+        lines.append(
+            f"{_recipients_documents(recipients)} would be held, not issued: they cannot be delivered "
+            "through their channel until their address or organisation number is given"
+        )
+    if preview.nothing_issued:
+        name = f"billing run {preview.year}-{preview.month:02d}"
+        lines.append(f"{name} would issue nothing because {preview.nothing_issued}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _last_day(end: str) -> str:
+    """The day before an (exclusive) period end, YYYY-MM-DD."""
+    return (date.fromisoformat(end) - timedelta(days=1)).isoformat()
 
 
 def cmd_schedule_put(args: argparse.Namespace) -> int:

@@ -32,6 +32,7 @@ from services.billing.application.run_billing import (
 from services.billing.application.take_over_property import NewHolder, take_over_property
 from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
+from services.billing.domain.intervals import Period
 from services.billing.domain.property_tax import PropertyTax
 from services.billing.service import SPEC
 from services.platform.db import create_db_engine, session_factory
@@ -158,7 +159,7 @@ def test_a_paper_invoice_without_an_address_is_held_and_issued_when_the_address_
     assert _issued(make, "nobody-knows") == [] and _events(make) == 1  # no number, no event: not issued
     report = (output.run_directory(january) / HELD_REPORT).read_text(encoding="utf-8")
     assert "nobody-knows" in report and "without a complete postal address" in report
-    assert "2024-01-01..2024-04-01" in report
+    assert "2024,2024-01-01..2024-03-31" in report  # tax year, first and last day the lines cover
 
     # Still no address in February: held again, nothing issued.
     assert _run(make, 2024, 2).held == 1 and _issued(make, "nobody-knows") == []
@@ -227,3 +228,117 @@ def test_a_run_of_a_year_with_nothing_to_bill_is_refused_saying_why(make: UowFac
     # Once the year's tax has arrived, the run starts.
     _property(make, "p2", "1200.00", [_person("b")], date(2025, 1, 1))
     assert start_billing_run(make(), 2025, 1, date(2025, 1, 10)).state == RunState.RUNNING
+
+
+def _held_rows(output: RunOutput, run: BillingRun) -> list[list[str]]:
+    text = (output.run_directory(run) / HELD_REPORT).read_text(encoding="utf-8")
+    return [line.split(",")[-4:] for line in text.splitlines()[1:]]  # documents, total, tax year, period
+
+
+def test_the_held_period_is_what_the_held_lines_cover_not_the_months_due_period(
+    make: UowFactory, tmp_path: Path
+) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    _property(make, "p2", "2400.00", [_person("known")], date(2024, 1, 1))
+    _details(make, "known", **ADDRESS)
+    output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
+    _run(make, 2024, 1, output)
+    # April holds January to June (what the invoice's lines would say: 01.01.2024-30.06.2024), not April's
+    # quarter alone.
+    preview = preview_billing_run(make, 2024, 4, POLICY, 10)
+    assert [(h.account_id, h.tax_year, h.period, h.total) for h in preview.held] == [
+        ("late", 2024, Period(date(2024, 1, 1), date(2024, 7, 1)), Money.of(600))
+    ]
+    april = _run(make, 2024, 4, output)
+    assert april.held == 1
+    assert _held_rows(output, april) == [["1", "600.00", "2024", "2024-01-01..2024-06-30"]]
+
+
+def test_amounts_of_an_earlier_year_held_again_keep_their_year_and_period(
+    make: UowFactory, tmp_path: Path
+) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
+    assert _run(make, 2024, 1, output).held == 1
+    uow = make()
+    with uow:  # the 2025 tax of the same property
+        record_property_tax(
+            PropertyTaxRepository(uow.session),
+            PropertyTax("p1", 2025, 1, "TAX_STATUS_TAXED", Money.of(2400), Money(0), 4, "ev-p1-2025"),
+        )
+        uow.commit()
+    january = _run(make, 2025, 1, output)
+    assert (january.invoices, january.held) == (0, 1)  # one recipient, two years
+    assert _held_rows(output, january) == [
+        ["1", "300.00", "2024", "2024-01-01..2024-03-31"],
+        ["1", "600.00", "2025", "2025-01-01..2025-03-31"],
+    ]
+    preview = preview_billing_run(make, 2025, 2, POLICY, 10)
+    assert [(h.tax_year, h.period, h.total) for h in preview.held] == [
+        (2024, Period(date(2024, 1, 1), date(2024, 4, 1)), Money.of(300)),
+        (2025, Period(date(2025, 1, 1), date(2025, 4, 1)), Money.of(600)),
+    ]
+    _details(make, "late", **ADDRESS)
+    february = _run(make, 2025, 2)
+    (invoice,) = _issued(make, "late")
+    assert (february.invoices, february.held, invoice.total_ore) == (1, 0, 90_000)
+
+
+def test_a_start_that_could_only_hold_again_what_is_held_is_refused_saying_why(make: UowFactory) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    assert _run(make, 2024, 1).held == 1
+    with pytest.raises(FailedPrecondition) as refused:
+        start_billing_run(make(), 2031, 1, date(2031, 1, 6))
+    message = str(refused.value)
+    assert "nothing to bill for 2031" in message
+    assert "no fee schedule for 2031" in message and "no property tax for 2031" in message
+    assert "1 recipient's documents waiting" in message and "still cannot be delivered" in message
+    uow = make()
+    with uow:
+        assert uow.runs.for_month(2031, 1) is None  # the month's run is not used up
+    # Once the address is given, the run starts and issues what was held, for 2024.
+    _details(make, "late", **ADDRESS)
+    run = _run(make, 2031, 1)
+    (invoice,) = _issued(make, "late")
+    assert (run.invoices, run.held, run.nothing_issued) == (1, 0, "")
+    assert (invoice.total_ore, invoice.period_start, invoice.period_end) == (
+        30_000,
+        date(2024, 1, 1),
+        date(2024, 4, 1),
+    )
+
+
+def test_a_run_and_a_preview_that_issue_nothing_say_why(make: UowFactory) -> None:
+    _property(make, "p1", "1200.00", [_person("a")], date(2024, 1, 1))
+    _details(make, "a", **ADDRESS)
+    preview = preview_billing_run(make, 2024, 2, POLICY, 10)
+    assert preview.nothing_issued == (
+        "there is no fee schedule for 2024; no recipient's invoice interval starts a period in 2024-02, so "
+        "nothing is due this month"
+    )
+    february = _run(make, 2024, 2)
+    assert (february.state, february.invoices, february.due) == (RunState.COMPLETED, 0, 0)
+    assert february.nothing_issued == preview.nothing_issued
+    uow = make()
+    with uow:
+        stored = uow.runs.get(february.run_id)
+    assert stored is not None and stored.nothing_issued == preview.nothing_issued
+
+    january = _run(make, 2024, 1)
+    assert (january.invoices, january.due, january.nothing_issued) == (1, 1, "")
+
+    assert preview_billing_run(make, 2025, 1, POLICY, 10).nothing_issued == (
+        "there is no fee schedule for 2025; there is no property tax for 2025 (assessment's levy for 2025 "
+        "has not reached billing)"
+    )
+
+
+def test_a_preview_that_would_only_hold_says_how_many_recipients_and_why(make: UowFactory) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    _property(make, "p2", "1200.00", [_person("later")], date(2024, 1, 1))
+    preview = preview_billing_run(make, 2024, 1, POLICY, 10)
+    assert preview.totals.invoices == 0
+    assert "2 recipients' documents held: they cannot be delivered" in preview.nothing_issued
+    january = _run(make, 2024, 1)
+    assert (january.invoices, january.held) == (0, 2)
+    assert january.nothing_issued == preview.nothing_issued

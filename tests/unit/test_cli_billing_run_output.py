@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from propertytax.billing.v1 import billing_pb2
+from propertytax.billing.v1 import billing_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
 from services import cli_billing
+from services.billing.domain.billing_run import why_nothing_issued
 
 pytestmark = pytest.mark.unit
 
@@ -51,3 +52,95 @@ def test_a_run_that_issued_nothing_says_why() -> None:
     assert "0 invoices" in text and "nothing was owed" in text
     held = cli_billing.run_outcome(_run(COMPLETED, 0, held=3))
     assert "3 recipients' documents held" in held and "nothing was owed" not in held
+
+
+def test_counts_are_singular_for_one_and_the_services_reason_ends_the_line() -> None:
+    one = cli_billing.run_outcome(_run(COMPLETED, 1, credit_notes=1, below_minimum=1))
+    assert "completed: 1 invoice, 1 credit note issued" in one
+    assert "1 recipient under the minimum amount" in one
+    assert "1 recipient's documents held" in cli_billing.run_outcome(_run(COMPLETED, 2, held=1))
+    why = "there is no fee schedule for 2031; 1 recipient's documents held: they cannot be delivered"
+    empty = cli_billing.run_outcome(_run(COMPLETED, 0, held=1, nothing_issued=why))
+    assert empty.startswith("billing run 2025-01 completed: 0 invoices, 0 credit notes issued")
+    assert f"; nothing was issued because {why} (see held.csv" in empty
+    assert "nothing was owed" not in empty
+
+
+def test_the_preview_lists_each_held_year_with_its_first_and_last_day_and_says_why_nothing() -> None:
+    held = [
+        preview_pb2.HeldRecipient(
+            account_id="late",
+            name="Kari",
+            channel="print",
+            reason="paper invoice without a complete postal address (no city)",
+            documents=1,
+            total=money_pb2.Money(ore=ore),
+            tax_year=year,
+            period_start=start,
+            period_end=end,
+        )
+        for year, start, end, ore in [
+            (2024, "2024-01-01", "2024-07-01", 1_075_714),
+            (2031, "2031-01-01", "2031-04-01", 30_000),
+        ]
+    ]
+    preview = preview_pb2.PreviewBillingRunResponse(
+        year=2031, month=1, held=held, nothing_issued="there is no fee schedule for 2031"
+    )
+    lines = cli_billing.preview_outcome(preview).splitlines()
+    assert lines[0].startswith("held: late Kari (print): 2024 2024-01-01..2024-06-30, ")
+    assert lines[1].startswith("held: late Kari (print): 2031 2031-01-01..2031-03-31, ")
+    assert lines[2].startswith("1 recipient's documents would be held, not issued")
+    assert lines[3] == "billing run 2031-01 would issue nothing because there is no fee schedule for 2031"
+
+
+def test_why_nothing_is_issued_names_every_reason_that_applies() -> None:
+    assert (
+        why_nothing_issued(2024, 4, fee_schedule=True, property_tax=True, due=2, held=0, below_minimum=0)
+        == "the 2 recipients due this month owe nothing that is not invoiced already"
+    )
+    assert why_nothing_issued(
+        2024, 4, fee_schedule=True, property_tax=False, due=3, held=1, below_minimum=1
+    ) == (
+        "there is no property tax for 2024 (assessment's levy for 2024 has not reached billing); "
+        "1 recipient would be invoiced under the minimum amount (carried forward to the next invoice); "
+        "1 recipient's documents held: they cannot be delivered through their channel until a complete "
+        "postal address or an organisation number is given (`propertytax billing account update`)"
+    )
+
+
+def test_a_held_documents_total_split_by_tax_year_adds_up_to_it_with_vat() -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from services.billing.application.term_plan import _by_tax_year
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
+    from services.platform.money import Money
+
+    lines = (
+        ChargeLine(
+            "p1",
+            "waste",
+            "Renovasjon",
+            Period(date(2024, 1, 1), date(2024, 7, 1)),
+            Money(33_333),
+            Decimal("0.25"),
+        ),
+        ChargeLine(
+            "p1",
+            "waste",
+            "Renovasjon",
+            Period(date(2025, 1, 1), date(2025, 4, 1)),
+            Money(16_667),
+            Decimal("0.25"),
+        ),
+        ChargeLine(
+            "p1", "property_tax", "Eiendomsskatt", Period(date(2025, 1, 1), date(2025, 4, 1)), Money(30_000)
+        ),
+    )
+    draft = InvoiceDraft("a", Period(date(2024, 1, 1), date(2025, 4, 1)), lines)
+    parts = _by_tax_year(draft)
+    assert sorted(parts) == [2024, 2025]
+    assert sum(p.ore for p in parts.values()) == draft.total.ore == 80_000 + 12_500
+    assert parts[2024].ore == 33_333 + 8_333

@@ -56,6 +56,8 @@ def _to_run(row: Any) -> BillingRun:
         total=Money(row.total_ore),
         error=row.error,
         held=row.held,
+        due=row.due,
+        nothing_issued=row.nothing_issued,
     )
 
 
@@ -133,6 +135,7 @@ class BillingRunRepository:
             "credit_notes": run.credit_notes,
             "total_ore": run.total.ore,
             "held": run.held,
+            "due": run.due,
         }
         job_rows.advance(self._session, billing_runs, run.run_id, RunState.RUNNING.value, progress)
 
@@ -172,7 +175,15 @@ class BillingRunRepository:
             "total_ore": run.total.ore,
             "error": run.error,
             "held": run.held,
+            "due": run.due,
+            "nothing_issued": run.nothing_issued,
         }
+
+    def note_nothing_issued(self, run_id: str, why: str) -> None:
+        """Records why the run issued nothing (shown on the run and in the CLI's last line)."""
+        self._session.execute(
+            update(billing_runs).where(billing_runs.c.run_id == run_id).values(nothing_issued=why)
+        )
 
     def get(self, run_id: str, lock: bool = False) -> BillingRun | None:
         query = select(billing_runs).where(billing_runs.c.run_id == run_id)
@@ -210,15 +221,17 @@ class BillingRunRepository:
 
 @dataclass(frozen=True)
 class Hold:
-    """A recipient's documents a run held because they cannot be delivered through its channel."""
+    """A recipient's documents a run held because they cannot be delivered through its channel: what they
+    carry of one tax year (a recipient held with amounts of two years has two)."""
 
     run_id: str
     account_id: str
     tax_year: int
-    period: Period | None  # the period the recipient was due for in that run, if it was
+    period: Period | None  # what the held lines of the year cover: first day to the day after the last
     reason: str
-    documents: int
-    total: Money
+    documents: int  # the recipient's held documents that carry lines of the year
+    total: Money  # the year's part of what they add up to, VAT included (credit notes negative)
+    due_end: date | None = None  # the end of the period the recipient was due up to (None: corrections)
 
 
 class HeldDocumentRepository:
@@ -236,6 +249,7 @@ class HeldDocumentRepository:
                     tax_year=h.tax_year,
                     period_start=h.period.start if h.period else None,
                     period_end=h.period.end if h.period else None,
+                    due_end=h.due_end,
                     reason=h.reason,
                     documents=h.documents,
                     total_ore=h.total.ore,
@@ -268,7 +282,7 @@ class HeldDocumentRepository:
         rows = self._session.execute(
             select(held_documents)
             .where(held_documents.c.run_id == run_id)
-            .order_by(held_documents.c.account_id)
+            .order_by(held_documents.c.account_id, held_documents.c.tax_year)
         )
         return [_to_hold(r) for r in rows.all()]
 
@@ -276,7 +290,14 @@ class HeldDocumentRepository:
 def _to_hold(row: Any) -> Hold:
     period = Period(row.period_start, row.period_end) if row.period_start and row.period_end else None
     return Hold(
-        row.run_id, row.account_id, row.tax_year, period, row.reason, row.documents, Money(row.total_ore)
+        row.run_id,
+        row.account_id,
+        row.tax_year,
+        period,
+        row.reason,
+        row.documents,
+        Money(row.total_ore),
+        row.due_end,
     )
 
 

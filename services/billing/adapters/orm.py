@@ -101,19 +101,23 @@ billing_runs = Table(
     Column("started_at", DateTime(timezone=True), nullable=False),
     Column("finished_at", DateTime(timezone=True), nullable=True),
     Column("held", Integer, nullable=False, server_default="0"),  # recipients whose documents were held
+    Column("due", Integer, nullable=False, server_default="0"),  # recipients whose period starts that month
+    Column("nothing_issued", Text, nullable=False, server_default=""),  # why it issued nothing, if it did not
     UniqueConstraint("year", "month", name="uq_billing_runs_month"),
 )
 
 # Documents a run could not deliver through the recipient's channel: not issued (no number, no event),
 # held with the reason until a run after the recipient's details are complete issues what is owed then.
+# One row per run, recipient and tax year: the period is what the held amounts of that year cover.
 held_documents = Table(
     "held_documents",
     metadata,
     Column("run_id", String(36), primary_key=True),
     Column("account_id", String(40), primary_key=True),
-    Column("tax_year", Integer, nullable=False),
-    Column("period_start", Date, nullable=True),  # the period the recipient was due for, if it was
-    Column("period_end", Date, nullable=True),
+    Column("tax_year", Integer, primary_key=True),
+    Column("period_start", Date, nullable=True),  # the lines' first day
+    Column("period_end", Date, nullable=True),  # the day after the lines' last day
+    Column("due_end", Date, nullable=True),  # the due period's end it was held for (None: corrections only)
     Column("reason", Text, nullable=False),
     Column("documents", Integer, nullable=False),
     Column("total_ore", BigInteger, nullable=False),

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import insert, select, true, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
+from services.billing.adapters.account_repository import AccountRepository
 from services.billing.adapters.orm import (
     billing_properties,
     fee_schedules,
@@ -14,6 +17,7 @@ from services.billing.adapters.orm import (
     pending_corrections,
     property_taxes,
 )
+from services.billing.domain.account import delivery_problem
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.bulk import bulk_insert
@@ -199,30 +203,66 @@ def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[
     return found
 
 
-def nothing_to_bill(session: Session, year: int) -> str:
-    """Why a billing run of the year could issue nothing at all, or "" when it could: no fee schedule for
-    the year, no billable property tax for the year (assessment's levy has not reached billing), no
-    correction of an earlier year waiting to be invoiced or credited, and no held document waiting."""
+@dataclass(frozen=True)
+class YearSources:
+    """What a year's charges come from: its fee schedule and assessment's property tax."""
 
-    def exists(query: object) -> bool:
-        return session.execute(query.limit(1)).first() is not None  # type: ignore[attr-defined]
+    fee_schedule: bool
+    property_tax: bool  # a billable tax above 0 for at least one property
 
-    if exists(select(fee_schedules.c.year).where(fee_schedules.c.year == year)):
-        return ""
+
+def _exists(session: Session, query: Any) -> bool:
+    return session.execute(query.limit(1)).first() is not None
+
+
+def year_sources(session: Session, year: int) -> YearSources:
     taxed = select(property_taxes.c.property_id).where(
         property_taxes.c.tax_year == year,
         property_taxes.c.is_current.is_(True),
         property_taxes.c.status == "TAX_STATUS_TAXED",
         property_taxes.c.tax_ore > 0,
     )
-    if exists(taxed):
+    return YearSources(
+        _exists(session, select(fee_schedules.c.year).where(fee_schedules.c.year == year)),
+        _exists(session, taxed),
+    )
+
+
+def nothing_to_bill(session: Session, year: int) -> str:
+    """Why a billing run of the year could issue nothing at all, or "" when it could: no fee schedule for
+    the year, no billable property tax for the year (assessment's levy has not reached billing), and no
+    correction or held document waiting that a run could issue now. Held documents (and corrections) of
+    recipients whose details are still incomplete do not count: the run could only hold them again, and
+    a completed empty run would use up the month."""
+    sources = year_sources(session, year)
+    if sources.fee_schedule or sources.property_tax:
         return ""
-    if exists(select(pending_corrections.c.account_id).where(true())):
-        return ""
-    if exists(select(held_documents.c.account_id).where(held_documents.c.released_run_id.is_(None))):
-        return ""
+    held = {
+        r.account_id
+        for r in session.execute(
+            select(held_documents.c.account_id).where(held_documents.c.released_run_id.is_(None)).distinct()
+        )
+    }
+    flagged = {r.account_id for r in session.execute(select(pending_corrections.c.account_id).distinct())}
+    waiting = held | flagged
+    if not waiting:
+        return (
+            f"nothing to bill for {year}: there is no fee schedule for {year} (put it with `propertytax "
+            f"billing schedule put`) and no property tax for {year} (assessment's levy for {year} has not "
+            "reached billing), and no correction or held document is waiting; no run was started"
+        )
+    found = AccountRepository(session).get_many(sorted(waiting))
+    if any(not delivery_problem(a) for a in found.values()):
+        return ""  # a correction or held document the run can issue now
     return (
         f"nothing to bill for {year}: there is no fee schedule for {year} (put it with `propertytax billing "
         f"schedule put`) and no property tax for {year} (assessment's levy for {year} has not reached "
-        "billing), and no correction or held document is waiting; no run was started"
+        f"billing); {_recipients(len(waiting))} documents waiting (held by earlier runs, or a correction) "
+        "still cannot be delivered through their channel: no complete postal address or organisation "
+        "number was given (`propertytax billing account update`), so a run would only hold them again; no "
+        "run was started"
     )
+
+
+def _recipients(n: int) -> str:
+    return f"{n} recipient's" if n == 1 else f"{n} recipients'"

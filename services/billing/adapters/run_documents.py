@@ -92,7 +92,8 @@ HELD_REPORT = "held.csv"
 
 def write_held_report(uow: SqlBillingUnitOfWork, run: BillingRun, directory: Path) -> None:
     """The run's report of documents it held (not issued: they cannot be delivered through the recipient's
-    channel), one line per recipient with the reason, beside its documents; none when nothing was held."""
+    channel), one line per recipient and tax year with the reason, what the held documents carry of the year
+    and the period their lines of the year cover, beside its documents; none when nothing was held."""
     with uow:
         held = uow.invoices.held.for_run(run.run_id)
         names = uow.accounts.get_many([h.account_id for h in held]) if held else {}
@@ -100,10 +101,12 @@ def write_held_report(uow: SqlBillingUnitOfWork, run: BillingRun, directory: Pat
         return
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["account_id", "name", "channel", "reason", "documents", "total_nok", "period"])
+    writer.writerow(
+        ["account_id", "name", "channel", "reason", "documents", "total_nok", "tax_year", "period"]
+    )
     for h in held:
         account = names.get(h.account_id)
-        period = f"{h.period.start}..{h.period.end}" if h.period else ""
+        period = h.period.first_to_last() if h.period else ""  # first and last day, as the invoice prints it
         writer.writerow(
             [
                 h.account_id,
@@ -112,6 +115,7 @@ def write_held_report(uow: SqlBillingUnitOfWork, run: BillingRun, directory: Pat
                 h.reason,
                 h.documents,
                 h.total.nok,
+                h.tax_year,
                 period,
             ]
         )

@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from services.billing.adapters.repository import year_sources
 from services.billing.application.run_billing import BillingPolicy, UowFactory
 from services.billing.application.term_plan import plan_chunk
-from services.billing.domain.billing_run import CREDIT_NOTE
+from services.billing.domain.billing_run import CREDIT_NOTE, why_nothing_issued
+from services.billing.domain.intervals import Period
 from services.platform.errors import Violations
 from services.platform.money import Money
 
@@ -42,7 +44,8 @@ class LastTerm:
 
 @dataclass(frozen=True)
 class HeldRecipient:
-    """A recipient whose documents the run would hold: they cannot be delivered through its channel."""
+    """A recipient whose documents the run would hold (they cannot be delivered through its channel): what
+    they carry of one tax year, and the period the year's lines cover."""
 
     account_id: str
     name: str
@@ -50,6 +53,8 @@ class HeldRecipient:
     reason: str
     documents: int
     total: Money
+    tax_year: int
+    period: Period | None
 
 
 @dataclass
@@ -61,6 +66,11 @@ class RunPreview:
     held: list[HeldRecipient] = field(default_factory=list)
     totals: TermTotals = field(default_factory=TermTotals)
     last_term: LastTerm | None = None
+    nothing_issued: str = ""  # why the run would issue nothing, in words; empty when it would issue some
+
+    @property
+    def held_recipients(self) -> int:
+        return len({h.account_id for h in self.held})
 
     def changes(self) -> dict[str, Money]:
         """Per charge: this term's net amount less the last term's."""
@@ -100,6 +110,8 @@ def preview_billing_run(
                 h.reason,
                 h.documents,
                 h.total,
+                h.tax_year,
+                h.period,
             )
             for h in plan.held
         )
@@ -110,6 +122,17 @@ def preview_billing_run(
             preview.totals.add(doc.kind, by_code, doc.draft.total - doc.draft.net, doc.draft.total)
         cursor = accounts[-1].account_id
     with make() as uow:
+        if not (preview.totals.invoices or preview.totals.credit_notes):
+            sources = year_sources(uow.session, year)
+            preview.nothing_issued = why_nothing_issued(
+                year,
+                month,
+                fee_schedule=sources.fee_schedule,
+                property_tax=sources.property_tax,
+                due=preview.due,
+                held=preview.held_recipients,
+                below_minimum=preview.below_minimum,
+            )
         last = uow.runs.latest_completed_before(year, month)
         if last is not None:
             totals = TermTotals()

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services.billing.adapters.repository import nothing_to_bill
+from services.billing.adapters.repository import nothing_to_bill, year_sources
 from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.term_plan import plan_chunk
@@ -23,6 +23,7 @@ from services.billing.domain.billing_run import (
     Invoice,
     InvoiceIssued,
     RunState,
+    why_nothing_issued,
 )
 from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.invoice_plan import due_date
@@ -105,8 +106,21 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             error = run.control_totals_error(uow.invoices.totals_for_run(run_id))
             state = RunState.FAILED if error else RunState.ISSUED
             uow.runs.mark_state(run_id, state, was=[RunState.RUNNING], error=error)
+            why = ""
+            if not (run.invoices or run.credit_notes):
+                sources = year_sources(uow.session, run.year)
+                why = why_nothing_issued(
+                    run.year,
+                    run.month,
+                    fee_schedule=sources.fee_schedule,
+                    property_tax=sources.property_tax,
+                    due=run.due,
+                    held=run.held,
+                    below_minimum=run.below_minimum,
+                )
+                uow.runs.note_nothing_issued(run_id, why)
             uow.commit()
-            return replace(run, state=state, error=error)
+            return replace(run, state=state, error=error, nothing_issued=why)
         # The plan reads what every run has invoiced so far: taking the number series first makes chunks
         # of all runs, in every process, plan one after another, so no two plan the same open period.
         uow.invoices.lock_series()
@@ -142,7 +156,9 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
         # held by earlier runs and planned now are released.
         uow.invoices.held.hold([replace(h, run_id=run.run_id) for h in plan.held], uow.now())
         uow.invoices.held.release(plan.released, run.run_id)
-        run = run.advanced(accounts[-1].account_id, issued, plan.below_minimum, len(plan.held))
+        run = run.advanced(
+            accounts[-1].account_id, issued, plan.below_minimum, plan.held_recipients, plan.due
+        )
         uow.runs.advance(run)
         uow.commit()
     return run

@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 
 from services.billing.adapters.correction_repository import Flag
 from services.billing.adapters.invoice_repository import Hold, YearSoFar
@@ -37,6 +38,7 @@ from services.billing.domain.charges import Holding
 from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
 from services.billing.domain.intervals import Period, interval_on, period_starting
 from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft, plan_invoice
+from services.billing.domain.proration import allocate
 from services.billing.domain.term_charges import AccountYear, AnnualCharge, PropertyCharges, owed
 from services.platform.money import Money
 
@@ -57,9 +59,68 @@ class ChunkPlan:
     held: list[Hold] = field(default_factory=list)  # documents that cannot be delivered: not issued
     released: list[str] = field(default_factory=list)  # recipients whose earlier holds this plan ends
 
+    @property
+    def held_recipients(self) -> int:
+        return len({h.account_id for h in self.held})
+
 
 def _span(lines: Sequence[ChargeLine]) -> Period:
     return Period(min(line.period.start for line in lines), max(line.period.end for line in lines))
+
+
+def _tax_year(line: ChargeLine) -> int:
+    return line.period.start.year  # a line never runs past its tax year
+
+
+def _by_tax_year(draft: InvoiceDraft) -> dict[int, Money]:
+    """The draft's total (VAT included) split by the tax years of its lines, adding up to it exactly: each
+    rate's VAT is allocated over the years in proportion to the year's net at that rate."""
+    net: dict[int, int] = {}
+    at_rate: dict[Decimal, dict[int, int]] = {}
+    for line in draft.lines:
+        y = _tax_year(line)
+        net[y] = net.get(y, 0) + line.amount.ore
+        at_rate.setdefault(line.vat_rate, {})
+        at_rate[line.vat_rate][y] = at_rate[line.vat_rate].get(y, 0) + line.amount.ore
+    parts = dict(net)
+    for rate, vat in draft.vat_by_rate().items():
+        years = sorted(at_rate[rate])
+        weights = [abs(at_rate[rate][y]) for y in years]
+        shares = allocate(vat, weights) if sum(weights) else [vat, *[Money(0)] * (len(years) - 1)]
+        for y, share in zip(years, shares, strict=True):
+            parts[y] += share.ore
+    return {y: Money(ore) for y, ore in sorted(parts.items())}
+
+
+def _holds(
+    account_id: str,
+    reason: str,
+    documents: Sequence[PlannedDocument],
+    due_periods: Mapping[tuple[str, int], Period],
+) -> list[Hold]:
+    """A held recipient's holds, one per tax year its documents carry: the period the year's lines cover
+    (not the month's due period: an April run holding January to June says so, and a 2031 run holding 2024
+    amounts again keeps them in 2024), the year's part of the total, and the due period's end the next run
+    plans again."""
+    years = sorted({_tax_year(line) for doc in documents for line in doc.draft.lines})
+    totals = [_by_tax_year(doc.draft) for doc in documents]
+    holds = []
+    for y in years:
+        lines = [line for doc in documents for line in doc.draft.lines if _tax_year(line) == y]
+        due = due_periods.get((account_id, y))
+        holds.append(
+            Hold(
+                "",
+                account_id,
+                y,
+                _span(lines),
+                reason,
+                sum(1 for t in totals if y in t),
+                Money(sum(t[y].ore for t in totals if y in t)),
+                due.end if due is not None else None,
+            )
+        )
+    return holds
 
 
 def _year_charges(
@@ -124,10 +185,10 @@ def plan_chunk(
     holds = uow.invoices.held.open_holds(ids)
     held_before = sorted({h.account_id for h in holds})
     for hold in holds:
-        if hold.period is not None:
+        if hold.due_end is not None:
             key = (hold.account_id, hold.tax_year)
-            if key not in due_periods or due_periods[key].end < hold.period.end:
-                due_periods[key] = hold.period
+            if key not in due_periods or due_periods[key].end < hold.due_end:
+                due_periods[key] = Period(date(hold.tax_year, 1, 1), hold.due_end)
     flags = uow.corrections.flagged(ids, lock=settling)
     flagged: dict[str, set[int]] = {}
     for flag in flags:
@@ -188,12 +249,7 @@ def plan_chunk(
             elif planned is not None:
                 plan.below_minimum += 1
         if documents and problems.get(account_id):
-            total = Money(sum(doc.draft.total.ore for doc in documents))
-            plan.held.append(
-                Hold(
-                    "", account_id, year, periods.get(account_id), problems[account_id], len(documents), total
-                )
-            )
+            plan.held.extend(_holds(account_id, problems[account_id], documents, due_periods))
             continue
         plan.documents.extend(documents)
         if account_id in held_before:

@@ -56,6 +56,8 @@ class BillingRun:
     error: str = ""
     credit_notes: int = 0
     held: int = 0  # recipients whose documents could not be delivered through their channel: not issued
+    due: int = 0  # recipients whose invoice interval starts a period in the run's month
+    nothing_issued: str = ""  # why the run issued nothing, in words; empty when it issued something
 
     @property
     def totals(self) -> RunTotals:
@@ -89,7 +91,9 @@ class BillingRun:
             f"documents ({documents}); the run is not complete until they agree"
         )
 
-    def advanced(self, cursor: str, issued: list[Invoice], below_minimum: int, held: int = 0) -> BillingRun:
+    def advanced(
+        self, cursor: str, issued: list[Invoice], below_minimum: int, held: int = 0, due: int = 0
+    ) -> BillingRun:
         credit_notes = sum(1 for i in issued if i.kind == CREDIT_NOTE)
         return replace(
             self,
@@ -98,8 +102,62 @@ class BillingRun:
             credit_notes=self.credit_notes + credit_notes,
             below_minimum=self.below_minimum + below_minimum,
             held=self.held + held,
+            due=self.due + due,
             total=self.total + Money(sum(i.total.ore for i in issued)),
         )
+
+
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """`1 invoice`, `2 invoices`."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def recipients_documents(n: int) -> str:
+    """`1 recipient's documents`, `2 recipients' documents`."""
+    return f"{n} recipient's documents" if n == 1 else f"{n} recipients' documents"
+
+
+def why_nothing_issued(
+    year: int,
+    month: int,
+    *,
+    fee_schedule: bool,
+    property_tax: bool,
+    due: int,
+    held: int,
+    below_minimum: int,
+) -> str:
+    """Why a run (or its preview) of the month issues nothing: every reason that applies, in words, joined
+    by semicolons (to follow "nothing is issued because")."""
+    reasons = []
+    if not fee_schedule:
+        reasons.append(f"there is no fee schedule for {year}")
+    if not property_tax:
+        reasons.append(
+            f"there is no property tax for {year} (assessment's levy for {year} has not reached billing)"
+        )
+    if due == 0:
+        reasons.append(
+            f"no recipient's invoice interval starts a period in {year}-{month:02d}, so nothing is due "
+            "this month"
+        )
+    elif (fee_schedule or property_tax) and not (held or below_minimum):
+        reasons.append(
+            f"the {counted(due, 'recipient')} due this month {'owes' if due == 1 else 'owe'} nothing that "
+            "is not invoiced already"
+        )
+    if below_minimum:
+        reasons.append(
+            f"{counted(below_minimum, 'recipient')} would be invoiced under the minimum amount (carried "
+            "forward to the next invoice)"
+        )
+    if held:
+        reasons.append(
+            f"{recipients_documents(held)} held: they cannot be delivered through their channel until a "
+            "complete postal address or an organisation number is given (`propertytax billing account "
+            "update`)"
+        )
+    return "; ".join(reasons)
 
 
 @dataclass(frozen=True)

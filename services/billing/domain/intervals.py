@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 
@@ -32,6 +32,14 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    def first_to_last(self) -> str:
+        """First and last day, as invoices print a period: `2024-01-01..2024-06-30`."""
+        return f"{self.start}..{self.last_day}"
 
     def months(self) -> list[tuple[int, int]]:
         """(year, month) of each calendar month the period covers."""

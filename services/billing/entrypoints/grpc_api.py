@@ -231,6 +231,8 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             error=run.error,
             journal_path=str(journal_path(self._journals, run.year, run.month, run.run_id)),
             held=run.held,
+            due=run.due,
+            nothing_issued=run.nothing_issued,
         )
 
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -283,9 +285,13 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                     reason=h.reason,
                     documents=h.documents,
                     total=money_pb2.Money(ore=h.total.ore),
+                    tax_year=h.tax_year,
+                    period_start=h.period.start.isoformat() if h.period else "",
+                    period_end=h.period.end.isoformat() if h.period else "",
                 )
                 for h in preview.held
             ],
+            nothing_issued=preview.nothing_issued,
         )
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
