@@ -9,6 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli_common import (
@@ -20,6 +22,7 @@ from services.cli_common import (
     print_json,
     year_arg,
 )
+from services.platform.grpc_status import field_violations
 
 _FORMATS = {
     ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
@@ -217,19 +220,26 @@ def cmd_tax_list(args: argparse.Namespace) -> int:
     return 0
 
 
+_CORRECT_FLAGS = {"corrected_on": "--on", "value": "--value-nok", "reason": "--reason", "tax_year": "--year"}
+
+
 def cmd_correct(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    print_json(
-        caller.call(
-            stub.CorrectTaxBase,
-            assessment_pb2.CorrectTaxBaseRequest(
-                property_id=args.property_id,
-                tax_year=args.year,
-                value=money_pb2.Money(ore=args.value_nok.ore),
-                reason=args.reason,
-            ),
-        )
+    request = assessment_pb2.CorrectTaxBaseRequest(
+        property_id=args.property_id,
+        tax_year=args.year,
+        value=money_pb2.Money(ore=args.value_nok.ore),
+        reason=args.reason,
+        corrected_on=args.on or "",
     )
+    try:
+        print_json(caller.call(stub.CorrectTaxBase, request))
+    except grpc.RpcError as exc:
+        # A refusal names the command's flags (corrected_on → --on), so the user sees what to change.
+        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
+        for field, description in field_violations(exc).items():
+            sys.stderr.write(f"  {_CORRECT_FLAGS.get(field, field)}: {description}\n")
+        return 2
     return 0
 
 
@@ -327,6 +337,11 @@ def add_commands(assessment: Any) -> None:
     correct.add_argument("--year", type=year_arg, required=True)
     correct.add_argument("--value-nok", required=True, type=kroner, help="e.g. 4 500 000 or 4500000,50")
     correct.add_argument("--reason", required=True)
+    correct.add_argument(
+        "--on",
+        help="the correction's business date, YYYY-MM-DD (default today): the § 17 time limits are checked "
+        "against it and the corrected bill's complaint deadline runs from it",
+    )
     add_remote_options(correct)
     correct.set_defaults(func=cmd_correct)
 

@@ -122,7 +122,9 @@ def test_the_acknowledgement_of_a_complaint_received_in_2024_is_dated_in_2024() 
     text = _acknowledgement(case)
     assert "Dato: 20.03.2024" in text and "30.11.2026" not in text
     assert "innen 03.04.2024" in text  # the preliminary answer: two weeks from receipt
-    assert "Fristen for å klage går ut 21.05.2024: 6 uker fra 05.04.2024" in text
+    # The bill went out on 5 April, after the letter's day: the letter cannot speak of it as sent.
+    assert "05.04.2024" not in text and "21.05.2024" not in text
+    assert "Klagen din kom før skatteseddelen for eiendommen: den er ikke sendt ennå." in text
 
 
 def test_an_acknowledgement_given_its_own_date_is_dated_on_it_within_the_receipt_and_today() -> None:

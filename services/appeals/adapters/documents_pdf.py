@@ -21,7 +21,7 @@ from typing import Any
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
-from services.appeals.domain.letters import IssuedLetter, decision_of
+from services.appeals.domain.letters import IssuedLetter, decision_of, value_before_decision
 from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
@@ -172,6 +172,38 @@ def _rights(doc: _Pdf) -> None:
     )
 
 
+def _deadline_text(case: AppealCase, dated: date, weeks: str) -> str:
+    """The complaint deadline as a letter dated `dated` can state it: what had happened by then in the past
+    tense, and what had not (the bill not yet sent, the list not yet announced) as still to come, without
+    a date the letter could not know."""
+    deadline = case.deadline
+    holiday = "Faller fristen på en lørdag, søndag eller helligdag, flyttes den til neste virkedag."
+    bill_sent = deadline.dispatched_on <= dated
+    announced = deadline.announced_on <= dated
+    if bill_sent and announced:
+        ends = "går ut" if dated <= deadline.deadline else "gikk ut"
+        return (
+            f"Fristen for å klage {ends} {day(deadline.deadline)}: {weeks} fra {day(deadline.runs_from)}, "
+            "den seneste av datoen da det ble kunngjort at skattelisten var lagt ut, og datoen da "
+            f"skatteseddelen ble sendt. {holiday}"
+        )
+    if not bill_sent and announced:
+        return (
+            "Klagen din kom før skatteseddelen for eiendommen: den er ikke sendt ennå. Fristen for å klage "
+            f"er {weeks} fra den dagen skatteseddelen blir sendt. {holiday}"
+        )
+    if bill_sent:  # the bill went out, the display of the tax list is not announced yet
+        return (
+            "Klagen din kom før kunngjøringen av at skattelisten er lagt ut: den er ikke kunngjort ennå. "
+            f"Fristen for å klage er {weeks} fra den dagen det blir kunngjort. {holiday}"
+        )
+    return (
+        "Klagen din kom før skatteseddelen for eiendommen og før kunngjøringen av at skattelisten er lagt "
+        "ut: ingen av dem er sendt eller kunngjort ennå. Fristen for å klage er "
+        f"{weeks} fra den seneste av de to dagene. {holiday}"
+    )
+
+
 def acknowledgement_pdf(
     case: AppealCase, issued: IssuedLetter, dated: date, *, compress: bool = True
 ) -> Rendered:
@@ -188,14 +220,7 @@ def acknowledgement_pdf(
         f"Saksnummeret er {case.case_number}; oppgi det når du skriver til oss."
     )
     doc.heading("Klagefristen")
-    ends = "går ut" if dated <= case.deadline.deadline else "gikk ut"
-    weeks = Period(weeks=issued.complaint_weeks).describe()
-    doc.text(
-        f"Fristen for å klage {ends} {day(case.deadline.deadline)}: {weeks} fra "
-        f"{day(case.deadline.runs_from)}, den seneste av datoen da det ble kunngjort at skattelisten var "
-        "lagt ut, og datoen da skatteseddelen ble sendt. Faller fristen på en lørdag, søndag eller "
-        "helligdag, flyttes den til neste virkedag."
-    )
+    doc.text(_deadline_text(case, dated, Period(weeks=issued.complaint_weeks).describe()))
     # Whether a late complaint is admitted is decided after registration (AdmitLateAppeal): the
     # acknowledgement, issued before that, says what it said then.
     if not case.late:
@@ -257,13 +282,20 @@ def preliminary_answer_pdf(case: AppealCase, issued: IssuedLetter, *, compress: 
     return Rendered(f"forelopig-svar-{case.case_number}.pdf", doc.render(compress=compress))
 
 
-def _value_text(decision: Decision, before: int) -> str:
+def _value_text(decision: Decision, before: int, disputed: int) -> str:
+    """`before` is the property's value when the committee decided, `disputed` the bill's value that the
+    complaint was about: they differ when a decision in another case (or a correction) changed it since."""
+    kept = Money(before).kroner()
+    since = (
+        f"Da du klaget, var verdien {Money(disputed).kroner()}. Den er senere endret og er nå {kept}. "
+        if before != disputed
+        else ""
+    )
     if decision.new_value is None and decision.outcome in (Outcome.UPHELD, Outcome.PARTLY_UPHELD):
         # Only a complaint that is not about the value (exemption) is upheld without a new value.
-        kept = Money(before).kroner()
-        return f"Vedtaket gjelder fritak og endrer ikke takstverdien, som står uendret: {kept}."
+        return since + f"Vedtaket gjelder fritak og endrer ikke takstverdien, som står uendret: {kept}."
     if decision.new_value is None:
-        return f"Verdien står uendret: {Money(before).kroner()}."
+        return since + f"Verdien står uendret: {kept}."
     raised = decision.new_value.ore > before
     text = (
         f"Verdien endres fra {Money(before).kroner()} til {decision.new_value.kroner()}. "
@@ -282,11 +314,11 @@ def decision_letter_pdf(case: AppealCase, issued: IssuedLetter, *, compress: boo
     committee = issued.committee
     assert committee is not None  # every decision letter keeps its committee
     decision, earlier = decision_of(case, issued)
-    # The value the decision started from: the bill's, or what an earlier decision set.
-    before = case.notice.value.ore
-    for previous in earlier:
-        if previous.new_value is not None:
-            before = previous.new_value.ore
+    # The value the decision started from: the property's when the committee decided, kept with the letter
+    # (decisions in the property's other cases included); in letters issued before it was kept, the bill's
+    # or what the case's earlier decision set.
+    kept = issued.value_before
+    before = (value_before_decision(case, earlier) if kept is None else kept).ore
     doc = _Pdf(f"Vedtak i klagesak {case.case_number}", issued.office)
     doc.letterhead(_recipient(case), case.case_number, decision.decided_on)
     doc.text(_about(case), bold=True)
@@ -296,7 +328,7 @@ def decision_letter_pdf(case: AppealCase, issued: IssuedLetter, *, compress: boo
     doc.text(f"{named} behandlet klagen din i møtet {day(decision.decided_on)}.")
     doc.heading("Vedtak")
     doc.text(OUTCOMES[decision.outcome], bold=True)
-    doc.text(_value_text(decision, before))
+    doc.text(_value_text(decision, before, case.notice.value.ore))
     doc.heading("Begrunnelse")
     doc.text(decision.reasons)
     doc.heading("Klagerett")

@@ -15,6 +15,7 @@ from services.appeals.domain.cases import Instance
 from services.appeals.domain.committees import Committee, CommitteeKind
 from services.appeals.domain.letters import IssuedLetter, LetterKind
 from services.appeals.domain.policy import Office
+from services.platform.money import Money
 
 
 def office_json(office: Office) -> str:
@@ -50,6 +51,7 @@ def _letter(row: Any) -> IssuedLetter:
         _office(row.office),
         complaint_weeks=row.complaint_weeks,
         committee=committee,
+        value_before=None if row.value_before_ore is None else Money(row.value_before_ore),
     )
 
 
@@ -71,6 +73,7 @@ class IssuedLetterRepository:
                 committee_id=committee.committee_id if committee else None,
                 committee_name=committee.name if committee else None,
                 committee_kind=committee.kind.value if committee else None,
+                value_before_ore=None if letter.value_before is None else letter.value_before.ore,
                 recorded_at=at,
             )
         )

@@ -215,4 +215,6 @@ appeal_letter_inputs = Table(
     Column("committee_name", String(200), nullable=True),
     Column("committee_kind", String(20), nullable=True),
     Column("recorded_at", DateTime(timezone=True), nullable=False),
+    # Decision letters: the property's value when the committee decided (0006; NULL in earlier letters).
+    Column("value_before_ore", BigInteger, nullable=True),
 )

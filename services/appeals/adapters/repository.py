@@ -311,6 +311,17 @@ class AppealCaseRepository:
                 last[r.case_id] = r.on_date
         return [_case(r, found[r.case_id], last.get(r.case_id)) for r in rows]
 
+    def decisions_of_property(self, property_id: str, tax_year: int) -> list[Decision]:
+        """The decisions in all the property's cases for the year, in the order they were recorded."""
+        d, c = appeal_decisions.c, appeal_cases.c
+        rows = self._session.execute(
+            select(appeal_decisions)
+            .join(appeal_cases, c.case_id == d.case_id)
+            .where(c.property_id == property_id, c.tax_year == tax_year)
+            .order_by(d.recorded_at, d.case_id, d.instance)
+        )
+        return [_decision(r) for r in rows]
+
     def _filtered(self, filters: CaseFilter) -> Select[Any]:
         c = appeal_cases.c
         query = select(appeal_cases)

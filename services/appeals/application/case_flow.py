@@ -184,6 +184,14 @@ def decide(
         meeting = lookups.meeting(uow, given.meeting_id)
         committee = lookups.committee(uow, meeting.committee_id)
         taking_part = participation(uow, meeting, case.case_id, given.participant_ids)
+        # The property's value when the committee decides, other cases' decisions included: the outcome
+        # is checked against it and the letter states the value in force after the decision from it.
+        in_force = flow.property_value_in_force(
+            case,
+            uow.notices.get(case.property_id, case.tax_year),
+            uow.cases.decisions_of_property(case.property_id, case.tax_year),
+            meeting.meets_on,
+        )
         change = flow.decide(
             case,
             meeting,
@@ -195,9 +203,10 @@ def decide(
             config.policy,
             today,
             actor,
+            in_force=in_force,
         )
         case = store(uow, change)
-        uow.letters.add(letters.decision(case, committee, config.office), uow.now())
+        uow.letters.add(letters.decision(case, committee, config.office, in_force), uow.now())
         uow.commit()
     return case
 

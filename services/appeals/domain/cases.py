@@ -18,6 +18,7 @@ events to publish.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
@@ -515,44 +516,88 @@ def schedule(
     return Change(moved, (entry,))
 
 
-def _check_outcome(case: AppealCase, outcome: Outcome, new_value: Money | None, problems: Violations) -> None:
-    """A decision's outcome and its effect agree (DOMAIN.md § 2):
-    - upheld or partly upheld on a complaint about the value: a new value, lower than the value disputed
+def property_value_in_force(
+    case: AppealCase, bill: TaxNotice | None, decisions: Sequence[Decision], on: date
+) -> Money:
+    """The property's value for the case's year on `on`, the day a committee decides: the latest of the
+    bill (the levy's, or a correction's; the current one `bill` when it is dated by then, else the bill the
+    case disputes) and the values set by decisions in any of the property's cases up to that day.
+    `decisions` come in the order they were recorded; a decision wins over a bill of the same day (the
+    correction a decision causes is dated on the decision's day and has its value)."""
+    current = bill if bill is not None and bill.dispatched_on <= on else case.notice
+    value, dated = current.value, current.dispatched_on
+    for decision in sorted(decisions, key=lambda d: d.decided_on):  # stable: recorded order within a day
+        if decision.new_value is not None and dated <= decision.decided_on <= on:
+            value, dated = decision.new_value, decision.decided_on
+    return value
+
+
+def _check_outcome(
+    case: AppealCase, outcome: Outcome, new_value: Money | None, in_force: Money, problems: Violations
+) -> None:
+    """A decision's outcome and its effect agree (DOMAIN.md § 2), against `in_force`, the property's value
+    when the committee decides:
+    - upheld or partly upheld on a complaint about the value: a new value, lower than the value in force
       (partial success is the complainant's, so the value goes down, never up);
     - a complaint only about something other than the value (exemption): upholding it decides that
       question, and the value stays as it is: no new value;
-    - not upheld: no new value, except that the expert appeals committee may raise the value;
-    - dismissed: not decided on its merits, no new value."""
+    - not upheld: no new value, except a higher one set by the expert appeals committee;
+    - dismissed: not decided on its merits, no new value.
+    A refusal gives the reason that applies to the outcome and instance chosen and the value given."""
     if outcome not in DECISION_OUTCOMES:
         problems.add(
             "outcome", "upheld, partly upheld, not upheld or dismissed (withdrawals: WithdrawAppeal)"
         )
         return
-    in_force = case.value_in_force
     about_value = case.complaint.about_value
+    word = outcome.value.replace("_", " ")
     if new_value is None:
         if outcome in IN_FAVOUR and about_value:
             problems.add(
                 "new_value",
-                f"a complaint about the value that is {outcome.value.replace('_', ' ')} sets a new value "
+                f"a complaint about the value that is {word} sets a new value "
                 f"lower than the value in force ({in_force.nok} NOK); or decide it not upheld",
             )
         return
-    if not about_value:
-        problems.add("new_value", "the complaint is not about the value (exemption): leave the value out")
-        return
     if new_value.ore < 0:
         problems.add("new_value", "must not be negative")
-    elif new_value == in_force:
-        problems.add("new_value", f"is the value in force ({in_force.nok} NOK); leave it out")
+    elif not about_value:
+        problems.add("new_value", "the complaint is not about the value (exemption): leave the value out")
     elif outcome == Outcome.DISMISSED:
-        problems.add("new_value", "a dismissed complaint is not decided on its merits: no new value")
-    elif outcome in IN_FAVOUR and new_value.ore > in_force.ore:
-        problems.add("new_value", f"an upheld complaint lowers the value (in force: {in_force.nok} NOK)")
-    elif outcome == Outcome.NOT_UPHELD and case.instance == Instance.VALUATION_COMMITTEE:
-        problems.add("new_value", "only the expert appeals committee may raise the value")
-    elif outcome == Outcome.NOT_UPHELD and new_value.ore < in_force.ore:
-        problems.add("new_value", "a lower value means the complaint is (partly) upheld")
+        problems.add(
+            "new_value", "a dismissed complaint is not decided on its merits: no new value; leave it out"
+        )
+    elif outcome in IN_FAVOUR:
+        if new_value == in_force:
+            problems.add(
+                "new_value",
+                f"a complaint that is {word} lowers the value: {in_force.nok} NOK is the value in force; "
+                "give a lower value",
+            )
+        elif new_value.ore > in_force.ore:
+            problems.add(
+                "new_value",
+                f"a complaint that is {word} lowers the value: give a value lower than the value in force "
+                f"({in_force.nok} NOK)",
+            )
+    else:  # not upheld
+        refused = "a complaint not upheld sets no new value"
+        if case.instance == Instance.APPEALS_COMMITTEE:
+            refused += ", except a higher one by the expert appeals committee"
+        if new_value == in_force:
+            problems.add("new_value", f"{refused}: {in_force.nok} NOK is the value in force; leave it out")
+        elif new_value.ore < in_force.ore:
+            problems.add(
+                "new_value",
+                f"{refused}: a value lower than the value in force ({in_force.nok} NOK) means the complaint "
+                "is (partly) upheld",
+            )
+        elif case.instance == Instance.VALUATION_COMMITTEE:
+            problems.add(
+                "new_value",
+                f"{refused}: only the expert appeals committee may raise the value "
+                f"(in force: {in_force.nok} NOK)",
+            )
 
 
 def decide(
@@ -566,10 +611,14 @@ def decide(
     policy: AppealsPolicy,
     today: date,
     actor: str,
+    *,
+    in_force: Money | None = None,
 ) -> Change:
+    """Records the decision of `meeting`. `in_force` is the property's value when the committee decides
+    (decisions in the property's other cases included); the case's own value_in_force when not given."""
     problems = Violations()
     check_text(problems, "reasons", reasons, required=True)
-    _check_outcome(case, outcome, new_value, problems)
+    _check_outcome(case, outcome, new_value, case.value_in_force if in_force is None else in_force, problems)
     problems.raise_if_any()
     next_state(case.state, A.DECIDE)
     if meeting.meeting_id != case.meeting_id:

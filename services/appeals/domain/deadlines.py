@@ -39,8 +39,8 @@ class TaxNotice:
     tax_base_version: int
     valuation_version: int
     value: Money
-    # A levy's bill: the levy's business date (TaxBaseDetermined.levied_on); a corrected bill: the day of
-    # the correction (Europe/Oslo).
+    # A levy's bill: the levy's business date (TaxBaseDetermined.levied_on); a corrected bill: the
+    # correction's business date (TaxBaseCorrected.corrected_on).
     dispatched_on: date
     from_levy: bool = True  # the annual levy's bill; False for a corrected bill
 
@@ -61,7 +61,7 @@ class DispatchBasis(StrEnum):
     FIRST_INVOICE = "first_invoice"  # the issue date of the first invoice carrying the year's tax
     CALENDAR = "calendar"  # no invoice known yet: the bills' dispatch day recorded for the year
     LEVY = "levy"  # neither known: the levy's business date
-    CORRECTION = "correction"  # a corrected bill: the day of its correction
+    CORRECTION = "correction"  # a corrected bill: its correction's business date
 
 
 def bill_dispatched_on(

@@ -21,6 +21,7 @@ from enum import StrEnum
 from services.appeals.domain.cases import AppealCase, Decision, Instance
 from services.appeals.domain.committees import Committee
 from services.appeals.domain.policy import AppealsPolicy, Office
+from services.platform.money import Money
 
 
 class LetterKind(StrEnum):
@@ -37,6 +38,9 @@ class IssuedLetter:
     office: the letterhead, signature and the tax authority named to complainants, as configured then.
     complaint_weeks: the complaint period the acknowledgement quotes (None for other letters).
     committee: the deciding committee as named then (decision letters only).
+    value_before: the property's value when the committee decided (decision letters only): the bill's, or
+      what a decision in any of the property's cases set since. The letter states the value in force
+      after the decision from it. None in letters issued before it was kept (their own case's value).
     """
 
     case_id: str
@@ -45,6 +49,7 @@ class IssuedLetter:
     office: Office
     complaint_weeks: int | None = None
     committee: Committee | None = None
+    value_before: Money | None = None
 
 
 def acknowledgement(case: AppealCase, office: Office, policy: AppealsPolicy) -> IssuedLetter:
@@ -61,13 +66,33 @@ def preliminary_answer(case: AppealCase, office: Office) -> IssuedLetter:
     return IssuedLetter(case.case_id, LetterKind.PRELIMINARY_ANSWER, None, office)
 
 
-def decision(case: AppealCase, committee: Committee, office: Office) -> IssuedLetter:
-    """Issued with the case's latest decision, taken by `committee`. Raises ValueError for an undecided
-    case."""
+def decision(
+    case: AppealCase, committee: Committee, office: Office, value_before: Money | None = None
+) -> IssuedLetter:
+    """Issued with the case's latest decision, taken by `committee` when the property's value was
+    `value_before` (the letter then states the case's own value when not given). Raises ValueError for
+    an undecided case."""
     if not case.decisions:
         raise ValueError(f"case {case.case_number} has no decision")
     latest = case.decisions[-1]
-    return IssuedLetter(case.case_id, LetterKind.DECISION, latest.instance, office, committee=committee)
+    return IssuedLetter(
+        case.case_id,
+        LetterKind.DECISION,
+        latest.instance,
+        office,
+        committee=committee,
+        value_before=value_before,
+    )
+
+
+def value_before_decision(case: AppealCase, earlier: tuple[Decision, ...]) -> Money:
+    """The case's own value before a decision: the bill's, or what its earlier decisions set. (Letters
+    issued before the property's value was kept with them state this.)"""
+    value = case.notice.value
+    for previous in earlier:
+        if previous.new_value is not None:
+            value = previous.new_value
+    return value
 
 
 def decision_of(case: AppealCase, letter: IssuedLetter) -> tuple[Decision, tuple[Decision, ...]]:

@@ -6,7 +6,17 @@ The dispatch of a bill (eigedomsskattelova § 19) is the issue date of the first
 property's tax for the year (InvoiceIssued.property_taxes). Until billing has issued one, a levy's bill goes
 by the bills' dispatch day recorded in the year's calendar, and else by the levy's business date
 (TaxBaseDetermined.levied_on; the envelope's occurred_at only for events written before it was carried),
-never by the day an event happened to be written or read. A corrected bill is dated on its correction.
+never by the day an event happened to be written or read. A corrected bill is dated on its correction's
+business date (TaxBaseCorrected.corrected_on: the day given with a § 17 correction, or the committee's
+decision; occurred_at only for events written before it was carried), and gets its own six weeks from it.
+
+Why not billing's correction document: the corrected tax reaches the taxpayer with billing's next
+supplementary invoice or credit note, but billing's events do not say which version of a tax they carry
+(InvoiceIssued.property_taxes names property and year only, CreditNoteIssued names properties and years
+apart), so appeals cannot tell the document that carried the corrected tax from a term invoice of the
+original one. Until they do, the corrected bill counts from the correction's date. Billing's document
+follows it with the next run, so this deadline can be some days earlier than one counted from the
+document; a complaint late only by that difference is a case for admitting it (forvaltningsloven § 31).
 """
 
 from __future__ import annotations
@@ -31,8 +41,8 @@ ACTOR = "assessment"  # who the history names for steps that events take
 
 
 def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool, dated: str = "") -> TaxNotice:
-    """`dated` is the business date the event carries (the levy's), YYYY-MM-DD; without one, the day the
-    event was written (Europe/Oslo)."""
+    """`dated` is the business date the event carries (the levy's, the correction's), YYYY-MM-DD; without
+    one, the day the event was written (Europe/Oslo)."""
     if not base.property_id or base.tax_year <= 0 or base.version <= 0:
         raise ValueError("tax base without property_id, tax_year or version")
     return TaxNotice(
@@ -81,8 +91,9 @@ def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> No
 def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
-    # A corrected bill gets its own six weeks (DOMAIN.md § 2).
-    record_tax_notices(_uow(session), [(_notice(payload.current, event, from_levy=False), event.event_id)])
+    # A corrected bill gets its own six weeks (DOMAIN.md § 2), from the correction's business date.
+    notice = _notice(payload.current, event, from_levy=False, dated=payload.corrected_on)
+    record_tax_notices(_uow(session), [(notice, event.event_id)])
 
 
 def on_invoice_issued(session: Session, event: ReceivedEvent) -> None:

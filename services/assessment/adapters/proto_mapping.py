@@ -214,5 +214,6 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             current=tax_base_to_proto(event.current, with_trace=False),
             reason=event.reason,
             appeal_case_id=event.appeal_case_id,
+            corrected_on=event.corrected_on.isoformat(),
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")

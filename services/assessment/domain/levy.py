@@ -65,9 +65,12 @@ class TaxBaseDetermined:
 
 @dataclass(frozen=True)
 class TaxBaseCorrected:
-    """Domain event: a tax base was corrected (§ 17, or after a complaint)."""
+    """Domain event: a tax base was corrected (§ 17, or after a complaint), on the correction's business
+    date (the day given with a § 17 correction, or the committee's decision): the corrected bill is dated
+    by it, whenever the event is written."""
 
     previous: LeviedTaxBase
     current: LeviedTaxBase
     reason: str
+    corrected_on: date
     appeal_case_id: str = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date
+
 from sqlalchemy.orm import Session
 
 from propertytax.appeals.v1 import events_pb2 as appeals_events
@@ -9,6 +11,7 @@ from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
 from services.assessment.domain.valuation import ValuationRoute
+from services.platform.clock import oslo_date
 from services.platform.events import ReceivedEvent
 from services.platform.messaging.inbox_processor import EventHandler
 from services.platform.money import Money
@@ -30,6 +33,12 @@ def handlers(config: AssessmentConfig) -> dict[str, EventHandler]:
             config,
             route=ValuationRoute.APPEAL,
             appeal_case_id=decided.case_id,
+            # Corrected on the day of the decision (events before it was carried: the day written).
+            corrected_on=(
+                date.fromisoformat(decided.decided_on)
+                if decided.decided_on
+                else oslo_date(event.envelope.occurred_at.ToDatetime(tzinfo=UTC))
+            ),
         )
 
     return {appeals_events.AppealDecided.DESCRIPTOR.full_name: on_appeal_decided}

@@ -303,6 +303,8 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             money_from_proto(request.value, "value"),
             request.reason,
             self._config,
+            corrected_on=_optional_day(request.corrected_on, "corrected_on"),
+            today=oslo_today(),
         )
         return assessment_pb2.CorrectTaxBaseResponse(tax_base=tax_base_to_proto(corrected))
 
