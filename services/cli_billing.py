@@ -67,28 +67,39 @@ def cmd_account_update(args: argparse.Namespace) -> int:
 
 def cmd_run_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    run = caller.call(
+    started = caller.call(
         stub.StartBillingRun,
         billing_pb2.StartBillingRunRequest(
             year=args.year, month=args.month, issue_date=args.issue_date or ""
         ),
-    ).run
+    )
+    run = started.run
+    warnings = list(started.earlier_years_not_billed)
+    sys.stderr.write(warning_lines(warnings))  # at once, and again on the final line with --wait
     if args.wait:
-        run = _follow_run(caller, stub, run)
+        run = _follow_run(caller, stub, run, warnings)
     print_json(run)
     return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
 
 
-def _follow_run(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any) -> Any:
+def warning_lines(warnings: list[str]) -> str:
+    """One `warning: …` line per earlier year not billed to its end."""
+    return "".join(f"warning: {warning}\n" for warning in warnings)
+
+
+def _follow_run(
+    caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any, warnings: list[str] | None = None
+) -> Any:
     """Follows the run until it ends (the progress line says "so far": it is read while the run issues),
-    then says what the ended run issued, from the run as it stands at its end."""
+    then says what the ended run issued, from the run as it stands at its end, and (for a start) each
+    earlier year the start warned is not billed to its end."""
     run = follow(
         run,
         lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
         lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
         lambda r: f"running: {r.invoices} invoices, {r.credit_notes} credit notes issued so far",
     )
-    sys.stderr.write(run_outcome(run) + "\n")
+    sys.stderr.write(run_outcome(run, warnings or []) + "\n")
     return run
 
 
@@ -102,8 +113,14 @@ def _recipients_documents(n: int) -> str:
     return f"{n} recipient's documents" if n == 1 else f"{n} recipients' documents"
 
 
-def run_outcome(run: Any) -> str:
-    """A billing run's outcome in a sentence: its true counts, and why when it issued nothing."""
+def run_outcome(run: Any, warnings: list[str] | None = None) -> str:
+    """A billing run's outcome in a sentence: its true counts, and why when it issued nothing; then each
+    earlier year not billed to its end (the start's warnings), so the final line cannot miss them."""
+    text = _run_outcome(run)
+    return "".join([text, *(f"; warning: {warning}" for warning in warnings or [])])
+
+
+def _run_outcome(run: Any) -> str:
     name = f"billing run {run.year}-{run.month:02d}"
     if run.state == billing_pb2.BILLING_RUN_STATE_FAILED:
         return f"{name} failed: {run.error}"
@@ -154,7 +171,8 @@ def cmd_run_preview(args: argparse.Namespace) -> int:
 
 def preview_outcome(preview: Any) -> str:
     """The preview's lines for a person: each held recipient's year with the period its held lines cover
-    (first and last day) and why, how many recipients that is, and why the run would issue nothing."""
+    (first and last day) and why, how many recipients that is, why the run would issue nothing, and each
+    earlier year not billed to its end (which this run does not bill)."""
     lines = []
     for held in preview.held:
         period = f" {held.period_start}..{_last_day(held.period_end)}" if held.period_start else ""
@@ -172,6 +190,7 @@ def preview_outcome(preview: Any) -> str:
     if preview.nothing_issued:
         name = f"billing run {preview.year}-{preview.month:02d}"
         lines.append(f"{name} would issue nothing because {preview.nothing_issued}")
+    lines.extend(f"warning: {warning}" for warning in preview.earlier_years_not_billed)
     return "".join(line + "\n" for line in lines)
 
 

@@ -144,3 +144,38 @@ def test_a_held_documents_total_split_by_tax_year_adds_up_to_it_with_vat() -> No
     assert sorted(parts) == [2024, 2025]
     assert sum(p.ore for p in parts.values()) == draft.total.ore == 80_000 + 12_500
     assert parts[2024].ore == 33_333 + 8_333
+
+
+NOT_BILLED = (
+    "2024 is not billed to its end: the last run of 2024 was 2024-04; terms that start in 2024-07 and "
+    "2024-10 were never run. Run 2024-10 to bill them (a late run may be issued in a later year)."
+)
+
+
+def test_a_start_warns_of_an_earlier_year_not_billed_at_once_and_on_its_final_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("services.cli_common.time.sleep", lambda _: None)
+    ended = _run(COMPLETED, 2, total=money_pb2.Money(ore=200_000))
+
+    class _Starts:
+        def call(self, method: Any, request: Any, **_: Any) -> Any:
+            if isinstance(request, billing_pb2.StartBillingRunRequest):
+                started = billing_pb2.StartBillingRunResponse(run=_run(RUNNING, 0))
+                started.earlier_years_not_billed.append(NOT_BILLED)
+                return started
+            return billing_pb2.GetBillingRunResponse(run=ended)
+
+    stub = type("Stub", (), {"StartBillingRun": None, "GetBillingRun": None})()
+    monkeypatch.setattr(cli_billing, "_stub", lambda args: (_Starts(), stub))
+    args = type("Args", (), {"year": 2025, "month": 1, "issue_date": None, "wait": True})()
+    assert cli_billing.cmd_run_start(args) == 0  # warned, not refused
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == f"warning: {NOT_BILLED}"
+    assert err[-1].startswith("billing run 2025-01 completed: 2 invoices, 0 credit notes issued (")
+    assert err[-1].endswith(f"); warning: {NOT_BILLED}")
+
+
+def test_the_preview_warns_of_an_earlier_year_not_billed() -> None:
+    preview = preview_pb2.PreviewBillingRunResponse(year=2025, month=1, earlier_years_not_billed=[NOT_BILLED])
+    assert cli_billing.preview_outcome(preview).splitlines()[-1] == f"warning: {NOT_BILLED}"

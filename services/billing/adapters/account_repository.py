@@ -7,13 +7,14 @@ from datetime import date, datetime
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Date, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import account_intervals, accounts, holdings
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.charges import Holding
-from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
+from services.billing.domain.intervals import DEFAULT_INTERVAL, IntervalChoice, InvoiceInterval
+from services.billing.domain.year_end import IntervalSpan
 from services.platform.db import one_of
 
 
@@ -101,6 +102,80 @@ class AccountRepository:
                 IntervalChoice(InvoiceInterval(r.interval), r.valid_from)
             )
         return found
+
+    def interval_spans(self, year: int) -> set[IntervalSpan]:
+        """The invoice intervals in force during the year for the recipients who held a property in it, as
+        the distinct spans they were in force (a few rows, whatever the number of recipients: choices
+        start on the first of a month). The default interval counts from the year's start until a
+        recipient's first choice, or throughout for one that never chose."""
+        start, end = date(year, 1, 1), date(year + 1, 1, 1)
+        held = (
+            select(holdings.c.account_id)
+            .where(
+                holdings.c.valid_from < end, or_(holdings.c.valid_to.is_(None), holdings.c.valid_to > start)
+            )
+            .distinct()
+            .subquery()
+        )
+        by_account, in_order = account_intervals.c.account_id, account_intervals.c.valid_from
+        chosen = (
+            select(
+                account_intervals.c.account_id,
+                account_intervals.c.interval,
+                account_intervals.c.valid_from,
+                func.lead(account_intervals.c.valid_from, type_=Date)
+                .over(partition_by=by_account, order_by=in_order)
+                .label("next_from"),
+                func.lead(account_intervals.c.interval)
+                .over(partition_by=by_account, order_by=in_order)
+                .label("next_interval"),
+            )
+            .where(account_intervals.c.valid_from < end)
+            .subquery()
+        )
+        spans = {
+            IntervalSpan(
+                InvoiceInterval(r.interval),
+                r.valid_from,
+                r.next_from,
+                InvoiceInterval(r.next_interval) if r.next_interval else None,
+            )
+            for r in self._session.execute(
+                select(chosen.c.interval, chosen.c.valid_from, chosen.c.next_from, chosen.c.next_interval)
+                .where(
+                    or_(chosen.c.next_from.is_(None), chosen.c.next_from > start),
+                    chosen.c.account_id.in_(select(held.c.account_id)),
+                )
+                .distinct()
+            )
+        }
+        first = (
+            select(
+                account_intervals.c.account_id,
+                func.min(account_intervals.c.valid_from, type_=Date).label("first_from"),
+            )
+            .group_by(account_intervals.c.account_id)
+            .subquery()
+        )
+        defaults = self._session.execute(
+            select(first.c.first_from, account_intervals.c.interval)
+            .select_from(
+                held.outerjoin(first, first.c.account_id == held.c.account_id).outerjoin(
+                    account_intervals,
+                    (account_intervals.c.account_id == first.c.account_id)
+                    & (account_intervals.c.valid_from == first.c.first_from),
+                )
+            )
+            .where(or_(first.c.first_from.is_(None), first.c.first_from > start))
+            .distinct()
+        )
+        spans.update(
+            IntervalSpan(
+                DEFAULT_INTERVAL, start, r.first_from, InvoiceInterval(r.interval) if r.interval else None
+            )
+            for r in defaults
+        )
+        return spans
 
     def page_after(self, after_id: str, limit: int) -> list[Account]:
         rows = self._session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from services.billing.adapters.account_repository import AccountRepository
 from services.billing.adapters.orm import (
     billing_properties,
+    billing_runs,
     fee_schedules,
     held_documents,
     pending_corrections,
@@ -19,7 +20,9 @@ from services.billing.adapters.orm import (
 )
 from services.billing.domain.account import delivery_problem
 from services.billing.domain.billing_property import BillingProperty
+from services.billing.domain.billing_run import RunState
 from services.billing.domain.property_tax import PropertyTax
+from services.billing.domain.year_end import not_billed_to_its_end
 from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
 from services.platform.db import one_of
@@ -226,6 +229,35 @@ def year_sources(session: Session, year: int) -> YearSources:
         _exists(session, select(fee_schedules.c.year).where(fee_schedules.c.year == year)),
         _exists(session, taxed),
     )
+
+
+def earlier_years_not_billed(session: Session, year: int) -> list[str]:
+    """Each year before `year` with billable charges (a fee schedule, or a billable property tax above 0)
+    that is not billed to its end, in words with the run to make (domain/year_end.py); oldest first.
+    A few small queries per earlier year, never per recipient: a run of a later year does not bill what
+    is left of an earlier one, so this is how a skipped last term comes to light."""
+    taxed = select(property_taxes.c.tax_year).where(
+        property_taxes.c.tax_year < year,
+        property_taxes.c.is_current.is_(True),
+        property_taxes.c.status == "TAX_STATUS_TAXED",
+        property_taxes.c.tax_ore > 0,
+    )
+    scheduled = select(fee_schedules.c.year).where(fee_schedules.c.year < year)
+    years = set(session.scalars(taxed.distinct())) | set(session.scalars(scheduled.distinct()))
+    found = []
+    for earlier in sorted(years):
+        runs = set(
+            session.scalars(
+                select(billing_runs.c.month).where(
+                    billing_runs.c.year == earlier, billing_runs.c.state == RunState.COMPLETED.value
+                )
+            )
+        )
+        spans = AccountRepository(session).interval_spans(earlier)
+        why = not_billed_to_its_end(earlier, spans, runs)
+        if why:
+            found.append(why)
+    return found
 
 
 def nothing_to_bill(session: Session, year: int) -> str:

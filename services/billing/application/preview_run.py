@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from services.billing.adapters.repository import year_sources
+from services.billing.adapters.repository import earlier_years_not_billed, year_sources
 from services.billing.application.run_billing import BillingPolicy, UowFactory
 from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.billing_run import CREDIT_NOTE, why_nothing_issued
@@ -67,6 +67,9 @@ class RunPreview:
     totals: TermTotals = field(default_factory=TermTotals)
     last_term: LastTerm | None = None
     nothing_issued: str = ""  # why the run would issue nothing, in words; empty when it would issue some
+    # Earlier years with billable charges that no completed run billed to its end, in words with the run to
+    # make: this run does not bill them.
+    earlier_years_not_billed: list[str] = field(default_factory=list)
 
     @property
     def held_recipients(self) -> int:
@@ -133,6 +136,7 @@ def preview_billing_run(
                 held=preview.held_recipients,
                 below_minimum=preview.below_minimum,
             )
+        preview.earlier_years_not_billed = earlier_years_not_billed(uow.session, year)
         last = uow.runs.latest_completed_before(year, month)
         if last is not None:
             totals = TermTotals()

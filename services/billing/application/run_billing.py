@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from services.billing.adapters.repository import nothing_to_bill, year_sources
+from services.billing.adapters.repository import earlier_years_not_billed, nothing_to_bill, year_sources
 from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.term_plan import plan_chunk
@@ -80,6 +80,16 @@ def start_billing_run(
             run = uow.runs.get(run.run_id) or run  # as it stands now (another start may have resumed it)
         uow.commit()
     return run
+
+
+def unbilled_earlier_years(uow: SqlBillingUnitOfWork, year: int) -> list[str]:
+    """The warnings a start (and a preview) of a run of `year` gives: each earlier year with billable
+    charges that no completed run billed to its end, in words with the run that bills the rest (a late
+    run of that year's month, issued today). Only warned, never refused: an old year's gap must not block
+    a new year's billing, and the late run bills it whenever it is made. Read once per start, not per
+    recipient, so the run itself does no work for earlier years."""
+    with uow:
+        return earlier_years_not_billed(uow.session, year)
 
 
 def get_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:

@@ -36,6 +36,7 @@ from services.billing.application.run_billing import (
     billing_runner,
     get_billing_run,
     start_billing_run,
+    unbilled_earlier_years,
 )
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
@@ -259,7 +260,9 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         issue = _date(request.issue_date, "issue_date") if request.issue_date else None
         run = start_billing_run(self._uow(), request.year, request.month, issue)
         self._runner.submit(run.run_id)
-        return billing_pb2.StartBillingRunResponse(run=self._run(run))
+        return billing_pb2.StartBillingRunResponse(
+            run=self._run(run), earlier_years_not_billed=unbilled_earlier_years(self._uow(), run.year)
+        )
 
     def GetBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         return billing_pb2.GetBillingRunResponse(run=self._run(get_billing_run(self._uow(), request.run_id)))
@@ -292,6 +295,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                 for h in preview.held
             ],
             nothing_issued=preview.nothing_issued,
+            earlier_years_not_billed=preview.earlier_years_not_billed,
         )
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
