@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import sys
 import time
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -98,9 +99,9 @@ def run_demo(stack: Stack) -> int:
             + "; ".join(f"{field}: {text}" for field, text in sorted(violations.items()))
         )
     levied = run_levy_demo(stack, assessor, billing)
-    complained_of, owner = run_billing_demo(stack, assessor, billing)
+    complainant = run_billing_demo(stack, assessor, billing)
     secretariat = Caller(stack.target("appeals"), authority.mint("demo-secretariat", [Role.SECRETARIAT]))
-    run_appeals_demo(stack, secretariat, billing, complained_of, owner)
+    run_appeals_demo(stack, secretariat, billing, complainant)
     secretariat.close()
     assessor.close()
     billing.close()
@@ -188,9 +189,19 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
     return int(job.processed)
 
 
-def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Complainant:
+    """A person who owns a dwelling invoiced in April, as the complaint's demo needs them."""
+
+    property_id: str
+    owner_ref: str
+    name: str
+    address_lines: tuple[str, str]
+
+
+def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> Complainant:
     """Owners for some properties, then the April billing run: invoices, EHF, PDF and the journal; a sale
-    in May settled by a credit note. Returns a property invoiced in April and its owner (a person)."""
+    in May settled by a credit note. Returns a person who owns a dwelling invoiced in April."""
     from propertytax.assessment.v1 import property_pb2 as p
 
     api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
@@ -292,10 +303,14 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
         time.sleep(0.2)
     may = _run_month(billing, stub, 5, "2024-05-20")
     _say(
-        f"  billing run 2024-05: {may.credit_notes} credit note(s) for the seller, {may.invoices} invoices; "
+        f"  billing run 2024-05: credit notes for the seller: {may.credit_notes}, invoices: {may.invoices}; "
         f"journal {may.journal_path}"
     )
-    return taxed[2], refs[2]
+    # The complainant: a person who owns a dwelling (a housing property, which has the basic deduction)
+    # and was invoiced in April at their own postal address.
+    n = next(n for n, r in enumerate(rows) if n in postal and n != 1 and Decimal(r["deduction_nok"]) > 0)
+    street, postcode, city = postal[n]
+    return Complainant(taxed[n], refs[n], f"Eier nr. {n}", (street, f"{postcode} {city}"))
 
 
 def _run_month(billing: Caller, stub: billing_pb2_grpc.BillingServiceStub, month: int, issued: str) -> Any:
@@ -340,12 +355,13 @@ def _committee(appeals: Caller, name: str, kind: Any, meets_on: str) -> tuple[li
     return members, meeting
 
 
-def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id: str, owner: str) -> None:
+def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant: Complainant) -> None:
     """A complaint against a property invoiced in April, through both committees to a lower value, and
     the credit note billing's June run issues for it."""
     api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     _say("\n== Demo: a complaint through both committees changes a bill ==")
+    property_id, owner = complainant.property_id, complainant.owner_ref
     appeals.call(
         api.SetTaxYearCalendar,
         appeals_pb2.SetTaxYearCalendarRequest(
@@ -383,8 +399,8 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, property_id
             tax_year=2024,
             complainant=appeals_pb2.Complainant(
                 kind=appeals_pb2.COMPLAINANT_KIND_OWNER,
-                name="Eier nr. 2",
-                address_lines=["Storgata 1", "0155 Oslo"],
+                name=complainant.name,
+                address_lines=list(complainant.address_lines),
                 owner_ref=owner,
             ),
             received_on="2024-04-22",
