@@ -117,3 +117,30 @@ def test_the_trace_names_a_replaced_whole_property_value_outside_the_sum(make: M
     terms = [t.factor for t in trace[:-1] if not t.factor.startswith("replaced")]
     assert terms == ["housing value H0101", "housing value H0102"]
     assert [t.value for t in trace if t.factor.startswith("replaced")] == ["5000000.00"]
+
+
+def test_an_assessors_value_of_a_needing_property_is_not_reopened_by_the_same_causes(make: Make) -> None:
+    # Issue 10, case 3: an open need makes a property not valued whatever older valuation it has; an
+    # assessor who values it clears the need, and importing the same file (or its facts) again does not
+    # reopen it over that value: the levy taxes the assessor's value and `unvalued` lists nothing.
+    from services.assessment.application.adopt_valuations import adopt_valuations
+    from services.assessment.application.propose_manual_valuation import propose_manual_valuation
+    from tests.integration.test_valuation_inputs import _levy, _tax_list
+
+    trial = f"{SIX},H0101,0\n{SIX},H0102,4000000\n{SIX},H0103,5000000\n"
+    _properties(make, f"{SIX},housing,3,,250,600,,\n")
+    adopt_valuations(make(), None, "sak 1/2024")
+    _housing(make, trial)
+    assert _reasons(make) == {SIX: [NeedReason.ZERO_VALUE]}
+    simulated = simulate(make(), OSLO_2024_DECISION, CONFIG)
+    assert [b.status for b in simulated.bases] == [TaxStatus.NOT_VALUED]  # the adopted value is not used
+    propose_manual_valuation(make(), SIX, Money.of(20_000_000), "inspected: H0101 is a dwelling of 4 M")
+    adopt_valuations(make(), None, "sak 2/2024")
+    again = _housing(make, trial)
+    assert again.not_valued == [] and again.properties_valued == 0  # type: ignore[attr-defined]
+    _properties(make, f"{SIX},housing,3,,250,600,,\n")
+    assert _reasons(make) == {} and _valuations(make, SIX)[0].value == Money.of(20_000_000)
+    job = _levy(make)
+    assert (job.taxed, job.not_valued) == (1, 0)
+    [row] = _tax_list(make)
+    assert row["value_nok"] == "20000000.00"

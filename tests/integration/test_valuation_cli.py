@@ -109,3 +109,97 @@ def test_values_count_once_unvaluable_properties_are_reported_and_simulate_count
     assert {r["property_id"] for r in rows} == {f"0301-10/{n}/0/0" for n in (1, 2, 3, 4)}
     assert all(Decimal(r["value_nok"]) > 0 for r in rows)
     assert next(r for r in rows if r["property_id"] == "0301-10/1/0/0")["value_nok"] == "6500000.00"
+
+
+TRIAL_REGISTER = """property_id,category,units,housing_value,bra_m2,plot_m2,lon,lat
+0301-10/3/0/0,housing,3,,250,600,10.75,59.92
+0301-10/4/0/0,housing,1,,120,300,10.75,59.92
+"""
+
+
+def test_a_unit_at_zero_kr_makes_the_property_not_valued_everywhere_whatever_it_had_before(
+    assessment: ServiceRuntime,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """Issue 10, case 3 (user trial): a property of 3 units valued by standard rates and adopted, then the
+    tax authority gives H0101 0 kr. Import, unvalued, simulate, levy and the tax list agree: it needs a
+    valuation, is not valued (zero_value), pays nothing and is not on the tax list; its older valuation is
+    not used. When H0101 gets a value, the units' sum is proposed and, adopted, taxed."""
+    main(["token", "mint", "--role", "assessor"])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{assessment.server.port}")
+    three = "0301-10/3/0/0"
+    register = tmp_path / "register.csv"
+    register.write_text(TRIAL_REGISTER)
+    values = tmp_path / "hv.csv"
+    values.write_text(
+        f"property_id,unit,value_nok\n{three},H0101,0\n{three},H0102,4000000\n{three},H0103,5000000\n"
+    )
+    decision = tmp_path / "decision.yaml"
+    decision.write_text(OSLO_2024_DECISION)
+    assert main(["assessment", "import", "zones", str(OSLO_ZONES)]) == 0
+    capsys.readouterr()
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 0
+    assert _printed(capsys)["valuations_proposed"] == 2
+    assert main(["assessment", "adopt", "--reference", "sak 1/2024"]) == 0
+    assert _printed(capsys)["adopted"] == 2  # the standard-rate valuations, in force until the values came
+
+    assert main(["assessment", "import", "housing-values", str(values), "--year", "2024"]) == 0
+    imported = _printed(capsys)
+    assert imported.get("properties_valued", 0) == 0
+    [reported] = imported["not_valued"]
+    assert (reported["line"], reported["property_id"], reported["reason"]) == (2, three, "zero_value")
+    assert "H0101" in reported["detail"]
+
+    assert main(["assessment", "unvalued"]) == 0
+    listed = capsys.readouterr().out
+    assert f"{three}\tzero_value\t" in listed and "H0101" in listed
+    assert "1 properties need a valuation" in listed
+
+    assert main(["assessment", "set-decision", str(decision)]) == 0
+    capsys.readouterr()
+    by_property = tmp_path / "taxes.csv"
+    assert (
+        main(["assessment", "simulate", "--decision", str(decision), "--by-property", str(by_property)]) == 0
+    )
+    report = capsys.readouterr().out
+    assert "not valued 1)" in report and "(1 not valued)" in report
+    rows = {r["property_id"]: r for r in csv.DictReader(by_property.open())}
+    assert (rows[three]["tax_base_nok"], rows[three]["tax_nok"], rows[three]["status"]) == (
+        "0.00",
+        "0.00",
+        "not_valued",
+    )
+    assert rows[three]["reason"] == "zero_value"
+    assert rows["0301-10/4/0/0"]["status"] == "taxed"
+
+    assert main(["assessment", "levy", "start", "2024", "--wait", "--on", "2024-02-20"]) == 0
+    levied = _printed(capsys)
+    assert (levied["processed"], levied["taxed"], levied["not_valued"]) == (2, 1, 1)
+    assert main(["assessment", "get-property", three]) == 0
+    [base] = _printed(capsys)["tax_bases"]
+    assert base["status"] == "TAX_STATUS_NOT_VALUED" and base.get("valuation_version", 0) == 0
+    assert base["reason"].startswith("not valued: zero_value: ") and "H0101" in base["reason"]
+    tax_list = tmp_path / "skatteliste.csv"
+    assert main(["assessment", "tax-list", "2024", "--out", str(tax_list)]) == 0
+    listed_rows = list(csv.DictReader(tax_list.open(encoding="utf-8")))
+    assert [r["property_id"] for r in listed_rows] == ["0301-10/4/0/0"]
+
+    # The cause cured: H0101's value gives the units' sum, 13,000,000 (the tax authority's 9,000,000 for
+    # H0102 and H0103 and H0101's 4,000,000), no need is left, and the adopted value is simulated as taxed.
+    values.write_text(f"property_id,unit,value_nok\n{three},H0101,4000000\n")
+    assert main(["assessment", "import", "housing-values", str(values), "--year", "2024"]) == 0
+    cured = _printed(capsys)
+    assert cured["properties_valued"] == 1 and not cured.get("not_valued")
+    assert main(["assessment", "unvalued"]) == 0
+    assert "0 properties need a valuation" in capsys.readouterr().out
+    assert main(["assessment", "adopt", "--reference", "sak 2/2024"]) == 0
+    capsys.readouterr()
+    assert (
+        main(["assessment", "simulate", "--decision", str(decision), "--by-property", str(by_property)]) == 0
+    )
+    capsys.readouterr()
+    rows = {r["property_id"]: r for r in csv.DictReader(by_property.open())}
+    assert (rows[three]["status"], rows[three]["reason"]) == ("taxed", "")

@@ -15,6 +15,8 @@ from services.assessment.domain.valuation import (
     WHOLE_PROPERTY,
     NeedReason,
     StandardRates,
+    TraceItem,
+    ValuationNeed,
     ValuationRoute,
     housing_value_valuation,
     standard_rate_valuation,
@@ -32,6 +34,7 @@ RATES = StandardRates(
     plot_rate_per_m2=Money.of(1500),
 )
 OSLO_POINT = Location(10.75, 59.92)
+NO_BRA = ValuationNeed("p", NeedReason.NO_DWELLING_AREA, "no BRA")
 
 
 # Case 1 ------------------------------------------------------------------------------------------------
@@ -135,8 +138,39 @@ def test_an_adopted_value_of_zero_is_not_valued_never_taxed_at_zero() -> None:
     base = determine_tax(prop, AdoptedValue(Money(0), 3), oslo(), LIMITS)
     assert (base.status, base.tax, base.value) == (TaxStatus.NOT_VALUED, Money(0), Money(0))
     assert base.trace[0].factor == "not valued" and "0 kr" in base.trace[0].value
-    why = determine_tax(prop, None, oslo(), LIMITS, "no BRA")
-    assert why.status == TaxStatus.NOT_VALUED and why.trace[0].value == "no BRA"
+    why = determine_tax(prop, None, oslo(), LIMITS, [NO_BRA])
+    assert why.status == TaxStatus.NOT_VALUED and why.trace[0].value == "no_dwelling_area: no BRA"
+
+
+def test_an_open_valuation_need_is_not_valued_whatever_older_valuation_is_adopted() -> None:
+    # Issue 10 case 3 (user trial): three registered units; the tax authority gives H0101 0 kr (a need),
+    # while the standard-rate valuation of 13,162,500 adopted before stays the newest adopted one. The
+    # register says the current value cannot be determined: not valued, with the need's reason, the older
+    # valuation named as not used, no tax and no value, so it is off the tax list and counted not valued.
+    prop = TaxableProperty("0301-10/3/0/0", C.HOUSING, 3)
+    zero = ValuationNeed(
+        prop.property_id,
+        NeedReason.ZERO_VALUE,
+        "the tax authority's housing value is 0 kr for dwelling unit(s) H0101",
+    )
+    older = AdoptedValue(Money.of(13_162_500), 1)
+    base = determine_tax(prop, older, oslo(), LIMITS, [zero])
+    assert (base.status, base.value, base.tax, base.valuation_version) == (
+        TaxStatus.NOT_VALUED,
+        Money(0),
+        Money(0),
+        0,
+    )
+    assert base.trace[0] == TraceItem("not valued", f"zero_value: {zero.detail}", "needs a valuation")
+    assert base.trace[1].factor == "not used: value" and base.trace[1].value == "13162500.00"
+    summary = summarise([base])
+    assert summary.by_status == {TaxStatus.NOT_VALUED: 1} and summary.by_category["housing"].taxed == 0
+    # Without the need the same valuation is taxed (at 0 kr: 13,162,500 × 0.7 is under 3 × 4.7 M).
+    valued = determine_tax(prop, older, oslo(), LIMITS)
+    assert (valued.status, valued.value, valued.tax) == (TaxStatus.TAXED, Money.of(13_162_500), Money(0))
+    # An exempt or out-of-scope property stays so: a need matters only where a value would be taxed.
+    exempt = TaxableProperty(prop.property_id, C.HOUSING, 3, exemption_code="5a")
+    assert determine_tax(exempt, older, oslo(), LIMITS, [zero]).status == TaxStatus.EXEMPT
 
 
 # Case 4 ------------------------------------------------------------------------------------------------
@@ -161,7 +195,7 @@ def test_the_summary_counts_the_not_valued_and_keeps_them_out_of_the_bands() -> 
         determine_tax(
             TaxableProperty("a", C.HOUSING, 1), AdoptedValue(Money.of(9_000_000), 1), decision, LIMITS
         ),
-        determine_tax(TaxableProperty("b", C.HOUSING, 1), None, decision, LIMITS, "no BRA"),
+        determine_tax(TaxableProperty("b", C.HOUSING, 1), None, decision, LIMITS, [NO_BRA]),
         determine_tax(TaxableProperty("c", C.HOUSING, 1), AdoptedValue(Money(0), 1), decision, LIMITS),
     ]
     summary = summarise(bases)

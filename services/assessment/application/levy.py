@@ -15,7 +15,6 @@ from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState, TaxBaseDetermined
 from services.assessment.domain.property import Property
 from services.assessment.domain.tax import TaxableProperty, TaxBase, TaxStatus, determine_tax
-from services.assessment.domain.valuation import ValuationNeed, describe_needs
 from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
@@ -115,10 +114,12 @@ def levy_chunk(
         already = uow.tax_bases.levied_between(first, last, decision.year)
         todo = [p for p in props if p.property_id not in already]
         values = uow.valuations.adopted_values_between(first, last)
-        needs = uow.valuations.needs_between(first, last)  # why a property is not valued, if it is not
+        needs = uow.valuations.needs_between(first, last)  # open needs: not valued, whatever the value
         levied = [
             _levied(
-                determine_tax(p, values.get(p.property_id), decision, config.limits, _why(needs, p)),
+                determine_tax(
+                    p, values.get(p.property_id), decision, config.limits, needs.get(p.property_id, [])
+                ),
                 decision.terms,
             )
             for p in todo
@@ -133,10 +134,6 @@ def levy_chunk(
         uow.levy_jobs.advance(job)
         uow.commit()
     return job
-
-
-def _why(needs: dict[str, list[ValuationNeed]], prop: TaxableProperty) -> str:
-    return describe_needs(needs.get(prop.property_id, []))
 
 
 def _levied(base: TaxBase, terms: int) -> LeviedTaxBase:

@@ -12,7 +12,7 @@ from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.decision_parsing import parse_decision
 from services.assessment.domain.simulation import Summary, summarise
 from services.assessment.domain.tax import TaxBase, determine_tax
-from services.assessment.domain.valuation import ValuationNeed, describe_needs
+from services.assessment.domain.valuation import ValuationNeed
 
 
 @dataclass(frozen=True)
@@ -28,13 +28,12 @@ def simulate(uow: SqlAssessmentUnitOfWork, decision_yaml: str, config: Assessmen
     with uow:  # read only: the block ends without commit, so nothing can change
         props = uow.properties.all()
         values = uow.valuations.simulation_values()
-        every_need: dict[str, list[ValuationNeed]] = {}
+        needs: dict[str, list[ValuationNeed]] = {}
         for need in uow.valuations.needs():
-            every_need.setdefault(need.property_id, []).append(need)
-        needs = {property_id: describe_needs(found) for property_id, found in every_need.items()}
+            needs.setdefault(need.property_id, []).append(need)
         built_up = {z.zone_id: z.built_up for z in uow.zones.index().zones}
         current_yaml = uow.decisions.get_yaml(decision.year)
-    items = [(taxable(p, built_up), values.get(p.property_id), needs.get(p.property_id, "")) for p in props]
+    items = [(taxable(p, built_up), values.get(p.property_id), needs.get(p.property_id, [])) for p in props]
     bases = [determine_tax(t, v, decision, config.limits, why) for t, v, why in items]
     current = None
     if current_yaml is not None:

@@ -14,6 +14,7 @@ from services.assessment.domain.valuation import (
     Valuation,
     ValuationNeed,
     ValuationResult,
+    ValuationRoute,
     housing_value_need,
     housing_value_valuation,
     housing_values_in_force,
@@ -90,7 +91,10 @@ def value_and_propose(
     time: the same file imported again proposes nothing, and a § 17 correction or an assessor's value
     is not overridden by inputs that have not changed. A property that cannot be valued gets no proposal
     and is noted with every reason it has (replacing its earlier ones, so a cured cause goes and the
-    others stay); one that can be valued loses its needs.
+    others stay), unless its newest valuation is an assessor's or a committee's (made because the
+    register could not value it: the same causes do not reopen the need); one that can be valued loses
+    its needs. An open need makes the property not valued for the levy whatever older valuation it has
+    (`determine_tax`).
     """
     if not props:
         return Proposals(0)
@@ -101,12 +105,20 @@ def value_and_propose(
         housing = uow.housing_values.newest_year_by_unit(ids)
     latest = uow.valuations.latest_versions(ids)
     last_by_route = uow.valuations.newest_by_route([i for i in ids if i in latest])
+    # An assessor's or a committee's value (which cleared the property's needs) stands until the register
+    # gives a value of its own: the register's causes are not noted again over it.
+    valued_by_hand = {
+        v.property_id
+        for v in uow.valuations.newest([i for i in ids if i in latest])
+        if v.route in (ValuationRoute.MANUAL, ValuationRoute.APPEAL)
+    }
     proposed: list[Valuation] = []
     needs: list[ValuationNeed] = []
     for prop in props:
         result = value_property(prop, housing.get(prop.property_id), housing_year, zones, config)
         if isinstance(result, tuple):
-            needs.extend(result)
+            if prop.property_id not in valued_by_hand:
+                needs.extend(result)
             continue
         if last_by_route.get((prop.property_id, result.route)) == result.value:
             continue

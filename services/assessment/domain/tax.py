@@ -7,6 +7,7 @@ rounded twice and no float is ever involved.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -14,7 +15,7 @@ from enum import StrEnum
 from services.assessment.domain.decision import HOUSING_CATEGORIES, LegalLimits, TaxYearDecision
 from services.assessment.domain.exemptions import describe, is_mandatory
 from services.assessment.domain.property import PropertyCategory
-from services.assessment.domain.valuation import TraceItem
+from services.assessment.domain.valuation import TraceItem, ValuationNeed, describe_needs
 from services.platform.money import Money
 
 PER_MILLE = Decimal(1000)
@@ -26,7 +27,9 @@ class TaxStatus(StrEnum):
     EXEMPT = "exempt"  # on the exempt list
     OUT_OF_SCOPE = "out_of_scope"  # the decision does not tax this category or area
     BELOW_MINIMUM = "below_minimum"  # computed tax under the decision's minimum: not billed
-    NOT_VALUED = "not_valued"  # no adopted valuation above 0 kr: the property needs a valuation
+    # No adopted valuation above 0 kr, or an open valuation need (whatever older valuation there is):
+    # the property needs a valuation.
+    NOT_VALUED = "not_valued"
 
 
 @dataclass(frozen=True)
@@ -67,25 +70,45 @@ def determine_tax(
     valuation: AdoptedValue | None,
     decision: TaxYearDecision,
     limits: LegalLimits,
-    not_valued_reason: str = "",
+    needs: Sequence[ValuationNeed] = (),
 ) -> TaxBase:
-    """The tax base of a property for the decision's year. Without an adopted value above 0 kr (a value
-    of 0 kr is no valuation) a property in scope and not exempt is NOT_VALUED, with `not_valued_reason`
-    (why it cannot be valued) in its trace: never taxed, and never on the tax list as if valued."""
+    """The tax base of a property for the decision's year.
+
+    A property in scope and not exempt is NOT_VALUED, never taxed and never on the tax list as if valued,
+    when it has no adopted value above 0 kr (a value of 0 kr is no valuation) or when it has an open
+    valuation need (`needs`, every reason): then the register says its current value cannot be determined
+    (e.g. the tax authority now gives a dwelling unit 0 kr), so an older valuation, adopted before the
+    cause arose, is no longer its value. The need's reasons are in the trace, and the older valuation is
+    named there as not used. A need goes only when its own cause is cured or an assessor or committee
+    values the property (which clears it)."""
     rate = decision.rate_for(prop.category)
     code = prop.exemption_code
     status: TaxStatus | None = None
     trace: tuple[TraceItem, ...] = ()
+    version = valuation.version if valuation else 0
     if rate == 0 or not decision.in_scope(prop.category, prop.built_up):
         status = TaxStatus.OUT_OF_SCOPE
     elif code and (is_mandatory(code) or code in decision.optional_exemptions):
         status = TaxStatus.EXEMPT
         trace = (TraceItem("exemption", describe(code), "eigedomsskattelova"),)
+    elif needs:
+        status = TaxStatus.NOT_VALUED
+        trace = (TraceItem("not valued", describe_needs(needs), "needs a valuation"),)
+        if valuation is not None:
+            trace += (
+                TraceItem(
+                    "not used: value",
+                    str(valuation.value.nok),
+                    f"valuation v{valuation.version}: not the value while the property needs a valuation",
+                ),
+            )
+        version = 0  # no valuation is the basis of this tax base
     elif valuation is None or valuation.value.ore <= 0:
         status = TaxStatus.NOT_VALUED
-        if valuation is not None and not not_valued_reason:
-            not_valued_reason = f"valuation v{valuation.version} is 0 kr"
-        trace = (TraceItem("not valued", not_valued_reason or "no adopted valuation", "needs a valuation"),)
+        reason = (
+            f"valuation v{valuation.version} is 0 kr" if valuation is not None else "no adopted valuation"
+        )
+        trace = (TraceItem("not valued", reason, "needs a valuation"),)
     if status is not None:
         return TaxBase(
             property_id=prop.property_id,
@@ -99,7 +122,7 @@ def determine_tax(
             tax_base=ZERO,
             rate_per_mille=rate,
             tax=ZERO,
-            valuation_version=valuation.version if valuation else 0,
+            valuation_version=version,
             exemption_code=code,
             trace=trace,
         )
