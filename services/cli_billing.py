@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -175,7 +174,7 @@ def preview_outcome(preview: Any) -> str:
     earlier year not billed to its end (which this run does not bill)."""
     lines = []
     for held in preview.held:
-        period = f" {held.period_start}..{_last_day(held.period_end)}" if held.period_start else ""
+        period = f" {held.period_start}..{held.period_end}" if held.period_start else ""  # the last day
         amount = Money(held.total.ore).kroner()
         lines.append(
             f"held: {held.account_id} {held.name} ({held.channel}): {held.tax_year}{period}, {amount}: "
@@ -192,11 +191,6 @@ def preview_outcome(preview: Any) -> str:
         lines.append(f"{name} would issue nothing because {preview.nothing_issued}")
     lines.extend(f"warning: {warning}" for warning in preview.earlier_years_not_billed)
     return "".join(line + "\n" for line in lines)
-
-
-def _last_day(end: str) -> str:
-    """The day before an (exclusive) period end, YYYY-MM-DD."""
-    return (date.fromisoformat(end) - timedelta(days=1)).isoformat()
 
 
 def cmd_schedule_put(args: argparse.Namespace) -> int:

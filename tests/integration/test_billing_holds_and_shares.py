@@ -13,8 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from google.protobuf.json_format import MessageToDict
 from sqlalchemy import func, select
 
+from propertytax.assessment.v1 import events_pb2 as assessment_events
+from propertytax.assessment.v1 import property_pb2
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.orm import invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
@@ -34,9 +37,12 @@ from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.intervals import Period
 from services.billing.domain.property_tax import PropertyTax
+from services.billing.entrypoints.event_handlers import on_ownership_changed
+from services.billing.entrypoints.grpc_api import preview_response
 from services.billing.service import SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import FailedPrecondition
+from services.platform.events import ReceivedEvent, wrap
 from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
 
@@ -292,7 +298,12 @@ def test_a_start_that_could_only_hold_again_what_is_held_is_refused_saying_why(m
     message = str(refused.value)
     assert "nothing to bill for 2031" in message
     assert "no fee schedule for 2031" in message and "no property tax for 2031" in message
-    assert "1 recipient's documents waiting" in message and "still cannot be delivered" in message
+    assert (
+        "1 recipient's documents held by earlier runs still cannot be delivered: no complete postal address "
+        "or organisation number was given for them (late); give them one (`propertytax billing account "
+        'update <account_id> --address "…" --postcode … --city …`) and start again' in message
+    )
+    assert "never invoiced" not in message
     uow = make()
     with uow:
         assert uow.runs.for_month(2031, 1) is None  # the month's run is not used up
@@ -342,3 +353,149 @@ def test_a_preview_that_would_only_hold_says_how_many_recipients_and_why(make: U
     january = _run(make, 2024, 1)
     assert (january.invoices, january.held) == (0, 2)
     assert january.nothing_issued == preview.nothing_issued
+
+
+def _sell(make: UowFactory, pid: str, buyer: str, on: date) -> None:
+    """The property changes hands through billing's own handler of assessment's OwnershipChanged."""
+    sold = assessment_events.OwnershipChanged(
+        property_id=pid,
+        effective_date=on.isoformat(),
+        owners=[
+            property_pb2.OwnerShare(
+                owner_ref=buyer,
+                kind=property_pb2.OWNER_KIND_PERSON,
+                name=f"Eier {buyer}",
+                share_numerator=1,
+                share_denominator=1,
+                since=on.isoformat(),
+            )
+        ],
+    )
+    envelope = wrap(sold, source="assessment", subject=pid, occurred_at=NOW)
+    uow = make()
+    with uow:
+        on_ownership_changed(uow.session, ReceivedEvent(envelope, sold))
+        uow.commit()
+
+
+def test_a_buyer_without_an_address_is_held_by_the_next_monthly_run_and_invoiced_when_it_arrives(
+    make: UowFactory, tmp_path: Path
+) -> None:
+    pid = "0301-10/6/0/0"
+    _property(make, pid, "12000.00", [_person("seller")], date(2024, 1, 1))
+    _details(make, "seller", **ADDRESS)
+    output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
+    for month in (1, 4, 7):
+        _run(make, 2024, month)  # the seller is invoiced to 2024-09-30
+    _sell(make, pid, "buyer", date(2024, 8, 1))  # quarterly (the default), no postal address
+
+    # August's run settles both, though neither's quarterly interval starts a period in August: the seller
+    # is credited August and September, the buyer's invoice of the same is held, saying why.
+    preview = preview_billing_run(make, 2024, 8, POLICY, 10)
+    assert [(h.account_id, h.tax_year, h.period, h.total, h.reason) for h in preview.held] == [
+        (
+            "buyer",
+            2024,
+            Period(date(2024, 8, 1), date(2024, 10, 1)),
+            Money.of(2000),
+            "paper invoice without a complete postal address (no street address, postcode, city)",
+        )
+    ]
+    august = _run(make, 2024, 8, output)
+    assert (august.invoices, august.credit_notes, august.held) == (0, 1, 1)
+    credit = _issued(make, "seller")[-1]
+    assert (credit.kind, credit.total_ore) == ("credit_note", -200_000)
+    assert _issued(make, "buyer") == []
+    assert _held_rows(output, august) == [["1", "2000.00", "2024", "2024-08-01..2024-09-30"]]
+    report = (output.run_directory(august) / HELD_REPORT).read_text(encoding="utf-8")
+    assert "buyer" in report and "without a complete postal address" in report
+
+    # Once the address arrives, September's run invoices him from the day he took over, not October's.
+    _details(make, "buyer", **ADDRESS)
+    september = _run(make, 2024, 9)
+    assert (september.invoices, september.held) == (1, 0)
+    (invoice,) = _issued(make, "buyer")
+    assert (invoice.kind, invoice.total_ore, invoice.period_start, invoice.period_end) == (
+        "invoice",
+        200_000,
+        date(2024, 8, 1),
+        date(2024, 10, 1),
+    )
+    # October's run invoices his next quarter only: nothing twice.
+    _run(make, 2024, 10)
+    assert [r.total_ore for r in _issued(make, "buyer")] == [200_000, 300_000]
+
+
+def test_a_buyer_with_an_address_is_invoiced_by_the_next_monthly_run(make: UowFactory) -> None:
+    _property(make, "p1", "12000.00", [_person("seller")], date(2024, 1, 1))
+    _details(make, "seller", **ADDRESS)
+    _run(make, 2024, 4)  # January to June
+    _sell(make, "p1", "buyer", date(2024, 6, 1))
+    _details(make, "buyer", **ADDRESS)
+    june = _run(make, 2024, 6)
+    assert (june.invoices, june.credit_notes, june.held) == (1, 1, 0)
+    (invoice,) = _issued(make, "buyer")
+    assert (invoice.total_ore, invoice.period_start, invoice.period_end) == (
+        100_000,
+        date(2024, 6, 1),
+        date(2024, 7, 1),
+    )
+    assert [(r.kind, r.total_ore) for r in _issued(make, "seller")] == [
+        ("invoice", 600_000),
+        ("credit_note", -100_000),
+    ]
+
+
+def test_a_buyer_of_an_earlier_year_is_invoiced_to_that_year_s_last_run_by_the_next_run(
+    make: UowFactory,
+) -> None:
+    _property(make, "p1", "12000.00", [_person("seller")], date(2024, 1, 1))
+    _details(make, "seller", **ADDRESS)
+    for month in (1, 4, 7, 10):
+        _run(make, 2024, month)  # 2024 billed to its end
+    _sell(make, "p1", "buyer", date(2024, 11, 1))  # registered after the year's last run
+    _details(make, "buyer", **ADDRESS)
+    january = _run(make, 2025, 1)
+    assert (january.invoices, january.credit_notes) == (1, 1)
+    (invoice,) = _issued(make, "buyer")
+    assert (invoice.total_ore, invoice.period_start, invoice.period_end) == (
+        200_000,
+        date(2024, 11, 1),
+        date(2025, 1, 1),
+    )
+    assert _issued(make, "seller")[-1].total_ore == -200_000
+
+
+def test_a_start_refused_for_new_owners_without_an_address_says_they_were_never_invoiced(
+    make: UowFactory,
+) -> None:
+    _property(make, "p1", "1200.00", [_person("first")], date(2024, 1, 1))
+    _sell(make, "p1", "second", date(2024, 8, 1))  # both flagged; no run has happened, nothing is held
+    with pytest.raises(FailedPrecondition) as refused:
+        start_billing_run(make(), 2025, 1, date(2025, 1, 6))
+    assert str(refused.value) == (
+        "nothing to bill for 2025: there is no fee schedule for 2025 (put it with `propertytax billing "
+        "schedule put`) and no property tax for 2025 (assessment's levy for 2025 has not reached billing); "
+        "2 recipients have amounts due but were never invoiced (new owners): no complete postal address or "
+        "organisation number was given for them (first, second); give them one (`propertytax billing account "
+        'update <account_id> --address "…" --postcode … --city …`) and start again; a run would only hold '
+        "them, so no run was started"
+    )
+
+
+def test_the_preview_s_held_period_ends_on_its_last_day_like_invoice_lines_and_held_csv(
+    make: UowFactory, tmp_path: Path
+) -> None:
+    _property(make, "p1", "1200.00", [_person("late")], date(2024, 1, 1))
+    # As `billing run preview 2024 1 --json` prints it: period_end is the last day billed (inclusive), as
+    # InvoiceLine.period_end, held.csv and the journal say it, not the day after.
+    answer = MessageToDict(
+        preview_response(preview_billing_run(make, 2024, 1, POLICY, 10)), preserving_proto_field_name=True
+    )
+    (held,) = answer["held"]
+    assert (held["tax_year"], held["period_start"], held["period_end"]) == (2024, "2024-01-01", "2024-03-31")
+    output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
+    january = _run(make, 2024, 1, output)
+    assert _held_rows(output, january) == [
+        ["1", "300.00", "2024", f"{held['period_start']}..{held['period_end']}"]
+    ]

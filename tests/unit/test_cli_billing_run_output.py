@@ -80,8 +80,8 @@ def test_the_preview_lists_each_held_year_with_its_first_and_last_day_and_says_w
             period_end=end,
         )
         for year, start, end, ore in [
-            (2024, "2024-01-01", "2024-07-01", 1_075_714),
-            (2031, "2031-01-01", "2031-04-01", 30_000),
+            (2024, "2024-01-01", "2024-06-30", 1_075_714),  # period_end: the last day, inclusive
+            (2031, "2031-01-01", "2031-03-31", 30_000),
         ]
     ]
     preview = preview_pb2.PreviewBillingRunResponse(

@@ -196,6 +196,15 @@ class BillingRunRepository:
         ).first()
         return _to_run(row) if row else None
 
+    def latest_completed_month(self, year: int) -> int | None:
+        """The latest month of the year whose run is complete (a late run included), or None."""
+        month = self._session.execute(
+            select(func.max(billing_runs.c.month)).where(
+                billing_runs.c.year == year, billing_runs.c.state == RunState.COMPLETED.value
+            )
+        ).scalar_one_or_none()
+        return int(month) if month is not None else None
+
     def latest_completed_before(self, year: int, month: int) -> BillingRun | None:
         """The last term: the latest completed run before the month that issued anything."""
         row = self._session.execute(

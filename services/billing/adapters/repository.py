@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,10 +15,11 @@ from services.billing.adapters.orm import (
     billing_runs,
     fee_schedules,
     held_documents,
+    invoices,
     pending_corrections,
     property_taxes,
 )
-from services.billing.domain.account import delivery_problem
+from services.billing.domain.account import Account, Channel, delivery_problem
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import RunState
 from services.billing.domain.property_tax import PropertyTax
@@ -289,11 +290,53 @@ def nothing_to_bill(session: Session, year: int) -> str:
     return (
         f"nothing to bill for {year}: there is no fee schedule for {year} (put it with `propertytax billing "
         f"schedule put`) and no property tax for {year} (assessment's levy for {year} has not reached "
-        f"billing); {_recipients(len(waiting))} documents waiting (held by earlier runs, or a correction) "
-        "still cannot be delivered through their channel: no complete postal address or organisation "
-        "number was given (`propertytax billing account update`), so a run would only hold them again; no "
+        f"billing); {undeliverable(session, held, flagged - held, found)}; a run would only hold them, so no "
         "run was started"
     )
+
+
+def undeliverable(
+    session: Session, held: set[str], flagged: set[str], accounts: Mapping[str, Account]
+) -> str:
+    """Who waits to be billed but cannot be reached, in words, telling apart documents held by earlier
+    runs, amounts of recipients never invoiced (new owners) and corrections of invoices issued; with the
+    accounts and the command that completes their details."""
+    invoiced = (
+        set(
+            session.scalars(
+                select(invoices.c.account_id).where(one_of(session, invoices.c.account_id, sorted(flagged)))
+            )
+        )
+        if flagged
+        else set()
+    )
+    never = flagged - invoiced
+    parts = []
+    if held:
+        parts.append(f"{_recipients(len(held))} documents held by earlier runs still cannot be delivered")
+    if never:
+        parts.append(f"{_have(len(never))} amounts due but were never invoiced (new owners)")
+    if flagged & invoiced:
+        parts.append(f"{_have(len(flagged & invoiced))} a correction of the invoices issued to them waiting")
+    ids = sorted(held | flagged)
+    named = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    organisations = any(a.channel == Channel.EHF for a in accounts.values())
+    return (
+        "; ".join(parts)
+        + f": no complete postal address or organisation number was given for them ({named}); give them one "
+        '(`propertytax billing account update <account_id> --address "…" --postcode … --city …`'
+        + (
+            "; an organisation's number comes with its ownership from assessment, or it can be sent on "
+            "paper: `--channel print` with the address"
+            if organisations
+            else ""
+        )
+        + ") and start again"
+    )
+
+
+def _have(n: int) -> str:
+    return f"{n} recipient has" if n == 1 else f"{n} recipients have"
 
 
 def _recipients(n: int) -> str:

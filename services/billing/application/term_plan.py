@@ -2,10 +2,14 @@
 which numbers and stores them, and the preview, which only counts them.
 
 A recipient gets at most one invoice and one credit note per run: the invoice for its due period
-(plus any under-invoiced earlier amounts, or only those when it is not due but flagged for correction),
-the credit note for everything over-invoiced earlier. An invoice under the minimum amount is not issued;
-what it would have carried is owed to date and so lands on the next invoice of the year. A flagged
-recipient's under-minimum supplement for an earlier year is not billed, as the minimum rule says.
+(plus any under-invoiced earlier amounts), the credit note for everything over-invoiced earlier. A
+recipient flagged for a year (an ownership change, a corrected tax base) is settled whatever its
+interval: it owes to the end of its term in which the year's latest run falls, so a new owner is invoiced
+from the day he took over by the next monthly run, as the seller is credited; one invoiced to that term's
+end already gets only its corrections (a supplement, a credit note). An invoice under the minimum amount
+is not issued; what it would have carried is owed to date and so lands on the next invoice of the year.
+A flagged recipient's under-minimum supplement for an earlier year is not billed, as the minimum rule
+says.
 
 A recipient whose documents cannot be delivered through its channel (`delivery_problem`: paper without a
 complete postal address, EHF without an organisation number) gets none: its documents are held with the
@@ -36,7 +40,13 @@ from services.billing.domain.account import Account, delivery_problem
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
 from services.billing.domain.charges import Holding
 from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
-from services.billing.domain.intervals import Period, interval_on, period_starting
+from services.billing.domain.intervals import (
+    IntervalChoice,
+    Period,
+    interval_on,
+    period_containing,
+    period_starting,
+)
 from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft, plan_invoice
 from services.billing.domain.proration import allocate
 from services.billing.domain.term_charges import AccountYear, AnnualCharge, PropertyCharges, owed
@@ -160,6 +170,38 @@ def _year_charges(
     return found
 
 
+def _settled_to_date(
+    uow: SqlBillingUnitOfWork,
+    year: int,
+    month: int,
+    flagged: Mapping[str, set[int]],
+    intervals: Mapping[str, list[IntervalChoice]],
+    due_periods: Mapping[tuple[str, int], Period],
+) -> dict[tuple[str, int], Period]:
+    """The period each recipient is billed up to, per tax year: its due period (or held period), and for
+    a recipient flagged for a year (an ownership change, a corrected tax base) the term of its interval
+    in which the year's latest run falls (this run's month in the run's year; in an earlier year, the
+    latest completed run's), whatever its interval: what the property's other holders were invoiced for
+    at that term's start. So a new owner is invoiced (or held) by the next monthly run from the day he
+    took over to the end of the current term, as the seller is credited; a recipient already invoiced to
+    that term's end gets only corrections (see domain/term_charges.py)."""
+    bill_to = dict(due_periods)
+    latest: dict[int, int | None] = {year: month}
+    for account_id, years in flagged.items():
+        for y in sorted(years):
+            if y not in latest:
+                latest[y] = uow.runs.latest_completed_month(y) if y < year else None
+            run_month = latest[y]
+            if run_month is None:
+                continue  # no run of the year yet (or a later year): nothing is due to date
+            interval = interval_on(intervals.get(account_id, []), date(y, run_month, 1))
+            term = period_containing(y, run_month, interval)
+            known = bill_to.get((account_id, y))
+            if known is None or known.end < term.end:
+                bill_to[(account_id, y)] = term
+    return bill_to
+
+
 def plan_chunk(
     uow: SqlBillingUnitOfWork,
     year: int,
@@ -193,6 +235,7 @@ def plan_chunk(
     flagged: dict[str, set[int]] = {}
     for flag in flags:
         flagged.setdefault(flag.account_id, set()).add(flag.tax_year)
+    bill_to = _settled_to_date(uow, year, month, flagged, intervals, due_periods)
     years: dict[int, list[str]] = {
         year: sorted(set(periods) | {a for a, ys in flagged.items() if year in ys} | set(held_before))
     }
@@ -225,7 +268,7 @@ def plan_chunk(
                     before.billed_through if before.latest_invoice else None,
                 ),
                 charges,
-                due_periods.get((account_id, y)),
+                bill_to.get((account_id, y)),
             )
             new.setdefault(account_id, []).extend(result.new)
             credits.setdefault(account_id, []).extend(result.credits)
@@ -249,7 +292,7 @@ def plan_chunk(
             elif planned is not None:
                 plan.below_minimum += 1
         if documents and problems.get(account_id):
-            plan.held.extend(_holds(account_id, problems[account_id], documents, due_periods))
+            plan.held.extend(_holds(account_id, problems[account_id], documents, bill_to))
             continue
         plan.documents.extend(documents)
         if account_id in held_before:

@@ -71,6 +71,13 @@ def period_starting(year: int, month: int, interval: InvoiceInterval) -> Period 
     return next((p for p in periods_of_year(year, interval) if p.start == date(year, month, 1)), None)
 
 
+def period_containing(year: int, month: int, interval: InvoiceInterval) -> Period:
+    """The interval's period that (year, month) falls in: the term a recipient is billed to date for
+    when it is settled in a month its interval does not start a period (a new owner, a correction)."""
+    first = date(year, month, 1)
+    return next(p for p in periods_of_year(year, interval) if p.start <= first < p.end)
+
+
 @dataclass(frozen=True)
 class IntervalChoice:
     """An invoice recipient's interval from a date (the first day of a month)."""

@@ -12,7 +12,8 @@ invoiced for that year:
 - due for the new period, plus anything earlier that was never invoiced (carried forward under the
   minimum, a higher tax base) → the lines of the new invoice;
 - a recipient who is not due this month but was flagged for correction gets its under-invoiced part as a
-  supplementary invoice.
+  supplementary invoice; one flagged but never invoiced to the end of its current term (a new owner) is
+  given that term as `period` by the plan (application/term_plan.py), and invoiced for it.
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ from services.billing.application.invoices import (
     get_invoice,
     invoice_document,
 )
-from services.billing.application.preview_run import TermTotals, preview_billing_run
+from services.billing.application.preview_run import RunPreview, TermTotals, preview_billing_run
 from services.billing.application.run_billing import (
     BillingPolicy,
     billing_runner,
@@ -128,6 +128,38 @@ _DOCUMENT_FORMATS = {
 
 def _last_day(period: Period) -> str:
     return (period.end - timedelta(days=1)).isoformat()  # periods end on the first day after them
+
+
+def preview_response(preview: RunPreview) -> preview_pb2.PreviewBillingRunResponse:
+    """The preview as the API answers it: periods by their first and last day, as invoices say them."""
+    last = preview.last_term
+    return preview_pb2.PreviewBillingRunResponse(
+        year=preview.year,
+        month=preview.month,
+        due_accounts=preview.due,
+        below_minimum=preview.below_minimum,
+        term=_term_totals(preview.totals),
+        last_term=_term_totals(last.totals) if last else None,
+        last_term_year=last.year if last else 0,
+        last_term_month=last.month if last else 0,
+        changes=_charge_totals(preview.changes()),
+        held=[
+            preview_pb2.HeldRecipient(
+                account_id=h.account_id,
+                name=h.name,
+                channel=h.channel,
+                reason=h.reason,
+                documents=h.documents,
+                total=money_pb2.Money(ore=h.total.ore),
+                tax_year=h.tax_year,
+                period_start=h.period.start.isoformat() if h.period else "",
+                period_end=_last_day(h.period) if h.period else "",
+            )
+            for h in preview.held
+        ],
+        nothing_issued=preview.nothing_issued,
+        earlier_years_not_billed=preview.earlier_years_not_billed,
+    )
 
 
 def _invoice_summary(invoice: Invoice) -> billing_pb2.InvoiceSummary:
@@ -269,34 +301,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 
     def PreviewBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         preview = preview_billing_run(self._uow, request.year, request.month, self._policy, self._chunk_size)
-        last = preview.last_term
-        return preview_pb2.PreviewBillingRunResponse(
-            year=preview.year,
-            month=preview.month,
-            due_accounts=preview.due,
-            below_minimum=preview.below_minimum,
-            term=_term_totals(preview.totals),
-            last_term=_term_totals(last.totals) if last else None,
-            last_term_year=last.year if last else 0,
-            last_term_month=last.month if last else 0,
-            changes=_charge_totals(preview.changes()),
-            held=[
-                preview_pb2.HeldRecipient(
-                    account_id=h.account_id,
-                    name=h.name,
-                    channel=h.channel,
-                    reason=h.reason,
-                    documents=h.documents,
-                    total=money_pb2.Money(ore=h.total.ore),
-                    tax_year=h.tax_year,
-                    period_start=h.period.start.isoformat() if h.period else "",
-                    period_end=h.period.end.isoformat() if h.period else "",
-                )
-                for h in preview.held
-            ],
-            nothing_issued=preview.nothing_issued,
-            earlier_years_not_billed=preview.earlier_years_not_billed,
-        )
+        return preview_response(preview)
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         stored = put_fee_schedule(self._uow(), request.document)
