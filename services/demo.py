@@ -279,7 +279,7 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
     _say(f"  invoice journal: {run.journal_path}")
 
     sold, buyer = taxed[1], synthetic_national_id(owners + 1)
-    assessor.call(
+    bought = assessor.call(
         api.RecordOwnershipChange,
         assessment_pb2.RecordOwnershipChangeRequest(
             property_id=sold,
@@ -301,9 +301,20 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
         if time.monotonic() > deadline:
             raise SystemExit("the sale did not reach billing")
         time.sleep(0.2)
+    # The buyer moves in: with a postal address the May run invoices him from the day he took over.
+    billing.call(
+        stub.UpdateAccount,
+        billing_pb2.UpdateAccountRequest(
+            account_id=bought.owners[0].owner_ref,
+            address_line=rows[1]["address"].split(",")[0],
+            postcode="0150",
+            city="Oslo",
+        ),
+    )
     may = _run_month(billing, stub, 5, "2024-05-20")
     _say(
-        f"  billing run 2024-05: credit notes for the seller: {may.credit_notes}, invoices: {may.invoices}; "
+        f"  billing run 2024-05: credit notes for the seller: {may.credit_notes}, invoices for the buyer "
+        f"from 15 May: {may.invoices}, held: {may.held}; "
         f"journal {may.journal_path}"
     )
     # The complainant: a person who owns a dwelling (a housing property, which has the basic deduction)
