@@ -10,9 +10,8 @@ from datetime import timedelta
 import grpc
 
 from services import cli_admin, cli_appeals, cli_assessment, cli_billing
-from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json
+from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json, print_rpc_error
 from services.platform.auth import Role, TokenAuthority
-from services.platform.grpc_status import field_violations
 from services.platform.settings import Settings
 
 
@@ -138,10 +137,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args))
     except grpc.RpcError as exc:
-        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
-        for field, description in field_violations(exc).items():
-            sys.stderr.write(f"  {field}: {description}\n")
-        return 2
+        return print_rpc_error(exc)
 
 
 if __name__ == "__main__":

@@ -12,8 +12,15 @@ import grpc
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import add_remote_options, caller_for, kroner, page_size_arg, print_json, year_arg
-from services.platform.grpc_status import field_violations
+from services.cli_common import (
+    add_remote_options,
+    caller_for,
+    kroner,
+    page_size_arg,
+    print_json,
+    print_rpc_error,
+    year_arg,
+)
 
 ap = appeals_pb2
 
@@ -63,10 +70,7 @@ def _show_naming_flags(args: argparse.Namespace, method: str, request: Any, flag
     try:
         return _show(args, method, request)
     except grpc.RpcError as exc:
-        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
-        for field, description in field_violations(exc).items():
-            sys.stderr.write(f"  {flags.get(field, field)}: {description}\n")
-        return 2
+        return print_rpc_error(exc, flags)
 
 
 def _pair(text: str, what: str) -> tuple[str, str]:

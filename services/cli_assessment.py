@@ -20,9 +20,9 @@ from services.cli_common import (
     kroner,
     page_size_arg,
     print_json,
+    print_rpc_error,
     year_arg,
 )
-from services.platform.grpc_status import field_violations
 
 _FORMATS = {
     ".csv": assessment_pb2.IMPORT_FORMAT_CSV,
@@ -236,10 +236,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         print_json(caller.call(stub.CorrectTaxBase, request))
     except grpc.RpcError as exc:
         # A refusal names the command's flags (corrected_on → --on), so the user sees what to change.
-        sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
-        for field, description in field_violations(exc).items():
-            sys.stderr.write(f"  {_CORRECT_FLAGS.get(field, field)}: {description}\n")
-        return 2
+        return print_rpc_error(exc, _CORRECT_FLAGS)
     return 0
 
 

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
 from typing import Any
 
+import grpc
 from google.protobuf.json_format import MessageToDict
 
 from services.client import Caller
+from services.platform.grpc_status import field_violation_list
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
 
@@ -28,6 +31,33 @@ def print_json(message: Any) -> None:
         json.dumps(MessageToDict(message, preserving_proto_field_name=True), indent=2, ensure_ascii=False)
         + "\n"
     )
+
+
+# A refusal lists at most this many problems (an import with thousands of bad rows), then how many more.
+MAX_PRINTED_PROBLEMS = 20
+_MORE = re.compile(r"^… and (\d+) more")
+
+
+def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
+    """Writes a refusal to stderr: the code and message, then the first MAX_PRINTED_PROBLEMS field
+    violations, each named by the command's flag where it has one (new_value → --new-value-nok), then
+    "… and N more problems" (counting those the service itself left unlisted). Returns the exit code 2."""
+    flags = flags or {}
+    sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
+    problems: list[tuple[str, str]] = []
+    more = 0
+    for field, description in field_violation_list(exc):
+        said = _MORE.match(description)
+        if said:
+            more += int(said.group(1))
+        else:
+            problems.append((field, description))
+    more += max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
+    for field, description in problems[:MAX_PRINTED_PROBLEMS]:
+        sys.stderr.write(f"  {flags.get(field, field)}: {description}\n")
+    if more:
+        sys.stderr.write(f"  … and {more} more problems\n")
+    return 2
 
 
 def caller_for(args: argparse.Namespace, service: str) -> Caller:

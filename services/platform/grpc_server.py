@@ -18,7 +18,7 @@ from services.platform.auth import InvalidToken, Principal, TokenAuthority, curr
 from services.platform.clock import utc_now
 from services.platform.errors import DomainError
 from services.platform.events import correlation_id_var, traceparent_var
-from services.platform.grpc_status import to_rpc_status
+from services.platform.grpc_status import bounded_message, to_rpc_status
 from services.platform.ids import new_id
 from services.platform.logging import get_logger
 
@@ -134,12 +134,14 @@ class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,type-arg
             try:
                 return inner(request, context)
             except DomainError as exc:
+                # Every domain error leaves the server here: bounded to fit gRPC's metadata limit and
+                # with identity numbers masked, whatever input it echoes (grpc_status.bounded_status).
                 status = to_rpc_status(exc)
                 code = status.code
                 context.abort_with_status(status)
         except _Abort as exc:
             code = exc.code
-            context.abort(exc.code, exc.message)
+            context.abort(exc.code, bounded_message(exc.message))
         except Exception as exc:
             if _is_abort(context):
                 code = context.code() or grpc.StatusCode.UNKNOWN  # type: ignore[attr-defined]

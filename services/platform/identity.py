@@ -26,6 +26,8 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from services.platform.errors import Violations
+
 _FNR_K1 = (3, 7, 6, 1, 8, 9, 4, 5, 2, 1)  # over d1…i3 and k1 itself
 _FNR_K2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 _ORG_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -100,3 +102,18 @@ def mask_national_ids(text: str) -> str:
         end = match.end()
     parts.append(text[end:])
     return "".join(parts)
+
+
+# The one rule for free text in every service (addresses, reasons, notes, descriptions, locations,
+# documents): a text that carries an identity number is refused, so that the number never reaches a
+# store, an event or a log. Identity numbers have fields of their own (ownership's identity_number).
+NATIONAL_ID_IN_TEXT = "contains a national identity number; leave it out (it is never stored)"
+
+
+def check_free_text(problems: Violations, field: str, text: str) -> bool:
+    """Adds a violation to `problems` when free text carries a national identity number (either
+    check-digit rule, together or written apart); True when the text is free of one."""
+    if contains_national_id(text):
+        problems.add(field, NATIONAL_ID_IN_TEXT)
+        return False
+    return True

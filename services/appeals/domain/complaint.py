@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.platform.errors import Violations
-from services.platform.identity import contains_national_id
+from services.platform.identity import check_free_text
 
 MAX_TEXT = 4000
 
@@ -102,13 +102,14 @@ class Complaint:
 
 
 def check_text(problems: Violations, field: str, text: str, *, required: bool, limit: int = MAX_TEXT) -> None:
-    """Free text the service stores: required or not, bounded, and never a national identity number."""
+    """Free text the service stores: required or not, bounded, and never a national identity number (the
+    platform's one rule for free text in every service, identity.check_free_text)."""
     if required and not text.strip():
         problems.add(field, "is required")
     elif len(text) > limit:
         problems.add(field, f"at most {limit} characters")
-    elif contains_national_id(text):
-        problems.add(field, "contains a national identity number; leave it out (it is never stored)")
+    else:
+        check_free_text(problems, field, text)
 
 
 def check_complaint(complaint: Complaint, today: date, problems: Violations) -> None:

@@ -13,6 +13,7 @@ from services.assessment.domain.tax import AdoptedValue, determine_tax
 from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
 from services.platform.clock import oslo_today
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
+from services.platform.identity import check_free_text
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -46,6 +47,8 @@ def correct_tax_base(
     problems = Violations()
     if not reason.strip():
         problems.add("reason", "a correction needs a reason")
+    else:
+        check_free_text(problems, "reason", reason)
     if value.ore < 0:
         problems.add("value", "must not be negative")
     elif value.ore == 0 and route == ValuationRoute.MANUAL:

@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from services.assessment.domain.exemptions import parse_exemption_code
 from services.platform.errors import Violations
+from services.platform.identity import check_free_text
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d{1,5})/(\d{1,4})(?:/(\d{1,4}))?(?:/(\d{1,4}))?$")
 
@@ -139,6 +140,8 @@ def check_facts(
         problems.add("address", "must not be empty")
     elif len(facts.address) > 200:
         problems.add("address", "at most 200 characters")
+    else:
+        check_free_text(problems, "address", facts.address)
     category = facts.category
     if category is None:
         problems.add("category", "must be set")

@@ -9,6 +9,7 @@ from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.fee_schedule import read_fee_schedule
 from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.identity import check_free_text
 from services.platform.numbers import METER_M3, read_decimal
 
 MAX_DOCUMENT_CHARS = 100_000
@@ -19,6 +20,9 @@ def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule
         raise InvalidInput.single("document", "is required: the schedule as YAML")
     if len(document) > MAX_DOCUMENT_CHARS:
         raise InvalidInput.single("document", f"at most {MAX_DOCUMENT_CHARS} characters")
+    problems = Violations()
+    check_free_text(problems, "document", document)  # its texts reach invoices and the store as written
+    problems.raise_if_any()
     schedule = read_fee_schedule(document)
     with uow:
         at = uow.now()
