@@ -72,6 +72,7 @@ def cmd_import(args: argparse.Namespace) -> int:
             id_property=args.id_property,
             name_property=args.name_property,
             factor_property=args.factor_property,
+            allow_uncovered=args.allow_uncovered,
         )
         print_json(caller.call(stub.ImportZones, request))
     return 0
@@ -277,6 +278,11 @@ def add_commands(assessment: Any) -> None:
     importing.add_argument("--name-property", default="name", help="zones: feature property with the name")
     importing.add_argument(
         "--factor-property", default="factor", help="zones: feature property with the factor"
+    )
+    importing.add_argument(
+        "--allow-uncovered",
+        action="store_true",
+        help="zones: replace them even if they leave registered properties outside every zone",
     )
     add_remote_options(importing)
     importing.set_defaults(func=cmd_import)

@@ -267,7 +267,7 @@ def test_bad_imports_name_their_lines_and_change_nothing(api: Api, runtime: Serv
             content="\n".join(lines).encode(), format=assessment_pb2.IMPORT_FORMAT_CSV
         ),
     )
-    assert "category" in found["line 3"] and found["line 5"].startswith(("lon: ", "lat: "))  # out of range
+    assert "category" in found["line 3"] and found["line 5"].startswith("lon/lat: coordinates out of range")
     assert "line 2" in found.get("line 8", ""), found
     assert _counts(runtime) == before
 

@@ -154,7 +154,7 @@ def test_unvaluable_properties_are_reported_never_adopted_taxed_or_listed_at_zer
     result = _properties(
         make,
         "0301-20/1/0/0,housing,1,,,300,10.75,59.92\n"  # housing without BRA
-        "0301-20/2/0/0,housing,1,,120,300,59.92,10.75\n"  # lon and lat swapped: outside every zone
+        "0301-20/2/0/0,housing,1,,120,300,10.45,59.75\n"  # in Asker: outside every zone of Oslo
         "0301-20/3/0/0,undeveloped,0,,,0,10.75,59.92\n"  # a plot without area
         "0301-20/4/0/0,housing,1,,120,300,10.75,59.92\n"  # valued by standard rates
         "0301-20/5/0/0,housing,1,9000000,,,10.75,59.92\n",  # valued by its housing value

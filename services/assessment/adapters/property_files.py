@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import io
-import warnings
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
+from services.assessment.adapters.geodata import read_geodata
+from services.assessment.domain.coordinates import coordinate_problem
 from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
 from services.platform.errors import InvalidInput
 from services.platform.money import Money
@@ -20,8 +20,11 @@ UNITS = bounds(0, 10000, 0, "1")
 BRA_M2 = bounds(0, 1_000_000, 2, "132,5")
 PLOT_M2 = bounds(0, 100_000_000, 2, "650")
 BUILD_YEAR = bounds(1000, 2100, 0, "1962")
-LONGITUDE = bounds(-180, 180, 15, "10,7522")  # GIS exports write up to 15 decimals
-LATITUDE = bounds(-90, 90, 15, "59,9139")
+# Read wide, then checked by the coordinate rules (domain/coordinates.py), which say what is wrong: out of
+# range, projected metres, swapped, outside Norway. GIS exports write up to 15 decimals.
+LONGITUDE = bounds(-100_000_000, 100_000_000, 15, "10,7522")
+LATITUDE = bounds(-100_000_000, 100_000_000, 15, "59,9139")
+CSV_REMEDY = "the CSV's lon and lat are WGS 84 degrees: transform the points to EPSG:4326 first"
 
 
 @dataclass(frozen=True)
@@ -67,7 +70,11 @@ def _row(
         refused = errors.total
         lon, lat = number("lon", LONGITUDE), number("lat", LATITUDE)
         if lon is not None and lat is not None:
-            location = Location(float(lon), float(lat))
+            problem = coordinate_problem([float(lon)], [float(lat)], remedy=CSV_REMEDY)
+            if problem:
+                errors.add(line, "lon/lat", problem)
+            else:
+                location = Location(float(lon), float(lat))
         elif errors.total == refused:  # one of them is missing, rather than refused
             errors.add(line, "lon/lat", "both must be given, as WGS84 degrees")
     cadastral = str(values.get("cadastral_id") or "").strip()
@@ -113,24 +120,9 @@ def read_properties_csv(content: bytes) -> list[PropertyRow]:
     return parsed
 
 
-def read_geodata(content: bytes) -> Any:
-    """A GeoDataFrame in WGS84 from GeoJSON or GeoPackage bytes."""
-    import geopandas
-
-    try:
-        with warnings.catch_warnings():
-            # Read from memory, a GeoPackage has no file name for GDAL to check its extension against.
-            warnings.filterwarnings("ignore", message=".*non conformant file extension")
-            frame = geopandas.read_file(io.BytesIO(content))
-    except Exception as exc:  # GDAL reports unreadable files with several exception types
-        raise InvalidInput.single("content", f"not a readable GeoJSON or GeoPackage: {exc}") from exc
-    if frame.crs is not None and frame.crs.to_epsg() != 4326:
-        frame = frame.to_crs(4326)
-    return frame
-
-
-def read_properties_geo(content: bytes) -> list[PropertyRow]:
-    frame = read_geodata(content)
+def read_properties_geo(content: bytes, declared: str | None = None) -> list[PropertyRow]:
+    """Points or parcel polygons; `declared` is the request's format (geojson or gpkg), checked."""
+    frame = read_geodata(content, declared)
     missing = sorted(REQUIRED_COLUMNS - set(frame.columns))
     if missing:
         raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")

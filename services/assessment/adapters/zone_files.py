@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import shapely
+
 from services.assessment.adapters.file_rows import RowErrors
-from services.assessment.adapters.property_files import read_geodata
+from services.assessment.adapters.geodata import read_geodata
 from services.assessment.domain.zones import Zone
 from services.platform.errors import InvalidInput
 from services.platform.numbers import bounds, read_node
@@ -14,9 +16,15 @@ ZONE_FACTOR = bounds("0.1", 10, 6, "1,15")  # a zone's value factor, relative to
 
 
 def read_zones(
-    content: bytes, id_property: str = "zone_id", name_property: str = "name", factor_property: str = "factor"
+    content: bytes,
+    id_property: str = "zone_id",
+    name_property: str = "name",
+    factor_property: str = "factor",
+    declared: str | None = None,
 ) -> list[Zone]:
-    frame = read_geodata(content)
+    """Zones in WGS 84 lon/lat; `declared` is the request's format (geojson or gpkg), checked. A file whose
+    coordinates lie in the wrong place (swapped, metres without a CRS, out of range) is refused by feature."""
+    frame = read_geodata(content, declared)
     missing = sorted({id_property, factor_property} - set(frame.columns))
     if missing:
         raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")
@@ -44,7 +52,10 @@ def read_zones(
             errors.add(number, "geometry", "a zone is a polygon or multipolygon")
             continue
         if not geometry.is_valid:
-            errors.add(number, "geometry", "the polygon is not valid (self-intersecting?)")
+            reason = shapely.is_valid_reason(geometry)[:120]
+            errors.add(
+                number, "geometry", f"the polygon is not valid ({reason}); repair it (e.g. make_valid)"
+            )
             continue
         zones.append(Zone(zone_id, str(name), factor, geometry, bool(is_built_up)))
     errors.raise_if_any()

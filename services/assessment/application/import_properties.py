@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
+from services.assessment.adapters.file_rows import MAX_REPORTED
 from services.assessment.adapters.property_files import PropertyRow
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.valuing import value_and_propose
+from services.assessment.domain.coordinates import coordinate_problems
 from services.assessment.domain.property import Property, PropertyChanged, PropertyRegistered, check_facts
 from services.assessment.domain.valuation import WHOLE_PROPERTY, ValuationNeed
 from services.platform.errors import Violations
@@ -70,9 +74,19 @@ def import_properties(
         problems.raise_if_any()
         zones = uow.zones.index()
         located = [p for p in props if p.location is not None]
-        found = zones.locate(
-            [p.location.lon for p in located if p.location], [p.location.lat for p in located if p.location]
-        )
+        lons = [p.location.lon for p in located if p.location]
+        lats = [p.location.lat for p in located if p.location]
+        surroundings = zones.surroundings()
+        if surroundings is not None:  # a point far outside the municipality is misplaced, not just unzoned
+            far = coordinate_problems(np.asarray(lons), np.asarray(lats), np.arange(len(lons)), surroundings)
+            for i, problem in sorted(far.items())[:MAX_REPORTED]:
+                problems.add(f"{unit} {line_of[located[i].property_id]}", f"lon/lat: {problem}")
+            if len(far) > MAX_REPORTED:
+                problems.add(
+                    "content", f"… and {len(far) - MAX_REPORTED} more points far outside the municipality"
+                )
+            problems.raise_if_any()
+        found = zones.locate(lons, lats)
         zone_of = {p.property_id: (z.zone_id if z else None) for p, z in zip(located, found, strict=True)}
         props = [replace(p, zone_id=zone_of.get(p.property_id)) for p in props]
         new = [p for p in props if p.property_id not in existing]

@@ -10,6 +10,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from services.assessment.domain.coordinates import FAR_OUTSIDE_LAT, FAR_OUTSIDE_LON, Box
+
 
 @dataclass(frozen=True)
 class Zone:
@@ -40,6 +42,16 @@ class ZoneIndex:
             if current is None or zone.zone_id < current.zone_id:
                 found[p] = zone
         return found
+
+    def surroundings(self) -> Box | None:
+        """Where the municipality's properties may lie: its zones' extent and about 50 km around it."""
+        if not self.zones:
+            return None
+        min_lon, min_lat, max_lon, max_lat = shapely.total_bounds([z.geometry for z in self.zones]).tolist()
+        extent = Box("the zones", min_lon, min_lat, max_lon, max_lat)
+        return extent.grown(
+            "the municipality (its zones and ~50 km around)", FAR_OUTSIDE_LON, FAR_OUTSIDE_LAT
+        )
 
     def by_id(self, zone_id: str | None) -> Zone | None:
         return next((z for z in self.zones if z.zone_id == zone_id), None) if zone_id else None

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
+from services.assessment.adapters.geodata import GEOJSON, GPKG
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.identity_vault import IdentityVault, masked
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
@@ -88,6 +89,7 @@ _JOB_STATE = {
     LevyJobState.FAILED: assessment_pb2.LEVY_JOB_STATE_FAILED,
 }
 _EXPORT_CHUNK = 256 * 1024
+_GEO_FORMATS = {assessment_pb2.IMPORT_FORMAT_GEOJSON: GEOJSON, assessment_pb2.IMPORT_FORMAT_GPKG: GPKG}
 
 
 def _job(job: LevyJob) -> assessment_pb2.LevyJob:
@@ -211,8 +213,8 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         year = request.housing_value_year or oslo_today().year
         if request.format == assessment_pb2.IMPORT_FORMAT_CSV:
             rows, unit = read_properties_csv(request.content), "line"
-        elif request.format in (assessment_pb2.IMPORT_FORMAT_GEOJSON, assessment_pb2.IMPORT_FORMAT_GPKG):
-            rows, unit = read_properties_geo(request.content), "feature"
+        elif request.format in _GEO_FORMATS:
+            rows, unit = read_properties_geo(request.content, _GEO_FORMATS[request.format]), "feature"
         else:
             raise InvalidInput.single("format", "choose CSV, GEOJSON or GPKG")
         result = import_properties(
@@ -236,13 +238,16 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         )
 
     def ImportZones(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        if request.format not in _GEO_FORMATS:
+            raise InvalidInput.single("format", "zones are polygons: choose GEOJSON or GPKG")
         zones = read_zones(
             request.content,
             request.id_property or "zone_id",
             request.name_property or "name",
             request.factor_property or "factor",
+            _GEO_FORMATS[request.format],
         )
-        result = import_zones(self._uow(), zones, self._config)
+        result = import_zones(self._uow(), zones, self._config, request.allow_uncovered)
         return assessment_pb2.ImportZonesResponse(
             zones=result.zones,
             properties_in_zones=result.properties_in_zones,
