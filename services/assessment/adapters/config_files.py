@@ -10,6 +10,7 @@ from services.assessment.domain.decision import LegalLimits
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.valuation import StandardRates
 from services.platform.money import Money, to_decimal
+from services.platform.yaml_input import read_yaml
 
 HERE = Path(__file__).resolve().parents[1]
 DEFAULT_LIMITS = HERE / "legal_limits.yaml"
@@ -35,15 +36,9 @@ def load_standard_rates(path: Path | None = None) -> StandardRates:
 
 
 def parse_decision_yaml(text: str) -> object:
-    """YAML text → mapping; YAML errors become a field violation with the line."""
-    from services.platform.errors import InvalidInput
-
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark is not None else "decision_yaml"
-        raise InvalidInput.single(where, f"not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    """A decision's YAML text (the request's decision_yaml) → mapping, read within the bounds of
+    platform/yaml_input.py; a bad document is a violation of decision_yaml with its line."""
+    return read_yaml(text, "decision_yaml")
 
 
 __all__ = ["load_legal_limits", "load_standard_rates", "parse_decision_yaml"]

@@ -1,4 +1,11 @@
-"""Reading tabular import files with line numbers, so that every bad row can be named."""
+"""Reading tabular import files with line numbers, so that every bad row can be named.
+
+Every file is bounded before it is read, so that no import can take the service's memory or time for
+itself (issue 11): its size and number of rows per kind of import (FileLimits: generous for Oslo, the
+largest municipality, and refused with the limit named), each row at most MAX_RECORD_CHARS and each cell
+at most MAX_CELL_CHARS characters (named by line and column). The csv module's own limit (131,072
+characters a cell, `_csv.Error`) is never reached.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +13,31 @@ import csv
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 from services.platform.errors import InvalidInput, Violations
 from services.platform.numbers import Bounds, read_decimal
 
 MAX_REPORTED = 200
+
+
+@dataclass(frozen=True)
+class FileLimits:
+    """The largest file of one kind of import: bytes and rows (the header not counted)."""
+
+    kind: str
+    max_bytes: int
+    max_rows: int
+
+
+MIB = 1024 * 1024
+# Oslo's register of 240,000 properties is some 24 MiB of CSV: room for twice that.
+PROPERTY_FILE = FileLimits("a property file", 64 * MIB, 500_000)
+# One row per dwelling unit or property: Oslo has some 380,000 dwellings.
+HOUSING_VALUES_FILE = FileLimits("a housing-values file", 64 * MIB, 1_000_000)
+MAX_CELL_CHARS = 1_000  # an address or a name is under 100
+MAX_RECORD_CHARS = 32_768  # a row: a few dozen columns of at most MAX_CELL_CHARS
 
 
 class RowErrors:
@@ -80,23 +106,128 @@ def _readable(text: str) -> str:
     )
 
 
-def csv_rows(content: bytes, required: set[str]) -> tuple[str, Iterator[tuple[int, dict[str, str]]]]:
-    """(delimiter, rows as (line number, {column: stripped value})); the header is line 1."""
+def check_size(content: bytes, limits: FileLimits) -> None:
+    """InvalidInput naming the limit when `content` is larger than a file of its kind may be."""
+    if len(content) > limits.max_bytes:
+        raise InvalidInput.single(
+            "content",
+            f"the file has {len(content) / MIB:,.1f} MiB; {limits.kind} may have at most "
+            f"{limits.max_bytes // MIB} MiB (split it, or import it in parts)",
+        )
+
+
+class _Lines:
+    """The physical lines of a text for csv.reader, refusing a record (a row, which quoted cells may
+    spread over several lines) longer than MAX_RECORD_CHARS before the csv module splits it."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = io.StringIO(text)
+        self.consumed = 0  # physical lines handed out
+        self.record_start = 1  # the line on which the current record began
+        self._record: list[str] = []
+        self._chars = 0
+
+    def __iter__(self) -> _Lines:
+        return self
+
+    def __next__(self) -> str:
+        line = self._lines.readline()
+        if not line:
+            raise StopIteration
+        self.consumed += 1
+        if not self._chars and not line.strip("\r\n"):  # a blank line between rows: csv skips it
+            self.record_start = self.consumed + 1
+            return line
+        self._record.append(line)
+        self._chars += len(line)
+        if self._chars > MAX_RECORD_CHARS:
+            raise _RecordTooLong("".join(self._record)[: MAX_RECORD_CHARS + 1])
+        return line
+
+    def record_done(self) -> None:
+        self._record.clear()
+        self._chars = 0
+        self.record_start = self.consumed + 1
+
+
+class _RecordTooLong(Exception):
+    def __init__(self, start: str) -> None:
+        super().__init__("record too long")
+        self.start = start
+
+
+def _too_long(refused: _RecordTooLong, line: int, delimiter: str, header: list[str]) -> InvalidInput:
+    """The violation for a row over MAX_RECORD_CHARS: the column of its first over-long cell if any."""
+    cells = next(csv.reader(io.StringIO(refused.start), delimiter=delimiter), [])
+    for index, cell in enumerate(cells):
+        if len(cell) > MAX_CELL_CHARS:
+            column = header[index] if index < len(header) else f"column {index + 1}"
+            return InvalidInput.single(
+                f"line {line}", f"{column}: is longer than {MAX_CELL_CHARS:,} characters"
+            )
+    return InvalidInput.single(
+        f"line {line}", f"content: the row is longer than {MAX_RECORD_CHARS:,} characters"
+    )
+
+
+def csv_rows(
+    content: bytes, required: set[str], limits: FileLimits = PROPERTY_FILE
+) -> tuple[str, Iterator[tuple[int, dict[str, str]]]]:
+    """(delimiter, rows as (line number, {column: stripped value})); the header is line 1.
+
+    The file, its rows and cells are bounded (`limits`, MAX_RECORD_CHARS, MAX_CELL_CHARS): a file over
+    its limits is refused naming the limit, an over-long cell naming its line and column."""
+    check_size(content, limits)
     text = decode_text(content)
-    first_line = text.split("\n", 1)[0]
+    first_line = text[: MAX_RECORD_CHARS + 1].split("\n", 1)[0]
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    lines = _Lines(text)
+    reader = csv.DictReader(lines, delimiter=delimiter)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except _RecordTooLong as refused:
+        raise _too_long(refused, 1, delimiter, []) from None
+    except csv.Error as exc:
+        raise InvalidInput.single("line 1", f"content: not readable as CSV ({str(exc)[:60]})") from None
+    lines.record_done()
     if not header:
         raise InvalidInput.single("content", "the file is empty; expected a header row")
+    for index, name in enumerate(header):
+        if len(name) > MAX_CELL_CHARS:
+            raise InvalidInput.single(
+                "line 1", f"column {index + 1}: is longer than {MAX_CELL_CHARS:,} characters"
+            )
     missing = sorted(required - set(header))
     if missing:
         raise InvalidInput.single("line 1", f"missing columns: {', '.join(missing)}")
     reader.fieldnames = header
 
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
-        for record in reader:
+        count = 0
+        while True:
+            try:
+                record = next(reader)
+            except StopIteration:
+                return
+            except _RecordTooLong as refused:
+                raise _too_long(refused, lines.record_start, delimiter, header) from None
+            except csv.Error as exc:
+                raise InvalidInput.single(
+                    f"line {lines.record_start}", f"content: not readable as CSV ({str(exc)[:60]})"
+                ) from None
+            lines.record_done()
+            count += 1
+            if count > limits.max_rows:
+                raise InvalidInput.single(
+                    "content",
+                    f"the file has more than {limits.max_rows:,} rows; {limits.kind} may have no more",
+                )
             values = {k: (v or "").strip() for k, v in record.items() if k is not None}
+            for column, value in values.items():
+                if len(value) > MAX_CELL_CHARS:
+                    raise InvalidInput.single(
+                        f"line {reader.line_num}", f"{column}: is longer than {MAX_CELL_CHARS:,} characters"
+                    )
             if any(values.values()):
                 yield reader.line_num, values
 

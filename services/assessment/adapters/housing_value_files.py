@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
+from services.assessment.adapters.file_rows import HOUSING_VALUES_FILE, RowErrors, csv_rows, read_number
 from services.assessment.domain.valuation import HOUSING_VALUE_PER_UNIT, WHOLE_PROPERTY, check_unit_number
 from services.platform.money import Money
 from services.platform.numbers import NOK, YEAR
@@ -24,7 +24,7 @@ def read_housing_values(content: bytes, default_year: int) -> list[HousingValueR
     H, K, L or U and four digits, in either case, stored upper case; empty: the property as a whole) and
     year (default: the request's). A unit's value is at most HOUSING_VALUE_PER_UNIT (0 kr is read: the
     property then needs a valuation); a whole property's is checked against its units at import."""
-    _, rows = csv_rows(content, {"property_id", "value_nok"})
+    _, rows = csv_rows(content, {"property_id", "value_nok"}, HOUSING_VALUES_FILE)
     errors = RowErrors("line")
     parsed: list[HousingValueRow] = []
     seen: set[tuple[str, str, int]] = set()

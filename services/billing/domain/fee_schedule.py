@@ -7,12 +7,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import yaml
-
 from services.billing.domain.fees import FeeLine, WaterSewageRates, per_unit_fee, water_and_sewage
-from services.platform.errors import InvalidInput, Violations
+from services.platform.errors import Violations
 from services.platform.money import Money
 from services.platform.numbers import Bounds, bounds, read_node
+from services.platform.yaml_input import read_yaml
 
 # What a schedule may say. With readings at most METER_M3 and at most COUNT units or chimneys, no fee line
 # can come near the øre an invoice holds (64 bits): 10^7 m³ × 10^6 kr is 10^13 kr.
@@ -149,11 +148,6 @@ def category_key(category: str) -> str:
 
 
 def read_fee_schedule(document: str) -> FeeSchedule:
-    """The schedule from its YAML text; a syntax error is named with its line."""
-    try:
-        raw = yaml.safe_load(document)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InvalidInput.single("document", f"{where}not valid YAML") from None
-    return parse_fee_schedule(raw)
+    """The schedule from its YAML text (the request's document), read within the bounds of
+    platform/yaml_input.py; a bad document is a violation of document with its line."""
+    return parse_fee_schedule(read_yaml(document, "document"))
