@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from services.assessment.adapters.config_files import parse_decision_yaml
 from services.assessment.adapters.file_rows import MAX_CELL_CHARS, FileLimits, csv_rows
+from services.assessment.adapters.geodata import read_geodata
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.domain.decision import LegalLimits
@@ -192,3 +193,25 @@ def test_files_over_their_limits_are_refused_naming_them(size: int, rows: int, l
         assert len(content) > limits.max_bytes or rows + 1 > limits.max_rows or "longer than" in description
         return
     assert len(content) <= limits.max_bytes and len(found) <= limits.max_rows
+
+
+def _points(n: int) -> bytes:
+    features = ",".join(
+        f'{{"type":"Feature","properties":{{"zone_id":"z{i}","factor":1}},'
+        f'"geometry":{{"type":"Point","coordinates":[10.7{i % 10},59.9{i % 10}]}}}}'
+        for i in range(n)
+    )
+    return f'{{"type":"FeatureCollection","features":[{features}]}}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("limits", "said"),
+    [(FileLimits("a zones file", 200, 10), "MiB"), (FileLimits("a zones file", 10_000, 2), "at most 2")],
+)
+def test_a_geodata_file_over_its_limits_is_refused_before_its_features_are_checked(
+    limits: FileLimits, said: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        read_geodata(_points(3), limits)
+    assert refused.value.violations[0].field == "content" and said in refused.value.violations[0].description
+    assert len(read_geodata(_points(2), FileLimits("a zones file", 10_000, 2))) == 2

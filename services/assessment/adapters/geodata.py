@@ -14,7 +14,7 @@ from typing import Any
 
 import shapely
 
-from services.assessment.adapters.file_rows import RowErrors
+from services.assessment.adapters.file_rows import FileLimits, RowErrors, check_size
 from services.assessment.domain.coordinates import STORAGE_EPSG, coordinate_problems
 from services.platform.errors import InvalidInput
 
@@ -74,11 +74,13 @@ def _label(crs: Any) -> str:
     return f"EPSG:{epsg}" if epsg else str(crs.name)[:60]
 
 
-def read_geodata(content: bytes, declared: str | None = None) -> Any:
+def read_geodata(content: bytes, limits: FileLimits, declared: str | None = None) -> Any:
     """A GeoDataFrame in WGS 84 lon/lat from GeoJSON or GeoPackage bytes, every feature's coordinates
-    checked; refuses naming `format`, `crs` or each feature that lies in the wrong place."""
+    checked; refuses naming `content` when the file is larger (bytes, then features) than `limits` allow,
+    and `format`, `crs` or each feature that lies in the wrong place."""
     import geopandas
 
+    check_size(content, limits)
     if declared is not None:
         check_format(content, declared)
     named = _geojson_crs(content) if content_format(content) == GEOJSON else None
@@ -91,6 +93,11 @@ def read_geodata(content: bytes, declared: str | None = None) -> Any:
         raise InvalidInput.single(
             "content", f"not a readable GeoJSON or GeoPackage: {str(exc)[:200]}"
         ) from exc
+    if len(frame) > limits.max_rows:
+        raise InvalidInput.single(
+            "content",
+            f"the file has {len(frame):,} features; {limits.kind} may have at most {limits.max_rows:,}",
+        )
     # GDAL says EPSG:4326 for every GeoJSON without a member: that is assumed (RFC 7946), and checked.
     crs = named if content_format(content) == GEOJSON else frame.crs
     geometries = frame.geometry.values

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from services.assessment.adapters.file_rows import RowErrors, csv_rows, read_number
+from services.assessment.adapters.file_rows import PROPERTY_FILE, RowErrors, csv_rows, read_number
 from services.assessment.adapters.geodata import read_geodata
 from services.assessment.domain.coordinates import coordinate_problem
 from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
@@ -122,7 +122,7 @@ def read_properties_csv(content: bytes) -> list[PropertyRow]:
 
 def read_properties_geo(content: bytes, declared: str | None = None) -> list[PropertyRow]:
     """Points or parcel polygons; `declared` is the request's format (geojson or gpkg), checked."""
-    frame = read_geodata(content, declared)
+    frame = read_geodata(content, PROPERTY_FILE, declared)
     missing = sorted(REQUIRED_COLUMNS - set(frame.columns))
     if missing:
         raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")

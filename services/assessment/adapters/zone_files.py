@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import shapely
 
-from services.assessment.adapters.file_rows import RowErrors
+from services.assessment.adapters.file_rows import ZONES_FILE, RowErrors
 from services.assessment.adapters.geodata import read_geodata
 from services.assessment.domain.zones import Zone
 from services.platform.errors import InvalidInput
@@ -24,7 +24,7 @@ def read_zones(
 ) -> list[Zone]:
     """Zones in WGS 84 lon/lat; `declared` is the request's format (geojson or gpkg), checked. A file whose
     coordinates lie in the wrong place (swapped, metres without a CRS, out of range) is refused by feature."""
-    frame = read_geodata(content, declared)
+    frame = read_geodata(content, ZONES_FILE, declared)
     missing = sorted({id_property, factor_property} - set(frame.columns))
     if missing:
         raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")
