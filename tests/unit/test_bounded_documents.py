@@ -9,7 +9,7 @@ import time
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from services.assessment.adapters.config_files import parse_decision_yaml
@@ -110,6 +110,7 @@ def _key(text: str) -> str:
 
 
 @BUDGET
+@example(tree=1, where="optional_exemptions", wrap=0, laugh=0)  # was TypeError: 'int' object is not iterable
 @given(
     tree=YAML_TREE,
     where=st.sampled_from(["rates_per_mille", "basic_deduction_nok", "optional_exemptions", "year"]),

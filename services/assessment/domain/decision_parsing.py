@@ -95,7 +95,11 @@ def parse_decision(raw: Any, limits: LegalLimits) -> TaxYearDecision:
     except ValueError:
         problems.add("scope", f"use one of {', '.join(s.value for s in Scope)}")
     optional: set[str] = set()
-    for index, item in enumerate(raw.get("optional_exemptions") or []):
+    listed = raw.get("optional_exemptions") or []
+    if not isinstance(listed, list):
+        problems.add("optional_exemptions", "must be a list of § 7 exemptions, e.g. [7a, 7b]")
+        listed = []
+    for index, item in enumerate(listed):
         try:
             code = parse_exemption_code(str(item))
             if not code.startswith("7"):
