@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from services.assessment.adapters.config_files import parse_decision_yaml
-from services.assessment.adapters.file_rows import MAX_CELL_CHARS, FileLimits, csv_rows
+from services.assessment.adapters.file_rows import MAX_CELL_CHARS, FileLimits, RowErrors, csv_rows
 from services.assessment.adapters.geodata import read_geodata
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv
@@ -174,7 +174,7 @@ def test_any_import_file_is_read_or_refused_naming_content_or_line(content: byte
             read(content)
         except InvalidInput as refused:
             for field in _fields(refused):
-                assert field == "content" or field.startswith("line "), field
+                assert field in ("content", "format") or field.startswith("line "), field
     assert time.monotonic() - started < 1.5
 
 
@@ -187,8 +187,10 @@ def test_any_import_file_is_read_or_refused_naming_content_or_line(content: byte
 def test_files_over_their_limits_are_refused_naming_them(size: int, rows: int, limits: FileLimits) -> None:
     content = b"property_id,category\n" + b"p,housing\n" * rows + b"x" * size
     try:
-        _, read = csv_rows(content, {"property_id"}, limits)
+        errors = RowErrors()
+        _, read = csv_rows(content, {"property_id"}, limits, errors=errors)
         found = list(read)
+        errors.raise_if_any()
     except InvalidInput as refused:
         description = refused.violations[0].description
         assert len(content) > limits.max_bytes or rows + 1 > limits.max_rows or "longer than" in description

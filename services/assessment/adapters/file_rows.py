@@ -173,12 +173,14 @@ def _too_long(refused: _RecordTooLong, line: int, delimiter: str, header: list[s
 
 
 def csv_rows(
-    content: bytes, required: set[str], limits: FileLimits = PROPERTY_FILE
+    content: bytes, required: set[str], limits: FileLimits = PROPERTY_FILE, *, errors: RowErrors
 ) -> tuple[str, Iterator[tuple[int, dict[str, str]]]]:
     """(delimiter, rows as (line number, {column: stripped value})); the header is line 1.
 
     The file, its rows and cells are bounded (`limits`, MAX_RECORD_CHARS, MAX_CELL_CHARS): a file over
-    its limits is refused naming the limit, an over-long cell naming its line and column."""
+    its limits is refused naming the limit. A row with an over-long cell is a row error like any other:
+    named by line and column in `errors` (which lists the first and counts the rest) and not yielded, so
+    that reading goes on."""
     check_size(content, limits)
     text = decode_text(content)
     first_line = text[: MAX_RECORD_CHARS + 1].split("\n", 1)[0]
@@ -225,12 +227,10 @@ def csv_rows(
                     f"the file has more than {limits.max_rows:,} rows; {limits.kind} may have no more",
                 )
             values = {k: (v or "").strip() for k, v in record.items() if k is not None}
-            for column, value in values.items():
-                if len(value) > MAX_CELL_CHARS:
-                    raise InvalidInput.single(
-                        f"line {reader.line_num}", f"{column}: is longer than {MAX_CELL_CHARS:,} characters"
-                    )
-            if any(values.values()):
+            too_long = [column for column, value in values.items() if len(value) > MAX_CELL_CHARS]
+            for column in too_long:
+                errors.add(reader.line_num, column, f"is longer than {MAX_CELL_CHARS:,} characters")
+            if any(values.values()) and not too_long:
                 yield reader.line_num, values
 
     return delimiter, rows()

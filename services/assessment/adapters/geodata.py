@@ -9,37 +9,24 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import warnings
 from typing import Any
 
 import shapely
 
+from services.assessment.adapters.file_formats import GEOJSON, check_format, content_format
 from services.assessment.adapters.file_rows import FileLimits, RowErrors, check_size
 from services.assessment.domain.coordinates import STORAGE_EPSG, coordinate_problems
 from services.platform.errors import InvalidInput
 
-GEOJSON = "geojson"
-GPKG = "gpkg"
-_SQLITE = b"SQLite format 3\x00"
+log = logging.getLogger(__name__)
+
+# What a person is told when GDAL cannot read the file: never GDAL's own text (it names /vsimem/ paths and
+# drivers), which goes to the log instead.
+UNREADABLE = "not a readable GeoJSON or GeoPackage file: save it as GeoJSON (RFC 7946) or GeoPackage"
+
 _CRS_EXAMPLE = 'e.g. "crs": {"type": "name", "properties": {"name": "EPSG:25833"}}'
-
-
-def content_format(content: bytes) -> str | None:
-    """GEOJSON or GPKG by the content's first bytes, or None when it is neither."""
-    if content.startswith(_SQLITE):
-        return GPKG
-    if content.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{":
-        return GEOJSON
-    return None
-
-
-def check_format(content: bytes, declared: str) -> None:
-    """Refuses content that is not what the request's format field says."""
-    found = content_format(content)
-    if found is not None and found != declared:
-        raise InvalidInput.single(
-            "format", f"is {declared.upper()} but the content is {found.upper()}; give the format it is"
-        )
 
 
 def _named_crs(member: Any) -> Any:
@@ -60,13 +47,32 @@ def _named_crs(member: Any) -> Any:
 
 
 def _geojson_crs(content: bytes) -> Any:
-    """The CRS a GeoJSON's legacy "crs" member names, or None (RFC 7946: WGS 84 lon/lat)."""
+    """The CRS a GeoJSON's legacy "crs" member names, or None (RFC 7946: WGS 84 lon/lat); refuses a
+    feature whose property holds a NUL character first."""
     try:
         document = json.loads(content.decode("utf-8-sig"))
     except (ValueError, RecursionError):
         return None  # the reader below names what is wrong with it
-    member = document.get("crs") if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        return None
+    _check_no_nul(document.get("features"))
+    member = document.get("crs")
     return None if member is None else _named_crs(member)
+
+
+def _check_no_nul(features: Any) -> None:
+    """GDAL cuts a text at a NUL character ("P\\u0000-1" is read as "P"), so that a property id or a
+    name with one would be stored as another: refused, naming the feature and the property."""
+    if not isinstance(features, list):
+        return
+    errors = RowErrors("feature")
+    for number, feature in enumerate(features, start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(properties, dict):
+            for key, value in properties.items():
+                if isinstance(value, str) and "\x00" in value:
+                    errors.add(number, str(key)[:60], "has a NUL character (\\u0000); remove it")
+    errors.raise_if_any()
 
 
 def _label(crs: Any) -> str:
@@ -90,9 +96,8 @@ def read_geodata(content: bytes, limits: FileLimits, declared: str | None = None
             warnings.filterwarnings("ignore", message=".*non conformant file extension")
             frame = geopandas.read_file(io.BytesIO(content))
     except Exception as exc:  # GDAL reports unreadable files with several exception types
-        raise InvalidInput.single(
-            "content", f"not a readable GeoJSON or GeoPackage: {str(exc)[:200]}"
-        ) from exc
+        log.info("unreadable geodata (%d bytes): %s: %.500s", len(content), type(exc).__name__, exc)
+        raise InvalidInput.single("content", UNREADABLE) from exc
     if len(frame) > limits.max_rows:
         raise InvalidInput.single(
             "content",
@@ -105,8 +110,9 @@ def read_geodata(content: bytes, limits: FileLimits, declared: str | None = None
         try:
             frame = frame.set_crs(crs, allow_override=True).to_crs(STORAGE_EPSG)
         except Exception as exc:  # pyproj reports a transformation it cannot make with several types
+            log.info("cannot transform geodata from %s: %s: %.500s", _label(crs), type(exc).__name__, exc)
             raise InvalidInput.single(
-                "crs", f"cannot transform from {_label(crs)}: {str(exc)[:120]}"
+                "crs", f"cannot transform from {_label(crs)}; give the file in EPSG:25833 or EPSG:4326"
             ) from exc
         _check(frame.geometry.values, crs=_label(crs))
         return frame

@@ -24,8 +24,8 @@ def read_housing_values(content: bytes, default_year: int) -> list[HousingValueR
     H, K, L or U and four digits, in either case, stored upper case; empty: the property as a whole) and
     year (default: the request's). A unit's value is at most HOUSING_VALUE_PER_UNIT (0 kr is read: the
     property then needs a valuation); a whole property's is checked against its units at import."""
-    _, rows = csv_rows(content, {"property_id", "value_nok"}, HOUSING_VALUES_FILE)
     errors = RowErrors("line")
+    _, rows = csv_rows(content, {"property_id", "value_nok"}, HOUSING_VALUES_FILE, errors=errors)
     parsed: list[HousingValueRow] = []
     seen: set[tuple[str, str, int]] = set()
     for line, values in rows:

@@ -6,7 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from services.assessment.adapters.file_rows import PROPERTY_FILE, RowErrors, csv_rows, read_number
+from services.assessment.adapters.file_formats import CSV, check_format
+from services.assessment.adapters.file_rows import (
+    PROPERTY_FILE,
+    RowErrors,
+    check_size,
+    csv_rows,
+    read_number,
+)
 from services.assessment.adapters.geodata import read_geodata
 from services.assessment.domain.coordinates import coordinate_problem
 from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
@@ -112,8 +119,11 @@ def _check_unique_ids(rows: list[PropertyRow], errors: RowErrors) -> None:
 
 
 def read_properties_csv(content: bytes) -> list[PropertyRow]:
-    _, rows = csv_rows(content, REQUIRED_COLUMNS)
+    """A register CSV; content that is a GeoJSON or GeoPackage is refused naming `format`."""
+    check_size(content, PROPERTY_FILE)
+    check_format(content, CSV)
     errors = RowErrors("line")
+    _, rows = csv_rows(content, REQUIRED_COLUMNS, errors=errors)
     parsed = [row for line, values in rows if (row := _row(line, values, errors, None))]
     _check_unique_ids(parsed, errors)
     errors.raise_if_any()

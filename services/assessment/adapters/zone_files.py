@@ -9,7 +9,8 @@ import shapely
 from services.assessment.adapters.file_rows import ZONES_FILE, RowErrors
 from services.assessment.adapters.geodata import read_geodata
 from services.assessment.domain.zones import Zone
-from services.platform.errors import InvalidInput
+from services.platform.errors import InvalidInput, Violations
+from services.platform.identity import check_free_text
 from services.platform.numbers import bounds, read_node
 
 ZONE_FACTOR = bounds("0.1", 10, 6, "1,15")  # a zone's value factor, relative to the standard rate
@@ -43,6 +44,12 @@ def read_zones(
         if zone_id in seen:
             errors.add(number, id_property, f"zone {zone_id!r} appears twice")
         seen.add(zone_id)
+        name = "" if _missing(name) else str(name).strip()
+        found = Violations()  # zone ids and names are stored and shown: no identity number in them
+        check_free_text(found, id_property, zone_id)
+        check_free_text(found, name_property, name)
+        for violation in found.items:
+            errors.add(number, violation.field, violation.description)
         factor = Decimal(0)
         try:
             factor = read_node(factor_text, ZONE_FACTOR)
@@ -57,8 +64,15 @@ def read_zones(
                 number, "geometry", f"the polygon is not valid ({reason}); repair it (e.g. make_valid)"
             )
             continue
-        zones.append(Zone(zone_id, str(name), factor, geometry, bool(is_built_up)))
+        if found.count:
+            continue
+        zones.append(Zone(zone_id, name or zone_id, factor, geometry, bool(is_built_up)))
     errors.raise_if_any()
     if not zones:
         raise InvalidInput.single("content", "no zones in the file")
     return zones
+
+
+def _missing(value: object) -> bool:
+    """A feature without the property: None, or NaN where GDAL fills a column."""
+    return value is None or (isinstance(value, float) and value != value)

@@ -13,6 +13,7 @@ from services.assessment.domain.property import (
     PropertyChanged,
     PropertyFacts,
     PropertyRegistered,
+    check_in_surroundings,
     new_property,
 )
 from services.assessment.domain.valuation import ValuationRoute
@@ -23,7 +24,9 @@ from services.platform.ids import new_id
 def _with_zone(uow: SqlAssessmentUnitOfWork, prop: Property) -> Property:
     if prop.location is None:
         return replace(prop, zone_id=None)
-    zone = uow.zones.index().locate([prop.location.lon], [prop.location.lat])[0]
+    zones = uow.zones.index()
+    check_in_surroundings(prop.location, zones.surroundings())
+    zone = zones.locate([prop.location.lon], [prop.location.lat])[0]
     return replace(prop, zone_id=zone.zone_id if zone else None)
 
 

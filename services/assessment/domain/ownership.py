@@ -9,7 +9,11 @@ from enum import StrEnum
 from fractions import Fraction
 
 from services.platform.errors import Violations
-from services.platform.identity import is_valid_national_id, is_valid_organisation_number
+from services.platform.identity import (
+    check_free_text,
+    is_valid_national_id,
+    is_valid_organisation_number,
+)
 
 
 class OwnerKind(StrEnum):
@@ -64,6 +68,8 @@ def check_owners(owners: list[NewOwner]) -> None:
             problems.add(f"{path}.identity_number", "not a valid organisation number (9 digits, MOD11)")
         if not owner.name.strip():
             problems.add(f"{path}.name", "is required")
+        else:  # a name, stored and published: the rule for free text keeps identity numbers out of it
+            check_free_text(problems, f"{path}.name", owner.name)
         if owner.share <= 0 or owner.share > 1:
             problems.add(f"{path}.share", "must be a fraction above 0 and at most 1")
     if owners and all(o.share > 0 for o in owners) and sum((o.share for o in owners), Fraction(0)) != 1:

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
+from services.assessment.domain.coordinates import Box, coordinate_problem
 from services.assessment.domain.exemptions import parse_exemption_code
-from services.platform.errors import Violations
+from services.platform.errors import InvalidInput, Violations
 from services.platform.identity import check_free_text
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d{1,5})/(\d{1,4})(?:/(\d{1,4}))?(?:/(\d{1,4}))?$")
@@ -114,14 +115,22 @@ class PropertyChanged:
     property: Property
 
 
-_PROPERTY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}$")
+_PROPERTY_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:/-]{0,63}")
+# Where a point given by an assessor or an API client may lie: WGS 84 degrees, longitude first.
+LOCATION_REMEDY = "give WGS 84 degrees (EPSG:4326), longitude first"
 
 
-def check_property_id(property_id: str, problems: Violations, field: str = "property_id") -> None:
-    if not _PROPERTY_ID.match(property_id):
+def check_property_id(property_id: str, problems: Violations, field: str = "property_id") -> bool:
+    """The one rule for a property id, however it enters (register, CSV, GeoJSON, GeoPackage): 1–64
+    ASCII letters, digits and . _ : / - (so no NUL, control characters or line breaks, which fullmatch
+    refuses where `$` would let a trailing newline through), and no national identity number, which the
+    id would carry to every store, event and service. True when the id is good."""
+    if not _PROPERTY_ID.fullmatch(property_id):
         problems.add(
             field, "1–64 characters: letters, digits and . _ : / - (starting with a letter or digit)"
         )
+        return False
+    return check_free_text(problems, field, property_id)
 
 
 def check_facts(
@@ -151,11 +160,10 @@ def check_facts(
     elif category in (PropertyCategory.HOUSING, PropertyCategory.HOLIDAY_HOME) and units == 0:
         problems.add("dwelling_units", f"a {category.value} property has at least one dwelling unit")
     location = facts.location
-    if location is not None:
-        if not -180.0 <= location.lon <= 180.0:
-            problems.add("location.lon", "must be between -180 and 180")
-        if not -90.0 <= location.lat <= 90.0:
-            problems.add("location.lat", "must be between -90 and 90")
+    if location is not None:  # the rules the imports apply: range, metres, swapped, outside Norway
+        problem = coordinate_problem([location.lon], [location.lat], remedy=LOCATION_REMEDY)
+        if problem:
+            problems.add("location", problem)
     for index, floor in enumerate(facts.floors):
         if not Decimal(0) <= floor.bra_m2 <= Decimal(1_000_000):
             problems.add(f"floors[{index}].bra_m2", "must be between 0 and 1000000 m²")
@@ -185,6 +193,16 @@ def check_facts(
         build_year=facts.build_year,
         exemption_code=code,
     )
+
+
+def check_in_surroundings(location: Location | None, surroundings: Box | None) -> None:
+    """Refuses (InvalidInput naming `location`) a point far outside the municipality's zones, as the
+    imports do: such a point is misplaced (a wrong CRS, a typo), not just outside every zone."""
+    if location is None or surroundings is None:
+        return
+    problem = coordinate_problem([location.lon], [location.lat], surroundings, remedy=LOCATION_REMEDY)
+    if problem:
+        raise InvalidInput.single("location", problem)
 
 
 def new_property(property_id: str, facts: PropertyFacts) -> Property:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
-from services.assessment.adapters.geodata import GEOJSON, GPKG
+from services.assessment.adapters.file_formats import GEOJSON, GPKG
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.identity_vault import IdentityVault, masked
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
