@@ -10,7 +10,19 @@ from datetime import timedelta
 import grpc
 
 from services import cli_admin, cli_appeals, cli_assessment, cli_billing
-from services.cli_common import DEFAULT_TARGETS, add_remote_options, caller_for, print_json, print_rpc_error
+from services.cli_common import (
+    DEFAULT_TARGETS,
+    EXIT_BAD_INPUT,
+    BadInput,
+    add_remote_options,
+    caller_for,
+    dwelling_units_arg,
+    hours_arg,
+    latitude_arg,
+    longitude_arg,
+    print_json,
+    print_rpc_error,
+)
 from services.platform.auth import Role, TokenAuthority
 from services.platform.settings import Settings
 
@@ -41,13 +53,29 @@ def cmd_register_property(args: argparse.Namespace) -> int:
         category=property_pb2.PropertyCategory.Value(f"PROPERTY_CATEGORY_{args.category.upper()}"),
         dwelling_units=args.units,
     )
+    if (args.lon is None) != (args.lat is None):
+        raise BadInput("--lon and --lat: give both (WGS 84 degrees), or neither")
     if args.lon is not None and args.lat is not None:
         facts.location.lon = args.lon
         facts.location.lat = args.lat
     request = assessment_pb2.RegisterPropertyRequest(facts=facts)
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
-    print_json(caller.call(stub.RegisterProperty, request))
+    try:
+        print_json(caller.call(stub.RegisterProperty, request))
+    except grpc.RpcError as exc:
+        return print_rpc_error(exc, _REGISTER_FLAGS)
     return 0
+
+
+_REGISTER_FLAGS = {
+    "facts.cadastral_id": "--cadastral-id",
+    "facts.address": "--address",
+    "facts.category": "--category",
+    "facts.dwelling_units": "--units",
+    "facts.location": "--lon/--lat",
+    "facts.location.lon": "--lon",
+    "facts.location.lat": "--lat",
+}
 
 
 def cmd_get_property(args: argparse.Namespace) -> int:
@@ -82,7 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     mint = token.add_parser("mint", help="print a token signed with PROPERTYTAX_AUTH_SECRET")
     mint.add_argument("--subject", default=os.environ.get("USER", "local-user"))
     mint.add_argument("--role", action="append", required=True, choices=[r.value for r in Role])
-    mint.add_argument("--hours", type=float, default=8.0)
+    mint.add_argument("--hours", type=hours_arg, default=8.0)
     mint.set_defaults(func=cmd_token_mint)
 
     serve = areas.add_parser("serve", help="run one service in the foreground")
@@ -100,9 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         choices=["housing", "holiday_home", "commercial", "power", "undeveloped", "agriculture"],
     )
-    register.add_argument("--units", type=int, default=1, help="dwelling units")
-    register.add_argument("--lon", type=float)
-    register.add_argument("--lat", type=float)
+    register.add_argument("--units", type=dwelling_units_arg, default=1, help="dwelling units")
+    register.add_argument("--lon", type=longitude_arg, help="WGS 84 longitude, e.g. 10.7522 (with --lat)")
+    register.add_argument("--lat", type=latitude_arg, help="WGS 84 latitude, e.g. 59.9139 (with --lon)")
     add_remote_options(register)
     register.set_defaults(func=cmd_register_property)
     cli_assessment.add_commands(assessment)
@@ -138,6 +166,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except grpc.RpcError as exc:
         return print_rpc_error(exc)
+    except BadInput as exc:
+        sys.stderr.write(f"error: {exc}\n")
+        return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

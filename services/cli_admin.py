@@ -21,7 +21,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 from kafka.errors import KafkaError
 
-from services.cli_common import whole
+from services.cli_common import seconds_arg, whole
 from services.platform.events import MalformedEvent, unwrap
 from services.platform.identity import mask_national_ids
 from services.platform.kafka_bus import make_producer
@@ -172,7 +172,7 @@ def _kafka_options(parser: argparse.ArgumentParser) -> None:
         "--bootstrap",
         help="Kafka host:port (default: $PROPERTYTAX_KAFKA_BOOTSTRAP or 127.0.0.1:9092)",
     )
-    parser.add_argument("--timeout", type=float, default=15.0, help="seconds to wait for Kafka")
+    parser.add_argument("--timeout", type=seconds_arg, default=15.0, help="seconds to wait for Kafka")
 
 
 def _filters(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
 
 import grpc
@@ -19,6 +18,7 @@ from services.cli_common import (
     page_size_arg,
     print_json,
     print_rpc_error,
+    write_document,
     year_arg,
 )
 
@@ -119,9 +119,23 @@ def cmd_register(args: argparse.Namespace) -> int:
             for r, t in (_pair(a, "--attachment") for a in args.attachment)
         ],
     )
-    return _show_naming_flags(
-        args, "RegisterAppeal", request, {"acknowledged_on": "--on", "received_on": "--received"}
-    )
+    return _show_naming_flags(args, "RegisterAppeal", request, _REGISTER_FLAGS)
+
+
+_REGISTER_FLAGS = {
+    "property_id": "--property",
+    "tax_year": "--year",
+    "complainant.name": "--name",
+    "complainant.address_lines": "--address",
+    "complainant.owner_ref": "--owner-ref",
+    "complainant.represents": "--represents",
+    "received_on": "--received",
+    "channel": "--channel",
+    "postmarked_on": "--postmarked",
+    "acknowledged_on": "--on",
+    "grounds": "--ground",
+    "attachments": "--attachment",
+}
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -284,12 +298,11 @@ def cmd_meeting_quorum(args: argparse.Namespace) -> int:
 
 
 def _write(document: Any, out: str) -> int:
-    target = Path(out)
-    if target.is_dir():
-        target = target / document.file_name
-    target.write_bytes(document.content)
-    written = {"out": str(target), "file_name": document.file_name, "bytes": len(document.content)}
-    sys.stdout.write(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
+    target = write_document(out, "--out", document.content, document.file_name)
+    written = {"out": target, "file_name": document.file_name, "bytes": len(document.content)}
+    (sys.stderr if target == "-" else sys.stdout).write(
+        json.dumps(written, indent=2, ensure_ascii=False) + "\n"
+    )
     return 0
 
 
@@ -425,7 +438,7 @@ def add_commands(appeals: Any) -> None:
     _dated(c)
     c = _case_command(appeals, "letter", "write a letter to the complainant as PDF", cmd_letter)
     c.add_argument("kind", choices=sorted(LETTERS))
-    c.add_argument("--out", required=True, help="file (or directory) to write")
+    c.add_argument("--out", required=True, help="file (or directory) to write, - for stdout")
     c = _command(
         appeals, "statistics", "the year's figures: share decided by year end, handling times", cmd_statistics
     )
@@ -464,4 +477,4 @@ def add_commands(appeals: Any) -> None:
     c = _command(meeting, "document", "write the agenda or the minutes as PDF", cmd_meeting_document)
     c.add_argument("meeting_id")
     c.add_argument("kind", choices=sorted(MEETING_DOCUMENTS))
-    c.add_argument("--out", required=True, help="file (or directory) to write")
+    c.add_argument("--out", required=True, help="file (or directory) to write, - for stdout")

@@ -18,9 +18,11 @@ from services.cli_common import (
     caller_for,
     follow,
     kroner,
+    open_output,
     page_size_arg,
     print_json,
     print_rpc_error,
+    read_input,
     year_arg,
 )
 
@@ -55,8 +57,8 @@ def _format_of(path: Path, given: str | None) -> assessment_pb2.ImportFormat.Val
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    content = read_input(args.file, "file")
     caller, stub = _stub(args)
-    content = args.file.read_bytes()
     if args.kind == "properties":
         request: Any = assessment_pb2.ImportPropertiesRequest(
             content=content, format=_format_of(args.file, args.format), housing_value_year=args.year or 0
@@ -79,11 +81,12 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
+    decision_yaml = read_input(args.decision, "--decision", text=True)
     caller, stub = _stub(args)
     report = caller.call(
         stub.SimulateTaxYear,
         assessment_pb2.SimulateTaxYearRequest(
-            decision_yaml=args.decision.read_text(encoding="utf-8"), include_properties=bool(args.by_property)
+            decision_yaml=decision_yaml, include_properties=bool(args.by_property)
         ),
     )
     out = sys.stdout
@@ -118,7 +121,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         # A property that is not valued has no tax base, which is not one taxed at 0 kr: the status says
         # which, and the reason column names why a property is not valued (every reason it has).
         needs = _needs_by_property(caller, stub) if report.not_valued else {}
-        with args.by_property.open("w", newline="", encoding="utf-8") as handle:
+        with open_output(args.by_property, "--by-property", text=True) as handle:
             writer = csv.writer(handle)
             writer.writerow(["property_id", "tax_base_nok", "tax_nok", "status", "reason"])
             for p in report.property_taxes:
@@ -137,7 +140,8 @@ def cmd_simulate(args: argparse.Namespace) -> int:
                         reason,
                     ]
                 )
-        out.write(f"  per property: {args.by_property}\n")
+        if str(args.by_property) != "-":
+            out.write(f"  per property: {args.by_property}\n")
     return 0
 
 
@@ -160,11 +164,11 @@ def _needs_by_property(
 
 
 def cmd_set_decision(args: argparse.Namespace) -> int:
+    decision_yaml = read_input(args.file, "file", text=True)
     caller, stub = _stub(args)
     print_json(
         caller.call(
-            stub.SetTaxYearDecision,
-            assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=args.file.read_text(encoding="utf-8")),
+            stub.SetTaxYearDecision, assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=decision_yaml)
         )
     )
     return 0
@@ -214,10 +218,11 @@ def cmd_tax_list(args: argparse.Namespace) -> int:
         else assessment_pb2.DOCUMENT_FORMAT_CSV,
     )
     stream = stub.ExportTaxList(request, metadata=caller.metadata(), timeout=caller.timeout)
-    with args.out.open("wb") as handle:
+    with open_output(args.out, "--out") as handle:
         for chunk in stream:
             handle.write(chunk.chunk)
-    sys.stdout.write(f"{args.out}\n")
+    if str(args.out) != "-":
+        sys.stdout.write(f"{args.out}\n")
     return 0
 
 
@@ -290,11 +295,11 @@ def add_commands(assessment: Any) -> None:
     simulate = assessment.add_parser(
         "simulate", help="revenue a tax-year decision would give; changes nothing"
     )
-    simulate.add_argument("--decision", type=Path, required=True, help="decision YAML")
+    simulate.add_argument("--decision", type=Path, required=True, help="decision YAML (- for stdin)")
     simulate.add_argument(
         "--by-property",
         type=Path,
-        help="also write property_id,tax_base_nok,tax_nok,status,reason to this CSV "
+        help="also write property_id,tax_base_nok,tax_nok,status,reason to this CSV (- for stdout) "
         "(status taxed, exempt, out_of_scope, below_minimum or not_valued; reason: why not valued)",
     )
     add_remote_options(simulate)
@@ -331,7 +336,7 @@ def add_commands(assessment: Any) -> None:
     tax_list.add_argument("year", type=year_arg)
     tax_list.add_argument("--list", choices=["public", "exempt"], default="public")
     tax_list.add_argument("--format", choices=["csv", "pdf"], default="csv")
-    tax_list.add_argument("--out", type=Path, required=True)
+    tax_list.add_argument("--out", type=Path, required=True, help="file to write (- for stdout)")
     add_remote_options(tax_list)
     tax_list.set_defaults(func=cmd_tax_list)
 

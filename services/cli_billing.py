@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import Any
+
+import grpc
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from services.cli_common import (
@@ -18,7 +19,10 @@ from services.cli_common import (
     month_arg,
     page_size_arg,
     print_json,
+    print_rpc_error,
+    read_input,
     whole,
+    write_document,
     year_arg,
 )
 from services.platform.money import Money
@@ -60,8 +64,21 @@ def cmd_account_update(args: argparse.Namespace) -> int:
         interval=_INTERVALS[args.interval] if args.interval else billing_pb2.INVOICE_INTERVAL_UNSPECIFIED,
         interval_from=args.interval_from or "",
     )
-    print_json(caller.call(stub.UpdateAccount, request))
+    try:
+        print_json(caller.call(stub.UpdateAccount, request))
+    except grpc.RpcError as exc:
+        return print_rpc_error(exc, _ACCOUNT_FLAGS)
     return 0
+
+
+_ACCOUNT_FLAGS = {
+    "address_line": "--address",
+    "postcode": "--postcode",
+    "city": "--city",
+    "channel": "--channel",
+    "interval": "--interval",
+    "interval_from": "--interval-from",
+}
 
 
 def cmd_run_start(args: argparse.Namespace) -> int:
@@ -194,8 +211,8 @@ def preview_outcome(preview: Any) -> str:
 
 
 def cmd_schedule_put(args: argparse.Namespace) -> int:
+    document = read_input(args.file, "file", text=True)
     caller, stub = _stub(args)
-    document = Path(args.file).read_text(encoding="utf-8")
     stored = caller.call(stub.PutFeeSchedule, fees_pb2.PutFeeScheduleRequest(document=document)).schedule
     print_json(fees_pb2.FeeSchedule(year=stored.year, version=stored.version, stored_at=stored.stored_at))
     return 0
@@ -302,17 +319,14 @@ def cmd_invoices_document(args: argparse.Namespace) -> int:
             format=_DOCUMENT_FORMATS[args.format] if args.format else billing_pb2.DOCUMENT_FORMAT_UNSPECIFIED,
         ),
     )
-    out = Path(args.out)
-    if out.is_dir():
-        out = out / document.file_name
-    out.write_bytes(document.content)
+    out = write_document(args.out, "--out", document.content, document.file_name)
     written = {
-        "out": str(out),
+        "out": out,
         "file_name": document.file_name,
         "media_type": document.media_type,
         "bytes": len(document.content),
     }
-    sys.stdout.write(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
+    (sys.stderr if out == "-" else sys.stdout).write(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
     return 0
 
 
@@ -382,7 +396,7 @@ def add_commands(billing: Any) -> None:
     show.set_defaults(func=cmd_invoices_show)
     document = invoices.add_parser("document", help="write an invoice's PDF or EHF document to a file")
     document.add_argument("invoice_number", type=document_number_arg)
-    document.add_argument("--out", required=True, help="file (or directory) to write")
+    document.add_argument("--out", required=True, help="file (or directory) to write, - for stdout")
     document.add_argument(
         "--format", choices=sorted(_DOCUMENT_FORMATS), help="default: the recipient's (EHF or PDF)"
     )

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
 import sys
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, Any, Literal, overload
 
 import grpc
 from google.protobuf.json_format import MessageToDict
@@ -18,6 +20,84 @@ from services.client import Caller
 from services.platform.grpc_status import field_violation_list
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
+
+# Exit codes (README, "The command line"): 0 done; 1 a job that ended FAILED; 2 bad input (a usage error
+# from argparse, a file that cannot be read or written, or a refusal of the service), never a traceback.
+EXIT_BAD_INPUT = 2
+
+
+class BadInput(Exception):
+    """Input the command cannot use (a file missing, unreadable, not text): `main` prints its one line
+    to stderr and exits EXIT_BAD_INPUT."""
+
+
+def _why(exc: OSError) -> str:
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "is a directory, not a file"
+    if isinstance(exc, NotADirectoryError):
+        return "a part of the path is not a directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    return exc.strerror or type(exc).__name__
+
+
+@overload
+def read_input(path: str | Path, flag: str, *, text: Literal[True]) -> str: ...
+@overload
+def read_input(path: str | Path, flag: str, *, text: Literal[False] = False) -> bytes: ...
+def read_input(path: str | Path, flag: str, *, text: bool = False) -> bytes | str:
+    """Every file the CLI reads: its bytes, or (`text`) its UTF-8 text ("-" reads stdin). Anything wrong
+    (missing, a directory, unreadable, not UTF-8 text) is BadInput naming `flag` and the file."""
+    shown = "stdin" if str(path) == "-" else str(path)
+    try:
+        content = sys.stdin.buffer.read() if str(path) == "-" else Path(path).read_bytes()
+    except OSError as exc:
+        raise BadInput(f"{flag} {shown}: cannot read it: {_why(exc)}") from None
+    if not text:
+        return content
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadInput(
+            f"{flag} {shown}: not UTF-8 text (byte {exc.start + 1} is 0x{content[exc.start]:02x}); "
+            "give a YAML text file saved as UTF-8"
+        ) from None
+
+
+@contextlib.contextmanager
+def open_output(path: str | Path, flag: str, *, text: bool = False) -> Iterator[IO[Any]]:
+    """Every file the CLI writes, opened for writing (binary, or `text` as UTF-8 with newline=""), or
+    stdout for "-". A path that cannot be written (missing directory, a directory, no permission) is
+    BadInput naming `flag` and the file."""
+    if str(path) == "-":
+        stream: IO[Any] = sys.stdout if text else sys.stdout.buffer
+        yield stream
+        stream.flush()
+        return
+    try:
+        # Opened here to name a path that cannot be written; closed by the `with` below.
+        if text:
+            handle: IO[Any] = Path(path).open("w", newline="", encoding="utf-8")  # noqa: SIM115
+        else:
+            handle = Path(path).open("wb")  # noqa: SIM115
+    except OSError as exc:
+        raise BadInput(f"{flag} {path}: cannot write it: {_why(exc)}") from None
+    with handle:
+        yield handle
+
+
+def write_document(out: str, flag: str, content: bytes, file_name: str) -> str:
+    """Writes a fetched document to `out` (a file, a directory to put `file_name` in, or "-" for stdout);
+    returns where it went."""
+    target: str | Path = out
+    if out != "-" and Path(out).is_dir():
+        target = Path(out) / file_name
+    with open_output(target, flag) as handle:
+        handle.write(content)
+    return str(target)
+
 
 DEFAULT_TARGETS = {
     "assessment": "127.0.0.1:50051",
@@ -36,6 +116,22 @@ def print_json(message: Any) -> None:
 # A refusal lists at most this many problems (an import with thousands of bad rows), then how many more.
 MAX_PRINTED_PROBLEMS = 20
 _MORE = re.compile(r"^… and (\d+) more")
+_INDEXED = re.compile(r"^(.*?)\[(\d+)\](.*)$")
+
+
+def flag_for(field: str, flags: dict[str, str]) -> str:
+    """The command's flag for a request field: exact (facts.address → --address), or for the n-th of a
+    repeated field its flag and which one (complainant.address_lines[1] → --address #2); else the field."""
+    if field in flags:
+        return flags[field]
+    indexed = _INDEXED.match(field)
+    if indexed:
+        base = indexed.group(1) + indexed.group(3)
+        if base in flags:
+            return f"{flags[base]} #{int(indexed.group(2)) + 1}"
+        if indexed.group(1) in flags:  # grounds[0].text → --ground #1
+            return f"{flags[indexed.group(1)]} #{int(indexed.group(2)) + 1}"
+    return field
 
 
 def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
@@ -54,7 +150,7 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
             problems.append((field, description))
     more += max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
     for field, description in problems[:MAX_PRINTED_PROBLEMS]:
-        sys.stderr.write(f"  {flags.get(field, field)}: {description}\n")
+        sys.stderr.write(f"  {flag_for(field, flags)}: {description}\n")
     if more:
         sys.stderr.write(f"  … and {more} more problems\n")
     return 2
@@ -76,7 +172,7 @@ def caller_for(args: argparse.Namespace, service: str) -> Caller:
 def add_remote_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="host:port of the service")
     parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
-    parser.add_argument("--timeout", type=float, default=30.0, help="deadline in seconds")
+    parser.add_argument("--timeout", type=seconds_arg, default=30.0, help="deadline in seconds")
 
 
 def follow(
@@ -113,6 +209,19 @@ def decimal_text(limits: Bounds, what: str) -> Callable[[str], str]:
     return read
 
 
+def number_arg(limits: Bounds, what: str) -> Callable[[str], float]:
+    """An argparse type for a number used as a float (a coordinate, a duration): read within `limits`, so
+    that "nan", "inf", "1e400" and 29-digit numbers are usage errors naming the flag."""
+
+    def read(text: str) -> float:
+        try:
+            return float(read_decimal(text, limits))
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{what}: {exc}") from None
+
+    return read
+
+
 def whole(minimum: int, maximum: int, example: str) -> Callable[[str], int]:
     """An argparse type for a whole number from `minimum` to `maximum` (a year, a month, a page size)."""
     limits = bounds(minimum, maximum, 0, example)
@@ -130,3 +239,8 @@ year_arg = whole(1900, 2200, "2024")
 month_arg = whole(1, 12, "5")
 page_size_arg = whole(0, 1000, "50")
 document_number_arg = whole(1, 10**15, "1001")  # invoice numbers and the like
+seconds_arg = number_arg(bounds("0.1", 86400, 3, "30"), "seconds")
+hours_arg = number_arg(bounds("0.01", 8760, 2, "8"), "hours")
+longitude_arg = number_arg(bounds(-180, 180, 9, "10,7522"), "longitude in degrees (WGS 84)")
+latitude_arg = number_arg(bounds(-90, 90, 9, "59,9139"), "latitude in degrees (WGS 84)")
+dwelling_units_arg = whole(0, 10_000, "1")

@@ -21,7 +21,9 @@ from typing import Any
 from services.platform.money import Money
 
 MAX_TEXT_LENGTH = 40  # longer than any plausible number written out, "-999 999 999 999,99" is 19
-_PLAIN = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+# ASCII digits only: Decimal() would read "１２" (full-width) or "١٢" (Arabic-Indic) as 12, which a person
+# reading the stored text or a log would not recognise as the number typed.
+_PLAIN = re.compile(r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +78,10 @@ def read_decimal(text: str, limits: Bounds) -> Decimal:
             raise ValueError(f"{written!r} mixes separators; expected {limits.describe()}")
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN.fullmatch(cleaned):
+        if any(c.isdigit() and not c.isascii() for c in cleaned):
+            raise ValueError(
+                f"{written!r} has digits other than 0-9; type it with 0-9, e.g. {limits.example}"
+            )
         raise ValueError(f"{written!r} is not a number; expected {limits.describe()}")
     try:
         number = Decimal(cleaned)
@@ -85,7 +91,8 @@ def read_decimal(text: str, limits: Bounds) -> Decimal:
 
 
 def check_decimal(number: Decimal, limits: Bounds, written: str | None = None) -> Decimal:
-    """`number` when it is finite, within `limits` and has at most their decimals; else ValueError."""
+    """`number` when it is finite, within `limits` and has at most their decimals; else ValueError.
+    A negative zero ("-0", "-0,00") is zero: a stored or echoed value never reads "-0"."""
     shown = repr(written) if written is not None else _shown(number)
     if not number.is_finite():
         raise ValueError(f"{shown} is not a number; expected {limits.describe()}")
@@ -100,6 +107,8 @@ def check_decimal(number: Decimal, limits: Bounds, written: str | None = None) -
         digits = number.normalize().as_tuple().exponent
         if isinstance(digits, int) and -digits > limits.decimals:
             raise ValueError(f"{shown} has too many decimals; expected {limits.describe()}")
+    if number.is_zero():  # "-0" → "0", "-0,00" → "0.00", "0e5" → "0"
+        return abs(number) if isinstance(exponent, int) and exponent < 0 else Decimal(0)
     return number
 
 

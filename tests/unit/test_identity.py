@@ -158,3 +158,48 @@ def test_masking_never_misses_a_number_either_rule_accepts(
     masked = mask_national_ids(before + shown + after)
     assert masked == before + "*" * len(shown) + after
     assert contains_national_id(before + shown + after)
+
+
+# Issue 11's trial: the date written with dots or slashes, and the personal number split 3 + 2.
+def _written_forms(number: str) -> list[str]:
+    day, month, year, first, last = number[:2], number[2:4], number[4:6], number[6:9], number[9:]
+    dates = [f"{day}{month}{year}", f"{day}.{month}.{year}", f"{day}/{month}/{year}"]
+    personal = [f"{first}{last}", f"{first} {last}", f"{first}\u00a0{last}"]
+    return [d + sep + p for d in dates for sep in ("", " ", "-", "\u00a0") for p in personal]
+
+
+@pytest.mark.parametrize(
+    "text", ["Storgata 7 15.03.32 90036", "Storgata 8 150332 900 36", "Storgata 9 15/03/32-900 36"]
+)
+def test_the_trials_written_forms_are_masked(text: str) -> None:
+    assert contains_national_id(text)
+    assert "90036" not in mask_national_ids(text).replace(" ", "")
+
+
+@given(number=_VALID_EITHER_RULE, before=st.sampled_from(["", "Storgata 7 ", "eier: ", "("]))
+def test_every_written_form_of_every_valid_number_is_masked(number: str, before: str) -> None:
+    for shown in _written_forms(number):
+        assert mask_national_ids(f"{before}{shown} x") == f"{before}{'*' * len(shown)} x", shown
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "21 80 21 80",
+        "ring 22 33 44 55 eller 900 12 345",
+        "0301-10/1/0/0",
+        "0150 Oslo, 15.03.2032 kl. 12.00",
+        "faktura 15.03.32 beløp 7 500 000",
+        "1 234 567 890,50 kr",
+        "15.03.32 12",
+    ],
+)
+def test_ordinary_text_is_left_alone(text: str) -> None:
+    assert mask_national_ids(text) == text
+
+
+@given(digits=st.from_regex(r"[0-9]{11}", fullmatch=True), form=st.integers(min_value=0, max_value=35))
+def test_digit_runs_that_are_not_valid_numbers_are_left_alone(digits: str, form: int) -> None:
+    shown = _written_forms(digits)[form]
+    if not is_valid_national_id(digits):
+        assert mask_national_ids(f"nr {shown} x") == f"nr {shown} x"

@@ -65,3 +65,27 @@ def test_any_text_is_a_number_in_range_or_a_value_error(text: str) -> None:
 def test_money_refuses_amounts_beyond_reach_as_bad_input(text: str) -> None:
     with pytest.raises(ValueError, match="out of range"):
         Money.rounded(text)
+
+
+# Issue 11's trial: "-0" was stored and echoed as "-0", "１２" (full-width) accepted as 12.
+@pytest.mark.parametrize(
+    ("text", "stored"), [("-0", "0"), ("-0,00", "0.00"), ("+0", "0"), ("0e5", "0"), ("+12", "12")]
+)
+def test_a_negative_zero_or_a_plus_sign_is_stored_plainly(text: str, stored: str) -> None:
+    assert str(read_decimal(text, METER_M3)) == stored
+
+
+@pytest.mark.parametrize("text", ["１２", "١٢", "१२", "1２", "１２,5"])
+def test_digits_other_than_0_to_9_are_refused_saying_so(text: str) -> None:
+    with pytest.raises(ValueError, match="type it with 0-9"):
+        read_decimal(text, METER_M3)
+
+
+@given(st.text(max_size=45))
+def test_a_number_read_never_reads_as_negative_zero(text: str) -> None:
+    try:
+        number = read_decimal(text, METER_M3)
+    except ValueError:
+        return
+    assert not str(number).startswith("-")
+    assert str(number).isascii()

@@ -106,10 +106,8 @@ def check_text(problems: Violations, field: str, text: str, *, required: bool, l
     platform's one rule for free text in every service, identity.check_free_text)."""
     if required and not text.strip():
         problems.add(field, "is required")
-    elif len(text) > limit:
-        problems.add(field, f"at most {limit} characters")
     else:
-        check_free_text(problems, field, text)
+        check_free_text(problems, field, text, limit)
 
 
 def check_complaint(complaint: Complaint, today: date, problems: Violations) -> None:

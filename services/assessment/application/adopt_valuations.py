@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.platform.errors import InvalidInput, Violations
-from services.platform.identity import check_free_text
+from services.platform.identity import NAME_LENGTH, check_free_text
 
 
 def adopt_valuations(uow: SqlAssessmentUnitOfWork, property_ids: list[str] | None, reference: str) -> int:
     if not reference.strip():
         raise InvalidInput.single("adoption_reference", "name the committee's decision, e.g. 'sak 12/2024'")
     problems = Violations()
-    check_free_text(problems, "adoption_reference", reference)
+    check_free_text(problems, "adoption_reference", reference, NAME_LENGTH)
     problems.raise_if_any()
     with uow:
         adopted = uow.valuations.adopt(property_ids or None, reference.strip(), uow.now())

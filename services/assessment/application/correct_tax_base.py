@@ -13,7 +13,7 @@ from services.assessment.domain.tax import AdoptedValue, determine_tax
 from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
 from services.platform.clock import oslo_today
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
-from services.platform.identity import check_free_text
+from services.platform.identity import REASON_LENGTH, check_free_text
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -48,7 +48,7 @@ def correct_tax_base(
     if not reason.strip():
         problems.add("reason", "a correction needs a reason")
     else:
-        check_free_text(problems, "reason", reason)
+        check_free_text(problems, "reason", reason, REASON_LENGTH)
     if value.ore < 0:
         problems.add("value", "must not be negative")
     elif value.ore == 0 and route == ValuationRoute.MANUAL:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.domain.valuation import Valuation, manual_valuation
 from services.platform.errors import InvalidInput, NotFound, Violations
-from services.platform.identity import check_free_text
+from services.platform.identity import REASON_LENGTH, check_free_text
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -19,7 +19,7 @@ def propose_manual_valuation(
     if not reason.strip():
         problems.add("reason", "a manual value needs a reason")
     else:
-        check_free_text(problems, "reason", reason)
+        check_free_text(problems, "reason", reason, REASON_LENGTH)
     problems.raise_if_any()
     try:
         result = manual_valuation(value, reason.strip())

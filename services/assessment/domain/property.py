@@ -10,7 +10,7 @@ from enum import StrEnum
 from services.assessment.domain.coordinates import Box, coordinate_problem
 from services.assessment.domain.exemptions import parse_exemption_code
 from services.platform.errors import InvalidInput, Violations
-from services.platform.identity import check_free_text
+from services.platform.identity import NAME_LENGTH, check_free_text
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d{1,5})/(\d{1,4})(?:/(\d{1,4}))?(?:/(\d{1,4}))?$")
 
@@ -147,10 +147,8 @@ def check_facts(
             problems.add("cadastral_id", str(exc))
     if cadastral_required and not facts.address.strip():
         problems.add("address", "must not be empty")
-    elif len(facts.address) > 200:
-        problems.add("address", "at most 200 characters")
     else:
-        check_free_text(problems, "address", facts.address)
+        check_free_text(problems, "address", facts.address, NAME_LENGTH)
     category = facts.category
     if category is None:
         problems.add("category", "must be set")

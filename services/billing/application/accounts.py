@@ -10,7 +10,7 @@ from services.billing.domain.account import Account, Channel, allowed_channels
 from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval, interval_on
 from services.platform.errors import InvalidInput, NotFound, Violations
-from services.platform.identity import check_free_text
+from services.platform.identity import NAME_LENGTH, check_free_text
 
 
 @dataclass(frozen=True)
@@ -51,8 +51,8 @@ def update_account(
     problems = Violations()
     if change.postcode and not (len(change.postcode) == 4 and change.postcode.isdigit()):
         problems.add("postcode", "four digits")
-    check_free_text(problems, "address_line", change.address_line)
-    check_free_text(problems, "city", change.city)
+    check_free_text(problems, "address_line", change.address_line, NAME_LENGTH)
+    check_free_text(problems, "city", change.city, NAME_LENGTH)
     if change.interval is not None and (change.interval_from is None or change.interval_from.day != 1):
         problems.add("interval_from", "the first day of a month, e.g. 2025-01-01")
     problems.raise_if_any()

@@ -11,6 +11,7 @@ from services.billing.domain.fee_schedule import read_fee_schedule
 from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.identity import check_free_text
 from services.platform.numbers import METER_M3, read_decimal
+from services.platform.yaml_input import MAX_DOCUMENT_CHARS
 
 
 def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule:
@@ -18,7 +19,9 @@ def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule
         raise InvalidInput.single("document", "is required: the schedule as YAML")
     schedule = read_fee_schedule(document)  # bounded (size, depth, values) before it is parsed
     problems = Violations()
-    check_free_text(problems, "document", document)  # its texts reach invoices and the store as written
+    check_free_text(
+        problems, "document", document, MAX_DOCUMENT_CHARS
+    )  # its texts reach invoices and the store as written
     problems.raise_if_any()
     with uow:
         at = uow.now()
