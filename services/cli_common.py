@@ -21,7 +21,7 @@ from services.platform.grpc_status import field_violation_list
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
 
-# Exit codes (README, "The command line"): 0 done; 1 a job that ended FAILED; 2 bad input (a usage error
+# Exit codes (README does not list them yet): 0 done; 1 a job that ended FAILED; 2 bad input (a usage error
 # from argparse, a file that cannot be read or written, or a refusal of the service), never a traceback.
 EXIT_BAD_INPUT = 2
 
