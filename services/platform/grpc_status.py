@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import base64
 import re
+import unicodedata
 from dataclasses import dataclass
 
 import grpc
@@ -64,13 +65,21 @@ def status_code_of(error: DomainError) -> grpc.StatusCode:
     return grpc.StatusCode.FAILED_PRECONDITION
 
 
+def _visible(text: str) -> str:
+    # An echoed value may carry terminal escapes (ESC, BEL) or NUL bytes that a terminal would act on:
+    # they are shown as \xNN escapes instead.
+    return "".join(
+        f"\\x{ord(c):02x}" if unicodedata.category(c) == "Cc" and c not in "\n" else c for c in text
+    )
+
+
 def bounded_text(text: str, limit: int) -> str:
     """`text` with national identity numbers masked, valid UTF-8, cut to `limit` characters (ending in
     "…" when cut). Only a window a little longer than the limit is looked at, so a huge echoed value costs
     nothing; a number across the cut is masked before the text is cut, so no part of one shows."""
     window = text[: limit + 32]
-    masked = mask_national_ids(window.encode("utf-8", "replace").decode("utf-8"))
-    if len(text) <= limit:
+    masked = _visible(mask_national_ids(window.encode("utf-8", "replace").decode("utf-8")))
+    if len(text) <= limit and len(masked) <= limit:
         return masked
     return masked[: max(limit - 1, 0)] + "…"
 

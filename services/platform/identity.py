@@ -39,12 +39,14 @@ _K1_REMAINDERS_FROM_2032 = frozenset({0, 1, 2, 3})
 # * the date: six digits together ("150332") or day, month and year apart with dots or slashes
 #   ("15.03.32", "15/03/32", the same separator twice);
 # * then, apart or not, the personal number: five digits together ("90036") or split 3 + 2 ("900 36");
-# apart meaning a space, a no-break space, a thin space or a hyphen ("150332 90036", "15.03.32-900 36").
+# apart meaning up to three spaces of any kind, dashes of any kind (hyphen, non-breaking hyphen, en dash,
+# minus) or invisible characters (zero-width space, soft hyphen, word joiner, BOM): "150332 90036",
+# "15.03.32-900 36", "150332\u200b90036".
 # Any decimal digits (\d: also full-width and other scripts' digits): masking misses no way of writing it.
 # Every form must still pass the check digits, which is what keeps dates, amounts, phone numbers
 # ("21 80 21 80"), postcodes and cadastral ids (0301-10/1/0/0) out: only about 1 in 30 of the 11-digit
 # numbers with a valid date is a valid identity number, and these forms need all 11 digits.
-_APART = "[ \u00a0\u202f\u2009-]"
+_APART = "(?:[\\s\u00ad\u200b-\u200f\u2010-\u2015\u2060\ufeff\u2212-]{1,3})"
 _NATIONAL_ID_FORMS = re.compile(
     rf"(?<!\d)(\d{{2}})([./]?)(\d{{2}})\2(\d{{2}}){_APART}?(\d{{3}}){_APART}?(\d{{2}})(?!\d)"
 )
@@ -126,12 +128,23 @@ NAME_LENGTH = 200
 REASON_LENGTH = 1000
 
 
+def _hidden(character: str) -> bool:
+    # Control characters (line breaks aside: a reason may have paragraphs) and invisible format characters
+    # have no place in a name, an address or a reason, and can hide an identity number from the reader.
+    return character not in "\n\r" and unicodedata.category(character) in ("Cc", "Cf")
+
+
 def check_free_text(problems: Violations, field: str, text: str, max_length: int = NAME_LENGTH) -> bool:
     """Adds a violation to `problems` when free text is longer than `max_length` characters ("at most N
     characters", the text not echoed) or carries a national identity number (either check-digit rule,
     together or written apart); True when the text is neither."""
     if len(text) > max_length:
         problems.add(field, f"at most {max_length} characters")
+        return False
+    if any(_hidden(c) for c in text):
+        problems.add(
+            field, "has control or invisible characters (a tab, a zero-width space …): type it plainly"
+        )
         return False
     if contains_national_id(text):
         problems.add(field, NATIONAL_ID_IN_TEXT)

@@ -219,3 +219,24 @@ def test_the_cli_prints_the_first_problems_of_a_bad_import_and_how_many_more(
     assert problems[0].startswith("  line 2: category: unknown category 'villavilla")
     assert err[-1] == f"  … and {BAD_ROWS - len(problems)} more problems"
     assert not any(contains_national_id(line) for line in err)
+
+
+def test_an_echoed_value_shows_control_characters_as_escapes(raising_server: tuple[str, _Raiser]) -> None:
+    target, raiser = raising_server
+    raiser.error = NotFound("no property a\x1b[31mRED\x07b\x00")
+    refused = _call(target)
+    assert refused.code() == grpc.StatusCode.NOT_FOUND  # type: ignore[attr-defined]
+    assert _details(refused) == "no property a\\x1b[31mRED\\x07b\\x00"
+
+
+def test_a_search_longer_than_any_address_is_refused_naming_text(assessment: ServiceRuntime) -> None:
+    token = TokenAuthority(SECRET).mint("tester", [Role.ASSESSOR])
+    with grpc.insecure_channel(f"127.0.0.1:{assessment.server.port}") as channel:
+        stub = assessment_pb2_grpc.AssessmentServiceStub(channel)
+        with pytest.raises(grpc.RpcError) as caught:  # SQLite answered "LIKE pattern too complex": INTERNAL
+            stub.FindProperties(
+                assessment_pb2.FindPropertiesRequest(text="Storgata " * 6_000),
+                metadata=(("authorization", f"Bearer {token}"),),
+            )
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT  # type: ignore[attr-defined]
+    assert field_violation_list(caught.value) == [("text", "at most 200 characters")]

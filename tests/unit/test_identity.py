@@ -4,7 +4,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from services.platform.errors import Violations
 from services.platform.identity import (
+    check_free_text,
     contains_national_id,
     is_valid_national_id,
     is_valid_national_id_before_2032,
@@ -203,3 +205,25 @@ def test_digit_runs_that_are_not_valid_numbers_are_left_alone(digits: str, form:
     shown = _written_forms(digits)[form]
     if not is_valid_national_id(digits):
         assert mask_national_ids(f"nr {shown} x") == f"nr {shown} x"
+
+
+@pytest.mark.parametrize(
+    "between", ["\u200b", "\u00ad", "\u2060", "\ufeff", "\u2011", "\t", "\u2013", "\u2212"]
+)
+def test_a_number_split_by_an_invisible_character_or_any_dash_is_found(between: str) -> None:
+    text = f"Storgata 1 150332{between}90036"
+    assert contains_national_id(text)
+    assert "90036" not in mask_national_ids(text)
+
+
+@pytest.mark.parametrize("hidden", ["\t", "\u200b", "\x1b[31m", "\u00ad", "\x00"])
+def test_free_text_with_control_or_invisible_characters_is_refused(hidden: str) -> None:
+    problems = Violations()
+    assert not check_free_text(problems, "address_line", f"Storgata{hidden} 1")
+    assert "control or invisible" in problems.items[0].description
+
+
+def test_free_text_may_have_line_breaks() -> None:
+    problems = Violations()
+    assert check_free_text(problems, "reason", "Første avsnitt.\r\nAndre avsnitt.", max_length=1000)
+    assert problems.count == 0

@@ -10,7 +10,7 @@ from services.assessment.domain.levy import LeviedTaxBase
 from services.assessment.domain.ownership import OwnerShare
 from services.assessment.domain.property import Property, PropertyCategory
 from services.assessment.domain.valuation import Valuation
-from services.platform.errors import InvalidInput, NotFound
+from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.paging import encode_token, parse_page
 
 
@@ -37,6 +37,9 @@ def get_property(uow: SqlAssessmentUnitOfWork, property_id: str) -> PropertyView
         )
 
 
+MAX_SEARCH_CHARS = 200
+
+
 def find_properties(
     uow: SqlAssessmentUnitOfWork,
     text: str,
@@ -45,6 +48,14 @@ def find_properties(
     page_size: int,
     page_token: str,
 ) -> tuple[list[Property], str]:
+    problems = Violations()
+    # A search is a few words of an address or an id; a longer pattern only makes the database work
+    # (SQLite refuses LIKE patterns past 50,000 characters as "too complex").
+    if len(text) > MAX_SEARCH_CHARS:
+        problems.add("text", f"at most {MAX_SEARCH_CHARS} characters")
+    if len(zone_id) > MAX_SEARCH_CHARS:
+        problems.add("zone_id", f"at most {MAX_SEARCH_CHARS} characters")
+    problems.raise_if_any()
     page = parse_page(page_size, page_token)
     with uow:
         found = uow.properties.find(text.strip(), zone_id.strip(), category, page.offset, page.size + 1)
