@@ -141,12 +141,12 @@ def check_free_text(problems: Violations, field: str, text: str, max_length: int
     if len(text) > max_length:
         problems.add(field, f"at most {max_length} characters")
         return False
+    if contains_national_id(text):
+        problems.add(field, NATIONAL_ID_IN_TEXT)
+        return False
     if any(_hidden(c) for c in text):
         problems.add(
             field, "has control or invisible characters (a tab, a zero-width space …): type it plainly"
         )
-        return False
-    if contains_national_id(text):
-        problems.add(field, NATIONAL_ID_IN_TEXT)
         return False
     return True
