@@ -111,7 +111,13 @@ class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,type-arg
             raise _Abort(grpc.StatusCode.UNAUTHENTICATED, f"invalid token: {exc}") from exc
         method_rule = self._rules.get(method.removeprefix(self._prefix))
         if method_rule is None or not principal.has_any(method_rule.roles):
-            raise _Abort(grpc.StatusCode.PERMISSION_DENIED, f"{principal.subject} may not call {method}")
+            needed = " or ".join(sorted(method_rule.roles)) if method_rule else ""
+            raise _Abort(
+                grpc.StatusCode.PERMISSION_DENIED,
+                f"{principal.subject} may not call {method.rsplit('/', 1)[-1]}: it needs the role {needed}"
+                if needed
+                else f"{principal.subject} may not call {method.rsplit('/', 1)[-1]}: no role may",
+            )
         return principal
 
     def _call(

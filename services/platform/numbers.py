@@ -63,6 +63,13 @@ def _plain(number: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def _echoed(written: str) -> str:
+    """The input as quoted in a message: escapes make 40 odd characters ten times longer, so the quoted
+    form is cut at 40 characters too."""
+    quoted = repr(written)
+    return quoted if len(quoted) <= MAX_TEXT_LENGTH + 2 else quoted[:MAX_TEXT_LENGTH] + "…'"
+
+
 def read_decimal(text: str, limits: Bounds) -> Decimal:
     """The number written in `text`, within `limits`.
 
@@ -75,18 +82,18 @@ def read_decimal(text: str, limits: Bounds) -> Decimal:
     cleaned = written.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if "," in cleaned:
         if "." in cleaned or cleaned.count(",") > 1:
-            raise ValueError(f"{written!r} mixes separators; expected {limits.describe()}")
+            raise ValueError(f"{_echoed(written)} mixes separators; expected {limits.describe()}")
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN.fullmatch(cleaned):
         if any(c.isdigit() and not c.isascii() for c in cleaned):
             raise ValueError(
-                f"{written!r} has digits other than 0-9; type it with 0-9, e.g. {limits.example}"
+                f"{_echoed(written)} has digits other than 0-9; type it with 0-9, e.g. {limits.example}"
             )
-        raise ValueError(f"{written!r} is not a number; expected {limits.describe()}")
+        raise ValueError(f"{_echoed(written)} is not a number; expected {limits.describe()}")
     try:
         number = Decimal(cleaned)
     except InvalidOperation:  # the pattern above lets only well-formed numbers through
-        raise ValueError(f"{written!r} is not a number; expected {limits.describe()}") from None
+        raise ValueError(f"{_echoed(written)} is not a number; expected {limits.describe()}") from None
     return check_decimal(number, limits, written)
 
 

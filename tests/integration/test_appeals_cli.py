@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from services.cli import main
-from services.cli_common import kroner
+from services.cli.common import kroner
 from services.platform.runtime import ServiceRuntime
 from services.platform.settings import DEVELOPMENT_AUTH_SECRET
 from tests.integration.appeals_fixtures import appeals_service, envelope, feed, tax_base_determined

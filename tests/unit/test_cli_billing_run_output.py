@@ -10,8 +10,8 @@ import pytest
 
 from propertytax.billing.v1 import billing_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
-from services import cli_billing
 from services.billing.domain.billing_run import why_nothing_issued
+from services.cli import billing as cli_billing
 
 pytestmark = pytest.mark.unit
 
@@ -35,7 +35,7 @@ class _Caller:
 def test_wait_reports_the_counts_of_the_ended_run_not_the_last_progress(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("services.cli_common.time.sleep", lambda _: None)
+    monkeypatch.setattr("services.cli.common.time.sleep", lambda _: None)
     caller = _Caller([_run(COMPLETED, 4, total=money_pb2.Money(ore=480_000))])
     stub = type("Stub", (), {"GetBillingRun": None})()
     ended = cli_billing._follow_run(caller, stub, _run(RUNNING, 0))
@@ -155,7 +155,7 @@ NOT_BILLED = (
 def test_a_start_warns_of_an_earlier_year_not_billed_at_once_and_on_its_final_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("services.cli_common.time.sleep", lambda _: None)
+    monkeypatch.setattr("services.cli.common.time.sleep", lambda _: None)
     ended = _run(COMPLETED, 2, total=money_pb2.Money(ore=200_000))
 
     class _Starts:

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from services.cli import build_parser, main
-from services.cli_common import flag_for, read_input, write_document
+from services.cli.common import flag_for, read_input, write_document
 
 pytestmark = pytest.mark.unit
 

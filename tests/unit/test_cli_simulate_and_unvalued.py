@@ -12,7 +12,7 @@ import pytest
 
 from propertytax.assessment.v1 import assessment_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
-from services import cli_assessment
+from services.cli import assessment as cli_assessment
 
 pytestmark = pytest.mark.unit
 

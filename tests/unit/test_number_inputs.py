@@ -27,7 +27,7 @@ from services.assessment.domain.decision import LegalLimits
 from services.assessment.domain.decision_parsing import parse_decision
 from services.billing.domain.fee_schedule import PRICE_NOK, FeeFacts, annual_fees, parse_fee_schedule
 from services.billing.domain.fees import WaterSewageRates, water_and_sewage
-from services.cli_common import decimal_text, kroner, year_arg
+from services.cli.common import decimal_text, kroner, year_arg
 from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
 from services.platform.numbers import METER_M3, NOK, PER_MILLE, read_node

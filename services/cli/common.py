@@ -21,8 +21,10 @@ from services.platform.grpc_status import field_violation_list
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
 
-# Exit codes (README does not list them yet): 0 done; 1 a job that ended FAILED; 2 bad input (a usage error
-# from argparse, a file that cannot be read or written, or a refusal of the service), never a traceback.
+# Exit codes, as the README states them: 0 done; 1 refused by a service (any gRPC error: a refusal, a
+# service away) or a job that ended FAILED; 2 a usage or input error found before calling (argparse, a file
+# that cannot be read or written). Never a traceback for an ordinary mistake.
+EXIT_REFUSED = 1
 EXIT_BAD_INPUT = 2
 
 
@@ -137,7 +139,7 @@ def flag_for(field: str, flags: dict[str, str]) -> str:
 def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
     """Writes a refusal to stderr: the code and message, then the first MAX_PRINTED_PROBLEMS field
     violations, each named by the command's flag where it has one (new_value → --new-value-nok), then
-    "… and N more problems" (counting those the service itself left unlisted). Returns the exit code 2."""
+    "… and N more problems" (counting those the service itself left unlisted). Returns EXIT_REFUSED."""
     flags = flags or {}
     sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
     problems: list[tuple[str, str]] = []
@@ -153,7 +155,7 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
         sys.stderr.write(f"  {flag_for(field, flags)}: {description}\n")
     if more:
         sys.stderr.write(f"  … and {more} more problems\n")
-    return 2
+    return EXIT_REFUSED
 
 
 def caller_for(args: argparse.Namespace, service: str) -> Caller:

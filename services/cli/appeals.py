@@ -11,7 +11,7 @@ import grpc
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import (
+from services.cli.common import (
     add_remote_options,
     caller_for,
     kroner,

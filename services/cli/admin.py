@@ -21,7 +21,7 @@ from typing import Any
 from google.protobuf.json_format import MessageToDict
 from kafka.errors import KafkaError
 
-from services.cli_common import seconds_arg, whole
+from services.cli.common import seconds_arg, whole
 from services.platform.events import MalformedEvent, unwrap
 from services.platform.identity import mask_national_ids
 from services.platform.kafka_bus import make_producer

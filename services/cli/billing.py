@@ -10,7 +10,7 @@ from typing import Any
 import grpc
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
-from services.cli_common import (
+from services.cli.common import (
     add_remote_options,
     caller_for,
     decimal_text,

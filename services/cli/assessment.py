@@ -13,7 +13,7 @@ import grpc
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
-from services.cli_common import (
+from services.cli.common import (
     add_remote_options,
     caller_for,
     follow,
@@ -57,6 +57,10 @@ def _format_of(path: Path, given: str | None) -> assessment_pb2.ImportFormat.Val
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.kind == "owners":
+        from services.cli.register import cmd_import_owners
+
+        return cmd_import_owners(args)
     content = read_input(args.file, "file")
     caller, stub = _stub(args)
     if args.kind == "properties":
@@ -275,7 +279,7 @@ def add_commands(assessment: Any) -> None:
     importing = assessment.add_parser(
         "import", help="import properties, housing values or zones (all or nothing)"
     )
-    importing.add_argument("kind", choices=["properties", "housing-values", "zones"])
+    importing.add_argument("kind", choices=["properties", "housing-values", "zones", "owners"])
     importing.add_argument("file", type=Path)
     importing.add_argument("--format", choices=["csv", "geojson", "gpkg"], help="default: from the file name")
     importing.add_argument("--year", type=year_arg, help="year of the housing values (default: this year)")
