@@ -175,6 +175,9 @@ def add_remote_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", help="host:port of the service")
     parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
     parser.add_argument("--timeout", type=seconds_arg, default=30.0, help="deadline in seconds")
+    parser.add_argument(
+        "--json", action="store_true", help="print the answer as JSON for scripts (money in øre, ISO dates)"
+    )
 
 
 def follow(

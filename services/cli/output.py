@@ -53,13 +53,9 @@ def console(stderr: bool = False) -> Console:
     )
 
 
-def add_json_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--json", action="store_true", help="print the answer as JSON for scripts (money in øre, ISO dates)"
-    )
-
-
 def wants_json(args: argparse.Namespace) -> bool:
+    """Whether the user asked for the machine form (`--json`, which every remote command has through
+    common.add_remote_options)."""
     return bool(getattr(args, "json", False))
 
 
