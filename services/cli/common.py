@@ -136,12 +136,18 @@ def flag_for(field: str, flags: dict[str, str]) -> str:
     return field
 
 
+_UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
+
+
 def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
-    """Writes a refusal to stderr: the code and message, then the first MAX_PRINTED_PROBLEMS field
-    violations, each named by the command's flag where it has one (new_value → --new-value-nok), then
-    "… and N more problems" (counting those the service itself left unlisted). Returns EXIT_REFUSED."""
+    """Writes a refusal to stderr once: with field violations, each named by the command's flag where it
+    has one (new_value → --new-value-nok) — one violation on the "error:" line itself, several listed
+    under it, the first MAX_PRINTED_PROBLEMS, then "… and N more problems" (counting those the service
+    itself left unlisted); without, the service's sentence. A service that does not answer is said so.
+    Returns EXIT_REFUSED."""
     flags = flags or {}
-    sys.stderr.write(f"error: {exc.code().name}: {exc.details()}\n")  # type: ignore[attr-defined]
+    code = exc.code().name  # type: ignore[attr-defined]
+    details = exc.details() or code  # type: ignore[attr-defined]
     problems: list[tuple[str, str]] = []
     more = 0
     for field, description in field_violation_list(exc):
@@ -151,8 +157,18 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
         else:
             problems.append((field, description))
     more += max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
-    for field, description in problems[:MAX_PRINTED_PROBLEMS]:
-        sys.stderr.write(f"  {flag_for(field, flags)}: {description}\n")
+    shown = [f"{flag_for(field, flags)}: {description}" for field, description in problems]
+    if code in _UNREACHABLE:
+        sys.stderr.write(f"error: the service does not answer ({details}); is it started (make up)?\n")
+    elif not shown:
+        sys.stderr.write(f"error: {details}\n")
+    elif len(shown) == 1 and not more:
+        sys.stderr.write(f"error: {shown[0]}\n")
+    else:
+        total = len(problems) + more - max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
+        sys.stderr.write(f"error: refused, {total} problems:\n")
+        for line in shown[:MAX_PRINTED_PROBLEMS]:
+            sys.stderr.write(f"  {line}\n")
     if more:
         sys.stderr.write(f"  … and {more} more problems\n")
     return EXIT_REFUSED
@@ -164,7 +180,7 @@ def caller_for(args: argparse.Namespace, service: str) -> Caller:
     )
     token = args.token or os.environ.get("PROPERTYTAX_TOKEN")
     if not token:
-        raise SystemExit(
+        raise BadInput(
             "no token: pass --token or set PROPERTYTAX_TOKEN "
             "(for local use: export PROPERTYTAX_TOKEN=$(propertytax token mint --role assessor))"
         )

@@ -211,9 +211,9 @@ def test_the_cli_prints_the_first_problems_of_a_bad_import_and_how_many_more(
     file = tmp_path / "register.csv"
     file.write_bytes(_bad_import())
     target = f"127.0.0.1:{assessment.server.port}"
-    assert main(["assessment", "import", "properties", str(file), "--target", target]) == 2
+    assert main(["assessment", "import", "properties", str(file), "--target", target]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err[0].startswith("error: INVALID_ARGUMENT: line 2: category: unknown category 'villa")
+    assert err[0] == f"error: refused, {BAD_ROWS} problems:"  # said once, not as a header and again
     problems = [line for line in err[1:] if line.startswith("  line ")]
     assert 10 <= len(problems) <= 20  # as many as the service lists, up to 20
     assert problems[0].startswith("  line 2: category: unknown category 'villavilla")
