@@ -206,7 +206,7 @@ def show_table(
     if not rows:
         out.print(empty)
         return
-    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False)
+    table = Table(title=title, box=box.SIMPLE_HEAD, title_justify="left", pad_edge=False, show_edge=False)
     for column in columns:
         spec = column if isinstance(column, Column) else Column(column)
         table.add_column(spec.heading, justify="right" if spec.numeric else "left", overflow="fold")
