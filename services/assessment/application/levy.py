@@ -93,6 +93,15 @@ def get_levy_job(uow: SqlAssessmentUnitOfWork, job_id: str) -> LevyJob:
     return job
 
 
+def get_year_levy_job(uow: SqlAssessmentUnitOfWork, year: int) -> LevyJob:
+    """The newest levy job of the year (a failed one resumed is the same job), or NotFound."""
+    with uow:
+        job = uow.levy_jobs.latest_for_year(year)
+    if job is None:
+        raise NotFound(f"no levy for {year} yet")
+    return job
+
+
 def levy_chunk(
     uow: SqlAssessmentUnitOfWork, job_id: str, decision: TaxYearDecision, config: AssessmentConfig, size: int
 ) -> LevyJob:

@@ -38,7 +38,7 @@ from services.assessment.application.get_property import find_properties, get_pr
 from services.assessment.application.import_housing_values import import_housing_values
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
-from services.assessment.application.levy import get_levy_job, levy_runner, start_levy
+from services.assessment.application.levy import get_levy_job, get_year_levy_job, levy_runner, start_levy
 from services.assessment.application.propose_manual_valuation import propose_manual_valuation
 from services.assessment.application.record_ownership_change import record_ownership_change
 from services.assessment.application.register_property import register_property, update_property
@@ -277,9 +277,15 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         return assessment_pb2.StartLevyResponse(job=_job(job))
 
     def GetLevyJob(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        if not request.job_id:
-            raise InvalidInput.single("job_id", "is required")
-        return assessment_pb2.GetLevyJobResponse(job=_job(get_levy_job(self._uow(), request.job_id)))
+        if request.job_id and request.tax_year:
+            raise InvalidInput.single("tax_year", "give either job_id or tax_year, not both")
+        if request.tax_year:
+            job = get_year_levy_job(self._uow(), _required_year(request.tax_year))
+        elif request.job_id:
+            job = get_levy_job(self._uow(), request.job_id)
+        else:
+            raise InvalidInput.single("job_id", "is required (or tax_year)")
+        return assessment_pb2.GetLevyJobResponse(job=_job(job))
 
     def SimulateTaxYear(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         if not request.decision_yaml.strip():
