@@ -1,0 +1,196 @@
+"""`propertytax appeals …` as the secretariat reads it, against an appeals service in this process: one
+complaint through both committees with the CLI alone (ids read from --json), what each step says in
+words (dates dd.mm.yyyy, kroner, state words), the tables and their empty sentences, and ordinary
+mistakes answered with one line naming what the user typed, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from services.cli import main
+from services.platform.runtime import ServiceRuntime
+from services.platform.settings import DEVELOPMENT_AUTH_SECRET
+from tests.integration.appeals_fixtures import appeals_service, envelope, feed, tax_base_determined
+
+PROPERTY = "0301-208/1/0/0"
+TERM = ("--from", "2023-01-01", "--to", "2027-12-31")
+
+
+@pytest.fixture
+def service(
+    sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[ServiceRuntime]:
+    with appeals_service(sqlite_url, tmp_path, DEVELOPMENT_AUTH_SECRET) as running:
+        levied = datetime(2024, 2, 20, 9, tzinfo=UTC)
+        feed(running, envelope(tax_base_determined(PROPERTY, 2024, 900_000_000), PROPERTY, levied))
+        monkeypatch.setenv("PROPERTYTAX_APPEALS_TARGET", f"127.0.0.1:{running.server.port}")
+        capsys.readouterr()  # the service's log lines
+        assert main(["token", "mint", "--subject", "sekretariatet", "--role", "secretariat"]) == 0
+        monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+        yield running
+
+
+def _said(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    """Runs a command that must succeed; returns what it printed for people."""
+    capsys.readouterr()
+    code = main(["appeals", *argv])
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert captured.err == ""
+    return captured.out
+
+
+def _json(capsys: pytest.CaptureFixture[str], *argv: str) -> Any:
+    """Runs a command with --json; returns the answer parsed (the service logs to stdout too: the JSON
+    is the block from the line "{" to the line "}")."""
+    lines = _said(capsys, *argv, "--json").splitlines()
+    start = lines.index("{")
+    return json.loads("\n".join(lines[start : lines.index("}", start) + 1]))
+
+
+def _fields(text: str) -> dict[str, str]:
+    """A record's "Label   value" lines as a dict (the service's log lines have no two-space gap)."""
+    found = {}
+    for line in text.splitlines():
+        label, gap, value = line.strip().partition("  ")
+        if gap and not line.startswith(" ") and "[info" not in line:
+            found[label] = value.strip()
+    return found
+
+
+def _rows(text: str) -> list[list[str]]:
+    """A table's rows under its heading rule, cells split where two spaces or more part them."""
+    lines = text.splitlines()
+    rule = next(n for n, line in enumerate(lines) if line.startswith("─"))
+    return [
+        re.split(r"\s{2,}", line.strip())
+        for line in lines[rule + 1 :]
+        if line.strip() and "[info" not in line
+    ]
+
+
+def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str]:
+    """Runs a command that must fail; returns its exit code and stderr (a usage error exits via
+    SystemExit from argparse)."""
+    capsys.readouterr()
+    try:
+        code = main(["appeals", *argv])
+    except SystemExit as stopped:
+        code = int(stopped.code or 0)
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return code, err
+
+
+def _committee(capsys: pytest.CaptureFixture[str], name: str, kind: str) -> tuple[str, list[str]]:
+    committee = _json(capsys, "committee", "create", "--name", name, "--kind", kind)["committee"][
+        "committee_id"
+    ]
+    members = [
+        _json(capsys, "committee", "add-member", committee, "--name", who, "--role", role, *TERM)["member"][
+            "member_id"
+        ]
+        for who, role in ((f"{name} leder", "chair"), (f"{name} medlem", "member"), (f"{name} tre", "member"))
+    ]
+    return committee, members
+
+
+def _register(capsys: pytest.CaptureFixture[str], *extra: str) -> str:
+    argv = ["register", "--property", PROPERTY, "--year", "2024", "--name", "Kari Nordmann"]
+    argv += ["--address", "Storgata 1", "--address", "0155 Oslo", "--channel", "email"]
+    argv += ["--ground", "area:BRA er 80 m²", *extra]
+    return str(_json(capsys, *argv)["case"]["case_id"])
+
+
+def test_one_complaint_through_both_committees_with_the_cli_alone(
+    service: ServiceRuntime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    said = _said(capsys, "calendar", "2024", "--announced", "26.02.2024")
+    assert (
+        "Recorded for 2024: the tax list was announced 26.02.2024; the bills went out with the levy." in said
+    )
+    said = _said(capsys, "deadline", PROPERTY, "2024")
+    assert (
+        f"The deadline for {PROPERTY} in 2024 is 08.04.2024 "
+        "(six weeks from the tax list's announcement 26.02.2024)." in said
+    )
+    valuation, judges = _committee(capsys, "Sakkyndig nemnd", "valuation")
+    appeals, appellate = _committee(capsys, "Klagenemnda", "appeals")
+    first = _json(capsys, "meeting", "create", valuation, "--date", "2024-05-15", "--location", "Rådhuset")
+    second = _json(capsys, "meeting", "create", appeals, "--date", "2024-09-10", "--location", "Bystyresalen")
+    first_id, second_id = first["meeting"]["meeting_id"], second["meeting"]["meeting_id"]
+
+    case_id = _register(capsys, "--received", "2024-03-20")
+    said = _said(capsys, "preliminary-answer", case_id, "--reason", "Befaring", "--expected", "2024-06-01",
+                 "--on", "2024-03-25")  # fmt: skip
+    assert "preliminary answer sent 25.03.2024, decision expected 01.06.2024." in said
+    said = _said(capsys, "prepare", case_id, "--recommendation", "Ikke medhold.", "--on", "2024-04-10")
+    assert "prepared for the committee on 10.04.2024." in said
+    said = _said(capsys, "schedule", case_id, first_id, "--on", "2024-04-12")
+    assert "scheduled for the meeting of 15.05.2024 (Sakkyndig nemnd, Rådhuset) on 12.04.2024." in said
+    said = _said(capsys, "decide", case_id, "--meeting", first_id, "--outcome", "not_upheld",
+                 "--reasons", "Arealet er riktig.", "--member", judges[0], "--member", judges[1])  # fmt: skip
+    assert "decided on 15.05.2024 by the valuation committee" in said
+    assert ": not upheld. Value in force: 9 000 000,00 kr." in said
+    said = _said(capsys, "forward", case_id, "--requested-on", "2024-05-20")
+    assert "forwarded to the appeals committee: the complainant asked on 20.05.2024." in said
+    said = _said(capsys, "schedule", case_id, second_id, "--on", "2024-05-22")
+    assert "scheduled for the meeting of 10.09.2024 (Klagenemnda, Bystyresalen) on 22.05.2024." in said
+    decided = _json(capsys, "decide", case_id, "--meeting", second_id, "--outcome", "upheld",
+                    "--new-value-nok", "7 200 000", "--reasons", "Arealet er 80 m².",
+                    "--member", appellate[0], "--member", appellate[2])["case"]  # fmt: skip
+    assert decided["state"] == "APPEAL_CASE_STATE_CLOSED"
+    assert decided["value_in_force"] == {"ore": 720_000_000, "nok": "7200000.00"}
+
+    shown = _said(capsys, "show", case_id)
+    fields = _fields(shown)
+    assert fields["Received"] == "20.03.2024 by email"
+    assert fields["Deadline"] == "08.04.2024 (six weeks from the tax list's announcement 26.02.2024)"
+    assert (fields["Status"], fields["Outcome"]) == ("closed", "upheld")
+    assert fields["Grounds"] == "area: BRA er 80 m²"
+    assert fields["Value complained about"] == "9 000 000,00 kr"
+    assert fields["Value in force"] == fields["New value"] == "7 200 000,00 kr"
+    assert (fields["Committee"], fields["Appeals committee"]) == ("Sakkyndig nemnd", "Klagenemnda")
+    assert fields["Closed"] == "10.09.2024: final decision"
+    history = _rows(shown[shown.index("History") :])
+    assert history[:2] == [
+        ["20.03.2024", "register", "registered", "sekretariatet", "received 20.03.2024 by email"],
+        ["25.03.2024", "send preliminary answer", "preliminary answer sent", "sekretariatet",
+         "Befaring (expected 01.06.2024)"],
+    ]  # fmt: skip
+    assert [(h[0], h[1], h[2]) for h in history[-2:]] == [
+        ("22.05.2024", "schedule", "appeals scheduled"),
+        ("10.09.2024", "decide", "closed"),
+    ]
+    listed = _rows(_said(capsys, "list", "--year", "2024"))
+    assert listed == [
+        ["2024-00001", PROPERTY, "2024", "Kari Nordmann", "20.03.2024", "closed", "08.04.2024", "no"]
+    ]
+    figures = _said(capsys, "statistics", "2024", "--as-of", "2025-01-01")
+    assert _fields(figures)["Received"] == "1"
+    assert _rows(figures)[:2] == [
+        ["Valuation committee", "1", "1", "1", "100,0 %", "56", "56", "56"],
+        ["Appeals committee", "1", "1", "1", "100,0 %", "113", "113", "113"],
+    ]
+    committees = _rows(_said(capsys, "committee", "list"))
+    assert committees == [
+        ["Klagenemnda", "appeals committee", "3 members", appeals],
+        ["Sakkyndig nemnd", "valuation committee", "3 members", valuation],
+    ]
+    members = _rows(_said(capsys, "committee", "show", valuation))
+    assert members[0] == ["Sakkyndig nemnd leder", "chair", "01.01.2023–31.12.2027", judges[0]]
+    meetings = _rows(_said(capsys, "meeting", "list", "--committee", appeals))
+    assert meetings == [["10.09.2024", "Klagenemnda", "Bystyresalen", "1", "1", second_id]]
+    agenda = _said(capsys, "meeting", "show", first_id)
+    assert _fields(agenda)["Date"] == "15.05.2024"
+    assert _rows(agenda) == [["1", "2024-00001", PROPERTY, "closed", "yes"]]
+    quorum = _said(capsys, "meeting", "quorum", first_id, case_id, "--member", judges[0])
+    assert "They may not decide the case.\n" in quorum
+    assert (_fields(quorum)["Needed"], _fields(quorum)["May vote"]) == ("2", "1")
