@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from propertytax.assessment.v1 import assessment_pb2, tax_pb2
+from propertytax.assessment.v1 import assessment_pb2, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli import assessment as cli_assessment
 
@@ -44,7 +44,11 @@ class _Caller:
             not_valued=1,
             categories=[
                 assessment_pb2.CategoryRevenue(
-                    category=1, properties=3, taxed=1, revenue=money_pb2.Money(ore=2_821_928), not_valued=1
+                    category=property_pb2.PROPERTY_CATEGORY_HOUSING,
+                    properties=3,
+                    taxed=1,
+                    revenue=money_pb2.Money(ore=2_821_928),
+                    not_valued=1,
                 )
             ],
             bands=[
