@@ -9,7 +9,6 @@ import argparse
 import functools
 import sys
 from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 
 import grpc
@@ -26,6 +25,7 @@ from services.cli.common import (
     write_document,
     year_arg,
 )
+from services.cli.dates import day_arg
 from services.cli.output import (
     Column,
     counted,
@@ -90,18 +90,6 @@ _FLAGS = {
     "as_of": "--as-of",
     "expected_decision_on": "--expected",
 }
-
-
-def day_arg(text: str) -> str:
-    """An argparse type for a business date, written 2024-04-05 or 05.04.2024; sent as ISO. A day that
-    does not exist (2024-02-30) is a usage error naming the flag, found before anything is sent."""
-    given = text.strip()
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y"):
-        try:
-            return datetime.strptime(given, pattern).date().isoformat()
-        except ValueError:
-            continue
-    raise argparse.ArgumentTypeError(f"not a date: {text!r} (write it 2024-04-05 or 05.04.2024)")
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, appeals_pb2_grpc.AppealsServiceStub]:

@@ -153,7 +153,8 @@ def test_the_secretariat_takes_a_complaint_to_a_decision_letter(
         main(["appeals", "calendar", "2024", "--announced", "2024-02-30"])
     assert (
         refused.value.code == 2
-        and "argument --announced: not a date: '2024-02-30'" in capsys.readouterr().err
+        and "argument --announced: 2024-02-30 is not a date (February 2024 has 29 days)"
+        in capsys.readouterr().err
     )
     # An amount that is not one is refused before anything is sent, also with exit code 2.
     decide = ["appeals", "decide", case_id, "--meeting", "m", "--outcome", "upheld", "--reasons", "r"]

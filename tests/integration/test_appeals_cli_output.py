@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from services.cli import main
+from services.cli.output import number
 from services.platform.runtime import ServiceRuntime
 from services.platform.settings import DEVELOPMENT_AUTH_SECRET
 from tests.integration.appeals_fixtures import appeals_service, envelope, feed, tax_base_determined
@@ -35,6 +36,12 @@ def service(
         assert main(["token", "mint", "--subject", "sekretariatet", "--role", "secretariat"]) == 0
         monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
         yield running
+
+
+@pytest.fixture
+def calendar(service: ServiceRuntime, capsys: pytest.CaptureFixture[str]) -> None:
+    """The year's calendar recorded, as registering needs."""
+    _said(capsys, "calendar", "2024", "--announced", "2024-02-26")
 
 
 def _said(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
@@ -194,3 +201,71 @@ def test_one_complaint_through_both_committees_with_the_cli_alone(
     quorum = _said(capsys, "meeting", "quorum", first_id, case_id, "--member", judges[0])
     assert "They may not decide the case.\n" in quorum
     assert (_fields(quorum)["Needed"], _fields(quorum)["May vote"]) == ("2", "1")
+
+
+def test_an_empty_list_is_said_in_words_and_json_is_the_machine_form(
+    service: ServiceRuntime, calendar: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "No complaints match.\n" in _said(capsys, "list", "--year", "2024")
+    assert "No committees yet.\n" in _said(capsys, "committee", "list")
+    assert "No meetings match.\n" in _said(capsys, "meeting", "list")
+    assert _json(capsys, "list") == {"cases": [], "next_page_token": ""}
+    case_id = _register(capsys, "--received", "20.03.2024")
+    registered = _said(capsys, "show", case_id)
+    assert _fields(registered)["Status"] == "registered"
+    assert _fields(registered)["Preliminary answer"].startswith("due ")
+    assert _fields(registered)["Value in force"] == "9 000 000,00 kr"
+    late = _said(capsys, "list", "--late")
+    assert "No complaints match.\n" in late
+
+
+def test_ordinary_mistakes_are_one_line_naming_what_was_typed(
+    service: ServiceRuntime, calendar: None, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    case_id = _register(capsys, "--received", "2024-03-20")
+
+    # A day that does not exist: a usage error naming the flag, before anything is sent.
+    code, err = _refused(capsys, "prepare", case_id, "--recommendation", "r", "--on", "2024-02-30")
+    assert code == 2 and "argument --on: 2024-02-30 is not a date (February 2024 has 29 days)" in err
+    # The service refuses a step dated before the complaint came: named by --on, never prepared_on.
+    code, err = _refused(capsys, "prepare", case_id, "--recommendation", "r", "--on", "2024-03-01")
+    assert (code, err) == (1, "error: --on: cannot be before the complaint was received\n")
+    code, err = _refused(capsys, "forward", case_id, "--requested-on", "2024-03-01")
+    assert code == 1 and err.startswith("error: ") and err.count("error:") == 1 and "requested_on" not in err
+    # A complaint received in the future: --received.
+    argv = ["register", "--property", PROPERTY, "--year", "2024", "--name", "Ola", "--address", "Gata 1"]
+    argv += ["--channel", "email", "--ground", "area:BRA", "--received", "2199-01-01"]
+    code, err = _refused(capsys, *argv)
+    assert (code, err) == (1, "error: --received: cannot be in the future\n")
+    # An unknown case: exit 1 with a sentence.
+    code, err = _refused(capsys, "show", "no-such-case")
+    assert (code, err) == (1, "error: no appeal case no-such-case\n")
+    code, err = _refused(capsys, "committee", "show", "no-such-committee")
+    assert code == 1 and err.startswith("error: no committee no-such-committee")
+    # Where the letter cannot be written: a missing directory, a path through a file.
+    missing = tmp_path / "nowhere" / "kvittering.pdf"
+    code, err = _refused(capsys, "letter", case_id, "acknowledgement", "--out", str(missing))
+    assert (code, err) == (2, f"error: --out {missing}: cannot write it: no such file\n")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    code, err = _refused(capsys, "letter", case_id, "acknowledgement", "--out", str(blocker / "x.pdf"))
+    assert (
+        code == 2
+        and err
+        == f"error: --out {blocker / 'x.pdf'}: cannot write it: a part of the path is not a directory\n"
+    )
+    # A term that ends before it starts: named by --to and --from, not term_end.
+    committee = _json(capsys, "committee", "create", "--name", "Nemnda", "--kind", "valuation")["committee"]
+    code, err = _refused(capsys, "committee", "add-member", committee["committee_id"], "--name", "A",
+                         "--role", "member", "--from", "2025-01-01", "--to", "2024-01-01")  # fmt: skip
+    assert (code, err) == (1, "error: --to: cannot be before the first day of the term\n")
+    # A ground of no known kind: a usage error listing the kinds.
+    code, err = _refused(
+        capsys, "register", *argv[1:-2], "--received", "2024-03-20", "--ground", "colour:blue"
+    )
+    assert code == 2 and "argument --ground: 'colour' is not a ground; kinds: area, zone" in err
+
+    # Written into a directory: the letter's own file name, said in a sentence.
+    written = _said(capsys, "letter", case_id, "acknowledgement", "--out", str(tmp_path))
+    (letter,) = tmp_path.glob("*.pdf")
+    assert f"Wrote {letter} ({number(letter.stat().st_size)} bytes).\n" in written

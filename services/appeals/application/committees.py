@@ -50,7 +50,7 @@ def add_member(
     if role is None:
         problems.add("role", "chair, deputy chair, member or deputy")
     if term[1] < term[0]:
-        problems.add("term_end", "cannot be before term_start")
+        problems.add("term_end", "cannot be before the first day of the term")
     if executive_board:
         # DOMAIN.md § 2: members of the executive board may not sit on the committees.
         problems.add(

@@ -37,13 +37,13 @@ def register_appeal(
         if notice is None:
             raise FailedPrecondition(
                 f"no bill for property {complaint.property_id} in {complaint.tax_year} has reached appeals "
-                "(assessment's TaxBaseDetermined); the deadline cannot be computed yet"
+                "yet (it comes from the levy); the deadline cannot be computed before it"
             )
         calendar = uow.calendars.get(complaint.tax_year)
         if calendar is None:
             raise FailedPrecondition(
-                f"the tax list's display announcement for {complaint.tax_year} is not recorded "
-                "(SetTaxYearCalendar)"
+                f"the tax list's display announcement for {complaint.tax_year} is not recorded; record the "
+                f"year's calendar first (propertytax appeals calendar {complaint.tax_year} --announced DATE)"
             )
         first_invoice_on = uow.notices.first_invoice_on(complaint.property_id, complaint.tax_year)
         number = uow.cases.next_number(complaint.tax_year)
