@@ -36,6 +36,8 @@ MIB = 1024 * 1024
 PROPERTY_FILE = FileLimits("a property file", 64 * MIB, 500_000)
 # One row per dwelling unit or property: Oslo has some 380,000 dwellings.
 HOUSING_VALUES_FILE = FileLimits("a housing-values file", 64 * MIB, 1_000_000)
+# A row per owner of each property: Oslo's 240,000 properties have some 400,000 owners.
+OWNERS_FILE = FileLimits("an owners file", 64 * MIB, 1_000_000)
 # Value zones: Oslo has 16 districts; detailed zone maps have a few thousand polygons.
 ZONES_FILE = FileLimits("a zones file", 64 * MIB, 10_000)
 MAX_CELL_CHARS = 1_000  # an address or a name is under 100

@@ -11,7 +11,13 @@ from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, 
 from propertytax.platform.v1 import money_pb2
 from services.assessment.adapters.property_files import BRA_M2, PLOT_M2
 from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
-from services.assessment.domain.ownership import OwnerKind, OwnerShare, OwnershipChanged
+from services.assessment.domain.ownership import (
+    Delivery,
+    OwnerKind,
+    OwnerShare,
+    OwnershipChanged,
+    PostalAddress,
+)
 from services.assessment.domain.property import (
     Floor,
     Location,
@@ -176,7 +182,7 @@ def owner_kind_from_proto(value: int) -> OwnerKind | None:
 
 
 def owner_share_to_proto(share: OwnerShare, since: date) -> property_pb2.OwnerShare:
-    return property_pb2.OwnerShare(
+    found = property_pb2.OwnerShare(
         owner_ref=share.owner_ref,
         kind=_KIND_TO_PROTO[share.kind],
         name=share.name,
@@ -184,6 +190,30 @@ def owner_share_to_proto(share: OwnerShare, since: date) -> property_pb2.OwnerSh
         share_denominator=share.share.denominator,
         since=since.isoformat(),
         organisation_number=share.organisation_number,
+        billing_channel=share.delivery.channel,
+        invoice_interval=share.delivery.interval,
+    )
+    address = share.delivery.address
+    if address is not None:
+        found.postal_address.CopyFrom(
+            property_pb2.PostalAddress(
+                address_lines=[line.strip() for line in address.lines if line.strip()],
+                postcode=address.postcode,
+                city=address.city.strip(),
+            )
+        )
+    return found
+
+
+def delivery_from_proto(address: property_pb2.PostalAddress | None, channel: str, interval: str) -> Delivery:
+    """How a new owner is invoiced, as a request gave it; an address none of whose parts is given is none."""
+    given = address is not None and (any(address.address_lines) or address.postcode or address.city)
+    return Delivery(
+        PostalAddress(tuple(address.address_lines), address.postcode.strip(), address.city)
+        if given and address is not None
+        else None,
+        channel.strip().lower(),
+        interval.strip().lower(),
     )
 
 

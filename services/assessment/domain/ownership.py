@@ -14,11 +14,37 @@ from services.platform.identity import (
     is_valid_national_id,
     is_valid_organisation_number,
 )
+from services.platform.numbers import bounds, read_decimal
 
 
 class OwnerKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
+
+
+# How an owner wants invoices, in billing's words (billing's Channel and InvoiceInterval): the register
+# only passes them on in OwnershipChanged, so that billing can invoice a new owner without more commands.
+CHANNELS_FOR = {
+    OwnerKind.PERSON: ("efaktura", "print"),
+    OwnerKind.ORGANISATION: ("ehf",),
+}
+INTERVALS = ("monthly", "bimonthly", "quarterly", "half_yearly", "yearly")
+
+
+@dataclass(frozen=True)
+class PostalAddress:
+    lines: tuple[str, ...]
+    postcode: str
+    city: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Where and how an owner is invoiced: carried to billing, not kept by the register."""
+
+    address: PostalAddress | None = None
+    channel: str = ""  # empty: billing's default for the kind of owner
+    interval: str = ""  # empty: billing's default
 
 
 @dataclass(frozen=True)
@@ -27,6 +53,7 @@ class NewOwner:
     identity_number: str  # fødselsnummer / D-number, or organisation number
     name: str
     share: Fraction
+    delivery: Delivery = Delivery()
 
     def __repr__(self) -> str:  # never print the identity number, not even in a traceback
         return f"NewOwner(kind={self.kind}, name={self.name!r}, share={self.share})"
@@ -39,6 +66,7 @@ class OwnerShare:
     name: str
     share: Fraction
     organisation_number: str = ""  # public register data; a person's number is never kept here
+    delivery: Delivery = Delivery()
 
 
 @dataclass(frozen=True)
@@ -50,28 +78,86 @@ class OwnershipChanged:
     owners: tuple[OwnerShare, ...]
 
 
+_SHARE_DECIMALS = bounds(0, 1, 6, "0,5")
+
+
+def read_share(text: str) -> Fraction:
+    """A share as people write it: a fraction "1/2", "1/3" (kept exact), a decimal "0,5" or "0.5", or "1";
+    ValueError with a sentence for a person."""
+    written = text.strip()
+    if "/" in written:
+        numerator, _, denominator = written.partition("/")
+        if not (numerator.strip().isdigit() and denominator.strip().isdigit()):
+            raise ValueError(f"{written[:40]!r} is not a share; write it as 1/2 or 0,5")
+        if int(denominator) == 0 or int(numerator) == 0 or int(numerator) > int(denominator):
+            raise ValueError(f"{written[:40]!r}: a share is above 0 and at most 1, e.g. 1/2")
+        if int(denominator) > 1_000_000:
+            raise ValueError(f"{written[:40]!r}: the denominator may be at most 1 000 000")
+        return Fraction(int(numerator), int(denominator))
+    if not written:
+        raise ValueError("is required (1/2, 0,5, or 1 for a sole owner)")
+    share = Fraction(read_decimal(written, _SHARE_DECIMALS))
+    if share == 0:
+        raise ValueError(f"{written[:40]!r}: a share is above 0 and at most 1, e.g. 1/2")
+    return share
+
+
+def owner_problems(owner: NewOwner, problems: Violations, path: str = "") -> None:
+    """Adds one owner's problems to `problems`, each under its request field (`path` + "name",
+    "identity_number", "share", "postal_address.postcode", "billing_channel" …); an identity number is
+    never echoed."""
+    if owner.kind is None:
+        problems.add(f"{path}kind", "person or organisation")
+    elif owner.kind == OwnerKind.PERSON and not is_valid_national_id(owner.identity_number):
+        problems.add(
+            f"{path}identity_number",
+            "not a valid national identity or D-number (11 digits, 2 check digits)",
+        )
+    elif owner.kind == OwnerKind.ORGANISATION and not is_valid_organisation_number(owner.identity_number):
+        problems.add(f"{path}identity_number", "not a valid organisation number (9 digits, MOD11)")
+    if not owner.name.strip():
+        problems.add(f"{path}name", "is required")
+    else:  # a name, stored and published: the rule for free text keeps identity numbers out of it
+        check_free_text(problems, f"{path}name", owner.name)
+    if owner.share <= 0 or owner.share > 1:
+        problems.add(f"{path}share", "must be a fraction above 0 and at most 1")
+    _delivery_problems(owner, problems, path)
+
+
+def _delivery_problems(owner: NewOwner, problems: Violations, path: str) -> None:
+    delivery = owner.delivery
+    if delivery.address is not None:
+        where = f"{path}postal_address."
+        if not any(line.strip() for line in delivery.address.lines):
+            problems.add(f"{where}address_lines", "is required with a postcode and city")
+        for line in delivery.address.lines:
+            check_free_text(problems, f"{where}address_lines", line)
+        if not (len(delivery.address.postcode) == 4 and delivery.address.postcode.isdigit()):
+            problems.add(f"{where}postcode", "four digits, e.g. 0155")
+        if not delivery.address.city.strip():
+            problems.add(f"{where}city", "is required with an address")
+        else:
+            check_free_text(problems, f"{where}city", delivery.address.city)
+    if delivery.channel and owner.kind is not None:
+        allowed = CHANNELS_FOR[owner.kind]
+        if delivery.channel not in allowed:
+            known = delivery.channel in (c for channels in CHANNELS_FOR.values() for c in channels)
+            problems.add(
+                f"{path}billing_channel",
+                f"{'an' if owner.kind == OwnerKind.ORGANISATION else 'a'} {owner.kind.value} is invoiced by "
+                f"{' or '.join(allowed)}" + ("" if known else " (ehf, efaktura or print)"),
+            )
+    if delivery.interval and delivery.interval not in INTERVALS:
+        problems.add(f"{path}invoice_interval", f"one of {', '.join(INTERVALS)}")
+
+
 def check_owners(owners: list[NewOwner]) -> None:
     """Every owner valid, shares positive and adding up to the whole; raises InvalidInput."""
     problems = Violations()
     if not owners:
         problems.add("owners", "at least one owner")
     for index, owner in enumerate(owners):
-        path = f"owners[{index}]"
-        if owner.kind is None:
-            problems.add(f"{path}.kind", "person or organisation")
-        elif owner.kind == OwnerKind.PERSON and not is_valid_national_id(owner.identity_number):
-            problems.add(
-                f"{path}.identity_number",
-                "not a valid national identity or D-number (11 digits, 2 check digits)",
-            )
-        elif owner.kind == OwnerKind.ORGANISATION and not is_valid_organisation_number(owner.identity_number):
-            problems.add(f"{path}.identity_number", "not a valid organisation number (9 digits, MOD11)")
-        if not owner.name.strip():
-            problems.add(f"{path}.name", "is required")
-        else:  # a name, stored and published: the rule for free text keeps identity numbers out of it
-            check_free_text(problems, f"{path}.name", owner.name)
-        if owner.share <= 0 or owner.share > 1:
-            problems.add(f"{path}.share", "must be a fraction above 0 and at most 1")
+        owner_problems(owner, problems, f"owners[{index}].")
     if owners and all(o.share > 0 for o in owners) and sum((o.share for o in owners), Fraction(0)) != 1:
         problems.add("owners", "the shares must add up to exactly 1")
     problems.raise_if_any()

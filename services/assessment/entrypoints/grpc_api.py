@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from fractions import Fraction
 
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.file_formats import GEOJSON, GPKG
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.identity_vault import IdentityVault, masked
+from services.assessment.adapters.owner_files import read_owners
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
 from services.assessment.adapters.proto_mapping import (
     STATUS_TO_PROTO,
     category_from_proto,
     category_to_proto,
+    delivery_from_proto,
     facts_from_proto,
     money,
     money_from_proto,
@@ -36,6 +39,7 @@ from services.assessment.application.correct_tax_base import correct_tax_base
 from services.assessment.application.export_tax_list import export_tax_list
 from services.assessment.application.get_property import find_properties, get_property
 from services.assessment.application.import_housing_values import import_housing_values
+from services.assessment.application.import_owners import import_owners
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
 from services.assessment.application.levy import get_levy_job, get_year_levy_job, levy_runner, start_levy
@@ -46,7 +50,7 @@ from services.assessment.application.set_decision import set_decision
 from services.assessment.application.simulate import simulate
 from services.assessment.application.valuing import list_valuation_needs
 from services.assessment.domain.levy import LevyJob, LevyJobState
-from services.assessment.domain.ownership import NewOwner
+from services.assessment.domain.ownership import NewOwner, OwnerKind, OwnerShare
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
@@ -71,6 +75,7 @@ RULES: dict[str, MethodRule] = {
     "FindProperties": rule(*_READERS, changes_state=False),
     "ImportProperties": rule(Role.ASSESSOR, changes_state=True),
     "ImportHousingValues": rule(Role.ASSESSOR, changes_state=True),
+    "ImportOwners": rule(Role.ASSESSOR, changes_state=True),
     "ImportZones": rule(Role.ASSESSOR, changes_state=True),
     "AdoptValuations": rule(Role.ASSESSOR, changes_state=True),
     "ProposeManualValuation": rule(Role.ASSESSOR, changes_state=True),
@@ -167,8 +172,20 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             property=property_to_proto(view.property),
             valuations=[valuation_to_proto(v) for v in view.valuations],
             tax_bases=[tax_base_to_proto(t) for t in view.tax_bases],
-            owners=[owner_share_to_proto(share, since) for share, since, _ in view.owners],
+            owners=[self._owner_to_proto(share, since, sealed) for share, since, sealed in view.owners],
             masked_identity_numbers=[masked(self._vault.reveal(sealed)) for _, _, sealed in view.owners],
+        )
+
+    def _owner_to_proto(self, share: OwnerShare, since: date, sealed: str) -> property_pb2.OwnerShare:
+        """An owner as the register shows it: an organisation with its (public) organisation number."""
+        if share.kind == OwnerKind.ORGANISATION:
+            share = replace(share, organisation_number=self._vault.reveal(sealed))
+        return owner_share_to_proto(share, since)
+
+    def ImportOwners(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        result = import_owners(self._uow(), self._vault, read_owners(request.content))
+        return assessment_pb2.ImportOwnersResponse(
+            rows=result.rows, changes=result.changes, properties=result.properties, owners=result.owners
         )
 
     def RecordOwnershipChange(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -185,8 +202,19 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
                 problems.add(f"owners[{index}].share_denominator", "must be at least 1")
             else:
                 share = Fraction(owner.share_numerator, owner.share_denominator)
+            delivery = delivery_from_proto(
+                owner.postal_address if owner.HasField("postal_address") else None,
+                owner.billing_channel,
+                owner.invoice_interval,
+            )
             new_owners.append(
-                NewOwner(owner_kind_from_proto(owner.kind), owner.identity_number.strip(), owner.name, share)
+                NewOwner(
+                    owner_kind_from_proto(owner.kind),
+                    owner.identity_number.strip(),
+                    owner.name,
+                    share,
+                    delivery,
+                )
             )
         if not request.property_id:
             problems.add("property_id", "is required")

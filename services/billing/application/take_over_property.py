@@ -1,5 +1,7 @@
 """Event handler: a property changed hands in assessment; its new owners become (or stay) invoice
-recipients and hold it from the effective date, so that billing prorates by day."""
+recipients and hold it from the effective date, so that billing prorates by day. A new recipient gets the
+postal address, channel and invoice interval the register passed on; an existing one only an address it
+lacks (what an officer set with `billing account update` wins over the register)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from datetime import date, datetime
 from fractions import Fraction
 
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
-from services.billing.domain.account import Account, RecipientKind, default_channel
+from services.billing.domain.account import Account, Channel, RecipientKind, allowed_channels, default_channel
+from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
 from services.platform.errors import InvalidInput
 
 
@@ -19,6 +22,12 @@ class NewHolder:
     name: str
     organisation_number: str
     share: Fraction
+    # Where and how the register says the owner is invoiced ("" and None: not given).
+    address_line: str = ""
+    postcode: str = ""
+    city: str = ""
+    channel: Channel | None = None
+    interval: InvoiceInterval | None = None
 
 
 def take_over_property(
@@ -44,16 +53,34 @@ def take_over_property(
                     kind=holder.kind,
                     name=holder.name,
                     organisation_number=holder.organisation_number,
-                    address_line="",
-                    postcode="",
-                    city="",
-                    channel=default_channel(holder.kind),
+                    address_line=holder.address_line,
+                    postcode=holder.postcode,
+                    city=holder.city,
+                    channel=_channel(holder),
                 ),
                 now,
             )
-        elif existing.name != holder.name or existing.organisation_number != holder.organisation_number:
-            accounts.save(replace(existing, name=holder.name, organisation_number=holder.organisation_number))
+            if holder.interval is not None:  # billed by it from the month the ownership starts in
+                accounts.set_interval(
+                    holder.account_id, IntervalChoice(holder.interval, effective.replace(day=1))
+                )
+        else:
+            updated = replace(existing, name=holder.name, organisation_number=holder.organisation_number)
+            if not existing.address_line.strip() and holder.address_line:
+                # The register fills an address the recipient lacks; one an officer set is left as it is.
+                updated = replace(
+                    updated, address_line=holder.address_line, postcode=holder.postcode, city=holder.city
+                )
+            if updated != existing:
+                accounts.save(updated)
     holdings.close_open(property_id, effective)
     for holder in holders:
         holdings.add(property_id, holder.account_id, effective, holder.share)
     return True
+
+
+def _channel(holder: NewHolder) -> Channel:
+    """The channel the register gave, when the recipient's kind can be invoiced by it; else the default."""
+    if holder.channel is not None and holder.channel in allowed_channels(holder.kind):
+        return holder.channel
+    return default_channel(holder.kind)

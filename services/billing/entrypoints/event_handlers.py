@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -17,8 +19,9 @@ from services.billing.application.flag_corrections import flag_holders
 from services.billing.application.record_property import record_properties, record_property, update_property
 from services.billing.application.record_property_tax import record_property_tax, record_property_taxes
 from services.billing.application.take_over_property import NewHolder, take_over_property
-from services.billing.domain.account import RecipientKind
+from services.billing.domain.account import Channel, RecipientKind
 from services.billing.domain.billing_property import BillingProperty
+from services.billing.domain.intervals import InvoiceInterval
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.clock import oslo_today, utc_now
 from services.platform.events import ReceivedEvent
@@ -97,6 +100,15 @@ def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
         flag_holders(CorrectionFlags(session), tax.property_id, [tax.tax_year], utc_now())
 
 
+_Word = TypeVar("_Word", bound=StrEnum)
+
+
+def _known(words: type[_Word], word: str) -> _Word | None:
+    """The enum member a word from another service names; None for none or one billing does not know (the
+    sender checked it; a newer word is left to billing's defaults rather than failing the event)."""
+    return next((member for member in words if member.value == word), None)
+
+
 def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.OwnershipChanged)
@@ -111,6 +123,12 @@ def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
             name=o.name,
             organisation_number=o.organisation_number,
             share=Fraction(o.share_numerator, o.share_denominator),
+            address_line=", ".join(line for line in o.postal_address.address_lines if line),
+            postcode=o.postal_address.postcode,
+            city=o.postal_address.city,
+            # Words assessment checked; one this billing does not know is left to the defaults.
+            channel=_known(Channel, o.billing_channel),
+            interval=_known(InvoiceInterval, o.invoice_interval),
         )
         for o in payload.owners
     ]
