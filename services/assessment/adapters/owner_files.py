@@ -15,10 +15,10 @@ from services.assessment.domain.ownership import (
     OwnerKind,
     PostalAddress,
     owner_problems,
-    read_share,
 )
 from services.platform.dates import read_day
 from services.platform.errors import InvalidInput, Violations
+from services.platform.shares import read_share
 
 REQUIRED_COLUMNS = {"property_id", "from_date", "share", "owner_name", "address", "postcode", "city"}
 NATIONAL_ID, ORGANISATION_NUMBER = "national_id", "organisation_number"
