@@ -1,6 +1,6 @@
 """`propertytax admin …`: operators' commands that talk to Kafka directly, not through a service.
 
-    admin dead-letters list [--service S] [--consumer C] [--event-type T]   a table, oldest first
+    admin dead-letters list [--service S] [--consumer C] [--event-type T] [--json]   a table, oldest first
     admin dead-letters show SERVICE OFFSET     every header and the decoded envelope
     admin dead-letters replay SERVICE (OFFSET | --all [--consumer C] [--event-type T])
 
@@ -14,7 +14,7 @@ import argparse
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,6 +22,7 @@ from google.protobuf.json_format import MessageToDict
 from kafka.errors import KafkaError
 
 from services.cli.common import seconds_arg, whole
+from services.cli.output import Column, show_table
 from services.platform.events import MalformedEvent, unwrap
 from services.platform.identity import mask_national_ids
 from services.platform.kafka_bus import make_producer
@@ -85,44 +86,59 @@ def _first_line(text: str, width: int) -> str:
     return line if len(line) <= width else line[: width - 1] + "…"
 
 
-def _table(header: Sequence[str], rows: list[Sequence[str]]) -> str:
-    """Columns padded to their widest cell; the last one is left ragged."""
-    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header) - 1)]
-    lines = []
-    for row in [header, *rows]:
-        cells = [str(cell).ljust(width) for cell, width in zip(row, widths, strict=False)]
-        lines.append("  ".join([*cells, str(row[-1])]).rstrip())
-    return "\n".join(lines) + "\n"
+def _written_at(letter: DeadLetter) -> datetime:
+    return datetime.fromtimestamp(letter.timestamp_ms / 1000, UTC)
 
 
-def _written_at(letter: DeadLetter) -> str:
-    return datetime.fromtimestamp(letter.timestamp_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+def _listed(service: str, letter: DeadLetter) -> dict[str, Any]:
+    """One dead letter as the list shows it; every text masked, whatever the payload held."""
+    return {
+        "service": service,
+        "offset": letter.offset,
+        "written_at": _written_at(letter).isoformat(),
+        "consumer": mask_national_ids(letter.consumer),
+        "event_type": letter.event_type,
+        "event_id": letter.event_id,
+        "original_topic": letter.original_topic,
+        "original_partition": letter.original_partition,
+        "original_offset": letter.original_offset,
+        "error": mask_national_ids(letter.error),
+    }
+
+
+_COLUMNS = (
+    "Service",
+    Column("Offset", numeric=True),
+    "Written (UTC)",
+    "Consumer",
+    "Event type",
+    "Event id",
+    "Original",
+    "Error",
+)
+
+
+def _row(item: dict[str, Any]) -> tuple[object, ...]:
+    return (
+        item["service"],
+        item["offset"],
+        datetime.fromisoformat(item["written_at"]).strftime("%d.%m.%Y %H:%M:%S"),
+        item["consumer"],
+        item["event_type"].removeprefix("propertytax.") or "–",
+        item["event_id"] or "–",
+        f"{item['original_topic']}[{item['original_partition']}]@{item['original_offset']}",
+        _first_line(item["error"], _ERROR_WIDTH),
+    )
 
 
 @_guarded
 def cmd_list(args: argparse.Namespace) -> int:
-    rows: list[Sequence[str]] = []
+    """A table, oldest first per service (--json: a list of objects, the error whole)."""
+    listed: list[dict[str, Any]] = []
     for service in [args.service] if args.service else SERVICES:
         with _reader(args, service) as reader:
-            letters = _selected(reader.read_all(), args)
-        rows.extend(
-            (
-                service,
-                str(letter.offset),
-                _written_at(letter),
-                letter.consumer,
-                letter.event_type.removeprefix("propertytax.") or "-",
-                letter.event_id or "-",
-                f"{letter.original_topic}[{letter.original_partition}]@{letter.original_offset}",
-                _first_line(letter.error, _ERROR_WIDTH),
-            )
-            for letter in letters
-        )
-    if not rows:
-        _out("no dead letters\n")
-        return 0
-    header = ("SERVICE", "OFFSET", "WRITTEN", "CONSUMER", "EVENT TYPE", "EVENT ID", "ORIGINAL", "ERROR")
-    _out(_table(header, rows))
+            listed.extend(_listed(service, letter) for letter in _selected(reader.read_all(), args))
+    show_table(args, listed, _COLUMNS, [_row(item) for item in listed], "No dead letters.")
     return 0
 
 
@@ -139,7 +155,8 @@ def _envelope_text(value: bytes) -> str:
 def cmd_show(args: argparse.Namespace) -> int:
     with _reader(args, args.service) as reader:
         letter = reader.find(args.offset)
-    lines = [f"dead letter {letter.topic} offset {letter.offset}, written {_written_at(letter)}", "headers:"]
+    written = _written_at(letter).strftime("%d.%m.%Y %H:%M:%S UTC")
+    lines = [f"dead letter {letter.topic} offset {letter.offset}, written {written}", "headers:"]
     lines += [f"  {key}: {value.decode('utf-8', errors='replace')}" for key, value in letter.headers]
     key = letter.key.decode("utf-8", errors="replace") if letter.key is not None else "(none)"
     lines += [f"key: {key}", "envelope:"]
@@ -197,6 +214,7 @@ def add_commands(admin: Any) -> None:
 
     listing = dead.add_parser("list", help="a table of dead letters, oldest first")
     listing.add_argument("--service", choices=SERVICES, help="one service's (default: all)")
+    listing.add_argument("--json", action="store_true", help="a JSON list for scripts (the error whole)")
     _filters(listing)
     _kafka_options(listing)
     listing.set_defaults(func=_with_bootstrap(cmd_list))

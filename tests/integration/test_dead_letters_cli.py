@@ -4,6 +4,8 @@ the consumer then handles the event once, and a second replay changes nothing.""
 
 from __future__ import annotations
 
+import json
+import re
 import threading
 import time
 import uuid
@@ -94,6 +96,7 @@ def test_list_show_and_replay_a_dead_letter_and_a_second_replay_changes_nothing(
     kafka_bootstrap: str,
     topic: str,
     capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     name = f"billing-cli-{uuid.uuid4().hex[:8]}"
     fnr = _national_id()
@@ -113,16 +116,34 @@ def test_list_show_and_replay_a_dead_letter_and_a_second_replay_changes_nothing(
     assert broken.counts == {Outcome.DEAD_LETTERED: 1}
     bootstrap = ["--bootstrap", kafka_bootstrap]
 
+    # Wide enough for every cell on one line, as in a wide terminal (a narrower one folds the cells).
+    monkeypatch.setenv("COLUMNS", "400")
     code, out, _ = _admin(capsys, "list", "--service", "billing", "--consumer", name, *bootstrap)
     assert code == 0
-    header, row = out.splitlines()
-    assert header.split()[:3] == ["SERVICE", "OFFSET", "WRITTEN"]
+    header, rule, row = (line.rstrip() for line in out.splitlines())
+    assert header.split()[:4] == ["Service", "Offset", "Written", "(UTC)"] and set(rule) == {"─"}
     offset = row.split()[1]
     for shown in (name, "assessment.v1.PropertyRegistered", envelope.event_id, f"{topic}[0]@0"):
         assert shown in row
     assert row.endswith("ValueError: owner *********** is not known")  # the first line, masked
+    cells = re.split(r"\s{2,}", row.strip())
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4} \d\d:\d\d:\d\d", cells[2])
     code, out, _ = _admin(capsys, "list", *bootstrap)  # every service's
-    assert code == 0 and row in out.splitlines()
+    assert code == 0 and cells in [re.split(r"\s{2,}", line.strip()) for line in out.splitlines()]
+    code, out, _ = _admin(capsys, "list", "--service", "billing", "--consumer", name, "--json", *bootstrap)
+    assert code == 0 and fnr not in out
+    (listed,) = json.loads(out)
+    assert (listed["service"], listed["offset"], listed["consumer"]) == ("billing", int(offset), name)
+    assert listed["error"] == "ValueError: owner *********** is not known\nsecond line"  # whole, masked
+    assert (listed["original_topic"], listed["original_partition"], listed["original_offset"]) == (
+        topic,
+        0,
+        0,
+    )
+    code, out, _ = _admin(capsys, "list", "--consumer", f"nobody-{name}", *bootstrap)
+    assert (code, out) == (0, "No dead letters.\n")
+    code, out, _ = _admin(capsys, "list", "--consumer", f"nobody-{name}", "--json", *bootstrap)
+    assert (code, json.loads(out)) == (0, [])
 
     code, out, _ = _admin(capsys, "show", "billing", offset, *bootstrap)
     assert code == 0
