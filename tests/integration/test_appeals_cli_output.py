@@ -269,3 +269,48 @@ def test_ordinary_mistakes_are_one_line_naming_what_was_typed(
     written = _said(capsys, "letter", case_id, "acknowledgement", "--out", str(tmp_path))
     (letter,) = tmp_path.glob("*.pdf")
     assert f"Wrote {letter} ({number(letter.stat().st_size)} bytes).\n" in written
+
+
+def test_registering_and_the_other_steps_are_said_in_words(
+    service: ServiceRuntime, calendar: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["register", "--property", PROPERTY, "--year", "2024", "--name", "Advokat Lie", "--represents"]
+    argv += ["Kari Nordmann", "--address", "Postboks 1", "--channel", "post", "--received", "22.04.2024"]
+    argv += ["--postmarked", "2024-04-19", "--ground", "zone:Feil sone", "--on", "2024-04-23"]
+    registered = _said(capsys, *argv)
+    assert "Registered case 2024-00001.\n" in registered
+    fields = _fields(registered)
+    case_id = fields["Case id"]
+    assert (
+        fields["Deadline"] == "08.04.2024 (six weeks from the tax list's announcement 26.02.2024); came late"
+    )
+    assert (fields["Late"], fields["Status"]) == ("yes", "registered")
+    assert fields["Acknowledgement"] == (
+        f"ready, dated 23.04.2024: propertytax appeals letter {case_id} acknowledgement --out DIR"
+    )
+    valuation, judges = _committee(capsys, "Sakkyndig nemnd", "valuation")
+    steps = [
+        (["admit-late", case_id, "--reasons", "Postgang", "--on", "2024-04-24"],
+         "Case 2024-00001: the late complaint was admitted on 24.04.2024."),
+        (["assign", case_id, "--officer", "Saksbehandler", "--committee", valuation, "--on", "2024-04-25"],
+         "Case 2024-00001 assigned on 25.04.2024: case officer Saksbehandler, committee Sakkyndig nemnd."),
+        (["inspection", "request", case_id, "--note", "Mål opp", "--on", "2024-04-26"],
+         "Case 2024-00001: re-inspection requested on 26.04.2024."),
+        (["inspection", "complete", case_id, "--findings", "80 m²", "--on", "2024-05-02"],
+         "Case 2024-00001: re-inspection completed on 02.05.2024."),
+        (["disqualify", case_id, judges[1], "--reason", "Nabo", "--on", "2024-05-03"],
+         "Case 2024-00001: disqualification recorded on 03.05.2024."),
+        (["withdraw", case_id, "--reason", "Enige", "--on", "2024-05-06"],
+         "Case 2024-00001 withdrawn on 06.05.2024."),
+    ]  # fmt: skip
+    for step, sentence in steps:
+        assert f"{sentence}\n" in _said(capsys, *step)
+    shown = _fields(_said(capsys, "show", case_id))
+    assert shown["Complainant"] == "Advokat Lie for Kari Nordmann"
+    assert shown["Received"] == "22.04.2024 by post, postmarked 19.04.2024"
+    assert (shown["Status"], shown["Outcome"], shown["Inspection"]) == (
+        "withdrawn",
+        "withdrawn",
+        "done 02.05.2024",
+    )
+    assert shown["Deadline"].endswith("came late, admitted: Postgang")
