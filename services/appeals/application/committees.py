@@ -26,7 +26,7 @@ def create_committee(uow: SqlAppealsUnitOfWork, name: str, kind: CommitteeKind |
     problems = Violations()
     check_text(problems, "name", name, required=True, limit=200)
     if kind is None:
-        problems.add("kind", "COMMITTEE_KIND_VALUATION or COMMITTEE_KIND_APPEALS")
+        problems.add("kind", "valuation or appeals")
     problems.raise_if_any()
     assert kind is not None
     committee = Committee(new_id(), name.strip(), kind)
