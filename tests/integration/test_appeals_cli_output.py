@@ -146,7 +146,10 @@ def test_one_complaint_through_both_committees_with_the_cli_alone(
     said = _said(capsys, "decide", case_id, "--meeting", first_id, "--outcome", "not_upheld",
                  "--reasons", "Arealet er riktig.", "--member", judges[0], "--member", judges[1])  # fmt: skip
     assert "decided on 15.05.2024 by the valuation committee" in said
-    assert ": not upheld. Value in force: 9 000 000,00 kr." in said
+    assert (
+        ": not upheld. Value in force: 9 000 000,00 kr. "
+        "The complainant may ask for the appeals committee by 05.06.2024.\n"
+    ) in said
     said = _said(capsys, "forward", case_id, "--requested-on", "2024-05-20")
     assert "forwarded to the appeals committee: the complainant asked on 20.05.2024." in said
     said = _said(capsys, "schedule", case_id, second_id, "--on", "2024-05-22")
