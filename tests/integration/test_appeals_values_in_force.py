@@ -121,7 +121,7 @@ def test_the_second_case_s_letter_states_the_value_the_first_decision_set(secret
         _decide(secretariat, second, meeting, members, events_pb2.APPEAL_OUTCOME_NOT_UPHELD, 2_000_000_000)
     assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT
     assert field_violations(refused.value) == {
-        "new_value": "a complaint not upheld sets no new value: 20000000.00 NOK is the value in force; "
+        "new_value": "a complaint not upheld sets no new value: 20 000 000,00 kr is the value in force; "
         "leave it out"
     }
     _decide(secretariat, second, meeting, members, events_pb2.APPEAL_OUTCOME_NOT_UPHELD)

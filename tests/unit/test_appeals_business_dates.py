@@ -187,7 +187,7 @@ def test_an_upheld_complaint_about_the_value_needs_a_new_lower_value(outcome: Ou
     with pytest.raises(InvalidInput) as refused:
         decide(case, outcome, None)
     assert [v.field for v in refused.value.violations] == ["new_value"]
-    assert "lower than the value in force (9000000.00 NOK)" in str(refused.value)
+    assert "lower than the value in force (9 000 000,00 kr)" in str(refused.value)
     for same_or_higher in (Money.of(9_000_000), Money.of(9_000_001)):
         with pytest.raises(InvalidInput) as refused:
             decide(case, outcome, same_or_higher)

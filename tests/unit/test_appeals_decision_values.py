@@ -36,7 +36,7 @@ from tests.unit.test_appeals_domain import (
 pytestmark = pytest.mark.unit
 
 OFFICE = load_config().office
-IN_FORCE = "9000000.00 NOK"  # NOTICE's value as the refusals print it
+IN_FORCE = "9 000 000,00 kr"  # NOTICE's value as the refusals print it
 VALUES = {"higher": Money.of(9_500_000), "lower": Money.of(8_000_000), "equal": NOTICE.value, "absent": None}
 NOT_UPHELD = "a complaint not upheld sets no new value"
 NOT_UPHELD_APPEALS = f"{NOT_UPHELD}, except a higher one by the expert appeals committee"

@@ -427,7 +427,7 @@ def test_partly_upheld_may_be_forwarded_when_the_office_reads_the_rule_so() -> N
         (Outcome.DISMISSED, Money.of(8_000_000), "not decided on its merits"),
         (Outcome.UPHELD, Money.of(9_000_000), "value in force"),
         (Outcome.UPHELD, Money(-1), "negative"),
-        (Outcome.WITHDRAWN, None, "WithdrawAppeal"),
+        (Outcome.WITHDRAWN, None, "a withdrawal is recorded as withdrawn"),
     ],
 )
 def test_first_instance_values_must_fit_the_outcome(

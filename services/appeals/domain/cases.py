@@ -546,7 +546,7 @@ def _check_outcome(
     A refusal gives the reason that applies to the outcome and instance chosen and the value given."""
     if outcome not in DECISION_OUTCOMES:
         problems.add(
-            "outcome", "upheld, partly upheld, not upheld or dismissed (withdrawals: WithdrawAppeal)"
+            "outcome", "upheld, partly upheld, not upheld or dismissed (a withdrawal is recorded as withdrawn)"
         )
         return
     about_value = case.complaint.about_value
@@ -556,7 +556,7 @@ def _check_outcome(
             problems.add(
                 "new_value",
                 f"a complaint about the value that is {word} sets a new value "
-                f"lower than the value in force ({in_force.nok} NOK); or decide it not upheld",
+                f"lower than the value in force ({in_force.kroner()}); or decide it not upheld",
             )
         return
     if new_value.ore < 0:
@@ -571,32 +571,32 @@ def _check_outcome(
         if new_value == in_force:
             problems.add(
                 "new_value",
-                f"a complaint that is {word} lowers the value: {in_force.nok} NOK is the value in force; "
+                f"a complaint that is {word} lowers the value: {in_force.kroner()} is the value in force; "
                 "give a lower value",
             )
         elif new_value.ore > in_force.ore:
             problems.add(
                 "new_value",
                 f"a complaint that is {word} lowers the value: give a value lower than the value in force "
-                f"({in_force.nok} NOK)",
+                f"({in_force.kroner()})",
             )
     else:  # not upheld
         refused = "a complaint not upheld sets no new value"
         if case.instance == Instance.APPEALS_COMMITTEE:
             refused += ", except a higher one by the expert appeals committee"
         if new_value == in_force:
-            problems.add("new_value", f"{refused}: {in_force.nok} NOK is the value in force; leave it out")
+            problems.add("new_value", f"{refused}: {in_force.kroner()} is the value in force; leave it out")
         elif new_value.ore < in_force.ore:
             problems.add(
                 "new_value",
-                f"{refused}: a value lower than the value in force ({in_force.nok} NOK) means the complaint "
+                f"{refused}: a value lower than the value in force ({in_force.kroner()}) means the complaint "
                 "is (partly) upheld",
             )
         elif case.instance == Instance.VALUATION_COMMITTEE:
             problems.add(
                 "new_value",
                 f"{refused}: only the expert appeals committee may raise the value "
-                f"(in force: {in_force.nok} NOK)",
+                f"(in force: {in_force.kroner()})",
             )
 
 
