@@ -168,6 +168,7 @@ def levy_summary(job: assessment_pb2.LevyJob) -> str:
 
 
 def levy_fields(job: assessment_pb2.LevyJob) -> list[tuple[str, object]]:
+    error = [("Error", job.error)] if job.error else []
     return [
         ("Tax year", job.tax_year),
         ("State", word(job.state, "LEVY_JOB_STATE_", assessment_pb2.LevyJobState)),
@@ -177,7 +178,7 @@ def levy_fields(job: assessment_pb2.LevyJob) -> list[tuple[str, object]]:
         ("Exempt", number(job.exempt)),
         ("Not valued", number(job.not_valued)),
         ("Total tax", nok(job.total_tax)),
-        ("Error", job.error),
+        *error,
         ("Job", job.job_id),
     ]
 
