@@ -124,17 +124,31 @@ def read_owners(content: bytes) -> list[OwnershipChangeRows]:
     errors = RowErrors("line")
     _, rows = csv_rows(content, REQUIRED_COLUMNS, OWNERS_FILE, errors=errors)
     changes: dict[tuple[str, date], list[OwnerRow]] = {}
+    refused: set[tuple[str, str]] = set()  # (property, first day as written) of rows with errors
     for line, values in rows:
         if NATIONAL_ID not in values and ORGANISATION_NUMBER not in values:
             raise _missing_identity_columns()
         row = _row(line, values, errors)
-        if row is not None:
+        if row is None:
+            refused.add((values.get("property_id", ""), values.get("from_date", "")))
+        else:
             changes.setdefault((row.property_id, row.from_date), []).append(row)
     grouped = [OwnershipChangeRows(pid, day, tuple(found)) for (pid, day), found in changes.items()]
     for change in grouped:
-        _check_change(change, errors)
+        # A change with a refused row is not added up: the sum would mislead until the row is put right.
+        if not any(_same_change(change, written) for written in refused):
+            _check_change(change, errors)
     errors.raise_if_any()
     return grouped
+
+
+def _same_change(change: OwnershipChangeRows, written: tuple[str, str]) -> bool:
+    if written[0] != change.property_id:
+        return False
+    try:
+        return read_day(written[1]) == change.from_date
+    except ValueError:
+        return True  # a row of this property without a readable day may belong to it
 
 
 def _missing_identity_columns() -> InvalidInput:
