@@ -59,6 +59,7 @@ _FORMAT_NAMES = {
 _LARGE_IMPORT_LINES = 2000
 _LARGE_IMPORT_BYTES = 1_000_000
 POLL_SECONDS = 1.0
+EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
@@ -321,12 +322,29 @@ def cmd_levy_start(args: argparse.Namespace) -> int:
     request = assessment_pb2.StartLevyRequest(tax_year=args.year, levied_on=args.on or "")
     job = caller.call(stub.StartLevy, request).job
     if args.wait and job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
-        with job_progress(f"Levy {job.tax_year}", "properties") as bar:
-            while job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
-                bar.update(job.processed, job.total)
-                time.sleep(POLL_SECONDS)
-                job = caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
+        try:
+            job = _follow_levy(caller, stub, job)
+        except KeyboardInterrupt:
+            # Ctrl-C stops the watching, not the levy: it runs on in the service.
+            sys.stderr.write(
+                f"Stopped following; the levy goes on. See where it stands: "
+                f"propertytax assessment levy status {job.tax_year}\n"
+            )
+            return EXIT_INTERRUPTED
     return _show_levy(args, job, record=False)
+
+
+def _follow_levy(
+    caller: Any, stub: assessment_pb2_grpc.AssessmentServiceStub, job: assessment_pb2.LevyJob
+) -> assessment_pb2.LevyJob:
+    """Polls a running levy until it ends, with a progress bar on stderr (counts, rate, time left)."""
+    with job_progress(f"Levy {job.tax_year}", "properties") as bar:
+        while job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
+            bar.update(job.processed, job.total)
+            time.sleep(POLL_SECONDS)
+            job = caller.call(stub.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
+        bar.update(job.processed, job.total)
+    return job
 
 
 def _show_levy(args: argparse.Namespace, job: assessment_pb2.LevyJob, *, record: bool) -> int:
