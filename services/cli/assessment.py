@@ -91,7 +91,7 @@ def _waiting(description: str, shown: bool) -> Iterator[None]:
     out = console(stderr=True)
     spinner = Progress(
         SpinnerColumn(),
-        TextColumn(description),
+        TextColumn("{task.description}", markup=False),  # a file name is shown as it is, brackets too
         TimeElapsedColumn(),
         console=out,
         transient=True,
