@@ -10,7 +10,12 @@ from typing import Any
 from sqlalchemy import Date, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.orm import account_intervals, accounts, holdings
+from services.billing.adapters.orm import (
+    account_intervals,
+    accounts,
+    customer_number_counter,
+    holdings,
+)
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import DEFAULT_INTERVAL, IntervalChoice, InvoiceInterval
@@ -28,6 +33,7 @@ def _to_account(row: Any) -> Account:
         postcode=row.postcode,
         city=row.city,
         channel=Channel(row.channel),
+        customer_number=row.customer_number,
     )
 
 
@@ -48,10 +54,13 @@ class AccountRepository:
             found.update((r.account_id, _to_account(r)) for r in rows.all())
         return found
 
-    def add(self, account: Account, at: datetime) -> None:
+    def add(self, account: Account, at: datetime) -> int:
+        """Stores a new recipient under the next customer number, which it returns."""
+        number = self._next_customer_number()
         self._session.execute(
             insert(accounts).values(
                 account_id=account.account_id,
+                customer_number=number,
                 kind=account.kind.value,
                 name=account.name,
                 organisation_number=account.organisation_number,
@@ -62,6 +71,16 @@ class AccountRepository:
                 created_at=at,
             )
         )
+        return number
+
+    def _next_customer_number(self) -> int:
+        # Updating the counter row first locks it until this transaction ends, so a concurrent one
+        # waits and then reads the number after ours (see migration 0010).
+        counter = customer_number_counter.c
+        self._session.execute(
+            update(customer_number_counter).where(counter.id == 1).values(last_number=counter.last_number + 1)
+        )
+        return int(self._session.execute(select(counter.last_number).where(counter.id == 1)).scalar_one())
 
     def save(self, account: Account) -> None:
         self._session.execute(

@@ -63,6 +63,16 @@ accounts = Table(
     Column("city", String(100), nullable=False),
     Column("channel", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("customer_number", Integer, nullable=False),  # kundenummer, given once, never changed
+    UniqueConstraint("customer_number", name="uq_accounts_customer_number"),
+)
+
+# The last customer number given (one row, id 1): the next recipient takes last_number + 1.
+customer_number_counter = Table(
+    "customer_number_counter",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("last_number", Integer, nullable=False),
 )
 
 account_intervals = Table(

@@ -40,6 +40,9 @@ class Account:
     postcode: str
     city: str
     channel: Channel
+    # Kundenummer: short, sequential, given by billing when it creates the recipient and never changed.
+    # 0 until then (a recipient being made from an owner has none yet).
+    customer_number: int = 0
 
 
 def delivery_problem(account: Account) -> str:
