@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from fractions import Fraction
+from pathlib import Path
 
 import pytest
 
@@ -95,4 +96,16 @@ def test_a_file_without_identity_columns_or_address_columns_is_refused_at_the_he
     ) == ["line 1: missing columns: national_id or organisation_number"]
     assert _violations(f"property_id,from_date,share,owner_name,national_id\nx,2024-01-01,1,A,{KARI}\n") == [
         "line 1: missing columns: address, city, postcode"
+    ]
+
+
+def test_the_sample_owners_file_is_one_the_import_reads() -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "owners.csv"
+    changes = read_owners(sample.read_bytes())
+    assert [(c.property_id, c.from_date, [str(o.share) for o in c.owners]) for c in changes] == [
+        ("0301-1/1/0/0", date(2024, 1, 1), ["1"]),
+        ("0301-1/2/0/0", date(2024, 1, 1), ["1"]),
+        ("0301-1/3/0/0", date(2024, 1, 1), ["1/2", "1/2"]),
+        ("0301-1/4/0/0", date(2024, 1, 1), ["1/3", "1/3", "1/3"]),
+        ("0301-1/1/0/0", date(2024, 5, 15), ["1"]),
     ]
