@@ -386,6 +386,10 @@ def cmd_tax_list(args: argparse.Namespace) -> int:
     if document_format not in ("csv", "pdf"):
         document_format = "csv"
     out = out or f"{stem}-{args.year}.{document_format}"
+    if out != "-" and (Path(out).is_dir() or not Path(out).parent.is_dir()):
+        # Named before calling; opening such a path fails, so this creates nothing.
+        with open_output(out, "--out"):
+            pass
     caller, stub = _stub(args)
     request = assessment_pb2.ExportTaxListRequest(
         tax_year=args.year,
@@ -511,7 +515,10 @@ def add_commands(assessment: Any) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     importing.add_argument(
-        "kind", choices=["properties", "housing-values", "zones", "owners"], help="see below"
+        "kind",
+        metavar="KIND",
+        choices=["properties", "housing-values", "zones", "owners"],
+        help="properties, housing-values, zones or owners (see below)",
     )
     importing.add_argument("file", type=Path, help="the file (- for stdin)")
     importing.add_argument(
