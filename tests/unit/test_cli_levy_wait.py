@@ -127,3 +127,16 @@ def test_without_a_terminal_the_real_bar_writes_nothing(
     assert _levy(monkeypatch, [_job(RUNNING, 700), DONE]) == 0
     printed = capsys.readouterr()
     assert printed.err == "" and printed.out.startswith("Levy 2024 done on 20.02.2024")
+
+
+def test_without_wait_it_says_where_the_levy_stands_and_how_to_follow_it(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub = type("Stub", (), {"StartLevy": None})()
+    monkeypatch.setattr(cli_assessment, "_stub", lambda args: (_Caller([]), stub))
+    args = argparse.Namespace(year=2024, on="2024-02-20", wait=False)
+    assert cli_assessment.cmd_levy_start(args) == 0
+    assert capsys.readouterr().out == (
+        "Levy 2024 (on 20.02.2024) is running: 0 of 2 003 properties levied so far. "
+        "Follow it: propertytax assessment levy status 2024\n"
+    )
