@@ -216,6 +216,8 @@ def test_levy_says_what_it_did_and_its_status_by_year(
     assert main(["assessment", "levy", "start", "2024", "--on", "2024-03-01"]) == 1
     err = _refused(capsys)
     assert "levied_on" not in err and err.count("\n") == 1, err
+    assert main(["assessment", "levy", "start", "2024", "--on", "2199-01-01"]) == 1
+    assert _refused(capsys) == "error: --on: cannot be in the future\n"
     assert main(["assessment", "levy", "start", "2024", "--wait"]) == 1
     assert _refused(capsys) == "error: the levy for 2024 is complete; correct single tax bases instead\n"
 
