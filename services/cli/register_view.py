@@ -97,8 +97,17 @@ def owner_rows(owners: Iterable[property_pb2.OwnerShare]) -> list[list[object]]:
 
 
 def owners_imported(answer: assessment_pb2.ImportOwnersResponse) -> str:
-    """ "Recorded 12 ownership changes for 10 properties (14 owners)." """
-    return (
+    """ "Recorded 12 ownership changes for 10 properties (14 owners)." and how many were recorded already."""
+    if not answer.changes and answer.unchanged:
+        return (
+            f"Nothing new: the {counted(answer.unchanged, 'ownership change')} in the file "
+            f"{'was' if answer.unchanged == 1 else 'were'} recorded already."
+        )
+    said = (
         f"Recorded {counted(answer.changes, 'ownership change')} for "
         f"{counted(answer.properties, 'property', 'properties')} ({counted(answer.owners, 'owner')})."
     )
+    if answer.unchanged:
+        were = "was" if answer.unchanged == 1 else "were"
+        said += f" {counted(answer.unchanged, 'other change')} in the file {were} recorded already."
+    return said

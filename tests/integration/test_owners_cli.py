@@ -18,6 +18,7 @@ from propertytax.assessment.v1 import events_pb2
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.service import SPEC
 from services.cli import main
+from services.platform.auth import Role, TokenAuthority
 from services.platform.events import unwrap
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
@@ -57,9 +58,8 @@ def assessment(
         SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
     )
     runtime.start()
-    capsys.readouterr()  # what starting printed
-    main(["token", "mint", "--role", "assessor"])
-    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
+    token = TokenAuthority(Settings().auth_secret.get_secret_value()).mint("kari", [Role.ASSESSOR])
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", token)
     monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{runtime.server.port}")
     register = tmp_path / "register.csv"
     register.write_bytes(register_csv(4))
@@ -138,9 +138,16 @@ def test_an_owners_file_is_recorded_and_shown(
     assert main(["assessment", "ownership", "show", "0301-1/4/0/0"]) == 0
     assert _printed(capsys)[-1] == "No owners of 0301-1/4/0/0 are recorded."
 
-    assert main(["assessment", "import", "owners", str(owners), "--json"]) == 1  # the same changes again
+    assert main(["assessment", "import", "owners", str(owners)]) == 0  # the same file again: nothing new
+    assert _printed(capsys)[-1] == "Nothing new: the 4 ownership changes in the file were recorded already."
+    assert len(_ownership_events(assessment)) == 4
+    owners.write_text(OWNERS.replace(f";{OLA};", f";{PER};"))  # another co-owner from the same day
+    assert main(["assessment", "import", "owners", str(owners), "--json"]) == 1
     err = capsys.readouterr().err
-    assert "line 2: from_date: the current owners of 0301-1/1/0/0 own it from 2024-05-15" in err
+    assert err == (
+        "error: line 2: from_date: the current owners of 0301-1/1/0/0 own it from 2024-05-15; "
+        "a change must come later\n"
+    )
 
 
 def test_a_bad_owners_file_names_every_bad_row_and_records_nothing(

@@ -30,6 +30,15 @@ class OwnershipRepository:
         )
         return found
 
+    def shares_from(self, property_id: str, valid_from: date) -> set[tuple[str, Fraction]]:
+        """(owner reference, share) of the ownership of the property that began on `valid_from`."""
+        rows = self._session.execute(
+            select(
+                ownerships.c.owner_ref, ownerships.c.share_numerator, ownerships.c.share_denominator
+            ).where(ownerships.c.property_id == property_id, ownerships.c.valid_from == valid_from)
+        )
+        return {(r.owner_ref, Fraction(r.share_numerator, r.share_denominator)) for r in rows}
+
     def close_current(self, property_id: str, on: date) -> None:
         self._session.execute(
             update(ownerships)

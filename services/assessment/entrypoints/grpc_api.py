@@ -185,7 +185,11 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
     def ImportOwners(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         result = import_owners(self._uow(), self._vault, read_owners(request.content))
         return assessment_pb2.ImportOwnersResponse(
-            rows=result.rows, changes=result.changes, properties=result.properties, owners=result.owners
+            rows=result.rows,
+            changes=result.changes,
+            properties=result.properties,
+            owners=result.owners,
+            unchanged=result.unchanged,
         )
 
     def RecordOwnershipChange(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
