@@ -21,6 +21,7 @@ from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import DEFAULT_INTERVAL, IntervalChoice, InvoiceInterval
 from services.billing.domain.year_end import IntervalSpan
 from services.platform.db import one_of
+from services.platform.search_text import LIKE_ESCAPE, contains_pattern, search_fold
 
 
 def _to_account(row: Any) -> Account:
@@ -44,6 +45,41 @@ class AccountRepository:
     def get(self, account_id: str) -> Account | None:
         row = self._session.execute(select(accounts).where(accounts.c.account_id == account_id)).first()
         return _to_account(row) if row else None
+
+    def by_customer_number(self, customer_number: int) -> Account | None:
+        row = self._session.execute(
+            select(accounts).where(accounts.c.customer_number == customer_number)
+        ).first()
+        return _to_account(row) if row else None
+
+    def find(
+        self,
+        *,
+        name: str = "",
+        property_id: str = "",
+        organisation_number: str = "",
+        customer_number: int = 0,
+        offset: int = 0,
+        limit: int = 100,
+    ) -> list[Account]:
+        """Recipients matching every given filter (empty ones are left out) in customer number order;
+        `offset` and `limit` cut out one page. The name matches case-insensitively anywhere in it; a
+        property matches those who hold or held it."""
+        query = select(accounts)
+        if name:
+            query = query.where(accounts.c.name_search.like(contains_pattern(name), escape=LIKE_ESCAPE))
+        if property_id:
+            query = query.where(
+                select(holdings.c.account_id)
+                .where(holdings.c.account_id == accounts.c.account_id, holdings.c.property_id == property_id)
+                .exists()
+            )
+        if organisation_number:
+            query = query.where(accounts.c.organisation_number == organisation_number)
+        if customer_number:
+            query = query.where(accounts.c.customer_number == customer_number)
+        rows = self._session.execute(query.order_by(accounts.c.customer_number).offset(offset).limit(limit))
+        return [_to_account(r) for r in rows.all()]
 
     def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]:
         found: dict[str, Account] = {}
@@ -69,6 +105,7 @@ class AccountRepository:
                 city=account.city,
                 channel=account.channel.value,
                 created_at=at,
+                name_search=search_fold(account.name),
             )
         )
         return number
@@ -88,6 +125,7 @@ class AccountRepository:
             .where(accounts.c.account_id == account.account_id)
             .values(
                 name=account.name,
+                name_search=search_fold(account.name),
                 organisation_number=account.organisation_number,
                 address_line=account.address_line,
                 postcode=account.postcode,
@@ -228,6 +266,19 @@ class HoldingRepository:
                 share_denominator=share.denominator,
             )
         )
+
+    def properties_held(self, account_ids: Sequence[str], on: date) -> dict[str, int]:
+        """account → how many properties it holds (a part of) on the day; those holding none are left out."""
+        rows = self._session.execute(
+            select(holdings.c.account_id, func.count(holdings.c.property_id.distinct()))
+            .where(
+                one_of(self._session, holdings.c.account_id, account_ids),
+                holdings.c.valid_from <= on,
+                or_(holdings.c.valid_to.is_(None), holdings.c.valid_to > on),
+            )
+            .group_by(holdings.c.account_id)
+        )
+        return {account_id: int(count) for account_id, count in rows.all()}
 
     def latest_start(self, property_id: str) -> date | None:
         rows = self._session.scalars(

@@ -488,9 +488,11 @@ class InvoiceRepository:
         issued_to: date | None = None,
         offset: int = 0,
         limit: int = 100,
+        newest_first: bool = False,
     ) -> list[Invoice]:
         """Invoices matching every given filter (empty ones are left out), with their lines, in number
-        order; `offset` and `limit` cut out one page. A property matches the invoices with a line for it."""
+        order (`newest_first`: the highest number first); `offset` and `limit` cut out one page. A
+        property matches the invoices with a line for it."""
         query = select(invoices)
         if account_id:
             query = query.where(invoices.c.account_id == account_id)
@@ -511,9 +513,8 @@ class InvoiceRepository:
             query = query.where(invoices.c.issue_date >= issued_from)
         if issued_to is not None:
             query = query.where(invoices.c.issue_date <= issued_to)
-        rows = list(
-            self._session.execute(query.order_by(invoices.c.invoice_number).offset(offset).limit(limit))
-        )
+        order = invoices.c.invoice_number.desc() if newest_first else invoices.c.invoice_number
+        rows = list(self._session.execute(query.order_by(order).offset(offset).limit(limit)))
         return self._with_lines(rows)
 
     def by_number(self, invoice_number: int) -> Invoice | None:

@@ -64,6 +64,7 @@ accounts = Table(
     Column("channel", String(20), nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("customer_number", Integer, nullable=False),  # kundenummer, given once, never changed
+    Column("name_search", Text, nullable=False, server_default=""),  # name as search_fold folds it
     UniqueConstraint("customer_number", name="uq_accounts_customer_number"),
 )
 

@@ -36,20 +36,27 @@ class BillingPropertyRepository:
         self._clock = clock
 
     def get(self, property_id: str) -> BillingProperty | None:
-        row = self._session.execute(
-            select(billing_properties).where(billing_properties.c.property_id == property_id)
-        ).first()
-        if row is None:
-            return None
-        return BillingProperty(
-            property_id=row.property_id,
-            cadastral_id=row.cadastral_id,
-            address=row.address,
-            category=row.category,
-            dwelling_units=row.dwelling_units,
-            source_event_id=row.source_event_id,
-            bra_m2=row.bra_m2,
+        return self.get_many([property_id]).get(property_id)
+
+    def get_many(self, property_ids: Sequence[str]) -> dict[str, BillingProperty]:
+        """The properties billing has a record of, by id; unknown ids are left out."""
+        rows = self._session.execute(
+            select(billing_properties).where(
+                one_of(self._session, billing_properties.c.property_id, property_ids)
+            )
         )
+        return {
+            row.property_id: BillingProperty(
+                property_id=row.property_id,
+                cadastral_id=row.cadastral_id,
+                address=row.address,
+                category=row.category,
+                dwelling_units=row.dwelling_units,
+                source_event_id=row.source_event_id,
+                bra_m2=row.bra_m2,
+            )
+            for row in rows.all()
+        }
 
     def add(self, prop: BillingProperty) -> None:
         self._session.execute(

@@ -12,6 +12,7 @@ from services.billing.adapters.fee_repository import FeeFactsRepository, FeeSche
 from services.billing.adapters.invoice_repository import BillingRunRepository, InvoiceRepository
 from services.billing.adapters.orm import platform_tables
 from services.billing.adapters.proto_mapping import event_to_proto
+from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.platform.clock import Clock, utc_now
 from services.platform.unit_of_work import UnitOfWork
 
@@ -27,6 +28,8 @@ class SqlBillingUnitOfWork(UnitOfWork):
     fee_schedules: FeeScheduleRepository
     fee_facts: FeeFactsRepository
     corrections: CorrectionFlags
+    properties: BillingPropertyRepository
+    taxes: PropertyTaxRepository
 
     def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
         super().__init__(
@@ -47,3 +50,5 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.fee_schedules = FeeScheduleRepository(session)
         self.fee_facts = FeeFactsRepository(session)
         self.corrections = CorrectionFlags(session)
+        self.properties = BillingPropertyRepository(session)
+        self.taxes = PropertyTaxRepository(session)

@@ -1,16 +1,30 @@
-"""Query: billing's record of one property."""
+"""Query: billing's record of one property, with its current property taxes and who holds or held it."""
 
 from __future__ import annotations
 
-from services.billing.application.ports import BillingPropertyStore
+from dataclasses import dataclass
+
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.billing_property import BillingProperty
+from services.billing.domain.charges import Holding
+from services.billing.domain.property_tax import PropertyTax
 from services.platform.errors import InvalidInput, NotFound
 
 
-def get_billing_property(properties: BillingPropertyStore, property_id: str) -> BillingProperty:
+@dataclass(frozen=True)
+class BillingPropertyView:
+    property: BillingProperty
+    taxes: list[PropertyTax]  # the current version of each year's tax, newest year first
+    holders: list[tuple[str, Holding]]  # (account_id, holding), oldest first
+
+
+def get_billing_property(uow: SqlBillingUnitOfWork, property_id: str) -> BillingPropertyView:
     if not property_id.strip() or len(property_id) > 64:
         raise InvalidInput.single("property_id", "is required (at most 64 characters)")
-    found = properties.get(property_id)
-    if found is None:
-        raise NotFound(f"billing has no property {property_id}")
-    return found
+    with uow:
+        found = uow.properties.get(property_id)
+        if found is None:
+            raise NotFound(f"billing has no property {property_id}")
+        return BillingPropertyView(
+            found, uow.taxes.current_for(property_id), uow.holdings.of_property(property_id)
+        )

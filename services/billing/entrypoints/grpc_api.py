@@ -10,13 +10,19 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
-from services.billing.adapters.account_repository import HoldingRepository
 from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
 from services.billing.adapters.journal_file import journal_path
-from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
 from services.billing.adapters.run_documents import RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.application.accounts import AccountChange, AccountView, get_account, update_account
+from services.billing.application.accounts import (
+    AccountChange,
+    AccountFilter,
+    AccountView,
+    FoundAccount,
+    find_accounts,
+    get_account,
+    update_account,
+)
 from services.billing.application.fee_schedules import (
     get_fee_schedule,
     put_fee_schedule,
@@ -39,6 +45,7 @@ from services.billing.application.run_billing import (
     unbilled_earlier_years,
 )
 from services.billing.domain.account import Channel
+from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
 from services.billing.domain.charges import Holding
 from services.billing.domain.intervals import InvoiceInterval, Period
@@ -56,6 +63,7 @@ SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 RULES: dict[str, MethodRule] = {
     "GetBillingProperty": rule(Role.BILLING_OFFICER, Role.READER, Role.SERVICE, changes_state=False),
     "GetAccount": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    "FindAccounts": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
     "UpdateAccount": rule(Role.BILLING_OFFICER, changes_state=True),
     "StartBillingRun": rule(Role.BILLING_OFFICER, changes_state=True),
     "GetBillingRun": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
@@ -69,18 +77,14 @@ RULES: dict[str, MethodRule] = {
     "GetInvoiceDocument": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
 }
 
-_CHANNELS = {
-    Channel.EHF: billing_pb2.CHANNEL_EHF,
-    Channel.EFAKTURA: billing_pb2.CHANNEL_EFAKTURA,
-    Channel.PRINT: billing_pb2.CHANNEL_PRINT,
-}
+# The proto enums name the domain's values: CHANNEL_<VALUE>, INVOICE_INTERVAL_<VALUE> (the CLI reads its
+# words off the same names), so the maps follow from the names and cannot drift apart.
+_CHANNELS = {c: billing_pb2.Channel.Value(f"CHANNEL_{c.value.upper()}") for c in Channel}
 _INTERVALS = {
-    InvoiceInterval.MONTHLY: billing_pb2.INVOICE_INTERVAL_MONTHLY,
-    InvoiceInterval.BIMONTHLY: billing_pb2.INVOICE_INTERVAL_BIMONTHLY,
-    InvoiceInterval.QUARTERLY: billing_pb2.INVOICE_INTERVAL_QUARTERLY,
-    InvoiceInterval.HALF_YEARLY: billing_pb2.INVOICE_INTERVAL_HALF_YEARLY,
-    InvoiceInterval.YEARLY: billing_pb2.INVOICE_INTERVAL_YEARLY,
+    i: billing_pb2.InvoiceInterval.Value(f"INVOICE_INTERVAL_{i.value.upper()}") for i in InvoiceInterval
 }
+_CHANNEL_OF = {number: channel for channel, number in _CHANNELS.items()}
+_INTERVAL_OF = {number: interval for interval, number in _INTERVALS.items()}
 _RUN_STATES = {
     RunState.RUNNING: billing_pb2.BILLING_RUN_STATE_RUNNING,
     RunState.ISSUED: billing_pb2.BILLING_RUN_STATE_RUNNING,  # still writing documents
@@ -89,10 +93,14 @@ _RUN_STATES = {
 }
 
 
-def _holding(property_id: str, account_id: str, holding: Holding) -> billing_pb2.Holding:
+def _holding(
+    property_id: str, account_id: str, holding: Holding, known: BillingProperty | None = None
+) -> billing_pb2.Holding:
     return billing_pb2.Holding(
         account_id=account_id,
         property_id=property_id,
+        cadastral_id=known.cadastral_id if known else "",
+        address=known.address if known else "",
         valid_from=holding.start.isoformat(),
         valid_to="" if holding.end == date.max else holding.end.isoformat(),
         share_numerator=holding.share.numerator,
@@ -104,6 +112,8 @@ def _account(view: AccountView) -> billing_pb2.Account:
     a = view.account
     return billing_pb2.Account(
         account_id=a.account_id,
+        customer_number=a.customer_number,
+        kind=a.kind.value,
         name=a.name,
         organisation_number=a.organisation_number,
         address_line=a.address_line,
@@ -111,11 +121,30 @@ def _account(view: AccountView) -> billing_pb2.Account:
         city=a.city,
         channel=_CHANNELS[a.channel],
         interval=_INTERVALS[view.interval],
-        holdings=[_holding(property_id, a.account_id, h) for property_id, h in view.holdings],
+        holdings=[
+            _holding(property_id, a.account_id, h, view.properties.get(property_id))
+            for property_id, h in view.holdings
+        ],
         interval_changes=[
             billing_pb2.IntervalChange(interval=_INTERVALS[c.interval], valid_from=c.valid_from.isoformat())
             for c in view.interval_changes
         ],
+    )
+
+
+def _account_summary(found: FoundAccount) -> billing_pb2.AccountSummary:
+    a = found.account
+    return billing_pb2.AccountSummary(
+        account_id=a.account_id,
+        customer_number=a.customer_number,
+        kind=a.kind.value,
+        name=a.name,
+        organisation_number=a.organisation_number,
+        postcode=a.postcode,
+        city=a.city,
+        channel=_CHANNELS[a.channel],
+        interval=_INTERVALS[found.interval],
+        properties=found.properties,
     )
 
 
@@ -269,22 +298,35 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         )
 
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        view = get_account(self._uow(), request.account_id, oslo_today(), request.customer_number)
         return billing_pb2.GetAccountResponse(
-            account=_account(get_account(self._uow(), request.account_id, oslo_today()))
+            account=_account(view), latest_invoices=[_invoice_summary(i) for i in view.latest_invoices]
+        )
+
+    def FindAccounts(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        filters = AccountFilter(
+            name=request.name,
+            property_id=request.property_id,
+            organisation_number=request.organisation_number,
+            customer_number=request.customer_number,
+        )
+        found, token = find_accounts(
+            self._uow(), filters, request.page_size, request.page_token, oslo_today()
+        )
+        return billing_pb2.FindAccountsResponse(
+            accounts=[_account_summary(f) for f in found], next_page_token=token
         )
 
     def UpdateAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        channels = {v: k for k, v in _CHANNELS.items()}
-        intervals = {v: k for k, v in _INTERVALS.items()}
         change = AccountChange(
             address_line=request.address_line,
             postcode=request.postcode.strip(),
             city=request.city,
-            channel=channels.get(request.channel),
-            interval=intervals.get(request.interval),
+            channel=_CHANNEL_OF.get(request.channel),
+            interval=_INTERVAL_OF.get(request.interval),
             interval_from=_date(request.interval_from, "interval_from") if request.interval_from else None,
         )
-        view = update_account(self._uow(), request.account_id, change, oslo_today())
+        view = update_account(self._uow(), request.account_id, change, oslo_today(), request.customer_number)
         return billing_pb2.UpdateAccountResponse(account=_account(view))
 
     def StartBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -366,10 +408,8 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     def GetBillingProperty(  # noqa: N802 (gRPC method name)
         self, request: billing_pb2.GetBillingPropertyRequest, context: grpc.ServicerContext
     ) -> billing_pb2.GetBillingPropertyResponse:
-        with self._sessions() as session:
-            found = get_billing_property(BillingPropertyRepository(session), request.property_id)
-            taxes = PropertyTaxRepository(session).current_for(request.property_id)
-            held = HoldingRepository(session).of_property(request.property_id)
+        view = get_billing_property(self._uow(), request.property_id)
+        found = view.property
         return billing_pb2.GetBillingPropertyResponse(
             property=billing_pb2.BillingProperty(
                 property_id=found.property_id,
@@ -387,9 +427,9 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
                         tax_base=money_pb2.Money(ore=t.tax_base.ore),
                         terms=t.terms,
                     )
-                    for t in taxes
+                    for t in view.taxes
                 ],
-                holders=[_holding(found.property_id, account_id, h) for account_id, h in held],
+                holders=[_holding(found.property_id, account_id, h, found) for account_id, h in view.holders],
                 bra_m2=str(found.bra_m2),
             )
         )
