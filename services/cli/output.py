@@ -185,7 +185,7 @@ def show_record(
         else:
             shown = "–" if value is None or value == "" else str(value)
         grid.add_row(label, shown)
-    out.print(grid)
+    _print_trimmed(out, grid)
 
 
 def show_table(
@@ -212,9 +212,20 @@ def show_table(
         table.add_column(spec.heading, justify="right" if spec.numeric else "left", overflow="fold")
     for row in rows:
         table.add_row(*("–" if cell is None or cell == "" else str(cell) for cell in row))
-    out.print(table)
+    _print_trimmed(out, table)
     if footer:
         out.print(footer)
+
+
+def _print_trimmed(out: Console, renderable: Table) -> None:
+    """Prints a table; off a terminal without the spaces rich pads each line with, so that files and
+    pipes hold no trailing blanks."""
+    if out.is_terminal:
+        out.print(renderable)
+        return
+    with out.capture() as captured:
+        out.print(renderable)
+    out.file.write("".join(line.rstrip() + "\n" for line in captured.get().splitlines()))
 
 
 def say(text: str) -> None:
