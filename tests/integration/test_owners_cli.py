@@ -258,3 +258,50 @@ def test_one_owner_from_flags_then_the_property_in_people_s_form(
     answer = json.loads("\n".join(lines[lines.index("{") :]))
     assert answer["property"]["dwelling_units"] == 4
     assert answer["owners"][0]["name"] == "Kari Nordmann"
+
+
+def test_a_property_file_with_owner_columns_records_each_row_s_owner(
+    assessment: ServiceRuntime, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    header = (
+        "property_id,address,category,units,bra_m2,lon,lat,owner_name,national_id,organisation_number,"
+        "from_date,share,owner_address,postcode,city,channel"
+    )
+    register = tmp_path / "register.csv"
+    good = [
+        header,
+        f"0301-20/1/0/0,Storgata 20,housing,1,120,10.75,59.92,Kari Nordmann,{KARI},,01.01.2024,,,0155,Oslo,",
+        f"0301-20/2/0/0,Storgata 22,commercial,0,,10.75,59.92,Eiendom AS,,{FIRM},2024-01-01,1,Postboks 5,"
+        "0101,Oslo,ehf",
+        "0301-20/3/0/0,Storgata 24,housing,1,90,10.75,59.92,,,,,,,,,",
+    ]
+    register.write_text("\n".join([*good[:2], good[2].replace(",1,Postboks", ",1/2,Postboks"), good[3]]))
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 1
+    err = capsys.readouterr().err
+    assert err == (
+        "error: line 3: share: the shares of 0301-20/2/0/0 from 01.01.2024 (lines 3) add up to 1/2, not 1\n"
+    )
+    assert main(["assessment", "get-property", "0301-20/1/0/0"]) == 1  # nothing stored
+    capsys.readouterr()
+
+    register.write_text("\n".join(good))
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024", "--json"]) == 0
+    lines = _printed(capsys)
+    answer = json.loads("\n".join(lines[lines.index("{") : lines.index("}") + 1]))
+    assert (answer["created"], answer["ownership_changes"]) == (3, 2)
+    events = {e.property_id: e for _, e in _ownership_events(assessment)}
+    assert set(events) == {"0301-20/1/0/0", "0301-20/2/0/0"}
+    kari = events["0301-20/1/0/0"].owners[0]
+    assert (list(kari.postal_address.address_lines), kari.postal_address.postcode) == (
+        ["Storgata 20"],
+        "0155",
+    )
+    firm = events["0301-20/2/0/0"].owners[0]
+    assert (list(firm.postal_address.address_lines), firm.billing_channel) == (["Postboks 5"], "ehf")
+    _no_identity_number(*(envelope for envelope, _ in _ownership_events(assessment)))
+
+    assert main(["assessment", "import", "properties", str(register), "--year", "2024", "--json"]) == 0
+    lines = _printed(capsys)
+    again = json.loads("\n".join(lines[lines.index("{") : lines.index("}") + 1]))
+    assert (again["updated"], again["ownership_changes"]) == (3, 0)  # the same owners: nothing new
+    assert len(_ownership_events(assessment)) == 2

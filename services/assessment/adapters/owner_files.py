@@ -76,7 +76,9 @@ def _identity(values: dict[str, str], line: int, errors: RowErrors) -> tuple[Own
     return None, "", NATIONAL_ID
 
 
-def _row(line: int, values: dict[str, str], errors: RowErrors) -> OwnerRow | None:
+def _row(
+    line: int, values: dict[str, str], errors: RowErrors, address_column: str = "address"
+) -> OwnerRow | None:
     before = errors.total
     property_id = values.get("property_id", "")
     if not property_id:
@@ -98,7 +100,9 @@ def _row(line: int, values: dict[str, str], errors: RowErrors) -> OwnerRow | Non
         values.get("owner_name", ""),
         share,
         Delivery(
-            PostalAddress((values.get("address", ""),), values.get("postcode", ""), values.get("city", "")),
+            PostalAddress(
+                (values.get(address_column, ""),), values.get("postcode", ""), values.get("city", "")
+            ),
             values.get("channel", "").lower(),
             values.get("interval", "").lower().replace("-", "_"),
         ),
@@ -110,6 +114,8 @@ def _row(line: int, values: dict[str, str], errors: RowErrors) -> OwnerRow | Non
             if problem.field == "identity_number":
                 message = _NOT_A_NATIONAL_ID if kind == OwnerKind.PERSON else problem.description
                 errors.add(line, identity_column, message)
+            elif problem.field == "postal_address.address_lines":
+                errors.add(line, address_column, problem.description)
             elif problem.field != "share":  # read above
                 errors.add(line, _COLUMN_OF.get(problem.field, problem.field), problem.description)
     if errors.total != before:
@@ -140,6 +146,27 @@ def read_owners(content: bytes) -> list[OwnershipChangeRows]:
             _check_change(change, errors)
     errors.raise_if_any()
     return grouped
+
+
+# A property file may name each property's owner in these columns (and from_date, share, owner_address,
+# postcode, city, channel, interval); a row with none of them names no owner.
+PROPERTY_FILE_OWNER_COLUMNS = ("owner_name", NATIONAL_ID, ORGANISATION_NUMBER)
+
+
+def property_row_owner(line: int, values: dict[str, str], errors: RowErrors) -> OwnershipChangeRows | None:
+    """The ownership change a property file's row names in its owner columns, under the owners file's
+    rules (one owner a row: its share, 1 when not given, must be the whole); its postal address is
+    owner_address, else the property's own address. None when the row names no owner."""
+    if not any(values.get(column) for column in PROPERTY_FILE_OWNER_COLUMNS):
+        return None
+    owner_values = {**values, "share": values.get("share") or "1"}
+    row = _row(line, owner_values, errors, "owner_address" if values.get("owner_address") else "address")
+    if row is None:
+        return None
+    change = OwnershipChangeRows(row.property_id, row.from_date, (row,))
+    before = errors.total
+    _check_change(change, errors)
+    return change if errors.total == before else None
 
 
 def _same_change(change: OwnershipChangeRows, written: tuple[str, str]) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +15,7 @@ from services.assessment.adapters.file_rows import (
     read_number,
 )
 from services.assessment.adapters.geodata import read_geodata
+from services.assessment.adapters.owner_files import OwnershipChangeRows, property_row_owner
 from services.assessment.domain.coordinates import coordinate_problem
 from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
 from services.platform.errors import InvalidInput
@@ -41,6 +42,7 @@ class PropertyRow:
     facts: PropertyFacts
     housing_value: Money | None
     geometry_wkt: str | None = None
+    owners: OwnershipChangeRows | None = None  # a CSV's owner columns, when it has them
 
 
 def _category(text: str) -> PropertyCategory:
@@ -119,12 +121,19 @@ def _check_unique_ids(rows: list[PropertyRow], errors: RowErrors) -> None:
 
 
 def read_properties_csv(content: bytes) -> list[PropertyRow]:
-    """A register CSV; content that is a GeoJSON or GeoPackage is refused naming `format`."""
+    """A register CSV; content that is a GeoJSON or GeoPackage is refused naming `format`. A row that names
+    an owner (owner_name, national_id or organisation_number, with from_date, postcode, city …) carries
+    its ownership change, read as an owners file's row is."""
     check_size(content, PROPERTY_FILE)
     check_format(content, CSV)
     errors = RowErrors("line")
     _, rows = csv_rows(content, REQUIRED_COLUMNS, errors=errors)
-    parsed = [row for line, values in rows if (row := _row(line, values, errors, None))]
+    parsed = []
+    for line, values in rows:
+        row = _row(line, values, errors, None)
+        owners = property_row_owner(line, values, errors) if row is not None else None
+        if row is not None:
+            parsed.append(replace(row, owners=owners))
     _check_unique_ids(parsed, errors)
     errors.raise_if_any()
     return parsed

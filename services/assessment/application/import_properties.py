@@ -7,9 +7,11 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from services.assessment.adapters.file_rows import MAX_REPORTED
+from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.property_files import PropertyRow
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.import_owners import record_changes
 from services.assessment.application.valuing import value_and_propose
 from services.assessment.domain.coordinates import coordinate_problems
 from services.assessment.domain.property import Property, PropertyChanged, PropertyRegistered, check_facts
@@ -25,6 +27,7 @@ class ImportResult:
     valuations_proposed: int
     # Properties that cannot be valued (never valued at 0 kr), with the reason and their line or feature.
     not_valued: list[tuple[int, ValuationNeed]] = field(default_factory=list)
+    ownership_changes: int = 0  # recorded from the file's owner columns
 
 
 def _validated(rows: list[PropertyRow], unit: str) -> list[Property]:
@@ -55,8 +58,14 @@ def import_properties(
     housing_year: int,
     config: AssessmentConfig,
     unit: str = "line",
+    vault: IdentityVault | None = None,
 ) -> ImportResult:
+    """Stores every row's property (new or replaced), proposes valuations, and records the owners the rows
+    name (needs `vault`), all in one transaction."""
     props = _validated(rows, unit)
+    owner_changes = [r.owners for r in rows if r.owners is not None]
+    if owner_changes and vault is None:
+        raise TypeError("a file with owners needs the identity vault")
     line_of = {r.property_id: r.line for r in rows}
     wkt = {r.property_id: r.geometry_wkt for r in rows if r.geometry_wkt}
     with uow:
@@ -106,6 +115,9 @@ def import_properties(
             uow.record(PropertyRegistered(prop))
         for prop in changed:
             uow.record(PropertyChanged(prop))
+        recorded = 0
+        if owner_changes and vault is not None:  # after the properties: their events come first
+            recorded = record_changes(uow, vault, owner_changes, unit).changes
         uow.commit()
     return ImportResult(
         rows=len(rows),
@@ -113,4 +125,5 @@ def import_properties(
         updated=len(changed),
         valuations_proposed=outcome.proposed,
         not_valued=[(line_of[n.property_id], n) for n in outcome.needs],
+        ownership_changes=recorded,
     )

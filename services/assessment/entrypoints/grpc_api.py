@@ -250,7 +250,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         else:
             raise InvalidInput.single("format", "choose CSV, GEOJSON or GPKG")
         result = import_properties(
-            self._uow(), rows, _required_year(year, "housing_value_year"), self._config, unit
+            self._uow(), rows, _required_year(year, "housing_value_year"), self._config, unit, self._vault
         )
         return assessment_pb2.ImportPropertiesResponse(
             rows=result.rows,
@@ -258,6 +258,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             updated=result.updated,
             valuations_proposed=result.valuations_proposed,
             not_valued=[_need(need, line) for line, need in result.not_valued],
+            ownership_changes=result.ownership_changes,
         )
 
     def ImportHousingValues(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
