@@ -119,7 +119,7 @@ def cmd_get_property(args: argparse.Namespace) -> int:
     show_record(
         args,
         answer,
-        view.property_fields(answer.property, answer.owners, answer.valuations, answer.tax_bases),
+        view.property_fields(answer.property, answer),
     )
     return 0
 

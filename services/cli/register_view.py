@@ -4,7 +4,7 @@ services/cli/output.py). A person's identity number is never shown, not even mas
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from propertytax.assessment.v1 import assessment_pb2, property_pb2, tax_pb2
 from services.cli.assessment_view import category, tax_status
@@ -43,12 +43,10 @@ def _tax(base: tax_pb2.TaxBase) -> str:
 
 
 def property_fields(
-    prop: property_pb2.Property,
-    owners: Sequence[property_pb2.OwnerShare] = (),
-    valuations: Sequence[tax_pb2.Valuation] = (),
-    tax_bases: Sequence[tax_pb2.TaxBase] = (),
+    prop: property_pb2.Property, read: assessment_pb2.GetPropertyResponse | None = None
 ) -> list[tuple[str, object]]:
-    """A property as a record: its facts, then (when read with them) owners, valuation and tax."""
+    """A property as a record: its facts, then, when `read` with them (get-property), its owners,
+    valuation and tax (a register or update answer has none of them: not shown as "none")."""
     fields: list[tuple[str, object]] = [
         ("Property id", prop.property_id),
         ("Cadastral id", prop.cadastral_id),
@@ -66,11 +64,14 @@ def property_fields(
         fields.append(("Built", str(prop.build_year)))
     if prop.exemption_code:
         fields.append(("Exemption", prop.exemption_code))
-    fields.append(("Owners", [_owner_line(o) for o in owners] or "none recorded"))
-    newest = max(valuations, key=lambda v: v.version, default=None)
+    if read is None:
+        return fields
+    fields.append(("Owners", [_owner_line(o) for o in read.owners] or "none recorded"))
+    newest = max(read.valuations, key=lambda v: v.version, default=None)
     fields.append(("Valuation", _valuation(newest) if newest else "none"))
-    if tax_bases:
-        fields.append(("Tax", [_tax(b) for b in sorted(tax_bases, key=lambda b: (b.tax_year, b.version))]))
+    if read.tax_bases:
+        ordered = sorted(read.tax_bases, key=lambda b: (b.tax_year, b.version))
+        fields.append(("Tax", [_tax(b) for b in ordered]))
     return fields
 
 
