@@ -18,10 +18,7 @@ from services.cli.common import (
     DEFAULT_TARGETS,
     EXIT_BAD_INPUT,
     BadInput,
-    add_remote_options,
-    caller_for,
     hours_arg,
-    print_json,
     print_rpc_error,
 )
 from services.platform.auth import Role, TokenAuthority
@@ -41,19 +38,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from services.platform.service_builder import serve
 
     serve(import_module(f"services.{args.service}.service").SPEC)
-    return 0
-
-
-def cmd_billing_property(args: argparse.Namespace) -> int:
-    from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
-
-    caller = caller_for(args, "billing")
-    stub = billing_pb2_grpc.BillingServiceStub(caller.channel)
-    print_json(
-        caller.call(
-            stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=args.property_id)
-        )
-    )
     return 0
 
 
@@ -84,10 +68,6 @@ def build_parser() -> argparse.ArgumentParser:
         dest="action", required=True
     )
     cli_billing.add_commands(billing)
-    billing_get = billing.add_parser("get-property", help="billing's record of a property")
-    billing_get.add_argument("property_id")
-    add_remote_options(billing_get)
-    billing_get.set_defaults(func=cmd_billing_property)
 
     appeals = areas.add_parser("appeals", help="complaints and committees").add_subparsers(
         dest="action", required=True

@@ -3,43 +3,46 @@
 from __future__ import annotations
 
 import argparse
-import json
+import functools
 import sys
+import time
+from collections.abc import Callable
 from typing import Any
 
 import grpc
+import yaml
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
+from services.cli import billing_view as view
 from services.cli.common import (
+    BadInput,
     add_remote_options,
     caller_for,
     decimal_text,
     document_number_arg,
-    follow,
     month_arg,
     page_size_arg,
-    print_json,
     print_rpc_error,
     read_input,
     whole,
     write_document,
     year_arg,
 )
+from services.cli.output import (
+    counted,
+    day,
+    emit_json,
+    job_progress,
+    say,
+    show_record,
+    show_table,
+    wants_json,
+)
 from services.platform.money import Money
 from services.platform.numbers import METER_M3
 
-_CHANNELS = {
-    "ehf": billing_pb2.CHANNEL_EHF,
-    "efaktura": billing_pb2.CHANNEL_EFAKTURA,
-    "print": billing_pb2.CHANNEL_PRINT,
-}
-_INTERVALS = {
-    "monthly": billing_pb2.INVOICE_INTERVAL_MONTHLY,
-    "bimonthly": billing_pb2.INVOICE_INTERVAL_BIMONTHLY,
-    "quarterly": billing_pb2.INVOICE_INTERVAL_QUARTERLY,
-    "half_yearly": billing_pb2.INVOICE_INTERVAL_HALF_YEARLY,
-    "yearly": billing_pb2.INVOICE_INTERVAL_YEARLY,
-}
+POLL_SECONDS = 1.0
+customer_number_arg = whole(1, 2**31 - 1, "1042")
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, billing_pb2_grpc.BillingServiceStub]:
@@ -47,31 +50,36 @@ def _stub(args: argparse.Namespace) -> tuple[Any, billing_pb2_grpc.BillingServic
     return caller, billing_pb2_grpc.BillingServiceStub(caller.channel)
 
 
-def cmd_account_get(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    print_json(caller.call(stub.GetAccount, billing_pb2.GetAccountRequest(account_id=args.account_id)))
-    return 0
+def refusals(flags: dict[str, str]) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
+    """A command whose refusals name its own flags and arguments (`interval_from` → --interval-from)."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except grpc.RpcError as exc:
+                return print_rpc_error(exc, flags)
+
+        return run
+
+    return wrap
 
 
-def cmd_account_update(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    request = billing_pb2.UpdateAccountRequest(
-        account_id=args.account_id,
-        address_line=args.address or "",
-        postcode=args.postcode or "",
-        city=args.city or "",
-        channel=_CHANNELS[args.channel] if args.channel else billing_pb2.CHANNEL_UNSPECIFIED,
-        interval=_INTERVALS[args.interval] if args.interval else billing_pb2.INVOICE_INTERVAL_UNSPECIFIED,
-        interval_from=args.interval_from or "",
-    )
-    try:
-        print_json(caller.call(stub.UpdateAccount, request))
-    except grpc.RpcError as exc:
-        return print_rpc_error(exc, _ACCOUNT_FLAGS)
-    return 0
+# ---- invoice recipients ----------------------------------------------------------------------------------
 
-
+_RECIPIENT = "RECIPIENT"
+_FIND_RECIPIENT_FLAGS = {
+    "name": "--name",
+    "property_id": "--property",
+    "organisation_number": "--organisation-number",
+    "customer_number": "--customer-number",
+    "page_size": "--page-size",
+    "page_token": "--page-token",
+}
 _ACCOUNT_FLAGS = {
+    "account_id": _RECIPIENT,
+    "customer_number": _RECIPIENT,
     "address_line": "--address",
     "postcode": "--postcode",
     "city": "--city",
@@ -81,6 +89,113 @@ _ACCOUNT_FLAGS = {
 }
 
 
+def recipient_arg(text: str) -> dict[str, Any]:
+    """An argparse type: a recipient as people name it, its customer number (digits) or its account id;
+    as the request fields that name it."""
+    text = text.strip()
+    if text.isdigit():
+        return {"customer_number": customer_number_arg(text)}
+    return {"account_id": text}
+
+
+@refusals(_FIND_RECIPIENT_FLAGS)
+def cmd_recipients_find(args: argparse.Namespace) -> int:
+    if not (args.name or args.property or args.organisation_number or args.customer_number):
+        raise BadInput("say whom to find: --name, --property, --organisation-number or --customer-number")
+    caller, stub = _stub(args)
+    request = billing_pb2.FindAccountsRequest(
+        name=args.name or "",
+        property_id=args.property or "",
+        organisation_number=args.organisation_number or "",
+        customer_number=args.customer_number or 0,
+        page_size=args.page_size,
+        page_token=args.page_token,
+    )
+    page = caller.call(stub.FindAccounts, request)
+    if args.all:
+        found = list(page.accounts)
+        while page.next_page_token:
+            request.page_token = page.next_page_token
+            page = caller.call(stub.FindAccounts, request)
+            found.extend(page.accounts)
+        page = billing_pb2.FindAccountsResponse(accounts=found)
+    more = f"More: add --page-token {page.next_page_token} (or --all)." if page.next_page_token else None
+    show_table(
+        args,
+        page,
+        view.RECIPIENT_COLUMNS,
+        view.recipient_rows(page.accounts),
+        "No invoice recipient matches.",
+        footer=more,
+    )
+    return 0
+
+
+def _show_account(args: argparse.Namespace, answer: Any, latest: Any = None) -> None:
+    if wants_json(args):
+        emit_json(answer)
+        return
+    account = answer.account
+    show_record(args, answer, view.recipient_fields(account))
+    say("")
+    show_table(
+        args,
+        answer,
+        view.HOLDING_COLUMNS,
+        view.holding_rows(account.holdings),
+        "Holds no property.",
+        title="Properties",
+    )
+    if latest is not None:
+        say("")
+        show_table(
+            args,
+            answer,
+            view.LATEST_INVOICE_COLUMNS,
+            view.invoice_rows(latest, with_recipient=False),
+            "No invoices yet.",
+            title="Latest invoices",
+        )
+
+
+@refusals(_ACCOUNT_FLAGS)
+def cmd_account_get(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    answer = caller.call(stub.GetAccount, billing_pb2.GetAccountRequest(**args.recipient))
+    _show_account(args, answer, answer.latest_invoices)
+    return 0
+
+
+@refusals(_ACCOUNT_FLAGS)
+def cmd_account_update(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = billing_pb2.UpdateAccountRequest(
+        **args.recipient,
+        address_line=args.address or "",
+        postcode=args.postcode or "",
+        city=args.city or "",
+        channel=view.CHANNELS[args.channel] if args.channel else billing_pb2.CHANNEL_UNSPECIFIED,
+        interval=view.INTERVALS[args.interval] if args.interval else billing_pb2.INVOICE_INTERVAL_UNSPECIFIED,
+        interval_from=args.interval_from or "",
+    )
+    answer = caller.call(stub.UpdateAccount, request)
+    if not wants_json(args):
+        say(f"Updated invoice recipient {answer.account.customer_number} ({answer.account.name}).")
+    _show_account(args, answer)
+    return 0
+
+
+# ---- billing runs ------------------------------------------------------------------------------------------
+
+_RUN_FLAGS = {"issue_date": "--issue-date", "year": "YEAR", "month": "MONTH", "run_id": "RUN_ID"}
+
+
+def _show_run(args: argparse.Namespace, run: Any) -> int:
+    show_record(args, run, view.run_fields(run), title=f"Billing run {run.year}-{run.month:02d}")
+    return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
+
+
+@refusals(_RUN_FLAGS)
 def cmd_run_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     started = caller.call(
@@ -94,8 +209,7 @@ def cmd_run_start(args: argparse.Namespace) -> int:
     sys.stderr.write(warning_lines(warnings))  # at once, and again on the final line with --wait
     if args.wait:
         run = _follow_run(caller, stub, run, warnings)
-    print_json(run)
-    return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
+    return _show_run(args, run)
 
 
 def warning_lines(warnings: list[str]) -> str:
@@ -106,15 +220,16 @@ def warning_lines(warnings: list[str]) -> str:
 def _follow_run(
     caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any, warnings: list[str] | None = None
 ) -> Any:
-    """Follows the run until it ends (the progress line says "so far": it is read while the run issues),
-    then says what the ended run issued, from the run as it stands at its end, and (for a start) each
+    """Follows the run until it ends, with a progress bar on stderr (documents issued so far, the rate;
+    a run counts its recipients as it goes, so there is no total to measure time left against), then
+    says what the ended run issued, from the run as it stands at its end, and (for a start) each
     earlier year the start warned is not billed to its end."""
-    run = follow(
-        run,
-        lambda r: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=r.run_id)).run,
-        lambda r: r.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
-        lambda r: f"running: {r.invoices} invoices, {r.credit_notes} credit notes issued so far",
-    )
+    with job_progress(f"Billing run {run.year}-{run.month:02d}", "documents issued") as bar:
+        while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
+            bar.update(run.invoices + run.credit_notes, None)
+            time.sleep(POLL_SECONDS)
+            run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
+        bar.update(run.invoices + run.credit_notes, run.invoices + run.credit_notes)
     sys.stderr.write(run_outcome(run, warnings or []) + "\n")
     return run
 
@@ -167,20 +282,22 @@ def _run_outcome(run: Any) -> str:
     return text
 
 
+@refusals(_RUN_FLAGS)
 def cmd_run_status(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=args.run_id)).run
     if args.watch:
         run = _follow_run(caller, stub, run)
-    print_json(run)
-    return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
+    return _show_run(args, run)
 
 
+@refusals(_RUN_FLAGS)
 def cmd_run_preview(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
     preview = caller.call(stub.PreviewBillingRun, request, timeout=600)
-    print_json(preview)
+    title = f"Billing run {preview.year}-{preview.month:02d} would issue (preview, nothing is issued)"
+    show_record(args, preview, view.preview_fields(preview), title=title)
     sys.stderr.write(preview_outcome(preview))
     return 0
 
@@ -210,22 +327,41 @@ def preview_outcome(preview: Any) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+# ---- fees ------------------------------------------------------------------------------------------------
+
+_FEE_FLAGS = {"property_id": "PROPERTY_ID", "year": "YEAR", "m3": "M3", "facts.chimneys": "--chimneys"}
+
+
+@refusals(_FEE_FLAGS)
 def cmd_schedule_put(args: argparse.Namespace) -> int:
     document = read_input(args.file, "file", text=True)
     caller, stub = _stub(args)
     stored = caller.call(stub.PutFeeSchedule, fees_pb2.PutFeeScheduleRequest(document=document)).schedule
-    print_json(fees_pb2.FeeSchedule(year=stored.year, version=stored.version, stored_at=stored.stored_at))
+    answer = fees_pb2.FeeSchedule(year=stored.year, version=stored.version, stored_at=stored.stored_at)
+    if wants_json(args):
+        emit_json(answer)
+    else:
+        say(
+            f"Stored the fee schedule for {stored.year} as version {stored.version} "
+            f"({day(stored.stored_at)})."
+        )
     return 0
 
 
+@refusals(_FEE_FLAGS)
 def cmd_schedule_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     stored = caller.call(stub.GetFeeSchedule, fees_pb2.GetFeeScheduleRequest(year=args.year)).schedule
-    sys.stdout.write(f"# fee schedule {stored.year}, version {stored.version}, stored {stored.stored_at}\n")
-    sys.stdout.write(stored.document)
+    if args.yaml:  # the document as stored, to edit and put again
+        sys.stdout.write(stored.document)
+        return 0
+    raw = yaml.safe_load(stored.document)
+    title = f"Fee schedule {stored.year}, version {stored.version}, stored {day(stored.stored_at)}"
+    show_record(args, stored, view.schedule_fields(raw if isinstance(raw, dict) else {}), title=title)
     return 0
 
 
+@refusals(_FEE_FLAGS)
 def cmd_fee_facts_set(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     facts = fees_pb2.FeeFacts(
@@ -234,16 +370,22 @@ def cmd_fee_facts_set(args: argparse.Namespace) -> int:
         summer_only=args.summer_only,
         no_wc=args.no_wc,
     )
-    print_json(
-        caller.call(stub.SetFeeFacts, fees_pb2.SetFeeFactsRequest(property_id=args.property_id, facts=facts))
+    answer = caller.call(
+        stub.SetFeeFacts, fees_pb2.SetFeeFactsRequest(property_id=args.property_id, facts=facts)
     )
+    show_record(args, answer, view.fee_facts_fields(args.property_id, answer.facts), title="Fee facts stored")
     return 0
 
 
+@refusals(_FEE_FLAGS)
 def cmd_meter_record(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = fees_pb2.RecordMeterReadingRequest(property_id=args.property_id, year=args.year, m3=args.m3)
-    print_json(caller.call(stub.RecordMeterReading, request))
+    answer = caller.call(stub.RecordMeterReading, request)
+    if wants_json(args):
+        emit_json(answer)
+    else:
+        say(view.meter_sentence(args.property_id, args.year, answer.m3))
     return 0
 
 
@@ -255,8 +397,9 @@ def _add_fee_commands(billing: Any) -> None:
     put.add_argument("file")
     add_remote_options(put)
     put.set_defaults(func=cmd_schedule_put)
-    show = schedule.add_parser("show", help="print a year's current fee schedule")
+    show = schedule.add_parser("show", help="a year's current fee schedule, its amounts in kroner")
     show.add_argument("year", type=year_arg)
+    show.add_argument("--yaml", action="store_true", help="print the stored YAML document instead")
     add_remote_options(show)
     show.set_defaults(func=cmd_schedule_show)
     facts = billing.add_parser("fee-facts", help="a property's own fee facts (replaced as a whole)")
@@ -275,9 +418,24 @@ def _add_fee_commands(billing: Any) -> None:
     meter.set_defaults(func=cmd_meter_record)
 
 
+# ---- invoices ------------------------------------------------------------------------------------------
+
 _DOCUMENT_FORMATS = {"pdf": billing_pb2.DOCUMENT_FORMAT_PDF, "ehf": billing_pb2.DOCUMENT_FORMAT_EHF}
+_INVOICE_FLAGS = {
+    "account_id": "--account",
+    "property_id": "--property",
+    "run_id": "--run",
+    "kind": "--kind",
+    "issued_from": "--from",
+    "issued_to": "--to",
+    "page_size": "--page-size",
+    "page_token": "--page-token",
+    "invoice_number": "INVOICE_NUMBER",
+    "format": "--format",
+}
 
 
+@refusals(_INVOICE_FLAGS)
 def cmd_invoices_find(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = billing_pb2.FindInvoicesRequest(
@@ -298,18 +456,26 @@ def cmd_invoices_find(args: argparse.Namespace) -> int:
             page = caller.call(stub.FindInvoices, request)
             found.extend(page.invoices)
         page = billing_pb2.FindInvoicesResponse(invoices=found)
-    print_json(page)
+    more = f"More: add --page-token {page.next_page_token} (or --all)." if page.next_page_token else None
+    rows = view.invoice_rows(page.invoices)
+    show_table(args, page, view.INVOICE_COLUMNS, rows, "No invoices match.", footer=more)
     return 0
 
 
+@refusals(_INVOICE_FLAGS)
 def cmd_invoices_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    print_json(
-        caller.call(stub.GetInvoice, billing_pb2.GetInvoiceRequest(invoice_number=args.invoice_number))
-    )
+    answer = caller.call(stub.GetInvoice, billing_pb2.GetInvoiceRequest(invoice_number=args.invoice_number))
+    if wants_json(args):
+        emit_json(answer)
+        return 0
+    show_record(args, answer, view.invoice_fields(answer.invoice))
+    say("")
+    show_table(args, answer, view.LINE_COLUMNS, view.line_rows(answer.lines), "No lines.", title="Lines")
     return 0
 
 
+@refusals(_INVOICE_FLAGS)
 def cmd_invoices_document(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     document = caller.call(
@@ -326,28 +492,97 @@ def cmd_invoices_document(args: argparse.Namespace) -> int:
         "media_type": document.media_type,
         "bytes": len(document.content),
     }
-    (sys.stderr if out == "-" else sys.stdout).write(json.dumps(written, indent=2, ensure_ascii=False) + "\n")
+    if out == "-":  # the document itself went to stdout: what was written is said on stderr
+        sys.stderr.write(
+            f"Wrote {document.file_name} to stdout ({counted(len(document.content), 'byte')}).\n"
+        )
+    elif wants_json(args):
+        emit_json(written)
+    else:
+        say(f"Wrote {out} ({counted(len(document.content), 'byte')}).")
     return 0
 
 
-def add_commands(billing: Any) -> None:
-    account = billing.add_parser("account", help="invoice recipients").add_subparsers(
-        dest="account_action", required=True
+# ---- properties -------------------------------------------------------------------------------------------
+
+
+@refusals({"property_id": "PROPERTY_ID"})
+def cmd_billing_property(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    answer = caller.call(
+        stub.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=args.property_id)
     )
-    get = account.add_parser("get", help="read an invoice recipient")
-    get.add_argument("account_id")
+    if wants_json(args):
+        emit_json(answer)
+        return 0
+    found = answer.property
+    show_record(args, answer, view.billing_property_fields(found))
+    say("")
+    show_table(
+        args,
+        answer,
+        view.TAX_COLUMNS,
+        view.tax_rows(found.property_taxes),
+        "No property tax yet.",
+        title="Property tax",
+    )
+    say("")
+    show_table(
+        args,
+        answer,
+        view.HOLDER_COLUMNS,
+        view.holder_rows(found.holders),
+        "Nobody holds it.",
+        title="Holders",
+    )
+    return 0
+
+
+# ---- the command tree ----------------------------------------------------------------------------------
+
+
+def _add_recipient_commands(billing: Any, name: str, help_text: str, with_find: bool) -> None:
+    """`recipients find|show|update`, and the older `account get|update` for scripts written before."""
+    commands = billing.add_parser(name, help=help_text).add_subparsers(dest=f"{name}_action", required=True)
+    if with_find:
+        find = commands.add_parser("find", help="find invoice recipients; filters combine")
+        find.add_argument("--name", help="any part of the name, upper or lower case")
+        find.add_argument("--property", help="property id: who holds or held it")
+        find.add_argument("--organisation-number", help="nine digits")
+        find.add_argument("--customer-number", type=customer_number_arg)
+        find.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
+        find.add_argument("--page-token", default="", help="from the previous page's last line")
+        find.add_argument("--all", action="store_true", help="follow the pages to the end")
+        add_remote_options(find)
+        find.set_defaults(func=cmd_recipients_find)
+    get = commands.add_parser(
+        "show" if with_find else "get",
+        help="an invoice recipient with its properties and latest invoices",
+    )
+    get.add_argument(
+        "recipient", type=recipient_arg, metavar="RECIPIENT", help="customer number or account id"
+    )
     add_remote_options(get)
     get.set_defaults(func=cmd_account_get)
-    update = account.add_parser("update", help="address, channel or invoice interval")
-    update.add_argument("account_id")
+    update = commands.add_parser("update", help="address, channel or invoice interval")
+    update.add_argument(
+        "recipient", type=recipient_arg, metavar="RECIPIENT", help="customer number or account id"
+    )
     update.add_argument("--address")
     update.add_argument("--postcode")
     update.add_argument("--city")
-    update.add_argument("--channel", choices=sorted(_CHANNELS))
-    update.add_argument("--interval", choices=list(_INTERVALS))
+    update.add_argument("--channel", choices=sorted(view.CHANNELS))
+    update.add_argument("--interval", choices=list(view.INTERVALS))
     update.add_argument("--interval-from", help="first day of a month, YYYY-MM-01")
     add_remote_options(update)
     update.set_defaults(func=cmd_account_update)
+
+
+def add_commands(billing: Any) -> None:
+    _add_recipient_commands(billing, "recipients", "invoice recipients (fakturamottakere)", with_find=True)
+    _add_recipient_commands(
+        billing, "account", "invoice recipients (older name of `recipients`)", with_find=False
+    )
 
     run = billing.add_parser("run", help="billing runs").add_subparsers(dest="run_action", required=True)
     start = run.add_parser("start", help="start (or resume) the billing run for a month")
@@ -402,3 +637,8 @@ def add_commands(billing: Any) -> None:
     )
     add_remote_options(document)
     document.set_defaults(func=cmd_invoices_document)
+
+    prop = billing.add_parser("get-property", help="billing's record of a property")
+    prop.add_argument("property_id")
+    add_remote_options(prop)
+    prop.set_defaults(func=cmd_billing_property)

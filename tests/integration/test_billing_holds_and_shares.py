@@ -300,8 +300,8 @@ def test_a_start_that_could_only_hold_again_what_is_held_is_refused_saying_why(m
     assert "no fee schedule for 2031" in message and "no property tax for 2031" in message
     assert (
         "1 recipient's documents held by earlier runs still cannot be delivered: no complete postal address "
-        "or organisation number was given for them (late); give them one (`propertytax billing account "
-        'update <account_id> --address "…" --postcode … --city …`) and start again' in message
+        "or organisation number was given for them (late); give them one (`propertytax billing recipients "
+        'update <recipient> --address "…" --postcode … --city …`) and start again' in message
     )
     assert "never invoiced" not in message
     uow = make()
@@ -477,9 +477,9 @@ def test_a_start_refused_for_new_owners_without_an_address_says_they_were_never_
         "nothing to bill for 2025: there is no fee schedule for 2025 (put it with `propertytax billing "
         "schedule put`) and no property tax for 2025 (assessment's levy for 2025 has not reached billing); "
         "2 recipients have amounts due but were never invoiced (new owners): no complete postal address or "
-        "organisation number was given for them (first, second); give them one (`propertytax billing account "
-        'update <account_id> --address "…" --postcode … --city …`) and start again; a run would only hold '
-        "them, so no run was started"
+        "organisation number was given for them (first, second); give them one (`propertytax billing "
+        'recipients update <recipient> --address "…" --postcode … --city …`) and start again; a run would '
+        "only hold them, so no run was started"
     )
 
 

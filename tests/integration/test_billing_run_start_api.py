@@ -1,6 +1,6 @@
 """Starting a month's billing run over gRPC and from the command line while it runs (real broker; SQLite
 and PostgreSQL): the same start returns the run, a start with another issue date is FAILED_PRECONDITION
-naming the run and its date, and the CLI says so and exits 2."""
+naming the run and its date, and the CLI says so and exits 1 (refused by the service)."""
 
 from __future__ import annotations
 
@@ -71,8 +71,8 @@ def test_a_start_with_another_issue_date_is_refused_over_grpc_and_in_the_cli(
     monkeypatch.setenv("PROPERTYTAX_TOKEN", token)
     monkeypatch.setenv("PROPERTYTAX_BILLING_TARGET", f"127.0.0.1:{billing.server.port}")
     capsys.readouterr()
-    assert main(["billing", "run", "start", "2024", "5", "--issue-date", "2024-05-21"]) == 2
+    assert main(["billing", "run", "start", "2024", "5", "--issue-date", "2024-05-21"]) == 1
     said = capsys.readouterr().err
-    assert said.startswith("error: FAILED_PRECONDITION: ")
+    assert said.startswith("error: the billing run for 2024-05 ") and said.count("\n") == 1
     assert run.run_id in said and "issue date 2024-05-20" in said
     channel.close()

@@ -1,6 +1,6 @@
-"""`billing run start --wait` says what the ended run issued: the progress line is read while the run
-issues ("so far"); the outcome comes from the run as it stands at its end, with the reason when nothing
-was issued and the documents held."""
+"""`billing run start --wait` says what the ended run issued: a progress bar follows the run while it
+issues (on a terminal; nothing in a log or a pipe); the outcome comes from the run as it stands at its end,
+with the reason when nothing was issued and the documents held; then the run in people's form."""
 
 from __future__ import annotations
 
@@ -35,16 +35,14 @@ class _Caller:
 def test_wait_reports_the_counts_of_the_ended_run_not_the_last_progress(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("services.cli.common.time.sleep", lambda _: None)
-    caller = _Caller([_run(COMPLETED, 4, total=money_pb2.Money(ore=480_000))])
+    monkeypatch.setattr("services.cli.billing.time.sleep", lambda _: None)
+    caller = _Caller([_run(RUNNING, 2), _run(COMPLETED, 4, total=money_pb2.Money(ore=480_000))])
     stub = type("Stub", (), {"GetBillingRun": None})()
     ended = cli_billing._follow_run(caller, stub, _run(RUNNING, 0))
     assert ended.invoices == 4
     err = capsys.readouterr().err
-    assert "0 invoices, 0 credit notes issued so far" in err  # progress, and says so
-    assert (
-        err.rstrip().splitlines()[-1].startswith("billing run 2025-01 completed: 4 invoices, 0 credit notes")
-    )
+    assert "\r" not in err and "so far" not in err  # stderr is no terminal here: no progress drawn
+    assert err == "billing run 2025-01 completed: 4 invoices, 0 credit notes issued (4 800,00 kr)\n"
 
 
 def test_a_run_that_issued_nothing_says_why() -> None:
@@ -105,7 +103,7 @@ def test_why_nothing_is_issued_names_every_reason_that_applies() -> None:
         "there is no property tax for 2024 (assessment's levy for 2024 has not reached billing); "
         "1 recipient would be invoiced under the minimum amount (carried forward to the next invoice); "
         "1 recipient's documents held: they cannot be delivered through their channel until a complete "
-        "postal address or an organisation number is given (`propertytax billing account update`)"
+        "postal address or an organisation number is given (`propertytax billing recipients update`)"
     )
 
 
@@ -155,7 +153,7 @@ NOT_BILLED = (
 def test_a_start_warns_of_an_earlier_year_not_billed_at_once_and_on_its_final_line(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("services.cli.common.time.sleep", lambda _: None)
+    monkeypatch.setattr("services.cli.billing.time.sleep", lambda _: None)
     ended = _run(COMPLETED, 2, total=money_pb2.Money(ore=200_000))
 
     class _Starts:
@@ -170,7 +168,13 @@ def test_a_start_warns_of_an_earlier_year_not_billed_at_once_and_on_its_final_li
     monkeypatch.setattr(cli_billing, "_stub", lambda args: (_Starts(), stub))
     args = type("Args", (), {"year": 2025, "month": 1, "issue_date": None, "wait": True})()
     assert cli_billing.cmd_run_start(args) == 0  # warned, not refused
-    err = capsys.readouterr().err.splitlines()
+    said = capsys.readouterr()
+    err = said.err.splitlines()
+    shown = dict(
+        line.split(None, 1) for line in said.out.splitlines()[1:] if line.startswith(("State", "Total"))
+    )
+    assert said.out.startswith("Billing run 2025-01\n")
+    assert shown == {"State": "completed", "Total": "2 000,00 kr"}
     assert err[0] == f"warning: {NOT_BILLED}"
     assert err[-1].startswith("billing run 2025-01 completed: 2 invoices, 0 credit notes issued (")
     assert err[-1].endswith(f"); warning: {NOT_BILLED}")

@@ -331,7 +331,7 @@ def undeliverable(
     return (
         "; ".join(parts)
         + f": no complete postal address or organisation number was given for them ({named}); give them one "
-        '(`propertytax billing account update <account_id> --address "…" --postcode … --city …`'
+        '(`propertytax billing recipients update <recipient> --address "…" --postcode … --city …`'
         + (
             "; an organisation's number comes with its ownership from assessment, or it can be sent on "
             "paper: `--channel print` with the address"

@@ -154,7 +154,7 @@ def why_nothing_issued(
     if held:
         reasons.append(
             f"{recipients_documents(held)} held: they cannot be delivered through their channel until a "
-            "complete postal address or an organisation number is given (`propertytax billing account "
+            "complete postal address or an organisation number is given (`propertytax billing recipients "
             "update`)"
         )
     return "; ".join(reasons)
