@@ -142,17 +142,25 @@ def invoice_rows(invoices: Any, with_recipient: bool = True) -> list[list[object
     for i in invoices:
         row: list[object] = [i.invoice_number, kind_word(i.kind), day(i.issue_date), day(i.due_date)]
         if with_recipient:
-            row.append(i.account_id)
+            row.append(recipient(i))
         row.append(nok(i.total))
         rows.append(row)
     return rows
+
+
+def recipient(invoice: Any) -> str:
+    """ "3 Kari Nordmann": the recipient's customer number and name, or its account id when billing has
+    no recipient of that id."""
+    if not invoice.customer_number:
+        return str(invoice.account_id)
+    return f"{invoice.customer_number} {invoice.recipient_name}"
 
 
 def invoice_fields(invoice: Any) -> list[tuple[str, object]]:
     fields: list[tuple[str, object]] = [
         ("Number", invoice.invoice_number),
         ("Kind", kind_word(invoice.kind)),
-        ("Recipient", invoice.account_id),
+        ("Recipient", recipient(invoice)),
         ("Issued", day(invoice.issue_date)),
         ("Due", day(invoice.due_date)),
         ("Period", f"{day(invoice.period_start)}–{day(invoice.period_end)}"),

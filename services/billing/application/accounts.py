@@ -150,6 +150,12 @@ def get_account(
     return AccountView(account, interval_on(choices, today), held, choices, properties, latest)
 
 
+def recipients_of(uow: SqlBillingUnitOfWork, invoices: list[Invoice]) -> dict[str, Account]:
+    """The recipients of the invoices, by account id, to name them beside their invoices."""
+    with uow:
+        return uow.accounts.get_many(sorted({i.account_id for i in invoices}))
+
+
 def update_account(
     uow: SqlBillingUnitOfWork, account_id: str, change: AccountChange, today: date, customer_number: int = 0
 ) -> AccountView:

@@ -21,6 +21,7 @@ from services.billing.application.accounts import (
     FoundAccount,
     find_accounts,
     get_account,
+    recipients_of,
     update_account,
 )
 from services.billing.application.fee_schedules import (
@@ -44,7 +45,7 @@ from services.billing.application.run_billing import (
     start_billing_run,
     unbilled_earlier_years,
 )
-from services.billing.domain.account import Channel
+from services.billing.domain.account import Account, Channel
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState
 from services.billing.domain.charges import Holding
@@ -191,8 +192,10 @@ def preview_response(preview: RunPreview) -> preview_pb2.PreviewBillingRunRespon
     )
 
 
-def _invoice_summary(invoice: Invoice) -> billing_pb2.InvoiceSummary:
+def _invoice_summary(invoice: Invoice, recipient: Account | None = None) -> billing_pb2.InvoiceSummary:
     return billing_pb2.InvoiceSummary(
+        customer_number=recipient.customer_number if recipient else 0,
+        recipient_name=recipient.name if recipient else "",
         invoice_number=invoice.invoice_number,
         kind=invoice.kind,
         kid=invoice.kid,
@@ -300,7 +303,8 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         view = get_account(self._uow(), request.account_id, oslo_today(), request.customer_number)
         return billing_pb2.GetAccountResponse(
-            account=_account(view), latest_invoices=[_invoice_summary(i) for i in view.latest_invoices]
+            account=_account(view),
+            latest_invoices=[_invoice_summary(i, view.account) for i in view.latest_invoices],
         )
 
     def FindAccounts(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -386,14 +390,17 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             issued_to=request.issued_to,
         )
         found, token = find_invoices(self._uow(), filters, request.page_size, request.page_token)
+        recipients = recipients_of(self._uow(), found)
         return billing_pb2.FindInvoicesResponse(
-            invoices=[_invoice_summary(i) for i in found], next_page_token=token
+            invoices=[_invoice_summary(i, recipients.get(i.account_id)) for i in found],
+            next_page_token=token,
         )
 
     def GetInvoice(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         invoice = get_invoice(self._uow(), request.invoice_number)
         return billing_pb2.GetInvoiceResponse(
-            invoice=_invoice_summary(invoice), lines=_invoice_lines(invoice)
+            invoice=_invoice_summary(invoice, recipients_of(self._uow(), [invoice]).get(invoice.account_id)),
+            lines=_invoice_lines(invoice),
         )
 
     def GetInvoiceDocument(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
