@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from services.assessment.adapters.owner_files import read_owners
-from services.assessment.domain.ownership import OwnerKind, PostalAddress
+from services.assessment.domain.ownership import NewOwner, OwnerKind, PostalAddress, check_owners
 from services.platform.errors import InvalidInput
 from services.synthetic_register import synthetic_national_id, synthetic_organisation_number
 
@@ -108,4 +108,13 @@ def test_the_sample_owners_file_is_one_the_import_reads() -> None:
         ("0301-1/3/0/0", date(2024, 1, 1), ["1/2", "1/2"]),
         ("0301-1/4/0/0", date(2024, 1, 1), ["1/3", "1/3", "1/3"]),
         ("0301-1/1/0/0", date(2024, 5, 15), ["1"]),
+    ]
+
+
+def test_the_same_owner_twice_in_one_change_is_refused_without_the_number() -> None:
+    twice = [NewOwner(OwnerKind.PERSON, KARI, "Kari Nordmann", Fraction(1, 2)) for _ in range(2)]
+    with pytest.raises(InvalidInput) as refused:
+        check_owners(twice)
+    assert [(v.field, v.description) for v in refused.value.violations] == [
+        ("owners[1].identity_number", "the same owner as owners[0]")
     ]

@@ -4,12 +4,16 @@ property file are recorded the same way, in the property import's transaction.""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.owner_files import OwnershipChangeRows
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
-from services.assessment.application.record_ownership_change import later_than_current, record_in
+from services.assessment.application.record_ownership_change import (
+    OwnershipChange,
+    later_than_current,
+    shares_of,
+    store_changes,
+)
 from services.platform.errors import InvalidInput, Violations
 
 
@@ -36,35 +40,38 @@ def import_owners(
 def record_changes(
     uow: SqlAssessmentUnitOfWork, vault: IdentityVault, changes: list[OwnershipChangeRows], unit: str = "line"
 ) -> OwnersImport:
-    """Inside the caller's open transaction: records each change as RecordOwnershipChange does (owners
-    sealed, OwnershipChanged through the outbox), oldest first per property; a change recorded already
-    (the same owners and shares from the same day) is left as it is. Refuses them all, naming the line,
-    when a property is not in the register or a new change is not later than the owners it would follow."""
+    """Inside the caller's open transaction: records the file's changes as RecordOwnershipChange does
+    (store_changes); a change recorded already (the same owners and shares from the same day) is left as
+    it is. Refuses them all, naming the line, when a property is not in the register or a new change is not
+    later than the owners it would follow."""
     problems = Violations()
-    known = uow.properties.existing_ids(sorted({c.property_id for c in changes}))
+    ids = sorted({c.property_id for c in changes})
+    known = uow.properties.existing_ids(ids)
     for change in changes:
         if change.property_id not in known:
             problems.add(
                 f"{unit} {change.line}", f"property_id: no property {change.property_id} in the register"
             )
     problems.raise_if_any()
+    recorded = uow.ownerships.shares_by_start(ids)
     todo = [
         c
         for c in sorted(changes, key=lambda c: (c.property_id, c.from_date))
-        if uow.ownerships.shares_from(c.property_id, c.from_date) != _shares(vault, c)
+        if recorded.get((c.property_id, c.from_date))
+        != {(s.owner_ref, s.share) for s in shares_of(vault, c.owners)}
     ]
+    latest = uow.ownerships.latest_starts(ids)
     previous: str | None = None
     for change in todo:
-        if change.property_id != previous:  # later changes in the file follow the earlier ones
-            latest = uow.ownerships.latest_start(change.property_id)
-            if latest is not None and change.from_date <= latest:
-                problems.add(
-                    f"{unit} {change.line}", f"from_date: {later_than_current(change.property_id, latest)}"
-                )
+        before = latest.get(change.property_id)
+        # Only a property's first new change can clash: later ones in the file follow it.
+        if change.property_id != previous and before is not None and change.from_date <= before:
+            problems.add(
+                f"{unit} {change.line}", f"from_date: {later_than_current(change.property_id, before)}"
+            )
         previous = change.property_id
     problems.raise_if_any()
-    for change in todo:
-        record_in(uow, vault, change.property_id, change.from_date, change.owners)
+    store_changes(uow, vault, [OwnershipChange(c.property_id, c.from_date, c.owners) for c in todo])
     return OwnersImport(
         rows=sum(len(c.rows) for c in changes),
         changes=len(todo),
@@ -72,11 +79,3 @@ def record_changes(
         owners=len({(r.owner.kind, r.owner.identity_number) for c in changes for r in c.rows}),
         unchanged=len(changes) - len(todo),
     )
-
-
-def _shares(vault: IdentityVault, change: OwnershipChangeRows) -> set[tuple[str, Fraction]]:
-    return {
-        (vault.reference(o.kind.value, o.identity_number), o.share)
-        for o in change.owners
-        if o.kind is not None
-    }

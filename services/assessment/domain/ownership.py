@@ -131,8 +131,13 @@ def check_owners(owners: list[NewOwner]) -> None:
     problems = Violations()
     if not owners:
         problems.add("owners", "at least one owner")
+    seen: dict[tuple[OwnerKind | None, str], int] = {}
     for index, owner in enumerate(owners):
         owner_problems(owner, problems, f"owners[{index}].")
+        key = (owner.kind, owner.identity_number)
+        if key in seen:
+            problems.add(f"owners[{index}].identity_number", f"the same owner as owners[{seen[key]}]")
+        seen.setdefault(key, index)
     if owners and all(o.share > 0 for o in owners) and sum((o.share for o in owners), Fraction(0)) != 1:
         problems.add("owners", "the shares must add up to exactly 1")
     problems.raise_if_any()
