@@ -283,3 +283,24 @@ def test_invoices_and_property_in_peoples_form(billing: Billing, cli: Any, tmp_p
     ]
     code, _, err = cli("get-property", "nowhere")
     assert code == 1 and err == "error: billing has no property nowhere\n"
+
+
+def test_a_run_started_from_the_command_line_in_peoples_form(
+    billing: Billing, cli: Any, tmp_path: Path
+) -> None:
+    code, _, err = cli("run", "start", "2024", "4", "--issue-date", "2024-04-31")
+    assert (code, err) == (1, "error: --issue-date: a date as YYYY-MM-DD\n")
+    code, out, err = cli("run", "start", "2024", "4", "--issue-date", "2024-04-05", "--wait")
+    assert code == 0
+    assert err.startswith("billing run 2024-04 completed: 10 invoices, 0 credit notes issued (")
+    assert out.startswith("Billing run 2024-04\n")
+    shown = _fields(out.split("\n", 1)[1])
+    assert (shown["State"], shown["Issue date"], shown["Invoices"]) == ("completed", "05.04.2024", "10")
+    assert shown["Total"].endswith(" kr") and "," in shown["Total"]
+    code, out, _ = cli("run", "status", shown["Run id"], "--json")
+    assert (
+        json.loads(out)["total"]["ore"]
+        == billing.api.GetBillingRun(billing_pb2.GetBillingRunRequest(run_id=shown["Run id"])).run.total.ore
+    )
+    code, _, err = cli("invoices", "document", "1", "--out", str(tmp_path / "missing" / "f.pdf"))
+    assert code == 2 and err.startswith("error: --out ") and err.count("\n") == 1
