@@ -1,4 +1,5 @@
-"""Issue 12, item 1: an officer records owners without writing code, against a running assessment service.
+"""Issue 12, item 1: an officer records owners without writing code, against a running assessment service
+(SQLite and PostgreSQL).
 
 An owners file is recorded all together (co-owners in exact shares, one OwnershipChanged each through the
 outbox, carrying the owner's address, channel and interval for billing) or not at all, with every bad row
@@ -48,14 +49,14 @@ OWNERS = "\n".join(
 
 @pytest.fixture
 def assessment(
-    sqlite_url: str,
+    database_url: str,
     kafka_bootstrap: str,
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServiceRuntime]:
     runtime = build_runtime(
-        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
+        SPEC, Settings(database_url=database_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
     )
     runtime.start()
     token = TokenAuthority(Settings().auth_secret.get_secret_value()).mint("kari", [Role.ASSESSOR])
