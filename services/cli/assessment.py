@@ -501,7 +501,10 @@ _IMPORT_KINDS = """what the file holds:
   properties      the register: CSV, GeoJSON or GeoPackage file (.csv, .geojson, .gpkg)
   housing-values  the tax authority's housing values: CSV file (property_id, unit, value_nok)
   zones           zone polygons: GeoJSON or GeoPackage file (.geojson, .gpkg); replaces every zone
-  owners          owners and their shares: CSV file"""
+  owners          owners and their shares: CSV file (property_id, from_date, share as 1/2 or 0,5,
+                  owner_name, national_id or organisation_number, address, postcode, city; optional
+                  channel ehf|efaktura|print, interval monthly|bimonthly|quarterly|half_yearly|yearly);
+                  rows of one property and from_date are one change with co-owners"""
 
 
 def add_commands(assessment: Any) -> None:

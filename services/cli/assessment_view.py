@@ -54,7 +54,12 @@ def properties_imported(answer: assessment_pb2.ImportPropertiesResponse) -> str:
         f"Imported {counted(answer.rows, 'property', 'properties')} ({number(answer.created)} new, "
         f"{number(answer.updated)} updated): "
         f"{counted(answer.valuations_proposed, 'valuation')} proposed, waiting for adoption; "
-        f"{_not_valued(len(answer.not_valued))}."
+        f"{_not_valued(len(answer.not_valued))}"
+        + (
+            f"; {counted(answer.ownership_changes, 'ownership change')} recorded from the owner columns."
+            if answer.ownership_changes
+            else "."
+        )
     )
 
 
