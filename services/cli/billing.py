@@ -220,16 +220,15 @@ def warning_lines(warnings: list[str]) -> str:
 def _follow_run(
     caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any, warnings: list[str] | None = None
 ) -> Any:
-    """Follows the run until it ends, with a progress bar on stderr (documents issued so far, the rate;
-    a run counts its recipients as it goes, so there is no total to measure time left against), then
-    says what the ended run issued, from the run as it stands at its end, and (for a start) each
-    earlier year the start warned is not billed to its end."""
-    with job_progress(f"Billing run {run.year}-{run.month:02d}", "documents issued") as bar:
+    """Follows the run until it ends, with a progress bar on stderr (recipients gone through of all, the
+    rate, time left), then says what the ended run issued, from the run as it stands at its end, and (for
+    a start) each earlier year the start warned is not billed to its end."""
+    with job_progress(f"Billing run {run.year}-{run.month:02d}", "recipients") as bar:
         while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
-            bar.update(run.invoices + run.credit_notes, None)
+            bar.update(run.recipients_done, run.recipients_total)
             time.sleep(POLL_SECONDS)
             run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
-        bar.update(run.invoices + run.credit_notes, run.invoices + run.credit_notes)
+        bar.update(run.recipients_done, run.recipients_total)
     sys.stderr.write(run_outcome(run, warnings or []) + "\n")
     return run
 

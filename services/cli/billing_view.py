@@ -275,6 +275,7 @@ def run_fields(run: Any) -> list[tuple[str, object]]:
         ("Invoices", number(run.invoices)),
         ("Credit notes", number(run.credit_notes)),
         ("Total", nok(run.total)),
+        ("Recipients", f"{number(run.recipients_done)} of {number(run.recipients_total)} gone through"),
         ("Recipients due", number(run.due)),
         ("Under the minimum", number(run.below_minimum)),
         ("Held, not issued", number(run.held)),

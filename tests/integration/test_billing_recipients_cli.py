@@ -297,6 +297,7 @@ def test_a_run_started_from_the_command_line_in_peoples_form(
     shown = _fields(out.split("\n", 1)[1])
     assert (shown["State"], shown["Issue date"], shown["Invoices"]) == ("completed", "05.04.2024", "10")
     assert shown["Total"].endswith(" kr") and "," in shown["Total"]
+    assert shown["Recipients"] == "10 of 10 gone through"
     code, out, _ = cli("run", "status", shown["Run id"], "--json")
     assert (
         json.loads(out)["total"]["ore"]

@@ -183,3 +183,31 @@ def test_a_start_warns_of_an_earlier_year_not_billed_at_once_and_on_its_final_li
 def test_the_preview_warns_of_an_earlier_year_not_billed() -> None:
     preview = preview_pb2.PreviewBillingRunResponse(year=2025, month=1, earlier_years_not_billed=[NOT_BILLED])
     assert cli_billing.preview_outcome(preview).splitlines()[-1] == f"warning: {NOT_BILLED}"
+
+
+def test_the_progress_bar_counts_recipients_gone_through_of_all(monkeypatch: pytest.MonkeyPatch) -> None:
+    import contextlib
+
+    monkeypatch.setattr("services.cli.billing.time.sleep", lambda _: None)
+    seen: list[tuple[str, str, int, int | None]] = []
+
+    @contextlib.contextmanager
+    def recording(description: str, unit: str) -> Any:
+        class Bar:
+            def update(self, completed: int, total: int | None) -> None:
+                seen.append((description, unit, completed, total))
+
+        yield Bar()
+
+    monkeypatch.setattr(cli_billing, "job_progress", recording)
+    later = [
+        _run(RUNNING, 3, recipients_done=4000, recipients_total=10_000),
+        _run(COMPLETED, 9, recipients_done=10_000, recipients_total=10_000),
+    ]
+    stub = type("Stub", (), {"GetBillingRun": None})()
+    cli_billing._follow_run(_Caller(later), stub, _run(RUNNING, 0, recipients_total=10_000))
+    assert seen == [
+        ("Billing run 2025-01", "recipients", 0, 10_000),
+        ("Billing run 2025-01", "recipients", 4000, 10_000),
+        ("Billing run 2025-01", "recipients", 10_000, 10_000),
+    ]

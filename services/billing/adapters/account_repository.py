@@ -234,6 +234,17 @@ class AccountRepository:
         )
         return spans
 
+    def count_through(self, cursor: str) -> tuple[int, int]:
+        """(recipients up to and including `cursor` in account id order, all recipients): how far a run
+        that goes through them in that order has come."""
+        total = self._session.scalar(select(func.count()).select_from(accounts)) or 0
+        done = (
+            self._session.scalar(select(func.count()).where(accounts.c.account_id <= cursor)) or 0
+            if cursor
+            else 0
+        )
+        return int(done), int(total)
+
     def page_after(self, after_id: str, limit: int) -> list[Account]:
         rows = self._session.execute(
             select(accounts)

@@ -102,6 +102,13 @@ def get_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
     return run
 
 
+def billing_run_progress(uow: SqlBillingUnitOfWork, run: BillingRun) -> tuple[int, int]:
+    """(recipients the run has gone through, recipients there are): an ended run has gone through all."""
+    with uow:
+        done, total = uow.accounts.count_through(run.cursor)
+    return (done if run.state in (RunState.RUNNING, RunState.FAILED) else total), total
+
+
 def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy, size: int) -> BillingRun:
     with uow:
         run = uow.runs.get(run_id, lock=True)

@@ -40,6 +40,7 @@ from services.billing.application.invoices import (
 from services.billing.application.preview_run import RunPreview, TermTotals, preview_billing_run
 from services.billing.application.run_billing import (
     BillingPolicy,
+    billing_run_progress,
     billing_runner,
     get_billing_run,
     start_billing_run,
@@ -283,7 +284,10 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return SqlBillingUnitOfWork(self._sessions)
 
     def _run(self, run: BillingRun) -> billing_pb2.BillingRun:
+        done, total = billing_run_progress(self._uow(), run)
         return billing_pb2.BillingRun(
+            recipients_done=done,
+            recipients_total=total,
             run_id=run.run_id,
             year=run.year,
             month=run.month,
