@@ -209,9 +209,14 @@ def line_rows(lines: Any) -> list[list[object]]:
 # ---- fee schedules, facts and meters ---------------------------------------------------------------------
 
 
+_UNITS = {"m3": "m³", "m2": "m²", "bra": "BRA", "vat": "VAT"}
+
+
 def _label(key: str) -> str:
-    words = key.removesuffix("_nok").replace("_", " ")
-    return words[:1].upper() + words[1:]
+    """ "m3_per_m2_bra" → "m³ per m² BRA", "water_per_m3_nok" → "Water per m³"."""
+    words = key.removesuffix("_nok").split("_")
+    text = " ".join(_UNITS.get(w, w) for w in words)
+    return text if words[0] in _UNITS else text[:1].upper() + text[1:]
 
 
 def schedule_fields(raw: Mapping[str, Any], prefix: str = "") -> list[tuple[str, object]]:

@@ -31,12 +31,12 @@ def test_the_words_for_channels_and_intervals_are_the_services_values() -> None:
 def test_a_fee_schedule_reads_in_kroner_and_percent() -> None:
     fields = dict(view.schedule_fields(yaml.safe_load(SCHEDULE.read_text(encoding="utf-8"))))
     assert fields["Water sewage: Subscription per unit"] == "397,00 kr"
-    assert fields["Water sewage: Water per m3"] == "15,75 kr"
-    assert fields["Water sewage: M3 per m2 bra"] == "1,3"
-    assert fields["Water sewage: Vat rate"] == "25 %"
+    assert fields["Water sewage: Water per m³"] == "15,75 kr"
+    assert fields["Water sewage: m³ per m² BRA"] == "1,3"
+    assert fields["Water sewage: VAT rate"] == "25 %"
     assert fields["Waste per unit: Housing"] == "3 200,00 kr"
     assert fields["Waste per unit: Holiday home"] == "1 600,00 kr"
-    assert fields["Waste vat rate"] == "0 %"
+    assert fields["Waste VAT rate"] == "0 %"
     assert fields["Chimney per chimney"] == "389,50 kr"
     assert "Year" not in fields  # the title says the year
 
