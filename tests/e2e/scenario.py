@@ -95,7 +95,7 @@ def levy(assessor: Caller, register: int, municipality: str) -> dict[str, Money]
     )
     text = b"".join(chunk.chunk for chunk in stream).decode("utf-8")
     return {
-        row["property_id"]: Money.of(Decimal(row["tax_nok"]))
+        row["cadastral_id"]: Money.of(Decimal(row["tax_nok"]))
         for row in csv.DictReader(io.StringIO(text))
         if Decimal(row["tax_nok"]) > 0
     }

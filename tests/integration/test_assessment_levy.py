@@ -197,12 +197,21 @@ def test_import_adopt_simulate_levy_export_and_correct(
     )
     rows = list(csv.DictReader(io.StringIO(tax_list.decode())))
     assert sum(int(r["tax_nok"].replace(".", "")) for r in rows) == job.total_tax.ore
-    example_row = next(r for r in rows if r["property_id"] == "0301-999/1/0/0")
-    assert (example_row["tax_base_nok"], example_row["rate_per_mille"], example_row["tax_nok"]) == (
-        "1600000.00",
-        "2.8",
-        "4480.00",
-    )
+    example_row = next(r for r in rows if r["cadastral_id"] == "0301-999/1/0/0")
+    assert (
+        example_row["tax_value_nok"],
+        example_row["deduction_nok"],
+        example_row["rate_per_mille"],
+        example_row["tax_nok"],
+    ) == ("6300000.00", "4700000.00", "2.8", "4480.00")
+    assert list(rows[0]) == [
+        "cadastral_id",
+        "address",
+        "tax_value_nok",
+        "deduction_nok",
+        "rate_per_mille",
+        "tax_nok",
+    ]
     pdf = b"".join(
         r.chunk
         for r in api.ExportTaxList(

@@ -143,4 +143,4 @@ def test_an_assessors_value_of_a_needing_property_is_not_reopened_by_the_same_ca
     job = _levy(make)
     assert (job.taxed, job.not_valued) == (1, 0)
     [row] = _tax_list(make)
-    assert row["value_nok"] == "20000000.00"
+    assert row["tax_value_nok"] == "14000000.00"  # 20 000 000 less the statutory 30 %

@@ -186,9 +186,9 @@ def test_unvaluable_properties_are_reported_never_adopted_taxed_or_listed_at_zer
         base = uow.tax_bases.current("0301-20/1/0/0", 2024)
     assert base is not None and base.base.status == TaxStatus.NOT_VALUED and base.base.tax == Money(0)
     assert "BRA" in base.reason
-    listed = {r["property_id"]: r for r in _tax_list(make)}
+    listed = {r["cadastral_id"]: r for r in _tax_list(make)}
     assert set(listed) == {"0301-20/4/0/0", "0301-20/5/0/0"}
-    assert all(Decimal(r["value_nok"]) > 0 for r in listed.values())
+    assert all(Decimal(r["tax_value_nok"]) > 0 for r in listed.values())
 
 
 def test_a_value_of_zero_from_the_tax_authority_is_a_need_and_a_manual_value_meets_it(make: Make) -> None:

@@ -22,7 +22,8 @@ from services.appeals.domain import cases as flow
 from services.appeals.domain import letters
 from services.appeals.domain.complaint import Complainant, ComplainantKind, Ground, GroundKind
 from services.appeals.domain.policy import AppealsPolicy
-from services.assessment.adapters.tax_list_documents import TaxListRow, tax_list_pdf
+from services.assessment.adapters.tax_list_documents import TaxListHeading, TaxListRow, tax_list_pdf
+from services.assessment.domain.municipality import Municipality
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import Invoice
@@ -164,17 +165,18 @@ def test_meeting_documents_show_member_names_exactly_in_an_embedded_font() -> No
 
 def _row(address: str, exemption_code: str = "") -> TaxListRow:
     return TaxListRow(
-        "p1",
         "0301-208/1/0/0",
         address,
-        Decimal("4000000"),
-        Decimal("0.3"),
+        Decimal("2800000"),
         Decimal("200000"),
-        Decimal("2600000"),
         Decimal("2.8"),
         Decimal("7280"),
         exemption_code,
     )
+
+
+def _heading(municipality: str = "Oslo kommune") -> TaxListHeading:
+    return TaxListHeading(Municipality(municipality, "0301"), 2024)
 
 
 @pytest.mark.parametrize("exempt", [False, True])
@@ -182,8 +184,7 @@ def test_the_tax_list_shows_addresses_and_the_municipality_exactly(exempt: bool)
     pdf = tax_list_pdf(
         [_row(f"{SAMI} 2", "7b" if exempt else ""), _row(MARKUP, "5h" if exempt else "")],
         exempt=exempt,
-        year=2024,
-        municipality="Kárášjohka & <Karasjok>",
+        heading=_heading("Kárášjohka & <Karasjok>"),
     )
     lines = _lines(pdf)
     assert f"{SAMI} 2" in " ".join(lines)
@@ -195,7 +196,7 @@ def test_the_tax_list_shows_addresses_and_the_municipality_exactly(exempt: bool)
 @pytest.mark.parametrize("exempt", [False, True])
 def test_the_tax_list_shows_a_long_address_whole(exempt: bool) -> None:
     address = "Kirkeveien 123 B, 0368 Oslo, inngang fra gården bak Čohkkiras & Šáttá <vest>"
-    pdf = tax_list_pdf([_row(address, "7b" if exempt else "")], exempt=exempt, year=2024)
+    pdf = tax_list_pdf([_row(address, "7b" if exempt else "")], exempt=exempt, heading=_heading())
     assert address in pdf_text(pdf)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import yaml
 
 from services.assessment.domain.decision import LegalLimits
+from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.valuation import StandardRates
 from services.platform.money import Money, to_decimal
@@ -15,6 +16,7 @@ from services.platform.yaml_input import read_yaml
 HERE = Path(__file__).resolve().parents[1]
 DEFAULT_LIMITS = HERE / "legal_limits.yaml"
 DEFAULT_RATES = HERE / "standard_rates.yaml"
+DEFAULT_MUNICIPALITY = HERE / "municipality.yaml"
 
 
 def load_legal_limits(path: Path | None = None) -> LegalLimits:
@@ -35,10 +37,18 @@ def load_standard_rates(path: Path | None = None) -> StandardRates:
     )
 
 
+def load_municipality(path: Path | None = None) -> Municipality:
+    raw = yaml.safe_load((path or DEFAULT_MUNICIPALITY).read_text(encoding="utf-8")) or {}
+    number = str(raw.get("number", ""))
+    if not raw.get("name") or not (len(number) == 4 and number.isdigit()):
+        raise ValueError('municipality.yaml needs a name and a four-digit number (quoted, e.g. "0301")')
+    return Municipality(name=str(raw["name"]), number=number)
+
+
 def parse_decision_yaml(text: str) -> object:
     """A decision's YAML text (the request's decision_yaml) → mapping, read within the bounds of
     platform/yaml_input.py; a bad document is a violation of decision_yaml with its line."""
     return read_yaml(text, "decision_yaml")
 
 
-__all__ = ["load_legal_limits", "load_standard_rates", "parse_decision_yaml"]
+__all__ = ["load_legal_limits", "load_municipality", "load_standard_rates", "parse_decision_yaml"]

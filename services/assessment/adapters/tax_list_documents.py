@@ -1,45 +1,66 @@
-"""The public tax list and the exempt list as CSV and PDF (Norwegian bokmål: citizens read these)."""
+"""The public tax list and the exempt list as CSV and PDF (Norwegian bokmål: citizens read these).
+
+The public list shows only what eigedomsskattelova § 15 makes public: the property (cadastral id and
+address), its tax value (skattegrunnlag), the basic deduction, the rate and the tax. Nothing about owners,
+and not the service's own property ids. Rows come sorted by cadastral number read as numbers (1/2 before
+1/10), so a citizen finds a property the way the matrikkel counts.
+"""
 
 from __future__ import annotations
 
 import copy
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from services.assessment.domain.decision import TaxListDisplay
 from services.assessment.domain.exemptions import describe
+from services.assessment.domain.municipality import Municipality
+from services.assessment.domain.property import CadastralId
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
+from services.platform.pdf_pages import page_numbering
 
 
 @dataclass(frozen=True)
 class TaxListRow:
-    property_id: str
     cadastral_id: str
     address: str
-    value_nok: Decimal
-    reduction: Decimal
+    tax_value_nok: Decimal  # skattegrunnlag: the value after the reduction, before the basic deduction
     deduction_nok: Decimal
-    tax_base_nok: Decimal
     rate_per_mille: Decimal
     tax_nok: Decimal
-    exemption_code: str
+    exemption_code: str = ""
 
 
-PUBLIC_HEADER = [
-    "property_id",
-    "cadastral_id",
-    "address",
-    "value_nok",
-    "reduction",
-    "deduction_nok",
-    "tax_base_nok",
-    "rate_per_mille",
-    "tax_nok",
-]
-EXEMPT_HEADER = ["property_id", "cadastral_id", "address", "exemption"]
+@dataclass(frozen=True)
+class TaxListHeading:
+    """What the list says about itself: whose list, which year, when it is on display."""
+
+    municipality: Municipality
+    year: int
+    display: TaxListDisplay | None = None
+
+
+PUBLIC_HEADER = ["cadastral_id", "address", "tax_value_nok", "deduction_nok", "rate_per_mille", "tax_nok"]
+EXEMPT_HEADER = ["cadastral_id", "address", "exemption"]
+
+
+def cadastral_order(cadastral_id: str) -> tuple[int, tuple[int, ...], str]:
+    """Sort key: kommunenr, gnr, bnr, fnr, snr as numbers (2/1 before 10/1); a property without a
+    readable cadastral id comes last, by its text."""
+    try:
+        parsed = CadastralId.parse(cadastral_id)
+    except ValueError:
+        return (1, (), cadastral_id)
+    return (0, (int(parsed.municipality), parsed.gnr, parsed.bnr, parsed.fnr, parsed.snr), "")
+
+
+def in_cadastral_order(rows: Iterable[TaxListRow]) -> list[TaxListRow]:
+    return sorted(rows, key=lambda r: (cadastral_order(r.cadastral_id), r.address))
 
 
 def _nok(amount: Decimal) -> str:
@@ -54,23 +75,24 @@ def _nok(amount: Decimal) -> str:
     return f"{sign}{' '.join(groups)},{fraction}"
 
 
+def _day(day: date) -> str:
+    return day.strftime("%d.%m.%Y")
+
+
 def tax_list_csv(rows: Iterable[TaxListRow], exempt: bool) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXEMPT_HEADER if exempt else PUBLIC_HEADER)
-    for r in rows:
+    for r in in_cadastral_order(rows):
         if exempt:
-            writer.writerow([r.property_id, r.cadastral_id, r.address, describe(r.exemption_code)])
+            writer.writerow([r.cadastral_id, r.address, describe(r.exemption_code)])
         else:
             writer.writerow(
                 [
-                    r.property_id,
                     r.cadastral_id,
                     r.address,
-                    f"{r.value_nok:.2f}",
-                    str(r.reduction),
+                    f"{r.tax_value_nok:.2f}",
                     f"{r.deduction_nok:.2f}",
-                    f"{r.tax_base_nok:.2f}",
                     str(r.rate_per_mille),
                     f"{r.tax_nok:.2f}",
                 ]
@@ -78,71 +100,87 @@ def tax_list_csv(rows: Iterable[TaxListRow], exempt: bool) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipality: str = "") -> bytes:
+def document_title(heading: TaxListHeading, exempt: bool) -> str:
+    kind = "Fritatte eiendommer" if exempt else "Skatteliste for eigedomsskatt"
+    return f"{kind} {heading.year} – {heading.municipality.name}"
+
+
+def _intro(heading: TaxListHeading, exempt: bool) -> list[str]:
+    if exempt:
+        return [
+            "Disse eiendommene er fritatt for eigedomsskatt dette året. Fritaket følger av "
+            "eigedomsskattelova § 5 (alltid fritatt) eller av kommunestyrets vedtak etter § 7."
+        ]
+    lines = [
+        "Listen viser for hver eiendom skattegrunnlaget (verdien etter reduksjon), bunnfradraget, "
+        "skattesatsen i promille og årets eigedomsskatt: (skattegrunnlag − bunnfradrag) × promille. "
+        "Listen ligger ute til offentlig ettersyn i minst tre uker (eigedomsskattelova § 15). Du kan klage "
+        "på verdien innen seks uker fra listen ble lagt ut eller skatteseddelen ble sendt, det som kommer "
+        "sist."
+    ]
+    if heading.display is not None:
+        lines.insert(
+            0,
+            f"Utlagt til offentlig ettersyn {_day(heading.display.first_day)}–"
+            f"{_day(heading.display.last_day)}",
+        )
+    return lines
+
+
+def _table_data(rows: Sequence[TaxListRow], exempt: bool, cell: Any) -> tuple[list[list[Any]], list[float]]:
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph
+
+    if exempt:
+        data: list[list[Any]] = [["Eiendom", "Adresse", "Fritak"]]
+        data += [
+            [r.cadastral_id, Paragraph(markup(r.address), cell), describe(r.exemption_code)] for r in rows
+        ]
+        return data, [55 * mm, 140 * mm, 78 * mm]
+    data = [
+        ["Eiendom", "Adresse", "Skattegrunnlag (kr)", "Bunnfradrag (kr)", "Promille", "Eigedomsskatt (kr)"]
+    ]
+    data += [
+        [
+            r.cadastral_id,
+            Paragraph(markup(r.address), cell),
+            _nok(r.tax_value_nok),
+            _nok(r.deduction_nok),
+            str(r.rate_per_mille).replace(".", ","),
+            _nok(r.tax_nok),
+        ]
+        for r in rows
+    ]
+    return data, [45 * mm, 92 * mm, 38 * mm, 34 * mm, 22 * mm, 42 * mm]
+
+
+def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, heading: TaxListHeading) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     buffer = io.BytesIO()
-    title = f"Fritatte eiendommer {year}" if exempt else f"Skatteliste for eiendomsskatt {year}"
+    title = document_title(heading, exempt)
     document = SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
         title=title,
+        author=heading.municipality.name,
+        subject=f"Kommunenummer {heading.municipality.number}",
         leftMargin=12 * mm,
         rightMargin=12 * mm,
         topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        bottomMargin=16 * mm,
         initialFontName=FONT,
+        invariant=1,  # the same list is the same bytes
     )
     styles = stylesheet()
     # Addresses wrap in their column (never cut short): a Paragraph, so the text goes in as markup.
     cell = copy.copy(styles["Normal"])
     cell.fontSize, cell.leading = 8, 10
-    intro = (
-        "Disse eiendommene er fritatt for eiendomsskatt dette året. Fritaket følger av "
-        "eigedomsskattelova § 5 (alltid fritatt) eller av kommunestyrets vedtak etter § 7."
-        if exempt
-        else "Listen viser eiendomsskatten for hver eiendom: verdien (takst eller boligverdi), reduksjonen, "
-        "bunnfradraget, skattegrunnlaget, skattesatsen i promille og årets skatt. Listen ligger ute til "
-        "offentlig ettersyn i minst tre uker (eigedomsskattelova § 15). Du kan klage på verdien innen "
-        "seks uker fra listen ble lagt ut eller skatteseddelen ble sendt, det som kommer sist."
-    )
-    if exempt:
-        data: list[list[Any]] = [["Eiendom", "Adresse", "Fritak"]]
-        data += [
-            [r.cadastral_id or r.property_id, Paragraph(markup(r.address), cell), describe(r.exemption_code)]
-            for r in rows
-        ]
-        widths = [55 * mm, 140 * mm, 60 * mm]
-    else:
-        data = [
-            [
-                "Eiendom",
-                "Adresse",
-                "Verdi (kr)",
-                "Reduksjon",
-                "Bunnfradrag (kr)",
-                "Grunnlag (kr)",
-                "Promille",
-                "Skatt (kr)",
-            ]
-        ]
-        data += [
-            [
-                r.cadastral_id or r.property_id,
-                Paragraph(markup(r.address), cell),
-                _nok(r.value_nok),
-                f"{r.reduction * 100:.0f} %",
-                _nok(r.deduction_nok),
-                _nok(r.tax_base_nok),
-                str(r.rate_per_mille).replace(".", ","),
-                _nok(r.tax_nok),
-            ]
-            for r in rows
-        ]
-        widths = [38 * mm, 70 * mm, 30 * mm, 20 * mm, 30 * mm, 30 * mm, 16 * mm, 26 * mm]
+    ordered = in_cadastral_order(rows)
+    data, widths = _table_data(ordered, exempt, cell)
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -151,21 +189,15 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, year: int, municipali
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("FONTNAME", (0, 0), (-1, 0), BOLD),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6ee")),
-                ("ALIGN", (2, 1), (-1, -1), "RIGHT"),
+                ("ALIGN", (2, 0), (-1, -1), "LEFT" if exempt else "RIGHT"),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
                 ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f4f6f8")]),
             ]
         )
     )
-    heading = f"{title}{' – ' + municipality if municipality else ''}"
-    story = [
-        Paragraph(markup(heading), styles["Title"]),
-        Paragraph(markup(intro), styles["Normal"]),
-        Spacer(1, 6 * mm),
-    ]
-    if len(data) == 1:
-        story.append(Paragraph("Ingen eiendommer på listen.", styles["Normal"]))
-    else:
-        story.append(table)
-    document.build(story)
+    story: list[Any] = [Paragraph(markup(title), styles["Title"])]
+    story += [Paragraph(markup(line), styles["Normal"]) for line in _intro(heading, exempt)]
+    story.append(Spacer(1, 6 * mm))
+    story.append(table if ordered else Paragraph("Ingen eiendommer på listen.", styles["Normal"]))
+    document.build(story, canvasmaker=page_numbering())
     return buffer.getvalue()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -55,6 +56,15 @@ class LegalLimits:
 
 
 @dataclass(frozen=True)
+class TaxListDisplay:
+    """When the tax list is on public display (eigedomsskattelova § 15: at least three weeks); the list
+    says so in its header."""
+
+    first_day: date
+    last_day: date
+
+
+@dataclass(frozen=True)
 class TaxYearDecision:
     year: int
     rates_per_mille: Mapping[PropertyCategory, Decimal]
@@ -66,6 +76,7 @@ class TaxYearDecision:
     terms: int = 4
     scope: Scope = Scope.WHOLE_MUNICIPALITY
     optional_exemptions: frozenset[str] = field(default_factory=frozenset)
+    tax_list_display: TaxListDisplay | None = None
 
     def rate_for(self, category: PropertyCategory) -> Decimal:
         return self.rates_per_mille.get(category, Decimal(0))

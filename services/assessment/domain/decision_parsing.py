@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.assessment.domain.decision import LegalLimits, Scope, TaxYearDecision, check_decision
+from services.assessment.domain.decision import (
+    LegalLimits,
+    Scope,
+    TaxListDisplay,
+    TaxYearDecision,
+    check_decision,
+)
 from services.assessment.domain.exemptions import parse_exemption_code
 from services.assessment.domain.property import PropertyCategory
+from services.platform.dates import read_day
 from services.platform.errors import InvalidInput, Violations
 from services.platform.money import Money
 from services.platform.numbers import NOK, PER_MILLE, YEAR, Bounds, bounds, read_node
@@ -24,7 +32,9 @@ KNOWN_KEYS = {
     "terms",
     "scope",
     "optional_exemptions",
+    "tax_list_display",
 }
+DISPLAY_KEYS = ("from", "to")
 
 
 REDUCTION = bounds(0, 1, 6, "0,3")
@@ -50,6 +60,45 @@ def _rates(raw: Any, path: str, problems: Violations) -> dict[PropertyCategory, 
         except ValueError as exc:
             problems.add(f"{path}.{key}", str(exc))
     return rates
+
+
+def _day(node: Any) -> date:
+    # YAML reads an unquoted 2024-02-26 as a date already; a quoted one (or 26.02.2024) is text.
+    if isinstance(node, date):
+        return node
+    if isinstance(node, str):
+        return read_day(node)
+    raise ValueError("must be a date, e.g. 2024-02-26")
+
+
+def parse_tax_list_display(raw: Any, problems: Violations) -> TaxListDisplay | None:
+    """The decision's optional `tax_list_display: {from: 2024-02-26, to: 2024-03-18}`; None when absent."""
+    if raw is None:
+        return None
+    path = "tax_list_display"
+    if not isinstance(raw, Mapping):
+        problems.add(
+            path,
+            "must give the display period as from: and to: dates, e.g. {from: 2024-02-26, to: 2024-03-18}",
+        )
+        return None
+    for key in sorted(set(map(str, raw)) - set(DISPLAY_KEYS)):
+        problems.add(f"{path}.{key}", "unknown field; give from and to")
+    days: dict[str, date] = {}
+    for key in DISPLAY_KEYS:
+        if key not in raw:
+            problems.add(f"{path}.{key}", "is required")
+            continue
+        try:
+            days[key] = _day(raw[key])
+        except ValueError as exc:
+            problems.add(f"{path}.{key}", str(exc))
+    if len(days) < len(DISPLAY_KEYS):
+        return None
+    if days["to"] <= days["from"]:
+        problems.add(f"{path}.to", f"must be after from ({days['from'].isoformat()})")
+        return None
+    return TaxListDisplay(first_day=days["from"], last_day=days["to"])
 
 
 def parse_decision(raw: Any, limits: LegalLimits) -> TaxYearDecision:
@@ -118,6 +167,7 @@ def parse_decision(raw: Any, limits: LegalLimits) -> TaxYearDecision:
         terms=terms,
         scope=scope,
         optional_exemptions=frozenset(optional),
+        tax_list_display=parse_tax_list_display(raw.get("tax_list_display"), problems),
     )
     try:
         check_decision(decision, limits)
