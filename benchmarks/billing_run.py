@@ -37,6 +37,7 @@ from services.billing.adapters.invoice_repository import invoice_rows, line_rows
 from services.billing.adapters.orm import (
     accounts,
     billing_properties,
+    customer_number_counter,
     fee_facts,
     fee_schedules,
     holdings,
@@ -61,6 +62,7 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
 from services.platform.messaging.outbox_relay import OutboxRelay
 from services.platform.migrations import upgrade_to_head
+from services.platform.search_text import search_fold
 from services.platform.settings import Settings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -123,10 +125,13 @@ def _seed(sessions: Any, recipients: int, properties: int, organisations_share: 
                     "city": "Oslo",
                     "channel": (Channel.EHF if n < organisations else Channel.PRINT).value,
                     "created_at": NOW,
+                    "customer_number": n + 1,
+                    "name_search": search_fold(f"Eiendom {n} AS" if n < organisations else f"Eier {n}"),
                 }
                 for n in range(recipients)
             ],
         )
+        session.execute(customer_number_counter.update().values(last_number=recipients))
         # Every recipient holds one property; the rest are spread over them (landlords, cabins, plots).
         holder = [n if n < recipients else rng.randrange(recipients) for n in range(properties)]
         bulk_insert(
