@@ -273,8 +273,7 @@ def run_state_word(state: int) -> str:
 
 
 def run_fields(run: Any) -> list[tuple[str, object]]:
-    fields: list[tuple[str, object]] = [
-        ("Run", f"{run.year}-{run.month:02d}"),
+    fields: list[tuple[str, object]] = [  # under the title "Billing run 2024-04"
         ("State", run_state_word(run.state)),
         ("Issue date", day(run.issue_date)),
         ("Invoices", number(run.invoices)),
