@@ -41,7 +41,7 @@ properties = Table(
     Column("exemption_code", String(10), nullable=False, server_default=""),
     Column("zone_id", String(64), nullable=True, index=True),
     Column("geometry_wkt", Text, nullable=True),
-    # The address and the property id case-folded for search (repository.search_fold), kept on write.
+    # The address and the property id case-folded for search (platform/search_text.py), kept on write.
     Column("search_text", Text, nullable=False, server_default=""),
 )
 

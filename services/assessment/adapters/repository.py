@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -24,6 +23,7 @@ from services.assessment.domain.valuation import (
 )
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
+from services.platform.search_text import search_fold
 
 CHUNK = 5000  # keeps IN lists and bulk statements well inside every database's limits
 
@@ -39,12 +39,6 @@ def trace_to_json(trace: Iterable[TraceItem]) -> str:
 
 def trace_from_json(text: str) -> tuple[TraceItem, ...]:
     return tuple(TraceItem(*item) for item in json.loads(text))
-
-
-def search_fold(text: str) -> str:
-    """`text` as search compares it: Unicode NFC (an "Å" typed as A + ring is the letter Å), case-folded
-    by Python, so that Norwegian letters fold the same whichever database stores them."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).casefold())
 
 
 def _floors_json(floors: tuple[Floor, ...]) -> str:
