@@ -5,6 +5,7 @@ and PostgreSQL. Also: invoices issued before the snapshots existed are back-fill
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -135,6 +136,7 @@ def test_documents_keep_the_address_and_seller_they_were_issued_with(
     person = pdf_text(issued[in_april[PERSON, INVOICE]])
     assert "Storgata 1" in person and "0155 Oslo" in person and "1234.56.78903" in person
     assert "Nyveien" not in person and "9876.54.32106" not in person
+    assert re.search(r"Kundenummer \d+", person) and "Betalingsinformasjon" in person  # snapshotted at issue
     credit_note = pdf_text(issued[in_may[MONTHLY, CREDIT_NOTE]])
     assert "Kreditnota" in credit_note and "Tollbugata 3" in credit_note and "Fjellveien" not in credit_note
     ehf = issued[in_april[ORGANISATION, INVOICE]].decode()

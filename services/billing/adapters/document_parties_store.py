@@ -1,5 +1,6 @@
 """The parties of issued documents in storage: one invoice_parties row per invoice (its recipient as it
-stood, and which seller) and one sellers row per distinct issuer."""
+stood, with its customer number and the invoice's properties as the document names them, and which
+seller) and one sellers row per distinct issuer."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.orm import invoice_parties, sellers
+from services.billing.adapters.orm import billing_properties, holdings, invoice_parties, sellers
 from services.billing.domain.billing_run import Invoice
-from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
+from services.billing.domain.document_parties import DocumentParties, PropertyOnDocument, RecipientSnapshot
 from services.billing.domain.seller import Seller
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
@@ -38,6 +39,60 @@ def store_seller(session: Session, seller: Seller) -> str:
     return key
 
 
+def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tuple[PropertyOnDocument, ...]]:
+    """Each invoice's properties as its document names them: address and cadastral id from the billing
+    property, and the recipient's share from its holding over the invoice's period (the latest one, when
+    it held the property twice)."""
+    property_ids = sorted({pid for invoice in items for pid in invoice.property_ids})
+    accounts = sorted({invoice.account_id for invoice in items})
+    known: dict[str, Any] = {}
+    held: dict[tuple[str, str], list[Any]] = {}
+    for start in range(0, len(property_ids), _PAGE):
+        page = property_ids[start : start + _PAGE]
+        for found_row in session.execute(
+            select(
+                billing_properties.c.property_id,
+                billing_properties.c.address,
+                billing_properties.c.cadastral_id,
+            ).where(one_of(session, billing_properties.c.property_id, page))
+        ):
+            known[found_row.property_id] = found_row
+        for holding in session.execute(
+            select(holdings)
+            .where(one_of(session, holdings.c.property_id, page))
+            .where(one_of(session, holdings.c.account_id, accounts))
+            .order_by(holdings.c.valid_from)
+        ):
+            held.setdefault((holding.account_id, holding.property_id), []).append(holding)
+    found: dict[int, tuple[PropertyOnDocument, ...]] = {}
+    for invoice in items:
+        shown: list[PropertyOnDocument] = []
+        for pid in invoice.property_ids:
+            row: Any = known.get(pid)
+            during = [
+                h
+                for h in held.get((invoice.account_id, pid), [])
+                if h.valid_from < invoice.period.end
+                and (h.valid_to is None or h.valid_to > invoice.period.start)
+            ]
+            share = during[-1] if during else None
+            shown.append(
+                PropertyOnDocument(
+                    pid,
+                    row.address if row is not None else "",
+                    row.cadastral_id if row is not None else "",
+                    share.share_numerator if share is not None else 1,
+                    share.share_denominator if share is not None else 1,
+                )
+            )
+        found[invoice.invoice_number] = tuple(shown)
+    return found
+
+
+def _properties_json(properties: Sequence[PropertyOnDocument]) -> str:
+    return json.dumps([asdict(p) for p in properties], ensure_ascii=False, sort_keys=True)
+
+
 def store_parties(
     session: Session, items: Sequence[Invoice], recipients: Mapping[str, RecipientSnapshot], seller: Seller
 ) -> None:
@@ -45,6 +100,7 @@ def store_parties(
     if not items:
         return
     key = store_seller(session, seller)
+    properties = _properties_on(session, items)
     rows: list[dict[str, Any]] = []
     for invoice in items:
         recipient = recipients[invoice.account_id]
@@ -56,6 +112,8 @@ def store_parties(
                 "recipient_address_line": recipient.address_line,
                 "recipient_postcode": recipient.postcode,
                 "recipient_city": recipient.city,
+                "recipient_customer_number": recipient.customer_number,
+                "document_properties": _properties_json(properties[invoice.invoice_number]),
                 "seller_id": key,
             }
         )
@@ -83,6 +141,8 @@ def load_parties(session: Session, numbers: Sequence[int]) -> dict[int, Document
                 r.recipient_address_line,
                 r.recipient_postcode,
                 r.recipient_city,
+                r.recipient_customer_number,
+                tuple(PropertyOnDocument(**p) for p in json.loads(r.document_properties or "[]")),
             )
             found[r.invoice_number] = DocumentParties(recipient, issuers[r.seller_id])
     return found

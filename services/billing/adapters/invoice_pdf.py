@@ -1,17 +1,40 @@
 """The invoice as a PDF in plain Norwegian: what it is for, which property and period, how the amount is
-computed, how to pay, and how to complain. Persons get this one (organisations get EHF)."""
+computed, how to pay, and how to complain. Persons get this one (organisations get EHF).
+
+The recipient's address sits where a window envelope shows it (NS-EN ISO 269 C5/E65, window on the left:
+about 20 mm from the left and 45 mm from the top edge), the invoice's facts beside it, and the payment
+details in a box of their own, so that nobody has to search for the KID.
+"""
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
+from typing import Any
 
 from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
 from services.billing.domain.document_parties import RecipientSnapshot
+from services.billing.domain.invoice_plan import ChargeLine
 from services.billing.domain.seller import Seller
 from services.platform.money import Money
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
+
+# The order a person reads a property's charges in: the tax first, then the fees as the bill of the
+# fee schedule lists them; anything else after, by its code.
+CHARGE_ORDER = (
+    "property_tax",
+    "subscription",
+    "water_consumption",
+    "sewage_consumption",
+    "waste",
+    "chimney",
+)
+
+_MM = 72 / 25.4
+WINDOW_LEFT, WINDOW_TOP = 22 * _MM, 48 * _MM  # the address window, from the page's left and top edges
+FACTS_LEFT = 118 * _MM
+BELOW_WINDOW = 64 * _MM  # where the letter's text starts, below the window (from the top margin)
 
 
 def _day(value: date) -> str:
@@ -43,15 +66,158 @@ def _dated(issue_date: date) -> Callable[..., str]:
     return lambda *_: f"D:{issue_date:%Y%m%d}000000+00'00'"
 
 
+def _last_day(period_end: date) -> date:
+    return period_end.fromordinal(period_end.toordinal() - 1)
+
+
+def in_reading_order(lines: Sequence[ChargeLine]) -> list[tuple[str, list[ChargeLine]]]:
+    """The lines by property (in property order), each property's charges in CHARGE_ORDER, credits
+    (negative lines) after the charges."""
+    by_property: dict[str, list[ChargeLine]] = {}
+    for line in lines:
+        by_property.setdefault(line.property_id, []).append(line)
+
+    def order(line: ChargeLine) -> tuple[bool, int, str, date]:
+        rank = CHARGE_ORDER.index(line.code) if line.code in CHARGE_ORDER else len(CHARGE_ORDER)
+        return (line.amount.ore < 0, rank, line.code, line.period.start)
+
+    return [(pid, sorted(by_property[pid], key=order)) for pid in sorted(by_property)]
+
+
+def _address_lines(recipient: RecipientSnapshot) -> list[str]:
+    place = f"{recipient.postcode} {recipient.city}".strip()
+    return [p for p in (recipient.name, recipient.address_line, place) if p]
+
+
+def _facts(invoice: Invoice, recipient: RecipientSnapshot, title: str) -> list[tuple[str, str]]:
+    facts = [(f"{title}nummer", str(invoice.invoice_number))]
+    if recipient.customer_number is not None:
+        facts.append(("Kundenummer", str(recipient.customer_number)))
+    facts.append((f"{title}dato", _day(invoice.issue_date)))
+    if invoice.kind != CREDIT_NOTE:
+        facts.append(("Forfallsdato", _day(invoice.due_date)))
+    return facts
+
+
+def _letterhead(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, title: str) -> Any:
+    """Draws the first page's head: the seller, the address in the window, the invoice's facts."""
+
+    def draw(canvas: Any, _doc: Any) -> None:
+        width, height = canvas._pagesize
+        canvas.saveState()
+        canvas.setFont(BOLD, 13)
+        canvas.drawString(WINDOW_LEFT, height - 20 * _MM, seller.name)
+        canvas.setFont(FONT, 8)
+        canvas.drawString(
+            WINDOW_LEFT,
+            height - 25 * _MM,
+            f"{seller.street}, {seller.postcode} {seller.city} · Org.nr. {seller.organisation_number}",
+        )
+        canvas.setFont(FONT, 10)
+        y = height - WINDOW_TOP
+        for line in _address_lines(recipient):
+            canvas.drawString(WINDOW_LEFT, y, line)
+            y -= 13
+        y = height - WINDOW_TOP
+        for label, value in _facts(invoice, recipient, title):
+            canvas.setFont(FONT, 9)
+            canvas.drawString(FACTS_LEFT, y, label)
+            canvas.setFont(BOLD, 9)
+            canvas.drawRightString(width - 20 * _MM, y, value)
+            y -= 13
+        canvas.restoreState()
+
+    return draw
+
+
+def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, credit: bool) -> Any:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Paragraph, Table, TableStyle
+
+    styles = stylesheet()
+    body = styles["Normal"]
+    rows: list[list[Any]] = [["Hva", "Periode", "Beløp"]]
+    commands: list[tuple[Any, ...]] = []
+    for property_id, lines in in_reading_order(invoice.lines):
+        shown = recipient.property(property_id)
+        if shown is not None:
+            heading = shown.label() + (f" – {shown.share()}" if shown.share() else "")
+        else:  # issued before the document named its properties: as it was printed then
+            heading = property_id
+        commands += [
+            ("SPAN", (0, len(rows)), (-1, len(rows))),
+            ("FONTNAME", (0, len(rows)), (-1, len(rows)), BOLD),
+            ("TOPPADDING", (0, len(rows)), (-1, len(rows)), 6),
+        ]
+        rows.append([Paragraph(f"<b>{markup(heading)}</b>", body), "", ""])
+        for line in lines:
+            rows.append(
+                [
+                    Paragraph(markup(line.description), body),
+                    f"{_day(line.period.start)}–{_day(_last_day(line.period.end))}",
+                    Money(sign * line.amount.ore).kroner(),
+                ]
+            )
+    if invoice.vat.ore:
+        rows.append(["Merverdiavgift", "", Money(sign * invoice.vat.ore).kroner()])
+    rows.append(["Til gode" if credit else "Å betale", "", Money(sign * invoice.total.ore).kroner()])
+    table = Table(rows, colWidths=[100 * mm, 44 * mm, 30 * mm], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                *table_fonts(9),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                ("ALIGN", (2, 0), (2, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                *commands,
+            ]
+        )
+    )
+    return table
+
+
+def _payment_box(invoice: Invoice, seller: Seller) -> Any:
+    """'Betalingsinformasjon': amount, due date, KID and account, boxed apart from the rest."""
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table, TableStyle
+
+    rows = [
+        ["Betalingsinformasjon", ""],
+        ["Beløp å betale", invoice.total.kroner()],
+        ["Forfallsdato", _day(invoice.due_date)],
+        ["KID", invoice.kid],
+        ["Til kontonummer", _account_number(seller.bank_account)],
+    ]
+    box = Table(rows, colWidths=[60 * mm, 60 * mm], hAlign="LEFT")
+    box.setStyle(
+        TableStyle(
+            [
+                *table_fonts(10),
+                ("FONTNAME", (0, 0), (-1, 0), BOLD),
+                ("FONTNAME", (1, 1), (1, -1), BOLD),
+                ("SPAN", (0, 0), (-1, 0)),
+                ("BOX", (0, 0), (-1, -1), 1, colors.black),
+                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6ee")),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+            ]
+        )
+    )
+    return box
+
+
 def invoice_pdf(
     invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, *, compress: bool = True
 ) -> bytes:
     """The same bytes every time for the same invoice and parties: ReportLab's invariant mode leaves out
     the random document id, and the dates in the PDF's metadata are the issue date."""
-    from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
     buffer = io.BytesIO()
     credit = invoice.kind == CREDIT_NOTE
@@ -72,61 +238,14 @@ def invoice_pdf(
     )
     styles = stylesheet()
     body = styles["Normal"]
-    last_day = invoice.period.end.fromordinal(invoice.period.end.toordinal() - 1)
-    address = "<br/>".join(
-        markup(p)
-        for p in (recipient.name, recipient.address_line, f"{recipient.postcode} {recipient.city}".strip())
-        if p
-    )
-    story = [
-        Paragraph(markup(seller.name), styles["Heading3"]),
-        Paragraph(address, body),
-        Spacer(1, 8 * mm),
+    story: list[Any] = [
+        Spacer(1, BELOW_WINDOW),
         Paragraph(markup(f"{title} nr. {invoice.invoice_number}"), styles["Title"]),
-        Paragraph(markup(_introduction(invoice, last_day)), body),
+        Paragraph(markup(_introduction(invoice, _last_day(invoice.period.end))), body),
         Spacer(1, 5 * mm),
+        _lines_table(invoice, recipient, sign, credit),
+        Spacer(1, 6 * mm),
     ]
-    rows = [["Eiendom", "Hva", "Periode", "Beløp"]]
-    for line in invoice.lines:
-        end = line.period.end.fromordinal(line.period.end.toordinal() - 1)
-        rows.append(
-            [
-                line.property_id,
-                Paragraph(markup(line.description), body),
-                f"{_day(line.period.start)}–{_day(end)}",
-                Money(sign * line.amount.ore).kroner(),
-            ]
-        )
-    if invoice.vat.ore:
-        rows.append(["", "Merverdiavgift", "", Money(sign * invoice.vat.ore).kroner()])
-    rows.append(["", "Til gode" if credit else "Å betale", "", Money(sign * invoice.total.ore).kroner()])
-    table = Table(rows, colWidths=[38 * mm, 66 * mm, 44 * mm, 26 * mm], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                *table_fonts(9),
-                ("FONTNAME", (0, 0), (-1, 0), BOLD),
-                ("FONTNAME", (0, -1), (-1, -1), BOLD),
-                ("ALIGN", (3, 0), (3, -1), "RIGHT"),
-                ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-                ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
-            ]
-        )
-    )
-    story += [table, Spacer(1, 6 * mm)]
-    story.append(Paragraph("Slik er beløpet regnet ut", styles["Heading4"]))
-    story.append(
-        Paragraph(
-            "Eiendomsskatten er årets skatt fra skattelisten, fordelt på årets måneder. "
-            "Gebyrene for vann og avløp, renovasjon og feiing følger kommunens gebyrregulativ; uten "
-            "vannmåler regnes forbruket ut fra boligens bruksareal (BRA). "
-            "Har eiendommen skiftet eier, betaler hver eier for dagene de eide den. "
-            "Beløp under minstebeløpet kommer med på neste regning. "
-            "Blir skatten rettet eller eiendommen solgt, får du en kreditnota for det du har betalt for "
-            "mye, eller en tilleggsregning for det som mangler.",
-            body,
-        )
-    )
     if credit:
         story.append(Paragraph("Slik får du pengene", styles["Heading4"]))
         story.append(
@@ -139,6 +258,7 @@ def invoice_pdf(
             )
         )
     else:
+        story.append(_payment_box(invoice, seller))
         story.append(Paragraph("Slik betaler du", styles["Heading4"]))
         story.append(
             Paragraph(
@@ -151,6 +271,20 @@ def invoice_pdf(
                 body,
             )
         )
+    story.append(Paragraph("Slik er beløpet regnet ut", styles["Heading4"]))
+    story.append(
+        Paragraph(
+            "Eiendomsskatten er årets skatt fra skattelisten, fordelt på årets måneder. "
+            "Gebyrene for vann og avløp, renovasjon og feiing følger kommunens gebyrregulativ; uten "
+            "vannmåler regnes forbruket ut fra boligens bruksareal (BRA). "
+            "Har eiendommen skiftet eier, betaler hver eier for dagene de eide den. "
+            "Eier du en andel av eiendommen, betaler du din andel. "
+            "Beløp under minstebeløpet kommer med på neste regning. "
+            "Blir skatten rettet eller eiendommen solgt, får du en kreditnota for det du har betalt for "
+            "mye, eller en tilleggsregning for det som mangler.",
+            body,
+        )
+    )
     story.append(Paragraph("Er du uenig?", styles["Heading4"]))
     story.append(
         Paragraph(
@@ -162,5 +296,11 @@ def invoice_pdf(
         )
     )
     stamp = _dated(invoice.issue_date)
-    doc.build(story, onFirstPage=lambda canvas, _doc: canvas.setDateFormatter(stamp))
+    head = _letterhead(invoice, recipient, seller, title)
+
+    def first_page(canvas: Any, document: Any) -> None:
+        canvas.setDateFormatter(stamp)
+        head(canvas, document)
+
+    doc.build(story, onFirstPage=first_page)
     return buffer.getvalue()

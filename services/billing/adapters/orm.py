@@ -198,6 +198,9 @@ invoice_parties = Table(
     Column("recipient_postcode", String(10), nullable=False),
     Column("recipient_city", String(100), nullable=False),
     Column("seller_id", String(64), nullable=False),
+    # Migration 0011; NULL on invoices issued before it (their documents render without these parts).
+    Column("recipient_customer_number", Integer, nullable=True),
+    Column("document_properties", Text, nullable=True),  # JSON: the properties as the document names them
 )
 
 # The issuer (seller.yaml) as it stood, once per distinct content: seller_id is a hash of the fields, so

@@ -2,33 +2,87 @@
 
 An invoice number must always show the same address and the same bank account, however often its
 document is rendered again. So both are copied when the invoice is issued and kept with it; a later move,
-rename or new seller file reaches the next invoices, never the issued ones.
+rename or new seller file reaches the next invoices, never the issued ones. The same holds for what the
+document says about the recipient's properties (address, cadastral id, share) and its customer number.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from services.billing.domain.account import Account
 from services.billing.domain.seller import Seller
 
+_CADASTRAL = re.compile(r"^(\d{4})-(\d+)/(\d+)(?:/(\d+))?(?:/(\d+))?$")
+
+
+def cadastral_words(cadastral_id: str) -> str:
+    """'0301-208/1/0/0' → 'gnr/bnr 208/1'; a festenummer or section is added ('gnr/bnr 208/1, snr 3');
+    text that is no cadastral id is shown as it is."""
+    found = _CADASTRAL.match(cadastral_id.strip())
+    if found is None:
+        return cadastral_id.strip()
+    _, gnr, bnr, fnr, snr = (int(part or 0) for part in found.groups())
+    words = f"gnr/bnr {gnr}/{bnr}"
+    if fnr:
+        words += f", fnr {fnr}"
+    if snr:
+        words += f", snr {snr}"
+    return words
+
+
+@dataclass(frozen=True)
+class PropertyOnDocument:
+    """A property as an invoice names it, with the recipient's share of it when the invoice was issued."""
+
+    property_id: str
+    address: str
+    cadastral_id: str
+    share_numerator: int = 1
+    share_denominator: int = 1
+
+    def label(self) -> str:
+        """'Storgata 1, 0155 Oslo (gnr/bnr 208/1)'."""
+        cadastral = cadastral_words(self.cadastral_id)
+        if self.address and cadastral:
+            return f"{self.address} ({cadastral})"
+        return self.address or cadastral or self.property_id
+
+    def share(self) -> str:
+        """'andel 1/2' for a co-owner; nothing for the whole property."""
+        if self.share_denominator <= 0 or self.share_numerator >= self.share_denominator:
+            return ""
+        return f"andel {self.share_numerator}/{self.share_denominator}"
+
 
 @dataclass(frozen=True)
 class RecipientSnapshot:
     """What a document shows of its recipient. Billing holds no personal identity numbers (an account
-    is assessment's opaque owner reference), and a document needs none: persons are named and addressed."""
+    is assessment's opaque owner reference), and a document needs none: persons are named and addressed.
+    `customer_number` and `properties` are None and () on invoices issued before they were kept."""
 
     name: str
     organisation_number: str  # organisations only: their EHF endpoint (Peppol 0192) and legal id
     address_line: str
     postcode: str
     city: str
+    customer_number: int | None = None
+    properties: tuple[PropertyOnDocument, ...] = ()
 
     @classmethod
     def of(cls, account: Account) -> RecipientSnapshot:
         return cls(
-            account.name, account.organisation_number, account.address_line, account.postcode, account.city
+            account.name,
+            account.organisation_number,
+            account.address_line,
+            account.postcode,
+            account.city,
+            account.customer_number or None,
         )
+
+    def property(self, property_id: str) -> PropertyOnDocument | None:
+        return next((p for p in self.properties if p.property_id == property_id), None)
 
 
 @dataclass(frozen=True)
