@@ -216,3 +216,60 @@ def test_our_own_ehf_invoices_pass_the_same_rules(validator: EhfValidator) -> No
     assert b"<cbc:CreditNoteTypeCode>381</cbc:CreditNoteTypeCode>" in document
     assert b'<cbc:PayableAmount currencyID="NOK">3362.50</cbc:PayableAmount>' in document  # 3337.50 + 25 VAT
     assert b"<cbc:ID>1042</cbc:ID>" in document  # the invoice it corrects
+
+
+def test_our_ehf_names_the_buyers_address_and_the_properties_as_issued(
+    validator: EhfValidator,
+) -> None:
+    from datetime import date
+
+    from services.billing.adapters.ehf_document import ehf_invoice
+    from services.billing.domain.account import Channel
+    from services.billing.domain.billing_run import Invoice
+    from services.billing.domain.document_parties import PropertyOnDocument, RecipientSnapshot
+    from services.billing.domain.intervals import Period
+    from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
+    from services.billing.domain.seller import Seller
+    from services.platform.money import Money
+
+    q2 = Period(date(2024, 4, 1), date(2024, 7, 1))
+    lines = (ChargeLine("0301-208/1/0/0", "property_tax", "Eiendomsskatt 2024", q2, Money.of("560.00")),)
+    draft = InvoiceDraft("org-1", q2, lines)
+    invoice = Invoice(
+        2001,
+        "invoice",
+        "r1",
+        "org-1",
+        Channel.EHF,
+        "000000000200105",
+        date(2024, 4, 5),
+        date(2024, 4, 26),
+        q2,
+        lines,
+        draft.net,
+        draft.total - draft.net,
+        draft.total,
+    )
+    shown = PropertyOnDocument("0301-208/1/0/0", "Storgata 1, 0155 Oslo", "0301-208/1/0/0", 1, 2)
+    recipient = RecipientSnapshot("Eiendom AS", "974683520", "Kirkegata 5", "0153", "Oslo", 17, (shown,))
+    seller = Seller(
+        "Oslo kommune", "974760673", "NO974760673MVA", "Postboks 1", "0037", "Oslo", "12345678903", "Klag"
+    )
+    document = ehf_invoice(invoice, recipient, seller)
+    findings = validator.validate_bytes(document)
+    assert is_valid(findings), [f for f in findings if f.flag == "fatal"]
+    ns = {
+        "cac": "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2",
+        "cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2",
+    }
+    address = etree.fromstring(document).find("cac:AccountingCustomerParty/cac:Party/cac:PostalAddress", ns)
+    assert address is not None
+    assert [(etree.QName(e).localname, e.text) for e in address.iter() if e.text and e.text.strip()] == [
+        ("StreetName", "Kirkegata 5"),
+        ("CityName", "Oslo"),
+        ("PostalZone", "0153"),
+        ("IdentificationCode", "NO"),
+    ]
+    name = etree.fromstring(document).find("cac:InvoiceLine/cac:Item/cbc:Name", ns)
+    assert name is not None
+    assert name.text == "Eiendomsskatt 2024, Storgata 1, 0155 Oslo (gnr/bnr 208/1), andel 1/2"

@@ -68,6 +68,15 @@ def _party(
     return party
 
 
+def _item_name(description: str, property_id: str, recipient: RecipientSnapshot) -> str:
+    """'Eiendomsskatt 2024, Storgata 1, 0155 Oslo (gnr/bnr 208/1), andel 1/2' when the invoice kept how
+    it names its properties; as documents issued before that said it otherwise ('…, eiendom <id>')."""
+    shown = recipient.property(property_id)
+    if shown is None:
+        return f"{description}, eiendom {property_id}"
+    return ", ".join(part for part in (description, shown.label(), shown.share()) if part)
+
+
 def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) -> bytes:
     """An Invoice (type 380), or for a credit note a CreditNote (type 381) whose amounts are positive:
     what the recipient is credited. Either may refer to the recipient's earlier invoice it corrects.
@@ -174,7 +183,7 @@ def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) 
             line.period.end.fromordinal(line.period.end.toordinal() - 1).isoformat(),
         )
         item = _add(element, "cac:Item")
-        _add(item, "cbc:Name", f"{line.description}, eiendom {line.property_id}"[:200])
+        _add(item, "cbc:Name", _item_name(line.description, line.property_id, recipient)[:200])
         _category(item, "cac:ClassifiedTaxCategory", line.vat_rate)
         _amount(_add(element, "cac:Price"), "cbc:PriceAmount", Money(abs(line.amount.ore)))
     return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
