@@ -329,7 +329,9 @@ def test_a_complaint_through_both_committees_to_a_new_value(
     text = pdf_text(minutes.content)
     assert minutes.content.startswith(b"%PDF")
     assert "Møteprotokoll" in text and "Klagen tas ikke til følge." in text and "Sakkyndig nemnd vara" in text
-    assert "Sakkyndig nemnd medlem B" not in text  # disqualified: not among those present
+    present = text[text.index("Til stede:") : text.index("Forfall:")]
+    assert "Sakkyndig nemnd medlem B" not in present  # disqualified: not among those present, nor absent
+    assert "Forfall: ingen." in text and "deltok ikke: Sakkyndig nemnd medlem B." in text
 
 
 def _fields(message: Any) -> dict[str, Any]:

@@ -78,7 +78,8 @@ def test_minutes_name_who_was_present_or_say_once_that_nothing_was_decided() -> 
     assert "Til stede" not in empty and empty.count("Ingen saker ble avgjort") == 1
     case = decide(scheduled(registered()), Outcome.NOT_UPHELD).case
     held = pdf_text(minutes_pdf(meeting, VALUATION, MEMBERS["c1"], [case], OFFICE).content)
-    assert "Til stede: Leder, Medlem 1, Medlem 2." in held and "Ingen saker" not in held
+    assert "Til stede: Leder (leder), Medlem 1, Medlem 2." in held and "Ingen saker" not in held
+    assert "Forfall: ingen." in held and "Møteleder: Leder." in held
 
 
 def test_a_decision_letter_is_about_its_own_decision_and_names_the_committee_it_kept() -> None:

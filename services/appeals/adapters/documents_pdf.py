@@ -22,6 +22,7 @@ from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcom
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
 from services.appeals.domain.letters import IssuedLetter, decision_of, value_before_decision
+from services.appeals.domain.minutes import attendance
 from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
@@ -422,21 +423,41 @@ def agenda_pdf(
     return Rendered(f"saksliste-{meeting.meets_on.isoformat()}.pdf", doc.render(compress=compress))
 
 
+def _member_words(member: Member) -> str:
+    """'Kari Nordmann (leder)'; an ordinary member by name alone."""
+    return member.name if member.role == MemberRole.MEMBER else f"{member.name} ({ROLES[member.role]})"
+
+
 def minutes_pdf(
     meeting: Meeting,
     committee: Committee,
     members: Sequence[Member],
     cases: Sequence[AppealCase],
     office: Office,
+    disqualified: Mapping[str, Sequence[str]] | None = None,
     *,
     compress: bool = True,
 ) -> Rendered:
+    """`disqualified`: the member ids disqualified for each case (by case id)."""
+    stepped_aside = disqualified or {}
     doc = _meeting_document("Møteprotokoll", meeting, committee, office)
     names = {m.member_id: m.name for m in members}
     decided = [(c, d) for c in cases for d in c.decisions if d.meeting_id == meeting.meeting_id]
-    present = sorted({names.get(p, p) for _, d in decided for p in d.participant_ids})
-    if present:
-        doc.text("Til stede: " + ", ".join(present) + ".")
+    if decided:
+        who = attendance(
+            members,
+            meeting.meets_on,
+            {p for _, d in decided for p in d.participant_ids},
+            {m for c, _ in decided for m in stepped_aside.get(c.case_id, ())},
+        )
+        doc.heading("Til stede og forfall")
+        doc.text("Til stede: " + ", ".join(_member_words(m) for m in who.present) + ".")
+        doc.text("Forfall: " + (", ".join(m.name for m in who.absent) or "ingen") + ".")
+        doc.text(
+            f"Møteleder: {who.chaired_by.name}."
+            if who.chaired_by
+            else "Møteleder: verken leder eller nestleder deltok."
+        )
     doc.heading("Vedtak")
     for number, (case, decision) in enumerate(decided, start=1):
         _case_heading(doc, number, case)
@@ -445,6 +466,12 @@ def minutes_pdf(
             doc.text(f"Ny verdi: {decision.new_value.kroner()}.")
         doc.text(f"Begrunnelse: {decision.reasons}")
         doc.text("Deltok: " + ", ".join(names.get(p, p) for p in decision.participant_ids) + ".")
+        if stepped_aside.get(case.case_id):
+            doc.text(
+                "Inhabil (forvaltningsloven § 6), deltok ikke: "
+                + ", ".join(names.get(m, m) for m in stepped_aside[case.case_id])
+                + "."
+            )
     if not decided:
         doc.text("Ingen saker ble avgjort i møtet.")
     return Rendered(f"protokoll-{meeting.meets_on.isoformat()}.pdf", doc.render(compress=compress))

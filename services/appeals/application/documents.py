@@ -87,11 +87,9 @@ def meeting_document(
         cases = uow.cases.on_meeting(meeting_id)
         names = {m.member_id: m.name for m in members}
         disqualified = {
-            c.case_id: [
-                names.get(d.member_id, d.member_id) for d in uow.committees.disqualifications(c.case_id)
-            ]
-            for c in cases
+            c.case_id: [d.member_id for d in uow.committees.disqualifications(c.case_id)] for c in cases
         }
     if kind == MeetingDocument.AGENDA:
-        return agenda_pdf(meeting, committee, members, cases, disqualified, office)
-    return minutes_pdf(meeting, committee, members, cases, office)
+        named = {case_id: [names.get(m, m) for m in ids] for case_id, ids in disqualified.items()}
+        return agenda_pdf(meeting, committee, members, cases, named, office)
+    return minutes_pdf(meeting, committee, members, cases, office, disqualified)
