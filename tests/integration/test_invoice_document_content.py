@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import insert, update
@@ -20,7 +21,13 @@ from services.billing.adapters.orm import billing_properties, holdings, invoice_
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.billing_run import Invoice
-from services.billing.domain.document_parties import PropertyOnDocument, RecipientSnapshot, cadastral_words
+from services.billing.domain.document_parties import (
+    PropertyOnDocument,
+    RecipientSnapshot,
+    cadastral_words,
+    fee_basis,
+)
+from services.billing.domain.fees import FeeLine, WaterSewageRates, water_and_sewage
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine, InvoiceDraft
 from services.billing.service import SPEC
@@ -34,6 +41,8 @@ from tests.pdf_text import pdf_text
 Make = Callable[[], SqlBillingUnitOfWork]
 Q2 = Period(date(2024, 4, 1), date(2024, 7, 1))
 WHOLE, HALF = "0301-208/1/0/0", "0301-10/2/0/3"
+WATER, WASTE = "98,3 m³ × 13,40 kr", "1 boenhet × 3 250,00 kr"
+RATE = Decimal("0.25")
 ACCOUNT = Account(
     "acc-1",
     RecipientKind.PERSON,
@@ -49,8 +58,10 @@ ACCOUNT = Account(
 
 def _invoice(number: int = 1001, lines: tuple[ChargeLine, ...] | None = None) -> Invoice:
     lines = lines or (
-        ChargeLine(WHOLE, "waste", "Renovasjon, per boenhet", Q2, Money.of("812.50")),
-        ChargeLine(WHOLE, "water_consumption", "Vann, forbruk m³ (målt forbruk)", Q2, Money.of("329.31")),
+        ChargeLine(WHOLE, "waste", "Renovasjon, per boenhet", Q2, Money.of("812.50"), basis=WASTE),
+        ChargeLine(
+            WHOLE, "water_consumption", "Vann, forbruk m³ (målt forbruk)", Q2, Money.of("329.31"), basis=WATER
+        ),
         ChargeLine(WHOLE, "property_tax", "Eiendomsskatt 2024", Q2, Money.of("1120.00")),
         ChargeLine(HALF, "property_tax", "Eiendomsskatt 2024", Q2, Money.of("560.00")),
     )
@@ -140,6 +151,8 @@ def test_an_invoice_names_its_properties_shares_and_customer_number_as_issued(ma
     assert "Kirkeveien 3, 0368 Oslo (gnr/bnr 10/2, snr 3) – andel 1/2" in text
     # Per property: the tax first, then water, then waste, whatever order the lines were stored in.
     storgata = text[text.index("Storgata 1, 0155 Oslo (gnr/bnr") :]
+    assert f"Vann, forbruk m³ (målt forbruk) {WATER} per år" in storgata
+    assert f"Renovasjon, per boenhet {WASTE} per år" in storgata
     assert (
         storgata.index("Eiendomsskatt 2024") < storgata.index("Vann, forbruk") < storgata.index("Renovasjon")
     )
@@ -211,3 +224,37 @@ def test_credits_come_after_the_charges_and_a_credit_note_has_no_payment_box() -
 )
 def test_cadastral_numbers_read_as_people_say_them(cadastral: str, words: str) -> None:
     assert cadastral_words(cadastral) == words
+
+
+@pytest.mark.parametrize(
+    ("fee", "basis"),
+    [
+        (
+            FeeLine(
+                "water_consumption", "Vann", Decimal("98.3"), Money.of("13.40"), Money.of("1317.22"), RATE
+            ),
+            WATER,
+        ),
+        (
+            FeeLine("waste", "Renovasjon", Decimal(2), Money.of("3105"), Money.of("6210"), RATE),
+            "2 boenheter × 3 105,00 kr",
+        ),
+        (
+            FeeLine("chimney", "Feiing", Decimal(1), Money.of("520"), Money.of("520"), RATE),
+            "1 pipe × 520,00 kr",
+        ),
+        # half the sewage fee without WC
+        (
+            FeeLine("sewage_consumption", "Avløp", Decimal("150.00"), Money.of("20"), Money.of("1500"), RATE),
+            "150 m³ × 20,00 kr × 0,5",
+        ),
+    ],
+)
+def test_a_fee_reads_as_quantity_times_unit_price(fee: FeeLine, basis: str) -> None:
+    assert fee_basis(fee) == basis
+
+
+def test_the_fee_basis_follows_the_fee_schedule_lines() -> None:
+    rates = WaterSewageRates(Money.of("1500"), Money.of("13.40"), Money.of("20"), Decimal("1.3"), RATE)
+    water = water_and_sewage(rates, units=1, bra_m2=Decimal(120), metered_m3=Decimal("98.3"))
+    assert [fee_basis(f) for f in water] == ["1 boenhet × 1 500,00 kr", WATER, "98,3 m³ × 20,00 kr"]

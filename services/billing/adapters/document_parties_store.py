@@ -76,6 +76,9 @@ def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tupl
                 and (h.valid_to is None or h.valid_to > invoice.period.start)
             ]
             share = during[-1] if during else None
+            bases = sorted(
+                {(line.code, line.basis) for line in invoice.lines if line.property_id == pid and line.basis}
+            )
             shown.append(
                 PropertyOnDocument(
                     pid,
@@ -83,10 +86,16 @@ def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tupl
                     row.cadastral_id if row is not None else "",
                     share.share_numerator if share is not None else 1,
                     share.share_denominator if share is not None else 1,
+                    tuple(bases),
                 )
             )
         found[invoice.invoice_number] = tuple(shown)
     return found
+
+
+def _property_on_document(stored: dict[str, Any]) -> PropertyOnDocument:
+    bases = tuple((str(code), str(text)) for code, text in stored.pop("bases", []))
+    return PropertyOnDocument(**stored, bases=bases)
 
 
 def _properties_json(properties: Sequence[PropertyOnDocument]) -> str:
@@ -142,7 +151,7 @@ def load_parties(session: Session, numbers: Sequence[int]) -> dict[int, Document
                 r.recipient_postcode,
                 r.recipient_city,
                 r.recipient_customer_number,
-                tuple(PropertyOnDocument(**p) for p in json.loads(r.document_properties or "[]")),
+                tuple(_property_on_document(p) for p in json.loads(r.document_properties or "[]")),
             )
             found[r.invoice_number] = DocumentParties(recipient, issuers[r.seller_id])
     return found

@@ -152,9 +152,13 @@ def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, cred
         ]
         rows.append([Paragraph(f"<b>{markup(heading)}</b>", body), "", ""])
         for line in lines:
+            basis = shown.basis(line.code) if shown is not None else ""
+            what = markup(line.description) + (
+                f"<br/><font size=8>{markup(basis)} per år</font>" if basis else ""
+            )
             rows.append(
                 [
-                    Paragraph(markup(line.description), body),
+                    Paragraph(what, body),
                     f"{_day(line.period.start)}–{_day(_last_day(line.period.end))}",
                     Money(sign * line.amount.ore).kroner(),
                 ]

@@ -39,6 +39,7 @@ from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.account import Account, delivery_problem
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
 from services.billing.domain.charges import Holding
+from services.billing.domain.document_parties import fee_basis
 from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
 from services.billing.domain.intervals import (
     IntervalChoice,
@@ -156,7 +157,7 @@ def _year_charges(
         if schedule is not None and fact is not None:
             if fact not in fees_of:
                 fees_of[fact] = tuple(
-                    AnnualCharge(f.code, f.description, f.amount, f.vat_rate)
+                    AnnualCharge(f.code, f.description, f.amount, f.vat_rate, fee_basis(f))
                     for f in annual_fees(schedule, fact)
                 )
             charges.extend(fees_of[fact])

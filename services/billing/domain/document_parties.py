@@ -10,9 +10,41 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from services.billing.domain.account import Account
+from services.billing.domain.fees import FeeLine
 from services.billing.domain.seller import Seller
+
+# How a fee's quantity is counted, (one, many), by fee code; m³ is the same in both.
+_UNITS = {
+    "water_consumption": ("m³", "m³"),
+    "sewage_consumption": ("m³", "m³"),
+    "subscription": ("boenhet", "boenheter"),
+    "waste": ("boenhet", "boenheter"),
+    "chimney": ("pipe", "piper"),
+}
+
+
+def _decimal_words(number: Decimal) -> str:
+    """98.30 → '98,3'; 4 → '4'; 0.5 → '0,5' (a decimal comma, no trailing zeros)."""
+    text = f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}".rstrip("0")
+    return text.replace(".", ",")
+
+
+def fee_basis(fee: FeeLine) -> str:
+    """A fee's year as quantity × unit price: '98,3 m³ × 13,40 kr', '2 boenheter × 3 105,00 kr'; a fee
+    charged at a part (half for a summer connection or no WC) says so: '… × 0,5'."""
+    one, many = _UNITS.get(fee.code, ("stk.", "stk."))
+    unit = one if fee.quantity == 1 else many
+    price = fee.unit_price.kroner()
+    text = f"{_decimal_words(fee.quantity)} {unit} × {price}"
+    whole = fee.quantity * fee.unit_price.nok
+    if whole and fee.amount.nok != whole.quantize(Decimal("0.01")):
+        part = (fee.amount.nok / whole).quantize(Decimal("0.01"))
+        text += f" × {_decimal_words(part)}"
+    return text
+
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d+)/(\d+)(?:/(\d+))?(?:/(\d+))?$")
 
@@ -41,6 +73,10 @@ class PropertyOnDocument:
     cadastral_id: str
     share_numerator: int = 1
     share_denominator: int = 1
+    bases: tuple[tuple[str, str], ...] = ()  # (fee code, "98,3 m³ × 13,40 kr") as reckoned at issue
+
+    def basis(self, code: str) -> str:
+        return next((text for c, text in self.bases if c == code), "")
 
     def label(self) -> str:
         """'Storgata 1, 0155 Oslo (gnr/bnr 208/1)'."""

@@ -4,7 +4,7 @@ minimum amount rule, and the due date. Pure: the billing run stores and numbers 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import cached_property
@@ -22,6 +22,9 @@ class ChargeLine:
     period: Period
     amount: Money  # excluding VAT
     vat_rate: Decimal = Decimal(0)
+    # What the year's charge is reckoned from ("98,3 m³ × 13,40 kr"), for the document issued now: the
+    # invoice keeps it with its parties (document_parties_store), not with its lines.
+    basis: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True)

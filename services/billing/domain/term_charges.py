@@ -37,6 +37,7 @@ class AnnualCharge:
     description: str  # Norwegian: printed on the invoice
     annual: Money  # excluding VAT
     vat_rate: Decimal = Decimal(0)
+    basis: str = ""  # a fee's quantity × unit price, as the invoice shows it ("98,3 m³ × 13,40 kr")
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,7 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
             annual = charge.annual if charge else Money(0)
             description = charge.description if charge else before.description if before else code
             vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
+            basis = charge.basis if charge else ""
             difference = due_past(annual, past, holdings, changes, property_id) - invoiced
             if difference < 0 and past is not None:
                 result.credits.append(
@@ -153,10 +155,10 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
                 if rest:
                     carries = Period(min(first, period.end), period.end)
                     result.new.append(
-                        ChargeLine(property_id, code, description, carries, Money(rest), vat_rate)
+                        ChargeLine(property_id, code, description, carries, Money(rest), vat_rate, basis)
                     )
             elif difference > 0 and past is not None:
                 result.new.append(
-                    ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
+                    ChargeLine(property_id, code, description, past, Money(difference), vat_rate, basis)
                 )
     return result
