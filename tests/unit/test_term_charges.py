@@ -74,6 +74,7 @@ def test_a_sale_credits_the_seller_for_the_days_after_it() -> None:
     charges = {"p1": PropertyCharges("p1", (TAX,), (date(2024, 3, 1),))}
     result = owed(_year(invoiced, Q1.end, sold), charges, Q2)
     assert [line.amount for line in result.credits] == [Money.of(-100)]  # March
+    assert [line.period for line in result.credits] == [Period(date(2024, 3, 1), Q1.end)]  # from the sale
     assert result.new == []
 
 

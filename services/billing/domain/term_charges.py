@@ -133,6 +133,12 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
         due_to_date = due_with(
             whole_months_held(account.year, to_date, holdings, changes) if to_date else None
         )
+        # What a credit note gives back is for the days invoiced after the recipient's last day as holder
+        # (a sale: from the sale date); while it still holds the property, for all it was invoiced.
+        held_until = max(h.end for h in holdings)
+        credited = past
+        if past is not None and past.start < held_until < past.end:
+            credited = Period(held_until, past.end)
         for code in codes:
             charge = charges.get(code)
             before = account.invoiced.get((property_id, code))
@@ -142,9 +148,9 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
             vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
             basis = charge.basis if charge else ""
             difference = due_past(annual, past, holdings, changes, property_id) - invoiced
-            if difference < 0 and past is not None:
+            if difference < 0 and credited is not None:
                 result.credits.append(
-                    ChargeLine(property_id, code, description, past, Money(difference), vat_rate)
+                    ChargeLine(property_id, code, description, credited, Money(difference), vat_rate)
                 )
             if period is not None:
                 rest = (
