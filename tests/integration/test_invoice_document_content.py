@@ -258,3 +258,12 @@ def test_the_fee_basis_follows_the_fee_schedule_lines() -> None:
     rates = WaterSewageRates(Money.of("1500"), Money.of("13.40"), Money.of("20"), Decimal("1.3"), RATE)
     water = water_and_sewage(rates, units=1, bra_m2=Decimal(120), metered_m3=Decimal("98.3"))
     assert [fee_basis(f) for f in water] == ["1 boenhet × 1 500,00 kr", WATER, "98,3 m³ × 20,00 kr"]
+
+
+def test_properties_come_in_cadastral_order() -> None:
+    lines = tuple(
+        ChargeLine(f"0301-{gnr}/1/0/0", "property_tax", "Eiendomsskatt 2024", Q2, Money.of("100"))
+        for gnr in (10, 9, 100)
+    )
+    text = pdf_text(invoice_pdf(_invoice(lines=lines), RecipientSnapshot.of(ACCOUNT), SELLER))
+    assert text.index("0301-9/1/0/0") < text.index("0301-10/1/0/0") < text.index("0301-100/1/0/0")

@@ -9,6 +9,7 @@ details in a box of their own, so that nobody has to search for the KID.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
@@ -71,7 +72,7 @@ def _last_day(period_end: date) -> date:
 
 
 def in_reading_order(lines: Sequence[ChargeLine]) -> list[tuple[str, list[ChargeLine]]]:
-    """The lines by property (in property order), each property's charges in CHARGE_ORDER, credits
+    """The lines by property (in cadastral order), each property's charges in CHARGE_ORDER, credits
     (negative lines) after the charges."""
     by_property: dict[str, list[ChargeLine]] = {}
     for line in lines:
@@ -81,7 +82,11 @@ def in_reading_order(lines: Sequence[ChargeLine]) -> list[tuple[str, list[Charge
         rank = CHARGE_ORDER.index(line.code) if line.code in CHARGE_ORDER else len(CHARGE_ORDER)
         return (line.amount.ore < 0, rank, line.code, line.period.start)
 
-    return [(pid, sorted(by_property[pid], key=order)) for pid in sorted(by_property)]
+    def natural(property_id: str) -> list[tuple[int, str]]:
+        # "0301-9/1/0/0" before "0301-10/1/0/0": the numbers in an id compare as numbers.
+        return [(int(part), "") if part.isdigit() else (-1, part) for part in re.split(r"(\d+)", property_id)]
+
+    return [(pid, sorted(by_property[pid], key=order)) for pid in sorted(by_property, key=natural)]
 
 
 def _address_lines(recipient: RecipientSnapshot) -> list[str]:
