@@ -109,9 +109,10 @@ def test_values_count_once_unvaluable_properties_are_reported_and_simulate_count
     assert main(["assessment", "tax-list", "2024", "--out", str(tax_list)]) == 0
     assert f"Wrote {tax_list} (public tax list 2024, 4 properties)" in capsys.readouterr().out
     rows = list(csv.DictReader(tax_list.open(encoding="utf-8")))
-    assert {r["property_id"] for r in rows} == {f"0301-10/{n}/0/0" for n in (1, 2, 3, 4)}
-    assert all(Decimal(r["value_nok"]) > 0 for r in rows)
-    assert next(r for r in rows if r["property_id"] == "0301-10/1/0/0")["value_nok"] == "6500000.00"
+    assert [r["cadastral_id"] for r in rows] == [f"0301-10/{n}/0/0" for n in (1, 2, 3, 4)]
+    assert all(Decimal(r["tax_value_nok"]) > 0 for r in rows)
+    # 6.5 M once (not 13 M), less the statutory 30 %: the list shows the tax value (skattegrunnlag).
+    assert next(r for r in rows if r["cadastral_id"] == "0301-10/1/0/0")["tax_value_nok"] == "4550000.00"
 
 
 TRIAL_REGISTER = """property_id,category,units,housing_value,bra_m2,plot_m2,lon,lat
@@ -188,7 +189,7 @@ def test_a_unit_at_zero_kr_makes_the_property_not_valued_everywhere_whatever_it_
     tax_list = tmp_path / "skatteliste.csv"
     assert main(["assessment", "tax-list", "2024", "--out", str(tax_list)]) == 0
     listed_rows = list(csv.DictReader(tax_list.open(encoding="utf-8")))
-    assert [r["property_id"] for r in listed_rows] == ["0301-10/4/0/0"]
+    assert [r["cadastral_id"] for r in listed_rows] == ["0301-10/4/0/0"]
 
     # The cause cured: H0101's value gives the units' sum, 13,000,000 (the tax authority's 9,000,000 for
     # H0102 and H0103 and H0101's 4,000,000), no need is left, and the adopted value is simulated as taxed.
