@@ -174,7 +174,9 @@ def run_levy_demo(stack: Stack, assessor: Caller, billing: Caller, count: int = 
         (out / name).write_bytes(b"".join(chunk.chunk for chunk in stream))
     _say(f"  tax list and exempt list written to {out}")
     with (out / "skatteliste-2024.csv").open(encoding="utf-8") as handle:
-        example = next(r["property_id"] for r in csv.DictReader(handle) if Decimal(r["tax_nok"]) > 0)
+        # The public list names properties by cadastral id only; the synthetic register's property ids are
+        # their cadastral ids.
+        example = next(r["cadastral_id"] for r in csv.DictReader(handle) if Decimal(r["tax_nok"]) > 0)
     deadline = time.monotonic() + 120
     taxes: list[billing_pb2.YearlyPropertyTax] = []
     while not taxes and time.monotonic() < deadline:
@@ -209,7 +211,7 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
     _say("\n== Demo: a billing run for April 2024 ==")
     with (stack.var_dir / "output" / "skatteliste-2024.csv").open(encoding="utf-8") as handle:
         rows = [r for r in csv.DictReader(handle) if Decimal(r["tax_nok"]) > 0][:owners]
-    taxed = [r["property_id"] for r in rows]
+    taxed = [r["cadastral_id"] for r in rows]  # the synthetic register's property ids
     # Owners come without a postal address, and a paper invoice without one is held: the persons live
     # at their property (a synthetic postcode), as the billing officer records with `account update`.
     postal = {
