@@ -5,6 +5,7 @@ quarterly: January only), co-owners each for their half."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,13 @@ def test_owners_imported_from_a_file_are_invoiced_at_their_address(
     assert firm_invoice.channel == billing_pb2.CHANNEL_EHF
     assert ola_invoice.total.ore + firm_invoice.total.ore > 0
     assert abs(ola_invoice.total.ore - firm_invoice.total.ore) <= 1  # half each, to the øre
+    # The paper invoice names the customer number and the property by address and cadastral number,
+    # with the co-owner's share, as they stood at issue.
+    assert re.search(r"Kundenummer \d+", text) and "(gnr/bnr " in text, text
+    ola_document = billing.call(
+        billing_api.GetInvoiceDocument,
+        billing_pb2.GetInvoiceDocumentRequest(
+            invoice_number=ola_invoice.invoice_number, format=billing_pb2.DOCUMENT_FORMAT_PDF
+        ),
+    )
+    assert "– andel 1/2" in pdf_text(ola_document.content)
