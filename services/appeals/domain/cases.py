@@ -546,7 +546,8 @@ def _check_outcome(
     A refusal gives the reason that applies to the outcome and instance chosen and the value given."""
     if outcome not in DECISION_OUTCOMES:
         problems.add(
-            "outcome", "upheld, partly upheld, not upheld or dismissed (a withdrawal is recorded as withdrawn)"
+            "outcome",
+            "upheld, partly upheld, not upheld or dismissed (a withdrawal is recorded as withdrawn)",
         )
         return
     about_value = case.complaint.about_value
