@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 PROTOS := $(shell find protos -name '*.proto')
 KAFKA_STAMP := infra/kafka/libs/.resolved
 EHF_STAMP := infra/ehf/assets/.extracted
+# Set-up says what it does in a line and no more: no pip version notice, and not setuptools' warning
+# about editable installs (it warns of a layout this project has on purpose: the package in the checkout).
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_NO_WARN_SCRIPT_LOCATION := 1
+PIP_QUIET := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q
 
 .PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools demo up down test test-unit lint bench lock clean
 
@@ -23,24 +28,27 @@ venv: $(STAMP)
 # Dependencies come from constraints.txt (exact versions); the gRPC stubs are generated here, so a fresh
 # clone can never hold stale ones.
 $(STAMP): pyproject.toml constraints.txt $(PROTOS)
-	test -x $(PY) || $(PYTHON3) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -c constraints.txt -e '.[dev]'
-	$(MAKE) --no-print-directory proto
-	$(PY) -m pip install -q --no-deps -e .
-	touch $(STAMP)
+	@echo "setting up $(VENV) (the first time takes a few minutes)"
+	@test -x $(PY) || $(PYTHON3) -m venv $(VENV)
+	@$(PIP_QUIET) --upgrade pip
+	@$(PIP_QUIET) -c constraints.txt -e '.[dev]'
+	@$(MAKE) --no-print-directory proto
+	@$(PIP_QUIET) --no-deps -e .
+	@touch $(STAMP)
+	@echo "$(VENV) is ready; \`source $(VENV)/bin/activate\` puts propertytax on your PATH"
 
 proto:
-	rm -rf gen && mkdir -p gen
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m grpc_tools.protoc -Iprotos --python_out=gen --grpc_python_out=gen \
-		--mypy_out=gen --mypy_grpc_out=gen $(PROTOS)
-	find gen -type d -exec touch {}/__init__.py \;
-	rm -f gen/__init__.py
+	@rm -rf gen && mkdir -p gen
+	@PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(PY) -m grpc_tools.protoc -Iprotos --python_out=gen --grpc_python_out=gen \
+		--mypy_out=quiet:gen --mypy_grpc_out=quiet:gen $(PROTOS)
+	@find gen -type d -exec touch {}/__init__.py \;
+	@rm -f gen/__init__.py
+	@echo "gRPC modules generated in gen/"
 
 kafka-jars: $(KAFKA_STAMP)
 
 $(KAFKA_STAMP): infra/kafka/pom.xml
-	infra/kafka/fetch.sh
+	@infra/kafka/fetch.sh
 
 # The UBL 2.1 schemas and the EN 16931 and Peppol BIS Billing 3.0 rules for offline EHF validation.
 ehf-rules: $(EHF_STAMP)
@@ -56,10 +64,10 @@ pdf-tools:
 	infra/pdf/ensure.sh
 
 demo: venv kafka-jars
-	$(PY) -m services.stack demo
+	@$(PY) -m services.stack demo
 
 up: venv kafka-jars
-	$(PY) -m services.stack up
+	@$(PY) -m services.stack up
 
 down:
 	-$(PY) -m services.stack down

@@ -13,7 +13,11 @@ assets_stamp="$EHF_HOME/assets/.extracted"
 if ! { [ -f "$jars_stamp" ] && [ "$jars_stamp" -nt "$EHF_HOME/pom.xml" ]; }; then
   command -v mvn >/dev/null || { echo "Maven (mvn) is required to fetch the EHF validation rules" >&2; exit 1; }
   rm -rf "$EHF_HOME/jars"
-  (cd "$EHF_HOME" && mvn -q -B package)
+  # Maven prints colour codes even when quiet and not on a terminal: its output is shown only when it fails.
+  mvn_log="$(mktemp)"
+  (cd "$EHF_HOME" && mvn -q -B --no-transfer-progress -Dstyle.color=never package) >"$mvn_log" 2>&1 \
+    || { cat "$mvn_log" >&2; rm -f "$mvn_log"; exit 1; }
+  rm -f "$mvn_log"
   touch "$jars_stamp"
 fi
 

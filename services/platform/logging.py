@@ -33,7 +33,6 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
     renderer: Any = (
         structlog.processors.JSONRenderer() if json else structlog.dev.ConsoleRenderer(colors=False)
     )
-    logging.basicConfig(stream=sys.stderr, level=level, format="%(message)s", force=True)
     for noisy in ("kafka", "alembic"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     # kafka-python logs every failed reconnect (every 2 s per client while the broker is away); the outbox
@@ -48,6 +47,21 @@ def configure_logging(service: str, level: str = "INFO", json: bool = True) -> N
         event_dict.setdefault("service", service)
         return event_dict
 
+    # Libraries' own log records (kafka-python, alembic, grpc) become JSON lines like ours, so a service's
+    # log is structured lines only.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=[
+                add_service,
+                structlog.stdlib.add_log_level,
+                structlog.processors.TimeStamper(fmt="iso", utc=True),
+                mask_personal_data,
+            ],
+            processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
+        )
+    )
+    logging.basicConfig(level=level, handlers=[handler], force=True)
     structlog.configure(
         processors=[
             structlog.contextvars.merge_contextvars,
