@@ -17,6 +17,7 @@ from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
+from services.cli.output import counted, day, word
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.grpc_status import field_violations
@@ -80,7 +81,8 @@ def run_demo(stack: Stack) -> int:
         elapsed_ms = (time.monotonic() - started) * 1000
         _say(
             f"  {registered.cadastral_id:<16} {registered.address:<38} → billing record "
-            f"({record.category}, {record.dwelling_units} units) after {elapsed_ms:.0f} ms, "
+            f"({word(record.category, 'PROPERTY_CATEGORY_')}, "
+            f"{counted(record.dwelling_units, 'unit', 'units')}) after {elapsed_ms:.0f} ms, "
             f"from event {record.source_event_id}"
         )
     try:
@@ -107,7 +109,8 @@ def run_demo(stack: Stack) -> int:
     billing.close()
     _say(
         f"== Summary: {len(DEMO_PROPERTIES)} properties registered and {levied} levied in assessment; "
-        f"all reached billing over Kafka ({stack.kafka_bootstrap}); services stop now ==\n"
+        f"all reached billing over Kafka ({stack.kafka_bootstrap}); services stop now and the demo "
+        "exits 0 (1 if a step failed) ==\n"
     )
     return 0
 
@@ -199,6 +202,16 @@ class Complainant:
     owner_ref: str
     name: str
     address_lines: tuple[str, str]
+    category: property_pb2.PropertyCategory.ValueType  # the complaint's ground and reasons name the building
+
+
+# What the complaint says about the area and what the committee's reasons say, by the property's category:
+# a holiday home is not "Boligen", a commercial building not a home.
+BUILDING_WORD = {
+    property_pb2.PROPERTY_CATEGORY_HOUSING: "Boligen",
+    property_pb2.PROPERTY_CATEGORY_HOLIDAY_HOME: "Fritidsboligen",
+    property_pb2.PROPERTY_CATEGORY_COMMERCIAL: "Næringsbygget",
+}
 
 
 def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: int = 60) -> Complainant:
@@ -323,7 +336,10 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
     # and was invoiced in April at their own postal address.
     n = next(n for n, r in enumerate(rows) if n in postal and n != 1 and Decimal(r["deduction_nok"]) > 0)
     street, postcode, city = postal[n]
-    return Complainant(taxed[n], refs[n], f"Eier nr. {n}", (street, f"{postcode} {city}"))
+    category = assessor.call(
+        api.GetProperty, assessment_pb2.GetPropertyRequest(property_id=taxed[n])
+    ).property.category
+    return Complainant(taxed[n], refs[n], f"Eier nr. {n}", (street, f"{postcode} {city}"), category)
 
 
 def _run_month(billing: Caller, stub: billing_pb2_grpc.BillingServiceStub, month: int, issued: str) -> Any:
@@ -375,6 +391,7 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     _say("\n== Demo: a complaint through both committees changes a bill ==")
     property_id, owner = complainant.property_id, complainant.owner_ref
+    building = BUILDING_WORD.get(complainant.category, "Bygningen")
     appeals.call(
         api.SetTaxYearCalendar,
         appeals_pb2.SetTaxYearCalendarRequest(
@@ -418,13 +435,18 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant
             ),
             received_on="2024-04-22",
             channel=appeals_pb2.COMPLAINT_CHANNEL_EMAIL,
-            grounds=[appeals_pb2.Ground(kind=appeals_pb2.GROUND_KIND_AREA, text="BRA er 20 m² mindre")],
+            grounds=[
+                appeals_pb2.Ground(
+                    kind=appeals_pb2.GROUND_KIND_AREA, text=f"{building} har 20 m² mindre BRA enn antatt"
+                )
+            ],
         ),
     ).case
     value = Money(known.value.ore)
     _say(
         f"  complaint {case.case_number} against {property_id} (value {value.kroner()}), "
-        f"deadline {known.deadline} (six weeks from the April invoice, {known.bill_dispatched_on}): in time"
+        f"deadline {day(known.deadline)} (six weeks from the April invoice, "
+        f"{day(known.bill_dispatched_on)}): in time"
     )
     case_id = case.case_id
     appeals.call(
@@ -467,7 +489,7 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant
             meeting_id=appeals_meeting,
             outcome=appeals_events.APPEAL_OUTCOME_PARTLY_UPHELD,
             new_value=money_pb2.Money(ore=lowered.ore),
-            reasons="Boligen er mindre enn lagt til grunn.",
+            reasons=f"{building} er mindre enn lagt til grunn.",
             participant_ids=appeals_members[:2],
         ),
     )

@@ -180,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
             "stack is up: "
             + ", ".join(f"{name} {stack.target(name)}" for name in SERVICES)
             + f", kafka {stack.kafka_bootstrap}; logs in var/logs; `make down` stops it\n"
+            + "`source .venv/bin/activate` puts propertytax on your PATH\n"
         )
         return 0
     if args.command == "down":
