@@ -1,0 +1,88 @@
+"""Issue 12, item 4: the README's per-user sections work when pasted. Each ```sh block marked
+`<!-- readme-test: NAME -->` is run as written, in the README's order, by bash in one working folder (with
+the checkout's data/ beside it, as from the checkout), against a started stack, with `propertytax` on PATH
+as `source .venv/bin/activate` puts it. Each block must exit 0 and show what its section promises."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services.stack import SERVICES, Stack
+
+pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
+
+REPO = Path(__file__).resolve().parents[2]
+MARKED_BLOCK = re.compile(r"<!-- readme-test: (?P<name>[^>]+?) -->\n```sh\n(?P<script>.*?)\n```", re.S)
+
+
+def readme_sections() -> list[tuple[str, str]]:
+    """(name, script) of each marked block, in the README's order."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    return [(m["name"], m["script"]) for m in MARKED_BLOCK.finditer(text)]
+
+
+def test_the_readme_marks_a_runnable_block_for_each_user() -> None:
+    sections = readme_sections()
+    assert [name for name, _ in sections] == ["assessor", "billing officer", "secretariat", "reader"]
+    for name, script in sections:
+        # A tested block is typed as it stands: ids come from shell variables, not placeholders to fill in.
+        assert not re.search(r"<[a-z_ ]+>", script), f"the {name} block has a placeholder"
+        assert ".venv/bin/" not in script, f"the {name} block does not use propertytax from PATH"
+
+
+def _run(block: str, folder: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", block],
+        cwd=folder,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None:
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    (folder / "data").symlink_to(REPO / "data")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PROPERTYTAX_")}
+    env |= {
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        "PROPERTYTAX_KAFKA_BOOTSTRAP": stack.kafka_bootstrap,
+        "COLUMNS": "200",  # wide enough that no answer line the assertions read is wrapped
+        **{f"PROPERTYTAX_{s.upper()}_TARGET": stack.target(s) for s in SERVICES},
+    }
+    expected = {
+        "assessor": [
+            "Imported 28 properties",
+            "0301-229/6/0/0",
+            "Recorded 17 ownership changes for 16 properties (20 owners).",
+            "Levy 2024 done on 20.02.2024",
+            "Wrote skatteliste-2024.pdf",
+        ],
+        "billing officer": ["billing run 2024-04 completed", "Ola Nordmann", "Wrote faktura-"],
+        "secretariat": [
+            "not upheld",
+            "partly upheld, new value 7 100 000,00 kr",
+            "Wrote vedtak.pdf",
+            "Wrote klagenemnd-protokoll.pdf",
+        ],
+        "reader": ["Trondheimsveien 3, 0560 Oslo", "Ola Nordmann", "closed"],
+    }
+    for name, block in readme_sections():
+        done = _run(block, folder, env)
+        assert done.returncode == 0, f"the {name} block failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        assert "Traceback" not in done.stderr
+        for text in expected[name]:
+            assert text in done.stdout, f"the {name} block did not show {text!r}:\n{done.stdout[-4000:]}"
+    for document in ("skatteliste-2024.pdf", "vedtak.pdf", "klagenemnd-protokoll.pdf"):
+        assert (folder / document).read_bytes().startswith(b"%PDF")
+    invoices = list(folder.glob("faktura-*.pdf"))
+    assert len(invoices) == 1 and invoices[0].read_bytes().startswith(b"%PDF")
