@@ -80,8 +80,9 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
         done = _run(block, folder, env)
         assert done.returncode == 0, f"the {name} block failed:\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
         assert "Traceback" not in done.stderr
+        shown = done.stdout + done.stderr  # a job's progress and final line go to stderr
         for text in expected[name]:
-            assert text in done.stdout, f"the {name} block did not show {text!r}:\n{done.stdout[-4000:]}"
+            assert text in shown, f"the {name} block did not show {text!r}:\n{shown[-4000:]}"
     for document in ("skatteliste-2024.pdf", "vedtak.pdf", "klagenemnd-protokoll.pdf"):
         assert (folder / document).read_bytes().startswith(b"%PDF")
     invoices = list(folder.glob("faktura-*.pdf"))
