@@ -54,14 +54,14 @@ $(KAFKA_STAMP): infra/kafka/pom.xml
 ehf-rules: $(EHF_STAMP)
 
 $(EHF_STAMP): infra/ehf/pom.xml infra/ehf/extract_assets.py
-	infra/ehf/fetch.sh
+	@infra/ehf/fetch.sh
 
 postgres:
-	infra/postgres/ensure.sh
+	@infra/postgres/ensure.sh
 
 # poppler-utils (pdftotext, pdffonts): the tests read the PDFs back as a reader shows them.
 pdf-tools:
-	infra/pdf/ensure.sh
+	@infra/pdf/ensure.sh
 
 demo: venv kafka-jars
 	@$(PY) -m services.stack demo
@@ -70,7 +70,7 @@ up: venv kafka-jars
 	@$(PY) -m services.stack up
 
 down:
-	-$(PY) -m services.stack down
+	-@$(PY) -m services.stack down
 
 test: venv kafka-jars postgres ehf-rules pdf-tools
 	$(PY) -m pytest

@@ -11,6 +11,7 @@ if [ "$(id -u)" != "0" ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q poppler-utils >/dev/null
+apt-get update -qq >/dev/null
+apt-get install -y -qq poppler-utils >/dev/null 2>&1 \
+  || { echo "apt-get install poppler-utils failed; run it by hand to see why" >&2; exit 1; }
 echo "poppler-utils installed: $(command -v pdftotext)"

@@ -10,6 +10,7 @@ if [ "$(id -u)" != "0" ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q postgresql >/dev/null
+apt-get update -qq >/dev/null
+apt-get install -y -qq postgresql >/dev/null 2>&1 \
+  || { echo "apt-get install postgresql failed; run it by hand to see why" >&2; exit 1; }
 echo "postgresql installed: $(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)"
