@@ -281,7 +281,7 @@ def run_billing_demo(stack: Stack, assessor: Caller, billing: Caller, owners: in
         f"{len(preview.held)} to be held"
     )
     for charge in preview.term.charges:
-        _say(f"    {charge.code:<20} {Money(charge.net.ore).kroner():>16}")
+        _say(f"    {word(charge.code):<20} {Money(charge.net.ore).kroner():>16}")
     run = _run_month(billing, stub, 4, "2024-04-05")
     documents = stack.var_dir / "invoices"
     ehf = len(list(documents.rglob("*.xml")))
