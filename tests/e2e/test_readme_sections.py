@@ -64,6 +64,8 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
             "Imported 28 properties",
             "0301-229/6/0/0",
             "Recorded 17 ownership changes for 16 properties (20 owners).",
+            "Alfaset Utvikling AS",
+            "Nordstrandveien 45 B, 1163 Oslo",
             "Levy 2024 done on 20.02.2024",
             "Wrote skatteliste-2024.pdf",
         ],
