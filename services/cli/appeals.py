@@ -6,12 +6,9 @@ date) or, with --json, in machine form; a refusal names the flag the user typed.
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Callable
 from typing import Any
-
-import grpc
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc, events_pb2
 from propertytax.platform.v1 import money_pb2
@@ -19,9 +16,11 @@ from services.cli import appeals_view as view
 from services.cli.common import (
     add_remote_options,
     caller_for,
+    every_page,
     kroner,
+    more_hint,
+    naming_flags,
     page_size_arg,
-    print_rpc_error,
     write_document,
     year_arg,
 )
@@ -248,15 +247,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         property_id=args.property or "",
         order=ORDERS[args.order],  # type: ignore[arg-type]
     )
-    page = caller.call(stub.ListAppealCases, request)
-    if args.all:
-        found = list(page.cases)
-        while page.next_page_token:
-            request.page_token = page.next_page_token
-            page = caller.call(stub.ListAppealCases, request)
-            found.extend(page.cases)
-        page = ap.ListAppealCasesResponse(cases=found)
-    more = f"More: add --page-token {page.next_page_token} (or --all)." if page.next_page_token else None
+    found, left = every_page(caller, stub.ListAppealCases, request, "cases", args.all)
+    page = ap.ListAppealCasesResponse(cases=found, next_page_token=left)
+    more = more_hint(left)
     show_table(args, page, view.CASE_COLUMNS, view.case_rows(page.cases), "No complaints match.", footer=more)
     return 0
 
@@ -647,27 +640,12 @@ def cmd_statistics(args: argparse.Namespace) -> int:
 # ---- the parser ----------------------------------------------------------------------------------
 
 
-def _refusals_named(
-    command: Callable[[argparse.Namespace], int], flags: dict[str, str]
-) -> Callable[[argparse.Namespace], int]:
-    """A refusal of the command names its flags for the request's fields (new_value → --new-value-nok)."""
-
-    @functools.wraps(command)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return command(args)
-        except grpc.RpcError as exc:
-            return print_rpc_error(exc, flags)
-
-    return run
-
-
 def _command(
     parent: Any, name: str, help_text: str, func: Any, flags: dict[str, str] | None = None
 ) -> argparse.ArgumentParser:
     command: argparse.ArgumentParser = parent.add_parser(name, help=help_text)
     add_remote_options(command)
-    command.set_defaults(func=_refusals_named(func, {**_FLAGS, **(flags or {})}))
+    command.set_defaults(func=naming_flags({**_FLAGS, **(flags or {})})(func))
     return command
 
 

@@ -6,16 +6,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import functools
 import io
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import grpc
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
@@ -26,9 +24,9 @@ from services.cli.common import (
     add_remote_options,
     caller_for,
     kroner,
+    naming_flags,
     open_output,
     page_size_arg,
-    print_rpc_error,
     read_input,
     year_arg,
 )
@@ -65,23 +63,6 @@ EXIT_INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl-C
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
     caller = caller_for(args, "assessment")
     return caller, assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
-
-
-def _naming(flags: dict[str, str]) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
-    """A command whose refusals name its own flags (levied_on → --on): the refusal is printed once, here,
-    and the command exits EXIT_REFUSED."""
-
-    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-        @functools.wraps(command)
-        def run(args: argparse.Namespace) -> int:
-            try:
-                return command(args)
-            except grpc.RpcError as exc:
-                return print_rpc_error(exc, flags)
-
-        return run
-
-    return wrap
 
 
 @contextlib.contextmanager
@@ -131,7 +112,7 @@ _IMPORT_FLAGS = {
 }
 
 
-@_naming(_IMPORT_FLAGS)
+@naming_flags(_IMPORT_FLAGS)
 def cmd_import(args: argparse.Namespace) -> int:
     if args.kind == "owners":
         from services.cli.register import cmd_import_owners
@@ -189,7 +170,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-@_naming({"decision_yaml": "--decision"})
+@naming_flags({"decision_yaml": "--decision"})
 def cmd_simulate(args: argparse.Namespace) -> int:
     decision_yaml = read_input(args.decision, "--decision", text=True)
     caller, stub = _stub(args)
@@ -281,7 +262,7 @@ def _needs_by_property(
             return found
 
 
-@_naming({"decision_yaml": "file"})
+@naming_flags({"decision_yaml": "file"})
 def cmd_set_decision(args: argparse.Namespace) -> int:
     decision_yaml = read_input(args.file, "file", text=True)
     caller, stub = _stub(args)
@@ -295,7 +276,7 @@ def cmd_set_decision(args: argparse.Namespace) -> int:
     return 0
 
 
-@_naming({"adoption_reference": "--reference", "property_ids": "--property"})
+@naming_flags({"adoption_reference": "--reference", "property_ids": "--property"})
 def cmd_adopt(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(
@@ -316,7 +297,7 @@ def cmd_adopt(args: argparse.Namespace) -> int:
 _LEVY_FLAGS = {"levied_on": "--on", "tax_year": "YEAR", "job_id": "JOB"}
 
 
-@_naming(_LEVY_FLAGS)
+@naming_flags(_LEVY_FLAGS)
 def cmd_levy_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = assessment_pb2.StartLevyRequest(tax_year=args.year, levied_on=args.on or "")
@@ -367,7 +348,7 @@ def _year_or_job(text: str) -> tuple[int, str]:
     return 0, text
 
 
-@_naming(_LEVY_FLAGS)
+@naming_flags(_LEVY_FLAGS)
 def cmd_levy_status(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     year, job_id = args.job
@@ -378,7 +359,7 @@ def cmd_levy_status(args: argparse.Namespace) -> int:
 _LIST_NAMES = {"public": ("skatteliste", "public tax list"), "exempt": ("fritaksliste", "exempt list")}
 
 
-@_naming({"tax_year": "YEAR", "list": "--list", "format": "--format"})
+@naming_flags({"tax_year": "YEAR", "list": "--list", "format": "--format"})
 def cmd_tax_list(args: argparse.Namespace) -> int:
     stem, title = _LIST_NAMES[args.list]
     out = args.out
@@ -426,7 +407,7 @@ _CORRECT_FLAGS = {
 }
 
 
-@_naming(_CORRECT_FLAGS)
+@naming_flags(_CORRECT_FLAGS)
 def cmd_correct(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = assessment_pb2.CorrectTaxBaseRequest(
@@ -447,7 +428,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     return 0
 
 
-@_naming({"text": "--text", "zone_id": "--zone", "page_size": "--page-size"})
+@naming_flags({"text": "--text", "zone_id": "--zone", "page_size": "--page-size"})
 def cmd_find(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(
@@ -471,7 +452,7 @@ def cmd_find(args: argparse.Namespace) -> int:
     return 0
 
 
-@_naming({})
+@naming_flags({})
 def cmd_unvalued(args: argparse.Namespace) -> int:
     """The properties that need a valuation (an inspection): one row each, with every reason it has."""
     caller, stub = _stub(args)

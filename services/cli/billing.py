@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 import time
-from collections.abc import Callable
 from typing import Any
 
-import grpc
 import yaml
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
@@ -20,9 +17,11 @@ from services.cli.common import (
     caller_for,
     decimal_text,
     document_number_arg,
+    every_page,
     month_arg,
+    more_hint,
+    naming_flags,
     page_size_arg,
-    print_rpc_error,
     read_input,
     whole,
     write_document,
@@ -48,22 +47,6 @@ customer_number_arg = whole(1, 2**31 - 1, "1042")
 def _stub(args: argparse.Namespace) -> tuple[Any, billing_pb2_grpc.BillingServiceStub]:
     caller = caller_for(args, "billing")
     return caller, billing_pb2_grpc.BillingServiceStub(caller.channel)
-
-
-def refusals(flags: dict[str, str]) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
-    """A command whose refusals name its own flags and arguments (`interval_from` → --interval-from)."""
-
-    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
-        @functools.wraps(command)
-        def run(args: argparse.Namespace) -> int:
-            try:
-                return command(args)
-            except grpc.RpcError as exc:
-                return print_rpc_error(exc, flags)
-
-        return run
-
-    return wrap
 
 
 # ---- invoice recipients ----------------------------------------------------------------------------------
@@ -98,7 +81,7 @@ def recipient_arg(text: str) -> dict[str, Any]:
     return {"account_id": text}
 
 
-@refusals(_FIND_RECIPIENT_FLAGS)
+@naming_flags(_FIND_RECIPIENT_FLAGS)
 def cmd_recipients_find(args: argparse.Namespace) -> int:
     if not (args.name or args.property or args.organisation_number or args.customer_number):
         raise BadInput("say whom to find: --name, --property, --organisation-number or --customer-number")
@@ -111,15 +94,9 @@ def cmd_recipients_find(args: argparse.Namespace) -> int:
         page_size=args.page_size,
         page_token=args.page_token,
     )
-    page = caller.call(stub.FindAccounts, request)
-    if args.all:
-        found = list(page.accounts)
-        while page.next_page_token:
-            request.page_token = page.next_page_token
-            page = caller.call(stub.FindAccounts, request)
-            found.extend(page.accounts)
-        page = billing_pb2.FindAccountsResponse(accounts=found)
-    more = f"More: add --page-token {page.next_page_token} (or --all)." if page.next_page_token else None
+    found, left = every_page(caller, stub.FindAccounts, request, "accounts", args.all)
+    page = billing_pb2.FindAccountsResponse(accounts=found, next_page_token=left)
+    more = more_hint(left)
     show_table(
         args,
         page,
@@ -158,7 +135,7 @@ def _show_account(args: argparse.Namespace, answer: Any, latest: Any = None) -> 
         )
 
 
-@refusals(_ACCOUNT_FLAGS)
+@naming_flags(_ACCOUNT_FLAGS)
 def cmd_account_get(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(stub.GetAccount, billing_pb2.GetAccountRequest(**args.recipient))
@@ -166,7 +143,7 @@ def cmd_account_get(args: argparse.Namespace) -> int:
     return 0
 
 
-@refusals(_ACCOUNT_FLAGS)
+@naming_flags(_ACCOUNT_FLAGS)
 def cmd_account_update(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = billing_pb2.UpdateAccountRequest(
@@ -195,7 +172,7 @@ def _show_run(args: argparse.Namespace, run: Any) -> int:
     return 0 if run.state != billing_pb2.BILLING_RUN_STATE_FAILED else 1
 
 
-@refusals(_RUN_FLAGS)
+@naming_flags(_RUN_FLAGS)
 def cmd_run_start(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     started = caller.call(
@@ -281,7 +258,7 @@ def _run_outcome(run: Any) -> str:
     return text
 
 
-@refusals(_RUN_FLAGS)
+@naming_flags(_RUN_FLAGS)
 def cmd_run_status(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=args.run_id)).run
@@ -290,7 +267,7 @@ def cmd_run_status(args: argparse.Namespace) -> int:
     return _show_run(args, run)
 
 
-@refusals(_RUN_FLAGS)
+@naming_flags(_RUN_FLAGS)
 def cmd_run_preview(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
@@ -331,7 +308,7 @@ def preview_outcome(preview: Any) -> str:
 _FEE_FLAGS = {"property_id": "PROPERTY_ID", "year": "YEAR", "m3": "M3", "facts.chimneys": "--chimneys"}
 
 
-@refusals(_FEE_FLAGS)
+@naming_flags(_FEE_FLAGS)
 def cmd_schedule_put(args: argparse.Namespace) -> int:
     document = read_input(args.file, "file", text=True)
     caller, stub = _stub(args)
@@ -347,7 +324,7 @@ def cmd_schedule_put(args: argparse.Namespace) -> int:
     return 0
 
 
-@refusals(_FEE_FLAGS)
+@naming_flags(_FEE_FLAGS)
 def cmd_schedule_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     stored = caller.call(stub.GetFeeSchedule, fees_pb2.GetFeeScheduleRequest(year=args.year)).schedule
@@ -360,7 +337,7 @@ def cmd_schedule_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@refusals(_FEE_FLAGS)
+@naming_flags(_FEE_FLAGS)
 def cmd_fee_facts_set(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     facts = fees_pb2.FeeFacts(
@@ -376,7 +353,7 @@ def cmd_fee_facts_set(args: argparse.Namespace) -> int:
     return 0
 
 
-@refusals(_FEE_FLAGS)
+@naming_flags(_FEE_FLAGS)
 def cmd_meter_record(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = fees_pb2.RecordMeterReadingRequest(property_id=args.property_id, year=args.year, m3=args.m3)
@@ -434,7 +411,7 @@ _INVOICE_FLAGS = {
 }
 
 
-@refusals(_INVOICE_FLAGS)
+@naming_flags(_INVOICE_FLAGS)
 def cmd_invoices_find(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = billing_pb2.FindInvoicesRequest(
@@ -447,21 +424,15 @@ def cmd_invoices_find(args: argparse.Namespace) -> int:
         page_size=args.page_size,
         page_token=args.page_token,
     )
-    page = caller.call(stub.FindInvoices, request)
-    if args.all:
-        found = list(page.invoices)
-        while page.next_page_token:
-            request.page_token = page.next_page_token
-            page = caller.call(stub.FindInvoices, request)
-            found.extend(page.invoices)
-        page = billing_pb2.FindInvoicesResponse(invoices=found)
-    more = f"More: add --page-token {page.next_page_token} (or --all)." if page.next_page_token else None
+    found, left = every_page(caller, stub.FindInvoices, request, "invoices", args.all)
+    page = billing_pb2.FindInvoicesResponse(invoices=found, next_page_token=left)
+    more = more_hint(left)
     rows = view.invoice_rows(page.invoices)
     show_table(args, page, view.INVOICE_COLUMNS, rows, "No invoices match.", footer=more)
     return 0
 
 
-@refusals(_INVOICE_FLAGS)
+@naming_flags(_INVOICE_FLAGS)
 def cmd_invoices_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(stub.GetInvoice, billing_pb2.GetInvoiceRequest(invoice_number=args.invoice_number))
@@ -474,7 +445,7 @@ def cmd_invoices_show(args: argparse.Namespace) -> int:
     return 0
 
 
-@refusals(_INVOICE_FLAGS)
+@naming_flags(_INVOICE_FLAGS)
 def cmd_invoices_document(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     document = caller.call(
@@ -505,7 +476,7 @@ def cmd_invoices_document(args: argparse.Namespace) -> int:
 # ---- properties -------------------------------------------------------------------------------------------
 
 
-@refusals({"property_id": "PROPERTY_ID"})
+@naming_flags({"property_id": "PROPERTY_ID"})
 def cmd_billing_property(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(

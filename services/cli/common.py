@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import json
 import os
 import re
@@ -172,6 +173,43 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
     if more:
         sys.stderr.write(f"  … and {more} more problems\n")
     return EXIT_REFUSED
+
+
+def naming_flags(
+    flags: dict[str, str],
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """A command whose service refusals are printed once, naming its flags for the request's fields
+    (levied_on → --on, plus any `args.extra_flags` the command set), and exit EXIT_REFUSED."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except grpc.RpcError as exc:
+                return print_rpc_error(exc, {**flags, **getattr(args, "extra_flags", {})})
+
+        return run
+
+    return wrap
+
+
+def every_page(caller: Caller, method: Any, request: Any, items: str, wanted: bool) -> tuple[list[Any], str]:
+    """A paged list call: its first page, or (`wanted`, i.e. --all) every page followed by
+    next_page_token; returns the items (the response's repeated field `items`) and the token of what is
+    left ("" when nothing is)."""
+    page = caller.call(method, request)
+    found = list(getattr(page, items))
+    while wanted and page.next_page_token:
+        request.page_token = page.next_page_token
+        page = caller.call(method, request)
+        found.extend(getattr(page, items))
+    return found, page.next_page_token
+
+
+def more_hint(token: str) -> str | None:
+    """What to type for the next page, or None when there is none."""
+    return f"More: add --page-token {token} (or --all)." if token else None
 
 
 def caller_for(args: argparse.Namespace, service: str) -> Caller:

@@ -5,12 +5,8 @@ and record their owners (one by one, or a whole owners file). Answers are for pe
 from __future__ import annotations
 
 import argparse
-import functools
-from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
-
-import grpc
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.cli import register_view as view
@@ -22,7 +18,7 @@ from services.cli.common import (
     kroner,
     latitude_arg,
     longitude_arg,
-    print_rpc_error,
+    naming_flags,
     read_input,
 )
 from services.cli.dates import day_arg
@@ -58,24 +54,6 @@ _OWNER_FLAGS = {
 }
 
 
-def _refusals_named(
-    flags: dict[str, str],
-) -> Callable[[Callable[[argparse.Namespace], int]], Callable[..., int]]:
-    """A command whose service refusals are printed once, naming its flags, and exit EXIT_REFUSED."""
-
-    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-        @functools.wraps(command)
-        def run(args: argparse.Namespace) -> int:
-            try:
-                return command(args)
-            except grpc.RpcError as exc:
-                return print_rpc_error(exc, {**flags, **getattr(args, "extra_flags", {})})
-
-        return run
-
-    return wrap
-
-
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
     caller = caller_for(args, "assessment")
     return caller, assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
@@ -94,7 +72,7 @@ def _show_property(args: argparse.Namespace, answer: Any, title: str | None = No
     show_record(args, answer, view.property_fields(answer.property), title)
 
 
-@_refusals_named(_FACTS_FLAGS)
+@naming_flags(_FACTS_FLAGS)
 def cmd_register_property(args: argparse.Namespace) -> int:
     _check_location(args)
     facts = assessment_pb2.PropertyFacts(
@@ -112,7 +90,7 @@ def cmd_register_property(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusals_named({"property_id": "property_id"})
+@naming_flags({"property_id": "property_id"})
 def cmd_get_property(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(stub.GetProperty, assessment_pb2.GetPropertyRequest(property_id=args.property_id))
@@ -124,7 +102,7 @@ def cmd_get_property(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusals_named(_FACTS_FLAGS)
+@naming_flags(_FACTS_FLAGS)
 def cmd_update_property(args: argparse.Namespace) -> int:
     """UpdateProperty replaces every fact: the property is read first, and only the flags given change."""
     _check_location(args)
@@ -160,7 +138,7 @@ def cmd_update_property(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusals_named({"property_id": "property_id", "value": "--value-nok", "reason": "--reason"})
+@naming_flags({"property_id": "property_id", "value": "--value-nok", "reason": "--reason"})
 def cmd_propose_value(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = assessment_pb2.ProposeManualValuationRequest(property_id=args.property_id, reason=args.reason)
@@ -188,7 +166,7 @@ def _share_arg(text: str) -> Fraction:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
-@_refusals_named(_OWNER_FLAGS)
+@naming_flags(_OWNER_FLAGS)
 def cmd_ownership_record(args: argparse.Namespace) -> int:
     if (args.national_id is None) == (args.organisation_number is None):
         raise BadInput("give the owner's --national-id or --organisation-number (one of them)")
@@ -225,7 +203,7 @@ def cmd_ownership_record(args: argparse.Namespace) -> int:
     return 0
 
 
-@_refusals_named({"property_id": "property_id"})
+@naming_flags({"property_id": "property_id"})
 def cmd_ownership_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     answer = caller.call(stub.GetProperty, assessment_pb2.GetPropertyRequest(property_id=args.property_id))
