@@ -273,3 +273,5 @@ def test_our_ehf_names_the_buyers_address_and_the_properties_as_issued(
     name = etree.fromstring(document).find("cac:InvoiceLine/cac:Item/cbc:Name", ns)
     assert name is not None
     assert name.text == "Eiendomsskatt 2024, Storgata 1, 0155 Oslo (gnr/bnr 208/1), andel 1/2"
+    # The buyer's reference is the customer number kept at issue (17), as on the PDF.
+    assert etree.fromstring(document).findtext("cbc:BuyerReference", namespaces=ns) == "17"

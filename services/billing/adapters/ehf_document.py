@@ -101,7 +101,10 @@ def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) 
         note = f"Eiendomsskatt og kommunale gebyrer. KID {invoice.kid}."
     _add(root, "cbc:Note", note)
     _add(root, "cbc:DocumentCurrencyCode", "NOK")
-    _add(root, "cbc:BuyerReference", invoice.account_id)
+    # The buyer's reference is the customer number the invoice kept at issue (the one on the PDF and the
+    # one the recipient quotes); invoices issued before it was kept name the account as they always did.
+    buyer_reference = recipient.customer_number or invoice.account_id
+    _add(root, "cbc:BuyerReference", str(buyer_reference))
     period = _add(root, "cac:InvoicePeriod")
     _add(period, "cbc:StartDate", invoice.period.start.isoformat())
     _add(
