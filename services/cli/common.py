@@ -138,6 +138,7 @@ def flag_for(field: str, flags: dict[str, str]) -> str:
 
 
 _UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
+_NEEDED_ROLE = re.compile(r"needs the role (\w+)")
 
 
 def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
@@ -159,7 +160,16 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
             problems.append((field, description))
     more += max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
     shown = [f"{flag_for(field, flags)}: {description}" for field, description in problems]
-    if code in _UNREACHABLE:
+    if code == "PERMISSION_DENIED":
+        needed = _NEEDED_ROLE.search(details)
+        hint = f"propertytax token mint --role {needed.group(1)}" if needed else "propertytax token mint"
+        sys.stderr.write(f"error: your token does not allow this: {details} (a token for it: {hint})\n")
+    elif code == "UNAUTHENTICATED":
+        sys.stderr.write(
+            f"error: the token was not accepted ({details}); mint one with "
+            "`propertytax token mint --role ROLE` and set PROPERTYTAX_TOKEN or pass --token\n"
+        )
+    elif code in _UNREACHABLE:
         sys.stderr.write(f"error: the service does not answer ({details}); is it started (make up)?\n")
     elif not shown:
         sys.stderr.write(f"error: {details}\n")

@@ -112,11 +112,11 @@ class PlatformInterceptor(grpc.ServerInterceptor):  # type: ignore[misc,type-arg
         method_rule = self._rules.get(method.removeprefix(self._prefix))
         if method_rule is None or not principal.has_any(method_rule.roles):
             needed = " or ".join(sorted(method_rule.roles)) if method_rule else ""
+            held = ", ".join(sorted(principal.roles)) or "none"
             raise _Abort(
                 grpc.StatusCode.PERMISSION_DENIED,
-                f"{principal.subject} may not call {method.rsplit('/', 1)[-1]}: it needs the role {needed}"
-                if needed
-                else f"{principal.subject} may not call {method.rsplit('/', 1)[-1]}: no role may",
+                f"{principal.subject} (roles: {held}) may not call {method.rsplit('/', 1)[-1]}: "
+                + (f"it needs the role {needed}" if needed else "no role may"),
             )
         return principal
 

@@ -164,3 +164,23 @@ def test_graceful_stop_reports_not_serving_and_drains_the_outbox(
     health = runtime.server.health.Check(health_pb2.HealthCheckRequest(service=""), None)  # type: ignore[arg-type]
     assert health.status == health_pb2.HealthCheckResponse.NOT_SERVING
     assert runtime.relay is not None and runtime.relay.pending() == 0
+
+
+def test_the_cli_says_which_role_a_refused_token_lacks_and_what_to_do_about_a_bad_one(
+    runtime: ServiceRuntime, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from services.cli import main
+
+    target = ["--target", f"127.0.0.1:{runtime.server.port}"]
+    reader = TokenAuthority(SECRET).mint("kari", [Role.READER])
+    argv = ["assessment", "register-property", "--cadastral-id", "0301-208/1/0/0", "--address", "Storgata 1"]
+    argv += ["--category", "housing", "--token", reader, *target]
+    assert main(argv) == 1
+    said = capsys.readouterr().err
+    assert said.count("error:") == 1
+    assert "kari (roles: reader) may not call RegisterProperty: it needs the role assessor" in said
+    assert "propertytax token mint --role assessor" in said
+    assert main([*argv[:-4], "--token", "not-a-token", *target]) == 1
+    said = capsys.readouterr().err
+    assert said.startswith("error: the token was not accepted (invalid token")
+    assert "propertytax token mint --role ROLE" in said
