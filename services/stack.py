@@ -108,10 +108,11 @@ class Stack:
             raise RuntimeError(f"{service} did not start; its log ends:\n{tail}") from None
         return process
 
-    def stop_service(self, service: str, timeout: float = 30.0) -> None:
+    def stop_service(self, service: str, timeout: float = 30.0) -> bool:
+        """Stops the service if it runs; says whether it did."""
         pid_file = self._pid_file(service)
         if not pid_file.exists():
-            return
+            return False
         pid = int(pid_file.read_text())
         try:
             os.kill(pid, signal.SIGTERM)
@@ -123,6 +124,7 @@ class Stack:
         except ProcessLookupError:
             pass
         pid_file.unlink(missing_ok=True)
+        return True
 
     def kill(self, service: str) -> None:
         """Ends a service as a crash would (SIGKILL to its process group): nothing drains or commits.
@@ -149,10 +151,11 @@ class Stack:
             else:
                 self.start_service(service)
 
-    def down(self) -> None:
-        for service in reversed(SERVICES):
-            self.stop_service(service)
+    def down(self) -> list[str]:
+        """Stops the services and the broker; returns the services that were running."""
+        stopped = [service for service in reversed(SERVICES) if self.stop_service(service)]
         self.stop_kafka()
+        return stopped
 
 
 def _alive(pid: int) -> bool:
@@ -184,7 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 0
     if args.command == "down":
-        Stack(var_dir=REPO / "var").down()
+        stopped = Stack(var_dir=REPO / "var").down()
+        sys.stdout.write(
+            f"services stopped: {', '.join(stopped)}\n" if stopped else "no service was running\n"
+        )
         return 0
     from services.demo import run_demo
 
