@@ -5,6 +5,7 @@ chunk fails midway, resumption without duplicates, and corrections showing up as
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from fractions import Fraction
 from typing import Any
@@ -232,3 +233,53 @@ def test_a_flag_set_again_while_a_run_settles_the_old_one_stays(make: UowFactory
     with uow:
         (left,) = uow.corrections.flagged(["acc-a"])
     assert left.flagged_at > read.flagged_at  # the next run settles the newer correction
+
+
+def test_a_correction_dated_after_a_runs_issue_date_is_left_to_the_first_run_issued_on_or_after_it(
+    make: UowFactory,
+) -> None:
+    """A document cannot correct what was decided after its own date: a run bills the tax base as it
+    stood on its issue date, and the recipient stays flagged until a run issued on or after the
+    correction's business date settles it."""
+    _seed(make)
+    uow = make()
+    with uow:
+        uow.accounts.set_interval("acc-b", IntervalChoice(InvoiceInterval.YEARLY, date(2024, 1, 1)))
+        uow.commit()
+    _run(make, 2024, 1)
+    uow = make()
+    with uow:
+        taxes = PropertyTaxRepository(uow.session)
+        for pid, annual, decided in (
+            ("p1", "2520.00", date(2024, 3, 15)),
+            ("p2", "6000.00", date(2024, 6, 12)),
+        ):
+            tax = PropertyTax(pid, 2024, 2, "TAX_STATUS_TAXED", Money.of(annual), Money(0), 4, f"ev-c-{pid}")
+            if record_property_tax(taxes, replace(tax, decided_on=decided)):
+                flag_holders(uow.corrections, pid, [2024], NOW)
+        uow.commit()
+
+    def of(account_id: str) -> list[tuple[str, int, int]]:
+        return [
+            (r.kind, r.total_ore, r.issue_date.month) for r in _invoices(make) if r.account_id == account_id
+        ]
+
+    _run(make, 2024, 2)  # issued 10.02.2024: before both corrections
+    _run(make, 2024, 3)  # issued 10.03.2024: still before p1's of 15.03.2024
+    assert of("acc-a") == [("invoice", 37_334, 1), ("invoice", 37_334, 2), ("invoice", 37_334, 3)]
+    assert of("acc-b") == [("invoice", 1_200_000, 1)]
+    uow = make()
+    with uow:
+        assert {f.account_id for f in uow.corrections.flagged(["acc-a", "acc-b"])} == {"acc-a", "acc-b"}
+    _run(make, 2024, 4)  # issued 10.04.2024: settles p1's correction, not yet p2's
+    # January to March at 2,520 a year is 630.00 against 1,120.02 invoiced at the old rate (4,480 / 12
+    # leaves 4 øre, given to the first four months): 490.02 credited; April at the new rate.
+    assert of("acc-a")[3:] == [("credit_note", -49_002, 4), ("invoice", 21_000, 4)]
+    assert of("acc-b") == [("invoice", 1_200_000, 1)]
+    _run(make, 2024, 6)  # issued 10.06.2024: still before 12.06.2024
+    assert of("acc-b") == [("invoice", 1_200_000, 1)]
+    _run(make, 2024, 7)  # the first run issued on or after the committee's decision
+    assert of("acc-b") == [("invoice", 1_200_000, 1), ("credit_note", -600_000, 7)]
+    uow = make()
+    with uow:
+        assert uow.corrections.flagged(["acc-a", "acc-b"]) == []

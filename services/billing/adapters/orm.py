@@ -49,6 +49,8 @@ property_taxes = Table(
     Column("is_current", Boolean, nullable=False),
     Column("source_event_id", String(36), nullable=False),
     Column("received_at", DateTime(timezone=True), nullable=False),
+    # A correction's business date; NULL for a levy's version (in force from the start).
+    Column("decided_on", Date, nullable=True),
 )
 
 accounts = Table(

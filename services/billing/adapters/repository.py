@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -162,6 +163,7 @@ class PropertyTaxRepository:
                     "is_current": current,
                     "source_event_id": tax.source_event_id,
                     "received_at": at,
+                    "decided_on": tax.decided_on,
                 }
                 for tax, current in taxes
             ],
@@ -173,44 +175,66 @@ class PropertyTaxRepository:
             .where(property_taxes.c.property_id == property_id, property_taxes.c.is_current.is_(True))
             .order_by(property_taxes.c.tax_year.desc())
         )
-        return [
-            PropertyTax(
-                property_id=r.property_id,
-                tax_year=r.tax_year,
-                version=r.version,
-                status=r.status,
-                tax=Money(r.tax_ore),
-                tax_base=Money(r.tax_base_ore),
-                terms=r.terms,
-                source_event_id=r.source_event_id,
-            )
-            for r in rows.all()
-        ]
+        return [_tax(r) for r in rows.all()]
 
 
-def current_taxes(session: Session, property_ids: list[str], year: int) -> dict[str, PropertyTax]:
-    """The current, billable property tax of each property for the year."""
-    found: dict[str, PropertyTax] = {}
+def _tax(r: Any) -> PropertyTax:
+    return PropertyTax(
+        property_id=r.property_id,
+        tax_year=r.tax_year,
+        version=r.version,
+        status=r.status,
+        tax=Money(r.tax_ore),
+        tax_base=Money(r.tax_base_ore),
+        terms=r.terms,
+        source_event_id=r.source_event_id,
+        decided_on=r.decided_on,
+    )
+
+
+def current_taxes(
+    session: Session, property_ids: list[str], year: int, as_of: date | None = None
+) -> dict[str, PropertyTax]:
+    """The property tax of each property for the year: the current version, or with `as_of` (a run's issue
+    date) the newest version in force on that day, so that a correction dated later waits for a later run."""
+    return {pid: versions[-1] for pid, versions in _in_force(session, property_ids, year, as_of).items()}
+
+
+def later_corrections(session: Session, property_ids: list[str], year: int, as_of: date) -> dict[str, date]:
+    """Per property, the earliest business date of a correction of the year's tax that is dated after
+    `as_of`: a run issued on `as_of` does not bill it yet."""
+    found: dict[str, date] = {}
     for start in range(0, len(property_ids), 5000):
         rows = session.execute(
-            select(property_taxes).where(
+            select(property_taxes.c.property_id, property_taxes.c.decided_on).where(
                 one_of(session, property_taxes.c.property_id, property_ids[start : start + 5000]),
                 property_taxes.c.tax_year == year,
-                property_taxes.c.is_current.is_(True),
+                property_taxes.c.decided_on > as_of,
             )
         )
-        for r in rows.all():
-            tax = PropertyTax(
-                property_id=r.property_id,
-                tax_year=r.tax_year,
-                version=r.version,
-                status=r.status,
-                tax=Money(r.tax_ore),
-                tax_base=Money(r.tax_base_ore),
-                terms=r.terms,
-                source_event_id=r.source_event_id,
-            )
-            found[r.property_id] = tax
+        for pid, day in rows:
+            found[pid] = min(found.get(pid, day), day)
+    return found
+
+
+def _in_force(
+    session: Session, property_ids: list[str], year: int, as_of: date | None
+) -> dict[str, list[PropertyTax]]:
+    """Each property's versions of the year in force (all current ones without `as_of`), by version."""
+    found: dict[str, list[PropertyTax]] = {}
+    for start in range(0, len(property_ids), 5000):
+        query = select(property_taxes).where(
+            one_of(session, property_taxes.c.property_id, property_ids[start : start + 5000]),
+            property_taxes.c.tax_year == year,
+        )
+        if as_of is None:
+            query = query.where(property_taxes.c.is_current.is_(True))
+        for r in session.execute(query).all():
+            tax = _tax(r)
+            if as_of is None or tax.in_force_on(as_of):
+                found.setdefault(tax.property_id, []).append(tax)
+    for versions in found.values():
+        versions.sort(key=lambda t: t.version)
     return found
 
 

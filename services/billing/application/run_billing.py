@@ -141,7 +141,9 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
         # The plan reads what every run has invoiced so far: taking the number series first makes chunks
         # of all runs, in every process, plan one after another, so no two plan the same open period.
         uow.invoices.lock_series()
-        plan = plan_chunk(uow, run.year, run.month, accounts, policy.minimum_amount)
+        plan = plan_chunk(
+            uow, run.year, run.month, accounts, policy.minimum_amount, issue_date=run.issue_date
+        )
         channel = {a.account_id: a.channel for a in accounts}
         documents = plan.documents
         first = uow.invoices.take_numbers(len(documents)) if documents else 0

@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from services.billing.adapters.correction_repository import Flag
 from services.billing.adapters.invoice_repository import Hold, YearSoFar
-from services.billing.adapters.repository import current_taxes
+from services.billing.adapters.repository import current_taxes, later_corrections
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.domain.account import Account, delivery_problem
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
@@ -69,6 +69,8 @@ class ChunkPlan:
     settled: list[Flag] = field(default_factory=list)  # correction flags this plan settles
     held: list[Hold] = field(default_factory=list)  # documents that cannot be delivered: not issued
     released: list[str] = field(default_factory=list)  # recipients whose earlier holds this plan ends
+    # (recipient, tax year) flagged for a correction dated after the issue date: its day; left flagged.
+    waiting: dict[tuple[str, int], date] = field(default_factory=dict)
 
     @property
     def held_recipients(self) -> int:
@@ -135,11 +137,15 @@ def _holds(
 
 
 def _year_charges(
-    uow: SqlBillingUnitOfWork, year: int, holdings: Mapping[str, list[tuple[str, Holding]]]
+    uow: SqlBillingUnitOfWork,
+    year: int,
+    holdings: Mapping[str, list[tuple[str, Holding]]],
+    issue_date: date | None,
 ) -> dict[str, PropertyCharges]:
-    """Each held property's charges for the year: the property tax and the fees of the year's schedule."""
+    """Each held property's charges for the year: the property tax (as it stood on the issue date) and
+    the fees of the year's schedule."""
     property_ids = sorted({pid for held in holdings.values() for pid, _ in held})
-    taxes = current_taxes(uow.session, property_ids, year)
+    taxes = current_taxes(uow.session, property_ids, year, issue_date)
     stored = uow.fee_schedules.current(year)
     schedule: FeeSchedule | None = read_fee_schedule(stored.document) if stored else None
     facts = uow.fee_facts.facts_for(property_ids, year) if schedule else {}
@@ -210,8 +216,11 @@ def plan_chunk(
     accounts: Sequence[Account],
     minimum: Money,
     settling: bool = True,
+    issue_date: date | None = None,
 ) -> ChunkPlan:
-    """`settling` is False for a preview: it reads the correction flags without locking them."""
+    """`settling` is False for a preview: it reads the correction flags without locking them. With
+    `issue_date` the tax is billed as it stood on that day: a document cannot correct what was decided
+    after its own date, so a recipient flagged for a correction dated later stays flagged (`waiting`)."""
     ids = [a.account_id for a in accounts]
     intervals = uow.accounts.intervals(ids)
     first_of_month = date(year, month, 1)
@@ -247,6 +256,7 @@ def plan_chunk(
         if y != year and account_id not in years.setdefault(y, []):
             years[y].append(account_id)
     holdings = uow.holdings.of_accounts(ids)
+    plan_waiting: dict[tuple[str, int], date] = {}
     new: dict[str, list[ChargeLine]] = {}
     credits: dict[str, list[ChargeLine]] = {}
     latest: dict[str, int] = {}
@@ -254,7 +264,15 @@ def plan_chunk(
         if not account_ids:
             continue
         held = {a: holdings.get(a, []) for a in account_ids}
-        charges = _year_charges(uow, y, held)
+        charges = _year_charges(uow, y, held, issue_date)
+        if issue_date is not None:
+            later = later_corrections(
+                uow.session, sorted({p for a in account_ids for p, _ in held[a]}), y, issue_date
+            )
+            for account_id in account_ids:
+                days = [later[p] for p, _ in held[account_id] if p in later]
+                if days and y in flagged.get(account_id, set()):
+                    plan_waiting[(account_id, y)] = min(days)
         so_far = uow.invoices.invoiced_in_year(account_ids, y)
         for account_id in account_ids:
             before = so_far.get(account_id) or YearSoFar(date(y, 1, 1), 0, {})
@@ -273,7 +291,7 @@ def plan_chunk(
             )
             new.setdefault(account_id, []).extend(result.new)
             credits.setdefault(account_id, []).extend(result.credits)
-    plan = ChunkPlan(due=len(periods))
+    plan = ChunkPlan(due=len(periods), waiting=plan_waiting)
     problems = {a.account_id: delivery_problem(a) for a in accounts}
     for account_id in ids:
         corrects = latest.get(account_id)
@@ -299,5 +317,9 @@ def plan_chunk(
         if account_id in held_before:
             plan.released.append(account_id)
     held_accounts = {h.account_id for h in plan.held}
-    plan.settled = [f for f in flags if f.account_id not in held_accounts]  # held: settled when issued
+    plan.settled = [  # held: settled when issued; waiting: by the first run issued on or after the correction
+        f
+        for f in flags
+        if f.account_id not in held_accounts and (f.account_id, f.tax_year) not in plan_waiting
+    ]
     return plan

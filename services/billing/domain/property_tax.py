@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from services.platform.money import Money
 
@@ -17,6 +18,11 @@ class PropertyTax:
     tax_base: Money
     terms: int
     source_event_id: str
+    # A correction's business date: a run issued before it bills the version before. None: from the start.
+    decided_on: date | None = None
+
+    def in_force_on(self, day: date) -> bool:
+        return self.decided_on is None or self.decided_on <= day
 
     @property
     def billable(self) -> bool:

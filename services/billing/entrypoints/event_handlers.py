@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -96,6 +97,8 @@ def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
     payload = event.payload
     assert isinstance(payload, assessment_events.TaxBaseCorrected)
     tax = _property_tax(payload.current, event)
+    if payload.corrected_on:  # empty only in events written before assessment carried it
+        tax = replace(tax, decided_on=date.fromisoformat(payload.corrected_on))
     if record_property_tax(PropertyTaxRepository(session), tax):
         flag_holders(CorrectionFlags(session), tax.property_id, [tax.tax_year], utc_now())
 
