@@ -84,7 +84,10 @@ def _waiting(description: str, shown: bool) -> Iterator[None]:
 
 
 def _format_of(args: argparse.Namespace, kinds: str) -> assessment_pb2.ImportFormat.ValueType:
-    """The import's format: --format, else the file name's extension (`kinds` says which fit)."""
+    """The import's format: --format, else the file name's extension (`kinds` says which fit). A folder
+    is said first: its name has no extension, and "cannot tell the format" would send the user astray."""
+    if args.file != "-" and Path(args.file).is_dir():
+        raise BadInput(f"{args.file} is a folder, not a file: give the file to import")
     if args.format:
         return _FORMAT_NAMES[args.format]
     try:
@@ -265,6 +268,7 @@ def _needs_by_property(
 @naming_flags({"decision_yaml": "file"})
 def cmd_set_decision(args: argparse.Namespace) -> int:
     decision_yaml = read_input(args.file, "file", text=True)
+    args.extra_flags = {"decision_yaml": args.file}  # "register.csv: not a decision file …"
     caller, stub = _stub(args)
     answer = caller.call(
         stub.SetTaxYearDecision, assessment_pb2.SetTaxYearDecisionRequest(decision_yaml=decision_yaml)
@@ -363,10 +367,14 @@ _LIST_NAMES = {"public": ("skatteliste", "public tax list"), "exempt": ("fritaks
 def cmd_tax_list(args: argparse.Namespace) -> int:
     stem, title = _LIST_NAMES[args.list]
     out = args.out
-    document_format = args.format or (Path(out).suffix.lower().lstrip(".") if out else "") or "csv"
+    folder = bool(out) and out != "-" and Path(out).is_dir()
+    named = "" if folder or not out else Path(out).suffix.lower().lstrip(".")
+    document_format = args.format or named or "csv"
     if document_format not in ("csv", "pdf"):
         document_format = "csv"
-    out = out or f"{stem}-{args.year}.{document_format}"
+    file_name = f"{stem}-{args.year}.{document_format}"
+    # A folder gets the list under its usual name, as `invoices document` and `appeals letter` do.
+    out = str(Path(out) / file_name) if folder else out or file_name
     if out != "-" and (Path(out).is_dir() or not Path(out).parent.is_dir()):
         # Named before calling; opening such a path fails, so this creates nothing.
         with open_output(out, "--out"):
@@ -573,7 +581,8 @@ def add_commands(assessment: Any) -> None:
         "--format", choices=["csv", "pdf"], help="default: from --out's extension, else csv"
     )
     tax_list.add_argument(
-        "--out", help="file to write (- for stdout; default skatteliste-YEAR.csv or fritaksliste-YEAR.csv)"
+        "--out",
+        help="file or folder to write to (- for stdout; default skatteliste-YEAR.csv, fritaksliste-YEAR.csv)",
     )
     add_remote_options(tax_list)
     tax_list.set_defaults(func=cmd_tax_list)

@@ -150,15 +150,23 @@ def band_rows(bands: Sequence[assessment_pb2.TaxBand]) -> list[list[object]]:
 # ---- levy ----------------------------------------------------------------------------------------------
 
 
+def _counts(job: assessment_pb2.LevyJob) -> str:
+    """Every group of the levied properties, so the groups add up to the total: the job counts taxed,
+    exempt and not valued; the rest (the decision's scope leaves them out, or their tax is under its
+    minimum) are neither and are said as such."""
+    rest = job.processed - job.taxed - job.exempt - job.not_valued
+    said = f"{number(job.taxed)} taxed, {number(job.exempt)} exempt, {number(job.not_valued)} not valued"
+    return said + (f", {number(rest)} out of scope or below the minimum" if rest > 0 else "")
+
+
 def levy_summary(job: assessment_pb2.LevyJob) -> str:
-    """ "Levy 2024 done on 20.02.2024: 2 003 properties, 1 950 taxed, 14 exempt, 3 not valued; total
-    1 234 567,00 kr", or where a running or failed job stands."""
+    """ "Levy 2024 done on 20.02.2024: 2 003 properties, 1 950 taxed, 14 exempt, 3 not valued, 36 out of
+    scope or below the minimum; total 1 234 567,00 kr", or where a running or failed job stands."""
     year = job.tax_year
     if job.state == assessment_pb2.LEVY_JOB_STATE_COMPLETED:
         return (
             f"Levy {year} done on {day(job.levied_on)}: {counted(job.total, 'property', 'properties')}, "
-            f"{number(job.taxed)} taxed, {number(job.exempt)} exempt, {number(job.not_valued)} not valued; "
-            f"total {nok(job.total_tax)}"
+            f"{_counts(job)}; total {nok(job.total_tax)}"
         )
     so_far = f"{number(job.processed)} of {counted(job.total, 'property', 'properties')}"
     if job.state == assessment_pb2.LEVY_JOB_STATE_FAILED:
@@ -173,19 +181,16 @@ def levy_summary(job: assessment_pb2.LevyJob) -> str:
 
 
 def levy_fields(job: assessment_pb2.LevyJob) -> list[tuple[str, object]]:
-    error = [("Error", job.error)] if job.error else []
-    return [
-        ("Tax year", job.tax_year),
-        ("State", word(job.state, "LEVY_JOB_STATE_", assessment_pb2.LevyJobState)),
-        ("Levied on", day(job.levied_on)),
-        ("Properties", f"{number(job.processed)} of {number(job.total)} levied"),
-        ("Taxed", number(job.taxed)),
-        ("Exempt", number(job.exempt)),
-        ("Not valued", number(job.not_valued)),
-        ("Total tax", nok(job.total_tax)),
-        *error,
-        ("Job", job.job_id),
+    """What `levy status` shows under the summary line: only what that line does not already say (the
+    figures once, not twice)."""
+    fields: list[tuple[str, object]] = [
+        ("State", word(job.state, "LEVY_JOB_STATE_", assessment_pb2.LevyJobState))
     ]
+    if job.state != assessment_pb2.LEVY_JOB_STATE_COMPLETED:
+        fields += [("So far", _counts(job)), ("Tax so far", nok(job.total_tax))]
+    if job.error:
+        fields.append(("Error", job.error))
+    return [*fields, ("Job", job.job_id)]
 
 
 # ---- correction and search -------------------------------------------------------------------------------
@@ -207,7 +212,7 @@ def tax_base_fields(base: tax_pb2.TaxBase, corrected_on: str | None) -> list[tup
         ("Value", nok(base.value)),
         ("Reduction", _scaled(base.reduction, 100, "%")),
         ("Basic deduction", nok(base.deduction)),
-        ("Tax base", nok(base.tax_base)),
+        ("Tax base (skattegrunnlag)", nok(base.tax_base)),
         ("Rate", _scaled(base.rate_per_mille, 1, "‰")),
         ("Tax", nok(base.tax)),
         ("Reason", base.reason),

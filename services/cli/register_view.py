@@ -42,6 +42,24 @@ def _tax(base: tax_pb2.TaxBase) -> str:
     return f"{base.tax_year}: {nok(base.tax)} ({tax_status(base.status)}, tax base {nok(base.tax_base)})"
 
 
+def tax_lines(bases: Iterable[tax_pb2.TaxBase]) -> list[str]:
+    """Each year's tax, the version in force first; a corrected year (§ 17, a complaint) also shows
+    what it replaced, marked so, so two amounts for one year never leave the reader guessing."""
+    by_year: dict[int, list[tax_pb2.TaxBase]] = {}
+    for base in bases:
+        by_year.setdefault(base.tax_year, []).append(base)
+    lines: list[str] = []
+    for year in sorted(by_year):
+        current, *replaced = sorted(by_year[year], key=lambda b: b.version, reverse=True)
+        if not replaced:
+            lines.append(_tax(current))
+            continue
+        why = f": {current.reason}" if current.reason else ""
+        lines.append(f"{_tax(current)} – in force (version {current.version}, corrected{why})")
+        lines += [f"{_tax(old)} – replaced by version {current.version}" for old in replaced]
+    return lines
+
+
 def property_fields(
     prop: property_pb2.Property, read: assessment_pb2.GetPropertyResponse | None = None
 ) -> list[tuple[str, object]]:
@@ -70,8 +88,7 @@ def property_fields(
     newest = max(read.valuations, key=lambda v: v.version, default=None)
     fields.append(("Valuation", _valuation(newest) if newest else "none"))
     if read.tax_bases:
-        ordered = sorted(read.tax_bases, key=lambda b: (b.tax_year, b.version))
-        fields.append(("Tax", [_tax(b) for b in ordered]))
+        fields.append(("Tax", tax_lines(read.tax_bases)))
     return fields
 
 

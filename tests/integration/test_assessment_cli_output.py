@@ -139,6 +139,27 @@ def test_an_import_refused_lists_its_problems_by_line_and_column_once(
     assert err.count("line 2") == 1 and err.count("line 3") == 1, err
 
 
+def test_a_file_that_is_no_decision_is_named_and_said_to_be_none(
+    assessment: ServiceRuntime, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    register = tmp_path / "register.csv"
+    register.write_text(REGISTER)  # one line of CSV: YAML reads it as a text, not a mapping
+    assert main(["assessment", "set-decision", str(register)]) == 1
+    assert _refused(capsys) == (
+        f"error: {register}: not a decision file (YAML with year, rates_per_mille, basic_deduction_nok, …)\n"
+    )
+    # A long CSV is refused by the YAML reader first; the file is still named and said to be no decision.
+    register.write_text("property_id," + ",".join(f"column_{n}" for n in range(300)) + "\n0301-1/1/0/0\n")
+    assert main(["assessment", "set-decision", str(register)]) == 1
+    err = _refused(capsys)
+    assert err.startswith(f"error: {register}: not a decision file (YAML with year, rates_per_mille"), err
+    assert "line 1: a value is longer than 1,000 characters" in err and "file:" not in err, err
+    # A decision with a mistake in it is still read as a decision: its own field is named.
+    register.write_text("year: 2024\nrates_per_mille: {housing: 2.8\n")
+    assert main(["assessment", "set-decision", str(register)]) == 1
+    assert "not a decision file" not in _refused(capsys)
+
+
 def test_files_that_cannot_be_read_or_told_apart_are_usage_errors(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -150,8 +171,11 @@ def test_files_that_cannot_be_read_or_told_apart_are_usage_errors(
     assert "--format" in err and "GeoJSON or GeoPackage (.geojson, .gpkg)" in err, err
     assert main(["assessment", "import", "properties", str(tmp_path / "missing.csv")]) == 2
     assert "missing.csv: cannot read it: no such file" in _refused(capsys)
+    # A folder is said as a folder, with or without --format (not "cannot tell the format of data").
     assert main(["assessment", "import", "properties", str(tmp_path), "--format", "csv"]) == 2
-    assert "is a directory, not a file" in _refused(capsys)
+    assert _refused(capsys) == f"error: {tmp_path} is a folder, not a file: give the file to import\n"
+    assert main(["assessment", "import", "properties", f"{tmp_path}/"]) == 2
+    assert _refused(capsys) == f"error: {tmp_path}/ is a folder, not a file: give the file to import\n"
     assert main(["assessment", "set-decision", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml: cannot read it" in _refused(capsys)
     help_text = _help(capsys, ["assessment", "import", "--help"])
@@ -194,11 +218,11 @@ def test_levy_says_what_it_did_and_its_status_by_year(
 
     assert main(["assessment", "levy", "status", "2024"]) == 0
     said = _said(capsys)
-    assert said.startswith("Levy 2024 done on 20.02.2024: 3 properties"), said
-    assert re.search(r"^State\s+completed$", said, re.M) and re.search(
-        r"^Levied on\s+20\.02\.2024$", said, re.M
-    )
-    assert re.search(r"^Properties\s+3 of 3 levied$", said, re.M), said
+    assert said.startswith("Levy 2024 done on 20.02.2024: 3 properties, 2 taxed"), said
+    assert re.search(r"^State\s+completed$", said, re.M) and re.search(r"^Job\s+\S+$", said, re.M), said
+    # The figures once: the summary line says them, no field repeats them.
+    assert said.count("20.02.2024") == 1 and said.count(" kr") == 1, said
+    assert not re.search(r"^(Taxed|Exempt|Not valued|Levied on|Properties|Total tax)\b", said, re.M), said
 
     assert main(["assessment", "levy", "status", "2024", "--json"]) == 0
     job = _json(capsys)
@@ -242,8 +266,15 @@ def test_tax_list_says_what_it_wrote_and_writes_to_stdout(
 
     assert main(["assessment", "tax-list", "2024", "--out", str(tmp_path / "no" / "such" / "dir.csv")]) == 2
     assert "--out " in _refused(capsys)
-    assert main(["assessment", "tax-list", "2024", "--out", str(tmp_path)]) == 2
-    assert "is a directory" in _refused(capsys)
+    # A folder gets the list under its usual name, as `invoices document` does.
+    folder = tmp_path / "lists"
+    folder.mkdir()
+    assert main(["assessment", "tax-list", "2024", "--out", str(folder), "--format", "pdf"]) == 0
+    assert _said(capsys) == f"Wrote {folder / 'skatteliste-2024.pdf'} (public tax list 2024, PDF)"
+    assert (folder / "skatteliste-2024.pdf").read_bytes().startswith(b"%PDF")
+    assert main(["assessment", "tax-list", "2024", "--out", str(folder), "--list", "exempt"]) == 0
+    assert (folder / "fritaksliste-2024.csv").is_file()
+    capsys.readouterr()
     assert main(["assessment", "tax-list", "2019", "--out", str(tmp_path / "2019.csv")]) == 1
     _refused(capsys)
     assert not (tmp_path / "2019.csv").exists()  # a refusal leaves no empty file

@@ -172,7 +172,7 @@ def test_a_bad_owners_file_names_every_bad_row_and_records_nothing(
     assert err.splitlines() == [
         "error: refused, 2 problems:",
         "  line 3: national_id: not a valid national identity number (11 digits with two check digits)",
-        "  line 4: channel: an organisation is invoiced by ehf",
+        "  line 4: channel: print is for persons; an organisation is invoiced by ehf",
     ]  # the shares of line 2 and the refused line 3 are not added up
     assert wrong not in err and "Traceback" not in err
     _no_identity_number(out, err)
@@ -280,7 +280,7 @@ def test_a_property_file_with_owner_columns_records_each_row_s_owner(
     assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 1
     err = capsys.readouterr().err
     assert err == (
-        "error: line 3: share: the shares of 0301-20/2/0/0 from 01.01.2024 (lines 3) add up to 1/2, not 1\n"
+        "error: line 3: share: the shares of 0301-20/2/0/0 from 01.01.2024 (line 3) add up to 1/2, not 1\n"
     )
     assert main(["assessment", "get-property", "0301-20/1/0/0"]) == 1  # nothing stored
     capsys.readouterr()

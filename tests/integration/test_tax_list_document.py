@@ -86,24 +86,30 @@ def test_the_public_list_is_in_cadastral_order_with_its_heading_and_only_the_pub
     pdf = export_tax_list(make(), 2024, exempt=False, pdf=True)
     text = pdf_text(pdf)
     assert _positions(text, ORDER) == sorted(_positions(text, ORDER))
-    assert "Skatteliste for eigedomsskatt 2024 – Oslo kommune" in text
+    assert "Skatteliste for eiendomsskatt 2024 – Oslo kommune" in text
     assert "Utlagt til offentlig ettersyn 26.02.2024–18.03.2024" in text
     for heading in (
         "Eiendom",
         "Adresse",
-        "Skattegrunnlag (kr)",
+        "Takstgrunnlag (kr)",
         "Bunnfradrag (kr)",
         "Promille",
-        "Eigedomsskatt (kr)",
+        "Eiendomsskatt (kr)",
     ):
         assert heading in text
+    # One meaning per word: the column is the reduced value (takstgrunnlag); skattegrunnlag, the CLI's
+    # "tax base", is what is left after the basic deduction, and the list says so.
+    assert "Skattegrunnlag (kr)" not in text and "Eigedomsskatt" not in text
+    assert "Skattegrunnlaget er takstgrunnlaget minus bunnfradraget" in " ".join(text.split())
     # Andreveien 4: 10 000 000 less 30 % is 7 000 000; less 4 700 000 at 2,8 ‰ is 6 440 kr.
     assert re.search(r"0301-1/2/0/0 Andreveien 4 7 000 000,00 4 700 000,00 2,8 6 440,00", text), text
     # Nothing the law does not make public: not the service's property ids, not the value before reduction.
     assert "P-D" not in text and "10 000 000" not in text and "Reduksjon" not in text
     info = pdf_info(pdf)
-    assert info["Title"] == "Skatteliste for eigedomsskatt 2024 – Oslo kommune"
+    assert info["Title"] == "Skatteliste for eiendomsskatt 2024 – Oslo kommune"
     assert info["Author"] == "Oslo kommune"
+    # Dated the levy's business date (20.02.2024), not ReportLab's invariant 2000-01-01.
+    assert info["CreationDate"].startswith("Tue Feb 20 00:00:00 2024"), info
     pages = pdf_pages(pdf)
     assert len(pages) == int(info["Pages"]) == 1
     assert "side 1 av 1" in pages[0]
@@ -140,6 +146,7 @@ def test_the_exempt_list_is_sorted_and_named_too(make: Make) -> None:
     assert "Fritatte eiendommer 2024 – Oslo kommune" in text and "P-F" not in text
     info = pdf_info(pdf)
     assert (info["Title"], info["Author"]) == ("Fritatte eiendommer 2024 – Oslo kommune", "Oslo kommune")
+    assert info["CreationDate"].startswith("Tue Feb 20 00:00:00 2024")  # the levy's business date
     assert "side 1 av 1" in pdf_pages(pdf)[0]
     rows = list(csv.DictReader(io.StringIO(export_tax_list(make(), 2024, exempt=True, pdf=False).decode())))
     assert [r["cadastral_id"] for r in rows] == ["0301-3/2/0/0", "0301-30/2/0/0"]
@@ -149,7 +156,7 @@ def test_the_exempt_list_is_sorted_and_named_too(make: Make) -> None:
 def test_without_a_display_period_the_line_is_left_out(make: Make) -> None:
     _levied(make, OSLO_2024_DECISION)
     text = pdf_text(export_tax_list(make(), 2024, exempt=False, pdf=True))
-    assert "Utlagt til offentlig ettersyn" not in text and "Skatteliste for eigedomsskatt 2024" in text
+    assert "Utlagt til offentlig ettersyn" not in text and "Skatteliste for eiendomsskatt 2024" in text
 
 
 def test_a_long_list_says_side_x_av_y_on_every_page_and_repeats_its_heading_row() -> None:
@@ -172,10 +179,12 @@ def test_a_long_list_says_side_x_av_y_on_every_page_and_repeats_its_heading_row(
     assert len(pages) == int(pdf_info(pdf)["Pages"]) > 2
     for number, page in enumerate(pages, start=1):
         assert f"side {number} av {len(pages)}" in page
-        assert "Eigedomsskatt (kr)" in page
+        assert "Eiendomsskatt (kr)" in page
     first = pages[0]
     assert first.index("0301-1/1/0/0") < first.index("0301-2/1/0/0") < first.index("0301-10/1/0/0")
     assert pdf_info(pdf)["Author"] == "Bergen kommune"
+    # No levy date given: dated the first day of display, never the clock or 2000-01-01.
+    assert pdf_info(pdf)["CreationDate"].startswith("Sat Mar  1 00:00:00 2025")
 
 
 def test_the_municipality_comes_from_its_config_file() -> None:

@@ -78,16 +78,34 @@ def test_every_bad_row_is_named_by_line_and_column_without_the_number() -> None:
         "line 4: national_id: not a valid national identity number (11 digits with two check digits)",
         "line 5: from_date: 31.02.2024 is not a date (February 2024 has 29 days)",
         "line 5: postcode: four digits, e.g. 0155",
-        "line 5: channel: a person is invoiced by efaktura or print",
+        "line 5: channel: ehf is for organisations; a person is invoiced by efaktura or print",
         "line 5: interval: one of monthly, bimonthly, quarterly, half_yearly, yearly",
         "line 6: share: 'halv' is not a number; expected a number with at most 6 decimals from 0 to 1"
         " (e.g. 0,5)",
         "line 6: national_id: give either national_id or organisation_number, not both",
-        "line 7: national_id: is required: national_id for a person or organisation_number",
-        "line 2: share: the shares of 0301-1/1/0/0 from 15.05.2024 (lines 2, 3) add up to 5/6, not 1",
+        "line 7: national_id: give national_id (a person) or organisation_number (an organisation)",
+        "line 2: share: the shares of 0301-1/1/0/0 from 15.05.2024 (lines 2 and 3) add up to 5/6, not 1",
     ]
     joined = "\n".join(problems)
     assert bad_id not in joined and KARI not in joined and PER not in joined
+
+
+def test_an_unknown_channel_names_the_channels_and_a_lone_share_says_line() -> None:
+    content = "\n".join(
+        [
+            HEADER + ",channel",
+            f"0301-1/1/0/0,2024-05-15,1/2,Kari Nordmann,{KARI},,Storgata 1,0155,Oslo,fax",
+            f"0301-1/2/0/0,2024-05-15,1,Eiendom AS,,{FIRM},Postboks 5,0101,Oslo,efaktura",
+        ]
+    )
+    assert _violations(content) == [
+        "line 2: channel: a person is invoiced by efaktura or print (the channels are ehf, efaktura and print)",
+        "line 3: channel: efaktura is for persons; an organisation is invoiced by ehf",
+    ]
+    lone = f"{HEADER}\n0301-1/1/0/0,2024-05-15,1/2,Kari Nordmann,{KARI},,Storgata 1,0155,Oslo"
+    assert _violations(lone) == [
+        "line 2: share: the shares of 0301-1/1/0/0 from 15.05.2024 (line 2) add up to 1/2, not 1"
+    ]
 
 
 def test_a_file_without_identity_columns_or_address_columns_is_refused_at_the_header() -> None:

@@ -106,3 +106,30 @@ def test_owners_as_rows_and_the_import_as_a_sentence() -> None:
     assert owners_imported(answer(rows=4, owners=4, unchanged=4)) == (
         "Nothing new: the 4 ownership changes in the file were recorded already."
     )
+
+
+def test_a_corrected_year_shows_the_tax_in_force_and_marks_the_one_it_replaced() -> None:
+    def base(version: int, tax: int, reason: str = "") -> tax_pb2.TaxBase:
+        return tax_pb2.TaxBase(
+            tax_year=2024,
+            version=version,
+            status=tax_pb2.TAX_STATUS_TAXED,
+            tax=money_pb2.Money(ore=tax),
+            tax_base=money_pb2.Money(ore=tax * 1000 // 28 * 10),
+            reason=reason,
+        )
+
+    read = assessment_pb2.GetPropertyResponse(
+        property=PROPERTY,
+        tax_bases=[
+            base(1, 310_800),
+            base(2, 75_600, "sakkyndig klagenemnd, sak K-2024-0001"),
+            tax_pb2.TaxBase(tax_year=2023, version=1, status=tax_pb2.TAX_STATUS_EXEMPT),
+        ],
+    )
+    assert dict(property_fields(PROPERTY, read))["Tax"] == [
+        "2023: 0,00 kr (exempt, tax base 0,00 kr)",
+        "2024: 756,00 kr (taxed, tax base 270 000,00 kr) – in force (version 2, corrected: "
+        "sakkyndig klagenemnd, sak K-2024-0001)",
+        "2024: 3 108,00 kr (taxed, tax base 1 110 000,00 kr) – replaced by version 2",
+    ]

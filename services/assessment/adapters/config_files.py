@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from pathlib import Path
 
 import yaml
@@ -10,6 +12,7 @@ from services.assessment.domain.decision import LegalLimits
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.valuation import StandardRates
+from services.platform.errors import InvalidInput
 from services.platform.money import Money, to_decimal
 from services.platform.yaml_input import read_yaml
 
@@ -45,10 +48,27 @@ def load_municipality(path: Path | None = None) -> Municipality:
     return Municipality(name=str(raw["name"]), number=number)
 
 
+NOT_A_DECISION = "not a decision file (YAML with year, rates_per_mille, basic_deduction_nok, …)"
+_YEAR_KEY = re.compile(r"^year\s*:", re.MULTILINE)
+
+
 def parse_decision_yaml(text: str) -> object:
     """A decision's YAML text (the request's decision_yaml) → mapping, read within the bounds of
-    platform/yaml_input.py; a bad document is a violation of decision_yaml with its line."""
-    return read_yaml(text, "decision_yaml")
+    platform/yaml_input.py; a bad document is a violation of decision_yaml with its line. A document
+    without a top-level `year` (a register CSV sent by mistake) is said to be no decision file first,
+    so the reader is not left puzzling over a YAML detail of a file that was never YAML."""
+    looks_like_one = _YEAR_KEY.search(text) is not None
+    try:
+        raw = read_yaml(text, "decision_yaml")
+    except InvalidInput as refused:
+        if looks_like_one:
+            raise
+        raise InvalidInput.single(
+            "decision_yaml", f"{NOT_A_DECISION}: {refused.violations[0].description}"
+        ) from None
+    if not isinstance(raw, Mapping) or ("year" not in raw and "rates_per_mille" not in raw):
+        raise InvalidInput.single("decision_yaml", NOT_A_DECISION)
+    return raw
 
 
 __all__ = ["load_legal_limits", "load_municipality", "load_standard_rates", "parse_decision_yaml"]

@@ -72,7 +72,7 @@ def _identity(values: dict[str, str], line: int, errors: RowErrors) -> tuple[Own
         return OwnerKind.PERSON, national, NATIONAL_ID
     if organisation:
         return OwnerKind.ORGANISATION, organisation, ORGANISATION_NUMBER
-    errors.add(line, NATIONAL_ID, f"is required: {NATIONAL_ID} for a person or {ORGANISATION_NUMBER}")
+    errors.add(line, NATIONAL_ID, f"give {NATIONAL_ID} (a person) or {ORGANISATION_NUMBER} (an organisation)")
     return None, "", NATIONAL_ID
 
 
@@ -192,10 +192,16 @@ def _check_change(change: OwnershipChangeRows, errors: RowErrors) -> None:
         seen.setdefault(key, row.line)
     total = sum((row.owner.share for row in change.rows), Fraction(0))
     if total != 1:
-        lines = ", ".join(str(row.line) for row in change.rows)
         errors.add(
             change.line,
             "share",
-            f"the shares of {change.property_id} from {change.from_date:%d.%m.%Y} (lines {lines}) add up to "
-            f"{total}, not 1",
+            f"the shares of {change.property_id} from {change.from_date:%d.%m.%Y} "
+            f"({_lines([row.line for row in change.rows])}) add up to {total}, not 1",
         )
+
+
+def _lines(numbers: list[int]) -> str:
+    """ "line 2", "lines 2 and 3", "lines 2, 3 and 5"."""
+    if len(numbers) == 1:
+        return f"line {numbers[0]}"
+    return f"lines {', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"

@@ -1,7 +1,9 @@
 """The public tax list and the exempt list as CSV and PDF (Norwegian bokmål: citizens read these).
 
 The public list shows only what eigedomsskattelova § 15 makes public: the property (cadastral id and
-address), its tax value (skattegrunnlag), the basic deduction, the rate and the tax. Nothing about owners,
+address), its value after the reduction (takstgrunnlag), the basic deduction, the rate and the tax. The
+words are the ones the CLI uses: takstgrunnlag is the reduced value, skattegrunnlag ("tax base") what is
+left after the basic deduction, the amount the rate applies to. Nothing about owners,
 and not the service's own property ids. Rows come sorted by cadastral number read as numbers (1/2 before
 1/10), so a citizen finds a property the way the matrikkel counts.
 """
@@ -29,7 +31,7 @@ from services.platform.pdf_pages import page_numbering
 class TaxListRow:
     cadastral_id: str
     address: str
-    tax_value_nok: Decimal  # skattegrunnlag: the value after the reduction, before the basic deduction
+    tax_value_nok: Decimal  # takstgrunnlag: the value after the reduction, before the basic deduction
     deduction_nok: Decimal
     rate_per_mille: Decimal
     tax_nok: Decimal
@@ -38,11 +40,20 @@ class TaxListRow:
 
 @dataclass(frozen=True)
 class TaxListHeading:
-    """What the list says about itself: whose list, which year, when it is on display."""
+    """What the list says about itself: whose list, which year, when it is on display, and its date (the
+    levy's business date: the PDF's creation date, so the same list is the same bytes)."""
 
     municipality: Municipality
     year: int
     display: TaxListDisplay | None = None
+    dated: date | None = None
+
+    def creation_date(self) -> date:
+        """The levy's business date; a list without one is dated the first day of display, else 1 January
+        of its year (never the machine's clock)."""
+        if self.dated is not None:
+            return self.dated
+        return self.display.first_day if self.display is not None else date(self.year, 1, 1)
 
 
 PUBLIC_HEADER = ["cadastral_id", "address", "tax_value_nok", "deduction_nok", "rate_per_mille", "tax_nok"]
@@ -101,19 +112,20 @@ def tax_list_csv(rows: Iterable[TaxListRow], exempt: bool) -> bytes:
 
 
 def document_title(heading: TaxListHeading, exempt: bool) -> str:
-    kind = "Fritatte eiendommer" if exempt else "Skatteliste for eigedomsskatt"
+    kind = "Fritatte eiendommer" if exempt else "Skatteliste for eiendomsskatt"
     return f"{kind} {heading.year} – {heading.municipality.name}"
 
 
 def _intro(heading: TaxListHeading, exempt: bool) -> list[str]:
     if exempt:
         return [
-            "Disse eiendommene er fritatt for eigedomsskatt dette året. Fritaket følger av "
+            "Disse eiendommene er fritatt for eiendomsskatt dette året. Fritaket følger av "
             "eigedomsskattelova § 5 (alltid fritatt) eller av kommunestyrets vedtak etter § 7."
         ]
     lines = [
-        "Listen viser for hver eiendom skattegrunnlaget (verdien etter reduksjon), bunnfradraget, "
-        "skattesatsen i promille og årets eigedomsskatt: (skattegrunnlag − bunnfradrag) × promille. "
+        "Listen viser for hver eiendom takstgrunnlaget (taksten etter reduksjon), bunnfradraget, "
+        "skattesatsen i promille og årets eiendomsskatt. Skattegrunnlaget er takstgrunnlaget minus "
+        "bunnfradraget, og eiendomsskatten er skattegrunnlaget × promille. "
         "Listen ligger ute til offentlig ettersyn i minst tre uker (eigedomsskattelova § 15). Du kan klage "
         "på verdien innen seks uker fra listen ble lagt ut eller skatteseddelen ble sendt, det som kommer "
         "sist."
@@ -138,7 +150,7 @@ def _table_data(rows: Sequence[TaxListRow], exempt: bool, cell: Any) -> tuple[li
         ]
         return data, [55 * mm, 140 * mm, 78 * mm]
     data = [
-        ["Eiendom", "Adresse", "Skattegrunnlag (kr)", "Bunnfradrag (kr)", "Promille", "Eigedomsskatt (kr)"]
+        ["Eiendom", "Adresse", "Takstgrunnlag (kr)", "Bunnfradrag (kr)", "Promille", "Eiendomsskatt (kr)"]
     ]
     data += [
         [
@@ -199,5 +211,11 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, heading: TaxListHeadi
     story += [Paragraph(markup(line), styles["Normal"]) for line in _intro(heading, exempt)]
     story.append(Spacer(1, 6 * mm))
     story.append(table if ordered else Paragraph("Ingen eiendommer på listen.", styles["Normal"]))
-    document.build(story, canvasmaker=page_numbering())
+    dated = heading.creation_date()
+
+    def first_page(canvas: Any, _document: Any) -> None:
+        # ReportLab's invariant mode would date every list 2000-01-01: the list's own date instead.
+        canvas.setDateFormatter(lambda *_: f"D:{dated:%Y%m%d}000000+00'00'")
+
+    document.build(story, onFirstPage=first_page, canvasmaker=page_numbering())
     return buffer.getvalue()

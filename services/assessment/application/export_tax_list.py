@@ -40,7 +40,8 @@ def export_tax_list(
     if not 1900 <= year <= 2200:
         raise InvalidInput.single("tax_year", "must be a year")
     with uow:
-        if uow.levy_jobs.latest_for_year(year) is None:
+        job = uow.levy_jobs.latest_for_year(year)
+        if job is None:
             raise FailedPrecondition(f"no levy for {year} yet")
         display = _display(uow.decisions.get_yaml(year))
         rows = [
@@ -61,5 +62,5 @@ def export_tax_list(
         ]
     if not pdf:
         return tax_list_csv(rows, exempt)
-    heading = TaxListHeading(municipality or load_municipality(), year, display)
+    heading = TaxListHeading(municipality or load_municipality(), year, display, dated=job.levied_on)
     return tax_list_pdf(rows, exempt, heading)

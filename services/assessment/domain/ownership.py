@@ -116,11 +116,15 @@ def _delivery_problems(owner: NewOwner, problems: Violations, path: str) -> None
     if delivery.channel and owner.kind is not None:
         allowed = CHANNELS_FOR[owner.kind]
         if delivery.channel not in allowed:
-            known = delivery.channel in (c for channels in CHANNELS_FOR.values() for c in channels)
+            article = "an" if owner.kind == OwnerKind.ORGANISATION else "a"
+            invoiced = f"{article} {owner.kind.value} is invoiced by {' or '.join(allowed)}"
+            # A channel meant for the other kind of owner says whose it is first: that is the mistake.
+            other = [kind for kind, channels in CHANNELS_FOR.items() if delivery.channel in channels]
             problems.add(
                 f"{path}billing_channel",
-                f"{'an' if owner.kind == OwnerKind.ORGANISATION else 'a'} {owner.kind.value} is invoiced by "
-                f"{' or '.join(allowed)}" + ("" if known else " (ehf, efaktura or print)"),
+                f"{delivery.channel} is for {other[0].value}s; {invoiced}"
+                if other
+                else f"{invoiced} (the channels are ehf, efaktura and print)",
             )
     if delivery.interval and delivery.interval not in INTERVALS:
         problems.add(f"{path}invoice_interval", f"one of {', '.join(INTERVALS)}")
