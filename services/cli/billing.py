@@ -27,6 +27,7 @@ from services.cli.common import (
     write_document,
     year_arg,
 )
+from services.cli.dates import day_arg
 from services.cli.output import (
     counted,
     day,
@@ -270,7 +271,9 @@ def cmd_run_status(args: argparse.Namespace) -> int:
 @naming_flags(_RUN_FLAGS)
 def cmd_run_preview(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    request = preview_pb2.PreviewBillingRunRequest(year=args.year, month=args.month)
+    request = preview_pb2.PreviewBillingRunRequest(
+        year=args.year, month=args.month, issue_date=args.issue_date or ""
+    )
     preview = caller.call(stub.PreviewBillingRun, request, timeout=600)
     title = f"Billing run {preview.year}-{preview.month:02d} would issue (preview, nothing is issued)"
     show_record(args, preview, view.preview_fields(preview), title=title)
@@ -300,6 +303,7 @@ def preview_outcome(preview: Any) -> str:
         name = f"billing run {preview.year}-{preview.month:02d}"
         lines.append(f"{name} would issue nothing because {preview.nothing_issued}")
     lines.extend(f"warning: {warning}" for warning in preview.earlier_years_not_billed)
+    lines.extend(f"waiting: {waiting}" for waiting in preview.corrections_waiting)
     return "".join(line + "\n" for line in lines)
 
 
@@ -543,7 +547,9 @@ def _add_recipient_commands(billing: Any, name: str, help_text: str, with_find: 
     update.add_argument("--city")
     update.add_argument("--channel", choices=sorted(view.CHANNELS))
     update.add_argument("--interval", choices=list(view.INTERVALS))
-    update.add_argument("--interval-from", help="first day of a month, YYYY-MM-01")
+    update.add_argument(
+        "--interval-from", type=day_arg, help="first day of a month, 2024-05-01 or 01.05.2024"
+    )
     add_remote_options(update)
     update.set_defaults(func=cmd_account_update)
 
@@ -559,7 +565,9 @@ def add_commands(billing: Any) -> None:
     start.add_argument("year", type=year_arg)
     start.add_argument("month", type=month_arg)
     start.add_argument(
-        "--issue-date", help="YYYY-MM-DD (default: the month's run's own, or today for a new run)"
+        "--issue-date",
+        type=day_arg,
+        help="2024-05-06 or 06.05.2024 (default: the month's run's own, or today for a new run)",
     )
     start.add_argument("--wait", action="store_true", help="follow progress until it ends")
     add_remote_options(start)
@@ -576,6 +584,11 @@ def add_commands(billing: Any) -> None:
     preview = run.add_parser("preview", help="dry run: what a month's run would issue, against the last term")
     preview.add_argument("year", type=year_arg)
     preview.add_argument("month", type=month_arg)
+    preview.add_argument(
+        "--issue-date",
+        type=day_arg,
+        help="the issue date to preview, 2024-05-06 or 06.05.2024 (default: as `run start` would take)",
+    )
     add_remote_options(preview)
     preview.set_defaults(func=cmd_run_preview)
     _add_fee_commands(billing)
@@ -588,8 +601,8 @@ def add_commands(billing: Any) -> None:
     find.add_argument("--property", help="property id: invoices with a line for it")
     find.add_argument("--run", help="billing run id")
     find.add_argument("--kind", choices=["invoice", "credit_note"])
-    find.add_argument("--from", dest="issued_from", help="issued on or after, YYYY-MM-DD")
-    find.add_argument("--to", dest="issued_to", help="issued on or before, YYYY-MM-DD")
+    find.add_argument("--from", dest="issued_from", type=day_arg, help="issued on or after, e.g. 01.05.2024")
+    find.add_argument("--to", dest="issued_to", type=day_arg, help="issued on or before, e.g. 31.05.2024")
     find.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
     find.add_argument("--page-token", default="", help="next_page_token of the previous page")
     find.add_argument("--all", action="store_true", help="follow the pages to the end")

@@ -5,6 +5,7 @@ committee's decision)."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -32,11 +33,11 @@ def _base(version: int, tax_kr: int) -> tax_pb2.TaxBase:
     )
 
 
-def _deliver(session: Session, payload: object) -> None:
+def _deliver(session: Session, payload: Any) -> None:
     envelope = wrap(
         payload, source="assessment", subject="p1", occurred_at=datetime(2026, 11, 30, tzinfo=UTC)
     )
-    HANDLERS[type(payload).DESCRIPTOR.full_name](session, ReceivedEvent(envelope, payload))  # type: ignore[attr-defined]
+    HANDLERS[type(payload).DESCRIPTOR.full_name](session, ReceivedEvent(envelope, payload))
 
 
 def test_a_corrected_tax_base_is_in_force_from_its_business_date(database_url: str) -> None:

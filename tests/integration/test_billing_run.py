@@ -18,6 +18,7 @@ from services.billing.adapters.orm import invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.flag_corrections import flag_holders
+from services.billing.application.preview_run import preview_billing_run
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
@@ -276,6 +277,14 @@ def test_a_correction_dated_after_a_runs_issue_date_is_left_to_the_first_run_iss
     # leaves 4 øre, given to the first four months): 490.02 credited; April at the new rate.
     assert of("acc-a")[3:] == [("credit_note", -49_002, 4), ("invoice", 21_000, 4)]
     assert of("acc-b") == [("invoice", 1_200_000, 1)]
+    # The preview of June's run says why acc-b gets no credit note yet.
+    june = preview_billing_run(make, 2024, 6, POLICY, 10, date(2024, 6, 10))
+    assert june.corrections_waiting == [
+        "acc-b: the 2024 tax is corrected as of 12.06.2024, after the issue date 10.06.2024; the first run "
+        "issued on or after that day settles it"
+    ]
+    assert june.totals.credit_notes == 0
+    assert preview_billing_run(make, 2024, 7, POLICY, 10, date(2024, 7, 10)).totals.credit_notes == 1
     _run(make, 2024, 6)  # issued 10.06.2024: still before 12.06.2024
     assert of("acc-b") == [("invoice", 1_200_000, 1)]
     _run(make, 2024, 7)  # the first run issued on or after the committee's decision

@@ -190,6 +190,8 @@ def preview_response(preview: RunPreview) -> preview_pb2.PreviewBillingRunRespon
         ],
         nothing_issued=preview.nothing_issued,
         earlier_years_not_billed=preview.earlier_years_not_billed,
+        issue_date=preview.issue_date.isoformat() if preview.issue_date else "",
+        corrections_waiting=preview.corrections_waiting,
     )
 
 
@@ -350,7 +352,10 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return billing_pb2.GetBillingRunResponse(run=self._run(get_billing_run(self._uow(), request.run_id)))
 
     def PreviewBillingRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        preview = preview_billing_run(self._uow, request.year, request.month, self._policy, self._chunk_size)
+        issue = _date(request.issue_date, "issue_date") if request.issue_date else None
+        preview = preview_billing_run(
+            self._uow, request.year, request.month, self._policy, self._chunk_size, issue
+        )
         return preview_response(preview)
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
