@@ -297,6 +297,7 @@ def _code_word(code: str) -> str:
 def preview_fields(preview: Any) -> list[tuple[str, object]]:
     term = preview.term
     fields: list[tuple[str, object]] = [
+        ("Issue date", day(preview.issue_date) if preview.issue_date else ""),
         ("Recipients due", number(preview.due_accounts)),
         ("Invoices", number(term.invoices)),
         ("Credit notes", number(term.credit_notes)),

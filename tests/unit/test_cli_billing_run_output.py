@@ -185,6 +185,12 @@ def test_the_preview_warns_of_an_earlier_year_not_billed() -> None:
     assert cli_billing.preview_outcome(preview).splitlines()[-1] == f"warning: {NOT_BILLED}"
 
 
+def test_the_preview_names_a_correction_left_for_a_later_run() -> None:
+    waiting = "Kari: the 2024 tax is corrected as of 12.06.2024, after the issue date 06.05.2024; ..."
+    preview = preview_pb2.PreviewBillingRunResponse(year=2024, month=5, corrections_waiting=[waiting])
+    assert cli_billing.preview_outcome(preview).splitlines() == [f"waiting: {waiting}"]
+
+
 def test_the_progress_bar_counts_recipients_gone_through_of_all(monkeypatch: pytest.MonkeyPatch) -> None:
     import contextlib
 

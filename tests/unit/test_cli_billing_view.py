@@ -60,8 +60,10 @@ def test_a_preview_in_kroner_with_the_last_term_beside_it() -> None:
         last_term_month=4,
         changes=[preview_pb2.ChargeTotal(code="property_tax", net=money(64_564))],
         below_minimum=1,
+        issue_date="2024-07-05",
     )
     fields = dict(view.preview_fields(preview))
+    assert fields["Issue date"] == "05.07.2024"  # the day whose tax base the preview bills
     assert fields["Recipients due"] == "12 000" and fields["Invoices"] == "11 990"
     assert fields["  property tax"] == "10 645,64 kr" and fields["VAT"] == "0,00 kr"
     assert fields["Last term (2024-04)"] == "11 000 invoices, 10 000,00 kr"
