@@ -175,7 +175,7 @@ def test_files_that_cannot_be_read_or_told_apart_are_usage_errors(
     assert main(["assessment", "import", "properties", str(tmp_path), "--format", "csv"]) == 2
     assert _refused(capsys) == f"error: {tmp_path} is a folder, not a file: give the file to import\n"
     assert main(["assessment", "import", "properties", f"{tmp_path}/"]) == 2
-    assert _refused(capsys) == f"error: {tmp_path}/ is a folder, not a file: give the file to import\n"
+    assert _refused(capsys) == f"error: {tmp_path} is a folder, not a file: give the file to import\n"
     assert main(["assessment", "set-decision", str(tmp_path / "missing.yaml")]) == 2
     assert "missing.yaml: cannot read it" in _refused(capsys)
     help_text = _help(capsys, ["assessment", "import", "--help"])
