@@ -233,20 +233,20 @@ def test_cadastral_numbers_read_as_people_say_them(cadastral: str, words: str) -
             FeeLine(
                 "water_consumption", "Vann", Decimal("98.3"), Money.of("13.40"), Money.of("1317.22"), RATE
             ),
-            WATER,
+            f"{WATER} per m³",
         ),
         (
             FeeLine("waste", "Renovasjon", Decimal(2), Money.of("3105"), Money.of("6210"), RATE),
-            "2 boenheter × 3 105,00 kr",
+            "2 boenheter × 3 105,00 kr per år",
         ),
         (
             FeeLine("chimney", "Feiing", Decimal(1), Money.of("520"), Money.of("520"), RATE),
-            "1 pipe × 520,00 kr",
+            "1 pipe × 520,00 kr per år",
         ),
         # half the sewage fee without WC
         (
             FeeLine("sewage_consumption", "Avløp", Decimal("150.00"), Money.of("20"), Money.of("1500"), RATE),
-            "150 m³ × 20,00 kr × 0,5",
+            "150 m³ × 20,00 kr per m³ × 0,5",
         ),
     ],
 )
@@ -257,7 +257,32 @@ def test_a_fee_reads_as_quantity_times_unit_price(fee: FeeLine, basis: str) -> N
 def test_the_fee_basis_follows_the_fee_schedule_lines() -> None:
     rates = WaterSewageRates(Money.of("1500"), Money.of("13.40"), Money.of("20"), Decimal("1.3"), RATE)
     water = water_and_sewage(rates, units=1, bra_m2=Decimal(120), metered_m3=Decimal("98.3"))
-    assert [fee_basis(f) for f in water] == ["1 boenhet × 1 500,00 kr", WATER, "98,3 m³ × 20,00 kr"]
+    assert [fee_basis(f) for f in water] == [
+        "1 boenhet × 1 500,00 kr per år",
+        f"{WATER} per m³",
+        "98,3 m³ × 20,00 kr per m³",
+    ]
+
+
+def test_a_new_invoice_says_what_a_price_is_per_and_writes_numbers_with_a_decimal_comma() -> None:
+    """Consumption is priced per m³, not per year; an estimate from the area writes its numbers as
+    people read them ("74 m² × 1,3", never "1.3"), for commercial buildings too."""
+    rates = WaterSewageRates(Money.of("1500"), Money.of("15.75"), Money.of("20"), Decimal("1.3"), RATE)
+    fees = water_and_sewage(rates, units=1, bra_m2=Decimal("74"))
+    lines = tuple(
+        ChargeLine(WHOLE, f.code, f.description, Q2, Money.of("100"), basis=fee_basis(f)) for f in fees
+    )
+    recipient = replace(
+        RecipientSnapshot.of(ACCOUNT),
+        properties=(
+            PropertyOnDocument(WHOLE, "Storgata 1", WHOLE, bases=tuple((f.code, fee_basis(f)) for f in fees)),
+        ),
+    )
+    text = pdf_text(invoice_pdf(_invoice(lines=lines), recipient, SELLER))
+    assert "Vann, forbruk m³ (stipulert: 74 m² × 1,3) 96,2 m³ × 15,75 kr per m³" in text, text
+    assert "Abonnementsgebyr vann og avløp 1 boenhet × 1 500,00 kr per år" in text, text
+    assert "per m³ per år" not in text and "1.3" not in text
+    assert "ut fra bruksarealet (BRA)" in text and "boligens" not in text
 
 
 def test_properties_come_in_cadastral_order() -> None:

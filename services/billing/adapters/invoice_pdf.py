@@ -38,6 +38,12 @@ FACTS_LEFT = 118 * _MM
 BELOW_WINDOW = 64 * _MM  # where the letter's text starts, below the window (from the top margin)
 
 
+def _with_per(basis: str) -> str:
+    """A basis says what its price is per ('… kr per m³'); one frozen on an invoice issued before it did
+    gets 'per år' as that invoice was printed, so its document reads the same whenever it is rendered."""
+    return basis if " per " in basis else f"{basis} per år"
+
+
 def _day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
@@ -159,7 +165,7 @@ def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, cred
         for line in lines:
             basis = shown.basis(line.code) if shown is not None else ""
             what = markup(line.description) + (
-                f"<br/><font size=8>{markup(basis)} per år</font>" if basis else ""
+                f"<br/><font size=8>{markup(_with_per(basis))}</font>" if basis else ""
             )
             rows.append(
                 [
@@ -285,7 +291,7 @@ def invoice_pdf(
         Paragraph(
             "Eiendomsskatten er årets skatt fra skattelisten, fordelt på årets måneder. "
             "Gebyrene for vann og avløp, renovasjon og feiing følger kommunens gebyrregulativ; uten "
-            "vannmåler regnes forbruket ut fra boligens bruksareal (BRA). "
+            "vannmåler regnes forbruket ut fra bruksarealet (BRA). "
             "Har eiendommen skiftet eier, betaler hver eier for dagene de eide den. "
             "Eier du en andel av eiendommen, betaler du din andel. "
             "Beløp under minstebeløpet kommer med på neste regning. "

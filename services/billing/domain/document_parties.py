@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from services.billing.domain.account import Account
-from services.billing.domain.fees import FeeLine
+from services.billing.domain.fees import FeeLine, decimal_words
 from services.billing.domain.seller import Seller
 
 # How a fee's quantity is counted, (one, many), by fee code; m³ is the same in both.
@@ -26,23 +26,22 @@ _UNITS = {
 }
 
 
-def _decimal_words(number: Decimal) -> str:
-    """98.30 → '98,3'; 4 → '4'; 0.5 → '0,5' (a decimal comma, no trailing zeros)."""
-    text = f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}".rstrip("0")
-    return text.replace(".", ",")
+_PER_M3 = {"water_consumption", "sewage_consumption"}  # priced per m³ used; the other fees per year
 
 
 def fee_basis(fee: FeeLine) -> str:
-    """A fee's year as quantity × unit price: '98,3 m³ × 13,40 kr', '2 boenheter × 3 105,00 kr'; a fee
-    charged at a part (half for a summer connection or no WC) says so: '… × 0,5'."""
+    """A fee's year as quantity × unit price, the price with what it is per: '98,3 m³ × 13,40 kr per m³',
+    '2 boenheter × 3 105,00 kr per år'; a fee charged at a part (half for a summer connection or no WC)
+    says so: '… × 0,5'. Bases of invoices issued before the price said what it is per have no 'per': the
+    document adds 'per år' to those, as it printed them (adapters/invoice_pdf.py)."""
     one, many = _UNITS.get(fee.code, ("stk.", "stk."))
     unit = one if fee.quantity == 1 else many
-    price = fee.unit_price.kroner()
-    text = f"{_decimal_words(fee.quantity)} {unit} × {price}"
+    per = "m³" if fee.code in _PER_M3 else "år"
+    text = f"{decimal_words(fee.quantity)} {unit} × {fee.unit_price.kroner()} per {per}"
     whole = fee.quantity * fee.unit_price.nok
     if whole and fee.amount.nok != whole.quantize(Decimal("0.01")):
         part = (fee.amount.nok / whole).quantize(Decimal("0.01"))
-        text += f" × {_decimal_words(part)}"
+        text += f" × {decimal_words(part)}"
     return text
 
 

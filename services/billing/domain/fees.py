@@ -19,6 +19,13 @@ HALF = Decimal("0.5")
 MAX_LINE_NOK = Decimal(10) ** 13  # 10 trillion kr; an invoice holds up to about 9 × 10^16 kr (64-bit øre)
 
 
+def decimal_words(number: Decimal) -> str:
+    """98.30 → '98,3'; 4 → '4'; 0.5 → '0,5': a number as invoice text writes it (a decimal comma, no
+    trailing zeros)."""
+    text = f"{number.normalize():f}" if number == number.to_integral() else f"{number:f}".rstrip("0")
+    return text.replace(".", ",")
+
+
 @dataclass(frozen=True)
 class FeeLine:
     code: str  # e.g. "water_consumption"
@@ -86,7 +93,7 @@ def water_and_sewage(
     else:
         m3, how = (
             (bra_m2 * rates.m3_per_m2_bra).quantize(Decimal("0.01")),
-            f"stipulert: {bra_m2} m² × {rates.m3_per_m2_bra}",
+            f"stipulert: {decimal_words(bra_m2)} m² × {decimal_words(rates.m3_per_m2_bra)}",
         )
     vat = rates.vat_rate
     return [
