@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -214,3 +215,10 @@ def test_a_display_period_reads_dates_as_people_write_them() -> None:
         OSLO_2024_DECISION + "tax_list_display: {from: '26.02.2024', to: 2024-03-18}\n", CONFIG
     )
     assert decision.tax_list_display == TaxListDisplay(date(2024, 2, 26), date(2024, 3, 18))
+
+
+def test_the_readmes_sample_decision_puts_its_display_period_on_the_list(make: Make) -> None:
+    sample = Path(__file__).resolve().parents[2] / "data" / "samples" / "decision-2024.yaml"
+    _levied(make, sample.read_text(encoding="utf-8"))
+    text = pdf_text(export_tax_list(make(), 2024, exempt=False, pdf=True))
+    assert "Utlagt til offentlig ettersyn 26.02.2024–18.03.2024" in text, text
