@@ -105,6 +105,15 @@ def test_the_preview_predicts_the_run_with_fees_to_the_ore_and_changes_nothing(
     with session_factory(service.engine)() as session:
         assert session.scalar(select(func.count()).select_from(invoices)) == 0
     assert preview.due_accounts == 10 and not preview.HasField("last_term")
+    on_day = officer.PreviewBillingRun(
+        preview_pb2.PreviewBillingRunRequest(year=2024, month=1, issue_date="2024-01-10")
+    )
+    assert (on_day.issue_date, on_day.term.total.ore) == ("2024-01-10", preview.term.total.ore)
+    with pytest.raises(grpc.RpcError) as refused:  # a date that is none: named, never INTERNAL
+        officer.PreviewBillingRun(
+            preview_pb2.PreviewBillingRunRequest(year=2024, month=1, issue_date="2024-02-30")
+        )
+    assert refused.value.code() == grpc.StatusCode.INVALID_ARGUMENT, refused.value.details()
     january = run_month(officer, 2024, 1, "2024-01-10")
     assert (
         (preview.term.invoices, preview.term.total.ore)
