@@ -99,7 +99,8 @@ def test_an_unknown_channel_names_the_channels_and_a_lone_share_says_line() -> N
         ]
     )
     assert _violations(content) == [
-        "line 2: channel: a person is invoiced by efaktura or print (the channels are ehf, efaktura and print)",
+        "line 2: channel: a person is invoiced by efaktura or print"
+        " (the channels are ehf, efaktura and print)",
         "line 3: channel: efaktura is for persons; an organisation is invoiced by ehf",
     ]
     lone = f"{HEADER}\n0301-1/1/0/0,2024-05-15,1/2,Kari Nordmann,{KARI},,Storgata 1,0155,Oslo"
