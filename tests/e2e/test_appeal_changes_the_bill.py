@@ -222,8 +222,10 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
     assert Money(corrected.annual_tax.ore) == expected_tax
     assert 0 < expected_tax.ore < levied.ore
 
-    # February's run credits what January over-invoiced, on a credit note of its own.
-    february = run_month(billing, 2, f"{YEAR}-02-05")
+    # February's run credits what January over-invoiced, on a credit note of its own. It is issued on the
+    # committee's decision day (the meeting is held today): a run issued before it could not correct it.
+    decided_on = decided.decisions[-1].decided_on
+    february = run_month(billing, 2, decided_on)
     assert february.credit_notes == 1
     notes = billing.call(
         billing_api.FindInvoices, billing_pb2.FindInvoicesRequest(account_id=owner, kind="credit_note")
