@@ -21,6 +21,7 @@ from services.cli.common import (
     hours_arg,
     print_rpc_error,
 )
+from services.cli.parser import Parser
 from services.platform.auth import Role, TokenAuthority
 from services.platform.settings import Settings
 
@@ -42,7 +43,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="propertytax", description=__doc__)
+    parser = Parser(prog="propertytax", description=__doc__)
     areas = parser.add_subparsers(dest="area", required=True)
 
     token = areas.add_parser("token", help="bearer tokens for local use").add_subparsers(

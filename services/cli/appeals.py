@@ -37,6 +37,7 @@ from services.cli.output import (
     wants_json,
     word,
 )
+from services.cli.parser import Parser
 
 ap = appeals_pb2
 
@@ -698,6 +699,9 @@ def add_commands(appeals: Any) -> None:
     c.add_argument("year", type=year_arg)
 
     c = _command(appeals, "register", "register a complaint as received", cmd_register, _REGISTER_FLAGS)
+    # Complainants are kept by name and address (DOMAIN.md): a trial user reached for --national-id.
+    assert isinstance(c, Parser)  # build_parser makes every subparser a Parser
+    c.unknown_hint = "identity numbers are not taken: the complainant is kept by --name and --address"
     c.add_argument("--property", required=True)
     c.add_argument("--year", type=year_arg, required=True)
     c.add_argument("--name", required=True, help="the complainant (never a national identity number)")

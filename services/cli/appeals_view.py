@@ -190,11 +190,15 @@ def case_rows(cases: Sequence[Any]) -> list[tuple[object, ...]]:
 
 
 _ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+# Decisions recorded before the service wrote the outcome as words begin "not_upheld: …"; the stored
+# history is never rewritten, so the reader gets the words here.
+_OUTCOME_LEAD = re.compile(r"^(upheld|partly_upheld|not_upheld|dismissed|withdrawn|outside_committees):")
 
 
 def _short(text: str, width: int) -> str:
     """The first line of a note, dates in it as dd.mm.yyyy, cut at `width`."""
     line = _ISO_DAY.sub(r"\3.\2.\1", text.splitlines()[0] if text else "")
+    line = _OUTCOME_LEAD.sub(lambda m: m.group(1).replace("_", " ") + ":", line)
     return line if len(line) <= width else line[: width - 1] + "…"
 
 

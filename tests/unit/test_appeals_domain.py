@@ -660,9 +660,9 @@ def test_year_figures_count_what_each_committee_has_to_decide() -> None:
     )  # 75 and 61
     assert (second.cases, second.decided, second.share_by_year_end) == (1, 0, Decimal("0.0"))
     assert (figures.received, figures.withdrawn, figures.outside_committees, figures.open) == (5, 1, 1, 2)
-    # Before anything was received there is nothing to decide: the share is full, not a division by zero.
+    # Before anything was received there is nothing to decide: no share (not "100 %" of nothing, issue 12).
     empty = year_figures([decided], 2024, date(2024, 2, 1), 0)
-    assert (empty.received, empty.valuation_committee.share_by_year_end) == (0, Decimal("100.0"))
+    assert (empty.received, empty.valuation_committee.share_by_year_end) == (0, None)
 
 
 def test_year_figures_as_of_a_past_day_count_the_states_cases_were_in_then() -> None:

@@ -5,7 +5,8 @@ the committees answered), preliminary answer (why it takes time, when to expect 
 letter (outcome, value, brief reasons, and the right to go further or that the decision is final).
 Letters are rendered from the case and the IssuedLetter kept at the act that issued them (the letterhead,
 the quoted period and the committee as they stood then), never from the current configuration, and
-ReportLab's invariant mode keeps the bytes stable: the same letter is the same bytes, whenever asked for.
+ReportLab's invariant mode keeps the bytes stable: the same letter is the same bytes, whenever asked for;
+the PDF's creation date is the letter's date (the meeting's for meeting documents), not the machine's.
 Meeting documents: the agenda with the office's preparation, and the minutes with each decision and its
 reasons, rendered from stored data and the office's current letterhead.
 """
@@ -21,7 +22,7 @@ from typing import Any
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
-from services.appeals.domain.letters import IssuedLetter, decision_of, value_before_decision
+from services.appeals.domain.letters import LAYOUT, IssuedLetter, decision_of, value_before_decision
 from services.appeals.domain.minutes import attendance
 from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
@@ -56,6 +57,11 @@ ROLES = {
     MemberRole.MEMBER: "medlem",
     MemberRole.DEPUTY: "varamedlem",
 }
+# The committee in a decision letter's file name (vedtak-2024-00001-klagenemnd.pdf).
+FILE_COMMITTEES = {
+    Instance.VALUATION_COMMITTEE: "nemnd",
+    Instance.APPEALS_COMMITTEE: "klagenemnd",
+}
 COMMITTEE_NAMES = {
     Instance.VALUATION_COMMITTEE: "sakkyndig nemnd",
     Instance.APPEALS_COMMITTEE: "sakkyndig klagenemnd",
@@ -76,9 +82,13 @@ class _Pdf:
     """A one-column A4 document in the invoice's style: DejaVu Sans (embedded, services.platform.pdf_fonts),
     headings, paragraphs, tables; every text passes through `markup`, so it shows exactly as given."""
 
-    def __init__(self, title: str, office: Office) -> None:
+    def __init__(self, title: str, office: Office, dated: date | None, layout: int = LAYOUT) -> None:
+        """`dated`: the PDF's creation date (None: ReportLab's invariant 01.01.2000, as letters of layout 1
+        were issued)."""
         self.title = title
         self.office = office
+        self.dated = dated
+        self.layout = layout
         self.styles = stylesheet()
         self.story: list[Any] = []
 
@@ -124,7 +134,10 @@ class _Pdf:
         self.gap(8)
         self.text("\n".join(line for line in recipient if line))
         self.gap(6)
-        self.text(f"Dato: {day(dated)}    Vår referanse: {reference}")
+        if self.layout == 1:  # as letters issued before 0007 were sent
+            self.text(f"Dato: {day(dated)}    Vår referanse: {reference}")
+        else:
+            self.text(f"Dato: {day(dated)}\nVår referanse: {reference}")
         self.gap(4)
         self.heading(self.title, 2)
 
@@ -135,7 +148,17 @@ class _Pdf:
     def render(self, *, compress: bool = True) -> bytes:
         from reportlab.lib.pagesizes import A4
         from reportlab.lib.units import mm
+        from reportlab.pdfgen.canvas import Canvas
         from reportlab.platypus import SimpleDocTemplate
+
+        dated = self.dated
+
+        def canvas(*args: Any, **kwargs: Any) -> Canvas:
+            made = Canvas(*args, **kwargs)
+            if dated is not None:  # a business date, midnight UTC: re-rendering stays byte-identical
+                stamp = f"D:{dated:%Y%m%d}000000+00'00'"
+                made.setDateFormatter(lambda *_: stamp)
+            return made
 
         buffer = io.BytesIO()
         SimpleDocTemplate(
@@ -150,8 +173,14 @@ class _Pdf:
             pageCompression=1 if compress else 0,
             invariant=1,
             initialFontName=FONT,
-        ).build(self.story)
+        ).build(self.story, canvasmaker=canvas)
         return buffer.getvalue()
+
+
+def _stamp(issued: IssuedLetter, dated: date) -> date | None:
+    """The PDF date of a letter: its own date, but none for letters issued in layout 1 (they carried
+    ReportLab's fixed date, and an issued letter's bytes never change)."""
+    return None if issued.layout == 1 else dated
 
 
 def _recipient(case: AppealCase) -> list[str]:
@@ -211,7 +240,7 @@ def acknowledgement_pdf(
     """The acknowledgement as issued at registration, dated `dated` (the day of registration)."""
     assert issued.complaint_weeks is not None  # every acknowledgement keeps the period it quotes
     office = issued.office
-    doc = _Pdf("Vi har mottatt klagen din", office)
+    doc = _Pdf("Vi har mottatt klagen din", office, _stamp(issued, dated), issued.layout)
     complaint = case.complaint
     doc.letterhead(_recipient(case), case.case_number, dated)
     doc.text(_about(case), bold=True)
@@ -266,7 +295,7 @@ def acknowledgement_pdf(
 def preliminary_answer_pdf(case: AppealCase, issued: IssuedLetter, *, compress: bool = True) -> Rendered:
     answer = case.preliminary_answer
     assert answer is not None
-    doc = _Pdf("Foreløpig svar på klagen din", issued.office)
+    doc = _Pdf("Foreløpig svar på klagen din", issued.office, _stamp(issued, answer.sent_on), issued.layout)
     doc.letterhead(_recipient(case), case.case_number, answer.sent_on)
     doc.text(_about(case), bold=True)
     doc.gap(2)
@@ -320,7 +349,8 @@ def decision_letter_pdf(case: AppealCase, issued: IssuedLetter, *, compress: boo
     # or what the case's earlier decision set.
     kept = issued.value_before
     before = (value_before_decision(case, earlier) if kept is None else kept).ore
-    doc = _Pdf(f"Vedtak i klagesak {case.case_number}", issued.office)
+    stamp = _stamp(issued, decision.decided_on)
+    doc = _Pdf(f"Vedtak i klagesak {case.case_number}", issued.office, stamp, issued.layout)
     doc.letterhead(_recipient(case), case.case_number, decision.decided_on)
     doc.text(_about(case), bold=True)
     doc.gap(2)
@@ -351,12 +381,13 @@ def decision_letter_pdf(case: AppealCase, issued: IssuedLetter, *, compress: boo
         )
     _rights(doc)
     doc.sign()
-    return Rendered(f"vedtak-{case.case_number}-{decision.instance.value}.pdf", doc.render(compress=compress))
+    name = f"vedtak-{case.case_number}-{FILE_COMMITTEES[decision.instance]}.pdf"
+    return Rendered(name, doc.render(compress=compress))
 
 
 def _meeting_document(title: str, meeting: Meeting, committee: Committee, office: Office) -> _Pdf:
     """A meeting document's head: "Saksliste – Sakkyndig nemnd – møte 15.05.2024", the office, the place."""
-    doc = _Pdf(f"{title} – {committee.name} – møte {day(meeting.meets_on)}", office)
+    doc = _Pdf(f"{title} – {committee.name} – møte {day(meeting.meets_on)}", office, meeting.meets_on)
     doc.heading(office.name, 3)
     doc.text(office.unit)
     doc.heading(doc.title, 2)

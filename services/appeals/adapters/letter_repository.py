@@ -52,6 +52,7 @@ def _letter(row: Any) -> IssuedLetter:
         complaint_weeks=row.complaint_weeks,
         committee=committee,
         value_before=None if row.value_before_ore is None else Money(row.value_before_ore),
+        layout=row.layout,
     )
 
 
@@ -74,6 +75,7 @@ class IssuedLetterRepository:
                 committee_name=committee.name if committee else None,
                 committee_kind=committee.kind.value if committee else None,
                 value_before_ore=None if letter.value_before is None else letter.value_before.ore,
+                layout=letter.layout,
                 recorded_at=at,
             )
         )

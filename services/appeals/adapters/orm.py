@@ -217,4 +217,6 @@ appeal_letter_inputs = Table(
     Column("recorded_at", DateTime(timezone=True), nullable=False),
     # Decision letters: the property's value when the committee decided (0006; NULL in earlier letters).
     Column("value_before_ore", BigInteger, nullable=True),
+    # The page layout the letter was issued in (0007; 1 for every letter issued before).
+    Column("layout", Integer, nullable=False, server_default="1"),
 )

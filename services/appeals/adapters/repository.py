@@ -289,7 +289,10 @@ class AppealCaseRepository:
             )
 
     def get(self, case_id: str, *, lock: bool = False) -> AppealCase | None:
-        query = select(appeal_cases).where(appeal_cases.c.case_id == case_id)
+        """The case with this id or this case number: people know a case by the number on its letters
+        ("2024-00001"), programs by its id; the two never collide (a number is year-dash-five digits)."""
+        c = appeal_cases.c
+        query = select(appeal_cases).where(or_(c.case_id == case_id, c.case_number == case_id))
         if lock:
             query = query.with_for_update()
         row = self._session.execute(query).first()
@@ -466,6 +469,11 @@ class TaxNoticeRepository:
             row.dispatched_on,
             row.from_levy,
         )
+
+    def known(self, property_id: str) -> bool:
+        """Whether a bill of any year for this property has reached appeals."""
+        query = select(tax_notices.c.property_id).where(tax_notices.c.property_id == property_id).limit(1)
+        return self._session.execute(query).first() is not None
 
     def versions(self, property_ids: Sequence[str]) -> dict[tuple[str, int], int]:
         """The stored tax base version per (property, year) of these properties."""

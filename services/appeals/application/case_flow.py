@@ -133,10 +133,10 @@ def disqualify(
     with uow:
         case = lookups.case(uow, case_id, lock=True)
         member = lookups.member(uow, member_id)
-        if any(d.member_id == member_id for d in uow.committees.disqualifications(case_id)):
+        if any(d.member_id == member_id for d in uow.committees.disqualifications(case.case_id)):
             raise FailedPrecondition(f"{member.name} is disqualified in this case already")
         change = flow.disqualify(case, member.name, reason, on, today, actor)
-        uow.committees.disqualify(Disqualification(case_id, member_id, reason.strip()), uow.now())
+        uow.committees.disqualify(Disqualification(case.case_id, member_id, reason.strip()), uow.now())
         case = store(uow, change)
         uow.commit()
     return case
@@ -152,7 +152,7 @@ def schedule(
         meeting = lookups.meeting(uow, meeting_id)
         committee = lookups.committee(uow, meeting.committee_id)
         change = flow.schedule(case, meeting, committee, on, today, actor)
-        uow.committees.put_on_agenda(meeting_id, case_id, on, case.meeting_id, uow.now())
+        uow.committees.put_on_agenda(meeting_id, case.case_id, on, case.meeting_id, uow.now())
         case = store(uow, change)
         uow.commit()
     return case

@@ -126,5 +126,5 @@ def check_quorum(
     problems.raise_if_any()
     with uow:
         meeting = lookups.meeting(uow, meeting_id)
-        lookups.case(uow, case_id)
-        return participation(uow, meeting, case_id, participant_ids)
+        case = lookups.case(uow, case_id)
+        return participation(uow, meeting, case.case_id, participant_ids)

@@ -50,8 +50,8 @@ def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None) -> 
         if kind == LetterKind.DECISION and not case.decisions:
             raise FailedPrecondition("the case has no decision yet")
         instance = case.decisions[-1].instance if kind == LetterKind.DECISION else None
-        issued = uow.letters.get(case_id, kind, instance)
-        history = uow.cases.history(case_id) if kind == LetterKind.ACKNOWLEDGEMENT else []
+        issued = uow.letters.get(case.case_id, kind, instance)
+        history = uow.cases.history(case.case_id) if kind == LetterKind.ACKNOWLEDGEMENT else []
     if issued is None:
         # Every act that issues a letter records it (and 0004 back-filled the earlier ones): rendering
         # from today's configuration instead would show what the complainant never received.

@@ -16,7 +16,8 @@ from services.platform.paging import encode_token, parse_page
 
 def get_case(uow: SqlAppealsUnitOfWork, case_id: str) -> tuple[AppealCase, list[StoredHistory]]:
     with uow:
-        return lookups.case(uow, case_id), uow.cases.history(case_id)
+        case = lookups.case(uow, case_id)
+        return case, uow.cases.history(case.case_id)
 
 
 def list_cases(

@@ -9,11 +9,12 @@ from datetime import date
 from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import store
 from services.appeals.application.config import AppealsConfig
+from services.appeals.application.tax_notices import unknown_property
 from services.appeals.domain import cases as flow
 from services.appeals.domain import letters
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.complaint import Complaint, check_complaint
-from services.platform.errors import FailedPrecondition, Violations
+from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 
 
@@ -34,6 +35,8 @@ def register_appeal(
     problems.raise_if_any()
     with uow:
         notice = uow.notices.get(complaint.property_id, complaint.tax_year)
+        if notice is None and not uow.notices.known(complaint.property_id):
+            raise NotFound(unknown_property(complaint.property_id))
         if notice is None:
             raise FailedPrecondition(
                 f"no bill for property {complaint.property_id} in {complaint.tax_year} has reached appeals "

@@ -57,6 +57,11 @@ class DeadlineAnswer:
     notice: TaxNotice
 
 
+def unknown_property(property_id: str) -> str:
+    """What appeals says of a property it has no bill of in any year: a mistyped id, most likely."""
+    return f"no property {property_id} is known to appeals (no tax for it has been levied)"
+
+
 def get_deadline(
     uow: SqlAppealsUnitOfWork, property_id: str, tax_year: int, policy: AppealsPolicy
 ) -> DeadlineAnswer:
@@ -66,6 +71,9 @@ def get_deadline(
         notice = uow.notices.get(property_id, tax_year)
         calendar = uow.calendars.get(tax_year)
         first_invoice_on = uow.notices.first_invoice_on(property_id, tax_year)
+        known = notice is not None or uow.notices.known(property_id)
+    if not known:
+        raise NotFound(unknown_property(property_id))
     if notice is None:
         raise NotFound(f"no bill for property {property_id} in {tax_year} has reached appeals")
     if calendar is None:

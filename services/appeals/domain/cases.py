@@ -657,7 +657,7 @@ def decide(
         A.DECIDE,
         meeting.meets_on,
         actor,
-        f"{outcome.value}: {reasons.strip()}",
+        f"{outcome.value.replace('_', ' ')}: {reasons.strip()}",
         decisions=(*case.decisions, decision),
         meeting_id="",
     )

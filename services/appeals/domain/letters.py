@@ -41,6 +41,9 @@ class IssuedLetter:
     value_before: the property's value when the committee decided (decision letters only): the bill's, or
       what a decision in any of the property's cases set since. The letter states the value in force
       after the decision from it. None in letters issued before it was kept (their own case's value).
+    layout: the page layout the letter was issued in. 1: date and reference on one line, PDF dated
+      01.01.2000 (letters issued before 0007); 2 (LAYOUT): date and reference on lines of their own, the
+      PDF dated the letter's date. An issued letter keeps its layout, so it renders as it was sent.
     """
 
     case_id: str
@@ -50,12 +53,21 @@ class IssuedLetter:
     complaint_weeks: int | None = None
     committee: Committee | None = None
     value_before: Money | None = None
+    layout: int = 1
+
+
+LAYOUT = 2  # the layout letters are issued in now (see IssuedLetter.layout)
 
 
 def acknowledgement(case: AppealCase, office: Office, policy: AppealsPolicy) -> IssuedLetter:
     """Issued when the case is registered, under the policy its deadline was computed with."""
     return IssuedLetter(
-        case.case_id, LetterKind.ACKNOWLEDGEMENT, None, office, complaint_weeks=policy.complaint_weeks
+        case.case_id,
+        LetterKind.ACKNOWLEDGEMENT,
+        None,
+        office,
+        complaint_weeks=policy.complaint_weeks,
+        layout=LAYOUT,
     )
 
 
@@ -63,7 +75,7 @@ def preliminary_answer(case: AppealCase, office: Office) -> IssuedLetter:
     """Issued when the preliminary answer is sent. Raises ValueError for a case without one."""
     if case.preliminary_answer is None:
         raise ValueError(f"case {case.case_number} has sent no preliminary answer")
-    return IssuedLetter(case.case_id, LetterKind.PRELIMINARY_ANSWER, None, office)
+    return IssuedLetter(case.case_id, LetterKind.PRELIMINARY_ANSWER, None, office, layout=LAYOUT)
 
 
 def decision(
@@ -82,6 +94,7 @@ def decision(
         office,
         committee=committee,
         value_before=value_before,
+        layout=LAYOUT,
     )
 
 

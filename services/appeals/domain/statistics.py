@@ -43,7 +43,7 @@ class InstanceFigures:
     cases: int
     decided: int
     decided_by_year_end: int
-    share_by_year_end: Decimal  # per cent, one decimal
+    share_by_year_end: Decimal | None  # per cent, one decimal; None when there are no cases to share
     median_days: Decimal | None
     mean_days: Decimal | None
     max_days: int
@@ -73,7 +73,7 @@ def _instance(
     share = (
         (Decimal(100 * by_year_end) / len(pending)).quantize(_TENTH, ROUND_HALF_UP)
         if pending
-        else Decimal("100.0")
+        else None  # nothing to decide is no achievement: "100 %" of no cases misled the trial's reader
     )
     return InstanceFigures(
         instance,

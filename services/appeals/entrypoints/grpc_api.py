@@ -148,7 +148,7 @@ def _figures(f: InstanceFigures) -> appeals_pb2.InstanceFigures:
         cases=f.cases,
         decided=f.decided,
         decided_by_year_end=f.decided_by_year_end,
-        share_decided_by_year_end=str(f.share_by_year_end),
+        share_decided_by_year_end="" if f.share_by_year_end is None else str(f.share_by_year_end),
         median_days="" if f.median_days is None else str(f.median_days),
         mean_days="" if f.mean_days is None else str(f.mean_days),
         max_days=f.max_days,
