@@ -79,7 +79,7 @@ def test_a_missing_file_is_one_line_naming_it(argv: list[str], capsys: pytest.Ca
 
 def test_a_directory_given_as_a_file_is_named(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     err = _refused(["assessment", "import", "zones", str(tmp_path), "--format", "geojson"], capsys)
-    assert err == f"error: file {tmp_path}: cannot read it: is a directory, not a file\n"
+    assert err == f"error: {tmp_path} is a folder, not a file: give the file to import\n"
 
 
 def test_an_output_in_a_missing_directory_is_named(

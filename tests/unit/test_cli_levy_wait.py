@@ -92,8 +92,8 @@ def test_the_bar_is_fed_the_counts_and_the_end_is_one_sentence(
     assert bar.shown == [(0, 2003), (700, 2003), (2003, 2003)]
     printed = capsys.readouterr()
     assert printed.out == (
-        "Levy 2024 done on 20.02.2024: 2 003 properties, 1 950 taxed, 14 exempt, 3 not valued; "
-        "total 1 234 567,00 kr\n"
+        "Levy 2024 done on 20.02.2024: 2 003 properties, 1 950 taxed, 14 exempt, 3 not valued, "
+        "36 out of scope or below the minimum; total 1 234 567,00 kr\n"
     )
     assert printed.err == ""
 
