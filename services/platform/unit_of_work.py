@@ -15,25 +15,41 @@ from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
 from services.platform.events import wrap
 
+EventMapper = Callable[[object], tuple[str, Message]]
+
 
 class UnitOfWork:
-    """Use as `with uow: ...; uow.commit()`; leaving the block without commit rolls everything back."""
+    """Use as `with uow: ...; uow.commit()`; leaving the block without commit rolls everything back.
+
+    A service's unit of work is a subclass that names its outbox table, event source and topic as class
+    attributes (OUTBOX, SOURCE, TOPIC, EVENT_MAPPER) and attaches its repositories in `_opened`; the constructor
+    arguments override them (the platform's own tests use the base class directly).
+    """
+
+    OUTBOX: Table | None = None
+    SOURCE: str = ""
+    TOPIC: str = ""
+    # Maps a domain event to (subject, protobuf payload); read from the class so it stays a plain function.
+    EVENT_MAPPER: EventMapper | None = None
 
     def __init__(
         self,
         sessions: Callable[[], Session],
-        outbox: Table,
+        outbox: Table | None = None,
         *,
-        source: str,
-        topic: str,
-        event_mapper: Callable[[object], tuple[str, Message]] | None = None,
+        source: str | None = None,
+        topic: str | None = None,
+        event_mapper: EventMapper | None = None,
         clock: Clock = utc_now,
     ) -> None:
+        table = outbox if outbox is not None else type(self).OUTBOX
+        if table is None:
+            raise TypeError(f"{type(self).__name__} names no outbox table")
         self._sessions = sessions
-        self._event_mapper = event_mapper
-        self._outbox = outbox
-        self.source = source
-        self.topic = topic
+        self._event_mapper = event_mapper or type(self).EVENT_MAPPER
+        self._outbox = table
+        self.source = source or type(self).SOURCE
+        self.topic = topic or type(self).TOPIC
         self.clock = clock
         self._session: Session | None = None
         self._joined: Session | None = None
