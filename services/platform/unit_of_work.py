@@ -21,9 +21,9 @@ EventMapper = Callable[[object], tuple[str, Message]]
 class UnitOfWork:
     """Use as `with uow: ...; uow.commit()`; leaving the block without commit rolls everything back.
 
-    A service's unit of work is a subclass that names its outbox table, event source and topic as class
-    attributes (OUTBOX, SOURCE, TOPIC, EVENT_MAPPER) and attaches its repositories in `_opened`; the constructor
-    arguments override them (the platform's own tests use the base class directly).
+    A service's unit of work is a subclass that names its outbox table, event source, topic and event
+    mapper as class attributes (OUTBOX, SOURCE, TOPIC, EVENT_MAPPER) and attaches its repositories in
+    `_opened`; constructor arguments override them (the platform's own tests use the base directly).
     """
 
     OUTBOX: Table | None = None
