@@ -46,7 +46,7 @@ from services.billing.adapters.orm import (
     platform_tables,
     property_taxes,
 )
-from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
+from services.billing.adapters.run_documents import RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.run_billing import (
     BillingPolicy,
@@ -54,6 +54,7 @@ from services.billing.application.run_billing import (
     complete_billing_run,
     start_billing_run,
 )
+from services.billing.application.run_output import write_run_output
 from services.billing.domain.account import Channel, RecipientKind
 from services.billing.domain.billing_run import RunState
 from services.billing.service import SPEC

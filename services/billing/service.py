@@ -1,12 +1,68 @@
-"""How the billing service is put together."""
+"""How the billing service is put together: the one place that picks billing's adapters (SQL, files,
+YAML, PDF/EHF) and hands them to its entry points."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import grpc
+from sqlalchemy.orm import Session, sessionmaker
+
+from services.billing.adapters.fee_schedule_file import read_fee_schedule
 from services.billing.adapters.orm import platform_tables
+from services.billing.adapters.run_documents import InvoiceDocuments, RunOutput, load_seller
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.invoices import InvoiceDocument
+from services.billing.application.invoices import invoice_document as _invoice_document
+from services.billing.application.ports import BillingUnitOfWork
+from services.billing.application.run_billing import BillingPolicy
 from services.billing.entrypoints import event_handlers, grpc_api
+from services.platform.runtime import BackgroundTask
 from services.platform.service_builder import ConsumerSpec, ServiceSpec
+from services.platform.settings import Settings
+
+
+def _add_servicer(
+    sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
+) -> list[BackgroundTask]:
+    wiring = grpc_api.Wiring(
+        uow=lambda: SqlBillingUnitOfWork(sessions),
+        files=RunOutput(
+            journals=settings.var_dir / "journals",
+            documents=settings.var_dir / "invoices",
+            pdf_for_persons=settings.billing_pdf_for_persons,
+        ),
+        policy=BillingPolicy(seller=load_seller(settings.seller_file)),  # the seller file is read once
+        chunk_size=settings.billing_chunk_size,
+        chunk_pause_seconds=settings.billing_chunk_pause_seconds,
+        read_schedule=read_fee_schedule,
+        renderer=InvoiceDocuments(),
+    )
+    return grpc_api.add_to_server(server, wiring)
+
+
+def _no_sessions() -> Session:
+    raise RuntimeError("a joined unit of work opens no sessions of its own")
+
+
+def _joined(session: Session) -> BillingUnitOfWork:
+    """A unit of work in the consumer's transaction: the consumer commits it with the inbox row."""
+    return SqlBillingUnitOfWork(_no_sessions).joining(session)
+
+
+EVENTS = event_handlers.BillingEventHandlers(_joined)
+HANDLERS = EVENTS.handlers()
+BATCH_HANDLERS = EVENTS.batch_handlers()
+# One handler by itself, for callers that feed it an event in a transaction of their own (tests, tools).
+on_ownership_changed = EVENTS.on_ownership_changed
+
+
+def invoice_document(
+    uow: BillingUnitOfWork, invoice_number: int, document_format: str = ""
+) -> InvoiceDocument:
+    """An issued invoice's document rendered with billing's own renderers, for callers outside the server."""
+    return _invoice_document(uow, InvoiceDocuments(), invoice_number, document_format)
+
 
 SPEC = ServiceSpec(
     name="billing",
@@ -14,11 +70,11 @@ SPEC = ServiceSpec(
     tables=platform_tables,
     migrations_dir=Path(__file__).parent / "adapters" / "migrations",
     rules=grpc_api.RULES,
-    add_servicer=grpc_api.add_to_server,
+    add_servicer=_add_servicer,
     produces_events=True,
     consumer=ConsumerSpec(
         topics=["propertytax.assessment.v1"],
-        handlers=lambda _settings: event_handlers.HANDLERS,
-        batch_handlers=lambda _settings: event_handlers.BATCH_HANDLERS,
+        handlers=lambda _settings: HANDLERS,
+        batch_handlers=lambda _settings: BATCH_HANDLERS,
     ),
 )

@@ -16,7 +16,7 @@ from services.assessment.adapters.orm import platform_tables as assessment_table
 from services.assessment.service import SPEC as ASSESSMENT
 from services.billing.adapters.orm import billing_properties
 from services.billing.adapters.orm import platform_tables as billing_tables
-from services.billing.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
+from services.billing.service import BATCH_HANDLERS, HANDLERS
 from services.billing.service import SPEC as BILLING
 from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer

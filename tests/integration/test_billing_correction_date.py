@@ -13,8 +13,7 @@ from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.billing.adapters.repository import current_taxes, later_corrections
-from services.billing.entrypoints.event_handlers import HANDLERS
-from services.billing.service import SPEC
+from services.billing.service import HANDLERS, SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.events import ReceivedEvent, wrap
 from services.platform.migrations import upgrade_to_head

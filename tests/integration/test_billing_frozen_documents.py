@@ -23,14 +23,14 @@ from sqlalchemy import insert
 from propertytax.billing.v1 import billing_pb2
 from services.billing.adapters.orm import accounts, invoice_lines, invoices
 from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.run_documents import DEFAULT_SELLER_FILE, RunOutput, write_run_output
+from services.billing.adapters.run_documents import DEFAULT_SELLER_FILE, RunOutput
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.application.invoices import invoice_document
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import get_billing_run
+from services.billing.application.run_output import write_run_output
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.service import SPEC
+from services.billing.service import SPEC, invoice_document
 from services.platform.auth import Role
 from services.platform.db import create_db_engine, session_factory
 from services.platform.migrations import alembic_config, upgrade_to_head

@@ -21,7 +21,7 @@ from propertytax.assessment.v1 import property_pb2
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.orm import invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.run_documents import HELD_REPORT, RunOutput, write_run_output
+from services.billing.adapters.run_documents import HELD_REPORT, RunOutput
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.preview_run import preview_billing_run
 from services.billing.application.record_property_tax import record_property_tax
@@ -32,14 +32,14 @@ from services.billing.application.run_billing import (
     complete_billing_run,
     start_billing_run,
 )
+from services.billing.application.run_output import write_run_output
 from services.billing.application.take_over_property import NewHolder, take_over_property
 from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.intervals import Period
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.entrypoints.event_handlers import on_ownership_changed
 from services.billing.entrypoints.grpc_api import preview_response
-from services.billing.service import SPEC
+from services.billing.service import SPEC, on_ownership_changed
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import FailedPrecondition
 from services.platform.events import ReceivedEvent, wrap

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from services.billing.adapters.orm import platform_tables as billing_tables
-from services.billing.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
+from services.billing.service import BATCH_HANDLERS, HANDLERS
 from services.billing.service import SPEC as BILLING
 from services.platform.events import unwrap, wrap
 from services.platform.kafka_bus import make_consumer, make_producer

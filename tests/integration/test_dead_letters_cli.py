@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from services.billing.adapters.orm import platform_tables as billing_tables
-from services.billing.entrypoints.event_handlers import HANDLERS
+from services.billing.service import HANDLERS
 from services.cli import main
 from services.platform.events import ReceivedEvent, wrap
 from services.platform.identity import is_valid_national_id

@@ -17,8 +17,7 @@ from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.accounts import AccountChange, update_account
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
-from services.billing.entrypoints.event_handlers import on_ownership_changed
-from services.billing.service import SPEC
+from services.billing.service import SPEC, on_ownership_changed
 from services.platform.db import create_db_engine, session_factory
 from services.platform.events import ReceivedEvent, wrap
 from services.platform.migrations import upgrade_to_head

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from propertytax.billing.v1 import events_pb2
-from services.billing.adapters.proto_mapping import event_to_proto
+from services.billing.adapters.event_payloads import event_to_proto
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import Invoice, InvoiceIssued
 from services.billing.domain.intervals import Period

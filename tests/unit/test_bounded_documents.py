@@ -19,7 +19,7 @@ from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.domain.decision import LegalLimits
 from services.assessment.domain.decision_parsing import parse_decision
-from services.billing.domain.fee_schedule import read_fee_schedule
+from services.billing.adapters.fee_schedule_file import read_fee_schedule
 from services.platform.errors import InvalidInput
 from services.platform.yaml_input import MAX_DEPTH, read_yaml
 

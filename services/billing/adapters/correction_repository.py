@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import and_, select
@@ -12,14 +11,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import holdings, pending_corrections
+from services.billing.application.ports import Flag
 from services.platform.db import one_of
-
-
-@dataclass(frozen=True)
-class Flag:
-    account_id: str
-    tax_year: int
-    flagged_at: datetime
 
 
 class CorrectionFlags:

@@ -3,36 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from services.billing.adapters.fee_schedule_file import read_fee_schedule
 from services.billing.adapters.orm import billing_properties, fee_facts, fee_schedules, meter_readings
-from services.billing.domain.fee_schedule import FeeFacts, category_key
+from services.billing.application.ports import OwnFacts, StoredSchedule
+from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, category_key
 from services.platform.db import one_of
 
 _CHUNK = 5000
-
-
-@dataclass(frozen=True)
-class StoredSchedule:
-    year: int
-    version: int
-    document: str
-    stored_at: datetime
-
-
-@dataclass(frozen=True)
-class OwnFacts:
-    """The facts billing keeps itself; a property without a row has the defaults."""
-
-    chimneys: int = 0
-    connected_to_water: bool = True
-    summer_only: bool = False
-    no_wc: bool = False
 
 
 class FeeScheduleRepository:
@@ -57,6 +40,11 @@ class FeeScheduleRepository:
             .limit(1)
         ).first()
         return StoredSchedule(row.year, row.version, row.document, row.stored_at) if row else None
+
+    def current_schedule(self, year: int) -> FeeSchedule | None:
+        """The year's current schedule, read from its stored document (checked when it was put)."""
+        stored = self.current(year)
+        return read_fee_schedule(stored.document) if stored else None
 
 
 class FeeFactsRepository:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,6 +18,7 @@ from services.billing.adapters.orm import (
     invoice_series,
     invoices,
 )
+from services.billing.application.ports import Hold, YearSoFar
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState, RunTotals
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -33,13 +33,6 @@ from services.platform.money import Money
 
 SERIES = "invoice"
 _PAGE = 5000  # invoices read at a time (their numbers go into one IN list)
-
-
-@dataclass(frozen=True)
-class YearSoFar:
-    billed_through: date
-    latest_invoice: int
-    lines: dict[tuple[str, str], Invoiced]
 
 
 def _to_run(row: Any) -> BillingRun:
@@ -226,21 +219,6 @@ class BillingRunRepository:
             )
         )
         return [_to_run(r) for r in rows]
-
-
-@dataclass(frozen=True)
-class Hold:
-    """A recipient's documents a run held because they cannot be delivered through its channel: what they
-    carry of one tax year (a recipient held with amounts of two years has two)."""
-
-    run_id: str
-    account_id: str
-    tax_year: int
-    period: Period | None  # what the held lines of the year cover: first day to the day after the last
-    reason: str
-    documents: int  # the recipient's held documents that carry lines of the year
-    total: Money  # the year's part of what they add up to, VAT included (credit notes negative)
-    due_end: date | None = None  # the end of the period the recipient was due up to (None: corrections)
 
 
 class HeldDocumentRepository:

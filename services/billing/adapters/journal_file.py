@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +25,7 @@ def journal_path(directory: Path, year: int, month: int, run_id: str) -> Path:
     return directory / f"invoice-journal-{year}-{month:02d}-{run_id[:8]}.csv"
 
 
-def write_journal(path: Path, rows: Sequence[dict[str, Any]]) -> None:
+def write_journal(path: Path, rows: Sequence[Mapping[str, Any]]) -> None:
     """Written to a temporary name and renamed, so a reader never sees half a journal."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_suffix(".partial")

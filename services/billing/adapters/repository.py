@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from services.billing.adapters.orm import (
     pending_corrections,
     property_taxes,
 )
+from services.billing.application.ports import YearSources
 from services.billing.domain.account import Account, Channel, delivery_problem
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import RunState
@@ -177,6 +177,14 @@ class PropertyTaxRepository:
         )
         return [_tax(r) for r in rows.all()]
 
+    def current_taxes(
+        self, property_ids: list[str], year: int, as_of: date | None = None
+    ) -> dict[str, PropertyTax]:
+        return current_taxes(self._session, property_ids, year, as_of)
+
+    def later_corrections(self, property_ids: list[str], year: int, as_of: date) -> dict[str, date]:
+        return later_corrections(self._session, property_ids, year, as_of)
+
 
 def _tax(r: Any) -> PropertyTax:
     return PropertyTax(
@@ -236,14 +244,6 @@ def _in_force(
     for versions in found.values():
         versions.sort(key=lambda t: t.version)
     return found
-
-
-@dataclass(frozen=True)
-class YearSources:
-    """What a year's charges come from: its fee schedule and assessment's property tax."""
-
-    fee_schedule: bool
-    property_tax: bool  # a billable tax above 0 for at least one property
 
 
 def _exists(session: Session, query: Any) -> bool:
@@ -364,6 +364,22 @@ def undeliverable(
         )
         + ") and start again"
     )
+
+
+class BillingYearRepository:
+    """Questions about a whole tax year (application/ports.py BillingYears)."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def sources(self, year: int) -> YearSources:
+        return year_sources(self._session, year)
+
+    def earlier_years_not_billed(self, year: int) -> list[str]:
+        return earlier_years_not_billed(self._session, year)
+
+    def nothing_to_bill(self, year: int) -> str:
+        return nothing_to_bill(self._session, year)
 
 
 def _have(n: int) -> str:

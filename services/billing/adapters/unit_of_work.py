@@ -1,26 +1,29 @@
-"""Billing's unit of work over SQLAlchemy."""
+"""Billing's unit of work over SQLAlchemy: its repositories on one session, its events in its outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy.orm import Session
-
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.correction_repository import CorrectionFlags
+from services.billing.adapters.event_payloads import event_to_proto
 from services.billing.adapters.fee_repository import FeeFactsRepository, FeeScheduleRepository
 from services.billing.adapters.invoice_repository import BillingRunRepository, InvoiceRepository
 from services.billing.adapters.orm import platform_tables
-from services.billing.adapters.proto_mapping import event_to_proto
-from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
-from services.platform.clock import Clock, utc_now
-from services.platform.unit_of_work import UnitOfWork
-
-SERVICE = "billing"
-TOPIC = "propertytax.billing.v1"
+from services.billing.adapters.repository import (
+    BillingPropertyRepository,
+    BillingYearRepository,
+    PropertyTaxRepository,
+)
+from services.platform.unit_of_work import EventMapper, UnitOfWork
 
 
 class SqlBillingUnitOfWork(UnitOfWork):
+    """Implements application/ports.py BillingUnitOfWork."""
+
+    OUTBOX = platform_tables.outbox
+    SOURCE = "billing"
+    TOPIC = "propertytax.billing.v1"
+    EVENT_MAPPER: EventMapper | None = event_to_proto
+
     accounts: AccountRepository
     holdings: HoldingRepository
     runs: BillingRunRepository
@@ -30,16 +33,7 @@ class SqlBillingUnitOfWork(UnitOfWork):
     corrections: CorrectionFlags
     properties: BillingPropertyRepository
     taxes: PropertyTaxRepository
-
-    def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
-        super().__init__(
-            sessions,
-            platform_tables.outbox,
-            source=SERVICE,
-            topic=TOPIC,
-            event_mapper=event_to_proto,
-            clock=clock,
-        )
+    years: BillingYearRepository
 
     def _opened(self) -> None:
         session = self.session
@@ -52,3 +46,4 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.corrections = CorrectionFlags(session)
         self.properties = BillingPropertyRepository(session)
         self.taxes = PropertyTaxRepository(session)
+        self.years = BillingYearRepository(session)

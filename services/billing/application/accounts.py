@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.account import Account, Channel, allowed_channels
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import Invoice
@@ -69,7 +69,7 @@ def _check_recipient(problems: Violations, account_id: str, customer_number: int
         problems.add("account_id", "is required (an account id or a customer number)")
 
 
-def _load(uow: SqlBillingUnitOfWork, account_id: str, customer_number: int) -> Account:
+def _load(uow: BillingUnitOfWork, account_id: str, customer_number: int) -> Account:
     """The recipient by its account id or, when that is not given, its customer number."""
     account = uow.accounts.get(account_id) if account_id else uow.accounts.by_customer_number(customer_number)
     if account is None:
@@ -80,7 +80,7 @@ def _load(uow: SqlBillingUnitOfWork, account_id: str, customer_number: int) -> A
 
 
 def find_accounts(
-    uow: SqlBillingUnitOfWork, filters: AccountFilter, page_size: int, page_token: str, today: date
+    uow: BillingUnitOfWork, filters: AccountFilter, page_size: int, page_token: str, today: date
 ) -> tuple[list[FoundAccount], str]:
     problems = Violations()
     name = filters.name.strip()
@@ -124,7 +124,7 @@ def find_accounts(
 
 
 def get_account(
-    uow: SqlBillingUnitOfWork, account_id: str, today: date, customer_number: int = 0
+    uow: BillingUnitOfWork, account_id: str, today: date, customer_number: int = 0
 ) -> AccountView:
     """One recipient by its account id or, when that is not given, its customer number."""
     problems = Violations()
@@ -150,14 +150,14 @@ def get_account(
     return AccountView(account, interval_on(choices, today), held, choices, properties, latest)
 
 
-def recipients_of(uow: SqlBillingUnitOfWork, invoices: list[Invoice]) -> dict[str, Account]:
+def recipients_of(uow: BillingUnitOfWork, invoices: list[Invoice]) -> dict[str, Account]:
     """The recipients of the invoices, by account id, to name them beside their invoices."""
     with uow:
         return uow.accounts.get_many(sorted({i.account_id for i in invoices}))
 
 
 def update_account(
-    uow: SqlBillingUnitOfWork, account_id: str, change: AccountChange, today: date, customer_number: int = 0
+    uow: BillingUnitOfWork, account_id: str, change: AccountChange, today: date, customer_number: int = 0
 ) -> AccountView:
     """Changes the recipient named by its account id or, when that is not given, its customer number."""
     problems = Violations()

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.domain.fee_schedule import read_fee_schedule
+from services.billing.application.ports import BillingUnitOfWork, OwnFacts, ScheduleReader, StoredSchedule
 from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.identity import check_free_text
 from services.platform.numbers import METER_M3, read_decimal
 from services.platform.yaml_input import MAX_DOCUMENT_CHARS
 
 
-def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule:
+def put_fee_schedule(uow: BillingUnitOfWork, document: str, read_schedule: ScheduleReader) -> StoredSchedule:
     if not document.strip():
         raise InvalidInput.single("document", "is required: the schedule as YAML")
-    schedule = read_fee_schedule(document)  # bounded (size, depth, values) before it is parsed
+    schedule = read_schedule(document)  # bounded (size, depth, values) before it is parsed
     problems = Violations()
     check_free_text(
         problems, "document", document, MAX_DOCUMENT_CHARS
@@ -30,7 +28,7 @@ def put_fee_schedule(uow: SqlBillingUnitOfWork, document: str) -> StoredSchedule
     return StoredSchedule(schedule.year, version, document, at)
 
 
-def get_fee_schedule(uow: SqlBillingUnitOfWork, year: int) -> StoredSchedule:
+def get_fee_schedule(uow: BillingUnitOfWork, year: int) -> StoredSchedule:
     if not 1900 <= year <= 2200:
         raise InvalidInput.single("year", "must be a year")
     with uow:
@@ -40,14 +38,14 @@ def get_fee_schedule(uow: SqlBillingUnitOfWork, year: int) -> StoredSchedule:
     return found
 
 
-def _known_property(uow: SqlBillingUnitOfWork, property_id: str) -> None:
+def _known_property(uow: BillingUnitOfWork, property_id: str) -> None:
     if not property_id:
         raise InvalidInput.single("property_id", "is required")
     if not uow.fee_facts.is_known(property_id):
         raise NotFound(f"billing does not know property {property_id}")
 
 
-def set_fee_facts(uow: SqlBillingUnitOfWork, property_id: str, facts: OwnFacts) -> OwnFacts:
+def set_fee_facts(uow: BillingUnitOfWork, property_id: str, facts: OwnFacts) -> OwnFacts:
     if not 0 <= facts.chimneys <= 1000:
         raise InvalidInput.single("chimneys", "must be 0-1000")
     with uow:
@@ -57,7 +55,7 @@ def set_fee_facts(uow: SqlBillingUnitOfWork, property_id: str, facts: OwnFacts) 
     return facts
 
 
-def record_meter_reading(uow: SqlBillingUnitOfWork, property_id: str, year: int, m3: str) -> Decimal:
+def record_meter_reading(uow: BillingUnitOfWork, property_id: str, year: int, m3: str) -> Decimal:
     problems = Violations()
     if not 1900 <= year <= 2200:
         problems.add("year", "must be a year")

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from services.billing.adapters.correction_repository import CorrectionFlags
+from services.billing.application.ports import CorrectionFlagStore
 
 
-def flag_holders(flags: CorrectionFlags, property_id: str, years: Iterable[int], now: datetime) -> None:
+def flag_holders(flags: CorrectionFlagStore, property_id: str, years: Iterable[int], now: datetime) -> None:
     flags.flag(
         (
             (account_id, year)

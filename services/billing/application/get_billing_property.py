@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.charges import Holding
 from services.billing.domain.property_tax import PropertyTax
@@ -18,7 +18,7 @@ class BillingPropertyView:
     holders: list[tuple[str, Holding]]  # (account_id, holding), oldest first
 
 
-def get_billing_property(uow: SqlBillingUnitOfWork, property_id: str) -> BillingPropertyView:
+def get_billing_property(uow: BillingUnitOfWork, property_id: str) -> BillingPropertyView:
     if not property_id.strip() or len(property_id) > 64:
         raise InvalidInput.single("property_id", "is required (at most 64 characters)")
     with uow:

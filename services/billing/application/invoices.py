@@ -10,12 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.billing.adapters.ehf_document import ehf_invoice
-from services.billing.adapters.invoice_pdf import invoice_pdf
-from services.billing.adapters.run_documents import document_for
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.ports import BillingUnitOfWork, InvoiceRenderer
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, Invoice
-from services.billing.domain.document_parties import DocumentParties
+from services.billing.domain.document_parties import DocumentParties, delivered_as_ehf
 from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.paging import encode_token, parse_page
 
@@ -54,7 +51,7 @@ def _date(text: str, field: str, problems: Violations) -> date | None:
 
 
 def find_invoices(
-    uow: SqlBillingUnitOfWork, filters: InvoiceFilter, page_size: int, page_token: str
+    uow: BillingUnitOfWork, filters: InvoiceFilter, page_size: int, page_token: str
 ) -> tuple[list[Invoice], str]:
     problems = Violations()
     kind = filters.kind.strip()
@@ -90,7 +87,7 @@ def _check_number(invoice_number: int) -> None:
         raise InvalidInput.single("invoice_number", "is required (a positive invoice number)")
 
 
-def get_invoice(uow: SqlBillingUnitOfWork, invoice_number: int) -> Invoice:
+def get_invoice(uow: BillingUnitOfWork, invoice_number: int) -> Invoice:
     _check_number(invoice_number)
     with uow:
         invoice = uow.invoices.by_number(invoice_number)
@@ -100,7 +97,7 @@ def get_invoice(uow: SqlBillingUnitOfWork, invoice_number: int) -> Invoice:
 
 
 def invoice_document(
-    uow: SqlBillingUnitOfWork, invoice_number: int, document_format: str = ""
+    uow: BillingUnitOfWork, renderer: InvoiceRenderer, invoice_number: int, document_format: str = ""
 ) -> InvoiceDocument:
     """The invoice's document: by default the one its recipient gets (what the run wrote); "pdf" gives a
     PDF for any recipient, "ehf" an EHF document for an organisation recipient."""
@@ -114,16 +111,21 @@ def invoice_document(
         raise NotFound(f"no invoice {invoice_number}")
     if parties is None:
         raise NotFound(f"no recipient and seller stored for invoice {invoice_number}")
-    suffix, content = _render(invoice, parties, document_format)
+    suffix, content = _render(renderer, invoice, parties, document_format)
     stem = "kreditnota" if invoice.kind == CREDIT_NOTE else "faktura"
     return InvoiceDocument(content, _MEDIA_TYPES[suffix], f"{stem}-{invoice.invoice_number}.{suffix}")
 
 
-def _render(invoice: Invoice, parties: DocumentParties, document_format: str) -> tuple[str, bytes]:
+def _render(
+    renderer: InvoiceRenderer, invoice: Invoice, parties: DocumentParties, document_format: str
+) -> tuple[str, bytes]:
     if document_format == "pdf":
-        return "pdf", invoice_pdf(invoice, parties.recipient, parties.seller)
+        return "pdf", renderer.pdf(invoice, parties)
     if document_format == "ehf":
         if not parties.recipient.organisation_number:
             raise InvalidInput.single("format", "EHF is only for recipients with an organisation number")
-        return "xml", ehf_invoice(invoice, parties.recipient, parties.seller)
-    return document_for(invoice, parties)
+        return "xml", renderer.ehf(invoice, parties)
+    # The recipient's own: as the run wrote it.
+    if delivered_as_ehf(invoice.channel, parties.recipient):
+        return "xml", renderer.ehf(invoice, parties)
+    return "pdf", renderer.pdf(invoice, parties)

@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.billing.adapters.repository import earlier_years_not_billed, year_sources
-from services.billing.application.run_billing import BillingPolicy, UowFactory
+from services.billing.application.ports import UowFactory
+from services.billing.application.run_billing import BillingPolicy
 from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.account import Account
 from services.billing.domain.billing_run import CREDIT_NOTE, why_nothing_issued
@@ -149,7 +149,7 @@ def preview_billing_run(
         cursor = accounts[-1].account_id
     with make() as uow:
         if not (preview.totals.invoices or preview.totals.credit_notes):
-            sources = year_sources(uow.session, year)
+            sources = uow.years.sources(year)
             preview.nothing_issued = why_nothing_issued(
                 year,
                 month,
@@ -159,7 +159,7 @@ def preview_billing_run(
                 held=preview.held_recipients,
                 below_minimum=preview.below_minimum,
             )
-        preview.earlier_years_not_billed = earlier_years_not_billed(uow.session, year)
+        preview.earlier_years_not_billed = uow.years.earlier_years_not_billed(year)
         last = uow.runs.latest_completed_before(year, month)
         if last is not None:
             totals = TermTotals()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from services.billing.application.ports import BillingPropertyStore
+from services.billing.application.ports import BillingPropertyStore, BillingUnitOfWork
 from services.billing.domain.billing_property import BillingProperty
 
 
@@ -31,3 +31,17 @@ def record_properties(properties: BillingPropertyStore, props: Sequence[BillingP
     if new:
         properties.add_many(list(new.values()))
     return len(new)
+
+
+def properties_registered(uow: BillingUnitOfWork, props: Sequence[BillingProperty]) -> int:
+    """Assessment registered properties (one event or a poll's batch): returns how many were new."""
+    with uow:
+        new = record_properties(uow.properties, props)
+        uow.commit()
+    return new
+
+
+def property_changed(uow: BillingUnitOfWork, prop: BillingProperty) -> None:
+    with uow:
+        update_property(uow.properties, prop)
+        uow.commit()

@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
 
+from services.billing.application.flag_corrections import flag_holders
+from services.billing.application.ports import BillingUnitOfWork, PropertyTaxStore
 from services.billing.domain.property_tax import PropertyTax
-
-
-class PropertyTaxStore(Protocol):
-    def versions(self, property_ids: Sequence[str]) -> set[tuple[str, int, int]]: ...
-    def retire_many(self, keys: Sequence[tuple[str, int]]) -> None: ...
-    def add_many(self, taxes: Sequence[tuple[PropertyTax, bool]]) -> None: ...
 
 
 def record_property_tax(store: PropertyTaxStore, tax: PropertyTax) -> bool:
@@ -35,4 +30,23 @@ def record_property_taxes(store: PropertyTaxStore, taxes: Sequence[PropertyTax])
     last = {(t.property_id, t.tax_year): t for t in new}
     store.retire_many(sorted(last))
     store.add_many([(t, last[(t.property_id, t.tax_year)] is t) for t in new])
+    return new
+
+
+def taxes_determined(uow: BillingUnitOfWork, taxes: Sequence[PropertyTax]) -> list[PropertyTax]:
+    """Assessment's levy determined tax bases (one event or a poll's batch): returns the new versions."""
+    with uow:
+        new = record_property_taxes(uow.taxes, taxes)
+        uow.commit()
+    return new
+
+
+def tax_corrected(uow: BillingUnitOfWork, tax: PropertyTax) -> bool:
+    """A corrected tax base: stored as the current version, and everyone who held the property in its
+    year flagged, so that the next run settles their invoices. False for a redelivery (nothing changes)."""
+    with uow:
+        new = record_property_tax(uow.taxes, tax)
+        if new:
+            flag_holders(uow.corrections, tax.property_id, [tax.tax_year], uow.now())
+        uow.commit()
     return new

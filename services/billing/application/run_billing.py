@@ -7,13 +7,11 @@ next run, and a corrected tax base or a sale becomes a credit note or a suppleme
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 
-from services.billing.adapters.repository import earlier_years_not_billed, nothing_to_bill, year_sources
-from services.billing.adapters.run_documents import RunOutput, load_seller, write_run_output
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.ports import BillingUnitOfWork, RunFiles, UowFactory
+from services.billing.application.run_output import write_run_output
 from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.billing_run import (
     CREDIT_NOTE,
@@ -28,14 +26,12 @@ from services.billing.domain.billing_run import (
 from services.billing.domain.document_parties import RecipientSnapshot
 from services.billing.domain.invoice_plan import due_date
 from services.billing.domain.kid import KidMethod, new_kid
-from services.billing.domain.seller import Seller
+from services.billing.domain.seller import EXAMPLE_SELLER, Seller
 from services.platform.clock import oslo_date
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
 from services.platform.money import Money
-
-UowFactory = Callable[[], SqlBillingUnitOfWork]
 
 
 @dataclass(frozen=True)
@@ -44,12 +40,10 @@ class BillingPolicy:
     payment_days: int = 21
     kid_method: KidMethod = KidMethod.MOD10
     # Who issues: each invoice keeps the seller as it stood when the invoice was issued.
-    seller: Seller = field(default_factory=load_seller)
+    seller: Seller = EXAMPLE_SELLER  # a deployment names its own (Settings.seller_file)
 
 
-def start_billing_run(
-    uow: SqlBillingUnitOfWork, year: int, month: int, issue_date: date | None
-) -> BillingRun:
+def start_billing_run(uow: BillingUnitOfWork, year: int, month: int, issue_date: date | None) -> BillingRun:
     """The month's run: a new one, or the existing one as it stands (running or issued: unchanged;
     failed: running again from its cursor with its totals). `issue_date` None means the existing run's,
     or today's in Oslo for a new one. Raises InvalidInput for a bad month, FailedPrecondition when the
@@ -66,7 +60,7 @@ def start_billing_run(
         if run is None:
             # A run that could issue nothing is refused rather than completed empty: a complete run stays
             # complete, so an early start would use up the month's run before the year's charges arrive.
-            reason = nothing_to_bill(uow.session, year)
+            reason = uow.years.nothing_to_bill(year)
             if reason:
                 raise FailedPrecondition(reason)
             on = issue_date if issue_date is not None else oslo_date(uow.now())
@@ -82,17 +76,17 @@ def start_billing_run(
     return run
 
 
-def unbilled_earlier_years(uow: SqlBillingUnitOfWork, year: int) -> list[str]:
+def unbilled_earlier_years(uow: BillingUnitOfWork, year: int) -> list[str]:
     """The warnings a start (and a preview) of a run of `year` gives: each earlier year with billable
     charges that no completed run billed to its end, in words with the run that bills the rest (a late
     run of that year's month, issued today). Only warned, never refused: an old year's gap must not block
     a new year's billing, and the late run bills it whenever it is made. Read once per start, not per
     recipient, so the run itself does no work for earlier years."""
     with uow:
-        return earlier_years_not_billed(uow.session, year)
+        return uow.years.earlier_years_not_billed(year)
 
 
-def get_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
+def get_billing_run(uow: BillingUnitOfWork, run_id: str) -> BillingRun:
     if not run_id:
         raise InvalidInput.single("run_id", "is required")
     with uow:
@@ -102,14 +96,14 @@ def get_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
     return run
 
 
-def billing_run_progress(uow: SqlBillingUnitOfWork, run: BillingRun) -> tuple[int, int]:
+def billing_run_progress(uow: BillingUnitOfWork, run: BillingRun) -> tuple[int, int]:
     """(recipients the run has gone through, recipients there are): an ended run has gone through all."""
     with uow:
         done, total = uow.accounts.count_through(run.cursor)
     return (done if run.state in (RunState.RUNNING, RunState.FAILED) else total), total
 
 
-def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy, size: int) -> BillingRun:
+def billing_chunk(uow: BillingUnitOfWork, run_id: str, policy: BillingPolicy, size: int) -> BillingRun:
     with uow:
         run = uow.runs.get(run_id, lock=True)
         if run is None:
@@ -125,7 +119,7 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
             uow.runs.mark_state(run_id, state, was=[RunState.RUNNING], error=error)
             why = ""
             if not (run.invoices or run.credit_notes):
-                sources = year_sources(uow.session, run.year)
+                sources = uow.years.sources(run.year)
                 why = why_nothing_issued(
                     run.year,
                     run.month,
@@ -183,7 +177,7 @@ def billing_chunk(uow: SqlBillingUnitOfWork, run_id: str, policy: BillingPolicy,
     return run
 
 
-def complete_billing_run(uow: SqlBillingUnitOfWork, run_id: str) -> BillingRun:
+def complete_billing_run(uow: BillingUnitOfWork, run_id: str) -> BillingRun:
     """After the documents and the journal are written: the run is complete, if its control totals equal
     what its issued documents add up to; if not, it is failed with an error giving both (an operator
     looks into it; a start resumes it and checks again). Raises NotFound for an unknown run."""
@@ -208,7 +202,7 @@ def billing_runner(
     make: UowFactory,
     policy: BillingPolicy,
     chunk_size: int,
-    output: RunOutput,
+    output: RunFiles,
     pause_seconds: float = 0.0,
 ) -> JobRunner:
     def step(run_id: str) -> bool:

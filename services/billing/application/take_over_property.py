@@ -9,9 +9,11 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from fractions import Fraction
 
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.application.flag_corrections import flag_holders
+from services.billing.application.ports import AccountStore, BillingUnitOfWork, HoldingStore
 from services.billing.domain.account import Account, Channel, RecipientKind, allowed_channels, default_channel
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
+from services.platform.clock import oslo_date
 from services.platform.errors import InvalidInput
 
 
@@ -31,8 +33,8 @@ class NewHolder:
 
 
 def take_over_property(
-    accounts: AccountRepository,
-    holdings: HoldingRepository,
+    accounts: AccountStore,
+    holdings: HoldingStore,
     property_id: str,
     effective: date,
     holders: list[NewHolder],
@@ -77,6 +79,22 @@ def take_over_property(
     for holder in holders:
         holdings.add(property_id, holder.account_id, effective, holder.share)
     return True
+
+
+def ownership_changed(
+    uow: BillingUnitOfWork, property_id: str, effective: date, holders: list[NewHolder]
+) -> bool:
+    """The new owners take the property over; everyone who held it in a year from the effective date's to
+    this one (in Oslo) is flagged, so that the next run settles the sellers' and buyers' invoices. False for
+    a change older than what billing has (nothing changes)."""
+    with uow:
+        now = uow.now()
+        taken = take_over_property(uow.accounts, uow.holdings, property_id, effective, holders, now)
+        if taken:
+            years = range(effective.year, max(effective.year, oslo_date(now).year) + 1)
+            flag_holders(uow.corrections, property_id, years, now)
+        uow.commit()
+    return taken
 
 
 def _channel(holder: NewHolder) -> Channel:

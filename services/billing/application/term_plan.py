@@ -32,15 +32,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from services.billing.adapters.correction_repository import Flag
-from services.billing.adapters.invoice_repository import Hold, YearSoFar
-from services.billing.adapters.repository import current_taxes, later_corrections
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.ports import BillingUnitOfWork, Flag, Hold, YearSoFar
 from services.billing.domain.account import Account, delivery_problem
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE
 from services.billing.domain.charges import Holding
 from services.billing.domain.document_parties import fee_basis
-from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees, read_fee_schedule
+from services.billing.domain.fee_schedule import FeeFacts, FeeSchedule, annual_fees
 from services.billing.domain.intervals import (
     IntervalChoice,
     Period,
@@ -137,7 +134,7 @@ def _holds(
 
 
 def _year_charges(
-    uow: SqlBillingUnitOfWork,
+    uow: BillingUnitOfWork,
     year: int,
     holdings: Mapping[str, list[tuple[str, Holding]]],
     issue_date: date | None,
@@ -145,9 +142,8 @@ def _year_charges(
     """Each held property's charges for the year: the property tax (as it stood on the issue date) and
     the fees of the year's schedule."""
     property_ids = sorted({pid for held in holdings.values() for pid, _ in held})
-    taxes = current_taxes(uow.session, property_ids, year, issue_date)
-    stored = uow.fee_schedules.current(year)
-    schedule: FeeSchedule | None = read_fee_schedule(stored.document) if stored else None
+    taxes = uow.taxes.current_taxes(property_ids, year, issue_date)
+    schedule: FeeSchedule | None = uow.fee_schedules.current_schedule(year)
     facts = uow.fee_facts.facts_for(property_ids, year) if schedule else {}
     # Everyone who holds or held each property: the parts of co-owners (and of sellers and buyers) are
     # split together, so that they add up to the property's amount to the øre.
@@ -178,7 +174,7 @@ def _year_charges(
 
 
 def _settled_to_date(
-    uow: SqlBillingUnitOfWork,
+    uow: BillingUnitOfWork,
     year: int,
     month: int,
     flagged: Mapping[str, set[int]],
@@ -210,7 +206,7 @@ def _settled_to_date(
 
 
 def plan_chunk(
-    uow: SqlBillingUnitOfWork,
+    uow: BillingUnitOfWork,
     year: int,
     month: int,
     accounts: Sequence[Account],
@@ -266,8 +262,8 @@ def plan_chunk(
         held = {a: holdings.get(a, []) for a in account_ids}
         charges = _year_charges(uow, y, held, issue_date)
         if issue_date is not None:
-            later = later_corrections(
-                uow.session, sorted({p for a in account_ids for p, _ in held[a]}), y, issue_date
+            later = uow.taxes.later_corrections(
+                sorted({p for a in account_ids for p, _ in held[a]}), y, issue_date
             )
             for account_id in account_ids:
                 days = [later[p] for p, _ in held[account_id] if p in later]

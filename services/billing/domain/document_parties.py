@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from services.billing.domain.account import Account
+from services.billing.domain.account import Account, Channel
 from services.billing.domain.fees import FeeLine, decimal_words
 from services.billing.domain.seller import Seller
 
@@ -124,3 +124,9 @@ class RecipientSnapshot:
 class DocumentParties:
     recipient: RecipientSnapshot
     seller: Seller
+
+
+def delivered_as_ehf(channel: Channel, recipient: RecipientSnapshot) -> bool:
+    """Whether a document reaches its recipient as EHF (XML): an organisation invoiced by EHF; everyone
+    else gets a PDF."""
+    return channel == Channel.EHF and bool(recipient.organisation_number)

@@ -1,4 +1,6 @@
-"""The council's fee schedule for a year, from its file form (YAML mapping), every bad field named."""
+"""The council's fee schedule for a year, from its parsed file form (a mapping), every bad field named.
+
+The YAML text is read in adapters/fee_schedule_file.py."""
 
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from services.billing.domain.fees import FeeLine, WaterSewageRates, per_unit_fee
 from services.platform.errors import Violations
 from services.platform.money import Money
 from services.platform.numbers import Bounds, bounds, read_node
-from services.platform.yaml_input import read_yaml
 
 # What a schedule may say. With readings at most METER_M3 and at most COUNT units or chimneys, no fee line
 # can come near the øre an invoice holds (64 bits): 10^7 m³ × 10^6 kr is 10^13 kr.
@@ -145,9 +146,3 @@ def parse_fee_schedule(raw: Any) -> FeeSchedule:
 def category_key(category: str) -> str:
     """Assessment's category name ("PROPERTY_CATEGORY_HOUSING") as a schedule names it ("housing")."""
     return category.removeprefix("PROPERTY_CATEGORY_").lower()
-
-
-def read_fee_schedule(document: str) -> FeeSchedule:
-    """The schedule from its YAML text (the request's document), read within the bounds of
-    platform/yaml_input.py; a bad document is a violation of document with its line."""
-    return parse_fee_schedule(read_yaml(document, "document"))

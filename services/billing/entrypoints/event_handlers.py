@@ -1,7 +1,11 @@
-"""Billing's Kafka consumer: event → application handler, nothing more."""
+"""Billing's Kafka consumer: event → application handler, nothing more.
+
+Each handler works in the consumer's transaction (the processor's Session: the inbox row and the state
+change commit together) through a unit of work that joins it, built by `join` (service.py injects it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -13,21 +17,20 @@ from sqlalchemy.orm import Session
 
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import property_pb2, tax_pb2
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
-from services.billing.adapters.correction_repository import CorrectionFlags
-from services.billing.adapters.repository import BillingPropertyRepository, PropertyTaxRepository
-from services.billing.application.flag_corrections import flag_holders
-from services.billing.application.record_property import record_properties, record_property, update_property
-from services.billing.application.record_property_tax import record_property_tax, record_property_taxes
-from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.application.ports import BillingUnitOfWork
+from services.billing.application.record_property import properties_registered, property_changed
+from services.billing.application.record_property_tax import tax_corrected, taxes_determined
+from services.billing.application.take_over_property import NewHolder, ownership_changed
 from services.billing.domain.account import Channel, RecipientKind
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.intervals import InvoiceInterval
 from services.billing.domain.property_tax import PropertyTax
-from services.platform.clock import oslo_today, utc_now
 from services.platform.events import ReceivedEvent
 from services.platform.messaging.inbox_processor import BatchHandler, EventHandler
 from services.platform.money import Money
+
+# A unit of work inside a transaction someone else owns (the consumer's): it commits nothing itself.
+JoinUnitOfWork = Callable[[Session], BillingUnitOfWork]
 
 
 def _billing_property(prop: property_pb2.Property, event: ReceivedEvent) -> BillingProperty:
@@ -42,26 +45,6 @@ def _billing_property(prop: property_pb2.Property, event: ReceivedEvent) -> Bill
         source_event_id=event.event_id,
         bra_m2=sum((Decimal(f.bra_m2 or "0") for f in prop.floors), Decimal(0)),
     )
-
-
-def on_property_registered(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.PropertyRegistered)
-    record_property(BillingPropertyRepository(session), _billing_property(payload.property, event))
-
-
-def on_properties_registered(session: Session, events: list[ReceivedEvent]) -> None:
-    props = []
-    for event in events:
-        assert isinstance(event.payload, assessment_events.PropertyRegistered)
-        props.append(_billing_property(event.payload.property, event))
-    record_properties(BillingPropertyRepository(session), props)
-
-
-def on_property_changed(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.PropertyChanged)
-    update_property(BillingPropertyRepository(session), _billing_property(payload.property, event))
 
 
 def _property_tax(base: tax_pb2.TaxBase, event: ReceivedEvent) -> PropertyTax:
@@ -79,30 +62,6 @@ def _property_tax(base: tax_pb2.TaxBase, event: ReceivedEvent) -> PropertyTax:
     )
 
 
-def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.TaxBaseDetermined)
-    record_property_tax(PropertyTaxRepository(session), _property_tax(payload.tax_base, event))
-
-
-def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
-    taxes = []
-    for event in events:
-        assert isinstance(event.payload, assessment_events.TaxBaseDetermined)
-        taxes.append(_property_tax(event.payload.tax_base, event))
-    record_property_taxes(PropertyTaxRepository(session), taxes)
-
-
-def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.TaxBaseCorrected)
-    tax = _property_tax(payload.current, event)
-    if payload.corrected_on:  # empty only in events written before assessment carried it
-        tax = replace(tax, decided_on=date.fromisoformat(payload.corrected_on))
-    if record_property_tax(PropertyTaxRepository(session), tax):
-        flag_holders(CorrectionFlags(session), tax.property_id, [tax.tax_year], utc_now())
-
-
 _Word = TypeVar("_Word", bound=StrEnum)
 
 
@@ -112,14 +71,12 @@ def _known(words: type[_Word], word: str) -> _Word | None:
     return next((member for member in words if member.value == word), None)
 
 
-def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.OwnershipChanged)
+def _holders(payload: assessment_events.OwnershipChanged) -> list[NewHolder]:
     kinds = {
         property_pb2.OWNER_KIND_PERSON: RecipientKind.PERSON,
         property_pb2.OWNER_KIND_ORGANISATION: RecipientKind.ORGANISATION,
     }
-    holders = [
+    return [
         NewHolder(
             account_id=o.owner_ref,
             kind=kinds[o.kind],
@@ -135,25 +92,70 @@ def on_ownership_changed(session: Session, event: ReceivedEvent) -> None:
         )
         for o in payload.owners
     ]
-    effective = date.fromisoformat(payload.effective_date)
-    now = utc_now()
-    if take_over_property(
-        AccountRepository(session), HoldingRepository(session), payload.property_id, effective, holders, now
-    ):
-        years = range(effective.year, max(effective.year, oslo_today().year) + 1)
-        flag_holders(CorrectionFlags(session), payload.property_id, years, now)
 
 
-HANDLERS: dict[str, EventHandler] = {
-    assessment_events.OwnershipChanged.DESCRIPTOR.full_name: on_ownership_changed,
-    assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_property_registered,
-    assessment_events.PropertyChanged.DESCRIPTOR.full_name: on_property_changed,
-    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
-    assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
-}
+class BillingEventHandlers:
+    """The handlers of the assessment events billing consumes, each in the consumer's transaction."""
 
-# The levy and register imports send these by the hundred thousand: taken a poll's run at a time.
-BATCH_HANDLERS: dict[str, BatchHandler] = {
-    assessment_events.PropertyRegistered.DESCRIPTOR.full_name: on_properties_registered,
-    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined,
-}
+    def __init__(self, join: JoinUnitOfWork) -> None:
+        self._join = join
+
+    def on_property_registered(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.PropertyRegistered)
+        properties_registered(self._join(session), [_billing_property(payload.property, event)])
+
+    def on_properties_registered(self, session: Session, events: list[ReceivedEvent]) -> None:
+        props = []
+        for event in events:
+            assert isinstance(event.payload, assessment_events.PropertyRegistered)
+            props.append(_billing_property(event.payload.property, event))
+        properties_registered(self._join(session), props)
+
+    def on_property_changed(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.PropertyChanged)
+        property_changed(self._join(session), _billing_property(payload.property, event))
+
+    def on_tax_base_determined(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.TaxBaseDetermined)
+        taxes_determined(self._join(session), [_property_tax(payload.tax_base, event)])
+
+    def on_tax_bases_determined(self, session: Session, events: list[ReceivedEvent]) -> None:
+        taxes = []
+        for event in events:
+            assert isinstance(event.payload, assessment_events.TaxBaseDetermined)
+            taxes.append(_property_tax(event.payload.tax_base, event))
+        taxes_determined(self._join(session), taxes)
+
+    def on_tax_base_corrected(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.TaxBaseCorrected)
+        tax = _property_tax(payload.current, event)
+        if payload.corrected_on:  # empty only in events written before assessment carried it
+            tax = replace(tax, decided_on=date.fromisoformat(payload.corrected_on))
+        tax_corrected(self._join(session), tax)
+
+    def on_ownership_changed(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.OwnershipChanged)
+        holders = _holders(payload)
+        effective = date.fromisoformat(payload.effective_date)
+        ownership_changed(self._join(session), payload.property_id, effective, holders)
+
+    def handlers(self) -> dict[str, EventHandler]:
+        return {
+            assessment_events.OwnershipChanged.DESCRIPTOR.full_name: self.on_ownership_changed,
+            assessment_events.PropertyRegistered.DESCRIPTOR.full_name: self.on_property_registered,
+            assessment_events.PropertyChanged.DESCRIPTOR.full_name: self.on_property_changed,
+            assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: self.on_tax_base_determined,
+            assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: self.on_tax_base_corrected,
+        }
+
+    def batch_handlers(self) -> dict[str, BatchHandler]:
+        """The levy and register imports send these by the hundred thousand: taken a poll's run at a time."""
+        return {
+            assessment_events.PropertyRegistered.DESCRIPTOR.full_name: self.on_properties_registered,
+            assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: self.on_tax_bases_determined,
+        }

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 
 import grpc
-from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
 from propertytax.platform.v1 import money_pb2
-from services.billing.adapters.fee_repository import OwnFacts, StoredSchedule
-from services.billing.adapters.journal_file import journal_path
-from services.billing.adapters.run_documents import RunOutput, load_seller
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.accounts import (
     AccountChange,
     AccountFilter,
@@ -37,6 +32,15 @@ from services.billing.application.invoices import (
     get_invoice,
     invoice_document,
 )
+from services.billing.application.ports import (
+    BillingUnitOfWork,
+    InvoiceRenderer,
+    OwnFacts,
+    RunFiles,
+    ScheduleReader,
+    StoredSchedule,
+    UowFactory,
+)
 from services.billing.application.preview_run import RunPreview, TermTotals, preview_billing_run
 from services.billing.application.run_billing import (
     BillingPolicy,
@@ -58,7 +62,6 @@ from services.platform.grpc_server import MethodRule, rule
 from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 from services.platform.runtime import BackgroundTask
-from services.platform.settings import Settings
 
 SERVICE_FULL_NAME = "propertytax.billing.v1.BillingService"
 
@@ -267,23 +270,28 @@ def _date(text: str, field: str, default: date | None = None) -> date:
         raise InvalidInput.single(field, "a date as YYYY-MM-DD") from None
 
 
-class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        runner: JobRunner,
-        journals: Path,
-        policy: BillingPolicy,
-        chunk_size: int,  # recipients per transaction, for the run and its preview alike
-    ) -> None:
-        self._sessions = sessions
-        self._runner = runner
-        self._journals = journals
-        self._policy = policy
-        self._chunk_size = chunk_size
+@dataclass(frozen=True)
+class Wiring:
+    """What the servicer works with, built by service.py from the settings."""
 
-    def _uow(self) -> SqlBillingUnitOfWork:
-        return SqlBillingUnitOfWork(self._sessions)
+    uow: UowFactory  # a new unit of work (one transaction) per call
+    files: RunFiles  # where a completed run's documents and journal are written
+    policy: BillingPolicy  # with the seller as its file said when the service started
+    chunk_size: int  # recipients per transaction, for the run and its preview alike
+    chunk_pause_seconds: float  # between a run's chunks, to leave the database to others
+    read_schedule: ScheduleReader
+    renderer: InvoiceRenderer
+
+
+class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
+    def __init__(self, wiring: Wiring, runner: JobRunner) -> None:
+        self._wiring = wiring
+        self._runner = runner
+        self._policy = wiring.policy
+        self._chunk_size = wiring.chunk_size
+
+    def _uow(self) -> BillingUnitOfWork:
+        return self._wiring.uow()
 
     def _run(self, run: BillingRun) -> billing_pb2.BillingRun:
         done, total = billing_run_progress(self._uow(), run)
@@ -300,7 +308,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
             credit_notes=run.credit_notes,
             total=money_pb2.Money(ore=run.total.ore),
             error=run.error,
-            journal_path=str(journal_path(self._journals, run.year, run.month, run.run_id)),
+            journal_path=str(self._wiring.files.journal_path(run)),
             held=run.held,
             due=run.due,
             nothing_issued=run.nothing_issued,
@@ -359,7 +367,7 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         return preview_response(preview)
 
     def PutFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        stored = put_fee_schedule(self._uow(), request.document)
+        stored = put_fee_schedule(self._uow(), request.document, self._wiring.read_schedule)
         return fees_pb2.PutFeeScheduleResponse(schedule=_fee_schedule(stored))
 
     def GetFeeSchedule(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -416,7 +424,9 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         document_format = _DOCUMENT_FORMATS.get(request.format)
         if document_format is None:
             raise InvalidInput.single("format", "DOCUMENT_FORMAT_PDF, DOCUMENT_FORMAT_EHF or unspecified")
-        document = invoice_document(self._uow(), request.invoice_number, document_format)
+        document = invoice_document(
+            self._uow(), self._wiring.renderer, request.invoice_number, document_format
+        )
         return billing_pb2.GetInvoiceDocumentResponse(
             content=document.content, media_type=document.media_type, file_name=document.file_name
         )
@@ -451,24 +461,10 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
         )
 
 
-def add_to_server(
-    sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
-) -> list[BackgroundTask]:
-    output = RunOutput(
-        journals=settings.var_dir / "journals",
-        documents=settings.var_dir / "invoices",
-        pdf_for_persons=settings.billing_pdf_for_persons,
-    )
-    policy = BillingPolicy(seller=load_seller(settings.seller_file))  # the seller file is read once
+def add_to_server(server: grpc.Server, wiring: Wiring) -> list[BackgroundTask]:
+    """The servicer on the server; its billing runs go on in the returned background task."""
     runner = billing_runner(
-        lambda: SqlBillingUnitOfWork(sessions),
-        policy,
-        settings.billing_chunk_size,
-        output,
-        settings.billing_chunk_pause_seconds,
+        wiring.uow, wiring.policy, wiring.chunk_size, wiring.files, wiring.chunk_pause_seconds
     )
-    billing_pb2_grpc.add_BillingServiceServicer_to_server(
-        BillingServicer(sessions, runner, output.journals, policy, settings.billing_chunk_size),
-        server,
-    )
+    billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(wiring, runner), server)
     return [runner]

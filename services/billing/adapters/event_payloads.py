@@ -1,4 +1,4 @@
-"""Billing's domain events as protobuf."""
+"""Billing's domain events as the protobuf payloads its outbox publishes (the SQL unit of work maps them)."""
 
 from __future__ import annotations
 
