@@ -2,34 +2,23 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Column,
-    DateTime,
-    Index,
-    Integer,
-    LargeBinary,
-    MetaData,
-    String,
-    Table,
-)
+from sqlalchemy import BigInteger, Index, Integer, LargeBinary, MetaData, String, Table
 
-# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a 64-bit identity.
-BigId = BigInteger().with_variant(Integer(), "sqlite")
+from services.platform.columns import BigId, Moment, key, optional, required
 
 
 def outbox_table(metadata: MetaData) -> Table:
     return Table(
         "outbox",
         metadata,
-        Column("id", BigId, primary_key=True, autoincrement=True),
-        Column("event_id", String(36), nullable=False, unique=True),
-        Column("topic", String(200), nullable=False),
-        Column("key", String(200), nullable=False),
-        Column("event_type", String(200), nullable=False),
-        Column("envelope", LargeBinary, nullable=False),
-        Column("created_at", DateTime(timezone=True), nullable=False),
-        Column("published_at", DateTime(timezone=True), nullable=True),
+        key("id", BigId, autoincrement=True),
+        required("event_id", String(36), unique=True),
+        required("topic", String(200)),
+        required("key", String(200)),
+        required("event_type", String(200)),
+        required("envelope", LargeBinary),
+        required("created_at", Moment),
+        optional("published_at", Moment),
         Index("ix_outbox_unpublished", "published_at", "id"),
     )
 
@@ -38,13 +27,13 @@ def inbox_table(metadata: MetaData) -> Table:
     return Table(
         "inbox",
         metadata,
-        Column("consumer", String(100), primary_key=True),
-        Column("event_id", String(36), primary_key=True),
-        Column("event_type", String(200), nullable=False),
-        Column("topic", String(200), nullable=False),
-        Column("partition", Integer, nullable=False),
-        Column("offset", BigInteger, nullable=False),
-        Column("processed_at", DateTime(timezone=True), nullable=False),
+        key("consumer", String(100)),
+        key("event_id", String(36)),
+        required("event_type", String(200)),
+        required("topic", String(200)),
+        required("partition", Integer),
+        required("offset", BigInteger),
+        required("processed_at", Moment),
         # Pruning deletes by age (messaging/retention.py).
         Index("ix_inbox_processed_at", "processed_at"),
     )
@@ -54,22 +43,23 @@ def audit_table(metadata: MetaData) -> Table:
     return Table(
         "audit_log",
         metadata,
-        Column("id", BigId, primary_key=True, autoincrement=True),
-        Column("at", DateTime(timezone=True), nullable=False),
-        Column("principal", String(200), nullable=False),
-        Column("roles", String(500), nullable=False),
-        Column("method", String(200), nullable=False),
-        Column("request_id", String(100), nullable=False),
-        Column("correlation_id", String(100), nullable=False),
-        Column("outcome", String(50), nullable=False),
+        key("id", BigId, autoincrement=True),
+        required("at", Moment),
+        required("principal", String(200)),
+        required("roles", String(500)),
+        required("method", String(200)),
+        required("request_id", String(100)),
+        required("correlation_id", String(100)),
+        required("outcome", String(50)),
         Index("ix_audit_log_at", "at"),
     )
 
 
 class PlatformTables:
-    """The three platform tables bound to one service's metadata."""
+    """The three platform tables bound to one service's metadata (a new one unless given)."""
 
-    def __init__(self, metadata: MetaData) -> None:
-        self.outbox = outbox_table(metadata)
-        self.inbox = inbox_table(metadata)
-        self.audit = audit_table(metadata)
+    def __init__(self, metadata: MetaData | None = None) -> None:
+        self.metadata = MetaData() if metadata is None else metadata
+        self.outbox = outbox_table(self.metadata)
+        self.inbox = inbox_table(self.metadata)
+        self.audit = audit_table(self.metadata)

@@ -2,71 +2,59 @@
 
 from __future__ import annotations
 
-from sqlalchemy import (
-    BigInteger,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Index,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import BigInteger, Boolean, Date, Index, Integer, String, Table, Text, UniqueConstraint
 
+from services.platform.columns import Moment, key, optional, required, share_held_over_time
 from services.platform.db_types import DecimalText
 from services.platform.tables import PlatformTables
 
-metadata = MetaData()
-platform_tables = PlatformTables(metadata)
+platform_tables = PlatformTables()
+metadata = platform_tables.metadata
 
 billing_properties = Table(
     "billing_properties",
     metadata,
-    Column("property_id", String(64), primary_key=True),
-    Column("cadastral_id", String(40), nullable=False),
-    Column("address", String(200), nullable=False),
-    Column("category", String(40), nullable=False),
-    Column("dwelling_units", Integer, nullable=False),
-    Column("source_event_id", String(36), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("bra_m2", DecimalText, nullable=False, server_default="0"),  # sum of the floors' BRA
+    key("property_id", String(64)),
+    required("cadastral_id", String(40)),
+    required("address", String(200)),
+    required("category", String(40)),
+    required("dwelling_units", Integer),
+    required("source_event_id", String(36)),
+    required("created_at", Moment),
+    required("bra_m2", DecimalText, server_default="0"),  # sum of the floors' BRA
 )
 
 property_taxes = Table(
     "property_taxes",
     metadata,
-    Column("property_id", String(64), primary_key=True),
-    Column("tax_year", Integer, primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("status", String(30), nullable=False),
-    Column("tax_ore", BigInteger, nullable=False),
-    Column("tax_base_ore", BigInteger, nullable=False),
-    Column("terms", Integer, nullable=False),
-    Column("is_current", Boolean, nullable=False),
-    Column("source_event_id", String(36), nullable=False),
-    Column("received_at", DateTime(timezone=True), nullable=False),
+    key("property_id", String(64)),
+    key("tax_year", Integer),
+    key("version", Integer),
+    required("status", String(30)),
+    required("tax_ore", BigInteger),
+    required("tax_base_ore", BigInteger),
+    required("terms", Integer),
+    required("is_current", Boolean),
+    required("source_event_id", String(36)),
+    required("received_at", Moment),
     # A correction's business date; NULL for a levy's version (in force from the start).
-    Column("decided_on", Date, nullable=True),
+    optional("decided_on", Date),
 )
 
 accounts = Table(
     "accounts",
     metadata,
-    Column("account_id", String(40), primary_key=True),
-    Column("kind", String(20), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("organisation_number", String(9), nullable=False),
-    Column("address_line", String(200), nullable=False),
-    Column("postcode", String(10), nullable=False),
-    Column("city", String(100), nullable=False),
-    Column("channel", String(20), nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("customer_number", Integer, nullable=False),  # kundenummer, given once, never changed
-    Column("name_search", Text, nullable=False, server_default=""),  # name as search_fold folds it
+    key("account_id", String(40)),
+    required("kind", String(20)),
+    required("name", String(200)),
+    required("organisation_number", String(9)),
+    required("address_line", String(200)),
+    required("postcode", String(10)),
+    required("city", String(100)),
+    required("channel", String(20)),
+    required("created_at", Moment),
+    required("customer_number", Integer),  # kundenummer, given once, never changed
+    required("name_search", Text, server_default=""),  # name as search_fold folds it
     UniqueConstraint("customer_number", name="uq_accounts_customer_number"),
 )
 
@@ -74,48 +62,45 @@ accounts = Table(
 customer_number_counter = Table(
     "customer_number_counter",
     metadata,
-    Column("id", Integer, primary_key=True),
-    Column("last_number", Integer, nullable=False),
+    key("id", Integer),
+    required("last_number", Integer),
 )
 
 account_intervals = Table(
     "account_intervals",
     metadata,
-    Column("account_id", String(40), primary_key=True),
-    Column("valid_from", Date, primary_key=True),
-    Column("interval", String(20), nullable=False),
+    key("account_id", String(40)),
+    key("valid_from", Date),
+    required("interval", String(20)),
 )
 
 holdings = Table(
     "holdings",
     metadata,
-    Column("property_id", String(64), primary_key=True),
-    Column("account_id", String(40), primary_key=True),
-    Column("valid_from", Date, primary_key=True),
-    Column("valid_to", Date, nullable=True),  # exclusive; NULL while current
-    Column("share_numerator", Integer, nullable=False),
-    Column("share_denominator", Integer, nullable=False),
+    key("property_id", String(64)),
+    key("account_id", String(40)),
+    *share_held_over_time(),
 )
 
 billing_runs = Table(
     "billing_runs",
     metadata,
-    Column("run_id", String(36), primary_key=True),
-    Column("year", Integer, nullable=False),
-    Column("month", Integer, nullable=False),
-    Column("issue_date", Date, nullable=False),
-    Column("state", String(20), nullable=False),
-    Column("cursor", String(40), nullable=False),
-    Column("invoices", Integer, nullable=False),
-    Column("below_minimum", Integer, nullable=False),
-    Column("credit_notes", Integer, nullable=False, server_default="0"),
-    Column("total_ore", BigInteger, nullable=False),
-    Column("error", Text, nullable=False),
-    Column("started_at", DateTime(timezone=True), nullable=False),
-    Column("finished_at", DateTime(timezone=True), nullable=True),
-    Column("held", Integer, nullable=False, server_default="0"),  # recipients whose documents were held
-    Column("due", Integer, nullable=False, server_default="0"),  # recipients whose period starts that month
-    Column("nothing_issued", Text, nullable=False, server_default=""),  # why it issued nothing, if it did not
+    key("run_id", String(36)),
+    required("year", Integer),
+    required("month", Integer),
+    required("issue_date", Date),
+    required("state", String(20)),
+    required("cursor", String(40)),
+    required("invoices", Integer),
+    required("below_minimum", Integer),
+    required("credit_notes", Integer, server_default="0"),
+    required("total_ore", BigInteger),
+    required("error", Text),
+    required("started_at", Moment),
+    optional("finished_at", Moment),
+    required("held", Integer, server_default="0"),  # recipients whose documents were held
+    required("due", Integer, server_default="0"),  # recipients whose period starts that month
+    required("nothing_issued", Text, server_default=""),  # why it issued nothing, if it did not
     UniqueConstraint("year", "month", name="uq_billing_runs_month"),
 )
 
@@ -125,17 +110,17 @@ billing_runs = Table(
 held_documents = Table(
     "held_documents",
     metadata,
-    Column("run_id", String(36), primary_key=True),
-    Column("account_id", String(40), primary_key=True),
-    Column("tax_year", Integer, primary_key=True),
-    Column("period_start", Date, nullable=True),  # the lines' first day
-    Column("period_end", Date, nullable=True),  # the day after the lines' last day
-    Column("due_end", Date, nullable=True),  # the due period's end it was held for (None: corrections only)
-    Column("reason", Text, nullable=False),
-    Column("documents", Integer, nullable=False),
-    Column("total_ore", BigInteger, nullable=False),
-    Column("held_at", DateTime(timezone=True), nullable=False),
-    Column("released_run_id", String(36), nullable=True),  # the run that issued (or settled) them
+    key("run_id", String(36)),
+    key("account_id", String(40)),
+    key("tax_year", Integer),
+    optional("period_start", Date),  # the lines' first day
+    optional("period_end", Date),  # the day after the lines' last day
+    optional("due_end", Date),  # the due period's end it was held for (None: corrections only)
+    required("reason", Text),
+    required("documents", Integer),
+    required("total_ore", BigInteger),
+    required("held_at", Moment),
+    optional("released_run_id", String(36)),  # the run that issued (or settled) them
     Index("ix_held_documents_account", "account_id", "released_run_id"),
 )
 
@@ -144,28 +129,28 @@ held_documents = Table(
 invoice_series = Table(
     "invoice_series",
     metadata,
-    Column("series", String(20), primary_key=True),
-    Column("next_number", BigInteger, nullable=False),
+    key("series", String(20)),
+    required("next_number", BigInteger),
 )
 
 invoices = Table(
     "invoices",
     metadata,
-    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
-    Column("kind", String(20), nullable=False),
-    Column("run_id", String(36), nullable=False),
-    Column("account_id", String(40), nullable=False),
-    Column("channel", String(20), nullable=False),
-    Column("kid", String(25), nullable=False, unique=True),
-    Column("issue_date", Date, nullable=False),
-    Column("due_date", Date, nullable=False),
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
-    Column("net_ore", BigInteger, nullable=False),
-    Column("vat_ore", BigInteger, nullable=False),
-    Column("total_ore", BigInteger, nullable=False),
-    Column("created_at", DateTime(timezone=True), nullable=False),
-    Column("corrects_invoice_number", BigInteger, nullable=True),  # credit notes and supplements
+    key("invoice_number", BigInteger, autoincrement=False),
+    required("kind", String(20)),
+    required("run_id", String(36)),
+    required("account_id", String(40)),
+    required("channel", String(20)),
+    required("kid", String(25), unique=True),
+    required("issue_date", Date),
+    required("due_date", Date),
+    required("period_start", Date),
+    required("period_end", Date),
+    required("net_ore", BigInteger),
+    required("vat_ore", BigInteger),
+    required("total_ore", BigInteger),
+    required("created_at", Moment),
+    optional("corrects_invoice_number", BigInteger),  # credit notes and supplements
     UniqueConstraint("run_id", "account_id", "kind", name="uq_invoices_run_account_kind"),
     Index("ix_invoices_account", "account_id"),
     Index("ix_invoices_issue_date", "issue_date"),
@@ -174,16 +159,16 @@ invoices = Table(
 invoice_lines = Table(
     "invoice_lines",
     metadata,
-    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
-    Column("line_no", Integer, primary_key=True, autoincrement=False),
-    Column("account_id", String(40), nullable=False),
-    Column("property_id", String(64), nullable=False),
-    Column("code", String(40), nullable=False),
-    Column("description", String(200), nullable=False),
-    Column("period_start", Date, nullable=False),
-    Column("period_end", Date, nullable=False),
-    Column("amount_ore", BigInteger, nullable=False),
-    Column("vat_rate", DecimalText, nullable=False),
+    key("invoice_number", BigInteger, autoincrement=False),
+    key("line_no", Integer, autoincrement=False),
+    required("account_id", String(40)),
+    required("property_id", String(64)),
+    required("code", String(40)),
+    required("description", String(200)),
+    required("period_start", Date),
+    required("period_end", Date),
+    required("amount_ore", BigInteger),
+    required("vat_rate", DecimalText),
     Index("ix_invoice_lines_account_property", "account_id", "property_id"),
     Index("ix_invoice_lines_property", "property_id"),
 )
@@ -193,16 +178,16 @@ invoice_lines = Table(
 invoice_parties = Table(
     "invoice_parties",
     metadata,
-    Column("invoice_number", BigInteger, primary_key=True, autoincrement=False),
-    Column("recipient_name", String(200), nullable=False),
-    Column("recipient_organisation_number", String(9), nullable=False),
-    Column("recipient_address_line", String(200), nullable=False),
-    Column("recipient_postcode", String(10), nullable=False),
-    Column("recipient_city", String(100), nullable=False),
-    Column("seller_id", String(64), nullable=False),
+    key("invoice_number", BigInteger, autoincrement=False),
+    required("recipient_name", String(200)),
+    required("recipient_organisation_number", String(9)),
+    required("recipient_address_line", String(200)),
+    required("recipient_postcode", String(10)),
+    required("recipient_city", String(100)),
+    required("seller_id", String(64)),
     # Migration 0011; NULL on invoices issued before it (their documents render without these parts).
-    Column("recipient_customer_number", Integer, nullable=True),
-    Column("document_properties", Text, nullable=True),  # JSON: the properties as the document names them
+    optional("recipient_customer_number", Integer),
+    optional("document_properties", Text),  # JSON: the properties as the document names them
 )
 
 # The issuer (seller.yaml) as it stood, once per distinct content: seller_id is a hash of the fields, so
@@ -210,46 +195,46 @@ invoice_parties = Table(
 sellers = Table(
     "sellers",
     metadata,
-    Column("seller_id", String(64), primary_key=True),
-    Column("name", Text, nullable=False),
-    Column("organisation_number", Text, nullable=False),
-    Column("vat_number", Text, nullable=False),
-    Column("street", Text, nullable=False),
-    Column("postcode", Text, nullable=False),
-    Column("city", Text, nullable=False),
-    Column("bank_account", Text, nullable=False),
-    Column("complaints_to", Text, nullable=False),
+    key("seller_id", String(64)),
+    required("name", Text),
+    required("organisation_number", Text),
+    required("vat_number", Text),
+    required("street", Text),
+    required("postcode", Text),
+    required("city", Text),
+    required("bank_account", Text),
+    required("complaints_to", Text),
 )
 
 # The council's fee schedule per year, as the file it adopted; a new version replaces the current one.
 fee_schedules = Table(
     "fee_schedules",
     metadata,
-    Column("year", Integer, primary_key=True),
-    Column("version", Integer, primary_key=True),
-    Column("document", Text, nullable=False),
-    Column("stored_at", DateTime(timezone=True), nullable=False),
+    key("year", Integer),
+    key("version", Integer),
+    required("document", Text),
+    required("stored_at", Moment),
 )
 
 # What the fees depend on beyond the register: billing's own facts per property (absent: the defaults).
 fee_facts = Table(
     "fee_facts",
     metadata,
-    Column("property_id", String(64), primary_key=True),
-    Column("chimneys", Integer, nullable=False),
-    Column("connected_to_water", Boolean, nullable=False),
-    Column("summer_only", Boolean, nullable=False),
-    Column("no_wc", Boolean, nullable=False),
-    Column("updated_at", DateTime(timezone=True), nullable=False),
+    key("property_id", String(64)),
+    required("chimneys", Integer),
+    required("connected_to_water", Boolean),
+    required("summer_only", Boolean),
+    required("no_wc", Boolean),
+    required("updated_at", Moment),
 )
 
 meter_readings = Table(
     "meter_readings",
     metadata,
-    Column("property_id", String(64), primary_key=True),
-    Column("year", Integer, primary_key=True),
-    Column("m3", DecimalText, nullable=False),
-    Column("recorded_at", DateTime(timezone=True), nullable=False),
+    key("property_id", String(64)),
+    key("year", Integer),
+    required("m3", DecimalText),
+    required("recorded_at", Moment),
 )
 
 # Recipients whose past invoices of a year may be wrong (a corrected tax base, a change of owner): the
@@ -257,7 +242,7 @@ meter_readings = Table(
 pending_corrections = Table(
     "pending_corrections",
     metadata,
-    Column("account_id", String(40), primary_key=True),
-    Column("tax_year", Integer, primary_key=True),
-    Column("flagged_at", DateTime(timezone=True), nullable=False),
+    key("account_id", String(40)),
+    key("tax_year", Integer),
+    required("flagged_at", Moment),
 )
