@@ -55,14 +55,10 @@ def create_platform_tables(bind: Connection) -> None:
     """Used by each service's first migration: outbox, inbox and audit_log as defined in tables.py."""
     from services.platform.tables import PlatformTables
 
-    metadata = MetaData()
-    PlatformTables(metadata)
-    metadata.create_all(bind)
+    PlatformTables().metadata.create_all(bind)
 
 
 def drop_platform_tables(bind: Connection) -> None:
     from services.platform.tables import PlatformTables
 
-    metadata = MetaData()
-    PlatformTables(metadata)
-    metadata.drop_all(bind)
+    PlatformTables().metadata.drop_all(bind)
