@@ -82,6 +82,7 @@ lint: venv
 	$(PY) -m ruff check services tests benchmarks infra
 	$(PY) -m ruff format --check services tests benchmarks infra
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-logo
 	cd protos && ../$(VENV)/bin/buf lint
 
 bench: venv kafka-jars postgres
