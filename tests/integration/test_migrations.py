@@ -30,6 +30,7 @@ from sqlalchemy import (
     PrimaryKeyConstraint,
     String,
     Table,
+    UniqueConstraint,
     inspect,
     select,
 )
@@ -198,6 +199,10 @@ def _altered_copy(metadata: MetaData) -> MetaData:
     properties.c.build_year.nullable = False  # nullability
     properties.c.exemption_code.server_default = None  # a server default
     Index("ix_properties_address", properties.c.address)  # an index
+    levy_jobs = altered.tables["levy_jobs"]
+    levy_jobs.indexes = {i for i in levy_jobs.indexes if i.name != "ix_levy_jobs_tax_year"}  # and one less
+    zones = altered.tables["zones"]
+    zones.append_constraint(UniqueConstraint("name", name="uq_zones_name"))  # a unique constraint
     owners = altered.tables["owners"]
     owners.c.kind.primary_key = True  # a primary key
     owners.append_constraint(PrimaryKeyConstraint("owner_ref", "kind"))
@@ -214,8 +219,10 @@ def test_the_comparison_reports_each_kind_of_difference(database_url: str) -> No
     assert (
         "properties: index ix_properties_address (address): in the ORM, missing from the database" in report
     )
+    assert "levy_jobs: index ix_levy_jobs_tax_year (tax_year): in the database only" in report
+    assert "zones: UniqueConstraint uq_zones_name (name): in the ORM, missing from the database" in report
     assert "owners: primary key is (owner_ref) in the database, (owner_ref, kind) in the ORM" in report
-    assert len(differences) == 5, report
+    assert len(differences) == 7, report
 
 
 # The newest revisions change tables that already hold rows: each row must come through them unchanged.
