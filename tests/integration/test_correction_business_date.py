@@ -25,8 +25,8 @@ from services.assessment.application.import_properties import import_properties
 from services.assessment.application.levy import levy_chunk, start_levy
 from services.assessment.application.set_decision import set_decision
 from services.assessment.domain.levy import LevyJobState
-from services.assessment.entrypoints.event_handlers import handlers
 from services.assessment.service import SPEC
+from services.assessment.service import consumer_handlers as handlers
 from services.cli import build_parser
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import FailedPrecondition, InvalidInput

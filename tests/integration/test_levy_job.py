@@ -18,12 +18,13 @@ from services.assessment.adapters.orm import levy_jobs, platform_tables, tax_bas
 from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.adapters.tax_repository import LevyJobRepository, TaxBaseRepository
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.adopt_valuations import adopt_valuations
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
-from services.assessment.application.levy import UowFactory, levy_chunk, start_levy
+from services.assessment.application.levy import levy_chunk, start_levy
 from services.assessment.application.set_decision import set_decision
 from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState

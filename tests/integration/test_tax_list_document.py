@@ -19,20 +19,21 @@ from services.assessment.adapters.config_files import (
     load_legal_limits,
     load_municipality,
     load_standard_rates,
+    read_decision,
 )
 from services.assessment.adapters.property_files import read_properties_csv
-from services.assessment.adapters.tax_list_documents import TaxListHeading, TaxListRow, tax_list_pdf
+from services.assessment.adapters.tax_list_documents import tax_list_pdf
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.adopt_valuations import adopt_valuations
 from services.assessment.application.config import AssessmentConfig
-from services.assessment.application.export_tax_list import export_tax_list
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.levy import levy_chunk, start_levy
-from services.assessment.application.set_decision import read_decision, set_decision
+from services.assessment.application.set_decision import set_decision
+from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.decision import TaxListDisplay
 from services.assessment.domain.levy import LevyJobState
 from services.assessment.domain.municipality import Municipality
-from services.assessment.service import SPEC
+from services.assessment.service import SPEC, export_tax_list
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
 from services.platform.migrations import upgrade_to_head

@@ -21,7 +21,6 @@ from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.adopt_valuations import adopt_valuations
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
-from services.assessment.application.export_tax_list import export_tax_list
 from services.assessment.application.import_housing_values import import_housing_values
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
@@ -32,7 +31,7 @@ from services.assessment.application.simulate import simulate
 from services.assessment.domain.levy import LevyJob, LevyJobState
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import NeedReason, Valuation, ValuationRoute
-from services.assessment.service import SPEC
+from services.assessment.service import SPEC, export_tax_list
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
 from services.platform.migrations import upgrade_to_head

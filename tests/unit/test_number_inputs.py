@@ -21,10 +21,11 @@ from propertytax.platform.v1 import money_pb2
 from services.appeals.adapters.proto_mapping import money_from_proto as appeal_money
 from services.assessment.adapters.file_rows import decode_text
 from services.assessment.adapters.housing_value_files import read_housing_values
-from services.assessment.adapters.property_files import BRA_M2, PLOT_M2, read_properties_csv
-from services.assessment.adapters.proto_mapping import facts_from_proto, money_from_proto
+from services.assessment.adapters.property_files import read_properties_csv
 from services.assessment.domain.decision import LegalLimits
 from services.assessment.domain.decision_parsing import parse_decision
+from services.assessment.domain.property import BRA_M2, PLOT_M2
+from services.assessment.entrypoints.proto_mapping import facts_from_proto, money_from_proto
 from services.billing.domain.fee_schedule import PRICE_NOK, FeeFacts, annual_fees, parse_fee_schedule
 from services.billing.domain.fees import WaterSewageRates, water_and_sewage
 from services.cli.common import decimal_text, kroner, year_arg

@@ -22,7 +22,8 @@ from services.appeals.domain import cases as flow
 from services.appeals.domain import letters
 from services.appeals.domain.complaint import Complainant, ComplainantKind, Ground, GroundKind
 from services.appeals.domain.policy import AppealsPolicy
-from services.assessment.adapters.tax_list_documents import TaxListHeading, TaxListRow, tax_list_pdf
+from services.assessment.adapters.tax_list_documents import tax_list_pdf
+from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.municipality import Municipality
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.domain.account import Channel

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import yaml
 
-from services.assessment.domain.decision import LegalLimits
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.domain.decision import LegalLimits, TaxYearDecision
+from services.assessment.domain.decision_parsing import parse_decision
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.valuation import StandardRates
@@ -71,4 +73,15 @@ def parse_decision_yaml(text: str) -> object:
     return raw
 
 
-__all__ = ["load_legal_limits", "load_municipality", "load_standard_rates", "parse_decision_yaml"]
+def read_decision(decision_yaml: str, config: AssessmentConfig) -> TaxYearDecision:
+    """A decision document's text, read and checked against the legal limits."""
+    return parse_decision(parse_decision_yaml(decision_yaml), config.limits)
+
+
+__all__ = [
+    "load_legal_limits",
+    "load_municipality",
+    "load_standard_rates",
+    "parse_decision_yaml",
+    "read_decision",
+]

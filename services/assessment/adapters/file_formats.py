@@ -4,12 +4,13 @@ naming `format` before it is read as something it is not."""
 
 from __future__ import annotations
 
+from services.assessment.application.ports import GEOJSON, GPKG
 from services.platform.errors import InvalidInput
 
 CSV = "csv"
-GEOJSON = "geojson"
-GPKG = "gpkg"
 _SQLITE = b"SQLite format 3\x00"
+
+__all__ = ["CSV", "GEOJSON", "GPKG", "check_format", "content_format"]
 
 
 def content_format(content: bytes) -> str | None:

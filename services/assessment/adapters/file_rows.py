@@ -16,10 +16,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 
+from services.assessment.application.import_rows import MAX_REPORTED
 from services.platform.errors import InvalidInput, Violations
 from services.platform.numbers import Bounds, read_decimal
-
-MAX_REPORTED = 200
 
 
 @dataclass(frozen=True)

@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from services.assessment.adapters.file_rows import HOUSING_VALUES_FILE, RowErrors, csv_rows, read_number
+from services.assessment.application.import_rows import HousingValueRow
 from services.assessment.domain.valuation import HOUSING_VALUE_PER_UNIT, WHOLE_PROPERTY, check_unit_number
 from services.platform.money import Money
 from services.platform.numbers import NOK, YEAR
-
-
-@dataclass(frozen=True)
-class HousingValueRow:
-    line: int
-    property_id: str
-    unit: str
-    year: int
-    value: Money
 
 
 def read_housing_values(content: bytes, default_year: int) -> list[HousingValueRow]:

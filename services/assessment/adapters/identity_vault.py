@@ -24,8 +24,3 @@ class IdentityVault:
     def reference(self, kind: str, identity_number: str) -> str:
         digest = hmac.new(self._mac_key, f"{kind}:{identity_number}".encode(), hashlib.sha256).digest()
         return "owner-" + base64.b32encode(digest[:15]).decode().lower()
-
-
-def masked(identity_number: str) -> str:
-    """For screens that must show which number it is: the birth date part only."""
-    return identity_number[:6] + "*" * (len(identity_number) - 6)

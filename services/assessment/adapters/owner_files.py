@@ -4,11 +4,11 @@ identity number is never echoed."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
 from services.assessment.adapters.file_rows import OWNERS_FILE, RowErrors, csv_rows
+from services.assessment.application.import_rows import OwnerRow, OwnershipChangeRows
 from services.assessment.domain.ownership import (
     Delivery,
     NewOwner,
@@ -33,31 +33,6 @@ _COLUMN_OF = {
     "invoice_interval": "interval",
 }
 _NOT_A_NATIONAL_ID = "not a valid national identity number (11 digits with two check digits)"
-
-
-@dataclass(frozen=True)
-class OwnerRow:
-    line: int
-    property_id: str
-    from_date: date
-    owner: NewOwner
-
-
-@dataclass(frozen=True)
-class OwnershipChangeRows:
-    """One ownership change of the file: its co-owners, each with the line that gave it."""
-
-    property_id: str
-    from_date: date
-    rows: tuple[OwnerRow, ...]
-
-    @property
-    def line(self) -> int:
-        return self.rows[0].line
-
-    @property
-    def owners(self) -> list[NewOwner]:
-        return [row.owner for row in self.rows]
 
 
 def _identity(values: dict[str, str], line: int, errors: RowErrors) -> tuple[OwnerKind | None, str, str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -15,9 +15,18 @@ from services.assessment.adapters.file_rows import (
     read_number,
 )
 from services.assessment.adapters.geodata import read_geodata
-from services.assessment.adapters.owner_files import OwnershipChangeRows, property_row_owner
+from services.assessment.adapters.owner_files import property_row_owner
+from services.assessment.application.import_rows import PropertyRow
 from services.assessment.domain.coordinates import coordinate_problem
-from services.assessment.domain.property import CadastralId, Floor, Location, PropertyCategory, PropertyFacts
+from services.assessment.domain.property import (
+    BRA_M2,
+    PLOT_M2,
+    CadastralId,
+    Floor,
+    Location,
+    PropertyCategory,
+    PropertyFacts,
+)
 from services.platform.errors import InvalidInput
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds
@@ -25,24 +34,12 @@ from services.platform.numbers import NOK, Bounds, bounds
 REQUIRED_COLUMNS = {"property_id", "category"}
 # What a register row may plausibly hold; the domain checks the same facts again, whatever brought them.
 UNITS = bounds(0, 10000, 0, "1")
-BRA_M2 = bounds(0, 1_000_000, 2, "132,5")
-PLOT_M2 = bounds(0, 100_000_000, 2, "650")
 BUILD_YEAR = bounds(1000, 2100, 0, "1962")
 # Read wide, then checked by the coordinate rules (domain/coordinates.py), which say what is wrong: out of
 # range, projected metres, swapped, outside Norway. GIS exports write up to 15 decimals.
 LONGITUDE = bounds(-100_000_000, 100_000_000, 15, "10,7522")
 LATITUDE = bounds(-100_000_000, 100_000_000, 15, "59,9139")
 CSV_REMEDY = "the CSV's lon and lat are WGS 84 degrees: transform the points to EPSG:4326 first"
-
-
-@dataclass(frozen=True)
-class PropertyRow:
-    line: int
-    property_id: str
-    facts: PropertyFacts
-    housing_value: Money | None
-    geometry_wkt: str | None = None
-    owners: OwnershipChangeRows | None = None  # a CSV's owner columns, when it has them
 
 
 def _category(text: str) -> PropertyCategory:

@@ -14,47 +14,17 @@ import copy
 import csv
 import io
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from services.assessment.domain.decision import TaxListDisplay
+from services.assessment.adapters.config_files import load_municipality
+from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.exemptions import describe
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.property import CadastralId
 from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
 from services.platform.pdf_pages import page_numbering
-
-
-@dataclass(frozen=True)
-class TaxListRow:
-    cadastral_id: str
-    address: str
-    tax_value_nok: Decimal  # takstgrunnlag: the value after the reduction, before the basic deduction
-    deduction_nok: Decimal
-    rate_per_mille: Decimal
-    tax_nok: Decimal
-    exemption_code: str = ""
-
-
-@dataclass(frozen=True)
-class TaxListHeading:
-    """What the list says about itself: whose list, which year, when it is on display, and its date (the
-    levy's business date: the PDF's creation date, so the same list is the same bytes)."""
-
-    municipality: Municipality
-    year: int
-    display: TaxListDisplay | None = None
-    dated: date | None = None
-
-    def creation_date(self) -> date:
-        """The levy's business date; a list without one is dated the first day of display, else 1 January
-        of its year (never the machine's clock)."""
-        if self.dated is not None:
-            return self.dated
-        return self.display.first_day if self.display is not None else date(self.year, 1, 1)
-
 
 PUBLIC_HEADER = ["cadastral_id", "address", "tax_value_nok", "deduction_nok", "rate_per_mille", "tax_nok"]
 EXEMPT_HEADER = ["cadastral_id", "address", "exemption"]
@@ -219,3 +189,17 @@ def tax_list_pdf(rows: Iterable[TaxListRow], exempt: bool, heading: TaxListHeadi
 
     document.build(story, onFirstPage=first_page, canvasmaker=page_numbering())
     return buffer.getvalue()
+
+
+class TaxListDocumentWriter:
+    """The tax lists as CSV and PDF for the export handler (application/ports.py TaxListDocuments), headed
+    with the municipality of municipality.yaml, read when a list is written."""
+
+    def municipality(self) -> Municipality:
+        return load_municipality()
+
+    def csv(self, rows: Sequence[TaxListRow], exempt: bool) -> bytes:
+        return tax_list_csv(rows, exempt)
+
+    def pdf(self, rows: Sequence[TaxListRow], exempt: bool, heading: TaxListHeading) -> bytes:
+        return tax_list_pdf(rows, exempt, heading)

@@ -9,8 +9,10 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from services.assessment.adapters.config_files import parse_decision_yaml
 from services.assessment.adapters.orm import decisions, levy_jobs, properties, tax_bases
 from services.assessment.adapters.repository import trace_from_json, trace_to_json
+from services.assessment.application.ports import ListedTaxBase
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.tax import TaxBase, TaxStatus
@@ -22,6 +24,10 @@ from services.platform.money import Money
 class DecisionRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def read(self, decision_yaml: str) -> object:
+        """Decisions are kept as the YAML documents they were set with."""
+        return parse_decision_yaml(decision_yaml)
 
     def put(self, year: int, decision_yaml: str, at: datetime) -> None:
         self._session.execute(decisions.delete().where(decisions.c.year == year))
@@ -133,8 +139,9 @@ class TaxBaseRepository:
         )
         return [_to_stored(r) for r in rows]
 
-    def list_rows(self, year: int, statuses: Sequence[TaxStatus]) -> Iterator[tuple[Any, LeviedTaxBase]]:
-        """(property row, tax base) for the year's current tax bases in the given statuses."""
+    def list_rows(self, year: int, statuses: Sequence[TaxStatus]) -> Iterator[ListedTaxBase]:
+        """The year's current tax bases in the given statuses, with their properties' cadastral id and
+        address."""
         rows = self._session.execute(
             select(tax_bases, properties.c.cadastral_id, properties.c.address)
             .join(properties, properties.c.property_id == tax_bases.c.property_id)
@@ -146,7 +153,7 @@ class TaxBaseRepository:
             .order_by(properties.c.cadastral_id, tax_bases.c.property_id)
         )
         for row in rows:
-            yield row, _to_stored(row)
+            yield ListedTaxBase(row.cadastral_id, row.address, _to_stored(row))
 
 
 def _to_job(row: Any) -> LevyJob:

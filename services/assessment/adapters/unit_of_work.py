@@ -1,14 +1,12 @@
-"""Assessment's unit of work over SQLAlchemy."""
+"""Assessment's unit of work over SQLAlchemy: its repositories on one session, its events in its outbox."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
+from services.assessment.adapters.event_payloads import event_to_proto
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.adapters.ownership_repository import OwnershipRepository
-from services.assessment.adapters.proto_mapping import event_to_proto
 from services.assessment.adapters.repository import (
     HousingValueRepository,
     PropertyRepository,
@@ -20,14 +18,17 @@ from services.assessment.adapters.tax_repository import (
     TaxBaseRepository,
 )
 from services.assessment.adapters.zone_repository import ZoneRepository
-from services.platform.clock import Clock, utc_now
-from services.platform.unit_of_work import UnitOfWork
-
-SERVICE = "assessment"
-TOPIC = "propertytax.assessment.v1"
+from services.platform.unit_of_work import EventMapper, UnitOfWork
 
 
 class SqlAssessmentUnitOfWork(UnitOfWork):
+    """Implements application/ports.py AssessmentUnitOfWork."""
+
+    OUTBOX = platform_tables.outbox
+    SOURCE = "assessment"
+    TOPIC = "propertytax.assessment.v1"
+    EVENT_MAPPER: EventMapper | None = event_to_proto
+
     properties: PropertyRepository
     valuations: ValuationRepository
     housing_values: HousingValueRepository
@@ -36,16 +37,6 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
     tax_bases: TaxBaseRepository
     levy_jobs: LevyJobRepository
     ownerships: OwnershipRepository
-
-    def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
-        super().__init__(
-            sessions,
-            platform_tables.outbox,
-            source=SERVICE,
-            topic=TOPIC,
-            event_mapper=event_to_proto,
-            clock=clock,
-        )
 
     def _opened(self) -> None:
         session = self.session
@@ -57,3 +48,7 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
         self.tax_bases = TaxBaseRepository(session)
         self.levy_jobs = LevyJobRepository(session)
         self.ownerships = OwnershipRepository(session)
+
+
+# For callers that use the SQL session as well as the repositories (tests reading rows directly).
+SqlUnitOfWorkFactory = Callable[[], SqlAssessmentUnitOfWork]

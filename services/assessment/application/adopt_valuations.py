@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.platform.errors import InvalidInput, Violations
 from services.platform.identity import NAME_LENGTH, check_free_text
 
 
-def adopt_valuations(uow: SqlAssessmentUnitOfWork, property_ids: list[str] | None, reference: str) -> int:
+def adopt_valuations(uow: AssessmentUnitOfWork, property_ids: list[str] | None, reference: str) -> int:
     if not reference.strip():
         raise InvalidInput.single("adoption_reference", "name the committee's decision, e.g. 'sak 12/2024'")
     problems = Violations()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.levy import taxable
-from services.assessment.application.set_decision import read_decision
+from services.assessment.application.ports import AssessmentUnitOfWork
+from services.assessment.application.set_decision import decision_of
 from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected
 from services.assessment.domain.tax import AdoptedValue, determine_tax
 from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
@@ -24,7 +24,7 @@ def correction_deadline(tax_year: int) -> date:
 
 
 def correct_tax_base(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     property_id: str,
     tax_year: int,
     value: Money,
@@ -75,7 +75,7 @@ def correct_tax_base(
         decision_yaml = uow.decisions.get_yaml(tax_year)
         if decision_yaml is None:
             raise FailedPrecondition(f"no decision for {tax_year}")
-        decision = read_decision(decision_yaml, config)
+        decision = decision_of(uow.decisions, decision_yaml, config)
         version = uow.valuations.latest_versions([property_id]).get(property_id, 0) + 1
         source = f"appeal case {appeal_case_id}" if appeal_case_id else "correction (§ 17)"
         uow.valuations.add_many(

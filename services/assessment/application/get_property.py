@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.levy import LeviedTaxBase
 from services.assessment.domain.ownership import OwnerShare
 from services.assessment.domain.property import Property, PropertyCategory
@@ -22,7 +22,7 @@ class PropertyView:
     owners: list[tuple[OwnerShare, date, str]]  # (share, since, sealed identity number)
 
 
-def get_property(uow: SqlAssessmentUnitOfWork, property_id: str) -> PropertyView:
+def get_property(uow: AssessmentUnitOfWork, property_id: str) -> PropertyView:
     if not property_id.strip():
         raise InvalidInput.single("property_id", "is required")
     with uow:
@@ -41,7 +41,7 @@ MAX_SEARCH_CHARS = 200
 
 
 def find_properties(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     text: str,
     zone_id: str,
     category: PropertyCategory | None,

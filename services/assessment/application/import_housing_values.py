@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.assessment.adapters.housing_value_files import HousingValueRow
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.import_rows import HousingValueRow
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.application.valuing import value_and_propose
 from services.assessment.domain.property import Property
 from services.assessment.domain.valuation import (
@@ -28,7 +28,7 @@ class HousingValueImport:
 
 
 def import_housing_values(
-    uow: SqlAssessmentUnitOfWork, rows: list[HousingValueRow], config: AssessmentConfig
+    uow: AssessmentUnitOfWork, rows: list[HousingValueRow], config: AssessmentConfig
 ) -> HousingValueImport:
     """Stores each dwelling unit's value (a unit's value replaces what any file brought for that unit
     and year), then proposes a valuation for each property whose values give a new value: importing the
@@ -69,7 +69,7 @@ def import_housing_values(
 
 
 def _check_against_register(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     rows: list[HousingValueRow],
     props: dict[str, Property],
     problems: Violations,

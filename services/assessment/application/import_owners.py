@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.assessment.adapters.identity_vault import IdentityVault
-from services.assessment.adapters.owner_files import OwnershipChangeRows
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.import_rows import OwnershipChangeRows
+from services.assessment.application.ports import AssessmentUnitOfWork, IdentityVault
 from services.assessment.application.record_ownership_change import (
     OwnershipChange,
     later_than_current,
@@ -27,7 +26,7 @@ class OwnersImport:
 
 
 def import_owners(
-    uow: SqlAssessmentUnitOfWork, vault: IdentityVault, changes: list[OwnershipChangeRows]
+    uow: AssessmentUnitOfWork, vault: IdentityVault, changes: list[OwnershipChangeRows]
 ) -> OwnersImport:
     if not changes:
         raise InvalidInput.single("content", "the file has no owners (only a header row?)")
@@ -38,7 +37,7 @@ def import_owners(
 
 
 def record_changes(
-    uow: SqlAssessmentUnitOfWork, vault: IdentityVault, changes: list[OwnershipChangeRows], unit: str = "line"
+    uow: AssessmentUnitOfWork, vault: IdentityVault, changes: list[OwnershipChangeRows], unit: str = "line"
 ) -> OwnersImport:
     """Inside the caller's open transaction: records the file's changes as RecordOwnershipChange does
     (store_changes); a change recorded already (the same owners and shares from the same day) is left as

@@ -6,12 +6,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from services.assessment.adapters.file_rows import MAX_REPORTED
-from services.assessment.adapters.identity_vault import IdentityVault
-from services.assessment.adapters.property_files import PropertyRow
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.import_owners import record_changes
+from services.assessment.application.import_rows import MAX_REPORTED, PropertyRow
+from services.assessment.application.ports import AssessmentUnitOfWork, IdentityVault
 from services.assessment.application.valuing import value_and_propose
 from services.assessment.domain.coordinates import coordinate_problems
 from services.assessment.domain.property import Property, PropertyChanged, PropertyRegistered, check_facts
@@ -53,7 +51,7 @@ def _validated(rows: list[PropertyRow], unit: str) -> list[Property]:
 
 
 def import_properties(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     rows: list[PropertyRow],
     housing_year: int,
     config: AssessmentConfig,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.application.valuing import propose_valuations
 from services.assessment.domain.valuation import ValuationRoute
 from services.assessment.domain.zones import Zone, ZoneIndex
@@ -34,7 +34,7 @@ def _uncovered(
 
 
 def import_zones(
-    uow: SqlAssessmentUnitOfWork, zones: list[Zone], config: AssessmentConfig, allow_uncovered: bool = False
+    uow: AssessmentUnitOfWork, zones: list[Zone], config: AssessmentConfig, allow_uncovered: bool = False
 ) -> ZoneImport:
     """Standard-rate values depend on the zone factor, so those properties are valued anew. Zones that
     would leave properties the current zones cover outside every zone are refused before anything is

@@ -4,12 +4,11 @@ property twice."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import date
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.ports import AssessmentUnitOfWork, UnitOfWorkFactory
 from services.assessment.application.set_decision import stored_decision
 from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState, TaxBaseDetermined
@@ -18,8 +17,6 @@ from services.assessment.domain.tax import TaxableProperty, TaxBase, TaxStatus, 
 from services.platform.errors import FailedPrecondition, NotFound, Violations
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
-
-UowFactory = Callable[[], SqlAssessmentUnitOfWork]
 
 
 def taxable(prop: Property, built_up_zones: dict[str, bool]) -> TaxableProperty:
@@ -33,7 +30,7 @@ def taxable(prop: Property, built_up_zones: dict[str, bool]) -> TaxableProperty:
 
 
 def start_levy(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     year: int,
     config: AssessmentConfig,
     levied_on: date | None,
@@ -85,7 +82,7 @@ def start_levy(
     return job
 
 
-def get_levy_job(uow: SqlAssessmentUnitOfWork, job_id: str) -> LevyJob:
+def get_levy_job(uow: AssessmentUnitOfWork, job_id: str) -> LevyJob:
     with uow:
         job = uow.levy_jobs.get(job_id)
     if job is None:
@@ -93,7 +90,7 @@ def get_levy_job(uow: SqlAssessmentUnitOfWork, job_id: str) -> LevyJob:
     return job
 
 
-def get_year_levy_job(uow: SqlAssessmentUnitOfWork, year: int) -> LevyJob:
+def get_year_levy_job(uow: AssessmentUnitOfWork, year: int) -> LevyJob:
     """The newest levy job of the year (a failed one resumed is the same job), or NotFound."""
     with uow:
         job = uow.levy_jobs.latest_for_year(year)
@@ -103,7 +100,7 @@ def get_year_levy_job(uow: SqlAssessmentUnitOfWork, year: int) -> LevyJob:
 
 
 def levy_chunk(
-    uow: SqlAssessmentUnitOfWork, job_id: str, decision: TaxYearDecision, config: AssessmentConfig, size: int
+    uow: AssessmentUnitOfWork, job_id: str, decision: TaxYearDecision, config: AssessmentConfig, size: int
 ) -> LevyJob:
     with uow:
         job = uow.levy_jobs.get(job_id, lock=True)
@@ -154,7 +151,7 @@ def _levied(base: TaxBase, terms: int) -> LeviedTaxBase:
 
 
 def levy_runner(
-    make: UowFactory, config: AssessmentConfig, chunk_size: int, pause_seconds: float = 0.0
+    make: UnitOfWorkFactory, config: AssessmentConfig, chunk_size: int, pause_seconds: float = 0.0
 ) -> JobRunner:
     """The levy's background runner: resumes unfinished jobs at start, steps chunk by chunk."""
     decisions: dict[str, TaxYearDecision] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.valuation import Valuation, manual_valuation
 from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.identity import REASON_LENGTH, check_free_text
@@ -11,7 +11,7 @@ from services.platform.money import Money
 
 
 def propose_manual_valuation(
-    uow: SqlAssessmentUnitOfWork, property_id: str, value: Money, reason: str
+    uow: AssessmentUnitOfWork, property_id: str, value: Money, reason: str
 ) -> Valuation:
     problems = Violations()
     if value.ore <= 0:

@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services.assessment.adapters.identity_vault import IdentityVault
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.ports import AssessmentUnitOfWork, IdentityVault
 from services.assessment.domain.ownership import (
     NewOwner,
     OwnerKind,
@@ -28,7 +27,7 @@ class OwnershipChange:
 
 
 def record_ownership_change(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     vault: IdentityVault,
     property_id: str,
     effective: date,
@@ -67,7 +66,7 @@ def shares_of(vault: IdentityVault, owners: Sequence[NewOwner]) -> tuple[OwnerSh
 
 
 def store_changes(
-    uow: SqlAssessmentUnitOfWork, vault: IdentityVault, changes: Sequence[OwnershipChange]
+    uow: AssessmentUnitOfWork, vault: IdentityVault, changes: Sequence[OwnershipChange]
 ) -> list[OwnershipChanged]:
     """Records checked changes of existing properties, each later than the property's current owners,
     inside the caller's open transaction (the caller commits): owners sealed, each property's current

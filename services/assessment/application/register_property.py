@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.application.valuing import propose_valuations
 from services.assessment.domain.property import (
     Property,
@@ -21,7 +21,7 @@ from services.platform.errors import AlreadyExists, NotFound
 from services.platform.ids import new_id
 
 
-def _with_zone(uow: SqlAssessmentUnitOfWork, prop: Property) -> Property:
+def _with_zone(uow: AssessmentUnitOfWork, prop: Property) -> Property:
     if prop.location is None:
         return replace(prop, zone_id=None)
     zones = uow.zones.index()
@@ -30,9 +30,7 @@ def _with_zone(uow: SqlAssessmentUnitOfWork, prop: Property) -> Property:
     return replace(prop, zone_id=zone.zone_id if zone else None)
 
 
-def register_property(
-    uow: SqlAssessmentUnitOfWork, facts: PropertyFacts, config: AssessmentConfig
-) -> Property:
+def register_property(uow: AssessmentUnitOfWork, facts: PropertyFacts, config: AssessmentConfig) -> Property:
     prop = new_property(new_id(), facts)
     with uow:
         if prop.cadastral_id is not None and uow.properties.exists_cadastral(prop.cadastral_id):
@@ -46,7 +44,7 @@ def register_property(
 
 
 def update_property(
-    uow: SqlAssessmentUnitOfWork, property_id: str, facts: PropertyFacts, config: AssessmentConfig
+    uow: AssessmentUnitOfWork, property_id: str, facts: PropertyFacts, config: AssessmentConfig
 ) -> Property:
     prop = new_property(property_id, facts)
     with uow:

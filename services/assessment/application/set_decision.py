@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from services.assessment.adapters.config_files import parse_decision_yaml
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.ports import AssessmentUnitOfWork, DecisionRepository
 from services.assessment.domain.decision import TaxYearDecision
 from services.assessment.domain.decision_parsing import parse_decision
 from services.platform.errors import FailedPrecondition, NotFound
 
 
-def read_decision(decision_yaml: str, config: AssessmentConfig) -> TaxYearDecision:
-    return parse_decision(parse_decision_yaml(decision_yaml), config.limits)
-
-
-def set_decision(
-    uow: SqlAssessmentUnitOfWork, decision_yaml: str, config: AssessmentConfig
+def decision_of(
+    decisions: DecisionRepository, decision_yaml: str, config: AssessmentConfig
 ) -> TaxYearDecision:
-    decision = read_decision(decision_yaml, config)
+    """A decision document read in the format decisions are kept in, checked against the legal limits."""
+    return parse_decision(decisions.read(decision_yaml), config.limits)
+
+
+def set_decision(uow: AssessmentUnitOfWork, decision_yaml: str, config: AssessmentConfig) -> TaxYearDecision:
     with uow:
+        decision = decision_of(uow.decisions, decision_yaml, config)
         job = uow.levy_jobs.latest_for_year(decision.year)
         if job is not None:
             raise FailedPrecondition(
@@ -30,9 +30,9 @@ def set_decision(
     return decision
 
 
-def stored_decision(uow: SqlAssessmentUnitOfWork, year: int, config: AssessmentConfig) -> TaxYearDecision:
+def stored_decision(uow: AssessmentUnitOfWork, year: int, config: AssessmentConfig) -> TaxYearDecision:
     with uow:
         text = uow.decisions.get_yaml(year)
-    if text is None:
-        raise NotFound(f"no tax-year decision for {year}; set one first")
-    return read_decision(text, config)
+        if text is None:
+            raise NotFound(f"no tax-year decision for {year}; set one first")
+        return decision_of(uow.decisions, text, config)

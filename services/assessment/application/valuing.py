@@ -7,8 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.property import Property
 from services.assessment.domain.valuation import (
     Valuation,
@@ -79,7 +79,7 @@ class Proposals:
 
 
 def value_and_propose(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     props: Sequence[Property],
     housing_year: int,
     config: AssessmentConfig,
@@ -140,7 +140,7 @@ def value_and_propose(
 
 
 def propose_valuations(
-    uow: SqlAssessmentUnitOfWork,
+    uow: AssessmentUnitOfWork,
     props: Sequence[Property],
     housing: Mapping[str, Mapping[str, Money]],
     housing_year: int,
@@ -154,7 +154,7 @@ def propose_valuations(
 
 
 def list_valuation_needs(
-    uow: SqlAssessmentUnitOfWork, page_size: int, page_token: str
+    uow: AssessmentUnitOfWork, page_size: int, page_token: str
 ) -> tuple[list[ValuationNeed], str]:
     """Query: a page of the valuation needs (an inspection's causes), in property id order, every reason
     of a property one after the other."""

@@ -11,6 +11,11 @@ from services.assessment.domain.coordinates import Box, coordinate_problem
 from services.assessment.domain.exemptions import parse_exemption_code
 from services.platform.errors import InvalidInput, Violations
 from services.platform.identity import NAME_LENGTH, check_free_text
+from services.platform.numbers import bounds
+
+# What a floor area and a plot may plausibly measure, however the facts come in (a file, a request).
+BRA_M2 = bounds(0, 1_000_000, 2, "132,5")
+PLOT_M2 = bounds(0, 100_000_000, 2, "650")
 
 _CADASTRAL = re.compile(r"^(\d{4})-(\d{1,5})/(\d{1,4})(?:/(\d{1,4}))?(?:/(\d{1,4}))?$")
 

@@ -2,30 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date
 
 from sqlalchemy.orm import Session
 
 from propertytax.appeals.v1 import events_pb2 as appeals_events
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
+from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.valuation import ValuationRoute
 from services.platform.clock import oslo_date
 from services.platform.events import ReceivedEvent
 from services.platform.messaging.inbox_processor import EventHandler
 from services.platform.money import Money
 
+# A unit of work inside the consumer's transaction (its session): the consumer commits it with the inbox row.
+JoiningUnitOfWork = Callable[[Session], AssessmentUnitOfWork]
 
-def handlers(config: AssessmentConfig) -> dict[str, EventHandler]:
+
+def handlers(config: AssessmentConfig, joining: JoiningUnitOfWork) -> dict[str, EventHandler]:
     def on_appeal_decided(session: Session, event: ReceivedEvent) -> None:
         decided = event.payload
         assert isinstance(decided, appeals_events.AppealDecided)
         if not decided.HasField("new_value"):
             return  # the value stands: nothing to correct
-        uow = SqlAssessmentUnitOfWork(_no_sessions).joining(session)
         correct_tax_base(
-            uow,
+            joining(session),
             decided.property_id,
             decided.tax_year,
             Money(decided.new_value.ore),
@@ -42,7 +45,3 @@ def handlers(config: AssessmentConfig) -> dict[str, EventHandler]:
         )
 
     return {appeals_events.AppealDecided.DESCRIPTOR.full_name: on_appeal_decided}
-
-
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")

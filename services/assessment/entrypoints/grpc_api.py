@@ -3,36 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
 import grpc
-from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
-from services.assessment.adapters.file_formats import GEOJSON, GPKG
-from services.assessment.adapters.housing_value_files import read_housing_values
-from services.assessment.adapters.identity_vault import IdentityVault, masked
-from services.assessment.adapters.owner_files import read_owners
-from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
-from services.assessment.adapters.proto_mapping import (
-    STATUS_TO_PROTO,
-    category_from_proto,
-    category_to_proto,
-    delivery_from_proto,
-    facts_from_proto,
-    money,
-    money_from_proto,
-    owner_kind_from_proto,
-    owner_share_to_proto,
-    property_to_proto,
-    tax_base_to_proto,
-    valuation_to_proto,
-)
-from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
-from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.adopt_valuations import adopt_valuations
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
@@ -43,6 +20,15 @@ from services.assessment.application.import_owners import import_owners
 from services.assessment.application.import_properties import import_properties
 from services.assessment.application.import_zones import import_zones
 from services.assessment.application.levy import get_levy_job, get_year_levy_job, levy_runner, start_levy
+from services.assessment.application.ports import (
+    GEOJSON,
+    GPKG,
+    GeoFormat,
+    IdentityVault,
+    ImportFiles,
+    TaxListDocuments,
+    UnitOfWorkFactory,
+)
 from services.assessment.application.propose_manual_valuation import propose_manual_valuation
 from services.assessment.application.record_ownership_change import record_ownership_change
 from services.assessment.application.register_property import register_property, update_property
@@ -55,6 +41,21 @@ from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import ValuationNeed
+from services.assessment.entrypoints.proto_mapping import (
+    STATUS_TO_PROTO,
+    category_from_proto,
+    category_to_proto,
+    delivery_from_proto,
+    facts_from_proto,
+    masked,
+    money,
+    money_from_proto,
+    owner_kind_from_proto,
+    owner_share_to_proto,
+    property_to_proto,
+    tax_base_to_proto,
+    valuation_to_proto,
+)
 from services.platform.auth import Role
 from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput, Violations
@@ -94,7 +95,10 @@ _JOB_STATE = {
     LevyJobState.FAILED: assessment_pb2.LEVY_JOB_STATE_FAILED,
 }
 _EXPORT_CHUNK = 256 * 1024
-_GEO_FORMATS = {assessment_pb2.IMPORT_FORMAT_GEOJSON: GEOJSON, assessment_pb2.IMPORT_FORMAT_GPKG: GPKG}
+_GEO_FORMATS: dict[int, GeoFormat] = {
+    assessment_pb2.IMPORT_FORMAT_GEOJSON: GEOJSON,
+    assessment_pb2.IMPORT_FORMAT_GPKG: GPKG,
+}
 
 
 def _job(job: LevyJob) -> assessment_pb2.LevyJob:
@@ -129,21 +133,25 @@ def _required_year(year: int, field: str = "tax_year") -> int:
     return year
 
 
-class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
-    def __init__(
-        self,
-        sessions: sessionmaker[Session],
-        config: AssessmentConfig,
-        levy: JobRunner,
-        vault: IdentityVault,
-    ) -> None:
-        self._sessions = sessions
-        self._config = config
-        self._levy = levy
-        self._vault = vault
+@dataclass(frozen=True)
+class Wiring:
+    """What the servicer works with, given by the composition root (service.py)."""
 
-    def _uow(self) -> SqlAssessmentUnitOfWork:
-        return SqlAssessmentUnitOfWork(self._sessions)
+    uow: UnitOfWorkFactory
+    config: AssessmentConfig
+    vault: IdentityVault
+    files: ImportFiles
+    tax_lists: TaxListDocuments
+
+
+class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
+    def __init__(self, wiring: Wiring, levy: JobRunner) -> None:
+        self._uow = wiring.uow
+        self._config = wiring.config
+        self._levy = levy
+        self._vault = wiring.vault
+        self._files = wiring.files
+        self._tax_lists = wiring.tax_lists
 
     def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         try:
@@ -183,7 +191,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         return owner_share_to_proto(share, since)
 
     def ImportOwners(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        result = import_owners(self._uow(), self._vault, read_owners(request.content))
+        result = import_owners(self._uow(), self._vault, self._files.owners(request.content))
         return assessment_pb2.ImportOwnersResponse(
             rows=result.rows,
             changes=result.changes,
@@ -244,9 +252,9 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
     def ImportProperties(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         year = request.housing_value_year or oslo_today().year
         if request.format == assessment_pb2.IMPORT_FORMAT_CSV:
-            rows, unit = read_properties_csv(request.content), "line"
+            rows, unit = self._files.properties_csv(request.content), "line"
         elif request.format in _GEO_FORMATS:
-            rows, unit = read_properties_geo(request.content, _GEO_FORMATS[request.format]), "feature"
+            rows, unit = self._files.properties_geo(request.content, _GEO_FORMATS[request.format]), "feature"
         else:
             raise InvalidInput.single("format", "choose CSV, GEOJSON or GPKG")
         result = import_properties(
@@ -262,7 +270,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         )
 
     def ImportHousingValues(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        rows = read_housing_values(request.content, request.year or oslo_today().year)
+        rows = self._files.housing_values(request.content, request.year or oslo_today().year)
         result = import_housing_values(self._uow(), rows, self._config)
         return assessment_pb2.ImportHousingValuesResponse(
             rows=result.rows,
@@ -273,7 +281,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
     def ImportZones(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         if request.format not in _GEO_FORMATS:
             raise InvalidInput.single("format", "zones are polygons: choose GEOJSON or GPKG")
-        zones = read_zones(
+        zones = self._files.zones(
             request.content,
             request.id_property or "zone_id",
             request.name_property or "name",
@@ -362,6 +370,7 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
             request.tax_year,
             exempt=request.list == assessment_pb2.TAX_LIST_EXEMPT,
             pdf=request.format == assessment_pb2.DOCUMENT_FORMAT_PDF,
+            documents=self._tax_lists,
         )
         for start in range(0, max(len(document), 1), _EXPORT_CHUNK):
             yield assessment_pb2.ExportTaxListResponse(chunk=document[start : start + _EXPORT_CHUNK])
@@ -414,28 +423,11 @@ def _report(year: int, summary: Summary, current: Summary | None) -> assessment_
     )
 
 
-def build_config(settings: Settings) -> AssessmentConfig:
-    return AssessmentConfig(
-        limits=load_legal_limits(settings.legal_limits_file),
-        rates=load_standard_rates(settings.standard_rates_file),
-    )
-
-
-def add_to_server(
-    sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
-) -> list[BackgroundTask]:
-    config = build_config(settings)
-    levy = levy_runner(
-        lambda: SqlAssessmentUnitOfWork(sessions),
-        config,
-        settings.levy_chunk_size,
-        settings.levy_chunk_pause_seconds,
-    )
-    vault = IdentityVault(settings.pii_key.get_secret_value())
-    assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(
-        AssessmentServicer(sessions, config, levy, vault), server
-    )
+def add_to_server(server: grpc.Server, wiring: Wiring, settings: Settings) -> list[BackgroundTask]:
+    """The servicer on `server`; returns the levy's background runner for the service to start."""
+    levy = levy_runner(wiring.uow, wiring.config, settings.levy_chunk_size, settings.levy_chunk_pause_seconds)
+    assessment_pb2_grpc.add_AssessmentServiceServicer_to_server(AssessmentServicer(wiring, levy), server)
     return [levy]
 
 
-__all__ = ["RULES", "SERVICE_FULL_NAME", "add_to_server"]
+__all__ = ["RULES", "SERVICE_FULL_NAME", "Wiring", "add_to_server"]

@@ -1,31 +1,23 @@
-"""Domain ⇄ protobuf for assessment's API and events."""
+"""Domain ⇄ protobuf for assessment's API: requests in, responses out (the outbox maps events with the same
+messages: adapters/event_payloads.py)."""
 
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from google.protobuf.message import Message
-
-from propertytax.assessment.v1 import assessment_pb2, events_pb2, property_pb2, tax_pb2
+from propertytax.assessment.v1 import assessment_pb2, property_pb2, tax_pb2
 from propertytax.platform.v1 import money_pb2
-from services.assessment.adapters.property_files import BRA_M2, PLOT_M2
-from services.assessment.domain.levy import LeviedTaxBase, TaxBaseCorrected, TaxBaseDetermined
-from services.assessment.domain.ownership import (
-    Delivery,
-    OwnerKind,
-    OwnerShare,
-    OwnershipChanged,
-    PostalAddress,
-)
+from services.assessment.domain.levy import LeviedTaxBase
+from services.assessment.domain.ownership import Delivery, OwnerKind, OwnerShare, PostalAddress
 from services.assessment.domain.property import (
+    BRA_M2,
+    PLOT_M2,
     Floor,
     Location,
     Property,
     PropertyCategory,
-    PropertyChanged,
     PropertyFacts,
-    PropertyRegistered,
 )
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import TraceItem, Valuation, ValuationRoute
@@ -217,33 +209,6 @@ def delivery_from_proto(address: property_pb2.PostalAddress | None, channel: str
     )
 
 
-def event_to_proto(event: object) -> tuple[str, Message]:
-    """A domain event as (subject, protobuf payload). Owners' identities never appear here."""
-    if isinstance(event, PropertyRegistered):
-        return event.property.property_id, events_pb2.PropertyRegistered(
-            property=property_to_proto(event.property)
-        )
-    if isinstance(event, PropertyChanged):
-        return event.property.property_id, events_pb2.PropertyChanged(
-            property=property_to_proto(event.property)
-        )
-    if isinstance(event, OwnershipChanged):
-        return event.property_id, events_pb2.OwnershipChanged(
-            property_id=event.property_id,
-            effective_date=event.effective_date.isoformat(),
-            owners=[owner_share_to_proto(s, event.effective_date) for s in event.owners],
-        )
-    if isinstance(event, TaxBaseDetermined):
-        return event.levied.base.property_id, events_pb2.TaxBaseDetermined(
-            tax_base=tax_base_to_proto(event.levied, with_trace=False),
-            levied_on=event.levied_on.isoformat(),
-        )
-    if isinstance(event, TaxBaseCorrected):
-        return event.current.base.property_id, events_pb2.TaxBaseCorrected(
-            previous=tax_base_to_proto(event.previous, with_trace=False),
-            current=tax_base_to_proto(event.current, with_trace=False),
-            reason=event.reason,
-            appeal_case_id=event.appeal_case_id,
-            corrected_on=event.corrected_on.isoformat(),
-        )
-    raise TypeError(f"no event mapping for {type(event).__name__}")
+def masked(identity_number: str) -> str:
+    """For screens that must show which number it is: the birth date part only."""
+    return identity_number[:6] + "*" * (len(identity_number) - 6)

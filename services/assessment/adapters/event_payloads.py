@@ -1,0 +1,48 @@
+"""Assessment's domain events as the protobuf payloads its outbox publishes (the SQL unit of work maps
+them), built from the same messages the API answers with. Owners' identities never appear here."""
+
+from __future__ import annotations
+
+from google.protobuf.message import Message
+
+from propertytax.assessment.v1 import events_pb2
+from services.assessment.domain.levy import TaxBaseCorrected, TaxBaseDetermined
+from services.assessment.domain.ownership import OwnershipChanged
+from services.assessment.domain.property import PropertyChanged, PropertyRegistered
+from services.assessment.entrypoints.proto_mapping import (
+    owner_share_to_proto,
+    property_to_proto,
+    tax_base_to_proto,
+)
+
+
+def event_to_proto(event: object) -> tuple[str, Message]:
+    """A domain event as (subject, protobuf payload)."""
+    if isinstance(event, PropertyRegistered):
+        return event.property.property_id, events_pb2.PropertyRegistered(
+            property=property_to_proto(event.property)
+        )
+    if isinstance(event, PropertyChanged):
+        return event.property.property_id, events_pb2.PropertyChanged(
+            property=property_to_proto(event.property)
+        )
+    if isinstance(event, OwnershipChanged):
+        return event.property_id, events_pb2.OwnershipChanged(
+            property_id=event.property_id,
+            effective_date=event.effective_date.isoformat(),
+            owners=[owner_share_to_proto(s, event.effective_date) for s in event.owners],
+        )
+    if isinstance(event, TaxBaseDetermined):
+        return event.levied.base.property_id, events_pb2.TaxBaseDetermined(
+            tax_base=tax_base_to_proto(event.levied, with_trace=False),
+            levied_on=event.levied_on.isoformat(),
+        )
+    if isinstance(event, TaxBaseCorrected):
+        return event.current.base.property_id, events_pb2.TaxBaseCorrected(
+            previous=tax_base_to_proto(event.previous, with_trace=False),
+            current=tax_base_to_proto(event.current, with_trace=False),
+            reason=event.reason,
+            appeal_case_id=event.appeal_case_id,
+            corrected_on=event.corrected_on.isoformat(),
+        )
+    raise TypeError(f"no event mapping for {type(event).__name__}")

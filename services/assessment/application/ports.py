@@ -1,0 +1,298 @@
+"""What assessment's handlers need from outside, whatever provides it: the unit of work with its
+repositories, the identity vault, the import file readers and the tax list renderer.
+
+The service implements them over SQL, Fernet, CSV/GeoJSON/GeoPackage readers and CSV/PDF writers, its
+service.py injects them, and tests/fakes/assessment.py keeps the repositories in memory. A repository
+lists only what a handler calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from fractions import Fraction
+from typing import Literal, Protocol
+
+from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
+from services.assessment.application.tax_list import TaxListHeading, TaxListRow
+from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
+from services.assessment.domain.municipality import Municipality
+from services.assessment.domain.ownership import OwnerKind, OwnerShare
+from services.assessment.domain.property import CadastralId, Property, PropertyCategory
+from services.assessment.domain.tax import AdoptedValue, TaxableProperty, TaxStatus
+from services.assessment.domain.valuation import Valuation, ValuationNeed, ValuationRoute
+from services.assessment.domain.zones import Zone, ZoneIndex
+from services.platform.money import Money
+from services.platform.ports import TransactionalWork
+
+# The geographic formats an import may declare (the request's format field, checked against the content).
+GeoFormat = Literal["geojson", "gpkg"]
+GEOJSON: GeoFormat = "geojson"
+GPKG: GeoFormat = "gpkg"
+
+
+@dataclass(frozen=True)
+class ListedTaxBase:
+    """A current tax base as a tax list shows it: with the property's cadastral id and address."""
+
+    cadastral_id: str | None
+    address: str
+    levied: LeviedTaxBase
+
+
+class PropertyRepository(Protocol):
+    def add(self, prop: Property, registered_at: datetime) -> None: ...
+
+    def add_many(
+        self, props: Sequence[Property], registered_at: datetime, wkt: dict[str, str] | None = None
+    ) -> None: ...
+
+    def replace_many(self, props: Sequence[Property], wkt: dict[str, str] | None = None) -> None: ...
+
+    def get(self, property_id: str) -> Property | None: ...
+
+    def get_many(self, property_ids: Sequence[str]) -> dict[str, Property]: ...
+
+    def existing_ids(self, property_ids: Sequence[str]) -> set[str]: ...
+
+    def exists_cadastral(self, cadastral_id: CadastralId, excluding: str | None = None) -> bool: ...
+
+    def cadastral_holders(self, cadastral_ids: Sequence[str]) -> dict[str, str]:
+        """The property holding each of these cadastral ids, for those registered."""
+        ...
+
+    def find(
+        self, text: str, zone_id: str, category: PropertyCategory | None, offset: int, limit: int
+    ) -> list[Property]: ...
+
+    def located(self) -> list[tuple[str, float, float]]:
+        """(property id, lon, lat) of every property with a location."""
+        ...
+
+    def set_zones(self, zone_of: dict[str, str | None]) -> None: ...
+
+    def taxables_after(self, after_id: str, limit: int, built_up: dict[str, bool]) -> list[TaxableProperty]:
+        """What the levy needs of the next `limit` properties after `after_id`, in id order."""
+        ...
+
+    def all(self) -> list[Property]: ...
+
+    def count(self) -> int: ...
+
+
+class ValuationRepository(Protocol):
+    def latest_versions(self, property_ids: Sequence[str]) -> dict[str, int]: ...
+
+    def add_many(
+        self, items: Sequence[Valuation], created_at: datetime, adoption_reference: str | None = None
+    ) -> None: ...
+
+    def newest(self, property_ids: Sequence[str]) -> list[Valuation]:
+        """Each property's newest valuation version, adopted or not."""
+        ...
+
+    def newest_by_route(self, property_ids: Sequence[str]) -> dict[tuple[str, ValuationRoute], Money]:
+        """The value of each property's newest valuation on each route it has been valued by."""
+        ...
+
+    def note_needs(self, property_ids: Sequence[str], needs: Sequence[ValuationNeed], at: datetime) -> None:
+        """Replaces the valuation needs of these properties with `needs`."""
+        ...
+
+    def clear_need(self, property_id: str) -> None: ...
+
+    def needs(self, offset: int = 0, limit: int | None = None) -> list[ValuationNeed]:
+        """The valuation needs in property id and reason order (from `offset`, at most `limit`)."""
+        ...
+
+    def needs_between(self, first_id: str, last_id: str) -> dict[str, list[ValuationNeed]]: ...
+
+    def for_property(self, property_id: str) -> list[Valuation]:
+        """A property's valuations, newest version first."""
+        ...
+
+    def adopt(self, property_ids: Sequence[str] | None, reference: str, at: datetime) -> int:
+        """Adopts each property's newest valuation when it is not adopted yet (None: every property's);
+        returns how many were adopted."""
+        ...
+
+    def adopted_values_between(self, first_id: str, last_id: str) -> dict[str, AdoptedValue]: ...
+
+    def simulation_values(self) -> dict[str, AdoptedValue]:
+        """Adopted values, and for properties without one the newest housing value."""
+        ...
+
+
+class HousingValueRepository(Protocol):
+    def replace_many(self, rows: Sequence[tuple[str, str, int, Money]]) -> None:
+        """(property id, unit, year, value) rows, each replacing what was stored for its unit and year."""
+        ...
+
+    def by_unit(self, property_ids: Sequence[str], year: int) -> dict[str, dict[str, Money]]: ...
+
+    def newest_year_by_unit(self, property_ids: Sequence[str]) -> dict[str, dict[str, Money]]: ...
+
+
+class ZoneRepository(Protocol):
+    def replace_all(self, items: list[Zone]) -> None: ...
+
+    def index(self) -> ZoneIndex: ...
+
+
+class DecisionRepository(Protocol):
+    """The council's tax-year decisions, kept as the documents they were set with."""
+
+    def read(self, decision_yaml: str) -> object:
+        """A decision document's content (a mapping for the domain to check), read in the format the
+        decisions are kept in; InvalidInput naming decision_yaml when it is no readable decision."""
+        ...
+
+    def put(self, year: int, decision_yaml: str, at: datetime) -> None: ...
+
+    def get_yaml(self, year: int) -> str | None: ...
+
+    def lock(self, year: int) -> bool:
+        """Locks the year's decision until commit; False when there is none."""
+        ...
+
+
+class TaxBaseRepository(Protocol):
+    def add_many(self, items: Sequence[LeviedTaxBase], at: datetime) -> None: ...
+
+    def levied_between(self, first_id: str, last_id: str, year: int) -> set[str]: ...
+
+    def current(self, property_id: str, year: int) -> LeviedTaxBase | None: ...
+
+    def retire(self, property_id: str, year: int) -> None:
+        """The year's tax bases of the property are no longer current."""
+        ...
+
+    def for_property(self, property_id: str) -> list[LeviedTaxBase]:
+        """Newest year first, newest version first."""
+        ...
+
+    def list_rows(self, year: int, statuses: Sequence[TaxStatus]) -> Iterator[ListedTaxBase]:
+        """The year's current tax bases in these statuses, in cadastral id order."""
+        ...
+
+
+class LevyJobRepository(Protocol):
+    def add(self, job: LevyJob, at: datetime) -> None: ...
+
+    def advance(self, job: LevyJob) -> None:
+        """Writes a running job's cursor and counts; RuntimeError if it is no longer running."""
+        ...
+
+    def mark_state(
+        self,
+        job_id: str,
+        state: LevyJobState,
+        *,
+        was: Collection[LevyJobState],
+        error: str = "",
+        finished_at: datetime | None = None,
+    ) -> bool:
+        """Moves the job to `state` if it is in one of the states `was`; True when it moved."""
+        ...
+
+    def get(self, job_id: str, lock: bool = False) -> LevyJob | None: ...
+
+    def latest_for_year(self, year: int) -> LevyJob | None: ...
+
+    def unfinished(self) -> list[LevyJob]: ...
+
+
+class OwnershipRepository(Protocol):
+    def put_owners(self, found: Mapping[str, tuple[OwnerKind, str, str]]) -> None:
+        """Owners by reference: (kind, name, sealed identity), each replacing what was stored for it."""
+        ...
+
+    def latest_starts(self, property_ids: Sequence[str]) -> dict[str, date]:
+        """The first day of each property's newest ownership (properties without owners left out)."""
+        ...
+
+    def shares_by_start(
+        self, property_ids: Sequence[str]
+    ) -> dict[tuple[str, date], set[tuple[str, Fraction]]]: ...
+
+    def close_current(self, on: Mapping[str, date]) -> None:
+        """Ends each property's current ownership on its day (exclusive)."""
+        ...
+
+    def add_periods(self, periods: Sequence[tuple[str, date, date | None, tuple[OwnerShare, ...]]]) -> None:
+        """(property, first day, end (exclusive; None while current), shares) as ownership periods."""
+        ...
+
+    def current(self, property_id: str) -> list[tuple[OwnerShare, date, str]]:
+        """(share, owned since, sealed identity) of today's owners, by name."""
+        ...
+
+
+class AssessmentUnitOfWork(TransactionalWork, Protocol):
+    """One transaction over the register; the repositories are there inside its `with` block."""
+
+    @property
+    def properties(self) -> PropertyRepository: ...
+
+    @property
+    def valuations(self) -> ValuationRepository: ...
+
+    @property
+    def housing_values(self) -> HousingValueRepository: ...
+
+    @property
+    def zones(self) -> ZoneRepository: ...
+
+    @property
+    def decisions(self) -> DecisionRepository: ...
+
+    @property
+    def tax_bases(self) -> TaxBaseRepository: ...
+
+    @property
+    def levy_jobs(self) -> LevyJobRepository: ...
+
+    @property
+    def ownerships(self) -> OwnershipRepository: ...
+
+
+UnitOfWorkFactory = Callable[[], AssessmentUnitOfWork]
+
+
+class IdentityVault(Protocol):
+    """Keeps owners' identity numbers sealed and gives each owner a stable opaque reference."""
+
+    def seal(self, identity_number: str) -> str: ...
+
+    def reveal(self, sealed: str) -> str: ...
+
+    def reference(self, kind: str, identity_number: str) -> str: ...
+
+
+class ImportFiles(Protocol):
+    """Reads the import files a request brings; InvalidInput naming every bad line, feature or column."""
+
+    def properties_csv(self, content: bytes) -> list[PropertyRow]: ...
+
+    def properties_geo(self, content: bytes, declared: GeoFormat) -> list[PropertyRow]: ...
+
+    def housing_values(self, content: bytes, default_year: int) -> list[HousingValueRow]: ...
+
+    def owners(self, content: bytes) -> list[OwnershipChangeRows]: ...
+
+    def zones(
+        self, content: bytes, id_property: str, name_property: str, factor_property: str, declared: GeoFormat
+    ) -> list[Zone]: ...
+
+
+class TaxListDocuments(Protocol):
+    """Writes a tax list or an exempt list as a document."""
+
+    def municipality(self) -> Municipality:
+        """Whose list it is (the configured municipality)."""
+        ...
+
+    def csv(self, rows: Sequence[TaxListRow], exempt: bool) -> bytes: ...
+
+    def pdf(self, rows: Sequence[TaxListRow], exempt: bool, heading: TaxListHeading) -> bytes: ...
