@@ -3,7 +3,8 @@ the newest revisions rewrite come through them; and the migrated database is wha
 
 The ORM tables (services/<svc>/adapters/orm.py with the platform tables) are the schema's one source.
 alembic's compare_metadata sees tables, columns, types, nullability, server defaults, indexes, unique and
-foreign key constraints; it does not look at primary keys, so they are compared here beside it.
+foreign key constraints; it does not look at primary keys or at which column a sequence numbers, so those
+are compared here beside it.
 """
 
 from __future__ import annotations
@@ -146,6 +147,14 @@ def _primary_key_differences(connection: Connection, metadata: MetaData) -> list
         if reflected["name"] != name:
             named = reflected["name"]
             found.append(f"{table.name}: primary key is named {named!r} in the database, {name!r} by the ORM")
+        if connection.dialect.name == "postgresql":  # SQLite numbers any INTEGER PRIMARY KEY by itself
+            numbered = [c["name"] for c in inspector.get_columns(table.name) if c.get("autoincrement")]
+            auto = table.autoincrement_column
+            if numbered != ([auto.name] if auto is not None else []):
+                found.append(
+                    f"{table.name}: numbered by a sequence is {numbered} in the database, "
+                    f"{auto.name if auto is not None else 'none'} in the ORM"
+                )
     return found
 
 
@@ -203,6 +212,8 @@ def _altered_copy(metadata: MetaData) -> MetaData:
     levy_jobs.indexes = {i for i in levy_jobs.indexes if i.name != "ix_levy_jobs_tax_year"}  # and one less
     zones = altered.tables["zones"]
     zones.append_constraint(UniqueConstraint("name", name="uq_zones_name"))  # a unique constraint
+    decisions = altered.tables["tax_year_decisions"]
+    decisions.c.year.autoincrement = False  # a sequence (PostgreSQL's; SQLite numbers keys by itself)
     owners = altered.tables["owners"]
     owners.c.kind.primary_key = True  # a primary key
     owners.append_constraint(PrimaryKeyConstraint("owner_ref", "kind"))
@@ -222,7 +233,10 @@ def test_the_comparison_reports_each_kind_of_difference(database_url: str) -> No
     assert "levy_jobs: index ix_levy_jobs_tax_year (tax_year): in the database only" in report
     assert "zones: UniqueConstraint uq_zones_name (name): in the ORM, missing from the database" in report
     assert "owners: primary key is (owner_ref) in the database, (owner_ref, kind) in the ORM" in report
-    assert len(differences) == 7, report
+    on_postgres = database_url.startswith("postgresql")
+    if on_postgres:
+        assert "tax_year_decisions: numbered by a sequence is ['year'] in the database, none in" in report
+    assert len(differences) == (8 if on_postgres else 7), report
 
 
 # The newest revisions change tables that already hold rows: each row must come through them unchanged.
