@@ -38,7 +38,7 @@ from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.intervals import Period
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.entrypoints.grpc_api import preview_response
+from services.billing.entrypoints.proto_mapping import preview_response
 from services.billing.service import SPEC, on_ownership_changed
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import FailedPrecondition
