@@ -64,13 +64,13 @@ pdf-tools:
 	@infra/pdf/ensure.sh
 
 demo: venv kafka-jars
-	@$(PY) -m services.stack demo
+	@$(PY) -m devstack demo
 
 up: venv kafka-jars
-	@$(PY) -m services.stack up
+	@$(PY) -m devstack up
 
 down:
-	-@$(PY) -m services.stack down
+	-@$(PY) -m devstack down
 
 test: venv kafka-jars postgres ehf-rules pdf-tools
 	$(PY) -m pytest
@@ -79,8 +79,8 @@ test-unit: venv
 	$(PY) -m pytest -m unit
 
 lint: venv
-	$(PY) -m ruff check services tests benchmarks infra
-	$(PY) -m ruff format --check services tests benchmarks infra
+	$(PY) -m ruff check services devstack tests benchmarks infra
+	$(PY) -m ruff format --check services devstack tests benchmarks infra
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports --no-logo
 	cd protos && ../$(VENV)/bin/buf lint

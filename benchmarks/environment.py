@@ -11,8 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from devstack.stack import Stack
 from infra.postgres.cluster import ThrowawayCluster
-from services.stack import Stack
 
 
 @contextmanager

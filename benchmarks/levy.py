@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.environment import local_servers, write_report
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 from infra.postgres.cluster import create_database
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.orm import platform_tables
@@ -38,7 +39,6 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.kafka_bus import make_producer
 from services.platform.messaging.outbox_relay import OutboxRelay
 from services.platform.migrations import upgrade_to_head
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
 
 def run(properties: int, chunk: int) -> dict[str, Any]:

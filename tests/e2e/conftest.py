@@ -1,4 +1,7 @@
-"""The stack as processes on PostgreSQL and the session's broker."""
+"""The stack as processes on PostgreSQL and the session's broker.
+
+Every e2e test uses property ids of its own (a municipality number no other test uses): they share the
+session's broker and the services' consumer groups, so each waits until its own events have landed."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from services.stack import SERVICES, Stack, free_port
+from devstack.stack import SERVICES, Stack, free_port
 
 
 @pytest.fixture

@@ -9,35 +9,34 @@ import csv
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-import grpc
 import pytest
 import yaml
 
-from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
-from propertytax.appeals.v1 import events_pb2 as appeals_events
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
-from propertytax.platform.v1 import money_pb2
-from services.billing.adapters.orm import billing_properties, property_taxes
-from services.client import Caller
-from services.platform.auth import Role, TokenAuthority
-from services.platform.money import Money
-from services.platform.settings import Settings
-from services.stack import Stack
-from services.synthetic_register import OSLO_2024_DECISION
-from tests.e2e.scenario import (
+from devstack.scenario import (
     YEAR,
     billed_tax,
     committee_with_meeting,
-    count,
-    give_postal_address,
-    knows_account,
-    levy,
-    owed,
+    connect,
+    levy_register,
+    owners_complaint,
+    person,
+    ready_to_invoice,
+    record_owner,
     run_month,
-    sole_owner,
+    set_calendar,
+    through_both_committees,
     wait,
+    wait_for_deadline,
 )
+from devstack.stack import Stack
+from devstack.synthetic_register import OSLO_2024_DECISION
+from propertytax.appeals.v1 import appeals_pb2
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from services.platform.auth import Role
+from services.platform.clock import oslo_today
+from services.platform.money import Money
+from tests.e2e.checks import billing_has_register, owed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -48,42 +47,25 @@ REGISTER = 40
 def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_the_owner(
     stack: Stack,
 ) -> None:
-    tokens = TokenAuthority(Settings().auth_secret.get_secret_value())
-    assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]), timeout=120)
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]), timeout=120)
-    appeals = Caller(stack.target("appeals"), tokens.mint("e2e", [Role.SECRETARIAT]), timeout=60)
+    assessor = connect(stack, "assessment", "e2e", Role.ASSESSOR, timeout=120)
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER, timeout=120)
+    appeals = connect(stack, "appeals", "e2e", Role.SECRETARIAT, timeout=60)
     assessment_api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
     billing_api = billing_pb2_grpc.BillingServiceStub(billing.channel)
-    appeals_api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
     billing_url = stack.database_urls["billing"]
 
     # Levy, an owner from 1 January, and the first quarter invoiced in January.
-    taxes = levy(assessor, REGISTER, MUNICIPALITY)
+    taxes = levy_register(assessor, REGISTER, MUNICIPALITY)
     property_id = max(taxes, key=lambda p: taxes[p])
     levied = taxes[property_id]
-    owner = sole_owner(assessor, property_id, 5001, "Kari Nordmann")
-    mine = f"{MUNICIPALITY}-%"
+    owner = record_owner(assessor, property_id, person(5001, "Kari Nordmann"))
     wait(
-        lambda: (
-            count(billing_url, billing_properties, billing_properties.c.property_id.like(mine)) == REGISTER
-            and count(billing_url, property_taxes, property_taxes.c.property_id.like(mine)) == REGISTER
-        ),
+        lambda: billing_has_register(billing_url, MUNICIPALITY, REGISTER),
         90,
         "billing to receive the register and its tax bases",
     )
-    wait(lambda: knows_account(billing, owner), 30, "billing to know the owner")
-    give_postal_address(billing, owner)
-    wait(
-        lambda: any(
-            h.account_id == owner
-            for h in billing.call(
-                billing_api.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=property_id)
-            ).property.holders
-        ),
-        30,
-        "billing to record the holding",
-    )
-    january = run_month(billing, 1, f"{YEAR}-01-10")
+    ready_to_invoice(billing, property_id, owner)
+    january = run_month(billing, 1, f"{YEAR}-01-10", timeout=120)
     (first,) = billing.call(
         billing_api.FindInvoices, billing_pb2.FindInvoicesRequest(account_id=owner)
     ).invoices
@@ -91,100 +73,41 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
     assert first.run_id == january.run_id
 
     # The complaint, in time: the deadline runs from the later of the announcement and the bill.
-    appeals.call(
-        appeals_api.SetTaxYearCalendar,
-        appeals_pb2.SetTaxYearCalendarRequest(
-            calendar=appeals_pb2.TaxYearCalendar(tax_year=YEAR, list_announced_on=f"{YEAR}-02-26")
-        ),
-    )
-
-    def deadline() -> appeals_pb2.GetComplaintDeadlineResponse | None:
-        try:
-            found: appeals_pb2.GetComplaintDeadlineResponse = appeals.call(
-                appeals_api.GetComplaintDeadline,
-                appeals_pb2.GetComplaintDeadlineRequest(property_id=property_id, tax_year=YEAR),
-            )
-        except grpc.RpcError as exc:
-            if exc.code() == grpc.StatusCode.NOT_FOUND:
-                return None
-            raise
-        return found
-
-    def from_the_invoice() -> bool:
-        found = deadline()
-        return found is not None and found.bill_dispatch_basis == appeals_pb2.DISPATCH_BASIS_FIRST_INVOICE
-
+    set_calendar(appeals, f"{YEAR}-02-26")
     # The bill went out with January's invoice (billing's InvoiceIssued): the later of the announcement
     # and that invoice, plus six weeks (issue 10, case 6).
-    wait(from_the_invoice, 90, "appeals to learn of the tax base and its first invoice")
-    known = deadline()
-    assert known is not None and (known.bill_dispatched_on, known.deadline) == (
-        f"{YEAR}-01-10",
-        f"{YEAR}-04-08",
+    known = wait_for_deadline(
+        appeals,
+        property_id,
+        appeals_pb2.DISPATCH_BASIS_FIRST_INVOICE,
+        90,
+        "appeals to learn of the tax base and its first invoice",
     )
+    assert (known.bill_dispatched_on, known.deadline) == (f"{YEAR}-01-10", f"{YEAR}-04-08")
     value = Money(known.value.ore)
-    valuation_members, valuation_meeting = committee_with_meeting(
-        appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION
+    # The committees meet today, every act on the day it is done.
+    today = oslo_today().isoformat()
+    valuation = committee_with_meeting(
+        appeals, "Sakkyndig nemnd", appeals_pb2.COMMITTEE_KIND_VALUATION, today
     )
-    appeals_members, appeals_meeting = committee_with_meeting(
-        appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS
+    appeals_committee = committee_with_meeting(
+        appeals, "Sakkyndig klagenemnd", appeals_pb2.COMMITTEE_KIND_APPEALS, today
     )
-    case = appeals.call(
-        appeals_api.RegisterAppeal,
-        appeals_pb2.RegisterAppealRequest(
-            property_id=property_id,
-            tax_year=YEAR,
-            complainant=appeals_pb2.Complainant(
-                kind=appeals_pb2.COMPLAINANT_KIND_OWNER,
-                name="Kari Nordmann",
-                address_lines=["Storgata 1", "0155 Oslo"],
-                owner_ref=owner,
-            ),
-            received_on=f"{YEAR}-03-20",
-            channel=appeals_pb2.COMPLAINT_CHANNEL_EMAIL,
-            grounds=[appeals_pb2.Ground(kind=appeals_pb2.GROUND_KIND_AREA, text="BRA er 20 m² mindre")],
-        ),
-    ).case
+    case = owners_complaint(
+        appeals,
+        property_id,
+        owner,
+        "Kari Nordmann",
+        ["Storgata 1", "0155 Oslo"],
+        f"{YEAR}-03-20",
+        "BRA er 20 m² mindre",
+    )
     assert not case.late and Money(case.disputed_value.ore) == value
-    case_id = case.case_id
 
-    # First instance: not upheld.
-    appeals.call(
-        appeals_api.PrepareAppeal,
-        appeals_pb2.PrepareAppealRequest(case_id=case_id, recommendation="Ikke medhold"),
-    )
-    appeals.call(
-        appeals_api.ScheduleAppeal,
-        appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=valuation_meeting),
-    )
-    appeals.call(
-        appeals_api.DecideAppeal,
-        appeals_pb2.DecideAppealRequest(
-            case_id=case_id,
-            meeting_id=valuation_meeting,
-            outcome=appeals_events.APPEAL_OUTCOME_NOT_UPHELD,
-            reasons="Arealet er målt riktig.",
-            participant_ids=valuation_members[:2],
-        ),
-    )
-    # The complainant asks for the appeals committee, which lowers the value by a fifth.
-    appeals.call(appeals_api.ForwardAppeal, appeals_pb2.ForwardAppealRequest(case_id=case_id))
-    appeals.call(
-        appeals_api.ScheduleAppeal,
-        appeals_pb2.ScheduleAppealRequest(case_id=case_id, meeting_id=appeals_meeting),
-    )
+    # First instance: not upheld. The complainant asks for the appeals committee, which lowers the value
+    # by a fifth.
     lowered = Money(value.ore * 4 // 5)
-    decided = appeals.call(
-        appeals_api.DecideAppeal,
-        appeals_pb2.DecideAppealRequest(
-            case_id=case_id,
-            meeting_id=appeals_meeting,
-            outcome=appeals_events.APPEAL_OUTCOME_PARTLY_UPHELD,
-            new_value=money_pb2.Money(ore=lowered.ore),
-            reasons="Boligen er mindre enn lagt til grunn.",
-            participant_ids=appeals_members[:2],
-        ),
-    ).case
+    decided = through_both_committees(appeals, case.case_id, valuation, appeals_committee, lowered, "Boligen")
     assert decided.state == appeals_pb2.APPEAL_CASE_STATE_CLOSED
     assert Money(decided.value_in_force.ore) == lowered
 
@@ -225,7 +148,7 @@ def test_a_complaint_through_both_committees_lowers_the_tax_and_billing_credits_
     # February's run credits what January over-invoiced, on a credit note of its own. It is issued on the
     # committee's decision day (the meeting is held today): a run issued before it could not correct it.
     decided_on = decided.decisions[-1].decided_on
-    february = run_month(billing, 2, decided_on)
+    february = run_month(billing, 2, decided_on, timeout=120)
     assert february.credit_notes == 1
     notes = billing.call(
         billing_api.FindInvoices, billing_pb2.FindInvoicesRequest(account_id=owner, kind="credit_note")

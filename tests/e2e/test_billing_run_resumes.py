@@ -15,26 +15,25 @@ import grpc
 import pytest
 from sqlalchemy import create_engine, select
 
-from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
-from services.billing.adapters.orm import (
-    billing_properties,
-    holdings,
-    invoice_lines,
-    invoices,
-    property_taxes,
+from devstack.scenario import (
+    YEAR,
+    billed_tax,
+    connect,
+    give_postal_address,
+    levy_register,
+    numbered_owner,
+    record_owner,
+    wait,
+    wait_for_accounts,
 )
+from devstack.stack import Stack
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from services.billing.adapters.orm import holdings, invoice_lines, invoices
 from services.client import Caller
-from services.platform.auth import Role, TokenAuthority
+from services.platform.auth import Role
 from services.platform.db import normalise_url
 from services.platform.money import Money
-from services.platform.settings import Settings
-from services.stack import Stack
-from services.synthetic_register import (
-    synthetic_national_id,
-    synthetic_organisation_number,
-)
-from tests.e2e.scenario import YEAR, billed_tax, count, give_postal_address, knows_account, levy, owed, wait
+from tests.e2e.checks import billing_has_register, count, owed
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 
@@ -67,26 +66,12 @@ def _interval(owner: int) -> str:
 def _record_owners(assessor: Caller, property_ids: list[str]) -> list[str]:
     """Owner n (every fourth an organisation) owns property_ids[n] and [n + ACCOUNTS] from 1 January;
     returns the owners' references, which billing uses as account ids."""
-    api = assessment_pb2_grpc.AssessmentServiceStub(assessor.channel)
     refs: dict[int, str] = {}
     for index, property_id in enumerate(property_ids):
         n = index % ACCOUNTS
-        organisation = n % 4 == 0
-        owner = assessment_pb2.NewOwner(
-            kind=property_pb2.OWNER_KIND_ORGANISATION if organisation else property_pb2.OWNER_KIND_PERSON,
-            identity_number=synthetic_organisation_number(n) if organisation else synthetic_national_id(n),
-            name=f"Eiendom {n} AS" if organisation else f"Eier nr. {n}",
-            share_numerator=1,
-            share_denominator=1,
-        )
-        recorded = assessor.call(
-            api.RecordOwnershipChange,
-            assessment_pb2.RecordOwnershipChangeRequest(
-                property_id=property_id, effective_date=f"{YEAR}-01-01", owners=[owner]
-            ),
-        )
-        refs.setdefault(n, recorded.owners[0].owner_ref)
-        assert refs[n] == recorded.owners[0].owner_ref  # the same owner is the same recipient
+        recorded = record_owner(assessor, property_id, numbered_owner(n))
+        refs.setdefault(n, recorded)
+        assert refs[n] == recorded  # the same owner is the same recipient
     return [refs[n] for n in range(ACCOUNTS)]
 
 
@@ -96,12 +81,8 @@ def _billing_has_everything(
     """Waits until billing has received every event of this test: the register's properties and tax bases
     (so that none is left over for a later test), each owned property's tax as levied, the recipients and
     their holdings."""
-    mine = f"{MUNICIPALITY}-%"
     wait(
-        lambda: (
-            count(billing_url, billing_properties, billing_properties.c.property_id.like(mine)) == REGISTER
-            and count(billing_url, property_taxes, property_taxes.c.property_id.like(mine)) == REGISTER
-        ),
+        lambda: billing_has_register(billing_url, MUNICIPALITY, REGISTER),
         90,
         "billing to receive the register and its tax bases",
     )
@@ -119,14 +100,7 @@ def _billing_has_everything(
 
     wait(taxed, 30, "billing to have each owned property's tax as levied")
 
-    unknown = list(accounts)
-
-    def all_known() -> bool:
-        while unknown and knows_account(billing, unknown[-1]):
-            unknown.pop()
-        return not unknown
-
-    wait(all_known, 30, "billing to know every recipient")
+    wait_for_accounts(billing, accounts, 30, "billing to know every recipient")
     for account_id in accounts:
         give_postal_address(billing, account_id)
     wait(
@@ -143,9 +117,8 @@ def _billing_has_everything(
     indirect=True,
 )
 def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(stack: Stack) -> None:
-    tokens = TokenAuthority(Settings().auth_secret.get_secret_value())
-    assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]), timeout=120)
-    taxes = levy(assessor, REGISTER, MUNICIPALITY)
+    assessor = connect(stack, "assessment", "e2e", Role.ASSESSOR, timeout=120)
+    taxes = levy_register(assessor, REGISTER, MUNICIPALITY)
     property_ids = sorted(p for p, tax in taxes.items() if tax >= MINIMUM_ANNUAL_TAX)[:PROPERTIES]
     assert len(property_ids) == PROPERTIES
     accounts = _record_owners(assessor, property_ids)
@@ -153,7 +126,7 @@ def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(
     assert len(set(accounts)) == ACCOUNTS
 
     billing_url = stack.database_urls["billing"]
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]))
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER)
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     _billing_has_everything(billing, billing_url, taxes, property_ids, accounts)
     interval = {account_id: _interval(n) for n, account_id in enumerate(accounts)}
@@ -196,7 +169,7 @@ def test_billing_run_killed_midway_resumes_and_invoices_each_due_recipient_once(
     assert 0 < midway < len(expected)  # the kill did land in the middle of the run
 
     stack.start_service("billing")  # resumes the unfinished run on its own: no second StartBillingRun
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]))
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER)
     stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
     wait(lambda: status().state != billing_pb2.BILLING_RUN_STATE_RUNNING, 90, "the resumed run to finish")
     done = status()

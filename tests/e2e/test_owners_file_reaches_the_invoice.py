@@ -10,15 +10,23 @@ from pathlib import Path
 
 import pytest
 
+from devstack.scenario import (
+    YEAR,
+    billing_property,
+    connect,
+    levy_register,
+    run_month,
+    wait,
+    wait_for_accounts,
+)
+from devstack.stack import Stack
+from devstack.synthetic_register import synthetic_national_id, synthetic_organisation_number
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
 from services.cli import main
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.settings import Settings
-from services.stack import Stack
-from services.synthetic_register import synthetic_national_id, synthetic_organisation_number
-from tests.e2e.scenario import YEAR, knows_account, levy, run_month, wait
 from tests.pdf_text import pdf_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
@@ -35,9 +43,9 @@ def test_owners_imported_from_a_file_are_invoiced_at_their_address(
     tokens = TokenAuthority(Settings().auth_secret.get_secret_value())
     assessor_token = tokens.mint("e2e", [Role.ASSESSOR])
     assessor = Caller(stack.target("assessment"), assessor_token, timeout=120)
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]), timeout=120)
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER, timeout=120)
     billing_api = billing_pb2_grpc.BillingServiceStub(billing.channel)
-    taxes = levy(assessor, REGISTER, MUNICIPALITY)
+    taxes = levy_register(assessor, REGISTER, MUNICIPALITY)
     sole, shared = sorted(taxes, key=lambda p: taxes[p])[-2:]
 
     owners = tmp_path / "owners.csv"
@@ -63,15 +71,10 @@ def test_owners_imported_from_a_file_are_invoiced_at_their_address(
     ola, firm = owner_refs(shared)["Ola Nordmann"], owner_refs(shared)["Eiendom AS"]
 
     def holders(property_id: str) -> set[str]:
-        return {
-            h.account_id
-            for h in billing.call(
-                billing_api.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=property_id)
-            ).property.holders
-        }
+        found = billing_property(billing, property_id)
+        return {h.account_id for h in found.holders} if found else set()
 
-    for ref in (kari, ola, firm):
-        wait(lambda ref=ref: knows_account(billing, ref), 60, "billing to know the owner")  # type: ignore[misc]
+    wait_for_accounts(billing, [kari, ola, firm], 60, "billing to know the owners")
     wait(lambda: holders(sole) == {kari} and holders(shared) == {ola, firm}, 60, "billing to record holdings")
 
     def account(ref: str) -> billing_pb2.Account:
@@ -96,8 +99,8 @@ def test_owners_imported_from_a_file_are_invoiced_at_their_address(
     )
     assert (account(firm).channel, account(firm).organisation_number) == (billing_pb2.CHANNEL_EHF, FIRM)
 
-    run_month(billing, 1, f"{YEAR}-01-10")
-    run_month(billing, 2, f"{YEAR}-02-12")
+    run_month(billing, 1, f"{YEAR}-01-10", timeout=120)
+    run_month(billing, 2, f"{YEAR}-02-12", timeout=120)
 
     def invoices(ref: str) -> list[billing_pb2.InvoiceSummary]:
         found = billing.call(

@@ -11,21 +11,16 @@ import grpc
 import pytest
 from sqlalchemy import create_engine, func, select, text
 
+from devstack.scenario import connect, wait_for_billing
+from devstack.stack import Stack
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.billing.adapters.orm import platform_tables as billing_tables
 from services.client import Caller, health_status
-from services.demo import wait_for_billing
-from services.platform.auth import Role, TokenAuthority
+from services.platform.auth import Role
 from services.platform.db import normalise_url
-from services.platform.settings import Settings
-from services.stack import Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
-
-
-def _tokens() -> TokenAuthority:
-    return TokenAuthority(Settings().auth_secret.get_secret_value())
 
 
 def _register(caller: Caller, n: int) -> str:
@@ -45,9 +40,8 @@ def _register(caller: Caller, n: int) -> str:
 
 
 def test_registered_properties_reach_billing_over_kafka(stack: Stack) -> None:
-    tokens = _tokens()
-    assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]))
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]))
+    assessor = connect(stack, "assessment", "e2e", Role.ASSESSOR)
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER)
     ids = [_register(assessor, n) for n in range(1, 21)]
     for n, property_id in enumerate(ids, start=1):
         record = wait_for_billing(billing, property_id)
@@ -55,14 +49,14 @@ def test_registered_properties_reach_billing_over_kafka(stack: Stack) -> None:
         assert record.category == "PROPERTY_CATEGORY_HOUSING"
         assert record.dwelling_units == 1 + n % 3
     # The third service answers too, behind the same auth.
-    secretariat = Caller(stack.target("appeals"), tokens.mint("e2e", [Role.SECRETARIAT]))
+    secretariat = connect(stack, "appeals", "e2e", Role.SECRETARIAT)
     listed = secretariat.call(
         appeals_pb2_grpc.AppealsServiceStub(secretariat.channel).ListAppealCases,
         appeals_pb2.ListAppealCasesRequest(),
     )
     assert list(listed.cases) == []
     with pytest.raises(grpc.RpcError) as caught:
-        Caller(stack.target("appeals"), tokens.mint("e2e", [Role.ASSESSOR])).call(
+        connect(stack, "appeals", "e2e", Role.ASSESSOR).call(
             appeals_pb2_grpc.AppealsServiceStub(secretariat.channel).ListAppealCases,
             appeals_pb2.ListAppealCasesRequest(),
         )
@@ -70,17 +64,16 @@ def test_registered_properties_reach_billing_over_kafka(stack: Stack) -> None:
 
 
 def test_assessment_killed_mid_stream_loses_no_event_and_billing_counts_each_once(stack: Stack) -> None:
-    tokens = _tokens()
-    assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]))
+    assessor = connect(stack, "assessment", "e2e", Role.ASSESSOR)
     ids = [_register(assessor, n) for n in range(1, 41)]
     pid = int((stack.var_dir / "run" / "assessment.pid").read_text())
     os.kill(pid, signal.SIGKILL)  # no chance to drain: whatever the relay had not sent is still pending
     assessor.close()
     stack.start_service("assessment")
-    assessor = Caller(stack.target("assessment"), tokens.mint("e2e", [Role.ASSESSOR]))
+    assessor = connect(stack, "assessment", "e2e", Role.ASSESSOR)
     ids += [_register(assessor, n) for n in range(41, 51)]
 
-    billing = Caller(stack.target("billing"), tokens.mint("e2e", [Role.BILLING_OFFICER]))
+    billing = connect(stack, "billing", "e2e", Role.BILLING_OFFICER)
     for property_id in ids:
         wait_for_billing(billing, property_id)
     engine = create_engine(normalise_url(stack.database_urls["billing"]))

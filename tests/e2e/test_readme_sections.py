@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from services.stack import SERVICES, Stack
+from devstack.stack import SERVICES, Stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka, pytest.mark.postgres]
 

@@ -15,6 +15,7 @@ import grpc
 import pytest
 from sqlalchemy import func, select
 
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
 from propertytax.platform.v1 import money_pb2
@@ -27,7 +28,6 @@ from services.platform.kafka_bus import make_producer
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
 pytestmark = pytest.mark.kafka
 

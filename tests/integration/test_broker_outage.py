@@ -29,6 +29,8 @@ from kafka.structs import TopicPartition
 from sqlalchemy import Engine, create_engine, func, select, text
 from structlog.testing import capture_logs
 
+from devstack.stack import Stack
+from devstack.synthetic_register import synthetic_national_id
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.appeals.service import SPEC as APPEALS
@@ -39,8 +41,6 @@ from services.platform.events import unwrap
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import ServiceSpec, build_runtime
 from services.platform.settings import Settings
-from services.stack import Stack
-from services.synthetic_register import synthetic_national_id
 from tests.integration.appeals_fixtures import envelope, feed, tax_base_determined
 
 pytestmark = pytest.mark.kafka

@@ -93,7 +93,7 @@ def test_import_and_simulate_from_the_command_line(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
-    from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
+    from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 
     main(["token", "mint", "--role", "assessor"])
     monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime
 import pytest
 from sqlalchemy import select
 
+from devstack.synthetic_register import OSLO_2024_DECISION
 from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.platform.v1 import money_pb2
@@ -33,7 +34,6 @@ from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.events import ReceivedEvent, unwrap, wrap
 from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from services.synthetic_register import OSLO_2024_DECISION
 
 Make = Callable[[], SqlAssessmentUnitOfWork]
 CONFIG = AssessmentConfig(load_legal_limits(), load_standard_rates())

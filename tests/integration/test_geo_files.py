@@ -8,10 +8,10 @@ import geopandas
 import pytest
 import shapely
 
+from devstack.synthetic_register import OSLO_ZONES
 from services.assessment.adapters.property_files import read_properties_geo
 from services.assessment.adapters.zone_files import read_zones
 from services.platform.errors import InvalidInput
-from services.synthetic_register import OSLO_ZONES
 
 
 def _frame(geometries: list[object]) -> geopandas.GeoDataFrame:

@@ -14,12 +14,12 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from devstack.synthetic_register import OSLO_ZONES
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from services.assessment.adapters.orm import platform_tables, properties, zones
 from services.assessment.service import SPEC as ASSESSMENT
 from services.platform.identity import NATIONAL_ID_IN_TEXT
 from services.platform.runtime import ServiceRuntime
-from services.synthetic_register import OSLO_ZONES
 from tests.integration.test_bounded_inputs import Caller, _refused, _start
 
 CSV = assessment_pb2.IMPORT_FORMAT_CSV

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.import_zones import import_zones
 from services.assessment.application.simulate import simulate
@@ -14,7 +15,6 @@ from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import NeedReason
 from services.platform.errors import InvalidInput
 from services.platform.money import Money
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 from tests.integration.test_valuation_inputs import CONFIG, Make, _housing, _properties, _valuations, make
 
 __all__ = ["make"]

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from sqlalchemy import Engine, func, select, update
 
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 from propertytax.assessment.v1 import events_pb2
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.orm import levy_jobs, platform_tables, tax_bases
@@ -33,7 +34,6 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.events import unwrap
 from services.platform.migrations import upgrade_to_head
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES, register_csv
 from tests.integration.concurrency import Meeting, Worker, settle
 
 CHUNK = 10

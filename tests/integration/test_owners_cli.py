@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from devstack.synthetic_register import register_csv, synthetic_national_id, synthetic_organisation_number
 from propertytax.assessment.v1 import events_pb2
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.service import SPEC
@@ -24,7 +25,6 @@ from services.platform.events import unwrap
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
-from services.synthetic_register import register_csv, synthetic_national_id, synthetic_organisation_number
 
 pytestmark = pytest.mark.kafka
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import grpc
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION, register_csv
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc
 from services.assessment.service import SPEC
 from services.platform.auth import Role, TokenAuthority
@@ -17,7 +18,6 @@ from services.platform.grpc_status import field_violations
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
-from services.synthetic_register import OSLO_2024_DECISION, register_csv
 
 pytestmark = pytest.mark.kafka
 

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION
 from services.assessment.adapters.config_files import (
     load_legal_limits,
     load_municipality,
@@ -37,7 +38,6 @@ from services.assessment.service import SPEC, export_tax_list
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
 from services.platform.migrations import upgrade_to_head
-from services.synthetic_register import OSLO_2024_DECISION
 from tests.pdf_info import pdf_info, pdf_pages
 from tests.pdf_text import pdf_text
 

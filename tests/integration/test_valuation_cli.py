@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 from services.assessment.service import SPEC
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 
 pytestmark = pytest.mark.kafka
 

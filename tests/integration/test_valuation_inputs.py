@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv
@@ -36,7 +37,6 @@ from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
 from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from services.synthetic_register import OSLO_2024_DECISION, OSLO_ZONES
 
 Make = Callable[[], SqlAssessmentUnitOfWork]
 CONFIG = AssessmentConfig(load_legal_limits(), load_standard_rates())

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from devstack.synthetic_register import OSLO_ZONES, register_csv
 from propertytax.assessment.v1 import assessment_pb2
 from services.assessment.adapters.orm import zones as zones_table
 from services.assessment.service import SPEC
@@ -29,7 +30,6 @@ from services.platform.grpc_status import field_violations
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
-from services.synthetic_register import OSLO_ZONES, register_csv
 from tests.integration.test_assessment_levy import Api
 
 pytestmark = pytest.mark.kafka

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import shapely
 
+OSLO_MUNICIPALITY = "0301"  # the municipality number of the register's property ids
 OSLO_ZONES = Path(__file__).resolve().parents[1] / "data" / "oslo_zones.geojson"
 CSV_COLUMNS = [
     "property_id",
@@ -67,7 +68,7 @@ def points_in_zones(count: int, seed: int, zones_file: Path = OSLO_ZONES) -> np.
     return found[:count]
 
 
-def register_csv(count: int, seed: int = 7, municipality: str = "0301") -> bytes:
+def register_csv(count: int, seed: int = 7, municipality: str = OSLO_MUNICIPALITY) -> bytes:
     """A property-import CSV with `count` rows (the columns the import accepts)."""
     rng = np.random.default_rng(seed)
     points = points_in_zones(count, seed)

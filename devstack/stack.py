@@ -1,14 +1,12 @@
 """Runs the whole system locally: the Kafka broker and the three services as processes.
 
-python -m services.stack up|down|demo. Used by `make up`, `make down`, `make demo` and the e2e tests.
+Used by `python -m devstack` (`make up`, `make down`, `make demo`), the tests' broker and the e2e tests.
 """
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -170,39 +168,3 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     return True
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m services.stack", description=__doc__)
-    parser.add_argument("command", choices=["up", "down", "demo"])
-    args = parser.parse_args(argv)
-    if args.command == "up":
-        stack = Stack(var_dir=REPO / "var")
-        stack.up()
-        sys.stdout.write(
-            "stack is up: "
-            + ", ".join(f"{name} {stack.target(name)}" for name in SERVICES)
-            + f", kafka {stack.kafka_bootstrap}; logs in var/logs; `make down` stops it\n"
-            + "`source .venv/bin/activate` puts propertytax on your PATH\n"
-        )
-        return 0
-    if args.command == "down":
-        stopped = Stack(var_dir=REPO / "var").down()
-        sys.stdout.write(
-            f"services stopped: {', '.join(stopped)}\n" if stopped else "no service was running\n"
-        )
-        return 0
-    from services.demo import run_demo
-
-    demo_dir = REPO / "var" / "demo"
-    shutil.rmtree(demo_dir, ignore_errors=True)
-    stack = Stack.isolated(demo_dir)
-    try:
-        stack.up()
-        return run_demo(stack)
-    finally:
-        stack.down()
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
