@@ -58,6 +58,16 @@ def wait(predicate: Callable[[], bool], timeout: float, what: str, interval: flo
     wait_for(lambda: True if predicate() else None, timeout, what, interval)
 
 
+def found_or_none(call: Callable[[], T]) -> T | None:
+    """What the call answers, or None where the service answers NOT_FOUND: it has not learnt of it yet."""
+    try:
+        return call()
+    except grpc.RpcError as exc:
+        if exc.code() == grpc.StatusCode.NOT_FOUND:
+            return None
+        raise
+
+
 def connect(stack: Stack, service: str, subject: str, role: Role, timeout: float = 30.0) -> Caller:
     """A connection to one of the stack's services as a user with one role, signed with the services' own
     secret."""
@@ -207,14 +217,10 @@ def record_owner(
 def billing_property(billing: Caller, property_id: str) -> billing_pb2.BillingProperty | None:
     """Billing's record of the property, or None while billing does not know it."""
     api = billing_pb2_grpc.BillingServiceStub(billing.channel)
-    try:
-        found: billing_pb2.BillingProperty = billing.call(
-            api.GetBillingProperty, billing_pb2.GetBillingPropertyRequest(property_id=property_id)
-        ).property
-    except grpc.RpcError as exc:
-        if exc.code() == grpc.StatusCode.NOT_FOUND:
-            return None
-        raise
+    request = billing_pb2.GetBillingPropertyRequest(property_id=property_id)
+    found: billing_pb2.BillingProperty | None = found_or_none(
+        lambda: billing.call(api.GetBillingProperty, request).property
+    )
     return found
 
 
@@ -244,13 +250,8 @@ def billed_tax(billing: Caller, property_id: str) -> billing_pb2.YearlyPropertyT
 
 def knows_account(billing: Caller, account_id: str) -> bool:
     api = billing_pb2_grpc.BillingServiceStub(billing.channel)
-    try:
-        billing.call(api.GetAccount, billing_pb2.GetAccountRequest(account_id=account_id))
-    except grpc.RpcError as exc:
-        if exc.code() == grpc.StatusCode.NOT_FOUND:
-            return False
-        raise
-    return True
+    request = billing_pb2.GetAccountRequest(account_id=account_id)
+    return found_or_none(lambda: billing.call(api.GetAccount, request)) is not None
 
 
 def wait_for_accounts(billing: Caller, account_ids: list[str], timeout: float, what: str) -> None:
@@ -330,15 +331,10 @@ def set_calendar(appeals: Caller, list_announced_on: str) -> None:
 def complaint_deadline(appeals: Caller, property_id: str) -> appeals_pb2.GetComplaintDeadlineResponse | None:
     """The property's complaint deadline for YEAR, or None while appeals has no tax base for it."""
     api = appeals_pb2_grpc.AppealsServiceStub(appeals.channel)
-    try:
-        found: appeals_pb2.GetComplaintDeadlineResponse = appeals.call(
-            api.GetComplaintDeadline,
-            appeals_pb2.GetComplaintDeadlineRequest(property_id=property_id, tax_year=YEAR),
-        )
-    except grpc.RpcError as exc:
-        if exc.code() == grpc.StatusCode.NOT_FOUND:
-            return None
-        raise
+    request = appeals_pb2.GetComplaintDeadlineRequest(property_id=property_id, tax_year=YEAR)
+    found: appeals_pb2.GetComplaintDeadlineResponse | None = found_or_none(
+        lambda: appeals.call(api.GetComplaintDeadline, request)
+    )
     return found
 
 
