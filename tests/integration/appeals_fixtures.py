@@ -24,8 +24,7 @@ from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.appeals.adapters.orm import platform_tables
-from services.appeals.entrypoints.event_handlers import BATCH_HANDLERS, HANDLERS
-from services.appeals.service import SPEC
+from services.appeals.service import BATCH_HANDLERS, HANDLERS, SPEC
 from services.platform.auth import Role, TokenAuthority
 from services.platform.db import session_factory
 from services.platform.events import ReceivedEvent, unwrap, wrap

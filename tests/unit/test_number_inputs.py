@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from propertytax.assessment.v1 import assessment_pb2
 from propertytax.platform.v1 import money_pb2
-from services.appeals.adapters.proto_mapping import money_from_proto as appeal_money
+from services.appeals.entrypoints.proto_mapping import money_from_proto as appeal_money
 from services.assessment.adapters.file_rows import decode_text
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.property_files import read_properties_csv

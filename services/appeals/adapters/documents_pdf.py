@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from services.appeals.application.ports import Rendered
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
@@ -70,12 +70,6 @@ COMMITTEE_NAMES = {
 
 def day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
-
-
-@dataclass(frozen=True)
-class Rendered:
-    file_name: str
-    content: bytes
 
 
 class _Pdf:
@@ -506,3 +500,38 @@ def minutes_pdf(
     if not decided:
         doc.text("Ingen saker ble avgjort i møtet.")
     return Rendered(f"protokoll-{meeting.meets_on.isoformat()}.pdf", doc.render(compress=compress))
+
+
+class PdfDocuments:
+    """Implements application/ports.py DocumentRenderer with the functions above."""
+
+    def acknowledgement(self, case: AppealCase, issued: IssuedLetter, dated: date) -> Rendered:
+        return acknowledgement_pdf(case, issued, dated)
+
+    def preliminary_answer(self, case: AppealCase, issued: IssuedLetter) -> Rendered:
+        return preliminary_answer_pdf(case, issued)
+
+    def decision_letter(self, case: AppealCase, issued: IssuedLetter) -> Rendered:
+        return decision_letter_pdf(case, issued)
+
+    def agenda(
+        self,
+        meeting: Meeting,
+        committee: Committee,
+        members: Sequence[Member],
+        cases: Sequence[AppealCase],
+        disqualified: Mapping[str, Sequence[str]],
+        office: Office,
+    ) -> Rendered:
+        return agenda_pdf(meeting, committee, members, cases, disqualified, office)
+
+    def minutes(
+        self,
+        meeting: Meeting,
+        committee: Committee,
+        members: Sequence[Member],
+        cases: Sequence[AppealCase],
+        office: Office,
+        disqualified: Mapping[str, Sequence[str]],
+    ) -> Rendered:
+        return minutes_pdf(meeting, committee, members, cases, office, disqualified)

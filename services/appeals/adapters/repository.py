@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from services.appeals.adapters.orm import (
     tax_notices,
     tax_year_calendars,
 )
+from services.appeals.application.ports import CaseFilter, StoredHistory
 from services.appeals.domain.cases import (
     Action,
     AppealCase,
@@ -47,26 +47,6 @@ from services.appeals.domain.complaint import (
 from services.appeals.domain.deadlines import ComplaintDeadline, DispatchBasis, TaxNotice, TaxYearCalendar
 from services.platform.bulk import bulk_insert
 from services.platform.money import Money
-
-
-@dataclass(frozen=True)
-class CaseFilter:
-    """Oversight filters; empty ones are left out."""
-
-    states: tuple[CaseState, ...] = ()
-    tax_year: int = 0
-    property_id: str = ""
-    committee_id: str = ""
-    meeting_id: str = ""
-    preliminary_answer_overdue_on: date | None = None
-    late_only: bool = False
-    order: str = ""  # "" (newest first), "preliminary_answer_due", "deadline" or "number"
-
-
-@dataclass(frozen=True)
-class StoredHistory:
-    entry: HistoryEntry
-    recorded_at: datetime
 
 
 def _case_row(case: AppealCase) -> dict[str, Any]:

@@ -1,39 +1,28 @@
-"""Appeals' unit of work over SQLAlchemy."""
+"""Appeals' unit of work over SQLAlchemy: its repositories on one session, its events in its outbox."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from sqlalchemy.orm import Session
-
 from services.appeals.adapters.committee_repository import CommitteeRepository
+from services.appeals.adapters.event_payloads import event_to_proto
 from services.appeals.adapters.letter_repository import IssuedLetterRepository
 from services.appeals.adapters.orm import platform_tables
-from services.appeals.adapters.proto_mapping import event_to_proto
 from services.appeals.adapters.repository import AppealCaseRepository, CalendarRepository, TaxNoticeRepository
-from services.platform.clock import Clock, utc_now
-from services.platform.unit_of_work import UnitOfWork
-
-SERVICE = "appeals"
-TOPIC = "propertytax.appeals.v1"
+from services.platform.unit_of_work import EventMapper, UnitOfWork
 
 
 class SqlAppealsUnitOfWork(UnitOfWork):
+    """Implements application/ports.py AppealsUnitOfWork."""
+
+    OUTBOX = platform_tables.outbox
+    SOURCE = "appeals"
+    TOPIC = "propertytax.appeals.v1"
+    EVENT_MAPPER: EventMapper | None = event_to_proto
+
     cases: AppealCaseRepository
     notices: TaxNoticeRepository
     calendars: CalendarRepository
     committees: CommitteeRepository
     letters: IssuedLetterRepository
-
-    def __init__(self, sessions: Callable[[], Session], clock: Clock = utc_now) -> None:
-        super().__init__(
-            sessions,
-            platform_tables.outbox,
-            source=SERVICE,
-            topic=TOPIC,
-            event_mapper=event_to_proto,
-            clock=clock,
-        )
 
     def _opened(self) -> None:
         session = self.session

@@ -9,10 +9,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
 from services.appeals.application.committees import participation
 from services.appeals.application.config import AppealsConfig
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.domain import cases as flow
 from services.appeals.domain import letters
 from services.appeals.domain.cases import AppealCase, Change, Outcome
@@ -23,7 +23,7 @@ from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
 
 
-def store(uow: SqlAppealsUnitOfWork, change: Change, *, new: bool = False) -> AppealCase:
+def store(uow: AppealsUnitOfWork, change: Change, *, new: bool = False) -> AppealCase:
     """Writes a change (a new case's registration when `new`) inside the caller's transaction."""
     if new:
         uow.cases.add(change.case, uow.now())
@@ -36,7 +36,7 @@ def store(uow: SqlAppealsUnitOfWork, change: Change, *, new: bool = False) -> Ap
 
 
 def _apply(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     case_id: str,
     command: Callable[[AppealCase], Change],
     issues: Callable[[AppealCase], IssuedLetter] | None = None,
@@ -52,7 +52,7 @@ def _apply(
 
 
 def assign(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     case_id: str,
     case_officer: str,
     committee_id: str,
@@ -68,13 +68,13 @@ def assign(
 
 
 def admit_late(
-    uow: SqlAppealsUnitOfWork, case_id: str, reasons: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, reasons: str, on: date, today: date, actor: str
 ) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.admit_late(case, reasons, on, today, actor))
 
 
 def send_preliminary_answer(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     case_id: str,
     reason: str,
     expected_on: date,
@@ -93,19 +93,19 @@ def send_preliminary_answer(
 
 
 def request_inspection(
-    uow: SqlAppealsUnitOfWork, case_id: str, note: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, note: str, on: date, today: date, actor: str
 ) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.request_inspection(case, note, on, today, actor))
 
 
 def complete_inspection(
-    uow: SqlAppealsUnitOfWork, case_id: str, findings: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, findings: str, on: date, today: date, actor: str
 ) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.complete_inspection(case, findings, on, today, actor))
 
 
 def inspection_completed(
-    uow: SqlAppealsUnitOfWork, property_id: str, case_id: str, findings: str, on: date, actor: str
+    uow: AppealsUnitOfWork, property_id: str, case_id: str, findings: str, on: date, actor: str
 ) -> list[AppealCase]:
     """Assessment reports an inspection (InspectionCompleted, inside the consumer's transaction): the
     named case, or every case of the property waiting for one, gets the findings."""
@@ -122,13 +122,13 @@ def inspection_completed(
 
 
 def prepare(
-    uow: SqlAppealsUnitOfWork, case_id: str, recommendation: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, recommendation: str, on: date, today: date, actor: str
 ) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.prepare(case, recommendation, on, today, actor))
 
 
 def disqualify(
-    uow: SqlAppealsUnitOfWork, case_id: str, member_id: str, reason: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, member_id: str, reason: str, on: date, today: date, actor: str
 ) -> AppealCase:
     with uow:
         case = lookups.case(uow, case_id, lock=True)
@@ -143,7 +143,7 @@ def disqualify(
 
 
 def schedule(
-    uow: SqlAppealsUnitOfWork, case_id: str, meeting_id: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, meeting_id: str, on: date, today: date, actor: str
 ) -> AppealCase:
     """Puts the case on the meeting's agenda, dated `on`. The agenda keeps it there whatever happens to
     the case later (a decision, a withdrawal); moving it to another meeting takes it off the first."""
@@ -168,7 +168,7 @@ class DecisionInput:
 
 
 def decide(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     case_id: str,
     given: DecisionInput,
     config: AppealsConfig,
@@ -212,7 +212,7 @@ def decide(
 
 
 def forward(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     case_id: str,
     requested_on: date,
     late_reasons: str,
@@ -225,13 +225,11 @@ def forward(
     )
 
 
-def close(
-    uow: SqlAppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str
-) -> AppealCase:
+def close(uow: AppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.close(case, reason, on, today, actor))
 
 
 def withdraw(
-    uow: SqlAppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork, case_id: str, reason: str, on: date, today: date, actor: str
 ) -> AppealCase:
     return _apply(uow, case_id, lambda case: flow.withdraw(case, reason, on, today, actor))

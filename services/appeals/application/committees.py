@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date
 
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.committees import (
     Committee,
@@ -22,7 +22,7 @@ from services.platform.errors import FailedPrecondition, Violations
 from services.platform.ids import new_id
 
 
-def create_committee(uow: SqlAppealsUnitOfWork, name: str, kind: CommitteeKind | None) -> Committee:
+def create_committee(uow: AppealsUnitOfWork, name: str, kind: CommitteeKind | None) -> Committee:
     problems = Violations()
     check_text(problems, "name", name, required=True, limit=200)
     if kind is None:
@@ -37,7 +37,7 @@ def create_committee(uow: SqlAppealsUnitOfWork, name: str, kind: CommitteeKind |
 
 
 def add_member(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     committee_id: str,
     name: str,
     role: MemberRole | None,
@@ -74,13 +74,13 @@ def add_member(
     return member
 
 
-def list_committees(uow: SqlAppealsUnitOfWork) -> list[tuple[Committee, list[Member]]]:
+def list_committees(uow: AppealsUnitOfWork) -> list[tuple[Committee, list[Member]]]:
     with uow:
         return [(c, uow.committees.members(c.committee_id)) for c in uow.committees.all()]
 
 
 def create_meeting(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     committee_id: str,
     meets_on: date,
     location: str,
@@ -98,7 +98,7 @@ def create_meeting(
 
 
 def list_meetings(
-    uow: SqlAppealsUnitOfWork, committee_id: str, start: date | None, end: date | None
+    uow: AppealsUnitOfWork, committee_id: str, start: date | None, end: date | None
 ) -> list[tuple[Meeting, list[AppealCase]]]:
     with uow:
         return [
@@ -107,7 +107,7 @@ def list_meetings(
 
 
 def participation(
-    uow: SqlAppealsUnitOfWork, meeting: Meeting, case_id: str, participant_ids: Collection[str]
+    uow: AppealsUnitOfWork, meeting: Meeting, case_id: str, participant_ids: Collection[str]
 ) -> Participation:
     """Whether these members may decide the case at the meeting (inside the caller's transaction)."""
     members = uow.committees.members(meeting.committee_id)
@@ -116,7 +116,7 @@ def participation(
 
 
 def check_quorum(
-    uow: SqlAppealsUnitOfWork, meeting_id: str, case_id: str, participant_ids: Collection[str]
+    uow: AppealsUnitOfWork, meeting_id: str, case_id: str, participant_ids: Collection[str]
 ) -> Participation:
     problems = Violations()
     if not meeting_id:

@@ -12,16 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from services.appeals.adapters.documents_pdf import (
-    Rendered,
-    acknowledgement_pdf,
-    agenda_pdf,
-    decision_letter_pdf,
-    minutes_pdf,
-    preliminary_answer_pdf,
-)
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
+from services.appeals.application.ports import AppealsUnitOfWork, DocumentRenderer, Rendered
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.letters import IssuedLetter, LetterKind
 from services.appeals.domain.policy import Office
@@ -36,7 +28,9 @@ class MeetingDocument(StrEnum):
     MINUTES = "minutes"
 
 
-def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None) -> Rendered:
+def letter(
+    uow: AppealsUnitOfWork, case_id: str, kind: LetterKind | None, renderer: DocumentRenderer
+) -> Rendered:
     """The case's letter of this kind as issued; for a decision, the letter of the latest decision.
 
     Raises InvalidInput (no kind), NotFound (no such case), FailedPrecondition (the letter has not been
@@ -58,24 +52,30 @@ def letter(uow: SqlAppealsUnitOfWork, case_id: str, kind: LetterKind | None) -> 
         raise FailedPrecondition(
             f"case {case.case_number} has no record of its {kind.value} letter as issued"
         )
-    return _render(case, issued, history[0].recorded_at if history else None)
+    return _render(renderer, case, issued, history[0].recorded_at if history else None)
 
 
-def _render(case: AppealCase, issued: IssuedLetter, registered_at: datetime | None) -> Rendered:
+def _render(
+    renderer: DocumentRenderer, case: AppealCase, issued: IssuedLetter, registered_at: datetime | None
+) -> Rendered:
     if issued.kind == LetterKind.ACKNOWLEDGEMENT:
         # Dated on the acknowledgement's business date (by default the day received), whenever it is printed;
         # a case registered before that date was recorded keeps the day it was registered, as issued.
         if case.acknowledged_on is not None:
-            return acknowledgement_pdf(case, issued, case.acknowledged_on)
+            return renderer.acknowledgement(case, issued, case.acknowledged_on)
         assert registered_at is not None
-        return acknowledgement_pdf(case, issued, oslo_date(registered_at))
+        return renderer.acknowledgement(case, issued, oslo_date(registered_at))
     if issued.kind == LetterKind.PRELIMINARY_ANSWER:
-        return preliminary_answer_pdf(case, issued)
-    return decision_letter_pdf(case, issued)
+        return renderer.preliminary_answer(case, issued)
+    return renderer.decision_letter(case, issued)
 
 
 def meeting_document(
-    uow: SqlAppealsUnitOfWork, meeting_id: str, kind: MeetingDocument | None, office: Office
+    uow: AppealsUnitOfWork,
+    meeting_id: str,
+    kind: MeetingDocument | None,
+    office: Office,
+    renderer: DocumentRenderer,
 ) -> Rendered:
     if kind is None:
         raise InvalidInput.single("kind", "agenda or minutes")
@@ -91,5 +91,5 @@ def meeting_document(
         }
     if kind == MeetingDocument.AGENDA:
         named = {case_id: [names.get(m, m) for m in ids] for case_id, ids in disqualified.items()}
-        return agenda_pdf(meeting, committee, members, cases, named, office)
-    return minutes_pdf(meeting, committee, members, cases, office, disqualified)
+        return renderer.agenda(meeting, committee, members, cases, named, office)
+    return renderer.minutes(meeting, committee, members, cases, office, disqualified)

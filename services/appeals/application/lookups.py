@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.committees import Committee, Meeting, Member
 from services.platform.errors import InvalidInput, NotFound
@@ -23,17 +23,17 @@ def required(key: str, field: str, what: str, get: Callable[[str], T | None]) ->
     return found
 
 
-def case(uow: SqlAppealsUnitOfWork, case_id: str, *, lock: bool = False) -> AppealCase:
+def case(uow: AppealsUnitOfWork, case_id: str, *, lock: bool = False) -> AppealCase:
     return required(case_id, "case_id", "appeal case", lambda key: uow.cases.get(key, lock=lock))
 
 
-def committee(uow: SqlAppealsUnitOfWork, committee_id: str) -> Committee:
+def committee(uow: AppealsUnitOfWork, committee_id: str) -> Committee:
     return required(committee_id, "committee_id", "committee", uow.committees.get)
 
 
-def meeting(uow: SqlAppealsUnitOfWork, meeting_id: str) -> Meeting:
+def meeting(uow: AppealsUnitOfWork, meeting_id: str) -> Meeting:
     return required(meeting_id, "meeting_id", "meeting", uow.committees.meeting)
 
 
-def member(uow: SqlAppealsUnitOfWork, member_id: str) -> Member:
+def member(uow: AppealsUnitOfWork, member_id: str) -> Member:
     return required(member_id, "member_id", "member", uow.committees.member)

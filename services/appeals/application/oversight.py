@@ -5,23 +5,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.appeals.adapters.repository import CaseFilter, StoredHistory
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import lookups
+from services.appeals.application.ports import AppealsUnitOfWork, CaseFilter, StoredHistory
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.statistics import YearFigures, year_figures
 from services.platform.errors import InvalidInput
 from services.platform.paging import encode_token, parse_page
 
 
-def get_case(uow: SqlAppealsUnitOfWork, case_id: str) -> tuple[AppealCase, list[StoredHistory]]:
+def get_case(uow: AppealsUnitOfWork, case_id: str) -> tuple[AppealCase, list[StoredHistory]]:
     with uow:
         case = lookups.case(uow, case_id)
         return case, uow.cases.history(case.case_id)
 
 
 def list_cases(
-    uow: SqlAppealsUnitOfWork, filters: CaseFilter, page_size: int, page_token: str
+    uow: AppealsUnitOfWork, filters: CaseFilter, page_size: int, page_token: str
 ) -> tuple[list[AppealCase], str]:
     page = parse_page(page_size, page_token)
     with uow:
@@ -30,7 +29,7 @@ def list_cases(
     return found[: page.size], encode_token(page.offset + page.size) if more else ""
 
 
-def statistics(uow: SqlAppealsUnitOfWork, tax_year: int, as_of: date) -> YearFigures:
+def statistics(uow: AppealsUnitOfWork, tax_year: int, as_of: date) -> YearFigures:
     if not 1900 <= tax_year <= 2200:
         raise InvalidInput.single("tax_year", "must be a year, e.g. 2024")
     with uow:

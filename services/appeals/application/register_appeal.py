@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import store
 from services.appeals.application.config import AppealsConfig
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.application.tax_notices import unknown_property
 from services.appeals.domain import cases as flow
 from services.appeals.domain import letters
@@ -19,7 +19,7 @@ from services.platform.ids import new_id
 
 
 def register_appeal(
-    uow: SqlAppealsUnitOfWork,
+    uow: AppealsUnitOfWork,
     complaint: Complaint,
     config: AppealsConfig,
     today: date,

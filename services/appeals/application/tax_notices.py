@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.domain.deadlines import (
     ComplaintDeadline,
     TaxNotice,
@@ -18,7 +18,7 @@ from services.appeals.domain.policy import AppealsPolicy
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
 
 
-def record_tax_notices(uow: SqlAppealsUnitOfWork, notices: Sequence[tuple[TaxNotice, str]]) -> int:
+def record_tax_notices(uow: AppealsUnitOfWork, notices: Sequence[tuple[TaxNotice, str]]) -> int:
     """Keeps the newest bill per property and year: events of one property arrive in order, but a
     replayed older version must not win. Takes a levy's events many at once (in order), a single event
     as a batch of one. Returns how many notices were stored."""
@@ -35,7 +35,7 @@ def record_tax_notices(uow: SqlAppealsUnitOfWork, notices: Sequence[tuple[TaxNot
     return len(newest)
 
 
-def set_calendar(uow: SqlAppealsUnitOfWork, calendar: TaxYearCalendar) -> TaxYearCalendar:
+def set_calendar(uow: AppealsUnitOfWork, calendar: TaxYearCalendar) -> TaxYearCalendar:
     problems = Violations()
     if not 1900 <= calendar.tax_year <= 2200:
         problems.add("calendar.tax_year", "must be a year, e.g. 2024")
@@ -63,7 +63,7 @@ def unknown_property(property_id: str) -> str:
 
 
 def get_deadline(
-    uow: SqlAppealsUnitOfWork, property_id: str, tax_year: int, policy: AppealsPolicy
+    uow: AppealsUnitOfWork, property_id: str, tax_year: int, policy: AppealsPolicy
 ) -> DeadlineAnswer:
     if not property_id:
         raise InvalidInput.single("property_id", "is required")
@@ -82,7 +82,7 @@ def get_deadline(
 
 
 def record_first_invoices(
-    uow: SqlAppealsUnitOfWork, issued_on: date, taxes: Sequence[tuple[str, int]], event_id: str
+    uow: AppealsUnitOfWork, issued_on: date, taxes: Sequence[tuple[str, int]], event_id: str
 ) -> int:
     """Billing issued an invoice on `issued_on` carrying these (property, tax year) taxes: the first such
     invoice's issue date is the dispatch of that year's bill. Keeps the earliest issue date per key, so

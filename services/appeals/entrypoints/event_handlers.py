@@ -21,6 +21,7 @@ document; a complaint late only by that difference is a case for admitting it (f
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date
 
 from sqlalchemy.orm import Session
@@ -28,8 +29,8 @@ from sqlalchemy.orm import Session
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import tax_pb2
 from propertytax.billing.v1 import events_pb2 as billing_events
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application.case_flow import inspection_completed
+from services.appeals.application.ports import AppealsUnitOfWork
 from services.appeals.application.tax_notices import record_first_invoices, record_tax_notices
 from services.appeals.domain.deadlines import TaxNotice
 from services.platform.clock import oslo_date
@@ -38,6 +39,9 @@ from services.platform.messaging.inbox_processor import BatchHandler, EventHandl
 from services.platform.money import Money
 
 ACTOR = "assessment"  # who the history names for steps that events take
+
+# A unit of work inside the consumer's transaction, which commits with the event's inbox row.
+JoiningUnitOfWork = Callable[[Session], AppealsUnitOfWork]
 
 
 def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool, dated: str = "") -> TaxNotice:
@@ -60,75 +64,67 @@ def _notice(base: tax_pb2.TaxBase, event: ReceivedEvent, *, from_levy: bool, dat
     )
 
 
-def _uow(session: Session) -> SqlAppealsUnitOfWork:
-    """The handlers work inside the consumer's transaction, which commits with the event's inbox row."""
-    return SqlAppealsUnitOfWork(_no_sessions).joining(session)
+def handlers(joining: JoiningUnitOfWork) -> dict[str, EventHandler]:
+    """Event type → handler, each working in the consumer's transaction through `joining`."""
 
-
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")
-
-
-def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.TaxBaseDetermined)
-    notice = _notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on)
-    record_tax_notices(_uow(session), [(notice, event.event_id)])
-
-
-def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
-    """The levy's events many at a time: 240,000 bills in a few queries per poll."""
-    notices = []
-    for event in events:
+    def on_tax_base_determined(session: Session, event: ReceivedEvent) -> None:
         payload = event.payload
         assert isinstance(payload, assessment_events.TaxBaseDetermined)
-        notices.append(
-            (_notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on), event.event_id)
+        notice = _notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on)
+        record_tax_notices(joining(session), [(notice, event.event_id)])
+
+    def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.TaxBaseCorrected)
+        # A corrected bill gets its own six weeks (DOMAIN.md § 2), from the correction's business date.
+        notice = _notice(payload.current, event, from_levy=False, dated=payload.corrected_on)
+        record_tax_notices(joining(session), [(notice, event.event_id)])
+
+    def on_invoice_issued(session: Session, event: ReceivedEvent) -> None:
+        """An invoice carrying property taxes: the first one per property and year dates that year's bill."""
+        payload = event.payload
+        assert isinstance(payload, billing_events.InvoiceIssued)
+        taxes = [(t.property_id, t.tax_year) for t in payload.property_taxes]
+        if not taxes:
+            return  # fees only
+        if any(not pid or year <= 0 for pid, year in taxes):
+            raise ValueError("InvoiceIssued names a property tax without property_id or tax_year")
+        record_first_invoices(joining(session), date.fromisoformat(payload.issue_date), taxes, event.event_id)
+
+    def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, assessment_events.InspectionCompleted)
+        if not payload.property_id:
+            raise ValueError("InspectionCompleted without property_id")
+        inspection_completed(
+            joining(session),
+            payload.property_id,
+            payload.appeal_case_id,
+            payload.findings,
+            date.fromisoformat(payload.inspected_on),
+            ACTOR,
         )
-    record_tax_notices(_uow(session), notices)
+
+    return {
+        assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
+        assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
+        assessment_events.InspectionCompleted.DESCRIPTOR.full_name: on_inspection_completed,
+        billing_events.InvoiceIssued.DESCRIPTOR.full_name: on_invoice_issued,
+    }
 
 
-def on_tax_base_corrected(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.TaxBaseCorrected)
-    # A corrected bill gets its own six weeks (DOMAIN.md § 2), from the correction's business date.
-    notice = _notice(payload.current, event, from_levy=False, dated=payload.corrected_on)
-    record_tax_notices(_uow(session), [(notice, event.event_id)])
+def batch_handlers(joining: JoiningUnitOfWork) -> dict[str, BatchHandler]:
+    """Event types whose consecutive events are handled many at a time."""
 
+    def on_tax_bases_determined(session: Session, events: list[ReceivedEvent]) -> None:
+        """The levy's events many at a time: 240,000 bills in a few queries per poll."""
+        notices = []
+        for event in events:
+            payload = event.payload
+            assert isinstance(payload, assessment_events.TaxBaseDetermined)
+            notices.append(
+                (_notice(payload.tax_base, event, from_levy=True, dated=payload.levied_on), event.event_id)
+            )
+        record_tax_notices(joining(session), notices)
 
-def on_invoice_issued(session: Session, event: ReceivedEvent) -> None:
-    """An invoice carrying property taxes: the first one per property and year dates that year's bill."""
-    payload = event.payload
-    assert isinstance(payload, billing_events.InvoiceIssued)
-    taxes = [(t.property_id, t.tax_year) for t in payload.property_taxes]
-    if not taxes:
-        return  # fees only
-    if any(not pid or year <= 0 for pid, year in taxes):
-        raise ValueError("InvoiceIssued names a property tax without property_id or tax_year")
-    record_first_invoices(_uow(session), date.fromisoformat(payload.issue_date), taxes, event.event_id)
-
-
-def on_inspection_completed(session: Session, event: ReceivedEvent) -> None:
-    payload = event.payload
-    assert isinstance(payload, assessment_events.InspectionCompleted)
-    if not payload.property_id:
-        raise ValueError("InspectionCompleted without property_id")
-    inspection_completed(
-        _uow(session),
-        payload.property_id,
-        payload.appeal_case_id,
-        payload.findings,
-        date.fromisoformat(payload.inspected_on),
-        ACTOR,
-    )
-
-
-HANDLERS: dict[str, EventHandler] = {
-    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_base_determined,
-    assessment_events.TaxBaseCorrected.DESCRIPTOR.full_name: on_tax_base_corrected,
-    assessment_events.InspectionCompleted.DESCRIPTOR.full_name: on_inspection_completed,
-    billing_events.InvoiceIssued.DESCRIPTOR.full_name: on_invoice_issued,
-}
-BATCH_HANDLERS: dict[str, BatchHandler] = {
-    assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined,
-}
+    return {assessment_events.TaxBaseDetermined.DESCRIPTOR.full_name: on_tax_bases_determined}

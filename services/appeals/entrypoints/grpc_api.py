@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
 import grpc
-from sqlalchemy.orm import Session, sessionmaker
 
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.platform.v1 import money_pb2
-from services.appeals.adapters.config_file import load_config
-from services.appeals.adapters.proto_mapping import (
-    case_to_proto,
-    committee_to_proto,
-    day,
-    enum_from_proto,
-    enum_to_proto,
-    history_to_proto,
-    meeting_to_proto,
-    member_to_proto,
-    money,
-    money_from_proto,
-)
-from services.appeals.adapters.repository import CaseFilter
-from services.appeals.adapters.unit_of_work import SqlAppealsUnitOfWork
 from services.appeals.application import case_flow, committees, documents, oversight
 from services.appeals.application.config import AppealsConfig
+from services.appeals.application.ports import AppealsUnitOfWork, CaseFilter, DocumentRenderer
 from services.appeals.application.register_appeal import register_appeal
 from services.appeals.application.tax_notices import get_deadline, set_calendar
 from services.appeals.domain.cases import CaseState, Outcome
@@ -43,12 +30,23 @@ from services.appeals.domain.complaint import (
 )
 from services.appeals.domain.deadlines import TaxYearCalendar
 from services.appeals.domain.statistics import InstanceFigures
+from services.appeals.entrypoints.proto_mapping import (
+    case_to_proto,
+    committee_to_proto,
+    day,
+    enum_from_proto,
+    enum_to_proto,
+    history_to_proto,
+    meeting_to_proto,
+    member_to_proto,
+    money,
+    money_from_proto,
+)
 from services.platform.auth import Role, current_principal
 from services.platform.clock import oslo_today
 from services.platform.errors import Violations
 from services.platform.grpc_server import MethodRule, rule
 from services.platform.money import Money
-from services.platform.settings import Settings
 
 SERVICE_FULL_NAME = "propertytax.appeals.v1.AppealsService"
 PDF = "application/pdf"
@@ -155,13 +153,20 @@ def _figures(f: InstanceFigures) -> appeals_pb2.InstanceFigures:
     )
 
 
-class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
-    def __init__(self, sessions: sessionmaker[Session], config: AppealsConfig) -> None:
-        self._sessions = sessions
-        self._config = config
+@dataclass(frozen=True)
+class Wiring:
+    """What the servicer works with, given by the composition root (service.py)."""
 
-    def _uow(self) -> SqlAppealsUnitOfWork:
-        return SqlAppealsUnitOfWork(self._sessions)
+    uow: Callable[[], AppealsUnitOfWork]
+    config: AppealsConfig
+    documents: DocumentRenderer
+
+
+class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
+    def __init__(self, wiring: Wiring) -> None:
+        self._uow = wiring.uow
+        self._config = wiring.config
+        self._documents = wiring.documents
 
     def SetTaxYearCalendar(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         given = _Request()
@@ -422,14 +427,16 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
     def GetAppealLetter(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        rendered = documents.letter(self._uow(), request.case_id, _LETTERS.get(request.kind))
+        rendered = documents.letter(self._uow(), request.case_id, _LETTERS.get(request.kind), self._documents)
         return appeals_pb2.GetAppealLetterResponse(
             content=rendered.content, media_type=PDF, file_name=rendered.file_name
         )
 
     def GetMeetingDocument(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         kind = _MEETING_DOCUMENTS.get(request.kind)
-        rendered = documents.meeting_document(self._uow(), request.meeting_id, kind, self._config.office)
+        rendered = documents.meeting_document(
+            self._uow(), request.meeting_id, kind, self._config.office, self._documents
+        )
         return appeals_pb2.GetMeetingDocumentResponse(
             content=rendered.content, media_type=PDF, file_name=rendered.file_name
         )
@@ -459,6 +466,5 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         )
 
 
-def add_to_server(sessions: sessionmaker[Session], server: grpc.Server, settings: Settings) -> None:
-    config = load_config(settings.appeals_config_file)
-    appeals_pb2_grpc.add_AppealsServiceServicer_to_server(AppealsServicer(sessions, config), server)
+def add_to_server(server: grpc.Server, wiring: Wiring) -> None:
+    appeals_pb2_grpc.add_AppealsServiceServicer_to_server(AppealsServicer(wiring), server)

@@ -1,4 +1,5 @@
-"""Domain ⇄ protobuf for appeals' API and events.
+"""Domain ⇄ protobuf for appeals' API: requests in, responses out (the outbox builds its event payloads
+with the same helpers).
 
 The proto enums are named PREFIX_<MEMBER NAME> after the domain's enums, so one pair of functions maps
 them all; a proto value without a domain member (UNSPECIFIED, or unknown) maps to None.
@@ -11,18 +12,10 @@ from datetime import date
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from google.protobuf.message import Message
-
 from propertytax.appeals.v1 import appeals_pb2, events_pb2
 from propertytax.platform.v1 import money_pb2
-from services.appeals.adapters.repository import StoredHistory
-from services.appeals.domain.cases import (
-    AppealCase,
-    AppealClosed,
-    AppealDecided,
-    AppealRegistered,
-    Decision,
-)
+from services.appeals.application.ports import StoredHistory
+from services.appeals.domain.cases import AppealCase, Decision
 from services.appeals.domain.committees import Committee, Meeting, Member
 from services.appeals.domain.complaint import Complainant
 from services.platform.errors import InvalidInput
@@ -207,44 +200,3 @@ def meeting_to_proto(meeting: Meeting, cases: Sequence[AppealCase]) -> appeals_p
             c.case_id for c in cases if any(d.meeting_id == meeting.meeting_id for d in c.decisions)
         ],
     )
-
-
-def event_to_proto(event: object) -> tuple[str, Message]:
-    """Appeals' domain events; the key is the case id (the aggregate)."""
-    if isinstance(event, AppealRegistered):
-        case = event.case
-        return case.case_id, events_pb2.AppealRegistered(
-            case_id=case.case_id,
-            property_id=case.property_id,
-            tax_year=case.tax_year,
-            received_on=day(case.complaint.received_on),
-            deadline=day(case.deadline.deadline),
-            late=case.late,
-            tax_base_version=case.notice.tax_base_version,
-            disputed_valuation_version=case.notice.valuation_version,
-            outside_committees=case.complaint.wholly_outside_committees,
-        )
-    if isinstance(event, AppealDecided):
-        case, decision = event.case, event.decision
-        # Assessment reads case_id, property_id, tax_year, new_value (present only when the value
-        # changes) and reasons, and turns a new value into TaxBaseCorrected.
-        return case.case_id, events_pb2.AppealDecided(
-            case_id=case.case_id,
-            property_id=case.property_id,
-            tax_year=case.tax_year,
-            new_value=money(decision.new_value),
-            decided_on=day(decision.decided_on),
-            reasons=decision.reasons,
-            instance=enum_to_proto(decision.instance),
-            outcome=enum_to_proto(decision.outcome),
-        )
-    if isinstance(event, AppealClosed):
-        case = event.case
-        return case.case_id, events_pb2.AppealClosed(
-            case_id=case.case_id,
-            property_id=case.property_id,
-            tax_year=case.tax_year,
-            outcome=enum_to_proto(case.outcome),
-            closed_on=day(case.closed_on),
-        )
-    raise TypeError(f"no event mapping for {type(event).__name__}")
