@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_WARN_SCRIPT_LOCATION := 1
 PIP_QUIET := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q
 
-.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools demo up down test test-unit lint bench lock clean
+.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools demo up down test test-unit test-integration test-e2e lint bench lock clean
 
 help:
 	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
@@ -75,8 +75,16 @@ down:
 test: venv kafka-jars postgres ehf-rules pdf-tools
 	$(PY) -m pytest
 
-test-unit: venv
+# Every test carries the marker of its folder (tests/conftest.py), so these three together are `make test`.
+# The unit tests read PDFs back with poppler's pdftotext, as `make test` does.
+test-unit: venv pdf-tools
 	$(PY) -m pytest -m unit
+
+test-integration: venv kafka-jars postgres ehf-rules pdf-tools
+	$(PY) -m pytest -m integration
+
+test-e2e: venv kafka-jars postgres ehf-rules pdf-tools
+	$(PY) -m pytest -m e2e
 
 lint: venv
 	$(PY) -m ruff check services devstack tests benchmarks infra
