@@ -12,6 +12,7 @@ from typing import TypeVar
 
 import pytest
 
+from devstack.synthetic_register import OSLO_2024_DECISION
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
@@ -40,27 +41,6 @@ from tests.fakes.assessment import FakeAssessmentUnitOfWork, FakeIdentityVault
 pytestmark = pytest.mark.unit
 
 CONFIG = AssessmentConfig(load_legal_limits(), load_standard_rates())
-# Oslo 2024: housing 2.8 ‰, values reduced by 30 %, 4.7 million kr deducted per dwelling unit.
-DECISION_2024 = """\
-year: 2024
-rates_per_mille:
-  housing: 2.8
-  holiday_home: 2.8
-  commercial: 3.7
-  power: 3.7
-  undeveloped: 3.7
-basic_deduction_nok: 4700000
-reduction_factor: 0.30
-first_year: false
-previous_rates_per_mille:
-  housing: 3.0
-  holiday_home: 3.0
-  commercial: 3.7
-  power: 3.7
-  undeveloped: 3.7
-minimum_amount_nok: 50
-terms: 4
-"""
 LEVIED_ON = date(2024, 2, 20)
 PERSON = "31129956715"  # a valid national identity number (check digits)
 COMPANY = "974760673"  # a valid organisation number
@@ -110,7 +90,7 @@ def _register(uow: FakeAssessmentUnitOfWork, *valued: tuple[str, Money | None]) 
 
 
 def _started(uow: FakeAssessmentUnitOfWork) -> tuple[LevyJob, TaxYearDecision]:
-    decision = set_decision(uow, DECISION_2024, CONFIG)
+    decision = set_decision(uow, OSLO_2024_DECISION, CONFIG)
     return start_levy(uow, 2024, CONFIG, LEVIED_ON, LEVIED_ON), decision
 
 
@@ -206,7 +186,7 @@ def test_a_levy_is_refused_without_a_decision_or_dated_in_the_future_and_nothing
     _register(uow, ("0301-10/1/0/0", Money.of(8_000_000)))
     with pytest.raises(NotFound, match="no tax-year decision for 2024"):
         start_levy(uow, 2024, CONFIG, LEVIED_ON, LEVIED_ON)
-    set_decision(uow, DECISION_2024, CONFIG)
+    set_decision(uow, OSLO_2024_DECISION, CONFIG)
     with pytest.raises(InvalidInput) as refused:
         start_levy(uow, 2024, CONFIG, date(2024, 2, 21), LEVIED_ON)
     assert refused.value.violations[0].field == "levied_on"
@@ -219,8 +199,8 @@ def test_a_decision_cannot_change_once_its_levy_has_started() -> None:
     _register(uow, ("0301-10/1/0/0", Money.of(8_000_000)))
     _started(uow)
     with pytest.raises(FailedPrecondition, match="has started"):
-        set_decision(uow, DECISION_2024.replace("housing: 2.8", "housing: 3.0", 1), CONFIG)
-    assert uow.decisions.documents[2024] == DECISION_2024
+        set_decision(uow, OSLO_2024_DECISION.replace("housing: 2.8", "housing: 3.0", 1), CONFIG)
+    assert uow.decisions.documents[2024] == OSLO_2024_DECISION
 
 
 # Recording an ownership change --------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Domain ⇄ protobuf for assessment's API: requests in, responses out (the outbox maps events with the same
-messages: adapters/event_payloads.py)."""
+"""Domain ⇄ protobuf for assessment's API: requests in, responses out. The events the service publishes
+carry the same messages (property, owner shares, tax bases)."""
 
 from __future__ import annotations
 
