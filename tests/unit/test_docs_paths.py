@@ -1,6 +1,7 @@
-"""The docs name real files: every repository path in docs/*.md (under services/, devstack/, tests/,
-infra/ or protos/) exists, so a newcomer who follows one lands somewhere. A module moved or renamed
-without its docs fails here, naming the document, the line and the path."""
+"""The docs and the code point at each other, and both ends exist: every repository path in docs/*.md
+(under services/, devstack/, tests/, infra/ or protos/) exists, so a newcomer who follows one lands
+somewhere, and every "DOMAIN.md § N" the code cites is a section of docs/DOMAIN.md. A module moved or
+renamed without its docs fails here, naming the document, the line and the path."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ pytestmark = pytest.mark.unit
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = sorted((ROOT / "docs").glob("*.md"))
+CITING = ("services", "devstack", "tests")  # where code and tests cite DOMAIN.md by section
 
 # A path starts at one of the repository's top folders and runs over path characters; one followed by
 # "<" is a pattern (services/<service>/service.py) and names no single file.
@@ -54,3 +56,21 @@ def test_every_path_named_in_the_docs_exists(doc: Path) -> None:
         if not (ROOT / path).exists()
     ]
     assert not missing, "paths in the docs that do not exist:\n" + "\n".join(missing)
+
+
+CITATION = re.compile(r"DOMAIN\.md §+ ?(\d+)")
+SECTION = re.compile(r"^## (\d+)\. ", re.M)
+
+
+def test_every_domain_section_the_code_cites_is_in_the_domain_doc() -> None:
+    sections = set(SECTION.findall((ROOT / "docs" / "DOMAIN.md").read_text(encoding="utf-8")))
+    assert sections == {str(n) for n in range(1, 8)}, "DOMAIN.md keeps its sections § 1 to § 7"
+    cited = {
+        (str(path.relative_to(ROOT)), number)
+        for folder in CITING
+        for path in sorted((ROOT / folder).rglob("*.py")) + sorted((ROOT / folder).rglob("*.yaml"))
+        for number in CITATION.findall(path.read_text(encoding="utf-8"))
+    }
+    assert cited, "the code cites DOMAIN.md by section"
+    dangling = sorted(f"{path}: DOMAIN.md § {number}" for path, number in cited if number not in sections)
+    assert not dangling, "citations of sections DOMAIN.md does not have:\n" + "\n".join(dangling)
