@@ -8,11 +8,11 @@ on rollback (see tests/fakes/unit_of_work.py); locks are no-ops, as one test run
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from services.appeals.application.ports import CaseFilter, Rendered, StoredHistory
+from services.appeals.application.ports import CaseFilter, MeetingPapers, Rendered, StoredHistory
 from services.appeals.domain.cases import AppealCase, CaseState, Decision, HistoryEntry, Instance
 from services.appeals.domain.committees import Committee, Disqualification, Meeting, Member, MemberRole
 from services.appeals.domain.deadlines import TaxNotice, TaxYearCalendar
@@ -341,24 +341,8 @@ class RecordingDocuments:
     def decision_letter(self, case: AppealCase, issued: IssuedLetter) -> Rendered:
         return self._rendered("decision_letter", case, issued)
 
-    def agenda(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        disqualified: Mapping[str, Sequence[str]],
-        office: Office,
-    ) -> Rendered:
-        return self._rendered("agenda", meeting, committee, members, cases, disqualified, office)
+    def agenda(self, papers: MeetingPapers, office: Office) -> Rendered:
+        return self._rendered("agenda", papers, office)
 
-    def minutes(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        office: Office,
-        disqualified: Mapping[str, Sequence[str]],
-    ) -> Rendered:
-        return self._rendered("minutes", meeting, committee, members, cases, office, disqualified)
+    def minutes(self, papers: MeetingPapers, office: Office) -> Rendered:
+        return self._rendered("minutes", papers, office)

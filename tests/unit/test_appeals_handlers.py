@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
-from typing import cast
 
 import pytest
 
 from services.appeals.application import case_flow, documents
 from services.appeals.application.config import AppealsConfig
-from services.appeals.application.ports import AppealsUnitOfWork, DocumentRenderer
+from services.appeals.application.ports import AppealsUnitOfWork, DocumentRenderer, MeetingPapers
 from services.appeals.application.register_appeal import register_appeal
 from services.appeals.domain.cases import (
     Action,
@@ -354,17 +353,19 @@ def test_the_agenda_shows_the_cases_put_on_the_meeting_with_the_members_disquali
     )
     assert rendered.content == b"agenda"
     [call] = renderer.calls
-    meeting, committee, members, cases, disqualified, office = call.args
-    assert (meeting, office) == (MEETING, OFFICE)
-    assert committee == fake.committees.get("committee-1")
-    assert [m.member_id for m in cast(list[Member], members)] == list(MEMBERS)
-    assert cases == [moved]
-    assert disqualified == {case.case_id: ["Navn member-a"]}
+    papers, office = call.args
+    assert isinstance(papers, MeetingPapers) and office == OFFICE
+    assert papers.meeting == MEETING and papers.committee == fake.committees.get("committee-1")
+    assert [m.member_id for m in papers.members] == list(MEMBERS)
+    assert papers.cases == (moved,)
+    assert papers.disqualified == {case.case_id: ("member-a",)}
+    assert papers.disqualified_names() == {case.case_id: ["Navn member-a"]}
     # Moved from the later meeting: no longer on its agenda.
     documents.meeting_document(
         uow, LATER_MEETING.meeting_id, documents.MeetingDocument.AGENDA, OFFICE, renderer
     )
-    assert renderer.calls[-1].args[3] == []
+    later, _ = renderer.calls[-1].args
+    assert isinstance(later, MeetingPapers) and later.cases == ()
 
 
 def test_a_letter_is_rendered_from_what_was_kept_when_it_was_issued() -> None:

@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from services.appeals.application.ports import Rendered
+from services.appeals.application.ports import MeetingPapers, Rendered
 from services.appeals.domain.cases import AppealCase, Decision, Instance, Outcome
 from services.appeals.domain.committees import Committee, Meeting, Member, MemberRole
 from services.appeals.domain.complaint import Channel, ComplainantKind, GroundKind
@@ -514,24 +514,10 @@ class PdfDocuments:
     def decision_letter(self, case: AppealCase, issued: IssuedLetter) -> Rendered:
         return decision_letter_pdf(case, issued)
 
-    def agenda(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        disqualified: Mapping[str, Sequence[str]],
-        office: Office,
-    ) -> Rendered:
-        return agenda_pdf(meeting, committee, members, cases, disqualified, office)
+    def agenda(self, papers: MeetingPapers, office: Office) -> Rendered:
+        p = papers
+        return agenda_pdf(p.meeting, p.committee, p.members, p.cases, p.disqualified_names(), office)
 
-    def minutes(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        office: Office,
-        disqualified: Mapping[str, Sequence[str]],
-    ) -> Rendered:
-        return minutes_pdf(meeting, committee, members, cases, office, disqualified)
+    def minutes(self, papers: MeetingPapers, office: Office) -> Rendered:
+        p = papers
+        return minutes_pdf(p.meeting, p.committee, p.members, p.cases, office, p.disqualified)

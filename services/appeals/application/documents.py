@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from services.appeals.application import lookups
-from services.appeals.application.ports import AppealsUnitOfWork, DocumentRenderer, Rendered
+from services.appeals.application.ports import AppealsUnitOfWork, DocumentRenderer, MeetingPapers, Rendered
 from services.appeals.domain.cases import AppealCase
 from services.appeals.domain.letters import IssuedLetter, LetterKind
 from services.appeals.domain.policy import Office
@@ -83,13 +83,17 @@ def meeting_document(
         meeting = lookups.meeting(uow, meeting_id)
         committee = uow.committees.get(meeting.committee_id)
         assert committee is not None  # meetings are created for existing committees only
-        members = uow.committees.members(committee.committee_id)
         cases = uow.cases.on_meeting(meeting_id)
-        names = {m.member_id: m.name for m in members}
-        disqualified = {
-            c.case_id: [d.member_id for d in uow.committees.disqualifications(c.case_id)] for c in cases
-        }
+        papers = MeetingPapers(
+            meeting,
+            committee,
+            tuple(uow.committees.members(committee.committee_id)),
+            tuple(cases),
+            {
+                c.case_id: tuple(d.member_id for d in uow.committees.disqualifications(c.case_id))
+                for c in cases
+            },
+        )
     if kind == MeetingDocument.AGENDA:
-        named = {case_id: [names.get(m, m) for m in ids] for case_id, ids in disqualified.items()}
-        return renderer.agenda(meeting, committee, members, cases, named, office)
-    return renderer.minutes(meeting, committee, members, cases, office, disqualified)
+        return renderer.agenda(papers, office)
+    return renderer.minutes(papers, office)

@@ -50,6 +50,23 @@ class Rendered:
     content: bytes
 
 
+@dataclass(frozen=True)
+class MeetingPapers:
+    """What a meeting's agenda and minutes are made of: the meeting, its committee with every member, the
+    cases on it (as planned and held) and the members disqualified in each (ids, by case id)."""
+
+    meeting: Meeting
+    committee: Committee
+    members: tuple[Member, ...]
+    cases: tuple[AppealCase, ...]
+    disqualified: Mapping[str, tuple[str, ...]]
+
+    def disqualified_names(self) -> dict[str, list[str]]:
+        """The members disqualified in each case by name (an id no member has, as it is)."""
+        names = {m.member_id: m.name for m in self.members}
+        return {case_id: [names.get(m, m) for m in ids] for case_id, ids in self.disqualified.items()}
+
+
 class CaseRepository(Protocol):
     def next_number(self, tax_year: int) -> str:
         """The year's next case number, "2024-00001"; never the same twice."""
@@ -205,26 +222,6 @@ class DocumentRenderer(Protocol):
 
     def decision_letter(self, case: AppealCase, issued: IssuedLetter) -> Rendered: ...
 
-    def agenda(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        disqualified: Mapping[str, Sequence[str]],
-        office: Office,
-    ) -> Rendered:
-        """`disqualified`: the names of the members disqualified, per case id."""
-        ...
+    def agenda(self, papers: MeetingPapers, office: Office) -> Rendered: ...
 
-    def minutes(
-        self,
-        meeting: Meeting,
-        committee: Committee,
-        members: Sequence[Member],
-        cases: Sequence[AppealCase],
-        office: Office,
-        disqualified: Mapping[str, Sequence[str]],
-    ) -> Rendered:
-        """`disqualified`: the ids of the members disqualified, per case id."""
-        ...
+    def minutes(self, papers: MeetingPapers, office: Office) -> Rendered: ...
