@@ -42,6 +42,8 @@ from services.billing.adapters import orm as billing_orm
 from services.platform.db import create_db_engine
 from services.platform.migrations import alembic_config, upgrade_to_head
 
+pytestmark = pytest.mark.integration
+
 
 @dataclass(frozen=True)
 class ServiceSchema:
