@@ -25,11 +25,11 @@ from services.billing.adapters.invoice_repository import BillingRunRepository
 from services.billing.adapters.orm import billing_runs, invoice_lines, invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application import run_billing
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
-    UowFactory,
     billing_chunk,
     complete_billing_run,
     start_billing_run,

@@ -16,11 +16,11 @@ from services.billing.adapters.account_repository import AccountRepository, Hold
 from services.billing.adapters.orm import invoices
 from services.billing.adapters.repository import PropertyTaxRepository
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.preview_run import preview_billing_run
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
-    UowFactory,
     billing_chunk,
     complete_billing_run,
     start_billing_run,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.event_payloads import event_to_proto
@@ -47,3 +49,7 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.properties = BillingPropertyRepository(session)
         self.taxes = PropertyTaxRepository(session)
         self.years = BillingYearRepository(session)
+
+
+# What integration tests and tools that reach into the SQL repositories hand around.
+SqlUnitOfWorkFactory = Callable[[], SqlBillingUnitOfWork]
