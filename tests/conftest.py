@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from devstack.stack import Stack
 from infra.postgres.cluster import ThrowawayCluster, create_database
-from services.stack import Stack
 
 
 @pytest.fixture(scope="session")
