@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import grpc
 
@@ -38,6 +38,19 @@ from services.platform.money import Money
 from services.platform.settings import Settings
 
 T = TypeVar("T")
+
+
+class _Job(Protocol):
+    """A levy or a billing run, as the service reports it."""
+
+    @property
+    def state(self) -> int: ...
+
+    @property
+    def error(self) -> str: ...
+
+
+J = TypeVar("J", bound=_Job)
 YEAR = 2024  # the tax year of the scenario: the synthetic register's values and Oslo's decision are 2024's
 
 
@@ -66,6 +79,24 @@ def found_or_none(call: Callable[[], T]) -> T | None:
         if exc.code() == grpc.StatusCode.NOT_FOUND:
             return None
         raise
+
+
+def until_ended(
+    job: J, fetch: Callable[[J], J], running: int, completed: int, timeout: float, name: str
+) -> J:
+    """Fetches the job again until it no longer runs; returns it if it completed, AssertionError (its state
+    and error) if not."""
+
+    def ended() -> J | None:
+        nonlocal job
+        job = fetch(job)
+        return job if job.state != running else None
+
+    if job.state == running:
+        job = wait_for(ended, timeout, name, interval=0.2)
+    if job.state != completed:
+        raise AssertionError(f"{name} ended in state {job.state}: {job.error}")
+    return job
 
 
 def connect(stack: Stack, service: str, subject: str, role: Role, timeout: float = 30.0) -> Caller:
@@ -121,17 +152,14 @@ def run_levy(assessor: Caller, timeout: float, levied_on: str = "") -> assessmen
     job: assessment_pb2.LevyJob = assessor.call(
         api.StartLevy, assessment_pb2.StartLevyRequest(tax_year=YEAR, levied_on=levied_on)
     ).job
-
-    def ended() -> bool:
-        nonlocal job
-        job = assessor.call(api.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job
-        return bool(job.state != assessment_pb2.LEVY_JOB_STATE_RUNNING)
-
-    if job.state == assessment_pb2.LEVY_JOB_STATE_RUNNING:
-        wait(ended, timeout, "the levy", interval=0.2)
-    if job.state != assessment_pb2.LEVY_JOB_STATE_COMPLETED:
-        raise AssertionError(f"the levy ended in state {job.state}: {job.error}")
-    return job
+    return until_ended(
+        job,
+        lambda job: assessor.call(api.GetLevyJob, assessment_pb2.GetLevyJobRequest(job_id=job.job_id)).job,
+        assessment_pb2.LEVY_JOB_STATE_RUNNING,
+        assessment_pb2.LEVY_JOB_STATE_COMPLETED,
+        timeout,
+        "the levy",
+    )
 
 
 def tax_list(
@@ -301,17 +329,14 @@ def run_month(billing: Caller, month: int, issue_date: str, timeout: float) -> b
         api.StartBillingRun,
         billing_pb2.StartBillingRunRequest(year=YEAR, month=month, issue_date=issue_date),
     ).run
-
-    def ended() -> bool:
-        nonlocal run
-        run = billing.call(api.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
-        return bool(run.state != billing_pb2.BILLING_RUN_STATE_RUNNING)
-
-    if run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
-        wait(ended, timeout, f"the billing run for {YEAR}-{month:02d}", interval=0.2)
-    if run.state != billing_pb2.BILLING_RUN_STATE_COMPLETED:
-        raise AssertionError(f"the billing run ended in state {run.state}: {run.error}")
-    return run
+    return until_ended(
+        run,
+        lambda run: billing.call(api.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run,
+        billing_pb2.BILLING_RUN_STATE_RUNNING,
+        billing_pb2.BILLING_RUN_STATE_COMPLETED,
+        timeout,
+        "the billing run",
+    )
 
 
 # Appeals: the complaint deadline, the committees and a complaint through both of them.
