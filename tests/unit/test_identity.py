@@ -13,7 +13,7 @@ from services.platform.identity import (
     is_valid_organisation_number,
     mask_national_ids,
 )
-from services.synthetic_register import synthetic_national_id
+from devstack.synthetic_register import synthetic_national_id
 
 pytestmark = pytest.mark.unit
 

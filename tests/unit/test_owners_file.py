@@ -13,7 +13,7 @@ import pytest
 from services.assessment.adapters.owner_files import read_owners
 from services.assessment.domain.ownership import NewOwner, OwnerKind, PostalAddress, check_owners
 from services.platform.errors import InvalidInput
-from services.synthetic_register import synthetic_national_id, synthetic_organisation_number
+from devstack.synthetic_register import synthetic_national_id, synthetic_organisation_number
 
 pytestmark = pytest.mark.unit
 
