@@ -28,12 +28,8 @@ def _add_servicer(sessions: sessionmaker[Session], server: grpc.Server, settings
     grpc_api.add_to_server(server, wiring)
 
 
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")
-
-
 def _joining(session: Session) -> AppealsUnitOfWork:
-    return SqlAppealsUnitOfWork(_no_sessions).joining(session)
+    return SqlAppealsUnitOfWork.in_transaction_of(session)
 
 
 # The consumer's handlers, each working in the consumer's own transaction.

@@ -46,12 +46,8 @@ def _add_servicer(
     return grpc_api.add_to_server(server, wiring, settings)
 
 
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")
-
-
 def _joining(session: Session) -> AssessmentUnitOfWork:
-    return SqlAssessmentUnitOfWork(_no_sessions).joining(session)
+    return SqlAssessmentUnitOfWork.in_transaction_of(session)
 
 
 def consumer_handlers(config: AssessmentConfig) -> dict[str, EventHandler]:

@@ -41,13 +41,9 @@ def _add_servicer(
     return grpc_api.add_to_server(server, wiring)
 
 
-def _no_sessions() -> Session:
-    raise RuntimeError("a joined unit of work opens no sessions of its own")
-
-
 def _joined(session: Session) -> BillingUnitOfWork:
     """A unit of work in the consumer's transaction: the consumer commits it with the inbox row."""
-    return SqlBillingUnitOfWork(_no_sessions).joining(session)
+    return SqlBillingUnitOfWork.in_transaction_of(session)
 
 
 EVENTS = event_handlers.BillingEventHandlers(_joined)

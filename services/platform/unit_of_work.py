@@ -18,6 +18,10 @@ from services.platform.events import wrap
 EventMapper = Callable[[object], tuple[str, Message]]
 
 
+def _no_sessions() -> Session:
+    raise RuntimeError("a joined unit of work opens no sessions of its own")
+
+
 class UnitOfWork:
     """Use as `with uow: ...; uow.commit()`; leaving the block without commit rolls everything back.
 
@@ -54,6 +58,12 @@ class UnitOfWork:
         self._session: Session | None = None
         self._joined: Session | None = None
         self._pending_rows: list[dict[str, object]] = []
+
+    @classmethod
+    def in_transaction_of(cls, session: Session) -> Self:
+        """A unit of work inside a transaction someone else owns (an event consumer's), opening none of
+        its own; see `joining`."""
+        return cls(_no_sessions).joining(session)
 
     def joining(self, session: Session) -> Self:
         """Work inside a transaction someone else owns (an event consumer's): commit() only writes the
