@@ -19,7 +19,7 @@ help:
 	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
 	@echo "make test    run every test (unit, Kafka, PostgreSQL, e2e)"
 	@echo "make up      start Kafka and the three services and leave them running; make down stops"
-	@echo "make lint    ruff, mypy and buf lint"
+	@echo "make lint    ruff, mypy, buf lint and the import rules (lint-imports)"
 	@echo "make bench   run the benchmarks (JSON reports under reports/)"
 	@echo "make proto   regenerate the gRPC/protobuf modules in gen/"
 
