@@ -23,6 +23,20 @@ from services.billing.domain.year_end import IntervalSpan
 from services.platform.db import one_of
 from services.platform.search_text import LIKE_ESCAPE, contains_pattern, search_fold
 
+_SHARES: dict[tuple[int, int], Fraction] = {}
+
+
+def _share(numerator: int, denominator: int) -> Fraction:
+    # A share made once per distinct pair: a billing chunk reads tens of thousands of holdings, nearly
+    # all 1/1, and making a Fraction costs a gcd each time (it is immutable, so holdings can share it).
+    key = (numerator, denominator)
+    share = _SHARES.get(key)
+    if share is None:
+        if len(_SHARES) >= 4096:  # bounded, whatever shares a register holds
+            _SHARES.clear()
+        share = _SHARES[key] = Fraction(numerator, denominator)
+    return share
+
 
 def _to_account(row: Any) -> Account:
     return Account(
@@ -308,7 +322,7 @@ class HoldingRepository:
                 (
                     r.property_id,
                     Holding(
-                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
+                        r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)
                     ),
                 )
             )
@@ -324,9 +338,7 @@ class HoldingRepository:
         return [
             (
                 r.account_id,
-                Holding(
-                    r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
-                ),
+                Holding(r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)),
             )
             for r in rows.all()
         ]
@@ -345,7 +357,7 @@ class HoldingRepository:
                 (
                     r.account_id,
                     Holding(
-                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
+                        r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)
                     ),
                 )
             )
