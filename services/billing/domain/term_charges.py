@@ -150,7 +150,9 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
                 description = before.description if before else code
                 vat_rate = before.vat_rate if before else Decimal(0)
                 basis = ""
-            if past_months is not None:
+            if past is None:  # nothing invoiced this year yet: nothing due up to then
+                difference = -invoiced
+            elif past_months is not None:
                 difference = amount_in_months(annual, past_months) - invoiced
             else:
                 difference = due(annual, past, holdings, changes, property_id) - invoiced
