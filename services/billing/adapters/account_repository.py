@@ -24,6 +24,15 @@ from services.platform.db import one_of
 from services.platform.search_text import LIKE_ESCAPE, contains_pattern, search_fold
 
 _SHARES: dict[tuple[int, int], Fraction] = {}
+# A holding's columns in the order the billing run's reads unpack them.
+_HOLDING_COLUMNS = (
+    holdings.c.property_id,
+    holdings.c.account_id,
+    holdings.c.valid_from,
+    holdings.c.valid_to,
+    holdings.c.share_numerator,
+    holdings.c.share_denominator,
+)
 
 
 def _share(numerator: int, denominator: int) -> Fraction:
@@ -315,16 +324,12 @@ class HoldingRepository:
         """account → [(property_id, holding)], open holdings ending at date.max."""
         found: dict[str, list[tuple[str, Holding]]] = {}
         rows = self._session.execute(
-            select(holdings).where(one_of(self._session, holdings.c.account_id, account_ids))
+            select(*_HOLDING_COLUMNS).where(one_of(self._session, holdings.c.account_id, account_ids))
         )
-        for r in rows.all():
-            found.setdefault(r.account_id, []).append(
-                (
-                    r.property_id,
-                    Holding(
-                        r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)
-                    ),
-                )
+        # Unpacked by position: a billing chunk reads every holding of its recipients.
+        for property_id, account_id, valid_from, valid_to, numerator, denominator in rows.all():
+            found.setdefault(account_id, []).append(
+                (property_id, Holding(valid_from, valid_to or date.max, _share(numerator, denominator)))
             )
         return found
 
@@ -348,18 +353,14 @@ class HoldingRepository:
         parts are split together."""
         found: dict[str, list[tuple[str, Holding]]] = {}
         rows = self._session.execute(
-            select(holdings)
+            select(*_HOLDING_COLUMNS)
             .where(one_of(self._session, holdings.c.property_id, property_ids))
             .order_by(holdings.c.property_id, holdings.c.valid_from, holdings.c.account_id)
         )
-        for r in rows.all():
-            found.setdefault(r.property_id, []).append(
-                (
-                    r.account_id,
-                    Holding(
-                        r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)
-                    ),
-                )
+        # Unpacked by position: a billing chunk reads every holding of the properties it bills.
+        for property_id, account_id, valid_from, valid_to, numerator, denominator in rows.all():
+            found.setdefault(property_id, []).append(
+                (account_id, Holding(valid_from, valid_to or date.max, _share(numerator, denominator)))
             )
         return found
 

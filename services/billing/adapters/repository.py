@@ -252,10 +252,23 @@ def _in_force(
         )
         if as_of is None:
             query = query.where(property_taxes.c.is_current.is_(True))
-        for r in session.execute(query).all():
-            tax = _tax(r)
+        # Unpacked by position (in _TAX_COLUMNS' order): a billing chunk reads the tax of every property.
+        for pid, tax_year, version, status, tax_ore, base_ore, terms, event_id, decided in session.execute(
+            query
+        ).all():
+            tax = PropertyTax(
+                property_id=pid,
+                tax_year=tax_year,
+                version=version,
+                status=status,
+                tax=Money(tax_ore),
+                tax_base=Money(base_ore),
+                terms=terms,
+                source_event_id=event_id,
+                decided_on=decided,
+            )
             if as_of is None or tax.in_force_on(as_of):
-                found.setdefault(tax.property_id, []).append(tax)
+                found.setdefault(pid, []).append(tax)
     for versions in found.values():
         versions.sort(key=lambda t: t.version)
     return found
