@@ -415,7 +415,7 @@ class InvoiceRepository:
         query = select(invoices).where(invoices.c.run_id == run_id)
         if channel is not None:
             query = query.where(invoices.c.channel == channel.value)
-        rows = list(self._session.execute(query.order_by(invoices.c.invoice_number)))
+        rows = self._session.execute(query.order_by(invoices.c.invoice_number)).all()
         found: list[Invoice] = []
         for start in range(0, len(rows), _PAGE):
             found += self._with_lines(rows[start : start + _PAGE])
@@ -437,7 +437,7 @@ class InvoiceRepository:
             .distinct()
         )
         properties: dict[int, set[str]] = {}
-        for number, property_id in lines:
+        for number, property_id in lines.all():  # fetched at once, not row by row
             properties.setdefault(number, set()).add(property_id)
         rows = self._session.execute(
             select(invoices).where(invoices.c.run_id == run_id).order_by(invoices.c.invoice_number)
