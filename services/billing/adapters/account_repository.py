@@ -23,6 +23,43 @@ from services.billing.domain.year_end import IntervalSpan
 from services.platform.db import one_of
 from services.platform.search_text import LIKE_ESCAPE, contains_pattern, search_fold
 
+_SHARES: dict[tuple[int, int], Fraction] = {}
+# A holding's columns in the order the billing run's reads unpack them.
+_HOLDING_COLUMNS = (
+    holdings.c.property_id,
+    holdings.c.account_id,
+    holdings.c.valid_from,
+    holdings.c.valid_to,
+    holdings.c.share_numerator,
+    holdings.c.share_denominator,
+)
+
+
+def _share(numerator: int, denominator: int) -> Fraction:
+    # A share made once per distinct pair: a billing chunk reads tens of thousands of holdings, nearly
+    # all 1/1, and making a Fraction costs a gcd each time (it is immutable, so holdings can share it).
+    key = (numerator, denominator)
+    share = _SHARES.get(key)
+    if share is None:
+        if len(_SHARES) >= 4096:  # bounded, whatever shares a register holds
+            _SHARES.clear()
+        share = _SHARES[key] = Fraction(numerator, denominator)
+    return share
+
+
+# The columns _to_account reads.
+_ACCOUNT_COLUMNS = (
+    accounts.c.account_id,
+    accounts.c.kind,
+    accounts.c.name,
+    accounts.c.organisation_number,
+    accounts.c.address_line,
+    accounts.c.postcode,
+    accounts.c.city,
+    accounts.c.channel,
+    accounts.c.customer_number,
+)
+
 
 def _to_account(row: Any) -> Account:
     return Account(
@@ -247,7 +284,7 @@ class AccountRepository:
 
     def page_after(self, after_id: str, limit: int) -> list[Account]:
         rows = self._session.execute(
-            select(accounts)
+            select(*_ACCOUNT_COLUMNS)  # what an Account holds: a billing chunk reads thousands
             .where(accounts.c.account_id > after_id)
             .order_by(accounts.c.account_id)
             .limit(limit)
@@ -301,16 +338,12 @@ class HoldingRepository:
         """account → [(property_id, holding)], open holdings ending at date.max."""
         found: dict[str, list[tuple[str, Holding]]] = {}
         rows = self._session.execute(
-            select(holdings).where(one_of(self._session, holdings.c.account_id, account_ids))
+            select(*_HOLDING_COLUMNS).where(one_of(self._session, holdings.c.account_id, account_ids))
         )
-        for r in rows.all():
-            found.setdefault(r.account_id, []).append(
-                (
-                    r.property_id,
-                    Holding(
-                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
-                    ),
-                )
+        # Unpacked by position: a billing chunk reads every holding of its recipients.
+        for property_id, account_id, valid_from, valid_to, numerator, denominator in rows.all():
+            found.setdefault(account_id, []).append(
+                (property_id, Holding(valid_from, valid_to or date.max, _share(numerator, denominator)))
             )
         return found
 
@@ -324,9 +357,7 @@ class HoldingRepository:
         return [
             (
                 r.account_id,
-                Holding(
-                    r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
-                ),
+                Holding(r.valid_from, r.valid_to or date.max, _share(r.share_numerator, r.share_denominator)),
             )
             for r in rows.all()
         ]
@@ -336,18 +367,14 @@ class HoldingRepository:
         parts are split together."""
         found: dict[str, list[tuple[str, Holding]]] = {}
         rows = self._session.execute(
-            select(holdings)
+            select(*_HOLDING_COLUMNS)
             .where(one_of(self._session, holdings.c.property_id, property_ids))
             .order_by(holdings.c.property_id, holdings.c.valid_from, holdings.c.account_id)
         )
-        for r in rows.all():
-            found.setdefault(r.property_id, []).append(
-                (
-                    r.account_id,
-                    Holding(
-                        r.valid_from, r.valid_to or date.max, Fraction(r.share_numerator, r.share_denominator)
-                    ),
-                )
+        # Unpacked by position: a billing chunk reads every holding of the properties it bills.
+        for property_id, account_id, valid_from, valid_to, numerator, denominator in rows.all():
+            found.setdefault(property_id, []).append(
+                (account_id, Holding(valid_from, valid_to or date.max, _share(numerator, denominator)))
             )
         return found
 

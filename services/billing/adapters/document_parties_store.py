@@ -43,7 +43,7 @@ def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tupl
     """Each invoice's properties as its document names them: address and cadastral id from the billing
     property, and the recipient's share from its holding over the invoice's period (the latest one, when
     it held the property twice)."""
-    property_ids = sorted({pid for invoice in items for pid in invoice.property_ids})
+    property_ids = sorted({line.property_id for invoice in items for line in invoice.lines})
     accounts = sorted({invoice.account_id for invoice in items})
     known: dict[str, Any] = {}
     held: dict[tuple[str, str], list[Any]] = {}
@@ -55,17 +55,22 @@ def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tupl
                 billing_properties.c.address,
                 billing_properties.c.cadastral_id,
             ).where(one_of(session, billing_properties.c.property_id, page))
-        ):
+        ).all():  # fetched at once: row by row cost more than the rows at a billing chunk's size
             known[found_row.property_id] = found_row
         for holding in session.execute(
             select(holdings)
             .where(one_of(session, holdings.c.property_id, page))
             .where(one_of(session, holdings.c.account_id, accounts))
             .order_by(holdings.c.valid_from)
-        ):
+        ).all():
             held.setdefault((holding.account_id, holding.property_id), []).append(holding)
     found: dict[int, tuple[PropertyOnDocument, ...]] = {}
     for invoice in items:
+        # Each property's fee bases from one pass over the lines (an invoice has several per property).
+        bases_of: dict[str, set[tuple[str, str]]] = {}
+        for line in invoice.lines:
+            if line.basis:
+                bases_of.setdefault(line.property_id, set()).add((line.code, line.basis))
         shown: list[PropertyOnDocument] = []
         for pid in invoice.property_ids:
             row: Any = known.get(pid)
@@ -76,9 +81,7 @@ def _properties_on(session: Session, items: Sequence[Invoice]) -> dict[int, tupl
                 and (h.valid_to is None or h.valid_to > invoice.period.start)
             ]
             share = during[-1] if during else None
-            bases = sorted(
-                {(line.code, line.basis) for line in invoice.lines if line.property_id == pid and line.basis}
-            )
+            bases = sorted(bases_of.get(pid, ()))
             shown.append(
                 PropertyOnDocument(
                     pid,

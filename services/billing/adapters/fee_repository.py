@@ -121,14 +121,15 @@ class FeeFactsRepository:
                     billing_properties.c.bra_m2,
                 ).where(one_of(self._session, billing_properties.c.property_id, chunk))
             )
-            for r in rows.all():
-                facts = own.get(r.property_id, OwnFacts())
-                found[r.property_id] = FeeFacts(
-                    category=category_key(r.category),
-                    units=r.dwelling_units,
-                    bra_m2=r.bra_m2,
+            none = OwnFacts()  # a property without a row of its own has the defaults
+            for property_id, category, units, bra_m2 in rows.all():
+                facts = own.get(property_id, none)
+                found[property_id] = FeeFacts(
+                    category=category_key(category),
+                    units=units,
+                    bra_m2=bra_m2,
                     chimneys=facts.chimneys,
-                    metered_m3=metered.get(r.property_id),
+                    metered_m3=metered.get(property_id),
                     connected_to_water=facts.connected_to_water,
                     summer_only=facts.summer_only,
                     no_wc=facts.no_wc,

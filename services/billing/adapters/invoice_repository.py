@@ -415,7 +415,7 @@ class InvoiceRepository:
         query = select(invoices).where(invoices.c.run_id == run_id)
         if channel is not None:
             query = query.where(invoices.c.channel == channel.value)
-        rows = list(self._session.execute(query.order_by(invoices.c.invoice_number)))
+        rows = self._session.execute(query.order_by(invoices.c.invoice_number)).all()
         found: list[Invoice] = []
         for start in range(0, len(rows), _PAGE):
             found += self._with_lines(rows[start : start + _PAGE])
@@ -428,13 +428,16 @@ class InvoiceRepository:
 
     def journal(self, run_id: str) -> list[dict[str, Any]]:
         """The run's invoices as journal rows, in number order."""
+        # Distinct pairs: an invoice has a line per charge, several per property, and only the set of its
+        # properties is wanted (reading every line cost seconds at Oslo's scale).
         lines = self._session.execute(
             select(invoice_lines.c.invoice_number, invoice_lines.c.property_id)
             .join(invoices, invoices.c.invoice_number == invoice_lines.c.invoice_number)
             .where(invoices.c.run_id == run_id)
+            .distinct()
         )
         properties: dict[int, set[str]] = {}
-        for number, property_id in lines:
+        for number, property_id in lines.all():  # fetched at once, not row by row
             properties.setdefault(number, set()).add(property_id)
         rows = self._session.execute(
             select(invoices).where(invoices.c.run_id == run_id).order_by(invoices.c.invoice_number)
@@ -507,20 +510,28 @@ class InvoiceRepository:
         numbers = [r.invoice_number for r in rows]
         lines: dict[int, list[ChargeLine]] = {}
         if numbers:
-            for r in self._session.execute(
-                select(invoice_lines)
-                .where(invoice_lines.c.invoice_number.in_(numbers))
+            # Only the columns a line needs, the numbers as one array parameter (one_of), and equal periods
+            # made once: a run's lines share a few periods (read back for its documents at Oslo's scale).
+            periods: dict[tuple[date, date], Period] = {}
+            for number, property_id, code, description, start, end, amount, vat_rate in self._session.execute(
+                select(
+                    invoice_lines.c.invoice_number,
+                    invoice_lines.c.property_id,
+                    invoice_lines.c.code,
+                    invoice_lines.c.description,
+                    invoice_lines.c.period_start,
+                    invoice_lines.c.period_end,
+                    invoice_lines.c.amount_ore,
+                    invoice_lines.c.vat_rate,
+                )
+                .where(one_of(self._session, invoice_lines.c.invoice_number, numbers))
                 .order_by(invoice_lines.c.invoice_number, invoice_lines.c.line_no)
             ).all():
-                lines.setdefault(r.invoice_number, []).append(
-                    ChargeLine(
-                        r.property_id,
-                        r.code,
-                        r.description,
-                        Period(r.period_start, r.period_end),
-                        Money(r.amount_ore),
-                        r.vat_rate,
-                    )
+                period = periods.get((start, end))
+                if period is None:
+                    period = periods[(start, end)] = Period(start, end)
+                lines.setdefault(number, []).append(
+                    ChargeLine(property_id, code, description, period, Money(amount), vat_rate)
                 )
         return [
             Invoice(

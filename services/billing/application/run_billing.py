@@ -141,6 +141,7 @@ def billing_chunk(uow: BillingUnitOfWork, run_id: str, policy: BillingPolicy, si
         channel = {a.account_id: a.channel for a in accounts}
         documents = plan.documents
         first = uow.invoices.take_numbers(len(documents)) if documents else 0
+        due_on = due_date(run.issue_date, policy.payment_days)  # the same for every document of the run
         issued = [
             Invoice(
                 invoice_number=first + n,
@@ -150,7 +151,7 @@ def billing_chunk(uow: BillingUnitOfWork, run_id: str, policy: BillingPolicy, si
                 channel=channel[doc.draft.account_id],
                 kid=new_kid(first + n, policy.kid_method),
                 issue_date=run.issue_date,
-                due_date=due_date(run.issue_date, policy.payment_days),
+                due_date=due_on,
                 period=doc.draft.period,
                 lines=doc.draft.lines,
                 net=doc.draft.net,

@@ -167,7 +167,8 @@ def _year_charges(
         found[property_id] = PropertyCharges(
             property_id,
             tuple(charges),
-            tuple(sorted({h.start for _, h in held_by})),  # the ownership change dates
+            # The ownership change dates (one holder, the usual case: its start, without a set to sort).
+            (held_by[0][1].start,) if len(held_by) == 1 else tuple(sorted({h.start for _, h in held_by})),
             tuple(held_by),
         )
     return found

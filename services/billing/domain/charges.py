@@ -73,7 +73,16 @@ def whole_months_held(
 
 def amount_in_months(annual: Money, months: slice) -> int:
     """The monthly parts of a yearly amount for the months of a `whole_months_held` slice, in øre."""
-    return sum(_monthly_ore(annual.ore)[months])
+    start, stop, step = months.indices(12)
+    if step != 1:
+        return sum(_monthly_ore(annual.ore)[months])
+    if stop <= start:
+        return 0
+    # The sum of those parts worked out directly (the billing run's innermost step, once per property
+    # and charge): each month has the twelfth rounded towards zero, and months before `left` one øre more.
+    base, left = divmod(abs(annual.ore), 12)
+    whole = base * (stop - start) + max(0, min(stop, left) - start)
+    return -whole if annual.ore < 0 else whole
 
 
 def holder_parts(

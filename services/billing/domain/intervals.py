@@ -66,16 +66,31 @@ def periods_of_year(year: int, interval: InvoiceInterval) -> list[Period]:
     return [Period(_month_start(year, m), _month_start(year, m + step)) for m in range(1, 13, step)]
 
 
+# Periods worked out once per (year, interval): a billing run asks for every recipient, and there are a
+# handful of intervals (a Period is immutable, so every caller can share them).
+_YEAR_PERIODS: dict[tuple[int, InvoiceInterval], tuple[Period, ...]] = {}
+
+
+def _periods(year: int, interval: InvoiceInterval) -> tuple[Period, ...]:
+    key = (year, interval)
+    found = _YEAR_PERIODS.get(key)
+    if found is None:
+        if len(_YEAR_PERIODS) >= 1024:  # bounded, whatever years are asked for
+            _YEAR_PERIODS.clear()
+        found = _YEAR_PERIODS[key] = tuple(periods_of_year(year, interval))
+    return found
+
+
 def period_starting(year: int, month: int, interval: InvoiceInterval) -> Period | None:
     """The interval's period that starts in (year, month), if one does: who is due in a run."""
-    return next((p for p in periods_of_year(year, interval) if p.start == date(year, month, 1)), None)
+    return next((p for p in _periods(year, interval) if p.start == date(year, month, 1)), None)
 
 
 def period_containing(year: int, month: int, interval: InvoiceInterval) -> Period:
     """The interval's period that (year, month) falls in: the term a recipient is billed to date for
     when it is settled in a month its interval does not start a period (a new owner, a correction)."""
     first = date(year, month, 1)
-    return next(p for p in periods_of_year(year, interval) if p.start <= first < p.end)
+    return next(p for p in _periods(year, interval) if p.start <= first < p.end)
 
 
 @dataclass(frozen=True)

@@ -3,15 +3,17 @@ minimum amount rule, and the due date. Pure: the billing run stores and numbers 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cached_property
+from typing import Any, Generic, TypeVar, overload
 
 from services.billing.domain.intervals import Period
 from services.platform.business_days import on_or_after_banking_day
 from services.platform.money import Money
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -27,13 +29,36 @@ class ChargeLine:
     basis: str = field(default="", compare=False)
 
 
+class _ComputedOnce(Generic[_T]):
+    """functools.cached_property without its lock: Python 3.11 takes one lock, shared by every instance,
+    on each first read, which cost a billing run more than the sums it guards. A draft is made and read
+    by one thread (two threads would at worst work out the same value twice)."""
+
+    def __init__(self, compute: Callable[[Any], _T]) -> None:
+        self._compute = compute
+        self._name = compute.__name__
+
+    @overload
+    def __get__(self, instance: None, owner: type[Any] | None = None) -> _ComputedOnce[_T]: ...
+
+    @overload
+    def __get__(self, instance: object, owner: type[Any] | None = None) -> _T: ...
+
+    def __get__(self, instance: object | None, owner: type[Any] | None = None) -> _T | _ComputedOnce[_T]:
+        if instance is None:
+            return self
+        value = self._compute(instance)
+        instance.__dict__[self._name] = value  # read from the instance from now on, as cached_property does
+        return value
+
+
 @dataclass(frozen=True)
 class InvoiceDraft:
     account_id: str
     period: Period
     lines: tuple[ChargeLine, ...]
 
-    @cached_property
+    @_ComputedOnce
     def _vat(self) -> dict[Decimal, Money]:
         return self.vat_by_rate()
 
@@ -43,11 +68,11 @@ class InvoiceDraft:
             sums[line.vat_rate] = sums.get(line.vat_rate, 0) + line.amount.ore
         return {rate: Money.rounded(Money(ore).nok * rate) for rate, ore in sorted(sums.items()) if rate}
 
-    @cached_property
+    @_ComputedOnce
     def net(self) -> Money:
         return Money(sum(line.amount.ore for line in self.lines))
 
-    @cached_property
+    @_ComputedOnce
     def total(self) -> Money:
         return self.net + Money(sum(v.ore for v in self._vat.values()))
 

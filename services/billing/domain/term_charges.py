@@ -18,7 +18,7 @@ invoiced for that year:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -111,60 +111,67 @@ def owed(account: AccountYear, properties: Mapping[str, PropertyCharges], period
         parts = holder_parts(annual, account.year, span, everyone, changes)
         return sum(parts[i].ore for i in mine)
 
-    def due_with(
-        months: slice | None,
-    ) -> Callable[[Money, Period | None, list[Holding], Sequence[date], str], int]:
-        if months is None:
-            return due
-        return lambda annual, span, _holdings, _changes, _property: amount_in_months(annual, months)
-
     result = Owed()
+    new, credits = result.new, result.credits
+    invoiced_before = account.invoiced
     for property_id in sorted(held):
         holdings = held[property_id]
         prop = properties.get(property_id)
-        charges = {c.code: c for c in (prop.charges if prop else ())}
+        charges = {c.code: c for c in prop.charges} if prop else {}
         codes = sorted(charges.keys() | invoiced_codes.get(property_id, set()))
         changes = prop.changes if prop else ()
         # What the new invoice carries runs from the first day not yet invoiced (or held) to the period's
         # end: earlier months carried forward under the minimum are printed as what they are.
         first = max(billed or year_start, min(h.start for h in holdings))
-        # Whole months held alone (the usual case): every charge's share is a slice of its monthly parts.
-        due_past = due_with(whole_months_held(account.year, past, holdings, changes) if past else None)
-        due_to_date = due_with(
-            whole_months_held(account.year, to_date, holdings, changes) if to_date else None
-        )
+        # Whole months held alone (the usual case): every charge's share is a slice of its monthly parts;
+        # otherwise (None) the parts of all holders are worked out together (`due`).
+        past_months = whole_months_held(account.year, past, holdings, changes) if past else None
+        to_date_months = whole_months_held(account.year, to_date, holdings, changes) if to_date else None
         # What a credit note gives back is for the days invoiced after the recipient's last day as holder
         # (a sale: from the sale date); while it still holds the property, for all it was invoiced.
         held_until = max(h.end for h in holdings)
         credited = past
         if past is not None and past.start < held_until < past.end:
             credited = Period(held_until, past.end)
+        carries = Period(min(first, period.end), period.end) if period is not None else None
         for code in codes:
             charge = charges.get(code)
-            before = account.invoiced.get((property_id, code))
+            before = invoiced_before.get((property_id, code))
             invoiced = before.amount.ore if before else 0
-            annual = charge.annual if charge else Money(0)
-            description = charge.description if charge else before.description if before else code
-            vat_rate = charge.vat_rate if charge else before.vat_rate if before else Decimal(0)
-            basis = charge.basis if charge else ""
-            difference = due_past(annual, past, holdings, changes, property_id) - invoiced
+            if charge is not None:
+                annual, description, vat_rate, basis = (
+                    charge.annual,
+                    charge.description,
+                    charge.vat_rate,
+                    charge.basis,
+                )
+            else:
+                annual = Money(0)
+                description = before.description if before else code
+                vat_rate = before.vat_rate if before else Decimal(0)
+                basis = ""
+            if past is None:  # nothing invoiced this year yet: nothing due up to then
+                difference = -invoiced
+            elif past_months is not None:
+                difference = amount_in_months(annual, past_months) - invoiced
+            else:
+                difference = due(annual, past, holdings, changes, property_id) - invoiced
             if difference < 0 and credited is not None:
-                result.credits.append(
+                credits.append(
                     ChargeLine(property_id, code, description, credited, Money(difference), vat_rate)
                 )
-            if period is not None:
-                rest = (
-                    due_to_date(annual, to_date, holdings, changes, property_id)
-                    - invoiced
-                    - min(0, difference)
-                )
+            if carries is not None:
+                if to_date_months is not None:
+                    rest = amount_in_months(annual, to_date_months)
+                else:
+                    rest = due(annual, to_date, holdings, changes, property_id)
+                rest -= invoiced + min(0, difference)
                 if rest:
-                    carries = Period(min(first, period.end), period.end)
-                    result.new.append(
+                    new.append(
                         ChargeLine(property_id, code, description, carries, Money(rest), vat_rate, basis)
                     )
             elif difference > 0 and past is not None:
-                result.new.append(
+                new.append(
                     ChargeLine(property_id, code, description, past, Money(difference), vat_rate, basis)
                 )
     return result
