@@ -4,6 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from devstack.synthetic_register import synthetic_national_id
 from services.platform.errors import Violations
 from services.platform.identity import (
     check_free_text,
@@ -13,7 +14,6 @@ from services.platform.identity import (
     is_valid_organisation_number,
     mask_national_ids,
 )
-from devstack.synthetic_register import synthetic_national_id
 
 pytestmark = pytest.mark.unit
 

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from devstack.synthetic_register import synthetic_national_id, synthetic_organisation_number
 from services.assessment.adapters.owner_files import read_owners
 from services.assessment.domain.ownership import NewOwner, OwnerKind, PostalAddress, check_owners
 from services.platform.errors import InvalidInput
-from devstack.synthetic_register import synthetic_national_id, synthetic_organisation_number
 
 pytestmark = pytest.mark.unit
 
