@@ -10,7 +10,13 @@ import pytest
 from propertytax.billing.v1 import events_pb2
 from services.billing.adapters.event_payloads import event_to_proto
 from services.billing.domain.account import Channel
-from services.billing.domain.billing_run import Invoice, InvoiceIssued
+from services.billing.domain.billing_run import (
+    BillingRun,
+    BillingRunCompleted,
+    Invoice,
+    InvoiceIssued,
+    RunState,
+)
 from services.billing.domain.intervals import Period
 from services.billing.domain.invoice_plan import ChargeLine
 from services.platform.money import Money
@@ -81,3 +87,22 @@ def test_an_invoice_of_fees_only_carries_no_property_tax() -> None:
         InvoiceIssued(_invoice(ChargeLine("p3", "waste", "Renovasjon", SPRING, Money.of(9))))
     )
     assert isinstance(message, events_pb2.InvoiceIssued) and not message.property_taxes
+
+
+def test_a_completed_run_publishes_its_control_totals_with_the_credit_notes() -> None:
+    run = BillingRun(
+        run_id="run-4",
+        year=2024,
+        month=4,
+        issue_date=date(2024, 4, 5),
+        state=RunState.COMPLETED,
+        invoices=58,
+        credit_notes=2,
+        below_minimum=1,
+        total=Money(1_234_500),
+    )
+    subject, payload = event_to_proto(BillingRunCompleted(run))
+    assert subject == "run-4"
+    assert isinstance(payload, events_pb2.BillingRunCompleted)
+    assert (payload.invoices, payload.credit_notes, payload.below_minimum) == (58, 2, 1)
+    assert (payload.year, payload.month, payload.total.ore) == (2024, 4, 1_234_500)

@@ -56,5 +56,6 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             invoices=run.invoices,
             below_minimum=run.below_minimum,
             total=money_pb2.Money(ore=run.total.ore),
+            credit_notes=run.credit_notes,
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")
