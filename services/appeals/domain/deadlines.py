@@ -6,10 +6,11 @@ How the complaint deadline is read (sources):
   list is on display and (b) the dispatch of the bill; a corrected bill gets its own six weeks.
 - A deadline in weeks ends on the same weekday as the day it runs from (domstolloven § 148 second
   paragraph), i.e. start + 42 days.
-- The property tax sources (DOMAIN.md § 2) do not say what happens when that day is a Saturday, Sunday or holiday. The general rule
-  for statutory deadlines (domstolloven § 149, which forvaltningsloven § 30 builds on) extends such a
-  deadline to the next business day; Saturdays, Sundays, public holidays and 1 and 17 May count as
-  holidays. We apply it, with the holiday calendar billing uses for due dates.
+- The property tax sources (DOMAIN.md § 2) do not say what happens when that day is a Saturday,
+  Sunday or holiday. The general rule for statutory deadlines (domstolloven § 149, which
+  forvaltningsloven § 30 builds on) extends such a deadline to the next business day; Saturdays,
+  Sundays, public holidays and 1 and 17 May count as holidays. We apply it, with the holiday
+  calendar billing uses for due dates.
 - A complaint is in time when it reached the office, or was posted, on or before the deadline
   (forvaltningsloven § 30 first paragraph: posted before the deadline is in time).
 
