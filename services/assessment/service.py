@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.import_files import ImportFileReaders
+from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.orm import platform_tables
+from services.assessment.adapters.route_planner import VroomRoutePlanner
 from services.assessment.adapters.tax_list_documents import TaxListDocumentWriter
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application import export_tax_list as tax_lists
@@ -42,6 +44,8 @@ def _add_servicer(
         vault=IdentityVault(settings.pii_key.get_secret_value()),
         files=ImportFileReaders(),
         tax_lists=TAX_LIST_DOCUMENTS,
+        planner=VroomRoutePlanner(),
+        inspection_documents=InspectionDocumentWriter(),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 

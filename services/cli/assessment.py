@@ -19,6 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli import assessment_view as view
+from services.cli import inspections
 from services.cli.common import (
     BadInput,
     add_remote_options,
@@ -613,3 +614,9 @@ def add_commands(assessment: Any) -> None:
     find.add_argument("--page-size", type=page_size_arg, default=50, help="at most this many (up to 1000)")
     add_remote_options(find)
     find.set_defaults(func=cmd_find)
+
+    inspections.add_commands(
+        assessment.add_parser(
+            "inspections", help="inspections: needs, plans, routes, owners' notices, field results"
+        ).add_subparsers(dest="inspections_command", required=True, metavar="COMMAND")
+    )

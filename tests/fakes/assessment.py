@@ -22,6 +22,8 @@ from services.assessment.domain.tax import AdoptedValue, TaxableProperty, TaxSta
 from services.assessment.domain.valuation import Valuation, ValuationNeed, ValuationRoute
 from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.money import Money
+from tests.fakes.inspection_needs import InMemoryInspectionNeeds
+from tests.fakes.inspection_plans import InMemoryInspectionPlans
 from tests.fakes.unit_of_work import FIXED_NOW, FakeUnitOfWork
 
 
@@ -417,6 +419,8 @@ class FakeAssessmentUnitOfWork(FakeUnitOfWork):
         self.tax_bases = InMemoryTaxBases(self.properties)
         self.levy_jobs = InMemoryLevyJobs()
         self.ownerships = InMemoryOwnerships()
+        self.inspection_needs = InMemoryInspectionNeeds()
+        self.inspection_plans = InMemoryInspectionPlans()
 
 
 class FakeIdentityVault:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from propertytax.assessment.v1 import events_pb2
+from services.assessment.domain.field_results import InspectionCompleted
+from services.assessment.domain.inspection_planning import InspectionScheduled, InspectionsPlanned
 from services.assessment.domain.levy import TaxBaseCorrected, TaxBaseDetermined
 from services.assessment.domain.ownership import OwnershipChanged
 from services.assessment.domain.property import PropertyChanged, PropertyRegistered
@@ -44,5 +46,37 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             reason=event.reason,
             appeal_case_id=event.appeal_case_id,
             corrected_on=event.corrected_on.isoformat(),
+        )
+    if isinstance(event, InspectionCompleted):
+        return event.property_id, events_pb2.InspectionCompleted(
+            property_id=event.property_id,
+            inspected_on=event.inspected_on.isoformat(),
+            findings=event.findings,
+            appeal_case_id=event.appeal_case_id,
+            valuation_id=event.valuation_id,
+        )
+    if isinstance(event, InspectionsPlanned):
+        plan = event.plan
+        return plan.plan_id, events_pb2.InspectionsPlanned(
+            plan_id=plan.plan_id,
+            version=plan.version,
+            first_day=plan.first_day.isoformat(),
+            last_day=plan.last_day.isoformat(),
+            visits=sum(len(route.stops) for route in plan.solution.days),
+            unplanned=len(plan.solution.unplanned),
+            made_on=plan.made_on.isoformat(),
+        )
+    if isinstance(event, InspectionScheduled):
+        notice = event.notice
+        return notice.property_id, events_pb2.InspectionScheduled(
+            notice_id=notice.notice_id,
+            property_id=notice.property_id,
+            day=notice.day.isoformat(),
+            window_start=notice.window.start.isoformat(timespec="minutes"),
+            window_end=notice.window.end.isoformat(timespec="minutes"),
+            plan_id=notice.plan_id,
+            plan_version=notice.plan_version,
+            replaces=notice.replaces,
+            issued_on=notice.issued_on.isoformat(),
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")

@@ -147,3 +147,78 @@ ownerships = Table(
     key("owner_ref", String(40)),
     *share_held_over_time(),
 )
+
+# Inspections (DOMAIN.md § 1). A plan's version is stored whole, as the JSON document it was made as
+# (adapters/inspection_plan_repository.py), since a version never changes; notices likewise.
+inspection_history = Table(
+    "inspection_history",
+    metadata,
+    key("property_id", String(64)),
+    key("event", String(20)),  # inspected, new_building, division, sectioning, fire, demolition
+    key("day", Date),
+    required("recorded_at", Moment),
+)
+
+inspection_appeal_needs = Table(
+    "inspection_appeal_needs",
+    metadata,
+    key("case_id", String(64)),
+    required("property_id", String(64), index=True),
+    required("since", Date),
+    optional("needed_by", Date),
+    required("note", Text),
+    required("status", String(10)),  # open, done
+    optional("done_on", Date),
+    required("noted_at", Moment),
+)
+
+inspection_results = Table(
+    "inspection_results",
+    metadata,
+    key("valuation_id", String(36)),
+    required("property_id", String(64), index=True),
+    required("inspected_on", Date),
+    required("assessor_id", String(64)),
+    required("body", Text),  # JSON: floors, plot, factors with reasons, notes, photo references
+    required("recorded_at", Moment),
+)
+
+inspection_plans = Table(
+    "inspection_plans",
+    metadata,
+    key("plan_id", String(36)),
+    key("version", Integer),
+    required("first_day", Date),
+    required("last_day", Date),
+    required("made_on", Date),
+    required("cause", Text),
+    required("body", Text),  # JSON: assessors, absences, days with stops, unplanned, visits, distances
+    required("created_at", Moment),
+)
+
+inspection_requests = Table(
+    "inspection_requests",
+    metadata,
+    key("property_id", String(64)),
+    required("asked_on", Date),
+    required("notify", Boolean),
+    optional("day", Date),
+    optional("from_time", String(5)),
+    optional("until_time", String(5)),
+    required("note", Text),
+)
+
+inspection_notices = Table(
+    "inspection_notices",
+    metadata,
+    key("notice_id", String(36)),
+    required("plan_id", String(36)),
+    required("plan_version", Integer),
+    required("property_id", String(64), index=True),
+    required("day", Date),
+    required("issued_on", Date),
+    required("replaces", String(36)),
+    required("body", Text),  # JSON: the notice as issued (window, recipient, purpose)
+    required("issued_at", Moment),
+    Index("ix_inspection_notices_plan", "plan_id", "plan_version"),
+)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.assessment.adapters.event_payloads import event_to_proto
+from services.assessment.adapters.inspection_need_repository import InspectionNeedRepository
+from services.assessment.adapters.inspection_plan_repository import InspectionPlanRepository
 from services.assessment.adapters.orm import platform_tables
 from services.assessment.adapters.ownership_repository import OwnershipRepository
 from services.assessment.adapters.repository import (
@@ -37,6 +39,8 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
     tax_bases: TaxBaseRepository
     levy_jobs: LevyJobRepository
     ownerships: OwnershipRepository
+    inspection_needs: InspectionNeedRepository
+    inspection_plans: InspectionPlanRepository
 
     def _opened(self) -> None:
         session = self.session
@@ -48,6 +52,8 @@ class SqlAssessmentUnitOfWork(UnitOfWork):
         self.tax_bases = TaxBaseRepository(session)
         self.levy_jobs = LevyJobRepository(session)
         self.ownerships = OwnershipRepository(session)
+        self.inspection_needs = InspectionNeedRepository(session)
+        self.inspection_plans = InspectionPlanRepository(session)
 
 
 # For callers that use the SQL session as well as the repositories (tests reading rows directly).

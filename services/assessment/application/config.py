@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from services.assessment.domain.decision import LegalLimits
+from services.assessment.domain.inspection_planning import DEFAULT_SETTINGS, PlanningSettings
 from services.assessment.domain.valuation import StandardRates
 
 
@@ -12,3 +13,4 @@ from services.assessment.domain.valuation import StandardRates
 class AssessmentConfig:
     limits: LegalLimits
     rates: StandardRates
+    inspections: PlanningSettings = field(default=DEFAULT_SETTINGS)

@@ -16,6 +16,16 @@ from typing import Literal, Protocol
 
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
+from services.assessment.domain.field_results import FieldResult
+from services.assessment.domain.inspection_needs import HistoryEvent, InspectionNeed
+from services.assessment.domain.inspection_planning import (
+    DayRoute,
+    InspectionNotice,
+    InspectionPlan,
+    OwnerRequest,
+    PlanningProblem,
+    PlanningSolution,
+)
 from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.ownership import OwnerKind, OwnerShare
@@ -229,6 +239,62 @@ class OwnershipRepository(Protocol):
         ...
 
 
+class InspectionNeedRepository(Protocol):
+    """Inspection needs, the inspection history and registered changes, and field results."""
+
+    def add_history(self, rows: Sequence[tuple[str, HistoryEvent, date]]) -> tuple[int, int]:
+        """(property id, event, day) rows, each kept once; (inspections, changes) newly recorded."""
+        ...
+
+    def history(self, property_ids: Sequence[str]) -> dict[str, list[tuple[HistoryEvent, date]]]: ...
+
+    def queue_appeal(self, need: InspectionNeed) -> None:
+        """An appeal case's need (replacing an earlier one of the same case)."""
+        ...
+
+    def appeal_needs(self) -> list[InspectionNeed]:
+        """The appeal cases' needs not yet done."""
+        ...
+
+    def mark_done(self, property_id: str, on: date) -> list[InspectionNeed]:
+        """The property's appeal needs closed by an inspection on `on`; returns them."""
+        ...
+
+    def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None: ...
+
+
+class InspectionPlanRepository(Protocol):
+    """Inspection plans (every version kept), owners' requests and the notices issued."""
+
+    def next_version(self, plan_id: str) -> int: ...
+
+    def add(self, plan: InspectionPlan, at: datetime) -> None: ...
+
+    def get(self, plan_id: str, version: int = 0) -> InspectionPlan | None:
+        """A version (0: the latest) of a plan."""
+        ...
+
+    def latest_plan_id(self) -> str | None: ...
+
+    def planned_property_ids(self, on: date) -> set[str]:
+        """Properties with a visit on or after `on` in the latest version of any plan."""
+        ...
+
+    def put_request(self, request: OwnerRequest) -> None:
+        """The owner's wish for the property, replacing an earlier one."""
+        ...
+
+    def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]: ...
+
+    def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None: ...
+
+    def latest_notices(self, property_ids: Collection[str]) -> dict[str, InspectionNotice]:
+        """The last notice issued for each property."""
+        ...
+
+    def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]: ...
+
+
 class AssessmentUnitOfWork(TransactionalWork, Protocol):
     """One transaction over the register; the repositories are there inside its `with` block."""
 
@@ -255,6 +321,12 @@ class AssessmentUnitOfWork(TransactionalWork, Protocol):
 
     @property
     def ownerships(self) -> OwnershipRepository: ...
+
+    @property
+    def inspection_needs(self) -> InspectionNeedRepository: ...
+
+    @property
+    def inspection_plans(self) -> InspectionPlanRepository: ...
 
 
 UnitOfWorkFactory = Callable[[], AssessmentUnitOfWork]
@@ -296,3 +368,26 @@ class TaxListDocuments(Protocol):
     def csv(self, rows: Sequence[TaxListRow], exempt: bool) -> bytes: ...
 
     def pdf(self, rows: Sequence[TaxListRow], exempt: bool, heading: TaxListHeading) -> bytes: ...
+
+
+class RoutePlanner(Protocol):
+    """Fits visits into assessor-days: each day a compact cluster in a good order within its minutes, the
+    most urgent first, windows and latest days kept, pins kept; what does not fit is unplanned with why."""
+
+    def plan(self, problem: PlanningProblem) -> PlanningSolution: ...
+
+
+class InspectionDocuments(Protocol):
+    """Renders a plan's documents. `zones` are the base layer's polygons (the register's zones)."""
+
+    def route_sheet(self, plan: InspectionPlan, route: DayRoute, zones: Sequence[Zone]) -> bytes:
+        """One assessor-day: the stops in order (address, window, purpose) and a map of the route (PDF)."""
+        ...
+
+    def plan_map(self, plan: InspectionPlan, zones: Sequence[Zone]) -> bytes:
+        """The whole plan as one HTML page that works offline (UTF-8)."""
+        ...
+
+    def notice(self, notice: InspectionNotice) -> bytes:
+        """The owner's letter (PDF, Norwegian bokmål); the same bytes every time for the same notice."""
+        ...

@@ -26,6 +26,8 @@ from services.assessment.application.ports import (
     GeoFormat,
     IdentityVault,
     ImportFiles,
+    InspectionDocuments,
+    RoutePlanner,
     TaxListDocuments,
     UnitOfWorkFactory,
 )
@@ -41,6 +43,8 @@ from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import ValuationNeed
+from services.assessment.entrypoints.grpc_inspection_needs import InspectionNeedRpcs
+from services.assessment.entrypoints.grpc_inspection_plans import InspectionPlanRpcs
 from services.assessment.entrypoints.proto_mapping import (
     STATUS_TO_PROTO,
     category_from_proto,
@@ -87,6 +91,14 @@ RULES: dict[str, MethodRule] = {
     "CorrectTaxBase": rule(Role.ASSESSOR, changes_state=True),
     "ExportTaxList": rule(*_READERS, changes_state=False),
     "ListValuationNeeds": rule(*_READERS, changes_state=False),
+    "ListInspectionNeeds": rule(*_READERS, changes_state=False),
+    "ImportInspectionHistory": rule(Role.ASSESSOR, changes_state=True),
+    "RequestVisit": rule(Role.ASSESSOR, changes_state=True),
+    "PlanInspections": rule(Role.ASSESSOR, changes_state=True),
+    "GetInspectionPlan": rule(*_READERS, changes_state=False),
+    "ReplanInspections": rule(Role.ASSESSOR, changes_state=True),
+    "GetInspectionDocuments": rule(*_READERS, changes_state=False),
+    "RecordInspection": rule(Role.ASSESSOR, changes_state=True),
 }
 
 _JOB_STATE = {
@@ -142,9 +154,13 @@ class Wiring:
     vault: IdentityVault
     files: ImportFiles
     tax_lists: TaxListDocuments
+    planner: RoutePlanner
+    inspection_documents: InspectionDocuments
 
 
-class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
+class AssessmentServicer(
+    InspectionNeedRpcs, InspectionPlanRpcs, assessment_pb2_grpc.AssessmentServiceServicer
+):
     def __init__(self, wiring: Wiring, levy: JobRunner) -> None:
         self._uow = wiring.uow
         self._config = wiring.config
@@ -152,6 +168,8 @@ class AssessmentServicer(assessment_pb2_grpc.AssessmentServiceServicer):
         self._vault = wiring.vault
         self._files = wiring.files
         self._tax_lists = wiring.tax_lists
+        self._planner = wiring.planner
+        self._inspection_documents = wiring.inspection_documents
 
     def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         try:

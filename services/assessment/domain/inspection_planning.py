@@ -1,0 +1,238 @@
+"""Planning inspections: assessors, their working days, the visits to fit, and the plan the routing solver
+makes of them (each assessor-day a compact cluster in a good order, within the day's minutes, the most
+urgent first, owners' windows kept).
+
+These are the shapes and the rules around the solver; the solver itself is behind the RoutePlanner port
+(application/ports.py), since routing is a library's job (pyvroom), not this project's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from enum import StrEnum
+
+from services.assessment.domain.inspection_needs import InspectionNeed
+from services.assessment.domain.property import Location, PropertyCategory
+
+
+class Transport(StrEnum):
+    FOOT = "foot"
+    BIKE = "bike"
+    EBIKE = "ebike"
+    CAR = "car"
+
+
+@dataclass(frozen=True)
+class Assessor:
+    assessor_id: str
+    name: str
+    transport: Transport
+    start: Location  # where each day starts and ends (WGS 84)
+    minutes_per_day: int  # working minutes, travel included
+
+
+@dataclass(frozen=True)
+class Absence:
+    """Days an assessor does not inspect, both ends included."""
+
+    assessor_id: str
+    first_day: date
+    last_day: date
+
+    def covers(self, assessor_id: str, day: date) -> bool:
+        return assessor_id == self.assessor_id and self.first_day <= day <= self.last_day
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    """How long things take. Travel time = straight-line distance in EPSG:25833 × detour factor ÷ speed."""
+
+    minutes_per_inspection: Mapping[PropertyCategory, int]
+    speed_kmh: Mapping[Transport, Decimal]
+    detour_factor: Decimal = Decimal("1.3")
+    day_starts_at: time = time(8, 0)
+    notice_window_minutes: int = 120  # the window an owner is told
+    source: str = "inspection settings"
+
+    def inspection_minutes(self, category: PropertyCategory) -> int:
+        longest = max(self.minutes_per_inspection.values(), default=60)
+        return self.minutes_per_inspection.get(category, longest)
+
+
+# Until a municipality sets its own (services/assessment/inspections.yaml): minutes on site by category, and
+# door-to-door speeds in town (a car's includes finding a place to park).
+DEFAULT_SETTINGS = PlanningSettings(
+    minutes_per_inspection={
+        PropertyCategory.HOUSING: 45,
+        PropertyCategory.HOLIDAY_HOME: 60,
+        PropertyCategory.COMMERCIAL: 90,
+        PropertyCategory.POWER: 120,
+        PropertyCategory.UNDEVELOPED: 20,
+        PropertyCategory.AGRICULTURE: 60,
+    },
+    speed_kmh={
+        Transport.FOOT: Decimal("4.5"),
+        Transport.BIKE: Decimal(14),
+        Transport.EBIKE: Decimal(18),
+        Transport.CAR: Decimal(22),
+    },
+    source="default inspection settings",
+)
+
+
+@dataclass(frozen=True)
+class Window:
+    """A span of time (Europe/Oslo wall clock, naive datetimes)."""
+
+    start: datetime
+    end: datetime
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A need to plan: where, how long on site, and when it may happen.
+
+    `windows` empty: any time of any working day; otherwise the visit must start inside one of them (an
+    owner's requested day or hours, or the window an owner was already told). `latest_day`: no later than
+    this day (an appeal case's deadline)."""
+
+    need: InspectionNeed
+    location: Location
+    minutes: int
+    windows: tuple[Window, ...] = ()
+    latest_day: date | None = None
+    notify: bool = False  # the owner asked to be told
+
+    @property
+    def property_id(self) -> str:
+        return self.need.property_id
+
+
+@dataclass(frozen=True)
+class AssessorDay:
+    assessor_id: str
+    day: date
+    starts_at: datetime
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A visit that must stay with this assessor on this day (a re-plan keeps the others' days)."""
+
+    property_id: str
+    assessor_id: str
+    day: date
+
+
+@dataclass(frozen=True)
+class PlanningProblem:
+    visits: tuple[Visit, ...]
+    assessors: Mapping[str, Assessor]
+    days: tuple[AssessorDay, ...]
+    settings: PlanningSettings
+    pins: tuple[Pin, ...] = ()
+
+
+@dataclass(frozen=True)
+class Stop:
+    property_id: str
+    arrive: datetime
+    leave: datetime
+    window: Window  # the two-hour window an owner is (or would be) told
+
+
+@dataclass(frozen=True)
+class DayRoute:
+    assessor_id: str
+    day: date
+    stops: tuple[Stop, ...]
+    distance_km: Decimal  # 3 decimals, the way back to the start included
+    travel_minutes: int
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    property_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class PlanningSolution:
+    days: tuple[DayRoute, ...]
+    unplanned: tuple[Unplanned, ...]
+    total_distance_km: Decimal
+    naive_distance_km: Decimal  # the same planned visits in property-id order over the same assessor-days
+
+
+@dataclass(frozen=True)
+class InspectionPlan:
+    """One stored version of a period's plan; a re-plan adds a version, never changes one."""
+
+    plan_id: str
+    version: int
+    first_day: date
+    last_day: date
+    made_on: date
+    cause: str  # "plan", or the re-plan's cause
+    assessors: tuple[Assessor, ...]
+    absences: tuple[Absence, ...]
+    solution: PlanningSolution
+    needs: int  # open needs when planned
+    visits: Mapping[str, Visit] = field(default_factory=dict)  # the planned and unplanned visits by property
+
+    def stop_of(self, property_id: str) -> tuple[DayRoute, Stop] | None:
+        for route in self.solution.days:
+            for stop in route.stops:
+                if stop.property_id == property_id:
+                    return route, stop
+        return None
+
+
+@dataclass(frozen=True)
+class OwnerRequest:
+    """An owner's wish: to be told of the visit, and the day and/or hours that suit them."""
+
+    property_id: str
+    asked_on: date
+    notify: bool
+    day: date | None = None
+    from_time: time | None = None
+    until_time: time | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class InspectionNotice:
+    """A letter telling an owner when the assessor comes: issued once, never changed (a moved visit gets a
+    new notice that names the one it replaces). The recipient is as the register had it when issued."""
+
+    notice_id: str
+    plan_id: str
+    plan_version: int
+    property_id: str
+    address: str  # the property's
+    day: date
+    window: Window
+    issued_on: date
+    recipient_name: str
+    recipient_lines: tuple[str, ...]  # postal address lines, postcode and city last
+    purpose: str  # why the assessor comes, in plain Norwegian
+    replaces: str = ""
+
+
+@dataclass(frozen=True)
+class InspectionsPlanned:
+    """Domain event: a plan version was stored."""
+
+    plan: InspectionPlan
+
+
+@dataclass(frozen=True)
+class InspectionScheduled:
+    """Domain event: an owner was sent a notice of the visit."""
+
+    notice: InspectionNotice
