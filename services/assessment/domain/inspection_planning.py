@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 
@@ -105,6 +105,8 @@ class Visit:
     windows: tuple[Window, ...] = ()
     latest_day: date | None = None
     notify: bool = False  # the owner asked to be told
+    # The window an owner was already told: the visit starts inside it, and it stays the stop's window.
+    promised: Window | None = None
 
     @property
     def property_id(self) -> str:
@@ -236,3 +238,14 @@ class InspectionScheduled:
     """Domain event: an owner was sent a notice of the visit."""
 
     notice: InspectionNotice
+
+
+def notice_window(arrive: datetime, day_starts_at: datetime, minutes: int = 120) -> Window:
+    """The window an owner is told for an arrival: starting on the half hour at most 30 minutes before it
+    (never before the day starts), `minutes` long, so the arrival lies well inside it."""
+    start = arrive - timedelta(minutes=30)
+    start = start.replace(minute=0 if start.minute < 30 else 30, second=0, microsecond=0)
+    if arrive - start > timedelta(minutes=30):
+        start += timedelta(minutes=30)
+    start = max(start, day_starts_at)
+    return Window(start, start + timedelta(minutes=minutes))
