@@ -301,7 +301,9 @@ def cmd_preliminary_answer(args: argparse.Namespace) -> int:
 
 
 def cmd_inspection_request(args: argparse.Namespace) -> int:
-    request = ap.RequestInspectionRequest(case_id=args.case_id, note=args.note, requested_on=args.on or "")
+    request = ap.RequestInspectionRequest(
+        case_id=args.case_id, note=args.note, requested_on=args.on or "", needed_by=args.needed_by or ""
+    )
     return _step(
         args, "RequestInspection", request, "inspection-request", lambda c: c.inspection_requested_on
     )
@@ -788,6 +790,12 @@ def add_commands(appeals: Any) -> None:
         _on("requested_on"),
     )
     c.add_argument("--note", required=True)
+    c.add_argument(
+        "--needed-by",
+        type=day_arg,
+        help="the last day the inspection is of use to the case (default: the preliminary answer's "
+        "expected decision date, else 6 weeks after the request)",
+    )
     _dated(c)
     c = _case_command(
         inspection,

@@ -6,7 +6,12 @@ from __future__ import annotations
 from google.protobuf.message import Message
 
 from propertytax.appeals.v1 import events_pb2
-from services.appeals.domain.cases import AppealClosed, AppealDecided, AppealRegistered
+from services.appeals.domain.cases import (
+    AppealClosed,
+    AppealDecided,
+    AppealRegistered,
+    InspectionRequested,
+)
 from services.appeals.entrypoints.proto_mapping import day, enum_to_proto, money
 
 
@@ -47,5 +52,15 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             tax_year=case.tax_year,
             outcome=enum_to_proto(case.outcome),
             closed_on=day(case.closed_on),
+        )
+    if isinstance(event, InspectionRequested):
+        # Assessment queues it as an inspection need of the property, ordered by needed_by.
+        return event.case_id, events_pb2.InspectionRequested(
+            case_id=event.case_id,
+            property_id=event.property_id,
+            tax_year=event.tax_year,
+            requested_on=day(event.requested_on),
+            note=event.note,
+            needed_by=day(event.needed_by),
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")

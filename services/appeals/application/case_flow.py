@@ -93,9 +93,15 @@ def send_preliminary_answer(
 
 
 def request_inspection(
-    uow: AppealsUnitOfWork, case_id: str, note: str, on: date, today: date, actor: str
+    uow: AppealsUnitOfWork,
+    case_id: str,
+    note: str,
+    on: date,
+    today: date,
+    actor: str,
+    needed_by: date | None = None,
 ) -> AppealCase:
-    return _apply(uow, case_id, lambda case: flow.request_inspection(case, note, on, today, actor))
+    return _apply(uow, case_id, lambda case: flow.request_inspection(case, note, on, today, actor, needed_by))
 
 
 def complete_inspection(

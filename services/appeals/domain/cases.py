@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from services.appeals.domain.committees import Committee, CommitteeKind, Meeting, Participation
@@ -431,15 +431,55 @@ def send_preliminary_answer(
     return Change(moved, (entry,))
 
 
-def request_inspection(case: AppealCase, note: str, on: date, today: date, actor: str) -> Change:
+# How long a re-inspection is of use when the case names no later day (no preliminary answer promising one).
+INSPECTION_NEEDED_WITHIN = timedelta(weeks=6)
+
+
+@dataclass(frozen=True)
+class InspectionRequested:
+    """Domain event: the case asks the assessors for a re-inspection (assessment queues it as a need).
+    `needed_by` is the last day the inspection is of use to the case."""
+
+    case_id: str
+    property_id: str
+    tax_year: int
+    requested_on: date
+    note: str
+    needed_by: date
+
+
+def inspection_needed_by(case: AppealCase, on: date) -> date:
+    """The default last day of use of a re-inspection requested on `on`: the decision date the preliminary
+    answer promised (forvaltningsloven § 11 a) when one was sent and it is after `on`, else six weeks on."""
+    answer = case.preliminary_answer
+    if answer is not None and answer.expected_on > on:
+        return answer.expected_on
+    return on + INSPECTION_NEEDED_WITHIN
+
+
+def request_inspection(
+    case: AppealCase, note: str, on: date, today: date, actor: str, needed_by: date | None = None
+) -> Change:
+    """Asks for a re-inspection on `on`, of use until `needed_by` (default `inspection_needed_by`; not
+    before `on`: InvalidInput on needed_by). Publishes InspectionRequested."""
     problems = Violations()
     check_text(problems, "note", note, required=True)
     _check_day(case, on, today, "requested_on", problems)
+    if needed_by is not None and needed_by < on:
+        problems.add("needed_by", f"cannot be before the request ({on.isoformat()})")
     problems.raise_if_any()
     moved, entry = _step(
         case, A.REQUEST_INSPECTION, on, actor, note.strip(), inspection=Inspection(on, note.strip())
     )
-    return Change(moved, (entry,))
+    requested = InspectionRequested(
+        case_id=case.case_id,
+        property_id=case.property_id,
+        tax_year=case.tax_year,
+        requested_on=on,
+        note=note.strip(),
+        needed_by=needed_by if needed_by is not None else inspection_needed_by(case, on),
+    )
+    return Change(moved, (entry,), (requested,))
 
 
 def complete_inspection(case: AppealCase, findings: str, on: date, today: date, actor: str) -> Change:

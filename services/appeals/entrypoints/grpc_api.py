@@ -294,8 +294,11 @@ class AppealsServicer(appeals_pb2_grpc.AppealsServiceServicer):
         today = oslo_today()
         given = _Request()
         on = given.optional_day(request.requested_on, "requested_on", today)
+        needed_by = given.optional_day(request.needed_by, "needed_by", None)
         given.check()
-        case = case_flow.request_inspection(self._uow(), request.case_id, request.note, on, today, _actor())
+        case = case_flow.request_inspection(
+            self._uow(), request.case_id, request.note, on, today, _actor(), needed_by
+        )
         return appeals_pb2.RequestInspectionResponse(case=case_to_proto(case))
 
     def CompleteInspection(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
