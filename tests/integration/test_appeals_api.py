@@ -256,11 +256,20 @@ def test_a_complaint_through_both_committees_to_a_new_value(
     events = [e for e in outbox_events(service) if e.envelope.subject == case_id]
     assert [type(e.payload).__name__ for e in events] == [
         "AppealRegistered",
+        "InspectionRequested",
         "AppealDecided",
         "AppealDecided",
         "AppealClosed",
     ]
-    first, final = events[1].payload, events[2].payload
+    requested = events[1].payload
+    assert isinstance(requested, events_pb2.InspectionRequested)
+    # Of use until the decision date the preliminary answer promised (later than the request).
+    assert (requested.property_id, requested.requested_on, requested.needed_by) == (
+        PROPERTY,
+        "2024-04-05",
+        "2024-06-01",
+    )
+    first, final = events[2].payload, events[3].payload
     assert isinstance(first, events_pb2.AppealDecided) and not first.HasField("new_value")
     assert isinstance(final, events_pb2.AppealDecided) and final.HasField("new_value")
     assert (final.case_id, final.property_id, final.tax_year, final.new_value.ore, final.decided_on) == (
