@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.field_results import FieldResult
-from services.assessment.domain.inspection_needs import HistoryEvent, InspectionNeed
+from services.assessment.domain.inspection_needs import HistoryEvent, HistoryRow, InspectionNeed, RegisterEntry
 from services.assessment.domain.inspection_planning import (
     DayRoute,
     InspectionNotice,
@@ -248,6 +248,15 @@ class InspectionNeedRepository(Protocol):
 
     def history(self, property_ids: Sequence[str]) -> dict[str, list[tuple[HistoryEvent, date]]]: ...
 
+    def all_history(self) -> dict[str, list[tuple[HistoryEvent, date]]]:
+        """Every property's history rows (one bulk read for the needs of the whole register)."""
+        ...
+
+    def register_entries(self) -> list[RegisterEntry]:
+        """What the register says of every property that decides its needs, in property id order (one
+        bulk read of the properties and whether the tax authority valued each above 0 kr)."""
+        ...
+
     def queue_appeal(self, need: InspectionNeed) -> None:
         """An appeal case's need (replacing an earlier one of the same case)."""
         ...
@@ -356,6 +365,10 @@ class ImportFiles(Protocol):
     def zones(
         self, content: bytes, id_property: str, name_property: str, factor_property: str, declared: GeoFormat
     ) -> list[Zone]: ...
+
+    def inspection_history(self, content: bytes) -> list[HistoryRow]:
+        """The inspection history CSV (property_id, event, date), rows in file order."""
+        ...
 
 
 class TaxListDocuments(Protocol):

@@ -7,7 +7,17 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.assessment.domain.property import Floor
+from services.assessment.domain.property import BRA_M2, PLOT_M2, Floor
+from services.assessment.domain.valuation import TraceItem
+from services.platform.errors import Violations
+from services.platform.identity import NAME_LENGTH, REASON_LENGTH, check_free_text
+from services.platform.money import Money
+from services.platform.numbers import Bounds, bounds, check_decimal
+
+# An inner or outer factor an assessor may set: the standard-rate practice keeps them near 1 (a worn or a
+# very good dwelling, poor or fine surroundings); the committee's valuation basis sets no limits of its own.
+INSPECTION_FACTOR = bounds("0.5", "1.5", 3, "0,9")
+MAX_PHOTOS = 100
 
 
 @dataclass(frozen=True)
@@ -34,3 +44,86 @@ class InspectionCompleted:
     findings: str
     appeal_case_id: str
     valuation_id: str
+
+
+def check_field_result(result: FieldResult, today: date, problems: Violations) -> None:
+    """Adds a violation per bad field: inspected_on not after `today` (the business date is the visit's);
+    the assessor; floors (levels −5..99, BRA as the register's bounds, each level once); the plot; each
+    factor within INSPECTION_FACTOR, with a reason when it is not 1; notes, reasons and photo references
+    as free text without identity numbers."""
+    if result.inspected_on > today:
+        problems.add("inspected_on", f"cannot be after today ({today.isoformat()})")
+    if not result.assessor_id.strip():
+        problems.add("assessor_id", "is required")
+    else:
+        check_free_text(problems, "assessor_id", result.assessor_id, 64)
+    levels: set[int] = set()
+    for index, floor in enumerate(result.floors):
+        if not -5 <= floor.level <= 99:
+            problems.add(f"floors[{index}].level", "must be between -5 and 99")
+        elif floor.level in levels:
+            problems.add(f"floors[{index}].level", f"floor {floor.level} is given twice")
+        levels.add(floor.level)
+        _check_number(problems, f"floors[{index}].bra_m2", floor.bra_m2, BRA_M2)
+    if result.plot_m2 is not None:
+        _check_number(problems, "plot_m2", result.plot_m2, PLOT_M2)
+    for name, factor, reason in (
+        ("inner", result.inner_factor, result.inner_reason),
+        ("outer", result.outer_factor, result.outer_reason),
+    ):
+        _check_number(problems, f"{name}_factor", factor, INSPECTION_FACTOR)
+        if factor != 1 and not reason.strip():
+            problems.add(f"{name}_reason", f"an {name} factor other than 1 needs its reason")
+        check_free_text(problems, f"{name}_reason", reason, REASON_LENGTH)
+    check_free_text(problems, "notes", result.notes, REASON_LENGTH)
+    if len(result.photo_refs) > MAX_PHOTOS:
+        problems.add("photo_refs", f"at most {MAX_PHOTOS} photo references")
+    for index, ref in enumerate(result.photo_refs):
+        if not ref.strip():
+            problems.add(f"photo_refs[{index}]", "must not be empty")
+        else:
+            check_free_text(problems, f"photo_refs[{index}]", ref, NAME_LENGTH)
+
+
+def _check_number(problems: Violations, field: str, number: Decimal, limits: Bounds) -> None:
+    try:
+        check_decimal(number, limits)
+    except ValueError as exc:
+        problems.add(field, str(exc))
+
+
+def factor_source(result: FieldResult, reason: str) -> str:
+    """Where a factor comes from, as the trace names it: "befaring 2024-05-06, A1: slitt bad"."""
+    source = f"befaring {result.inspected_on.isoformat()}, {result.assessor_id.strip()}"
+    return f"{source}: {reason.strip()}" if reason.strip() else source
+
+
+def inspection_trace(result: FieldResult) -> tuple[TraceItem, ...]:
+    """The inspection's own lines of a valuation's trace: who, when, what was noted, which photos."""
+    source = factor_source(result, "")
+    items = [
+        TraceItem("inspection", result.inspected_on.isoformat(), source),
+        TraceItem("assessor", result.assessor_id.strip(), source),
+    ]
+    if result.floors:
+        measured = ", ".join(f"{f.level}: {f.bra_m2}" for f in result.floors)
+        items.append(TraceItem("measured BRA m² by floor", measured, source))
+    if result.plot_m2 is not None:
+        items.append(TraceItem("measured plot m²", str(result.plot_m2), source))
+    if result.notes.strip():
+        items.append(TraceItem("notes", result.notes.strip(), source))
+    items += [TraceItem("photo", ref.strip(), source) for ref in result.photo_refs]
+    return tuple(items)
+
+
+def findings(result: FieldResult, bra_m2: Decimal, value: Money) -> str:
+    """The findings in brief, as the appeal case files them: BRA, the factors with reasons, the value
+    proposed (Norwegian, as the case's documents are)."""
+    parts = [f"Befaring {result.inspected_on.isoformat()} ({result.assessor_id.strip()}): BRA {bra_m2} m²"]
+    for name, factor, reason in (
+        ("indre faktor", result.inner_factor, result.inner_reason),
+        ("ytre faktor", result.outer_factor, result.outer_reason),
+    ):
+        parts.append(f"{name} {factor}" + (f" ({reason.strip()})" if reason.strip() else ""))
+    parts.append(f"foreslått takst {value.kroner()}")
+    return "; ".join(parts) + "."

@@ -9,9 +9,12 @@ valued on site, and last the general revaluation, oldest inspection first.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
+
+from services.assessment.domain.exemptions import is_mandatory
 
 
 class InspectionReason(StrEnum):
@@ -76,3 +79,149 @@ class InspectionNeed:
 def urgency(need: InspectionNeed) -> tuple[int, date, date, str]:
     """Sort key, most urgent first: priority, then deadline, then the oldest cause, then property id."""
     return (need.priority, need.needed_by or date.max, need.since, need.property_id)
+
+
+# The general revaluation comes every 10 years (eigedomsskattelova § 8 A-3).
+REVALUATION_YEARS = 10
+
+# A registered change of the history file, as the reason it gives.
+CHANGE_REASON: dict[HistoryEvent, InspectionReason] = {
+    HistoryEvent.NEW_BUILDING: InspectionReason.NEW_BUILDING,
+    HistoryEvent.DIVISION: InspectionReason.DIVISION,
+    HistoryEvent.SECTIONING: InspectionReason.SECTIONING,
+    HistoryEvent.FIRE: InspectionReason.FIRE_OR_DEMOLITION,
+    HistoryEvent.DEMOLITION: InspectionReason.FIRE_OR_DEMOLITION,
+}
+
+# What the history file's events are called in a need's detail.
+_EVENT_WORDS: dict[HistoryEvent, str] = {
+    HistoryEvent.INSPECTED: "inspected",
+    HistoryEvent.NEW_BUILDING: "new building registered",
+    HistoryEvent.DIVISION: "division registered",
+    HistoryEvent.SECTIONING: "sectioning registered",
+    HistoryEvent.FIRE: "fire registered",
+    HistoryEvent.DEMOLITION: "demolition registered",
+}
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """A row of the inspection history file, with the line it came from (line 1 is the header)."""
+
+    line: int
+    property_id: str
+    event: HistoryEvent
+    day: date
+
+
+@dataclass(frozen=True)
+class RegisterEntry:
+    """What the register says of a property that decides its office needs (no floors, no owners).
+
+    `registered_on`: the day it entered the register (Europe/Oslo); `has_housing_value`: the tax authority
+    has given it a housing value above 0 kr for some year (then it is valued by that value, § 8 C-1, and
+    not on site)."""
+
+    property_id: str
+    address: str
+    exemption_code: str
+    registered_on: date
+    has_housing_value: bool
+
+
+def years_after(day: date, years: int) -> date:
+    """The same day `years` later (29 February: 28 February in a year without it)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def last_inspected(history: Sequence[tuple[HistoryEvent, date]], on: date) -> date | None:
+    """The day of the last inspection on or before `on`, None when the property was never inspected."""
+    days = [day for event, day in history if event == HistoryEvent.INSPECTED and day <= on]
+    return max(days) if days else None
+
+
+def property_need(
+    entry: RegisterEntry,
+    history: Sequence[tuple[HistoryEvent, date]],
+    cannot_be_valued: str,
+    appeals: Sequence[InspectionNeed],
+    on: date,
+) -> InspectionNeed | None:
+    """The property's need on the reckoning day `on`, or None: its most urgent cause (`urgency`), the
+    others named in the detail. Only causes that arose on or before `on` count.
+
+    Causes (DOMAIN.md § 1, § 2): an open appeal case's request (`appeals`, the case's need as queued); a
+    registered change (new building, division, sectioning, fire, demolition) after the last inspection,
+    or with none; the register cannot value it (`cannot_be_valued`: why, empty when it can); no housing
+    value from the tax authority and never inspected (`history` has no inspection: holiday homes,
+    commercial property, plots); the general revaluation, 10 years or more after the last inspection, of
+    a property valued on site (no housing value). A property under a mandatory exemption (§ 5) is never
+    taxed, so the office has no need of its own to value it: only an appeal case brings one."""
+    last = last_inspected(history, on)
+    causes: list[InspectionNeed] = [
+        replace(need, address=entry.address) for need in appeals if need.since <= on
+    ]
+    exempt = bool(entry.exemption_code) and is_mandatory(entry.exemption_code)
+    if not exempt:
+        for event, day in history:
+            if event in CHANGE_REASON and day <= on and (last is None or day > last):
+                causes.append(_need(entry, CHANGE_REASON[event], f"{_EVENT_WORDS[event]} {day}", day))
+        if cannot_be_valued:
+            causes.append(
+                _need(entry, InspectionReason.CANNOT_BE_VALUED, cannot_be_valued, entry.registered_on)
+            )
+        if not entry.has_housing_value and last is None:
+            causes.append(
+                _need(
+                    entry,
+                    InspectionReason.NEVER_INSPECTED,
+                    "no housing value from the tax authority and never inspected",
+                    entry.registered_on,
+                )
+            )
+        if not entry.has_housing_value and last is not None:
+            due = years_after(last, REVALUATION_YEARS)
+            if due <= on:
+                causes.append(
+                    _need(
+                        entry,
+                        InspectionReason.GENERAL_REVALUATION,
+                        f"last inspected {last}: general revaluation every {REVALUATION_YEARS} years",
+                        due,
+                    )
+                )
+    if not causes:
+        return None
+    ordered = sorted(causes, key=urgency)
+    first, others = ordered[0], ordered[1:]
+    if not others:
+        return first
+    also = "; ".join(f"{n.reason.value}: {n.detail}" for n in others)
+    return replace(first, detail=f"{first.detail} (also {also})")
+
+
+def _need(entry: RegisterEntry, reason: InspectionReason, detail: str, since: date) -> InspectionNeed:
+    return InspectionNeed(entry.property_id, reason, detail, since, address=entry.address)
+
+
+def appeal_need(
+    case_id: str, property_id: str, requested_on: date, needed_by: date | None, note: str
+) -> InspectionNeed:
+    """An appeal case's request as a need: since the request, needed by the case's deadline, the note (what
+    the assessors should look at) as its detail."""
+    return InspectionNeed(
+        property_id=property_id,
+        reason=InspectionReason.APPEAL,
+        detail=note.strip() or f"re-inspection for appeal case {case_id}",
+        since=requested_on,
+        needed_by=needed_by,
+        appeal_case_id=case_id,
+    )
+
+
+# Said of an appeal case's property that the register does not know: queued all the same, since the case
+# needs its answer and the office must find the property.
+NOT_IN_REGISTER = "the property is not in the register"
