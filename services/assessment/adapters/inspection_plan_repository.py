@@ -1,10 +1,176 @@
-"""Inspection plans over SQL (implements application/ports.py InspectionPlanRepository)."""
+"""Inspection plans over SQL (implements application/ports.py InspectionPlanRepository): each version
+stored whole as its JSON document, owners' wishes one row per property, notices as issued."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, time
+
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
+
+from services.assessment.adapters.inspection_plan_json import (
+    notice_from_json,
+    notice_to_json,
+    plan_from_json,
+    plan_to_json,
+)
+from services.assessment.adapters.orm import inspection_notices, inspection_plans, inspection_requests
+from services.assessment.adapters.repository import chunks
+from services.assessment.domain.inspection_planning import InspectionNotice, InspectionPlan, OwnerRequest
+
+
+def _hours(value: time | None) -> str | None:
+    return value.strftime("%H:%M") if value else None
+
+
+def _time(text: str | None) -> time | None:
+    return time.fromisoformat(text) if text else None
 
 
 class InspectionPlanRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
+
+    def next_version(self, plan_id: str) -> int:
+        latest = self.session.execute(
+            select(func.max(inspection_plans.c.version)).where(inspection_plans.c.plan_id == plan_id)
+        ).scalar_one()
+        return int(latest or 0) + 1
+
+    def add(self, plan: InspectionPlan, at: datetime) -> None:
+        self.session.execute(
+            insert(inspection_plans).values(
+                plan_id=plan.plan_id,
+                version=plan.version,
+                first_day=plan.first_day,
+                last_day=plan.last_day,
+                made_on=plan.made_on,
+                cause=plan.cause,
+                body=plan_to_json(plan),
+                created_at=at,
+            )
+        )
+
+    def get(self, plan_id: str, version: int = 0) -> InspectionPlan | None:
+        """A version (0: the latest) of a plan."""
+        query = select(inspection_plans.c.body).where(inspection_plans.c.plan_id == plan_id)
+        if version:
+            query = query.where(inspection_plans.c.version == version)
+        else:
+            query = query.order_by(inspection_plans.c.version.desc()).limit(1)
+        body = self.session.execute(query).scalar_one_or_none()
+        return plan_from_json(body) if body is not None else None
+
+    def latest_plan_id(self) -> str | None:
+        """The plan whose first version was made last (on the latest business date, then stored last)."""
+        row = self.session.execute(
+            select(inspection_plans.c.plan_id)
+            .where(inspection_plans.c.version == 1)
+            .order_by(inspection_plans.c.made_on.desc(), inspection_plans.c.created_at.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        return str(row) if row is not None else None
+
+    def planned_property_ids(self, on: date) -> set[str]:
+        """Properties with a visit on or after `on` in the latest version of any plan."""
+        latest = (
+            select(inspection_plans.c.plan_id, func.max(inspection_plans.c.version).label("version"))
+            .where(inspection_plans.c.last_day >= on)
+            .group_by(inspection_plans.c.plan_id)
+            .subquery()
+        )
+        bodies = self.session.execute(
+            select(inspection_plans.c.body).join(
+                latest,
+                (inspection_plans.c.plan_id == latest.c.plan_id)
+                & (inspection_plans.c.version == latest.c.version),
+            )
+        ).scalars()
+        found: set[str] = set()
+        wanted = on.isoformat()
+        for body in bodies:
+            for route in json.loads(body)["days"]:
+                if route["day"] >= wanted:  # ISO dates order as text
+                    found.update(stop[0] for stop in route["stops"])
+        return found
+
+    def put_request(self, request: OwnerRequest) -> None:
+        self.session.execute(
+            delete(inspection_requests).where(inspection_requests.c.property_id == request.property_id)
+        )
+        self.session.execute(
+            insert(inspection_requests).values(
+                property_id=request.property_id,
+                asked_on=request.asked_on,
+                notify=request.notify,
+                day=request.day,
+                from_time=_hours(request.from_time),
+                until_time=_hours(request.until_time),
+                note=request.note,
+            )
+        )
+
+    def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]:
+        found = {}
+        for part in chunks(sorted(property_ids)):
+            for r in self.session.execute(
+                select(inspection_requests).where(inspection_requests.c.property_id.in_(part))
+            ):
+                found[r.property_id] = OwnerRequest(
+                    r.property_id,
+                    r.asked_on,
+                    r.notify,
+                    r.day,
+                    _time(r.from_time),
+                    _time(r.until_time),
+                    r.note,
+                )
+        return found
+
+    def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None:
+        if not notices:
+            return
+        self.session.execute(
+            insert(inspection_notices),
+            [
+                {
+                    "notice_id": n.notice_id,
+                    "plan_id": n.plan_id,
+                    "plan_version": n.plan_version,
+                    "property_id": n.property_id,
+                    "day": n.day,
+                    "issued_on": n.issued_on,
+                    "replaces": n.replaces,
+                    "body": notice_to_json(n),
+                    "issued_at": at,
+                }
+                for n in notices
+            ],
+        )
+
+    def latest_notices(self, property_ids: Collection[str]) -> dict[str, InspectionNotice]:
+        """The last notice issued for each property (by business date, then plan version, then when)."""
+        found: dict[str, InspectionNotice] = {}
+        for part in chunks(sorted(property_ids)):
+            rows = self.session.execute(
+                select(inspection_notices.c.property_id, inspection_notices.c.body)
+                .where(inspection_notices.c.property_id.in_(part))
+                .order_by(
+                    inspection_notices.c.issued_on,
+                    inspection_notices.c.plan_version,
+                    inspection_notices.c.issued_at,
+                )
+            )
+            for property_id, body in rows:
+                found[property_id] = notice_from_json(body)  # later rows replace earlier ones
+        return found
+
+    def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]:
+        bodies = self.session.execute(
+            select(inspection_notices.c.body)
+            .where(inspection_notices.c.plan_id == plan_id, inspection_notices.c.plan_version == version)
+            .order_by(inspection_notices.c.property_id)
+        ).scalars()
+        return [notice_from_json(body) for body in bodies]

@@ -1,0 +1,126 @@
+"""Command: re-plan after an assessor falls ill, and grant owners' wishes for another time (issue 14 items
+4 and 5). A new version of the plan in which only the affected visits move: every other stop stays with its
+assessor and day (a told owner's window kept), the absent assessor's visits in the absence and the visits
+whose owner asked for another time are fitted anew; owners told of a visit that moved get a new notice
+naming the one it replaces."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.plan_inspections import recipients, store
+from services.assessment.application.ports import AssessmentUnitOfWork, RoutePlanner
+from services.assessment.domain.inspection_planning import (
+    Absence,
+    InspectionNotice,
+    InspectionPlan,
+    PlanningProblem,
+)
+from services.assessment.domain.inspection_schedule import (
+    assessor_days,
+    moved,
+    notices_to_issue,
+    replan_input,
+    working_days,
+)
+from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.ids import new_id
+
+
+@dataclass(frozen=True)
+class Replan:
+    plan_id: str
+    assessor_id: str  # "" when only owners' wishes are granted
+    absent_from: date | None
+    absent_until: date | None  # None: to the end of the period
+    replanned_on: date
+
+
+@dataclass(frozen=True)
+class Replanned:
+    plan: InspectionPlan
+    moved: tuple[str, ...]
+    notices: tuple[InspectionNotice, ...]
+
+
+def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
+    """The new absence, checked against the plan. InvalidInput naming assessor_id, absent_from or
+    absent_until."""
+    problems = Violations()
+    if not command.assessor_id:
+        if command.absent_from or command.absent_until:
+            problems.add("assessor_id", "name the assessor who is absent")
+        problems.raise_if_any()
+        return None
+    if command.assessor_id not in {a.assessor_id for a in plan.assessors}:
+        problems.add("assessor_id", f"{command.assessor_id} is no assessor of plan {plan.plan_id}")
+    period = f"the plan's period ({plan.first_day.isoformat()} to {plan.last_day.isoformat()})"
+    start = command.absent_from
+    if start is None:
+        problems.add("absent_from", "is required with an assessor")
+    elif not plan.first_day <= start <= plan.last_day:
+        problems.add("absent_from", f"must lie in {period}")
+    until = command.absent_until or plan.last_day
+    if command.absent_until is not None:
+        if not plan.first_day <= until <= plan.last_day:
+            problems.add("absent_until", f"must lie in {period}")
+        elif start is not None and until < start:
+            problems.add("absent_until", "must not be before absent_from")
+    problems.raise_if_any()
+    assert start is not None
+    return Absence(command.assessor_id, start, until)
+
+
+def replan_inspections(
+    uow: AssessmentUnitOfWork, command: Replan, config: AssessmentConfig, planner: RoutePlanner
+) -> Replanned:
+    settings = config.inspections
+    with uow:
+        plan = uow.inspection_plans.get(command.plan_id)
+        if plan is None:
+            raise NotFound(f"no inspection plan {command.plan_id}")
+        absence = _absence(command, plan)
+        absences = (*plan.absences, absence) if absence else plan.absences
+        days = working_days(plan.first_day, plan.last_day)
+        slots = assessor_days(plan.assessors, absences, days, settings)
+        if not slots:
+            raise InvalidInput.single("assessor_id", "no assessor-day would be left in the period")
+        planned = [stop.property_id for route in plan.solution.days for stop in route.stops]
+        notices = uow.inspection_plans.latest_notices(planned)
+        requests = uow.inspection_plans.requests(planned)
+        longest = max(a.minutes_per_day for a in plan.assessors)
+        fitted = replan_input(plan, absence, notices, requests, days, settings, longest)
+        solution = planner.plan(
+            PlanningProblem(
+                fitted.visits, {a.assessor_id: a for a in plan.assessors}, slots, settings, fitted.pins
+            )
+        )
+        solution = replace(solution, unplanned=(*solution.unplanned, *fitted.kept_unplanned))
+        cause = (
+            f"{command.assessor_id} absent {absence.first_day.isoformat()}–{absence.last_day.isoformat()}"
+            if absence
+            else "owners' requests granted"
+        )
+        new = InspectionPlan(
+            plan_id=plan.plan_id,
+            version=uow.inspection_plans.next_version(plan.plan_id),
+            first_day=plan.first_day,
+            last_day=plan.last_day,
+            made_on=command.replanned_on,
+            cause=cause,
+            assessors=plan.assessors,
+            absences=absences,
+            solution=solution,
+            needs=plan.needs,
+            visits={**plan.visits, **{v.property_id: v for v in fitted.visits}},
+        )
+        changed = moved(plan, new)
+        told = [pid for pid, v in new.visits.items() if v.notify]
+        issued = notices_to_issue(
+            new, command.replanned_on, recipients(uow, told, command.replanned_on), notices, changed, new_id
+        )
+        store(uow, new, issued)
+        uow.commit()
+    return Replanned(new, tuple(changed), tuple(issued))

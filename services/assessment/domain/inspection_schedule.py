@@ -1,0 +1,320 @@
+"""The rules around a plan that are not routing (issue 14, items 2–5): which days are working days, the
+assessor-days of a period, the visits built from needs and owners' requests, what a re-plan pins and
+frees, what moved between versions, and which owners get a notice.
+
+Working days are business days (weekends and Norwegian public holidays out, services/platform/
+business_days.py) minus each assessor's absences. Times are Europe/Oslo wall clock (naive datetimes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from services.assessment.domain.inspection_needs import InspectionNeed
+from services.assessment.domain.inspection_planning import (
+    Absence,
+    Assessor,
+    AssessorDay,
+    InspectionNotice,
+    InspectionPlan,
+    OwnerRequest,
+    Pin,
+    PlanningSettings,
+    Unplanned,
+    Visit,
+    Window,
+)
+from services.assessment.domain.inspection_texts import purpose
+from services.assessment.domain.property import Location, PropertyCategory
+from services.platform.business_days import is_business_day
+from services.platform.errors import Violations
+
+# A season is some 40 working days; half a year of them is the most one plan may cover.
+MAX_WORKING_DAYS = 120
+NO_LOCATION = "no location in the register"
+ABSENT = "the assessor is absent"
+
+
+def working_days(first_day: date, last_day: date) -> list[date]:
+    """The business days in [first_day, last_day], in order."""
+    days, day = [], first_day
+    while day <= last_day:
+        if is_business_day(day):
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def period_problems(
+    first_day: date | None,
+    last_day: date | None,
+    problems: Violations,
+    fields: tuple[str, str] = ("first_day", "last_day"),
+) -> None:
+    """first_day ≤ last_day, at least one and at most MAX_WORKING_DAYS working days between them."""
+    if first_day is None or last_day is None:
+        return
+    if last_day < first_day:
+        problems.add(fields[1], f"must not be before {fields[0]} ({first_day.isoformat()})")
+        return
+    if (last_day - first_day).days > MAX_WORKING_DAYS * 2:
+        problems.add(fields[1], f"a plan covers at most {MAX_WORKING_DAYS} working days")
+        return
+    count = len(working_days(first_day, last_day))
+    if count == 0:
+        problems.add(fields[1], "the period has no working day (weekends and public holidays only)")
+    elif count > MAX_WORKING_DAYS:
+        problems.add(
+            fields[1], f"the period has {count} working days; a plan covers at most {MAX_WORKING_DAYS}"
+        )
+
+
+def absence_problems(
+    absences: Sequence[Absence], assessor_ids: Collection[str], problems: Violations, field: str = "absences"
+) -> None:
+    """Each absence names a known assessor and ends on or after it starts."""
+    for index, absence in enumerate(absences):
+        if absence.assessor_id not in assessor_ids:
+            problems.add(f"{field}[{index}].assessor_id", f"no assessor {absence.assessor_id} in the file")
+        if absence.last_day < absence.first_day:
+            problems.add(f"{field}[{index}].last_day", "must not be before first_day")
+
+
+def assessor_days(
+    assessors: Sequence[Assessor],
+    absences: Sequence[Absence],
+    days: Sequence[date],
+    settings: PlanningSettings,
+) -> tuple[AssessorDay, ...]:
+    """Each assessor's working days of `days` without their absences, by day then assessor id."""
+    found = []
+    for day in sorted(days):
+        for assessor in sorted(assessors, key=lambda a: a.assessor_id):
+            if any(a.covers(assessor.assessor_id, day) for a in absences):
+                continue
+            starts = datetime.combine(day, settings.day_starts_at)
+            found.append(AssessorDay(assessor.assessor_id, day, starts, assessor.minutes_per_day))
+    return tuple(found)
+
+
+def request_problems(request: OwnerRequest, problems: Violations) -> None:
+    """An owner's wish must name a working day not before the day they asked, and hours that run forward
+    (both ends or neither)."""
+    if request.day is not None:
+        if not is_business_day(request.day):
+            problems.add("day", f"{request.day.isoformat()} is no working day (a weekend or public holiday)")
+        elif request.day < request.asked_on:
+            problems.add(
+                "day", f"must not be before the day the owner asked ({request.asked_on.isoformat()})"
+            )
+    if (request.from_time is None) != (request.until_time is None):
+        missing = "until_time" if request.until_time is None else "from_time"
+        problems.add(missing, "give both from and until, or neither")
+    elif (
+        request.from_time is not None
+        and request.until_time is not None
+        and request.until_time <= request.from_time
+    ):
+        problems.add("until_time", "must be after from_time")
+
+
+def request_windows(
+    request: OwnerRequest | None, days: Sequence[date], settings: PlanningSettings, day_minutes: int
+) -> tuple[Window, ...]:
+    """The windows an owner's wish allows: a day → that day's hours (or the whole working day); hours
+    only → those hours on every one of `days`; nothing → no window (any time)."""
+    if request is None or (request.day is None and request.from_time is None):
+        return ()
+    if request.day is not None:
+        return (_window_on(request.day, request, settings, day_minutes),)
+    return tuple(_window_on(day, request, settings, day_minutes) for day in days)
+
+
+def _window_on(day: date, request: OwnerRequest, settings: PlanningSettings, day_minutes: int) -> Window:
+    if request.from_time is not None and request.until_time is not None:
+        return Window(datetime.combine(day, request.from_time), datetime.combine(day, request.until_time))
+    start = datetime.combine(day, settings.day_starts_at)
+    return Window(start, start + timedelta(minutes=day_minutes))
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a visit needs of the register's property: where it is and what kind it is."""
+
+    location: Location | None
+    category: PropertyCategory
+
+
+def build_visits(
+    needs: Sequence[InspectionNeed],
+    places: Mapping[str, Place],
+    requests: Mapping[str, OwnerRequest],
+    days: Sequence[date],
+    settings: PlanningSettings,
+    day_minutes: int,
+) -> tuple[list[Visit], list[Unplanned]]:
+    """The visits to plan for `needs` (in their order), and the needs that cannot be visits: a property
+    without a location is unplanned with NO_LOCATION."""
+    visits: list[Visit] = []
+    unplanned: list[Unplanned] = []
+    for need in needs:
+        place = places.get(need.property_id)
+        if place is None or place.location is None:
+            unplanned.append(Unplanned(need.property_id, NO_LOCATION))
+            continue
+        request = requests.get(need.property_id)
+        visits.append(
+            Visit(
+                need=need,
+                location=place.location,
+                minutes=settings.inspection_minutes(place.category),
+                windows=request_windows(request, days, settings, day_minutes),
+                latest_day=need.needed_by,
+                notify=bool(request and request.notify),
+            )
+        )
+    return visits, unplanned
+
+
+def wants_another_time(request: OwnerRequest, since: date) -> bool:
+    """A wish made after `since` (the notice, or the version that placed the visit) naming a day or hours:
+    the office grants it at the next re-plan."""
+    return request.asked_on > since and (request.day is not None or request.from_time is not None)
+
+
+@dataclass(frozen=True)
+class ReplanInput:
+    """What a re-plan hands the planner: the visits (pinned ones with their promised windows, freed ones
+    with any owner's new wish), the pins, and the earlier unplanned that stay unplanned."""
+
+    visits: tuple[Visit, ...]
+    pins: tuple[Pin, ...]
+    kept_unplanned: tuple[Unplanned, ...]
+
+
+def replan_input(
+    plan: InspectionPlan,
+    absence: Absence | None,
+    notices: Mapping[str, InspectionNotice],
+    requests: Mapping[str, OwnerRequest],
+    days: Sequence[date],
+    settings: PlanningSettings,
+    day_minutes: int,
+) -> ReplanInput:
+    """Pins every stop except the absent assessor's during the absence and the visits whose owner asked
+    for another time since they were told (or since this version was made); those are freed. A told
+    owner's pinned visit keeps its told window (Visit.promised)."""
+    visits: list[Visit] = []
+    pins: list[Pin] = []
+    planned: set[str] = set()
+    for route in plan.solution.days:
+        for stop in route.stops:
+            planned.add(stop.property_id)
+            visit = plan.visits[stop.property_id]
+            notice = notices.get(stop.property_id)
+            request = requests.get(stop.property_id)
+            since = notice.issued_on if notice else plan.made_on
+            if request is not None and wants_another_time(request, since):
+                windows = request_windows(request, days, settings, day_minutes)
+                visits.append(
+                    replace(visit, windows=windows, promised=None, notify=visit.notify or request.notify)
+                )
+                continue
+            if absence is not None and absence.covers(route.assessor_id, route.day):
+                visits.append(replace(visit, promised=None))
+                continue
+            if request is not None and request.notify and not visit.notify:
+                visit = replace(visit, notify=True)
+            visits.append(replace(visit, promised=notice.window if notice else None))
+            pins.append(Pin(stop.property_id, route.assessor_id, route.day))
+    kept = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
+    return ReplanInput(tuple(visits), tuple(pins), kept)
+
+
+def placements(plan: InspectionPlan) -> dict[str, tuple[str, date, Window]]:
+    """(assessor, day, window) of each planned visit."""
+    return {
+        stop.property_id: (route.assessor_id, route.day, stop.window)
+        for route in plan.solution.days
+        for stop in route.stops
+    }
+
+
+def moved(before: InspectionPlan, after: InspectionPlan) -> list[str]:
+    """Properties planned in `before` whose assessor, day or window differs in `after` (or that are no
+    longer planned), in property id order."""
+    old, new = placements(before), placements(after)
+    return sorted(pid for pid, placed in old.items() if new.get(pid) != placed)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Whom a notice is addressed to, as the register has the owners on the day it is issued."""
+
+    name: str
+    lines: tuple[str, ...]
+
+
+def recipient(owner_names: Sequence[str], property_address: str) -> Recipient:
+    """The owners' names joined ("Kari Nordmann og Ola Nordmann"); the letter goes to the property's
+    address, since the register keeps no owner's postal address (billing does). No owner on record:
+    "Eieren" (the owner)."""
+    names = [n for n in owner_names if n.strip()]
+    if not names:
+        name = "Eieren"
+    elif len(names) == 1:
+        name = names[0]
+    else:
+        name = ", ".join(names[:-1]) + " og " + names[-1]
+    return Recipient(name, (property_address,))
+
+
+def notices_to_issue(
+    plan: InspectionPlan,
+    issued_on: date,
+    recipients: Mapping[str, Recipient],
+    previous: Mapping[str, InspectionNotice],
+    only: Iterable[str] | None,
+    new_id: Callable[[], str],
+) -> list[InspectionNotice]:
+    """A notice for each planned visit whose owner asked to be told and, when `only` is given, is among
+    `only` (the moved) or was never told; each names the notice it replaces. In property id order."""
+    chosen = None if only is None else set(only)
+    notices = []
+    for route in plan.solution.days:
+        for stop in route.stops:
+            visit = plan.visits.get(stop.property_id)
+            if visit is None or not visit.notify:
+                continue
+            earlier = previous.get(stop.property_id)
+            if chosen is not None and stop.property_id not in chosen and earlier is not None:
+                continue
+            to = recipients.get(stop.property_id) or recipient([], visit.need.address)
+            notices.append(
+                InspectionNotice(
+                    notice_id=new_id(),
+                    plan_id=plan.plan_id,
+                    plan_version=plan.version,
+                    property_id=stop.property_id,
+                    address=visit.need.address,
+                    day=route.day,
+                    window=stop.window,
+                    issued_on=issued_on,
+                    recipient_name=to.name,
+                    recipient_lines=to.lines,
+                    purpose=purpose(visit.need.reason),
+                    replaces=earlier.notice_id if earlier else "",
+                )
+            )
+    return sorted(notices, key=lambda n: n.property_id)
+
+
+def parse_hours(text: str) -> time:
+    """HH:MM as people write it; ValueError with a sentence."""
+    try:
+        hours, minutes = text.strip().split(":")
+        return time(int(hours), int(minutes))
+    except ValueError:
+        raise ValueError(f"{text!r} is no time of day: write it as HH:MM, e.g. 09:30") from None
