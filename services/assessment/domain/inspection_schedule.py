@@ -204,8 +204,8 @@ def replan_input(
     day_minutes: int,
 ) -> ReplanInput:
     """Pins every stop except the absent assessor's during the absence and the visits whose owner asked
-    for another time since they were told (or since this version was made); those are freed. A told
-    owner's pinned visit keeps its told window (Visit.promised)."""
+    for another time since they were told (or since this version was made); those are freed. A pinned
+    visit keeps its window (Visit.promised): the one its owner was told, else its stop's."""
     visits: list[Visit] = []
     pins: list[Pin] = []
     planned: set[str] = set()
@@ -227,7 +227,8 @@ def replan_input(
                 continue
             if request is not None and request.notify and not visit.notify:
                 visit = replace(visit, notify=True)
-            visits.append(replace(visit, promised=notice.window if notice else None))
+            # Untold owners' windows are kept too, so the others' days stay as they were, times included.
+            visits.append(replace(visit, promised=notice.window if notice else stop.window))
             pins.append(Pin(stop.property_id, route.assessor_id, route.day))
     kept = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
     return ReplanInput(tuple(visits), tuple(pins), kept)
