@@ -3,12 +3,14 @@ ImportFiles): each bounds, reads and checks one kind of file, naming every bad l
 
 from __future__ import annotations
 
+from services.assessment.adapters.assessor_files import read_assessors
 from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.owner_files import read_owners
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.ports import GeoFormat
+from services.assessment.domain.inspection_planning import Assessor
 from services.assessment.domain.zones import Zone
 
 
@@ -29,3 +31,6 @@ class ImportFileReaders:
         self, content: bytes, id_property: str, name_property: str, factor_property: str, declared: GeoFormat
     ) -> list[Zone]:
         return read_zones(content, id_property, name_property, factor_property, declared)
+
+    def assessors(self, content: bytes) -> list[Assessor]:
+        return read_assessors(content)

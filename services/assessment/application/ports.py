@@ -19,6 +19,7 @@ from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.field_results import FieldResult
 from services.assessment.domain.inspection_needs import HistoryEvent, HistoryRow, InspectionNeed, RegisterEntry
 from services.assessment.domain.inspection_planning import (
+    Assessor,
     DayRoute,
     InspectionNotice,
     InspectionPlan,
@@ -368,6 +369,11 @@ class ImportFiles(Protocol):
 
     def inspection_history(self, content: bytes) -> list[HistoryRow]:
         """The inspection history CSV (property_id, event, date), rows in file order."""
+        ...
+
+    def assessors(self, content: bytes) -> list[Assessor]:
+        """The assessors CSV (assessor_id, name, transport, start_lon, start_lat, minutes_per_day), all
+        or nothing, in file order."""
         ...
 
 
