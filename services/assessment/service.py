@@ -8,7 +8,11 @@ from pathlib import Path
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
 
-from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
+from services.assessment.adapters.config_files import (
+    load_inspection_settings,
+    load_legal_limits,
+    load_standard_rates,
+)
 from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.import_files import ImportFileReaders
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
@@ -32,6 +36,7 @@ def build_config(settings: Settings) -> AssessmentConfig:
     return AssessmentConfig(
         limits=load_legal_limits(settings.legal_limits_file),
         rates=load_standard_rates(settings.standard_rates_file),
+        inspections=load_inspection_settings(),
     )
 
 

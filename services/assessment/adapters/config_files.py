@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from datetime import time
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import yaml
@@ -11,7 +13,8 @@ import yaml
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.domain.decision import LegalLimits, TaxYearDecision
 from services.assessment.domain.decision_parsing import parse_decision
-from services.assessment.domain.municipality import Municipality
+from services.assessment.domain.inspection_planning import PlanningSettings, Transport
+from services.assessment.domain.municipality import Municipality, OfficeContact
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.valuation import StandardRates
 from services.platform.errors import InvalidInput
@@ -22,6 +25,7 @@ HERE = Path(__file__).resolve().parents[1]
 DEFAULT_LIMITS = HERE / "legal_limits.yaml"
 DEFAULT_RATES = HERE / "standard_rates.yaml"
 DEFAULT_MUNICIPALITY = HERE / "municipality.yaml"
+DEFAULT_INSPECTIONS = HERE / "inspections.yaml"
 
 
 def load_legal_limits(path: Path | None = None) -> LegalLimits:
@@ -43,11 +47,101 @@ def load_standard_rates(path: Path | None = None) -> StandardRates:
 
 
 def load_municipality(path: Path | None = None) -> Municipality:
+    """The municipality's name, number and (optional) office contact; ValueError names what is wrong."""
     raw = yaml.safe_load((path or DEFAULT_MUNICIPALITY).read_text(encoding="utf-8")) or {}
     number = str(raw.get("number", ""))
     if not raw.get("name") or not (len(number) == 4 and number.isdigit()):
         raise ValueError('municipality.yaml needs a name and a four-digit number (quoted, e.g. "0301")')
-    return Municipality(name=str(raw["name"]), number=number)
+    contact = raw.get("contact") or {}
+    parts = ("office", "phone", "email", "web")
+    lines = contact.get("address_lines", []) if isinstance(contact, Mapping) else None
+    if not (
+        isinstance(lines, list)
+        and all(isinstance(line, str) for line in lines)
+        and all(isinstance(contact.get(part, ""), str) for part in parts)
+    ):
+        raise ValueError(
+            "municipality.yaml: contact has the texts office, phone, email, web and address_lines (a list)"
+        )
+    texts = {part: contact.get(part, "") for part in parts}
+    return Municipality(
+        name=str(raw["name"]),
+        number=number,
+        contact=OfficeContact(address_lines=tuple(lines), **texts),
+    )
+
+
+def _settings_number(raw: Mapping[str, object], key: str, low: Decimal, high: Decimal, where: str) -> Decimal:
+    try:
+        value = Decimal(str(raw[key]))
+    except KeyError:
+        raise ValueError(f"{where}: {key} is missing") from None
+    except InvalidOperation:
+        raise ValueError(f"{where}: {key}: {raw[key]!r} is not a number") from None
+    if not value.is_finite() or not low <= value <= high:
+        raise ValueError(f"{where}: {key}: {raw[key]!r} must be from {low} to {high}")
+    return value
+
+
+def _settings_table(
+    raw: Mapping[str, object], key: str, names: list[str], where: str
+) -> Mapping[str, object]:
+    table = raw.get(key)
+    if not isinstance(table, Mapping):
+        raise ValueError(f"{where}: {key} must map {', '.join(names)} to numbers")
+    unknown = sorted(set(map(str, table)) - set(names))
+    if unknown:
+        raise ValueError(f"{where}: {key}.{unknown[0]} is none of {', '.join(names)}")
+    return {str(k): v for k, v in table.items()}
+
+
+def load_inspection_settings(path: Path | None = None) -> PlanningSettings:
+    """The inspection settings file (services/assessment/inspections.yaml): ValueError naming the file and
+    the key of anything missing or out of range."""
+    where = (path or DEFAULT_INSPECTIONS).name
+    raw = yaml.safe_load((path or DEFAULT_INSPECTIONS).read_text(encoding="utf-8")) or {}
+    if not isinstance(raw, Mapping):
+        raise ValueError(f"{where}: expected keys minutes_per_inspection, speed_kmh, detour_factor, …")
+    categories = [c.value for c in PropertyCategory]
+    minutes = _settings_table(raw, "minutes_per_inspection", categories, where)
+    transports = [t.value for t in Transport]
+    speeds = _settings_table(raw, "speed_kmh", transports, where)
+    missing = sorted(set(transports) - set(speeds))
+    if missing:
+        raise ValueError(f"{where}: speed_kmh.{missing[0]} is missing")
+    per_category = {
+        PropertyCategory(k): int(
+            _settings_number(minutes, k, Decimal(5), Decimal(600), f"{where}: minutes_per_inspection")
+        )
+        for k in minutes
+    }
+    speed = {
+        Transport(k): _settings_number(speeds, k, Decimal(1), Decimal(120), f"{where}: speed_kmh")
+        for k in speeds
+    }
+    starts = str(raw.get("day_starts_at", "08:00"))
+    try:
+        day_starts_at = time.fromisoformat(starts)
+    except ValueError:
+        raise ValueError(f"{where}: day_starts_at: {starts!r} is no time of day (HH:MM)") from None
+    return PlanningSettings(
+        minutes_per_inspection=per_category,
+        speed_kmh=speed,
+        detour_factor=_settings_number(
+            {"detour_factor": raw.get("detour_factor", "1.3")}, "detour_factor", Decimal(1), Decimal(3), where
+        ),
+        day_starts_at=day_starts_at,
+        notice_window_minutes=int(
+            _settings_number(
+                {"notice_window_minutes": raw.get("notice_window_minutes", 120)},
+                "notice_window_minutes",
+                Decimal(30),
+                Decimal(480),
+                where,
+            )
+        ),
+        source=str(raw.get("source", "inspection settings")),
+    )
 
 
 NOT_A_DECISION = "not a decision file (YAML with year, rates_per_mille, basic_deduction_nok, …)"
@@ -79,6 +173,7 @@ def read_decision(decision_yaml: str, config: AssessmentConfig) -> TaxYearDecisi
 
 
 __all__ = [
+    "load_inspection_settings",
     "load_legal_limits",
     "load_municipality",
     "load_standard_rates",

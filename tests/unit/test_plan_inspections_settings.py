@@ -1,0 +1,47 @@
+"""Issue 14 item 2: the inspection settings file (minutes by category, speeds by transport, detour factor,
+day start, notice window) is read as shipped, and a wrong one is refused naming the key."""
+
+from __future__ import annotations
+
+from datetime import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from services.assessment.adapters.config_files import DEFAULT_INSPECTIONS, load_inspection_settings
+from services.assessment.domain.inspection_planning import Transport
+from services.assessment.domain.property import PropertyCategory
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_shipped_settings_are_read() -> None:
+    settings = load_inspection_settings()
+    assert settings.inspection_minutes(PropertyCategory.COMMERCIAL) == 90
+    assert settings.speed_kmh[Transport.FOOT] == Decimal("4.5")
+    assert settings.detour_factor == Decimal("1.3") and settings.day_starts_at == time(8)
+    assert settings.notice_window_minutes == 120
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        (("  car: 22", "  car: fast"), "speed_kmh: car"),
+        (("  car: 22\n", ""), "speed_kmh.car is missing"),
+        (("  housing: 45", "  housing: 0"), "minutes_per_inspection: housing"),
+        (("  housing: 45", "  housing: 45\n  castle: 30"), "minutes_per_inspection.castle"),
+        (("detour_factor: 1.3", "detour_factor: 0.5"), "detour_factor"),
+        (('day_starts_at: "08:00"', 'day_starts_at: "8 o\'clock"'), "day_starts_at"),
+    ],
+)
+def test_a_wrong_setting_is_refused_naming_its_key(
+    tmp_path: Path, change: tuple[str, str], named: str
+) -> None:
+    text = DEFAULT_INSPECTIONS.read_text(encoding="utf-8")
+    assert change[0] in text
+    path = tmp_path / "inspections.yaml"
+    path.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    with pytest.raises(ValueError, match=named.replace(".", r"\.")) as caught:
+        load_inspection_settings(path)
+    assert "inspections.yaml" in str(caught.value)
