@@ -419,7 +419,7 @@ class FakeAssessmentUnitOfWork(FakeUnitOfWork):
         self.tax_bases = InMemoryTaxBases(self.properties)
         self.levy_jobs = InMemoryLevyJobs()
         self.ownerships = InMemoryOwnerships()
-        self.inspection_needs = InMemoryInspectionNeeds()
+        self.inspection_needs = InMemoryInspectionNeeds(self.properties, self.housing_values)
         self.inspection_plans = InMemoryInspectionPlans()
 
 

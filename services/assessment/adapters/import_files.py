@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from services.assessment.adapters.assessor_files import read_assessors
 from services.assessment.adapters.housing_value_files import read_housing_values
+from services.assessment.adapters.inspection_history_file import read_inspection_history
 from services.assessment.adapters.owner_files import read_owners
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.ports import GeoFormat
+from services.assessment.domain.inspection_needs import HistoryRow
 from services.assessment.domain.inspection_planning import Assessor
 from services.assessment.domain.zones import Zone
 
@@ -31,6 +33,9 @@ class ImportFileReaders:
         self, content: bytes, id_property: str, name_property: str, factor_property: str, declared: GeoFormat
     ) -> list[Zone]:
         return read_zones(content, id_property, name_property, factor_property, declared)
+
+    def inspection_history(self, content: bytes) -> list[HistoryRow]:
+        return read_inspection_history(content)
 
     def assessors(self, content: bytes) -> list[Assessor]:
         return read_assessors(content)

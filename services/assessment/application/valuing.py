@@ -22,7 +22,7 @@ from services.assessment.domain.valuation import (
     why_not_valued,
     zero_value_need,
 )
-from services.assessment.domain.zones import ZoneIndex
+from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.ids import new_id
 from services.platform.money import Money
 from services.platform.paging import encode_token, parse_page
@@ -58,16 +58,25 @@ def value_property(
         return housing_value_valuation(housing, housing_year)
     if facts_needs:
         return facts_needs
+    factor, source = zone_factor(zone)
     result = standard_rate_valuation(
         category=prop.category,
         floors=prop.floors,
         plot_m2=prop.plot_m2,
         rates=config.rates,
-        zone_factor=zone.factor if zone else Decimal(1),
-        zone_source=f"zone {zone.zone_id} {zone.name}" if zone else "no zones registered",
+        zone_factor=factor,
+        zone_source=source,
     )
     zero_formula = zero_value_need(prop.property_id, result)
     return (zero_formula,) if zero_formula else result
+
+
+def zone_factor(zone: Zone | None) -> tuple[Decimal, str]:
+    """The standard-rate formula's zone factor and its source for the trace: the property's zone's, or 1
+    where the municipality has registered no zones (a property outside existing zones is not valued)."""
+    if zone is None:
+        return Decimal(1), "no zones registered"
+    return zone.factor, f"zone {zone.zone_id} {zone.name}"
 
 
 @dataclass(frozen=True)
