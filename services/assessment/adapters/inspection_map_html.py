@@ -1,0 +1,309 @@
+"""The whole plan on one HTML page that works offline (UTF-8): Leaflet 1.9.4 (adapters/leaflet/, vendored
+from npm) and its stylesheet are inlined, its images as data: URIs, and there is no tile server: the base
+layer is the zone polygons. One layer per assessor in a colour of its own (the layer control is the
+legend), each day's route a line from the start through the stops and back, one circle marker per stop
+(no marker image) with a popup; what could not be planned is listed below the map, not drawn.
+
+The page counts what it drew for tests in a headless browser: `data-stops` on <body> is the number of stop
+markers added, `data-errors` the JavaScript errors seen (window.onerror)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from collections.abc import Sequence
+from functools import lru_cache
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from shapely.geometry import mapping
+
+from services.assessment.adapters.inspection_route_map import CREDIT
+from services.assessment.adapters.inspection_stop_rows import (
+    TRANSPORT_WORDS,
+    assessor_of,
+    kilometres,
+    stop_rows,
+)
+from services.assessment.domain.inspection_planning import InspectionPlan
+from services.assessment.domain.municipality import Municipality
+from services.assessment.domain.zones import Zone
+from services.platform.written_dates import duration, written_day
+
+LEAFLET = Path(__file__).with_name("leaflet")
+# Distinct on a light base, and distinct from each other for the first ten assessors.
+COLOURS = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#17becf",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+)
+_CSS_IMAGE = re.compile(r"url\(images/([a-z0-9-]+\.png)\)")
+
+
+@lru_cache(maxsize=1)
+def _leaflet() -> tuple[str, str]:
+    """Leaflet's script and stylesheet, the stylesheet's images inlined."""
+    script = (LEAFLET / "leaflet.js").read_text(encoding="utf-8")
+
+    def inline(found: re.Match[str]) -> str:
+        png = (LEAFLET / "images" / found.group(1)).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
+
+    style = _CSS_IMAGE.sub(inline, (LEAFLET / "leaflet.css").read_text(encoding="utf-8"))
+    return script, style
+
+
+def _script_json(value: object) -> str:
+    """JSON that is safe inside <script>: no '</' can end the element early."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def _zone_features(zones: Sequence[Zone]) -> dict[str, Any]:
+    features = []
+    for zone in sorted(zones, key=lambda z: z.zone_id):
+        geometry = shapely.transform(zone.geometry, lambda xy: np.round(xy, 6))
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"zone_id": zone.zone_id, "name": zone.name},
+                "geometry": mapping(geometry),
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
+    """One entry per assessor with days: name, colour, and each day's start, stops and figures."""
+    layers: list[dict[str, Any]] = []
+    order = [a.assessor_id for a in plan.assessors]
+    order += sorted({r.assessor_id for r in plan.solution.days} - set(order))
+    for index, assessor_id in enumerate(order):
+        routes = [r for r in plan.solution.days if r.assessor_id == assessor_id]
+        if not routes:
+            continue
+        assessor = assessor_of(plan, assessor_id)
+        label = (
+            f"{assessor.name} ({assessor_id}, {TRANSPORT_WORDS[assessor.transport]})"
+            if assessor
+            else assessor_id
+        )
+        days = []
+        for route in sorted(routes, key=lambda r: r.day):
+            rows = stop_rows(plan, route)
+            days.append(
+                {
+                    "day": written_day(route.day),
+                    "summary": (
+                        f"{written_day(route.day)}: {len(route.stops)} befaringer, "
+                        f"{kilometres(route.distance_km)}, reisetid {duration(route.travel_minutes)}"
+                    ),
+                    "start": [assessor.start.lat, assessor.start.lon] if assessor else None,
+                    "stops": [
+                        {
+                            "n": r.number,
+                            "id": r.property_id,
+                            "address": r.address,
+                            "time": r.times,
+                            "window": r.window_text or "ikke varslet",
+                            "purpose": r.purpose,
+                            "at": [r.location.lat, r.location.lon],
+                        }
+                        for r in rows
+                        if r.location is not None
+                    ],
+                }
+            )
+        layers.append({"label": label, "colour": COLOURS[index % len(COLOURS)], "days": days})
+    return layers
+
+
+def _summary(plan: InspectionPlan) -> str:
+    solution = plan.solution
+    planned = sum(len(r.stops) for r in solution.days)
+    share = f" ({planned * 100 / plan.needs:.0f} %)".replace(".", ",") if plan.needs else ""
+    return (
+        f"Periode: {written_day(plan.first_day)} – {written_day(plan.last_day)}. "
+        f"Planlagt: {planned} av {plan.needs} behov{share}, {len(solution.unplanned)} ikke planlagt. "
+        f"Samlet kjørelengde {kilometres(solution.total_distance_km)} "
+        f"(de samme befaringene i eiendomsrekkefølge: {kilometres(solution.naive_distance_km)})."
+    )
+
+
+def _unplanned(plan: InspectionPlan) -> str:
+    if not plan.solution.unplanned:
+        return "<p>Alle behov i planen fikk en dag.</p>"
+    rows = []
+    for item in plan.solution.unplanned:
+        visit = plan.visits.get(item.property_id)
+        address = visit.need.address if visit else ""
+        rows.append(
+            f"<tr><td>{escape(item.property_id)}</td><td>{escape(address)}</td>"
+            f"<td>{escape(item.reason)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>Eiendom</th><th>Adresse</th><th>Årsak</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+PAGE_STYLE = """
+body { font-family: "DejaVu Sans", Arial, sans-serif; margin: 16px; color: #222; }
+h1 { font-size: 20px; margin: 0 0 4px; }
+h2 { font-size: 16px; margin: 18px 0 6px; }
+#map { height: 640px; border: 1px solid #888; background: #fff; }
+.zone-label { background: transparent; border: none; box-shadow: none; color: #5b6470; font-size: 11px; }
+.credit { font-size: 12px; color: #555; margin: 4px 0; }
+.swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #ddd; vertical-align: top; }
+.leaflet-popup-content dl { margin: 0; }
+.leaflet-popup-content dt { font-weight: bold; }
+.leaflet-popup-content dd { margin: 0 0 4px; }
+"""
+
+# Builds the map from PLAN and ZONES; every text goes in as a text node (textContent), never as markup.
+PAGE_SCRIPT = """
+(function () {
+  var map = L.map("map", { attributionControl: true, preferCanvas: false });
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution(CREDIT);
+  function text(tag, value, className) {
+    var element = document.createElement(tag);
+    element.textContent = value;
+    if (className) { element.className = className; }
+    return element;
+  }
+  function label(name, colour) {
+    var span = document.createElement("span");
+    if (colour) {
+      var swatch = text("span", "", "swatch");
+      swatch.style.background = colour;
+      span.appendChild(swatch);
+    }
+    span.appendChild(document.createTextNode(name));
+    return span.outerHTML;
+  }
+  var zones = L.geoJSON(ZONES, {
+    interactive: false,
+    style: { color: "#8a939e", weight: 1, fillColor: "#e8ecef", fillOpacity: 0.55 },
+    onEachFeature: function (feature, layer) {
+      layer.bindTooltip(text("span", feature.properties.name), {
+        permanent: true, direction: "center", className: "zone-label", interactive: false
+      });
+    }
+  }).addTo(map);
+  var overlays = {};
+  overlays[label("Soner", null)] = zones;
+  var bounds = L.latLngBounds([]);
+  var markers = 0;
+  PLAN.forEach(function (assessor) {
+    var group = L.layerGroup();
+    var starts = {};
+    assessor.days.forEach(function (day) {
+      if (day.start && !starts[day.start.join()]) {
+        starts[day.start.join()] = true;
+        L.circleMarker(day.start, {
+          radius: 5, color: "#000000", weight: 2, fillColor: "#ffffff", fillOpacity: 1,
+          className: "start-marker"
+        }).bindTooltip(text("span", "Start: " + assessor.label)).addTo(group);
+        bounds.extend(day.start);
+      }
+      var line = day.stops.map(function (stop) { return stop.at; });
+      if (day.start) { line = [day.start].concat(line, [day.start]); }
+      if (line.length > 1) {
+        L.polyline(line, { color: assessor.colour, weight: 3, opacity: 0.75 })
+          .bindTooltip(text("span", assessor.label + ", " + day.summary))
+          .addTo(group);
+      }
+      day.stops.forEach(function (stop) {
+        var popup = document.createElement("dl");
+        [["Nr", String(stop.n)], ["Adresse", stop.address], ["Eiendom", stop.id], ["Dag", day.day],
+         ["Ankomst–avreise", stop.time], ["Varslet tid", stop.window], ["Formål", stop.purpose],
+         ["Taksator", assessor.label]].forEach(function (pair) {
+          popup.appendChild(text("dt", pair[0]));
+          popup.appendChild(text("dd", pair[1]));
+        });
+        L.circleMarker(stop.at, {
+          radius: 7, color: "#ffffff", weight: 1.5, fillColor: assessor.colour, fillOpacity: 0.95,
+          className: "stop-marker"
+        }).bindPopup(popup).bindTooltip(text("span", stop.n + ". " + stop.address)).addTo(group);
+        bounds.extend(stop.at);
+        markers += 1;
+      });
+    });
+    group.addTo(map);
+    overlays[label(assessor.label, assessor.colour)] = group;
+  });
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  L.control.scale({ metric: true, imperial: false }).addTo(map);
+  if (bounds.isValid()) {
+    map.fitBounds(bounds.pad(0.08));
+  } else if (zones.getBounds().isValid()) {
+    map.fitBounds(zones.getBounds());
+  } else {
+    map.setView([59.91, 10.75], 11);
+  }
+  document.body.dataset.stops = String(markers);
+})();
+"""
+
+ERROR_WATCH = """
+window.onerror = function (message, source, line) {
+  var seen = document.body ? (document.body.dataset.errors || "") : "";
+  var entry = String(message) + " (line " + line + ")";
+  if (document.body) { document.body.dataset.errors = seen ? seen + " | " + entry : entry; }
+  else { window.pageErrors = (window.pageErrors || []).concat([entry]); }
+};
+"""
+
+
+def plan_map_html(plan: InspectionPlan, zones: Sequence[Zone], municipality: Municipality) -> bytes:
+    script, style = _leaflet()
+    title = f"Befaringsplan {plan.plan_id}, versjon {plan.version}"
+    data = (
+        f"var PLAN = {_script_json(_layers(plan))};\n"
+        f"var ZONES = {_script_json(_zone_features(zones))};\n"
+        f"var CREDIT = {_script_json(CREDIT)};\n"
+    )
+    page = f"""<!DOCTYPE html>
+<html lang="nb">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{escape(title)}</title>
+<script>{ERROR_WATCH}</script>
+<style>
+{style}
+</style>
+<style>{PAGE_STYLE}</style>
+</head>
+<body data-stops="0" data-errors="">
+<script>if (window.pageErrors) {{ document.body.dataset.errors = window.pageErrors.join(" | "); }}</script>
+<h1>{escape(title)}</h1>
+<p>{escape(municipality.name)}. {escape(_summary(plan))}</p>
+<div id="map"></div>
+<p class="credit">{escape(CREDIT)} (ODbL). Kartbibliotek: Leaflet 1.9.4 (BSD-2-Clause).</p>
+<h2>Ikke planlagt ({len(plan.solution.unplanned)})</h2>
+{_unplanned(plan)}
+<script>
+{script}
+</script>
+<script>
+{data}{PAGE_SCRIPT}
+</script>
+</body>
+</html>
+"""
+    return page.encode("utf-8")

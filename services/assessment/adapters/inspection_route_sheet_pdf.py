@@ -1,0 +1,89 @@
+"""One assessor-day's route sheet (PDF, Norwegian: the office's staff read it): who, which day, by what
+means, how many stops, how far and how long on the road; the stops in visiting order (arrival–departure,
+the owner's window when told, address, property, purpose); and a map of the route over the zones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from services.assessment.adapters.inspection_pdf import TEXT_WIDTH_MM, PdfStory, render_pdf
+from services.assessment.adapters.inspection_route_map import route_drawing
+from services.assessment.adapters.inspection_stop_rows import (
+    TRANSPORT_WORDS,
+    assessor_of,
+    kilometres,
+    stop_rows,
+)
+from services.assessment.domain.inspection_planning import DayRoute, InspectionPlan
+from services.assessment.domain.municipality import Municipality
+from services.assessment.domain.zones import Zone
+from services.platform.written_dates import clock, duration, written_day
+
+COLUMNS = ("Nr", "Tid", "Varslet tid", "Adresse", "Eiendom", "Formål")
+WIDTHS_MM = (8.0, 22.0, 22.0, 42.0, 29.0, 47.0)
+
+
+def route_sheet_title(route: DayRoute) -> str:
+    return f"Befaringsrute {written_day(route.day)}"
+
+
+def route_sheet_pdf(
+    plan: InspectionPlan, route: DayRoute, zones: Sequence[Zone], municipality: Municipality
+) -> bytes:
+    """The sheet of `route` (one of `plan`'s days), dated the day the plan was made."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph
+
+    assessor = assessor_of(plan, route.assessor_id)
+    rows = stop_rows(plan, route)
+    doc = PdfStory()
+    office = " – ".join(p for p in (municipality.name, municipality.contact.office) if p)
+    doc.text(office)
+    doc.heading(route_sheet_title(route), 2)
+    who = (
+        f"{assessor.name} ({assessor.assessor_id}), {TRANSPORT_WORDS[assessor.transport]}"
+        if assessor
+        else route.assessor_id
+    )
+    doc.text(f"Taksator: {who}", bold=True)
+    hours = f", fra {clock(rows[0].arrive)} til {clock(rows[-1].leave)}" if rows else ""
+    doc.text(
+        f"{len(rows)} {'befaring' if len(rows) == 1 else 'befaringer'}{hours}. "
+        f"Kjørelengde {kilometres(route.distance_km)} (tur-retur fra start), "
+        f"reisetid {duration(route.travel_minutes)}."
+    )
+    doc.text(f"Plan {plan.plan_id}, versjon {plan.version}, laget {plan.made_on:%d.%m.%Y}.")
+    doc.gap(3)
+    if rows:
+        doc.table(
+            [COLUMNS]
+            + [
+                [str(r.number), r.times, r.window_text or "–", r.address, r.property_id, r.purpose]
+                for r in rows
+            ],
+            WIDTHS_MM,
+        )
+        doc.gap(1.5)
+        doc.text(
+            "Varslet tid: eieren har fått brev om at taksator kommer innenfor dette tidsrommet. "
+            "Tid: beregnet ankomst og avreise."
+        )
+    else:
+        doc.text("Ingen befaringer denne dagen.")
+    doc.gap(4)
+    drawing = route_drawing(
+        assessor.start if assessor else None,
+        [(r.number, r.location) for r in rows if r.location is not None],
+        zones,
+        width=TEXT_WIDTH_MM * mm,
+        min_height=90 * mm,
+        max_height=150 * mm,
+    )
+    caption = Paragraph(
+        "Kartet viser ruten fra start gjennom stoppene i rekkefølge og tilbake, over sonene. "
+        "Numrene er de samme som i tabellen.",
+        doc.styles["Italic"],
+    )
+    doc.add(KeepTogether([drawing, caption]))
+    title = f"{route_sheet_title(route)} – {route.assessor_id}"
+    return render_pdf(doc, title=title, author=municipality.name, dated=plan.made_on, numbered=True)
