@@ -1,16 +1,112 @@
 """AssessmentService's planning RPCs (RequestVisit, PlanInspections, GetInspectionPlan, ReplanInspections,
 GetInspectionDocuments): proto ⇄ command, nothing more. Mixed into the servicer in grpc_api.py, whose
-__init__ sets the attributes declared here."""
+__init__ sets the attributes declared here. A business date not given is today in Oslo, read here and
+handed on, never inside a command."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import date, time
+
+from propertytax.assessment.v1 import inspections_pb2, property_pb2
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.application.inspection_documents import DocumentChoice, get_plan, plan_documents
+from services.assessment.application.inspection_needs import gather_needs
+from services.assessment.application.owner_requests import request_visit
+from services.assessment.application.plan_inspections import PlanPeriod, plan_inspections
 from services.assessment.application.ports import (
     ImportFiles,
     InspectionDocuments,
     RoutePlanner,
     UnitOfWorkFactory,
 )
+from services.assessment.application.replan_inspections import Replan, replan_inspections
+from services.assessment.domain.inspection_planning import Absence, Assessor, InspectionPlan, OwnerRequest
+from services.assessment.domain.inspection_schedule import parse_hours
+from services.platform.clock import oslo_today
+from services.platform.dates import read_day
+from services.platform.errors import Violations
+from services.platform.identity import check_free_text
+
+_MINUTES = "%Y-%m-%dT%H:%M"
+
+
+def _day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
+    """A date of the request (YYYY-MM-DD or dd.mm.yyyy), None when empty; a bad one is a violation."""
+    if not text.strip():
+        if required:
+            problems.add(field, "is required (YYYY-MM-DD)")
+        return None
+    try:
+        return read_day(text)
+    except ValueError as exc:
+        problems.add(field, str(exc))
+        return None
+
+
+def _hours(text: str, field: str, problems: Violations) -> time | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_hours(text)
+    except ValueError as exc:
+        problems.add(field, str(exc))
+        return None
+
+
+def _assessor_to_proto(assessor: Assessor) -> inspections_pb2.Assessor:
+    return inspections_pb2.Assessor(
+        assessor_id=assessor.assessor_id,
+        name=assessor.name,
+        transport=assessor.transport.value,
+        start=property_pb2.Location(lon=assessor.start.lon, lat=assessor.start.lat),
+        minutes_per_day=assessor.minutes_per_day,
+    )
+
+
+def plan_to_proto(plan: InspectionPlan) -> inspections_pb2.InspectionPlan:
+    """A plan's version as the API gives it: days by day then assessor, times YYYY-MM-DDTHH:MM, km as
+    text with 3 decimals."""
+    routes = sorted(plan.solution.days, key=lambda r: (r.day, r.assessor_id))
+    return inspections_pb2.InspectionPlan(
+        plan_id=plan.plan_id,
+        version=plan.version,
+        first_day=plan.first_day.isoformat(),
+        last_day=plan.last_day.isoformat(),
+        made_on=plan.made_on.isoformat(),
+        cause=plan.cause,
+        days=[
+            inspections_pb2.PlannedDay(
+                assessor_id=route.assessor_id,
+                date=route.day.isoformat(),
+                stops=[
+                    inspections_pb2.PlannedStop(
+                        property_id=stop.property_id,
+                        arrive=stop.arrive.strftime(_MINUTES),
+                        leave=stop.leave.strftime(_MINUTES),
+                        address=visit.need.address if visit else "",
+                        reason=visit.need.reason.value if visit else "",
+                        window_start=stop.window.start.strftime(_MINUTES),
+                        window_end=stop.window.end.strftime(_MINUTES),
+                        notify=bool(visit and visit.notify),
+                    )
+                    for stop in route.stops
+                    for visit in (plan.visits.get(stop.property_id),)
+                ],
+                distance_km=f"{route.distance_km:.3f}",
+                travel_minutes=route.travel_minutes,
+            )
+            for route in routes
+        ],
+        unplanned=[
+            inspections_pb2.UnplannedNeed(property_id=u.property_id, reason=u.reason)
+            for u in plan.solution.unplanned
+        ],
+        total_distance_km=f"{plan.solution.total_distance_km:.3f}",
+        naive_distance_km=f"{plan.solution.naive_distance_km:.3f}",
+        assessors=[_assessor_to_proto(a) for a in plan.assessors],
+        needs=plan.needs,
+    )
 
 
 class InspectionPlanRpcs:
@@ -19,3 +115,95 @@ class InspectionPlanRpcs:
     _files: ImportFiles
     _planner: RoutePlanner
     _inspection_documents: InspectionDocuments
+
+    def RequestVisit(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        if not request.property_id:
+            problems.add("property_id", "is required")
+        asked_on = _day(request.asked_on, "asked_on", problems) or oslo_today()
+        day = _day(request.day, "day", problems)
+        from_time = _hours(request.from_time, "from_time", problems)
+        until_time = _hours(request.until_time, "until_time", problems)
+        check_free_text(problems, "note", request.note, 1000)
+        problems.raise_if_any()
+        done = request_visit(
+            self._uow(),
+            OwnerRequest(
+                request.property_id,
+                asked_on,
+                request.notify,
+                day,
+                from_time,
+                until_time,
+                request.note.strip(),
+            ),
+        )
+        return inspections_pb2.RequestVisitResponse(
+            property_id=done.property_id, needs_replan=done.needs_replan
+        )
+
+    def PlanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        first = _day(request.first_day, "first_day", problems, required=True)
+        last = _day(request.last_day, "last_day", problems, required=True)
+        planned_on = _day(request.planned_on, "planned_on", problems) or oslo_today()
+        absences = []
+        for index, absence in enumerate(request.absences):
+            away = _day(absence.first_day, f"absences[{index}].first_day", problems, required=True)
+            until = _day(absence.last_day, f"absences[{index}].last_day", problems) or away
+            if away is not None and until is not None:
+                absences.append(Absence(absence.assessor_id, away, until))
+        if not request.assessors_csv:
+            problems.add("assessors_csv", "is required (assessor_id, name, transport, start_lon, …)")
+        problems.raise_if_any()
+        assessors = self._files.assessors(request.assessors_csv)  # bad rows named "line N" as imports do
+        assert first is not None and last is not None
+        made = plan_inspections(
+            self._uow(),
+            PlanPeriod(first, last, tuple(assessors), tuple(absences), planned_on),
+            self._config,
+            self._planner,
+            gather_needs,
+        )
+        return inspections_pb2.PlanInspectionsResponse(
+            plan=plan_to_proto(made.plan), notices=len(made.notices)
+        )
+
+    def GetInspectionPlan(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        plan = get_plan(self._uow(), request.plan_id, request.version)
+        return inspections_pb2.GetInspectionPlanResponse(plan=plan_to_proto(plan))
+
+    def ReplanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        if not request.plan_id:
+            problems.add("plan_id", "is required")
+        absent_from = _day(request.absent_from, "absent_from", problems)
+        absent_until = _day(request.absent_until, "absent_until", problems)
+        replanned_on = _day(request.replanned_on, "replanned_on", problems) or oslo_today()
+        problems.raise_if_any()
+        done = replan_inspections(
+            self._uow(),
+            Replan(request.plan_id, request.assessor_id, absent_from, absent_until, replanned_on),
+            self._config,
+            self._planner,
+        )
+        return inspections_pb2.ReplanInspectionsResponse(
+            plan=plan_to_proto(done.plan), moved=list(done.moved), notices=len(done.notices)
+        )
+
+    def GetInspectionDocuments(  # type: ignore[no-untyped-def]  # noqa: N802
+        self, request, context
+    ) -> Iterator[inspections_pb2.GetInspectionDocumentsResponse]:
+        everything = not (request.route_sheets or request.map or request.notices)
+        choice = DocumentChoice(
+            route_sheets=everything or request.route_sheets,
+            map=everything or request.map,
+            notices=everything or request.notices,
+        )
+        documents = plan_documents(
+            self._uow(), self._inspection_documents, request.plan_id, request.version, choice
+        )
+        for name, content in documents:
+            yield inspections_pb2.GetInspectionDocumentsResponse(
+                document=inspections_pb2.InspectionDocument(name=name, content=content)
+            )

@@ -1,0 +1,125 @@
+"""Issue 14: inspection plans, owners' wishes and notices over SQL (SQLite and PostgreSQL): a version reads
+back as it was stored, versions stay apart, a notice reads back the same, and the plan, its notices and
+their events are stored in one transaction (the outbox)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, time
+
+import pytest
+from sqlalchemy import Table, func, select
+
+from services.assessment.adapters.orm import inspection_notices, inspection_plans, platform_tables
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.application.owner_requests import request_visit
+from services.assessment.application.plan_inspections import PlanPeriod, plan_inspections
+from services.assessment.application.ports import UnitOfWorkFactory
+from services.assessment.application.replan_inspections import Replan, replan_inspections
+from services.assessment.domain.inspection_needs import InspectionReason
+from services.assessment.domain.inspection_planning import OwnerRequest
+from services.assessment.domain.property import Location, Property, PropertyCategory
+from services.assessment.service import SPEC
+from services.platform.db import create_db_engine, session_factory
+from services.platform.migrations import upgrade_to_head
+from tests.fakes.route_planner import GreedyRoutePlanner
+from tests.unit.inspection_plan_setup import A1, A2, CONFIG, FRIDAY, MONDAY, Needs, need, pid
+
+COUNT = 40
+
+
+@pytest.fixture
+def uow(database_url: str) -> Iterator[UnitOfWorkFactory]:
+    upgrade_to_head(SPEC.migrations_dir, database_url)
+    engine = create_db_engine(database_url)
+    sessions = session_factory(engine)
+    make: UnitOfWorkFactory = lambda: SqlAssessmentUnitOfWork(sessions)  # noqa: E731
+    with make() as work:
+        work.properties.add_many(
+            [
+                Property(
+                    pid(n),
+                    None,
+                    f"Testveien {n}",
+                    PropertyCategory.HOUSING,
+                    1,
+                    Location(10.70 + (n % 10) * 0.01, 59.90 + (n // 10) * 0.005),
+                )
+                for n in range(1, COUNT + 1)
+            ],
+            work.now(),
+        )
+        work.commit()
+    yield make
+    engine.dispose()
+
+
+def _count(make: UnitOfWorkFactory, table: Table) -> int:
+    with make() as work:
+        session = work.session  # type: ignore[attr-defined]
+        return int(session.execute(select(func.count()).select_from(table)).scalar_one())
+
+
+def test_a_plan_its_notices_and_their_events_are_stored_together_and_read_back(
+    uow: UnitOfWorkFactory,
+) -> None:
+    needs = [need(n) for n in range(1, COUNT + 1)]
+    needs[0] = need(1, InspectionReason.APPEAL, needed_by=date(2024, 5, 8), appeal_case_id="K-7")
+    request_visit(
+        uow(), OwnerRequest(pid(2), date(2024, 4, 1), True, date(2024, 5, 7), time(12), time(14), "Ring på")
+    )
+    request_visit(uow(), OwnerRequest(pid(3), date(2024, 4, 1), True))
+    made = plan_inspections(
+        uow(),
+        PlanPeriod(MONDAY, FRIDAY, (A1, A2), (), date(2024, 4, 22)),
+        CONFIG,
+        GreedyRoutePlanner(),
+        Needs(needs),
+    )
+    assert len(made.notices) == 2
+    with uow() as work:
+        assert work.inspection_plans.get(made.plan.plan_id) == made.plan
+        assert work.inspection_plans.get(made.plan.plan_id, 1) == made.plan
+        assert work.inspection_plans.get(made.plan.plan_id, 2) is None
+        assert work.inspection_plans.latest_plan_id() == made.plan.plan_id
+        assert work.inspection_plans.notices_of(made.plan.plan_id, 1) == list(made.notices)
+        assert set(work.inspection_plans.latest_notices([pid(2), pid(3), pid(4)])) == {pid(2), pid(3)}
+        wish = work.inspection_plans.requests([pid(2)])[pid(2)]
+        assert (wish.day, wish.from_time, wish.until_time, wish.note) == (
+            date(2024, 5, 7),
+            time(12),
+            time(14),
+            "Ring på",
+        )
+        planned = {s.property_id for r in made.plan.solution.days for s in r.stops}
+        assert work.inspection_plans.planned_property_ids(MONDAY) == planned
+        assert work.inspection_plans.planned_property_ids(date(2024, 5, 13)) == set()
+    # InspectionsPlanned and one InspectionScheduled per notice, through the outbox
+    assert _count(uow, platform_tables.outbox) == 1 + len(made.notices)
+    assert _count(uow, inspection_notices) == 2
+
+
+def test_a_replan_adds_a_version_and_the_first_stays_as_it_was(uow: UnitOfWorkFactory) -> None:
+    request_visit(uow(), OwnerRequest(pid(5), date(2024, 4, 1), True))
+    made = plan_inspections(
+        uow(),
+        PlanPeriod(MONDAY, FRIDAY, (A1, A2), (), date(2024, 4, 22)),
+        CONFIG,
+        GreedyRoutePlanner(),
+        Needs([need(n) for n in range(1, COUNT + 1)]),
+    )
+    again = replan_inspections(
+        uow(), Replan(made.plan.plan_id, "A1", MONDAY, None, date(2024, 5, 3)), CONFIG, GreedyRoutePlanner()
+    )
+    with uow() as work:
+        assert work.inspection_plans.next_version(made.plan.plan_id) == 3
+        assert work.inspection_plans.get(made.plan.plan_id) == again.plan
+        assert work.inspection_plans.get(made.plan.plan_id, 1) == made.plan
+    assert _count(uow, inspection_plans) == 2
+    assert not any(r.assessor_id == "A1" for r in again.plan.solution.days)
+    told_again = pid(5) in again.moved and again.plan.stop_of(pid(5)) is not None
+    assert [(n.property_id, n.replaces) for n in again.notices] == (
+        [(pid(5), made.notices[0].notice_id)] if told_again else []
+    )
+    with uow() as work:
+        assert work.inspection_plans.notices_of(made.plan.plan_id, 2) == list(again.notices)
