@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PIP_NO_WARN_SCRIPT_LOCATION := 1
 PIP_QUIET := PYTHONWARNINGS="ignore:Editable installation" $(PY) -m pip install -q
 
-.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools demo up down test test-unit test-integration test-e2e lint bench lock clean
+.PHONY: help venv proto proto-check kafka-jars ehf-rules postgres pdf-tools browser demo up down test test-unit test-integration test-e2e lint bench lock clean
 
 help:
 	@echo "make demo    run the main scenario end to end (Kafka + three services), then stop"
@@ -63,6 +63,10 @@ postgres:
 pdf-tools:
 	@infra/pdf/ensure.sh
 
+# Debian's chromium, headless: the tests load the inspection plan's offline HTML map in a real browser.
+browser:
+	@infra/browser/ensure.sh
+
 demo: venv kafka-jars
 	@$(PY) -m devstack demo
 
@@ -72,7 +76,7 @@ up: venv kafka-jars
 down:
 	-@$(PY) -m devstack down
 
-test: venv kafka-jars postgres ehf-rules pdf-tools
+test: venv kafka-jars postgres ehf-rules pdf-tools browser
 	$(PY) -m pytest
 
 # Every test carries the marker of its folder (tests/conftest.py), so these three together are `make test`.
@@ -80,10 +84,10 @@ test: venv kafka-jars postgres ehf-rules pdf-tools
 test-unit: venv pdf-tools
 	$(PY) -m pytest -m unit
 
-test-integration: venv kafka-jars postgres ehf-rules pdf-tools
+test-integration: venv kafka-jars postgres ehf-rules pdf-tools browser
 	$(PY) -m pytest -m integration
 
-test-e2e: venv kafka-jars postgres ehf-rules pdf-tools
+test-e2e: venv kafka-jars postgres ehf-rules pdf-tools browser
 	$(PY) -m pytest -m e2e
 
 lint: venv
