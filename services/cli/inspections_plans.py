@@ -1,9 +1,362 @@
-"""Inspection commands (see services/cli/inspections.py)."""
+"""`propertytax assessment inspections request|plan|show|replan|documents`: owners' wishes, planning a
+period, showing and re-planning a plan, and writing its documents (see services/cli/inspections.py).
+
+A plan of a season (20,000 needs) takes up to a minute: `plan` and `replan` wait 600 s by default and
+show a spinner meanwhile. Their --json OUT is a file (the plan JSON of services/cli/inspections_view.py),
+not the machine form of the answer that other commands print."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import functools
+import json
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
+
+import grpc
+
+from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
+from services.cli import inspections_view as view
+from services.cli.common import (
+    BadInput,
+    add_remote_options,
+    caller_for,
+    open_output,
+    print_rpc_error,
+    read_input,
+    seconds_arg,
+    whole,
+)
+from services.cli.dates import day_arg
+from services.cli.output import console, say, show_record, show_table
+from services.platform.grpc_status import field_violation_list
+
+PLAN_TIMEOUT_SECONDS = 600.0  # a season's plan takes 30–60 s on two cores: room for a slower machine
+_LINE = re.compile(r"^line \d+$")
+_TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+version_arg = whole(0, 1_000_000, "2")
+
+
+def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
+    caller = caller_for(args, "assessment")
+    return caller, assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+
+
+@contextlib.contextmanager
+def _spinner(description: str) -> Iterator[None]:
+    # assessment.py imports this module to register it, so its spinner is fetched when a call runs.
+    from services.cli.assessment import _waiting
+
+    with _waiting(description, True):
+        yield
+
+
+def _refusals_named(
+    flags: dict[str, str],
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """A command whose refusals name its flags; a bad row of the assessors file is named by the file and
+    its line (the service names it "line N", as every import does)."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except grpc.RpcError as exc:
+                named = dict(flags)
+                source = getattr(args, "assessors", None)
+                if source:
+                    for field, _ in field_violation_list(exc):
+                        if _LINE.match(field):
+                            named[field] = f"--assessors {source} {field}"
+                return print_rpc_error(exc, named)
+
+        return run
+
+    return wrap
+
+
+def _between(text: str) -> tuple[str, str]:
+    """An argparse type: HH:MM-HH:MM, the hours an owner can be there."""
+    start, _, end = text.partition("-")
+    if not (_TIME.match(start.strip()) and _TIME.match(end.strip())):
+        raise argparse.ArgumentTypeError(f"{text!r}: give the hours as HH:MM-HH:MM, e.g. 10:00-12:00")
+    first, last = (f"{int(t.split(':')[0]):02d}:{t.split(':')[1]}" for t in (start.strip(), end.strip()))
+    if last <= first:
+        raise argparse.ArgumentTypeError(f"{text!r}: the end must be after the start")
+    return first, last
+
+
+def _absence(text: str) -> inspections_pb2.Absence:
+    """An argparse type: ID:D or ID:D:D (an assessor away one day, or from a day to a day)."""
+    parts = text.split(":")
+    if len(parts) not in (2, 3) or not parts[0].strip():
+        raise argparse.ArgumentTypeError(f"{text!r}: give ID:DAY or ID:FIRST:LAST, e.g. A2:2024-05-07")
+    try:
+        days = [day_arg(p) for p in parts[1:]]
+    except argparse.ArgumentTypeError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+    return inspections_pb2.Absence(assessor_id=parts[0].strip(), first_day=days[0], last_day=days[-1])
+
+
+def _write_json(plan: Any, out: str) -> None:
+    with open_output(out, "--json", text=True) as handle:
+        handle.write(json.dumps(view.plan_json(plan), indent=2, ensure_ascii=False) + "\n")
+
+
+def _write_documents(
+    caller: Any, stub: Any, request: inspections_pb2.GetInspectionDocumentsRequest, folder: str, flag: str
+) -> int:
+    """Writes each streamed document to `folder` (made when missing); returns how many."""
+    target = Path(folder)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"{flag} {folder}: cannot make the folder: {exc.strerror or exc}") from None
+    if not target.is_dir():
+        raise BadInput(f"{flag} {folder}: not a folder")
+    written = 0
+    for answer in caller.call(stub.GetInspectionDocuments, request, timeout=PLAN_TIMEOUT_SECONDS):
+        with open_output(target / answer.document.name, flag) as handle:
+            handle.write(answer.document.content)
+        written += 1
+    return written
+
+
+def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, notices: int, moved: Any) -> None:
+    for line in view.summary(plan, notices, None if moved is None else list(moved)):
+        say(line)
+    if args.json:
+        _write_json(plan, args.json)
+        say(f"Plan JSON written to {args.json}")
+    if args.documents:
+        request = inspections_pb2.GetInspectionDocumentsRequest(plan_id=plan.plan_id, version=plan.version)
+        with _spinner("Rendering the route sheets, the map and the notices"):
+            count = _write_documents(caller, stub, request, args.documents, "--documents")
+        say(f"{count} documents written to {args.documents}")
+
+
+@_refusals_named(
+    {
+        "property_id": "PROPERTY",
+        "day": "--day",
+        "from_time": "--between",
+        "until_time": "--between",
+        "note": "--note",
+        "asked_on": "--asked-on",
+    }
+)
+def cmd_request(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    start, end = args.between or ("", "")
+    answer = caller.call(
+        stub.RequestVisit,
+        inspections_pb2.RequestVisitRequest(
+            property_id=args.property_id,
+            asked_on=args.asked_on or "",
+            notify=args.notify,
+            day=args.day or "",
+            from_time=start,
+            until_time=end,
+            note=args.note,
+        ),
+    )
+    wish = []
+    if args.notify:
+        wish.append("to be told of the visit")
+    if args.day:
+        wish.append(f"the day {args.day}")
+    if args.between:
+        wish.append(f"between {start} and {end}")
+    show_record(
+        args,
+        answer,
+        [
+            ("Property", answer.property_id),
+            ("Wish", ", ".join(wish) or "none (an earlier wish is replaced)"),
+            (
+                "Takes effect",
+                "at the next re-plan (a plan visits the property already)"
+                if answer.needs_replan
+                else "when the property is planned",
+            ),
+        ],
+        title="The owner's wish is recorded.",
+    )
+    return 0
+
+
+@_refusals_named(
+    {
+        "first_day": "--from",
+        "last_day": "--to",
+        "planned_on": "--planned-on",
+        "assessors_csv": "--assessors",
+        "absences": "--absent",
+    }
+)
+def cmd_plan(args: argparse.Namespace) -> int:
+    content = read_input(args.assessors, "--assessors")
+    caller, stub = _stub(args)
+    request = inspections_pb2.PlanInspectionsRequest(
+        first_day=args.first_day,
+        last_day=args.last_day,
+        assessors_csv=content,
+        absences=args.absent or [],
+        planned_on=args.planned_on or "",
+    )
+    with _spinner(f"Planning {args.first_day} to {args.last_day}"):
+        answer = caller.call(stub.PlanInspections, request)
+    _show_plan(args, caller, stub, answer.plan, answer.notices, None)
+    return 0
+
+
+@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"})
+def cmd_show(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    plan = caller.call(
+        stub.GetInspectionPlan,
+        inspections_pb2.GetInspectionPlanRequest(plan_id=args.plan_id or "", version=args.version),
+    ).plan
+    args.json, out = False, args.json  # the table for people; the plan JSON goes to the file
+    lines = view.summary(plan, 0)
+    show_table(
+        args,
+        plan,
+        view.DAY_COLUMNS,
+        view.day_rows(plan),
+        "The plan has no visits.",
+        title=lines[0],
+        footer="\n".join(lines[1:-1]),  # the notices line is the plan's, not this version's
+    )
+    if out:
+        _write_json(plan, out)
+        say(f"Plan JSON written to {out}")
+    return 0
+
+
+@_refusals_named(
+    {
+        "plan_id": "PLAN_ID",
+        "assessor_id": "--ill",
+        "absent_from": "--from",
+        "absent_until": "--until",
+        "replanned_on": "--replanned-on",
+    }
+)
+def cmd_replan(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = inspections_pb2.ReplanInspectionsRequest(
+        plan_id=args.plan_id,
+        assessor_id=args.ill,
+        absent_from=args.absent_from,
+        absent_until=args.until or "",
+        replanned_on=args.replanned_on or "",
+    )
+    with _spinner(f"Re-planning {args.plan_id} without {args.ill} from {args.absent_from}"):
+        answer = caller.call(stub.ReplanInspections, request)
+    _show_plan(args, caller, stub, answer.plan, answer.notices, answer.moved)
+    return 0
+
+
+@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"})
+def cmd_documents(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = inspections_pb2.GetInspectionDocumentsRequest(
+        plan_id=args.plan_id or "",
+        version=args.version,
+        route_sheets=args.route_sheets,
+        map=args.map,
+        notices=args.notices,
+    )
+    with _spinner("Rendering the plan's documents"):
+        count = _write_documents(caller, stub, request, args.out, "--out")
+    console().print(f"{count} documents written to {args.out}")
+    return 0
+
+
+def _remote(parser: argparse.ArgumentParser, timeout: float = 30.0) -> None:
+    """--target, --token and --timeout (the commands with --json OUT have no --json switch)."""
+    parser.add_argument("--target", help="host:port of the service")
+    parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
+    parser.add_argument(
+        "--timeout", type=seconds_arg, default=timeout, help=f"deadline in seconds ({timeout:g})"
+    )
 
 
 def add_commands(inspections: Any) -> None:
-    del inspections
+    """Adds `request`, `plan`, `show`, `replan` and `documents`."""
+    request = inspections.add_parser("request", help="record an owner's wish: to be told, a day, hours")
+    request.add_argument("property_id", metavar="PROPERTY")
+    request.add_argument("--notify", action="store_true", help="the owner wants a notice of the visit")
+    request.add_argument(
+        "--day", type=day_arg, metavar="D", help="the day the owner asks for (a working day)"
+    )
+    request.add_argument(
+        "--between", type=_between, metavar="HH:MM-HH:MM", help="hours the owner can be there"
+    )
+    request.add_argument("--note", default="", help="what the owner said, in brief")
+    request.add_argument(
+        "--asked-on", type=day_arg, metavar="D", help="the day the owner asked (default today)"
+    )
+    add_remote_options(request)
+    request.set_defaults(func=cmd_request)
+
+    plan = inspections.add_parser("plan", help="plan a period's inspections")
+    plan.add_argument("--from", dest="first_day", type=day_arg, required=True, metavar="D", help="first day")
+    plan.add_argument("--to", dest="last_day", type=day_arg, required=True, metavar="D", help="last day")
+    plan.add_argument(
+        "--assessors",
+        required=True,
+        metavar="FILE",
+        help="CSV: assessor_id, name, transport (foot|bike|ebike|car), start_lon, start_lat, minutes_per_day",
+    )
+    plan.add_argument(
+        "--absent", type=_absence, action="append", metavar="ID:D[:D]", help="an assessor away (repeatable)"
+    )
+    plan.add_argument(
+        "--planned-on", type=day_arg, metavar="D", help="the plan's business date (default today)"
+    )
+    plan.add_argument("--json", metavar="OUT", help="write the plan as JSON to OUT (- for stdout)")
+    plan.add_argument("--documents", metavar="DIR", help="write route sheets, the map and notices to DIR")
+    _remote(plan, PLAN_TIMEOUT_SECONDS)
+    plan.set_defaults(func=cmd_plan)
+
+    show = inspections.add_parser("show", help="show a plan's days (default: the latest plan)")
+    show.add_argument("plan_id", metavar="PLAN_ID", nargs="?", default="")
+    show.add_argument("--version", type=version_arg, default=0, help="version (default: the latest)")
+    show.add_argument("--json", metavar="OUT", help="write the plan as JSON to OUT (- for stdout)")
+    _remote(show)
+    show.set_defaults(func=cmd_show)
+
+    replan = inspections.add_parser("replan", help="re-plan after an assessor falls ill")
+    replan.add_argument("plan_id", metavar="PLAN_ID")
+    replan.add_argument("--ill", required=True, metavar="ID", help="the assessor who cannot work")
+    replan.add_argument(
+        "--from", dest="absent_from", type=day_arg, required=True, metavar="D", help="first day away"
+    )
+    replan.add_argument(
+        "--until", type=day_arg, metavar="D", help="last day away (default: the period's end)"
+    )
+    replan.add_argument(
+        "--replanned-on", type=day_arg, metavar="D", help="the re-plan's business date (default today)"
+    )
+    replan.add_argument("--json", metavar="OUT", help="write the new version as JSON to OUT (- for stdout)")
+    replan.add_argument("--documents", metavar="DIR", help="write route sheets, the map and notices to DIR")
+    _remote(replan, PLAN_TIMEOUT_SECONDS)
+    replan.set_defaults(func=cmd_replan)
+
+    documents = inspections.add_parser(
+        "documents", help="write a plan's route sheets, map and notices (none of the three flags: all)"
+    )
+    documents.add_argument("plan_id", metavar="PLAN_ID", nargs="?", default="")
+    documents.add_argument("--version", type=version_arg, default=0, help="version (default: the latest)")
+    documents.add_argument("--out", required=True, metavar="DIR", help="folder to write to (made if missing)")
+    documents.add_argument("--route-sheets", action="store_true", help="one PDF per assessor-day")
+    documents.add_argument("--map", action="store_true", help="the plan's HTML map (works offline)")
+    documents.add_argument("--notices", action="store_true", help="the owners' notices of this version")
+    _remote(documents, PLAN_TIMEOUT_SECONDS)
+    documents.set_defaults(func=cmd_documents)

@@ -1,0 +1,108 @@
+"""What `propertytax assessment inspections plan|show|replan` show of a plan: the plan JSON (--json OUT,
+the contract in docs: distances as numbers in km with 3 decimals, times YYYY-MM-DDTHH:MM), the summary a
+person reads, and the days as table rows."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from services.cli.output import counted, number
+
+
+def _km(text: str) -> float:
+    return round(float(text or 0), 3)
+
+
+def planned_count(plan: Any) -> int:
+    return sum(len(day.stops) for day in plan.days)
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    """The plan as the --json file has it."""
+    planned = planned_count(plan)
+    return {
+        "plan_id": plan.plan_id,
+        "version": plan.version,
+        "first_day": plan.first_day,
+        "last_day": plan.last_day,
+        "made_on": plan.made_on,
+        "cause": plan.cause,
+        "days": [
+            {
+                "assessor_id": day.assessor_id,
+                "date": day.date,
+                "stops": [
+                    {
+                        "property_id": stop.property_id,
+                        "arrive": stop.arrive,
+                        "leave": stop.leave,
+                        "window_start": stop.window_start,
+                        "window_end": stop.window_end,
+                        "address": stop.address,
+                        "reason": stop.reason,
+                    }
+                    for stop in day.stops
+                ],
+                "distance_km": _km(day.distance_km),
+                "travel_minutes": day.travel_minutes,
+            }
+            for day in plan.days
+        ],
+        "unplanned": [{"property_id": u.property_id, "reason": u.reason} for u in plan.unplanned],
+        "total_distance_km": _km(plan.total_distance_km),
+        "naive_distance_km": _km(plan.naive_distance_km),
+        "needs": plan.needs,
+        "planned": planned,
+        "share_planned": round(planned / plan.needs, 4) if plan.needs else 0.0,
+    }
+
+
+def _percent(part: float, whole: float) -> str:
+    return f"{number(round(100 * part / whole, 1), 1)} %" if whole else "–"
+
+
+def summary(plan: Any, notices: int, moved: list[str] | None = None) -> list[str]:
+    """Lines for a person: days used, visits planned and the share of needs, unplanned by reason, distance
+    against the naive plan, notices sent (and, after a re-plan, what moved)."""
+    planned = planned_count(plan)
+    used = sum(1 for day in plan.days if day.stops)
+    total, naive = _km(plan.total_distance_km), _km(plan.naive_distance_km)
+    lines = [
+        f"Plan {plan.plan_id} version {plan.version} ({plan.cause}), {plan.first_day} to {plan.last_day}, "
+        f"made on {plan.made_on}",
+        f"  {counted(used, 'assessor-day')} used by {counted(len(plan.assessors), 'assessor')}",
+        f"  {counted(planned, 'visit')} planned of {counted(plan.needs, 'open need')} "
+        f"({_percent(planned, plan.needs)})",
+    ]
+    reasons = Counter(u.reason for u in plan.unplanned)
+    lines.append(f"  {counted(len(plan.unplanned), 'need')} unplanned" + (":" if reasons else ""))
+    lines.extend(f"    {number(n)}  {reason}" for reason, n in reasons.most_common())
+    saving = f", {_percent(naive - total, naive)} shorter" if naive else ""
+    lines.append(f"  travel {number(total, 3)} km against {number(naive, 3)} km in property-id order{saving}")
+    if moved is not None:
+        lines.append(f"  {counted(len(moved), 'visit')} moved")
+    lines.append(f"  {counted(notices, 'notice')} sent to owners who asked to be told")
+    return lines
+
+
+DAY_COLUMNS = ("Date", "Assessor", "Visits", "First", "Last leaves", "Km", "Travel min")
+
+
+def day_rows(plan: Any) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for day in plan.days:
+        first = day.stops[0].arrive[11:] if day.stops else ""
+        last = day.stops[-1].leave[11:] if day.stops else ""
+        rows.append(
+            [
+                day.date,
+                day.assessor_id,
+                len(day.stops),
+                first,
+                last,
+                number(_km(day.distance_km), 3),
+                day.travel_minutes,
+            ]
+        )
+    return rows
