@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, select, update
@@ -91,7 +91,7 @@ class InspectionNeedRepository:
             .order_by(properties.c.property_id)
         )
         return [
-            RegisterEntry(pid, address, code, oslo_date(registered_at), bool(has_value))
+            RegisterEntry(pid, address, code, oslo_date(_aware(registered_at)), bool(has_value))
             for pid, address, code, registered_at, has_value in self.session.execute(query)
         ]
 
@@ -171,3 +171,8 @@ def _appeal_need(row: Any) -> InspectionNeed:
         appeal_case_id=row.case_id,
         status=NeedStatus(row.status),
     )
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite gives back the UTC instants the columns were written with, but without their zone.
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

@@ -1,4 +1,5 @@
-"""Assessment's Kafka consumer: a committee decision with a new value → corrected tax base."""
+"""Assessment's Kafka consumer: a committee decision with a new value → corrected tax base; an appeal case's
+request for a re-inspection → an inspection need."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from sqlalchemy.orm import Session
 from propertytax.appeals.v1 import events_pb2 as appeals_events
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.correct_tax_base import correct_tax_base
+from services.assessment.application.inspection_needs import queue_appeal
 from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.valuation import ValuationRoute
 from services.platform.clock import oslo_date
@@ -44,4 +46,24 @@ def handlers(config: AssessmentConfig, joining: JoiningUnitOfWork) -> dict[str, 
             ),
         )
 
-    return {appeals_events.AppealDecided.DESCRIPTOR.full_name: on_appeal_decided}
+    def on_inspection_requested(session: Session, event: ReceivedEvent) -> None:
+        """An appeal case asks for a re-inspection: queued as the case's need (again: the same need). A
+        property the register does not know is queued all the same, never refused: the case needs its
+        answer. A request without case, property or readable dates is malformed (dead-lettered)."""
+        requested = event.payload
+        assert isinstance(requested, appeals_events.InspectionRequested)
+        if not requested.case_id or not requested.property_id or not requested.requested_on:
+            raise ValueError("InspectionRequested without case_id, property_id or requested_on")
+        queue_appeal(
+            joining(session),
+            requested.case_id,
+            requested.property_id,
+            date.fromisoformat(requested.requested_on),
+            date.fromisoformat(requested.needed_by) if requested.needed_by else None,
+            requested.note,
+        )
+
+    return {
+        appeals_events.AppealDecided.DESCRIPTOR.full_name: on_appeal_decided,
+        appeals_events.InspectionRequested.DESCRIPTOR.full_name: on_inspection_requested,
+    }
