@@ -1,9 +1,272 @@
-"""Inspection commands (see services/cli/inspections.py)."""
+"""`propertytax assessment inspections needs|import-history|record`: who needs an inspection, the register's
+inspection history, and what an assessor found on site (see services/cli/inspections.py).
+
+`needs --json OUT` writes the list to a file (as `plan --json OUT` does), not the machine form of the answer
+that other commands print with --json."""
 
 from __future__ import annotations
 
+import argparse
+import json
+from collections import Counter
 from typing import Any
+
+from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
+from services.assessment.domain.field_results import INSPECTION_FACTOR
+from services.assessment.domain.property import BRA_M2, PLOT_M2
+from services.cli.common import (
+    add_remote_options,
+    caller_for,
+    decimal_text,
+    every_page,
+    naming_flags,
+    open_output,
+    read_input,
+    seconds_arg,
+)
+from services.cli.dates import day_arg
+from services.cli.output import Column, counted, day, nok, number, say, show_record, show_table, wants_json
+from services.platform.numbers import read_decimal
+
+NEED_COLUMNS: list[Column | str] = [
+    Column("Priority", numeric=True),
+    "Property",
+    "Address",
+    "Reason",
+    "Since",
+    "Needed by",
+    "Status",
+    "Detail",
+]
+REASONS = (
+    "appeal",
+    "new_building",
+    "division",
+    "sectioning",
+    "fire_or_demolition",
+    "cannot_be_valued",
+    "never_inspected",
+    "general_revaluation",
+)
+_PAGE = 1000
+
+
+def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
+    caller = caller_for(args, "assessment")
+    return caller, assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+
+
+def need_json(need: inspections_pb2.InspectionNeed) -> dict[str, Any]:
+    return {
+        "priority": need.priority,
+        "property_id": need.property_id,
+        "address": need.address,
+        "reason": need.reason,
+        "since": need.since,
+        "needed_by": need.needed_by or None,
+        "appeal_case_id": need.appeal_case_id or None,
+        "status": need.status,
+        "detail": need.detail,
+    }
+
+
+def need_rows(needs: list[inspections_pb2.InspectionNeed]) -> list[list[object]]:
+    return [
+        [
+            n.priority,
+            n.property_id,
+            n.address or "–",
+            n.reason.replace("_", " "),
+            day(n.since),
+            day(n.needed_by),
+            n.status,
+            n.detail,
+        ]
+        for n in needs
+    ]
+
+
+def reason_counts(needs: list[inspections_pb2.InspectionNeed]) -> str:
+    """The footer: "12 needs: appeal 2, new building 3, never inspected 7"."""
+    counts = Counter(n.reason for n in needs)
+    parts = [f"{r.replace('_', ' ')} {number(counts[r])}" for r in REASONS if counts[r]]
+    return f"{counted(len(needs), 'need')}" + (f": {', '.join(parts)}" if parts else "")
+
+
+@naming_flags({"on": "--on", "reason": "--reason"})
+def cmd_needs(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = inspections_pb2.ListInspectionNeedsRequest(
+        on=args.on or "", reason=args.reason or "", page_size=_PAGE
+    )
+    needs, _ = every_page(caller, stub.ListInspectionNeeds, request, "needs", True)
+    if args.json:
+        with open_output(args.json, "--json", text=True) as handle:
+            handle.write(json.dumps([need_json(n) for n in needs], indent=2, ensure_ascii=False) + "\n")
+        if args.json != "-":
+            say(f"{reason_counts(needs)}; written to {args.json}")
+        return 0
+    show_table(
+        args,
+        needs,
+        NEED_COLUMNS,
+        need_rows(needs),
+        "No property needs an inspection.",
+        title=f"Inspection needs on {day(args.on) if args.on else 'today'}",
+        footer=reason_counts(needs),
+    )
+    return 0
+
+
+@naming_flags({"content": "FILE"})
+def cmd_import_history(args: argparse.Namespace) -> int:
+    content = read_input(args.file, "FILE")
+    caller, stub = _stub(args)
+    answer = caller.call(
+        stub.ImportInspectionHistory, inspections_pb2.ImportInspectionHistoryRequest(content=content)
+    )
+    show_record(
+        args,
+        answer,
+        [
+            ("Rows", number(answer.rows)),
+            ("New inspections", number(answer.inspections)),
+            ("New registered changes", number(answer.changes)),
+        ],
+        title=f"Inspection history imported from {args.file}.",
+    )
+    return 0
+
+
+def _floor(text: str) -> inspections_pb2.MeasuredFloor:
+    """An argparse type: LEVEL=BRA_M2, e.g. 1=82,5 (level −5..99: 0 the basement, 1 the ground floor)."""
+    level, sep, area = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        floor_level = int(level.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r}: give LEVEL=BRA_M2, e.g. 1=82,5") from None
+    if not -5 <= floor_level <= 99:
+        raise argparse.ArgumentTypeError(f"{text!r}: the level must be between -5 and 99")
+    try:
+        bra = read_decimal(area, BRA_M2)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: BRA m² {exc}") from None
+    return inspections_pb2.MeasuredFloor(level=floor_level, bra_m2=str(bra))
+
+
+RECORD_FLAGS = {
+    "property_id": "PROPERTY",
+    "inspected_on": "--on",
+    "assessor_id": "--assessor",
+    "floors": "--floor",
+    "plot_m2": "--plot",
+    "inner_factor": "--inner-factor",
+    "inner_reason": "--inner-reason",
+    "outer_factor": "--outer-factor",
+    "outer_reason": "--outer-reason",
+    "notes": "--notes",
+    "photo_refs": "--photo",
+}
+
+
+@naming_flags(RECORD_FLAGS)
+def cmd_record(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = inspections_pb2.RecordInspectionRequest(
+        property_id=args.property_id,
+        inspected_on=args.on,
+        assessor_id=args.assessor,
+        floors=args.floor or [],
+        plot_m2=args.plot or "",
+        inner_factor=args.inner_factor or "",
+        inner_reason=args.inner_reason,
+        outer_factor=args.outer_factor or "",
+        outer_reason=args.outer_reason,
+        notes=args.notes,
+        photo_refs=args.photo or [],
+    )
+    answer = caller.call(stub.RecordInspection, request)
+    if wants_json(args):
+        show_record(args, answer, [])
+        return 0
+    valuation = answer.valuation
+    cases = f" It answers appeal case {answer.appeal_case_id}." if answer.appeal_case_id else ""
+    say(
+        f"Proposed value of {valuation.property_id}: {nok(valuation.value)} (version {valuation.version}, "
+        f"not adopted).{cases}"
+    )
+    show_table(
+        args,
+        answer,
+        ["Factor", "Value", "Source"],
+        [[t.factor, t.value, t.source] for t in valuation.trace],
+        "No trace.",
+    )
+    say(
+        "The valuation committee must adopt it: propertytax assessment adopt "
+        f"--property {valuation.property_id} --reference 'sak …'"
+    )
+    return 0
 
 
 def add_commands(inspections: Any) -> None:
-    del inspections
+    """Adds `needs`, `import-history` and `record`."""
+    needs = inspections.add_parser("needs", help="who needs an inspection, most urgent first")
+    needs.add_argument(
+        "--on", type=day_arg, metavar="D", help="the day the needs are reckoned on (default today)"
+    )
+    needs.add_argument(
+        "--reason", choices=REASONS, metavar="CODE", help=f"only this reason: {', '.join(REASONS)}"
+    )
+    needs.add_argument("--json", metavar="OUT", help="write the needs as JSON to OUT (- for stdout)")
+    _remote(needs)
+    needs.set_defaults(func=cmd_needs)
+
+    history = inspections.add_parser(
+        "import-history", help="import past inspections and registered changes (CSV property_id,event,date)"
+    )
+    history.add_argument(
+        "file",
+        metavar="FILE",
+        help="CSV: property_id, event (inspected, new_building, division, sectioning, fire, demolition), "
+        "date",
+    )
+    add_remote_options(history)
+    history.set_defaults(func=cmd_import_history)
+
+    record = inspections.add_parser("record", help="record what the assessor found: a new value is proposed")
+    record.add_argument("property_id", metavar="PROPERTY")
+    record.add_argument("--on", type=day_arg, required=True, metavar="D", help="the day of the inspection")
+    record.add_argument("--assessor", required=True, metavar="ID", help="the assessor, e.g. A1")
+    record.add_argument(
+        "--floor",
+        type=_floor,
+        action="append",
+        metavar="LEVEL=BRA_M2",
+        help="a floor's measured BRA, e.g. 1=82,5 (repeatable; none: the register's floors stand)",
+    )
+    record.add_argument(
+        "--plot", type=decimal_text(PLOT_M2, "plot m²"), metavar="M2", help="measured plot area"
+    )
+    factor = decimal_text(INSPECTION_FACTOR, "factor")
+    record.add_argument(
+        "--inner-factor", type=factor, metavar="F", help="inner factor IF (0.5–1.5; default 1)"
+    )
+    record.add_argument("--inner-reason", default="", metavar="TEXT", help="why that inner factor")
+    record.add_argument(
+        "--outer-factor", type=factor, metavar="F", help="outer factor YF (0.5–1.5; default 1)"
+    )
+    record.add_argument("--outer-reason", default="", metavar="TEXT", help="why that outer factor")
+    record.add_argument("--notes", default="", metavar="TEXT", help="what the assessor noted")
+    record.add_argument("--photo", action="append", metavar="REF", help="a photo reference (repeatable)")
+    add_remote_options(record)
+    record.set_defaults(func=cmd_record)
+
+
+def _remote(parser: argparse.ArgumentParser) -> None:
+    """--target, --token and --timeout (a command with --json OUT has no --json switch)."""
+    parser.add_argument("--target", help="host:port of the service")
+    parser.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
+    parser.add_argument("--timeout", type=seconds_arg, default=60.0, help="deadline in seconds (60)")
