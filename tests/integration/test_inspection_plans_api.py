@@ -1,0 +1,253 @@
+"""Issue 14 items 2–5 over gRPC and the command line: plan a week for Oslo's synthetic register, read it
+back, record an owner's wish, re-plan after an assessor falls ill, fetch the documents (a notice the same
+bytes every time), and bad input answered INVALID_ARGUMENT naming the field, or the CLI naming the flag.
+
+The route planner here is the greedy test planner (tests/fakes/route_planner.py): these tests are about
+the service's handling of plans, not the routes; the real solver has its own tests."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from devstack.synthetic_register import OSLO_ZONES, register_csv
+from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, inspections_pb2
+from services.assessment.adapters.config_files import load_municipality
+from services.assessment.adapters.identity_vault import IdentityVault
+from services.assessment.adapters.import_files import ImportFileReaders
+from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
+from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
+from services.assessment.entrypoints import grpc_api
+from services.assessment.service import SPEC, TAX_LIST_DOCUMENTS, build_config
+from services.cli import main
+from services.platform.auth import Role, TokenAuthority
+from services.platform.grpc_status import field_violations
+from services.platform.runtime import BackgroundTask, ServiceRuntime
+from services.platform.service_builder import build_runtime
+from services.platform.settings import Settings
+from tests.fakes.route_planner import GreedyRoutePlanner
+
+SECRET = "inspection-plans-secret-0123456789abcdef"
+ASSESSORS = Path(__file__).resolve().parents[2] / "data" / "samples" / "assessors.csv"
+WEEK = ("2024-05-06", "2024-05-10")
+
+
+def _add_servicer(
+    sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
+) -> list[BackgroundTask]:
+    wiring = grpc_api.Wiring(
+        uow=lambda: SqlAssessmentUnitOfWork(sessions),
+        config=build_config(settings),
+        vault=IdentityVault(settings.pii_key.get_secret_value()),
+        files=ImportFileReaders(),
+        tax_lists=TAX_LIST_DOCUMENTS,
+        planner=GreedyRoutePlanner(),
+        inspection_documents=InspectionDocumentWriter(load_municipality()),
+    )
+    return grpc_api.add_to_server(server, wiring, settings)
+
+
+@pytest.fixture
+def runtime(database_url: str, tmp_path: Path) -> Iterator[ServiceRuntime]:
+    spec = dataclasses.replace(SPEC, add_servicer=_add_servicer, produces_events=False, consumer=None)
+    settings = Settings(database_url=database_url, var_dir=tmp_path, auth_secret=SECRET)  # type: ignore[arg-type]
+    service = build_runtime(spec, settings)
+    service.start()
+    yield service
+    service.stop()
+
+
+class Api:
+    def __init__(self, port: int) -> None:
+        self.target = f"127.0.0.1:{port}"
+        self.channel = grpc.insecure_channel(self.target)
+        self.stub = assessment_pb2_grpc.AssessmentServiceStub(self.channel)
+        self.token = TokenAuthority(SECRET).mint("kari", [Role.ASSESSOR])
+        self.metadata = (("authorization", f"Bearer {self.token}"),)
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.stub, name)
+        return lambda request: method(request, metadata=self.metadata, timeout=120)
+
+
+@pytest.fixture
+def api(runtime: ServiceRuntime) -> Iterator[Api]:
+    client = Api(runtime.server.port)
+    client.ImportZones(
+        assessment_pb2.ImportZonesRequest(
+            content=OSLO_ZONES.read_bytes(), format=assessment_pb2.IMPORT_FORMAT_GEOJSON
+        )
+    )
+    client.ImportProperties(
+        assessment_pb2.ImportPropertiesRequest(
+            content=register_csv(150), format=assessment_pb2.IMPORT_FORMAT_CSV, housing_value_year=2024
+        )
+    )
+    yield client
+    client.channel.close()
+
+
+def _invalid(call: Any, request: Any) -> dict[str, str]:
+    with pytest.raises(grpc.RpcError) as caught:
+        call(request)
+    assert caught.value.code() == grpc.StatusCode.INVALID_ARGUMENT, caught.value.details()
+    return field_violations(caught.value)
+
+
+def _plan(api: Api, **kw: Any) -> inspections_pb2.PlanInspectionsResponse:
+    return api.PlanInspections(  # type: ignore[no-any-return]
+        inspections_pb2.PlanInspectionsRequest(
+            first_day=WEEK[0],
+            last_day=WEEK[1],
+            assessors_csv=ASSESSORS.read_bytes(),
+            planned_on="2024-04-22",
+            **kw,
+        )
+    )
+
+
+def test_plan_read_back_wish_replan_and_documents(api: Api) -> None:
+    planned = _plan(api).plan
+    stops = [(day.assessor_id, day.date, stop) for day in planned.days for stop in day.stops]
+    assert planned.version == 1 and planned.needs > 0 and stops
+    assert len(stops) + len(planned.unplanned) == planned.needs
+    assert {a.assessor_id for a in planned.assessors} == {"A1", "A2", "A3", "A4"}
+    assert all(day.date != "2024-05-09" for day in planned.days)  # Ascension Day
+    assert api.GetInspectionPlan(inspections_pb2.GetInspectionPlanRequest()).plan == planned
+
+    _, _, told = stops[0]
+    wish = api.RequestVisit(
+        inspections_pb2.RequestVisitRequest(
+            property_id=told.property_id, asked_on="2024-04-25", notify=True, day="2024-05-10",
+            from_time="10:00", until_time="12:00",
+        )
+    )  # fmt: skip
+    assert wish.needs_replan
+
+    ill = next(a for a, _, _ in stops if a != stops[0][0])
+    replanned = api.ReplanInspections(
+        inspections_pb2.ReplanInspectionsRequest(
+            plan_id=planned.plan_id, assessor_id=ill, absent_from="2024-05-07", replanned_on="2024-05-03"
+        )
+    )
+    assert replanned.plan.version == 2 and told.property_id in replanned.moved
+    before = {s.property_id: (a, d, s.window_start) for a, d, s in stops}
+    for property_id in replanned.moved:
+        who, when, _ = before[property_id]
+        assert property_id == told.property_id or (who == ill and when >= "2024-05-07")
+    assert not any(d.assessor_id == ill and d.date >= "2024-05-07" for d in replanned.plan.days)
+    assert replanned.notices >= 1
+    first = api.GetInspectionPlan(
+        inspections_pb2.GetInspectionPlanRequest(plan_id=planned.plan_id, version=1)
+    )
+    assert first.plan == planned
+
+    request = inspections_pb2.GetInspectionDocumentsRequest(plan_id=planned.plan_id)
+    documents = {r.document.name: r.document.content for r in api.GetInspectionDocuments(request)}
+    routes = [n for n in documents if n.startswith("route-")]
+    assert len(routes) == sum(1 for d in replanned.plan.days if d.stops)
+    assert "plan-map.html" in documents
+    notice = f"notice-{told.property_id.replace('/', '-')}-2.pdf"
+    assert documents[notice].startswith(b"%PDF")
+    again = {r.document.name: r.document.content for r in api.GetInspectionDocuments(request)}
+    assert again[notice] == documents[notice]  # an issued notice renders the same bytes
+    only_map = inspections_pb2.GetInspectionDocumentsRequest(plan_id=planned.plan_id, map=True)
+    assert [r.document.name for r in api.GetInspectionDocuments(only_map)] == ["plan-map.html"]
+
+
+def test_bad_input_is_invalid_argument_naming_the_field(api: Api) -> None:
+    assert "first_day" in _invalid(
+        api.PlanInspections,
+        inspections_pb2.PlanInspectionsRequest(
+            first_day="2024-02-30", last_day=WEEK[1], assessors_csv=ASSESSORS.read_bytes()
+        ),
+    )
+    assert "last_day" in _invalid(
+        api.PlanInspections,
+        inspections_pb2.PlanInspectionsRequest(
+            first_day=WEEK[1], last_day=WEEK[0], assessors_csv=ASSESSORS.read_bytes()
+        ),
+    )
+    bad_file = b"assessor_id,name,transport,start_lon,start_lat,minutes_per_day\nA1,Kari,boat,10.7,59.9,420\n"
+    problems = _invalid(
+        api.PlanInspections,
+        inspections_pb2.PlanInspectionsRequest(first_day=WEEK[0], last_day=WEEK[1], assessors_csv=bad_file),
+    )
+    assert "transport" in problems["line 2"]
+    assert "absences[0].assessor_id" in _invalid(
+        api.PlanInspections,
+        inspections_pb2.PlanInspectionsRequest(
+            first_day=WEEK[0],
+            last_day=WEEK[1],
+            assessors_csv=ASSESSORS.read_bytes(),
+            absences=[inspections_pb2.Absence(assessor_id="A9", first_day=WEEK[0])],
+        ),
+    )
+    plan_id = _plan(api).plan.plan_id
+    for change, field in [
+        ({"assessor_id": "A9", "absent_from": "2024-05-07"}, "assessor_id"),
+        ({"assessor_id": "A1", "absent_from": "2024-06-03"}, "absent_from"),
+        ({"assessor_id": "A1", "absent_from": "07.05.2024", "absent_until": "2024-05-06"}, "absent_until"),
+        ({"assessor_id": "A1", "absent_from": "someday"}, "absent_from"),
+    ]:
+        request = inspections_pb2.ReplanInspectionsRequest(plan_id=plan_id, **change)
+        assert field in _invalid(api.ReplanInspections, request), change
+    property_id = (
+        api.FindProperties(assessment_pb2.FindPropertiesRequest(page_size=1)).properties[0].property_id
+    )
+    for change, field in [
+        ({"day": "2024-05-11"}, "day"),  # a Saturday
+        ({"from_time": "14:00", "until_time": "12:00"}, "until_time"),
+        ({"from_time": "25:00", "until_time": "26:00"}, "from_time"),
+        ({"day": "2024-04-01", "asked_on": "2024-04-10"}, "day"),
+    ]:
+        wish = inspections_pb2.RequestVisitRequest(property_id=property_id, **change)  # type: ignore[arg-type]
+        assert field in _invalid(api.RequestVisit, wish), change
+    assert "version" in _invalid(api.GetInspectionPlan, inspections_pb2.GetInspectionPlanRequest(version=-1))
+
+
+def test_the_cli_plans_writes_the_json_and_documents_and_names_bad_flags(
+    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", api.token)
+    out, folder = tmp_path / "plan.json", tmp_path / "docs"
+    base = ["assessment", "inspections"]
+    remote = ["--target", api.target]
+    code = main(
+        [*base, "plan", "--from", "06.05.2024", "--to", WEEK[1], "--assessors", str(ASSESSORS),
+         "--absent", "A4:2024-05-06:2024-05-07", "--planned-on", "2024-04-22", "--json", str(out),
+         "--documents", str(folder), *remote]
+    )  # fmt: skip
+    said = capsys.readouterr()
+    assert code == 0, said.err
+    assert "visits planned" in said.out or "visit planned" in said.out
+    assert "property-id order" in said.out and "notices sent" in said.out
+    plan = json.loads(out.read_text(encoding="utf-8"))
+    assert {"plan_id", "version", "days", "unplanned", "total_distance_km", "naive_distance_km"} <= set(plan)
+    assert {"needs", "planned", "share_planned"} <= set(plan)
+    assert isinstance(plan["total_distance_km"], float | int)
+    stop = plan["days"][0]["stops"][0]
+    assert set(stop) == {"property_id", "arrive", "leave", "window_start", "window_end", "address", "reason"}
+    assert len(stop["arrive"]) == len("2024-05-06T08:15")
+    assert not any(d["assessor_id"] == "A4" and d["date"] <= "2024-05-07" for d in plan["days"])
+    assert (folder / "plan-map.html").exists()
+
+    assert main([*base, "show", *remote]) == 0
+    assert "A1" in capsys.readouterr().out
+
+    bad = tmp_path / "assessors.csv"
+    bad.write_text("assessor_id;name;transport;start_lon;start_lat;minutes_per_day\nA1;K;car;10.7;59.9;900\n")
+    assert main([*base, "plan", "--from", WEEK[0], "--to", WEEK[1], "--assessors", str(bad), *remote]) == 1
+    assert f"--assessors {bad} line 2: minutes_per_day" in capsys.readouterr().err
+    code = main([*base, "replan", plan["plan_id"], "--ill", "A9", "--from", WEEK[0], *remote])
+    assert code == 1 and "--ill:" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as usage:
+        main([*base, "plan", "--from", "2024-13-01", "--to", WEEK[1], "--assessors", str(ASSESSORS), *remote])
+    assert usage.value.code == 2 and "--from" in capsys.readouterr().err
