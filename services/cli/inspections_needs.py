@@ -2,7 +2,9 @@
 inspection history, and what an assessor found on site (see services/cli/inspections.py).
 
 `needs --json OUT` writes the list to a file (as `plan --json OUT` does), not the machine form of the answer
-that other commands print with --json."""
+that other commands print with --json: {"on", "total", "by_reason": {code: count}, "needs": [{"priority",
+"property_id", "address", "reason", "since", "needed_by", "appeal_case_id", "status", "detail"}]} (dates
+YYYY-MM-DD; needed_by and appeal_case_id null when none; "on" empty when reckoned on today)."""
 
 from __future__ import annotations
 
@@ -101,8 +103,14 @@ def cmd_needs(args: argparse.Namespace) -> int:
     )
     needs, _ = every_page(caller, stub.ListInspectionNeeds, request, "needs", True)
     if args.json:
+        document = {
+            "on": args.on or "",
+            "total": len(needs),
+            "by_reason": dict(sorted(Counter(n.reason for n in needs).items())),
+            "needs": [need_json(n) for n in needs],
+        }
         with open_output(args.json, "--json", text=True) as handle:
-            handle.write(json.dumps([need_json(n) for n in needs], indent=2, ensure_ascii=False) + "\n")
+            handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         if args.json != "-":
             say(f"{reason_counts(needs)}; written to {args.json}")
         return 0
