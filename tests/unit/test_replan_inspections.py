@@ -16,7 +16,7 @@ from services.assessment.domain.inspection_planning import (
     InspectionsPlanned,
     OwnerRequest,
 )
-from services.assessment.domain.inspection_schedule import placements
+from services.assessment.domain.inspection_schedule import PAST, placements
 from services.platform.errors import InvalidInput, NotFound
 from tests.fakes.assessment import FakeAssessmentUnitOfWork
 from tests.fakes.route_planner import GreedyRoutePlanner
@@ -128,3 +128,28 @@ def test_a_replan_that_does_not_fit_the_plan_is_refused_naming_the_field(
 def test_a_replan_of_an_unknown_plan_is_not_found() -> None:
     with pytest.raises(NotFound):
         _replan(FakeAssessmentUnitOfWork(), "no-such-plan")
+
+
+def test_freed_visits_go_to_days_after_the_replan_never_into_the_past() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 45)
+    late = date(2024, 5, 7)  # re-planned on Tuesday for an absence from Monday
+    command = Replan(made.plan.plan_id, "A2", MONDAY, None, late)
+    result = replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
+    before = placements(made.plan)
+    assert any(before[p][1] <= late for p in result.moved)  # visits of Monday and Tuesday were freed
+    for property_id in result.moved:
+        assert before[property_id][0] == "A2"
+        placed = placements(result.plan).get(property_id)
+        assert placed is None or placed[1] > late
+
+
+def test_a_wish_for_a_day_already_past_leaves_the_visit_unplanned_with_why() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, told=(3,))
+    request_visit(uow, OwnerRequest(pid(3), date(2024, 4, 25), True, MONDAY))
+    command = Replan(made.plan.plan_id, "", None, None, WEDNESDAY)
+    result = replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
+    assert result.plan.stop_of(pid(3)) is None
+    assert {u.property_id: u.reason for u in result.plan.solution.unplanned}[pid(3)] == PAST
+    assert result.moved == (pid(3),) and result.notices == ()

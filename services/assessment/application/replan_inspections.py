@@ -91,13 +91,13 @@ def replan_inspections(
         notices = uow.inspection_plans.latest_notices(planned)
         requests = uow.inspection_plans.requests(planned)
         longest = max(a.minutes_per_day for a in plan.assessors)
-        fitted = replan_input(plan, absence, notices, requests, days, settings, longest)
+        fitted = replan_input(plan, absence, notices, requests, days, settings, longest, command.replanned_on)
         solution = planner.plan(
             PlanningProblem(
                 fitted.visits, {a.assessor_id: a for a in plan.assessors}, slots, settings, fitted.pins
             )
         )
-        solution = replace(solution, unplanned=(*solution.unplanned, *fitted.kept_unplanned))
+        solution = replace(solution, unplanned=(*solution.unplanned, *fitted.unplanned))
         cause = (
             f"{command.assessor_id} absent {absence.first_day.isoformat()}–{absence.last_day.isoformat()}"
             if absence

@@ -34,7 +34,7 @@ from services.platform.errors import Violations
 # A season is some 40 working days; half a year of them is the most one plan may cover.
 MAX_WORKING_DAYS = 120
 NO_LOCATION = "no location in the register"
-ABSENT = "the assessor is absent"
+PAST = "the owner's day or hours, or the period's days, are past at the re-plan"
 
 
 def working_days(first_day: date, last_day: date) -> list[date]:
@@ -187,11 +187,12 @@ def wants_another_time(request: OwnerRequest, since: date) -> bool:
 @dataclass(frozen=True)
 class ReplanInput:
     """What a re-plan hands the planner: the visits (pinned ones with their promised windows, freed ones
-    with any owner's new wish), the pins, and the earlier unplanned that stay unplanned."""
+    with any owner's new wish), the pins, and what is unplanned before planning (the earlier unplanned,
+    and freed visits with no day left)."""
 
     visits: tuple[Visit, ...]
     pins: tuple[Pin, ...]
-    kept_unplanned: tuple[Unplanned, ...]
+    unplanned: tuple[Unplanned, ...]
 
 
 def replan_input(
@@ -202,13 +203,17 @@ def replan_input(
     days: Sequence[date],
     settings: PlanningSettings,
     day_minutes: int,
+    replanned_on: date,
 ) -> ReplanInput:
     """Pins every stop except the absent assessor's during the absence and the visits whose owner asked
-    for another time since they were told (or since this version was made); those are freed. A pinned
-    visit keeps its window (Visit.promised): the one its owner was told, else its stop's."""
+    for another time since they were told (or since this version was made); those are freed, to a working
+    day after `replanned_on` (a visit cannot move into the past, nor be announced for the same day). A
+    pinned visit keeps its window (Visit.promised): the one its owner was told, else its stop's."""
     visits: list[Visit] = []
     pins: list[Pin] = []
+    unplanned: list[Unplanned] = []
     planned: set[str] = set()
+    ahead = [day for day in days if day > replanned_on]
     for route in plan.solution.days:
         for stop in route.stops:
             planned.add(stop.property_id)
@@ -217,21 +222,49 @@ def replan_input(
             request = requests.get(stop.property_id)
             since = notice.issued_on if notice else plan.made_on
             if request is not None and wants_another_time(request, since):
-                windows = request_windows(request, days, settings, day_minutes)
-                visits.append(
-                    replace(visit, windows=windows, promised=None, notify=visit.notify or request.notify)
+                freed = replace(
+                    visit,
+                    windows=request_windows(request, days, settings, day_minutes),
+                    notify=visit.notify or request.notify,
                 )
+            elif absence is not None and absence.covers(route.assessor_id, route.day):
+                freed = visit
+            else:
+                if request is not None and request.notify and not visit.notify:
+                    visit = replace(visit, notify=True)
+                # Untold owners' windows are kept too, so the others' days stay as they were, times included.
+                visits.append(replace(visit, promised=notice.window if notice else stop.window))
+                pins.append(Pin(stop.property_id, route.assessor_id, route.day))
                 continue
-            if absence is not None and absence.covers(route.assessor_id, route.day):
-                visits.append(replace(visit, promised=None))
-                continue
-            if request is not None and request.notify and not visit.notify:
-                visit = replace(visit, notify=True)
-            # Untold owners' windows are kept too, so the others' days stay as they were, times included.
-            visits.append(replace(visit, promised=notice.window if notice else stop.window))
-            pins.append(Pin(stop.property_id, route.assessor_id, route.day))
+            windows = _ahead(freed.windows, ahead, settings, day_minutes, days)
+            if windows is None:
+                unplanned.append(Unplanned(stop.property_id, PAST))
+            else:
+                visits.append(replace(freed, windows=windows, promised=None))
     kept = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
-    return ReplanInput(tuple(visits), tuple(pins), kept)
+    return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *kept))
+
+
+def _ahead(
+    windows: tuple[Window, ...],
+    ahead: Sequence[date],
+    settings: PlanningSettings,
+    day_minutes: int,
+    days: Sequence[date],
+) -> tuple[Window, ...] | None:
+    """A freed visit's windows on the days ahead only; None when it had windows and none is ahead."""
+    if windows:
+        first = ahead[0] if ahead else date.max
+        kept = tuple(w for w in windows if w.start.date() >= first)
+        return kept or None
+    if not ahead:
+        return None
+    if len(ahead) == len(days):
+        return ()  # every day is ahead: any time, as before
+    return tuple(
+        Window(start, start + timedelta(minutes=day_minutes))
+        for start in (datetime.combine(day, settings.day_starts_at) for day in ahead)
+    )
 
 
 def placements(plan: InspectionPlan) -> dict[str, tuple[str, date, Window]]:
