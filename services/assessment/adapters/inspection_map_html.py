@@ -49,6 +49,7 @@ COLOURS = (
     "#bcbd22",
 )
 _CSS_IMAGE = re.compile(r"url\(images/([a-z0-9-]+\.png)\)")
+_CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
 
 @lru_cache(maxsize=1)
@@ -60,14 +61,19 @@ def _leaflet() -> tuple[str, str]:
         png = (LEAFLET / "images" / found.group(1)).read_bytes()
         return f"url(data:image/png;base64,{base64.b64encode(png).decode('ascii')})"
 
-    style = _CSS_IMAGE.sub(inline, (LEAFLET / "leaflet.css").read_text(encoding="utf-8"))
+    style = (LEAFLET / "leaflet.css").read_text(encoding="utf-8")
+    # Its comments name browser bug trackers by address: dropped, so the page names no site it does not use.
+    style = _CSS_IMAGE.sub(inline, _CSS_COMMENT.sub("", style))
     return script, style
 
 
 def _script_json(value: object) -> str:
-    """JSON that is safe inside <script>: no '</' can end the element early."""
+    """JSON that is safe inside <script>: <, > and & as \\u escapes, so no text can end the element or
+    open an HTML comment in it (and the line separators, which old parsers take for line ends)."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("</", "<\\/").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    for character in "<>&\u2028\u2029":
+        text = text.replace(character, f"\\u{ord(character):04x}")
+    return text
 
 
 def _zone_features(zones: Sequence[Zone]) -> dict[str, Any]:

@@ -177,6 +177,7 @@ def route_drawing(
     view = fit_view(points or [(597000.0, 6643000.0)], width, min_height, max_height)
     height = round(view.height_m * view.scale, 2)
     drawing = Drawing(width, height)
+    drawing.initialFontName = FONT  # else the renderer opens the drawing in Helvetica, unembedded
     drawing.add(Rect(0, 0, width, height, fillColor=colors.white, strokeColor=None))
     areas, labels = _zone_shapes(zones, view)
     for shape in areas + labels:
