@@ -68,8 +68,9 @@ class InspectionNeedRepository:
 
     def all_history(self) -> dict[str, list[tuple[HistoryEvent, date]]]:
         found: dict[str, list[tuple[HistoryEvent, date]]] = {}
-        for row in self.session.execute(_history_query()):
-            found.setdefault(row.property_id, []).append((HistoryEvent(row.event), row.day))
+        events = {e.value: e for e in HistoryEvent}
+        for property_id, event, day in self.session.execute(_history_query()).tuples().all():
+            found.setdefault(property_id, []).append((events[event], day))
         return found
 
     def register_entries(self) -> list[RegisterEntry]:
@@ -90,10 +91,15 @@ class InspectionNeedRepository:
             .outerjoin(valued, valued.c.property_id == properties.c.property_id)
             .order_by(properties.c.property_id)
         )
-        return [
-            RegisterEntry(pid, address, code, oslo_date(_aware(registered_at)), bool(has_value))
-            for pid, address, code, registered_at, has_value in self.session.execute(query)
-        ]
+        # An import registers thousands of properties at one instant: each instant's day is reckoned once.
+        days: dict[datetime, date] = {}
+        found: list[RegisterEntry] = []
+        for pid, address, code, registered_at, has_value in self.session.execute(query).all():
+            registered_on = days.get(registered_at)
+            if registered_on is None:
+                registered_on = days[registered_at] = oslo_date(_aware(registered_at))
+            found.append(RegisterEntry(pid, address, code, registered_on, bool(has_value)))
+        return found
 
     def queue_appeal(self, need: InspectionNeed) -> None:
         """The case's need, replacing an earlier one of the same case (a request made again), open again."""
