@@ -211,6 +211,18 @@ def test_bad_input_is_invalid_argument_naming_the_field(api: Api) -> None:
         wish = inspections_pb2.RequestVisitRequest(property_id=property_id, **change)  # type: ignore[arg-type]
         assert field in _invalid(api.RequestVisit, wish), change
     assert "version" in _invalid(api.GetInspectionPlan, inspections_pb2.GetInspectionPlanRequest(version=-1))
+    documents = inspections_pb2.GetInspectionDocumentsRequest(version=-1)
+    assert "version" in _invalid(lambda r: list(api.GetInspectionDocuments(r)), documents)
+    with pytest.raises(grpc.RpcError) as missing:
+        list(
+            api.GetInspectionDocuments(inspections_pb2.GetInspectionDocumentsRequest(plan_id="no-such-plan"))
+        )
+    assert missing.value.code() == grpc.StatusCode.NOT_FOUND
+    with pytest.raises(grpc.RpcError) as unknown:
+        api.GetInspectionPlan(inspections_pb2.GetInspectionPlanRequest(plan_id="no-such-plan", version=3))
+    assert unknown.value.code() == grpc.StatusCode.NOT_FOUND
+    note = inspections_pb2.RequestVisitRequest(property_id=property_id, note="x" * 1001)
+    assert "note" in _invalid(api.RequestVisit, note)
 
 
 def test_the_cli_plans_writes_the_json_and_documents_and_names_bad_flags(

@@ -26,7 +26,6 @@ from services.assessment.domain.inspection_schedule import parse_hours
 from services.platform.clock import oslo_today
 from services.platform.dates import read_day
 from services.platform.errors import Violations
-from services.platform.identity import check_free_text
 
 _MINUTES = "%Y-%m-%dT%H:%M"
 
@@ -124,7 +123,6 @@ class InspectionPlanRpcs:
         day = _day(request.day, "day", problems)
         from_time = _hours(request.from_time, "from_time", problems)
         until_time = _hours(request.until_time, "until_time", problems)
-        check_free_text(problems, "note", request.note, 1000)
         problems.raise_if_any()
         done = request_visit(
             self._uow(),
