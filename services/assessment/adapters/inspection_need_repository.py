@@ -69,7 +69,7 @@ class InspectionNeedRepository:
     def all_history(self) -> dict[str, list[tuple[HistoryEvent, date]]]:
         found: dict[str, list[tuple[HistoryEvent, date]]] = {}
         events = {e.value: e for e in HistoryEvent}
-        for property_id, event, day in self.session.execute(_history_query()).tuples().all():
+        for property_id, event, day in self.session.execute(_history_query()).all():
             found.setdefault(property_id, []).append((events[event], day))
         return found
 
