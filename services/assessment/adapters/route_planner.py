@@ -1,7 +1,408 @@
-"""The routing solver behind application/ports.py RoutePlanner (pyvroom)."""
+"""The routing solver behind application/ports.py RoutePlanner (pyvroom).
+
+VROOM solves one assessor-day of a few dozen visits in milliseconds but a season (hundreds of assessor-days,
+thousands of visits) in minutes, so the season is cut into day-sized problems first:
+
+1. Pinned visits go to their assessor-day. Visits no working day can take are unplanned at once.
+2. Candidates: the free visits in urgency order (priority, deadline, oldest cause, property id) until the
+   free days' minutes are filled to FILL (the rest of a day goes to travel).
+3. The candidates in Hilbert-curve order are cut into as many compact pieces as there are free days; each
+   piece goes to the assessor with the most to lose by not getting it (regret), near their start point by
+   their transport's speed, each assessor as many pieces as days. An assessor's pieces holding the
+   earliest deadlines get their earliest days.
+4. Visits with owners' windows go to the allowed day whose cluster is nearest.
+5. Each day is solved by VROOM (route_day.py): order, times, windows and the day's minutes.
+6. Repair: appeal needs and windowed visits left out try the nearest allowed days again (a more urgent
+   visit pushes out less urgent ones); then days with time left take the most urgent unplanned visits
+   within reach, nearest first.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+import numpy as np
+
+from services.assessment.adapters.route_day import DayDraft, Job, solve
+from services.assessment.adapters.route_geometry import (
+    hilbert_order,
+    kilometres,
+    metres_per_minute,
+    project,
+    road_metres,
+    route_metres,
+    travel_minutes,
+)
+from services.assessment.adapters.route_naive import NaiveDay, naive_distance_km
+from services.assessment.domain.inspection_needs import urgency
+from services.assessment.domain.inspection_planning import (
+    AssessorDay,
+    DayRoute,
+    PlanningProblem,
+    PlanningSolution,
+    Stop,
+    Unplanned,
+    Visit,
+    Window,
+    notice_window,
+)
+
+FILL = 0.75  # the share of a free day's minutes the first cut fills with time on site
+URGENT_TRIES = 8  # allowed days an appeal need or a windowed visit left out tries again, nearest first
+TOP_UP_ROUNDS = 2
+TOP_UP_POOL = 6  # unplanned visits offered to a day with time left, per round
+PINNED = 0  # the solver's level of a pinned visit: above every priority
+_NEVER = date.max.toordinal()
+
 
 class VroomRoutePlanner:
-    pass
+    """RoutePlanner with pyvroom. `exploration_level` 0–5 is VROOM's search effort per day (2 finds the
+    same routes as 5 for a day's few visits at a fifth of the time)."""
+
+    def __init__(self, exploration_level: int = 2) -> None:
+        self._exploration = exploration_level
+
+    def plan(self, problem: PlanningProblem) -> PlanningSolution:
+        return _Planning(problem, self._exploration).run()
+
+
+class _Planning:
+    def __init__(self, problem: PlanningProblem, exploration: int) -> None:
+        self.problem = problem
+        self.exploration = exploration
+        self.visits = problem.visits
+        self.detour = float(problem.settings.detour_factor)
+        self.days: list[AssessorDay] = sorted(
+            (day for day in problem.days if day.assessor_id in problem.assessors),
+            key=lambda day: (day.day, day.assessor_id, day.starts_at),
+        )
+        self.epoch = datetime.combine(self.days[0].day, time()) if self.days else datetime.min
+        self.xy = project([visit.location for visit in self.visits])
+        starts = project([problem.assessors[day.assessor_id].start for day in self.days])
+        self.drafts = [self._draft(number, day, starts[number]) for number, day in enumerate(self.days)]
+        self.day_ordinal = np.array([day.day.toordinal() for day in self.days], dtype=np.int64)
+        self.latest = np.array(
+            [visit.latest_day.toordinal() if visit.latest_day else _NEVER for visit in self.visits],
+            dtype=np.int64,
+        )
+        self.pinned_day = self._pinned_days()
+        self.level = [
+            PINNED if index in self.pinned_day else visit.need.priority
+            for index, visit in enumerate(self.visits)
+        ]
+        self.rank = sorted(
+            range(len(self.visits)), key=lambda index: (self.level[index], urgency(self.visits[index].need))
+        )
+        self.windowed = {index for index, visit in enumerate(self.visits) if _windows(visit)}
+        self.where: dict[int, int] = {}  # visit index -> day number, while planned
+        self.hopeless: set[int] = set()  # no working day can take it
+        self.pin_missing: set[int] = set()
+        self.free: set[int] = set()  # no pin, no window, some working day can take it
+        # Which visits a day with time left may take: free ones not planned yet.
+        self.topping = np.zeros(len(self.visits), dtype=bool)
+
+    def _draft(self, number: int, day: AssessorDay, start_xy: np.ndarray) -> DayDraft:
+        assessor = self.problem.assessors[day.assessor_id]
+        begin = self._minute(day.starts_at)
+        return DayDraft(
+            number=number,
+            start_xy=start_xy,
+            metres_per_minute=metres_per_minute(self.problem.settings.speed_kmh[assessor.transport]),
+            begin=begin,
+            end=begin + day.minutes,
+            finish=begin,
+        )
+
+    def _minute(self, moment: datetime, up: bool = False) -> int:
+        seconds = (moment - self.epoch).total_seconds()
+        return int(-(-seconds // 60)) if up else int(seconds // 60)
+
+    def _pinned_days(self) -> dict[int, int]:
+        by_key = {(day.assessor_id, day.day): number for number, day in enumerate(self.days)}
+        pins = {pin.property_id: pin for pin in self.problem.pins}
+        result: dict[int, int] = {}
+        for index, visit in enumerate(self.visits):
+            pin = pins.get(visit.property_id)
+            if pin is not None:
+                result[index] = by_key.get((pin.assessor_id, pin.day), -1)
+        return result
+
+    # --- which days a visit may take ------------------------------------------------------------------
+
+    def _job(self, index: int, number: int) -> Job | None:
+        """The visit as a job of that day, or None when the day cannot take it."""
+        visit = self.visits[index]
+        draft = self.drafts[number]
+        if self.pinned_day.get(index, number) != number or self.latest[index] < self.day_ordinal[number]:
+            return None
+        spans: list[tuple[int, int]] = []
+        for window in _windows(visit):
+            start = max(self._minute(window.start, up=True), draft.begin)
+            end = min(self._minute(window.end), draft.end - visit.minutes)
+            if start <= end:
+                spans.append((start, end))
+        if _windows(visit) and not spans:
+            return None
+        return Job(index, self.xy[index], visit.minutes, self.level[index], tuple(spans))
+
+    def _allowed_days(self, index: int) -> list[int]:
+        return [number for number in range(len(self.days)) if self._job(index, number) is not None]
+
+    # --- the passes -------------------------------------------------------------------------------------
+
+    def run(self) -> PlanningSolution:
+        pools: list[list[int]] = [[] for _ in self.days]
+        free: list[int] = []
+        windowed: list[int] = []
+        first_day = int(self.day_ordinal.min()) if self.days else _NEVER
+        for index in self.rank:
+            pinned = self.pinned_day.get(index)
+            if pinned is not None:
+                if pinned < 0 or self._job(index, pinned) is None:
+                    self.pin_missing.add(index)
+                else:
+                    pools[pinned].append(index)
+            elif index in self.windowed:
+                if self._allowed_days(index):
+                    windowed.append(index)
+                else:
+                    self.hopeless.add(index)
+            elif not self.days or self.latest[index] < first_day:
+                self.hopeless.add(index)
+            else:
+                free.append(index)
+        self.free = set(free)
+        self.topping[free] = True
+        self._cut(self._candidates(free, windowed, pools), pools)
+        for index in windowed:
+            nearest = min(
+                self._allowed_days(index),
+                key=lambda number: (self._reach(index, number, pools[number]), number),
+            )
+            pools[nearest].append(index)
+        for number, pool in enumerate(pools):
+            self._settle(number, pool)
+        self._repair_urgent()
+        for _ in range(TOP_UP_ROUNDS):
+            for number in range(len(self.days)):
+                self._top_up(number)
+        return self._solution()
+
+    def _candidates(self, free: list[int], windowed: list[int], pools: list[list[int]]) -> list[int]:
+        budget = -sum(self.visits[index].minutes for index in windowed)
+        for number, draft in enumerate(self.drafts):
+            pinned = sum(self.visits[index].minutes for index in pools[number])
+            budget += int(max(0, draft.end - draft.begin - pinned) * FILL)
+        chosen: list[int] = []
+        for index in free:
+            budget -= self.visits[index].minutes
+            if budget < 0:
+                break
+            chosen.append(index)
+        return chosen
+
+    def _cut(self, candidates: list[int], pools: list[list[int]]) -> None:
+        """Compact day-sized pieces of the candidates, each to an assessor's free day (steps 3)."""
+        pinned_minutes = [sum(self.visits[index].minutes for index in pool) for pool in pools]
+        free_days = [
+            number
+            for number, draft in enumerate(self.drafts)
+            if draft.end - draft.begin - pinned_minutes[number] >= 60
+        ]
+        if not free_days or not candidates:
+            return
+        order = [candidates[position] for position in hilbert_order(self.xy[candidates])]
+        minutes = np.array([self.visits[index].minutes for index in order], dtype=float)
+        before = np.cumsum(minutes) - minutes
+        piece_of = np.minimum((before / minutes.sum() * len(free_days)).astype(int), len(free_days) - 1)
+        pieces: list[list[int]] = [[] for _ in free_days]
+        for index, piece in zip(order, piece_of, strict=True):
+            pieces[int(piece)].append(index)
+        pieces = [piece for piece in pieces if piece]
+        assessors = sorted({self.days[number].assessor_id for number in free_days})
+        slots = {name: [n for n in free_days if self.days[n].assessor_id == name] for name in assessors}
+        sample = {name: slots[name][0] for name in assessors}
+        centres = np.array([self.xy[piece].mean(axis=0) for piece in pieces])
+        cost = np.column_stack(
+            [
+                2
+                * road_metres(centres, self.drafts[sample[name]].start_xy[None, :], self.detour)[:, 0]
+                / self.drafts[sample[name]].metres_per_minute
+                for name in assessors
+            ]
+        )
+        left = [len(slots[name]) for name in assessors]
+        owner = _regret_assignment(cost, left)
+        for column, name in enumerate(assessors):
+            mine = [p for p in range(len(pieces)) if owner[p] == column]
+            mine.sort(key=lambda p: (min(int(self.latest[index]) for index in pieces[p]), p))
+            for number, piece in zip(slots[name], mine, strict=False):
+                pools[number].extend(
+                    index for index in pieces[piece] if self.latest[index] >= self.day_ordinal[number]
+                )
+
+    def _reach(self, index: int, number: int, pool: Sequence[int]) -> float:
+        draft = self.drafts[number]
+        centre = self.xy[list(pool)].mean(axis=0) if pool else draft.start_xy
+        return float(np.hypot(*(self.xy[index] - centre)) * self.detour / draft.metres_per_minute)
+
+    def _settle(self, number: int, pool: list[int]) -> None:
+        jobs = [job for job in (self._job(index, number) for index in pool) if job is not None]
+        draft = self.drafts[number]
+        order, finish, _ = solve(draft, jobs, self.detour, self.exploration)
+        self._keep(draft, order, finish)
+
+    def _keep(self, draft: DayDraft, order: list[tuple[int, int]], finish: int) -> None:
+        for index in draft.order:
+            self.where.pop(index, None)
+            self.topping[index] = index in self.free
+        draft.order = [index for index, _ in order]
+        draft.starts = [start for _, start in order]
+        draft.levels = {index: self.level[index] for index in draft.order}
+        draft.finish = finish
+        for index in draft.order:
+            self.where[index] = draft.number
+            self.topping[index] = False
+
+    def _try(self, number: int, extra: Sequence[int]) -> bool:
+        """Solve the day again with `extra` offered; kept only if it plans more urgent work (the levels'
+        counts compared most urgent first), so a pinned or more urgent visit is never pushed out."""
+        draft = self.drafts[number]
+        jobs = [job for job in (self._job(index, number) for index in [*draft.order, *extra]) if job]
+        if len(jobs) == len(draft.order):
+            return False
+        order, finish, _ = solve(draft, jobs, self.detour, self.exploration)
+        before = draft.level_counts()
+        after = [0] * 6
+        for index, _ in order:
+            after[self.level[index]] += 1
+        if tuple(after) <= before:
+            return False
+        self._keep(draft, order, finish)
+        return True
+
+    def _open(self, index: int) -> bool:
+        return index not in self.where and index not in self.hopeless and index not in self.pinned_day
+
+    def _repair_urgent(self) -> None:
+        for index in self.rank:
+            if not self._open(index) or (self.level[index] != 1 and index not in self.windowed):
+                continue
+            options = sorted(
+                self._allowed_days(index),
+                key=lambda number: (self._reach(index, number, self.drafts[number].order), number),
+            )
+            for number in options[:URGENT_TRIES]:
+                if self._try(number, [index]):
+                    break
+
+    def _top_up(self, number: int) -> None:
+        draft = self.drafts[number]
+        shortest = min((visit.minutes for visit in self.visits), default=0)
+        if draft.slack() < shortest + 2:
+            return
+        open_ = self.topping & (self.latest >= self.day_ordinal[number])
+        if not open_.any():
+            return
+        centre = draft.centre(self.xy)
+        metres = np.hypot(*(self.xy - centre).T) * self.detour
+        open_ &= metres <= draft.slack() / 2 * draft.metres_per_minute
+        chosen = np.flatnonzero(open_)
+        if not len(chosen):
+            return
+        levels = np.array([self.level[index] for index in chosen])
+        best = chosen[np.lexsort((chosen, metres[chosen], levels))][:TOP_UP_POOL]
+        self._try(number, [int(index) for index in best])
+
+    # --- the answer -------------------------------------------------------------------------------------
+
+    def _solution(self) -> PlanningSolution:
+        routes: list[DayRoute] = []
+        for draft, day in zip(self.drafts, self.days, strict=True):
+            if draft.order:
+                routes.append(self._route(draft, day))
+        unplanned = tuple(
+            Unplanned(self.visits[index].property_id, self._reason(index))
+            for index in self.rank
+            if index not in self.where
+        )
+        planned = sorted(self.where, key=lambda index: self.visits[index].property_id)
+        naive = naive_distance_km(
+            [NaiveDay(d.start_xy, d.end - d.begin, d.metres_per_minute) for d in self.drafts],
+            [(self.xy[index], self.visits[index].minutes) for index in planned],
+            self.detour,
+        )
+        return PlanningSolution(
+            days=tuple(routes),
+            unplanned=unplanned,
+            total_distance_km=sum((route.distance_km for route in routes), start=kilometres(0)),
+            naive_distance_km=naive,
+        )
+
+    def _route(self, draft: DayDraft, day: AssessorDay) -> DayRoute:
+        stops: list[Stop] = []
+        for index, start in zip(draft.order, draft.starts, strict=True):
+            visit = self.visits[index]
+            arrive = self.epoch + timedelta(minutes=start)
+            window = visit.promised or notice_window(
+                arrive, day.starts_at, self.problem.settings.notice_window_minutes
+            )
+            stops.append(Stop(visit.property_id, arrive, arrive + timedelta(minutes=visit.minutes), window))
+        legs, metres = route_metres(draft.start_xy, self.xy[draft.order], self.detour)
+        return DayRoute(
+            assessor_id=day.assessor_id,
+            day=day.day,
+            stops=tuple(stops),
+            distance_km=kilometres(metres),
+            travel_minutes=int(travel_minutes(np.array(legs), draft.metres_per_minute).sum()),
+        )
+
+    def _reason(self, index: int) -> str:
+        visit = self.visits[index]
+        if index in self.pinned_day:
+            pin = next(p for p in self.problem.pins if p.property_id == visit.property_id)
+            if index in self.pin_missing and self.pinned_day[index] < 0:
+                return f"pinned to {pin.assessor_id} on {pin.day.isoformat()}, who has no working day then"
+            return f"no room on {pin.assessor_id}'s day {pin.day.isoformat()} it is pinned to"
+        windows = _windows(visit)
+        if windows:
+            told = ", ".join(_span(window) for window in windows)
+            return f"the owner's window {told} has no assessor free"
+        if index in self.hopeless:
+            if visit.latest_day is not None and self.days:
+                return f"no working day before the case's deadline {visit.latest_day.isoformat()}"
+            return "no working day left in the period"
+        if visit.latest_day is not None:
+            return f"no room before the case's deadline {visit.latest_day.isoformat()}"
+        return "no room in the period: more urgent visits fill the assessors' days"
+
+
+def _windows(visit: Visit) -> tuple[Window, ...]:
+    return (visit.promised,) if visit.promised is not None else visit.windows
+
+
+def _span(window: Window) -> str:
+    end = window.end.strftime("%H:%M" if window.end.date() == window.start.date() else "%Y-%m-%d %H:%M")
+    return f"{window.start:%Y-%m-%d %H:%M}–{end}"
+
+
+def _regret_assignment(cost: np.ndarray, slots: list[int]) -> list[int]:
+    """Each row to a column with slots left: the row that loses most by not getting its best column goes
+    first (ties: the lower row). Rows beyond the slots get -1."""
+    rows = cost.shape[0]
+    owner = [-1] * rows
+    left = np.array(slots, dtype=np.int64)
+    waiting = np.ones(rows, dtype=bool)
+    while waiting.any() and (left > 0).any():
+        usable = np.where(left > 0, 0.0, np.inf)[None, :] + cost
+        ordered = np.sort(usable, axis=1)
+        second = ordered[:, 1] if usable.shape[1] > 1 else np.full(rows, np.inf)
+        regret = np.where(np.isinf(second), 1e18, second - ordered[:, 0])
+        regret = np.where(waiting, regret, -np.inf)
+        row = int(np.argmax(regret))
+        column = int(np.argmin(usable[row]))
+        owner[row] = column
+        left[column] -= 1
+        waiting[row] = False
+    return owner
