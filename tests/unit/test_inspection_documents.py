@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
+from reportlab.graphics.shapes import Circle, PolyLine, String
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.inspection_route_map import fit_view, route_drawing, to_metres
@@ -123,9 +125,11 @@ def test_a_single_stop_next_to_the_start_still_shows_its_surroundings() -> None:
     assert view.width_m >= 1500 and view.height_m >= 1500 * 250 / 480
 
 
-def test_the_drawing_is_as_wide_as_asked_and_holds_one_marker_per_stop(zones: list[Zone]) -> None:
-    from reportlab.graphics.shapes import Circle
+def _texts(drawing: Any) -> list[str]:
+    return [shape.text for shape in drawing.contents if isinstance(shape, String)]
 
+
+def test_the_drawing_is_as_wide_as_asked_and_holds_one_marker_per_stop(zones: list[Zone]) -> None:
     stops = [(1, Location(10.7405, 59.9128)), (2, Location(10.7495, 59.9130))]
 
     drawing = route_drawing(
@@ -143,3 +147,19 @@ def test_the_sheet_is_dated_by_the_plan_not_the_clock(zones: list[Zone]) -> None
 
     assert pdf_info(sheet)["CreationDate"].startswith("Mon Apr 29 00:00:00 2024")
     assert "laget 29.04.2024" in pdf_words(sheet)
+
+
+def test_a_day_far_from_the_start_keeps_the_map_to_its_district(zones: list[Zone]) -> None:
+    start = Location(10.7600, 59.9095)  # by Oslo S
+    stovner = [(1, Location(10.9230, 59.9620)), (2, Location(10.9300, 59.9580))]
+
+    far = route_drawing(start, stovner, zones, width=480.0, min_height=250, max_height=420)
+    near = route_drawing(start, [(1, Location(10.7405, 59.9128))], zones, 480.0, 250, 420)
+
+    assert "Start (utenfor kartet)" in _texts(far) and "Start" not in _texts(far)
+    assert "Stovner" in _texts(far) and "Sentrum" not in _texts(far)
+    assert "Start" in _texts(near) and "Start (utenfor kartet)" not in _texts(near)
+    # The route's legs are cut at the frame: nothing is drawn outside the map.
+    for line in (s for s in far.contents if isinstance(s, PolyLine)):
+        xs, ys = line.points[0::2], line.points[1::2]
+        assert min(xs) >= -0.01 and max(xs) <= 480.01 and min(ys) >= -0.01 and max(ys) <= far.height + 0.01

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import shapely
 from pyproj import Transformer
-from shapely.geometry import MultiPolygon, Polygon, box
+from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
 from services.assessment.domain.property import Location
@@ -25,6 +25,10 @@ from services.platform.pdf_fonts import BOLD, FONT, register_fonts
 CREDIT = "Kart: © OpenStreetMap-bidragsytere"
 MARGIN_SHARE = 0.12  # of the points' extent, on every side
 MIN_SIDE_M = 1500.0  # a day in one block still shows its streets' surroundings
+# The start stays on the map when it lies within this much beyond the stops: half their extent, and at
+# least a few kilometres (a district-sized day shows where it starts; a day across town keeps to its stops).
+START_NEAR_SHARE = 0.5
+START_NEAR_M = 2500.0
 ROUTE_COLOUR = "#1f4e9c"
 ZONE_FILLS = ("#eef3e8", "#f4efe6", "#e9eef5", "#f5ecef", "#eef1f1", "#f3f2e4")
 SCALE_STEPS_M = (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
@@ -156,6 +160,44 @@ def _scale_bar(view: View) -> list[Any]:
     ]
 
 
+def start_near(start: tuple[float, float], stops: Sequence[tuple[float, float]]) -> bool:
+    """Whether the map of `stops` also shows the start: when it lies near them (START_NEAR_SHARE,
+    START_NEAR_M). Otherwise the map keeps to the day's district and the route leaves its edge."""
+    if not stops:
+        return True
+    xs = [p[0] for p in stops]
+    ys = [p[1] for p in stops]
+    reach = max(max(max(xs) - min(xs), max(ys) - min(ys)) * START_NEAR_SHARE, START_NEAR_M)
+    return min(xs) - reach <= start[0] <= max(xs) + reach and min(ys) - reach <= start[1] <= max(ys) + reach
+
+
+def _lines(geometry: BaseGeometry) -> list[LineString]:
+    if isinstance(geometry, LineString):
+        return [geometry] if not geometry.is_empty else []
+    if hasattr(geometry, "geoms"):
+        return [line for part in geometry.geoms for line in _lines(part)]
+    return []
+
+
+def _start_off_map(
+    start: tuple[float, float], first: tuple[float, float], view: View, width: float, height: float
+) -> Any:
+    """'Start (utenfor kartet)' where the leg from the start to the first stop comes in over the edge."""
+    from reportlab.graphics.shapes import String
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    leg = LineString([start, first]).intersection(view.frame)
+    entry = min(
+        (Point(c) for part in _lines(leg) for c in part.coords), key=Point(start).distance, default=None
+    )
+    x, y = view.point(entry.x, entry.y) if entry is not None else view.point(*first)
+    text = "Start (utenfor kartet)"
+    text_width = stringWidth(text, BOLD, 7)
+    x = min(max(x + 4, 4.0), width - text_width - 4)
+    y = min(max(y + 4, 16.0), height - 10)
+    return String(x, y, text, fontName=BOLD, fontSize=7)
+
+
 def route_drawing(
     start: Location | None,
     stops: Sequence[tuple[int, Location]],
@@ -173,7 +215,9 @@ def route_drawing(
     register_fonts()
     start_xy = to_metres(start) if start is not None else None
     stop_xy = [(number, to_metres(location)) for number, location in stops]
-    points = [xy for _, xy in stop_xy] + ([start_xy] if start_xy else [])
+    stop_points = [xy for _, xy in stop_xy]
+    start_shown = start_xy is not None and start_near(start_xy, stop_points)
+    points = stop_points + ([start_xy] if start_xy and start_shown else [])
     view = fit_view(points or [(597000.0, 6643000.0)], width, min_height, max_height)
     height = round(view.height_m * view.scale, 2)
     drawing = Drawing(width, height)
@@ -182,14 +226,19 @@ def route_drawing(
     areas, labels = _zone_shapes(zones, view)
     for shape in areas + labels:
         drawing.add(shape)
-    line = ([start_xy] if start_xy else []) + [xy for _, xy in stop_xy] + ([start_xy] if start_xy else [])
+    ends = [start_xy] if start_xy else []
+    line = ends + stop_points + ends
     if len(line) >= 2:
-        flat = [c for x, y in line for c in view.point(x, y)]
-        drawing.add(PolyLine(flat, strokeColor=colors.HexColor(ROUTE_COLOUR), strokeWidth=1.6))
-    if start_xy:
+        # Clipped to the frame: a start far from the day's district is off the map, its legs leave the edge.
+        for part in _lines(LineString(line).intersection(view.frame)):
+            flat = [c for x, y in part.coords for c in view.point(x, y)]
+            drawing.add(PolyLine(flat, strokeColor=colors.HexColor(ROUTE_COLOUR), strokeWidth=1.6))
+    if start_xy and start_shown:
         x, y = view.point(*start_xy)
         drawing.add(Rect(x - 4, y - 4, 8, 8, fillColor=colors.black, strokeColor=colors.white))
         drawing.add(String(x + 7, y - 3, "Start", fontName=BOLD, fontSize=7))
+    elif start_xy and stop_points:
+        drawing.add(_start_off_map(start_xy, stop_points[0], view, width, height))
     for number, xy in stop_xy:
         x, y = view.point(*xy)
         drawing.add(

@@ -20,7 +20,7 @@ from services.assessment.domain.zones import Zone
 from services.platform.written_dates import clock, duration, written_day
 
 COLUMNS = ("Nr", "Tid", "Varslet tid", "Adresse", "Eiendom", "Formål")
-WIDTHS_MM = (8.0, 22.0, 22.0, 42.0, 29.0, 47.0)
+WIDTHS_MM = (8.0, 21.0, 21.0, 41.0, 33.0, 46.0)
 
 
 def route_sheet_title(route: DayRoute) -> str:
