@@ -45,3 +45,11 @@ def test_some_parts_of_a_contact_are_enough(tmp_path: Path) -> None:
 def test_a_contact_of_the_wrong_shape_is_refused_naming_its_parts(tmp_path: Path, contact: str) -> None:
     with pytest.raises(ValueError, match="contact has the texts office, phone, email, web and address_lines"):
         load_municipality(_file(tmp_path, f'name: Bergen kommune\nnumber: "4601"\n{contact}\n'))
+
+
+def test_the_document_writer_prints_the_configured_municipality_unless_given_one() -> None:
+    from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
+
+    assert InspectionDocumentWriter().municipality == load_municipality()
+    bergen = Municipality("Bergen kommune", "4601")
+    assert InspectionDocumentWriter(bergen).municipality == bergen

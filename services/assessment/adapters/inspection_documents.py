@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from services.assessment.adapters.config_files import load_municipality
 from services.assessment.adapters.inspection_map_html import plan_map_html
 from services.assessment.adapters.inspection_notice_pdf import notice_pdf
 from services.assessment.adapters.inspection_route_sheet_pdf import route_sheet_pdf
@@ -16,10 +17,10 @@ from services.assessment.domain.zones import Zone
 
 class InspectionDocumentWriter:
     """Implements InspectionDocuments for `municipality` (its name on every document, its office's
-    contact on the owners' letters). Same inputs, same bytes."""
+    contact on the owners' letters; by default the one in municipality.yaml). Same inputs, same bytes."""
 
-    def __init__(self, municipality: Municipality) -> None:
-        self.municipality = municipality
+    def __init__(self, municipality: Municipality | None = None) -> None:
+        self.municipality = municipality or load_municipality()
 
     def route_sheet(self, plan: InspectionPlan, route: DayRoute, zones: Sequence[Zone]) -> bytes:
         return route_sheet_pdf(plan, route, zones, self.municipality)
