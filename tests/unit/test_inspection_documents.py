@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -163,3 +164,12 @@ def test_a_day_far_from_the_start_keeps_the_map_to_its_district(zones: list[Zone
     for line in (s for s in far.contents if isinstance(s, PolyLine)):
         xs, ys = line.points[0::2], line.points[1::2]
         assert min(xs) >= -0.01 and max(xs) <= 480.01 and min(ys) >= -0.01 and max(ys) <= far.height + 0.01
+
+
+def test_a_day_without_stops_says_so_and_maps_the_start(zones: list[Zone]) -> None:
+    empty = replace(A1_MONDAY, stops=(), distance_km=Decimal(0), travel_minutes=0)
+
+    text = pdf_words(InspectionDocumentWriter(OSLO).route_sheet(sample_plan(), empty, zones))
+
+    assert "0 befaringer." in text and "Ingen befaringer denne dagen." in text
+    assert "Start" in text and "Kart: © OpenStreetMap-bidragsytere" in text

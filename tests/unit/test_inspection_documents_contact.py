@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from services.assessment.adapters.config_files import load_municipality
+from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.domain.municipality import Municipality, OfficeContact
 
 
@@ -48,8 +49,6 @@ def test_a_contact_of_the_wrong_shape_is_refused_naming_its_parts(tmp_path: Path
 
 
 def test_the_document_writer_prints_the_configured_municipality_unless_given_one() -> None:
-    from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
-
     assert InspectionDocumentWriter().municipality == load_municipality()
     bergen = Municipality("Bergen kommune", "4601")
     assert InspectionDocumentWriter(bergen).municipality == bergen

@@ -8,11 +8,13 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
+from services.assessment.domain.inspection_planning import PlanningSolution
 from services.assessment.domain.zones import Zone
 from tests.inspection_document_samples import OSLO, VISITS, oslo_zones, sample_plan
 
@@ -126,3 +128,14 @@ def test_text_from_people_and_files_never_becomes_markup(zones: list[Zone]) -> N
 
 def test_the_same_plan_is_the_same_page(zones: list[Zone], page: str) -> None:
     assert InspectionDocumentWriter(OSLO).plan_map(sample_plan(), zones).decode("utf-8") == page
+
+
+def test_a_plan_with_nothing_planned_still_makes_a_page(zones: list[Zone]) -> None:
+    nothing = PlanningSolution((), (), Decimal(0), Decimal(0))
+    plan = replace(sample_plan(), solution=nothing, needs=0, visits={})
+
+    page = InspectionDocumentWriter(OSLO).plan_map(plan, zones).decode("utf-8")
+
+    assert _data(page, "PLAN") == []
+    assert "Planlagt: 0 av 0 behov, 0 ikke planlagt." in page
+    assert "<h2>Ikke planlagt (0)</h2>" in page and "Alle behov i planen fikk en dag." in page
