@@ -5,6 +5,7 @@ owners' wishes for another time (application/replan_inspections.py)."""
 from __future__ import annotations
 
 from datetime import date, time
+from decimal import Decimal
 
 import pytest
 
@@ -79,21 +80,25 @@ def test_owners_of_moved_visits_get_a_new_notice_naming_the_old_one() -> None:
     assert kinds.count(InspectionsPlanned) == 1 and kinds.count(InspectionScheduled) == len(result.notices)
 
 
+def _on_wednesday(made: PlanMade) -> str:
+    """A property the plan visits on Wednesday, after the re-plan's date."""
+    return next(p for p, (_, day, _) in sorted(placements(made.plan).items()) if day == WEDNESDAY)
+
+
 def test_a_granted_wish_frees_the_visit_into_the_requested_day() -> None:
     uow = FakeAssessmentUnitOfWork()
-    made = _planned(uow, told=(3,))
-    route, _ = made.plan.stop_of(pid(3)) or (None, None)
-    assert route is not None
-    wanted = FRIDAY if route.day != FRIDAY else MONDAY
-    asked = request_visit(uow, OwnerRequest(pid(3), date(2024, 4, 25), True, wanted, time(10), time(12)))
+    made = _planned(uow, 45, told=tuple(range(1, 46)))
+    wishing = _on_wednesday(made)
+    asked = request_visit(uow, OwnerRequest(wishing, date(2024, 4, 25), True, FRIDAY, time(10), time(12)))
     assert asked.needs_replan
     result = _replan(uow, made.plan.plan_id, assessor="", absent_from=None)
-    new_route, stop = result.plan.stop_of(pid(3)) or (None, None)
+    new_route, stop = result.plan.stop_of(wishing) or (None, None)
     assert new_route is not None and stop is not None
-    assert new_route.day == wanted and time(10) <= stop.arrive.time() <= time(12)
-    assert result.moved == (pid(3),)
+    assert new_route.day == FRIDAY and time(10) <= stop.arrive.time() <= time(12)
+    assert result.moved == (wishing,)
     [notice] = result.notices
-    assert notice.day == wanted and notice.replaces == made.notices[0].notice_id
+    first = next(n for n in made.notices if n.property_id == wishing)
+    assert notice.day == FRIDAY and notice.replaces == first.notice_id
     assert result.plan.cause == "owners' requests granted"
 
 
@@ -146,10 +151,24 @@ def test_freed_visits_go_to_days_after_the_replan_never_into_the_past() -> None:
 
 def test_a_wish_for_a_day_already_past_leaves_the_visit_unplanned_with_why() -> None:
     uow = FakeAssessmentUnitOfWork()
-    made = _planned(uow, told=(3,))
-    request_visit(uow, OwnerRequest(pid(3), date(2024, 4, 25), True, MONDAY))
-    command = Replan(made.plan.plan_id, "", None, None, WEDNESDAY)
-    result = replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
-    assert result.plan.stop_of(pid(3)) is None
-    assert {u.property_id: u.reason for u in result.plan.solution.unplanned}[pid(3)] == PAST
-    assert result.moved == (pid(3),) and result.notices == ()
+    made = _planned(uow, 45, told=tuple(range(1, 46)))
+    wishing = _on_wednesday(made)
+    request_visit(uow, OwnerRequest(wishing, date(2024, 4, 25), True, MONDAY))
+    result = _replan(uow, made.plan.plan_id, assessor="", absent_from=None)  # on Tuesday
+    assert result.plan.stop_of(wishing) is None
+    assert {u.property_id: u.reason for u in result.plan.solution.unplanned}[wishing] == PAST
+    assert result.moved == (wishing,) and result.notices == ()
+
+
+def test_the_days_up_to_the_replan_stay_as_they_were() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 45)
+    result = _replan(uow, made.plan.plan_id, absent_from=MONDAY)  # A2 ill all week, re-planned Tuesday
+    past = [r for r in made.plan.solution.days if r.day <= REPLANNED_ON and r.assessor_id == "A1"]
+    assert past and all(r in result.plan.solution.days for r in past)
+    assert not any(r.assessor_id == "A2" for r in result.plan.solution.days)
+    kept = sum((r.distance_km for r in past), Decimal(0))
+    assert result.plan.solution.total_distance_km == sum(
+        (r.distance_km for r in result.plan.solution.days), Decimal(0)
+    )
+    assert result.plan.solution.naive_distance_km >= kept

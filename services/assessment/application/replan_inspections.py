@@ -1,13 +1,15 @@
 """Command: re-plan after an assessor falls ill, and grant owners' wishes for another time (issue 14 items
-4 and 5). A new version of the plan in which only the affected visits move: every other stop stays with its
-assessor and day (a told owner's window kept), the absent assessor's visits in the absence and the visits
-whose owner asked for another time are fitted anew; owners told of a visit that moved get a new notice
-naming the one it replaces."""
+4 and 5). A new version of the plan in which only the affected visits move: the days up to the re-plan's
+date stay as they were, every later stop stays with its assessor and day (its window kept), the absent
+assessor's visits in the absence and the visits whose owner asked for another time are fitted anew into
+the days after the re-plan's date; owners told of a visit that moved get a new notice naming the one it
+replaces."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.plan_inspections import recipients, store
@@ -17,6 +19,7 @@ from services.assessment.domain.inspection_planning import (
     InspectionNotice,
     InspectionPlan,
     PlanningProblem,
+    PlanningSolution,
 )
 from services.assessment.domain.inspection_schedule import (
     assessor_days,
@@ -84,7 +87,12 @@ def replan_inspections(
         absence = _absence(command, plan)
         absences = (*plan.absences, absence) if absence else plan.absences
         days = working_days(plan.first_day, plan.last_day)
-        slots = assessor_days(plan.assessors, absences, days, settings)
+        ahead = [day for day in days if day > command.replanned_on]
+        if not ahead:
+            raise InvalidInput.single(
+                "replanned_on", f"the plan has no working day after it (its last is {days[-1].isoformat()})"
+            )
+        slots = assessor_days(plan.assessors, absences, ahead, settings)
         if not slots:
             raise InvalidInput.single("assessor_id", "no assessor-day would be left in the period")
         planned = [stop.property_id for route in plan.solution.days for stop in route.stops]
@@ -97,7 +105,14 @@ def replan_inspections(
                 fitted.visits, {a.assessor_id: a for a in plan.assessors}, slots, settings, fitted.pins
             )
         )
-        solution = replace(solution, unplanned=(*solution.unplanned, *fitted.unplanned))
+        # The days kept count as they were, in the plan's distance and in the naive one alike.
+        kept_km = sum((route.distance_km for route in fitted.kept), Decimal(0))
+        solution = PlanningSolution(
+            days=tuple(sorted((*fitted.kept, *solution.days), key=lambda r: (r.day, r.assessor_id))),
+            unplanned=(*solution.unplanned, *fitted.unplanned),
+            total_distance_km=solution.total_distance_km + kept_km,
+            naive_distance_km=solution.naive_distance_km + kept_km,
+        )
         cause = (
             f"{command.assessor_id} absent {absence.first_day.isoformat()}–{absence.last_day.isoformat()}"
             if absence

@@ -17,6 +17,7 @@ from services.assessment.domain.inspection_planning import (
     Absence,
     Assessor,
     AssessorDay,
+    DayRoute,
     InspectionNotice,
     InspectionPlan,
     OwnerRequest,
@@ -34,7 +35,7 @@ from services.platform.errors import Violations
 # A season is some 40 working days; half a year of them is the most one plan may cover.
 MAX_WORKING_DAYS = 120
 NO_LOCATION = "no location in the register"
-PAST = "the owner's day or hours, or the period's days, are past at the re-plan"
+PAST = "the day or hours the owner asked for are past at the re-plan"
 
 
 def working_days(first_day: date, last_day: date) -> list[date]:
@@ -187,12 +188,14 @@ def wants_another_time(request: OwnerRequest, since: date) -> bool:
 @dataclass(frozen=True)
 class ReplanInput:
     """What a re-plan hands the planner: the visits (pinned ones with their promised windows, freed ones
-    with any owner's new wish), the pins, and what is unplanned before planning (the earlier unplanned,
-    and freed visits with no day left)."""
+    with any owner's new wish), the pins, and what is settled without it: the routes of the days up to
+    the re-plan's date, kept as they were, and what is unplanned (the earlier unplanned, and freed visits
+    whose owner's day is past)."""
 
     visits: tuple[Visit, ...]
     pins: tuple[Pin, ...]
     unplanned: tuple[Unplanned, ...]
+    kept: tuple[DayRoute, ...] = ()
 
 
 def replan_input(
@@ -205,16 +208,22 @@ def replan_input(
     day_minutes: int,
     replanned_on: date,
 ) -> ReplanInput:
-    """Pins every stop except the absent assessor's during the absence and the visits whose owner asked
-    for another time since they were told (or since this version was made); those are freed, to a working
-    day after `replanned_on` (a visit cannot move into the past, nor be announced for the same day). A
-    pinned visit keeps its window (Visit.promised): the one its owner was told, else its stop's."""
+    """The days up to `replanned_on` are done or announced: their routes are kept, but for the absent
+    assessor's. Of the later days every stop is pinned to its assessor and day, keeping its window
+    (Visit.promised: the one its owner was told, else its stop's), except the absent assessor's in the
+    absence and the visits whose owner asked for another time since they were told (or since this
+    version was made): those are freed, for the planner to fit into the days after `replanned_on`."""
     visits: list[Visit] = []
     pins: list[Pin] = []
     unplanned: list[Unplanned] = []
+    kept: list[DayRoute] = []
     planned: set[str] = set()
-    ahead = [day for day in days if day > replanned_on]
     for route in plan.solution.days:
+        absent = absence is not None and absence.covers(route.assessor_id, route.day)
+        if route.day <= replanned_on and not absent:
+            kept.append(route)
+            planned.update(stop.property_id for stop in route.stops)
+            continue
         for stop in route.stops:
             planned.add(stop.property_id)
             visit = plan.visits[stop.property_id]
@@ -222,12 +231,9 @@ def replan_input(
             request = requests.get(stop.property_id)
             since = notice.issued_on if notice else plan.made_on
             if request is not None and wants_another_time(request, since):
-                freed = replace(
-                    visit,
-                    windows=request_windows(request, days, settings, day_minutes),
-                    notify=visit.notify or request.notify,
-                )
-            elif absence is not None and absence.covers(route.assessor_id, route.day):
+                windows = request_windows(request, days, settings, day_minutes)
+                freed = replace(visit, windows=windows, notify=visit.notify or request.notify)
+            elif absent:
                 freed = visit
             else:
                 if request is not None and request.notify and not visit.notify:
@@ -236,35 +242,13 @@ def replan_input(
                 visits.append(replace(visit, promised=notice.window if notice else stop.window))
                 pins.append(Pin(stop.property_id, route.assessor_id, route.day))
                 continue
-            windows = _ahead(freed.windows, ahead, settings, day_minutes, days)
-            if windows is None:
+            ahead = tuple(w for w in freed.windows if w.start.date() > replanned_on)
+            if freed.windows and not ahead:
                 unplanned.append(Unplanned(stop.property_id, PAST))
             else:
-                visits.append(replace(freed, windows=windows, promised=None))
-    kept = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
-    return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *kept))
-
-
-def _ahead(
-    windows: tuple[Window, ...],
-    ahead: Sequence[date],
-    settings: PlanningSettings,
-    day_minutes: int,
-    days: Sequence[date],
-) -> tuple[Window, ...] | None:
-    """A freed visit's windows on the days ahead only; None when it had windows and none is ahead."""
-    if windows:
-        first = ahead[0] if ahead else date.max
-        kept = tuple(w for w in windows if w.start.date() >= first)
-        return kept or None
-    if not ahead:
-        return None
-    if len(ahead) == len(days):
-        return ()  # every day is ahead: any time, as before
-    return tuple(
-        Window(start, start + timedelta(minutes=day_minutes))
-        for start in (datetime.combine(day, settings.day_starts_at) for day in ahead)
-    )
+                visits.append(replace(freed, windows=ahead, promised=None))
+    earlier = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
+    return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *earlier), tuple(kept))
 
 
 def placements(plan: InspectionPlan) -> dict[str, tuple[str, date, Window]]:
