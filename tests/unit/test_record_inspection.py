@@ -181,6 +181,9 @@ def test_an_unknown_property_a_dwelling_without_area_and_one_without_a_zone_are_
     fake = cabin_register()
     with pytest.raises(NotFound):
         record_inspection(fake, CONFIG, found(property_id="nope"), TODAY)
+    with pytest.raises(InvalidInput) as unnamed:
+        record_inspection(fake, CONFIG, found(property_id=" "), TODAY)
+    assert [v.field for v in unnamed.value.violations] == ["property_id"]
     with pytest.raises(InvalidInput) as no_area:
         record_inspection(fake, CONFIG, found(floors=(Floor(1, Decimal(10)),)), TODAY)
     assert [v.field for v in no_area.value.violations] == ["floors"]

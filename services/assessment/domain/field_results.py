@@ -51,6 +51,8 @@ def check_field_result(result: FieldResult, today: date, problems: Violations) -
     the assessor; floors (levels −5..99, BRA as the register's bounds, each level once); the plot; each
     factor within INSPECTION_FACTOR, with a reason when it is not 1; notes, reasons and photo references
     as free text without identity numbers."""
+    if not result.property_id.strip():
+        problems.add("property_id", "is required")
     if result.inspected_on > today:
         problems.add("inspected_on", f"cannot be after today ({today.isoformat()})")
     if not result.assessor_id.strip():
