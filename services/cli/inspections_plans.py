@@ -127,11 +127,14 @@ def _write_documents(
 
 
 def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, notices: int, moved: Any) -> None:
+    to_stdout = args.json == "-"  # the JSON alone on stdout, for a pipe; the summary to stderr then
+    out = console(stderr=to_stdout)
     for line in view.summary(plan, notices, None if moved is None else list(moved)):
-        say(line)
+        out.print(line)
     if args.json:
         _write_json(plan, args.json)
-        say(f"Plan JSON written to {args.json}")
+        if not to_stdout:
+            say(f"Plan JSON written to {args.json}")
     if args.documents:
         request = inspections_pb2.GetInspectionDocumentsRequest(plan_id=plan.plan_id, version=plan.version)
         with _spinner("Rendering the route sheets, the map and the notices"):
@@ -234,7 +237,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     )
     if out:
         _write_json(plan, out)
-        say(f"Plan JSON written to {out}")
+        if out != "-":
+            say(f"Plan JSON written to {out}")
     return 0
 
 
