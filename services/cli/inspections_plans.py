@@ -225,6 +225,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         inspections_pb2.GetInspectionPlanRequest(plan_id=args.plan_id or "", version=args.version),
     ).plan
     args.json, out = False, args.json  # the table for people; the plan JSON goes to the file
+    if out == "-":  # the JSON alone on stdout, for a pipe
+        _write_json(plan, out)
+        return 0
     lines = view.summary(plan, 0)
     show_table(
         args,
@@ -237,8 +240,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     )
     if out:
         _write_json(plan, out)
-        if out != "-":
-            say(f"Plan JSON written to {out}")
+        say(f"Plan JSON written to {out}")
     return 0
 
 
