@@ -17,7 +17,12 @@ from typing import Literal, Protocol
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
 from services.assessment.domain.field_results import FieldResult
-from services.assessment.domain.inspection_needs import HistoryEvent, HistoryRow, InspectionNeed, RegisterEntry
+from services.assessment.domain.inspection_needs import (
+    HistoryEvent,
+    HistoryRow,
+    InspectionNeed,
+    RegisterEntry,
+)
 from services.assessment.domain.inspection_planning import (
     Assessor,
     DayRoute,
