@@ -108,13 +108,26 @@ def solve(
         )
     solution = problem.solve(exploration_level=exploration, nb_threads=1)
     rows = solution.routes
-    positions = [int(job_id) for kind, job_id in zip(rows["type"], rows["id"], strict=True) if kind == "job"]
+    if rows.empty:  # nothing fits: VROOM's frame then has no columns
+        return [], route.begin, [job.index for job in jobs]
+    positions: list[int] = []
+    vroom_order: list[tuple[int, int]] = []
+    finish = route.begin
+    for kind, arrival, waiting, job_id in zip(
+        rows["type"], rows["arrival"], rows["waiting_time"], rows["id"], strict=True
+    ):
+        if kind == "job":
+            positions.append(int(job_id))
+            vroom_order.append((jobs[int(job_id) - 1].index, int(arrival) + int(waiting)))
+        elif kind == "end":
+            finish = int(arrival)
     best: tuple[list[tuple[int, int]], int] | None = None
     for candidate in (positions, positions[::-1]):
         timed = _schedule(route, jobs, durations, candidate)
         if timed is not None and (best is None or _indices(timed[0]) < _indices(best[0])):
             best = timed
-    order, finish = best if best is not None else ([], route.begin)
+    # VROOM's own times stand should its order not fit when started as early as possible (never seen).
+    order, finish = best if best is not None else (vroom_order, finish)
     planned = {index for index, _ in order}
     return order, finish, [job.index for job in jobs if job.index not in planned]
 

@@ -52,7 +52,7 @@ FILL = 0.75  # the share of a free day's minutes the first cut fills with time o
 URGENT_TRIES = 8  # allowed days an appeal need or a windowed visit left out tries again, nearest first
 TOP_UP_ROUNDS = 2
 TOP_UP_POOL = 6  # unplanned visits offered to a day with time left, per round
-PINNED = 0  # the solver's level of a pinned visit: above every priority
+PINNED = 0  # the solver's level of a pinned or promised visit: above every priority
 _NEVER = date.max.toordinal()
 
 
@@ -87,8 +87,9 @@ class _Planning:
             dtype=np.int64,
         )
         self.pinned_day = self._pinned_days()
+        # An owner who was told a window was promised the visit: it weighs like a pin.
         self.level = [
-            PINNED if index in self.pinned_day else visit.need.priority
+            PINNED if index in self.pinned_day or visit.promised else visit.need.priority
             for index, visit in enumerate(self.visits)
         ]
         self.rank = sorted(
@@ -98,6 +99,7 @@ class _Planning:
         self.where: dict[int, int] = {}  # visit index -> day number, while planned
         self.hopeless: set[int] = set()  # no working day can take it
         self.pin_missing: set[int] = set()
+        self.shortest = min((visit.minutes for visit in self.visits), default=0)
         self.free: set[int] = set()  # no pin, no window, some working day can take it
         # Which visits a day with time left may take: free ones not planned yet.
         self.topping = np.zeros(len(self.visits), dtype=bool)
@@ -299,8 +301,7 @@ class _Planning:
 
     def _top_up(self, number: int) -> None:
         draft = self.drafts[number]
-        shortest = min((visit.minutes for visit in self.visits), default=0)
-        if draft.slack() < shortest + 2:
+        if draft.slack() < self.shortest + 2:
             return
         open_ = self.topping & (self.latest >= self.day_ordinal[number])
         if not open_.any():
