@@ -254,6 +254,24 @@ def test_the_cli_plans_writes_the_json_and_documents_and_names_bad_flags(
     assert main([*base, "show", *remote]) == 0
     assert "A1" in capsys.readouterr().out
 
+    first = stop["property_id"]
+    wish = ["--notify", "--day", "10.05.2024", "--between", "10:00-12:00", "--asked-on", "2024-04-25"]
+    assert main([*base, "request", first, *wish, *remote]) == 0
+    assert "next re-plan" in capsys.readouterr().out
+    assert main([*base, "request", first, "--day", "2024-05-11", *remote]) == 1
+    assert "--day:" in capsys.readouterr().err
+    again = tmp_path / "plan-2.json"
+    code = main(
+        [*base, "replan", plan["plan_id"], "--ill", "A1", "--from", "2024-05-08",
+         "--replanned-on", "2024-05-03", "--json", str(again), *remote]
+    )  # fmt: skip
+    said = capsys.readouterr()
+    assert code == 0, said.err
+    assert "moved" in said.out and json.loads(again.read_text(encoding="utf-8"))["version"] == 2
+    only_map = tmp_path / "map-only"
+    assert main([*base, "documents", "--out", str(only_map), "--map", *remote]) == 0
+    assert [p.name for p in only_map.iterdir()] == ["plan-map.html"]
+
     bad = tmp_path / "assessors.csv"
     bad.write_text("assessor_id;name;transport;start_lon;start_lat;minutes_per_day\nA1;K;car;10.7;59.9;900\n")
     assert main([*base, "plan", "--from", WEEK[0], "--to", WEEK[1], "--assessors", str(bad), *remote]) == 1
