@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from services.assessment.adapters.config_files import (
     load_inspection_settings,
     load_legal_limits,
+    load_municipality,
     load_standard_rates,
 )
 from services.assessment.adapters.identity_vault import IdentityVault
@@ -50,7 +51,7 @@ def _add_servicer(
         files=ImportFileReaders(),
         tax_lists=TAX_LIST_DOCUMENTS,
         planner=VroomRoutePlanner(),
-        inspection_documents=InspectionDocumentWriter(),
+        inspection_documents=InspectionDocumentWriter(load_municipality()),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 
