@@ -378,3 +378,22 @@ def test_a_letter_is_rendered_from_what_was_kept_when_it_was_issued() -> None:
     assert call.args == (case, fake.letters.get(case.case_id, LetterKind.ACKNOWLEDGEMENT), date(2024, 4, 2))
     with pytest.raises(FailedPrecondition, match="no decision yet"):
         documents.letter(uow, case.case_id, LetterKind.DECISION, renderer)
+
+
+# Re-inspections
+
+
+def test_an_inspection_without_a_case_answers_only_the_requests_made_on_or_before_its_day() -> None:
+    uow, fake = _uow_and_fake()
+    early = _register(uow, _complaint(received_on=date(2024, 4, 2)))
+    late = _register(uow, _complaint(received_on=date(2024, 4, 3), name="Ola Nordmann"))
+    case_flow.request_inspection(uow, early.case_id, "measure the attic", date(2024, 5, 2), TODAY, ACTOR)
+    case_flow.request_inspection(uow, late.case_id, "look at the roof", date(2024, 5, 20), TODAY, ACTOR)
+
+    done = case_flow.inspection_completed(uow, "p1", "", "BRA 118 m²", date(2024, 5, 10), "assessment")
+
+    assert [c.case_id for c in done] == [early.case_id]
+    answered, waiting = fake.cases.get(early.case_id), fake.cases.get(late.case_id)
+    assert answered is not None and answered.state == CaseState.INSPECTED
+    assert answered.inspection is not None and answered.inspection.findings == "BRA 118 m²"
+    assert waiting is not None and waiting.state == CaseState.INSPECTION_REQUESTED

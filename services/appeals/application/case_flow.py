@@ -114,10 +114,14 @@ def inspection_completed(
     uow: AppealsUnitOfWork, property_id: str, case_id: str, findings: str, on: date, actor: str
 ) -> list[AppealCase]:
     """Assessment reports an inspection (InspectionCompleted, inside the consumer's transaction): the
-    named case, or every case of the property waiting for one, gets the findings."""
+    named case, or every case of the property waiting for one requested on or before the inspection day,
+    gets the findings (an inspection cannot answer a request made after it)."""
     with uow:
         waiting = [
-            c for c in uow.cases.awaiting_inspection(property_id) if not case_id or c.case_id == case_id
+            c
+            for c in uow.cases.awaiting_inspection(property_id)
+            if c.case_id == case_id
+            or (not case_id and c.inspection is not None and c.inspection.requested_on <= on)
         ]
         done = [
             store(uow, flow.complete_inspection(c, findings, on, max(on, c.complaint.received_on), actor))
