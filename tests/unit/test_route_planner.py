@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -271,3 +272,32 @@ def test_the_same_problem_gives_the_same_plan(seed: int) -> None:
     question = problem(visits, [day(CAR, MONDAY), day(BIKE, MONDAY), day(CAR, WEDNESDAY)])
     first = VroomRoutePlanner().plan(question)
     assert VroomRoutePlanner().plan(question) == first
+
+
+def test_a_replan_keeps_the_pinned_days_and_windows_and_moves_only_the_freed_visits() -> None:
+    places = scattered(18, seed=9, spread=0.02)
+    visits = [visit(n, where) for n, where in enumerate(places, start=1)]
+    days = [day(CAR, MONDAY), day(CAR, TUESDAY), day(BIKE, MONDAY), day(BIKE, TUESDAY, minutes=240)]
+    before = VroomRoutePlanner().plan(problem(visits, days))
+    by_id = {v.property_id: v for v in visits}
+    kept: list[Visit] = []
+    pins: list[Pin] = []
+    freed: list[str] = []
+    for route in before.days:
+        for stop in route.stops:
+            if (route.assessor_id, route.day) == ("A2", TUESDAY):  # ill that day
+                kept.append(by_id[stop.property_id])
+                freed.append(stop.property_id)
+            else:
+                kept.append(replace(by_id[stop.property_id], promised=stop.window))
+                pins.append(Pin(stop.property_id, route.assessor_id, route.day))
+    question = problem(kept, days[:3], pins=tuple(pins))
+    after = VroomRoutePlanner().plan(question)
+    check_routes(question, after)
+    placed = {s.property_id: (r.assessor_id, r.day, s.window) for r in after.days for s in r.stops}
+    for route in before.days:
+        for stop in route.stops:
+            if stop.property_id not in freed:
+                assert placed[stop.property_id] == (route.assessor_id, route.day, stop.window)
+    assert freed
+    assert all(pid in placed for pid in freed)  # the three days left have room for them

@@ -132,6 +132,21 @@ def solve(
     return order, finish, [job.index for job in jobs if job.index not in planned]
 
 
+def in_window_order(
+    route: DayDraft, jobs: Sequence[Job], detour: float
+) -> tuple[list[tuple[int, int]], int] | None:
+    """The jobs in the order of their windows (earliest first), each started as early as it may; None when
+    that does not fit the day. For promised visits VROOM's search misses: their windows come from the
+    arrivals of a route that fitted, so in that order they fit again."""
+    points = np.vstack([route.start_xy[None, :]] + [job.xy[None, :] for job in jobs])
+    durations = travel_minutes(road_metres(points, points, detour), route.metres_per_minute)
+    positions = sorted(
+        range(1, len(jobs) + 1),
+        key=lambda p: (min(jobs[p - 1].windows, default=(route.begin, route.end)), jobs[p - 1].index),
+    )
+    return _schedule(route, jobs, durations, positions)
+
+
 def _indices(order: list[tuple[int, int]]) -> list[int]:
     return [index for index, _ in order]
 

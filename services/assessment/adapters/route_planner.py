@@ -24,7 +24,7 @@ from datetime import date, datetime, time, timedelta
 
 import numpy as np
 
-from services.assessment.adapters.route_day import DayDraft, Job, solve
+from services.assessment.adapters.route_day import DayDraft, Job, in_window_order, solve
 from services.assessment.adapters.route_geometry import (
     hilbert_order,
     kilometres,
@@ -252,7 +252,13 @@ class _Planning:
     def _settle(self, number: int, pool: list[int]) -> None:
         jobs = [job for job in (self._job(index, number) for index in pool) if job is not None]
         draft = self.drafts[number]
-        order, finish, _ = solve(draft, jobs, self.detour, self.exploration)
+        order, finish, left = solve(draft, jobs, self.detour, self.exploration)
+        if any(self.level[index] == PINNED for index in left):
+            order, finish, left = solve(draft, jobs, self.detour, 5)
+        if any(self.level[index] == PINNED for index in left):
+            promised = in_window_order(draft, [job for job in jobs if job.level == PINNED], self.detour)
+            if promised is not None:
+                order, finish = promised
         self._keep(draft, order, finish)
 
     def _keep(self, draft: DayDraft, order: list[tuple[int, int]], finish: int) -> None:
@@ -367,6 +373,9 @@ class _Planning:
                 return f"pinned to {pin.assessor_id} on {pin.day.isoformat()}, who has no working day then"
             return f"no room on {pin.assessor_id}'s day {pin.day.isoformat()} it is pinned to"
         windows = _windows(visit)
+        if len(windows) > 3:
+            told = ", ".join(_span(window) for window in windows[:3])
+            return f"the owner's windows {told} … ({len(windows)} in all) have no assessor free"
         if windows:
             told = ", ".join(_span(window) for window in windows)
             return f"the owner's window {told} has no assessor free"
