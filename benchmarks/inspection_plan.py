@@ -1,7 +1,7 @@
 """A season of inspections planned: 20,000 needs, 10 assessors, 40 working days (the route planner alone).
 
 python -m benchmarks.inspection_plan [--needs N] [--assessors N] [--days N]
-    [--report benchmarks/results/inspection-plan-20k.json]
+    [--report reports/inspection-plan-20k.json]
 
 The needs are as an Oslo season might hold them: a few hundred appeal cases with deadlines spread over the
 season, registered changes (new buildings, divisions, sectioning, fire or demolition), properties the
@@ -13,6 +13,7 @@ working days (Norwegian public holidays skipped) from 2025-03-03. VroomRoutePlan
 - seconds: the whole plan (the goal: under 60 s);
 - reduction: 1 - total_distance_km / naive_distance_km, the naive plan being the same planned visits in
   property-id order over the same assessor-days (the goal: at least 0.30).
+The last measured report is kept in benchmarks/results/inspection-plan-20k.json.
 """
 
 from __future__ import annotations
@@ -172,7 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--needs", type=int, default=20_000)
     parser.add_argument("--assessors", type=int, default=10)
     parser.add_argument("--days", type=int, default=40)
-    parser.add_argument("--report", type=Path, default=Path("benchmarks/results/inspection-plan-20k.json"))
+    parser.add_argument("--report", type=Path, default=Path("reports/inspection-plan-20k.json"))
     args = parser.parse_args(argv)
     write_report(run(args.needs, args.assessors, args.days), args.report)
     return 0

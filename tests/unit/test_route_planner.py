@@ -231,6 +231,16 @@ def test_a_window_on_a_day_nobody_works_is_unplanned_with_why() -> None:
     assert answer.unplanned[0].reason == "the owner's window 2024-05-09 10:00–12:00 has no assessor free"
 
 
+def test_an_owners_window_after_the_cases_deadline_is_unplanned_with_why() -> None:
+    tuesday = Window(datetime(2024, 5, 7, 10, 0), datetime(2024, 5, 7, 12, 0))
+    late = visit(1, OFFICE, InspectionReason.APPEAL, latest_day=MONDAY, windows=(tuesday,))
+    question = problem([late], [day(CAR, MONDAY), day(CAR, TUESDAY)], assessors=(CAR,))
+    answer = VroomRoutePlanner().plan(question)
+    assert answer.unplanned[0].reason == (
+        "the owner's window 2024-05-07 10:00–12:00 is after the case's deadline 2024-05-06"
+    )
+
+
 def test_no_days_leaves_everything_unplanned() -> None:
     answer = VroomRoutePlanner().plan(problem([visit(1, OFFICE)], []))
     assert answer.days == ()

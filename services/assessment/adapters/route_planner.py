@@ -95,10 +95,16 @@ class _Planning:
         self.rank = sorted(
             range(len(self.visits)), key=lambda index: (self.level[index], urgency(self.visits[index].need))
         )
+        # Each visit's windows in epoch minutes: a start rounded up, an end down, so arrivals stay inside.
+        self.spans = [
+            [(self._minute(w.start, up=True), self._minute(w.end)) for w in _windows(visit)]
+            for visit in self.visits
+        ]
         self.windowed = {index for index, visit in enumerate(self.visits) if _windows(visit)}
         self.where: dict[int, int] = {}  # visit index -> day number, while planned
         self.hopeless: set[int] = set()  # no working day can take it
         self.pin_missing: set[int] = set()
+        self.allowed: dict[int, list[int]] = {}  # the days a visit may take, once worked out
         self.shortest = min((visit.minutes for visit in self.visits), default=0)
         self.free: set[int] = set()  # no pin, no window, some working day can take it
         # Which visits a day with time left may take: free ones not planned yet.
@@ -139,17 +145,19 @@ class _Planning:
         if self.pinned_day.get(index, number) != number or self.latest[index] < self.day_ordinal[number]:
             return None
         spans: list[tuple[int, int]] = []
-        for window in _windows(visit):
-            start = max(self._minute(window.start, up=True), draft.begin)
-            end = min(self._minute(window.end), draft.end - visit.minutes)
+        for first, last in self.spans[index]:
+            start = max(first, draft.begin)
+            end = min(last, draft.end - visit.minutes)
             if start <= end:
                 spans.append((start, end))
-        if _windows(visit) and not spans:
+        if self.spans[index] and not spans:
             return None
         return Job(index, self.xy[index], visit.minutes, self.level[index], tuple(spans))
 
     def _allowed_days(self, index: int) -> list[int]:
-        return [number for number in range(len(self.days)) if self._job(index, number) is not None]
+        if index not in self.allowed:
+            self.allowed[index] = [n for n in range(len(self.days)) if self._job(index, n) is not None]
+        return self.allowed[index]
 
     # --- the passes -------------------------------------------------------------------------------------
 
@@ -176,8 +184,10 @@ class _Planning:
                 free.append(index)
         self.free = set(free)
         self.topping[free] = True
-        self._cut(self._candidates(free, windowed, pools), pools)
-        for index in windowed:
+        chosen = self._candidates(free, windowed, pools)
+        self._cut([index for index in chosen if index in self.free], pools)
+        early = [index for index in chosen if index in self.windowed]
+        for index in early:
             nearest = min(
                 self._allowed_days(index),
                 key=lambda number: (self._reach(index, number, pools[number]), number),
@@ -185,19 +195,23 @@ class _Planning:
             pools[nearest].append(index)
         for number, pool in enumerate(pools):
             self._settle(number, pool)
-        self._repair_urgent()
+        self._repair([index for index in self.rank if self.level[index] == 1 or index in early])
         for _ in range(TOP_UP_ROUNDS):
             for number in range(len(self.days)):
                 self._top_up(number)
+        # Owners' windows beyond the candidates: into what room is left, never before more urgent visits.
+        self._repair([index for index in windowed if index not in early])
         return self._solution()
 
     def _candidates(self, free: list[int], windowed: list[int], pools: list[list[int]]) -> list[int]:
-        budget = -sum(self.visits[index].minutes for index in windowed)
+        """The free and windowed visits, most urgent first, whose minutes on site fill the days to FILL."""
+        budget = 0
         for number, draft in enumerate(self.drafts):
             pinned = sum(self.visits[index].minutes for index in pools[number])
             budget += int(max(0, draft.end - draft.begin - pinned) * FILL)
         chosen: list[int] = []
-        for index in free:
+        position = {index: place for place, index in enumerate(self.rank)}
+        for index in sorted([*free, *windowed], key=position.__getitem__):
             budget -= self.visits[index].minutes
             if budget < 0:
                 break
@@ -293,17 +307,26 @@ class _Planning:
     def _open(self, index: int) -> bool:
         return index not in self.where and index not in self.hopeless and index not in self.pinned_day
 
-    def _repair_urgent(self) -> None:
-        for index in self.rank:
-            if not self._open(index) or (self.level[index] != 1 and index not in self.windowed):
+    def _repair(self, indices: Sequence[int]) -> None:
+        """Each visit still open tries the nearest days that may take it, up to URGENT_TRIES of them: one
+        with room for it, or holding a less urgent visit it may push out."""
+        for index in indices:
+            if not self._open(index):
                 continue
             options = sorted(
-                self._allowed_days(index),
+                (number for number in self._allowed_days(index) if self._could_take(number, index)),
                 key=lambda number: (self._reach(index, number, self.drafts[number].order), number),
             )
             for number in options[:URGENT_TRIES]:
                 if self._try(number, [index]):
                     break
+
+    def _could_take(self, number: int, index: int) -> bool:
+        draft = self.drafts[number]
+        level = self.level[index]
+        return draft.slack() >= self.visits[index].minutes or any(
+            other > level for other in draft.levels.values()
+        )
 
     def _top_up(self, number: int) -> None:
         draft = self.drafts[number]
@@ -373,6 +396,9 @@ class _Planning:
                 return f"pinned to {pin.assessor_id} on {pin.day.isoformat()}, who has no working day then"
             return f"no room on {pin.assessor_id}'s day {pin.day.isoformat()} it is pinned to"
         windows = _windows(visit)
+        if windows and visit.latest_day and all(w.start.date() > visit.latest_day for w in windows):
+            told = ", ".join(_span(window) for window in windows[:3])
+            return f"the owner's window {told} is after the case's deadline {visit.latest_day.isoformat()}"
         if len(windows) > 3:
             told = ", ".join(_span(window) for window in windows[:3])
             return f"the owner's windows {told} … ({len(windows)} in all) have no assessor free"
