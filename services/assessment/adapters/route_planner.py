@@ -19,6 +19,7 @@ thousands of visits) in minutes, so the season is cut into day-sized problems fi
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
@@ -231,8 +232,13 @@ class _Planning:
         order = [candidates[position] for position in hilbert_order(self.xy[candidates])]
         minutes = np.array([self.visits[index].minutes for index in order], dtype=float)
         before = np.cumsum(minutes) - minutes
-        piece_of = np.minimum((before / minutes.sum() * len(free_days)).astype(int), len(free_days) - 1)
-        pieces: list[list[int]] = [[] for _ in free_days]
+        # As many pieces as it takes days filled to FILL, not one per free day: a light load stays together.
+        day_fill = FILL * float(
+            np.mean([self.drafts[n].end - self.drafts[n].begin - pinned_minutes[n] for n in free_days])
+        )
+        count = min(len(free_days), max(1, math.ceil(minutes.sum() / day_fill)))
+        piece_of = np.minimum((before / minutes.sum() * count).astype(int), count - 1)
+        pieces: list[list[int]] = [[] for _ in range(count)]
         for index, piece in zip(order, piece_of, strict=True):
             pieces[int(piece)].append(index)
         pieces = [piece for piece in pieces if piece]
