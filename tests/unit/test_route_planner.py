@@ -167,6 +167,18 @@ def test_an_appeal_need_is_planned_before_revaluations_when_not_all_fit() -> Non
     assert answer.unplanned[0].property_id != "0301-00099"
 
 
+def test_of_two_appeals_that_cannot_both_fit_the_earlier_deadline_goes() -> None:
+    # Both are offered to the day's solver (their minutes fill 3/4 of it), only one fits with travel.
+    near, far = Location(10.755, 59.914), Location(10.90, 59.95)
+    later_but_near = visit(1, near, InspectionReason.APPEAL, minutes=75, latest_day=WEDNESDAY)
+    earlier_but_far = visit(2, far, InspectionReason.APPEAL, minutes=75, latest_day=TUESDAY)
+    question = problem([later_but_near, earlier_but_far], [day(CAR, MONDAY, minutes=200)], assessors=(CAR,))
+    answer = VroomRoutePlanner().plan(question)
+    check_routes(question, answer)
+    assert list(planned_on(answer)) == ["0301-00002"]
+    assert answer.unplanned[0].reason == "no room before the case's deadline 2024-05-08"
+
+
 def test_more_urgent_priorities_are_planned_first() -> None:
     places = scattered(30, seed=8, spread=0.02)
     reasons = [InspectionReason.GENERAL_REVALUATION, InspectionReason.NEW_BUILDING]

@@ -23,14 +23,15 @@ _MAX_PRIORITY = 100
 
 @dataclass(frozen=True)
 class Job:
-    """A visit as the solver sees it: `level` 0 (pinned) … 5 (least urgent); windows in epoch minutes
-    within which the visit must start."""
+    """A visit as the solver sees it: `level` 0 (pinned) … 5 (least urgent), then `within`; windows in
+    epoch minutes within which the visit must start."""
 
     index: int
     xy: np.ndarray
     minutes: int
     level: int
     windows: tuple[tuple[int, int], ...] = ()
+    within: int = 0  # within a level, lower first (an appeal's deadline as a day number)
 
 
 @dataclass
@@ -58,11 +59,11 @@ class DayDraft:
         return tuple(counts.get(level, 0) for level in range(6))
 
 
-def weights(levels: Sequence[int]) -> dict[int, int]:
+def weights(levels: Sequence[tuple[int, int]]) -> dict[tuple[int, int], int]:
     """VROOM priority per level: the least urgent 1, each more urgent level one more than all less urgent
     jobs in the pool together (capped at 100)."""
     counts = Counter(levels)
-    result: dict[int, int] = {}
+    result: dict[tuple[int, int], int] = {}
     below = 0
     for level in sorted(counts, reverse=True):
         weight = min(below + 1, _MAX_PRIORITY)
@@ -94,7 +95,7 @@ def solve(
             1, start=0, end=0, profile=_PROFILE, time_window=vroom.TimeWindow(route.begin, route.end)
         )
     )
-    weight = weights([job.level for job in jobs])
+    weight = weights([(job.level, job.within) for job in jobs])
     for position, job in enumerate(jobs, start=1):
         windows = [vroom.TimeWindow(start, end) for start, end in job.windows]
         problem.add_job(
@@ -102,7 +103,7 @@ def solve(
                 position,
                 location=position,
                 default_service=job.minutes,
-                priority=weight[job.level],
+                priority=weight[(job.level, job.within)],
                 **({"time_windows": windows} if windows else {}),
             )
         )

@@ -153,7 +153,10 @@ class _Planning:
                 spans.append((start, end))
         if self.spans[index] and not spans:
             return None
-        return Job(index, self.xy[index], visit.minutes, self.level[index], tuple(spans))
+        level = self.level[index]
+        # Among appeal cases the earlier deadline first (urgency()'s order: none last).
+        within = (visit.need.needed_by or date.max).toordinal() if level == 1 else 0
+        return Job(index, self.xy[index], visit.minutes, level, tuple(spans), within)
 
     def _allowed_days(self, index: int) -> list[int]:
         if index not in self.allowed:
