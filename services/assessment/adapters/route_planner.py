@@ -1,20 +1,24 @@
 """The routing solver behind application/ports.py RoutePlanner (pyvroom).
 
 VROOM solves one assessor-day of a few dozen visits in milliseconds but a season (hundreds of assessor-days,
-thousands of visits) in minutes, so the season is cut into day-sized problems first:
+thousands of visits) in minutes on two cores, so the season is cut into day-sized problems first:
 
-1. Pinned visits go to their assessor-day. Visits no working day can take are unplanned at once.
-2. Candidates: the free visits in urgency order (priority, deadline, oldest cause, property id) until the
-   free days' minutes are filled to FILL (the rest of a day goes to travel).
-3. The candidates in Hilbert-curve order are cut into as many compact pieces as there are free days; each
-   piece goes to the assessor with the most to lose by not getting it (regret), near their start point by
-   their transport's speed, each assessor as many pieces as days. An assessor's pieces holding the
-   earliest deadlines get their earliest days.
-4. Visits with owners' windows go to the allowed day whose cluster is nearest.
-5. Each day is solved by VROOM (route_day.py): order, times, windows and the day's minutes.
-6. Repair: appeal needs and windowed visits left out try the nearest allowed days again (a more urgent
-   visit pushes out less urgent ones); then days with time left take the most urgent unplanned visits
-   within reach, nearest first.
+1. Pinned visits go to their assessor-day (a visit whose owner was told a window weighs like a pinned
+   one). Visits no working day can take are unplanned at once.
+2. Candidates: the other visits in urgency order (priority, deadline, oldest cause, property id) until
+   their minutes on site fill the free days to FILL (the rest of a day goes to travel).
+3. The candidates without owners' windows, in Hilbert-curve order, are cut into as many compact pieces as
+   it takes days filled so; each piece goes to the assessor with the most to lose by not getting it
+   (regret), judged by the travel time from their start point at their transport's speed, each assessor
+   at most as many pieces as days. An assessor's pieces holding the earliest deadlines get the earliest
+   days. Candidates with owners' windows go to the allowed day whose cluster is nearest.
+4. Each day is solved by VROOM (route_day.py): which of its pool fit, in what order, at what times.
+5. Repair: appeal needs and windowed candidates left out try the nearest allowed days again (a more urgent
+   visit may push out less urgent ones, never a pinned one); then, twice over, each day with time left is
+   offered the most urgent unplanned visits within reach, nearest first; last, the owners' windows beyond
+   the candidates take what room is left.
+A day's new solution is kept only when it plans more urgent work than before (counts per level compared
+most urgent first), so no repair ever trades a more urgent visit for less urgent ones.
 """
 
 from __future__ import annotations
@@ -58,8 +62,8 @@ _NEVER = date.max.toordinal()
 
 
 class VroomRoutePlanner:
-    """RoutePlanner with pyvroom. `exploration_level` 0–5 is VROOM's search effort per day (2 finds the
-    same routes as 5 for a day's few visits at a fifth of the time)."""
+    """RoutePlanner with pyvroom. `exploration_level` 0–5 is VROOM's search effort per day: on the season
+    benchmark 5 plans 5 visits more of 3,229 than 2 at almost twice the time, with the same travel."""
 
     def __init__(self, exploration_level: int = 2) -> None:
         self._exploration = exploration_level
