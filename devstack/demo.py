@@ -13,6 +13,14 @@ from pathlib import Path
 
 import grpc
 
+from devstack.inspection_demo import (
+    ASKING_OWNERS,
+    REQUESTED_DAY,
+    REQUESTED_HOURS,
+    WEEK,
+    km,
+    plan_a_week,
+)
 from devstack.scenario import (
     CaseDates,
     adopt_and_decide,
@@ -39,7 +47,7 @@ from devstack.synthetic_register import OSLO_2024_DECISION
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
-from services.cli.output import counted, day, word
+from services.cli.output import counted, day, number, word
 from services.client import Caller
 from services.platform.auth import Role
 from services.platform.grpc_status import field_violations
@@ -116,6 +124,7 @@ def _run_demo(stack: Stack) -> int:
     complainant = run_billing_demo(stack, assessor, billing)
     secretariat = connect(stack, "appeals", "demo-secretariat", Role.SECRETARIAT)
     run_appeals_demo(stack, secretariat, billing, complainant)
+    run_inspections_demo(stack, assessor)
     secretariat.close()
     assessor.close()
     billing.close()
@@ -347,3 +356,29 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant
             f"{Money(-note.total.ore).kroner()} on credit note {note.invoice_number} "
             f"(correcting invoice {note.corrects_invoice_number}); journal {june.journal_path}"
         )
+
+
+def run_inspections_demo(stack: Stack, assessor: Caller, owners: int = 60) -> None:
+    """A week of inspections in September for the sample assessors: the history imported, owners who
+    asked told, route sheets, the map and the notices written (devstack/inspection_demo.py)."""
+    _say("\n== Demo: a week of inspections ==")
+    # The owners run_billing_demo recorded: the asking owners are given homes of their own.
+    owned = {
+        r["cadastral_id"]
+        for r in taxed_properties((stack.var_dir / "output" / "skatteliste-2024.csv").read_bytes())[:owners]
+    }
+    week = plan_a_week(assessor, stack.var_dir / "inspections", owned, owners_from=owners + 2)
+    _say(
+        f"  inspection history imported: {week.history.inspections} past inspections, "
+        f"{week.history.changes} registered changes; {len(ASKING_OWNERS)} owners asked to be told "
+        f"(one for {day(REQUESTED_DAY)} {REQUESTED_HOURS[0]}–{REQUESTED_HOURS[1]})"
+    )
+    plan = week.plan
+    share = (Decimal(100 * week.visits) / plan.needs).quantize(Decimal(1)) if plan.needs else Decimal(0)
+    total, naive = km(plan.total_distance_km), km(plan.naive_distance_km)
+    _say(
+        f"  inspections {day(WEEK[0])}–{day(WEEK[1])}: {week.visits} visits planned over "
+        f"{week.assessor_days} assessor-days ({share} % of {plan.needs} needs), {number(total, 1)} km "
+        f"against {number(naive, 1)} km in property-id order, {week.notices} notices; "
+        f"route sheets, the map and the notices ({week.files} files) in {week.folder}"
+    )
