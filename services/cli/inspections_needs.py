@@ -4,13 +4,16 @@ inspection history, and what an assessor found on site (see services/cli/inspect
 `needs --json OUT` writes the list to a file (as `plan --json OUT` does), not the machine form of the answer
 that other commands print with --json: {"on", "total", "by_reason": {code: count}, "needs": [{"priority",
 "property_id", "address", "reason", "since", "needed_by", "appeal_case_id", "status", "detail"}]} (dates
-YYYY-MM-DD; needed_by and appeal_case_id null when none; "on" empty when reckoned on today)."""
+YYYY-MM-DD; needed_by and appeal_case_id null when none; "on" empty when reckoned on today; "total" and
+"needs" of the --reason asked for, "by_reason" every reason's count, most urgent reason first).
+
+Every ListInspectionNeeds call reckons all the needs anew (about 3 s at Oslo's scale), so the table shows
+the --limit most urgent (50) from one call, and only --json OUT or --limit 0 reads every page."""
 
 from __future__ import annotations
 
 import argparse
 import json
-from collections import Counter
 from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
@@ -20,11 +23,11 @@ from services.cli.common import (
     add_remote_options,
     caller_for,
     decimal_text,
-    every_page,
     naming_flags,
     open_output,
     read_input,
     seconds_arg,
+    whole,
 )
 from services.cli.dates import day_arg
 from services.cli.output import Column, counted, day, nok, number, say, show_record, show_table, wants_json
@@ -88,32 +91,61 @@ def need_rows(needs: list[inspections_pb2.InspectionNeed]) -> list[list[object]]
     ]
 
 
-def reason_counts(needs: list[inspections_pb2.InspectionNeed]) -> str:
-    """The footer: "12 needs: appeal 2, new building 3, never inspected 7"."""
-    counts = Counter(n.reason for n in needs)
-    parts = [f"{r.replace('_', ' ')} {number(counts[r])}" for r in REASONS if counts[r]]
-    return f"{counted(len(needs), 'need')}" + (f": {', '.join(parts)}" if parts else "")
+def reason_counts(total: int, by_reason: list[tuple[str, int]]) -> str:
+    """The footer: "12 needs: appeal 2, new building 3, never inspected 7" (`by_reason` most urgent first)."""
+    parts = [f"{reason.replace('_', ' ')} {number(count)}" for reason, count in by_reason if count]
+    return f"{counted(total, 'need')}" + (f": {', '.join(parts)}" if parts else "")
 
 
-@naming_flags({"on": "--on", "reason": "--reason"})
+def _fetch(
+    caller: Any, stub: Any, args: argparse.Namespace, limit: int
+) -> tuple[list[inspections_pb2.InspectionNeed], inspections_pb2.ListInspectionNeedsResponse]:
+    """The `limit` most urgent needs (0: all), in as few calls as pages allow: every call reckons all the
+    needs anew (seconds at Oslo's scale), so the usual 50 take one. Returns them and the first answer
+    (its total and by_reason count all)."""
+    size = min(limit, _PAGE) if limit else _PAGE
+    request = inspections_pb2.ListInspectionNeedsRequest(
+        on=args.on or "", reason=args.reason or "", page_size=size
+    )
+    first = caller.call(stub.ListInspectionNeeds, request)
+    needs = list(first.needs)
+    page = first
+    while page.next_page_token and (not limit or len(needs) < limit):
+        request.page_token = page.next_page_token
+        page = caller.call(stub.ListInspectionNeeds, request)
+        needs.extend(page.needs)
+    return (needs[:limit] if limit else needs), first
+
+
+NEEDS_FLAGS = {"on": "--on", "reason": "--reason", "page_size": "--limit"}
+
+
+@naming_flags(NEEDS_FLAGS)
 def cmd_needs(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    request = inspections_pb2.ListInspectionNeedsRequest(
-        on=args.on or "", reason=args.reason or "", page_size=_PAGE
-    )
-    needs, _ = every_page(caller, stub.ListInspectionNeeds, request, "needs", True)
+    needs, first = _fetch(caller, stub, args, 0 if args.json else args.limit)
+    by_reason = [(c.reason, c.count) for c in first.by_reason]
+    everything = reason_counts(sum(count for _, count in by_reason), by_reason)
     if args.json:
         document = {
             "on": args.on or "",
             "total": len(needs),
-            "by_reason": dict(sorted(Counter(n.reason for n in needs).items())),
+            "by_reason": dict(by_reason),
             "needs": [need_json(n) for n in needs],
         }
         with open_output(args.json, "--json", text=True) as handle:
             handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         if args.json != "-":
-            say(f"{reason_counts(needs)}; written to {args.json}")
+            say(f"{counted(len(needs), 'need')} written to {args.json}; {everything}")
         return 0
+    footer = [everything]
+    if args.reason:
+        footer.insert(0, f"{counted(first.total, 'need')} of the reason {args.reason.replace('_', ' ')}")
+    if len(needs) < first.total:
+        footer.append(
+            f"Showing the {number(len(needs))} most urgent of {number(first.total)}; --limit 0 for all, "
+            "--json OUT for a file."
+        )
     show_table(
         args,
         needs,
@@ -121,7 +153,7 @@ def cmd_needs(args: argparse.Namespace) -> int:
         need_rows(needs),
         "No property needs an inspection.",
         title=f"Inspection needs on {day(args.on) if args.on else 'today'}",
-        footer=reason_counts(needs),
+        footer="\n".join(footer),
     )
     return 0
 
@@ -228,7 +260,18 @@ def add_commands(inspections: Any) -> None:
     needs.add_argument(
         "--reason", choices=REASONS, metavar="CODE", help=f"only this reason: {', '.join(REASONS)}"
     )
-    needs.add_argument("--json", metavar="OUT", help="write the needs as JSON to OUT (- for stdout)")
+    needs.add_argument(
+        "--limit",
+        type=whole(0, 1_000_000, "50"),
+        default=50,
+        metavar="N",
+        help="show the N most urgent (default 50; 0: all, slow at a city's scale)",
+    )
+    needs.add_argument(
+        "--json",
+        metavar="OUT",
+        help="write all the needs as JSON to OUT (- for stdout; --limit does not apply)",
+    )
     _remote(needs)
     needs.set_defaults(func=cmd_needs)
 

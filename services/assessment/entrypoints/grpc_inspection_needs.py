@@ -37,6 +37,10 @@ class InspectionNeedRpcs:
             needs=[need_to_proto(n) for n in page.needs],
             next_page_token=page.next_page_token,
             total=page.total,
+            by_reason=[
+                inspections_pb2.ReasonCount(reason=reason.value, count=count)
+                for reason, count in page.by_reason
+            ],
         )
 
     def ImportInspectionHistory(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
