@@ -3,6 +3,7 @@ cases the inspection answers (issue 14 item 7; DOMAIN.md § 1: every factor and 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -16,8 +17,21 @@ from services.assessment.application.inspection_needs import gather_needs, queue
 from services.assessment.application.record_inspection import record_inspection
 from services.assessment.domain.field_results import FieldResult, InspectionCompleted
 from services.assessment.domain.inspection_needs import HistoryEvent, InspectionReason
+from services.assessment.domain.inspection_planning import (
+    DayRoute,
+    InspectionPlan,
+    PlanningSolution,
+    Stop,
+    Window,
+)
 from services.assessment.domain.property import Floor, Location, Property, PropertyCategory
-from services.assessment.domain.valuation import NeedReason, TraceItem, ValuationNeed, ValuationRoute
+from services.assessment.domain.valuation import (
+    NeedReason,
+    TraceItem,
+    ValuationNeed,
+    ValuationRoute,
+    standard_rate_valuation,
+)
 from services.assessment.domain.zones import Zone
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
 from services.platform.money import Money
@@ -111,7 +125,8 @@ def test_the_office_s_own_inspection_publishes_one_event_without_a_case_and_ends
         "",
         recorded.valuation.valuation_id,
     )
-    assert event.findings.startswith("Befaring 2024-05-06 (A1): BRA 82.5 m²; indre faktor 0.9 (slitt bad)")
+    # Norwegian, as the appeal case's documents are: decimal commas.
+    assert event.findings.startswith("Befaring 2024-05-06 (A1): BRA 82,5 m²; indre faktor 0,9 (slitt bad); ")
     assert event.findings.endswith(f"foreslått takst {recorded.valuation.value.kroner()}.")
     assert fake.valuations.open_needs == {}
     assert fake.inspection_needs.history(["cabin"]) == {"cabin": [(HistoryEvent.INSPECTED, INSPECTED)]}
@@ -201,4 +216,174 @@ def test_each_factor_carries_its_own_reason_in_the_trace() -> None:
     assert trace["inner factor (IF)"].source == "befaring 2024-05-06, A1: slitt bad"
     assert trace["outer factor (YF)"] == TraceItem(
         "outer factor (YF)", "0.95", "befaring 2024-05-06, A1: støy fra riksvei"
+    )
+
+
+def test_measured_floors_say_they_were_measured_on_site_and_the_plot_that_it_is_the_register_s() -> None:
+    fake = cabin_register()
+    valuation = record_inspection(fake, CONFIG, found(), TODAY).valuation
+    trace = {t.factor: t for t in valuation.trace}
+
+    measured = "measured on site by A1 on 2024-05-06 (NS 3940)"
+    assert trace["floor 1 BRA m²"] == TraceItem("floor 1 BRA m²", "62.5", measured)
+    assert trace["floor 0 BRA m²"] == TraceItem("floor 0 BRA m²", "20", measured)
+    assert trace["measured BRA m² by floor"] == TraceItem(
+        "measured BRA m² by floor", "1: 62.5, 0: 20", measured
+    )
+    assert not any(t.source == "cadastre (NS 3940)" for t in valuation.trace)
+    assert trace["plot m²"] == TraceItem("plot m²", "500", "register (cadastre): not measured on site")
+    assert "measured plot m²" not in trace
+
+
+def test_a_plot_measured_anew_says_so_and_unmeasured_floors_are_named_as_the_register_s() -> None:
+    fake = cabin_register()
+    valuation = record_inspection(fake, CONFIG, found(floors=(), plot_m2=Decimal("612.5")), TODAY).valuation
+    trace = {t.factor: t for t in valuation.trace}
+
+    assert trace["plot m²"] == TraceItem("plot m²", "612.5", "measured on site by A1 on 2024-05-06")
+    assert trace["measured plot m²"].value == "612.5"
+    assert trace["floor 1 BRA m²"] == TraceItem(
+        "floor 1 BRA m²", "40", "register (cadastre, NS 3940): not measured on site"
+    )
+    assert trace["figures from the site"].value == "plot m², inner factor (IF), outer factor (YF)"
+    assert trace["figures from the register"].value == "BRA by floor"
+    assert trace["register plot m², not used"].value == "500"
+    assert "register BRA m² by floor, not used" not in trace
+    # [40 × 25 000 + 612.5 × 1 500] × 1.2 × 0.9
+    assert valuation.value == Money.rounded(
+        (40 * 25000 + Decimal("612.5") * 1500) * Decimal("1.2") * Decimal("0.9")
+    )
+
+
+def test_the_proposal_names_the_site_s_figures_and_the_register_s_which_the_register_keeps() -> None:
+    fake = cabin_register()
+    valuation = record_inspection(fake, CONFIG, found(), TODAY).valuation
+    trace = {t.factor: t for t in valuation.trace}
+
+    assert valuation.reason == (
+        "inspection 2024-05-06 by A1; from the site: BRA by floor, inner factor (IF), outer factor (YF); "
+        "from the register: plot m²"
+    )
+    assert trace["figures from the site"].value == "BRA by floor, inner factor (IF), outer factor (YF)"
+    assert trace["figures from the register"] == TraceItem(
+        "figures from the register", "plot m²", "register (cadastre): not measured on site"
+    )
+    # The register's floors a measurement replaced: kept in the register, shown, not counted.
+    kept = trace["register BRA m² by floor, not used"]
+    assert kept.value == "1: 40" and "unchanged by the inspection" in kept.source
+    assert fake.properties.rows["cabin"].floors == (Floor(1, Decimal(40)),)
+
+    both = record_inspection(fake, CONFIG, found(plot_m2=Decimal(480)), TODAY).valuation
+    assert both.reason == (
+        "inspection 2024-05-06 by A1; from the site: BRA by floor, plot m², inner factor (IF), "
+        "outer factor (YF)"
+    )
+    assert "figures from the register" not in {t.factor for t in both.trace}
+    assert fake.properties.rows["cabin"].plot_m2 == Decimal(500)
+
+
+def test_the_standard_rate_route_of_other_callers_still_names_the_cadastre() -> None:
+    rates = CONFIG.rates
+    valued = standard_rate_valuation(
+        category=PropertyCategory.HOLIDAY_HOME,
+        floors=(Floor(1, Decimal(40)),),
+        plot_m2=Decimal(500),
+        rates=rates,
+        zone_factor=Decimal(1),
+        zone_source="zone z1",
+    )
+    trace = {t.factor: t.source for t in valued.trace}
+    assert (trace["floor 1 BRA m²"], trace["plot m²"]) == ("cadastre (NS 3940)", "cadastre")
+    small = standard_rate_valuation(
+        category=PropertyCategory.HOLIDAY_HOME,
+        floors=(Floor(1, Decimal(10)),),
+        plot_m2=Decimal(500),
+        rates=rates,
+        zone_factor=Decimal(1),
+        zone_source="zone z1",
+    )
+    assert {t.factor: t.source for t in small.trace}["BRA"] == "ignored: under 15 m² (cadastre)"
+
+
+def test_findings_write_numbers_with_the_decimal_comma() -> None:
+    fake = cabin_register()
+    result = found(
+        floors=(Floor(1, Decimal("1062.5")),),
+        outer_factor=Decimal("0.95"),
+        outer_reason="støy fra riksvei",
+    )
+    recorded = record_inspection(fake, CONFIG, result, TODAY)
+    [event] = fake.events
+    assert isinstance(event, InspectionCompleted)
+    assert event.findings == (
+        "Befaring 2024-05-06 (A1): BRA 1 062,5 m²; indre faktor 0,9 (slitt bad); "
+        f"ytre faktor 0,95 (støy fra riksvei); foreslått takst {recorded.valuation.value.kroner()}."
+    )
+    # The trace's values are the machine's: decimal points, as the proto and JSON carry them.
+    assert {t.factor: t.value for t in recorded.valuation.trace}["outer factor (YF)"] == "0.95"
+
+
+def planned(*visits: tuple[str, str, date]) -> InspectionPlan:
+    """A stored plan visiting (property, assessor, day)."""
+    days = tuple(
+        DayRoute(
+            assessor_id=assessor,
+            day=day,
+            stops=(
+                Stop(
+                    property_id,
+                    datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
+                    datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+                    Window(
+                        datetime(day.year, day.month, day.day, 8, tzinfo=UTC),
+                        datetime(day.year, day.month, day.day, 10, tzinfo=UTC),
+                    ),
+                ),
+            ),
+            distance_km=Decimal("4.2"),
+            travel_minutes=12,
+        )
+        for property_id, assessor, day in visits
+    )
+    return InspectionPlan(
+        plan_id="p1",
+        version=1,
+        first_day=date(2024, 5, 6),
+        last_day=date(2024, 5, 10),
+        made_on=date(2024, 5, 1),
+        cause="plan",
+        assessors=(),
+        absences=(),
+        solution=PlanningSolution(days, (), Decimal("4.2"), Decimal("5")),
+        needs=len(visits),
+    )
+
+
+def test_an_assessor_the_latest_plan_did_not_send_records_it_anyway_with_a_warning() -> None:
+    fake = cabin_register()
+    fake.inspection_plans.add(planned(("cabin", "A1", date(2024, 5, 7))), fake.now())
+    replanned = replace(planned(("cabin", "A1", date(2024, 5, 7))), version=2)
+    replanned = replace(replanned, solution=planned(("cabin", "A3", date(2024, 5, 6))).solution)
+    fake.inspection_plans.add(replanned, fake.now())  # the latest version sends A3
+
+    recorded = record_inspection(fake, CONFIG, found(assessor_id="A2"), TODAY)
+
+    assert recorded.warnings == (
+        "assessor A2 was not planned for this property's visit (planned: A3 on 2024-05-06)",
+    )
+    assert fake.valuations.for_property("cabin") == [recorded.valuation]
+    assert {t.factor: t.value for t in recorded.valuation.trace}["assessor"] == "A2"
+    assert len(fake.events_of(InspectionCompleted)) == 1 and fake.commits == 1  # type: ignore[attr-defined]
+
+
+def test_the_planned_assessor_no_plan_or_a_plan_without_the_property_gives_no_warning() -> None:
+    fake = cabin_register()
+    assert record_inspection(fake, CONFIG, found(assessor_id="A2"), TODAY).warnings == ()  # no plan at all
+    fake.inspection_plans.add(planned(("other", "A1", date(2024, 5, 6))), fake.now())
+    assert record_inspection(fake, CONFIG, found(assessor_id="A2"), TODAY).warnings == ()  # office inspection
+    later = replace(planned(("cabin", "A2", date(2024, 5, 6))), plan_id="p2")
+    fake.inspection_plans.add(later, fake.now())
+    assert record_inspection(fake, CONFIG, found(assessor_id=" A2 "), TODAY).warnings == ()  # as planned
+    assert record_inspection(fake, CONFIG, found(assessor_id="A1"), TODAY).warnings == (
+        "assessor A1 was not planned for this property's visit (planned: A2 on 2024-05-06)",
     )

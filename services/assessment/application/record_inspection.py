@@ -4,7 +4,9 @@ for the appeal cases the inspection answers.
 
 The register's floors and plot are not overwritten with the measured ones: the register follows the
 cadastre (its imports replace them), which the office corrects at its source; the measurements are kept in
-the field result and in the proposal's trace, where a complaint will look for them."""
+the field result and in the proposal's trace, where a complaint will look for them. So the trace and the
+proposal's reason say of each area whether it was measured on site or taken from the register, and name the
+register's figures a measurement replaced."""
 
 from __future__ import annotations
 
@@ -18,10 +20,13 @@ from services.assessment.application.valuing import zone_factor
 from services.assessment.domain.field_results import (
     FieldResult,
     InspectionCompleted,
+    area_sources,
     check_field_result,
     factor_source,
     findings,
     inspection_trace,
+    planning_warnings,
+    proposal_reason,
 )
 from services.assessment.domain.inspection_needs import HistoryEvent
 from services.assessment.domain.valuation import (
@@ -38,6 +43,7 @@ from services.platform.ids import new_id
 class InspectionRecorded:
     valuation: Valuation  # the proposal, not adopted
     appeal_case_ids: tuple[str, ...]  # the appeal cases the inspection answered
+    warnings: tuple[str, ...]  # for the office to look at; recorded all the same (planning_warnings)
 
 
 def record_inspection(
@@ -48,7 +54,8 @@ def record_inspection(
     transaction: the proposal (the property's next version, not adopted), the field result, an `inspected`
     history row on inspected_on (the business date), the property's valuation need cleared, its appeal
     needs requested on or before inspected_on closed, and InspectionCompleted, one per appeal case closed
-    (one without a case when none was).
+    (one without a case when none was). Warns, and records all the same, when the latest plan visits the
+    property with another assessor (planning_warnings).
 
     InvalidInput naming each bad field (check_field_result; floors when what was measured gives no value);
     NotFound for an unknown property; FailedPrecondition when the property has no zone factor (no
@@ -80,6 +87,7 @@ def record_inspection(
         if causes:
             raise InvalidInput.single("floors", f"what was measured cannot value it: {causes[0].detail}")
         factor, source = zone_factor(zone)
+        floor_source, plot_source = area_sources(result)
         valued = standard_rate_valuation(
             category=prop.category,
             floors=floors,
@@ -91,9 +99,13 @@ def record_inspection(
             outer_factor=result.outer_factor,
             factor_source=factor_source(result, result.inner_reason),
             outer_factor_source=factor_source(result, result.outer_reason),
+            floor_source=floor_source,
+            plot_source=plot_source,
         )
         if valued.value.ore <= 0:
             raise InvalidInput.single("floors", "what was measured gives a value of 0 kr")
+        plan_id = uow.inspection_plans.latest_plan_id()
+        warnings = planning_warnings(result, uow.inspection_plans.get(plan_id) if plan_id else None)
         version = uow.valuations.latest_versions([prop.property_id]).get(prop.property_id, 0) + 1
         valuation = Valuation(
             valuation_id=new_id(),
@@ -101,8 +113,8 @@ def record_inspection(
             version=version,
             route=valued.route,
             value=valued.value,
-            trace=(*inspection_trace(result), *valued.trace),
-            reason=f"inspection {result.inspected_on.isoformat()}",
+            trace=(*inspection_trace(result, prop.floors, prop.plot_m2), *valued.trace),
+            reason=proposal_reason(result),
             adopted=False,
         )
         uow.valuations.add_many([valuation], uow.now())
@@ -123,4 +135,4 @@ def record_inspection(
                 )
             )
         uow.commit()
-    return InspectionRecorded(valuation, answered)
+    return InspectionRecorded(valuation, answered, warnings)
