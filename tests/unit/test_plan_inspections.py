@@ -77,7 +77,7 @@ def test_the_open_needs_only_are_planned_and_appeal_cases_first() -> None:
     register(uow, 30)
     needs = [need(n) for n in range(1, 29)]
     needs.insert(0, need(29, InspectionReason.APPEAL, needed_by=date(2024, 5, 7), appeal_case_id="K-1"))
-    needs.append(need(30, status=NeedStatus.PLANNED))
+    needs.append(need(30, status=NeedStatus.DONE))
     made = plan(uow, needs, assessors=(A1,), last=MONDAY)  # one assessor-day: room for a few
     planned = [s.property_id for r in made.plan.solution.days for s in r.stops]
     assert pid(29) in planned

@@ -1,5 +1,7 @@
 """Inspection plans over SQL (implements application/ports.py InspectionPlanRepository): each version
-stored whole as its JSON document, owners' wishes one row per property, notices as issued."""
+stored whole as its JSON document, owners' wishes one row per property, owners' letters as issued: notices
+and cancellations in one table (inspection_notices), told apart by their body's kind; a cancellation's
+day is the cancelled visit's, its replaces the cancelled notice's id."""
 
 from __future__ import annotations
 
@@ -11,6 +13,12 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.inspection_plan_json import (
+    CANCELLATION,
+    NOTICE,
+    cancellation_from_json,
+    cancellation_to_json,
+    letter_from_json,
+    letter_kind,
     notice_from_json,
     notice_to_json,
     plan_from_json,
@@ -18,7 +26,13 @@ from services.assessment.adapters.inspection_plan_json import (
 )
 from services.assessment.adapters.orm import inspection_notices, inspection_plans, inspection_requests
 from services.assessment.adapters.repository import chunks
-from services.assessment.domain.inspection_planning import InspectionNotice, InspectionPlan, OwnerRequest
+from services.assessment.domain.inspection_planning import (
+    InspectionCancellation,
+    InspectionNotice,
+    InspectionPlan,
+    OwnerLetter,
+    OwnerRequest,
+)
 
 
 def _hours(value: time | None) -> str | None:
@@ -109,6 +123,8 @@ class InspectionPlanRepository:
                 from_time=_hours(request.from_time),
                 until_time=_hours(request.until_time),
                 note=request.note,
+                notice_name=request.notice_name,
+                notice_lines="\n".join(request.notice_lines),
             )
         )
 
@@ -126,8 +142,54 @@ class InspectionPlanRepository:
                     _time(r.from_time),
                     _time(r.until_time),
                     r.note,
+                    r.notice_name,
+                    tuple(r.notice_lines.split("\n")) if r.notice_lines else (),
                 )
         return found
+
+    def overlapping_plans(self, first_day: date, last_day: date, assessor_ids: Collection[str]) -> list[str]:
+        latest = (
+            select(inspection_plans.c.plan_id, func.max(inspection_plans.c.version).label("version"))
+            .group_by(inspection_plans.c.plan_id)
+            .subquery()
+        )
+        rows = self.session.execute(
+            select(inspection_plans.c.plan_id, inspection_plans.c.body)
+            .join(
+                latest,
+                (inspection_plans.c.plan_id == latest.c.plan_id)
+                & (inspection_plans.c.version == latest.c.version),
+            )
+            .where(inspection_plans.c.first_day <= last_day, inspection_plans.c.last_day >= first_day)
+            .order_by(inspection_plans.c.plan_id)
+        )
+        wanted = set(assessor_ids)
+        return [
+            str(plan_id)
+            for plan_id, body in rows
+            if wanted & {a["assessor_id"] for a in json.loads(body)["assessors"]}
+        ]
+
+    def add_cancellations(self, cancellations: Sequence[InspectionCancellation], at: datetime) -> None:
+        if not cancellations:
+            return
+        self.session.execute(
+            insert(inspection_notices),
+            [
+                {
+                    "notice_id": c.notice_id,
+                    "plan_id": c.plan_id,
+                    "plan_version": c.plan_version,
+                    "property_id": c.property_id,
+                    "day": c.cancelled_day,
+                    "issued_on": c.issued_on,
+                    "replaces": c.replaces,
+                    "body": cancellation_to_json(c),
+                    "issued_at": at,
+                }
+                for c in cancellations
+            ],
+        )
 
     def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None:
         if not notices:
@@ -150,9 +212,10 @@ class InspectionPlanRepository:
             ],
         )
 
-    def latest_notices(self, property_ids: Collection[str]) -> dict[str, InspectionNotice]:
-        """The last notice issued for each property (by business date, then plan version, then when)."""
-        found: dict[str, InspectionNotice] = {}
+    def latest_notices(self, property_ids: Collection[str]) -> dict[str, OwnerLetter]:
+        """The last letter issued for each property (by business date, then plan version, then when): a
+        notice, or a cancellation."""
+        found: dict[str, OwnerLetter] = {}
         for part in chunks(sorted(property_ids)):
             rows = self.session.execute(
                 select(inspection_notices.c.property_id, inspection_notices.c.body)
@@ -164,13 +227,19 @@ class InspectionPlanRepository:
                 )
             )
             for property_id, body in rows:
-                found[property_id] = notice_from_json(body)  # later rows replace earlier ones
+                found[property_id] = letter_from_json(body)  # later rows replace earlier ones
         return found
 
-    def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]:
+    def _bodies_of(self, plan_id: str, version: int, kind: str) -> list[str]:
         bodies = self.session.execute(
             select(inspection_notices.c.body)
             .where(inspection_notices.c.plan_id == plan_id, inspection_notices.c.plan_version == version)
             .order_by(inspection_notices.c.property_id)
         ).scalars()
-        return [notice_from_json(body) for body in bodies]
+        return [body for body in bodies if letter_kind(body) == kind]
+
+    def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]:
+        return [notice_from_json(body) for body in self._bodies_of(plan_id, version, NOTICE)]
+
+    def cancellations_of(self, plan_id: str, version: int) -> list[InspectionCancellation]:
+        return [cancellation_from_json(body) for body in self._bodies_of(plan_id, version, CANCELLATION)]

@@ -206,6 +206,9 @@ inspection_requests = Table(
     optional("from_time", String(5)),
     optional("until_time", String(5)),
     required("note", Text),
+    # Whom the notice goes to and its address lines (newline-joined), when not the owners at the property.
+    required("notice_name", Text, server_default=""),
+    required("notice_lines", Text, server_default=""),
 )
 
 inspection_notices = Table(
@@ -218,7 +221,8 @@ inspection_notices = Table(
     required("day", Date),
     required("issued_on", Date),
     required("replaces", String(36)),
-    required("body", Text),  # JSON: the notice as issued (window, recipient, purpose)
+    # JSON: the letter as issued, its kind "notice" (window, recipient, purpose) or "cancellation"
+    required("body", Text),
     required("issued_at", Moment),
     Index("ix_inspection_notices_plan", "plan_id", "plan_version"),
 )

@@ -395,8 +395,9 @@ class _Planning:
         for index, start in zip(draft.order, draft.starts, strict=True):
             visit = self.visits[index]
             arrive = self.epoch + timedelta(minutes=start)
+            # The told window lies inside the hours the owner asked for (the arrival already does).
             window = visit.promised or notice_window(
-                arrive, day.starts_at, self.problem.settings.notice_window_minutes
+                arrive, day.starts_at, self.problem.settings.notice_window_minutes, visit.windows
             )
             stops.append(Stop(visit.property_id, arrive, arrive + timedelta(minutes=visit.minutes), window))
         legs, metres = route_metres(draft.start_xy, self.xy[draft.order], self.detour)

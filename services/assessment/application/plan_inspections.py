@@ -2,7 +2,11 @@
 visits (owners' wishes as windows, appeal deadlines as latest days), the assessor-days, lets the route
 planner fit them, and stores version 1 of a new plan with a notice to every owner who asked to be told:
 the plan, the notices and their events (InspectionsPlanned, one InspectionScheduled per notice) in one
-transaction."""
+transaction. A dry run does all of it but the storing: nothing is kept, published or sent.
+
+Needs another plan visits on or after the period's first day are left out (a re-plan of that plan moves
+them) and counted; other plans over the same days that share an assessor are named, since those
+assessors would have two plans for one day."""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from services.assessment.domain.inspection_needs import InspectionNeed, NeedStat
 from services.assessment.domain.inspection_planning import (
     Absence,
     Assessor,
+    InspectionCancellation,
+    InspectionCancelled,
     InspectionNotice,
     InspectionPlan,
     InspectionScheduled,
@@ -46,12 +52,16 @@ class PlanPeriod:
     assessors: tuple[Assessor, ...]
     absences: tuple[Absence, ...]
     planned_on: date  # the business date of the plan (its notices are issued on it)
+    dry_run: bool = False  # plan, but store, record and send nothing
 
 
 @dataclass(frozen=True)
 class PlanMade:
-    plan: InspectionPlan
-    notices: tuple[InspectionNotice, ...]
+    plan: InspectionPlan  # a dry run's has plan_id "" and version 0
+    notices: tuple[InspectionNotice, ...]  # a dry run's would be sent (their ids are throwaway)
+    already_planned: int = 0  # open needs left out: another plan visits them on or after first_day
+    overlapping: tuple[str, ...] = ()  # other plans over these days sharing an assessor, by plan id
+    stored: bool = True
 
 
 def plan_inspections(
@@ -63,7 +73,8 @@ def plan_inspections(
 ) -> PlanMade:
     """Plans the period. InvalidInput naming first_day, last_day, absences[i] or assessors_csv when the
     period or absences break the rules or no assessor-day is left to plan; a plan whose needs all stay
-    unplanned is still a plan."""
+    unplanned is still a plan. A dry run (period.dry_run) makes the same plan and notices and stores,
+    records and commits nothing."""
     problems = Violations()
     period_problems(period.first_day, period.last_day, problems)
     absence_problems(period.absences, {a.assessor_id for a in period.assessors}, problems)
@@ -76,8 +87,16 @@ def plan_inspections(
     if not slots:
         raise InvalidInput.single("absences", "every assessor is absent on every working day of the period")
     longest = max(a.minutes_per_day for a in period.assessors)
+    dry = period.dry_run
     with uow:
-        needs = [n for n in gather(uow, period.planned_on) if n.status == NeedStatus.OPEN]
+        # A need is open on the plan's business date; it is another plan's when that plan visits it on or
+        # after this period's first day (gather marks PLANNED from its own date: not used here).
+        held = uow.inspection_plans.planned_property_ids(period.first_day)
+        gathered = [n for n in gather(uow, period.planned_on) if n.status != NeedStatus.DONE]
+        needs = [n for n in gathered if n.property_id not in held]
+        overlapping = uow.inspection_plans.overlapping_plans(
+            period.first_day, period.last_day, {a.assessor_id for a in period.assessors}
+        )
         ids = [n.property_id for n in needs]
         props = uow.properties.get_many(ids)
         places = {pid: Place(p.location, p.category) for pid, p in props.items()}
@@ -88,8 +107,8 @@ def plan_inspections(
         )
         solution = replace(solution, unplanned=(*no_place, *solution.unplanned))
         plan = InspectionPlan(
-            plan_id=new_id(),
-            version=1,
+            plan_id="" if dry else new_id(),
+            version=0 if dry else 1,
             first_day=period.first_day,
             last_day=period.last_day,
             made_on=period.planned_on,
@@ -100,12 +119,12 @@ def plan_inspections(
             needs=len(needs),
             visits={v.property_id: v for v in visits},
         )
-        notices = notices_to_issue(
-            plan, period.planned_on, recipients(uow, _notified(plan), period.planned_on), {}, None, new_id
-        )
-        store(uow, plan, notices)
-        uow.commit()
-    return PlanMade(plan, tuple(notices))
+        to = recipients(uow, _notified(plan), period.planned_on)
+        notices = notices_to_issue(plan, period.planned_on, to, {}, (lambda: "") if dry else new_id)
+        if not dry:
+            store(uow, plan, notices)
+            uow.commit()
+    return PlanMade(plan, tuple(notices), len(gathered) - len(needs), tuple(overlapping), not dry)
 
 
 def _notified(plan: InspectionPlan) -> list[str]:
@@ -113,19 +132,30 @@ def _notified(plan: InspectionPlan) -> list[str]:
 
 
 def recipients(uow: AssessmentUnitOfWork, property_ids: Collection[str], on: date) -> dict[str, Recipient]:
-    """Whom each property's notice goes to: its owners on `on` as the register has them."""
+    """Whom each property's letter goes to: the name and address lines the owner's wish gives, else its
+    owners on `on` as the register has them at the property's address."""
     found = {}
-    props = uow.properties.get_many(sorted(property_ids))
-    for pid in sorted(property_ids):
+    wanted = sorted(property_ids)
+    props = uow.properties.get_many(wanted)
+    wishes = uow.inspection_plans.requests(wanted)
+    for pid in wanted:
         names = [share.name for share, since, _ in uow.ownerships.current(pid) if since <= on]
-        found[pid] = recipient(names, props[pid].address if pid in props else "")
+        found[pid] = recipient(names, props[pid].address if pid in props else "", wishes.get(pid))
     return found
 
 
-def store(uow: AssessmentUnitOfWork, plan: InspectionPlan, notices: Sequence[InspectionNotice]) -> None:
-    """The version, its notices and their events, in the caller's transaction."""
+def store(
+    uow: AssessmentUnitOfWork,
+    plan: InspectionPlan,
+    notices: Sequence[InspectionNotice],
+    cancellations: Sequence[InspectionCancellation] = (),
+) -> None:
+    """The version, its letters and their events, in the caller's transaction."""
     uow.inspection_plans.add(plan, uow.now())
     uow.inspection_plans.add_notices(notices, uow.now())
+    uow.inspection_plans.add_cancellations(cancellations, uow.now())
     uow.record(InspectionsPlanned(plan))
     for notice in notices:
         uow.record(InspectionScheduled(notice))
+    for cancellation in cancellations:
+        uow.record(InspectionCancelled(cancellation))

@@ -26,8 +26,10 @@ from services.assessment.domain.inspection_needs import (
 from services.assessment.domain.inspection_planning import (
     Assessor,
     DayRoute,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
+    OwnerLetter,
     OwnerRequest,
     PlanningProblem,
     PlanningSolution,
@@ -301,13 +303,27 @@ class InspectionPlanRepository(Protocol):
 
     def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]: ...
 
+    def overlapping_plans(self, first_day: date, last_day: date, assessor_ids: Collection[str]) -> list[str]:
+        """Ids of the plans whose latest version's period overlaps [first_day, last_day] and has one of
+        `assessor_ids` among its assessors, in id order."""
+        ...
+
     def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None: ...
 
-    def latest_notices(self, property_ids: Collection[str]) -> dict[str, InspectionNotice]:
-        """The last notice issued for each property."""
+    def add_cancellations(self, cancellations: Sequence[InspectionCancellation], at: datetime) -> None:
+        """Cancellation letters, stored with the notices (their day the cancelled visit's)."""
+        ...
+
+    def latest_notices(self, property_ids: Collection[str]) -> dict[str, OwnerLetter]:
+        """The last letter issued for each property that has one: a notice, or a cancellation (the owner
+        is then not told of any visit)."""
         ...
 
     def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]: ...
+
+    def cancellations_of(self, plan_id: str, version: int) -> list[InspectionCancellation]:
+        """The cancellation letters issued with a version, by property."""
+        ...
 
 
 class AssessmentUnitOfWork(TransactionalWork, Protocol):
@@ -414,4 +430,8 @@ class InspectionDocuments(Protocol):
 
     def notice(self, notice: InspectionNotice) -> bytes:
         """The owner's letter (PDF, Norwegian bokmål); the same bytes every time for the same notice."""
+        ...
+
+    def cancellation(self, cancellation: InspectionCancellation) -> bytes:
+        """The owner's letter that a visit is off (PDF, Norwegian bokmål); the same bytes every time."""
         ...

@@ -2,8 +2,12 @@
 4 and 5). A new version of the plan in which only the affected visits move: the days up to the re-plan's
 date stay as they were, every later stop stays with its assessor and day (its window kept), the absent
 assessor's visits in the absence and the visits whose owner asked for another time are fitted anew into
-the days after the re-plan's date; owners told of a visit that moved get a new notice naming the one it
-replaces."""
+the days after the re-plan's date (with the visits the earlier version left unplanned). Owners are told
+day and window: an owner who asked to be told gets a notice when the visit's day or window is not the
+one they hold a notice of (never told, moved, or cancelled since), naming the letter it replaces; an
+owner told of a visit this version leaves unplanned gets a cancellation letter. A visit planned again
+after a cancellation gets a notice that replaces the cancellation (so the letters of a visit form one
+chain: notice, cancellation, notice)."""
 
 from __future__ import annotations
 
@@ -16,6 +20,7 @@ from services.assessment.application.plan_inspections import recipients, store
 from services.assessment.application.ports import AssessmentUnitOfWork, RoutePlanner
 from services.assessment.domain.inspection_planning import (
     Absence,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
     PlanningProblem,
@@ -23,6 +28,7 @@ from services.assessment.domain.inspection_planning import (
 )
 from services.assessment.domain.inspection_schedule import (
     assessor_days,
+    cancellations_to_issue,
     moved,
     notices_to_issue,
     replan_input,
@@ -44,8 +50,9 @@ class Replan:
 @dataclass(frozen=True)
 class Replanned:
     plan: InspectionPlan
-    moved: tuple[str, ...]
+    moved: tuple[str, ...]  # assessor, day or window changed, or no longer planned (property ids)
     notices: tuple[InspectionNotice, ...]
+    cancellations: tuple[InspectionCancellation, ...] = ()
 
 
 def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
@@ -96,6 +103,7 @@ def replan_inspections(
         if not slots:
             raise InvalidInput.single("assessor_id", "no assessor-day would be left in the period")
         planned = [stop.property_id for route in plan.solution.days for stop in route.stops]
+        planned += [u.property_id for u in plan.solution.unplanned]
         notices = uow.inspection_plans.latest_notices(planned)
         requests = uow.inspection_plans.requests(planned)
         longest = max(a.minutes_per_day for a in plan.assessors)
@@ -132,10 +140,10 @@ def replan_inspections(
             visits={**plan.visits, **{v.property_id: v for v in fitted.visits}},
         )
         changed = moved(plan, new)
-        told = [pid for pid, v in new.visits.items() if v.notify]
-        issued = notices_to_issue(
-            new, command.replanned_on, recipients(uow, told, command.replanned_on), notices, changed, new_id
-        )
-        store(uow, new, issued)
+        told = {pid for pid, v in new.visits.items() if v.notify} | set(notices)
+        to = recipients(uow, told, command.replanned_on)
+        issued = notices_to_issue(new, command.replanned_on, to, notices, new_id)
+        cancelled = cancellations_to_issue(new, command.replanned_on, to, notices, new_id)
+        store(uow, new, issued, cancelled)
         uow.commit()
-    return Replanned(new, tuple(changed), tuple(issued))
+    return Replanned(new, tuple(changed), tuple(issued), tuple(cancelled))

@@ -8,7 +8,7 @@ business_days.py) minus each assessor's absences. Times are Europe/Oslo wall clo
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
@@ -18,8 +18,10 @@ from services.assessment.domain.inspection_planning import (
     Assessor,
     AssessorDay,
     DayRoute,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
+    OwnerLetter,
     OwnerRequest,
     Pin,
     PlanningSettings,
@@ -31,6 +33,7 @@ from services.assessment.domain.inspection_texts import purpose
 from services.assessment.domain.property import Location, PropertyCategory
 from services.platform.business_days import is_business_day
 from services.platform.errors import Violations
+from services.platform.identity import check_free_text
 
 # A season is some 40 working days; half a year of them is the most one plan may cover.
 MAX_WORKING_DAYS = 120
@@ -119,6 +122,30 @@ def request_problems(request: OwnerRequest, problems: Violations) -> None:
         and request.until_time <= request.from_time
     ):
         problems.add("until_time", "must be after from_time")
+    _notice_address_problems(request, problems)
+
+
+NOTICE_LINES = 4  # an envelope's window holds a name and four lines
+NOTICE_LINE_LENGTH = 80
+
+
+def _notice_address_problems(request: OwnerRequest, problems: Violations) -> None:
+    """The notice's name and address lines (either may be left out): one line each, at most
+    NOTICE_LINE_LENGTH characters, no control characters; at most NOTICE_LINES address lines, none empty."""
+    if "\n" in request.notice_name or "\r" in request.notice_name:
+        problems.add("notice_name", "must be one line")
+    else:
+        check_free_text(problems, "notice_name", request.notice_name, NOTICE_LINE_LENGTH)
+    if len(request.notice_lines) > NOTICE_LINES:
+        problems.add("notice_lines", f"at most {NOTICE_LINES} address lines")
+        return
+    for number, line in enumerate(request.notice_lines, start=1):
+        if not line.strip():
+            problems.add("notice_lines", f"line {number} is empty")
+        elif "\n" in line or "\r" in line:
+            problems.add("notice_lines", f"line {number} must be one line")
+        elif not check_free_text(problems, "notice_lines", line, NOTICE_LINE_LENGTH):
+            return  # one sentence of that kind is enough
 
 
 def request_windows(
@@ -198,10 +225,15 @@ class ReplanInput:
     kept: tuple[DayRoute, ...] = ()
 
 
+def told(letter: OwnerLetter | None) -> InspectionNotice | None:
+    """The notice an owner holds, if the last letter they were sent is one (a cancellation: not told)."""
+    return letter if isinstance(letter, InspectionNotice) else None
+
+
 def replan_input(
     plan: InspectionPlan,
     absence: Absence | None,
-    notices: Mapping[str, InspectionNotice],
+    notices: Mapping[str, OwnerLetter],
     requests: Mapping[str, OwnerRequest],
     days: Sequence[date],
     settings: PlanningSettings,
@@ -212,7 +244,10 @@ def replan_input(
     assessor's. Of the later days every stop is pinned to its assessor and day, keeping its window
     (Visit.promised: the one its owner was told, else its stop's), except the absent assessor's in the
     absence and the visits whose owner asked for another time since they were told (or since this
-    version was made): those are freed, for the planner to fit into the days after `replanned_on`."""
+    version was made): those are freed, for the planner to fit into the days after `replanned_on`. The
+    visits the earlier version left unplanned are tried again in those days (a cancelled visit gets a new
+    time this way). A visit whose owner's stored wish asks to be told is told (Visit.notify), whether it
+    stays or moves."""
     visits: list[Visit] = []
     pins: list[Pin] = []
     unplanned: list[Unplanned] = []
@@ -226,29 +261,49 @@ def replan_input(
             continue
         for stop in route.stops:
             planned.add(stop.property_id)
-            visit = plan.visits[stop.property_id]
-            notice = notices.get(stop.property_id)
             request = requests.get(stop.property_id)
+            # An owner who asked to be told after this version was made is told from now on.
+            visit = plan.visits[stop.property_id]
+            visit = replace(visit, notify=visit.notify or bool(request and request.notify))
+            notice = told(notices.get(stop.property_id))
             since = notice.issued_on if notice else plan.made_on
             if request is not None and wants_another_time(request, since):
-                windows = request_windows(request, days, settings, day_minutes)
-                freed = replace(visit, windows=windows, notify=visit.notify or request.notify)
+                freed = replace(visit, windows=request_windows(request, days, settings, day_minutes))
             elif absent:
                 freed = visit
             else:
-                if request is not None and request.notify and not visit.notify:
-                    visit = replace(visit, notify=True)
                 # Untold owners' windows are kept too, so the others' days stay as they were, times included.
                 visits.append(replace(visit, promised=notice.window if notice else stop.window))
                 pins.append(Pin(stop.property_id, route.assessor_id, route.day))
                 continue
-            ahead = tuple(w for w in freed.windows if w.start.date() > replanned_on)
-            if freed.windows and not ahead:
-                unplanned.append(Unplanned(stop.property_id, PAST))
-            else:
-                visits.append(replace(freed, windows=ahead, promised=None))
-    earlier = tuple(u for u in plan.solution.unplanned if u.property_id not in planned)
+            _free(freed, replanned_on, visits, unplanned)
+    earlier: list[Unplanned] = []
+    for left in plan.solution.unplanned:
+        if left.property_id in planned:
+            continue
+        again = plan.visits.get(left.property_id)
+        if again is None:  # no place to visit (NO_LOCATION): stays as it was
+            earlier.append(left)
+            continue
+        request = requests.get(left.property_id)
+        if request is not None:  # the owner's latest wish counts, as for a planned visit
+            again = replace(
+                again,
+                windows=request_windows(request, days, settings, day_minutes),
+                notify=again.notify or request.notify,
+            )
+        _free(again, replanned_on, visits, unplanned)
     return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *earlier), tuple(kept))
+
+
+def _free(visit: Visit, replanned_on: date, visits: list[Visit], unplanned: list[Unplanned]) -> None:
+    """A freed visit for the days after `replanned_on`, or unplanned with PAST when every window the owner
+    asked for is over by then."""
+    ahead = tuple(w for w in visit.windows if w.start.date() > replanned_on)
+    if visit.windows and not ahead:
+        unplanned.append(Unplanned(visit.property_id, PAST))
+    else:
+        visits.append(replace(visit, windows=ahead, promised=None))
 
 
 def placements(plan: InspectionPlan) -> dict[str, tuple[str, date, Window]]:
@@ -275,10 +330,17 @@ class Recipient:
     lines: tuple[str, ...]
 
 
-def recipient(owner_names: Sequence[str], property_address: str) -> Recipient:
+def recipient(
+    owner_names: Sequence[str], property_address: str, request: OwnerRequest | None = None
+) -> Recipient:
     """The owners' names joined ("Kari Nordmann og Ola Nordmann"); the letter goes to the property's
     address, since the register keeps no owner's postal address (billing does). No owner on record:
-    "Eieren" (the owner)."""
+    "Eieren" (the owner). The owner's wish may name another recipient (an heir, a guardian) and other
+    address lines (a postal address): each replaces its default when given."""
+    if request is not None and request.notice_name.strip():
+        owner_names = [request.notice_name.strip()]
+    if request is not None and request.notice_lines:
+        property_address = ""
     names = [n for n in owner_names if n.strip()]
     if not names:
         name = "Eieren"
@@ -286,20 +348,21 @@ def recipient(owner_names: Sequence[str], property_address: str) -> Recipient:
         name = names[0]
     else:
         name = ", ".join(names[:-1]) + " og " + names[-1]
-    return Recipient(name, (property_address,))
+    lines = request.notice_lines if request is not None and request.notice_lines else (property_address,)
+    return Recipient(name, lines)
 
 
 def notices_to_issue(
     plan: InspectionPlan,
     issued_on: date,
     recipients: Mapping[str, Recipient],
-    previous: Mapping[str, InspectionNotice],
-    only: Iterable[str] | None,
+    previous: Mapping[str, OwnerLetter],
     new_id: Callable[[], str],
 ) -> list[InspectionNotice]:
-    """A notice for each planned visit whose owner asked to be told and, when `only` is given, is among
-    `only` (the moved) or was never told; each names the notice it replaces. In property id order."""
-    chosen = None if only is None else set(only)
+    """A notice for each planned visit whose owner asked to be told and holds no notice of its day and
+    window: never told, told another day or window, or sent a cancellation since. Owners are told day and
+    window only, so a visit that changed assessor alone gets none. Each names the last letter it replaces
+    (the earlier notice, or the cancellation that followed it). In property id order."""
     notices = []
     for route in plan.solution.days:
         for stop in route.stops:
@@ -307,7 +370,8 @@ def notices_to_issue(
             if visit is None or not visit.notify:
                 continue
             earlier = previous.get(stop.property_id)
-            if chosen is not None and stop.property_id not in chosen and earlier is not None:
+            held = told(earlier)
+            if held is not None and (held.day, held.window) == (route.day, stop.window):
                 continue
             to = recipients.get(stop.property_id) or recipient([], visit.need.address)
             notices.append(
@@ -327,6 +391,40 @@ def notices_to_issue(
                 )
             )
     return sorted(notices, key=lambda n: n.property_id)
+
+
+def cancellations_to_issue(
+    plan: InspectionPlan,
+    issued_on: date,
+    recipients: Mapping[str, Recipient],
+    previous: Mapping[str, OwnerLetter],
+    new_id: Callable[[], str],
+) -> list[InspectionCancellation]:
+    """A cancellation for each owner whose last letter is a notice of a visit `plan` leaves unplanned, to
+    the recipient of that notice unless `recipients` names one. In property id order."""
+    planned = set(placements(plan))
+    letters = []
+    for property_id, letter in sorted(previous.items()):
+        notice = told(letter)
+        if notice is None or property_id in planned:
+            continue
+        to = recipients.get(property_id) or Recipient(notice.recipient_name, notice.recipient_lines)
+        letters.append(
+            InspectionCancellation(
+                notice_id=new_id(),
+                plan_id=plan.plan_id,
+                plan_version=plan.version,
+                property_id=property_id,
+                address=notice.address,
+                replaces=notice.notice_id,
+                cancelled_day=notice.day,
+                cancelled_window=notice.window,
+                issued_on=issued_on,
+                recipient_name=to.name,
+                recipient_lines=to.lines,
+            )
+        )
+    return letters
 
 
 def parse_hours(text: str) -> time:
