@@ -126,10 +126,11 @@ def _write_documents(
     return written
 
 
-def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, notices: int, moved: Any) -> None:
+def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str], plan: Any) -> None:
+    """Prints the summary `lines`, writes the plan JSON (--json) and fetches the documents (--documents)."""
     to_stdout = args.json == "-"  # the JSON alone on stdout, for a pipe; the summary to stderr then
     out = console(stderr=to_stdout)
-    for line in view.summary(plan, notices, None if moved is None else list(moved)):
+    for line in lines:
         out.print(line)
     if args.json:
         _write_json(plan, args.json)
@@ -150,11 +151,15 @@ def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, noti
         "until_time": "--between",
         "note": "--note",
         "asked_on": "--asked-on",
+        "notice_name": "--notice-name",
+        "notice_address": "--notice-address",
+        "notice_lines": "--notice-address",  # the owner's wish names them so (OwnerRequest.notice_lines)
     }
 )
 def cmd_request(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     start, end = args.between or ("", "")
+    address = [line.strip() for line in args.notice_address or [] if line.strip()]
     answer = caller.call(
         stub.RequestVisit,
         inspections_pb2.RequestVisitRequest(
@@ -165,11 +170,15 @@ def cmd_request(args: argparse.Namespace) -> int:
             from_time=start,
             until_time=end,
             note=args.note,
+            notice_name=args.notice_name.strip(),
+            notice_address=address,
         ),
     )
     wish = []
     if args.notify:
         wish.append("to be told of the visit")
+        if args.notice_name or address:
+            wish[-1] += f" (letter to {', '.join([args.notice_name.strip(), *address]).strip(', ')})"
     if args.day:
         wish.append(f"the day {args.day}")
     if args.between:
@@ -198,10 +207,12 @@ def cmd_request(args: argparse.Namespace) -> int:
         "last_day": "--to",
         "planned_on": "--planned-on",
         "assessors_csv": "--assessors",
-        "absences": "--absent",
+        "absences": "--absent",  # absences[1].first_day → --absent #2
     }
 )
 def cmd_plan(args: argparse.Namespace) -> int:
+    if args.dry_run and args.documents:
+        raise BadInput("--documents: a dry run stores no plan, so it has no documents; leave out one of them")
     content = read_input(args.assessors, "--assessors")
     caller, stub = _stub(args)
     request = inspections_pb2.PlanInspectionsRequest(
@@ -210,10 +221,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         assessors_csv=content,
         absences=args.absent or [],
         planned_on=args.planned_on or "",
+        dry_run=args.dry_run,
     )
-    with _spinner(f"Planning {args.first_day} to {args.last_day}"):
+    what = "Trying a plan (nothing stored)" if args.dry_run else "Planning"
+    with _spinner(f"{what} {args.first_day} to {args.last_day}"):
         answer = caller.call(stub.PlanInspections, request)
-    _show_plan(args, caller, stub, answer.plan, answer.notices, None)
+    lines = view.summary(answer.plan, answer.notices, dry_run=not answer.stored)
+    lines.extend(view.plan_warnings(answer.already_planned, list(answer.overlapping_plans)))
+    _show_plan(args, caller, stub, lines, answer.plan)
     return 0
 
 
@@ -228,7 +243,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if out == "-":  # the JSON alone on stdout, for a pipe
         _write_json(plan, out)
         return 0
-    lines = view.summary(plan, 0)
+    lines = view.summary(plan, None)  # no notices line: they are the plan's answer, not this version's
     show_table(
         args,
         plan,
@@ -236,7 +251,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         view.day_rows(plan),
         "The plan has no visits.",
         title=lines[0],
-        footer="\n".join(lines[1:-1]),  # the notices line is the plan's, not this version's
+        footer="\n".join(lines[1:]),
     )
     if out:
         _write_json(plan, out)
@@ -264,7 +279,8 @@ def cmd_replan(args: argparse.Namespace) -> int:
     )
     with _spinner(f"Re-planning {args.plan_id} without {args.ill} from {args.absent_from}"):
         answer = caller.call(stub.ReplanInspections, request)
-    _show_plan(args, caller, stub, answer.plan, answer.notices, answer.moved)
+    lines = view.summary(answer.plan, answer.notices, list(answer.moved), answer.cancellations)
+    _show_plan(args, caller, stub, lines, answer.plan)
     return 0
 
 
@@ -308,6 +324,19 @@ def add_commands(inspections: Any) -> None:
     request.add_argument(
         "--asked-on", type=day_arg, metavar="D", help="the day the owner asked (default today)"
     )
+    request.add_argument(
+        "--notice-name",
+        default="",
+        metavar="NAME",
+        help="whom the notice goes to, when not the registered owners (an heir, a guardian)",
+    )
+    request.add_argument(
+        "--notice-address",
+        action="append",
+        metavar="LINE",
+        help="a line of the notice's postal address, once per line, postcode and city last (at most 4), "
+        "e.g. --notice-address 'Storgata 1' --notice-address '0155 Oslo'; default: the property's address",
+    )
     add_remote_options(request)
     request.set_defaults(func=cmd_request)
 
@@ -325,6 +354,11 @@ def add_commands(inspections: Any) -> None:
     )
     plan.add_argument(
         "--planned-on", type=day_arg, metavar="D", help="the plan's business date (default today)"
+    )
+    plan.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what the plan would be: nothing stored, no notices sent (no --documents)",
     )
     plan.add_argument("--json", metavar="OUT", help="write the plan as JSON to OUT (- for stdout)")
     plan.add_argument("--documents", metavar="DIR", help="write route sheets, the map and notices to DIR")

@@ -283,3 +283,46 @@ def test_a_replan_grants_an_owners_hours_on_a_day_others_have_room(api: Api) -> 
     assert wished not in {u.property_id for u in replanned.unplanned}
     (arrive,) = [s.arrive for d in replanned.days for s in d.stops if s.property_id == wished]
     assert "2024-05-10T10:00" <= arrive <= "2024-05-10T12:00"
+
+
+def test_the_cli_tries_a_plan_warns_of_other_plans_and_names_its_flags(
+    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", api.token)
+    base, remote = ["assessment", "inspections"], ["--target", api.target]
+    plan = [*base, "plan", "--from", WEEK[0], "--to", WEEK[1], "--assessors", str(ASSESSORS),
+            "--planned-on", "2024-04-22", *remote]  # fmt: skip
+
+    # An absence of no day in the period was taken without a word: it is refused, naming the flag.
+    assert main([*plan, "--absent", "A1:2024-05-07", "--absent", "A2:2024-06-03:2024-06-04"]) == 1
+    err = capsys.readouterr().err
+    assert "--absent #2: A2 away 2024-06-03 to 2024-06-04 has no day in the period" in err, err
+    assert "absences[" not in err and "Traceback" not in err
+
+    assert main([*plan, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "\nDry run (nothing stored, no notices sent), 2024-05-06 to 2024-05-10" in f"\n{out}", out
+    assert "visits planned" in out and "already" not in out and "Warning" not in out
+    assert main([*base, "show", *remote]) == 1  # nothing was stored
+    capsys.readouterr()
+    assert main([*plan, "--dry-run", "--documents", str(tmp_path / "docs")]) == 2
+    assert "--documents: a dry run stores no plan" in capsys.readouterr().err
+
+    assert main(plan) == 0
+    first = capsys.readouterr().out
+    assert "\nPlan " in first and "already" not in first and "Warning" not in first
+    assert main(plan) == 0  # the same week again: its needs are the first plan's, its assessors too
+    again = capsys.readouterr().out
+    assert "already have a visit in another plan and were left out; re-plan that plan" in again, again
+    assert "Warning: plan " in again and "two plans for the same days" in again
+
+    property_id = (
+        api.FindProperties(assessment_pb2.FindPropertiesRequest(page_size=1)).properties[0].property_id
+    )
+    to = ["--notice-name", "Kari Nordmann", "--notice-address", "Storgata 1", "--notice-address", "0155 Oslo"]
+    wish = [*base, "request", property_id, "--notify", "--asked-on", "2024-04-25", *to, *remote]
+    assert main(wish) == 0
+    assert "letter to Kari Nordmann, Storgata 1, 0155 Oslo" in capsys.readouterr().out
+    lines = [part for n in range(5) for part in ("--notice-address", f"Linje {n}")]
+    assert main([*base, "request", property_id, "--notify", *lines, *remote]) == 1
+    assert "--notice-address: at most 4 lines" in capsys.readouterr().err

@@ -77,11 +77,48 @@ def test_the_plan_json_has_the_agreed_shape_with_numbers_for_distances() -> None
 
 def test_the_summary_counts_unplanned_by_reason_and_compares_with_the_naive_plan() -> None:
     text = "\n".join(view.summary(_plan(), 1, moved=["0301-1/1/0/0"]))
-    assert "1 assessor-day used by 2 assessors" in text
+    assert "1 assessor-day used by 1 of 2 assessors" in text  # A2 has no visit
     assert "1 visit planned of 4 open needs (25,0 %)" in text
     assert "2  no location in the register" in text and "1  no room in the assessors' days" in text
     assert "travel 3,250 km against 5,000 km in property-id order, 35,0 % shorter" in text
     assert "1 visit moved" in text and "1 notice sent" in text
+
+
+def test_a_plan_longer_than_the_naive_one_says_longer_and_every_working_assessor_is_counted() -> None:
+    plan = _plan()
+    plan.total_distance_km, plan.naive_distance_km = "5.500", "5.000"
+    plan.days.append(
+        inspections_pb2.PlannedDay(assessor_id="A2", date="2024-05-07", stops=[plan.days[0].stops[0]])
+    )
+    plan.days.append(inspections_pb2.PlannedDay(assessor_id="A2", date="2024-05-08"))
+    text = "\n".join(view.summary(plan, 0))
+    assert "10,0 % longer" in text and "shorter" not in text and "-10,0" not in text
+    assert "2 assessor-days used by 2 assessors" in text
+    plan.total_distance_km = "5.000"
+    assert ", as long" in "\n".join(view.summary(plan, 0))
+
+
+def test_a_dry_run_says_nothing_was_stored_and_show_has_no_notices_line() -> None:
+    plan = _plan()
+    plan.plan_id, plan.version = "", 0
+    lines = view.summary(plan, 1, dry_run=True)
+    assert lines[0].startswith("Dry run (nothing stored, no notices sent), 2024-05-06 to 2024-05-10")
+    assert "1 notice would be sent to owners who asked to be told" in lines[-1]
+    assert not any("notice" in line for line in view.summary(_plan(), None)[1:])
+
+
+def test_what_other_plans_hold_and_the_cancellations_of_a_re_plan_are_said() -> None:
+    assert view.plan_warnings(0, []) == []
+    one, overlap = view.plan_warnings(1, ["p7"])
+    assert "1 need already has a visit in another plan and was left out; re-plan that plan" in one
+    assert (
+        "Warning: plan p7 covers some of these days" in overlap and "two plans for the same days" in overlap
+    )
+    (many,) = view.plan_warnings(3, [])
+    assert "3 needs already have a visit in another plan and were left out" in many
+    text = "\n".join(view.summary(_plan(), 0, moved=[], cancellations=2))
+    assert "2 owners sent a letter that their visit is cancelled" in text
+    assert "cancelled" not in "\n".join(view.summary(_plan(), 0, moved=[], cancellations=0))
 
 
 def test_hours_and_absences_are_read_or_refused_with_what_to_write() -> None:

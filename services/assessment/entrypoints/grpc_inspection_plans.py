@@ -28,6 +28,7 @@ from services.platform.dates import read_day
 from services.platform.errors import Violations
 
 _MINUTES = "%Y-%m-%dT%H:%M"
+NOTICE_ADDRESS_LINES = 4  # a window envelope's lines under the name (RequestVisitRequest.notice_address)
 
 
 def _day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
@@ -123,6 +124,9 @@ class InspectionPlanRpcs:
         day = _day(request.day, "day", problems)
         from_time = _hours(request.from_time, "from_time", problems)
         until_time = _hours(request.until_time, "until_time", problems)
+        lines = tuple(line.strip() for line in request.notice_address if line.strip())
+        if len(lines) > NOTICE_ADDRESS_LINES:
+            problems.add("notice_address", f"at most {NOTICE_ADDRESS_LINES} lines, postcode and city last")
         problems.raise_if_any()
         done = request_visit(
             self._uow(),
@@ -134,6 +138,8 @@ class InspectionPlanRpcs:
                 from_time,
                 until_time,
                 request.note.strip(),
+                notice_name=request.notice_name.strip(),
+                notice_lines=lines,
             ),
         )
         return inspections_pb2.RequestVisitResponse(
@@ -151,6 +157,13 @@ class InspectionPlanRpcs:
             until = _day(absence.last_day, f"absences[{index}].last_day", problems) or away
             if away is not None and until is not None:
                 absences.append(Absence(absence.assessor_id, away, until))
+                if first is not None and last is not None and (until < first or away > last):
+                    # Else a mistyped month is taken without a word and the assessor is planned to work.
+                    problems.add(
+                        f"absences[{index}]",
+                        f"{absence.assessor_id} away {away.isoformat()} to {until.isoformat()} has no day in "
+                        f"the period {first.isoformat()} to {last.isoformat()}",
+                    )
         if not request.assessors_csv:
             problems.add("assessors_csv", "is required (assessor_id, name, transport, start_lon, …)")
         problems.raise_if_any()
@@ -158,13 +171,17 @@ class InspectionPlanRpcs:
         assert first is not None and last is not None
         made = plan_inspections(
             self._uow(),
-            PlanPeriod(first, last, tuple(assessors), tuple(absences), planned_on),
+            PlanPeriod(first, last, tuple(assessors), tuple(absences), planned_on, dry_run=request.dry_run),
             self._config,
             self._planner,
             gather_needs,
         )
         return inspections_pb2.PlanInspectionsResponse(
-            plan=plan_to_proto(made.plan), notices=len(made.notices)
+            plan=plan_to_proto(made.plan),
+            notices=len(made.notices),
+            already_planned=made.already_planned,
+            overlapping_plans=list(made.overlapping),
+            stored=made.stored,
         )
 
     def GetInspectionPlan(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -186,7 +203,10 @@ class InspectionPlanRpcs:
             self._planner,
         )
         return inspections_pb2.ReplanInspectionsResponse(
-            plan=plan_to_proto(done.plan), moved=list(done.moved), notices=len(done.notices)
+            plan=plan_to_proto(done.plan),
+            moved=list(done.moved),
+            notices=len(done.notices),
+            cancellations=len(done.cancellations),
         )
 
     def GetInspectionDocuments(  # type: ignore[no-untyped-def]  # noqa: N802
