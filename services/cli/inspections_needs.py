@@ -244,6 +244,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         [[t.factor, t.value, t.source] for t in valuation.trace],
         "No trace.",
     )
+    for warning in answer.warnings:  # recorded all the same; for the office to look at
+        say(f"Warning: {warning}")
     say(
         "The valuation committee must adopt it: propertytax assessment adopt "
         f"--property {valuation.property_id} --reference 'sak …'"

@@ -56,6 +56,7 @@ class InspectionNeedRpcs:
         return inspections_pb2.RecordInspectionResponse(
             valuation=valuation_to_proto(recorded.valuation),
             appeal_case_id=",".join(recorded.appeal_case_ids),
+            warnings=list(recorded.warnings),
         )
 
 
