@@ -17,7 +17,7 @@ from services.assessment.application.plan_inspections import PlanPeriod, plan_in
 from services.assessment.application.ports import UnitOfWorkFactory
 from services.assessment.application.replan_inspections import Replan, replan_inspections
 from services.assessment.domain.inspection_needs import InspectionReason
-from services.assessment.domain.inspection_planning import OwnerRequest
+from services.assessment.domain.inspection_planning import Assessor, OwnerRequest
 from services.assessment.domain.property import Location, Property, PropertyCategory
 from services.assessment.service import SPEC
 from services.platform.db import create_db_engine, session_factory
@@ -123,3 +123,62 @@ def test_a_replan_adds_a_version_and_the_first_stays_as_it_was(uow: UnitOfWorkFa
     )
     with uow() as work:
         assert work.inspection_plans.notices_of(made.plan.plan_id, 2) == list(again.notices)
+
+
+def test_a_notice_address_on_a_wish_reads_back(uow: UnitOfWorkFactory) -> None:
+    postal = ("c/o Anne Eriksen", "Postboks 12", "9730 Karasjok")
+    request_visit(
+        uow(), OwnerRequest(pid(6), date(2024, 4, 1), True, notice_name="Dødsboet", notice_lines=postal)
+    )
+    request_visit(uow(), OwnerRequest(pid(7), date(2024, 4, 1), True))
+    with uow() as work:
+        wishes = work.inspection_plans.requests([pid(6), pid(7)])
+    assert (wishes[pid(6)].notice_name, wishes[pid(6)].notice_lines) == ("Dødsboet", postal)
+    assert (wishes[pid(7)].notice_name, wishes[pid(7)].notice_lines) == ("", ())
+
+
+def test_cancellations_are_stored_with_the_notices_and_read_back_apart(uow: UnitOfWorkFactory) -> None:
+    for n in range(1, COUNT + 1):
+        request_visit(uow(), OwnerRequest(pid(n), date(2024, 4, 1), True))
+    made = plan_inspections(
+        uow(),
+        PlanPeriod(MONDAY, date(2024, 5, 7), (A1, A2), (), date(2024, 4, 22)),
+        CONFIG,
+        GreedyRoutePlanner(),
+        Needs([need(n) for n in range(1, COUNT + 1)]),
+    )
+    before = _count(uow, platform_tables.outbox)
+    # Two full days; A2 ill on Tuesday: A1's Tuesday has no room for A2's visits.
+    again = replan_inspections(
+        uow(), Replan(made.plan.plan_id, "A2", date(2024, 5, 7), None, MONDAY), CONFIG, GreedyRoutePlanner()
+    )
+    assert again.cancellations
+    with uow() as work:
+        assert work.inspection_plans.cancellations_of(made.plan.plan_id, 2) == list(again.cancellations)
+        assert work.inspection_plans.notices_of(made.plan.plan_id, 2) == list(again.notices)
+        cancelled = [c.property_id for c in again.cancellations]
+        latest = work.inspection_plans.latest_notices(cancelled)
+        assert list(latest.values()) == list(again.cancellations)
+    assert _count(uow, inspection_notices) == len(made.notices) + len(again.notices) + len(
+        again.cancellations
+    )
+    assert _count(uow, platform_tables.outbox) == before + 1 + len(again.notices) + len(again.cancellations)
+
+
+def test_overlapping_plans_share_days_and_an_assessor(uow: UnitOfWorkFactory) -> None:
+    def planned(first: date, last: date, *assessors: Assessor) -> str:
+        made = plan_inspections(
+            uow(),
+            PlanPeriod(first, last, assessors, (), date(2024, 4, 22)),
+            CONFIG,
+            GreedyRoutePlanner(),
+            Needs([]),
+        )
+        return made.plan.plan_id
+
+    week = planned(MONDAY, FRIDAY, A1, A2)
+    planned(date(2024, 5, 13), date(2024, 5, 17), A1)
+    with uow() as work:
+        assert work.inspection_plans.overlapping_plans(FRIDAY, date(2024, 5, 10), {"A2"}) == [week]
+        assert work.inspection_plans.overlapping_plans(MONDAY, FRIDAY, {"A9"}) == []
+        assert len(work.inspection_plans.overlapping_plans(FRIDAY, date(2024, 5, 13), {"A1"})) == 2
