@@ -103,3 +103,6 @@ def render_pdf(story: PdfStory, *, title: str, author: str, dated: date, numbere
 
 # The usable width of the page between the margins, in millimetres.
 TEXT_WIDTH_MM = 170.0
+# The usable height of a page's frame: A4's 297 mm less the margins (16 + 18) and the frame's padding
+# (6 pt above and below), in millimetres.
+TEXT_HEIGHT_MM = 297.0 - 16.0 - 18.0 - 2 * 6 * 25.4 / 72
