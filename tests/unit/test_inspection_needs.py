@@ -198,6 +198,9 @@ def test_the_list_is_paged_filtered_by_reason_and_counts_them_all() -> None:
     assert third.next_page_token == ""
     only = list_inspection_needs(fake, ON, "never_inspected", 100, "")
     assert (len(only.needs), only.total) == (4, 4)
+    # Every reason's count, whatever the filter, most urgent reason first: a page serves the footer.
+    expected = ((InspectionReason.APPEAL, 1), (InspectionReason.NEVER_INSPECTED, 4))
+    assert first.by_reason == only.by_reason == expected
     with pytest.raises(InvalidInput) as bad:
         list_inspection_needs(fake, ON, "whim", 100, "")
     assert [v.field for v in bad.value.violations] == ["reason"]
