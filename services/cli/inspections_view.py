@@ -73,6 +73,11 @@ def _against_naive(total: float, naive: float) -> str:
     return f", {_percent(naive - total, naive)} shorter"
 
 
+def _cause(cause: str) -> str:
+    """' (A2 absent 2024-05-07–2024-05-10)' after a re-plan; nothing for a first plan (its cause "plan")."""
+    return f" ({cause})" if cause and cause != "plan" else ""
+
+
 def working_assessors(plan: Any) -> int:
     """How many assessors have at least one day with a visit (the plan's assessors list names them all,
     those with no stops too)."""
@@ -97,7 +102,7 @@ def summary(
     header = (
         f"Dry run (nothing stored, no notices sent), {made}"
         if dry_run
-        else f"Plan {plan.plan_id} version {plan.version} ({plan.cause}), {made}"
+        else f"Plan {plan.plan_id} version {plan.version}{_cause(plan.cause)}, {made}"
     )
     working, named = working_assessors(plan), len(plan.assessors)
     who = (

@@ -77,6 +77,10 @@ def test_the_plan_json_has_the_agreed_shape_with_numbers_for_distances() -> None
 
 def test_the_summary_counts_unplanned_by_reason_and_compares_with_the_naive_plan() -> None:
     text = "\n".join(view.summary(_plan(), 1, moved=["0301-1/1/0/0"]))
+    assert text.startswith("Plan p1 version 2 (A2 absent), 2024-05-06 to 2024-05-10, made on 2024-05-03")
+    first = _plan()
+    first.cause, first.version = "plan", 1
+    assert view.summary(first, 0)[0] == "Plan p1 version 1, 2024-05-06 to 2024-05-10, made on 2024-05-03"
     assert "1 assessor-day used by 1 of 2 assessors" in text  # A2 has no visit
     assert "1 visit planned of 4 open needs (25,0 %)" in text
     assert "2  no location in the register" in text and "1  no room in the assessors' days" in text
