@@ -131,7 +131,8 @@ def test_the_page_says_the_credit_and_the_plans_figures_in_norwegian(page: str) 
     assert '<html lang="nb">' in page and '<meta charset="utf-8">' in page
     assert "Kart: © OpenStreetMap-bidragsytere" in page
     assert "Planlagt: 6 av 7 behov (86 %), 1 ikke planlagt." in page
-    assert "Samlet kjørelengde 15,9 km (de samme befaringene i eiendomsrekkefølge: 24,8 km)." in page
+    # A travel distance (reiseavstand): the assessors bike and walk too, not only drive.
+    assert "Samlet reiseavstand 15,9 km (de samme befaringene i eiendomsrekkefølge: 24,8 km)." in page
 
 
 def test_text_from_people_and_files_never_becomes_markup(zones: list[Zone]) -> None:

@@ -174,7 +174,7 @@ def _summary(plan: InspectionPlan) -> str:
     return (
         f"Periode: {written_day(plan.first_day)} – {written_day(plan.last_day)}. "
         f"Planlagt: {planned} av {plan.needs} behov{share}, {len(solution.unplanned)} ikke planlagt. "
-        f"Samlet kjørelengde {kilometres(solution.total_distance_km)} "
+        f"Samlet reiseavstand {kilometres(solution.total_distance_km)} "
         f"(de samme befaringene i eiendomsrekkefølge: {kilometres(solution.naive_distance_km)})."
     )
 
