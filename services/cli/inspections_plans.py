@@ -159,7 +159,7 @@ def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str
 def cmd_request(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     start, end = args.between or ("", "")
-    address = [line.strip() for line in args.notice_address or [] if line.strip()]
+    address = [line.strip() for line in args.notice_address or []]
     answer = caller.call(
         stub.RequestVisit,
         inspections_pb2.RequestVisitRequest(

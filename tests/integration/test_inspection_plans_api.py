@@ -325,4 +325,6 @@ def test_the_cli_tries_a_plan_warns_of_other_plans_and_names_its_flags(
     assert "letter to Kari Nordmann, Storgata 1, 0155 Oslo" in capsys.readouterr().out
     lines = [part for n in range(5) for part in ("--notice-address", f"Linje {n}")]
     assert main([*base, "request", property_id, "--notify", *lines, *remote]) == 1
-    assert "--notice-address: at most 4 lines" in capsys.readouterr().err
+    assert "--notice-address: at most 4 address lines" in capsys.readouterr().err
+    assert main([*base, "request", property_id, "--notify", "--notice-address", " ", *remote]) == 1
+    assert "--notice-address: line 1 is empty" in capsys.readouterr().err

@@ -28,7 +28,6 @@ from services.platform.dates import read_day
 from services.platform.errors import Violations
 
 _MINUTES = "%Y-%m-%dT%H:%M"
-NOTICE_ADDRESS_LINES = 4  # a window envelope's lines under the name (RequestVisitRequest.notice_address)
 
 
 def _day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
@@ -124,9 +123,6 @@ class InspectionPlanRpcs:
         day = _day(request.day, "day", problems)
         from_time = _hours(request.from_time, "from_time", problems)
         until_time = _hours(request.until_time, "until_time", problems)
-        lines = tuple(line.strip() for line in request.notice_address if line.strip())
-        if len(lines) > NOTICE_ADDRESS_LINES:
-            problems.add("notice_address", f"at most {NOTICE_ADDRESS_LINES} lines, postcode and city last")
         problems.raise_if_any()
         done = request_visit(
             self._uow(),
@@ -138,8 +134,9 @@ class InspectionPlanRpcs:
                 from_time,
                 until_time,
                 request.note.strip(),
+                # Checked by the domain (inspection_schedule: one line each, at most four, none empty).
                 notice_name=request.notice_name.strip(),
-                notice_lines=lines,
+                notice_lines=tuple(line.strip() for line in request.notice_address),
             ),
         )
         return inspections_pb2.RequestVisitResponse(
