@@ -147,6 +147,17 @@ def test_no_assessor_day_left_is_refused_naming_the_absences() -> None:
     assert _fields(unknown) == {"absences[0].assessor_id"}
 
 
+def test_an_absence_with_no_day_in_the_period_is_refused_and_nothing_stored() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    register(uow, 1)
+    june = date(2024, 6, 3)  # a mistyped month: the period is a week in May
+    with pytest.raises(InvalidInput) as caught:
+        plan(uow, [need(1)], absences=(Absence("A2", june, june),))
+    assert _fields(caught) == {"absences[0]"}
+    assert "has no day in the period" in caught.value.violations[0].description
+    assert uow.inspection_plans.latest_plan_id() is None
+
+
 def test_a_plan_with_every_need_unplanned_is_still_a_plan() -> None:
     uow = FakeAssessmentUnitOfWork()
     register(uow, 2, without_location=[1, 2])

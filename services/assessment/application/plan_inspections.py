@@ -77,7 +77,12 @@ def plan_inspections(
     records and commits nothing."""
     problems = Violations()
     period_problems(period.first_day, period.last_day, problems)
-    absence_problems(period.absences, {a.assessor_id for a in period.assessors}, problems)
+    absence_problems(
+        period.absences,
+        {a.assessor_id for a in period.assessors},
+        problems,
+        period=(period.first_day, period.last_day) if period.first_day <= period.last_day else None,
+    )
     if not period.assessors:
         problems.add("assessors_csv", "the assessors file lists no assessor")
     problems.raise_if_any()

@@ -77,7 +77,7 @@ def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
         if not plan.first_day <= until <= plan.last_day:
             problems.add("absent_until", f"must lie in {period}")
         elif start is not None and until < start:
-            problems.add("absent_until", "must not be before absent_from")
+            problems.add("absent_until", "the last day away must not be before the first")
     problems.raise_if_any()
     assert start is not None
     return Absence(command.assessor_id, start, until)

@@ -61,7 +61,7 @@ def period_problems(
     if first_day is None or last_day is None:
         return
     if last_day < first_day:
-        problems.add(fields[1], f"must not be before {fields[0]} ({first_day.isoformat()})")
+        problems.add(fields[1], f"must not be before the first day ({first_day.isoformat()})")
         return
     if (last_day - first_day).days > MAX_WORKING_DAYS * 2:
         problems.add(fields[1], f"a plan covers at most {MAX_WORKING_DAYS} working days")
@@ -76,14 +76,30 @@ def period_problems(
 
 
 def absence_problems(
-    absences: Sequence[Absence], assessor_ids: Collection[str], problems: Violations, field: str = "absences"
+    absences: Sequence[Absence],
+    assessor_ids: Collection[str],
+    problems: Violations,
+    field: str = "absences",
+    period: tuple[date, date] | None = None,
 ) -> None:
-    """Each absence names a known assessor and ends on or after it starts."""
+    """Each absence names a known assessor, ends on or after it starts and, given the plan's `period`
+    (first and last day), has a day in it: a mistyped month would otherwise be taken without a word and
+    the assessor planned to work."""
     for index, absence in enumerate(absences):
         if absence.assessor_id not in assessor_ids:
             problems.add(f"{field}[{index}].assessor_id", f"no assessor {absence.assessor_id} in the file")
         if absence.last_day < absence.first_day:
-            problems.add(f"{field}[{index}].last_day", "must not be before first_day")
+            problems.add(
+                f"{field}[{index}].last_day",
+                f"the last day away must not be before the first ({absence.first_day.isoformat()})",
+            )
+        elif period is not None and (absence.last_day < period[0] or absence.first_day > period[1]):
+            problems.add(
+                f"{field}[{index}]",
+                f"{absence.assessor_id} away {absence.first_day.isoformat()} to "
+                f"{absence.last_day.isoformat()} has no day in the period {period[0].isoformat()} to "
+                f"{period[1].isoformat()}",
+            )
 
 
 def assessor_days(

@@ -154,13 +154,6 @@ class InspectionPlanRpcs:
             until = _day(absence.last_day, f"absences[{index}].last_day", problems) or away
             if away is not None and until is not None:
                 absences.append(Absence(absence.assessor_id, away, until))
-                if first is not None and last is not None and (until < first or away > last):
-                    # Else a mistyped month is taken without a word and the assessor is planned to work.
-                    problems.add(
-                        f"absences[{index}]",
-                        f"{absence.assessor_id} away {away.isoformat()} to {until.isoformat()} has no day in "
-                        f"the period {first.isoformat()} to {last.isoformat()}",
-                    )
         if not request.assessors_csv:
             problems.add("assessors_csv", "is required (assessor_id, name, transport, start_lon, …)")
         problems.raise_if_any()
