@@ -6,7 +6,7 @@ handed on, never inside a command."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import time
 
 from propertytax.assessment.v1 import inspections_pb2, property_pb2
 from services.assessment.application.config import AssessmentConfig
@@ -24,23 +24,10 @@ from services.assessment.application.replan_inspections import Replan, replan_in
 from services.assessment.domain.inspection_planning import Absence, Assessor, InspectionPlan, OwnerRequest
 from services.assessment.domain.inspection_schedule import parse_hours
 from services.platform.clock import oslo_today
-from services.platform.dates import read_day
+from services.platform.dates import request_day
 from services.platform.errors import Violations
 
 _MINUTES = "%Y-%m-%dT%H:%M"
-
-
-def _day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
-    """A date of the request (YYYY-MM-DD or dd.mm.yyyy), None when empty; a bad one is a violation."""
-    if not text.strip():
-        if required:
-            problems.add(field, "is required (YYYY-MM-DD)")
-        return None
-    try:
-        return read_day(text)
-    except ValueError as exc:
-        problems.add(field, str(exc))
-        return None
 
 
 def _hours(text: str, field: str, problems: Violations) -> time | None:
@@ -119,8 +106,8 @@ class InspectionPlanRpcs:
         problems = Violations()
         if not request.property_id:
             problems.add("property_id", "is required")
-        asked_on = _day(request.asked_on, "asked_on", problems) or oslo_today()
-        day = _day(request.day, "day", problems)
+        asked_on = request_day(request.asked_on, "asked_on", problems) or oslo_today()
+        day = request_day(request.day, "day", problems)
         from_time = _hours(request.from_time, "from_time", problems)
         until_time = _hours(request.until_time, "until_time", problems)
         problems.raise_if_any()
@@ -145,13 +132,13 @@ class InspectionPlanRpcs:
 
     def PlanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         problems = Violations()
-        first = _day(request.first_day, "first_day", problems, required=True)
-        last = _day(request.last_day, "last_day", problems, required=True)
-        planned_on = _day(request.planned_on, "planned_on", problems) or oslo_today()
+        first = request_day(request.first_day, "first_day", problems, required=True)
+        last = request_day(request.last_day, "last_day", problems, required=True)
+        planned_on = request_day(request.planned_on, "planned_on", problems) or oslo_today()
         absences = []
         for index, absence in enumerate(request.absences):
-            away = _day(absence.first_day, f"absences[{index}].first_day", problems, required=True)
-            until = _day(absence.last_day, f"absences[{index}].last_day", problems) or away
+            away = request_day(absence.first_day, f"absences[{index}].first_day", problems, required=True)
+            until = request_day(absence.last_day, f"absences[{index}].last_day", problems) or away
             if away is not None and until is not None:
                 absences.append(Absence(absence.assessor_id, away, until))
         if not request.assessors_csv:
@@ -182,9 +169,9 @@ class InspectionPlanRpcs:
         problems = Violations()
         if not request.plan_id:
             problems.add("plan_id", "is required")
-        absent_from = _day(request.absent_from, "absent_from", problems)
-        absent_until = _day(request.absent_until, "absent_until", problems)
-        replanned_on = _day(request.replanned_on, "replanned_on", problems) or oslo_today()
+        absent_from = request_day(request.absent_from, "absent_from", problems)
+        absent_until = request_day(request.absent_until, "absent_until", problems)
+        replanned_on = request_day(request.replanned_on, "replanned_on", problems) or oslo_today()
         problems.raise_if_any()
         done = replan_inspections(
             self._uow(),
