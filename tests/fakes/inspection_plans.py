@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
+from services.assessment.application.ports import PlanOverlap, PlanSummary
 from services.assessment.domain.inspection_planning import (
     InspectionCancellation,
     InspectionNotice,
@@ -43,15 +44,39 @@ class InMemoryInspectionPlans:
     def latest_plan_id(self) -> str | None:
         return self.order[-1] if self.order else None
 
+    def _latest(self) -> list[InspectionPlan]:
+        found = [self.get(plan_id) for plan_id in self.order]
+        return [plan for plan in found if plan is not None]
+
     def planned_property_ids(self, on: date) -> set[str]:
-        found: set[str] = set()
-        for plan_id in self.order:
-            plan = self.get(plan_id)
-            assert plan is not None
+        return set(self.visit_days(on))
+
+    def visit_days(self, on: date) -> dict[str, date]:
+        found: dict[str, date] = {}
+        for plan in self._latest():
             for route in plan.solution.days:
                 if route.day >= on:
-                    found.update(stop.property_id for stop in route.stops)
+                    for stop in route.stops:
+                        found[stop.property_id] = max(route.day, found.get(stop.property_id, route.day))
         return found
+
+    def summaries(self, from_day: date | None) -> list[PlanSummary]:
+        plans = [p for p in self._latest() if from_day is None or p.last_day >= from_day]
+        plans.sort(key=lambda p: (p.first_day, p.last_day, p.plan_id), reverse=True)
+        return [
+            PlanSummary(
+                p.plan_id,
+                p.version,
+                p.first_day,
+                p.last_day,
+                p.made_on,
+                p.cause,
+                sum(len(route.stops) for route in p.solution.days),
+                len(p.solution.unplanned),
+                tuple(a.assessor_id for a in p.assessors),
+            )
+            for p in plans
+        ]
 
     def put_request(self, request: OwnerRequest) -> None:
         self.wishes[request.property_id] = request
@@ -59,14 +84,14 @@ class InMemoryInspectionPlans:
     def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]:
         return {pid: self.wishes[pid] for pid in property_ids if pid in self.wishes}
 
-    def overlapping_plans(self, first_day: date, last_day: date, assessor_ids: Collection[str]) -> list[str]:
+    def overlapping_plans(
+        self, first_day: date, last_day: date, assessor_ids: Collection[str]
+    ) -> list[PlanOverlap]:
         found = []
-        for plan_id in sorted(self.order):
-            plan = self.get(plan_id)
-            assert plan is not None
-            shared = {a.assessor_id for a in plan.assessors} & set(assessor_ids)
+        for plan in sorted(self._latest(), key=lambda p: p.plan_id):
+            shared = tuple(a.assessor_id for a in plan.assessors if a.assessor_id in set(assessor_ids))
             if plan.first_day <= last_day and first_day <= plan.last_day and shared:
-                found.append(plan_id)
+                found.append(PlanOverlap(plan.plan_id, plan.first_day, plan.last_day, shared))
         return found
 
     def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None:

@@ -197,6 +197,23 @@ def plan_from_json(text: str) -> InspectionPlan:
     )
 
 
+def plan_counts(text: str) -> tuple[int, int, tuple[str, ...]]:
+    """(visits planned, needs unplanned, assessor ids) of a plan's body, without building the plan."""
+    raw = json.loads(text)
+    visits = sum(len(route["stops"]) for route in raw["days"])
+    return visits, len(raw["unplanned"]), tuple(a["assessor_id"] for a in raw["assessors"])
+
+
+def visited_days(text: str) -> dict[str, date]:
+    """The last day a plan's body visits each property."""
+    found: dict[str, date] = {}
+    for route in json.loads(text)["days"]:
+        day = date.fromisoformat(route["day"])
+        for stop in route["stops"]:
+            found[stop[0]] = max(day, found.get(stop[0], day))
+    return found
+
+
 NOTICE = "notice"
 CANCELLATION = "cancellation"
 

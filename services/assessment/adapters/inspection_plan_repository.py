@@ -5,11 +5,11 @@ day is the cancelled visit's, its replaces the cancelled notice's id."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
+from typing import Any
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import Select, Subquery, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from services.assessment.adapters.inspection_plan_json import (
@@ -21,11 +21,14 @@ from services.assessment.adapters.inspection_plan_json import (
     letter_kind,
     notice_from_json,
     notice_to_json,
+    plan_counts,
     plan_from_json,
     plan_to_json,
+    visited_days,
 )
 from services.assessment.adapters.orm import inspection_notices, inspection_plans, inspection_requests
 from services.assessment.adapters.repository import chunks
+from services.assessment.application.ports import PlanOverlap, PlanSummary
 from services.assessment.domain.inspection_planning import (
     InspectionCancellation,
     InspectionNotice,
@@ -87,27 +90,60 @@ class InspectionPlanRepository:
         ).scalar_one_or_none()
         return str(row) if row is not None else None
 
+    def _latest(self, last_day_from: date | None = None) -> Subquery:
+        """(plan_id, version) of each plan's latest version (whose period ends on or after the day)."""
+        query = select(inspection_plans.c.plan_id, func.max(inspection_plans.c.version).label("version"))
+        if last_day_from is not None:
+            # A re-plan keeps its plan's period, so every version of a plan has the same last day.
+            query = query.where(inspection_plans.c.last_day >= last_day_from)
+        return query.group_by(inspection_plans.c.plan_id).subquery()
+
+    def _latest_rows(self, latest: Subquery) -> Select[Any]:
+        return select(inspection_plans).join(
+            latest,
+            (inspection_plans.c.plan_id == latest.c.plan_id)
+            & (inspection_plans.c.version == latest.c.version),
+        )
+
     def planned_property_ids(self, on: date) -> set[str]:
         """Properties with a visit on or after `on` in the latest version of any plan."""
-        latest = (
-            select(inspection_plans.c.plan_id, func.max(inspection_plans.c.version).label("version"))
-            .where(inspection_plans.c.last_day >= on)
-            .group_by(inspection_plans.c.plan_id)
-            .subquery()
-        )
-        bodies = self.session.execute(
-            select(inspection_plans.c.body).join(
-                latest,
-                (inspection_plans.c.plan_id == latest.c.plan_id)
-                & (inspection_plans.c.version == latest.c.version),
+        return set(self.visit_days(on))
+
+    def visit_days(self, on: date) -> dict[str, date]:
+        """The last day each property is visited on or after `on` in the latest version of any plan."""
+        found: dict[str, date] = {}
+        for row in self.session.execute(self._latest_rows(self._latest(on))):
+            for property_id, day in visited_days(row.body).items():
+                if day >= on:
+                    found[property_id] = max(day, found.get(property_id, day))
+        return found
+
+    def summaries(self, from_day: date | None) -> list[PlanSummary]:
+        """The latest version of each plan ending on or after `from_day`, newest period first; the counts
+        come from the latest versions' bodies (older versions are not read)."""
+        rows = self.session.execute(
+            self._latest_rows(self._latest(from_day)).order_by(
+                inspection_plans.c.first_day.desc(),
+                inspection_plans.c.last_day.desc(),
+                inspection_plans.c.plan_id.desc(),
             )
-        ).scalars()
-        found: set[str] = set()
-        wanted = on.isoformat()
-        for body in bodies:
-            for route in json.loads(body)["days"]:
-                if route["day"] >= wanted:  # ISO dates order as text
-                    found.update(stop[0] for stop in route["stops"])
+        )
+        found = []
+        for row in rows:
+            visits, unplanned, assessor_ids = plan_counts(row.body)
+            found.append(
+                PlanSummary(
+                    plan_id=row.plan_id,
+                    version=row.version,
+                    first_day=row.first_day,
+                    last_day=row.last_day,
+                    made_on=row.made_on,
+                    cause=row.cause,
+                    visits=visits,
+                    unplanned=unplanned,
+                    assessor_ids=assessor_ids,
+                )
+            )
         return found
 
     def put_request(self, request: OwnerRequest) -> None:
@@ -147,28 +183,21 @@ class InspectionPlanRepository:
                 )
         return found
 
-    def overlapping_plans(self, first_day: date, last_day: date, assessor_ids: Collection[str]) -> list[str]:
-        latest = (
-            select(inspection_plans.c.plan_id, func.max(inspection_plans.c.version).label("version"))
-            .group_by(inspection_plans.c.plan_id)
-            .subquery()
-        )
+    def overlapping_plans(
+        self, first_day: date, last_day: date, assessor_ids: Collection[str]
+    ) -> list[PlanOverlap]:
         rows = self.session.execute(
-            select(inspection_plans.c.plan_id, inspection_plans.c.body)
-            .join(
-                latest,
-                (inspection_plans.c.plan_id == latest.c.plan_id)
-                & (inspection_plans.c.version == latest.c.version),
-            )
+            self._latest_rows(self._latest(first_day))
             .where(inspection_plans.c.first_day <= last_day, inspection_plans.c.last_day >= first_day)
             .order_by(inspection_plans.c.plan_id)
         )
         wanted = set(assessor_ids)
-        return [
-            str(plan_id)
-            for plan_id, body in rows
-            if wanted & {a["assessor_id"] for a in json.loads(body)["assessors"]}
-        ]
+        found = []
+        for row in rows:
+            shared = tuple(a for a in plan_counts(row.body)[2] if a in wanted)
+            if shared:
+                found.append(PlanOverlap(row.plan_id, row.first_day, row.last_day, shared))
+        return found
 
     def add_cancellations(self, cancellations: Sequence[InspectionCancellation], at: datetime) -> None:
         if not cancellations:

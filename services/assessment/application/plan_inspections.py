@@ -4,18 +4,28 @@ planner fit them, and stores version 1 of a new plan with a notice to every owne
 the plan, the notices and their events (InspectionsPlanned, one InspectionScheduled per notice) in one
 transaction. A dry run does all of it but the storing: nothing is kept, published or sent.
 
-Needs another plan visits on or after the period's first day are left out (a re-plan of that plan moves
-them) and counted; other plans over the same days that share an assessor are named, since those
-assessors would have two plans for one day."""
+Refused: a plan made after its first day (planned_on; its notices would be issued after days it
+plans), another plan over some of the same days with some of the same assessors (first_day: those
+assessors would have two plans for one day, one blind to the other's absences and visits; plans over
+the same days for other assessors are fine), and an assessor starting farther than
+settings.max_start_km in a straight line from every need to visit (assessors_csv: a start in Stockholm
+is a mistake in the file, not a day of travel).
+
+Needs other plans hold are left out and counted (PlanMade.already_planned): a need another plan's latest
+version visits on any day, past or future, is that plan's (a re-plan of it moves the visit), so a plan
+for next week does not book again last week's visits whose results are not recorded yet. Except a visit
+more than settings.results_due_days (inspections.yaml) before planned_on whose need is still open: its
+result should have been recorded by then, so it counts as missed and the need is planned again. (A
+recorded result closes the need: it is not gathered at all.)"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 
 from services.assessment.application.config import AssessmentConfig
-from services.assessment.application.ports import AssessmentUnitOfWork, RoutePlanner
+from services.assessment.application.ports import AssessmentUnitOfWork, PlanOverlap, RoutePlanner
 from services.assessment.domain.inspection_needs import InspectionNeed, NeedStatus
 from services.assessment.domain.inspection_planning import (
     Absence,
@@ -27,6 +37,9 @@ from services.assessment.domain.inspection_planning import (
     InspectionScheduled,
     InspectionsPlanned,
     PlanningProblem,
+    PlanningSettings,
+    plan_reference,
+    straight_line_km,
 )
 from services.assessment.domain.inspection_schedule import (
     Place,
@@ -39,6 +52,7 @@ from services.assessment.domain.inspection_schedule import (
     recipient,
     working_days,
 )
+from services.assessment.domain.property import Location
 from services.platform.errors import InvalidInput, Violations
 from services.platform.ids import new_id
 
@@ -59,8 +73,10 @@ class PlanPeriod:
 class PlanMade:
     plan: InspectionPlan  # a dry run's has plan_id "" and version 0
     notices: tuple[InspectionNotice, ...]  # a dry run's would be sent (their ids are throwaway)
-    already_planned: int = 0  # open needs left out: another plan visits them on or after first_day
-    overlapping: tuple[str, ...] = ()  # other plans over these days sharing an assessor, by plan id
+    already_planned: int = 0  # open needs left out: another plan holds them (see the module's docstring)
+    # Other plans over these days sharing an assessor, by plan id: always empty, since such a plan is
+    # refused (kept for the API's overlapping_plans).
+    overlapping: tuple[str, ...] = ()
     stored: bool = True
 
 
@@ -71,12 +87,17 @@ def plan_inspections(
     planner: RoutePlanner,
     gather: NeedsGatherer,
 ) -> PlanMade:
-    """Plans the period. InvalidInput naming first_day, last_day, absences[i] or assessors_csv when the
-    period or absences break the rules or no assessor-day is left to plan; a plan whose needs all stay
-    unplanned is still a plan. A dry run (period.dry_run) makes the same plan and notices and stores,
-    records and commits nothing."""
+    """Plans the period. InvalidInput naming first_day, last_day, planned_on, absences[i] or assessors_csv
+    when the period, the plan's date or absences break the rules, another plan shares days and assessors,
+    an assessor starts far from the work or no assessor-day is left to plan; a plan whose needs all stay
+    unplanned is still a plan. A dry run (period.dry_run) is refused alike, makes the same plan and
+    notices and stores, records and commits nothing."""
     problems = Violations()
     period_problems(period.first_day, period.last_day, problems)
+    if period.planned_on > period.first_day:
+        problems.add(
+            "planned_on", "a plan is made on or before its first day; plan from the day after instead"
+        )
     absence_problems(
         period.absences,
         {a.assessor_id for a in period.assessors},
@@ -94,17 +115,21 @@ def plan_inspections(
     longest = max(a.minutes_per_day for a in period.assessors)
     dry = period.dry_run
     with uow:
-        # A need is open on the plan's business date; it is another plan's when that plan visits it on or
-        # after this period's first day (gather marks PLANNED from its own date: not used here).
-        held = uow.inspection_plans.planned_property_ids(period.first_day)
-        gathered = [n for n in gather(uow, period.planned_on) if n.status != NeedStatus.DONE]
-        needs = [n for n in gathered if n.property_id not in held]
         overlapping = uow.inspection_plans.overlapping_plans(
             period.first_day, period.last_day, {a.assessor_id for a in period.assessors}
         )
+        if overlapping:
+            raise InvalidInput.single("first_day", _overlap_words(overlapping))
+        # A need is open on the plan's business date; it is another plan's while that plan visits it (the
+        # module's docstring). Gather marks PLANNED from its own date: not used here.
+        missed_before = period.planned_on - timedelta(days=settings.results_due_days)
+        held = uow.inspection_plans.visit_days(missed_before)
+        gathered = [n for n in gather(uow, period.planned_on) if n.status != NeedStatus.DONE]
+        needs = [n for n in gathered if n.property_id not in held]
         ids = [n.property_id for n in needs]
         props = uow.properties.get_many(ids)
         places = {pid: Place(p.location, p.category) for pid, p in props.items()}
+        _check_starts(period.assessors, [p.location for p in places.values() if p.location], settings)
         requests = uow.inspection_plans.requests(ids)
         visits, no_place = build_visits(needs, places, requests, days, settings, longest)
         solution = planner.plan(
@@ -129,7 +154,46 @@ def plan_inspections(
         if not dry:
             store(uow, plan, notices)
             uow.commit()
-    return PlanMade(plan, tuple(notices), len(gathered) - len(needs), tuple(overlapping), not dry)
+    return PlanMade(plan, tuple(notices), len(gathered) - len(needs), (), not dry)
+
+
+def _overlap_words(overlapping: Sequence[PlanOverlap]) -> str:
+    """'plan 1A2B3C4D (06.05.2024–10.05.2024) has A1 and A2 too; …: an assessor …'"""
+    each = "; ".join(
+        f"plan {plan_reference(o.plan_id)} ({o.first_day:%d.%m.%Y}–{o.last_day:%d.%m.%Y}) has "
+        f"{_joined(o.shared)} too"
+        for o in overlapping
+    )
+    return (
+        f"{each}: an assessor cannot be in two plans on one day; plan other days or other assessors, "
+        "or re-plan that plan"
+    )
+
+
+def _joined(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _check_starts(
+    assessors: Sequence[Assessor], locations: Sequence[Location], settings: PlanningSettings
+) -> None:
+    """InvalidInput naming assessors_csv when an assessor starts farther than settings.max_start_km in a
+    straight line from every location to visit (none to visit: nothing to measure)."""
+    if not locations:
+        return
+    limit = float(settings.max_start_km)
+    problems = Violations()
+    for assessor in assessors:
+        if any(straight_line_km(assessor.start, where) <= limit for where in locations):
+            continue
+        nearest = min(straight_line_km(assessor.start, where) for where in locations)
+        problems.add(
+            "assessors_csv",
+            f"{assessor.assessor_id} starts at longitude {assessor.start.lon:.4f}, latitude "
+            f"{assessor.start.lat:.4f}, {nearest:.0f} km from the nearest property to visit; a start "
+            f"must lie within {limit:g} km of the work: check the file's start_lon and start_lat",
+        )
+    problems.raise_if_any()
 
 
 def _notified(plan: InspectionPlan) -> list[str]:

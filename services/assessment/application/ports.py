@@ -280,6 +280,31 @@ class InspectionNeedRepository(Protocol):
     def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None: ...
 
 
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan's latest version in brief (the ListInspectionPlans answer's InspectionPlanSummary)."""
+
+    plan_id: str
+    version: int
+    first_day: date
+    last_day: date
+    made_on: date
+    cause: str
+    visits: int  # visits planned
+    unplanned: int  # needs left unplanned
+    assessor_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanOverlap:
+    """Another plan over some of the same days with some of the same assessors (its latest version)."""
+
+    plan_id: str
+    first_day: date
+    last_day: date
+    shared: tuple[str, ...]  # the assessor ids both plans have, in order
+
+
 class InspectionPlanRepository(Protocol):
     """Inspection plans (every version kept), owners' requests and the notices issued."""
 
@@ -297,14 +322,25 @@ class InspectionPlanRepository(Protocol):
         """Properties with a visit on or after `on` in the latest version of any plan."""
         ...
 
+    def visit_days(self, on: date) -> dict[str, date]:
+        """The last day each property is visited on or after `on` in the latest version of any plan."""
+        ...
+
+    def summaries(self, from_day: date | None) -> list[PlanSummary]:
+        """The latest version of each plan whose period has a day on or after `from_day` (None: every
+        plan), newest period first (by first day, then last day, then plan id, all descending)."""
+        ...
+
     def put_request(self, request: OwnerRequest) -> None:
         """The owner's wish for the property, replacing an earlier one."""
         ...
 
     def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]: ...
 
-    def overlapping_plans(self, first_day: date, last_day: date, assessor_ids: Collection[str]) -> list[str]:
-        """Ids of the plans whose latest version's period overlaps [first_day, last_day] and has one of
+    def overlapping_plans(
+        self, first_day: date, last_day: date, assessor_ids: Collection[str]
+    ) -> list[PlanOverlap]:
+        """The plans whose latest version's period overlaps [first_day, last_day] and has one of
         `assessor_ids` among its assessors, in id order."""
         ...
 

@@ -7,7 +7,12 @@ day and window: an owner who asked to be told gets a notice when the visit's day
 one they hold a notice of (never told, moved, or cancelled since), naming the letter it replaces; an
 owner told of a visit this version leaves unplanned gets a cancellation letter. A visit planned again
 after a cancellation gets a notice that replaces the cancellation (so the letters of a visit form one
-chain: notice, cancellation, notice)."""
+chain: notice, cancellation, notice).
+
+A re-plan dated before the plan's latest version is refused (business dates do not go back). One that
+would change nothing (no visit placed otherwise, no letter, no assessor-day lost, e.g. the assessor is
+already absent those days in the plan) stores no version: Replanned.stored is False and the plan is the
+latest version as it was."""
 
 from __future__ import annotations
 
@@ -31,6 +36,7 @@ from services.assessment.domain.inspection_schedule import (
     cancellations_to_issue,
     moved,
     notices_to_issue,
+    placements,
     replan_input,
     working_days,
 )
@@ -53,6 +59,8 @@ class Replanned:
     moved: tuple[str, ...]  # assessor, day or window changed, or no longer planned (property ids)
     notices: tuple[InspectionNotice, ...]
     cancellations: tuple[InspectionCancellation, ...] = ()
+    stored: bool = True  # False: the re-plan would change nothing, `plan` is the latest version as it was
+    now_unplanned: tuple[str, ...] = ()  # planned in the earlier version, unplanned in this (property ids)
 
 
 def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
@@ -86,11 +94,19 @@ def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
 def replan_inspections(
     uow: AssessmentUnitOfWork, command: Replan, config: AssessmentConfig, planner: RoutePlanner
 ) -> Replanned:
+    """A new version of the plan (the module's docstring), or none when nothing would change. NotFound
+    for an unknown plan; InvalidInput naming replanned_on (before the latest version's date, or no
+    working day after it), assessor_id, absent_from or absent_until."""
     settings = config.inspections
     with uow:
         plan = uow.inspection_plans.get(command.plan_id)
         if plan is None:
             raise NotFound(f"no inspection plan {command.plan_id}")
+        if command.replanned_on < plan.made_on:
+            raise InvalidInput.single(
+                "replanned_on",
+                f"must not be before version {plan.version}'s date ({plan.made_on:%d.%m.%Y})",
+            )
         absence = _absence(command, plan)
         absences = (*plan.absences, absence) if absence else plan.absences
         days = working_days(plan.first_day, plan.last_day)
@@ -144,6 +160,12 @@ def replan_inspections(
         to = recipients(uow, told, command.replanned_on)
         issued = notices_to_issue(new, command.replanned_on, to, notices, new_id)
         cancelled = cancellations_to_issue(new, command.replanned_on, to, notices, new_id)
+        same_days = assessor_days(plan.assessors, plan.absences, days, settings) == assessor_days(
+            plan.assessors, absences, days, settings
+        )
+        if same_days and placements(plan) == placements(new) and not issued and not cancelled:
+            return Replanned(plan, (), (), (), stored=False)
         store(uow, new, issued, cancelled)
         uow.commit()
-    return Replanned(new, tuple(changed), tuple(issued), tuple(cancelled))
+    gone = tuple(sorted(set(placements(plan)) - set(placements(new))))
+    return Replanned(new, tuple(changed), tuple(issued), tuple(cancelled), True, gone)

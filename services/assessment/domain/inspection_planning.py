@@ -8,6 +8,7 @@ These are the shapes and the rules around the solver; the solver itself is behin
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -55,7 +56,19 @@ class PlanningSettings:
     detour_factor: Decimal = Decimal("1.3")
     day_starts_at: time = time(8, 0)
     notice_window_minutes: int = 120  # the window an owner is told
+    # The longest working day planned from day_starts_at: owners may ask for hours within it only.
+    longest_day_minutes: int = 480
+    # A visit this many days past without a recorded result counts as missed: a new plan takes the need.
+    results_due_days: int = 14
+    # An assessor's start farther than this from every need (straight line) is a mistake in the file.
+    max_start_km: Decimal = Decimal(50)
     source: str = "inspection settings"
+
+    @property
+    def day_ends_at(self) -> time:
+        """When the longest working day ends (at most 23:59)."""
+        end = datetime.combine(date.min, self.day_starts_at) + timedelta(minutes=self.longest_day_minutes)
+        return end.time() if end.date() == date.min else time(23, 59)
 
     def inspection_minutes(self, category: PropertyCategory) -> int:
         longest = max(self.minutes_per_inspection.values(), default=60)
@@ -81,6 +94,27 @@ DEFAULT_SETTINGS = PlanningSettings(
     },
     source="default inspection settings",
 )
+
+
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+
+
+def straight_line_km(a: Location, b: Location) -> float:
+    """The great-circle distance between two WGS 84 points (haversine): within a tenth of a percent of the
+    EPSG:25833 straight line the route planner measures (adapters/route_geometry.py), which the domain
+    cannot reach (no projection library here)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    half = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, half)))
+
+
+def plan_reference(plan_id: str) -> str:
+    """'1A2B3C4D': the first 8 letters or digits of a plan's id, in capitals, as the route sheets and the
+    map name a plan (what a person reads out; the full id is for the CLI)."""
+    return "".join(c for c in plan_id if c.isalnum())[:8].upper()
 
 
 @dataclass(frozen=True)

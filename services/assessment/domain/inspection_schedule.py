@@ -8,12 +8,14 @@ business_days.py) minus each assessor's absences. Times are Europe/Oslo wall clo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from services.assessment.domain.inspection_needs import InspectionNeed
 from services.assessment.domain.inspection_planning import (
+    DEFAULT_SETTINGS,
     Absence,
     Assessor,
     AssessorDay,
@@ -119,9 +121,13 @@ def assessor_days(
     return tuple(found)
 
 
-def request_problems(request: OwnerRequest, problems: Violations) -> None:
+def request_problems(
+    request: OwnerRequest, problems: Violations, settings: PlanningSettings = DEFAULT_SETTINGS
+) -> None:
     """An owner's wish must name a working day not before the day they asked, and hours that run forward
-    (both ends or neither)."""
+    (both ends or neither) within the working day the planner plans (settings.day_starts_at for
+    settings.longest_day_minutes): hours outside it could never be kept. A notice's name and address
+    are for the notice: given without asking for it (notify), they are refused rather than kept unused."""
     if request.day is not None:
         if not is_business_day(request.day):
             problems.add("day", f"{request.day.isoformat()} is no working day (a weekend or public holiday)")
@@ -138,16 +144,41 @@ def request_problems(request: OwnerRequest, problems: Violations) -> None:
         and request.until_time <= request.from_time
     ):
         problems.add("until_time", "must be after from_time")
+    elif request.from_time is not None and request.until_time is not None:
+        _working_hours_problems(request.from_time, request.until_time, settings, problems)
+    if not request.notify:
+        for field, given in (("notice_name", request.notice_name), ("notice_lines", request.notice_lines)):
+            if given:
+                problems.add(
+                    field, "a notice address is for the owner's notice: ask for the notice too (notify)"
+                )
     _notice_address_problems(request, problems)
+
+
+def _working_hours_problems(
+    from_time: time, until_time: time, settings: PlanningSettings, problems: Violations
+) -> None:
+    """Each end of the owner's hours within the working day; the one outside named."""
+    starts, ends = settings.day_starts_at, settings.day_ends_at
+    day = f"the working day is {starts:%H:%M}–{ends:%H:%M}"
+    if not starts <= from_time < ends:
+        problems.add("from_time", f"{from_time:%H:%M} is outside the working hours: {day}")
+    if not starts < until_time <= ends:
+        problems.add("until_time", f"{until_time:%H:%M} is outside the working hours: {day}")
 
 
 NOTICE_LINES = 4  # an envelope's window holds a name and four lines
 NOTICE_LINE_LENGTH = 80
+# A Norwegian address ends with the postcode and place ("0150 Oslo"); one abroad (three lines or more,
+# the country last) has its own form.
+POSTCODE_LINE = re.compile(r"^\d{4} +\S")
+ABROAD_LINES = 3
 
 
 def _notice_address_problems(request: OwnerRequest, problems: Violations) -> None:
     """The notice's name and address lines (either may be left out): one line each, at most
-    NOTICE_LINE_LENGTH characters, no control characters; at most NOTICE_LINES address lines, none empty."""
+    NOTICE_LINE_LENGTH characters, no control characters; at most NOTICE_LINES address lines, none empty,
+    the last the postcode and place (POSTCODE_LINE) unless there are ABROAD_LINES or more."""
     if "\n" in request.notice_name or "\r" in request.notice_name:
         problems.add("notice_name", "must be one line")
     else:
@@ -162,6 +193,9 @@ def _notice_address_problems(request: OwnerRequest, problems: Violations) -> Non
             problems.add("notice_lines", f"line {number} must be one line")
         elif not check_free_text(problems, "notice_lines", line, NOTICE_LINE_LENGTH):
             return  # one sentence of that kind is enough
+    lines = request.notice_lines
+    if lines and len(lines) < ABROAD_LINES and not POSTCODE_LINE.match(lines[-1].strip()):
+        problems.add("notice_lines", "the last line must be the postcode and place, e.g. 0150 Oslo")
 
 
 def request_windows(
@@ -200,7 +234,9 @@ def build_visits(
     day_minutes: int,
 ) -> tuple[list[Visit], list[Unplanned]]:
     """The visits to plan for `needs` (in their order), and the needs that cannot be visits: a property
-    without a location is unplanned with NO_LOCATION."""
+    without a location is unplanned with NO_LOCATION, one whose owner asked for a day outside the period
+    (`days`, its working days) with outside_period's reason (the planner would only find no assessor free
+    on it)."""
     visits: list[Visit] = []
     unplanned: list[Unplanned] = []
     for need in needs:
@@ -209,6 +245,10 @@ def build_visits(
             unplanned.append(Unplanned(need.property_id, NO_LOCATION))
             continue
         request = requests.get(need.property_id)
+        outside = outside_period(request, days)
+        if outside:
+            unplanned.append(Unplanned(need.property_id, outside))
+            continue
         visits.append(
             Visit(
                 need=need,
@@ -220,6 +260,15 @@ def build_visits(
             )
         )
     return visits, unplanned
+
+
+def outside_period(request: OwnerRequest | None, days: Sequence[date]) -> str:
+    """Why a visit cannot be planned when the owner asked for a day that is none of the period's working
+    days `days` ("the owner's day (05.09.2024) is outside the period"), else "". A day asked for is a
+    working day (request_problems), so it is one of `days` exactly when it lies in the period."""
+    if request is None or request.day is None or request.day in days:
+        return ""
+    return f"the owner's day ({request.day:%d.%m.%Y}) is outside the period"
 
 
 def wants_another_time(request: OwnerRequest, since: date) -> bool:
@@ -284,6 +333,9 @@ def replan_input(
             notice = told(notices.get(stop.property_id))
             since = notice.issued_on if notice else plan.made_on
             if request is not None and wants_another_time(request, since):
+                if outside_period(request, days):
+                    unplanned.append(Unplanned(stop.property_id, outside_period(request, days)))
+                    continue
                 freed = replace(visit, windows=request_windows(request, days, settings, day_minutes))
             elif absent:
                 freed = visit
@@ -302,6 +354,9 @@ def replan_input(
             earlier.append(left)
             continue
         request = requests.get(left.property_id)
+        if outside_period(request, days):
+            unplanned.append(Unplanned(left.property_id, outside_period(request, days)))
+            continue
         if request is not None:  # the owner's latest wish counts, as for a planned visit
             again = replace(
                 again,
