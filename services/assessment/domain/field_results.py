@@ -187,27 +187,71 @@ def _by_floor(floors: tuple[Floor, ...]) -> str:
 
 
 def planning_warnings(result: FieldResult, plan: InspectionPlan | None) -> tuple[str, ...]:
-    """What the office should look at when the latest plan (`plan`, None when there is none) visits the
-    property with other assessors than the one who recorded it: "assessor A2 was not planned for this
-    property's visit (planned: A1 on 2024-05-06)". The inspection is recorded all the same (the field
-    decides who went), and a property the plan does not visit gives no warning: the office inspects
-    without a plan too."""
-    visit = plan.stop_of(result.property_id) if plan is not None else None
-    if visit is None:
+    """What the office should look at when the latest plan (`plan`, None when there is none) has this
+    property's visit and the inspection went otherwise, each in words with dates as dd.mm.yyyy:
+
+    - the assessor is none of the plan's assessors: "A9 is not an assessor of plan 1A2B3C4D";
+    - another assessor was sent: "assessor A2 was not planned for this property's visit (planned for
+      06.05.2024 by A1)";
+    - another day: "inspected on 07.05.2024, not on the planned day (planned for 06.05.2024 by A1)";
+    - the assessor is away that day in the plan's absences: "A1 is absent on 07.05.2024 in plan
+      1A2B3C4D (away 07.05.2024–10.05.2024)";
+    - the latest version left the visit unplanned (a re-plan cancelled it, or it never fitted): "the
+      latest version (2) of plan 1A2B3C4D left this property's visit unplanned: A1 ill".
+
+    The inspection is recorded all the same (the field decides who went, and when), and a property the
+    plan neither visits nor left unplanned gives no warning: the office inspects without a plan too."""
+    if plan is None:
         return ()
-    route, _ = visit
+    visit = plan.stop_of(result.property_id)
+    unplanned = next((u for u in plan.solution.unplanned if u.property_id == result.property_id), None)
+    if visit is None and unplanned is None:
+        return ()
     assessor = result.assessor_id.strip()
-    if route.assessor_id == assessor:
-        return ()
-    planned = f"{route.assessor_id} on {route.day.isoformat()}"
-    return (f"assessor {assessor} was not planned for this property's visit (planned: {planned})",)
+    day = result.inspected_on
+    reference = _plan_reference(plan.plan_id)
+    warnings: list[str] = []
+    if assessor not in {a.assessor_id for a in plan.assessors}:
+        warnings.append(f"{assessor} is not an assessor of plan {reference}")
+    if visit is not None:
+        route, _ = visit
+        planned = f"planned for {_dd_mm_yyyy(route.day)} by {route.assessor_id}"
+        if route.assessor_id != assessor:
+            warnings.append(f"assessor {assessor} was not planned for this property's visit ({planned})")
+        if route.day != day:
+            warnings.append(f"inspected on {_dd_mm_yyyy(day)}, not on the planned day ({planned})")
+    away = next((a for a in plan.absences if a.covers(assessor, day)), None)
+    if away is not None:
+        warnings.append(
+            f"{assessor} is absent on {_dd_mm_yyyy(day)} in plan {reference} "
+            f"(away {_dd_mm_yyyy(away.first_day)}–{_dd_mm_yyyy(away.last_day)})"
+        )
+    if unplanned is not None:
+        warnings.append(
+            f"the latest version ({plan.version}) of plan {reference} left this property's visit "
+            f"unplanned: {unplanned.reason}"
+        )
+    return tuple(warnings)
 
 
-def findings(result: FieldResult, bra_m2: Decimal, value: Money) -> str:
+def _plan_reference(plan_id: str) -> str:
+    """'1A2B3C4D': a plan as the route sheets and the map name it (its id's first 8 letters or digits, in
+    capitals), so the office finds the warning's plan on the papers the assessor carried."""
+    return "".join(c for c in plan_id if c.isalnum())[:8].upper()
+
+
+def _dd_mm_yyyy(day: date) -> str:
+    """A date as the office writes it in a warning: 06.05.2024."""
+    return day.strftime("%d.%m.%Y")
+
+
+def findings(result: FieldResult, bra_m2: Decimal, value: Money, proposed: bool = True) -> str:
     """The findings in brief, as the appeal case files them: BRA, the factors with reasons, the value
     proposed, in Norwegian with decimal commas (the case's documents and its committee read them):
     "Befaring 2024-05-06 (A1): BRA 82,5 m²; indre faktor 0,9 (slitt bad); ytre faktor 1; foreslått
-    takst 2 025 000,00 kr."."""
+    takst 2 025 000,00 kr.". Not `proposed` (the property is valued from the tax authority's housing
+    value, `value`): "…; ingen ny takst foreslått: eiendommen verdsettes etter Skatteetatens boligverdi
+    (8 300 000,00 kr).", since a complaint about that value goes to the tax authority."""
     parts = [
         f"Befaring {result.inspected_on.isoformat()} ({result.assessor_id.strip()}): BRA {_comma(bra_m2)} m²"
     ]
@@ -216,8 +260,42 @@ def findings(result: FieldResult, bra_m2: Decimal, value: Money) -> str:
         ("ytre faktor", result.outer_factor, result.outer_reason),
     ):
         parts.append(f"{name} {_comma(factor)}" + (f" ({reason.strip()})" if reason.strip() else ""))
-    parts.append(f"foreslått takst {value.kroner()}")
+    if proposed:
+        parts.append(f"foreslått takst {value.kroner()}")
+    else:
+        kept = f"eiendommen verdsettes etter Skatteetatens boligverdi ({value.kroner()})"
+        parts.append(f"ingen ny takst foreslått: {kept}")
     return "; ".join(parts) + "."
+
+
+def housing_value_kept(housing_value: Money, formula: Money | None) -> str:
+    """The warning when an inspection of a property valued from the tax authority's housing value made no
+    proposal: "the property is valued from the tax authority's housing value (8 300 000 kr); the findings
+    are recorded without a standard-rate proposal (the formula would give 4 612 500 kr): …". `formula`:
+    None when the formula cannot value it (no zone, too little area)."""
+    would = f" (the formula would give {_kr(formula)})" if formula is not None else ""
+    return (
+        f"the property is valued from the tax authority's housing value ({_kr(housing_value)}); the findings "
+        f"are recorded without a standard-rate proposal{would}: a complaint about the housing value goes to "
+        "the tax authority"
+    )
+
+
+def housing_value_replaced(housing_value: Money, proposal: Money, why: str) -> str:
+    """The warning when a proposal is made for a property whose standing value is the tax authority's
+    housing value (`why` the stored housing values cannot value it now): "the property is valued from the
+    tax authority's housing value (8 300 000 kr); this proposal (4 612 500 kr) replaces it only if adopted
+    (…)"."""
+    return (
+        f"the property is valued from the tax authority's housing value ({_kr(housing_value)}); this "
+        f"proposal ({_kr(proposal)}) replaces it only if adopted ({why})"
+    )
+
+
+def _kr(amount: Money) -> str:
+    """An amount in a warning: "8 300 000 kr", the øre only when there are any ("1 250,50 kr")."""
+    text = amount.kroner()
+    return text.removesuffix(",00 kr") + " kr" if text.endswith(",00 kr") else text
 
 
 def _comma(number: Decimal) -> str:
