@@ -13,13 +13,19 @@ the --limit most urgent (50) from one call, and only --json OUT or --limit 0 rea
 from __future__ import annotations
 
 import argparse
+import functools
 import json
+import sys
+from collections.abc import Callable
 from typing import Any
+
+import grpc
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
 from services.assessment.domain.field_results import INSPECTION_FACTOR
 from services.assessment.domain.property import BRA_M2, PLOT_M2
 from services.cli.common import (
+    EXIT_REFUSED,
     add_remote_options,
     caller_for,
     decimal_text,
@@ -54,6 +60,37 @@ REASONS = (
     "general_revaluation",
 )
 _PAGE = 1000
+# Said after a refusal naming a property the register does not know (NOT_FOUND).
+PROPERTY_HINT = "find it with `propertytax assessment find --text ...`"
+
+
+def said_unknown(exc: grpc.RpcError, hint: str) -> bool:
+    """When the service does not know what was named (NOT_FOUND: a property, a plan), writes its refusal
+    and `hint`, how to find the right one, to stderr and returns True; False for any other refusal."""
+    if exc.code() != grpc.StatusCode.NOT_FOUND:  # type: ignore[attr-defined]
+        return False
+    sys.stderr.write(f"error: {exc.details()}; {hint}\n")  # type: ignore[attr-defined]
+    return True
+
+
+def _unknown_said(
+    hint: str,
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """A command whose NOT_FOUND refusal says how to find the right thing (see said_unknown)."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except grpc.RpcError as exc:
+                if said_unknown(exc, hint):
+                    return EXIT_REFUSED
+                raise
+
+        return run
+
+    return wrap
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
@@ -139,8 +176,12 @@ def cmd_needs(args: argparse.Namespace) -> int:
             say(f"{counted(len(needs), 'need')} written to {args.json}; {everything}")
         return 0
     footer = [everything]
+    empty = "No property needs an inspection."
     if args.reason:
-        footer.insert(0, f"{counted(first.total, 'need')} of the reason {args.reason.replace('_', ' ')}")
+        words = args.reason.replace("_", " ")
+        footer.insert(0, f"{counted(first.total, 'need')} of the reason {words}")
+        every = sum(count for _, count in by_reason)
+        empty = f"No open needs with reason {words} ({counted(every, 'open need')} in all)."
     if len(needs) < first.total:
         footer.append(
             f"Showing the {number(len(needs))} most urgent of {number(first.total)}; --limit 0 for all, "
@@ -151,7 +192,7 @@ def cmd_needs(args: argparse.Namespace) -> int:
         needs,
         NEED_COLUMNS,
         need_rows(needs),
-        "No property needs an inspection.",
+        empty,
         title=f"Inspection needs on {day(args.on) if args.on else 'today'}",
         footer="\n".join(footer),
     )
@@ -212,6 +253,7 @@ RECORD_FLAGS = {
 
 
 @naming_flags(RECORD_FLAGS)
+@_unknown_said(PROPERTY_HINT)
 def cmd_record(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = inspections_pb2.RecordInspectionRequest(

@@ -13,6 +13,8 @@ from services.cli.inspections_plans import _absence, _between
 
 pytestmark = pytest.mark.unit
 
+PLAN_ID = "1a2b3c4d-5e6f-4a1b-8c2d-000000000001"
+
 
 def _plan() -> inspections_pb2.InspectionPlan:
     stop = inspections_pb2.PlannedStop(
@@ -26,7 +28,7 @@ def _plan() -> inspections_pb2.InspectionPlan:
         notify=True,
     )
     return inspections_pb2.InspectionPlan(
-        plan_id="p1",
+        plan_id=PLAN_ID,
         version=2,
         first_day="2024-05-06",
         last_day="2024-05-10",
@@ -72,20 +74,24 @@ def test_the_plan_json_has_the_agreed_shape_with_numbers_for_distances() -> None
     }
     assert (data["total_distance_km"], data["naive_distance_km"]) == (3.25, 5.0)
     assert (data["needs"], data["planned"], data["share_planned"]) == (4, 1, 0.25)
-    assert len(data["unplanned"]) == 3 and (data["plan_id"], data["version"]) == ("p1", 2)
+    assert len(data["unplanned"]) == 3 and (data["plan_id"], data["version"]) == (PLAN_ID, 2)
 
 
 def test_the_summary_counts_unplanned_by_reason_and_compares_with_the_naive_plan() -> None:
     text = "\n".join(view.summary(_plan(), 1, moved=["0301-1/1/0/0"]))
-    assert text.startswith("Plan p1 version 2 (A2 absent), 2024-05-06 to 2024-05-10, made on 2024-05-03")
+    assert text.startswith(
+        f"Plan BEF-1A2B3C4D ({PLAN_ID}) version 2 (A2 absent), 06.05.2024 to 10.05.2024, made on 03.05.2024"
+    )
     first = _plan()
     first.cause, first.version = "plan", 1
-    assert view.summary(first, 0)[0] == "Plan p1 version 1, 2024-05-06 to 2024-05-10, made on 2024-05-03"
+    assert view.summary(first, 0)[0] == (
+        f"Plan BEF-1A2B3C4D ({PLAN_ID}) version 1, 06.05.2024 to 10.05.2024, made on 03.05.2024"
+    )
     assert "1 assessor-day used by 1 of 2 assessors" in text  # A2 has no visit
     assert "1 visit planned of 4 open needs (25,0 %)" in text
     assert "2  no location in the register" in text and "1  no room in the assessors' days" in text
     assert "travel 3,250 km against 5,000 km in property-id order, 35,0 % shorter" in text
-    assert "1 visit moved" in text and "1 notice sent" in text
+    assert "1 visit moved to another day, time or assessor" in text and "1 notice sent" in text
 
 
 def test_a_plan_longer_than_the_naive_one_says_longer_and_every_working_assessor_is_counted() -> None:
@@ -106,7 +112,7 @@ def test_a_dry_run_says_nothing_was_stored_and_show_has_no_notices_line() -> Non
     plan = _plan()
     plan.plan_id, plan.version = "", 0
     lines = view.summary(plan, 1, dry_run=True)
-    assert lines[0].startswith("Dry run (nothing stored, no notices sent), 2024-05-06 to 2024-05-10")
+    assert lines[0].startswith("Dry run (nothing stored, no notices sent), 06.05.2024 to 10.05.2024")
     assert "1 notice would be sent to owners who asked to be told" in lines[-1]
     assert not any("notice" in line for line in view.summary(_plan(), None)[1:])
 

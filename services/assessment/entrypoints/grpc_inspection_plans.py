@@ -1,7 +1,7 @@
-"""AssessmentService's planning RPCs (RequestVisit, PlanInspections, GetInspectionPlan, ReplanInspections,
-GetInspectionDocuments): proto ⇄ command, nothing more. Mixed into the servicer in grpc_api.py, whose
-__init__ sets the attributes declared here. A business date not given is today in Oslo, read here and
-handed on, never inside a command."""
+"""AssessmentService's planning RPCs (RequestVisit, PlanInspections, GetInspectionPlan, ListInspectionPlans,
+ReplanInspections, GetInspectionDocuments): proto ⇄ command, nothing more. Mixed into the servicer in
+grpc_api.py, whose __init__ sets the attributes declared here. A business date not given is today in Oslo,
+read here and handed on, never inside a command."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from propertytax.assessment.v1 import inspections_pb2, property_pb2
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.inspection_documents import DocumentChoice, get_plan, plan_documents
 from services.assessment.application.inspection_needs import gather_needs
+from services.assessment.application.inspection_plan_list import PlanSummary, list_inspection_plans
 from services.assessment.application.owner_requests import request_visit
 from services.assessment.application.plan_inspections import PlanPeriod, plan_inspections
 from services.assessment.application.ports import (
@@ -95,6 +96,20 @@ def plan_to_proto(plan: InspectionPlan) -> inspections_pb2.InspectionPlan:
     )
 
 
+def summary_to_proto(summary: PlanSummary) -> inspections_pb2.InspectionPlanSummary:
+    return inspections_pb2.InspectionPlanSummary(
+        plan_id=summary.plan_id,
+        version=summary.version,
+        first_day=summary.first_day.isoformat(),
+        last_day=summary.last_day.isoformat(),
+        made_on=summary.made_on.isoformat(),
+        cause=summary.cause,
+        visits=summary.visits,
+        unplanned=summary.unplanned,
+        assessor_ids=list(summary.assessor_ids),
+    )
+
+
 class InspectionPlanRpcs:
     _uow: UnitOfWorkFactory
     _config: AssessmentConfig
@@ -165,6 +180,13 @@ class InspectionPlanRpcs:
         plan = get_plan(self._uow(), request.plan_id, request.version)
         return inspections_pb2.GetInspectionPlanResponse(plan=plan_to_proto(plan))
 
+    def ListInspectionPlans(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        from_day = request_day(request.from_day, "from_day", problems)
+        problems.raise_if_any()
+        plans = list_inspection_plans(self._uow(), from_day)
+        return inspections_pb2.ListInspectionPlansResponse(plans=[summary_to_proto(p) for p in plans])
+
     def ReplanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         problems = Violations()
         if not request.plan_id:
@@ -184,6 +206,8 @@ class InspectionPlanRpcs:
             moved=list(done.moved),
             notices=len(done.notices),
             cancellations=len(done.cancellations),
+            stored=done.stored,
+            now_unplanned=list(done.now_unplanned),
         )
 
     def GetInspectionDocuments(  # type: ignore[no-untyped-def]  # noqa: N802
