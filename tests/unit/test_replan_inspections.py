@@ -291,3 +291,73 @@ def test_a_visit_planned_again_after_a_cancellation_gets_a_notice_replacing_it()
     )
     assert (notice.property_id, notice.replaces) == (property_id, "cancel-1")
     assert (notice.day, notice.window) == (first[property_id].day, first[property_id].window)  # told again
+
+
+def test_a_replan_dated_before_the_latest_version_is_refused() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 10)  # made on 22.04.2024
+    command = Replan(made.plan.plan_id, "A2", WEDNESDAY, None, date(2024, 4, 21))
+    with pytest.raises(InvalidInput) as caught:
+        replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
+    [violation] = caught.value.violations
+    assert (violation.field, violation.description) == (
+        "replanned_on",
+        "must not be before version 1's date (22.04.2024)",
+    )
+    second = _replan(uow, made.plan.plan_id)  # version 2, made on 7 May
+    assert second.stored and second.plan.version == 2
+    command = Replan(made.plan.plan_id, "A1", FRIDAY, None, date(2024, 5, 6))
+    with pytest.raises(InvalidInput) as later:
+        replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
+    assert later.value.violations[0].description == "must not be before version 2's date (07.05.2024)"
+    assert uow.inspection_plans.next_version(made.plan.plan_id) == 3
+
+
+def test_a_replan_that_changes_nothing_stores_no_version() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 45, told=(1, 2, 3))
+    first = _replan(uow, made.plan.plan_id)  # A2 ill from Wednesday
+    assert first.stored and first.plan.version == 2
+    uow.events.clear()
+    commits = uow.commits
+    again = _replan(uow, made.plan.plan_id, absent_from=FRIDAY)  # already absent then in version 2
+    assert not again.stored
+    assert again.plan == first.plan and again.plan.version == 2
+    assert (again.moved, again.notices, again.cancellations, again.now_unplanned) == ((), (), (), ())
+    assert uow.events == [] and uow.commits == commits
+    assert uow.inspection_plans.next_version(made.plan.plan_id) == 3
+    nothing = _replan(uow, made.plan.plan_id, assessor="", absent_from=None)  # no wish since
+    assert not nothing.stored and nothing.plan == first.plan
+
+
+def test_an_absence_on_a_day_without_visits_is_still_a_new_version() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    register(uow, 2)
+    made = plan(uow, [need(1), need(2)])  # two visits: A1 on Monday, A2 has no visit at all
+    assert {who for who, _, _ in placements(made.plan).values()} == {"A1"}
+    result = _replan(uow, made.plan.plan_id)  # A2 ill from Wednesday: no visit moves, a day is lost
+    assert result.stored and result.plan.version == 2 and result.moved == ()
+    assert result.plan.absences[-1].assessor_id == "A2"
+
+
+def test_now_unplanned_names_the_visits_the_new_version_leaves_out() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 55)
+    result = _replan(uow, made.plan.plan_id)  # A1 alone cannot take all of A2's Wednesday and Friday
+    gone = set(placements(made.plan)) - set(placements(result.plan))
+    assert gone  # the test means something only if some visit found no room
+    assert result.now_unplanned == tuple(sorted(gone))
+    assert set(result.now_unplanned) <= set(result.moved)
+    assert set(result.now_unplanned) <= {u.property_id for u in result.plan.solution.unplanned}
+
+
+def test_a_granted_wish_for_a_day_outside_the_period_leaves_the_visit_unplanned_saying_so() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    made = _planned(uow, 45, told=tuple(range(1, 46)))
+    wishing = _on_wednesday(made)
+    request_visit(uow, OwnerRequest(wishing, date(2024, 4, 25), True, date(2024, 9, 5)))
+    result = _replan(uow, made.plan.plan_id, assessor="", absent_from=None)
+    reasons = {u.property_id: u.reason for u in result.plan.solution.unplanned}
+    assert reasons[wishing] == "the owner's day (05.09.2024) is outside the period"
+    assert result.now_unplanned == (wishing,)
+    assert [c.property_id for c in result.cancellations] == [wishing]
