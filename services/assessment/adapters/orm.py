@@ -175,7 +175,8 @@ inspection_appeal_needs = Table(
 inspection_results = Table(
     "inspection_results",
     metadata,
-    key("valuation_id", String(36)),
+    key("result_id", String(36)),
+    optional("valuation_id", String(36)),  # the proposal it gave; none where a housing value stands
     required("property_id", String(64), index=True),
     required("inspected_on", Date),
     required("assessor_id", String(64)),

@@ -277,7 +277,9 @@ class InspectionNeedRepository(Protocol):
         """The property's appeal needs closed by an inspection on `on`; returns them."""
         ...
 
-    def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None: ...
+    def add_result(
+        self, result: FieldResult, result_id: str, valuation_id: str | None, recorded_at: datetime
+    ) -> None: ...
 
 
 @dataclass(frozen=True)

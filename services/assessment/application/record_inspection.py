@@ -100,7 +100,7 @@ def record_inspection(
         if housing is not None and not why_not:
             formula = None if isinstance(valued, Exception) else valued.value
             warnings.append(housing_value_kept(housing.value, formula))
-            valuation, proposed, result_key = housing, False, new_id()
+            valuation, proposed = housing, False
         else:
             if isinstance(valued, Exception):
                 raise valued
@@ -116,14 +116,14 @@ def record_inspection(
             )
             if housing is not None:
                 warnings.append(housing_value_replaced(housing.value, valuation.value, why_not))
-            proposed, result_key = True, valuation.valuation_id
+            proposed = True
             uow.valuations.add_many([valuation], uow.now())
             uow.valuations.clear_need(prop.property_id)  # an assessor has valued it on site
         plan_id = uow.inspection_plans.latest_plan_id()
         warnings += planning_warnings(result, uow.inspection_plans.get(plan_id) if plan_id else None)
-        # The field results are keyed by the proposal they gave; findings without one get a key of their
-        # own (no valuation has it), since the housing-value valuation may answer several inspections.
-        uow.inspection_needs.add_result(result, result_key, uow.now())
+        uow.inspection_needs.add_result(
+            result, new_id(), valuation.valuation_id if proposed else None, uow.now()
+        )
         uow.inspection_needs.add_history([(prop.property_id, HistoryEvent.INSPECTED, result.inspected_on)])
         closed = uow.inspection_needs.mark_done(prop.property_id, result.inspected_on)
         answered = tuple(n.appeal_case_id for n in closed)
