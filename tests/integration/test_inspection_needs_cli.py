@@ -78,6 +78,7 @@ def test_needs_history_and_a_recorded_inspection_from_the_command_line(
     out, _ = _said(capsys)
     assert re.search(r"4\s+0301-10/2/0/0\s+.*never inspected", out), out
     assert re.search(r"5\s+0301-10/3/0/0\s+.*general revaluation\s+01\.05\.2024", out), out
+    assert "last inspected 01.05.2014: general revaluation every 10 years" in out  # dates as in the table
     assert "0301-10/1/0/0" not in out  # the tax authority values it
     assert "2 needs: never inspected 1, general revaluation 1" in out
     assert "Showing" not in out  # all of them fit in the default --limit
