@@ -40,7 +40,8 @@ class InMemoryInspectionNeeds:
         self._housing_values = housing_values
         self.history_rows: list[tuple[str, HistoryEvent, date]] = []
         self.appeals: dict[str, InspectionNeed] = {}  # case id → need (status open or done)
-        self.results: list[tuple[FieldResult, str | None, datetime]] = []  # (result, valuation id, recorded at)
+        # (result, valuation id or None, recorded at)
+        self.results: list[tuple[FieldResult, str | None, datetime]] = []
         self.result_ids: list[str] = []
 
     def add_history(self, rows: Sequence[tuple[str, HistoryEvent, date]]) -> tuple[int, int]:

@@ -16,8 +16,8 @@ import pytest
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.inspection_map_html import DASHES, day_style
-from services.assessment.adapters.inspection_stop_rows import period_words, plan_reference
-from services.assessment.domain.inspection_planning import PlanningSolution
+from services.assessment.adapters.inspection_stop_rows import period_words
+from services.assessment.domain.inspection_planning import PlanningSolution, plan_reference
 from services.assessment.domain.zones import Zone
 from tests.inspection_document_samples import OSLO, VISITS, oslo_zones, sample_plan
 

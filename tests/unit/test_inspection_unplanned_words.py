@@ -3,14 +3,14 @@ inspection_unplanned_words.py), for every reason the planner and the schedule gi
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from services.assessment.adapters import route_planner
 from services.assessment.adapters.inspection_unplanned_words import unplanned_words
-from services.assessment.domain.inspection_planning import Window
-from services.assessment.domain.inspection_schedule import NO_LOCATION, PAST
+from services.assessment.domain.inspection_planning import OwnerRequest, Window
+from services.assessment.domain.inspection_schedule import NO_LOCATION, PAST, outside_period
 
 pytestmark = pytest.mark.unit
 
@@ -58,3 +58,9 @@ SPAN = route_planner._span(Window(datetime(2024, 5, 10, 10), datetime(2024, 5, 1
 )
 def test_each_reason_in_norwegian(reason: str, words: str) -> None:
     assert unplanned_words(reason) == words
+
+
+def test_an_owners_day_outside_the_period_in_norwegian() -> None:
+    wish = OwnerRequest("P1", date(2024, 8, 20), notify=True, day=date(2024, 9, 5))
+    reason = outside_period(wish, [date(2024, 9, 9), date(2024, 9, 10)])
+    assert unplanned_words(reason) == "dagen eieren ba om (05.09.2024), er utenfor perioden"

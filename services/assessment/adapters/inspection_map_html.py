@@ -33,11 +33,10 @@ from services.assessment.adapters.inspection_stop_rows import (
     assessor_of,
     kilometres,
     period_words,
-    plan_reference,
     stop_rows,
 )
 from services.assessment.adapters.inspection_unplanned_words import unplanned_words
-from services.assessment.domain.inspection_planning import InspectionPlan
+from services.assessment.domain.inspection_planning import InspectionPlan, plan_reference
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.zones import Zone
 from services.platform.written_dates import duration, written_day

@@ -17,10 +17,9 @@ from services.assessment.adapters.inspection_stop_rows import (
     TRANSPORT_WORDS,
     assessor_of,
     kilometres,
-    plan_reference,
     stop_rows,
 )
-from services.assessment.domain.inspection_planning import DayRoute, InspectionPlan
+from services.assessment.domain.inspection_planning import DayRoute, InspectionPlan, plan_reference
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.zones import Zone
 from services.platform.written_dates import clock, duration, written_day

@@ -85,12 +85,6 @@ def kilometres(distance_km: Decimal) -> str:
     return f"{distance_km:.1f} km".replace(".", ",")
 
 
-def plan_reference(plan_id: str) -> str:
-    """'1A2B3C4D': the first 8 letters or digits of a plan's id, in capitals (what a person reads out; the
-    full id is for the CLI)."""
-    return "".join(c for c in plan_id if c.isalnum())[:8].upper()
-
-
 def period_words(first: date, last: date) -> str:
     """'6.–10. mai 2024', '29. april – 3. mai 2024', '30. desember 2024 – 3. januar 2025', '6. mai 2024'."""
     if first == last:

@@ -21,6 +21,10 @@ def _dated(text: str) -> str:
 # (pattern of the English reason, its Norwegian form from the pattern's groups), most specific first.
 _FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
+        re.compile(r"^the owner's day \((\S+)\) is outside the period$"),
+        lambda m: f"dagen eieren ba om ({m[1]}), er utenfor perioden",
+    ),
+    (
         re.compile(r"^no location in the register$"),
         lambda m: "eiendommen har ikke kartkoordinater i matrikkelen",
     ),

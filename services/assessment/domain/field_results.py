@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from services.assessment.domain.inspection_planning import InspectionPlan
+from services.assessment.domain.inspection_planning import InspectionPlan, plan_reference
 from services.assessment.domain.property import BRA_M2, PLOT_M2, Floor
 from services.assessment.domain.valuation import TraceItem
 from services.platform.errors import Violations
@@ -209,7 +209,7 @@ def planning_warnings(result: FieldResult, plan: InspectionPlan | None) -> tuple
         return ()
     assessor = result.assessor_id.strip()
     day = result.inspected_on
-    reference = _plan_reference(plan.plan_id)
+    reference = plan_reference(plan.plan_id)
     warnings: list[str] = []
     if assessor not in {a.assessor_id for a in plan.assessors}:
         warnings.append(f"{assessor} is not an assessor of plan {reference}")
@@ -232,12 +232,6 @@ def planning_warnings(result: FieldResult, plan: InspectionPlan | None) -> tuple
             f"unplanned: {unplanned.reason}"
         )
     return tuple(warnings)
-
-
-def _plan_reference(plan_id: str) -> str:
-    """'1A2B3C4D': a plan as the route sheets and the map name it (its id's first 8 letters or digits, in
-    capitals), so the office finds the warning's plan on the papers the assessor carried."""
-    return "".join(c for c in plan_id if c.isalnum())[:8].upper()
 
 
 def _dd_mm_yyyy(day: date) -> str:
