@@ -240,13 +240,13 @@ class _Planning:
         pinned = [index for index in self.rank if index in self.pinned_day and index not in self.pin_missing]
         indices = [*pinned, *open_]
         allowed = [self._allowed_days(index) for index in indices]
-        jobs = [self._job(index, days[0]) for index, days in zip(indices, allowed, strict=True)]
-        # A job's windows as the first day it may take clipped them: for the whole plan, the visit's own.
-        whole = [
-            Job(job.index, job.xy, job.minutes, job.level, tuple(self.spans[job.index]), job.within)
-            for job in jobs
-            if job is not None
-        ]
+        whole: list[Job] = []
+        for index, days in zip(indices, allowed, strict=True):
+            job = self._job(index, days[0])  # a day it may take: its level and order within it
+            assert job is not None
+            # Not the windows as that day clipped them: the visit's own, each day's hours are its vehicle's.
+            spans = tuple(sorted((start, end) for start, end in self.spans[index] if start <= end))
+            whole.append(Job(index, job.xy, job.minutes, job.level, spans, job.within))
         effort = self.exploration if len(self.visits) * len(self.days) <= WHOLE_FULL_EFFORT else 0
         routes = self._earlier(solve_all(self.drafts, whole, allowed, self.detour, effort))
         for number, route in enumerate(routes):
