@@ -109,13 +109,13 @@ def test_a_long_period_still_tells_an_assessors_days_apart() -> None:
 
 def test_the_title_names_the_period_and_a_short_reference_not_the_id(page: str) -> None:
     title = re.search(r"<title>(.*)</title>", page)
-    assert title and title.group(1) == "Befaringsplan 6.–10. mai 2024 (ref. PLAN2024, versjon 1)"
+    assert title and title.group(1) == "Befaringsplan 6.–10. mai 2024 (ref. BEF-PLAN2024, versjon 1)"
     assert "plan-2024-19" not in page[: page.index("</h1>")]
     assert '<p class="plan-id">Planens id: plan-2024-19</p>' in page
     assert period_words(date(2024, 4, 29), date(2024, 5, 3)) == "29. april – 3. mai 2024"
     assert period_words(date(2024, 12, 30), date(2025, 1, 3)) == "30. desember 2024 – 3. januar 2025"
     assert period_words(date(2024, 5, 6), date(2024, 5, 6)) == "6. mai 2024"
-    assert plan_reference("3f2a9c1e-77b0-4d7e-9a41-0c5e2b8d1f00") == "3F2A9C1E"
+    assert plan_reference("3f2a9c1e-77b0-4d7e-9a41-0c5e2b8d1f00") == "BEF-3F2A9C1E"
 
 
 def test_the_unplanned_are_listed_below_the_map_not_drawn(page: str) -> None:

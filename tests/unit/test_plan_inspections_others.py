@@ -94,7 +94,7 @@ def test_a_plan_sharing_days_and_an_assessor_with_another_is_refused_real_or_dry
         [violation] = caught.value.violations
         assert violation.field == "first_day"
         reference = plan_reference(shared.plan.plan_id)
-        assert len(reference) == 8 and reference in violation.description
+        assert len(reference) == 12 and reference in violation.description
         assert "(06.05.2024–10.05.2024) has A1 and A2 too" in violation.description
         assert plan_reference(apart.plan.plan_id) not in violation.description
     assert len(uow.inspection_plans.order) == 3 and uow.commits == 3  # nothing of the refused ones

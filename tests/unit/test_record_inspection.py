@@ -432,7 +432,7 @@ def test_an_assessor_absent_that_day_in_the_plan_is_recorded_with_a_warning() ->
 
     assert recorded.warnings == (
         "assessor A1 was not planned for this property's visit (planned for 06.05.2024 by A3)",
-        "A1 is absent on 06.05.2024 in plan P1 (away 06.05.2024–07.05.2024)",
+        "A1 is absent on 06.05.2024 in plan BEF-P1 (away 06.05.2024–07.05.2024)",
     )
     assert len(fake.events_of(InspectionCompleted)) == 1  # type: ignore[attr-defined]
     # The planned assessor, not away that day (A3 is away later in the week): no warning.
@@ -446,7 +446,7 @@ def test_an_assessor_who_is_none_of_the_plan_s_assessors_is_recorded_with_a_warn
     recorded = record_inspection(fake, CONFIG, found(assessor_id="A9"), TODAY)
 
     assert recorded.warnings == (
-        "A9 is not an assessor of plan P1",
+        "A9 is not an assessor of plan BEF-P1",
         "assessor A9 was not planned for this property's visit (planned for 06.05.2024 by A1)",
     )
     assert {t.factor: t.value for t in recorded.valuation.trace}["assessor"] == "A9"
@@ -465,7 +465,7 @@ def test_a_visit_the_latest_version_left_unplanned_is_recorded_with_a_warning() 
     recorded = record_inspection(fake, CONFIG, found(assessor_id="A2"), TODAY)
 
     assert recorded.warnings == (
-        "the latest version (2) of plan P1 left this property's visit unplanned: "
+        "the latest version (2) of plan BEF-P1 left this property's visit unplanned: "
         "A1 ill from 06.05.2024: no room left in the period",
     )
     assert fake.valuations.for_property("cabin") == [recorded.valuation]

@@ -158,7 +158,7 @@ def plan_inspections(
 
 
 def _overlap_words(overlapping: Sequence[PlanOverlap]) -> str:
-    """'plan 1A2B3C4D (06.05.2024–10.05.2024) has A1 and A2 too; …: an assessor …'"""
+    """'plan BEF-1A2B3C4D (06.05.2024–10.05.2024) has A1 and A2 too; …: an assessor …'"""
     each = "; ".join(
         f"plan {plan_reference(o.plan_id)} ({o.first_day:%d.%m.%Y}–{o.last_day:%d.%m.%Y}) has "
         f"{_joined(o.shared)} too"

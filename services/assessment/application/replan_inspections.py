@@ -138,7 +138,7 @@ def replan_inspections(
             naive_distance_km=solution.naive_distance_km + kept_km,
         )
         cause = (
-            f"{command.assessor_id} absent {absence.first_day.isoformat()}–{absence.last_day.isoformat()}"
+            f"{command.assessor_id} absent {absence.first_day:%d.%m.%Y}–{absence.last_day:%d.%m.%Y}"
             if absence
             else "owners' requests granted"
         )

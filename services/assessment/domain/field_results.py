@@ -190,14 +190,14 @@ def planning_warnings(result: FieldResult, plan: InspectionPlan | None) -> tuple
     """What the office should look at when the latest plan (`plan`, None when there is none) has this
     property's visit and the inspection went otherwise, each in words with dates as dd.mm.yyyy:
 
-    - the assessor is none of the plan's assessors: "A9 is not an assessor of plan 1A2B3C4D";
+    - the assessor is none of the plan's assessors: "A9 is not an assessor of plan BEF-1A2B3C4D";
     - another assessor was sent: "assessor A2 was not planned for this property's visit (planned for
       06.05.2024 by A1)";
     - another day: "inspected on 07.05.2024, not on the planned day (planned for 06.05.2024 by A1)";
     - the assessor is away that day in the plan's absences: "A1 is absent on 07.05.2024 in plan
       1A2B3C4D (away 07.05.2024–10.05.2024)";
     - the latest version left the visit unplanned (a re-plan cancelled it, or it never fitted): "the
-      latest version (2) of plan 1A2B3C4D left this property's visit unplanned: A1 ill".
+      latest version (2) of plan BEF-1A2B3C4D left this property's visit unplanned: A1 ill".
 
     The inspection is recorded all the same (the field decides who went, and when), and a property the
     plan neither visits nor left unplanned gives no warning: the office inspects without a plan too."""

@@ -112,9 +112,10 @@ def straight_line_km(a: Location, b: Location) -> float:
 
 
 def plan_reference(plan_id: str) -> str:
-    """'1A2B3C4D': the first 8 letters or digits of a plan's id, in capitals, as the route sheets and the
-    map name a plan (what a person reads out; the full id is for the CLI)."""
-    return "".join(c for c in plan_id if c.isalnum())[:8].upper()
+    """'BEF-1A2B3C4D': "BEF" (befaring) and the first 8 letters or digits of a plan's id in capitals, as the
+    route sheets, the map, the refusals and the CLI name a plan (what a person reads out and types; the CLI
+    takes it wherever a plan id goes)."""
+    return "BEF-" + "".join(c for c in plan_id if c.isalnum())[:8].upper()
 
 
 @dataclass(frozen=True)
