@@ -22,7 +22,11 @@ def test_the_shipped_settings_are_read() -> None:
     assert settings.speed_kmh[Transport.FOOT] == Decimal("4.5")
     assert settings.detour_factor == Decimal("1.3") and settings.day_starts_at == time(8)
     assert settings.notice_window_minutes == 120
-    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (480, 14, 50)
+    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (
+        480,
+        14,
+        Decimal(50),
+    )
 
 
 def test_the_file_not_the_defaults_sets_the_working_day_and_the_limits(tmp_path: Path) -> None:
@@ -37,7 +41,11 @@ def test_the_file_not_the_defaults_sets_the_working_day_and_the_limits(tmp_path:
     path = tmp_path / "inspections.yaml"
     path.write_text(text, encoding="utf-8")
     settings = load_inspection_settings(path)
-    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (450, 21, 35)
+    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (
+        450,
+        21,
+        Decimal(35),
+    )
 
 
 @pytest.mark.parametrize(
