@@ -88,7 +88,7 @@ def test_an_appeal_asks_for_an_inspection_that_is_planned_recorded_adopted_and_f
         got = assessor.call(
             assessment_api.GetProperty, assessment_pb2.GetPropertyRequest(property_id=candidate)
         )
-        return got.valuations[0].route == tax_pb2.VALUATION_ROUTE_STANDARD_RATE
+        return bool(got.valuations[0].route == tax_pb2.VALUATION_ROUTE_STANDARD_RATE)
 
     property_id = max(filter(by_standard_rates, taxes), key=lambda p: taxes[p])
     owner = record_owner(assessor, property_id, person(5014, "Kari Nordmann"))
