@@ -363,6 +363,12 @@ class InspectionPlanRepository(Protocol):
         """The cancellation letters issued with a version, by property."""
         ...
 
+    def visits_of(self, property_id: str) -> list[InspectionPlan]:
+        """The latest versions of the plans whose latest version visits the property or left its visit
+        unplanned (domain.field_results.has_visit), newest period first (by first day, then last day,
+        then plan id, all descending)."""
+        ...
+
 
 class AssessmentUnitOfWork(TransactionalWork, Protocol):
     """One transaction over the register; the repositories are there inside its `with` block."""
