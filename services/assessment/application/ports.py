@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import Literal, Protocol
 
@@ -459,6 +460,12 @@ class RoutePlanner(Protocol):
     most urgent first, windows and latest days kept, pins kept; what does not fit is unplanned with why."""
 
     def plan(self, problem: PlanningProblem) -> PlanningSolution: ...
+
+    def naive_distance(self, problem: PlanningProblem) -> Decimal:
+        """The naive plan's kilometres (PlanningSolution.naive_distance_km) of all problem.visits: in
+        property-id order over problem.days, no windows, pins or deadlines heeded. A re-plan measures its
+        version so, like the first plan's, rather than adding up parts."""
+        ...
 
 
 class InspectionDocuments(Protocol):
