@@ -367,6 +367,16 @@ def replan_input(
     return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *earlier), tuple(kept))
 
 
+def newcomers(visits: Sequence[Visit], replanned_on: date) -> tuple[list[Visit], list[Unplanned]]:
+    """Visits of needs no plan held, offered to a re-plan as freed ones are: for the days after
+    `replanned_on`, or unplanned with PAST when every window their owner asked for is over by then."""
+    free: list[Visit] = []
+    unplanned: list[Unplanned] = []
+    for visit in visits:
+        _free(visit, replanned_on, free, unplanned)
+    return free, unplanned
+
+
 def _free(visit: Visit, replanned_on: date, visits: list[Visit], unplanned: list[Unplanned]) -> None:
     """A freed visit for the days after `replanned_on`, or unplanned with PAST when every window the owner
     asked for is over by then."""
