@@ -6,6 +6,7 @@ ask; the same bytes every time — and served with the version's documents
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
@@ -13,12 +14,15 @@ from datetime import date
 import pytest
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
+from services.assessment.adapters.inspection_plan_json import cancellation_from_json, cancellation_to_json
 from services.assessment.application.inspection_documents import DocumentChoice, plan_documents
 from services.assessment.domain.inspection_planning import (
+    CANCELLATION_LAYOUT,
     DayRoute,
     InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
+    plan_reference,
 )
 from services.assessment.domain.zones import Zone
 from tests.fakes.assessment import FakeAssessmentUnitOfWork
@@ -60,6 +64,22 @@ def test_the_letter_says_the_told_visit_is_off_and_a_new_notice_follows() -> Non
     assert "Vi sender nytt varsel når ny tid er satt." in text
     assert "ringe oss på telefon 21 80 21 80" in text and "Oppgi eiendommen: 0301-227/31/0/0." in text
     assert "5e0c2d7a-1b3f" not in text  # the full id stays in the stored letter
+
+
+def test_a_letter_of_the_current_layout_names_the_plan_as_the_cli_takes_it() -> None:
+    text = pdf_words(_letter(layout=CANCELLATION_LAYOUT))
+    plan = plan_reference(NOTICE.plan_id)
+
+    assert f"Vår referanse: {plan}, brev 5E0C2D7A" in text
+    assert f"(varselet med referanse {plan}, varsel 3F2A9C1E)." in text
+    assert "BEF-5E0C2D7A" not in text  # the letter's own id is no plan's reference
+
+
+def test_a_letter_issued_before_the_layout_was_kept_reads_back_as_issued() -> None:
+    stored = json.loads(cancellation_to_json(replace(CANCELLATION, layout=CANCELLATION_LAYOUT)))
+    del stored["layout"]
+    assert cancellation_from_json(json.dumps(stored)).layout == 1
+    assert cancellation_from_json(cancellation_to_json(replace(CANCELLATION, layout=2))).layout == 2
 
 
 def test_the_same_letter_is_the_same_bytes_dated_the_day_it_was_issued() -> None:

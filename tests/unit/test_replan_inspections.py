@@ -257,7 +257,7 @@ def test_an_owner_told_of_a_visit_the_replan_leaves_out_gets_a_cancellation() ->
         cancelled = first[letter.property_id]
         assert letter.replaces == cancelled.notice_id
         assert (letter.cancelled_day, letter.cancelled_window) == (cancelled.day, cancelled.window)
-        assert (letter.plan_version, letter.issued_on) == (2, REPLANNED_ON)
+        assert (letter.plan_version, letter.issued_on, letter.layout) == (2, REPLANNED_ON, 2)
         assert letter.recipient_name == f"Eier {int(letter.property_id.split('-')[1].split('/')[0])}"
         assert letter.notice_id not in {n.notice_id for n in made.notices}
     events = uow.events_of(InspectionCancelled)

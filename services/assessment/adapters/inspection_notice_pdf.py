@@ -8,8 +8,10 @@ the same letter is the same bytes.
 "Vår referanse" is a short reference people can read out on the phone; the full id stays in the stored
 letter and its event. A notice issued since its body keeps `visit_minutes` (above 0) names the plan as the
 CLI and the route sheets do and the letter itself ("BEF-1A2B3C4D, varsel 66927F1A"), and says how long the
-visit is planned to take; a notice issued before (visit_minutes 0) and every cancellation keep the old
-words ("BEF-" and the letter's own id, "under en time"), so a stored letter renders the same forever."""
+visit is planned to take; a cancellation of layout 2 names the plan likewise ("BEF-1A2B3C4D, brev
+…") and the notice it cancels ("varsel …"). A notice issued before (visit_minutes 0) and a cancellation of
+layout 1 keep the old words ("BEF-" and the letter's own id, "under en time"), so a stored letter renders
+the same forever."""
 
 from __future__ import annotations
 
@@ -40,6 +42,8 @@ def our_reference(letter: InspectionNotice | InspectionCancellation) -> str:
     notices and the cancellations, as they were issued."""
     if isinstance(letter, InspectionNotice) and letter.visit_minutes > 0:
         return f"{plan_reference(letter.plan_id)}, varsel {letter_number(letter.notice_id)}"
+    if isinstance(letter, InspectionCancellation) and letter.layout >= 2:
+        return f"{plan_reference(letter.plan_id)}, brev {letter_number(letter.notice_id)}"
     return reference(letter.notice_id)
 
 
@@ -170,7 +174,7 @@ def cancellation_pdf(letter: InspectionCancellation, municipality: Municipality)
     doc.text(
         f"Befaringen av {letter.address or letter.property_id} {written_day(letter.cancelled_day)} "
         f"kl. {clock(window.start)}–{clock(window.end)} blir ikke som varslet "
-        f"(varselet med referanse {reference(letter.replaces)}).",
+        f"(varselet med referanse {_cancelled_reference(letter)}).",
         bold=True,
     )
     doc.gap(2)
@@ -181,3 +185,11 @@ def cancellation_pdf(letter: InspectionCancellation, municipality: Municipality)
     doc.text(f"Du kan {_ways_to_reach(contact, municipality)}. Oppgi eiendommen: {letter.property_id}.")
     _signature(doc, municipality)
     return render_pdf(doc, title=cancellation_title(letter), author=municipality.name, dated=letter.issued_on)
+
+
+def _cancelled_reference(letter: InspectionCancellation) -> str:
+    """The notice it cancels as that notice names itself ('varsel 66927F1A' after layout 2, as the notices
+    carrying their minutes do); 'BEF-66927F1A' in letters of layout 1, as they were issued."""
+    if letter.layout >= 2:
+        return f"{plan_reference(letter.plan_id)}, varsel {letter_number(letter.replaces)}"
+    return reference(letter.replaces)

@@ -277,6 +277,7 @@ def cancellation_to_json(cancellation: InspectionCancellation) -> str:
             "issued_on": cancellation.issued_on.isoformat(),
             "recipient_name": cancellation.recipient_name,
             "recipient_lines": list(cancellation.recipient_lines),
+            "layout": cancellation.layout,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -299,6 +300,7 @@ def cancellation_from_json(text: str) -> InspectionCancellation:
         issued_on=date.fromisoformat(raw["issued_on"]),
         recipient_name=raw["recipient_name"],
         recipient_lines=tuple(raw["recipient_lines"]),
+        layout=raw.get("layout", 1),  # the letters stored before the layout was kept
     )
 
 

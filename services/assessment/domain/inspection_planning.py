@@ -285,7 +285,14 @@ class InspectionCancellation:
     issued_on: date
     recipient_name: str
     recipient_lines: tuple[str, ...]
+    # How the letter is laid out: 1 as the first ones were issued (its own id as "Vår referanse"), 2 naming
+    # the plan as the notices do since they carry their visit's minutes. Kept with the letter, so a stored
+    # letter renders as it was issued.
+    layout: int = 1
 
+
+# Current layout of a cancellation letter (InspectionCancellation.layout).
+CANCELLATION_LAYOUT = 2
 
 # What an owner was last sent about a visit: a notice (told), or a cancellation (told that it is off).
 OwnerLetter = InspectionNotice | InspectionCancellation

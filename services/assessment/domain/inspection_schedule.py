@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta
 
 from services.assessment.domain.inspection_needs import InspectionNeed
 from services.assessment.domain.inspection_planning import (
+    CANCELLATION_LAYOUT,
     DEFAULT_SETTINGS,
     Absence,
     Assessor,
@@ -523,6 +524,7 @@ def cancellations_to_issue(
                 issued_on=issued_on,
                 recipient_name=to.name,
                 recipient_lines=to.lines,
+                layout=CANCELLATION_LAYOUT,
             )
         )
     return letters
