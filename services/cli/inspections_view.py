@@ -16,6 +16,12 @@ from services.cli.output import Column, counted, day, number
 # What a person may type for a plan instead of its full id: BEF-1A2B3C4D, or the 8 letters and digits alone
 # (or more of them, without the id's dashes).
 SHORT_REFERENCE = re.compile(r"^(?:BEF-?)?([0-9A-Za-z]{8,32})$", re.IGNORECASE)
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+
+
+def written_dates(text: str) -> str:
+    """The ISO dates in a service's sentence as the CLI writes dates ('2024-09-18' → '18.09.2024')."""
+    return _ISO_DAY.sub(r"\3.\2.\1", text)
 
 
 def _letters(plan_id: str) -> str:
@@ -161,7 +167,7 @@ def summary(
     ]
     reasons = Counter(u.reason for u in plan.unplanned)
     lines.append(f"  {counted(len(plan.unplanned), 'need')} unplanned" + (":" if reasons else ""))
-    lines.extend(f"    {number(n)}  {reason}" for reason, n in reasons.most_common())
+    lines.extend(f"    {number(n)}  {written_dates(reason)}" for reason, n in reasons.most_common())
     lines.append(
         f"  travel {number(total, 3)} km against {number(naive, 3)} km in property-id order"
         + _against_naive(total, naive)

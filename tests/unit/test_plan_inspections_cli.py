@@ -143,3 +143,8 @@ def test_hours_and_absences_are_read_or_refused_with_what_to_write() -> None:
     for wrong in ("A2", ":2024-05-06", "A2:2024-02-30"):
         with pytest.raises(argparse.ArgumentTypeError):
             _absence(wrong)
+
+
+def test_a_reason_from_the_service_has_its_dates_written_as_the_cli_writes_dates() -> None:
+    said = "the owner's window 2024-09-18 12:00–15:00 has no assessor free"
+    assert view.written_dates(said) == "the owner's window 18.09.2024 12:00–15:00 has no assessor free"
