@@ -18,6 +18,7 @@ from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.import_files import ImportFileReaders
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.orm import platform_tables
+from services.assessment.adapters.ratio_statistics import AssesspyStatistics
 from services.assessment.adapters.route_planner import VroomRoutePlanner
 from services.assessment.adapters.tax_list_documents import TaxListDocumentWriter
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
@@ -52,6 +53,7 @@ def _add_servicer(
         tax_lists=TAX_LIST_DOCUMENTS,
         planner=VroomRoutePlanner(),
         inspection_documents=InspectionDocumentWriter(load_municipality()),
+        ratio_statistics=AssesspyStatistics(),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 

@@ -36,6 +36,7 @@ from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.ownership import OwnerKind, OwnerShare
 from services.assessment.domain.property import CadastralId, Property, PropertyCategory
+from services.assessment.domain.ratio_study import RatioFigures, RatioSale, RatioStandards
 from services.assessment.domain.tax import AdoptedValue, TaxableProperty, TaxStatus
 from services.assessment.domain.valuation import Valuation, ValuationNeed, ValuationRoute
 from services.assessment.domain.zones import Zone, ZoneIndex
@@ -380,6 +381,19 @@ class ImportFiles(Protocol):
         """The assessors CSV (assessor_id, name, transport, start_lon, start_lat, minutes_per_day), all
         or nothing, in file order."""
         ...
+
+    def ratio_sales(self, content: bytes, group_by: str) -> list[RatioSale]:
+        """The sales CSV of a ratio study (assessed_value, sale_price and, when `group_by` is given, that
+        column), all or nothing, in file order."""
+        ...
+
+
+class RatioStatistics(Protocol):
+    """The IAAO ratio-study figures of sales already trimmed: median ratio, COD, PRD, PRB with their
+    intervals at `standards.confidence` (bootstrap with `standards.bootstrap` resamples from
+    `standards.seed`, PRB closed-form) and whether the ratios look sales-chased. At least 3 sales."""
+
+    def figures(self, sales: Sequence[RatioSale], standards: RatioStandards) -> RatioFigures: ...
 
 
 class TaxListDocuments(Protocol):

@@ -27,6 +27,7 @@ from services.assessment.application.ports import (
     IdentityVault,
     ImportFiles,
     InspectionDocuments,
+    RatioStatistics,
     RoutePlanner,
     TaxListDocuments,
     UnitOfWorkFactory,
@@ -45,6 +46,7 @@ from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import ValuationNeed
 from services.assessment.entrypoints.grpc_inspection_needs import InspectionNeedRpcs
 from services.assessment.entrypoints.grpc_inspection_plans import InspectionPlanRpcs
+from services.assessment.entrypoints.grpc_ratio_study import RatioStudyRpcs
 from services.assessment.entrypoints.proto_mapping import (
     STATUS_TO_PROTO,
     category_from_proto,
@@ -156,10 +158,11 @@ class Wiring:
     tax_lists: TaxListDocuments
     planner: RoutePlanner
     inspection_documents: InspectionDocuments
+    ratio_statistics: RatioStatistics
 
 
 class AssessmentServicer(
-    InspectionNeedRpcs, InspectionPlanRpcs, assessment_pb2_grpc.AssessmentServiceServicer
+    InspectionNeedRpcs, InspectionPlanRpcs, RatioStudyRpcs, assessment_pb2_grpc.AssessmentServiceServicer
 ):
     def __init__(self, wiring: Wiring, levy: JobRunner) -> None:
         self._uow = wiring.uow
@@ -170,6 +173,7 @@ class AssessmentServicer(
         self._tax_lists = wiring.tax_lists
         self._planner = wiring.planner
         self._inspection_documents = wiring.inspection_documents
+        self._ratio_statistics = wiring.ratio_statistics
 
     def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         try:

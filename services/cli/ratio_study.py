@@ -1,0 +1,151 @@
+"""`propertytax assessment ratio-study --sales FILE [--group-by COLUMN] [--class CLASS] [--json OUT]`: the
+IAAO ratio study of a sales file, per group and overall, as a table; --json OUT writes
+{"group_by", "property_class", "cod_max", "groups": [GROUP...], "overall": GROUP} where GROUP is {"group",
+"sales", "trimmed_lines", "n", "median_ratio", "cod", "prd", "prb", "median_ratio_ci", "cod_ci", "prd_ci",
+"prb_ci" ([low, high]), "median_ratio_met", "cod_met", "prd_met", "prb_met", "passed", "low_cod",
+"ratios_bunched", "notes"} (figures null when too few sales are left after trimming)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+from propertytax.assessment.v1 import assessment_pb2_grpc, ratio_study_pb2
+from services.cli.common import add_remote_options, caller_for, naming_flags, open_output, read_input
+from services.cli.output import Column, show_table
+
+COLUMNS: list[Column | str] = [
+    "Group",
+    Column("Sales", numeric=True),
+    Column("Trimmed", numeric=True),
+    Column("Median ratio", numeric=True),
+    Column("COD", numeric=True),
+    Column("PRD", numeric=True),
+    Column("PRB", numeric=True),
+    "Result",
+    "Notes",
+]
+
+
+def _pair(interval: ratio_study_pb2.RatioInterval) -> list[float]:
+    return [round(interval.low, 4), round(interval.high, 4)]
+
+
+def group_json(group: ratio_study_pb2.RatioGroup) -> dict[str, Any]:
+    computed = group.computed
+
+    def figure(value: float, decimals: int) -> float | None:
+        return round(value, decimals) if computed else None
+
+    return {
+        "group": group.group,
+        "sales": group.sales,
+        "trimmed_lines": list(group.trimmed_lines),
+        "n": group.n if computed else None,
+        "median_ratio": figure(group.median_ratio, 4),
+        "cod": figure(group.cod, 2),
+        "prd": figure(group.prd, 4),
+        "prb": figure(group.prb, 4),
+        "median_ratio_ci": _pair(group.median_ratio_ci) if computed else None,
+        "cod_ci": _pair(group.cod_ci) if computed else None,
+        "prd_ci": _pair(group.prd_ci) if computed else None,
+        "prb_ci": _pair(group.prb_ci) if computed else None,
+        "median_ratio_met": group.median_ratio_met if computed else None,
+        "cod_met": group.cod_met if computed else None,
+        "prd_met": group.prd_met if computed else None,
+        "prb_met": group.prb_met if computed else None,
+        "passed": group.passed if computed else None,
+        "low_cod": group.low_cod,
+        "ratios_bunched": group.ratios_bunched,
+        "notes": list(group.notes),
+    }
+
+
+def study_json(answer: ratio_study_pb2.RatioStudyResponse) -> dict[str, Any]:
+    return {
+        "group_by": answer.group_by,
+        "property_class": answer.property_class,
+        "cod_max": answer.cod_max,
+        "groups": [group_json(g) for g in answer.groups],
+        "overall": group_json(answer.overall),
+    }
+
+
+def _with_interval(value: float, interval: ratio_study_pb2.RatioInterval, decimals: int, met: bool) -> str:
+    mark = "" if met else " ✗"
+    return f"{value:.{decimals}f} ({interval.low:.{decimals}f}–{interval.high:.{decimals}f}){mark}"
+
+
+def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
+    if not group.computed:
+        return [
+            name,
+            group.sales,
+            len(group.trimmed_lines),
+            "",
+            "",
+            "",
+            "",
+            "too few",
+            "; ".join(group.notes),
+        ]
+    return [
+        name,
+        group.sales,
+        len(group.trimmed_lines),
+        _with_interval(group.median_ratio, group.median_ratio_ci, 3, group.median_ratio_met),
+        _with_interval(group.cod, group.cod_ci, 1, group.cod_met),
+        _with_interval(group.prd, group.prd_ci, 3, group.prd_met),
+        _with_interval(group.prb, group.prb_ci, 3, group.prb_met),
+        "pass" if group.passed else "fail",
+        "; ".join(group.notes),
+    ]
+
+
+@naming_flags({"content": "--sales", "group_by": "--group-by", "property_class": "--class"})
+def cmd_ratio_study(args: argparse.Namespace) -> int:
+    content = read_input(args.sales, "--sales")
+    caller = caller_for(args, "assessment")
+    stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+    request = ratio_study_pb2.RatioStudyRequest(
+        content=content, group_by=args.group_by or "", property_class=args.property_class or ""
+    )
+    answer = caller.call(stub.RatioStudy, request)
+    document = study_json(answer)
+    if args.json:
+        with open_output(args.json, "--json", text=True) as handle:
+            handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    if args.json == "-":
+        return 0
+    rows = [group_row(g, g.group) for g in answer.groups] + [group_row(answer.overall, "overall")]
+    show_table(
+        args,
+        document,
+        COLUMNS,
+        rows,
+        "No sales.",
+        title=f"Ratio study ({answer.property_class}: COD at most {answer.cod_max:g}; 95 % intervals)",
+        footer=f"written to {args.json}" if args.json else None,
+    )
+    return 0
+
+
+def add_commands(assessment: Any) -> None:
+    """Adds `ratio-study`."""
+    study = assessment.add_parser(
+        "ratio-study", help="IAAO ratio study of assessed values against sale prices, per group and overall"
+    )
+    study.add_argument(
+        "--sales", required=True, metavar="FILE", help="CSV with assessed_value and sale_price (NOK)"
+    )
+    study.add_argument("--group-by", metavar="COLUMN", help="a column of the file to group the sales by")
+    study.add_argument(
+        "--class",
+        dest="property_class",
+        choices=("residential", "homogeneous"),
+        help="COD limit: residential 15 (default), homogeneous (newer or uniform areas) 10",
+    )
+    study.add_argument("--json", metavar="OUT", help="write the study as JSON to OUT (- for stdout)")
+    add_remote_options(study)
+    study.set_defaults(func=cmd_ratio_study)
