@@ -1,0 +1,241 @@
+"""Ratio studies (issue 15, items 1 and 4): the IAAO standard's worked examples to its decimals, agreement
+with assesspy on real King County sales (trimming, median ratio, COD, PRD, PRB, intervals), the ranges
+judged inclusively with the COD limit by class, the signs of sales chasing, and the sales file's refusals
+by line and column."""
+
+from __future__ import annotations
+
+import csv
+import random
+import statistics
+import warnings
+from dataclasses import replace
+from decimal import Decimal
+from pathlib import Path
+
+import assesspy
+import numpy as np
+import pandas as pd
+import pytest
+
+from services.assessment.adapters.ratio_sales_file import read_ratio_sales
+from services.assessment.adapters.ratio_statistics import AssesspyStatistics
+from services.assessment.application.ratio_study import ratio_study
+from services.assessment.domain.ratio_study import (
+    DEFAULT_STANDARDS,
+    Interval,
+    PropertyClass,
+    RatioFigures,
+    RatioSale,
+    RatioStandards,
+    iqr_outliers,
+    judge,
+    notes_for,
+)
+from services.platform.errors import InvalidInput
+
+ROOT = Path(__file__).resolve().parents[2]
+IAAO = ROOT / "tests" / "data" / "iaao"
+KING_COUNTY = ROOT / "data" / "king_county_sales_sample.csv"
+QUICK = replace(DEFAULT_STANDARDS, bootstrap=200)
+
+
+def _iaao(table: str) -> list[RatioSale]:
+    with (IAAO / f"table_{table}.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    return [RatioSale(i + 2, Decimal(r["estimate"]), Decimal(r["sale_price"])) for i, r in enumerate(rows)]
+
+
+def king_county_valued() -> list[RatioSale]:
+    """The real sales valued as a standard-rate model would: the zip code's median price per square foot
+    of living area times the home's living area, rounded to a thousand. Group: the zip code."""
+    with KING_COUNTY.open() as handle:
+        rows = list(csv.DictReader(handle))
+    per_sqft: dict[str, list[float]] = {}
+    for r in rows:
+        per_sqft.setdefault(r["zipcode"], []).append(float(r["price"]) / float(r["sqft_living"]))
+    rate = {z: statistics.median(v) for z, v in per_sqft.items()}
+    return [
+        RatioSale(
+            i + 2,
+            Decimal(round(rate[r["zipcode"]] * float(r["sqft_living"]), -3)),
+            Decimal(r["price"]),
+            r["zipcode"],
+        )
+        for i, r in enumerate(rows)
+    ]
+
+
+# IAAO Standard on Ratio Studies (2013), Tables 1-1, 1-4 and D-2, as tests/data/iaao/README.md cites them:
+# (COD to 1 decimal, PRD, PRB to the decimals the table shows).
+@pytest.mark.parametrize(
+    ("table", "cod", "prd", "prd_decimals", "prb"),
+    [("1_1", 29.8, 0.98, 2, 0.232), ("1_4", 14.5, 0.98, 2, 0.135), ("d_2", 7.8, 1.056, 3, -0.011)],
+)
+def test_the_iaao_worked_examples_to_the_standards_decimals(
+    table: str, cod: float, prd: float, prd_decimals: int, prb: float
+) -> None:
+    figures = AssesspyStatistics().figures(_iaao(table), QUICK)
+    assert round(figures.cod, 1) == cod
+    assert round(figures.prd, prd_decimals) == prd
+    assert round(figures.prb, 3) == prb
+
+
+def test_table_d1_trims_its_two_outliers_and_gives_the_standards_prd() -> None:
+    """Table D-1 has two sales at a fifth of their price (lines 4 and 14): k = 3 trimming removes exactly
+    those, and the PRD on the rest is the table's 1.027. (COD and PRB after trimming come out 8.3 and
+    −0.127 against the 7.5 and −0.120 assesspy quotes for the table: not asserted, see the README.)"""
+    study = ratio_study(_iaao("d_1"), "", QUICK, AssesspyStatistics())
+    assert study.overall.trimmed_lines == (4, 14)
+    assert study.overall.figures is not None
+    assert round(study.overall.figures.prd, 3) == 1.027
+
+
+def test_trimming_agrees_with_assesspy_is_outlier_on_real_sales() -> None:
+    sales = king_county_valued()
+    # Pull a few far out, as data errors would, so that trimming has something to find.
+    sales[5] = replace(sales[5], assessed_value=sales[5].assessed_value * 8)
+    sales[77] = replace(sales[77], assessed_value=sales[77].assessed_value / 9)
+    ratios = [s.ratio for s in sales]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # assesspy's note on flags inside the 5–95 % range
+        expected = assesspy.is_outlier(pd.Series(ratios), method="iqr", mult=3.0).tolist()
+    assert iqr_outliers(ratios, 3.0) == expected
+    assert expected[5] and not expected[77]  # the lower fence lies below 0 on these ratios
+
+
+def test_figures_agree_with_assesspy_per_zip_code_on_real_sales() -> None:
+    sales = king_county_valued()
+    study = ratio_study(sales, "zipcode", QUICK, AssesspyStatistics())
+    assert [g.group for g in study.groups] == ["98038", "98103", "98115"]
+    assert study.overall.sales == 300
+    for group in (*study.groups, study.overall):
+        kept = [
+            s
+            for s in sales
+            if (s.group == group.group or not group.group) and s.line not in group.trimmed_lines
+        ]
+        estimate = pd.Series([float(s.assessed_value) for s in kept])
+        price = pd.Series([float(s.sale_price) for s in kept])
+        figures = group.figures
+        assert figures is not None and figures.n == len(kept)
+        assert round(figures.median_ratio, 4) == round(float((estimate / price).median()), 4)
+        assert round(figures.cod, 2) == round(assesspy.cod(estimate, price), 2)
+        assert round(figures.prd, 4) == round(assesspy.prd(estimate, price), 4)
+        assert round(figures.prb, 4) == round(assesspy.prb(estimate, price), 4)
+        low, high = assesspy.prb_ci(estimate, price, alpha=0.05)
+        assert (round(figures.prb_ci.low, 4), round(figures.prb_ci.high, 4)) == (
+            round(low, 4),
+            round(high, 4),
+        )
+        np.random.seed(QUICK.seed)
+        median_ci = assesspy.boot_ci(
+            lambda e, s: float((e / s).median()), estimate, price, nboot=QUICK.bootstrap, alpha=0.05
+        )
+        cod_ci = assesspy.cod_ci(estimate, price, nboot=QUICK.bootstrap, alpha=0.05)
+        assert round(figures.median_ratio_ci.low, 4) == round(median_ci[0], 4)
+        assert round(figures.cod_ci.high, 2) == round(cod_ci[1], 2)
+        assert figures.cod_ci.low <= figures.cod <= figures.cod_ci.high
+    # A standard-rate model by zip code is uniform enough on these sales but not perfectly level.
+    assert study.overall.figures is not None and 0.9 <= study.overall.figures.median_ratio <= 1.1
+
+
+def test_the_same_file_gives_the_same_intervals() -> None:
+    sales = _iaao("1_1")
+    first = AssesspyStatistics().figures(sales, QUICK)
+    np.random.seed(1)  # someone else moved numpy's global state in between
+    assert AssesspyStatistics().figures(sales, QUICK) == first
+
+
+def _figures(median: float = 1.0, cod: float = 10.0, prd: float = 1.0, prb: float = 0.0) -> RatioFigures:
+    unit = Interval(0, 0)
+    return RatioFigures(30, median, cod, prd, prb, unit, unit, unit, unit, ratios_bunched=False)
+
+
+def test_the_ranges_are_inclusive_at_both_ends() -> None:
+    assert judge(_figures(median=0.90, cod=15.0, prd=0.98, prb=-0.05), DEFAULT_STANDARDS).passed
+    assert judge(_figures(median=1.10, prd=1.03, prb=0.05), DEFAULT_STANDARDS).passed
+    verdict = judge(_figures(median=0.899, cod=15.01, prd=1.031, prb=0.051), DEFAULT_STANDARDS)
+    assert (verdict.median_ratio, verdict.cod, verdict.prd, verdict.prb, verdict.passed) == (
+        False,
+        False,
+        False,
+        False,
+        False,
+    )
+
+
+def test_the_cod_limit_follows_the_class_or_is_set() -> None:
+    homogeneous = RatioStandards(property_class=PropertyClass.HOMOGENEOUS)
+    assert (DEFAULT_STANDARDS.cod_limit, homogeneous.cod_limit) == (15.0, 10.0)
+    assert not judge(_figures(cod=12.0), homogeneous).cod
+    assert judge(_figures(cod=12.0), DEFAULT_STANDARDS).cod
+    assert RatioStandards(cod_max=20.0).cod_limit == 20.0
+
+
+def test_notes_name_each_miss_and_an_unacceptable_prb() -> None:
+    figures = _figures(median=0.85, cod=18.0, prd=1.05, prb=-0.12)
+    notes = notes_for(figures, judge(figures, DEFAULT_STANDARDS), DEFAULT_STANDARDS)
+    assert notes == (
+        "median ratio 0.850 outside 0.90–1.10",
+        "COD 18.0 above 15 (residential)",
+        "PRD 1.050 outside 0.98–1.03 (regressive)",
+        "PRB -0.120 beyond ±0.10: unacceptable",
+    )
+
+
+def test_groups_valued_at_or_near_their_sale_prices_are_flagged_as_sales_chased() -> None:
+    """Item 4: a fifth of the values moved onto the sale prices bunches the ratios at 1, which assesspy's
+    is_sales_chased finds (a gap in the CDF and IAAO Appendix E's ±2 % test, the data shaped as in
+    assesspy's own test: normal ratios with a spike at 1); values all within a few per cent of the prices
+    give a COD under 5, flagged as implausibly uniform. Honest values are flagged by neither."""
+    rng = random.Random(7)
+
+    def group(name: str, first_line: int, ratio: object) -> list[RatioSale]:
+        prices = [rng.randrange(2_000_000, 9_000_000) for _ in range(500)]
+        return [
+            RatioSale(first_line + i, Decimal(round(p * ratio(i))), Decimal(p), name)  # type: ignore[operator]
+            for i, p in enumerate(prices)
+        ]
+
+    sales = (
+        group("honest", 2, lambda i: rng.gauss(1.0, 0.15))
+        + group("bunched", 1000, lambda i: 1.0 if i % 5 == 0 else rng.gauss(1.0, 0.15))
+        + group("uniform", 2000, lambda i: rng.gauss(1.0, 0.04))
+    )
+    study = ratio_study(sales, "group", QUICK, AssesspyStatistics())
+    by_name = {g.group: g for g in study.groups}
+    flags = {
+        name: (g.low_cod, g.figures is not None and g.figures.ratios_bunched) for name, g in by_name.items()
+    }
+    assert flags == {"honest": (False, False), "bunched": (False, True), "uniform": (True, False)}
+    assert any("possible sales chasing" in note for note in by_name["bunched"].notes)
+    assert any("COD" in note and "under 5" in note for note in by_name["uniform"].notes)
+
+
+def test_a_group_with_too_few_sales_has_no_figures() -> None:
+    sales = [*_iaao("1_1"), RatioSale(99, Decimal(100), Decimal(100), "tiny")]
+    study = ratio_study([replace(s, group=s.group or "big") for s in sales], "g", QUICK, AssesspyStatistics())
+    tiny = {g.group: g for g in study.groups}["tiny"]
+    assert tiny.figures is None and tiny.verdict is None
+    assert tiny.notes == ("1 sales after trimming: too few for a ratio study (at least 5)",)
+
+
+def test_the_sales_file_is_read_with_groups_and_refused_by_line_and_column() -> None:
+    good = "zone;assessed_value;sale_price\nA;4 500 000;5000000\nB;3000000,50;3100000\nA;1;2\n"
+    sales = read_ratio_sales(good.encode(), "zone")
+    assert [(s.line, s.group, s.assessed_value) for s in sales][:2] == [
+        (2, "A", Decimal(4500000)),
+        (3, "B", Decimal("3000000.50")),
+    ]
+    bad = "zone,assessed_value,sale_price\nA,abc,100\n,100,100\nB,100,0\nC,100,100\n"
+    with pytest.raises(InvalidInput) as refused:
+        read_ratio_sales(bad.encode(), "zone")
+    fields = {(v.field, v.description.split(":")[0]) for v in refused.value.violations}
+    assert {("line 2", "assessed_value"), ("line 3", "zone"), ("line 4", "sale_price")} <= fields
+    with pytest.raises(InvalidInput) as missing:
+        read_ratio_sales(b"assessed_value,price\n1,2\n", "")
+    assert "missing columns: sale_price" in str(missing.value.violations)
+    with pytest.raises(InvalidInput) as no_group:
+        read_ratio_sales(good.encode(), "kommune")
+    assert "missing columns: kommune" in str(no_group.value.violations)
