@@ -12,7 +12,7 @@ import json
 from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, ratio_study_pb2
-from services.cli.common import add_remote_options, caller_for, naming_flags, open_output, read_input
+from services.cli.common import caller_for, naming_flags, open_output, read_input, seconds_arg
 from services.cli.output import Column, show_table
 
 COLUMNS: list[Column | str] = [
@@ -119,8 +119,9 @@ def cmd_ratio_study(args: argparse.Namespace) -> int:
     if args.json == "-":
         return 0
     rows = [group_row(g, g.group) for g in answer.groups] + [group_row(answer.overall, "overall")]
+    # --json OUT is a file here, not the machine-form switch show_table looks for: the table still shows.
     show_table(
-        args,
+        argparse.Namespace(**{**vars(args), "json": False}),
         document,
         COLUMNS,
         rows,
@@ -147,5 +148,9 @@ def add_commands(assessment: Any) -> None:
         help="COD limit: residential 15 (default), homogeneous (newer or uniform areas) 10",
     )
     study.add_argument("--json", metavar="OUT", help="write the study as JSON to OUT (- for stdout)")
-    add_remote_options(study)
+    study.add_argument("--target", help="host:port of the service")
+    study.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
+    study.add_argument(
+        "--timeout", type=seconds_arg, default=120.0, help="deadline in seconds (120: intervals take time)"
+    )
     study.set_defaults(func=cmd_ratio_study)

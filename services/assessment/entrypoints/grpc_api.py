@@ -101,6 +101,7 @@ RULES: dict[str, MethodRule] = {
     "ReplanInspections": rule(Role.ASSESSOR, changes_state=True),
     "GetInspectionDocuments": rule(*_READERS, changes_state=False),
     "RecordInspection": rule(Role.ASSESSOR, changes_state=True),
+    "RatioStudy": rule(Role.ASSESSOR, Role.READER, changes_state=False),
 }
 
 _JOB_STATE = {
