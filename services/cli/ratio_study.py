@@ -1,9 +1,10 @@
-"""`propertytax assessment ratio-study --sales FILE [--group-by COLUMN] [--class CLASS] [--json OUT]`: the
-IAAO ratio study of a sales file, per group and overall, as a table; --json OUT writes
+"""`propertytax assessment ratio-study --sales FILE [--group-by COLUMN] [--class CLASS] [--unsold FILE]
+[--json OUT]`: the IAAO ratio study of a sales file, per group and overall, as a table; --json OUT writes
 {"group_by", "property_class", "cod_max", "groups": [GROUP...], "overall": GROUP} where GROUP is {"group",
 "sales", "trimmed_lines", "n", "median_ratio", "cod", "prd", "prb", "median_ratio_ci", "cod_ci", "prd_ci",
 "prb_ci" ([low, high]), "median_ratio_met", "cod_met", "prd_met", "prb_met", "passed", "low_cod",
-"ratios_bunched", "notes"} (figures null when too few sales are left after trimming)."""
+"ratios_bunched", "notes", "value_change"} (figures null when too few sales are left after trimming;
+value_change {"sold", "unsold", "sold_median_change", "unsold_median_change", "flagged"} or null)."""
 
 from __future__ import annotations
 
@@ -59,6 +60,18 @@ def group_json(group: ratio_study_pb2.RatioGroup) -> dict[str, Any]:
         "low_cod": group.low_cod,
         "ratios_bunched": group.ratios_bunched,
         "notes": list(group.notes),
+        "value_change": _change_json(group) if group.HasField("value_change") else None,
+    }
+
+
+def _change_json(group: ratio_study_pb2.RatioGroup) -> dict[str, Any]:
+    change = group.value_change
+    return {
+        "sold": change.sold,
+        "unsold": change.unsold,
+        "sold_median_change": round(change.sold_median_change, 4),
+        "unsold_median_change": round(change.unsold_median_change, 4),
+        "flagged": change.flagged,
     }
 
 
@@ -103,13 +116,19 @@ def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
     ]
 
 
-@naming_flags({"content": "--sales", "group_by": "--group-by", "property_class": "--class"})
+@naming_flags(
+    {"content": "--sales", "group_by": "--group-by", "property_class": "--class", "unsold": "--unsold"}
+)
 def cmd_ratio_study(args: argparse.Namespace) -> int:
     content = read_input(args.sales, "--sales")
     caller = caller_for(args, "assessment")
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
+    unsold = read_input(args.unsold, "--unsold") if args.unsold else b""
     request = ratio_study_pb2.RatioStudyRequest(
-        content=content, group_by=args.group_by or "", property_class=args.property_class or ""
+        content=content,
+        group_by=args.group_by or "",
+        property_class=args.property_class or "",
+        unsold=unsold,
     )
     answer = caller.call(stub.RatioStudy, request)
     document = study_json(answer)
@@ -146,6 +165,12 @@ def add_commands(assessment: Any) -> None:
         dest="property_class",
         choices=("residential", "homogeneous"),
         help="COD limit: residential 15 (default), homogeneous (newer or uniform areas) 10",
+    )
+    study.add_argument(
+        "--unsold",
+        metavar="FILE",
+        help="CSV of properties not sold (assessed_value, previous_value): compares their value changes "
+        "with the sold ones' (previous_value in --sales)",
     )
     study.add_argument("--json", metavar="OUT", help="write the study as JSON to OUT (- for stdout)")
     study.add_argument("--target", help="host:port of the service")

@@ -85,6 +85,24 @@ def test_a_ratio_study_per_zip_code_from_the_command_line(
     out, _ = _people(capsys)
     assert json.loads(out)["cod_max"] == 10
 
+    # Sales chasing by value change: the sold homes' values rose 25 %, the unsold ones' 5 %.
+    chased = tmp_path / "chased.csv"
+    chased.write_text(
+        "assessed_value,sale_price,previous_value\n"
+        + "".join(f"{1250 + i},{1250 + i * 3},1000\n" for i in range(30))
+    )
+    unsold = tmp_path / "unsold.csv"
+    unsold.write_text("assessed_value,previous_value\n" + "".join(f"{1050 + i},1000\n" for i in range(30)))
+    with_unsold = ["assessment", "ratio-study", "--sales", str(chased), "--unsold", str(unsold)]
+    assert main([*with_unsold, "--json", "-"]) == 0
+    out, _ = _people(capsys)
+    change = json.loads(out)["overall"]["value_change"]
+    assert change["sold"] == 30 and change["unsold"] == 30 and change["flagged"] is True, change
+    unsold.write_text("assessed_value,previous_value\n1050,\n")
+    assert main(with_unsold) == 1
+    _, err = _people(capsys)
+    assert "previous_value: is required" in err and "Traceback" not in err, err
+
     bad = tmp_path / "bad.csv"
     bad.write_text("zip,assessed_value,sale_price\n98103,500000,abc\n98103,0,400000\n,1,2\n")
     assert main(["assessment", "ratio-study", "--sales", str(bad), "--group-by", "zip"]) == 1

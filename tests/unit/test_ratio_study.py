@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from services.assessment.adapters.ratio_sales_file import read_ratio_sales
+from services.assessment.adapters.ratio_sales_file import read_ratio_sales, read_unsold
 from services.assessment.adapters.ratio_statistics import AssesspyStatistics
 from services.assessment.application.ratio_study import ratio_study
 from services.assessment.domain.ratio_study import (
@@ -28,6 +28,8 @@ from services.assessment.domain.ratio_study import (
     RatioFigures,
     RatioSale,
     RatioStandards,
+    UnsoldProperty,
+    compare_value_changes,
     iqr_outliers,
     judge,
     notes_for,
@@ -239,3 +241,52 @@ def test_the_sales_file_is_read_with_groups_and_refused_by_line_and_column() -> 
     with pytest.raises(InvalidInput) as no_group:
         read_ratio_sales(good.encode(), "kommune")
     assert "missing columns: kommune" in str(no_group.value.violations)
+
+
+def test_sold_values_that_moved_more_than_unsold_ones_are_flagged() -> None:
+    """Item 4, IAAO 2013 Appendix E: the sold properties' median value change is compared with the
+    unsold ones'; in the chased group sold values rose 20 % and unsold 5 %, in the honest group both 5 %."""
+    rng = random.Random(3)
+    sales: list[RatioSale] = []
+    unsold: list[UnsoldProperty] = []
+    for group, sold_rise in (("chased", 1.20), ("honest", 1.05)):
+        for _ in range(40):
+            price = rng.randrange(2_000_000, 9_000_000)
+            value = round(price * rng.gauss(1.0, 0.1))
+            previous = Decimal(round(value / (sold_rise * rng.gauss(1.0, 0.01))))
+            sales.append(RatioSale(len(sales) + 2, Decimal(value), Decimal(price), group, previous))
+        for i in range(60):
+            previous_value = rng.randrange(2_000_000, 9_000_000)
+            now = Decimal(round(previous_value * 1.05 * rng.gauss(1.0, 0.01)))
+            unsold.append(UnsoldProperty(i + 2, now, Decimal(previous_value), group))
+    study = ratio_study(sales, "group", QUICK, AssesspyStatistics(), unsold)
+    by_name = {g.group: g for g in study.groups}
+    chased, honest = by_name["chased"].value_change, by_name["honest"].value_change
+    assert chased is not None and honest is not None
+    assert (chased.sold, chased.unsold, chased.flagged, honest.flagged) == (40, 60, True, False)
+    assert round(chased.sold_median_change, 1) == 1.2 and round(chased.unsold_median_change, 2) == 1.05
+    assert any(n.startswith("sold properties' values moved +") for n in by_name["chased"].notes)
+    assert not any(n.startswith("sold properties") for n in by_name["honest"].notes)
+    assert study.overall.value_change is not None and study.overall.value_change.unsold == 120
+
+
+def test_without_unsold_properties_or_previous_values_there_is_no_comparison() -> None:
+    sales = _iaao("1_4")
+    assert ratio_study(sales, "", QUICK, AssesspyStatistics()).overall.value_change is None
+    unsold = [UnsoldProperty(i + 2, Decimal(105), Decimal(100)) for i in range(10)]
+    assert compare_value_changes(sales, unsold, QUICK) is None  # the sales carry no previous value
+
+
+def test_the_unsold_file_is_read_and_refused_by_line_and_column() -> None:
+    found = read_unsold(b"zone,assessed_value,previous_value\nA,105,100\nB,210,200\n", "zone")
+    assert [(u.line, u.group, u.previous_value) for u in found] == [
+        (2, "A", Decimal(100)),
+        (3, "B", Decimal(200)),
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        read_unsold(b"assessed_value,previous_value\n105,\n0,100\n", "")
+    fields = {(v.field, v.description) for v in refused.value.violations}
+    assert ("line 2", "previous_value: is required") in fields
+    assert ("line 3", "assessed_value: must be above 0") in fields
+    sales = read_ratio_sales(b"assessed_value,sale_price,previous_value\n105,100,90\n1,2,\n3,4,5\n", "")
+    assert [s.previous_value for s in sales] == [Decimal(90), None, Decimal(5)]

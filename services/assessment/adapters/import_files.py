@@ -8,13 +8,13 @@ from services.assessment.adapters.housing_value_files import read_housing_values
 from services.assessment.adapters.inspection_history_file import read_inspection_history
 from services.assessment.adapters.owner_files import read_owners
 from services.assessment.adapters.property_files import read_properties_csv, read_properties_geo
-from services.assessment.adapters.ratio_sales_file import read_ratio_sales
+from services.assessment.adapters.ratio_sales_file import read_ratio_sales, read_unsold
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.ports import GeoFormat
 from services.assessment.domain.inspection_needs import HistoryRow
 from services.assessment.domain.inspection_planning import Assessor
-from services.assessment.domain.ratio_study import RatioSale
+from services.assessment.domain.ratio_study import RatioSale, UnsoldProperty
 from services.assessment.domain.zones import Zone
 
 
@@ -44,3 +44,6 @@ class ImportFileReaders:
 
     def ratio_sales(self, content: bytes, group_by: str) -> list[RatioSale]:
         return read_ratio_sales(content, group_by)
+
+    def unsold_properties(self, content: bytes, group_by: str) -> list[UnsoldProperty]:
+        return read_unsold(content, group_by)

@@ -36,7 +36,12 @@ from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.ownership import OwnerKind, OwnerShare
 from services.assessment.domain.property import CadastralId, Property, PropertyCategory
-from services.assessment.domain.ratio_study import RatioFigures, RatioSale, RatioStandards
+from services.assessment.domain.ratio_study import (
+    RatioFigures,
+    RatioSale,
+    RatioStandards,
+    UnsoldProperty,
+)
 from services.assessment.domain.tax import AdoptedValue, TaxableProperty, TaxStatus
 from services.assessment.domain.valuation import Valuation, ValuationNeed, ValuationRoute
 from services.assessment.domain.zones import Zone, ZoneIndex
@@ -384,6 +389,11 @@ class ImportFiles(Protocol):
 
     def ratio_sales(self, content: bytes, group_by: str) -> list[RatioSale]:
         """The sales CSV of a ratio study (assessed_value, sale_price and, when `group_by` is given, that
+        column), all or nothing, in file order."""
+        ...
+
+    def unsold_properties(self, content: bytes, group_by: str) -> list[UnsoldProperty]:
+        """The properties not sold in the study period (assessed_value, previous_value and the group
         column), all or nothing, in file order."""
         ...
 

@@ -38,7 +38,10 @@ class RatioStandards:
     possibly sales-chased; `iqr_k` the trimming multiple; `confidence` the intervals' level; `bootstrap`
     the resamples for the bootstrap intervals (median ratio, COD, PRD; PRB's is closed-form) and `seed`
     their random start, so that the same file gives the same intervals; `min_sales` the fewest sales
-    (after trimming) a group needs for figures at all."""
+    (after trimming) a group needs for figures at all; `change_gap` how much more (as a share of the
+    previous value) the sold properties' median value change may exceed the unsold ones' before it is
+    flagged (IAAO 2013, Appendix E: sold and unsold parcels' value changes should not differ; the
+    standard gives no figure, 5 points is this office's setting)."""
 
     property_class: PropertyClass = PropertyClass.RESIDENTIAL
     median_low: float = 0.90
@@ -54,6 +57,7 @@ class RatioStandards:
     bootstrap: int = 1000
     seed: int = 20140502
     min_sales: int = 5
+    change_gap: float = 0.05
 
     @property
     def cod_limit(self) -> float:
@@ -72,10 +76,53 @@ class RatioSale:
     assessed_value: Decimal
     sale_price: Decimal
     group: str = ""
+    previous_value: Decimal | None = None  # the value before this revaluation, when the file gives it
 
     @property
     def ratio(self) -> float:
         return float(self.assessed_value / self.sale_price)
+
+
+@dataclass(frozen=True)
+class UnsoldProperty:
+    """A property not sold in the study period: its value now and before the revaluation (NOK, > 0)."""
+
+    line: int
+    assessed_value: Decimal
+    previous_value: Decimal
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class ValueChangeComparison:
+    """Median value change (new / previous value) of the sold and the unsold properties of a group; when
+    the sold ones moved more by over `RatioStandards.change_gap`, values were probably chased to prices."""
+
+    sold: int
+    unsold: int
+    sold_median_change: float
+    unsold_median_change: float
+    flagged: bool
+
+
+def compare_value_changes(
+    sold: Sequence[RatioSale], unsold: Sequence[UnsoldProperty], standards: RatioStandards
+) -> ValueChangeComparison | None:
+    """None unless both sides have a previous value for at least `standards.min_sales` properties."""
+    sold_changes = sorted(
+        float(s.assessed_value / s.previous_value) for s in sold if s.previous_value is not None
+    )
+    unsold_changes = sorted(float(u.assessed_value / u.previous_value) for u in unsold)
+    if min(len(sold_changes), len(unsold_changes)) < standards.min_sales:
+        return None
+    sold_median, unsold_median = quantile(sold_changes, 0.5), quantile(unsold_changes, 0.5)
+    return ValueChangeComparison(
+        len(sold_changes),
+        len(unsold_changes),
+        sold_median,
+        unsold_median,
+        flagged=sold_median - unsold_median > standards.change_gap,
+    )
 
 
 @dataclass(frozen=True)
@@ -126,6 +173,7 @@ class GroupStudy:
     verdict: Verdict | None
     low_cod: bool = False
     notes: tuple[str, ...] = field(default=())
+    value_change: ValueChangeComparison | None = None
 
 
 @dataclass(frozen=True)
@@ -198,3 +246,10 @@ def notes_for(figures: RatioFigures, verdict: Verdict, standards: RatioStandards
     if figures.ratios_bunched:
         notes.append("ratios bunch near the median more than a normal spread would: possible sales chasing")
     return tuple(notes)
+
+
+def change_note(comparison: ValueChangeComparison) -> str:
+    return (
+        f"sold properties' values moved {comparison.sold_median_change - 1:+.1%}, unsold "
+        f"{comparison.unsold_median_change - 1:+.1%} (median): possible sales chasing"
+    )

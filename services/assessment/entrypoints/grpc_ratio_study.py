@@ -27,7 +27,11 @@ class RatioStudyRpcs:
     def RatioStudy(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         standards = standards_from_request(request)
         sales = self._files.ratio_sales(request.content, request.group_by)
-        study = ratio_study(sales, request.group_by.strip(), standards, self._ratio_statistics)
+        try:
+            unsold = self._files.unsold_properties(request.unsold, request.group_by) if request.unsold else []
+        except InvalidInput as bad:
+            raise bad.prefixed("unsold.") from None
+        study = ratio_study(sales, request.group_by.strip(), standards, self._ratio_statistics, unsold)
         return ratio_study_pb2.RatioStudyResponse(
             groups=[group_to_proto(g) for g in study.groups],
             overall=group_to_proto(study.overall),
@@ -62,6 +66,17 @@ def group_to_proto(study: GroupStudy) -> ratio_study_pb2.RatioGroup:
         notes=list(study.notes),
         low_cod=study.low_cod,
     )
+    change = study.value_change
+    if change is not None:
+        message.value_change.CopyFrom(
+            ratio_study_pb2.RatioValueChange(
+                sold=change.sold,
+                unsold=change.unsold,
+                sold_median_change=change.sold_median_change,
+                unsold_median_change=change.unsold_median_change,
+                flagged=change.flagged,
+            )
+        )
     figures, verdict = study.figures, study.verdict
     if figures is None or verdict is None:
         return message
