@@ -29,7 +29,13 @@ def readme_sections() -> list[tuple[str, str]]:
 
 def test_the_readme_marks_a_runnable_block_for_each_user() -> None:
     sections = readme_sections()
-    assert [name for name, _ in sections] == ["assessor", "billing officer", "secretariat", "reader"]
+    assert [name for name, _ in sections] == [
+        "assessor",
+        "billing officer",
+        "secretariat",
+        "inspections",
+        "reader",
+    ]
     for name, script in sections:
         # A tested block is typed as it stands: ids come from shell variables, not placeholders to fill in.
         assert not re.search(r"<[a-z_ ]+>", script), f"the {name} block has a placeholder"
@@ -76,6 +82,19 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
             "Wrote vedtak.pdf",
             "Wrote klagenemnd-protokoll.pdf",
         ],
+        "inspections": [
+            "Inspection history imported from data/samples/inspection-history.csv.",
+            "10 needs: new building 1, division 1, sectioning 1, fire or demolition 1, never inspected 2, "
+            "general revaluation 4",
+            "2 notices sent to owners who asked to be told",
+            "plan-map.html",
+            "moved",
+            "Proposed value of 0301-160/51/0/0",
+            "befaring 2024-09-04",
+            "Adopted 1 valuation (Sakkyndig nemnd sak 31/2024).",
+            "9 needs: new building 1, division 1, sectioning 1, fire or demolition 1, never inspected 2, "
+            "general revaluation 3",
+        ],
         "reader": ["Trondheimsveien 3, 0560 Oslo", "Ola Nordmann", "closed"],
     }
     for name, block in readme_sections():
@@ -87,5 +106,9 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
             assert text in shown, f"the {name} block did not show {text!r}:\n{shown[-4000:]}"
     for document in ("skatteliste-2024.pdf", "vedtak.pdf", "klagenemnd-protokoll.pdf"):
         assert (folder / document).read_bytes().startswith(b"%PDF")
+    for version in ("inspections", "inspections-2"):
+        assert (folder / version / "plan-map.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+        sheets = list((folder / version).glob("route-*.pdf")) + list((folder / version).glob("notice-*.pdf"))
+        assert sheets and all(sheet.read_bytes().startswith(b"%PDF") for sheet in sheets)
     invoices = list(folder.glob("faktura-*.pdf"))
     assert len(invoices) == 1 and invoices[0].read_bytes().startswith(b"%PDF")

@@ -110,7 +110,8 @@ def test_the_register_s_needs_read_in_bulk(make: Make) -> None:
     }
     assert [(n.property_id, n.reason, n.since) for n in needs] == [
         ("0301-1/4/0/0", InspectionReason.SECTIONING, date(2023, 3, 1)),
-        ("0301-1/2/0/0", InspectionReason.NEVER_INSPECTED, entries["0301-1/2/0/0"].registered_on),
+        # Entered in the register after the reckoning day: known since that day.
+        ("0301-1/2/0/0", InspectionReason.NEVER_INSPECTED, min(entries["0301-1/2/0/0"].registered_on, ON)),
         ("0301-1/3/0/0", InspectionReason.GENERAL_REVALUATION, date(2024, 5, 1)),
     ]
 

@@ -261,3 +261,25 @@ def test_the_cli_plans_writes_the_json_and_documents_and_names_bad_flags(
     with pytest.raises(SystemExit) as usage:
         main([*base, "plan", "--from", "2024-13-01", "--to", WEEK[1], "--assessors", str(ASSESSORS), *remote])
     assert usage.value.code == 2 and "--from" in capsys.readouterr().err
+
+
+def test_a_replan_grants_an_owners_hours_on_a_day_others_have_room(api: Api) -> None:
+    # A top-up once traded this wish on the ill assessor's stand-in day for two free visits, and no later
+    # pass tried the empty Fridays of the others.
+    planned = _plan(api).plan
+    wished = "0301-1/85/0/0"
+    assert any(stop.property_id == wished for day in planned.days for stop in day.stops)
+    api.RequestVisit(
+        inspections_pb2.RequestVisitRequest(
+            property_id=wished, asked_on="2024-04-25", notify=True, day="2024-05-10",
+            from_time="10:00", until_time="12:00",
+        )
+    )  # fmt: skip
+    replanned = api.ReplanInspections(
+        inspections_pb2.ReplanInspectionsRequest(
+            plan_id=planned.plan_id, assessor_id="A1", absent_from="2024-05-07", replanned_on="2024-05-03"
+        )
+    ).plan
+    assert wished not in {u.property_id for u in replanned.unplanned}
+    (arrive,) = [s.arrive for d in replanned.days for s in d.stops if s.property_id == wished]
+    assert "2024-05-10T10:00" <= arrive <= "2024-05-10T12:00"

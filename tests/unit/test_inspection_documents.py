@@ -45,7 +45,7 @@ def test_the_heading_names_the_assessor_the_day_written_out_and_the_days_figures
     assert "Befaringsrute mandag 6. mai 2024" in text
     assert "Taksator: Ingrid Bækken (A1), bil" in text
     assert "3 befaringer, fra 08.10 til 10.55" in text
-    assert "Kjørelengde 6,5 km" in text
+    assert "Reiseavstand 6,5 km" in text
     assert "reisetid 19 min" in text
 
 

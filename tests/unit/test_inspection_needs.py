@@ -111,8 +111,8 @@ def test_one_need_per_property_the_most_urgent_the_others_named_in_its_detail() 
     assert need.detail.startswith("Mål opp kjelleren (also ")
     for named in (
         "division: division registered 2023-04-01",
-        "cannot_be_valued: outside_zones",
-        "never_inspected",
+        "cannot be valued: outside_zones",
+        "never inspected",
     ):
         assert named in need.detail
     assert need.address == "Gate p" and need.status == NeedStatus.OPEN
@@ -263,3 +263,11 @@ def test_the_import_counts_what_it_recorded_and_a_second_import_records_nothing_
     again = import_inspection_history(fake, rows, ON)
     assert (again.rows, again.inspections, again.changes) == (2, 0, 0)
     assert needs_of(fake) == {"p1": (R.NEW_BUILDING, date(2020, 1, 1))}
+
+
+def test_a_need_reckoned_before_the_property_was_entered_is_known_since_the_reckoning_day() -> None:
+    fake = FakeAssessmentUnitOfWork()
+    add(fake, "p", PropertyCategory.HOLIDAY_HOME)  # entered on 11 January 2020 (the machine's moment)
+
+    assert needs_of(fake, date(2019, 6, 3)) == {"p": (R.NEVER_INSPECTED, date(2019, 6, 3))}
+    assert needs_of(fake, ON) == {"p": (R.NEVER_INSPECTED, date(2020, 1, 11))}

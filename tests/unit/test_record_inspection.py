@@ -78,9 +78,9 @@ def test_the_measured_floors_and_the_factors_give_a_proposal_with_the_inspection
     assert valuation.value == Money.rounded(expected)
     assert (valuation.route, valuation.version, valuation.adopted) == (ValuationRoute.STANDARD_RATE, 1, False)
     trace = {t.factor: t for t in valuation.trace}
-    source = "befaring 2024-05-06, A1: IF slitt bad"
+    source = "befaring 2024-05-06, A1: slitt bad"
     assert trace["inner factor (IF)"] == TraceItem("inner factor (IF)", "0.9", source)
-    assert trace["outer factor (YF)"].source == source
+    assert trace["outer factor (YF)"] == TraceItem("outer factor (YF)", "1", "befaring 2024-05-06, A1")
     assert trace["zone factor"] == TraceItem("zone factor", "1.2", "zone z1 Nordstrand")
     assert trace["floor 1 BRA m²"].value == "62.5" and trace["floor 0 BRA m²"].value == "20"
     assert trace["plot m²"].value == "500"  # the register's plot stands
@@ -191,3 +191,14 @@ def test_an_unknown_property_a_dwelling_without_area_and_one_without_a_zone_are_
     with pytest.raises(FailedPrecondition, match="no zone factor"):
         record_inspection(fake, CONFIG, found(), TODAY)
     assert fake.valuations.rows == [] and fake.events == []
+
+
+def test_each_factor_carries_its_own_reason_in_the_trace() -> None:
+    fake = cabin_register()
+    result = found(outer_factor=Decimal("0.95"), outer_reason="støy fra riksvei")
+    trace = {t.factor: t for t in record_inspection(fake, CONFIG, result, TODAY).valuation.trace}
+
+    assert trace["inner factor (IF)"].source == "befaring 2024-05-06, A1: slitt bad"
+    assert trace["outer factor (YF)"] == TraceItem(
+        "outer factor (YF)", "0.95", "befaring 2024-05-06, A1: støy fra riksvei"
+    )

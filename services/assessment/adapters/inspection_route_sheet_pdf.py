@@ -49,7 +49,7 @@ def route_sheet_pdf(
     hours = f", fra {clock(rows[0].arrive)} til {clock(rows[-1].leave)}" if rows else ""
     doc.text(
         f"{len(rows)} {'befaring' if len(rows) == 1 else 'befaringer'}{hours}. "
-        f"Kjørelengde {kilometres(route.distance_km)} (tur-retur fra start), "
+        f"Reiseavstand {kilometres(route.distance_km)} (tur-retur fra start), "
         f"reisetid {duration(route.travel_minutes)}."
     )
     doc.text(f"Plan {plan.plan_id}, versjon {plan.version}, laget {plan.made_on:%d.%m.%Y}.")

@@ -207,8 +207,9 @@ class _Planning:
         for _ in range(TOP_UP_ROUNDS):
             for number in range(len(self.days)):
                 self._top_up(number)
-        # Owners' windows beyond the candidates: into what room is left, never before more urgent visits.
-        self._repair([index for index in windowed if index not in early])
+        # Owners' windows beyond the candidates, and any a repair pushed out: into what room is left, never
+        # before more urgent visits.
+        self._repair(windowed)
         return self._solution()
 
     def _candidates(self, free: list[int], windowed: list[int], pools: list[list[int]]) -> list[int]:
@@ -300,9 +301,10 @@ class _Planning:
             self.where[index] = draft.number
             self.topping[index] = False
 
-    def _try(self, number: int, extra: Sequence[int]) -> bool:
+    def _try(self, number: int, extra: Sequence[int], keep_windows: bool = False) -> bool:
         """Solve the day again with `extra` offered; kept only if it plans more urgent work (the levels'
-        counts compared most urgent first), so a pinned or more urgent visit is never pushed out."""
+        counts compared most urgent first), so a pinned or more urgent visit is never pushed out; with
+        `keep_windows` also only if every visit of the day with an owner's window stays."""
         draft = self.drafts[number]
         jobs = [job for job in (self._job(index, number) for index in [*draft.order, *extra]) if job]
         if len(jobs) == len(draft.order):
@@ -314,6 +316,10 @@ class _Planning:
             after[self.level[index]] += 1
         if tuple(after) <= before:
             return False
+        if keep_windows:
+            planned = {index for index, _ in order}
+            if any(index in self.windowed and index not in planned for index in draft.order):
+                return False
         self._keep(draft, order, finish)
         return True
 
@@ -356,7 +362,8 @@ class _Planning:
             return
         levels = np.array([self.level[index] for index in chosen])
         best = chosen[np.lexsort((chosen, metres[chosen], levels))][:TOP_UP_POOL]
-        self._try(number, [int(index) for index in best])
+        # Visits free to go anywhere never push out an owner's window: it has few days it may take.
+        self._try(number, [int(index) for index in best], keep_windows=True)
 
     # --- the answer -------------------------------------------------------------------------------------
 

@@ -89,7 +89,8 @@ def record_inspection(
             zone_source=source,
             inner_factor=result.inner_factor,
             outer_factor=result.outer_factor,
-            factor_source=factor_source(result, _factor_reasons(result)),
+            factor_source=factor_source(result, result.inner_reason),
+            outer_factor_source=factor_source(result, result.outer_reason),
         )
         if valued.value.ore <= 0:
             raise InvalidInput.single("floors", "what was measured gives a value of 0 kr")
@@ -123,13 +124,3 @@ def record_inspection(
             )
         uow.commit()
     return InspectionRecorded(valuation, answered)
-
-
-def _factor_reasons(result: FieldResult) -> str:
-    """The reasons of the factors set, as the trace's factor source ends: "IF slitt bad; YF støy"."""
-    reasons = [
-        f"{name} {reason.strip()}"
-        for name, reason in (("IF", result.inner_reason), ("YF", result.outer_reason))
-        if reason.strip()
-    ]
-    return "; ".join(reasons)

@@ -161,6 +161,9 @@ def property_need(
     a property valued on site (no housing value). A property under a mandatory exemption (§ 5) is never
     taxed, so the office has no need of its own to value it: only an appeal case brings one."""
     last = last_inspected(history, on)
+    # The register keeps the moment a property was entered, not a business date: a need reckoned on a day
+    # before that moment (a 2024 plan made in 2026) is known since that day at the latest.
+    known = min(entry.registered_on, on)
     causes: list[InspectionNeed] = [
         replace(need, address=entry.address) for need in appeals if need.since <= on
     ]
@@ -170,16 +173,14 @@ def property_need(
             if event in CHANGE_REASON and day <= on and (last is None or day > last):
                 causes.append(_need(entry, CHANGE_REASON[event], f"{_EVENT_WORDS[event]} {day}", day))
         if cannot_be_valued:
-            causes.append(
-                _need(entry, InspectionReason.CANNOT_BE_VALUED, cannot_be_valued, entry.registered_on)
-            )
+            causes.append(_need(entry, InspectionReason.CANNOT_BE_VALUED, cannot_be_valued, known))
         if not entry.has_housing_value and last is None:
             causes.append(
                 _need(
                     entry,
                     InspectionReason.NEVER_INSPECTED,
                     "no housing value from the tax authority and never inspected",
-                    entry.registered_on,
+                    known,
                 )
             )
         if not entry.has_housing_value and last is not None:
@@ -199,7 +200,7 @@ def property_need(
     first, others = ordered[0], ordered[1:]
     if not others:
         return first
-    also = "; ".join(f"{n.reason.value}: {n.detail}" for n in others)
+    also = "; ".join(f"{n.reason.value.replace('_', ' ')}: {n.detail}" for n in others)
     return replace(first, detail=f"{first.detail} (also {also})")
 
 

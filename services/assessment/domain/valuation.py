@@ -213,8 +213,12 @@ def standard_rate_valuation(
     inner_factor: Decimal = Decimal(1),
     outer_factor: Decimal = Decimal(1),
     factor_source: str = "default (no inspection)",
+    outer_factor_source: str | None = None,
 ) -> ValuationResult:
-    """takst = [Σ floors (BRA × m²-rate × floor factor) + plot m² × plot rate] × zone × IF × YF."""
+    """takst = [Σ floors (BRA × m²-rate × floor factor) + plot m² × plot rate] × zone × IF × YF.
+
+    `factor_source` is where the inner factor comes from, and the outer one's too unless
+    `outer_factor_source` names its own (an inspection gives each factor its own reason)."""
     trace: list[TraceItem] = []
     rate = rates.rate_per_m2.get(category, Money(0))
     trace.append(TraceItem(f"m² rate ({category.value})", str(rate.nok), rates.source))
@@ -237,7 +241,8 @@ def standard_rate_valuation(
     trace.append(TraceItem("plot rate", str(rates.plot_rate_per_m2.nok), rates.source))
     trace.append(TraceItem("zone factor", str(zone_factor), zone_source))
     trace.append(TraceItem("inner factor (IF)", str(inner_factor), factor_source))
-    trace.append(TraceItem("outer factor (YF)", str(outer_factor), factor_source))
+    outer_source = factor_source if outer_factor_source is None else outer_factor_source
+    trace.append(TraceItem("outer factor (YF)", str(outer_factor), outer_source))
     value = Money.rounded((buildings + plot) * zone_factor * inner_factor * outer_factor)
     trace.append(TraceItem("value", str(value.nok), "standard-rate formula"))
     return ValuationResult(ValuationRoute.STANDARD_RATE, value, tuple(trace))
