@@ -16,6 +16,13 @@ from typing import Literal, Protocol
 
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
+from services.assessment.domain.calibration import (
+    CalibrationSale,
+    FactorFamily,
+    FitSale,
+    FittedModel,
+    ModelForm,
+)
 from services.assessment.domain.field_results import FieldResult
 from services.assessment.domain.inspection_needs import (
     HistoryEvent,
@@ -396,6 +403,28 @@ class ImportFiles(Protocol):
         """The properties not sold in the study period (assessed_value, previous_value and the group
         column), all or nothing, in file order."""
         ...
+
+    def calibration_sales(self, content: bytes) -> list[CalibrationSale]:
+        """The sales CSV of a calibration (sale_price, sale_date, bra_m2, plot_m2, lon, lat, build_year,
+        condition; optional sale_id, category, standard, outer), all or nothing, in file order."""
+        ...
+
+    def calibration_zones(self, content: bytes) -> list[Zone]:
+        """Zone polygons (GeoJSON or GeoPackage: zone_id, name, factor) anywhere on earth: a calibration
+        may study another place's sales."""
+        ...
+
+
+class Calibrator(Protocol):
+    """The calibration's statistics: the month effects of the price index (a log-price regression with
+    month terms besides log BRA, log plot and zone terms; log price per month, any base) and the fit of the
+    standard-rate model in its own form with the given optional factor families."""
+
+    def month_effects(self, sales: Sequence[FitSale]) -> dict[str, float]: ...
+
+    def fit(
+        self, sales: Sequence[FitSale], form: ModelForm, families: Sequence[FactorFamily]
+    ) -> FittedModel: ...
 
 
 class RatioStatistics(Protocol):

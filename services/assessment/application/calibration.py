@@ -1,0 +1,152 @@
+"""Command: calibrate the standard-rate model from sales (issue 15 item 2). Stores nothing: the answer is
+the fitted model, its configuration document and the evidence an assessor reads (exclusions, the price
+index, the holdout's ratio study).
+
+Steps: locate each sale's zone; drop the sales the exclusion rules take (each with its rule); hold out a
+seeded share of the rest; fit the monthly price index on the training sales only and bring every price
+(the holdout's too, with the training index) to the valuation date; fit the model on the training sales,
+trying each optional factor family (condition; the building's standard and the outer class where every
+sale has them) and keeping those that lower the BIC; round the model to its configuration; value the
+holdout with the project's own standard-rate formula and ratio-study it (IAAO, assesspy)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+
+from services.assessment.application.ports import Calibrator, RatioStatistics
+from services.assessment.application.ratio_study import ratio_study
+from services.assessment.domain.calibration import (
+    CalibratedModel,
+    CalibrationSale,
+    CalibrationSettings,
+    Exclusion,
+    FactorFamily,
+    FamilyChoice,
+    FitSale,
+    FitStatistics,
+    TimeIndex,
+    UsableSale,
+    apply_exclusions,
+    calibrated,
+    configuration_document,
+    fit_sale,
+    helps,
+    holdout_lines,
+    last_sale_date,
+    month_of,
+    time_index,
+)
+from services.assessment.domain.ratio_study import GroupStudy, RatioSale, RatioStandards
+from services.assessment.domain.zones import Zone, ZoneIndex
+from services.platform.errors import InvalidInput
+
+MIN_TRAINING_SALES = 20
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    valuation_date: date
+    sales_read: int
+    sales_used: int
+    training_sales: int
+    excluded: tuple[Exclusion, ...]
+    time_index: TimeIndex
+    model: CalibratedModel
+    choices: tuple[FamilyChoice, ...]
+    zone_sales: dict[str, int]
+    zone_names: dict[str, str]
+    fit: FitStatistics
+    holdout: GroupStudy
+    seconds: float
+
+    def configuration(self) -> dict[str, object]:
+        return configuration_document(self.model, self.valuation_date, self.zone_names)
+
+
+def calibrate(
+    sales: Sequence[CalibrationSale],
+    zones: Sequence[Zone],
+    valuation_date: date | None,
+    settings: CalibrationSettings,
+    calibrator: Calibrator,
+    statistics: RatioStatistics,
+    standards: RatioStandards,
+) -> Calibration:
+    started = time.perf_counter()
+    day = valuation_date or last_sale_date(sales)
+    located = ZoneIndex(zones).locate([s.lon for s in sales], [s.lat for s in sales])
+    kept, excluded = apply_exclusions(
+        sales, [z.zone_id if z is not None else None for z in located], day, settings.rules
+    )
+    held = holdout_lines([u.sale.line for u in kept], settings.holdout, settings.seed)
+    training = [u for u in kept if u.sale.line not in held]
+    holdout = [u for u in kept if u.sale.line in held]
+    if len(training) < MIN_TRAINING_SALES or len(holdout) < 3:
+        raise InvalidInput.single(
+            "sales",
+            f"{len(kept)} sales are left after the exclusion rules ({len(excluded)} excluded): too few to "
+            "fit "
+            f"the model and study a holdout (at least {MIN_TRAINING_SALES} to fit, 3 held out)",
+        )
+    raw = [fit_sale(u, float(u.price)) for u in training]
+    counts = Counter(month_of(u.sale.sale_date) for u in training)
+    index = time_index(calibrator.month_effects(raw), counts, day)
+    training_fit = [
+        replace(f, price=f.price * index.factor(u.sale.sale_date)) for f, u in zip(raw, training, strict=True)
+    ]
+    available = [f for f in FactorFamily if all(f in s.levels for s in training_fit)]
+    source = f"Calibrated from {len(training)} sales to {day.isoformat()}"
+    choices, used = _choose_families(calibrator, training_fit, settings, available)
+    model = calibrator.fit(training_fit, settings.form, used)
+    adopted = calibrated(model, settings.form, source)
+    valued = [_ratio_sale(adopted, u, index) for u in holdout]
+    study = ratio_study(valued, "", standards, statistics).overall
+    return Calibration(
+        valuation_date=day,
+        sales_read=len(sales),
+        sales_used=len(kept),
+        training_sales=len(training),
+        excluded=tuple(excluded),
+        time_index=index,
+        model=adopted,
+        choices=tuple(choices),
+        zone_sales=dict(Counter(u.zone_id for u in training)),
+        zone_names={z.zone_id: z.name for z in zones},
+        fit=model.statistics,
+        holdout=study,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _choose_families(
+    calibrator: Calibrator,
+    sales: Sequence[FitSale],
+    settings: CalibrationSettings,
+    available: Sequence[FactorFamily],
+) -> tuple[list[FamilyChoice], list[FactorFamily]]:
+    """Each available family is kept when the fit with all available families has a lower BIC than the
+    fit without that one."""
+    if not available:
+        return [], []
+    full = calibrator.fit(sales, settings.form, available).statistics.bic
+    choices = []
+    for family in available:
+        without = calibrator.fit(sales, settings.form, [f for f in available if f != family]).statistics.bic
+        choices.append(FamilyChoice(family, helps(full, without), full, without))
+    return choices, [c.family for c in choices if c.used]
+
+
+def _ratio_sale(model: CalibratedModel, usable: UsableSale, index: TimeIndex) -> RatioSale:
+    """The held-out sale judged: its value by the calibrated model against its time-adjusted price."""
+    price = usable.price * _decimal(index.factor(usable.sale.sale_date))
+    return RatioSale(usable.sale.line, model.value(usable).nok, price.quantize(_CENT), usable.zone_id)
+
+
+def _decimal(value: float) -> Decimal:
+    return Decimal(repr(value))
