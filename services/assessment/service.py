@@ -8,7 +8,9 @@ from pathlib import Path
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.assessment.adapters.calibration_fit import LeastSquaresCalibrator
 from services.assessment.adapters.config_files import (
+    load_calibration_settings,
     load_inspection_settings,
     load_legal_limits,
     load_municipality,
@@ -54,6 +56,8 @@ def _add_servicer(
         planner=VroomRoutePlanner(),
         inspection_documents=InspectionDocumentWriter(load_municipality()),
         ratio_statistics=AssesspyStatistics(),
+        calibrator=LeastSquaresCalibrator(),
+        calibration=load_calibration_settings(),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 

@@ -63,6 +63,7 @@ class Calibration:
     zone_names: dict[str, str]
     fit: FitStatistics
     holdout: GroupStudy
+    holdout_unvalued: int  # held-out sales in zones without training sales (no zone factor)
     seconds: float
 
     def configuration(self) -> dict[str, object]:
@@ -105,7 +106,8 @@ def calibrate(
     choices, used = _choose_families(calibrator, training_fit, settings, available)
     model = calibrator.fit(training_fit, settings.form, used)
     adopted = calibrated(model, settings.form, source)
-    valued = [_ratio_sale(adopted, u, index) for u in holdout]
+    # A held-out sale in a zone without training sales has no zone factor: it cannot be valued.
+    valued = [_ratio_sale(adopted, u, index) for u in holdout if u.zone_id in adopted.zone_factors]
     study = ratio_study(valued, "", standards, statistics).overall
     return Calibration(
         valuation_date=day,
@@ -120,6 +122,7 @@ def calibrate(
         zone_names={z.zone_id: z.name for z in zones},
         fit=model.statistics,
         holdout=study,
+        holdout_unvalued=len(holdout) - len(valued),
         seconds=time.perf_counter() - started,
     )
 
