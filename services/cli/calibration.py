@@ -124,7 +124,9 @@ def _write_zones(zones: bytes, answer: calibration_pb2.CalibrateResponse, target
 @naming_flags(
     {
         "sales": "--sales",
+        "content": "--sales",
         "zones": "--zones",
+        "zones.content": "--zones",
         "valuation_date": "--valuation-date",
         "holdout": "--holdout",
         "seed": "--seed",

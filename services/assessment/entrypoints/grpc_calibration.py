@@ -30,10 +30,7 @@ class CalibrationRpcs:
             zones = self._files.calibration_zones(request.zones)
         except InvalidInput as bad:
             raise bad.prefixed("zones.") from None
-        try:
-            sales = self._files.calibration_sales(request.sales)
-        except InvalidInput as bad:
-            raise bad.prefixed("sales.") from None
+        sales = self._files.calibration_sales(request.sales)  # refusals name "line N" and columns
         result = calibrate(
             sales,
             zones,
