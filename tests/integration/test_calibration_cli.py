@@ -1,6 +1,6 @@
 """`propertytax assessment calibrate` against a running assessment service (the Calibrate RPC): the
-committed King County sales (data/king_county_calibration_sales.csv) and zones (data/king_county_zones.geojson)
-give a model whose held-out sales meet the issue's goals (COD ≤ 15, PRD 0.98–1.03, |PRB| ≤ 0.05); the
+committed King County sales (data/king_county_calibration_sales.csv) and zones
+(data/king_county_zones.geojson) give a model whose held-out sales meet the issue's goals (COD ≤ 15, PRD 0.98–1.03, |PRB| ≤ 0.05); the
 configuration it writes loads with the service's own loaders and values a sale as the calibration did; bad
 files are refused by line and column, named by the flag, never a traceback."""
 
@@ -17,6 +17,7 @@ import pytest
 from services.assessment.adapters.config_files import load_standard_rates
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.domain.coordinates import ANYWHERE
+from services.assessment.domain.property import PropertyCategory
 from services.assessment.service import SPEC
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
@@ -87,7 +88,7 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
     with (tmp_path / "calibration-excluded.csv").open() as handle:
         assert len(list(csv.DictReader(handle))) == len(document["excluded_sales"])
     months = document["time_index"]
-    assert [m["month"] for m in months][0] == "2014-05" and months[-1] == {
+    assert months[0]["month"] == "2014-05" and months[-1] == {
         "month": "2015-05",
         "index": 1.0,
         "sales": months[-1]["sales"],
@@ -99,7 +100,10 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
 
     # The configuration loads with the service's own loaders, as a committee would adopt it.
     rates = load_standard_rates(config)
-    assert str(rates.rate_per_m2["housing"].nok) == f"{document['rates']['rate_per_m2']['housing']:.2f}"  # type: ignore[index]
+    assert (
+        str(rates.rate_per_m2[PropertyCategory.HOUSING].nok)
+        == f"{document['rates']['rate_per_m2']['housing']:.2f}"
+    )
     assert len(rates.area_bands) == 3 and len(rates.plot_bands) == 2
     zones = read_zones((tmp_path / "rates.zones.geojson").read_bytes(), region=ANYWHERE)
     fitted = {z.zone_id: float(z.factor) for z in zones}
