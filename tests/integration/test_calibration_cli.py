@@ -1,8 +1,9 @@
 """`propertytax assessment calibrate` against a running assessment service (the Calibrate RPC): the
 committed King County sales (data/king_county_calibration_sales.csv) and zones
-(data/king_county_zones.geojson) give a model whose held-out sales meet the issue's goals (COD ≤ 15, PRD 0.98–1.03, |PRB| ≤ 0.05); the
-configuration it writes loads with the service's own loaders and values a sale as the calibration did; bad
-files are refused by line and column, named by the flag, never a traceback."""
+(data/king_county_zones.geojson) give a model whose held-out sales meet the issue's goals (COD ≤ 15,
+PRD 0.98–1.03, |PRB| ≤ 0.05); the configuration it writes loads with the service's own loaders (rates,
+bands, zone factors as fitted); bad files are refused by line and column, named by the flag, never a
+traceback."""
 
 from __future__ import annotations
 
