@@ -12,7 +12,9 @@ its IAAO ratio study. The goals (issue 15): on the held-out sales COD ≤ 15, PR
 Besides the model as configured, the report's "variants" give the holdout figures of simpler forms on
 the same sales and holdout, to show what each part of the form buys: one m² rate and one plot rate with
 the condition factor only ("one_rate"), the size-graded rates with the condition factor only
-("graded_rates"). The last measured report is kept in benchmarks/results/calibration-king-county.json.
+("graded_rates"), and with the building's standard in the inner factor too but no outer factor
+("graded_rates_standard"). The last measured report is kept in
+benchmarks/results/calibration-king-county.json.
 """
 
 from __future__ import annotations
@@ -40,9 +42,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 def _variant(
-    sales: list[CalibrationSale], zones: list[Zone], settings: CalibrationSettings
+    sales: list[CalibrationSale], zones: list[Zone], settings: CalibrationSettings, standard: bool = False
 ) -> dict[str, Any]:
-    plain = [replace(s, standard=None, outer=None) for s in sales]
+    plain = [replace(s, standard=s.standard if standard else None, outer=None) for s in sales]
     result = calibrate(
         plain, zones, None, settings, LeastSquaresCalibrator(), AssesspyStatistics(), DEFAULT_STANDARDS
     )
@@ -74,6 +76,7 @@ def run(sales_path: Path, zones_path: Path, variants: bool = True) -> dict[str, 
         simpler = {
             "one_rate": _variant(sales, zones, replace(settings, form=one_rate)),
             "graded_rates": _variant(sales, zones, settings),
+            "graded_rates_standard": _variant(sales, zones, settings, standard=True),
         }
     figures, verdict = result.holdout.figures, result.holdout.verdict
     assert figures is not None and verdict is not None
