@@ -20,6 +20,7 @@ from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.import_files import ImportFileReaders
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.orm import platform_tables
+from services.assessment.adapters.quality_report_pdf import MatplotlibQualityReports
 from services.assessment.adapters.ratio_statistics import AssesspyStatistics
 from services.assessment.adapters.route_planner import VroomRoutePlanner
 from services.assessment.adapters.tax_list_documents import TaxListDocumentWriter
@@ -58,6 +59,7 @@ def _add_servicer(
         ratio_statistics=AssesspyStatistics(),
         calibrator=LeastSquaresCalibrator(),
         calibration=load_calibration_settings(),
+        quality_reports=MatplotlibQualityReports(),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 

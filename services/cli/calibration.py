@@ -1,5 +1,6 @@
 """`propertytax assessment calibrate --sales FILE --zones FILE --json OUT [--valuation-date D] [--holdout 0.2]
-[--seed N] [--config-out FILE]`: fits the standard-rate model to sales and ratio-studies a held-out share.
+[--seed N] [--config-out FILE] [--report OUT.pdf [--report-date YYYY-MM-DD]]`: fits the standard-rate model
+to sales and ratio-studies a held-out share.
 
 --json OUT writes {"valuation_date", "sales": {"read", "used", "training", "holdout", "holdout_unvalued",
 "excluded": [{"rule", "description", "count"}]}, "excluded_sales": [{"line", "sale_id", "rule", "detail"}],
@@ -11,7 +12,9 @@ median_ratio, cod, prd, prb, intervals, pass/fail, notes), "fit": {"sales", "par
 "rmse_log", "bic", "converged", "method", "seconds"}}; the excluded sales also as OUT's name with
 -excluded.csv. --config-out FILE writes the model as a standard_rates.yaml document (the service loads it
 with PROPERTYTAX_STANDARD_RATES_FILE) and, when --zones is GeoJSON, the zones with their fitted factors
-next to it (FILE's name with .zones.geojson)."""
+next to it (FILE's name with .zones.geojson). --report OUT.pdf writes the valuation-quality report
+(Norwegian) from the same calibration: the holdout's ratio study with its plots and map, the fitted rates,
+zone factors and price index, the excluded sales by rule."""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ from services.cli.common import (
     whole,
 )
 from services.cli.output import show_table
-from services.cli.ratio_study import COLUMNS, group_json, group_row
+from services.cli.ratio_study import COLUMNS, add_report_flags, group_json, group_row, write_report
 from services.platform.numbers import bounds
 
 SHARE = bounds("0.01", "0.9", 4, "0.2")
@@ -130,6 +133,7 @@ def _write_zones(zones: bytes, answer: calibration_pb2.CalibrateResponse, target
         "valuation_date": "--valuation-date",
         "holdout": "--holdout",
         "seed": "--seed",
+        "report_date": "--report-date",
     }
 )
 def cmd_calibrate(args: argparse.Namespace) -> int:
@@ -138,7 +142,14 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     caller = caller_for(args, "assessment")
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
     request = calibration_pb2.CalibrateRequest(
-        sales=sales, zones=zones, valuation_date=args.valuation_date or "", holdout=args.holdout or 0.0
+        sales=sales,
+        zones=zones,
+        valuation_date=args.valuation_date or "",
+        holdout=args.holdout or 0.0,
+        report=bool(args.report),
+        report_date=args.report_date or "",
+        sales_name=Path(args.sales).name,
+        zones_name=Path(args.zones).name,
     )
     if args.seed is not None:
         request.seed = int(args.seed)
@@ -162,6 +173,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         zones_out = _sibling(args.config_out, ".zones.geojson")
         if _write_zones(zones, answer, zones_out):
             written.append(str(zones_out))
+    if write_report(args.report, answer.report):
+        written.append(args.report)
     if args.json == "-":
         return 0
     sales_note = (
@@ -217,6 +230,7 @@ def add_commands(assessment: Any) -> None:
         metavar="FILE",
         help="write the model as a standard_rates.yaml document (and the zones)",
     )
+    add_report_flags(calibrate)
     calibrate.add_argument("--target", help="host:port of the service")
     calibrate.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
     calibrate.add_argument(

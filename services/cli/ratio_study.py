@@ -1,15 +1,19 @@
 """`propertytax assessment ratio-study --sales FILE [--group-by COLUMN] [--class CLASS] [--unsold FILE]
-[--json OUT]`: the IAAO ratio study of a sales file, per group and overall, as a table; --json OUT writes
+[--json OUT] [--report OUT.pdf [--zones FILE] [--report-date YYYY-MM-DD]]`: the IAAO ratio study of a sales
+file, per group and overall, as a table; --json OUT writes
 {"group_by", "property_class", "cod_max", "groups": [GROUP...], "overall": GROUP} where GROUP is {"group",
 "sales", "trimmed_lines", "n", "median_ratio", "cod", "prd", "prb", "median_ratio_ci", "cod_ci", "prd_ci",
 "prb_ci" ([low, high]), "median_ratio_met", "cod_met", "prd_met", "prb_met", "passed", "low_cod",
 "ratios_bunched", "notes", "value_change"} (figures null when too few sales are left after trimming;
-value_change {"sold", "unsold", "sold_median_change", "unsold_median_change", "flagged"} or null)."""
+value_change {"sold", "unsold", "sold_median_change", "unsold_median_change", "flagged"} or null).
+--report OUT.pdf writes the valuation-quality report (Norwegian) from the same study: the figures, ratio
+against sale price, box plots by group, a map of the groups' median ratios over --zones, the trimmed sales."""
 
 from __future__ import annotations
 
 import argparse
 import json
+from pathlib import Path
 from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, ratio_study_pb2
@@ -117,21 +121,35 @@ def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
 
 
 @naming_flags(
-    {"content": "--sales", "group_by": "--group-by", "property_class": "--class", "unsold": "--unsold"}
+    {
+        "content": "--sales",
+        "group_by": "--group-by",
+        "property_class": "--class",
+        "unsold": "--unsold",
+        "zones": "--zones",
+        "report_date": "--report-date",
+    }
 )
 def cmd_ratio_study(args: argparse.Namespace) -> int:
     content = read_input(args.sales, "--sales")
     caller = caller_for(args, "assessment")
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
     unsold = read_input(args.unsold, "--unsold") if args.unsold else b""
+    zones = read_input(args.zones, "--zones") if args.zones else b""
     request = ratio_study_pb2.RatioStudyRequest(
         content=content,
         group_by=args.group_by or "",
         property_class=args.property_class or "",
         unsold=unsold,
+        report=bool(args.report),
+        zones=zones,
+        report_date=args.report_date or "",
+        sales_name=Path(args.sales).name,
+        zones_name=Path(args.zones).name if args.zones else "",
     )
     answer = caller.call(stub.RatioStudy, request)
     document = study_json(answer)
+    written = write_report(args.report, answer.report)
     if args.json:
         with open_output(args.json, "--json", text=True) as handle:
             handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -146,9 +164,28 @@ def cmd_ratio_study(args: argparse.Namespace) -> int:
         rows,
         "No sales.",
         title=f"Ratio study ({answer.property_class}: COD at most {answer.cod_max:g}; 95 % intervals)",
-        footer=f"written to {args.json}" if args.json else None,
+        footer=f"written to {', '.join(w for w in (args.json, written) if w)}"
+        if args.json or written
+        else None,
     )
     return 0
+
+
+def write_report(path: str | None, report: bytes) -> str:
+    """Writes the report the service rendered to `path` (the --report flag); returns the path or ""."""
+    if not path:
+        return ""
+    with open_output(path, "--report") as handle:
+        handle.write(report)
+    return path
+
+
+def add_report_flags(parser: Any) -> None:
+    """--report OUT.pdf and --report-date, shared with `calibrate`."""
+    parser.add_argument(
+        "--report", metavar="OUT.pdf", help="write the valuation-quality report (PDF, Norwegian) to OUT.pdf"
+    )
+    parser.add_argument("--report-date", metavar="YYYY-MM-DD", help="the report's date (default: today)")
 
 
 def add_commands(assessment: Any) -> None:
@@ -173,6 +210,13 @@ def add_commands(assessment: Any) -> None:
         "with the sold ones' (previous_value in --sales)",
     )
     study.add_argument("--json", metavar="OUT", help="write the study as JSON to OUT (- for stdout)")
+    add_report_flags(study)
+    study.add_argument(
+        "--zones",
+        metavar="FILE",
+        help="zone polygons (GeoJSON or GeoPackage: zone_id, name) for the report's map; a group is drawn in "
+        "the zone whose zone_id or name it equals",
+    )
     study.add_argument("--target", help="host:port of the service")
     study.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
     study.add_argument(

@@ -63,6 +63,7 @@ class Calibration:
     zone_names: dict[str, str]
     fit: FitStatistics
     holdout: GroupStudy
+    holdout_sales: tuple[RatioSale, ...]  # the held-out sales valued by the model, grouped by zone id
     holdout_unvalued: int  # held-out sales in zones without training sales (no zone factor)
     seconds: float
 
@@ -122,6 +123,7 @@ def calibrate(
         zone_names={z.zone_id: z.name for z in zones},
         fit=model.statistics,
         holdout=study,
+        holdout_sales=tuple(valued),
         holdout_unvalued=len(holdout) - len(valued),
         seconds=time.perf_counter() - started,
     )

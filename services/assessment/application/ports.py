@@ -12,7 +12,7 @@ from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
@@ -54,6 +54,9 @@ from services.assessment.domain.valuation import Valuation, ValuationNeed, Valua
 from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.money import Money
 from services.platform.ports import TransactionalWork
+
+if TYPE_CHECKING:  # the report's shapes hold a Calibration, whose module needs this one's ports
+    from services.assessment.application.quality_report import CalibrationReport, RatioStudyReport
 
 # The geographic formats an import may declare (the request's format field, checked against the content).
 GeoFormat = Literal["geojson", "gpkg"]
@@ -433,6 +436,18 @@ class RatioStatistics(Protocol):
     `standards.seed`, PRB closed-form) and whether the ratios look sales-chased. At least 3 sales."""
 
     def figures(self, sales: Sequence[RatioSale], standards: RatioStandards) -> RatioFigures: ...
+
+
+class QualityReports(Protocol):
+    """Renders the valuation-quality report assessors read (PDF, Norwegian bokmål): the figures per group
+    and overall with their intervals and verdicts, ratio against sale price, ratios by group as box
+    plots, a map of the ratios over the zones when zones are given, the trimmed sales; for a calibration
+    also the excluded sales by rule and the fitted rates, zone factors and price index. The same input
+    gives the same bytes."""
+
+    def ratio_study(self, report: RatioStudyReport) -> bytes: ...
+
+    def calibration(self, report: CalibrationReport) -> bytes: ...
 
 
 class TaxListDocuments(Protocol):

@@ -28,6 +28,7 @@ from services.assessment.application.ports import (
     IdentityVault,
     ImportFiles,
     InspectionDocuments,
+    QualityReports,
     RatioStatistics,
     RoutePlanner,
     TaxListDocuments,
@@ -166,6 +167,7 @@ class Wiring:
     ratio_statistics: RatioStatistics
     calibrator: Calibrator
     calibration: CalibrationSettings
+    quality_reports: QualityReports
 
 
 class AssessmentServicer(
@@ -187,6 +189,7 @@ class AssessmentServicer(
         self._ratio_statistics = wiring.ratio_statistics
         self._calibrator = wiring.calibrator
         self._calibration = wiring.calibration
+        self._quality_reports = wiring.quality_reports
 
     def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         try:

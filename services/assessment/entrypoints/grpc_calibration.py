@@ -10,10 +10,11 @@ import yaml
 
 from propertytax.assessment.v1 import calibration_pb2
 from services.assessment.application.calibration import Calibration, calibrate
-from services.assessment.application.ports import Calibrator, ImportFiles, RatioStatistics
+from services.assessment.application.ports import Calibrator, ImportFiles, QualityReports, RatioStatistics
+from services.assessment.application.quality_report import CalibrationReport, ReportSource
 from services.assessment.domain.calibration import CalibrationSettings, exclusion_counts
 from services.assessment.domain.ratio_study import DEFAULT_STANDARDS
-from services.assessment.entrypoints.grpc_ratio_study import group_to_proto
+from services.assessment.entrypoints.grpc_ratio_study import group_to_proto, report_date
 from services.platform.errors import InvalidInput
 
 
@@ -22,10 +23,12 @@ class CalibrationRpcs:
     _ratio_statistics: RatioStatistics
     _calibrator: Calibrator
     _calibration: CalibrationSettings
+    _quality_reports: QualityReports
 
     def Calibrate(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         settings = settings_from_request(request, self._calibration)
         valuation_date = _valuation_date(request.valuation_date)
+        report_day = report_date(request.report_date)
         try:
             zones = self._files.calibration_zones(request.zones)
         except InvalidInput as bad:
@@ -40,7 +43,13 @@ class CalibrationRpcs:
             self._ratio_statistics,
             DEFAULT_STANDARDS,
         )
-        return calibration_to_proto(result, settings)
+        answer = calibration_to_proto(result, settings)
+        if request.report:
+            source = ReportSource(request.sales_name or "salgsfil", report_day, request.zones_name or "soner")
+            answer.report = self._quality_reports.calibration(
+                CalibrationReport(source, result, settings.rules, DEFAULT_STANDARDS, zones)
+            )
+        return answer
 
 
 def settings_from_request(

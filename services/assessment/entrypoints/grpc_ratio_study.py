@@ -4,9 +4,11 @@ grpc_api.py, whose __init__ sets the attributes declared here."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 from propertytax.assessment.v1 import ratio_study_pb2
-from services.assessment.application.ports import ImportFiles, RatioStatistics
+from services.assessment.application.ports import ImportFiles, QualityReports, RatioStatistics
+from services.assessment.application.quality_report import RatioStudyReport, ReportSource
 from services.assessment.application.ratio_study import ratio_study
 from services.assessment.domain.ratio_study import (
     DEFAULT_STANDARDS,
@@ -15,6 +17,7 @@ from services.assessment.domain.ratio_study import (
     PropertyClass,
     RatioStandards,
 )
+from services.platform.clock import oslo_today
 from services.platform.errors import InvalidInput
 
 MAX_BOOTSTRAP = 10_000
@@ -23,22 +26,43 @@ MAX_BOOTSTRAP = 10_000
 class RatioStudyRpcs:
     _files: ImportFiles
     _ratio_statistics: RatioStatistics
+    _quality_reports: QualityReports
 
     def RatioStudy(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         standards = standards_from_request(request)
+        report_day = report_date(request.report_date)
         sales = self._files.ratio_sales(request.content, request.group_by)
         try:
             unsold = self._files.unsold_properties(request.unsold, request.group_by) if request.unsold else []
         except InvalidInput as bad:
             raise bad.prefixed("unsold.") from None
+        try:
+            zones = self._files.calibration_zones(request.zones) if request.zones else []
+        except InvalidInput as bad:
+            raise bad.prefixed("zones.") from None
         study = ratio_study(sales, request.group_by.strip(), standards, self._ratio_statistics, unsold)
+        report = b""
+        if request.report:
+            source = ReportSource(request.sales_name or "salgsfil", report_day, request.zones_name or "soner")
+            report = self._quality_reports.ratio_study(RatioStudyReport(source, study, sales, zones))
         return ratio_study_pb2.RatioStudyResponse(
             groups=[group_to_proto(g) for g in study.groups],
             overall=group_to_proto(study.overall),
             property_class=standards.property_class.value,
             cod_max=standards.cod_limit,
             group_by=study.group_by,
+            report=report,
         )
+
+
+def report_date(text: str) -> date:
+    """The report's business date as the request gives it; by default today's date in Oslo."""
+    if not text.strip():
+        return oslo_today()
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput.single("report_date", "a date as YYYY-MM-DD") from None
 
 
 def standards_from_request(request: ratio_study_pb2.RatioStudyRequest) -> RatioStandards:
