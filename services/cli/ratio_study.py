@@ -127,6 +127,7 @@ def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
         "property_class": "--class",
         "unsold": "--unsold",
         "zones": "--zones",
+        "zones.content": "--zones",
         "report_date": "--report-date",
     }
 )

@@ -24,6 +24,7 @@ from services.cli import main
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
+from tests.integration.test_quality_report_cli import check_figures, pdf_pages_text
 
 pytestmark = pytest.mark.kafka
 
@@ -68,13 +69,24 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
     out_json = tmp_path / "calibration.json"
     config = tmp_path / "rates.yaml"
     argv = ["assessment", "calibrate", "--sales", str(SALES), "--zones", str(ZONES)]
-    assert main([*argv, "--json", str(out_json), "--config-out", str(config)]) == 0
+    report = tmp_path / "calibration.pdf"
+    assert main([*argv, "--json", str(out_json), "--config-out", str(config), "--report", str(report)]) == 0
     out, _ = _people(capsys)
     assert "Calibration to 2015-05-27: ratio study of the held-out sales" in out, out
     assert re.search(r"holdout\s+\d+\s+\d+\s+\d\.\d{3} \(", out), out
     document = json.loads(out_json.read_text())
 
     holdout = document["holdout"]
+    # The report prints the holdout's figures as the JSON has them, and the excluded sales by rule.
+    pages = pdf_pages_text(report)
+    assert pages[0].lstrip().startswith("Kalibrering av sjablongmodellen: kontroll på holdt-ut salg")
+    check_figures(pages, [("Holdt ut", holdout)])
+    text = "\n".join(pages)
+    for title in ("Tilpassede satser", "Tilpassede sonefaktorer", "Prisindeks per måned"):
+        assert title in text, title
+    excluded = next(p for p in pages if p.lstrip().startswith("Salg utelatt fra kalibreringen"))
+    for rule in document["sales"]["excluded"]:
+        assert re.search(rf"\s{rule['count']}\s", excluded), rule
     assert holdout["cod"] <= 15, holdout
     assert 0.98 <= holdout["prd"] <= 1.03, holdout
     assert abs(holdout["prb"]) <= 0.05, holdout
