@@ -787,7 +787,7 @@ def add_commands(appeals: Any) -> None:
         "request",
         "ask the assessors for a re-inspection",
         cmd_inspection_request,
-        _on("requested_on"),
+        {**_on("requested_on"), "needed_by": "--needed-by"},
     )
     c.add_argument("--note", required=True)
     c.add_argument(

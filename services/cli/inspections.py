@@ -9,6 +9,6 @@ from services.cli import inspections_needs, inspections_plans
 
 
 def add_commands(inspections: Any) -> None:
-    """Adds `needs`, `import-history`, `record` and `request`, `plan`, `show`, `replan`, `documents`."""
+    """Adds `needs`, `import-history`, `record`; `request`, `plans`, `plan`, `show`, `replan`, `documents`."""
     inspections_needs.add_commands(inspections)
     inspections_plans.add_commands(inspections)

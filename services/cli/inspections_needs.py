@@ -4,27 +4,36 @@ inspection history, and what an assessor found on site (see services/cli/inspect
 `needs --json OUT` writes the list to a file (as `plan --json OUT` does), not the machine form of the answer
 that other commands print with --json: {"on", "total", "by_reason": {code: count}, "needs": [{"priority",
 "property_id", "address", "reason", "since", "needed_by", "appeal_case_id", "status", "detail"}]} (dates
-YYYY-MM-DD; needed_by and appeal_case_id null when none; "on" empty when reckoned on today)."""
+YYYY-MM-DD; needed_by and appeal_case_id null when none; "on" empty when reckoned on today; "total" and
+"needs" of the --reason asked for, "by_reason" every reason's count, most urgent reason first).
+
+Every ListInspectionNeeds call reckons all the needs anew (about 3 s at Oslo's scale), so the table shows
+the --limit most urgent (50) from one call, and only --json OUT or --limit 0 reads every page."""
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
-from collections import Counter
+import sys
+from collections.abc import Callable
 from typing import Any
+
+import grpc
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
 from services.assessment.domain.field_results import INSPECTION_FACTOR
 from services.assessment.domain.property import BRA_M2, PLOT_M2
 from services.cli.common import (
+    EXIT_REFUSED,
     add_remote_options,
     caller_for,
     decimal_text,
-    every_page,
     naming_flags,
     open_output,
     read_input,
     seconds_arg,
+    whole,
 )
 from services.cli.dates import day_arg
 from services.cli.output import Column, counted, day, nok, number, say, show_record, show_table, wants_json
@@ -51,6 +60,37 @@ REASONS = (
     "general_revaluation",
 )
 _PAGE = 1000
+# Said after a refusal naming a property the register does not know (NOT_FOUND).
+PROPERTY_HINT = "find it with `propertytax assessment find --text ...`"
+
+
+def said_unknown(exc: grpc.RpcError, hint: str) -> bool:
+    """When the service does not know what was named (NOT_FOUND: a property, a plan), writes its refusal
+    and `hint`, how to find the right one, to stderr and returns True; False for any other refusal."""
+    if exc.code() != grpc.StatusCode.NOT_FOUND:  # type: ignore[attr-defined]
+        return False
+    sys.stderr.write(f"error: {exc.details()}; {hint}\n")  # type: ignore[attr-defined]
+    return True
+
+
+def _unknown_said(
+    hint: str,
+) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
+    """A command whose NOT_FOUND refusal says how to find the right thing (see said_unknown)."""
+
+    def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+        @functools.wraps(command)
+        def run(args: argparse.Namespace) -> int:
+            try:
+                return command(args)
+            except grpc.RpcError as exc:
+                if said_unknown(exc, hint):
+                    return EXIT_REFUSED
+                raise
+
+        return run
+
+    return wrap
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
@@ -88,40 +128,73 @@ def need_rows(needs: list[inspections_pb2.InspectionNeed]) -> list[list[object]]
     ]
 
 
-def reason_counts(needs: list[inspections_pb2.InspectionNeed]) -> str:
-    """The footer: "12 needs: appeal 2, new building 3, never inspected 7"."""
-    counts = Counter(n.reason for n in needs)
-    parts = [f"{r.replace('_', ' ')} {number(counts[r])}" for r in REASONS if counts[r]]
-    return f"{counted(len(needs), 'need')}" + (f": {', '.join(parts)}" if parts else "")
+def reason_counts(total: int, by_reason: list[tuple[str, int]]) -> str:
+    """The footer: "12 needs: appeal 2, new building 3, never inspected 7" (`by_reason` most urgent first)."""
+    parts = [f"{reason.replace('_', ' ')} {number(count)}" for reason, count in by_reason if count]
+    return f"{counted(total, 'need')}" + (f": {', '.join(parts)}" if parts else "")
 
 
-@naming_flags({"on": "--on", "reason": "--reason"})
+def _fetch(
+    caller: Any, stub: Any, args: argparse.Namespace, limit: int
+) -> tuple[list[inspections_pb2.InspectionNeed], inspections_pb2.ListInspectionNeedsResponse]:
+    """The `limit` most urgent needs (0: all), in as few calls as pages allow: every call reckons all the
+    needs anew (seconds at Oslo's scale), so the usual 50 take one. Returns them and the first answer
+    (its total and by_reason count all)."""
+    size = min(limit, _PAGE) if limit else _PAGE
+    request = inspections_pb2.ListInspectionNeedsRequest(
+        on=args.on or "", reason=args.reason or "", page_size=size
+    )
+    first = caller.call(stub.ListInspectionNeeds, request)
+    needs = list(first.needs)
+    page = first
+    while page.next_page_token and (not limit or len(needs) < limit):
+        request.page_token = page.next_page_token
+        page = caller.call(stub.ListInspectionNeeds, request)
+        needs.extend(page.needs)
+    return (needs[:limit] if limit else needs), first
+
+
+NEEDS_FLAGS = {"on": "--on", "reason": "--reason", "page_size": "--limit"}
+
+
+@naming_flags(NEEDS_FLAGS)
 def cmd_needs(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    request = inspections_pb2.ListInspectionNeedsRequest(
-        on=args.on or "", reason=args.reason or "", page_size=_PAGE
-    )
-    needs, _ = every_page(caller, stub.ListInspectionNeeds, request, "needs", True)
+    needs, first = _fetch(caller, stub, args, 0 if args.json else args.limit)
+    by_reason = [(c.reason, c.count) for c in first.by_reason]
+    everything = reason_counts(sum(count for _, count in by_reason), by_reason)
     if args.json:
         document = {
             "on": args.on or "",
             "total": len(needs),
-            "by_reason": dict(sorted(Counter(n.reason for n in needs).items())),
+            "by_reason": dict(by_reason),
             "needs": [need_json(n) for n in needs],
         }
         with open_output(args.json, "--json", text=True) as handle:
             handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
         if args.json != "-":
-            say(f"{reason_counts(needs)}; written to {args.json}")
+            say(f"{counted(len(needs), 'need')} written to {args.json}; {everything}")
         return 0
+    footer = [everything]
+    empty = "No property needs an inspection."
+    if args.reason:
+        words = args.reason.replace("_", " ")
+        footer.insert(0, f"{counted(first.total, 'need')} of the reason {words}")
+        every = sum(count for _, count in by_reason)
+        empty = f"No open needs with reason {words} ({counted(every, 'open need')} in all)."
+    if len(needs) < first.total:
+        footer.append(
+            f"Showing the {number(len(needs))} most urgent of {number(first.total)}; --limit 0 for all, "
+            "--json OUT for a file."
+        )
     show_table(
         args,
         needs,
         NEED_COLUMNS,
         need_rows(needs),
-        "No property needs an inspection.",
+        empty,
         title=f"Inspection needs on {day(args.on) if args.on else 'today'}",
-        footer=reason_counts(needs),
+        footer="\n".join(footer),
     )
     return 0
 
@@ -180,6 +253,7 @@ RECORD_FLAGS = {
 
 
 @naming_flags(RECORD_FLAGS)
+@_unknown_said(PROPERTY_HINT)
 def cmd_record(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = inspections_pb2.RecordInspectionRequest(
@@ -212,6 +286,8 @@ def cmd_record(args: argparse.Namespace) -> int:
         [[t.factor, t.value, t.source] for t in valuation.trace],
         "No trace.",
     )
+    for warning in answer.warnings:  # recorded all the same; for the office to look at
+        say(f"Warning: {warning}")
     say(
         "The valuation committee must adopt it: propertytax assessment adopt "
         f"--property {valuation.property_id} --reference 'sak …'"
@@ -228,7 +304,18 @@ def add_commands(inspections: Any) -> None:
     needs.add_argument(
         "--reason", choices=REASONS, metavar="CODE", help=f"only this reason: {', '.join(REASONS)}"
     )
-    needs.add_argument("--json", metavar="OUT", help="write the needs as JSON to OUT (- for stdout)")
+    needs.add_argument(
+        "--limit",
+        type=whole(0, 1_000_000, "50"),
+        default=50,
+        metavar="N",
+        help="show the N most urgent (default 50; 0: all, slow at a city's scale)",
+    )
+    needs.add_argument(
+        "--json",
+        metavar="OUT",
+        help="write all the needs as JSON to OUT (- for stdout; --limit does not apply)",
+    )
     _remote(needs)
     needs.set_defaults(func=cmd_needs)
 

@@ -1,5 +1,8 @@
-"""`propertytax assessment inspections request|plan|show|replan|documents`: owners' wishes, planning a
-period, showing and re-planning a plan, and writing its documents (see services/cli/inspections.py).
+"""`propertytax assessment inspections request|plans|plan|show|replan|documents`: owners' wishes, the
+stored plans, planning a period, showing and re-planning a plan, and writing its documents (see
+services/cli/inspections.py). Wherever a plan id is typed, its short reference (BEF-1A2B3C4D, as `plans`,
+the route sheets and the map show it, or its 8 letters and digits alone) does as well: the CLI looks it up
+in the list of plans.
 
 A plan of a season (20,000 needs) takes up to a minute: `plan` and `replan` wait 600 s by default and
 show a spinner meanwhile. Their --json OUT is a file (the plan JSON of services/cli/inspections_view.py),
@@ -21,6 +24,7 @@ import grpc
 from propertytax.assessment.v1 import assessment_pb2_grpc, inspections_pb2
 from services.cli import inspections_view as view
 from services.cli.common import (
+    EXIT_REFUSED,
     BadInput,
     add_remote_options,
     caller_for,
@@ -31,13 +35,24 @@ from services.cli.common import (
     whole,
 )
 from services.cli.dates import day_arg
-from services.cli.output import console, say, show_record, show_table
+from services.cli.inspections_needs import PROPERTY_HINT, said_unknown
+from services.cli.output import console, day, number, say, show_record, show_table
 from services.platform.grpc_status import field_violation_list
 
 PLAN_TIMEOUT_SECONDS = 600.0  # a season's plan takes 30–60 s on two cores: room for a slower machine
 _LINE = re.compile(r"^line \d+$")
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-version_arg = whole(0, 1_000_000, "2")
+_version = whole(1, 1_000_000, "2")
+# Said after a refusal that names no plan or no property the service knows (NOT_FOUND).
+PLANS_HINT = "list the plans with `propertytax assessment inspections plans`"
+
+
+def version_arg(text: str) -> int:
+    """An argparse type: a plan's version, from 1 (0 meant "the latest" to the API only; leaving the flag
+    out says that)."""
+    if text.strip() == "0":
+        raise argparse.ArgumentTypeError("from 1; leave it out for the latest")
+    return _version(text)
 
 
 def _stub(args: argparse.Namespace) -> tuple[Any, assessment_pb2_grpc.AssessmentServiceStub]:
@@ -55,10 +70,11 @@ def _spinner(description: str) -> Iterator[None]:
 
 
 def _refusals_named(
-    flags: dict[str, str],
+    flags: dict[str, str], missing: str = ""
 ) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
     """A command whose refusals name its flags; a bad row of the assessors file is named by the file and
-    its line (the service names it "line N", as every import does)."""
+    its line (the service names it "line N", as every import does). A thing the service does not know
+    (NOT_FOUND: a plan id, a property) is said with `missing`, how to find the right one."""
 
     def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
         @functools.wraps(command)
@@ -66,6 +82,8 @@ def _refusals_named(
             try:
                 return command(args)
             except grpc.RpcError as exc:
+                if missing and said_unknown(exc, missing):
+                    return EXIT_REFUSED
                 named = dict(flags)
                 source = getattr(args, "assessors", None)
                 if source:
@@ -77,6 +95,31 @@ def _refusals_named(
         return run
 
     return wrap
+
+
+def _plan_id(caller: Any, stub: Any, typed: str) -> str:
+    """The plan id the user means: a full id as typed, a short reference (BEF-1A2B3C4D or 1A2B3C4D) the
+    one stored plan whose id begins so. BadInput when none does or several do."""
+    letters = view.short_reference(typed)
+    if not typed or letters is None:
+        return typed
+    plans = caller.call(stub.ListInspectionPlans, inspections_pb2.ListInspectionPlansRequest()).plans
+    found = view.matching_plans(letters, [p.plan_id for p in plans])
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise BadInput(f"PLAN_ID {typed}: no plan has that reference; {PLANS_HINT}")
+    raise BadInput(f"PLAN_ID {typed}: {len(found)} plans begin so ({', '.join(found)}); give the full id")
+
+
+def _assessors_file(content: bytes) -> bytes:
+    """The assessors file as read, refused when it lists no assessor: the service would plan no one."""
+    rows = [line for line in content.decode("utf-8-sig", errors="replace").splitlines() if line.strip()]
+    if not rows:
+        raise BadInput("--assessors: the file is empty (a header and a line per assessor)")
+    if len(rows) == 1:
+        raise BadInput("--assessors: the file lists no assessor (header only)")
+    return content
 
 
 def _between(text: str) -> tuple[str, str]:
@@ -126,10 +169,11 @@ def _write_documents(
     return written
 
 
-def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, notices: int, moved: Any) -> None:
+def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str], plan: Any) -> None:
+    """Prints the summary `lines`, writes the plan JSON (--json) and fetches the documents (--documents)."""
     to_stdout = args.json == "-"  # the JSON alone on stdout, for a pipe; the summary to stderr then
     out = console(stderr=to_stdout)
-    for line in view.summary(plan, notices, None if moved is None else list(moved)):
+    for line in lines:
         out.print(line)
     if args.json:
         _write_json(plan, args.json)
@@ -150,11 +194,16 @@ def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, plan: Any, noti
         "until_time": "--between",
         "note": "--note",
         "asked_on": "--asked-on",
-    }
+        "notice_name": "--notice-name",
+        "notice_address": "--notice-address",
+        "notice_lines": "--notice-address",  # the owner's wish names them so (OwnerRequest.notice_lines)
+    },
+    missing=PROPERTY_HINT,
 )
 def cmd_request(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     start, end = args.between or ("", "")
+    address = [line.strip() for line in args.notice_address or []]
     answer = caller.call(
         stub.RequestVisit,
         inspections_pb2.RequestVisitRequest(
@@ -165,13 +214,17 @@ def cmd_request(args: argparse.Namespace) -> int:
             from_time=start,
             until_time=end,
             note=args.note,
+            notice_name=args.notice_name.strip(),
+            notice_address=address,
         ),
     )
     wish = []
     if args.notify:
         wish.append("to be told of the visit")
+        if args.notice_name or address:
+            wish[-1] += f" (letter to {', '.join([args.notice_name.strip(), *address]).strip(', ')})"
     if args.day:
-        wish.append(f"the day {args.day}")
+        wish.append(f"the day {day(args.day)}")
     if args.between:
         wish.append(f"between {start} and {end}")
     show_record(
@@ -198,11 +251,13 @@ def cmd_request(args: argparse.Namespace) -> int:
         "last_day": "--to",
         "planned_on": "--planned-on",
         "assessors_csv": "--assessors",
-        "absences": "--absent",
+        "absences": "--absent",  # absences[1].first_day → --absent #2
     }
 )
 def cmd_plan(args: argparse.Namespace) -> int:
-    content = read_input(args.assessors, "--assessors")
+    if args.dry_run and args.documents:
+        raise BadInput("--documents: a dry run stores no plan, so it has no documents; leave out one of them")
+    content = _assessors_file(read_input(args.assessors, "--assessors"))
     caller, stub = _stub(args)
     request = inspections_pb2.PlanInspectionsRequest(
         first_day=args.first_day,
@@ -210,34 +265,90 @@ def cmd_plan(args: argparse.Namespace) -> int:
         assessors_csv=content,
         absences=args.absent or [],
         planned_on=args.planned_on or "",
+        dry_run=args.dry_run,
     )
-    with _spinner(f"Planning {args.first_day} to {args.last_day}"):
+    what = "Trying a plan (nothing stored)" if args.dry_run else "Planning"
+    with _spinner(f"{what} {day(args.first_day)} to {day(args.last_day)}"):
         answer = caller.call(stub.PlanInspections, request)
-    _show_plan(args, caller, stub, answer.plan, answer.notices, None)
+    lines = view.summary(answer.plan, answer.notices, dry_run=not answer.stored)
+    lines.extend(view.plan_warnings(answer.already_planned, list(answer.overlapping_plans)))
+    _show_plan(args, caller, stub, lines, answer.plan)
     return 0
 
 
-@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"})
+@_refusals_named({"from_day": "--from"})
+def cmd_plans(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    answer = caller.call(
+        stub.ListInspectionPlans, inspections_pb2.ListInspectionPlansRequest(from_day=args.from_day or "")
+    )
+    since = f" with days on or after {day(args.from_day)}" if args.from_day else ""
+    show_table(
+        args,
+        answer,
+        view.PLAN_COLUMNS,
+        view.plan_rows(answer.plans),
+        f"No inspection plans{since}." + (" Leave out --from for all." if since else ""),
+        title=f"Inspection plans{since}, newest period first (the latest version of each)",
+        footer="`propertytax assessment inspections show BEF-…` shows one (the reference or the full id).",
+    )
+    return 0
+
+
+def _show_stops(plan: Any, days: list[Any]) -> None:
+    """A table of stops under each assessor-day's heading."""
+    for planned in days:
+        say("")
+        show_table(
+            argparse.Namespace(json=False),
+            plan,
+            view.STOP_COLUMNS,
+            view.stop_rows(planned),
+            "No visits.",
+            title=view.day_heading(plan, planned),
+        )
+
+
+@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"}, missing=PLANS_HINT)
 def cmd_show(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     plan = caller.call(
         stub.GetInspectionPlan,
-        inspections_pb2.GetInspectionPlanRequest(plan_id=args.plan_id or "", version=args.version),
+        inspections_pb2.GetInspectionPlanRequest(
+            plan_id=_plan_id(caller, stub, args.plan_id or ""), version=args.version or 0
+        ),
     ).plan
-    args.json, out = False, args.json  # the table for people; the plan JSON goes to the file
+    args.json, out = False, args.json  # the tables for people; the plan JSON goes to the file
     if out == "-":  # the JSON alone on stdout, for a pipe
         _write_json(plan, out)
         return 0
-    lines = view.summary(plan, 0)
-    show_table(
-        args,
-        plan,
-        view.DAY_COLUMNS,
-        view.day_rows(plan),
-        "The plan has no visits.",
-        title=lines[0],
-        footer="\n".join(lines[1:-1]),  # the notices line is the plan's, not this version's
-    )
+    lines = view.summary(plan, None)  # no notices line: they are the plan's answer, not this version's
+    chosen = view.chosen_days(plan, args.assessor or "", args.day or "")
+    narrowed = bool(args.assessor or args.day)
+    listed = args.stops or narrowed or view.stops_lines(chosen) + len(lines) <= view.STOPS_SHOWN_LINES
+    if listed:
+        for line in lines:
+            say(line)
+        _show_stops(plan, chosen)
+        if narrowed and not chosen:
+            say("No visits of that assessor or day in this plan.")
+    else:
+        stops = view.planned_count(plan)
+        show_table(
+            args,
+            plan,
+            view.DAY_COLUMNS,
+            view.day_rows(plan),
+            "The plan has no visits.",
+            title=lines[0],
+            footer="\n".join(
+                [
+                    *lines[1:],
+                    f"The {number(stops)} stops are not listed here: --assessor ID or --day D lists some, "
+                    "--stops all of them, --json OUT writes the plan to a file.",
+                ]
+            ),
+        )
     if out:
         _write_json(plan, out)
         say(f"Plan JSON written to {out}")
@@ -251,29 +362,42 @@ def cmd_show(args: argparse.Namespace) -> int:
         "absent_from": "--from",
         "absent_until": "--until",
         "replanned_on": "--replanned-on",
-    }
+    },
+    missing=PLANS_HINT,
 )
 def cmd_replan(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
+    plan_id = _plan_id(caller, stub, args.plan_id)
     request = inspections_pb2.ReplanInspectionsRequest(
-        plan_id=args.plan_id,
+        plan_id=plan_id,
         assessor_id=args.ill,
         absent_from=args.absent_from,
         absent_until=args.until or "",
         replanned_on=args.replanned_on or "",
     )
-    with _spinner(f"Re-planning {args.plan_id} without {args.ill} from {args.absent_from}"):
+    with _spinner(f"Re-planning {view.reference(plan_id)} without {args.ill} from {day(args.absent_from)}"):
         answer = caller.call(stub.ReplanInspections, request)
-    _show_plan(args, caller, stub, answer.plan, answer.notices, answer.moved)
+    if not answer.stored:  # the answer is the plan as it stands: no JSON or documents of a new version
+        for line in view.unchanged(answer.plan):
+            say(line)
+        return 0
+    lines = view.summary(
+        answer.plan,
+        answer.notices,
+        list(answer.moved),
+        answer.cancellations,
+        now_unplanned=list(answer.now_unplanned),
+    )
+    _show_plan(args, caller, stub, lines, answer.plan)
     return 0
 
 
-@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"})
+@_refusals_named({"plan_id": "PLAN_ID", "version": "--version"}, missing=PLANS_HINT)
 def cmd_documents(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
     request = inspections_pb2.GetInspectionDocumentsRequest(
-        plan_id=args.plan_id or "",
-        version=args.version,
+        plan_id=_plan_id(caller, stub, args.plan_id or ""),
+        version=args.version or 0,
         route_sheets=args.route_sheets,
         map=args.map,
         notices=args.notices,
@@ -294,7 +418,7 @@ def _remote(parser: argparse.ArgumentParser, timeout: float = 30.0) -> None:
 
 
 def add_commands(inspections: Any) -> None:
-    """Adds `request`, `plan`, `show`, `replan` and `documents`."""
+    """Adds `request`, `plans`, `plan`, `show`, `replan` and `documents`."""
     request = inspections.add_parser("request", help="record an owner's wish: to be told, a day, hours")
     request.add_argument("property_id", metavar="PROPERTY")
     request.add_argument("--notify", action="store_true", help="the owner wants a notice of the visit")
@@ -308,8 +432,32 @@ def add_commands(inspections: Any) -> None:
     request.add_argument(
         "--asked-on", type=day_arg, metavar="D", help="the day the owner asked (default today)"
     )
+    request.add_argument(
+        "--notice-name",
+        default="",
+        metavar="NAME",
+        help="whom the notice goes to, when not the registered owners (an heir, a guardian)",
+    )
+    request.add_argument(
+        "--notice-address",
+        action="append",
+        metavar="LINE",
+        help="a line of the notice's postal address, once per line, postcode and city last (at most 4), "
+        "e.g. --notice-address 'Storgata 1' --notice-address '0155 Oslo'; default: the property's address",
+    )
     add_remote_options(request)
     request.set_defaults(func=cmd_request)
+
+    plans = inspections.add_parser("plans", help="the stored plans, newest period first")
+    plans.add_argument(
+        "--from",
+        dest="from_day",
+        type=day_arg,
+        metavar="D",
+        help="only plans with days on or after D (default: all)",
+    )
+    add_remote_options(plans)
+    plans.set_defaults(func=cmd_plans)
 
     plan = inspections.add_parser("plan", help="plan a period's inspections")
     plan.add_argument("--from", dest="first_day", type=day_arg, required=True, metavar="D", help="first day")
@@ -326,20 +474,36 @@ def add_commands(inspections: Any) -> None:
     plan.add_argument(
         "--planned-on", type=day_arg, metavar="D", help="the plan's business date (default today)"
     )
+    plan.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="only show what the plan would be: nothing stored, no notices sent (no --documents)",
+    )
     plan.add_argument("--json", metavar="OUT", help="write the plan as JSON to OUT (- for stdout)")
     plan.add_argument("--documents", metavar="DIR", help="write route sheets, the map and notices to DIR")
     _remote(plan, PLAN_TIMEOUT_SECONDS)
     plan.set_defaults(func=cmd_plan)
 
-    show = inspections.add_parser("show", help="show a plan's days (default: the latest plan)")
-    show.add_argument("plan_id", metavar="PLAN_ID", nargs="?", default="")
-    show.add_argument("--version", type=version_arg, default=0, help="version (default: the latest)")
+    show = inspections.add_parser(
+        "show", help="show a plan's days and their stops (default: the latest plan)"
+    )
+    show.add_argument(
+        "plan_id", metavar="PLAN_ID", nargs="?", default="", help="the plan's id or reference (BEF-…)"
+    )
+    show.add_argument("--version", type=version_arg, help="version, from 1 (default: the latest)")
+    show.add_argument(
+        "--stops",
+        action="store_true",
+        help=f"list every stop (a plan longer than about {view.STOPS_SHOWN_LINES} lines lists its days)",
+    )
+    show.add_argument("--assessor", metavar="ID", help="only this assessor's days, with their stops")
+    show.add_argument("--day", type=day_arg, metavar="D", help="only this day, with its stops")
     show.add_argument("--json", metavar="OUT", help="write the plan as JSON to OUT (- for stdout)")
     _remote(show)
     show.set_defaults(func=cmd_show)
 
     replan = inspections.add_parser("replan", help="re-plan after an assessor falls ill")
-    replan.add_argument("plan_id", metavar="PLAN_ID")
+    replan.add_argument("plan_id", metavar="PLAN_ID", help="the plan's id or reference (BEF-…)")
     replan.add_argument("--ill", required=True, metavar="ID", help="the assessor who cannot work")
     replan.add_argument(
         "--from", dest="absent_from", type=day_arg, required=True, metavar="D", help="first day away"
@@ -358,8 +522,10 @@ def add_commands(inspections: Any) -> None:
     documents = inspections.add_parser(
         "documents", help="write a plan's route sheets, map and notices (none of the three flags: all)"
     )
-    documents.add_argument("plan_id", metavar="PLAN_ID", nargs="?", default="")
-    documents.add_argument("--version", type=version_arg, default=0, help="version (default: the latest)")
+    documents.add_argument(
+        "plan_id", metavar="PLAN_ID", nargs="?", default="", help="the plan's id or reference (BEF-…)"
+    )
+    documents.add_argument("--version", type=version_arg, help="version, from 1 (default: the latest)")
     documents.add_argument("--out", required=True, metavar="DIR", help="folder to write to (made if missing)")
     documents.add_argument("--route-sheets", action="store_true", help="one PDF per assessor-day")
     documents.add_argument("--map", action="store_true", help="the plan's HTML map (works offline)")

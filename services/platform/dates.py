@@ -7,6 +7,7 @@ import calendar
 import re
 from datetime import date
 
+from services.platform.errors import Violations
 from services.platform.numbers import _echoed
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -48,3 +49,17 @@ def read_day(text: str) -> date:
     if not 1 <= day <= days:
         raise ValueError(f"{written} is not a date ({_MONTHS[month - 1]} {year} has {days} days)")
     return date(year, month, day)
+
+
+def request_day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
+    """A date of a request (YYYY-MM-DD or dd.mm.yyyy) as `read_day` reads it, None when empty; a bad one,
+    or a missing one when `required`, is a violation of `field` in `problems`."""
+    if not text.strip():
+        if required:
+            problems.add(field, "is required (YYYY-MM-DD)")
+        return None
+    try:
+        return read_day(text)
+    except ValueError as exc:
+        problems.add(field, str(exc))
+        return None

@@ -40,7 +40,9 @@ class InMemoryInspectionNeeds:
         self._housing_values = housing_values
         self.history_rows: list[tuple[str, HistoryEvent, date]] = []
         self.appeals: dict[str, InspectionNeed] = {}  # case id → need (status open or done)
-        self.results: list[tuple[FieldResult, str, datetime]] = []  # (result, valuation id, recorded at)
+        # (result, valuation id or None, recorded at)
+        self.results: list[tuple[FieldResult, str | None, datetime]] = []
+        self.result_ids: list[str] = []
 
     def add_history(self, rows: Sequence[tuple[str, HistoryEvent, date]]) -> tuple[int, int]:
         inspections = changes = 0
@@ -95,5 +97,8 @@ class InMemoryInspectionNeeds:
             self.appeals[need.appeal_case_id] = replace(need, status=NeedStatus.DONE)
         return closed
 
-    def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None:
+    def add_result(
+        self, result: FieldResult, result_id: str, valuation_id: str | None, recorded_at: datetime
+    ) -> None:
         self.results.append((result, valuation_id, recorded_at))
+        self.result_ids.append(result_id)

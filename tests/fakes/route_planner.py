@@ -64,7 +64,7 @@ class _Day:
         back = km(visit.location, self.start) * self.detour / self.speed_kmh * 60
         if leave + timedelta(minutes=back) > self.slot.starts_at + timedelta(minutes=self.slot.minutes):
             return False
-        window = visit.promised or notice_window(arrive, self.slot.starts_at, minutes_window)
+        window = visit.promised or notice_window(arrive, self.slot.starts_at, minutes_window, visit.windows)
         distance = km(self.here, visit.location) * self.detour
         self.km_so_far += distance
         self.travel += self.minutes_to(visit.location)

@@ -1,6 +1,6 @@
 """The plan's offline HTML map in a real headless browser (Debian's chromium; `make browser` installs it):
 it loads from a file with every host unreachable, runs without a JavaScript error, fetches nothing, and
-draws exactly one marker per planned stop."""
+draws exactly one marker per planned stop and one line per assessor-day, no two days alike."""
 
 from __future__ import annotations
 
@@ -58,6 +58,17 @@ def _body(dom: str) -> dict[str, str]:
     return dict(re.findall(r'data-([a-z]+)="([^"]*)"', found.group(1)))
 
 
+def _route_lines(dom: str) -> list[tuple[str, str]]:
+    """(stroke colour, dash array) of each route line Leaflet drew as an SVG path."""
+    found = []
+    for path in re.findall(r"<path[^>]*>", dom):
+        if "route-line" in path:
+            stroke = re.search(r'stroke="([^"]*)"', path)
+            dash = re.search(r'stroke-dasharray="([^"]*)"', path)
+            found.append((stroke.group(1) if stroke else "", dash.group(1) if dash else ""))
+    return found
+
+
 def _marker_paths(dom: str, kind: str) -> int:
     classes = re.findall(r'<path[^>]*class="([^"]*)"', dom)
     return sum(1 for c in classes if {kind, "leaflet-interactive"} <= set(c.split()))
@@ -83,6 +94,14 @@ def test_the_map_loads_offline_without_errors_and_draws_one_marker_per_stop(
     assert body["stops"] == str(stops) == "6"
     assert _marker_paths(dom, "stop-marker") == stops
     assert _marker_paths(dom, "start-marker") == 2  # each assessor's start, once
+    # One line per assessor-day (A1 Monday; A2 Monday and Tuesday), each day of an assessor drawn apart.
+    days = [(r.assessor_id, r.day) for r in sample_plan().solution.days if r.stops]
+    lines = _route_lines(dom)
+    assert body["routes"] == str(len(lines)) == str(len(days)) == "3"
+    assert len(set(lines)) == len(lines), lines
+    # The legend lists each assessor-day with a sample of its line.
+    assert dom.count('class="line-swatch"') == len(days)
+    assert "mandag 6. mai 2024" in dom and "tirsdag 7. mai 2024" in dom
     assert body["resources"] == ""  # nothing fetched: no tile, script, stylesheet or image file
     # The zones are drawn as the base, with their names; the legend names the assessors.
     assert "Grünerløkka" in dom and "Máret Ŋuolláš Sárá (A2, elsykkel)" in dom

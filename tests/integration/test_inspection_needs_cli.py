@@ -78,14 +78,28 @@ def test_needs_history_and_a_recorded_inspection_from_the_command_line(
     out, _ = _said(capsys)
     assert re.search(r"4\s+0301-10/2/0/0\s+.*never inspected", out), out
     assert re.search(r"5\s+0301-10/3/0/0\s+.*general revaluation\s+01\.05\.2024", out), out
+    assert "last inspected 01.05.2014: general revaluation every 10 years" in out  # dates as in the table
     assert "0301-10/1/0/0" not in out  # the tax authority values it
     assert "2 needs: never inspected 1, general revaluation 1" in out
+    assert "Showing" not in out  # all of them fit in the default --limit
+
+    # A city's list: the most urgent from one call, the counts of every reason, and how to see the rest.
+    assert main(["assessment", "inspections", "needs", "--on", "2024-05-06", "--limit", "1"]) == 0
+    out, _ = _said(capsys)
+    assert "0301-10/2/0/0" in out and "0301-10/3/0/0" not in out, out
+    assert "2 needs: never inspected 1, general revaluation 1" in out
+    assert "Showing the 1 most urgent of 2; --limit 0 for all" in out
+    argv = ["assessment", "inspections", "needs", "--on", "2024-05-06", "--reason", "general_revaluation"]
+    assert main(argv) == 0
+    out, _ = _said(capsys)
+    assert "0301-10/2/0/0" not in out and "1 need of the reason general revaluation" in out, out
+    assert "2 needs: never inspected 1, general revaluation 1" in out  # the counts are of every reason
 
     listed = tmp_path / "needs.json"
     assert main(["assessment", "inspections", "needs", "--on", "2024-05-06", "--json", str(listed)]) == 0
     document = json.loads(listed.read_text())
     assert (document["on"], document["total"]) == ("2024-05-06", 2)
-    assert document["by_reason"] == {"general_revaluation": 1, "never_inspected": 1}
+    assert list(document["by_reason"].items()) == [("never_inspected", 1), ("general_revaluation", 1)]
     needs = document["needs"]
     assert [(n["property_id"], n["reason"], n["since"]) for n in needs] == [
         ("0301-10/2/0/0", "never_inspected", needs[0]["since"]),

@@ -175,4 +175,4 @@ def test_appeal_requests_are_queued_once_and_a_recorded_inspection_answers_them(
         "case-1",
         recorded.valuation.valuation_id,
     )
-    assert "BRA 42.5 m²" in completed.findings
+    assert "BRA 42,5 m²" in completed.findings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,29 @@ def test_plan_read_back_wish_replan_and_documents(api: Api) -> None:
     assert told.property_id not in {u.property_id: u.reason for u in replanned.plan.unplanned}, (
         replanned.plan.unplanned
     )
-    assert replanned.notices >= 1
+    assert replanned.notices >= 1 and replanned.stored
+    assert set(replanned.now_unplanned) <= set(replanned.moved)
+
+    (listed,) = api.ListInspectionPlans(
+        inspections_pb2.ListInspectionPlansRequest(from_day="2024-05-10")
+    ).plans
+    assert (listed.plan_id, listed.version, listed.first_day, listed.last_day) == (
+        planned.plan_id, 2, WEEK[0], WEEK[1]
+    )  # fmt: skip
+    assert (listed.made_on, listed.cause) == ("2024-05-03", replanned.plan.cause)
+    visits = sum(len(d.stops) for d in replanned.plan.days)
+    assert (listed.visits, listed.unplanned) == (visits, len(replanned.plan.unplanned))
+    assert list(listed.assessor_ids) == [a.assessor_id for a in planned.assessors]
+    later = inspections_pb2.ListInspectionPlansRequest(from_day="2024-05-11")
+    assert not api.ListInspectionPlans(later).plans
+    reader = TokenAuthority(SECRET).mint("lise", [Role.READER])
+    as_reader = api.stub.ListInspectionPlans(
+        inspections_pb2.ListInspectionPlansRequest(), metadata=(("authorization", f"Bearer {reader}"),)
+    )
+    assert [p.plan_id for p in as_reader.plans] == [planned.plan_id]  # readers may list, as they may show
+    bad_day = inspections_pb2.ListInspectionPlansRequest(from_day="2024-02-30")
+    assert "from_day" in _invalid(api.ListInspectionPlans, bad_day)
+
     first = api.GetInspectionPlan(
         inspections_pb2.GetInspectionPlanRequest(plan_id=planned.plan_id, version=1)
     )
@@ -283,3 +306,65 @@ def test_a_replan_grants_an_owners_hours_on_a_day_others_have_room(api: Api) -> 
     assert wished not in {u.property_id for u in replanned.unplanned}
     (arrive,) = [s.arrive for d in replanned.days for s in d.stops if s.property_id == wished]
     assert "2024-05-10T10:00" <= arrive <= "2024-05-10T12:00"
+
+
+def test_the_cli_tries_a_plan_warns_of_other_plans_and_names_its_flags(
+    api: Api, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", api.token)
+    base, remote = ["assessment", "inspections"], ["--target", api.target]
+    plan = [*base, "plan", "--from", WEEK[0], "--to", WEEK[1], "--assessors", str(ASSESSORS),
+            "--planned-on", "2024-04-22", *remote]  # fmt: skip
+
+    # An absence of no day in the period was taken without a word: it is refused, naming the flag.
+    assert main([*plan, "--absent", "A1:2024-05-07", "--absent", "A2:2024-06-03:2024-06-04"]) == 1
+    err = capsys.readouterr().err
+    assert "--absent #2: A2 away 2024-06-03 to 2024-06-04 has no day in the period" in err, err
+    assert "absences[" not in err and "Traceback" not in err
+
+    assert main([*plan, "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "\nDry run (nothing stored, no notices sent), 06.05.2024 to 10.05.2024" in f"\n{out}", out
+    assert "visits planned" in out and "already" not in out and "Warning" not in out
+    assert main([*base, "show", *remote]) == 1  # nothing was stored
+    capsys.readouterr()
+    assert main([*plan, "--dry-run", "--documents", str(tmp_path / "docs")]) == 2
+    assert "--documents: a dry run stores no plan" in capsys.readouterr().err
+
+    assert main([*base, "plans", *remote]) == 0
+    assert "No inspection plans." in capsys.readouterr().out  # the dry run stored none
+
+    assert main(plan) == 0
+    first = capsys.readouterr().out
+    assert "\nPlan BEF-" in first and "already" not in first and "Warning" not in first
+    assert main(plan) == 1  # the same week again for the same assessors: refused, naming the first plan
+    err = capsys.readouterr().err
+    assert "--from: plan " in err and "an assessor cannot be in two plans on one day" in err, err
+
+    # The plans as the office finds them: by the short reference the route sheets print, or the full id.
+    assert main([*base, "plans", "--from", "10.05.2024", *remote]) == 0
+    listed = capsys.readouterr().out
+    (row,) = [line for line in listed.splitlines() if line.startswith("BEF-")]
+    reference, plan_id, period = row.split()[:3]
+    assert f"Plan {reference} ({plan_id}) version 1" in first and period == "06.05.2024–10.05.2024", row
+    assert main([*base, "show", reference.lower(), "--assessor", "A1", *remote]) == 0
+    shown = capsys.readouterr().out
+    assert f"({plan_id}) version 1" in shown and re.search(r"^\d\d\.05\.2024 A1 ", shown, re.M), shown
+    assert "Time" in shown and "Window" in shown and "2024-05" not in shown
+    assert main([*base, "plans", "--from", "2024-05-11", *remote]) == 0
+    assert "No inspection plans with days on or after 11.05.2024" in capsys.readouterr().out
+    assert main([*base, "show", "BEF-00000000", *remote]) == 2
+    assert "list the plans with `propertytax assessment inspections plans`" in capsys.readouterr().err
+
+    property_id = (
+        api.FindProperties(assessment_pb2.FindPropertiesRequest(page_size=1)).properties[0].property_id
+    )
+    to = ["--notice-name", "Kari Nordmann", "--notice-address", "Storgata 1", "--notice-address", "0155 Oslo"]
+    wish = [*base, "request", property_id, "--notify", "--asked-on", "2024-04-25", *to, *remote]
+    assert main(wish) == 0
+    assert "letter to Kari Nordmann, Storgata 1, 0155 Oslo" in capsys.readouterr().out
+    lines = [part for n in range(5) for part in ("--notice-address", f"Linje {n}")]
+    assert main([*base, "request", property_id, "--notify", *lines, *remote]) == 1
+    assert "--notice-address: at most 4 address lines" in capsys.readouterr().err
+    assert main([*base, "request", property_id, "--notify", "--notice-address", " ", *remote]) == 1
+    assert "--notice-address: line 1 is empty" in capsys.readouterr().err

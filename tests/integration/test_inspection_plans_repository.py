@@ -14,10 +14,10 @@ from services.assessment.adapters.orm import inspection_notices, inspection_plan
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
 from services.assessment.application.owner_requests import request_visit
 from services.assessment.application.plan_inspections import PlanPeriod, plan_inspections
-from services.assessment.application.ports import UnitOfWorkFactory
+from services.assessment.application.ports import PlanOverlap, PlanSummary, UnitOfWorkFactory
 from services.assessment.application.replan_inspections import Replan, replan_inspections
 from services.assessment.domain.inspection_needs import InspectionReason
-from services.assessment.domain.inspection_planning import OwnerRequest
+from services.assessment.domain.inspection_planning import Assessor, OwnerRequest
 from services.assessment.domain.property import Location, Property, PropertyCategory
 from services.assessment.service import SPEC
 from services.platform.db import create_db_engine, session_factory
@@ -123,3 +123,106 @@ def test_a_replan_adds_a_version_and_the_first_stays_as_it_was(uow: UnitOfWorkFa
     )
     with uow() as work:
         assert work.inspection_plans.notices_of(made.plan.plan_id, 2) == list(again.notices)
+
+
+def test_a_notice_address_on_a_wish_reads_back(uow: UnitOfWorkFactory) -> None:
+    postal = ("c/o Anne Eriksen", "Postboks 12", "9730 Karasjok")
+    request_visit(
+        uow(), OwnerRequest(pid(6), date(2024, 4, 1), True, notice_name="Dødsboet", notice_lines=postal)
+    )
+    request_visit(uow(), OwnerRequest(pid(7), date(2024, 4, 1), True))
+    with uow() as work:
+        wishes = work.inspection_plans.requests([pid(6), pid(7)])
+    assert (wishes[pid(6)].notice_name, wishes[pid(6)].notice_lines) == ("Dødsboet", postal)
+    assert (wishes[pid(7)].notice_name, wishes[pid(7)].notice_lines) == ("", ())
+
+
+def test_cancellations_are_stored_with_the_notices_and_read_back_apart(uow: UnitOfWorkFactory) -> None:
+    for n in range(1, COUNT + 1):
+        request_visit(uow(), OwnerRequest(pid(n), date(2024, 4, 1), True))
+    made = plan_inspections(
+        uow(),
+        PlanPeriod(MONDAY, date(2024, 5, 7), (A1, A2), (), date(2024, 4, 22)),
+        CONFIG,
+        GreedyRoutePlanner(),
+        Needs([need(n) for n in range(1, COUNT + 1)]),
+    )
+    before = _count(uow, platform_tables.outbox)
+    # Two full days; A2 ill on Tuesday: A1's Tuesday has no room for A2's visits.
+    again = replan_inspections(
+        uow(), Replan(made.plan.plan_id, "A2", date(2024, 5, 7), None, MONDAY), CONFIG, GreedyRoutePlanner()
+    )
+    assert again.cancellations
+    with uow() as work:
+        assert work.inspection_plans.cancellations_of(made.plan.plan_id, 2) == list(again.cancellations)
+        assert work.inspection_plans.notices_of(made.plan.plan_id, 2) == list(again.notices)
+        cancelled = [c.property_id for c in again.cancellations]
+        latest = work.inspection_plans.latest_notices(cancelled)
+        assert list(latest.values()) == list(again.cancellations)
+    assert _count(uow, inspection_notices) == len(made.notices) + len(again.notices) + len(
+        again.cancellations
+    )
+    assert _count(uow, platform_tables.outbox) == before + 1 + len(again.notices) + len(again.cancellations)
+
+
+def test_overlapping_plans_share_days_and_an_assessor(uow: UnitOfWorkFactory) -> None:
+    def planned(first: date, last: date, *assessors: Assessor) -> str:
+        made = plan_inspections(
+            uow(),
+            PlanPeriod(first, last, assessors, (), date(2024, 4, 22)),
+            CONFIG,
+            GreedyRoutePlanner(),
+            Needs([]),
+        )
+        return made.plan.plan_id
+
+    week = planned(MONDAY, FRIDAY, A1, A2)
+    later = planned(date(2024, 5, 13), date(2024, 5, 17), A1)
+    with uow() as work:
+        assert work.inspection_plans.overlapping_plans(FRIDAY, date(2024, 5, 10), {"A2", "A7"}) == [
+            PlanOverlap(week, MONDAY, FRIDAY, ("A2",))
+        ]
+        assert work.inspection_plans.overlapping_plans(MONDAY, FRIDAY, {"A9"}) == []
+        both = work.inspection_plans.overlapping_plans(FRIDAY, date(2024, 5, 13), {"A1", "A2"})
+        assert sorted((o.plan_id, o.shared) for o in both) == sorted([(week, ("A1", "A2")), (later, ("A1",))])
+
+
+def test_the_latest_versions_in_brief_and_the_days_they_visit(uow: UnitOfWorkFactory) -> None:
+    def planned(first: date, last: date, count: int) -> str:
+        made = plan_inspections(
+            uow(),
+            PlanPeriod(first, last, (A1, A2), (), date(2024, 4, 22)),
+            CONFIG,
+            GreedyRoutePlanner(),
+            Needs([need(n) for n in range(1, count + 1)]),
+        )
+        return made.plan.plan_id
+
+    may = planned(MONDAY, date(2024, 5, 7), COUNT)  # two days: not every need fits
+    june = planned(date(2024, 6, 3), date(2024, 6, 7), 0)
+    again = replan_inspections(
+        uow(), Replan(may, "A2", date(2024, 5, 7), None, MONDAY), CONFIG, GreedyRoutePlanner()
+    )
+    assert again.stored
+    with uow() as work:
+        listed = work.inspection_plans.summaries(None)
+        visits = work.inspection_plans.visit_days(MONDAY)
+        assert work.inspection_plans.visit_days(date(2024, 5, 7)) == {
+            p: day for p, day in visits.items() if day == date(2024, 5, 7)
+        }
+        assert [s.plan_id for s in work.inspection_plans.summaries(date(2024, 5, 8))] == [june]
+    assert [s.plan_id for s in listed] == [june, may]
+    stops = {s.property_id: r.day for r in again.plan.solution.days for s in r.stops}
+    assert listed[1] == PlanSummary(
+        may,
+        2,
+        MONDAY,
+        date(2024, 5, 7),
+        MONDAY,
+        again.plan.cause,
+        len(stops),
+        len(again.plan.solution.unplanned),
+        ("A1", "A2"),
+    )
+    assert (listed[0].version, listed[0].visits, listed[0].unplanned, listed[0].cause) == (1, 0, 0, "plan")
+    assert visits == stops

@@ -4,9 +4,12 @@ day, with the OpenStreetMap credit; the same bytes every time. Read back with po
 
 from __future__ import annotations
 
+import subprocess
+import tempfile
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -173,3 +176,45 @@ def test_a_day_without_stops_says_so_and_maps_the_start(zones: list[Zone]) -> No
 
     assert "0 befaringer." in text and "Ingen befaringer denne dagen." in text
     assert "Start" in text and "Kart: © OpenStreetMap-bidragsytere" in text
+
+
+def _pages(pdf: bytes) -> list[str]:
+    """Each page's text (pdftotext ends every page with a form feed)."""
+    with tempfile.TemporaryDirectory() as directory:
+        path = Path(directory) / "sheet.pdf"
+        path.write_bytes(pdf)
+        shown = subprocess.run(
+            ["pdftotext", "-raw", str(path), "-"], check=True, capture_output=True, text=True
+        )
+    return [" ".join(page.split()) for page in shown.stdout.split("\f") if page.strip()]
+
+
+@pytest.mark.parametrize("count", [3, 12, 25])
+def test_the_map_stays_on_the_first_page_however_many_stops_the_day_has(
+    zones: list[Zone], count: int
+) -> None:
+    # A day of many stops once pushed the map to page 2, away from the day's heading.
+    first = A1_MONDAY.stops[0]
+    ids = list(sample_plan().visits)
+    stops = tuple(
+        replace(
+            first,
+            property_id=ids[n % len(ids)],
+            arrive=first.arrive + timedelta(minutes=30 * n),
+            leave=first.leave + timedelta(minutes=30 * n),
+        )
+        for n in range(count)
+    )
+    day = replace(A1_MONDAY, stops=stops)
+    plan = replace(sample_plan(), solution=replace(sample_plan().solution, days=(day,)))
+
+    pages = _pages(InspectionDocumentWriter(OSLO).route_sheet(plan, day, zones))
+
+    assert "Befaringsrute mandag 6. mai 2024" in pages[0]
+    assert "Kart: © OpenStreetMap-bidragsytere" in pages[0]
+    assert all("OpenStreetMap" not in page for page in pages[1:])
+    listed = " ".join(pages)
+    assert all(f" {n} " in listed for n in range(1, count + 1))
+    assert len(pages) == (1 if count <= 12 else 2), [
+        len(p) for p in pages
+    ]  # 12 stops and the map fit one page

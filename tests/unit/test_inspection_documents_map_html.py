@@ -8,13 +8,16 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
-from services.assessment.domain.inspection_planning import PlanningSolution
+from services.assessment.adapters.inspection_map_html import DASHES, day_style
+from services.assessment.adapters.inspection_stop_rows import period_words
+from services.assessment.domain.inspection_planning import PlanningSolution, plan_reference
 from services.assessment.domain.zones import Zone
 from tests.inspection_document_samples import OSLO, VISITS, oslo_zones, sample_plan
 
@@ -89,11 +92,38 @@ def test_the_zones_are_the_base_layer_with_their_names(page: str, zones: list[Zo
     assert {f["geometry"]["type"] for f in base["features"]} <= {"Polygon", "MultiPolygon"}
 
 
+def test_each_day_of_an_assessor_has_a_line_of_its_own(page: str) -> None:
+    layers = _data(page, "PLAN")
+    styles = [(d["colour"], d["dash"]) for layer in layers for d in layer["days"]]
+    assert len(styles) == len(set(styles)) == 3  # A1 Monday, A2 Monday and Tuesday
+    a2 = layers[1]["days"]
+    assert a2[0]["colour"] == a2[1]["colour"] == layers[1]["colour"] and a2[0]["dash"] != a2[1]["dash"]
+    assert "overlays[dayLabel(assessor, day)] = group" in page  # the legend lists assessor-days
+
+
+def test_a_long_period_still_tells_an_assessors_days_apart() -> None:
+    styles = [day_style("#1f77b4", index) for index in range(25)]
+    assert len(set(styles)) == 25  # five weeks of working days
+    assert styles[0] == ("#1f77b4", "") and styles[len(DASHES)][0] != "#1f77b4"
+
+
+def test_the_title_names_the_period_and_a_short_reference_not_the_id(page: str) -> None:
+    title = re.search(r"<title>(.*)</title>", page)
+    assert title and title.group(1) == "Befaringsplan 6.–10. mai 2024 (ref. BEF-PLAN2024, versjon 1)"
+    assert "plan-2024-19" not in page[: page.index("</h1>")]
+    assert '<p class="plan-id">Planens id: plan-2024-19</p>' in page
+    assert period_words(date(2024, 4, 29), date(2024, 5, 3)) == "29. april – 3. mai 2024"
+    assert period_words(date(2024, 12, 30), date(2025, 1, 3)) == "30. desember 2024 – 3. januar 2025"
+    assert period_words(date(2024, 5, 6), date(2024, 5, 6)) == "6. mai 2024"
+    assert plan_reference("3f2a9c1e-77b0-4d7e-9a41-0c5e2b8d1f00") == "BEF-3F2A9C1E"
+
+
 def test_the_unplanned_are_listed_below_the_map_not_drawn(page: str) -> None:
     below = page[page.index('<div id="map">') :]
 
     assert "<h2>Ikke planlagt (1)</h2>" in below
     assert "<td>0301-150/3/0/0</td><td>Tvetenveien 30, 0666 Oslo</td>" in below
+    assert "<td>ingen taksatordag har plass før fristen</td>" in below and "deadline" not in below
     assert "0301-150/3/0/0" not in json.dumps(_data(page, "PLAN"))
 
 
@@ -101,7 +131,8 @@ def test_the_page_says_the_credit_and_the_plans_figures_in_norwegian(page: str) 
     assert '<html lang="nb">' in page and '<meta charset="utf-8">' in page
     assert "Kart: © OpenStreetMap-bidragsytere" in page
     assert "Planlagt: 6 av 7 behov (86 %), 1 ikke planlagt." in page
-    assert "Samlet kjørelengde 15,9 km (de samme befaringene i eiendomsrekkefølge: 24,8 km)." in page
+    # A travel distance (reiseavstand): the assessors bike and walk too, not only drive.
+    assert "Samlet reiseavstand 15,9 km (de samme befaringene i eiendomsrekkefølge: 24,8 km)." in page
 
 
 def test_text_from_people_and_files_never_becomes_markup(zones: list[Zone]) -> None:

@@ -59,9 +59,9 @@ def test_a_municipality_without_a_contact_still_tells_the_owner_whom_to_ask() ->
 def test_a_first_notice_replaces_nothing_a_new_one_names_the_one_it_replaces() -> None:
     assert "erstatter" not in pdf_words(_letter())
 
-    text = pdf_words(_letter(replaces="V-2024-000100"))
+    text = pdf_words(_letter(replaces="3f2a9c1e-77b0-4d2e-9a51-0c6d8e4f1b23"))
 
-    first = text.index("Dette brevet erstatter varselet vi sendte deg tidligere (referanse V-2024-000100).")
+    first = text.index("Dette brevet erstatter varselet vi sendte deg tidligere (referanse BEF-3F2A9C1E).")
     assert first < text.index("kommer til eiendommen mandag 6. mai 2024 mellom klokken 10.00 og 12.00.")
 
 
@@ -88,3 +88,10 @@ def test_names_print_as_written_in_embedded_dejavu() -> None:
     assert rows
     for row in rows:
         assert "DejaVuSans" in row[0] and row[3] == "yes", row
+
+
+def test_our_reference_is_short_enough_to_read_out_on_the_phone() -> None:
+    text = pdf_words(_letter(notice_id="9b1c07d4-2e5f-4a8b-b3c6-d7e8f9a0b1c2"))
+
+    assert "Vår referanse: BEF-9B1C07D4" in text
+    assert "9b1c07d4-2e5f" not in text

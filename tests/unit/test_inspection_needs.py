@@ -110,8 +110,8 @@ def test_one_need_per_property_the_most_urgent_the_others_named_in_its_detail() 
     assert (need.reason, need.appeal_case_id, need.needed_by) == (R.APPEAL, "case-1", date(2024, 6, 1))
     assert need.detail.startswith("Mål opp kjelleren (also ")
     for named in (
-        "division: division registered 2023-04-01",
-        "cannot be valued: outside_zones",
+        "division: division registered 01.04.2023",
+        "cannot be valued: outside every zone: outside",
         "never inspected",
     ):
         assert named in need.detail
@@ -198,6 +198,9 @@ def test_the_list_is_paged_filtered_by_reason_and_counts_them_all() -> None:
     assert third.next_page_token == ""
     only = list_inspection_needs(fake, ON, "never_inspected", 100, "")
     assert (len(only.needs), only.total) == (4, 4)
+    # Every reason's count, whatever the filter, most urgent reason first: a page serves the footer.
+    expected = ((InspectionReason.APPEAL, 1), (InspectionReason.NEVER_INSPECTED, 4))
+    assert first.by_reason == only.by_reason == expected
     with pytest.raises(InvalidInput) as bad:
         list_inspection_needs(fake, ON, "whim", 100, "")
     assert [v.field for v in bad.value.violations] == ["reason"]

@@ -77,7 +77,7 @@ def test_the_open_needs_only_are_planned_and_appeal_cases_first() -> None:
     register(uow, 30)
     needs = [need(n) for n in range(1, 29)]
     needs.insert(0, need(29, InspectionReason.APPEAL, needed_by=date(2024, 5, 7), appeal_case_id="K-1"))
-    needs.append(need(30, status=NeedStatus.PLANNED))
+    needs.append(need(30, status=NeedStatus.DONE))
     made = plan(uow, needs, assessors=(A1,), last=MONDAY)  # one assessor-day: room for a few
     planned = [s.property_id for r in made.plan.solution.days for s in r.stops]
     assert pid(29) in planned
@@ -145,6 +145,17 @@ def test_no_assessor_day_left_is_refused_naming_the_absences() -> None:
     with pytest.raises(InvalidInput) as unknown:
         plan(uow, [], absences=(Absence("A9", MONDAY, FRIDAY),))
     assert _fields(unknown) == {"absences[0].assessor_id"}
+
+
+def test_an_absence_with_no_day_in_the_period_is_refused_and_nothing_stored() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    register(uow, 1)
+    june = date(2024, 6, 3)  # a mistyped month: the period is a week in May
+    with pytest.raises(InvalidInput) as caught:
+        plan(uow, [need(1)], absences=(Absence("A2", june, june),))
+    assert _fields(caught) == {"absences[0]"}
+    assert "has no day in the period" in caught.value.violations[0].description
+    assert uow.inspection_plans.latest_plan_id() is None
 
 
 def test_a_plan_with_every_need_unplanned_is_still_a_plan() -> None:

@@ -13,6 +13,8 @@ from services.cli.inspections_plans import _absence, _between
 
 pytestmark = pytest.mark.unit
 
+PLAN_ID = "1a2b3c4d-5e6f-4a1b-8c2d-000000000001"
+
 
 def _plan() -> inspections_pb2.InspectionPlan:
     stop = inspections_pb2.PlannedStop(
@@ -26,7 +28,7 @@ def _plan() -> inspections_pb2.InspectionPlan:
         notify=True,
     )
     return inspections_pb2.InspectionPlan(
-        plan_id="p1",
+        plan_id=PLAN_ID,
         version=2,
         first_day="2024-05-06",
         last_day="2024-05-10",
@@ -72,16 +74,61 @@ def test_the_plan_json_has_the_agreed_shape_with_numbers_for_distances() -> None
     }
     assert (data["total_distance_km"], data["naive_distance_km"]) == (3.25, 5.0)
     assert (data["needs"], data["planned"], data["share_planned"]) == (4, 1, 0.25)
-    assert len(data["unplanned"]) == 3 and (data["plan_id"], data["version"]) == ("p1", 2)
+    assert len(data["unplanned"]) == 3 and (data["plan_id"], data["version"]) == (PLAN_ID, 2)
 
 
 def test_the_summary_counts_unplanned_by_reason_and_compares_with_the_naive_plan() -> None:
     text = "\n".join(view.summary(_plan(), 1, moved=["0301-1/1/0/0"]))
-    assert "1 assessor-day used by 2 assessors" in text
+    assert text.startswith(
+        f"Plan BEF-1A2B3C4D ({PLAN_ID}) version 2 (A2 absent), 06.05.2024 to 10.05.2024, made on 03.05.2024"
+    )
+    first = _plan()
+    first.cause, first.version = "plan", 1
+    assert view.summary(first, 0)[0] == (
+        f"Plan BEF-1A2B3C4D ({PLAN_ID}) version 1, 06.05.2024 to 10.05.2024, made on 03.05.2024"
+    )
+    assert "1 assessor-day used by 1 of 2 assessors" in text  # A2 has no visit
     assert "1 visit planned of 4 open needs (25,0 %)" in text
     assert "2  no location in the register" in text and "1  no room in the assessors' days" in text
     assert "travel 3,250 km against 5,000 km in property-id order, 35,0 % shorter" in text
-    assert "1 visit moved" in text and "1 notice sent" in text
+    assert "1 visit moved to another day, time or assessor" in text and "1 notice sent" in text
+
+
+def test_a_plan_longer_than_the_naive_one_says_longer_and_every_working_assessor_is_counted() -> None:
+    plan = _plan()
+    plan.total_distance_km, plan.naive_distance_km = "5.500", "5.000"
+    plan.days.append(
+        inspections_pb2.PlannedDay(assessor_id="A2", date="2024-05-07", stops=[plan.days[0].stops[0]])
+    )
+    plan.days.append(inspections_pb2.PlannedDay(assessor_id="A2", date="2024-05-08"))
+    text = "\n".join(view.summary(plan, 0))
+    assert "10,0 % longer" in text and "shorter" not in text and "-10,0" not in text
+    assert "2 assessor-days used by 2 assessors" in text
+    plan.total_distance_km = "5.000"
+    assert ", as long" in "\n".join(view.summary(plan, 0))
+
+
+def test_a_dry_run_says_nothing_was_stored_and_show_has_no_notices_line() -> None:
+    plan = _plan()
+    plan.plan_id, plan.version = "", 0
+    lines = view.summary(plan, 1, dry_run=True)
+    assert lines[0].startswith("Dry run (nothing stored, no notices sent), 06.05.2024 to 10.05.2024")
+    assert "1 notice would be sent to owners who asked to be told" in lines[-1]
+    assert not any("notice" in line for line in view.summary(_plan(), None)[1:])
+
+
+def test_what_other_plans_hold_and_the_cancellations_of_a_re_plan_are_said() -> None:
+    assert view.plan_warnings(0, []) == []
+    one, overlap = view.plan_warnings(1, ["p7"])
+    assert "1 need already has a visit in another plan and was left out; re-plan that plan" in one
+    assert (
+        "Warning: plan p7 covers some of these days" in overlap and "two plans for the same days" in overlap
+    )
+    (many,) = view.plan_warnings(3, [])
+    assert "3 needs already have a visit in another plan and were left out" in many
+    text = "\n".join(view.summary(_plan(), 0, moved=[], cancellations=2))
+    assert "2 owners sent a letter that their visit is cancelled" in text
+    assert "cancelled" not in "\n".join(view.summary(_plan(), 0, moved=[], cancellations=0))
 
 
 def test_hours_and_absences_are_read_or_refused_with_what_to_write() -> None:

@@ -22,6 +22,30 @@ def test_the_shipped_settings_are_read() -> None:
     assert settings.speed_kmh[Transport.FOOT] == Decimal("4.5")
     assert settings.detour_factor == Decimal("1.3") and settings.day_starts_at == time(8)
     assert settings.notice_window_minutes == 120
+    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (
+        480,
+        14,
+        Decimal(50),
+    )
+
+
+def test_the_file_not_the_defaults_sets_the_working_day_and_the_limits(tmp_path: Path) -> None:
+    text = DEFAULT_INSPECTIONS.read_text(encoding="utf-8")
+    for old, new in [
+        ("longest_day_minutes: 480", "longest_day_minutes: 450"),
+        ("results_due_days: 14", "results_due_days: 21"),
+        ("max_start_km: 50", "max_start_km: 35"),
+    ]:
+        assert old in text
+        text = text.replace(old, new)
+    path = tmp_path / "inspections.yaml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_inspection_settings(path)
+    assert (settings.longest_day_minutes, settings.results_due_days, settings.max_start_km) == (
+        450,
+        21,
+        Decimal(35),
+    )
 
 
 @pytest.mark.parametrize(
@@ -33,6 +57,8 @@ def test_the_shipped_settings_are_read() -> None:
         (("  housing: 45", "  housing: 45\n  castle: 30"), "minutes_per_inspection.castle"),
         (("detour_factor: 1.3", "detour_factor: 0.5"), "detour_factor"),
         (('day_starts_at: "08:00"', 'day_starts_at: "8 o\'clock"'), "day_starts_at"),
+        (("max_start_km: 50", "max_start_km: 0"), "max_start_km"),
+        (("results_due_days: 14", "results_due_days: soon"), "results_due_days"),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_its_key(

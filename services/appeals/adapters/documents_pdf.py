@@ -26,7 +26,8 @@ from services.appeals.domain.letters import LAYOUT, IssuedLetter, decision_of, v
 from services.appeals.domain.minutes import attendance
 from services.appeals.domain.policy import Office, Period
 from services.platform.money import Money
-from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
+from services.platform.pdf_fonts import BOLD, FONT, markup, table_fonts
+from services.platform.pdf_story import PdfStory
 
 GROUNDS = {
     GroundKind.AREA: "arealet (BRA)",
@@ -72,36 +73,18 @@ def day(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
-class _Pdf:
+class _Pdf(PdfStory):
     """A one-column A4 document in the invoice's style: DejaVu Sans (embedded, services.platform.pdf_fonts),
     headings, paragraphs, tables; every text passes through `markup`, so it shows exactly as given."""
 
     def __init__(self, title: str, office: Office, dated: date | None, layout: int = LAYOUT) -> None:
         """`dated`: the PDF's creation date (None: ReportLab's invariant 01.01.2000, as letters of layout 1
         were issued)."""
+        super().__init__()
         self.title = title
         self.office = office
         self.dated = dated
         self.layout = layout
-        self.styles = stylesheet()
-        self.story: list[Any] = []
-
-    def heading(self, text: str, level: int = 4) -> None:
-        from reportlab.platypus import Paragraph
-
-        self.story.append(Paragraph(markup(text), self.styles[f"Heading{level}"]))
-
-    def text(self, text: str, *, bold: bool = False) -> None:
-        from reportlab.platypus import Paragraph
-
-        body = markup(text)
-        self.story.append(Paragraph(f"<b>{body}</b>" if bold else body, self.styles["Normal"]))
-
-    def gap(self, millimetres: float = 4) -> None:
-        from reportlab.lib.units import mm
-        from reportlab.platypus import Spacer
-
-        self.story.append(Spacer(1, millimetres * mm))
 
     def table(self, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> None:
         from reportlab.lib import colors
@@ -120,7 +103,7 @@ class _Pdf:
                 ]
             )
         )
-        self.story.append(table)
+        self.flowables.append(table)
 
     def letterhead(self, recipient: Sequence[str], reference: str, dated: date) -> None:
         self.heading(self.office.name, 3)
@@ -167,7 +150,7 @@ class _Pdf:
             pageCompression=1 if compress else 0,
             invariant=1,
             initialFontName=FONT,
-        ).build(self.story, canvasmaker=canvas)
+        ).build(self.flowables, canvasmaker=canvas)
         return buffer.getvalue()
 
 

@@ -8,7 +8,7 @@ from services.assessment.adapters.file_rows import FileLimits, RowErrors, csv_ro
 from services.assessment.domain.coordinates import coordinate_problem
 from services.assessment.domain.inspection_planning import Assessor, Transport
 from services.assessment.domain.property import Location
-from services.platform.numbers import bounds
+from services.platform.numbers import bounds, read_decimal
 
 COLUMNS = ("assessor_id", "name", "transport", "start_lon", "start_lat", "minutes_per_day")
 # An office has tens of assessors; a file of thousands is surely another file.
@@ -16,6 +16,9 @@ ASSESSORS_FILE = FileLimits("an assessors file", 1024 * 1024, 1_000)
 MIN_MINUTES, MAX_MINUTES = 60, 720  # an hour to twelve hours a day, travel included
 _LON = bounds(-180, 180, 9, "10,7522")
 _LAT = bounds(-90, 90, 9, "59,9139")
+# Wide enough to recognise projected metres (UTM northings run to 10 million) and say so, not "out of range".
+_ANY_COORDINATE = bounds(-100_000_000, 100_000_000, 9, "10,7522")
+_DEGREES_AT_MOST = 1000  # beyond this a "degree" is surely a metre
 _MINUTES = bounds(MIN_MINUTES, MAX_MINUTES, 0, "420")
 _TRANSPORTS = ", ".join(t.value for t in Transport)
 
@@ -44,12 +47,18 @@ def read_assessors(content: bytes) -> list[Assessor]:
         transport = values.get("transport", "").lower()
         if transport not in {t.value for t in Transport}:
             errors.add(line, "transport", f"{values.get('transport', '')!r}: choose one of {_TRANSPORTS}")
-        lon = read_number(values, "start_lon", line, errors, _LON)
-        lat = read_number(values, "start_lat", line, errors, _LAT)
+        metres = _projected_metres(values)
+        if metres:
+            errors.add(line, "start_lon", metres)
+            lon = lat = None
+        else:
+            lon = read_number(values, "start_lon", line, errors, _LON)
+            lat = read_number(values, "start_lat", line, errors, _LAT)
         for column, value in (("start_lon", lon), ("start_lat", lat)):
             if value is None and not values.get(column):
                 errors.add(line, column, "is required")
         if lon is not None and lat is not None:
+            # Swapped (latitude in longitude's place), elsewhere: the rules the imports share.
             problem = coordinate_problem(
                 [float(lon)], [float(lat)], remedy="give WGS 84 degrees, longitude first"
             )
@@ -69,3 +78,25 @@ def read_assessors(content: bytes) -> list[Assessor]:
         errors.add(1, "assessor_id", "the file lists no assessor")
         errors.raise_if_any()
     return found
+
+
+def _projected_metres(values: dict[str, str]) -> str | None:
+    """What to do when start_lon/start_lat hold metres of a projection (a GIS export in UTM, say) rather
+    than degrees, else None (then the degrees' own checks apply)."""
+    written: list[str] = []
+    big = False
+    for column in ("start_lon", "start_lat"):
+        text = str(values.get(column) or "").strip()
+        written.append(text)
+        try:
+            big = big or abs(read_decimal(text, _ANY_COORDINATE)) > _DEGREES_AT_MOST
+        except ValueError:
+            continue
+    if not big:
+        return None
+    given = [repr(text) for text in written if text]
+    verb = "look" if len(given) > 1 else "looks"
+    return (
+        f"{' and '.join(given)} {verb} like projected metres (e.g. EPSG:25833, UTM zone 33N), not degrees: "
+        "the file wants longitude and latitude in degrees (WGS 84), e.g. 10.75 and 59.91"
+    )

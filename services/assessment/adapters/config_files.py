@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -190,16 +191,20 @@ def load_inspection_settings(path: Path | None = None) -> PlanningSettings:
         ),
         day_starts_at=day_starts_at,
         notice_window_minutes=int(
-            _settings_number(
-                {"notice_window_minutes": raw.get("notice_window_minutes", 120)},
-                "notice_window_minutes",
-                Decimal(30),
-                Decimal(480),
-                where,
-            )
+            _setting(raw, "notice_window_minutes", 120, Decimal(30), Decimal(480), where)
         ),
+        longest_day_minutes=int(_setting(raw, "longest_day_minutes", 480, Decimal(60), Decimal(720), where)),
+        results_due_days=int(_setting(raw, "results_due_days", 14, Decimal(1), Decimal(90), where)),
+        max_start_km=_setting(raw, "max_start_km", 50, Decimal(1), Decimal(500), where),
         source=str(raw.get("source", "inspection settings")),
     )
+
+
+def _setting(
+    raw: Mapping[str, Any], name: str, default: int, low: Decimal, high: Decimal, where: str
+) -> Decimal:
+    """One number of the settings file, `default` when absent; ValueError naming the file and key."""
+    return _settings_number({name: raw.get(name, default)}, name, low, high, where)
 
 
 NOT_A_DECISION = "not a decision file (YAML with year, rates_per_mille, basic_deduction_nok, …)"

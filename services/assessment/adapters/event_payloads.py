@@ -7,7 +7,11 @@ from google.protobuf.message import Message
 
 from propertytax.assessment.v1 import events_pb2
 from services.assessment.domain.field_results import InspectionCompleted
-from services.assessment.domain.inspection_planning import InspectionScheduled, InspectionsPlanned
+from services.assessment.domain.inspection_planning import (
+    InspectionCancelled,
+    InspectionScheduled,
+    InspectionsPlanned,
+)
 from services.assessment.domain.levy import TaxBaseCorrected, TaxBaseDetermined
 from services.assessment.domain.ownership import OwnershipChanged
 from services.assessment.domain.property import PropertyChanged, PropertyRegistered
@@ -78,5 +82,15 @@ def event_to_proto(event: object) -> tuple[str, Message]:
             plan_version=notice.plan_version,
             replaces=notice.replaces,
             issued_on=notice.issued_on.isoformat(),
+        )
+    if isinstance(event, InspectionCancelled):
+        letter = event.cancellation  # the recipient's name and address stay out
+        return letter.property_id, events_pb2.InspectionCancelled(
+            notice_id=letter.notice_id,
+            property_id=letter.property_id,
+            replaces=letter.replaces,
+            plan_id=letter.plan_id,
+            plan_version=letter.plan_version,
+            issued_on=letter.issued_on.isoformat(),
         )
     raise TypeError(f"no event mapping for {type(event).__name__}")

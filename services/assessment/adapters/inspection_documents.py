@@ -1,6 +1,6 @@
-"""A plan's documents behind application/ports.py InspectionDocuments: route sheets and notices as PDF
-(adapters/inspection_route_sheet_pdf.py, adapters/inspection_notice_pdf.py), the plan's map as an offline
-HTML page (adapters/inspection_map_html.py)."""
+"""A plan's documents behind application/ports.py InspectionDocuments: route sheets and owners' letters
+(notices, cancellations) as PDF (adapters/inspection_route_sheet_pdf.py, adapters/
+inspection_notice_pdf.py), the plan's map as an offline HTML page (adapters/inspection_map_html.py)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,14 @@ from collections.abc import Sequence
 
 from services.assessment.adapters.config_files import load_municipality
 from services.assessment.adapters.inspection_map_html import plan_map_html
-from services.assessment.adapters.inspection_notice_pdf import notice_pdf
+from services.assessment.adapters.inspection_notice_pdf import cancellation_pdf, notice_pdf
 from services.assessment.adapters.inspection_route_sheet_pdf import route_sheet_pdf
-from services.assessment.domain.inspection_planning import DayRoute, InspectionNotice, InspectionPlan
+from services.assessment.domain.inspection_planning import (
+    DayRoute,
+    InspectionCancellation,
+    InspectionNotice,
+    InspectionPlan,
+)
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.zones import Zone
 
@@ -30,3 +35,6 @@ class InspectionDocumentWriter:
 
     def notice(self, notice: InspectionNotice) -> bytes:
         return notice_pdf(notice, self.municipality)
+
+    def cancellation(self, cancellation: InspectionCancellation) -> bytes:
+        return cancellation_pdf(cancellation, self.municipality)

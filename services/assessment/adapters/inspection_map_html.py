@@ -1,11 +1,16 @@
 """The whole plan on one HTML page that works offline (UTF-8): Leaflet 1.9.4 (adapters/leaflet/, vendored
 from npm) and its stylesheet are inlined, its images as data: URIs, and there is no tile server: the base
-layer is the zone polygons. One layer per assessor in a colour of its own (the layer control is the
-legend), each day's route a line from the start through the stops and back, one circle marker per stop
-(no marker image) with a popup; what could not be planned is listed below the map, not drawn.
+layer is the zone polygons. One layer per assessor-day: its route a line from the start through the stops
+and back, one circle marker per stop (no marker image) with a popup. An assessor has a colour of their own
+and each of their days a dash pattern of its own (and another shade after the fifth), so two days of one
+assessor never look alike; the layer control is the legend, a sample of each day's line beside the
+assessor's name and the date. The starts are a layer of their own. The title names the period and a short
+reference of the plan (the full id is at the foot, for the CLI); what could not be planned is listed below
+the map with its reason in Norwegian, not drawn.
 
 The page counts what it drew for tests in a headless browser: `data-stops` on <body> is the number of stop
-markers added, `data-errors` the JavaScript errors seen (window.onerror)."""
+markers added, `data-routes` the number of day lines, `data-errors` the JavaScript errors seen
+(window.onerror)."""
 
 from __future__ import annotations
 
@@ -27,9 +32,11 @@ from services.assessment.adapters.inspection_stop_rows import (
     TRANSPORT_WORDS,
     assessor_of,
     kilometres,
+    period_words,
     stop_rows,
 )
-from services.assessment.domain.inspection_planning import InspectionPlan
+from services.assessment.adapters.inspection_unplanned_words import unplanned_words
+from services.assessment.domain.inspection_planning import InspectionPlan, plan_reference
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.zones import Zone
 from services.platform.written_dates import duration, written_day
@@ -48,6 +55,10 @@ COLOURS = (
     "#7f7f7f",
     "#bcbd22",
 )
+# A day's line among its assessor's days: solid, dashed, dotted, dash-dot, long dashes (SVG dash arrays).
+DASHES = ("", "10 6", "2 5", "12 5 2 5", "18 6")
+# After every len(DASHES) days the patterns come again in another shade: towards black (below 0) or white.
+SHADES = (0.0, -0.35, 0.4, -0.55, 0.6)
 _CSS_IMAGE = re.compile(r"url\(images/([a-z0-9-]+\.png)\)")
 _CSS_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
 
@@ -90,8 +101,24 @@ def _zone_features(zones: Sequence[Zone]) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+def _shade(colour: str, towards: float) -> str:
+    """'#1f77b4' moved `towards` black (below 0) or white (above 0), 1 being all the way."""
+    channels = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    target = 255 if towards > 0 else 0
+    return "#" + "".join(f"{round(c + (target - c) * abs(towards)):02x}" for c in channels)
+
+
+def day_style(colour: str, index: int) -> tuple[str, str]:
+    """The line colour and dash array of an assessor's `index`-th day (0 the first): the assessor's colour
+    and a dash pattern per day; after len(DASHES) days the patterns come again in another shade (distinct
+    for len(DASHES) × len(SHADES) days, five weeks)."""
+    round_, dash = divmod(index, len(DASHES))
+    return _shade(colour, SHADES[round_ % len(SHADES)]), DASHES[dash]
+
+
 def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
-    """One entry per assessor with days: name, colour, and each day's start, stops and figures."""
+    """One entry per assessor with days: name, colour, and each day's start, stops, figures and line
+    style (colour and dash)."""
     layers: list[dict[str, Any]] = []
     order = [a.assessor_id for a in plan.assessors]
     order += sorted({r.assessor_id for r in plan.solution.days} - set(order))
@@ -105,12 +132,16 @@ def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
             if assessor
             else assessor_id
         )
+        colour = COLOURS[index % len(COLOURS)]
         days = []
-        for route in sorted(routes, key=lambda r: r.day):
+        for number, route in enumerate(sorted(routes, key=lambda r: r.day)):
             rows = stop_rows(plan, route)
+            line, dash = day_style(colour, number)
             days.append(
                 {
                     "day": written_day(route.day),
+                    "colour": line,
+                    "dash": dash,
                     "summary": (
                         f"{written_day(route.day)}: {len(route.stops)} befaringer, "
                         f"{kilometres(route.distance_km)}, reisetid {duration(route.travel_minutes)}"
@@ -131,7 +162,7 @@ def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
                     ],
                 }
             )
-        layers.append({"label": label, "colour": COLOURS[index % len(COLOURS)], "days": days})
+        layers.append({"label": label, "colour": colour, "days": days})
     return layers
 
 
@@ -142,7 +173,7 @@ def _summary(plan: InspectionPlan) -> str:
     return (
         f"Periode: {written_day(plan.first_day)} – {written_day(plan.last_day)}. "
         f"Planlagt: {planned} av {plan.needs} behov{share}, {len(solution.unplanned)} ikke planlagt. "
-        f"Samlet kjørelengde {kilometres(solution.total_distance_km)} "
+        f"Samlet reiseavstand {kilometres(solution.total_distance_km)} "
         f"(de samme befaringene i eiendomsrekkefølge: {kilometres(solution.naive_distance_km)})."
     )
 
@@ -156,7 +187,7 @@ def _unplanned(plan: InspectionPlan) -> str:
         address = visit.need.address if visit else ""
         rows.append(
             f"<tr><td>{escape(item.property_id)}</td><td>{escape(address)}</td>"
-            f"<td>{escape(item.reason)}</td></tr>"
+            f"<td>{escape(unplanned_words(item.reason))}</td></tr>"
         )
     return (
         "<table><thead><tr><th>Eiendom</th><th>Adresse</th><th>Årsak</th></tr></thead>"
@@ -172,6 +203,9 @@ h2 { font-size: 16px; margin: 18px 0 6px; }
 .zone-label { background: transparent; border: none; box-shadow: none; color: #5b6470; font-size: 11px; }
 .credit { font-size: 12px; color: #555; margin: 4px 0; }
 .swatch { display: inline-block; width: 12px; height: 12px; margin-right: 4px; vertical-align: -1px; }
+.line-swatch { margin-right: 4px; vertical-align: middle; }
+.legend-assessor { font-weight: bold; }
+.plan-id { font-size: 11px; color: #666; }
 table { border-collapse: collapse; font-size: 13px; }
 th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #ddd; vertical-align: top; }
 .leaflet-popup-content dl { margin: 0; }
@@ -201,6 +235,24 @@ PAGE_SCRIPT = """
     span.appendChild(document.createTextNode(name));
     return span.outerHTML;
   }
+  function dayLabel(assessor, day) {
+    // A sample of the day's line (its colour and dashes) before the assessor's name and the date.
+    var svgNs = "http://www.w3.org/2000/svg";
+    var span = document.createElement("span");
+    var svg = document.createElementNS(svgNs, "svg");
+    svg.setAttribute("width", "34");
+    svg.setAttribute("height", "10");
+    svg.setAttribute("class", "line-swatch");
+    var sample = document.createElementNS(svgNs, "line");
+    [["x1", "1"], ["y1", "5"], ["x2", "33"], ["y2", "5"], ["stroke", day.colour], ["stroke-width", "3"]]
+      .forEach(function (pair) { sample.setAttribute(pair[0], pair[1]); });
+    if (day.dash) { sample.setAttribute("stroke-dasharray", day.dash); }
+    svg.appendChild(sample);
+    span.appendChild(svg);
+    span.appendChild(text("span", assessor.label, "legend-assessor"));
+    span.appendChild(document.createTextNode(" " + day.day + " (" + day.stops.length + ")"));
+    return span.outerHTML;
+  }
   var zones = L.geoJSON(ZONES, {
     interactive: false,
     style: { color: "#8a939e", weight: 1, fillColor: "#e8ecef", fillOpacity: 0.55 },
@@ -212,26 +264,29 @@ PAGE_SCRIPT = """
   }).addTo(map);
   var overlays = {};
   overlays[label("Soner", null)] = zones;
+  var startsLayer = L.layerGroup();
   var bounds = L.latLngBounds([]);
   var markers = 0;
+  var routes = 0;
   PLAN.forEach(function (assessor) {
-    var group = L.layerGroup();
     var starts = {};
     assessor.days.forEach(function (day) {
+      var group = L.layerGroup();
       if (day.start && !starts[day.start.join()]) {
         starts[day.start.join()] = true;
         L.circleMarker(day.start, {
           radius: 5, color: "#000000", weight: 2, fillColor: "#ffffff", fillOpacity: 1,
           className: "start-marker"
-        }).bindTooltip(text("span", "Start: " + assessor.label)).addTo(group);
+        }).bindTooltip(text("span", "Start: " + assessor.label)).addTo(startsLayer);
         bounds.extend(day.start);
       }
       var line = day.stops.map(function (stop) { return stop.at; });
       if (day.start) { line = [day.start].concat(line, [day.start]); }
       if (line.length > 1) {
-        L.polyline(line, { color: assessor.colour, weight: 3, opacity: 0.75 })
-          .bindTooltip(text("span", assessor.label + ", " + day.summary))
-          .addTo(group);
+        L.polyline(line, {
+          color: day.colour, weight: 3, opacity: 0.85, dashArray: day.dash || null, className: "route-line"
+        }).bindTooltip(text("span", assessor.label + ", " + day.summary)).addTo(group);
+        routes += 1;
       }
       day.stops.forEach(function (stop) {
         var popup = document.createElement("dl");
@@ -242,16 +297,19 @@ PAGE_SCRIPT = """
           popup.appendChild(text("dd", pair[1]));
         });
         L.circleMarker(stop.at, {
-          radius: 7, color: "#ffffff", weight: 1.5, fillColor: assessor.colour, fillOpacity: 0.95,
+          radius: 7, color: day.colour, weight: 2, fillColor: assessor.colour, fillOpacity: 0.95,
           className: "stop-marker"
-        }).bindPopup(popup).bindTooltip(text("span", stop.n + ". " + stop.address)).addTo(group);
+        }).bindPopup(popup).bindTooltip(text("span", day.day + ", " + stop.n + ". " + stop.address))
+          .addTo(group);
         bounds.extend(stop.at);
         markers += 1;
       });
+      group.addTo(map);
+      overlays[dayLabel(assessor, day)] = group;
     });
-    group.addTo(map);
-    overlays[label(assessor.label, assessor.colour)] = group;
   });
+  startsLayer.addTo(map);
+  overlays[label("Startsteder", null)] = startsLayer;
   L.control.layers(null, overlays, { collapsed: false }).addTo(map);
   L.control.scale({ metric: true, imperial: false }).addTo(map);
   if (bounds.isValid()) {
@@ -262,6 +320,7 @@ PAGE_SCRIPT = """
     map.setView([59.91, 10.75], 11);
   }
   document.body.dataset.stops = String(markers);
+  document.body.dataset.routes = String(routes);
 })();
 """
 
@@ -277,7 +336,10 @@ window.onerror = function (message, source, line) {
 
 def plan_map_html(plan: InspectionPlan, zones: Sequence[Zone], municipality: Municipality) -> bytes:
     script, style = _leaflet()
-    title = f"Befaringsplan {plan.plan_id}, versjon {plan.version}"
+    title = (
+        f"Befaringsplan {period_words(plan.first_day, plan.last_day)} "
+        f"(ref. {plan_reference(plan.plan_id)}, versjon {plan.version})"
+    )
     data = (
         f"var PLAN = {_script_json(_layers(plan))};\n"
         f"var ZONES = {_script_json(_zone_features(zones))};\n"
@@ -295,7 +357,7 @@ def plan_map_html(plan: InspectionPlan, zones: Sequence[Zone], municipality: Mun
 </style>
 <style>{PAGE_STYLE}</style>
 </head>
-<body data-stops="0" data-errors="">
+<body data-stops="0" data-routes="0" data-errors="">
 <script>if (window.pageErrors) {{ document.body.dataset.errors = window.pageErrors.join(" | "); }}</script>
 <h1>{escape(title)}</h1>
 <p>{escape(municipality.name)}. {escape(_summary(plan))}</p>
@@ -303,6 +365,7 @@ def plan_map_html(plan: InspectionPlan, zones: Sequence[Zone], municipality: Mun
 <p class="credit">{escape(CREDIT)} (ODbL). Kartbibliotek: Leaflet 1.9.4 (BSD-2-Clause).</p>
 <h2>Ikke planlagt ({len(plan.solution.unplanned)})</h2>
 {_unplanned(plan)}
+<p class="plan-id">Planens id: {escape(plan.plan_id)}</p>
 <script>
 {script}
 </script>

@@ -138,7 +138,9 @@ class InspectionNeedRepository:
             self.session.execute(update(table).where(where).values(status=DONE, done_on=on))
         return closed
 
-    def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None:
+    def add_result(
+        self, result: FieldResult, result_id: str, valuation_id: str | None, recorded_at: datetime
+    ) -> None:
         body = {
             "floors": [[f.level, str(f.bra_m2)] for f in result.floors],
             "plot_m2": None if result.plot_m2 is None else str(result.plot_m2),
@@ -151,6 +153,7 @@ class InspectionNeedRepository:
         }
         self.session.execute(
             inspection_results.insert().values(
+                result_id=result_id,
                 valuation_id=valuation_id,
                 property_id=result.property_id,
                 inspected_on=result.inspected_on,

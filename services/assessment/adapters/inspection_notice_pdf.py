@@ -1,14 +1,24 @@
-"""The owner's letter about an assessor's visit (PDF, Norwegian bokmål in plain language): when the
-assessor comes (the day and a two-hour window), why, what happens at the visit, and how to ask for another
-day. A notice that replaces an earlier one says so first. Rendered only from the notice and the
-municipality's letterhead, dated the notice's issue date: the same notice is the same bytes."""
+"""The owner's letters about an assessor's visit (PDF, Norwegian bokmål in plain language). The notice:
+when the assessor comes (the day and a two-hour window), why, what happens at the visit, and how to ask
+for another day; a notice that replaces an earlier letter says so first. The cancellation: the visit told
+of will not take place then, a new notice follows. Both have the same letterhead, addressee and reference
+block; each is rendered only from the letter and the municipality's letterhead, dated its issue date:
+the same letter is the same bytes.
+
+"Vår referanse" is a short reference people can read out on the phone (reference()); the full id stays
+in the stored letter and its event."""
 
 from __future__ import annotations
 
 from services.assessment.adapters.inspection_pdf import PdfStory, render_pdf
-from services.assessment.domain.inspection_planning import InspectionNotice
+from services.assessment.domain.inspection_planning import InspectionCancellation, InspectionNotice
 from services.assessment.domain.municipality import Municipality, OfficeContact
 from services.platform.written_dates import clock, written_day
+
+
+def reference(letter_id: str) -> str:
+    """'BEF-1A2B3C4D': the first 8 letters or digits of a letter's id, in capitals."""
+    return "BEF-" + "".join(c for c in letter_id if c.isalnum())[:8].upper()
 
 
 def notice_title(notice: InspectionNotice) -> str:
@@ -34,9 +44,11 @@ def _ways_to_reach(contact: OfficeContact, municipality: Municipality) -> str:
     return ways[0] if len(ways) == 1 else f"{', '.join(ways[:-1])} eller {ways[-1]}"
 
 
-def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
+def _letter_head(
+    doc: PdfStory, municipality: Municipality, letter: InspectionNotice | InspectionCancellation
+) -> None:
+    """Sender, addressee and the reference block, the same on every letter to an owner."""
     contact = municipality.contact
-    doc = PdfStory()
     doc.heading(municipality.name, 3)
     sender = [contact.office, *contact.address_lines]
     if any(sender):
@@ -45,16 +57,30 @@ def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
     if any(reachable):
         doc.text("\n".join(line for line in reachable if line))
     doc.gap(8)
-    doc.text("\n".join(line for line in (notice.recipient_name, *notice.recipient_lines) if line))
+    doc.text("\n".join(line for line in (letter.recipient_name, *letter.recipient_lines) if line))
     doc.gap(6)
     doc.text(
-        f"Dato: {notice.issued_on:%d.%m.%Y}\nEiendom: {notice.property_id}\nVår referanse: {notice.notice_id}"
+        f"Dato: {letter.issued_on:%d.%m.%Y}\nEiendom: {letter.property_id}\n"
+        f"Vår referanse: {reference(letter.notice_id)}"
     )
     doc.gap(2)
+
+
+def _signature(doc: PdfStory, municipality: Municipality) -> None:
+    doc.gap(6)
+    contact = municipality.contact
+    doc.text("\n".join(["Med hilsen", *(p for p in (contact.office, municipality.name) if p)]))
+
+
+def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
+    contact = municipality.contact
+    doc = PdfStory()
+    _letter_head(doc, municipality, notice)
     doc.heading(notice_title(notice), 2)
     if notice.replaces:
         doc.text(
-            f"Dette brevet erstatter varselet vi sendte deg tidligere (referanse {notice.replaces}). "
+            "Dette brevet erstatter varselet vi sendte deg tidligere "
+            f"(referanse {reference(notice.replaces)}). "
             "Befaringen er flyttet til en ny tid.",
             bold=True,
         )
@@ -80,6 +106,33 @@ def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
         f"Du kan be om en annen dag. Da kan du {_ways_to_reach(contact, municipality)}. "
         f"Oppgi eiendommen: {notice.property_id}. Gi oss beskjed så tidlig du kan."
     )
-    doc.gap(6)
-    doc.text("\n".join(["Med hilsen", *(p for p in (contact.office, municipality.name) if p)]))
+    _signature(doc, municipality)
     return render_pdf(doc, title=notice_title(notice), author=municipality.name, dated=notice.issued_on)
+
+
+def cancellation_title(letter: InspectionCancellation) -> str:
+    return f"Befaringen av eiendommen {letter.address or letter.property_id} blir ikke som varslet"
+
+
+def cancellation_pdf(letter: InspectionCancellation, municipality: Municipality) -> bytes:
+    """'Befaringen av <adresse> <dag dato> kl. 10.00–12.00 blir ikke som varslet. Vi sender nytt varsel
+    når ny tid er satt.', and how to reach the office."""
+    contact = municipality.contact
+    window = letter.cancelled_window
+    doc = PdfStory()
+    _letter_head(doc, municipality, letter)
+    doc.heading(cancellation_title(letter), 2)
+    doc.text(
+        f"Befaringen av {letter.address or letter.property_id} {written_day(letter.cancelled_day)} "
+        f"kl. {clock(window.start)}–{clock(window.end)} blir ikke som varslet "
+        f"(varselet med referanse {reference(letter.replaces)}).",
+        bold=True,
+    )
+    doc.gap(2)
+    doc.text(
+        "Vi sender nytt varsel når ny tid er satt. Du trenger ikke gjøre noe før det. Vi beklager ulempen."
+    )
+    doc.heading("Spørsmål?")
+    doc.text(f"Du kan {_ways_to_reach(contact, municipality)}. Oppgi eiendommen: {letter.property_id}.")
+    _signature(doc, municipality)
+    return render_pdf(doc, title=cancellation_title(letter), author=municipality.name, dated=letter.issued_on)

@@ -10,33 +10,13 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from services.platform.pdf_fonts import BOLD, FONT, markup, stylesheet, table_fonts
+from services.platform.pdf_fonts import BOLD, FONT, markup, table_fonts
 from services.platform.pdf_pages import page_numbering
+from services.platform.pdf_story import PdfStory as BasePdfStory
 
 
-class PdfStory:
-    """The flowables of a one-column A4 document, added in reading order."""
-
-    def __init__(self) -> None:
-        self.styles = stylesheet()
-        self.flowables: list[Any] = []
-
-    def heading(self, text: str, level: int = 4) -> None:
-        from reportlab.platypus import Paragraph
-
-        self.flowables.append(Paragraph(markup(text), self.styles[f"Heading{level}"]))
-
-    def text(self, text: str, *, bold: bool = False) -> None:
-        from reportlab.platypus import Paragraph
-
-        body = markup(text)
-        self.flowables.append(Paragraph(f"<b>{body}</b>" if bold else body, self.styles["Normal"]))
-
-    def gap(self, millimetres: float = 4) -> None:
-        from reportlab.lib.units import mm
-        from reportlab.platypus import Spacer
-
-        self.flowables.append(Spacer(1, millimetres * mm))
+class PdfStory(BasePdfStory):
+    """The inspection documents' story: the house story with their tables."""
 
     def table(self, rows: Sequence[Sequence[str]], widths_mm: Sequence[float], size: float = 8.5) -> None:
         """A table with a bold header row repeated on every page; cells wrap."""
@@ -65,9 +45,6 @@ class PdfStory:
             )
         )
         self.flowables.append(table)
-
-    def add(self, flowable: Any) -> None:
-        self.flowables.append(flowable)
 
 
 def render_pdf(story: PdfStory, *, title: str, author: str, dated: date, numbered: bool = False) -> bytes:
@@ -103,3 +80,6 @@ def render_pdf(story: PdfStory, *, title: str, author: str, dated: date, numbere
 
 # The usable width of the page between the margins, in millimetres.
 TEXT_WIDTH_MM = 170.0
+# The usable height of a page's frame: A4's 297 mm less the margins (16 + 18) and the frame's padding
+# (6 pt above and below), in millimetres.
+TEXT_HEIGHT_MM = 297.0 - 16.0 - 18.0 - 2 * 6 * 25.4 / 72

@@ -1,5 +1,7 @@
-"""Inspection plans and notices as the JSON documents they are stored as (a version and a notice never
-change, so each is kept whole): dates ISO, times YYYY-MM-DDTHH:MM, distances and speeds as decimal text."""
+"""Inspection plans and owners' letters as the JSON documents they are stored as (a version and a letter
+never change, so each is kept whole): dates ISO, times YYYY-MM-DDTHH:MM, distances and speeds as decimal
+text. A letter's body says its kind: "notice" (a body without a kind is one: stored before cancellations
+were) or "cancellation"."""
 
 from __future__ import annotations
 
@@ -13,8 +15,10 @@ from services.assessment.domain.inspection_planning import (
     Absence,
     Assessor,
     DayRoute,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
+    OwnerLetter,
     PlanningSolution,
     Stop,
     Transport,
@@ -193,9 +197,31 @@ def plan_from_json(text: str) -> InspectionPlan:
     )
 
 
+def plan_counts(text: str) -> tuple[int, int, tuple[str, ...]]:
+    """(visits planned, needs unplanned, assessor ids) of a plan's body, without building the plan."""
+    raw = json.loads(text)
+    visits = sum(len(route["stops"]) for route in raw["days"])
+    return visits, len(raw["unplanned"]), tuple(a["assessor_id"] for a in raw["assessors"])
+
+
+def visited_days(text: str) -> dict[str, date]:
+    """The last day a plan's body visits each property."""
+    found: dict[str, date] = {}
+    for route in json.loads(text)["days"]:
+        day = date.fromisoformat(route["day"])
+        for stop in route["stops"]:
+            found[stop[0]] = max(day, found.get(stop[0], day))
+    return found
+
+
+NOTICE = "notice"
+CANCELLATION = "cancellation"
+
+
 def notice_to_json(notice: InspectionNotice) -> str:
     return json.dumps(
         {
+            "kind": NOTICE,
             "notice_id": notice.notice_id,
             "plan_id": notice.plan_id,
             "plan_version": notice.plan_version,
@@ -232,3 +258,53 @@ def notice_from_json(text: str) -> InspectionNotice:
         purpose=raw["purpose"],
         replaces=raw["replaces"],
     )
+
+
+def cancellation_to_json(cancellation: InspectionCancellation) -> str:
+    return json.dumps(
+        {
+            "kind": CANCELLATION,
+            "notice_id": cancellation.notice_id,
+            "plan_id": cancellation.plan_id,
+            "plan_version": cancellation.plan_version,
+            "property_id": cancellation.property_id,
+            "address": cancellation.address,
+            "replaces": cancellation.replaces,
+            "cancelled_day": cancellation.cancelled_day.isoformat(),
+            "cancelled_window": _window(cancellation.cancelled_window),
+            "issued_on": cancellation.issued_on.isoformat(),
+            "recipient_name": cancellation.recipient_name,
+            "recipient_lines": list(cancellation.recipient_lines),
+        },
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
+def cancellation_from_json(text: str) -> InspectionCancellation:
+    raw = json.loads(text)
+    window = _window_from(raw["cancelled_window"])
+    assert window is not None
+    return InspectionCancellation(
+        notice_id=raw["notice_id"],
+        plan_id=raw["plan_id"],
+        plan_version=raw["plan_version"],
+        property_id=raw["property_id"],
+        address=raw["address"],
+        replaces=raw["replaces"],
+        cancelled_day=date.fromisoformat(raw["cancelled_day"]),
+        cancelled_window=window,
+        issued_on=date.fromisoformat(raw["issued_on"]),
+        recipient_name=raw["recipient_name"],
+        recipient_lines=tuple(raw["recipient_lines"]),
+    )
+
+
+def letter_kind(text: str) -> str:
+    """NOTICE or CANCELLATION."""
+    return str(json.loads(text).get("kind", NOTICE))
+
+
+def letter_from_json(text: str) -> OwnerLetter:
+    """A stored letter of either kind."""
+    return cancellation_from_json(text) if letter_kind(text) == CANCELLATION else notice_from_json(text)

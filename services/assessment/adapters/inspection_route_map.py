@@ -29,6 +29,9 @@ MIN_SIDE_M = 1500.0  # a day in one block still shows its streets' surroundings
 # least a few kilometres (a district-sized day shows where it starts; a day across town keeps to its stops).
 START_NEAR_SHARE = 0.5
 START_NEAR_M = 2500.0
+# A day of one stop has no district of its own: the way there and back is its route, so the map shows the
+# start too, unless it lies this far off (an assessor from another town: the stop would be a dot).
+ONE_STOP_START_M = 30_000.0
 ROUTE_COLOUR = "#1f4e9c"
 ZONE_FILLS = ("#eef3e8", "#f4efe6", "#e9eef5", "#f5ecef", "#eef1f1", "#f3f2e4")
 SCALE_STEPS_M = (100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000)
@@ -162,9 +165,12 @@ def _scale_bar(view: View) -> list[Any]:
 
 def start_near(start: tuple[float, float], stops: Sequence[tuple[float, float]]) -> bool:
     """Whether the map of `stops` also shows the start: when it lies near them (START_NEAR_SHARE,
-    START_NEAR_M). Otherwise the map keeps to the day's district and the route leaves its edge."""
+    START_NEAR_M), or within ONE_STOP_START_M of a day's only stop. Otherwise the map keeps to the day's
+    district and the route leaves its edge."""
     if not stops:
         return True
+    if len(set(stops)) == 1:
+        return bool(np.hypot(start[0] - stops[0][0], start[1] - stops[0][1]) <= ONE_STOP_START_M)
     xs = [p[0] for p in stops]
     ys = [p[1] for p in stops]
     reach = max(max(max(xs) - min(xs), max(ys) - min(ys)) * START_NEAR_SHARE, START_NEAR_M)

@@ -4,7 +4,7 @@ order, with address, the owner's window when told, and the purpose in plain Norw
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from services.assessment.domain.inspection_needs import InspectionNeed
@@ -17,7 +17,7 @@ from services.assessment.domain.inspection_planning import (
 )
 from services.assessment.domain.inspection_texts import purpose
 from services.assessment.domain.property import Location
-from services.platform.written_dates import clock
+from services.platform.written_dates import MONTHS, clock
 
 TRANSPORT_WORDS = {
     Transport.CAR: "bil",
@@ -83,3 +83,15 @@ def assessor_of(plan: InspectionPlan, assessor_id: str) -> Assessor | None:
 def kilometres(distance_km: Decimal) -> str:
     """Decimal('12.345') → '12,3 km' (a decimal comma, as Norwegian writes it)."""
     return f"{distance_km:.1f} km".replace(".", ",")
+
+
+def period_words(first: date, last: date) -> str:
+    """'6.–10. mai 2024', '29. april – 3. mai 2024', '30. desember 2024 – 3. januar 2025', '6. mai 2024'."""
+    if first == last:
+        return f"{first.day}. {MONTHS[first.month - 1]} {first.year}"
+    end = f"{last.day}. {MONTHS[last.month - 1]} {last.year}"
+    if first.year != last.year:
+        return f"{first.day}. {MONTHS[first.month - 1]} {first.year} – {end}"
+    if first.month != last.month:
+        return f"{first.day}. {MONTHS[first.month - 1]} – {end}"
+    return f"{first.day}.–{end}"

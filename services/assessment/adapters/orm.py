@@ -175,7 +175,8 @@ inspection_appeal_needs = Table(
 inspection_results = Table(
     "inspection_results",
     metadata,
-    key("valuation_id", String(36)),
+    key("result_id", String(36)),
+    optional("valuation_id", String(36)),  # the proposal it gave; none where a housing value stands
     required("property_id", String(64), index=True),
     required("inspected_on", Date),
     required("assessor_id", String(64)),
@@ -206,6 +207,9 @@ inspection_requests = Table(
     optional("from_time", String(5)),
     optional("until_time", String(5)),
     required("note", Text),
+    # Whom the notice goes to and its address lines (newline-joined), when not the owners at the property.
+    required("notice_name", Text, server_default=""),
+    required("notice_lines", Text, server_default=""),
 )
 
 inspection_notices = Table(
@@ -218,7 +222,8 @@ inspection_notices = Table(
     required("day", Date),
     required("issued_on", Date),
     required("replaces", String(36)),
-    required("body", Text),  # JSON: the notice as issued (window, recipient, purpose)
+    # JSON: the letter as issued, its kind "notice" (window, recipient, purpose) or "cancellation"
+    required("body", Text),
     required("issued_at", Moment),
     Index("ix_inspection_notices_plan", "plan_id", "plan_version"),
 )

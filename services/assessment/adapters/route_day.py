@@ -122,11 +122,7 @@ def solve(
             finish = int(step["arrival"])
     if not positions:
         return [], route.begin, [job.index for job in jobs]
-    best: tuple[list[tuple[int, int]], int] | None = None
-    for candidate in (positions, positions[::-1]):
-        timed = _schedule(route, jobs, durations, candidate)
-        if timed is not None and (best is None or _indices(timed[0]) < _indices(best[0])):
-            best = timed
+    best = _either_way(route, jobs, durations, positions)
     # VROOM's own times stand should its order not fit when started as early as possible (never seen).
     order, finish = best if best is not None else (vroom_order, finish)
     planned = {index for index, _ in order}
@@ -146,6 +142,31 @@ def in_window_order(
         key=lambda p: (min(jobs[p - 1].windows, default=(route.begin, route.end)), jobs[p - 1].index),
     )
     return _schedule(route, jobs, durations, positions)
+
+
+def in_given_order(
+    route: DayDraft, jobs: Sequence[Job], detour: float
+) -> tuple[list[tuple[int, int]], int] | None:
+    """The jobs in the order given (a whole plan's solver chose it) or reversed, as in solve(), each
+    started as early as it may; None when neither fits the day."""
+    if not jobs:
+        return [], route.begin
+    points = np.vstack([route.start_xy[None, :]] + [job.xy[None, :] for job in jobs])
+    durations = travel_minutes(road_metres(points, points, detour), route.metres_per_minute)
+    return _either_way(route, jobs, durations, list(range(1, len(jobs) + 1)))
+
+
+def _either_way(
+    route: DayDraft, jobs: Sequence[Job], durations: np.ndarray, positions: list[int]
+) -> tuple[list[tuple[int, int]], int] | None:
+    """Of the route and its reverse, when both fit, the one starting with the lower visit index (VROOM
+    breaks ties between equal routes differently from run to run); None when neither fits."""
+    best: tuple[list[tuple[int, int]], int] | None = None
+    for candidate in (positions, positions[::-1]):
+        timed = _schedule(route, jobs, durations, candidate)
+        if timed is not None and (best is None or _indices(timed[0]) < _indices(best[0])):
+            best = timed
+    return best
 
 
 def _indices(order: list[tuple[int, int]]) -> list[int]:

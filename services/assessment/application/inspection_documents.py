@@ -1,6 +1,6 @@
 """Queries: a plan's version, and its documents (issue 14 items 5 and 6): a route sheet per assessor-day,
-the plan's HTML map, and the owners' notices issued with that version, rendered from what they said when
-issued (so a notice is the same letter every time)."""
+the plan's HTML map, and the owners' letters issued with that version (notices, and cancellations of
+visits it left out), rendered from what they said when issued (so a letter is the same every time)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,10 @@ def notice_name(property_id: str, version: int) -> str:
     return f"notice-{_safe(property_id)}-{version}.pdf"
 
 
+def cancellation_name(property_id: str, version: int) -> str:
+    return f"cancellation-{_safe(property_id)}-{version}.pdf"
+
+
 def _safe(text: str) -> str:
     """A name part that is one file name (a property id's slashes would make folders)."""
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in text)
@@ -55,11 +59,14 @@ def plan_documents(
     choice: DocumentChoice,
 ) -> Iterator[tuple[str, bytes]]:
     """(file name, content) of each chosen document, route sheets by day then assessor, then the map, then
-    the notices by property."""
+    the notices by property, then the cancellations by property (`choice.notices` covers both)."""
     plan = get_plan(uow, plan_id, version)
     with uow:
         zones = uow.zones.index().zones
         notices = uow.inspection_plans.notices_of(plan.plan_id, plan.version) if choice.notices else []
+        cancellations = (
+            uow.inspection_plans.cancellations_of(plan.plan_id, plan.version) if choice.notices else []
+        )
     if choice.route_sheets:
         for route in sorted(plan.solution.days, key=lambda r: (r.day, r.assessor_id)):
             if route.stops:
@@ -71,3 +78,5 @@ def plan_documents(
         yield "plan-map.html", documents.plan_map(plan, zones)
     for notice in sorted(notices, key=lambda n: n.property_id):
         yield notice_name(notice.property_id, notice.plan_version), documents.notice(notice)
+    for letter in sorted(cancellations, key=lambda c: c.property_id):
+        yield cancellation_name(letter.property_id, letter.plan_version), documents.cancellation(letter)

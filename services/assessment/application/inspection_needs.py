@@ -4,6 +4,7 @@ few bulk reads whatever the register's size. Appeal cases' requests are queued h
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
@@ -11,6 +12,7 @@ from datetime import date
 from services.assessment.application.ports import AssessmentUnitOfWork
 from services.assessment.domain.inspection_needs import (
     NOT_IN_REGISTER,
+    PRIORITY,
     InspectionNeed,
     InspectionReason,
     NeedStatus,
@@ -67,13 +69,17 @@ class NeedsPage:
     needs: list[InspectionNeed]
     next_page_token: str
     total: int  # the open needs in all (of the reason asked for)
+    # How many open needs each reason has, whatever the reason asked for: most urgent reason first, only
+    # reasons with needs (one gathering serves the page and the counts: a page at Oslo's scale takes ~3 s).
+    by_reason: tuple[tuple[InspectionReason, int], ...] = ()
 
 
 def list_inspection_needs(
     uow: AssessmentUnitOfWork, on: date, reason: str, page_size: int, page_token: str
 ) -> NeedsPage:
     """Query: a page of the needs on `on`, most urgent first; only those of `reason` (a code of
-    InspectionReason) when given. InvalidInput on reason, page_size or page_token."""
+    InspectionReason) when given; with the count of every reason's needs (not only `reason`'s).
+    InvalidInput on reason, page_size or page_token."""
     wanted: InspectionReason | None = None
     if reason:
         try:
@@ -84,11 +90,14 @@ def list_inspection_needs(
     page = parse_page(page_size, page_token)
     with uow:
         needs = gather_needs(uow, on)
+    counts = Counter(n.reason for n in needs)
+    # sorted() is stable: reasons of one priority keep InspectionReason's order (new building, division, …)
+    by_reason = tuple((r, counts[r]) for r in sorted(InspectionReason, key=PRIORITY.__getitem__) if counts[r])
     if wanted is not None:
         needs = [n for n in needs if n.reason == wanted]
     shown = needs[page.offset : page.offset + page.size]
     more = page.offset + page.size < len(needs)
-    return NeedsPage(shown, encode_token(page.offset + page.size) if more else "", len(needs))
+    return NeedsPage(shown, encode_token(page.offset + page.size) if more else "", len(needs), by_reason)
 
 
 def queue_appeal(

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.assessment.application.ports import AssessmentUnitOfWork
-from services.assessment.domain.inspection_planning import OwnerRequest
+from services.assessment.domain.inspection_planning import DEFAULT_SETTINGS, OwnerRequest, PlanningSettings
 from services.assessment.domain.inspection_schedule import request_problems
 from services.platform.errors import NotFound, Violations
 from services.platform.identity import REASON_LENGTH, check_free_text
@@ -19,11 +19,15 @@ class VisitRequested:
     needs_replan: bool  # a plan visits the property already: the wish waits for a re-plan
 
 
-def request_visit(uow: AssessmentUnitOfWork, request: OwnerRequest) -> VisitRequested:
-    """Stores the wish. InvalidInput naming day, from_time, until_time or note when they break the rules
-    (domain/inspection_schedule.py request_problems); NotFound for a property not in the register."""
+def request_visit(
+    uow: AssessmentUnitOfWork, request: OwnerRequest, settings: PlanningSettings = DEFAULT_SETTINGS
+) -> VisitRequested:
+    """Stores the wish. InvalidInput naming day, from_time, until_time, notice_name, notice_lines or note
+    when they break the rules (domain/inspection_schedule.py request_problems: the hours within the
+    working day of `settings`, the configured AssessmentConfig.inspections); NotFound for a property not
+    in the register."""
     problems = Violations()
-    request_problems(request, problems)
+    request_problems(request, problems, settings)
     check_free_text(problems, "note", request.note, REASON_LENGTH)
     problems.raise_if_any()
     with uow:

@@ -33,8 +33,10 @@ from services.assessment.domain.inspection_needs import (
 from services.assessment.domain.inspection_planning import (
     Assessor,
     DayRoute,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
+    OwnerLetter,
     OwnerRequest,
     PlanningProblem,
     PlanningSolution,
@@ -291,7 +293,34 @@ class InspectionNeedRepository(Protocol):
         """The property's appeal needs closed by an inspection on `on`; returns them."""
         ...
 
-    def add_result(self, result: FieldResult, valuation_id: str, recorded_at: datetime) -> None: ...
+    def add_result(
+        self, result: FieldResult, result_id: str, valuation_id: str | None, recorded_at: datetime
+    ) -> None: ...
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """A plan's latest version in brief (the ListInspectionPlans answer's InspectionPlanSummary)."""
+
+    plan_id: str
+    version: int
+    first_day: date
+    last_day: date
+    made_on: date
+    cause: str
+    visits: int  # visits planned
+    unplanned: int  # needs left unplanned
+    assessor_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PlanOverlap:
+    """Another plan over some of the same days with some of the same assessors (its latest version)."""
+
+    plan_id: str
+    first_day: date
+    last_day: date
+    shared: tuple[str, ...]  # the assessor ids both plans have, in order
 
 
 class InspectionPlanRepository(Protocol):
@@ -311,19 +340,44 @@ class InspectionPlanRepository(Protocol):
         """Properties with a visit on or after `on` in the latest version of any plan."""
         ...
 
+    def visit_days(self, on: date) -> dict[str, date]:
+        """The last day each property is visited on or after `on` in the latest version of any plan."""
+        ...
+
+    def summaries(self, from_day: date | None) -> list[PlanSummary]:
+        """The latest version of each plan whose period has a day on or after `from_day` (None: every
+        plan), newest period first (by first day, then last day, then plan id, all descending)."""
+        ...
+
     def put_request(self, request: OwnerRequest) -> None:
         """The owner's wish for the property, replacing an earlier one."""
         ...
 
     def requests(self, property_ids: Collection[str]) -> dict[str, OwnerRequest]: ...
 
+    def overlapping_plans(
+        self, first_day: date, last_day: date, assessor_ids: Collection[str]
+    ) -> list[PlanOverlap]:
+        """The plans whose latest version's period overlaps [first_day, last_day] and has one of
+        `assessor_ids` among its assessors, in id order."""
+        ...
+
     def add_notices(self, notices: Sequence[InspectionNotice], at: datetime) -> None: ...
 
-    def latest_notices(self, property_ids: Collection[str]) -> dict[str, InspectionNotice]:
-        """The last notice issued for each property."""
+    def add_cancellations(self, cancellations: Sequence[InspectionCancellation], at: datetime) -> None:
+        """Cancellation letters, stored with the notices (their day the cancelled visit's)."""
+        ...
+
+    def latest_notices(self, property_ids: Collection[str]) -> dict[str, OwnerLetter]:
+        """The last letter issued for each property that has one: a notice, or a cancellation (the owner
+        is then not told of any visit)."""
         ...
 
     def notices_of(self, plan_id: str, version: int) -> list[InspectionNotice]: ...
+
+    def cancellations_of(self, plan_id: str, version: int) -> list[InspectionCancellation]:
+        """The cancellation letters issued with a version, by property."""
+        ...
 
 
 class AssessmentUnitOfWork(TransactionalWork, Protocol):
@@ -482,4 +536,8 @@ class InspectionDocuments(Protocol):
 
     def notice(self, notice: InspectionNotice) -> bytes:
         """The owner's letter (PDF, Norwegian bokmål); the same bytes every time for the same notice."""
+        ...
+
+    def cancellation(self, cancellation: InspectionCancellation) -> bytes:
+        """The owner's letter that a visit is off (PDF, Norwegian bokmål); the same bytes every time."""
         ...

@@ -2,8 +2,17 @@
 4 and 5). A new version of the plan in which only the affected visits move: the days up to the re-plan's
 date stay as they were, every later stop stays with its assessor and day (its window kept), the absent
 assessor's visits in the absence and the visits whose owner asked for another time are fitted anew into
-the days after the re-plan's date; owners told of a visit that moved get a new notice naming the one it
-replaces."""
+the days after the re-plan's date (with the visits the earlier version left unplanned). Owners are told
+day and window: an owner who asked to be told gets a notice when the visit's day or window is not the
+one they hold a notice of (never told, moved, or cancelled since), naming the letter it replaces; an
+owner told of a visit this version leaves unplanned gets a cancellation letter. A visit planned again
+after a cancellation gets a notice that replaces the cancellation (so the letters of a visit form one
+chain: notice, cancellation, notice).
+
+A re-plan dated before the plan's latest version is refused (business dates do not go back). One that
+would change nothing (no visit placed otherwise, no letter, no assessor-day lost, e.g. the assessor is
+already absent those days in the plan) stores no version: Replanned.stored is False and the plan is the
+latest version as it was."""
 
 from __future__ import annotations
 
@@ -16,6 +25,7 @@ from services.assessment.application.plan_inspections import recipients, store
 from services.assessment.application.ports import AssessmentUnitOfWork, RoutePlanner
 from services.assessment.domain.inspection_planning import (
     Absence,
+    InspectionCancellation,
     InspectionNotice,
     InspectionPlan,
     PlanningProblem,
@@ -23,8 +33,10 @@ from services.assessment.domain.inspection_planning import (
 )
 from services.assessment.domain.inspection_schedule import (
     assessor_days,
+    cancellations_to_issue,
     moved,
     notices_to_issue,
+    placements,
     replan_input,
     working_days,
 )
@@ -44,8 +56,11 @@ class Replan:
 @dataclass(frozen=True)
 class Replanned:
     plan: InspectionPlan
-    moved: tuple[str, ...]
+    moved: tuple[str, ...]  # assessor, day or window changed, or no longer planned (property ids)
     notices: tuple[InspectionNotice, ...]
+    cancellations: tuple[InspectionCancellation, ...] = ()
+    stored: bool = True  # False: the re-plan would change nothing, `plan` is the latest version as it was
+    now_unplanned: tuple[str, ...] = ()  # planned in the earlier version, unplanned in this (property ids)
 
 
 def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
@@ -70,7 +85,7 @@ def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
         if not plan.first_day <= until <= plan.last_day:
             problems.add("absent_until", f"must lie in {period}")
         elif start is not None and until < start:
-            problems.add("absent_until", "must not be before absent_from")
+            problems.add("absent_until", "the last day away must not be before the first")
     problems.raise_if_any()
     assert start is not None
     return Absence(command.assessor_id, start, until)
@@ -79,11 +94,19 @@ def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
 def replan_inspections(
     uow: AssessmentUnitOfWork, command: Replan, config: AssessmentConfig, planner: RoutePlanner
 ) -> Replanned:
+    """A new version of the plan (the module's docstring), or none when nothing would change. NotFound
+    for an unknown plan; InvalidInput naming replanned_on (before the latest version's date, or no
+    working day after it), assessor_id, absent_from or absent_until."""
     settings = config.inspections
     with uow:
         plan = uow.inspection_plans.get(command.plan_id)
         if plan is None:
             raise NotFound(f"no inspection plan {command.plan_id}")
+        if command.replanned_on < plan.made_on:
+            raise InvalidInput.single(
+                "replanned_on",
+                f"must not be before version {plan.version}'s date ({plan.made_on:%d.%m.%Y})",
+            )
         absence = _absence(command, plan)
         absences = (*plan.absences, absence) if absence else plan.absences
         days = working_days(plan.first_day, plan.last_day)
@@ -96,6 +119,7 @@ def replan_inspections(
         if not slots:
             raise InvalidInput.single("assessor_id", "no assessor-day would be left in the period")
         planned = [stop.property_id for route in plan.solution.days for stop in route.stops]
+        planned += [u.property_id for u in plan.solution.unplanned]
         notices = uow.inspection_plans.latest_notices(planned)
         requests = uow.inspection_plans.requests(planned)
         longest = max(a.minutes_per_day for a in plan.assessors)
@@ -114,7 +138,7 @@ def replan_inspections(
             naive_distance_km=solution.naive_distance_km + kept_km,
         )
         cause = (
-            f"{command.assessor_id} absent {absence.first_day.isoformat()}–{absence.last_day.isoformat()}"
+            f"{command.assessor_id} absent {absence.first_day:%d.%m.%Y}–{absence.last_day:%d.%m.%Y}"
             if absence
             else "owners' requests granted"
         )
@@ -132,10 +156,16 @@ def replan_inspections(
             visits={**plan.visits, **{v.property_id: v for v in fitted.visits}},
         )
         changed = moved(plan, new)
-        told = [pid for pid, v in new.visits.items() if v.notify]
-        issued = notices_to_issue(
-            new, command.replanned_on, recipients(uow, told, command.replanned_on), notices, changed, new_id
+        told = {pid for pid, v in new.visits.items() if v.notify} | set(notices)
+        to = recipients(uow, told, command.replanned_on)
+        issued = notices_to_issue(new, command.replanned_on, to, notices, new_id)
+        cancelled = cancellations_to_issue(new, command.replanned_on, to, notices, new_id)
+        same_days = assessor_days(plan.assessors, plan.absences, days, settings) == assessor_days(
+            plan.assessors, absences, days, settings
         )
-        store(uow, new, issued)
+        if same_days and placements(plan) == placements(new) and not issued and not cancelled:
+            return Replanned(plan, (), (), (), stored=False)
+        store(uow, new, issued, cancelled)
         uow.commit()
-    return Replanned(new, tuple(changed), tuple(issued))
+    gone = tuple(sorted(set(placements(plan)) - set(placements(new))))
+    return Replanned(new, tuple(changed), tuple(issued), tuple(cancelled), True, gone)

@@ -15,6 +15,7 @@ from datetime import date
 from enum import StrEnum
 
 from services.assessment.domain.exemptions import is_mandatory
+from services.assessment.domain.valuation import NeedReason
 
 
 class InspectionReason(StrEnum):
@@ -104,6 +105,36 @@ _EVENT_WORDS: dict[HistoryEvent, str] = {
 }
 
 
+# Why the register cannot value a property (valuation.NeedReason), in words: the valuation needs' text
+# (valuation.describe_needs, "no_dwelling_area: …; outside_zones: …") keeps the codes for the levy's trace
+# and the import reports, but a need's detail is read by the office as it stands.
+_CANNOT_BE_VALUED_WORDS: dict[str, str] = {
+    NeedReason.NO_DWELLING_AREA.value: "no dwelling area (BRA)",
+    NeedReason.NO_AREA.value: "no area",
+    NeedReason.OUTSIDE_ZONES.value: "outside every zone",
+    NeedReason.NO_LOCATION.value: "no location",
+    NeedReason.ZERO_VALUE.value: "a unit valued at 0 kr",
+}
+
+
+def _day(day: date) -> str:
+    """A date in a need's detail as the office writes it: 01.04.2023."""
+    return day.strftime("%d.%m.%Y")
+
+
+def cannot_be_valued_in_words(described: str) -> str:
+    """The valuation needs' text with each reason's code said in words: "no_dwelling_area: a housing
+    property without BRA …; no_location: …" → "no dwelling area (BRA): a housing property without BRA …;
+    no location: …". A part that starts with no known code is left as it is."""
+    parts = []
+    for part in described.split("; "):
+        code, sep, rest = part.partition(": ")
+        parts.append(
+            f"{_CANNOT_BE_VALUED_WORDS[code]}{sep}{rest}" if code in _CANNOT_BE_VALUED_WORDS else part
+        )
+    return "; ".join(parts)
+
+
 @dataclass(frozen=True)
 class HistoryRow:
     """A row of the inspection history file, with the line it came from (line 1 is the header)."""
@@ -155,7 +186,8 @@ def property_need(
 
     Causes (DOMAIN.md § 1, § 2): an open appeal case's request (`appeals`, the case's need as queued); a
     registered change (new building, division, sectioning, fire, demolition) after the last inspection,
-    or with none; the register cannot value it (`cannot_be_valued`: why, empty when it can); no housing
+    or with none; the register cannot value it (`cannot_be_valued`: why, as valuation.describe_needs
+    writes it, its codes said in words here; empty when it can); no housing
     value from the tax authority and never inspected (`history` has no inspection: holiday homes,
     commercial property, plots); the general revaluation, 10 years or more after the last inspection, of
     a property valued on site (no housing value). A property under a mandatory exemption (§ 5) is never
@@ -171,9 +203,10 @@ def property_need(
     if not exempt:
         for event, day in history:
             if event in CHANGE_REASON and day <= on and (last is None or day > last):
-                causes.append(_need(entry, CHANGE_REASON[event], f"{_EVENT_WORDS[event]} {day}", day))
+                causes.append(_need(entry, CHANGE_REASON[event], f"{_EVENT_WORDS[event]} {_day(day)}", day))
         if cannot_be_valued:
-            causes.append(_need(entry, InspectionReason.CANNOT_BE_VALUED, cannot_be_valued, known))
+            why = cannot_be_valued_in_words(cannot_be_valued)
+            causes.append(_need(entry, InspectionReason.CANNOT_BE_VALUED, why, known))
         if not entry.has_housing_value and last is None:
             causes.append(
                 _need(
@@ -190,7 +223,7 @@ def property_need(
                     _need(
                         entry,
                         InspectionReason.GENERAL_REVALUATION,
-                        f"last inspected {last}: general revaluation every {REVALUATION_YEARS} years",
+                        f"last inspected {_day(last)}: general revaluation every {REVALUATION_YEARS} years",
                         due,
                     )
                 )

@@ -8,7 +8,8 @@ These are the shapes and the rules around the solver; the solver itself is behin
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -55,7 +56,19 @@ class PlanningSettings:
     detour_factor: Decimal = Decimal("1.3")
     day_starts_at: time = time(8, 0)
     notice_window_minutes: int = 120  # the window an owner is told
+    # The longest working day planned from day_starts_at: owners may ask for hours within it only.
+    longest_day_minutes: int = 480
+    # A visit this many days past without a recorded result counts as missed: a new plan takes the need.
+    results_due_days: int = 14
+    # An assessor's start farther than this from every need (straight line) is a mistake in the file.
+    max_start_km: Decimal = Decimal(50)
     source: str = "inspection settings"
+
+    @property
+    def day_ends_at(self) -> time:
+        """When the longest working day ends (at most 23:59)."""
+        end = datetime.combine(date.min, self.day_starts_at) + timedelta(minutes=self.longest_day_minutes)
+        return end.time() if end.date() == date.min else time(23, 59)
 
     def inspection_minutes(self, category: PropertyCategory) -> int:
         longest = max(self.minutes_per_inspection.values(), default=60)
@@ -81,6 +94,28 @@ DEFAULT_SETTINGS = PlanningSettings(
     },
     source="default inspection settings",
 )
+
+
+EARTH_RADIUS_KM = 6371.0088  # the mean radius (IUGG)
+
+
+def straight_line_km(a: Location, b: Location) -> float:
+    """The great-circle distance between two WGS 84 points (haversine): within a tenth of a percent of the
+    EPSG:25833 straight line the route planner measures (adapters/route_geometry.py), which the domain
+    cannot reach (no projection library here)."""
+    lat1, lat2 = math.radians(a.lat), math.radians(b.lat)
+    half = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin(math.radians(b.lon - a.lon) / 2) ** 2
+    )
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, half)))
+
+
+def plan_reference(plan_id: str) -> str:
+    """'BEF-1A2B3C4D': "BEF" (befaring) and the first 8 letters or digits of a plan's id in capitals, as the
+    route sheets, the map, the refusals and the CLI name a plan (what a person reads out and types; the CLI
+    takes it wherever a plan id goes)."""
+    return "BEF-" + "".join(c for c in plan_id if c.isalnum())[:8].upper()
 
 
 @dataclass(frozen=True)
@@ -205,6 +240,10 @@ class OwnerRequest:
     from_time: time | None = None
     until_time: time | None = None
     note: str = ""
+    # Whom the notice goes to and where, when not the owners at the property's address (an heir, a
+    # guardian, the owner's postal address): empty, the default for each.
+    notice_name: str = ""
+    notice_lines: tuple[str, ...] = ()  # postal address lines, postcode and city last
 
 
 @dataclass(frozen=True)
@@ -227,6 +266,29 @@ class InspectionNotice:
 
 
 @dataclass(frozen=True)
+class InspectionCancellation:
+    """A letter telling an owner that the visit they were told of (`replaces`, a notice's id) will not take
+    place as told, since a re-plan left it unplanned; a new notice follows when it is planned again.
+    Issued once, never changed, like a notice (and stored with them)."""
+
+    notice_id: str
+    plan_id: str
+    plan_version: int  # the version that left the visit out
+    property_id: str
+    address: str  # the property's
+    replaces: str  # the notice it cancels
+    cancelled_day: date
+    cancelled_window: Window
+    issued_on: date
+    recipient_name: str
+    recipient_lines: tuple[str, ...]
+
+
+# What an owner was last sent about a visit: a notice (told), or a cancellation (told that it is off).
+OwnerLetter = InspectionNotice | InspectionCancellation
+
+
+@dataclass(frozen=True)
 class InspectionsPlanned:
     """Domain event: a plan version was stored."""
 
@@ -240,12 +302,32 @@ class InspectionScheduled:
     notice: InspectionNotice
 
 
-def notice_window(arrive: datetime, day_starts_at: datetime, minutes: int = 120) -> Window:
+@dataclass(frozen=True)
+class InspectionCancelled:
+    """Domain event: an owner was sent a letter that the visit they were told of will not take place."""
+
+    cancellation: InspectionCancellation
+
+
+def notice_window(
+    arrive: datetime, day_starts_at: datetime, minutes: int = 120, owner: Sequence[Window] = ()
+) -> Window:
     """The window an owner is told for an arrival: starting on the half hour at most 30 minutes before it
-    (never before the day starts), `minutes` long, so the arrival lies well inside it."""
+    (never before the day starts), `minutes` long, so the arrival lies well inside it.
+
+    `owner`: the windows the owner asked for (Visit.windows). The told window lies inside the one holding
+    the arrival: shifted into it when it is at least `minutes` long, else exactly that window (an owner who
+    asked for 10:00–12:00 is never told 09:30–11:30)."""
     start = arrive - timedelta(minutes=30)
     start = start.replace(minute=0 if start.minute < 30 else 30, second=0, microsecond=0)
     if arrive - start > timedelta(minutes=30):
         start += timedelta(minutes=30)
     start = max(start, day_starts_at)
-    return Window(start, start + timedelta(minutes=minutes))
+    length = timedelta(minutes=minutes)
+    asked = next((w for w in owner if w.start <= arrive <= w.end), None)
+    if asked is None:
+        return Window(start, start + length)
+    if asked.end - asked.start < length:
+        return asked
+    start = min(max(start, asked.start), asked.end - length)
+    return Window(start, start + length)

@@ -30,6 +30,12 @@ UNIT_NUMBER = re.compile(r"[HKLU][0-9]{4}")
 HOUSING_VALUE_PER_UNIT: Bounds = bounds(0, 500_000_000, 2, "4500000")
 
 
+# Where the standard-rate route's areas come from when no assessor measured them: the register, which
+# follows the cadastre (BRA by NS 3940).
+CADASTRE_FLOORS = "cadastre (NS 3940)"
+CADASTRE_PLOT = "cadastre"
+
+
 class ValuationRoute(StrEnum):
     HOUSING_VALUE = "housing_value"  # the tax authority's boligverdi (§ 8 C-1)
     STANDARD_RATE = "standard_rate"  # sjablongtaksering after inspection
@@ -249,20 +255,25 @@ def standard_rate_valuation(
     outer_factor: Decimal = Decimal(1),
     factor_source: str = "default (no inspection)",
     outer_factor_source: str | None = None,
+    floor_source: str = CADASTRE_FLOORS,
+    plot_source: str = CADASTRE_PLOT,
 ) -> ValuationResult:
     """takst = [Σ floors (BRA × m²-rate × floor factor) + plot m² × plot rate] × zone × IF × YF.
 
     `factor_source` is where the inner factor comes from, and the outer one's too unless
-    `outer_factor_source` names its own (an inspection gives each factor its own reason)."""
+    `outer_factor_source` names its own (an inspection gives each factor its own reason). `floor_source`
+    and `plot_source` are where the floors' BRA and the plot area come from: the register's cadastre
+    unless an assessor measured them on site."""
     trace: list[TraceItem] = []
     rate = rates.rate_per_m2.get(category, Money(0))
     trace.append(TraceItem(f"m² rate ({category.value})", str(rate.nok), rates.source))
     total_bra = sum((f.bra_m2 for f in floors), Decimal(0))
     buildings = Decimal(0)
+    area_origin = "cadastre" if floor_source == CADASTRE_FLOORS else floor_source
     if total_bra < rates.min_building_m2:
         if total_bra > 0:
             trace.append(
-                TraceItem("BRA", str(total_bra), f"ignored: under {rates.min_building_m2} m² (cadastre)")
+                TraceItem("BRA", str(total_bra), f"ignored: under {rates.min_building_m2} m² ({area_origin})")
             )
     else:
         size = rates.size_factor(total_bra)
@@ -270,7 +281,7 @@ def standard_rate_valuation(
             factor = rates.floor_factor(floor.level)
             amount = floor.bra_m2 * rate.nok * factor * size
             buildings += amount
-            trace.append(TraceItem(f"floor {floor.level} BRA m²", str(floor.bra_m2), "cadastre (NS 3940)"))
+            trace.append(TraceItem(f"floor {floor.level} BRA m²", str(floor.bra_m2), floor_source))
             trace.append(TraceItem(f"floor {floor.level} factor", str(factor), rates.source))
         if rates.area_bands:
             trace.append(
@@ -278,7 +289,7 @@ def standard_rate_valuation(
             )
     plot_counted = graded_m2(plot_m2, rates.plot_bands) if plot_m2 > 0 else plot_m2
     plot = plot_counted * rates.plot_rate_per_m2.nok
-    trace.append(TraceItem("plot m²", str(plot_m2), "cadastre"))
+    trace.append(TraceItem("plot m²", str(plot_m2), plot_source))
     if rates.plot_bands:
         trace.append(TraceItem("plot m² counted", str(plot_counted), f"{rates.source}: graded by plot size"))
     trace.append(TraceItem("plot rate", str(rates.plot_rate_per_m2.nok), rates.source))

@@ -102,6 +102,7 @@ RULES: dict[str, MethodRule] = {
     "RequestVisit": rule(Role.ASSESSOR, changes_state=True),
     "PlanInspections": rule(Role.ASSESSOR, changes_state=True),
     "GetInspectionPlan": rule(*_READERS, changes_state=False),
+    "ListInspectionPlans": rule(*_READERS, changes_state=False),
     "ReplanInspections": rule(Role.ASSESSOR, changes_state=True),
     "GetInspectionDocuments": rule(*_READERS, changes_state=False),
     "RecordInspection": rule(Role.ASSESSOR, changes_state=True),

@@ -4,7 +4,6 @@ sets the attributes declared here. A business date not given is today in Oslo, r
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
 from propertytax.assessment.v1 import inspections_pb2
@@ -18,7 +17,7 @@ from services.assessment.domain.inspection_needs import InspectionNeed
 from services.assessment.domain.property import BRA_M2, PLOT_M2, Floor
 from services.assessment.entrypoints.proto_mapping import valuation_to_proto
 from services.platform.clock import oslo_today
-from services.platform.dates import read_day
+from services.platform.dates import request_day
 from services.platform.errors import Violations
 from services.platform.numbers import Bounds, read_decimal
 
@@ -30,13 +29,17 @@ class InspectionNeedRpcs:
 
     def ListInspectionNeeds(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         problems = Violations()
-        on = _day(request.on, "on", problems) or oslo_today()
+        on = request_day(request.on, "on", problems) or oslo_today()
         problems.raise_if_any()
         page = list_inspection_needs(self._uow(), on, request.reason, request.page_size, request.page_token)
         return inspections_pb2.ListInspectionNeedsResponse(
             needs=[need_to_proto(n) for n in page.needs],
             next_page_token=page.next_page_token,
             total=page.total,
+            by_reason=[
+                inspections_pb2.ReasonCount(reason=reason.value, count=count)
+                for reason, count in page.by_reason
+            ],
         )
 
     def ImportInspectionHistory(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -52,6 +55,7 @@ class InspectionNeedRpcs:
         return inspections_pb2.RecordInspectionResponse(
             valuation=valuation_to_proto(recorded.valuation),
             appeal_case_id=",".join(recorded.appeal_case_ids),
+            warnings=list(recorded.warnings),
         )
 
 
@@ -73,7 +77,7 @@ def field_result_from_proto(request: inspections_pb2.RecordInspectionRequest) ->
     """The request's field results; InvalidInput naming every field that is no date or number (the
     domain checks the rest)."""
     problems = Violations()
-    inspected_on = _day(request.inspected_on, "inspected_on", problems)
+    inspected_on = request_day(request.inspected_on, "inspected_on", problems)
     if not request.inspected_on.strip():
         problems.add("inspected_on", "is required (YYYY-MM-DD)")
     floors = tuple(
@@ -100,16 +104,6 @@ def field_result_from_proto(request: inspections_pb2.RecordInspectionRequest) ->
         notes=request.notes,
         photo_refs=tuple(request.photo_refs),
     )
-
-
-def _day(text: str, field: str, problems: Violations) -> date | None:
-    if not text.strip():
-        return None
-    try:
-        return read_day(text)
-    except ValueError as exc:
-        problems.add(field, str(exc))
-        return None
 
 
 def _number(

@@ -1,17 +1,18 @@
-"""AssessmentService's planning RPCs (RequestVisit, PlanInspections, GetInspectionPlan, ReplanInspections,
-GetInspectionDocuments): proto ⇄ command, nothing more. Mixed into the servicer in grpc_api.py, whose
-__init__ sets the attributes declared here. A business date not given is today in Oslo, read here and
-handed on, never inside a command."""
+"""AssessmentService's planning RPCs (RequestVisit, PlanInspections, GetInspectionPlan, ListInspectionPlans,
+ReplanInspections, GetInspectionDocuments): proto ⇄ command, nothing more. Mixed into the servicer in
+grpc_api.py, whose __init__ sets the attributes declared here. A business date not given is today in Oslo,
+read here and handed on, never inside a command."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import time
 
 from propertytax.assessment.v1 import inspections_pb2, property_pb2
 from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.inspection_documents import DocumentChoice, get_plan, plan_documents
 from services.assessment.application.inspection_needs import gather_needs
+from services.assessment.application.inspection_plan_list import PlanSummary, list_inspection_plans
 from services.assessment.application.owner_requests import request_visit
 from services.assessment.application.plan_inspections import PlanPeriod, plan_inspections
 from services.assessment.application.ports import (
@@ -24,23 +25,10 @@ from services.assessment.application.replan_inspections import Replan, replan_in
 from services.assessment.domain.inspection_planning import Absence, Assessor, InspectionPlan, OwnerRequest
 from services.assessment.domain.inspection_schedule import parse_hours
 from services.platform.clock import oslo_today
-from services.platform.dates import read_day
+from services.platform.dates import request_day
 from services.platform.errors import Violations
 
 _MINUTES = "%Y-%m-%dT%H:%M"
-
-
-def _day(text: str, field: str, problems: Violations, required: bool = False) -> date | None:
-    """A date of the request (YYYY-MM-DD or dd.mm.yyyy), None when empty; a bad one is a violation."""
-    if not text.strip():
-        if required:
-            problems.add(field, "is required (YYYY-MM-DD)")
-        return None
-    try:
-        return read_day(text)
-    except ValueError as exc:
-        problems.add(field, str(exc))
-        return None
 
 
 def _hours(text: str, field: str, problems: Violations) -> time | None:
@@ -108,6 +96,20 @@ def plan_to_proto(plan: InspectionPlan) -> inspections_pb2.InspectionPlan:
     )
 
 
+def summary_to_proto(summary: PlanSummary) -> inspections_pb2.InspectionPlanSummary:
+    return inspections_pb2.InspectionPlanSummary(
+        plan_id=summary.plan_id,
+        version=summary.version,
+        first_day=summary.first_day.isoformat(),
+        last_day=summary.last_day.isoformat(),
+        made_on=summary.made_on.isoformat(),
+        cause=summary.cause,
+        visits=summary.visits,
+        unplanned=summary.unplanned,
+        assessor_ids=list(summary.assessor_ids),
+    )
+
+
 class InspectionPlanRpcs:
     _uow: UnitOfWorkFactory
     _config: AssessmentConfig
@@ -119,8 +121,8 @@ class InspectionPlanRpcs:
         problems = Violations()
         if not request.property_id:
             problems.add("property_id", "is required")
-        asked_on = _day(request.asked_on, "asked_on", problems) or oslo_today()
-        day = _day(request.day, "day", problems)
+        asked_on = request_day(request.asked_on, "asked_on", problems) or oslo_today()
+        day = request_day(request.day, "day", problems)
         from_time = _hours(request.from_time, "from_time", problems)
         until_time = _hours(request.until_time, "until_time", problems)
         problems.raise_if_any()
@@ -134,6 +136,9 @@ class InspectionPlanRpcs:
                 from_time,
                 until_time,
                 request.note.strip(),
+                # Checked by the domain (inspection_schedule: one line each, at most four, none empty).
+                notice_name=request.notice_name.strip(),
+                notice_lines=tuple(line.strip() for line in request.notice_address),
             ),
         )
         return inspections_pb2.RequestVisitResponse(
@@ -142,13 +147,13 @@ class InspectionPlanRpcs:
 
     def PlanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         problems = Violations()
-        first = _day(request.first_day, "first_day", problems, required=True)
-        last = _day(request.last_day, "last_day", problems, required=True)
-        planned_on = _day(request.planned_on, "planned_on", problems) or oslo_today()
+        first = request_day(request.first_day, "first_day", problems, required=True)
+        last = request_day(request.last_day, "last_day", problems, required=True)
+        planned_on = request_day(request.planned_on, "planned_on", problems) or oslo_today()
         absences = []
         for index, absence in enumerate(request.absences):
-            away = _day(absence.first_day, f"absences[{index}].first_day", problems, required=True)
-            until = _day(absence.last_day, f"absences[{index}].last_day", problems) or away
+            away = request_day(absence.first_day, f"absences[{index}].first_day", problems, required=True)
+            until = request_day(absence.last_day, f"absences[{index}].last_day", problems) or away
             if away is not None and until is not None:
                 absences.append(Absence(absence.assessor_id, away, until))
         if not request.assessors_csv:
@@ -158,26 +163,37 @@ class InspectionPlanRpcs:
         assert first is not None and last is not None
         made = plan_inspections(
             self._uow(),
-            PlanPeriod(first, last, tuple(assessors), tuple(absences), planned_on),
+            PlanPeriod(first, last, tuple(assessors), tuple(absences), planned_on, dry_run=request.dry_run),
             self._config,
             self._planner,
             gather_needs,
         )
         return inspections_pb2.PlanInspectionsResponse(
-            plan=plan_to_proto(made.plan), notices=len(made.notices)
+            plan=plan_to_proto(made.plan),
+            notices=len(made.notices),
+            already_planned=made.already_planned,
+            overlapping_plans=list(made.overlapping),
+            stored=made.stored,
         )
 
     def GetInspectionPlan(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         plan = get_plan(self._uow(), request.plan_id, request.version)
         return inspections_pb2.GetInspectionPlanResponse(plan=plan_to_proto(plan))
 
+    def ListInspectionPlans(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        problems = Violations()
+        from_day = request_day(request.from_day, "from_day", problems)
+        problems.raise_if_any()
+        plans = list_inspection_plans(self._uow(), from_day)
+        return inspections_pb2.ListInspectionPlansResponse(plans=[summary_to_proto(p) for p in plans])
+
     def ReplanInspections(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         problems = Violations()
         if not request.plan_id:
             problems.add("plan_id", "is required")
-        absent_from = _day(request.absent_from, "absent_from", problems)
-        absent_until = _day(request.absent_until, "absent_until", problems)
-        replanned_on = _day(request.replanned_on, "replanned_on", problems) or oslo_today()
+        absent_from = request_day(request.absent_from, "absent_from", problems)
+        absent_until = request_day(request.absent_until, "absent_until", problems)
+        replanned_on = request_day(request.replanned_on, "replanned_on", problems) or oslo_today()
         problems.raise_if_any()
         done = replan_inspections(
             self._uow(),
@@ -186,7 +202,12 @@ class InspectionPlanRpcs:
             self._planner,
         )
         return inspections_pb2.ReplanInspectionsResponse(
-            plan=plan_to_proto(done.plan), moved=list(done.moved), notices=len(done.notices)
+            plan=plan_to_proto(done.plan),
+            moved=list(done.moved),
+            notices=len(done.notices),
+            cancellations=len(done.cancellations),
+            stored=done.stored,
+            now_unplanned=list(done.now_unplanned),
         )
 
     def GetInspectionDocuments(  # type: ignore[no-untyped-def]  # noqa: N802
