@@ -146,7 +146,7 @@ def test_an_assessor_the_latest_stored_plan_did_not_send_is_recorded_with_a_warn
     assert recorded.warnings == (
         "assessor A2 was not planned for this property's visit (planned for 08.05.2024 by A3)",
         "inspected on 07.05.2024, not on the planned day (planned for 08.05.2024 by A3)",
-        "A2 is absent on 07.05.2024 in plan MAY (away 07.05.2024–07.05.2024)",
+        "A2 is absent on 07.05.2024 in plan BEF-MAY (away 07.05.2024–07.05.2024)",
     )
     uow = make()
     with uow:
