@@ -36,6 +36,7 @@ from services.cli.common import (
     whole,
 )
 from services.cli.dates import day_arg
+from services.cli.inspections_outputs import check_output_file
 from services.cli.output import Column, counted, day, nok, number, say, show_record, show_table, wants_json
 from services.platform.numbers import read_decimal
 
@@ -159,6 +160,7 @@ NEEDS_FLAGS = {"on": "--on", "reason": "--reason", "page_size": "--limit"}
 
 @naming_flags(NEEDS_FLAGS)
 def cmd_needs(args: argparse.Namespace) -> int:
+    check_output_file(args.json, "--json")  # before the call: reckoning a city's needs takes seconds
     caller, stub = _stub(args)
     needs, first = _fetch(caller, stub, args, 0 if args.json else args.limit)
     by_reason = [(c.reason, c.count) for c in first.by_reason]

@@ -13,8 +13,10 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import io
 import json
 import re
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,9 @@ from services.cli.common import (
 )
 from services.cli.dates import day_arg
 from services.cli.inspections_needs import PROPERTY_HINT, said_unknown
-from services.cli.output import console, day, number, say, show_record, show_table
+from services.cli.inspections_outputs import check_output_file, check_output_folder
+from services.cli.output import console, counted, day, number, say, show_record, show_table
+from services.platform.clock import oslo_today
 from services.platform.grpc_status import field_violation_list
 
 PLAN_TIMEOUT_SECONDS = 600.0  # a season's plan takes 30–60 s on two cores: room for a slower machine
@@ -69,19 +73,56 @@ def _spinner(description: str) -> Iterator[None]:
         yield
 
 
+class Unknown(Exception):
+    """What the user named is not what the service has: a PLAN_ID naming no plan, or several (found by
+    asking the service), an assessor or day not in the plan. Said as the service's own "no inspection
+    plan" is: one line, exit EXIT_REFUSED (README: 1 for what the service answered no to)."""
+
+
+def _unknown_plan(args: argparse.Namespace, exc: grpc.RpcError) -> bool:
+    """A NOT_FOUND of a plan command said naming PLAN_ID as typed, and how to find the right plan."""
+    if exc.code() != grpc.StatusCode.NOT_FOUND:  # type: ignore[attr-defined]
+        return False
+    typed = getattr(args, "plan_id", "")
+    named = f"PLAN_ID {typed}: " if typed else ""
+    sys.stderr.write(f"error: {named}{exc.details()}; {PLANS_HINT}\n")  # type: ignore[attr-defined]
+    return True
+
+
+def _left_out(args: argparse.Namespace, exc: grpc.RpcError, defaulted: dict[str, str]) -> str:
+    """' (--planned-on was left out: today, 01.12.2026)' when the refusal is about a business date the
+    user left out (the service took today): a violation of that field, or one naming today's date (an
+    owner's day "before the day the owner asked"). Else ''."""
+    today = oslo_today()
+    for field, flag in defaulted.items():
+        if getattr(args, field, None):
+            continue
+        for named, description in field_violation_list(exc):
+            if named == field or today.isoformat() in description or f"{today:%d.%m.%Y}" in description:
+                return f" ({flag} was left out: today, {today:%d.%m.%Y})"
+    return ""
+
+
 def _refusals_named(
-    flags: dict[str, str], missing: str = ""
+    flags: dict[str, str], missing: str = "", defaulted: dict[str, str] | None = None
 ) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
     """A command whose refusals name its flags; a bad row of the assessors file is named by the file and
     its line (the service names it "line N", as every import does). A thing the service does not know
-    (NOT_FOUND: a plan id, a property) is said with `missing`, how to find the right one."""
+    (NOT_FOUND: a plan id, a property) is said with `missing`, how to find the right one (a plan named by
+    the PLAN_ID typed). A refusal of a business date the user left out (`defaulted`: field → flag, the
+    field also the argument's name) says so and which day the service took."""
 
     def wrap(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
         @functools.wraps(command)
         def run(args: argparse.Namespace) -> int:
             try:
                 return command(args)
+            except Unknown as exc:
+                sys.stderr.write(f"error: {exc}\n")
+                return EXIT_REFUSED
             except grpc.RpcError as exc:
+                if missing == PLANS_HINT and _unknown_plan(args, exc):
+                    return EXIT_REFUSED
                 if missing and said_unknown(exc, missing):
                     return EXIT_REFUSED
                 named = dict(flags)
@@ -90,7 +131,15 @@ def _refusals_named(
                     for field, _ in field_violation_list(exc):
                         if _LINE.match(field):
                             named[field] = f"--assessors {source} {field}"
-                return print_rpc_error(exc, named)
+                note = _left_out(args, exc, defaulted or {})
+                if not note:
+                    return print_rpc_error(exc, named)
+                said = io.StringIO()  # the refusal as always, the note at the end of its first line
+                with contextlib.redirect_stderr(said):
+                    code = print_rpc_error(exc, named)
+                first, _, rest = said.getvalue().partition("\n")
+                sys.stderr.write(f"{first}{note}\n{rest}")
+                return code
 
         return run
 
@@ -108,8 +157,8 @@ def _plan_id(caller: Any, stub: Any, typed: str) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise BadInput(f"PLAN_ID {typed}: no plan has that reference; {PLANS_HINT}")
-    raise BadInput(f"PLAN_ID {typed}: {len(found)} plans begin so ({', '.join(found)}); give the full id")
+        raise Unknown(f"PLAN_ID {typed}: no inspection plan has that reference; {PLANS_HINT}")
+    raise Unknown(f"PLAN_ID {typed}: {len(found)} plans begin so ({', '.join(found)}); give the full id")
 
 
 def _assessors_file(content: bytes) -> bytes:
@@ -153,7 +202,8 @@ def _write_json(plan: Any, out: str) -> None:
 def _write_documents(
     caller: Any, stub: Any, request: inspections_pb2.GetInspectionDocumentsRequest, folder: str, flag: str
 ) -> int:
-    """Writes each streamed document to `folder` (made when missing); returns how many."""
+    """Writes each streamed document to `folder` (made when missing; checked before the call by
+    check_output_folder, but it may have gone meanwhile); returns how many."""
     target = Path(folder)
     try:
         target.mkdir(parents=True, exist_ok=True)
@@ -167,6 +217,13 @@ def _write_documents(
             handle.write(answer.document.content)
         written += 1
     return written
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """--json OUT and --documents DIR checked before the service is called: a plan or re-plan stores its
+    version and sends its letters, so a path found wrong afterwards would say "error" of work done."""
+    check_output_file(args.json, "--json")
+    check_output_folder(getattr(args, "documents", None), "--documents")
 
 
 def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str], plan: Any) -> None:
@@ -183,7 +240,7 @@ def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str
         request = inspections_pb2.GetInspectionDocumentsRequest(plan_id=plan.plan_id, version=plan.version)
         with _spinner("Rendering the route sheets, the map and the notices"):
             count = _write_documents(caller, stub, request, args.documents, "--documents")
-        say(f"{count} documents written to {args.documents}")
+        say(f"{counted(count, 'document')} written to {args.documents}")
 
 
 @_refusals_named(
@@ -199,6 +256,7 @@ def _show_plan(args: argparse.Namespace, caller: Any, stub: Any, lines: list[str
         "notice_lines": "--notice-address",  # the owner's wish names them so (OwnerRequest.notice_lines)
     },
     missing=PROPERTY_HINT,
+    defaulted={"asked_on": "--asked-on"},
 )
 def cmd_request(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
@@ -252,12 +310,14 @@ def cmd_request(args: argparse.Namespace) -> int:
         "planned_on": "--planned-on",
         "assessors_csv": "--assessors",
         "absences": "--absent",  # absences[1].first_day → --absent #2
-    }
+    },
+    defaulted={"planned_on": "--planned-on"},
 )
 def cmd_plan(args: argparse.Namespace) -> int:
     if args.dry_run and args.documents:
         raise BadInput("--documents: a dry run stores no plan, so it has no documents; leave out one of them")
     content = _assessors_file(read_input(args.assessors, "--assessors"))
+    _check_outputs(args)
     caller, stub = _stub(args)
     request = inspections_pb2.PlanInspectionsRequest(
         first_day=args.first_day,
@@ -309,8 +369,21 @@ def _show_stops(plan: Any, days: list[Any]) -> None:
         )
 
 
+def _narrowing(plan: Any, assessor: str, on: str) -> None:
+    """Unknown: the refusals of `show --assessor ID` naming no assessor of the plan and `--day D`
+    outside its period: said with what the plan has, rather than "No visits"."""
+    name = view.reference(plan.plan_id)
+    if assessor:
+        known = [a.assessor_id for a in plan.assessors] or sorted({d.assessor_id for d in plan.days})
+        if assessor.casefold() not in {k.casefold() for k in known}:
+            raise Unknown(f"--assessor {assessor} is no assessor of plan {name}: {', '.join(known)}")
+    if on and not plan.first_day <= on <= plan.last_day:
+        raise Unknown(f"--day {day(on)} is outside plan {name}, {view.period(plan.first_day, plan.last_day)}")
+
+
 @_refusals_named({"plan_id": "PLAN_ID", "version": "--version"}, missing=PLANS_HINT)
 def cmd_show(args: argparse.Namespace) -> int:
+    check_output_file(args.json, "--json")
     caller, stub = _stub(args)
     plan = caller.call(
         stub.GetInspectionPlan,
@@ -322,6 +395,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if out == "-":  # the JSON alone on stdout, for a pipe
         _write_json(plan, out)
         return 0
+    _narrowing(plan, args.assessor or "", args.day or "")
     lines = view.summary(plan, None)  # no notices line: they are the plan's answer, not this version's
     chosen = view.chosen_days(plan, args.assessor or "", args.day or "")
     narrowed = bool(args.assessor or args.day)
@@ -364,8 +438,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         "replanned_on": "--replanned-on",
     },
     missing=PLANS_HINT,
+    defaulted={"replanned_on": "--replanned-on"},
 )
 def cmd_replan(args: argparse.Namespace) -> int:
+    _check_outputs(args)
     caller, stub = _stub(args)
     plan_id = _plan_id(caller, stub, args.plan_id)
     request = inspections_pb2.ReplanInspectionsRequest(
@@ -394,6 +470,7 @@ def cmd_replan(args: argparse.Namespace) -> int:
 
 @_refusals_named({"plan_id": "PLAN_ID", "version": "--version"}, missing=PLANS_HINT)
 def cmd_documents(args: argparse.Namespace) -> int:
+    check_output_folder(args.out, "--out")
     caller, stub = _stub(args)
     request = inspections_pb2.GetInspectionDocumentsRequest(
         plan_id=_plan_id(caller, stub, args.plan_id or ""),
@@ -404,7 +481,7 @@ def cmd_documents(args: argparse.Namespace) -> int:
     )
     with _spinner("Rendering the plan's documents"):
         count = _write_documents(caller, stub, request, args.out, "--out")
-    console().print(f"{count} documents written to {args.out}")
+    console().print(f"{counted(count, 'document')} written to {args.out}")
     return 0
 
 

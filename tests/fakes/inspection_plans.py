@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime
 
 from services.assessment.application.ports import PlanOverlap, PlanSummary
+from services.assessment.domain.field_results import has_visit
 from services.assessment.domain.inspection_planning import (
     InspectionCancellation,
     InspectionNotice,
@@ -123,3 +124,7 @@ class InMemoryInspectionPlans:
             (n for n in self.notices if (n.plan_id, n.plan_version) == (plan_id, version)),
             key=lambda n: n.property_id,
         )
+
+    def visits_of(self, property_id: str) -> list[InspectionPlan]:
+        plans = [p for p in self._latest() if has_visit(p, property_id)]
+        return sorted(plans, key=lambda p: (p.first_day, p.last_day, p.plan_id), reverse=True)

@@ -7,7 +7,7 @@ route_planner.py). Pinned visits go first to their assessor-day, then the free o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -120,24 +120,34 @@ class GreedyRoutePlanner:
                 unplanned.append(Unplanned(visit.property_id, TOO_LATE if late else NO_ROOM))
         routes = tuple(d.route() for d in days.values() if d.stops)
         total = sum((r.distance_km for r in routes), Decimal(0))
-        return PlanningSolution(routes, tuple(unplanned), total, self._naive(problem, routes, by_id))
-
-    @staticmethod
-    def _naive(problem: PlanningProblem, routes: tuple[DayRoute, ...], by_id: dict[str, Visit]) -> Decimal:
-        """The same planned visits in property id order, as many a day as the plan has."""
-        ids = iter(sorted(s.property_id for r in routes for s in r.stops))
-        total = 0.0
-        for route in routes:
-            start = problem.assessors[route.assessor_id].start
-            here = start
-            for _ in route.stops:
-                where = by_id[next(ids)].location
-                total += km(here, where)
-                here = where
-            total += km(here, start)
-        return Decimal(str(round(total * float(problem.settings.detour_factor), 3))).quantize(
-            Decimal("0.001")
+        planned = {s.property_id for r in routes for s in r.stops}
+        naive = self.naive_distance(
+            replace(problem, visits=tuple(v for v in problem.visits if v.property_id in planned))
         )
+        return PlanningSolution(routes, tuple(unplanned), total, naive)
+
+    def naive_distance(self, problem: PlanningProblem) -> Decimal:
+        """The visits in property id order filling the days in order (by day, then assessor id): each day
+        takes what fits its minutes with the way back (at least one), the last day the rest."""
+        settings = problem.settings
+        detour = float(settings.detour_factor)
+        visits = sorted(problem.visits, key=lambda v: v.property_id)
+        days = sorted(problem.days, key=lambda d: (d.day, d.assessor_id))
+        total, position = 0.0, 0
+        for number, slot in enumerate(days):
+            assessor = problem.assessors[slot.assessor_id]
+            per_minute = float(settings.speed_kmh[assessor.transport]) / 60
+            here, used, taken = assessor.start, 0.0, 0
+            while position < len(visits):
+                where = visits[position].location
+                need = (km(here, where) + km(where, assessor.start)) * detour / per_minute
+                if taken and used + need + visits[position].minutes > slot.minutes and number < len(days) - 1:
+                    break
+                used += km(here, where) * detour / per_minute + visits[position].minutes
+                total += km(here, where)
+                here, taken, position = where, taken + 1, position + 1
+            total += km(here, assessor.start)
+        return Decimal(str(round(total * detour, 3))).quantize(Decimal("0.001"))
 
 
 __all__ = ["NO_ROOM", "TOO_LATE", "GreedyRoutePlanner", "Window"]

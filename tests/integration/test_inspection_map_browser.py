@@ -1,6 +1,7 @@
 """The plan's offline HTML map in a real headless browser (Debian's chromium; `make browser` installs it):
 it loads from a file with every host unreachable, runs without a JavaScript error, fetches nothing, and
-draws exactly one marker per planned stop and one line per assessor-day, no two days alike."""
+draws exactly one marker per planned stop, numbered and marked with its assessor and day (the day's dashes
+on its rim), and one line per assessor-day, no two days alike; the legend covers no stop."""
 
 from __future__ import annotations
 
@@ -18,6 +19,15 @@ from tests.inspection_document_samples import OSLO, oslo_zones, sample_plan
 RESOURCE_PROBE = (
     '<script>window.addEventListener("load", function () { document.body.dataset.resources = '
     'performance.getEntriesByType("resource").map(function (e) { return e.name; }).join(" "); });'
+    "</script>"
+    # And how many stop markers lie under the legend (the layer control), for the test to read.
+    '<script>window.addEventListener("load", function () {'
+    ' var legend = document.querySelector(".leaflet-control-layers").getBoundingClientRect();'
+    " document.body.dataset.covered = String(Array.prototype.filter.call("
+    '  document.querySelectorAll(".leaflet-marker-icon.stop-marker"), function (marker) {'
+    "   var r = marker.getBoundingClientRect();"
+    "   return r.right > legend.left && r.left < legend.right && r.bottom > legend.top"
+    "    && r.top < legend.bottom; }).length); });"
     "</script></body>"
 )
 
@@ -69,6 +79,25 @@ def _route_lines(dom: str) -> list[tuple[str, str]]:
     return found
 
 
+def _stop_markers(dom: str) -> list[dict[str, str]]:
+    """Each stop marker Leaflet placed (a div of class stop-marker in the marker pane): its data-
+    attributes (assessor, date, n) and its rim's stroke and dash array."""
+    found = []
+    for marker in re.findall(r'<div class="[^"]*stop-marker[^"]*".*?</div>', dom, re.S):
+        if "leaflet-marker-icon" not in marker:
+            continue
+        data = dict(re.findall(r'data-([a-z]+)="([^"]*)"', marker))
+        rim = re.search(r'<circle[^>]*class="stop-rim"[^>]*>', marker)
+        assert rim, marker
+        stroke = re.search(r'stroke="([^"]*)"', rim.group(0))
+        dash = re.search(r'stroke-dasharray="([^"]*)"', rim.group(0))
+        number = re.search(r"<text[^>]*>([^<]*)</text>", marker)
+        data["rim"] = f"{stroke.group(1) if stroke else ''} {dash.group(1) if dash else ''}"
+        data["label"] = number.group(1) if number else ""
+        found.append(data)
+    return found
+
+
 def _marker_paths(dom: str, kind: str) -> int:
     classes = re.findall(r'<path[^>]*class="([^"]*)"', dom)
     return sum(1 for c in classes if {kind, "leaflet-interactive"} <= set(c.split()))
@@ -92,7 +121,20 @@ def test_the_map_loads_offline_without_errors_and_draws_one_marker_per_stop(
     assert body["errors"] == ""
     assert [line for line in log.splitlines() if ":CONSOLE" in line] == []
     assert body["stops"] == str(stops) == "6"
-    assert _marker_paths(dom, "stop-marker") == stops
+    markers = _stop_markers(dom)
+    assert len(markers) == stops
+    # A marker per stop with its assessor, day and number, as the route sheet numbers the day's stops.
+    expected = sorted(
+        (r.assessor_id, r.day.isoformat(), str(n))
+        for r in sample_plan().solution.days
+        for n in range(1, len(r.stops) + 1)
+    )
+    assert sorted((m["assessor"], m["date"], m["n"]) for m in markers) == expected
+    assert all(m["label"] == m["n"] for m in markers)
+    # One rim per assessor-day, the day's own: A2's Monday and Tuesday markers do not look alike.
+    rims = {(m["assessor"], m["date"]): m["rim"] for m in markers}
+    assert len(set(rims.values())) == len(rims) == 3, rims
+    assert all(rims[(m["assessor"], m["date"])] == m["rim"] for m in markers)  # every stop of a day alike
     assert _marker_paths(dom, "start-marker") == 2  # each assessor's start, once
     # One line per assessor-day (A1 Monday; A2 Monday and Tuesday), each day of an assessor drawn apart.
     days = [(r.assessor_id, r.day) for r in sample_plan().solution.days if r.stops]
@@ -102,6 +144,9 @@ def test_the_map_loads_offline_without_errors_and_draws_one_marker_per_stop(
     # The legend lists each assessor-day with a sample of its line.
     assert dom.count('class="line-swatch"') == len(days)
     assert "mandag 6. mai 2024" in dom and "tirsdag 7. mai 2024" in dom
+    # The legend stays open and the stops are fitted beside it (fitted over the whole map, as before,
+    # one of the sample's stops lies under it).
+    assert body["covered"] == "0"
     assert body["resources"] == ""  # nothing fetched: no tile, script, stylesheet or image file
     # The zones are drawn as the base, with their names; the legend names the assessors.
     assert "Grünerløkka" in dom and "Máret Ŋuolláš Sárá (A2, elsykkel)" in dom
@@ -118,4 +163,4 @@ def test_the_page_reports_a_script_error_it_meets(page_html: str, tmp_path: Path
     body = _body(dom)
     assert "undefinedThing is not defined" in body["errors"]
     assert body["stops"] == "0"
-    assert _marker_paths(dom, "stop-marker") == 0
+    assert _stop_markers(dom) == []

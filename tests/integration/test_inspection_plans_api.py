@@ -353,8 +353,20 @@ def test_the_cli_tries_a_plan_warns_of_other_plans_and_names_its_flags(
     assert "Time" in shown and "Window" in shown and "2024-05" not in shown
     assert main([*base, "plans", "--from", "2024-05-11", *remote]) == 0
     assert "No inspection plans with days on or after 11.05.2024" in capsys.readouterr().out
-    assert main([*base, "show", "BEF-00000000", *remote]) == 2
-    assert "list the plans with `propertytax assessment inspections plans`" in capsys.readouterr().err
+    # A plan no one has, as the service's own "no inspection plan": exit 1, naming PLAN_ID.
+    assert main([*base, "show", "BEF-00000000", *remote]) == 1
+    err = capsys.readouterr().err
+    assert "error: PLAN_ID BEF-00000000: no inspection plan" in err
+    assert "list the plans with `propertytax assessment inspections plans`" in err
+    assert main([*base, "show", "BEF-XYZ", *remote]) == 1
+    assert "error: PLAN_ID BEF-XYZ: no inspection plan BEF-XYZ;" in capsys.readouterr().err
+    assert main([*base, "show", reference, "--assessor", "A9", *remote]) == 1
+    assert f"error: --assessor A9 is no assessor of plan {reference}: A1" in capsys.readouterr().err
+    # A folder that cannot be made is found before the re-plan: nothing stored, no letter sent.
+    ill = [*base, "replan", reference, "--ill", "A1", "--from", "2024-05-08", "--replanned-on", "2024-05-03"]
+    assert main([*ill, "--documents", "/proc/nope", *remote]) == 2
+    assert "error: --documents /proc/nope: cannot make the folder" in capsys.readouterr().err
+    assert api.GetInspectionPlan(inspections_pb2.GetInspectionPlanRequest(plan_id=plan_id)).plan.version == 1
 
     property_id = (
         api.FindProperties(assessment_pb2.FindPropertiesRequest(page_size=1)).properties[0].property_id

@@ -5,7 +5,8 @@ their events are stored in one transaction (the outbox)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date, time
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import Table, func, select
@@ -17,7 +18,16 @@ from services.assessment.application.plan_inspections import PlanPeriod, plan_in
 from services.assessment.application.ports import PlanOverlap, PlanSummary, UnitOfWorkFactory
 from services.assessment.application.replan_inspections import Replan, replan_inspections
 from services.assessment.domain.inspection_needs import InspectionReason
-from services.assessment.domain.inspection_planning import Assessor, OwnerRequest
+from services.assessment.domain.inspection_planning import (
+    Assessor,
+    DayRoute,
+    InspectionPlan,
+    OwnerRequest,
+    PlanningSolution,
+    Stop,
+    Unplanned,
+    Window,
+)
 from services.assessment.domain.property import Location, Property, PropertyCategory
 from services.assessment.service import SPEC
 from services.platform.db import create_db_engine, session_factory
@@ -172,7 +182,7 @@ def test_overlapping_plans_share_days_and_an_assessor(uow: UnitOfWorkFactory) ->
             PlanPeriod(first, last, assessors, (), date(2024, 4, 22)),
             CONFIG,
             GreedyRoutePlanner(),
-            Needs([]),
+            Needs([need(99)]),  # a plan needs an open need to plan
         )
         return made.plan.plan_id
 
@@ -188,20 +198,20 @@ def test_overlapping_plans_share_days_and_an_assessor(uow: UnitOfWorkFactory) ->
 
 
 def test_the_latest_versions_in_brief_and_the_days_they_visit(uow: UnitOfWorkFactory) -> None:
-    def planned(first: date, last: date, count: int) -> str:
+    def planned(first: date, last: date, numbers: range) -> str:
         made = plan_inspections(
             uow(),
             PlanPeriod(first, last, (A1, A2), (), date(2024, 4, 22)),
             CONFIG,
             GreedyRoutePlanner(),
-            Needs([need(n) for n in range(1, count + 1)]),
+            Needs([need(n) for n in numbers]),
         )
         return made.plan.plan_id
 
-    may = planned(MONDAY, date(2024, 5, 7), COUNT)  # two days: not every need fits
-    june = planned(date(2024, 6, 3), date(2024, 6, 7), 0)
+    may = planned(MONDAY, date(2024, 5, 7), range(1, COUNT + 1))  # two days: not every need fits
+    june = planned(date(2024, 6, 3), date(2024, 6, 7), range(COUNT + 1, COUNT + 2))  # one May does not hold
     again = replan_inspections(
-        uow(), Replan(may, "A2", date(2024, 5, 7), None, MONDAY), CONFIG, GreedyRoutePlanner()
+        uow(), Replan(may, "A2", date(2024, 5, 7), None, MONDAY), CONFIG, GreedyRoutePlanner(), Needs([])
     )
     assert again.stored
     with uow() as work:
@@ -224,5 +234,67 @@ def test_the_latest_versions_in_brief_and_the_days_they_visit(uow: UnitOfWorkFac
         len(again.plan.solution.unplanned),
         ("A1", "A2"),
     )
-    assert (listed[0].version, listed[0].visits, listed[0].unplanned, listed[0].cause) == (1, 0, 0, "plan")
+    # June's one need has no property in the register: unplanned.
+    assert (listed[0].version, listed[0].visits, listed[0].unplanned, listed[0].cause) == (1, 0, 1, "plan")
     assert visits == stops
+
+
+def _plan(
+    plan_id: str,
+    version: int,
+    first: date,
+    last: date,
+    visits: dict[str, date],
+    unplanned: tuple[str, ...] = (),
+) -> InspectionPlan:
+    """A version of a plan visiting each property on its day (A1 goes), leaving `unplanned` out."""
+
+    def stop(property_id: str, day: date) -> Stop:
+        at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
+        return Stop(property_id, at, at.replace(hour=10), Window(at.replace(hour=8), at.replace(hour=10)))
+
+    routes = tuple(DayRoute("A1", day, (stop(p, day),), Decimal("2.5"), 8) for p, day in visits.items())
+    return InspectionPlan(
+        plan_id=plan_id,
+        version=version,
+        first_day=first,
+        last_day=last,
+        made_on=date(2024, 4, 22),
+        cause="plan" if version == 1 else "A1 ill",
+        assessors=(A1, A2),
+        absences=(),
+        solution=PlanningSolution(
+            routes,
+            tuple(Unplanned(p, "no room left in the period") for p in unplanned),
+            Decimal(0),
+            Decimal(0),
+        ),
+        needs=len(visits) + len(unplanned),
+    )
+
+
+def test_the_plans_visiting_a_property_are_the_latest_versions_newest_period_first(
+    uow: UnitOfWorkFactory,
+) -> None:
+    odd = 'Gnr 5_1 %ø"quoted"'  # LIKE's wildcards, a letter JSON keeps as it is, quotes JSON escapes
+    may = _plan("may", 1, MONDAY, FRIDAY, {pid(1): MONDAY, pid(2): FRIDAY, odd: MONDAY})
+    may_again = _plan("may", 2, MONDAY, FRIDAY, {pid(1): date(2024, 5, 7), odd: MONDAY}, (pid(2),))
+    june = _plan("june", 1, date(2024, 6, 3), date(2024, 6, 7), {pid(1): date(2024, 6, 4)})
+    july = _plan("july", 1, date(2024, 7, 1), date(2024, 7, 5), {pid(4): date(2024, 7, 2)})
+    july_again = _plan("july", 2, date(2024, 7, 1), date(2024, 7, 5), {})  # visited already: no longer
+    # Overlapping May, starting earlier: sorts after it. It visits an id that holds pid(1)'s.
+    spring = _plan("spring", 1, date(2024, 4, 29), FRIDAY, {f"{pid(1)}-2": MONDAY, pid(2): MONDAY})
+    with uow() as work:
+        for plan in (june, may, may_again, july, july_again, spring):
+            work.inspection_plans.add(plan, work.now())
+        work.commit()
+
+    with uow() as work:
+        plans = work.inspection_plans
+        assert plans.visits_of(pid(1)) == [june, may_again]  # the latest version of each, newest first
+        assert plans.visits_of(pid(2)) == [may_again, spring]  # May's latest version left it unplanned
+        assert plans.visits_of(odd) == [may_again]
+        assert plans.visits_of("Gnr 5x1 xø") == []  # no LIKE wildcard matches another id
+        assert plans.visits_of(pid(4)) == []  # July's latest version has it no more
+        assert plans.visits_of(f"{pid(1)}-2") == [spring]
+        assert plans.visits_of(pid(12)) == []  # in no plan

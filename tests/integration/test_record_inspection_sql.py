@@ -1,7 +1,8 @@
 """A recorded inspection over SQL, once on SQLite and once on PostgreSQL: the stored proposal says which
 areas were measured on site and which are the register's (the register itself unchanged), the findings in
-the outbox are Norwegian with decimal commas, and an assessor the latest stored plan did not send is
-recorded with a warning (issue 14 item 7), as is another day and an assessor away that day; a dwelling valued
+the outbox are Norwegian with decimal commas, and an assessor the plan visiting the property did not send
+is recorded with a warning (issue 14 item 7), as is another day and an assessor away that day, a later plan
+for other properties made after it all the same; a dwelling valued
 from the tax authority's housing value keeps it, each inspection's findings stored without a proposal."""
 
 from __future__ import annotations
@@ -77,15 +78,25 @@ def _found(assessor_id: str, property_id: str = CABIN) -> FieldResult:
     )
 
 
-def _plan(plan_id: str, version: int, made_on: date, assessor_id: str, day: date) -> InspectionPlan:
+def _plan(
+    plan_id: str,
+    version: int,
+    made_on: date,
+    assessor_id: str,
+    day: date,
+    period: tuple[date, date] | None = None,
+    property_id: str = CABIN,
+) -> InspectionPlan:
+    """A plan visiting the property on `day`; its period `period` (first and last day), else that day."""
     at = datetime(day.year, day.month, day.day, 9, tzinfo=UTC)
-    stop = Stop(CABIN, at, at.replace(hour=10), Window(at.replace(hour=8), at.replace(hour=10)))
+    stop = Stop(property_id, at, at.replace(hour=10), Window(at.replace(hour=8), at.replace(hour=10)))
     route = DayRoute(assessor_id, day, (stop,), Decimal("3.5"), 10)
+    first_day, last_day = period or (day, day)
     return InspectionPlan(
         plan_id=plan_id,
         version=version,
-        first_day=day,
-        last_day=day,
+        first_day=first_day,
+        last_day=last_day,
         made_on=made_on,
         cause="plan" if version == 1 else "A1 ill",
         assessors=tuple(
@@ -134,12 +145,15 @@ def test_the_stored_proposal_names_the_site_s_and_the_register_s_figures(
     assert findings.startswith("Befaring 2024-05-07 (A1): BRA 42,5 m²; indre faktor 0,95 (slitt bad); ")
 
 
-def test_an_assessor_the_latest_stored_plan_did_not_send_is_recorded_with_a_warning(make: Make) -> None:
+MAY = (date(2024, 5, 6), date(2024, 5, 10))
+
+
+def test_an_assessor_the_plan_did_not_send_is_recorded_with_a_warning(make: Make) -> None:
     _store(make, _plan("spring", 1, date(2024, 4, 2), "A2", date(2024, 4, 10)))
     _store(
         make,
-        _plan("may", 1, date(2024, 5, 1), "A1", date(2024, 5, 7)),
-        _plan("may", 2, date(2024, 5, 3), "A3", date(2024, 5, 8)),  # the re-plan moved the visit to A3
+        _plan("may", 1, date(2024, 5, 1), "A1", date(2024, 5, 7), MAY),
+        _plan("may", 2, date(2024, 5, 3), "A3", date(2024, 5, 8), MAY),  # the re-plan moved the visit to A3
     )
     recorded = record_inspection(make(), CONFIG, _found("A2"), ON)
 
@@ -153,6 +167,26 @@ def test_an_assessor_the_latest_stored_plan_did_not_send_is_recorded_with_a_warn
         assert uow.valuations.for_property(CABIN)[0] == recorded.valuation  # recorded all the same
     assert record_inspection(make(), CONFIG, _found("A3"), ON).warnings == (
         "inspected on 07.05.2024, not on the planned day (planned for 08.05.2024 by A3)",
+    )
+
+
+def test_a_later_plan_for_other_properties_leaves_the_warnings_to_the_plan_visiting_the_property(
+    make: Make,
+) -> None:
+    _store(make, _plan("may", 1, date(2024, 5, 1), "A1", date(2024, 5, 8), MAY))
+    june = (date(2024, 6, 3), date(2024, 6, 7))
+    _store(make, _plan("june", 1, date(2024, 5, 9), "A3", date(2024, 6, 4), june, property_id=FLAT))
+    uow = make()
+    with uow:
+        assert uow.inspection_plans.latest_plan_id() == "june"
+
+    assert record_inspection(make(), CONFIG, _found("A2"), ON).warnings == (
+        "assessor A2 was not planned for this property's visit (planned for 08.05.2024 by A1)",
+        "inspected on 07.05.2024, not on the planned day (planned for 08.05.2024 by A1)",
+        "A2 is absent on 07.05.2024 in plan BEF-MAY (away 07.05.2024–07.05.2024)",
+    )
+    assert record_inspection(make(), CONFIG, _found("A9"), ON).warnings[0] == (
+        "A9 is not an assessor of plan BEF-MAY"
     )
 
 

@@ -55,7 +55,7 @@ def test_the_page_fetches_nothing_from_the_network(page: str) -> None:
 
 def test_leaflet_is_inlined(page: str) -> None:
     assert "Leaflet 1.9.4" in page
-    assert "L.circleMarker(stop.at" in page
+    assert "L.marker(stop.at" in page and "stopIcon(assessor, day, stop)" in page
 
 
 def test_one_layer_per_assessor_with_their_days_and_stops_in_order(page: str) -> None:

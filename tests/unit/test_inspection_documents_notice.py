@@ -5,8 +5,10 @@ so; the same bytes every time, dated the day it was issued. Read back with poppl
 from __future__ import annotations
 
 from datetime import date
+from hashlib import sha256
 
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
+from services.assessment.adapters.inspection_notice_pdf import visit_length
 from services.assessment.domain.municipality import Municipality
 from tests.inspection_document_samples import OSLO, pdf_font_rows, pdf_words, sample_notice
 from tests.pdf_info import pdf_info
@@ -95,3 +97,54 @@ def test_our_reference_is_short_enough_to_read_out_on_the_phone() -> None:
 
     assert "Vår referanse: BEF-9B1C07D4" in text
     assert "9b1c07d4-2e5f" not in text
+
+
+def test_a_notice_issued_with_its_minutes_names_the_plan_and_itself_and_says_how_long() -> None:
+    text = pdf_words(
+        _letter(
+            plan_id="1a2b3c4d-5e6f-4a1b-8c2d-000000000001",
+            notice_id="66927f1a-2e5f-4a8b-b3c6-d7e8f9a0b1c2",
+            visit_minutes=90,
+            replaces="3f2a9c1e-77b0-4d2e-9a51-0c6d8e4f1b23",
+        )
+    )
+
+    # The plan as `propertytax assessment inspections show BEF-1A2B3C4D` takes it, and this letter.
+    assert "Vår referanse: BEF-1A2B3C4D, varsel 66927F1A" in text
+    assert "Dette brevet erstatter varselet vi sendte deg tidligere (varsel 3F2A9C1E)." in text
+    assert "Befaringen tar om lag 1 ½ time." in text and "under en time" not in text
+    assert "Befaringen tar om lag 2 timer." in pdf_words(_letter(visit_minutes=120))
+    assert "Befaringen tar om lag 45 minutter." in pdf_words(_letter(visit_minutes=45))
+
+
+def test_the_length_is_said_in_quarter_hours() -> None:
+    assert [visit_length(m) for m in (10, 30, 44, 60, 75, 97, 105, 150, 180)] == [
+        "om lag 15 minutter",
+        "om lag en halv time",
+        "om lag 45 minutter",
+        "om lag 1 time",
+        "om lag 1 time og 15 minutter",
+        "om lag 1 ½ time",
+        "om lag 1 time og 45 minutter",
+        "om lag 2 ½ timer",
+        "om lag 3 timer",
+    ]
+
+
+def test_a_notice_issued_before_the_minutes_were_kept_renders_as_it_was_issued() -> None:
+    """Its body reads visit_minutes 0: the letter's own id as "BEF-…" and "under en time", as sent."""
+    text = pdf_words(
+        _letter(
+            notice_id="66927f1a-2e5f-4a8b-b3c6-d7e8f9a0b1c2", replaces="3f2a9c1e-77b0-4d2e-9a51-0c6d8e4f1b23"
+        )
+    )
+
+    assert "Vår referanse: BEF-66927F1A Varsel" in text  # the reference line ends there
+    assert "(referanse BEF-3F2A9C1E)" in text
+    assert "Befaringen tar vanligvis under en time." in text
+    assert sha256(_letter()).hexdigest() == OLD_NOTICE_SHA256
+
+
+# The sample notice's bytes as rendered before visit_minutes existed (commit 42255a1): a stored letter
+# renders the same forever (with the same ReportLab and fonts; a change of them shows here first).
+OLD_NOTICE_SHA256 = "bc02fdc3cc8b31359b6ff6a56c696af3c3132d6ee8e2e16f598bcb8aba4fe6ca"

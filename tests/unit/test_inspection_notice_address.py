@@ -11,9 +11,11 @@ import pytest
 
 from services.assessment.application.owner_requests import request_visit
 from services.assessment.domain.inspection_planning import DEFAULT_SETTINGS, OwnerRequest
+from services.assessment.domain.inspection_schedule import recipient
+from services.assessment.domain.property import Property, PropertyCategory
 from services.platform.errors import InvalidInput
 from tests.fakes.assessment import FakeAssessmentUnitOfWork
-from tests.unit.inspection_plan_setup import need, own, pid, plan, register
+from tests.unit.inspection_plan_setup import CENTRE, need, own, pid, plan, register
 
 pytestmark = pytest.mark.unit
 ASKED = date(2024, 4, 1)
@@ -141,3 +143,34 @@ def test_the_working_day_is_the_settings_day_start_and_longest_day() -> None:
         "09:00 is outside the working hours: the working day is 10:00–20:00"
     )
     assert set(uow.inspection_plans.wishes) == {pid(1), pid(2)}
+
+
+@pytest.mark.parametrize(
+    ("address", "lines"),
+    [
+        ("Nordstrandveien 45 B, 1163 Oslo", ("Nordstrandveien 45 B", "1163 Oslo")),
+        ("Storgata 1 ,  0150  Oslo", ("Storgata 1", "0150 Oslo")),
+        ("Sjøgata 3, 9730 Karasjok", ("Sjøgata 3", "9730 Karasjok")),
+        ("Testveien 4", ("Testveien 4",)),  # no postcode: one line, as it is
+        ("Gnr 12, bnr 3", ("Gnr 12, bnr 3",)),  # a comma but no postcode
+        ("Storgata 1, 150 Oslo", ("Storgata 1, 150 Oslo",)),  # three digits is no postcode
+    ],
+)
+def test_the_propertys_address_is_split_into_street_and_postcode_lines(
+    address: str, lines: tuple[str, ...]
+) -> None:
+    assert recipient(["Kari Nordmann"], address).lines == lines
+
+
+def test_a_notice_to_the_propertys_address_has_the_postcode_line_alone() -> None:
+    uow = FakeAssessmentUnitOfWork()
+    uow.properties.add(
+        Property(pid(1), None, "Nordstrandveien 45 B, 1163 Oslo", PropertyCategory.HOUSING, 1, CENTRE),
+        uow.now(),
+    )
+    own(uow, 1, "Kari Nordmann")
+    request_visit(uow, _wish(1))
+    made = plan(uow, [need(1)])
+    assert [(n.recipient_name, n.recipient_lines) for n in made.notices] == [
+        ("Kari Nordmann", ("Nordstrandveien 45 B", "1163 Oslo"))
+    ]

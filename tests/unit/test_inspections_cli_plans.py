@@ -162,9 +162,9 @@ def test_a_plan_is_found_by_its_short_reference_wherever_a_plan_id_is_typed(
     capsys.readouterr()
 
     _service(monkeypatch, answers)
-    assert main([*BASE, "show", "BEF-00000000"]) == 2
+    assert main([*BASE, "show", "BEF-00000000"]) == 1  # as the service's own "no inspection plan"
     err = capsys.readouterr().err
-    assert "PLAN_ID BEF-00000000: no plan has that reference" in err
+    assert "error: PLAN_ID BEF-00000000: no inspection plan has that reference" in err
     assert "list the plans with `propertytax assessment inspections plans`" in err
 
     twins = _plans(
@@ -172,13 +172,13 @@ def test_a_plan_is_found_by_its_short_reference_wherever_a_plan_id_is_typed(
         _summary(PLAN_ID[:8] + "-0", "2024-06-03", "2024-06-07"),
     )
     _service(monkeypatch, {inspections_pb2.ListInspectionPlansRequest: twins})
-    assert main([*BASE, "replan", "BEF-1A2B3C4D", "--ill", "A1", "--from", "2024-05-07"]) == 2
+    assert main([*BASE, "replan", "BEF-1A2B3C4D", "--ill", "A1", "--from", "2024-05-07"]) == 1
     err = capsys.readouterr().err
     assert "PLAN_ID BEF-1A2B3C4D: 2 plans begin so" in err and "give the full id" in err, err
 
 
 def test_an_unknown_plan_or_property_says_how_to_find_the_right_one(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     def refuse(what: str) -> Callable[[Any], Any]:
         def answer(request: Any) -> Any:
@@ -197,13 +197,13 @@ def test_an_unknown_plan_or_property_says_how_to_find_the_right_one(
         },
     )
     plans = (
-        "error: no inspection plan no-such-plan; "
+        "error: PLAN_ID no-such-plan: no inspection plan no-such-plan; "
         "list the plans with `propertytax assessment inspections plans`"
     )
     for argv in (
         ["show", "no-such-plan"],
         ["replan", "no-such-plan", "--ill", "A1", "--from", "2024-05-07"],
-        ["documents", "no-such-plan", "--out", "unused"],
+        ["documents", "no-such-plan", "--out", str(tmp_path / "unused")],
     ):
         assert main([*BASE, *argv]) == 1, argv
         assert plans in capsys.readouterr().err, argv

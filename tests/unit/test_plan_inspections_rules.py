@@ -108,7 +108,9 @@ def test_the_plans_are_listed_latest_version_newest_period_first() -> None:
     may = plan(uow, [need(n) for n in (1, 2, 8)])
     june = plan(uow, [need(n) for n in (3, 4)], first=date(2024, 6, 3), last=date(2024, 6, 7))
     command = Replan(may.plan.plan_id, "A2", MONDAY, None, date(2024, 4, 30))
-    replanned = replan_inspections(uow, command, CONFIG, GreedyRoutePlanner())
+    # Only May's needs open: 5–7 would take May's free room (gathered from the register by default).
+    gather = Needs([need(n) for n in (1, 2, 8)])
+    replanned = replan_inspections(uow, command, CONFIG, GreedyRoutePlanner(), gather)
     assert replanned.stored
     listed = list_inspection_plans(uow, None)
     assert [s.plan_id for s in listed] == [june.plan.plan_id, may.plan.plan_id]

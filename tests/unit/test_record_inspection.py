@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from shapely.geometry import box
 
+from propertytax.assessment.v1 import inspections_pb2
 from services.assessment.adapters.config_files import load_legal_limits, load_standard_rates
 from services.assessment.application.adopt_valuations import adopt_valuations
 from services.assessment.application.config import AssessmentConfig
@@ -38,6 +39,7 @@ from services.assessment.domain.valuation import (
     standard_rate_valuation,
 )
 from services.assessment.domain.zones import Zone
+from services.assessment.entrypoints.grpc_inspection_needs import field_result_from_proto
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
 from services.platform.money import Money
 from tests.fakes.assessment import FakeAssessmentUnitOfWork
@@ -594,3 +596,190 @@ def test_a_dwelling_that_cannot_use_its_housing_value_gets_a_proposal_that_names
     [event] = completed(fake)
     assert event.valuation_id == proposal.valuation_id
     assert event.findings.endswith("foreslått takst 4 293 000,00 kr.")
+
+
+def period(plan: InspectionPlan, plan_id: str, first_day: date, last_day: date) -> InspectionPlan:
+    return replace(plan, plan_id=plan_id, first_day=first_day, last_day=last_day)
+
+
+def test_a_later_plan_for_other_properties_does_not_hide_the_plan_that_visits_this_one() -> None:
+    fake = cabin_register()
+    away = (Absence("A1", date(2024, 5, 6), date(2024, 5, 7)),)
+    fake.inspection_plans.add(planned(("cabin", "A2", date(2024, 5, 7)), absences=away), fake.now())
+    # The latest plan, made after, for the next weeks and other properties.
+    later = period(planned(("other", "A1", date(2024, 5, 21))), "p2", date(2024, 5, 20), date(2024, 5, 24))
+    fake.inspection_plans.add(later, fake.now())
+    assert fake.inspection_plans.latest_plan_id() == "p2"
+
+    # A1: another assessor, another day, ill that day in the plan that visits the cabin.
+    assert record_inspection(fake, CONFIG, found(assessor_id="A1"), TODAY).warnings == (
+        "assessor A1 was not planned for this property's visit (planned for 07.05.2024 by A2)",
+        "inspected on 06.05.2024, not on the planned day (planned for 07.05.2024 by A2)",
+        "A1 is absent on 06.05.2024 in plan BEF-P1 (away 06.05.2024–07.05.2024)",
+    )
+    # A9 is in no plan at all.
+    assert record_inspection(fake, CONFIG, found(assessor_id="A9"), TODAY).warnings == (
+        "A9 is not an assessor of plan BEF-P1",
+        "assessor A9 was not planned for this property's visit (planned for 07.05.2024 by A2)",
+        "inspected on 06.05.2024, not on the planned day (planned for 07.05.2024 by A2)",
+    )
+    # As planned: no warning, though the latest plan has other assessors and days.
+    as_planned = found(assessor_id="A2", inspected_on=date(2024, 5, 7))
+    assert record_inspection(fake, CONFIG, as_planned, TODAY).warnings == ()
+
+
+def test_a_visit_an_earlier_plan_left_unplanned_warns_though_a_later_plan_was_made() -> None:
+    fake = cabin_register()
+    fake.inspection_plans.add(planned(("cabin", "A1", date(2024, 5, 6))), fake.now())
+    cancelled = replace(
+        planned(unplanned=(Unplanned("cabin", "A1 ill from 06.05.2024: no room left in the period"),)),
+        version=2,
+        cause="A1 ill",
+    )
+    fake.inspection_plans.add(cancelled, fake.now())
+    later = period(planned(("other", "A3", date(2024, 5, 21))), "p2", date(2024, 5, 20), date(2024, 5, 24))
+    fake.inspection_plans.add(later, fake.now())
+
+    assert record_inspection(fake, CONFIG, found(assessor_id="A2"), TODAY).warnings == (
+        "the latest version (2) of plan BEF-P1 left this property's visit unplanned: "
+        "A1 ill from 06.05.2024: no room left in the period",
+    )
+
+
+def test_the_plan_whose_period_is_nearest_the_inspection_day_is_the_one_checked() -> None:
+    fake = cabin_register()
+    may = planned(("cabin", "A1", date(2024, 5, 7)))  # p1: 06.05–10.05.2024
+    june = period(planned(("cabin", "A2", date(2024, 6, 4))), "p2", date(2024, 6, 3), date(2024, 6, 7))
+    fake.inspection_plans.add(june, fake.now())  # made first: the order of making does not count
+    fake.inspection_plans.add(may, fake.now())
+    today = date(2024, 7, 1)
+
+    def warned(assessor: str, day: date) -> tuple[str, ...]:
+        return record_inspection(fake, CONFIG, found(assessor_id=assessor, inspected_on=day), today).warnings
+
+    # In a period: that period's plan.
+    assert warned("A1", date(2024, 5, 7)) == ()
+    assert warned("A2", date(2024, 6, 4)) == ()
+    assert warned("A1", date(2024, 6, 4)) == (
+        "assessor A1 was not planned for this property's visit (planned for 04.06.2024 by A2)",
+    )
+    # Between the periods: the plan ending last before the day (the visit came late).
+    assert warned("A1", date(2024, 5, 20)) == (
+        "inspected on 20.05.2024, not on the planned day (planned for 07.05.2024 by A1)",
+    )
+    # After both: the June plan; before both: the May plan (the visit came early).
+    assert warned("A2", date(2024, 6, 20)) == (
+        "inspected on 20.06.2024, not on the planned day (planned for 04.06.2024 by A2)",
+    )
+    assert warned("A1", date(2024, 4, 30)) == (
+        "inspected on 30.04.2024, not on the planned day (planned for 07.05.2024 by A1)",
+    )
+
+
+def test_no_plan_visiting_the_property_gives_no_warning_however_many_plans_there_are() -> None:
+    fake = cabin_register()
+    away = (Absence("A1", date(2024, 5, 6), date(2024, 5, 10)),)
+    fake.inspection_plans.add(planned(("other", "A2", date(2024, 5, 6)), absences=away), fake.now())
+    later = period(planned(("third", "A3", date(2024, 5, 21))), "p2", date(2024, 5, 20), date(2024, 5, 24))
+    fake.inspection_plans.add(later, fake.now())
+    assert fake.inspection_plans.visits_of("cabin") == []
+
+    assert record_inspection(fake, CONFIG, found(assessor_id="A1"), TODAY).warnings == ()
+
+
+def test_the_plans_visiting_a_property_are_the_latest_versions_newest_period_first() -> None:
+    fake = cabin_register()
+    may = planned(("cabin", "A1", date(2024, 5, 7)))
+    june = period(planned(("cabin", "A2", date(2024, 6, 4))), "p2", date(2024, 6, 3), date(2024, 6, 7))
+    left = period(
+        planned(unplanned=(Unplanned("cabin", "no room"),)), "p3", date(2024, 4, 1), date(2024, 4, 5)
+    )
+    moved_away = period(planned(("cabin", "A1", date(2024, 8, 5))), "p4", date(2024, 8, 5), date(2024, 8, 9))
+    for plan in (may, june, left, moved_away):
+        fake.inspection_plans.add(plan, fake.now())
+    # p4's re-plan no longer has the cabin at all (visited already, or no longer needed).
+    fake.inspection_plans.add(replace(moved_away, version=2, solution=planned().solution), fake.now())
+
+    assert [(p.plan_id, p.version) for p in fake.inspection_plans.visits_of("cabin")] == [
+        ("p2", 1),
+        ("p1", 1),
+        ("p3", 1),
+    ]
+
+
+NOTHING = {
+    "floors": (),
+    "plot_m2": None,
+    "inner_factor": Decimal(1),
+    "inner_reason": "",
+    "outer_factor": Decimal(1),
+    "outer_reason": "",
+    "notes": " ",
+    "photo_refs": (),
+}
+
+
+def test_a_result_with_no_findings_at_all_is_refused_and_proposes_nothing() -> None:
+    fake = cabin_register()
+    with pytest.raises(InvalidInput) as refused:
+        record_inspection(fake, CONFIG, found(**NOTHING), TODAY)
+    assert [(v.field, v.description) for v in refused.value.violations] == [
+        (
+            "floors",
+            "nothing was recorded: give measured floors, the plot, a factor with its reason, or notes",
+        )
+    ]
+    assert fake.valuations.rows == [] and fake.events == [] and fake.inspection_needs.results == []
+
+
+@pytest.mark.parametrize(
+    "finding",
+    [
+        {"floors": (Floor(1, Decimal(40)),)},
+        {"plot_m2": Decimal(500)},
+        {"inner_factor": Decimal("0.9"), "inner_reason": "slitt bad"},
+        {"outer_factor": Decimal("1.1"), "outer_reason": "sjøutsikt"},
+        {"notes": "Som i matrikkelen."},
+        {"photo_refs": ("IMG_0412.jpg",)},
+    ],
+)
+def test_any_one_finding_is_enough_to_record(finding: dict[str, object]) -> None:
+    fake = cabin_register()
+    recorded = record_inspection(fake, CONFIG, found(**{**NOTHING, **finding}), TODAY)
+    assert recorded.proposed and fake.valuations.for_property("cabin") == [recorded.valuation]
+
+
+def test_a_reason_without_its_factor_is_refused_for_each_factor() -> None:
+    fake = cabin_register()
+    reason_only = found(
+        inner_factor=Decimal(1), inner_reason="slitt bad", outer_factor=Decimal(1), outer_reason="sjøutsikt"
+    )
+    with pytest.raises(InvalidInput) as refused:
+        record_inspection(fake, CONFIG, reason_only, TODAY)
+    message = "a reason is for a factor other than 1: give the factor too"
+    assert [(v.field, v.description) for v in refused.value.violations] == [
+        ("inner_reason", message),
+        ("outer_reason", message),
+    ]
+    # Only the reason is wrong: nothing-recorded is not said too.
+    with pytest.raises(InvalidInput) as outer_only:
+        record_inspection(fake, CONFIG, found(**{**NOTHING, "outer_reason": "sjøutsikt"}), TODAY)
+    assert [v.field for v in outer_only.value.violations] == ["outer_reason"]
+    assert fake.valuations.rows == [] and fake.events == []
+
+
+def test_the_rpc_s_empty_factor_with_a_reason_is_refused_on_the_reason() -> None:
+    request = inspections_pb2.RecordInspectionRequest(
+        property_id="cabin",
+        inspected_on=INSPECTED.isoformat(),
+        assessor_id="A1",
+        floors=[inspections_pb2.MeasuredFloor(level=1, bra_m2="62,5")],
+        outer_factor="",  # the CLI sends "" when --outer-factor is not given
+        outer_reason="sjøutsikt",
+    )
+    result = field_result_from_proto(request)
+    assert (result.outer_factor, result.outer_reason) == (Decimal(1), "sjøutsikt")
+    fake = cabin_register()
+    with pytest.raises(InvalidInput) as refused:
+        record_inspection(fake, CONFIG, result, TODAY)
+    assert [v.field for v in refused.value.violations] == ["outer_reason"]

@@ -156,6 +156,17 @@ def test_the_naive_plan_is_the_planned_visits_in_property_id_order() -> None:
     assert answer.naive_distance_km == answer.total_distance_km  # one tour, either way round
 
 
+def test_the_naive_distance_alone_is_the_plans_for_the_same_visits_and_days() -> None:
+    visits = [visit(n, where) for n, where in enumerate(scattered(24, seed=7), start=1)]
+    days = [day(CAR, MONDAY, 200), day(BIKE, MONDAY, 200), day(CAR, TUESDAY, 200), day(BIKE, TUESDAY, 200)]
+    planner = VroomRoutePlanner()
+    answer = planner.plan(problem(visits, days))
+    planned = {stop.property_id for route in answer.days for stop in route.stops}
+    assert answer.unplanned  # the naive plan is of the planned visits only
+    again = problem([v for v in reversed(visits) if v.property_id in planned], days)
+    assert planner.naive_distance(again) == answer.naive_distance_km > 0
+
+
 def test_an_appeal_need_is_planned_before_revaluations_when_not_all_fit() -> None:
     near = scattered(12, seed=5, spread=0.01)
     visits = [visit(n, where) for n, where in enumerate(near, start=1)]
@@ -214,7 +225,17 @@ def test_an_appeal_that_cannot_fit_before_its_deadline_says_so() -> None:
     )
     answer = VroomRoutePlanner().plan(question)
     assert answer.days == ()
-    assert answer.unplanned[0].reason == "no room before the case's deadline 2024-05-06"
+    # Not even alone: the trip is the cause, not the room left before the deadline.
+    assert answer.unplanned[0].reason == (
+        "no assessor can reach it and back within a day (shortest: 145 min by car, day 60 min)"
+    )
+    near = visit(2, OFFICE, InspectionReason.APPEAL, latest_day=MONDAY)
+    busy = [visit(n, OFFICE, InspectionReason.APPEAL, latest_day=date(2024, 5, 3 + n)) for n in (3, 4)]
+    crowded = VroomRoutePlanner().plan(
+        problem([near, *busy], [day(CAR, MONDAY, minutes=60)], assessors=(CAR,))
+    )
+    assert len(crowded.unplanned) == 2  # each fits alone: the room before its deadline is the cause
+    assert all(u.reason.startswith("no room before the case's deadline 2024-05-0") for u in crowded.unplanned)
 
 
 def test_owners_windows_and_promised_windows_are_kept() -> None:

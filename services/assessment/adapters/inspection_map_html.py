@@ -1,16 +1,19 @@
 """The whole plan on one HTML page that works offline (UTF-8): Leaflet 1.9.4 (adapters/leaflet/, vendored
 from npm) and its stylesheet are inlined, its images as data: URIs, and there is no tile server: the base
 layer is the zone polygons. One layer per assessor-day: its route a line from the start through the stops
-and back, one circle marker per stop (no marker image) with a popup. An assessor has a colour of their own
-and each of their days a dash pattern of its own (and another shade after the fifth), so two days of one
-assessor never look alike; the layer control is the legend, a sample of each day's line beside the
-assessor's name and the date. The starts are a layer of their own. The title names the period and a short
+and back, one marker per stop (an SVG circle, no marker image) with the stop's number in the day's order
+(as on the route sheet) and a popup naming the assessor, the date, the time and the address. An assessor
+has a colour of their own and each of their days a dash pattern of its own (and another shade after the
+fifth), on the line and on the rim of the day's markers, so two days of one assessor never look alike; the
+layer control is the legend, a sample of each day's line beside the assessor's name and the date. It
+stays open in the top right, and the map is fitted to the stops with room for it on that side, so it
+covers none of them. The starts are a layer of their own. The title names the period and a short
 reference of the plan (the full id is at the foot, for the CLI); what could not be planned is listed below
 the map with its reason in Norwegian, not drawn.
 
 The page counts what it drew for tests in a headless browser: `data-stops` on <body> is the number of stop
 markers added, `data-routes` the number of day lines, `data-errors` the JavaScript errors seen
-(window.onerror)."""
+(window.onerror); each stop marker carries `data-assessor`, `data-date` (YYYY-MM-DD) and `data-n`."""
 
 from __future__ import annotations
 
@@ -140,6 +143,7 @@ def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
             days.append(
                 {
                     "day": written_day(route.day),
+                    "date": route.day.isoformat(),
                     "colour": line,
                     "dash": dash,
                     "summary": (
@@ -162,7 +166,7 @@ def _layers(plan: InspectionPlan) -> list[dict[str, Any]]:
                     ],
                 }
             )
-        layers.append({"label": label, "colour": colour, "days": days})
+        layers.append({"id": assessor_id, "label": label, "colour": colour, "days": days})
     return layers
 
 
@@ -211,12 +215,18 @@ th, td { text-align: left; padding: 3px 10px 3px 0; border-bottom: 1px solid #dd
 .leaflet-popup-content dl { margin: 0; }
 .leaflet-popup-content dt { font-weight: bold; }
 .leaflet-popup-content dd { margin: 0 0 4px; }
+.leaflet-popup-content h3 { font-size: 13px; margin: 0 0 6px; }
+.stop-marker { background: transparent; border: none; }
+.stop-marker svg { display: block; overflow: visible; }
+.stop-marker text { font: bold 11px "DejaVu Sans", Arial, sans-serif; fill: #111; }
+.leaflet-control-layers-expanded { max-height: 600px; overflow-y: auto; }
 """
 
 # Builds the map from PLAN and ZONES; every text goes in as a text node (textContent), never as markup.
 PAGE_SCRIPT = """
 (function () {
-  var map = L.map("map", { attributionControl: true, preferCanvas: false });
+  // Zoom in quarter steps: the stops fill the map (whole steps leave up to half of it empty).
+  var map = L.map("map", { attributionControl: true, preferCanvas: false, zoomSnap: 0.25 });
   map.attributionControl.setPrefix("Leaflet");
   map.attributionControl.addAttribution(CREDIT);
   function text(tag, value, className) {
@@ -252,6 +262,38 @@ PAGE_SCRIPT = """
     span.appendChild(text("span", assessor.label, "legend-assessor"));
     span.appendChild(document.createTextNode(" " + day.day + " (" + day.stops.length + ")"));
     return span.outerHTML;
+  }
+  function stopIcon(assessor, day, stop) {
+    // A circle in the day's shade with the day's dashes on its rim, and the stop's number in it.
+    var svgNs = "http://www.w3.org/2000/svg";
+    var holder = document.createElement("div");
+    holder.dataset.assessor = assessor.id;
+    holder.dataset.date = day.date;
+    holder.dataset.n = String(stop.n);
+    var svg = document.createElementNS(svgNs, "svg");
+    svg.setAttribute("width", "24");
+    svg.setAttribute("height", "24");
+    var circle = document.createElementNS(svgNs, "circle");
+    [["cx", "12"], ["cy", "12"], ["r", "10"], ["fill", "#ffffff"], ["stroke", day.colour],
+     ["stroke-width", "3"], ["class", "stop-rim"]]
+      .forEach(function (pair) { circle.setAttribute(pair[0], pair[1]); });
+    if (day.dash) {  // the line's pattern, smaller: a rim of 63 px shows several of its dashes
+      circle.setAttribute("stroke-dasharray", day.dash.split(" ").map(function (n) {
+        return String(Math.max(1, Math.round(Number(n) * 0.6)));
+      }).join(" "));
+    }
+    var tint = document.createElementNS(svgNs, "circle");  // the day's shade, light: the number reads on it
+    [["cx", "12"], ["cy", "12"], ["r", "8.5"], ["fill", day.colour], ["fill-opacity", "0.22"]]
+      .forEach(function (pair) { tint.setAttribute(pair[0], pair[1]); });
+    var number = document.createElementNS(svgNs, "text");
+    [["x", "12"], ["y", "16"], ["text-anchor", "middle"]]
+      .forEach(function (pair) { number.setAttribute(pair[0], pair[1]); });
+    number.textContent = String(stop.n);
+    svg.appendChild(circle);
+    svg.appendChild(tint);
+    svg.appendChild(number);
+    holder.appendChild(svg);
+    return holder;
   }
   var zones = L.geoJSON(ZONES, {
     interactive: false,
@@ -289,16 +331,21 @@ PAGE_SCRIPT = """
         routes += 1;
       }
       day.stops.forEach(function (stop) {
-        var popup = document.createElement("dl");
-        [["Nr", String(stop.n)], ["Adresse", stop.address], ["Eiendom", stop.id], ["Dag", day.day],
-         ["Ankomst–avreise", stop.time], ["Varslet tid", stop.window], ["Formål", stop.purpose],
-         ["Taksator", assessor.label]].forEach(function (pair) {
-          popup.appendChild(text("dt", pair[0]));
-          popup.appendChild(text("dd", pair[1]));
+        var popup = document.createElement("div");
+        popup.appendChild(text("h3", stop.n + ". " + stop.address));
+        var facts = document.createElement("dl");
+        [["Taksator", assessor.label], ["Dag", day.day], ["Tid på stedet", stop.time],
+         ["Varslet tid", stop.window], ["Adresse", stop.address], ["Eiendom", stop.id],
+         ["Formål", stop.purpose]].forEach(function (pair) {
+          facts.appendChild(text("dt", pair[0]));
+          facts.appendChild(text("dd", pair[1]));
         });
-        L.circleMarker(stop.at, {
-          radius: 7, color: day.colour, weight: 2, fillColor: assessor.colour, fillOpacity: 0.95,
-          className: "stop-marker"
+        popup.appendChild(facts);
+        L.marker(stop.at, {
+          icon: L.divIcon({
+            html: stopIcon(assessor, day, stop), className: "stop-marker",
+            iconSize: [24, 24], iconAnchor: [12, 12], popupAnchor: [0, -10], tooltipAnchor: [12, 0]
+          })
         }).bindPopup(popup).bindTooltip(text("span", day.day + ", " + stop.n + ". " + stop.address))
           .addTo(group);
         bounds.extend(stop.at);
@@ -310,10 +357,15 @@ PAGE_SCRIPT = """
   });
   startsLayer.addTo(map);
   overlays[label("Startsteder", null)] = startsLayer;
-  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  var legend = L.control.layers(null, overlays, { collapsed: false, position: "topright" }).addTo(map);
   L.control.scale({ metric: true, imperial: false }).addTo(map);
   if (bounds.isValid()) {
-    map.fitBounds(bounds.pad(0.08));
+    // The legend stays open in the top right: the stops are fitted beside it, never under it (at most
+    // half the map's width kept for it, so a narrow window still shows the route).
+    var size = map.getSize();
+    var box = legend.getContainer();
+    var right = Math.min(box.offsetWidth + 20, size.x / 2);
+    map.fitBounds(bounds, { paddingTopLeft: [30, 30], paddingBottomRight: [right, 30] });
   } else if (zones.getBounds().isValid()) {
     map.fitBounds(zones.getBounds());
   } else {

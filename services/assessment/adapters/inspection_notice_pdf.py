@@ -5,20 +5,56 @@ of will not take place then, a new notice follows. Both have the same letterhead
 block; each is rendered only from the letter and the municipality's letterhead, dated its issue date:
 the same letter is the same bytes.
 
-"Vår referanse" is a short reference people can read out on the phone (reference()); the full id stays
-in the stored letter and its event."""
+"Vår referanse" is a short reference people can read out on the phone; the full id stays in the stored
+letter and its event. A notice issued since its body keeps `visit_minutes` (above 0) names the plan as the
+CLI and the route sheets do and the letter itself ("BEF-1A2B3C4D, varsel 66927F1A"), and says how long the
+visit is planned to take; a notice issued before (visit_minutes 0) and every cancellation keep the old
+words ("BEF-" and the letter's own id, "under en time"), so a stored letter renders the same forever."""
 
 from __future__ import annotations
 
 from services.assessment.adapters.inspection_pdf import PdfStory, render_pdf
-from services.assessment.domain.inspection_planning import InspectionCancellation, InspectionNotice
+from services.assessment.domain.inspection_planning import (
+    InspectionCancellation,
+    InspectionNotice,
+    plan_reference,
+)
 from services.assessment.domain.municipality import Municipality, OfficeContact
 from services.platform.written_dates import clock, written_day
 
 
 def reference(letter_id: str) -> str:
-    """'BEF-1A2B3C4D': the first 8 letters or digits of a letter's id, in capitals."""
-    return "BEF-" + "".join(c for c in letter_id if c.isalnum())[:8].upper()
+    """'BEF-1A2B3C4D': the first 8 letters or digits of a letter's id, in capitals (the letters issued
+    before the plan's reference was written: it looks like a plan's reference but is the letter's)."""
+    return "BEF-" + letter_number(letter_id)
+
+
+def letter_number(letter_id: str) -> str:
+    """'66927F1A': the first 8 letters or digits of a letter's id, in capitals."""
+    return "".join(c for c in letter_id if c.isalnum())[:8].upper()
+
+
+def our_reference(letter: InspectionNotice | InspectionCancellation) -> str:
+    """'BEF-1A2B3C4D, varsel 66927F1A' (the plan as `propertytax ... show` takes it, and this letter) for
+    a notice issued with its visit's minutes; 'BEF-66927F1A' (the letter's own id) for the older
+    notices and the cancellations, as they were issued."""
+    if isinstance(letter, InspectionNotice) and letter.visit_minutes > 0:
+        return f"{plan_reference(letter.plan_id)}, varsel {letter_number(letter.notice_id)}"
+    return reference(letter.notice_id)
+
+
+def visit_length(minutes: int) -> str:
+    """'om lag 1 ½ time', 'om lag 2 timer', 'om lag 45 minutter': the visit's planned minutes rounded to
+    the quarter hour (at least one), in plain words."""
+    quarters = max(1, (minutes + 7) // 15)
+    hours, rest = divmod(quarters, 4)
+    if not hours:
+        return "om lag en halv time" if rest == 2 else f"om lag {rest * 15} minutter"
+    unit = "time" if hours == 1 and rest in (0, 2) else "timer"
+    if rest == 2:
+        return f"om lag {hours} ½ {unit}"
+    whole = f"{hours} {'time' if hours == 1 else 'timer'}"
+    return f"om lag {whole}" if not rest else f"om lag {whole} og {rest * 15} minutter"
 
 
 def notice_title(notice: InspectionNotice) -> str:
@@ -61,7 +97,7 @@ def _letter_head(
     doc.gap(6)
     doc.text(
         f"Dato: {letter.issued_on:%d.%m.%Y}\nEiendom: {letter.property_id}\n"
-        f"Vår referanse: {reference(letter.notice_id)}"
+        f"Vår referanse: {our_reference(letter)}"
     )
     doc.gap(2)
 
@@ -78,9 +114,13 @@ def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
     _letter_head(doc, municipality, notice)
     doc.heading(notice_title(notice), 2)
     if notice.replaces:
+        earlier = (
+            f"varsel {letter_number(notice.replaces)}"
+            if notice.visit_minutes > 0
+            else f"referanse {reference(notice.replaces)}"
+        )
         doc.text(
-            "Dette brevet erstatter varselet vi sendte deg tidligere "
-            f"(referanse {reference(notice.replaces)}). "
+            f"Dette brevet erstatter varselet vi sendte deg tidligere ({earlier}). "
             "Befaringen er flyttet til en ny tid.",
             bold=True,
         )
@@ -92,9 +132,14 @@ def notice_pdf(notice: InspectionNotice, municipality: Municipality) -> bytes:
         "og derfor ser vi på den selv."
     )
     doc.heading("Slik foregår befaringen")
+    length = (
+        f"Befaringen tar {visit_length(notice.visit_minutes)}."
+        if notice.visit_minutes > 0
+        else "Befaringen tar vanligvis under en time."  # the words of the notices issued before
+    )
     doc.text(
         "Taksatoren ser på tomten og bygningene, kontrollerer arealet og noterer standard og tilstand. "
-        "Befaringen tar vanligvis under en time. Taksatoren viser legitimasjon fra kommunen."
+        f"{length} Taksatoren viser legitimasjon fra kommunen."
     )
     doc.gap(2)
     doc.text(

@@ -234,6 +234,7 @@ def notice_to_json(notice: InspectionNotice) -> str:
             "recipient_lines": list(notice.recipient_lines),
             "purpose": notice.purpose,
             "replaces": notice.replaces,
+            "visit_minutes": notice.visit_minutes,
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -257,6 +258,7 @@ def notice_from_json(text: str) -> InspectionNotice:
         recipient_lines=tuple(raw["recipient_lines"]),
         purpose=raw["purpose"],
         replaces=raw["replaces"],
+        visit_minutes=raw.get("visit_minutes", 0),  # a notice issued before it was kept: 0
     )
 
 

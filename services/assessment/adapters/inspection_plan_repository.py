@@ -5,6 +5,7 @@ day is the cancelled visit's, its replaces the cancelled notice's id."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Sequence
 from datetime import date, datetime, time
 from typing import Any
@@ -29,6 +30,7 @@ from services.assessment.adapters.inspection_plan_json import (
 from services.assessment.adapters.orm import inspection_notices, inspection_plans, inspection_requests
 from services.assessment.adapters.repository import chunks
 from services.assessment.application.ports import PlanOverlap, PlanSummary
+from services.assessment.domain.field_results import has_visit
 from services.assessment.domain.inspection_planning import (
     InspectionCancellation,
     InspectionNotice,
@@ -272,3 +274,21 @@ class InspectionPlanRepository:
 
     def cancellations_of(self, plan_id: str, version: int) -> list[InspectionCancellation]:
         return [cancellation_from_json(body) for body in self._bodies_of(plan_id, version, CANCELLATION)]
+
+    def visits_of(self, property_id: str) -> list[InspectionPlan]:
+        """The latest versions of the plans whose latest version visits the property or left its visit
+        unplanned, newest period first. Only the bodies that hold the id as a JSON string are read (the
+        body is text, not JSON, on SQLite and PostgreSQL alike); has_visit then keeps those whose routes
+        or unplanned visits hold it (the body names the property elsewhere too: its visits and needs)."""
+        quoted = json.dumps(property_id, ensure_ascii=False)  # as plan_to_json writes it
+        rows = self.session.execute(
+            self._latest_rows(self._latest())
+            .where(inspection_plans.c.body.contains(quoted, autoescape=True))
+            .order_by(
+                inspection_plans.c.first_day.desc(),
+                inspection_plans.c.last_day.desc(),
+                inspection_plans.c.plan_id.desc(),
+            )
+        )
+        plans = (plan_from_json(row.body) for row in rows)
+        return [plan for plan in plans if has_visit(plan, property_id)]

@@ -18,6 +18,9 @@ def _dated(text: str) -> str:
     return _TIME.sub(r"\1.\2", _DAY.sub(r"\3.\2.\1", text))
 
 
+# How an assessor travels (route_planner._BY), in Norwegian.
+_BY = {"on foot": "til fots", "by bike": "på sykkel", "by e-bike": "på elsykkel", "by car": "med bil"}
+
 # (pattern of the English reason, its Norwegian form from the pattern's groups), most specific first.
 _FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
@@ -60,6 +63,16 @@ _FORMS: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
     (
         re.compile(r"^no room before the case's deadline (\S+)$"),
         lambda m: f"ikke plass før klagesakens frist {_dated(m[1])}",
+    ),
+    (
+        re.compile(
+            r"^no assessor can reach it and back within a day "
+            r"\(shortest: (\d+) min (on foot|by bike|by e-bike|by car), day (\d+) min\)$"
+        ),
+        lambda m: (
+            f"ingen taksator rekker fram og tilbake på en arbeidsdag (korteste: {m[1]} min "
+            f"{_BY[m[2]]}, dagen {m[3]} min)"
+        ),
     ),
     (
         re.compile(r"^no room in the period: more urgent visits fill the assessors' days$"),

@@ -27,8 +27,9 @@ most urgent first), so no repair ever trades a more urgent visit for less urgent
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import numpy as np
 
@@ -51,6 +52,7 @@ from services.assessment.domain.inspection_planning import (
     PlanningProblem,
     PlanningSolution,
     Stop,
+    Transport,
     Unplanned,
     Visit,
     Window,
@@ -81,6 +83,12 @@ class VroomRoutePlanner:
 
     def plan(self, problem: PlanningProblem) -> PlanningSolution:
         return _Planning(problem, self._exploration).run()
+
+    def naive_distance(self, problem: PlanningProblem) -> Decimal:
+        """The naive plan of all problem.visits (route_naive.py): in property-id order over problem.days,
+        no windows, pins or deadlines heeded; the same kilometres plan() gives for the visits it plans."""
+        planning = _Planning(problem, self._exploration)
+        return planning.naive(range(len(planning.visits)))
 
 
 class _Planning:
@@ -444,17 +452,21 @@ class _Planning:
             for index in self.rank
             if index not in self.where
         )
-        planned = sorted(self.where, key=lambda index: self.visits[index].property_id)
-        naive = naive_distance_km(
-            [NaiveDay(d.start_xy, d.end - d.begin, d.metres_per_minute) for d in self.drafts],
-            [(self.xy[index], self.visits[index].minutes) for index in planned],
-            self.detour,
-        )
         return PlanningSolution(
             days=tuple(routes),
             unplanned=unplanned,
             total_distance_km=sum((route.distance_km for route in routes), start=kilometres(0)),
-            naive_distance_km=naive,
+            naive_distance_km=self.naive(self.where),
+        )
+
+    def naive(self, planned: Iterable[int]) -> Decimal:
+        """The naive plan's kilometres of the visits `planned` (indices): in property-id order over every
+        assessor-day of the problem (route_naive.py)."""
+        ordered = sorted(planned, key=lambda index: self.visits[index].property_id)
+        return naive_distance_km(
+            [NaiveDay(d.start_xy, d.end - d.begin, d.metres_per_minute) for d in self.drafts],
+            [(self.xy[index], self.visits[index].minutes) for index in ordered],
+            self.detour,
         )
 
     def _route(self, draft: DayDraft, day: AssessorDay) -> DayRoute:
@@ -476,6 +488,28 @@ class _Planning:
             travel_minutes=int(travel_minutes(np.array(legs), draft.metres_per_minute).sum()),
         )
 
+    def _alone(self, index: int) -> tuple[int, int] | None:
+        """When no assessor-day the visit may take (its windows and deadline allow) could take it even
+        alone, start → visit → start with its minutes on site: the shortest such trip in minutes and its
+        day's number. None when some day could (or none may take it: another reason says why)."""
+        visit = self.visits[index]
+        shortest: tuple[int, int] | None = None
+        for number in self._allowed_days(index):
+            draft = self.drafts[number]
+            job = self._job(index, number)
+            assert job is not None
+            metres = road_metres(draft.start_xy[None, :], self.xy[index][None, :], self.detour)[0]
+            there = int(travel_minutes(metres, draft.metres_per_minute)[0])
+            # Straight there at the day's start (or waiting for the owner's window), on site, and back.
+            for first, last in job.windows or ((draft.begin, draft.end),):
+                start = max(first, draft.begin + there)
+                if start <= last and start + visit.minutes + there <= draft.end:
+                    return None
+            trip = 2 * there + visit.minutes
+            if shortest is None or trip < shortest[0]:
+                shortest = (trip, number)
+        return shortest
+
     def _reason(self, index: int) -> str:
         visit = self.visits[index]
         if index in self.pinned_day:
@@ -487,6 +521,15 @@ class _Planning:
         if windows and visit.latest_day and all(w.start.date() > visit.latest_day for w in windows):
             told = ", ".join(_span(window) for window in windows[:3])
             return f"the owner's window {told} is after the case's deadline {visit.latest_day.isoformat()}"
+        alone = self._alone(index)
+        if alone is not None:
+            trip, number = alone
+            transport = self.problem.assessors[self.days[number].assessor_id].transport
+            length = self.drafts[number].end - self.drafts[number].begin
+            return (
+                f"no assessor can reach it and back within a day (shortest: {trip} min "
+                f"{_BY[transport]}, day {length} min)"
+            )
         if len(windows) > 3:
             told = ", ".join(_span(window) for window in windows[:3])
             return f"the owner's windows {told} … ({len(windows)} in all) have no assessor free"
@@ -500,6 +543,15 @@ class _Planning:
         if visit.latest_day is not None:
             return f"no room before the case's deadline {visit.latest_day.isoformat()}"
         return "no room in the period: more urgent visits fill the assessors' days"
+
+
+# How an assessor travels, in the reasons' words.
+_BY = {
+    Transport.FOOT: "on foot",
+    Transport.BIKE: "by bike",
+    Transport.EBIKE: "by e-bike",
+    Transport.CAR: "by car",
+}
 
 
 def _windows(visit: Visit) -> tuple[Window, ...]:

@@ -4,12 +4,13 @@ planner fit them, and stores version 1 of a new plan with a notice to every owne
 the plan, the notices and their events (InspectionsPlanned, one InspectionScheduled per notice) in one
 transaction. A dry run does all of it but the storing: nothing is kept, published or sent.
 
-Refused: a plan made after its first day (planned_on; its notices would be issued after days it
-plans), another plan over some of the same days with some of the same assessors (first_day: those
-assessors would have two plans for one day, one blind to the other's absences and visits; plans over
-the same days for other assessors are fine), and an assessor starting farther than
-settings.max_start_km in a straight line from every need to visit (assessors_csv: a start in Stockholm
-is a mistake in the file, not a day of travel).
+Refused: a plan made after its first day (planned_on; its notices would be issued after days it plans), a plan
+with no open need to plan (first_day: all are in other plans or done; stored, an empty plan would hold its
+days and assessors against a later plan), another plan over some of the same days with some of the same
+assessors (first_day: those assessors would have two plans for one day, one blind to the other's absences and
+visits; plans over the same days for other assessors are fine), and an assessor starting farther than
+settings.max_start_km in a straight line from every need to visit (assessors_csv: a start in Stockholm is a
+mistake in the file, not a day of travel).
 
 Needs other plans hold are left out and counted (PlanMade.already_planned): a need another plan's latest
 version visits on any day, past or future, is that plan's (a re-plan of it moves the visit), so a plan
@@ -38,6 +39,8 @@ from services.assessment.domain.inspection_planning import (
     InspectionsPlanned,
     PlanningProblem,
     PlanningSettings,
+    Unplanned,
+    Visit,
     plan_reference,
     straight_line_km,
 )
@@ -88,10 +91,11 @@ def plan_inspections(
     gather: NeedsGatherer,
 ) -> PlanMade:
     """Plans the period. InvalidInput naming first_day, last_day, planned_on, absences[i] or assessors_csv
-    when the period, the plan's date or absences break the rules, another plan shares days and assessors,
-    an assessor starts far from the work or no assessor-day is left to plan; a plan whose needs all stay
-    unplanned is still a plan. A dry run (period.dry_run) is refused alike, makes the same plan and
-    notices and stores, records and commits nothing."""
+    when the period, the plan's date or absences break the rules, another plan shares days and assessors, an
+    assessor starts far from the work, no assessor-day is left to plan or no open need is left to plan
+    (first_day: all are in other plans or done; an empty plan would only block its days for a later one);
+    a plan whose needs all stay unplanned is still a plan. A dry run (period.dry_run) is refused alike,
+    makes the same plan and notices and stores, records and commits nothing."""
     problems = Violations()
     period_problems(period.first_day, period.last_day, problems)
     if period.planned_on > period.first_day:
@@ -120,17 +124,14 @@ def plan_inspections(
         )
         if overlapping:
             raise InvalidInput.single("first_day", _overlap_words(overlapping))
-        # A need is open on the plan's business date; it is another plan's while that plan visits it (the
-        # module's docstring). Gather marks PLANNED from its own date: not used here.
-        missed_before = period.planned_on - timedelta(days=settings.results_due_days)
-        held = uow.inspection_plans.visit_days(missed_before)
-        gathered = [n for n in gather(uow, period.planned_on) if n.status != NeedStatus.DONE]
-        needs = [n for n in gathered if n.property_id not in held]
-        ids = [n.property_id for n in needs]
-        props = uow.properties.get_many(ids)
-        places = {pid: Place(p.location, p.category) for pid, p in props.items()}
+        found = open_needs(uow, gather, period.planned_on, settings)
+        needs = found.needs
+        if not needs:
+            # An empty plan would still hold its days and assessors, refusing a later plan over them.
+            raise InvalidInput.single("first_day", _nothing_to_plan(found.held, found.done))
+        places = _places(uow, needs)
         _check_starts(period.assessors, [p.location for p in places.values() if p.location], settings)
-        requests = uow.inspection_plans.requests(ids)
+        requests = uow.inspection_plans.requests([n.property_id for n in needs])
         visits, no_place = build_visits(needs, places, requests, days, settings, longest)
         solution = planner.plan(
             PlanningProblem(tuple(visits), {a.assessor_id: a for a in period.assessors}, slots, settings)
@@ -154,7 +155,53 @@ def plan_inspections(
         if not dry:
             store(uow, plan, notices)
             uow.commit()
-    return PlanMade(plan, tuple(notices), len(gathered) - len(needs), (), not dry)
+    return PlanMade(plan, tuple(notices), found.held, (), not dry)
+
+
+@dataclass(frozen=True)
+class OpenNeeds:
+    needs: list[InspectionNeed]  # open on the day and held by no plan, in the gatherer's order
+    held: int  # open, but another plan holds them (the module's docstring)
+    done: int  # gathered with a recorded result
+
+
+def open_needs(
+    uow: AssessmentUnitOfWork, gather: NeedsGatherer, on: date, settings: PlanningSettings
+) -> OpenNeeds:
+    """The needs to plan on the business date `on`: open, and not held by a plan (one whose latest version
+    visits them on a day not more than settings.results_due_days before `on`: the module's docstring). A
+    new plan plans these; a re-plan offers them the room its version has free."""
+    # Gather marks PLANNED from its own date: not used here.
+    held = uow.inspection_plans.visit_days(on - timedelta(days=settings.results_due_days))
+    every = gather(uow, on)
+    gathered = [n for n in every if n.status != NeedStatus.DONE]
+    needs = [n for n in gathered if n.property_id not in held]
+    return OpenNeeds(needs, len(gathered) - len(needs), len(every) - len(gathered))
+
+
+def needs_to_visits(
+    uow: AssessmentUnitOfWork,
+    needs: Sequence[InspectionNeed],
+    days: Sequence[date],
+    settings: PlanningSettings,
+    day_minutes: int,
+) -> tuple[list[Visit], list[Unplanned]]:
+    """build_visits for `needs` with the register's places and the owners' wishes."""
+    requests = uow.inspection_plans.requests([n.property_id for n in needs])
+    return build_visits(needs, _places(uow, needs), requests, days, settings, day_minutes)
+
+
+def _places(uow: AssessmentUnitOfWork, needs: Sequence[InspectionNeed]) -> dict[str, Place]:
+    props = uow.properties.get_many([n.property_id for n in needs])
+    return {pid: Place(p.location, p.category) for pid, p in props.items()}
+
+
+def _nothing_to_plan(held: int, done: int) -> str:
+    """'no open need to plan: 3 needs are in other plans (re-plan them), 2 are done'."""
+    return (
+        f"no open need to plan: {held} {'need is' if held == 1 else 'needs are'} in other plans "
+        f"(re-plan them), {done} {'is' if done == 1 else 'are'} done"
+    )
 
 
 def _overlap_words(overlapping: Sequence[PlanOverlap]) -> str:

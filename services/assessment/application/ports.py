@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -379,6 +380,12 @@ class InspectionPlanRepository(Protocol):
         """The cancellation letters issued with a version, by property."""
         ...
 
+    def visits_of(self, property_id: str) -> list[InspectionPlan]:
+        """The latest versions of the plans whose latest version visits the property or left its visit
+        unplanned (domain.field_results.has_visit), newest period first (by first day, then last day,
+        then plan id, all descending)."""
+        ...
+
 
 class AssessmentUnitOfWork(TransactionalWork, Protocol):
     """One transaction over the register; the repositories are there inside its `with` block."""
@@ -521,6 +528,12 @@ class RoutePlanner(Protocol):
     most urgent first, windows and latest days kept, pins kept; what does not fit is unplanned with why."""
 
     def plan(self, problem: PlanningProblem) -> PlanningSolution: ...
+
+    def naive_distance(self, problem: PlanningProblem) -> Decimal:
+        """The naive plan's kilometres (PlanningSolution.naive_distance_km) of all problem.visits: in
+        property-id order over problem.days, no windows, pins or deadlines heeded. A re-plan measures its
+        version so, like the first plan's, rather than adding up parts."""
+        ...
 
 
 class InspectionDocuments(Protocol):

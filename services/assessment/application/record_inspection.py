@@ -40,6 +40,7 @@ from services.assessment.domain.field_results import (
     housing_value_kept,
     housing_value_replaced,
     inspection_trace,
+    plan_of_visit,
     planning_warnings,
     proposal_reason,
 )
@@ -80,7 +81,8 @@ def record_inspection(
     A property valued from the tax authority's housing value (its stored values can value it): the same,
     but no proposal and no need cleared; the answer's valuation is the housing-value one, `proposed`
     False, with a warning (see the module's docstring). Warns too, and records all the same, where the
-    latest plan has the property's visit and the inspection went otherwise (planning_warnings).
+    plan that visits the property (plan_of_visit: the one whose period is nearest the inspection day) has
+    its visit and the inspection went otherwise (planning_warnings).
 
     InvalidInput naming each bad field (check_field_result; floors when what was measured gives no value);
     NotFound for an unknown property; FailedPrecondition when the property has no zone factor (no
@@ -119,8 +121,9 @@ def record_inspection(
             proposed = True
             uow.valuations.add_many([valuation], uow.now())
             uow.valuations.clear_need(prop.property_id)  # an assessor has valued it on site
-        plan_id = uow.inspection_plans.latest_plan_id()
-        warnings += planning_warnings(result, uow.inspection_plans.get(plan_id) if plan_id else None)
+        # The plan that visits the property, not the latest one: a later period's plan would hide it.
+        plans = uow.inspection_plans.visits_of(prop.property_id)
+        warnings += planning_warnings(result, plan_of_visit(plans, result.inspected_on))
         uow.inspection_needs.add_result(
             result, new_id(), valuation.valuation_id if proposed else None, uow.now()
         )

@@ -21,7 +21,14 @@ from datetime import date
 from decimal import Decimal
 
 from services.assessment.application.config import AssessmentConfig
-from services.assessment.application.plan_inspections import recipients, store
+from services.assessment.application.inspection_needs import gather_needs
+from services.assessment.application.plan_inspections import (
+    NeedsGatherer,
+    needs_to_visits,
+    open_needs,
+    recipients,
+    store,
+)
 from services.assessment.application.ports import AssessmentUnitOfWork, RoutePlanner
 from services.assessment.domain.inspection_planning import (
     Absence,
@@ -35,6 +42,7 @@ from services.assessment.domain.inspection_schedule import (
     assessor_days,
     cancellations_to_issue,
     moved,
+    newcomers,
     notices_to_issue,
     placements,
     replan_input,
@@ -92,7 +100,11 @@ def _absence(command: Replan, plan: InspectionPlan) -> Absence | None:
 
 
 def replan_inspections(
-    uow: AssessmentUnitOfWork, command: Replan, config: AssessmentConfig, planner: RoutePlanner
+    uow: AssessmentUnitOfWork,
+    command: Replan,
+    config: AssessmentConfig,
+    planner: RoutePlanner,
+    gather: NeedsGatherer = gather_needs,
 ) -> Replanned:
     """A new version of the plan (the module's docstring), or none when nothing would change. NotFound
     for an unknown plan; InvalidInput naming replanned_on (before the latest version's date, or no
@@ -124,18 +136,38 @@ def replan_inspections(
         requests = uow.inspection_plans.requests(planned)
         longest = max(a.minutes_per_day for a in plan.assessors)
         fitted = replan_input(plan, absence, notices, requests, days, settings, longest, command.replanned_on)
+        # Needs no plan holds (new since, or left by a plan's re-plan) take the free room, after the pins.
+        known = set(plan.visits) | set(planned)
+        fresh = [
+            n
+            for n in open_needs(uow, gather, command.replanned_on, settings).needs
+            if n.property_id not in known
+        ]
+        built, no_place = needs_to_visits(uow, fresh, days, settings, longest)
+        added, past = newcomers(built, command.replanned_on)
+        assessors = {a.assessor_id: a for a in plan.assessors}
         solution = planner.plan(
+            PlanningProblem((*fitted.visits, *added), assessors, slots, settings, fitted.pins)
+        )
+        # The days kept count as they were in the plan's distance; the naive one is the version's own, as
+        # a first plan's: its planned visits in property-id order over all its assessor-days.
+        kept_km = sum((route.distance_km for route in fitted.kept), Decimal(0))
+        routes = tuple(sorted((*fitted.kept, *solution.days), key=lambda r: (r.day, r.assessor_id)))
+        visits = {**plan.visits, **{v.property_id: v for v in (*fitted.visits, *added)}}
+        planned_now = [visits[stop.property_id] for route in routes for stop in route.stops]
+        naive = planner.naive_distance(
             PlanningProblem(
-                fitted.visits, {a.assessor_id: a for a in plan.assessors}, slots, settings, fitted.pins
+                tuple(planned_now),
+                assessors,
+                assessor_days(plan.assessors, absences, days, settings),
+                settings,
             )
         )
-        # The days kept count as they were, in the plan's distance and in the naive one alike.
-        kept_km = sum((route.distance_km for route in fitted.kept), Decimal(0))
         solution = PlanningSolution(
-            days=tuple(sorted((*fitted.kept, *solution.days), key=lambda r: (r.day, r.assessor_id))),
-            unplanned=(*solution.unplanned, *fitted.unplanned),
+            days=routes,
+            unplanned=(*solution.unplanned, *fitted.unplanned, *no_place, *past),
             total_distance_km=solution.total_distance_km + kept_km,
-            naive_distance_km=solution.naive_distance_km + kept_km,
+            naive_distance_km=naive,
         )
         cause = (
             f"{command.assessor_id} absent {absence.first_day:%d.%m.%Y}–{absence.last_day:%d.%m.%Y}"
@@ -152,8 +184,8 @@ def replan_inspections(
             assessors=plan.assessors,
             absences=absences,
             solution=solution,
-            needs=plan.needs,
-            visits={**plan.visits, **{v.property_id: v for v in fitted.visits}},
+            needs=plan.needs + len(fresh),
+            visits=visits,
         )
         changed = moved(plan, new)
         told = {pid for pid, v in new.visits.items() if v.notify} | set(notices)

@@ -3,6 +3,7 @@ per floor, inner and outer factor with their reasons, notes and photo references
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -28,6 +29,9 @@ REGISTER_KEPT = (
 # very good dwelling, poor or fine surroundings); the committee's valuation basis sets no limits of its own.
 INSPECTION_FACTOR = bounds("0.5", "1.5", 3, "0,9")
 MAX_PHOTOS = 100
+
+NOTHING_RECORDED = "nothing was recorded: give measured floors, the plot, a factor with its reason, or notes"
+REASON_WITHOUT_FACTOR = "a reason is for a factor other than 1: give the factor too"
 
 
 @dataclass(frozen=True)
@@ -58,9 +62,10 @@ class InspectionCompleted:
 
 def check_field_result(result: FieldResult, today: date, problems: Violations) -> None:
     """Adds a violation per bad field: inspected_on not after `today` (the business date is the visit's);
-    the assessor; floors (levels −5..99, BRA as the register's bounds, each level once); the plot; each
-    factor within INSPECTION_FACTOR, with a reason when it is not 1; notes, reasons and photo references
-    as free text without identity numbers."""
+    the assessor; floors when nothing at all was recorded (NOTHING_RECORDED); floors (levels −5..99, BRA
+    as the register's bounds, each level once); the plot; each factor within INSPECTION_FACTOR, with a
+    reason when it is not 1 and none when it is 1 (REASON_WITHOUT_FACTOR); notes, reasons and photo
+    references as free text without identity numbers."""
     if not result.property_id.strip():
         problems.add("property_id", "is required")
     if result.inspected_on > today:
@@ -69,6 +74,8 @@ def check_field_result(result: FieldResult, today: date, problems: Violations) -
         problems.add("assessor_id", "is required")
     else:
         check_free_text(problems, "assessor_id", result.assessor_id, 64)
+    if not _recorded_anything(result):
+        problems.add("floors", NOTHING_RECORDED)
     levels: set[int] = set()
     for index, floor in enumerate(result.floors):
         if not -5 <= floor.level <= 99:
@@ -86,6 +93,10 @@ def check_field_result(result: FieldResult, today: date, problems: Violations) -
         _check_number(problems, f"{name}_factor", factor, INSPECTION_FACTOR)
         if factor != 1 and not reason.strip():
             problems.add(f"{name}_reason", f"an {name} factor other than 1 needs its reason")
+        elif factor == 1 and reason.strip():
+            # A reason with no factor (the RPC's empty factor is 1) would be kept in the trace as if it
+            # had moved the value, when it did not: the assessor meant a factor and left it out.
+            problems.add(f"{name}_reason", REASON_WITHOUT_FACTOR)
         check_free_text(problems, f"{name}_reason", reason, REASON_LENGTH)
     check_free_text(problems, "notes", result.notes, REASON_LENGTH)
     if len(result.photo_refs) > MAX_PHOTOS:
@@ -95,6 +106,22 @@ def check_field_result(result: FieldResult, today: date, problems: Violations) -
             problems.add(f"photo_refs[{index}]", "must not be empty")
         else:
             check_free_text(problems, f"photo_refs[{index}]", ref, NAME_LENGTH)
+
+
+def _recorded_anything(result: FieldResult) -> bool:
+    """Whether the result holds any finding: measured floors or plot, a factor or a reason, notes or a
+    photo. Without one an inspection would propose the register's own value again as if it were the
+    site's, and close the property's needs on nothing."""
+    return bool(
+        result.floors
+        or result.plot_m2 is not None
+        or result.inner_factor != 1
+        or result.outer_factor != 1
+        or result.inner_reason.strip()
+        or result.outer_reason.strip()
+        or result.notes.strip()
+        or result.photo_refs
+    )
 
 
 def _check_number(problems: Violations, field: str, number: Decimal, limits: Bounds) -> None:
@@ -186,9 +213,33 @@ def _by_floor(floors: tuple[Floor, ...]) -> str:
     return ", ".join(f"{f.level}: {f.bra_m2}" for f in floors)
 
 
+def has_visit(plan: InspectionPlan, property_id: str) -> bool:
+    """Whether the plan (a version of it) visits the property or left its visit unplanned: the versions
+    planning_warnings has something to say about."""
+    return plan.stop_of(property_id) is not None or any(
+        u.property_id == property_id for u in plan.solution.unplanned
+    )
+
+
+def plan_of_visit(plans: Sequence[InspectionPlan], day: date) -> InspectionPlan | None:
+    """Of the plans that visit a property (their latest versions, newest period first), the one an
+    inspection on `day` is checked against: the first whose period holds the day; else the one ending
+    last before it (the visit was late); else the one starting first after it (the visit was early).
+    None when no plan visits the property. Not simply the latest plan: a later period's plan, made for
+    other properties, says nothing about this visit."""
+    holding = [p for p in plans if p.first_day <= day <= p.last_day]
+    if holding:
+        return holding[0]
+    before = [p for p in plans if p.last_day < day]
+    if before:
+        return max(before, key=lambda p: (p.last_day, p.first_day))
+    return min(plans, key=lambda p: (p.first_day, p.last_day), default=None)
+
+
 def planning_warnings(result: FieldResult, plan: InspectionPlan | None) -> tuple[str, ...]:
-    """What the office should look at when the latest plan (`plan`, None when there is none) has this
-    property's visit and the inspection went otherwise, each in words with dates as dd.mm.yyyy:
+    """What the office should look at when the plan that visits this property (`plan`, plan_of_visit;
+    None when there is none) has its visit and the inspection went otherwise, each in words with dates as
+    dd.mm.yyyy:
 
     - the assessor is none of the plan's assessors: "A9 is not an assessor of plan BEF-1A2B3C4D";
     - another assessor was sent: "assessor A2 was not planned for this property's visit (planned for

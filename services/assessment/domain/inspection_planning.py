@@ -263,6 +263,9 @@ class InspectionNotice:
     recipient_lines: tuple[str, ...]  # postal address lines, postcode and city last
     purpose: str  # why the assessor comes, in plain Norwegian
     replaces: str = ""
+    # The planned minutes on site (the stop's leave − arrive), for the letter to say how long; 0 in the
+    # bodies of notices issued before it was kept.
+    visit_minutes: int = 0
 
 
 @dataclass(frozen=True)

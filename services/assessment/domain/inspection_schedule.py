@@ -367,6 +367,16 @@ def replan_input(
     return ReplanInput(tuple(visits), tuple(pins), (*unplanned, *earlier), tuple(kept))
 
 
+def newcomers(visits: Sequence[Visit], replanned_on: date) -> tuple[list[Visit], list[Unplanned]]:
+    """Visits of needs no plan held, offered to a re-plan as freed ones are: for the days after
+    `replanned_on`, or unplanned with PAST when every window their owner asked for is over by then."""
+    free: list[Visit] = []
+    unplanned: list[Unplanned] = []
+    for visit in visits:
+        _free(visit, replanned_on, free, unplanned)
+    return free, unplanned
+
+
 def _free(visit: Visit, replanned_on: date, visits: list[Visit], unplanned: list[Unplanned]) -> None:
     """A freed visit for the days after `replanned_on`, or unplanned with PAST when every window the owner
     asked for is over by then."""
@@ -405,9 +415,10 @@ def recipient(
     owner_names: Sequence[str], property_address: str, request: OwnerRequest | None = None
 ) -> Recipient:
     """The owners' names joined ("Kari Nordmann og Ola Nordmann"); the letter goes to the property's
-    address, since the register keeps no owner's postal address (billing does). No owner on record:
-    "Eieren" (the owner). The owner's wish may name another recipient (an heir, a guardian) and other
-    address lines (a postal address): each replaces its default when given."""
+    address (address_lines: the street, then the postcode and place), since the register keeps no
+    owner's postal address (billing does). No owner on record: "Eieren" (the owner). The owner's wish
+    may name another recipient (an heir, a guardian) and other address lines (a postal address): each
+    replaces its default when given."""
     if request is not None and request.notice_name.strip():
         owner_names = [request.notice_name.strip()]
     if request is not None and request.notice_lines:
@@ -419,8 +430,26 @@ def recipient(
         name = names[0]
     else:
         name = ", ".join(names[:-1]) + " og " + names[-1]
-    lines = request.notice_lines if request is not None and request.notice_lines else (property_address,)
+    lines = (
+        request.notice_lines
+        if request is not None and request.notice_lines
+        else address_lines(property_address)
+    )
     return Recipient(name, lines)
+
+
+# The register writes a property's address on one line, its postcode and place last after a comma.
+_POSTCODE_TAIL = re.compile(r"^(?P<street>.*\S)\s*,\s*(?P<post>\d{4} +\S.*)$")
+
+
+def address_lines(address: str) -> tuple[str, ...]:
+    """A one-line address as an envelope's lines, the postcode and place on a line alone (a window
+    envelope wants it so): "Nordstrandveien 45 B, 1163 Oslo" → ("Nordstrandveien 45 B", "1163 Oslo").
+    An address not ending with ", NNNN Place" stays one line, as it is."""
+    found = _POSTCODE_TAIL.match(address.strip())
+    if found is None:
+        return (address,)
+    return (found["street"], " ".join(found["post"].split()))
 
 
 def notices_to_issue(
@@ -459,6 +488,7 @@ def notices_to_issue(
                     recipient_lines=to.lines,
                     purpose=purpose(visit.need.reason),
                     replaces=earlier.notice_id if earlier else "",
+                    visit_minutes=int((stop.leave - stop.arrive).total_seconds() // 60),
                 )
             )
     return sorted(notices, key=lambda n: n.property_id)
