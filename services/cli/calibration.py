@@ -81,7 +81,13 @@ def calibration_json(answer: calibration_pb2.CalibrateResponse) -> dict[str, Any
             "plot_bands": [{"from_m2": b.from_m2, "factor": b.factor} for b in answer.plot_bands],
         },
         "zone_factors": {
-            z.zone_id: {"name": z.name, "factor": z.factor, "sales": z.sales} for z in answer.zone_factors
+            z.zone_id: {
+                "name": z.name,
+                "factor": z.factor,
+                "sales": z.sales,
+                "too_few_sales": z.too_few_sales,
+            }
+            for z in answer.zone_factors
         },
         "condition_factors": condition
         if condition is not None

@@ -274,17 +274,51 @@ def test_the_configuration_loads_with_the_services_loader_and_values_alike(tmp_p
         AssesspyStatistics(),
         replace(DEFAULT_STANDARDS, bootstrap=50),
     )
+    in_force = load_standard_rates()
     path = tmp_path / "rates.yaml"
-    path.write_text(yaml.safe_dump(result.configuration(), sort_keys=False, allow_unicode=True))
+    header = "\n".join(result.configuration_header(in_force, "sales.csv"))
+    path.write_text(
+        header + "\n" + yaml.safe_dump(result.configuration(in_force), sort_keys=False, allow_unicode=True)
+    )
     rates = load_standard_rates(path)
-    assert rates.rate_per_m2 == result.model.rates.rate_per_m2
+    # The fitted category's rate replaced; every other category's rate and the floor factors carried over.
+    assert rates.rate_per_m2[HOUSING] == result.model.rates.rate_per_m2[HOUSING]
+    assert {c: r for c, r in rates.rate_per_m2.items() if c is not HOUSING} == {
+        c: r for c, r in in_force.rate_per_m2.items() if c is not HOUSING
+    }
+    assert rates.floor_factors == in_force.floor_factors and rates.floor_factors
+    assert rates.min_building_m2 == in_force.min_building_m2
+    assert rates.plot_rate_per_m2 == result.model.rates.plot_rate_per_m2
     assert (
         rates.area_bands == result.model.rates.area_bands
         and rates.plot_bands == result.model.rates.plot_bands
     )
-    document = yaml.safe_load(path.read_text())
+    text = path.read_text()
+    assert text.startswith("# Written by `propertytax assessment calibrate --config-out`.")
+    assert "Fitted from 960 sales of sales.csv" in text and "Holdout: 240 sales" in text
+    assert "Carried over unchanged" in text and "holiday_home" in text.split("\n\n")[0]
+    document = yaml.safe_load(text)
     assert set(document["zone_factors"]) == {"a", "b", "c"}
     assert document["inner_factors"]["condition"][3] == 1
+
+
+def test_zones_with_too_few_sales_share_a_pooled_factor_or_1() -> None:
+    sales = _file_sales(False)
+    settings = CalibrationSettings(form=FORM, min_zone_sales=5)
+    run = {
+        "valuation_date": None,
+        "settings": settings,
+        "calibrator": LeastSquaresCalibrator(),
+        "statistics": AssesspyStatistics(),
+        "standards": replace(DEFAULT_STANDARDS, bootstrap=50),
+    }
+    # Keep only three sales of zone c: it is no longer fitted freely, and alone it falls to 1.
+    in_c = [s for s in sales if SQUARES["c"].contains(shapely.Point(s.lon, s.lat))]
+    few = [s for s in sales if s not in in_c] + in_c[:3]
+    result = calibrate(few, ZONES, **run)  # type: ignore[arg-type]
+    assert result.few_sales_zones == ("c",)
+    assert result.model.zone_factors["c"] == Decimal(1)
+    assert result.zone_sales.get("c", 0) < 5
 
 
 def test_the_configured_calibration_settings_load() -> None:

@@ -102,6 +102,7 @@ def load_calibration_settings(path: Path | None = None) -> CalibrationSettings:
         ),
         holdout=float(number(raw, "holdout", "0.01", "0.9", "holdout")),
         seed=int(number(raw, "seed", "0", "4294967295", "seed")),
+        min_zone_sales=int(_setting(raw, "min_zone_sales", 5, Decimal(1), Decimal(1000), where)),
     )
 
 

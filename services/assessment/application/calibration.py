@@ -29,11 +29,13 @@ from services.assessment.domain.calibration import (
     FamilyChoice,
     FitSale,
     FitStatistics,
+    FittedModel,
     TimeIndex,
     UsableSale,
     apply_exclusions,
     calibrated,
     configuration_document,
+    configuration_header,
     fit_sale,
     helps,
     holdout_lines,
@@ -42,10 +44,12 @@ from services.assessment.domain.calibration import (
     time_index,
 )
 from services.assessment.domain.ratio_study import GroupStudy, RatioSale, RatioStandards
+from services.assessment.domain.valuation import StandardRates
 from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.errors import InvalidInput
 
 MIN_TRAINING_SALES = 20
+POOLED = "\x00pooled"  # the fit's one zone for the zones with too few sales
 _CENT = Decimal("0.01")
 
 
@@ -66,9 +70,27 @@ class Calibration:
     holdout_sales: tuple[RatioSale, ...]  # the held-out sales valued by the model, grouped by zone id
     holdout_unvalued: int  # held-out sales in zones without training sales (no zone factor)
     seconds: float
+    few_sales_zones: tuple[str, ...] = ()  # zones with under min_zone_sales training sales: pooled factor
 
-    def configuration(self) -> dict[str, object]:
-        return configuration_document(self.model, self.valuation_date, self.zone_names)
+    def configuration(self, in_force: StandardRates) -> dict[str, object]:
+        """The complete configuration: the one in force with what the calibration fitted replaced."""
+        return configuration_document(self.model, self.valuation_date, self.zone_names, in_force)
+
+    def configuration_header(self, in_force: StandardRates, sales_name: str) -> list[str]:
+        figures = self.holdout.figures
+        holdout = (
+            f"{figures.n} sales, median ratio {figures.median_ratio:.3f}, COD {figures.cod:.1f}, "
+            f"PRD {figures.prd:.3f}, PRB {figures.prb:.4f}, "
+            + (
+                "IAAO goals met"
+                if self.holdout.verdict and self.holdout.verdict.passed
+                else "IAAO goals NOT met"
+            )
+            if figures is not None
+            else "too few sales for figures"
+        )
+        sales = f"{self.training_sales} sales of {sales_name or 'the sales file'} to {self.valuation_date}"
+        return configuration_header(self.model, in_force, sales, holdout, self.few_sales_zones)
 
 
 def calibrate(
@@ -96,7 +118,9 @@ def calibrate(
             "fit "
             f"the model and study a holdout (at least {MIN_TRAINING_SALES} to fit, 3 held out)",
         )
-    raw = [fit_sale(u, float(u.price)) for u in training]
+    zone_counts = Counter(u.zone_id for u in training)
+    few = {z for z, n in zone_counts.items() if n < settings.min_zone_sales}
+    raw = [_pooled(fit_sale(u, float(u.price)), few) for u in training]
     counts = Counter(month_of(u.sale.sale_date) for u in training)
     index = time_index(calibrator.month_effects(raw), counts, day)
     training_fit = [
@@ -105,7 +129,7 @@ def calibrate(
     available = [f for f in FactorFamily if all(f in s.levels for s in training_fit)]
     source = f"Calibrated from {len(training)} sales to {day.isoformat()}"
     choices, used = _choose_families(calibrator, training_fit, settings, available)
-    model = calibrator.fit(training_fit, settings.form, used)
+    model = _unpooled(calibrator.fit(training_fit, settings.form, used), few, zone_counts, settings)
     adopted = calibrated(model, settings.form, source)
     # A held-out sale in a zone without training sales has no zone factor: it cannot be valued.
     valued = [_ratio_sale(adopted, u, index) for u in holdout if u.zone_id in adopted.zone_factors]
@@ -119,14 +143,33 @@ def calibrate(
         time_index=index,
         model=adopted,
         choices=tuple(choices),
-        zone_sales=dict(Counter(u.zone_id for u in training)),
+        zone_sales=dict(zone_counts),
         zone_names={z.zone_id: z.name for z in zones},
         fit=model.statistics,
         holdout=study,
         holdout_sales=tuple(valued),
         holdout_unvalued=len(holdout) - len(valued),
         seconds=time.perf_counter() - started,
+        few_sales_zones=tuple(sorted(few)),
     )
+
+
+def _pooled(sale: FitSale, few: set[str]) -> FitSale:
+    return replace(sale, zone_id=POOLED) if sale.zone_id in few else sale
+
+
+def _unpooled(
+    model: FittedModel, few: set[str], counts: Counter[str], settings: CalibrationSettings
+) -> FittedModel:
+    """Each zone with too few sales takes the pooled factor of all such zones, or 1 (the average zone)
+    when they have fewer than min_zone_sales sales together."""
+    factors = {z: f for z, f in model.zone_factors.items() if z != POOLED}
+    if few:
+        pooled = model.zone_factors.get(POOLED, 1.0)
+        if sum(counts[z] for z in few) < settings.min_zone_sales:
+            pooled = 1.0
+        factors.update(dict.fromkeys(few, pooled))
+    return replace(model, zone_factors=dict(sorted(factors.items())))
 
 
 def _choose_families(

@@ -470,22 +470,29 @@ def _bands(starts: Sequence[Decimal], factors: Sequence[float]) -> tuple[SizeBan
 
 
 def configuration_document(
-    model: CalibratedModel, valuation_date: date, zone_names: Mapping[str, str]
+    model: CalibratedModel,
+    valuation_date: date,
+    zone_names: Mapping[str, str],
+    in_force: StandardRates,
 ) -> dict[str, Any]:
-    """The model as a standard_rates.yaml document (what `load_standard_rates` reads), with the zone
-    factors and the inner and outer factor tables the calibration adopted, for a year's valuations."""
+    """The model as a complete standard_rates.yaml document (what `load_standard_rates` reads): the
+    configuration in force with only what the calibration fitted replaced (the fitted categories' m²
+    rates, the plot rate and the size bands); every other category's rate, the floor factors and the
+    smallest counted building carried over. With the zone factors and the inner and outer factor tables
+    the calibration adopted, for a year's valuations."""
     rates = model.rates
 
     def number(value: Decimal) -> int | float:
         return int(value) if value == value.to_integral_value() else float(value)
 
+    merged = {**in_force.rate_per_m2, **rates.rate_per_m2}
     return {
         "source": rates.source,
         "valuation_date": valuation_date.isoformat(),
-        "rate_per_m2_nok": {c.value: number(m.nok) for c, m in rates.rate_per_m2.items()},
+        "rate_per_m2_nok": {c.value: number(merged[c].nok) for c in PropertyCategory if c in merged},
         "plot_rate_per_m2_nok": number(rates.plot_rate_per_m2.nok),
-        "floor_factors": {},
-        "min_building_m2": number(rates.min_building_m2),
+        "floor_factors": {level: number(f) for level, f in sorted(in_force.floor_factors.items())},
+        "min_building_m2": number(in_force.min_building_m2),
         "area_bands": [{"from_m2": number(b.from_m2), "factor": number(b.factor)} for b in rates.area_bands],
         "plot_bands": [{"from_m2": number(b.from_m2), "factor": number(b.factor)} for b in rates.plot_bands],
         "zone_factors": {
@@ -504,12 +511,43 @@ def configuration_document(
     }
 
 
+def configuration_header(
+    model: CalibratedModel,
+    in_force: StandardRates,
+    sales: str,
+    holdout: str,
+    few_sales_zones: Sequence[str] = (),
+) -> list[str]:
+    """The comment lines at the top of the written configuration: which values are fitted and from which
+    sales with which holdout figures, and which are carried over from the configuration in force."""
+    fitted = [c.value for c in model.rates.rate_per_m2]
+    carried = [
+        c.value for c in PropertyCategory if c in in_force.rate_per_m2 and c not in model.rates.rate_per_m2
+    ]
+    lines = [
+        "Written by `propertytax assessment calibrate --config-out`.",
+        f"Fitted from {sales}: the m² rate of {', '.join(fitted)}, the plot rate, area_bands and plot_bands,",
+        "zone_factors" + (" and the inner/outer factor tables." if model.families else "."),
+        f"Holdout: {holdout}.",
+        f"Carried over unchanged from the configuration in force ({in_force.source}): "
+        + (f"the m² rate of {', '.join(carried)}, " if carried else "")
+        + "floor_factors and min_building_m2.",
+    ]
+    if few_sales_zones:
+        lines.append(
+            f"Zones with too few sales (not fitted freely; they share one pooled factor): "
+            f"{', '.join(few_sales_zones)}."
+        )
+    return ["# " + line for line in lines]
+
+
 @dataclass(frozen=True)
 class CalibrationSettings:
     rules: ExclusionRules = field(default_factory=ExclusionRules)
     form: ModelForm = field(default_factory=ModelForm)
     holdout: float = 0.2
     seed: int = 20140502
+    min_zone_sales: int = 5  # a zone with fewer training sales is not fitted freely (pooled)
 
 
 def last_sale_date(sales: Sequence[CalibrationSale]) -> date:

@@ -10,15 +10,18 @@ import yaml
 
 from propertytax.assessment.v1 import calibration_pb2
 from services.assessment.application.calibration import Calibration, calibrate
+from services.assessment.application.config import AssessmentConfig
 from services.assessment.application.ports import Calibrator, ImportFiles, QualityReports, RatioStatistics
 from services.assessment.application.quality_report import CalibrationReport, ReportSource
 from services.assessment.domain.calibration import CalibrationSettings, exclusion_counts
 from services.assessment.domain.ratio_study import DEFAULT_STANDARDS
+from services.assessment.domain.valuation import StandardRates
 from services.assessment.entrypoints.grpc_ratio_study import group_to_proto, report_date
 from services.platform.errors import InvalidInput
 
 
 class CalibrationRpcs:
+    _config: AssessmentConfig
     _files: ImportFiles
     _ratio_statistics: RatioStatistics
     _calibrator: Calibrator
@@ -44,6 +47,7 @@ class CalibrationRpcs:
             DEFAULT_STANDARDS,
         )
         answer = calibration_to_proto(result, settings)
+        answer.configuration_yaml = configuration_yaml(result, self._config.rates, request.sales_name)
         if request.report:
             source = ReportSource(request.sales_name or "salgsfil", report_day, request.zones_name or "soner")
             answer.report = self._quality_reports.calibration(
@@ -119,6 +123,7 @@ def calibration_to_proto(
                 name=result.zone_names.get(z, z),
                 factor=float(f),
                 sales=result.zone_sales.get(z, 0),
+                too_few_sales=z in result.few_sales_zones,
             )
             for z, f in model.zone_factors.items()
         ],
@@ -148,5 +153,11 @@ def calibration_to_proto(
             method=result.fit.method,
             seconds=result.seconds,
         ),
-        configuration_yaml=yaml.safe_dump(result.configuration(), sort_keys=False, allow_unicode=True),
     )
+
+
+def configuration_yaml(result: Calibration, in_force: StandardRates, sales_name: str) -> str:
+    """The complete standard_rates.yaml document with its header comments."""
+    header = "\n".join(result.configuration_header(in_force, sales_name))
+    body = yaml.safe_dump(result.configuration(in_force), sort_keys=False, allow_unicode=True)
+    return header + "\n" + body
