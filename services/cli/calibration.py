@@ -6,26 +6,31 @@ to sales and ratio-studies a held-out share.
 "excluded": [{"rule", "description", "count"}]}, "excluded_sales": [{"line", "sale_id", "rule", "detail"}],
 "time_index": [{"month", "index", "sales"}], "time_index_note", "rates": {"rate_per_m2": {CATEGORY: rate},
 "plot_rate_per_m2", "area_bands", "plot_bands": [{"from_m2", "factor"}]}, "zone_factors": {ZONE: {"name",
-"factor", "sales"}}, "condition_factors": {"used", "bic_with", "bic_without", "factors": {LEVEL: factor}},
-"factor_families": {NAME: the same and "inner"}, "holdout": GROUP (as ratio-study writes it: n,
-median_ratio, cod, prd, prb, intervals, pass/fail, notes), "fit": {"sales", "parameters", "r2_log",
+"factor", "sales", "too_few_sales"}}, "condition_factors": {"used", "bic_with", "bic_without", "factors":
+{LEVEL: factor}}, "factor_families": {NAME: the same and "inner"}, "holdout": GROUP (as ratio-study writes
+it: n, median_ratio, cod, prd, prb, intervals, pass/fail, notes), "fit": {"sales", "parameters", "r2_log",
 "rmse_log", "bic", "converged", "method", "seconds"}}; the excluded sales also as OUT's name with
--excluded.csv. --config-out FILE writes the model as a standard_rates.yaml document (the service loads it
-with PROPERTYTAX_STANDARD_RATES_FILE) and, when --zones is GeoJSON, the zones with their fitted factors
-next to it (FILE's name with .zones.geojson). --report OUT.pdf writes the valuation-quality report
-(Norwegian) from the same calibration: the holdout's ratio study with its plots and map, the fitted rates,
-zone factors and price index, the excluded sales by rule."""
+-excluded.csv. --config-out FILE writes the model as a complete standard_rates.yaml document (the
+configuration in force with the fitted rates, plot rate and size bands replaced, headed by comments saying
+what is fitted and what carried over; the service loads it with PROPERTYTAX_STANDARD_RATES_FILE) and, when
+--zones is GeoJSON, the zones with their fitted factors next to it (FILE's name with .zones.geojson); when
+the held-out sales fail the IAAO goals it is not written (exit 1, naming the failing figures; JSON and
+report are) unless --config-out-anyway. --report OUT.pdf writes the valuation-quality report (Norwegian)
+from the same calibration: the holdout's ratio study with its plots and map, the fitted rates, zone factors
+and price index, the excluded sales by rule."""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
-from propertytax.assessment.v1 import assessment_pb2_grpc, calibration_pb2
+from propertytax.assessment.v1 import assessment_pb2_grpc, calibration_pb2, ratio_study_pb2
 from services.cli.common import (
+    EXIT_REFUSED,
     caller_for,
     naming_flags,
     number_arg,
@@ -172,7 +177,8 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 writer.writerow(["line", "sale_id", "rule", "detail"])
                 writer.writerows([e.line, e.sale_id, e.rule, e.detail] for e in answer.excluded)
             written += [args.json, str(excluded)]
-    if args.config_out:
+    refused = _config_refusal(answer.holdout) if args.config_out and not args.config_out_anyway else ""
+    if args.config_out and not refused:
         with open_output(args.config_out, "--config-out", text=True) as handle:
             handle.write(answer.configuration_yaml)
         written.append(args.config_out)
@@ -182,7 +188,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     if write_report(args.report, answer.report):
         written.append(args.report)
     if args.json == "-":
-        return 0
+        return _refuse(refused)
     sales_note = (
         f"{answer.sales_read} sales read, {answer.sales_used} used ({answer.training_sales} to fit); "
         + "excluded: "
@@ -198,7 +204,40 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
         title=f"Calibration to {answer.valuation_date}: ratio study of the held-out sales",
         footer=footer,
     )
-    return 0
+    return _refuse(refused)
+
+
+GOALS = "median ratio 0.90–1.10, COD ≤ 15, PRD 0.98–1.03, |PRB| ≤ 0.05"
+
+
+def _config_refusal(holdout: ratio_study_pb2.RatioGroup) -> str:
+    """Why the model is not written as configuration: the held-out sales' figures that miss the IAAO
+    goals, or too few held-out sales for figures; "" when they pass."""
+    if not holdout.computed:
+        return "the held-out sales are too few for a ratio study"
+    if holdout.passed:
+        return ""
+    failing = [
+        text
+        for met, text in (
+            (holdout.median_ratio_met, f"median ratio {holdout.median_ratio:.3f}"),
+            (holdout.cod_met, f"COD {holdout.cod:.1f}"),
+            (holdout.prd_met, f"PRD {holdout.prd:.3f}"),
+            (holdout.prb_met, f"PRB {holdout.prb:.4f}"),
+        )
+        if not met
+    ]
+    return f"the {holdout.n} held-out sales fail the IAAO goals ({GOALS}): {', '.join(failing)}"
+
+
+def _refuse(reason: str) -> int:
+    if not reason:
+        return 0
+    sys.stderr.write(
+        f"error: --config-out not written: {reason}. The JSON and report are written; "
+        "give --config-out-anyway to write the configuration regardless.\n"
+    )
+    return EXIT_REFUSED
 
 
 def add_commands(assessment: Any) -> None:
@@ -234,7 +273,14 @@ def add_commands(assessment: Any) -> None:
     calibrate.add_argument(
         "--config-out",
         metavar="FILE",
-        help="write the model as a standard_rates.yaml document (and the zones)",
+        help="write the model as a complete standard_rates.yaml document (the configuration in force with "
+        "the fitted values replaced) and the zones; refused (exit 1) when the held-out sales fail the IAAO "
+        "goals",
+    )
+    calibrate.add_argument(
+        "--config-out-anyway",
+        action="store_true",
+        help="write --config-out even when the held-out sales fail the IAAO goals",
     )
     add_report_flags(calibrate)
     calibrate.add_argument("--target", help="host:port of the service")

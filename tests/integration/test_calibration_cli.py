@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from propertytax.assessment.v1 import ratio_study_pb2
 from services.assessment.adapters.config_files import load_standard_rates
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.domain.coordinates import ANYWHERE
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.service import SPEC
 from services.cli import main
+from services.cli.calibration import _config_refusal, _refuse
 from services.platform.runtime import ServiceRuntime
 from services.platform.service_builder import build_runtime
 from services.platform.settings import Settings
@@ -118,6 +120,14 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
         == f"{document['rates']['rate_per_m2']['housing']:.2f}"
     )
     assert len(rates.area_bands) == 3 and len(rates.plot_bands) == 2
+    # Complete: every other category's rate and the floor factors carried over from the one in force.
+    in_force = load_standard_rates()
+    assert {c: r for c, r in rates.rate_per_m2.items() if c is not PropertyCategory.HOUSING} == {
+        c: r for c, r in in_force.rate_per_m2.items() if c is not PropertyCategory.HOUSING
+    }
+    assert rates.floor_factors == in_force.floor_factors
+    header = config.read_text().split("\nsource:")[0]
+    assert "Fitted from" in header and "Holdout:" in header and "Carried over unchanged" in header, header
     zones = read_zones((tmp_path / "rates.zones.geojson").read_bytes(), region=ANYWHERE)
     fitted = {z.zone_id: float(z.factor) for z in zones}
     assert all(fitted[z] == f["factor"] for z, f in document["zone_factors"].items())
@@ -157,3 +167,27 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
     assert main(["assessment", "calibrate", "--sales", str(SALES), "--zones", str(zones)]) == 1
     _, err = _people(capsys)
     assert "--zones" in err and "zone_id" in err and "Traceback" not in err, err
+
+
+def test_a_failing_holdout_is_not_written_as_configuration(capsys: pytest.CaptureFixture[str]) -> None:
+    """The refusal names the failing figures; --config-out-anyway writes regardless."""
+    holdout = ratio_study_pb2.RatioGroup(
+        computed=True,
+        n=400,
+        median_ratio=0.97,
+        cod=22.3,
+        prd=1.064,
+        prb=-0.0501,
+        median_ratio_met=True,
+        cod_met=False,
+        prd_met=False,
+        prb_met=False,
+        passed=False,
+    )
+    reason = _config_refusal(holdout)
+    assert "400 held-out sales fail the IAAO goals" in reason, reason
+    assert "COD 22.3, PRD 1.064, PRB -0.0501" in reason and "median ratio 0.970" not in reason, reason
+    assert _config_refusal(ratio_study_pb2.RatioGroup(computed=True, passed=True)) == ""
+    assert _refuse(reason) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error: --config-out not written:") and "--config-out-anyway" in err, err
