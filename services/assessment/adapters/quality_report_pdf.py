@@ -31,7 +31,7 @@ import geopandas as gpd
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_pdf import PdfPages
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import Normalize, TwoSlopeNorm
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
@@ -40,7 +40,7 @@ from services.assessment.application.quality_report import (
     RatioStudyReport,
     ReportSource,
 )
-from services.assessment.domain.calibration import ExclusionRule, ExclusionRules, exclusion_counts
+from services.assessment.domain.calibration import Exclusion, ExclusionRule, ExclusionRules, exclusion_counts
 from services.assessment.domain.ratio_study import (
     GroupStudy,
     Interval,
@@ -75,6 +75,7 @@ _NO_DATA = "#d9d9d9"
 _ROW = 0.026  # a table row, as a share of the page's height
 _TOP = 0.86
 _BOTTOM = 0.07
+_LINE = 0.017  # a further line of a table cell
 BOXES_PER_PAGE = 40
 LISTED_ROWS = 40  # the first N excluded sales of each rule
 
@@ -108,6 +109,37 @@ def rule_text(rule: ExclusionRule, rules: ExclusionRules) -> str:
         ExclusionRule.PRICE_PER_M2_OUTLIER: f"m²-pris mer enn {number(rules.iqr_k, 0)} kvartilavstander "
         f"utenfor sonens kvartiler (soner med minst {rules.iqr_min_sales} salg)",
     }[rule]
+
+
+def found_text(exclusion: Exclusion) -> str:
+    """What the rule found, in Norwegian with Norwegian numbers (the JSON keeps the English detail)."""
+    sale = exclusion.sale
+    rule = exclusion.rule
+    if rule is ExclusionRule.NO_PRICE:
+        return (
+            "salgspris mangler"
+            if sale.sale_price is None
+            else f"salgspris {number(float(sale.sale_price), 0)}"
+        )
+    if rule is ExclusionRule.NO_AREA:
+        parts = ["BRA mangler" if sale.bra_m2 is None else f"BRA {number(float(sale.bra_m2), 0)} m²"]
+        if sale.plot_m2 is None:
+            parts.append("tomteareal mangler")
+        return ", ".join(parts)
+    if rule is ExclusionRule.AFTER_VALUATION_DATE:
+        return f"solgt {day(sale.sale_date)}"
+    if rule is ExclusionRule.OUTSIDE_ZONES:
+        return f"lengde {number(sale.lon, 5)}, bredde {number(sale.lat, 5)}: i ingen sone"
+    if rule is ExclusionRule.RESALE and exclusion.days is not None:
+        days = f"{exclusion.days} {'dag' if exclusion.days == 1 else 'dager'}"
+        return f"solgt {days} etter salget på linje {exclusion.earlier_line}"
+    if rule is ExclusionRule.PRICE_PER_M2_OUTLIER and exclusion.per_m2 is not None and exclusion.fences:
+        low, high = exclusion.fences
+        return (
+            f"{number(exclusion.per_m2, 0)} kr/m² i sone {exclusion.zone_id or '–'} "
+            f"(beholdt: {number(low, 0)}–{number(high, 0)})"
+        )
+    return exclusion.detail
 
 
 def number(value: float, decimals: int) -> str:
@@ -168,7 +200,7 @@ class _Table:
             weight = "bold" if bold_last and index == len(rows) - 1 else "normal"
             for (_, x, align), cell in zip(self.columns, row, strict=True):
                 figure.text(x, y, cell, ha=align, va="top", fontsize=8, fontweight=weight)
-            y -= _ROW
+            y -= _ROW + _LINE * max(cell.count("\n") for cell in row)
         return pages, y
 
     def _header(self, figure: Figure, top: float) -> float:
@@ -183,13 +215,31 @@ class _Table:
 # ---- the first page: figures per group and overall -------------------------------------------------
 
 
-def _with_interval(value: float, interval: Interval, decimals: int, met: bool, sign: bool = False) -> str:
+def decimals_off_limits(value: float, decimals: int, limits: Sequence[float]) -> int:
+    """Enough decimals that the figure shown does not sit on a limit (PRB 0,0501 is not shown as 0,050,
+    which would look within ±0,05): up to 6."""
+    while decimals < 6 and any(
+        round(abs(value), decimals) == round(abs(limit), decimals) for limit in limits
+    ):
+        decimals += 1
+    return decimals
+
+
+def _with_interval(
+    value: float,
+    interval: Interval,
+    decimals: int,
+    met: bool,
+    sign: bool = False,
+    limits: Sequence[float] = (),
+) -> str:
     show = signed if sign else number
     mark = "" if met else " ✗"
+    decimals = decimals_off_limits(value, decimals, limits)
     return f"{show(value, decimals)} ({show(interval.low, decimals)} – {show(interval.high, decimals)}){mark}"
 
 
-def _figure_row(name: str, group: GroupStudy) -> list[str]:
+def _figure_row(name: str, group: GroupStudy, standards: RatioStandards) -> list[str]:
     figures, verdict = group.figures, group.verdict
     base = [name, str(group.sales), str(len(group.trimmed_lines))]
     if figures is None or verdict is None:
@@ -207,11 +257,19 @@ def _figure_row(name: str, group: GroupStudy) -> list[str]:
     return [
         *base,
         str(figures.n),
-        _with_interval(figures.median_ratio, figures.median_ratio_ci, 3, verdict.median_ratio),
-        _with_interval(figures.cod, figures.cod_ci, 1, verdict.cod),
-        _with_interval(figures.prd, figures.prd_ci, 3, verdict.prd),
-        _with_interval(figures.prb, figures.prb_ci, 3, verdict.prb, sign=True),
-        "innenfor" if verdict.passed else "utenfor: " + ", ".join(missed),
+        _with_interval(
+            figures.median_ratio,
+            figures.median_ratio_ci,
+            3,
+            verdict.median_ratio,
+            limits=(standards.median_low, standards.median_high),
+        ),
+        _with_interval(figures.cod, figures.cod_ci, 1, verdict.cod, limits=(standards.cod_limit,)),
+        _with_interval(
+            figures.prd, figures.prd_ci, 3, verdict.prd, limits=(standards.prd_low, standards.prd_high)
+        ),
+        _with_interval(figures.prb, figures.prb_ci, 3, verdict.prb, sign=True, limits=(standards.prb_limit,)),
+        "innenfor" if verdict.passed else textwrap.fill("utenfor: " + ", ".join(missed), 16),
     ]
 
 
@@ -244,10 +302,14 @@ def _group_notes(name: str, group: GroupStudy, standards: RatioStandards) -> tup
     else:
         if not verdict.median_ratio:
             level = "lavt" if figures.median_ratio < standards.median_low else "høyt"
-            notes.append(f"medianforholdet {number(figures.median_ratio, 3)} er for {level}")
+            shown = decimals_off_limits(
+                figures.median_ratio, 3, (standards.median_low, standards.median_high)
+            )
+            notes.append(f"medianforholdet {number(figures.median_ratio, shown)} er for {level}")
         if not verdict.cod:
+            shown = decimals_off_limits(figures.cod, 1, (standards.cod_limit,))
             notes.append(
-                f"COD {number(figures.cod, 1)} over {number(standards.cod_limit, 0)}: for ujevne takster"
+                f"COD {number(figures.cod, shown)} over {number(standards.cod_limit, 0)}: for ujevne takster"
             )
         if not verdict.prd:
             kind = (
@@ -255,14 +317,16 @@ def _group_notes(name: str, group: GroupStudy, standards: RatioStandards) -> tup
                 if figures.prd > standards.prd_high
                 else ("progressiv: dyre boliger takseres høyere")
             )
-            notes.append(f"PRD {number(figures.prd, 3)} ({kind})")
+            shown = decimals_off_limits(figures.prd, 3, (standards.prd_low, standards.prd_high))
+            notes.append(f"PRD {number(figures.prd, shown)} ({kind})")
         if abs(figures.prb) > standards.prb_unacceptable:
             notes.append(
                 f"PRB {signed(figures.prb, 3)} utenfor ±{number(standards.prb_unacceptable, 2)}: "
                 "ikke akseptabelt"
             )
         elif not verdict.prb:
-            notes.append(f"PRB {signed(figures.prb, 3)} utenfor ±{number(standards.prb_limit, 2)}")
+            shown = decimals_off_limits(figures.prb, 3, (standards.prb_limit,))
+            notes.append(f"PRB {signed(figures.prb, shown)} utenfor ±{number(standards.prb_limit, 2)}")
         if group.low_cod:
             chasing.append(
                 f"{name}: COD {number(figures.cod, 1)} er under {number(standards.low_cod, 0)}, "
@@ -272,7 +336,7 @@ def _group_notes(name: str, group: GroupStudy, standards: RatioStandards) -> tup
         if figures.ratios_bunched:
             chasing.append(
                 f"{name}: forholdstallene klumper seg rundt medianen mer enn en normal spredning tilsier "
-                "(assesspy-testen)."
+                "(IAAO 2013, tillegg E)."
             )
     change = group.value_change
     if change is not None and change.flagged:
@@ -313,7 +377,7 @@ def _summary_pages(
         _footer(page, source)
         return page
 
-    rows = [_figure_row(name, group) for name, group in groups]
+    rows = [_figure_row(name, group, standards) for name, group in groups]
     pages, y = _FIGURE_TABLE.draw(rows, first, 0.76, new_page, bold_last=True)
     figure = pages[-1] if pages else first
     notes: list[str] = []
@@ -325,7 +389,7 @@ def _summary_pages(
     if not chasing:
         chasing.append(
             f"Ingen tegn: ingen gruppe har COD under {number(standards.low_cod, 0)}, og forholdstallene "
-            "klumper seg ikke rundt medianen (assesspy-testen)."
+            "klumper seg ikke rundt medianen (IAAO 2013, tillegg E)."
         )
     lines: list[tuple[str, bool]] = [("Merknader", True)]
     lines += [(n, False) for n in notes or ["Alle grupper med beregnede tall er innenfor kravene."]]
@@ -482,16 +546,25 @@ def _map_page(
     colour_label: str,
     missing_label: str,
     spread: float = 0.1,
+    legend: tuple[str, str] = ("under 1: lavere enn markedet", "over 1: høyere enn markedet"),
+    min_to_max: bool = False,
 ) -> Figure:
     """The zones coloured by `values` (zone id → value) on a diverging colour map centred on 1.0: blue
-    under, red over; zones without a value grey."""
+    under, red over; zones without a value grey. The scale reaches as far on both sides of 1 as the
+    furthest value (at least `spread`), or, `min_to_max`, from the smallest value to the largest."""
     figure = _figure(title, subtitle)
     _footer(figure, source)
     axes = figure.add_axes((0.05, 0.06, 0.78, 0.82))
     frame = _zones_frame(zones)
     frame["value"] = [values.get(z.zone_id, np.nan) for z in zones]
     reach = max([abs(v - 1.0) for v in values.values()] + [spread])
-    norm = TwoSlopeNorm(vcenter=1.0, vmin=1.0 - reach, vmax=1.0 + reach)
+    norm: Normalize = TwoSlopeNorm(vcenter=1.0, vmin=1.0 - reach, vmax=1.0 + reach)
+    if min_to_max and values:
+        low, high = min(values.values()), max(values.values())
+        if low < 1.0 < high:
+            norm = TwoSlopeNorm(vcenter=1.0, vmin=low, vmax=high)
+        elif low < high:
+            norm = Normalize(vmin=low, vmax=high)
     cmap = matplotlib.colormaps["RdBu_r"]
     with_value = frame[frame["value"].notna()]
     without = frame[frame["value"].isna()]
@@ -518,8 +591,8 @@ def _map_page(
     colour_bar.ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: number(v, 2)))
     figure.legend(
         handles=[
-            Patch(facecolor=cmap(0.15), label="under 1: lavere enn markedet"),
-            Patch(facecolor=cmap(0.85), label="over 1: høyere enn markedet"),
+            Patch(facecolor=cmap(0.15), label=textwrap.fill(legend[0], 30)),
+            Patch(facecolor=cmap(0.85), label=textwrap.fill(legend[1], 30)),
             Patch(facecolor=_NO_DATA, label=missing_label),
         ],
         loc="upper left",
@@ -642,6 +715,22 @@ def render_ratio_study(report: RatioStudyReport) -> bytes:
         f"Salgsfil: {source.sales_name} · {len(sales)} salg · {grouped} · "
         f"rapportdato {day(source.report_date)}" + (f" · soner: {source.zones_name}" if report.zones else ""),
     ]
+    names = _zone_of_group(report.zones)
+    values = {
+        names[g.group]: g.figures.median_ratio
+        for g in study.groups
+        if g.group in names and g.figures is not None
+    }
+    if report.zones and not study.group_by:
+        intro.append(
+            "Kartet over sonene er utelatt: salgene er ikke gruppert (--group-by mangler), så ingen sone har "
+            "egne tall. Grupper etter sonen (f.eks. --group-by zone) for å få kartet."
+        )
+    elif report.zones and not values:
+        intro.append(
+            f"Kartet over sonene er utelatt: ingen gruppe i «{study.group_by}» har samme id eller navn som "
+            f"en sone i {source.zones_name} (med beregnede tall)."
+        )
     groups = [(g.group, g) for g in study.groups] + [("Samlet", study.overall)]
     has_change = any(g.value_change is not None for _, g in groups)
     chase_checked = (
@@ -667,13 +756,7 @@ def render_ratio_study(report: RatioStudyReport) -> bytes:
             pages += _box_pages(
                 _kept_by_group(study, sales), standards, source, "Forholdstall per gruppe", study.group_by
             )
-        if report.zones:
-            names = _zone_of_group(report.zones)
-            values = {
-                names[g.group]: g.figures.median_ratio
-                for g in study.groups
-                if g.group in names and g.figures is not None
-            }
+        if values:
             pages.append(
                 _map_page(
                     report.zones,
@@ -756,17 +839,34 @@ def _rates_page(report: CalibrationReport) -> Figure:
 
 
 def _zone_factor_page(report: CalibrationReport) -> Figure:
-    factors = {z: float(f) for z, f in report.calibration.model.zone_factors.items()}
+    calibration = report.calibration
+    factors = {z: float(f) for z, f in calibration.model.zone_factors.items()}
+    few = calibration.few_sales_zones
+    subtitle = (
+        f"{len(factors) - len(few)} av {len(report.zones)} soner har nok salg til å tilpasse sin egen faktor"
+        + ("" if len(factors) == len(report.zones) else "; soner uten salg i tilpasningen beholder sin")
+        + ". Sonefaktor over 1: høyere verdi enn kommunens gjennomsnittlige sone (vektet etter salg)."
+    )
+    if few:
+        listed = ", ".join(few[:12]) + (f" og {len(few) - 12} til" if len(few) > 12 else "")
+        subtitle += (
+            f"\nFor få salg (under {calibration.min_zone_sales}) i {len(few)} "
+            f"{'sone' if len(few) == 1 else 'soner'}, som ikke er tilpasset fritt, men deler én samlet "
+            f"faktor (1 når de til sammen har for få): {listed}."
+        )
     figure = _map_page(
         report.zones,
         factors,
         report.source,
         "Tilpassede sonefaktorer",
-        f"{len(factors)} av {len(report.zones)} soner har salg å tilpasse faktoren til; "
-        "de andre beholder sin.",
+        "\n".join(textwrap.fill(line, 175) for line in subtitle.split("\n")),
         "Sonefaktor",
         "ingen salg i tilpasningen",
-        spread=0.2,
+        legend=(
+            "under 1: lavere verdi enn kommunens gjennomsnittlige sone",
+            "over 1: høyere verdi enn kommunens gjennomsnittlige sone",
+        ),
+        min_to_max=True,
     )
     axes = figure.axes[0]
     axes.set_position((0.03, 0.06, 0.55, 0.82))
@@ -810,8 +910,9 @@ def _excluded_pages(report: CalibrationReport) -> list[Figure]:
     title = "Salg utelatt fra kalibreringen"
     first = _figure(
         title,
-        f"{calibration.sales_read} salg lest, {len(calibration.excluded)} utelatt etter reglene under (hvert "
-        f"salg under den første regelen som tar det), {calibration.sales_used} brukt. De første "
+        f"{number(calibration.sales_read, 0)} salg lest, {number(len(calibration.excluded), 0)} utelatt "
+        "etter reglene under (hvert salg under den første regelen som tar det), "
+        f"{number(calibration.sales_used, 0)} brukt. De første "
         f"{LISTED_ROWS} av hver regel er listet; alle står i JSON-filen.",
     )
     _footer(first, source)
@@ -830,6 +931,7 @@ def _excluded_pages(report: CalibrationReport) -> list[Figure]:
         new_page,
     )
     rows = []
+    unlisted: list[str] = []
     for rule, count, _ in counts:
         listed = [e for e in calibration.excluded if e.rule == rule][:LISTED_ROWS]
         rows += [
@@ -839,12 +941,12 @@ def _excluded_pages(report: CalibrationReport) -> list[Figure]:
                 day(e.sale.sale_date),
                 number(float(e.sale.sale_price), 0) if e.sale.sale_price is not None else "–",
                 RULE_NAMES[rule],
-                e.detail,
+                found_text(e),
             ]
             for e in listed
         ]
         if count > len(listed):
-            rows.append(["", "", "", "", RULE_NAMES[rule], f"… og {count - len(listed)} til"])
+            unlisted.append(f"{count - len(listed)} til under «{RULE_NAMES[rule]}»")
     sale_table = _Table(
         [
             ("Linje", 0.09, "right"),
@@ -852,11 +954,24 @@ def _excluded_pages(report: CalibrationReport) -> list[Figure]:
             ("Salgsdato", 0.22, "left"),
             ("Salgspris", 0.37, "right"),
             ("Regel", 0.39, "left"),
-            ("Funnet (fra beregningen)", 0.55, "left"),
+            ("Funnet", 0.55, "left"),
         ]
     )
     figure = pages[-1] if pages else first
-    more, _ = sale_table.draw(rows, figure, y - 0.03, new_page)
+    more, y = sale_table.draw(rows, figure, y - 0.03, new_page)
+    if unlisted:
+        # Under the table, on its last page (in the bottom margin if need be), never a page of its own.
+        last = (more or pages or [first])[-1]
+        last.text(
+            0.05,
+            max(y - 0.005, 0.045),
+            "Ikke listet her (alle står i JSON-filen og CSV-filen over utelatte salg): "
+            + ", ".join(unlisted)
+            + ".",
+            fontsize=8,
+            va="top",
+            style="italic",
+        )
     return [first, *pages, *more]
 
 
@@ -866,9 +981,10 @@ def render_calibration(report: CalibrationReport) -> bytes:
     sales = calibration.holdout_sales
     title = "Kalibrering av sjablongmodellen: kontroll på holdt-ut salg"
     intro = [
-        f"Salgsfil: {source.sales_name} · soner: {source.zones_name} · {calibration.sales_read} salg lest, "
-        f"{calibration.sales_used} brukt, {calibration.training_sales} til tilpasningen, "
-        f"{len(sales)} holdt ut og verdsatt · verdsettingsdato {day(calibration.valuation_date)} · "
+        f"Salgsfil: {source.sales_name} · soner: {source.zones_name} · "
+        f"{number(calibration.sales_read, 0)} salg lest, {number(calibration.sales_used, 0)} brukt, "
+        f"{number(calibration.training_sales, 0)} til tilpasningen, {number(len(sales), 0)} holdt ut og "
+        "verdsatt · verdsettingsdato {day(calibration.valuation_date)} · "
         f"rapportdato {day(source.report_date)}",
         "De holdt-ute salgene er ikke brukt i tilpasningen: modellens takster for dem er sammenlignet med "
         "deres tidsjusterte salgspriser.",

@@ -25,6 +25,7 @@ from services.assessment.domain.calibration import (
     CalibrationSale,
     CalibrationSettings,
     Exclusion,
+    ExclusionRule,
     FactorFamily,
     FamilyChoice,
     FitSale,
@@ -49,6 +50,7 @@ from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.errors import InvalidInput
 
 MIN_TRAINING_SALES = 20
+MIN_HOLDOUT_SALES = 3
 POOLED = "\x00pooled"  # the fit's one zone for the zones with too few sales
 _CENT = Decimal("0.01")
 
@@ -71,6 +73,7 @@ class Calibration:
     holdout_unvalued: int  # held-out sales in zones without training sales (no zone factor)
     seconds: float
     few_sales_zones: tuple[str, ...] = ()  # zones with under min_zone_sales training sales: pooled factor
+    min_zone_sales: int = 5
 
     def configuration(self, in_force: StandardRates) -> dict[str, object]:
         """The complete configuration: the one in force with what the calibration fitted replaced."""
@@ -111,12 +114,18 @@ def calibrate(
     held = holdout_lines([u.sale.line for u in kept], settings.holdout, settings.seed)
     training = [u for u in kept if u.sale.line not in held]
     holdout = [u for u in kept if u.sale.line in held]
-    if len(training) < MIN_TRAINING_SALES or len(holdout) < 3:
+    if len(training) < MIN_TRAINING_SALES or len(holdout) < MIN_HOLDOUT_SALES:
+        outside = sum(1 for e in excluded if e.rule is ExclusionRule.OUTSIDE_ZONES)
+        hint = (
+            f" ({_spaced(outside)} outside the zones: is --zones the right area?)"
+            if outside > len(sales) / 2
+            else ""
+        )
         raise InvalidInput.single(
             "sales",
-            f"{len(kept)} sales are left after the exclusion rules ({len(excluded)} excluded): too few to "
-            "fit "
-            f"the model and study a holdout (at least {MIN_TRAINING_SALES} to fit, 3 held out)",
+            f"{_spaced(len(kept))} {'sale' if len(kept) == 1 else 'sales'} left after the exclusion rules "
+            f"({_spaced(len(excluded))} excluded){hint}: too few to fit the model and study a holdout (at "
+            f"least {MIN_TRAINING_SALES} to fit and {MIN_HOLDOUT_SALES} held out)",
         )
     zone_counts = Counter(u.zone_id for u in training)
     few = {z for z, n in zone_counts.items() if n < settings.min_zone_sales}
@@ -151,6 +160,7 @@ def calibrate(
         holdout_unvalued=len(holdout) - len(valued),
         seconds=time.perf_counter() - started,
         few_sales_zones=tuple(sorted(few)),
+        min_zone_sales=settings.min_zone_sales,
     )
 
 
@@ -194,6 +204,11 @@ def _ratio_sale(model: CalibratedModel, usable: UsableSale, index: TimeIndex) ->
     """The held-out sale judged: its value by the calibrated model against its time-adjusted price."""
     price = usable.price * _decimal(index.factor(usable.sale.sale_date))
     return RatioSale(usable.sale.line, model.value(usable).nok, price.quantize(_CENT), usable.zone_id)
+
+
+def _spaced(count: int) -> str:
+    """21 613: thousands by a space, as the project writes counts."""
+    return f"{count:,}".replace(",", " ")
 
 
 def _decimal(value: float) -> Decimal:

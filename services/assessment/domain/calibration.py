@@ -98,9 +98,18 @@ class ExclusionRules:
 
 @dataclass(frozen=True)
 class Exclusion:
+    """An excluded sale, its rule and what was found (`detail`, English, as the JSON has it); a resale
+    also has the earlier sale's line and the days between, a price outlier its price per m² and the
+    zone's fences, so a report can say them in its own language."""
+
     sale: CalibrationSale
     rule: ExclusionRule
     detail: str
+    earlier_line: int | None = None
+    days: int | None = None
+    per_m2: float | None = None
+    fences: tuple[float, float] | None = None
+    zone_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -176,7 +185,9 @@ def _without_resales(sales: list[UsableSale], days: int) -> tuple[list[UsableSal
             gap = (current.sale.sale_date - earlier.sale.sale_date).days
             if gap <= days:
                 detail = f"sold {gap} days after line {earlier.sale.line}"
-                later[current.sale.line] = Exclusion(current.sale, ExclusionRule.RESALE, detail)
+                later[current.sale.line] = Exclusion(
+                    current.sale, ExclusionRule.RESALE, detail, earlier_line=earlier.sale.line, days=gap
+                )
     return [u for u in sales if u.sale.line not in later], list(later.values())
 
 
@@ -202,7 +213,16 @@ def _without_price_outliers(
         if fence is not None and not fence[0] <= value <= fence[1]:
             low, high = max(fence[0], 0), fence[1]
             detail = f"{value:,.0f} per m² in zone {usable.zone_id} (kept: {low:,.0f}–{high:,.0f})"
-            excluded.append(Exclusion(usable.sale, ExclusionRule.PRICE_PER_M2_OUTLIER, detail))
+            excluded.append(
+                Exclusion(
+                    usable.sale,
+                    ExclusionRule.PRICE_PER_M2_OUTLIER,
+                    detail,
+                    per_m2=value,
+                    fences=(low, high),
+                    zone_id=usable.zone_id,
+                )
+            )
         else:
             kept.append(usable)
     return kept, excluded
