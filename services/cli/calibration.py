@@ -252,13 +252,15 @@ def add_commands(assessment: Any) -> None:
         required=True,
         metavar="FILE",
         help="CSV: sale_price, sale_date, bra_m2, plot_m2, lon, lat, build_year, condition "
-        "(optional sale_id, category, standard, outer)",
+        "(optional sale_id, category, standard, outer); at least 30 sales, and after the exclusion rules "
+        "at least 20 to fit and 3 held out; a zone with fewer than min_zone_sales (calibration.yaml, 5) "
+        "sales to fit is not fitted freely",
     )
     calibrate.add_argument(
         "--zones",
         required=True,
         metavar="FILE",
-        help="zone polygons (GeoJSON or GeoPackage: zone_id, factor)",
+        help="zone polygons (GeoJSON or GeoPackage: zone_id, factor) the sales lie in",
     )
     calibrate.add_argument(
         "--json", metavar="OUT", help="write the calibration as JSON to OUT (- for stdout)"

@@ -12,12 +12,13 @@ against sale price, box plots by group, a map of the groups' median ratios over 
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 from pathlib import Path
 from typing import Any
 
 from propertytax.assessment.v1 import assessment_pb2_grpc, ratio_study_pb2
-from services.cli.common import caller_for, naming_flags, open_output, read_input, seconds_arg
+from services.cli.common import BadInput, caller_for, naming_flags, open_output, read_input, seconds_arg
 from services.cli.output import Column, show_table
 
 COLUMNS: list[Column | str] = [
@@ -89,12 +90,34 @@ def study_json(answer: ratio_study_pb2.RatioStudyResponse) -> dict[str, Any]:
     }
 
 
-def _with_interval(value: float, interval: ratio_study_pb2.RatioInterval, decimals: int, met: bool) -> str:
+# The IAAO ranges the service judges by (median ratio, PRD, |PRB|; COD's limit comes with the answer).
+MEDIAN_RANGE = (0.90, 1.10)
+PRD_RANGE = (0.98, 1.03)
+PRB_LIMIT = 0.05
+
+
+def off_limits(value: float, decimals: int, limits: tuple[float, ...]) -> int:
+    """Enough decimals that a figure does not show as sitting on a limit (PRB -0.0501, not -0.050)."""
+    while decimals < 6 and any(
+        round(abs(value), decimals) == round(abs(limit), decimals) for limit in limits
+    ):
+        decimals += 1
+    return decimals
+
+
+def _with_interval(
+    value: float,
+    interval: ratio_study_pb2.RatioInterval,
+    decimals: int,
+    met: bool,
+    limits: tuple[float, ...] = (),
+) -> str:
     mark = "" if met else " ✗"
+    decimals = off_limits(value, decimals, limits)
     return f"{value:.{decimals}f} ({interval.low:.{decimals}f}–{interval.high:.{decimals}f}){mark}"
 
 
-def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
+def group_row(group: ratio_study_pb2.RatioGroup, name: str, cod_max: float = 15.0) -> list[object]:
     if not group.computed:
         return [
             name,
@@ -111,10 +134,10 @@ def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
         name,
         group.sales,
         len(group.trimmed_lines),
-        _with_interval(group.median_ratio, group.median_ratio_ci, 3, group.median_ratio_met),
-        _with_interval(group.cod, group.cod_ci, 1, group.cod_met),
-        _with_interval(group.prd, group.prd_ci, 3, group.prd_met),
-        _with_interval(group.prb, group.prb_ci, 3, group.prb_met),
+        _with_interval(group.median_ratio, group.median_ratio_ci, 3, group.median_ratio_met, MEDIAN_RANGE),
+        _with_interval(group.cod, group.cod_ci, 1, group.cod_met, (cod_max,)),
+        _with_interval(group.prd, group.prd_ci, 3, group.prd_met, PRD_RANGE),
+        _with_interval(group.prb, group.prb_ci, 3, group.prb_met, (PRB_LIMIT,)),
         "pass" if group.passed else "fail",
         "; ".join(group.notes),
     ]
@@ -133,6 +156,8 @@ def group_row(group: ratio_study_pb2.RatioGroup, name: str) -> list[object]:
 )
 def cmd_ratio_study(args: argparse.Namespace) -> int:
     content = read_input(args.sales, "--sales")
+    if args.group_by:
+        check_column(content, args.group_by.strip(), "--group-by")
     caller = caller_for(args, "assessment")
     stub = assessment_pb2_grpc.AssessmentServiceStub(caller.channel)
     unsold = read_input(args.unsold, "--unsold") if args.unsold else b""
@@ -156,7 +181,10 @@ def cmd_ratio_study(args: argparse.Namespace) -> int:
             handle.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     if args.json == "-":
         return 0
-    rows = [group_row(g, g.group) for g in answer.groups] + [group_row(answer.overall, "overall")]
+    cod_max = answer.cod_max
+    rows = [group_row(g, g.group, cod_max) for g in answer.groups] + [
+        group_row(answer.overall, "overall", cod_max)
+    ]
     # --json OUT is a file here, not the machine-form switch show_table looks for: the table still shows.
     show_table(
         argparse.Namespace(**{**vars(args), "json": False}),
@@ -181,6 +209,16 @@ def write_report(path: str | None, report: bytes) -> str:
     return path
 
 
+def check_column(content: bytes, column: str, flag: str) -> None:
+    """The sales file's header (comma or semicolon, as the service reads it) has `column`; BadInput naming
+    the flag and the columns there are (exit 2 before anything is sent) otherwise."""
+    first = content.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r")
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    columns = [c.strip() for c in next(csv.reader([first], delimiter=delimiter), [])]
+    if column not in columns:
+        raise BadInput(f"{flag} {column}: no such column in the sales file (columns: {', '.join(columns)})")
+
+
 def add_report_flags(parser: Any) -> None:
     """--report OUT.pdf and --report-date, shared with `calibrate`."""
     parser.add_argument(
@@ -195,9 +233,17 @@ def add_commands(assessment: Any) -> None:
         "ratio-study", help="IAAO ratio study of assessed values against sale prices, per group and overall"
     )
     study.add_argument(
-        "--sales", required=True, metavar="FILE", help="CSV with assessed_value and sale_price (NOK)"
+        "--sales",
+        required=True,
+        metavar="FILE",
+        help="CSV with assessed_value and sale_price (NOK): at least 5 sales",
     )
-    study.add_argument("--group-by", metavar="COLUMN", help="a column of the file to group the sales by")
+    study.add_argument(
+        "--group-by",
+        metavar="COLUMN",
+        help="a column of the file to group the sales by; a group needs at least 5 sales after trimming "
+        "for figures (fewer: shown as too few)",
+    )
     study.add_argument(
         "--class",
         dest="property_class",
@@ -216,7 +262,7 @@ def add_commands(assessment: Any) -> None:
         "--zones",
         metavar="FILE",
         help="zone polygons (GeoJSON or GeoPackage: zone_id, name) for the report's map; a group is drawn in "
-        "the zone whose zone_id or name it equals",
+        "the zone whose zone_id or name it equals (so with --group-by; without it the map is left out)",
     )
     study.add_argument("--target", help="host:port of the service")
     study.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")

@@ -89,6 +89,15 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
     excluded = next(p for p in pages if p.lstrip().startswith("Salg utelatt fra kalibreringen"))
     for rule in document["sales"]["excluded"]:
         assert re.search(rf"\s{rule['count']}\s", excluded), rule
+    # What each rule found, in Norwegian; the unlisted ones said under the table, never on a page alone.
+    listing = "\n".join(p for p in pages if p.lstrip().startswith("Salg utelatt fra kalibreringen"))
+    assert re.search(r"solgt \d+ dager etter salget på linje \d+", listing), listing
+    assert re.search(r"kr/m² i sone kc-\d+ \(beholdt: [\d ]+–[\d ]+\)", listing), listing
+    assert "days after" not in listing and "per m² in zone" not in listing
+    assert "Ikke listet her" in listing
+    assert all(len(p.split("\n")) > 8 for p in pages if "Ikke listet her" in p)
+    zone_page = next(p for p in pages if p.lstrip().startswith("Tilpassede sonefaktorer"))
+    assert "høyere verdi enn" in zone_page and "høyere enn markedet" not in zone_page, zone_page
     assert holdout["cod"] <= 15, holdout
     assert 0.98 <= holdout["prd"] <= 1.03, holdout
     assert abs(holdout["prb"]) <= 0.05, holdout
@@ -167,6 +176,17 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
     assert main(["assessment", "calibrate", "--sales", str(SALES), "--zones", str(zones)]) == 1
     _, err = _people(capsys)
     assert "--zones" in err and "zone_id" in err and "Traceback" not in err, err
+
+    # Zones nothing lies in (a square near Oslo for King County's sales): the refusal says where they went.
+    zones.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"zone_id": "z1", '
+        '"name": "Sentrum", "factor": 1}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[10.7, 59.9], [10.8, 59.9], [10.8, 60.0], [10.7, 60.0], [10.7, 59.9]]]}}]}"
+    )
+    assert main(["assessment", "calibrate", "--sales", str(SALES), "--zones", str(zones)]) == 1
+    _, err = _people(capsys)
+    assert "--sales: 0 sales left after the exclusion rules" in err, err
+    assert "21 613 outside the zones: is --zones the right area?" in err and "Traceback" not in err, err
 
 
 def test_a_failing_holdout_is_not_written_as_configuration(capsys: pytest.CaptureFixture[str]) -> None:

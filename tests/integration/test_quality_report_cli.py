@@ -190,3 +190,13 @@ def test_the_ratio_study_report_prints_the_jsons_figures_and_draws_its_plots(
     assert main([*argv[:6], "--zones", str(bad_zones), "--report", str(again)]) == 1
     err = capsys.readouterr().err
     assert "--zones" in err and "Traceback" not in err, err
+
+    # --zones without --group-by: no sone has figures of its own, so no map page, and the report says why.
+    ungrouped = tmp_path / "ungrouped.pdf"
+    assert main([*argv[:4], *argv[6:8], "--report-date", "2015-05-27", "--report", str(ungrouped)]) == 0
+    pages = pdf_pages_text(ungrouped)
+    assert "Kartet over sonene er utelatt: salgene er ikke gruppert (--group-by mangler)" in pages[0], pages[
+        0
+    ]
+    assert not any(page.lstrip().startswith("Medianforhold per sone") for page in pages)
+    assert "assesspy-testen" not in "\n".join(pages) and "1 sales" not in "\n".join(pages)

@@ -111,6 +111,8 @@ def test_a_ratio_study_per_zip_code_from_the_command_line(
     assert "line 3" in err and "assessed_value: must be above 0" in err, err
     assert "line 4" in err and "zip: is required" in err, err
     assert "Traceback" not in err
-    assert main(["assessment", "ratio-study", "--sales", str(bad), "--group-by", "kommune"]) == 1
+    assert main(["assessment", "ratio-study", "--sales", str(bad), "--group-by", "kommune"]) == 2
     _, err = _people(capsys)
-    assert "missing columns: kommune" in err and "Traceback" not in err, err
+    columns = "(columns: zip, assessed_value, sale_price)"
+    assert f"error: --group-by kommune: no such column in the sales file {columns}" in err, err
+    assert "Traceback" not in err

@@ -238,11 +238,11 @@ def test_a_group_with_too_few_sales_has_no_figures() -> None:
     study = ratio_study([replace(s, group=s.group or "big") for s in sales], "g", QUICK, AssesspyStatistics())
     tiny = {g.group: g for g in study.groups}["tiny"]
     assert tiny.figures is None and tiny.verdict is None
-    assert tiny.notes == ("1 sales after trimming: too few for a ratio study (at least 5)",)
+    assert tiny.notes == ("1 sale after trimming: too few for a ratio study (at least 5)",)
 
 
 def test_the_sales_file_is_read_with_groups_and_refused_by_line_and_column() -> None:
-    good = "zone;assessed_value;sale_price\nA;4 500 000;5000000\nB;3000000,50;3100000\nA;1;2\n"
+    good = "zone;assessed_value;sale_price\nA;4 500 000;5000000\nB;3000000,50;3100000\nA;1;2\nA;3;4\nB;5;6\n"
     sales = read_ratio_sales(good.encode(), "zone")
     assert [(s.line, s.group, s.assessed_value) for s in sales][:2] == [
         (2, "A", Decimal(4500000)),
@@ -258,7 +258,14 @@ def test_the_sales_file_is_read_with_groups_and_refused_by_line_and_column() -> 
     assert "missing columns: sale_price" in str(missing.value.violations)
     with pytest.raises(InvalidInput) as no_group:
         read_ratio_sales(good.encode(), "kommune")
-    assert "missing columns: kommune" in str(no_group.value.violations)
+    ((field, text),) = [(v.field, v.description) for v in no_group.value.violations]
+    assert field == "group_by", field
+    assert text == "kommune: no such column in the sales file (columns: zone, assessed_value, sale_price)"
+    with pytest.raises(InvalidInput) as few:
+        read_ratio_sales(b"assessed_value,sale_price\n1,2\n3,4\n5,6\n7,8\n", "")
+    assert "the file has 4 sales; a ratio study needs at least 5 (and each group at least 5" in str(
+        few.value.violations
+    )
 
 
 def test_sold_values_that_moved_more_than_unsold_ones_are_flagged() -> None:
@@ -306,5 +313,24 @@ def test_the_unsold_file_is_read_and_refused_by_line_and_column() -> None:
     fields = {(v.field, v.description) for v in refused.value.violations}
     assert ("line 2", "previous_value: is required") in fields
     assert ("line 3", "assessed_value: must be above 0") in fields
-    sales = read_ratio_sales(b"assessed_value,sale_price,previous_value\n105,100,90\n1,2,\n3,4,5\n", "")
-    assert [s.previous_value for s in sales] == [Decimal(90), None, Decimal(5)]
+    sales = read_ratio_sales(
+        b"assessed_value,sale_price,previous_value\n105,100,90\n1,2,\n3,4,5\n6,7,\n8,9,\n", ""
+    )
+    assert [s.previous_value for s in sales] == [Decimal(90), None, Decimal(5), None, None]
+
+
+def test_a_figure_just_beyond_a_limit_is_shown_with_enough_decimals_not_to_look_within() -> None:
+    from propertytax.assessment.v1 import ratio_study_pb2
+    from services.assessment.adapters.quality_report_pdf import decimals_off_limits
+    from services.cli.ratio_study import group_row
+
+    assert decimals_off_limits(0.0501, 3, (0.05,)) == 4
+    assert decimals_off_limits(-0.0501, 3, (0.05,)) == 4
+    assert decimals_off_limits(1.0304, 3, (0.98, 1.03)) == 4
+    assert decimals_off_limits(0.061, 3, (0.05,)) == 3
+    group = ratio_study_pb2.RatioGroup(
+        computed=True, n=400, median_ratio=0.97, cod=22.3, prd=1.064, prb=-0.0501, median_ratio_met=True
+    )
+    row = [str(cell) for cell in group_row(group, "overall")]
+    assert row[6].startswith("-0.0501 (") and row[6].endswith(" ✗"), row
+    assert row[5].startswith("1.064 ("), row

@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from services.assessment.adapters.file_rows import MIB, FileLimits, RowErrors, csv_rows, read_number
-from services.assessment.domain.ratio_study import RatioSale, UnsoldProperty
+import csv
+
+from services.assessment.adapters.file_rows import (
+    MIB,
+    FileLimits,
+    RowErrors,
+    csv_rows,
+    decode_text,
+    read_number,
+)
+from services.assessment.domain.ratio_study import DEFAULT_STANDARDS, RatioSale, UnsoldProperty
 from services.platform.errors import InvalidInput
 from services.platform.numbers import NOK
 
@@ -18,9 +27,10 @@ def read_ratio_sales(content: bytes, group_by: str) -> list[RatioSale]:
     the comparison of sold and unsold value changes; other columns are ignored. Comma or semicolon, UTF-8 or
     Windows-1252. All or nothing: every bad cell named by line and column."""
     group_by = group_by.strip()
-    required = {"assessed_value", "sale_price"} | ({group_by} if group_by else set())
     errors = RowErrors("line")
-    _, rows = csv_rows(content, required, SALES_FILE, errors=errors)
+    delimiter, rows = csv_rows(content, {"assessed_value", "sale_price"}, SALES_FILE, errors=errors)
+    if group_by:
+        _check_group_column(content, delimiter, group_by)
     sales: list[RatioSale] = []
     for line, values in rows:
         before = errors.total
@@ -45,11 +55,24 @@ def read_ratio_sales(content: bytes, group_by: str) -> list[RatioSale]:
             continue
         sales.append(RatioSale(line, value, price, group, previous))
     errors.raise_if_any()
-    if len(sales) < 3:
+    least = DEFAULT_STANDARDS.min_sales
+    if len(sales) < least:
         raise InvalidInput.single(
-            "content", f"the file has {len(sales)} sales; a ratio study needs at least 3"
+            "content",
+            f"the file has {len(sales)} {'sale' if len(sales) == 1 else 'sales'}; a ratio study needs at "
+            f"least {least} (and each group at least {least} after trimming, else the group has no figures)",
         )
     return sales
+
+
+def _check_group_column(content: bytes, delimiter: str, group_by: str) -> None:
+    """The group column is in the header: else a refusal of group_by naming the columns there are."""
+    header = next(csv.reader([decode_text(content).split("\n", 1)[0]], delimiter=delimiter), [])
+    columns = [h.strip().lstrip("\ufeff") for h in header]
+    if group_by not in columns:
+        raise InvalidInput.single(
+            "group_by", f"{group_by}: no such column in the sales file (columns: {', '.join(columns)})"
+        )
 
 
 def read_unsold(content: bytes, group_by: str) -> list[UnsoldProperty]:

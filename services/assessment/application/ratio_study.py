@@ -58,7 +58,8 @@ def _study(
     kept = [s for s, out in zip(sales, outlier, strict=True) if not out]
     trimmed = tuple(s.line for s, out in zip(sales, outlier, strict=True) if out)
     if len(kept) < max(standards.min_sales, 3):
-        note = f"{len(kept)} sales after trimming: too few for a ratio study (at least {standards.min_sales})"
+        sales_left = f"{len(kept)} {'sale' if len(kept) == 1 else 'sales'}"
+        note = f"{sales_left} after trimming: too few for a ratio study (at least {standards.min_sales})"
         return GroupStudy(
             name, len(sales), trimmed, None, None, notes=(note, *change_notes), value_change=change
         )
