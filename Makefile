@@ -91,8 +91,8 @@ test-e2e: venv kafka-jars postgres ehf-rules pdf-tools browser
 	$(PY) -m pytest -m e2e
 
 lint: venv
-	$(PY) -m ruff check services devstack tests benchmarks infra
-	$(PY) -m ruff format --check services devstack tests benchmarks infra
+	$(PY) -m ruff check services devstack tests benchmarks infra tools
+	$(PY) -m ruff format --check services devstack tests benchmarks infra tools
 	$(PY) -m mypy
 	$(VENV)/bin/lint-imports --no-logo
 	cd protos && ../$(VENV)/bin/buf lint

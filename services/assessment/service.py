@@ -8,7 +8,9 @@ from pathlib import Path
 import grpc
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.assessment.adapters.calibration_fit import LeastSquaresCalibrator
 from services.assessment.adapters.config_files import (
+    load_calibration_settings,
     load_inspection_settings,
     load_legal_limits,
     load_municipality,
@@ -18,6 +20,8 @@ from services.assessment.adapters.identity_vault import IdentityVault
 from services.assessment.adapters.import_files import ImportFileReaders
 from services.assessment.adapters.inspection_documents import InspectionDocumentWriter
 from services.assessment.adapters.orm import platform_tables
+from services.assessment.adapters.quality_report_pdf import MatplotlibQualityReports
+from services.assessment.adapters.ratio_statistics import AssesspyStatistics
 from services.assessment.adapters.route_planner import VroomRoutePlanner
 from services.assessment.adapters.tax_list_documents import TaxListDocumentWriter
 from services.assessment.adapters.unit_of_work import SqlAssessmentUnitOfWork
@@ -52,6 +56,10 @@ def _add_servicer(
         tax_lists=TAX_LIST_DOCUMENTS,
         planner=VroomRoutePlanner(),
         inspection_documents=InspectionDocumentWriter(load_municipality()),
+        ratio_statistics=AssesspyStatistics(),
+        calibrator=LeastSquaresCalibrator(),
+        calibration=load_calibration_settings(),
+        quality_reports=MatplotlibQualityReports(),
     )
     return grpc_api.add_to_server(server, wiring, settings)
 

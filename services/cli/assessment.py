@@ -19,7 +19,7 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, tax_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli import assessment_view as view
-from services.cli import inspections
+from services.cli import calibration, inspections, ratio_study
 from services.cli.common import (
     BadInput,
     add_remote_options,
@@ -615,6 +615,8 @@ def add_commands(assessment: Any) -> None:
     add_remote_options(find)
     find.set_defaults(func=cmd_find)
 
+    ratio_study.add_commands(assessment)
+    calibration.add_commands(assessment)
     inspections.add_commands(
         assessment.add_parser(
             "inspections", help="inspections: needs, plans, routes, owners' notices, field results"

@@ -35,6 +35,7 @@ def test_the_readme_marks_a_runnable_block_for_each_user() -> None:
         "secretariat",
         "inspections",
         "reader",
+        "valuation quality",
     ]
     for name, script in sections:
         # A tested block is typed as it stands: ids come from shell variables, not placeholders to fill in.
@@ -96,6 +97,12 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
             "general revaluation 3",
         ],
         "reader": ["Trondheimsveien 3, 0560 Oslo", "Ola Nordmann", "closed"],
+        "valuation quality": [
+            "Ratio study (residential: COD at most 15; 95 % intervals)",
+            "written to ratio-study.json, ratio-study.pdf",
+            "Calibration to 2015-05-27: ratio study of the held-out sales",
+            "calibration.pdf",
+        ],
     }
     for name, block in readme_sections():
         done = _run(block, folder, env)
@@ -104,7 +111,13 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
         shown = done.stdout + done.stderr  # a job's progress and final line go to stderr
         for text in expected[name]:
             assert text in shown, f"the {name} block did not show {text!r}:\n{shown[-4000:]}"
-    for document in ("skatteliste-2024.pdf", "vedtak.pdf", "klagenemnd-protokoll.pdf"):
+    for document in (
+        "skatteliste-2024.pdf",
+        "vedtak.pdf",
+        "klagenemnd-protokoll.pdf",
+        "ratio-study.pdf",
+        "calibration.pdf",
+    ):
         assert (folder / document).read_bytes().startswith(b"%PDF")
     for version in ("inspections", "inspections-2"):
         assert (folder / version / "plan-map.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

@@ -12,12 +12,13 @@ from typing import Any
 import yaml
 
 from services.assessment.application.config import AssessmentConfig
+from services.assessment.domain.calibration import CalibrationSettings, ExclusionRules, ModelForm
 from services.assessment.domain.decision import LegalLimits, TaxYearDecision
 from services.assessment.domain.decision_parsing import parse_decision
 from services.assessment.domain.inspection_planning import PlanningSettings, Transport
 from services.assessment.domain.municipality import Municipality, OfficeContact
 from services.assessment.domain.property import PropertyCategory
-from services.assessment.domain.valuation import StandardRates
+from services.assessment.domain.valuation import SizeBand, StandardRates
 from services.platform.errors import InvalidInput
 from services.platform.money import Money, to_decimal
 from services.platform.yaml_input import read_yaml
@@ -27,6 +28,7 @@ DEFAULT_LIMITS = HERE / "legal_limits.yaml"
 DEFAULT_RATES = HERE / "standard_rates.yaml"
 DEFAULT_MUNICIPALITY = HERE / "municipality.yaml"
 DEFAULT_INSPECTIONS = HERE / "inspections.yaml"
+DEFAULT_CALIBRATION = HERE / "calibration.yaml"
 
 
 def load_legal_limits(path: Path | None = None) -> LegalLimits:
@@ -44,6 +46,63 @@ def load_standard_rates(path: Path | None = None) -> StandardRates:
         floor_factors={int(k): to_decimal(str(v)) for k, v in (raw.get("floor_factors") or {}).items()},
         min_building_m2=to_decimal(str(raw.get("min_building_m2", 15))),
         source=str(raw.get("source", "standard rates")),
+        area_bands=_size_bands(raw.get("area_bands"), "area_bands"),
+        plot_bands=_size_bands(raw.get("plot_bands"), "plot_bands"),
+    )
+
+
+def _size_bands(raw: object, key: str) -> tuple[SizeBand, ...]:
+    """A list of {from_m2, factor} (factor 0–10, from_m2 rising from 0), or nothing; ValueError naming the
+    key otherwise."""
+    if not raw:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(b, Mapping) for b in raw):
+        raise ValueError(f"standard rates: {key} is a list of {{from_m2, factor}}")
+    bands = tuple(SizeBand(to_decimal(str(b["from_m2"])), to_decimal(str(b["factor"]))) for b in raw)
+    starts = [b.from_m2 for b in bands]
+    if starts != sorted(set(starts)) or starts[0] < 0 or any(not 0 <= b.factor <= 10 for b in bands):
+        raise ValueError(f"standard rates: {key}: from_m2 rising from 0, each factor from 0 to 10")
+    return bands
+
+
+def load_calibration_settings(path: Path | None = None) -> CalibrationSettings:
+    """The calibration's exclusion rules, model form, holdout share and seed (calibration.yaml);
+    ValueError naming the key of anything missing or out of range."""
+    where = (path or DEFAULT_CALIBRATION).name
+    raw = yaml.safe_load((path or DEFAULT_CALIBRATION).read_text(encoding="utf-8")) or {}
+    rules = raw.get("exclusion_rules") or {}
+    form = raw.get("model_form") or {}
+    if not isinstance(rules, Mapping) or not isinstance(form, Mapping):
+        raise ValueError(f"{where}: exclusion_rules and model_form are mappings")
+
+    def number(table: Mapping[str, object], key: str, low: str, high: str, section: str) -> Decimal:
+        return _settings_number(table, key, Decimal(low), Decimal(high), f"{where}: {section}")
+
+    def starts(key: str) -> tuple[Decimal, ...]:
+        values = form.get(key) or []
+        if not isinstance(values, list):
+            raise ValueError(f"{where}: model_form.{key} is a list of m²")
+        found = tuple(_settings_number({key: v}, key, Decimal(1), Decimal(1_000_000), where) for v in values)
+        if list(found) != sorted(set(found)):
+            raise ValueError(f"{where}: model_form.{key} rises")
+        return found
+
+    return CalibrationSettings(
+        rules=ExclusionRules(
+            min_price=number(rules, "min_price", "0", "1000000000", "exclusion_rules"),
+            min_bra_m2=number(rules, "min_bra_m2", "0", "10000", "exclusion_rules"),
+            resale_days=int(number(rules, "resale_days", "0", "3650", "exclusion_rules")),
+            iqr_k=float(number(rules, "iqr_k", "0.5", "100", "exclusion_rules")),
+            iqr_min_sales=int(number(rules, "iqr_min_sales", "4", "100000", "exclusion_rules")),
+        ),
+        form=ModelForm(
+            area_bands_m2=starts("area_bands_m2"),
+            plot_bands_m2=starts("plot_bands_m2"),
+            min_building_m2=number(form, "min_building_m2", "0", "1000", "model_form"),
+        ),
+        holdout=float(number(raw, "holdout", "0.01", "0.9", "holdout")),
+        seed=int(number(raw, "seed", "0", "4294967295", "seed")),
+        min_zone_sales=int(_setting(raw, "min_zone_sales", 5, Decimal(1), Decimal(1000), where)),
     )
 
 
@@ -178,6 +237,7 @@ def read_decision(decision_yaml: str, config: AssessmentConfig) -> TaxYearDecisi
 
 
 __all__ = [
+    "load_calibration_settings",
     "load_inspection_settings",
     "load_legal_limits",
     "load_municipality",

@@ -17,7 +17,7 @@ import shapely
 
 from services.assessment.adapters.file_formats import GEOJSON, check_format, content_format
 from services.assessment.adapters.file_rows import FileLimits, RowErrors, check_size
-from services.assessment.domain.coordinates import STORAGE_EPSG, coordinate_problems
+from services.assessment.domain.coordinates import NORWAY, STORAGE_EPSG, Box, coordinate_problems
 from services.platform.errors import InvalidInput
 
 log = logging.getLogger(__name__)
@@ -80,10 +80,13 @@ def _label(crs: Any) -> str:
     return f"EPSG:{epsg}" if epsg else str(crs.name)[:60]
 
 
-def read_geodata(content: bytes, limits: FileLimits, declared: str | None = None) -> Any:
+def read_geodata(
+    content: bytes, limits: FileLimits, declared: str | None = None, region: Box = NORWAY
+) -> Any:
     """A GeoDataFrame in WGS 84 lon/lat from GeoJSON or GeoPackage bytes, every feature's coordinates
-    checked; refuses naming `content` when the file is larger (bytes, then features) than `limits` allow,
-    and `format`, `crs` or each feature that lies in the wrong place."""
+    checked (inside `region`: Norway unless the caller studies elsewhere); refuses naming `content` when
+    the file is larger (bytes, then features) than `limits` allow, and `format`, `crs` or each feature
+    that lies in the wrong place."""
     import geopandas
 
     check_size(content, limits)
@@ -114,20 +117,20 @@ def read_geodata(content: bytes, limits: FileLimits, declared: str | None = None
             raise InvalidInput.single(
                 "crs", f"cannot transform from {_label(crs)}; give the file in EPSG:25833 or EPSG:4326"
             ) from exc
-        _check(frame.geometry.values, crs=_label(crs))
+        _check(frame.geometry.values, region, crs=_label(crs))
         return frame
-    _check(geometries, crs=None)
+    _check(geometries, region, crs=None)
     if crs is not None and crs.to_epsg() != STORAGE_EPSG:
         frame = frame.set_crs(crs, allow_override=True).to_crs(STORAGE_EPSG)
-        _check(frame.geometry.values, crs=_label(crs))
+        _check(frame.geometry.values, region, crs=_label(crs))
     else:
         frame = frame.set_crs(STORAGE_EPSG, allow_override=True)
     return frame
 
 
-def _check(geometries: Any, crs: str | None) -> None:
+def _check(geometries: Any, region: Box, crs: str | None) -> None:
     coordinates, owners = shapely.get_coordinates(geometries, return_index=True)
-    problems = coordinate_problems(coordinates[:, 0], coordinates[:, 1], owners, crs=crs)
+    problems = coordinate_problems(coordinates[:, 0], coordinates[:, 1], owners, region, crs=crs)
     if problems:
         errors = RowErrors("feature")
         for index, problem in sorted(problems.items()):

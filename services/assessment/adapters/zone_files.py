@@ -8,6 +8,7 @@ import shapely
 
 from services.assessment.adapters.file_rows import ZONES_FILE, RowErrors
 from services.assessment.adapters.geodata import read_geodata
+from services.assessment.domain.coordinates import NORWAY, Box
 from services.assessment.domain.zones import Zone
 from services.platform.errors import InvalidInput, Violations
 from services.platform.identity import check_free_text
@@ -22,10 +23,12 @@ def read_zones(
     name_property: str = "name",
     factor_property: str = "factor",
     declared: str | None = None,
+    region: Box = NORWAY,
 ) -> list[Zone]:
     """Zones in WGS 84 lon/lat; `declared` is the request's format (geojson or gpkg), checked. A file whose
-    coordinates lie in the wrong place (swapped, metres without a CRS, out of range) is refused by feature."""
-    frame = read_geodata(content, ZONES_FILE, declared)
+    coordinates lie in the wrong place (swapped, metres without a CRS, out of range, outside `region`) is
+    refused by feature."""
+    frame = read_geodata(content, ZONES_FILE, declared, region)
     missing = sorted({id_property, factor_property} - set(frame.columns))
     if missing:
         raise InvalidInput.single("content", f"features lack the properties: {', '.join(missing)}")

@@ -13,10 +13,17 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 from services.assessment.application.import_rows import HousingValueRow, OwnershipChangeRows, PropertyRow
 from services.assessment.application.tax_list import TaxListHeading, TaxListRow
+from services.assessment.domain.calibration import (
+    CalibrationSale,
+    FactorFamily,
+    FitSale,
+    FittedModel,
+    ModelForm,
+)
 from services.assessment.domain.field_results import FieldResult
 from services.assessment.domain.inspection_needs import (
     HistoryEvent,
@@ -39,11 +46,20 @@ from services.assessment.domain.levy import LeviedTaxBase, LevyJob, LevyJobState
 from services.assessment.domain.municipality import Municipality
 from services.assessment.domain.ownership import OwnerKind, OwnerShare
 from services.assessment.domain.property import CadastralId, Property, PropertyCategory
+from services.assessment.domain.ratio_study import (
+    RatioFigures,
+    RatioSale,
+    RatioStandards,
+    UnsoldProperty,
+)
 from services.assessment.domain.tax import AdoptedValue, TaxableProperty, TaxStatus
 from services.assessment.domain.valuation import Valuation, ValuationNeed, ValuationRoute
 from services.assessment.domain.zones import Zone, ZoneIndex
 from services.platform.money import Money
 from services.platform.ports import TransactionalWork
+
+if TYPE_CHECKING:  # the report's shapes hold a Calibration, whose module needs this one's ports
+    from services.assessment.application.quality_report import CalibrationReport, RatioStudyReport
 
 # The geographic formats an import may declare (the request's format field, checked against the content).
 GeoFormat = Literal["geojson", "gpkg"]
@@ -441,6 +457,58 @@ class ImportFiles(Protocol):
         """The assessors CSV (assessor_id, name, transport, start_lon, start_lat, minutes_per_day), all
         or nothing, in file order."""
         ...
+
+    def ratio_sales(self, content: bytes, group_by: str) -> list[RatioSale]:
+        """The sales CSV of a ratio study (assessed_value, sale_price and, when `group_by` is given, that
+        column), all or nothing, in file order."""
+        ...
+
+    def unsold_properties(self, content: bytes, group_by: str) -> list[UnsoldProperty]:
+        """The properties not sold in the study period (assessed_value, previous_value and the group
+        column), all or nothing, in file order."""
+        ...
+
+    def calibration_sales(self, content: bytes) -> list[CalibrationSale]:
+        """The sales CSV of a calibration (sale_price, sale_date, bra_m2, plot_m2, lon, lat, build_year,
+        condition; optional sale_id, category, standard, outer), all or nothing, in file order."""
+        ...
+
+    def calibration_zones(self, content: bytes) -> list[Zone]:
+        """Zone polygons (GeoJSON or GeoPackage: zone_id, name, factor) anywhere on earth: a calibration
+        may study another place's sales."""
+        ...
+
+
+class Calibrator(Protocol):
+    """The calibration's statistics: the month effects of the price index (a log-price regression with
+    month terms besides log BRA, log plot and zone terms; log price per month, any base) and the fit of the
+    standard-rate model in its own form with the given optional factor families."""
+
+    def month_effects(self, sales: Sequence[FitSale]) -> dict[str, float]: ...
+
+    def fit(
+        self, sales: Sequence[FitSale], form: ModelForm, families: Sequence[FactorFamily]
+    ) -> FittedModel: ...
+
+
+class RatioStatistics(Protocol):
+    """The IAAO ratio-study figures of sales already trimmed: median ratio, COD, PRD, PRB with their
+    intervals at `standards.confidence` (bootstrap with `standards.bootstrap` resamples from
+    `standards.seed`, PRB closed-form) and whether the ratios look sales-chased. At least 3 sales."""
+
+    def figures(self, sales: Sequence[RatioSale], standards: RatioStandards) -> RatioFigures: ...
+
+
+class QualityReports(Protocol):
+    """Renders the valuation-quality report assessors read (PDF, Norwegian bokmål): the figures per group
+    and overall with their intervals and verdicts, ratio against sale price, ratios by group as box
+    plots, a map of the ratios over the zones when zones are given, the trimmed sales; for a calibration
+    also the excluded sales by rule and the fitted rates, zone factors and price index. The same input
+    gives the same bytes."""
+
+    def ratio_study(self, report: RatioStudyReport) -> bytes: ...
+
+    def calibration(self, report: CalibrationReport) -> bytes: ...
 
 
 class TaxListDocuments(Protocol):

@@ -126,3 +126,8 @@ def coordinate_problems(
         if problem:
             problems[int(index)] = problem
     return problems
+
+
+# Anywhere on earth: the region of a study's own data (a calibration on another country's sales), where the
+# register's check against Norway does not apply.
+ANYWHERE = Box("the world", -180.0, -90.0, 180.0, 90.0)

@@ -71,17 +71,52 @@ class Valuation:
 
 
 @dataclass(frozen=True)
+class SizeBand:
+    """From `from_m2` on (to the next band's start), each m² counts `factor` of the rate."""
+
+    from_m2: Decimal
+    factor: Decimal
+
+
+def graded_m2(area: Decimal, bands: Sequence[SizeBand]) -> Decimal:
+    """The m² an area counts for when the rate is graded by size, as a tax is by brackets: each band's
+    share of the area times its factor (area below the first band counts fully). Without bands: the area.
+
+    A size-graded rate is how the standard-rate model carries what sales show, that the price per m² falls
+    as homes (and plots) grow; floor factors stay for the floors' kinds (basement, attic)."""
+    if not bands:
+        return area
+    ordered = sorted(bands, key=lambda b: b.from_m2)
+    counted = min(area, ordered[0].from_m2)
+    for band, following in zip(ordered, [*ordered[1:], None], strict=True):
+        top = area if following is None else min(area, following.from_m2)
+        if top > band.from_m2:
+            counted += (top - band.from_m2) * band.factor
+    return counted
+
+
+@dataclass(frozen=True)
 class StandardRates:
-    """The valuation basis the committee set: NOK per m² BRA by category, per m² plot, floor factors."""
+    """The valuation basis the committee set: NOK per m² BRA by category, per m² plot, floor factors, and
+    (when set) the rates graded by the building's total BRA (`area_bands`) and by plot size
+    (`plot_bands`)."""
 
     rate_per_m2: Mapping[PropertyCategory, Money]
     plot_rate_per_m2: Money
     floor_factors: Mapping[int, Decimal] = field(default_factory=dict)
     min_building_m2: Decimal = Decimal(15)
     source: str = "standard rates"
+    area_bands: tuple[SizeBand, ...] = ()
+    plot_bands: tuple[SizeBand, ...] = ()
 
     def floor_factor(self, level: int) -> Decimal:
         return self.floor_factors.get(level, Decimal(1))
+
+    def size_factor(self, total_bra: Decimal) -> Decimal:
+        """The share of the full rate the building's m² count for on average (1 without area bands)."""
+        if not self.area_bands or total_bra <= 0:
+            return Decimal(1)
+        return (graded_m2(total_bra, self.area_bands) / total_bra).quantize(Decimal("0.000001"))
 
 
 class NeedReason(StrEnum):
@@ -241,14 +276,22 @@ def standard_rate_valuation(
                 TraceItem("BRA", str(total_bra), f"ignored: under {rates.min_building_m2} m² ({area_origin})")
             )
     else:
+        size = rates.size_factor(total_bra)
         for floor in floors:
             factor = rates.floor_factor(floor.level)
-            amount = floor.bra_m2 * rate.nok * factor
+            amount = floor.bra_m2 * rate.nok * factor * size
             buildings += amount
             trace.append(TraceItem(f"floor {floor.level} BRA m²", str(floor.bra_m2), floor_source))
             trace.append(TraceItem(f"floor {floor.level} factor", str(factor), rates.source))
-    plot = plot_m2 * rates.plot_rate_per_m2.nok
+        if rates.area_bands:
+            trace.append(
+                TraceItem("size factor", str(size), f"{rates.source}: rate graded by {total_bra} m² BRA")
+            )
+    plot_counted = graded_m2(plot_m2, rates.plot_bands) if plot_m2 > 0 else plot_m2
+    plot = plot_counted * rates.plot_rate_per_m2.nok
     trace.append(TraceItem("plot m²", str(plot_m2), plot_source))
+    if rates.plot_bands:
+        trace.append(TraceItem("plot m² counted", str(plot_counted), f"{rates.source}: graded by plot size"))
     trace.append(TraceItem("plot rate", str(rates.plot_rate_per_m2.nok), rates.source))
     trace.append(TraceItem("zone factor", str(zone_factor), zone_source))
     trace.append(TraceItem("inner factor (IF)", str(inner_factor), factor_source))

@@ -23,10 +23,13 @@ from services.assessment.application.levy import get_levy_job, get_year_levy_job
 from services.assessment.application.ports import (
     GEOJSON,
     GPKG,
+    Calibrator,
     GeoFormat,
     IdentityVault,
     ImportFiles,
     InspectionDocuments,
+    QualityReports,
+    RatioStatistics,
     RoutePlanner,
     TaxListDocuments,
     UnitOfWorkFactory,
@@ -37,14 +40,17 @@ from services.assessment.application.register_property import register_property,
 from services.assessment.application.set_decision import set_decision
 from services.assessment.application.simulate import simulate
 from services.assessment.application.valuing import list_valuation_needs
+from services.assessment.domain.calibration import CalibrationSettings
 from services.assessment.domain.levy import LevyJob, LevyJobState
 from services.assessment.domain.ownership import NewOwner, OwnerKind, OwnerShare
 from services.assessment.domain.property import PropertyCategory
 from services.assessment.domain.simulation import Summary
 from services.assessment.domain.tax import TaxStatus
 from services.assessment.domain.valuation import ValuationNeed
+from services.assessment.entrypoints.grpc_calibration import CalibrationRpcs
 from services.assessment.entrypoints.grpc_inspection_needs import InspectionNeedRpcs
 from services.assessment.entrypoints.grpc_inspection_plans import InspectionPlanRpcs
+from services.assessment.entrypoints.grpc_ratio_study import RatioStudyRpcs
 from services.assessment.entrypoints.proto_mapping import (
     STATUS_TO_PROTO,
     category_from_proto,
@@ -100,6 +106,8 @@ RULES: dict[str, MethodRule] = {
     "ReplanInspections": rule(Role.ASSESSOR, changes_state=True),
     "GetInspectionDocuments": rule(*_READERS, changes_state=False),
     "RecordInspection": rule(Role.ASSESSOR, changes_state=True),
+    "RatioStudy": rule(Role.ASSESSOR, Role.READER, changes_state=False),
+    "Calibrate": rule(Role.ASSESSOR, Role.READER, changes_state=False),
 }
 
 _JOB_STATE = {
@@ -157,10 +165,18 @@ class Wiring:
     tax_lists: TaxListDocuments
     planner: RoutePlanner
     inspection_documents: InspectionDocuments
+    ratio_statistics: RatioStatistics
+    calibrator: Calibrator
+    calibration: CalibrationSettings
+    quality_reports: QualityReports
 
 
 class AssessmentServicer(
-    InspectionNeedRpcs, InspectionPlanRpcs, assessment_pb2_grpc.AssessmentServiceServicer
+    InspectionNeedRpcs,
+    InspectionPlanRpcs,
+    RatioStudyRpcs,
+    CalibrationRpcs,
+    assessment_pb2_grpc.AssessmentServiceServicer,
 ):
     def __init__(self, wiring: Wiring, levy: JobRunner) -> None:
         self._uow = wiring.uow
@@ -171,6 +187,10 @@ class AssessmentServicer(
         self._tax_lists = wiring.tax_lists
         self._planner = wiring.planner
         self._inspection_documents = wiring.inspection_documents
+        self._ratio_statistics = wiring.ratio_statistics
+        self._calibrator = wiring.calibrator
+        self._calibration = wiring.calibration
+        self._quality_reports = wiring.quality_reports
 
     def RegisterProperty(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         try:
