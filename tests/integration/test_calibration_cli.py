@@ -83,6 +83,7 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
     pages = pdf_pages_text(report)
     assert pages[0].lstrip().startswith("Kalibrering av sjablongmodellen: kontroll på holdt-ut salg")
     check_figures(pages, [("Holdt ut", holdout)])
+    assert "verdsettingsdato 27.05.2015" in " ".join(pages[0].split()) and "{day(" not in pages[0]
     text = "\n".join(pages)
     for title in ("Tilpassede satser", "Tilpassede sonefaktorer", "Prisindeks per måned"):
         assert title in text, title

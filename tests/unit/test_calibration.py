@@ -288,11 +288,18 @@ def test_the_configuration_loads_with_the_services_loader_and_values_alike(tmp_p
     }
     assert rates.floor_factors == in_force.floor_factors and rates.floor_factors
     assert rates.min_building_m2 == in_force.min_building_m2
-    assert rates.plot_rate_per_m2 == result.model.rates.plot_rate_per_m2
+    # The plot rate and the bands were fitted on housing sales: they value housing only.
+    assert rates.plot_rate(HOUSING) == result.model.rates.plot_rate_per_m2
+    assert rates.plot_rate_per_m2 == in_force.plot_rate_per_m2
     assert (
         rates.area_bands == result.model.rates.area_bands
         and rates.plot_bands == result.model.rates.plot_bands
     )
+    assert rates.graded_categories == frozenset({HOUSING})
+    commercial = PropertyCategory.COMMERCIAL
+    assert rates.size_factor(Decimal(2400), commercial) == 1 and rates.plot_bands_for(commercial) == ()
+    assert rates.plot_rate(commercial) == in_force.plot_rate_per_m2
+    assert rates.size_factor(Decimal(2400), HOUSING) < 1
     text = path.read_text()
     assert text.startswith("# Written by `propertytax assessment calibrate --config-out`.")
     assert "Fitted from 960 sales of sales.csv" in text and "Holdout: 240 sales" in text

@@ -199,8 +199,8 @@ def test_notes_name_each_miss_and_an_unacceptable_prb() -> None:
     assert notes == (
         "median ratio 0.850 outside 0.90–1.10",
         "COD 18.0 above 15 (residential)",
-        "PRD 1.050 outside 0.98–1.03 (regressive)",
-        "PRB -0.120 beyond ±0.10: unacceptable",
+        "PRD 1.0500 outside 0.98–1.03 (regressive)",
+        "PRB -0.1200 beyond ±0.10: unacceptable",
     )
 
 

@@ -48,6 +48,15 @@ def load_standard_rates(path: Path | None = None) -> StandardRates:
         source=str(raw.get("source", "standard rates")),
         area_bands=_size_bands(raw.get("area_bands"), "area_bands"),
         plot_bands=_size_bands(raw.get("plot_bands"), "plot_bands"),
+        graded_categories=(
+            None
+            if raw.get("graded_categories") is None
+            else frozenset(PropertyCategory(c) for c in raw["graded_categories"])
+        ),
+        plot_rate_by_category={
+            PropertyCategory(k): Money.rounded(to_decimal(str(v)))
+            for k, v in (raw.get("plot_rate_by_category_nok") or {}).items()
+        },
     )
 
 

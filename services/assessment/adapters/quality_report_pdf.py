@@ -984,7 +984,7 @@ def render_calibration(report: CalibrationReport) -> bytes:
         f"Salgsfil: {source.sales_name} · soner: {source.zones_name} · "
         f"{number(calibration.sales_read, 0)} salg lest, {number(calibration.sales_used, 0)} brukt, "
         f"{number(calibration.training_sales, 0)} til tilpasningen, {number(len(sales), 0)} holdt ut og "
-        "verdsatt · verdsettingsdato {day(calibration.valuation_date)} · "
+        f"verdsatt · verdsettingsdato {day(calibration.valuation_date)} · "
         f"rapportdato {day(source.report_date)}",
         "De holdt-ute salgene er ikke brukt i tilpasningen: modellens takster for dem er sammenlignet med "
         "deres tidsjusterte salgspriser.",

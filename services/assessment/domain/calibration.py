@@ -470,6 +470,7 @@ def calibrated(model: FittedModel, form: ModelForm, source: str) -> CalibratedMo
         source=source,
         area_bands=_bands(form.area_bands_m2, model.area_band_factors),
         plot_bands=_bands(form.plot_bands_m2, model.plot_band_factors),
+        graded_categories=frozenset(model.rates),
     )
     return CalibratedModel(
         rates,
@@ -510,7 +511,10 @@ def configuration_document(
         "source": rates.source,
         "valuation_date": valuation_date.isoformat(),
         "rate_per_m2_nok": {c.value: number(merged[c].nok) for c in PropertyCategory if c in merged},
-        "plot_rate_per_m2_nok": number(rates.plot_rate_per_m2.nok),
+        # The plot rate and the bands were fitted on these categories' sales only: the others keep theirs.
+        "plot_rate_per_m2_nok": number(in_force.plot_rate_per_m2.nok),
+        "plot_rate_by_category_nok": {c.value: number(rates.plot_rate_per_m2.nok) for c in rates.rate_per_m2},
+        "graded_categories": [c.value for c in rates.rate_per_m2],
         "floor_factors": {level: number(f) for level, f in sorted(in_force.floor_factors.items())},
         "min_building_m2": number(in_force.min_building_m2),
         "area_bands": [{"from_m2": number(b.from_m2), "factor": number(b.factor)} for b in rates.area_bands],
@@ -546,12 +550,13 @@ def configuration_header(
     ]
     lines = [
         "Written by `propertytax assessment calibrate --config-out`.",
-        f"Fitted from {sales}: the m² rate of {', '.join(fitted)}, the plot rate, area_bands and plot_bands,",
+        f"Fitted from {sales}: the m² rate and plot rate of {', '.join(fitted)}, area_bands and plot_bands",
+        f"(graded_categories: they grade {', '.join(fitted)} only),",
         "zone_factors" + (" and the inner/outer factor tables." if model.families else "."),
         f"Holdout: {holdout}.",
         f"Carried over unchanged from the configuration in force ({in_force.source}): "
         + (f"the m² rate of {', '.join(carried)}, " if carried else "")
-        + "floor_factors and min_building_m2.",
+        + "the plot rate of every other category, floor_factors and min_building_m2.",
     ]
     if few_sales_zones:
         lines.append(

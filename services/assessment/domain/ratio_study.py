@@ -233,12 +233,12 @@ def notes_for(figures: RatioFigures, verdict: Verdict, standards: RatioStandards
     if not verdict.prd:
         direction = "regressive" if figures.prd > standards.prd_high else "progressive"
         notes.append(
-            f"PRD {figures.prd:.3f} outside {standards.prd_low:.2f}–{standards.prd_high:.2f} ({direction})"
+            f"PRD {figures.prd:.4f} outside {standards.prd_low:.2f}–{standards.prd_high:.2f} ({direction})"
         )
     if abs(figures.prb) > standards.prb_unacceptable:
-        notes.append(f"PRB {figures.prb:+.3f} beyond ±{standards.prb_unacceptable:.2f}: unacceptable")
+        notes.append(f"PRB {figures.prb:+.4f} beyond ±{standards.prb_unacceptable:.2f}: unacceptable")
     elif not verdict.prb:
-        notes.append(f"PRB {figures.prb:+.3f} beyond ±{standards.prb_limit:.2f}")
+        notes.append(f"PRB {figures.prb:+.4f} beyond ±{standards.prb_limit:.2f}")
     if figures.cod < standards.low_cod:
         notes.append(
             f"COD {figures.cod:.1f} under {standards.low_cod:g}: implausibly uniform, check for sales chasing"

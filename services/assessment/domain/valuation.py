@@ -108,15 +108,30 @@ class StandardRates:
     source: str = "standard rates"
     area_bands: tuple[SizeBand, ...] = ()
     plot_bands: tuple[SizeBand, ...] = ()
+    # The categories the bands grade (a calibration fits them on its categories' sales only); None: all.
+    graded_categories: frozenset[PropertyCategory] | None = None
+    # A category's own plot rate where one was fitted for it; the others use plot_rate_per_m2.
+    plot_rate_by_category: Mapping[PropertyCategory, Money] = field(default_factory=dict)
 
     def floor_factor(self, level: int) -> Decimal:
         return self.floor_factors.get(level, Decimal(1))
 
-    def size_factor(self, total_bra: Decimal) -> Decimal:
-        """The share of the full rate the building's m² count for on average (1 without area bands)."""
-        if not self.area_bands or total_bra <= 0:
+    def graded(self, category: PropertyCategory | None) -> bool:
+        """Whether the size bands apply to `category` (None: the bands as such)."""
+        return self.graded_categories is None or category is None or category in self.graded_categories
+
+    def size_factor(self, total_bra: Decimal, category: PropertyCategory | None = None) -> Decimal:
+        """The share of the full rate the building's m² count for on average (1 without area bands, or
+        for a category the bands do not grade)."""
+        if not self.area_bands or total_bra <= 0 or not self.graded(category):
             return Decimal(1)
         return (graded_m2(total_bra, self.area_bands) / total_bra).quantize(Decimal("0.000001"))
+
+    def plot_rate(self, category: PropertyCategory) -> Money:
+        return self.plot_rate_by_category.get(category, self.plot_rate_per_m2)
+
+    def plot_bands_for(self, category: PropertyCategory) -> tuple[SizeBand, ...]:
+        return self.plot_bands if self.graded(category) else ()
 
 
 class NeedReason(StrEnum):
@@ -276,23 +291,25 @@ def standard_rate_valuation(
                 TraceItem("BRA", str(total_bra), f"ignored: under {rates.min_building_m2} m² ({area_origin})")
             )
     else:
-        size = rates.size_factor(total_bra)
+        size = rates.size_factor(total_bra, category)
         for floor in floors:
             factor = rates.floor_factor(floor.level)
             amount = floor.bra_m2 * rate.nok * factor * size
             buildings += amount
             trace.append(TraceItem(f"floor {floor.level} BRA m²", str(floor.bra_m2), floor_source))
             trace.append(TraceItem(f"floor {floor.level} factor", str(factor), rates.source))
-        if rates.area_bands:
+        if rates.area_bands and rates.graded(category):
             trace.append(
                 TraceItem("size factor", str(size), f"{rates.source}: rate graded by {total_bra} m² BRA")
             )
-    plot_counted = graded_m2(plot_m2, rates.plot_bands) if plot_m2 > 0 else plot_m2
-    plot = plot_counted * rates.plot_rate_per_m2.nok
+    plot_bands = rates.plot_bands_for(category)
+    plot_counted = graded_m2(plot_m2, plot_bands) if plot_m2 > 0 else plot_m2
+    plot_rate = rates.plot_rate(category)
+    plot = plot_counted * plot_rate.nok
     trace.append(TraceItem("plot m²", str(plot_m2), plot_source))
-    if rates.plot_bands:
+    if plot_bands:
         trace.append(TraceItem("plot m² counted", str(plot_counted), f"{rates.source}: graded by plot size"))
-    trace.append(TraceItem("plot rate", str(rates.plot_rate_per_m2.nok), rates.source))
+    trace.append(TraceItem("plot rate", str(plot_rate.nok), rates.source))
     trace.append(TraceItem("zone factor", str(zone_factor), zone_source))
     trace.append(TraceItem("inner factor (IF)", str(inner_factor), factor_source))
     outer_source = factor_source if outer_factor_source is None else outer_factor_source
