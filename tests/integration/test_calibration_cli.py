@@ -20,12 +20,10 @@ from services.assessment.adapters.config_files import load_standard_rates
 from services.assessment.adapters.zone_files import read_zones
 from services.assessment.domain.coordinates import ANYWHERE
 from services.assessment.domain.property import PropertyCategory
-from services.assessment.service import SPEC
 from services.cli import main
 from services.cli.calibration import _config_refusal, _refuse
 from services.platform.runtime import ServiceRuntime
-from services.platform.service_builder import build_runtime
-from services.platform.settings import Settings
+from tests.integration.assessment_cli import said_to_people, serving_assessment
 from tests.integration.test_quality_report_cli import check_figures, pdf_pages_text
 
 pytestmark = pytest.mark.kafka
@@ -43,26 +41,8 @@ def assessment(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServiceRuntime]:
-    main(["token", "mint", "--role", "assessor"])
-    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
-    runtime = build_runtime(
-        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
-    )
-    runtime.start()
-    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{runtime.server.port}")
-    capsys.readouterr()
-    yield runtime
-    runtime.stop()
-
-
-def _people(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    captured = capsys.readouterr()
-    out = "\n".join(
-        line.rstrip()
-        for line in captured.out.splitlines()
-        if not re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[", line)
-    )
-    return out, captured.err
+    with serving_assessment(sqlite_url, kafka_bootstrap, tmp_path, capsys, monkeypatch) as runtime:
+        yield runtime
 
 
 def test_king_county_calibration_meets_the_goals_on_held_out_sales(
@@ -73,7 +53,7 @@ def test_king_county_calibration_meets_the_goals_on_held_out_sales(
     argv = ["assessment", "calibrate", "--sales", str(SALES), "--zones", str(ZONES)]
     report = tmp_path / "calibration.pdf"
     assert main([*argv, "--json", str(out_json), "--config-out", str(config), "--report", str(report)]) == 0
-    out, _ = _people(capsys)
+    out, _ = said_to_people(capsys)
     assert "Calibration to 2015-05-27: ratio study of the held-out sales" in out, out
     assert re.search(r"holdout\s+\d+\s+\d+\s+\d\.\d{3} \(", out), out
     document = json.loads(out_json.read_text())
@@ -157,7 +137,7 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
     )
     argv = ["assessment", "calibrate", "--sales", str(bad), "--zones", str(ZONES)]
     assert main(argv) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "line 2" in err and "sale_date" in err, err
     assert "line 3" in err and "sale_price" in err, err
     assert "line 4" in err and "condition" in err, err
@@ -166,7 +146,7 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
 
     bad.write_text("sale_price,bra_m2\n1,2\n")
     assert main(argv) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "missing columns" in err and "sale_date" in err and "Traceback" not in err, err
 
     zones = tmp_path / "zones.geojson"
@@ -175,7 +155,7 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
         '"geometry": {"type": "Point", "coordinates": [1, 2]}}]}'
     )
     assert main(["assessment", "calibrate", "--sales", str(SALES), "--zones", str(zones)]) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "--zones" in err and "zone_id" in err and "Traceback" not in err, err
 
     # Zones nothing lies in (a square near Oslo for King County's sales): the refusal says where they went.
@@ -185,7 +165,7 @@ def test_bad_calibration_files_are_refused_by_line_and_column(
         "[[[10.7, 59.9], [10.8, 59.9], [10.8, 60.0], [10.7, 60.0], [10.7, 59.9]]]}}]}"
     )
     assert main(["assessment", "calibrate", "--sales", str(SALES), "--zones", str(zones)]) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "--sales: 0 sales left after the exclusion rules" in err, err
     assert "21 613 outside the zones: is --zones the right area?" in err and "Traceback" not in err, err
 

@@ -13,11 +13,9 @@ from pathlib import Path
 import pytest
 
 from devstack.synthetic_register import OSLO_ZONES
-from services.assessment.service import SPEC
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
-from services.platform.service_builder import build_runtime
-from services.platform.settings import Settings
+from tests.integration.assessment_cli import said_to_people, serving_assessment
 
 pytestmark = pytest.mark.kafka
 
@@ -36,31 +34,13 @@ def assessment(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServiceRuntime]:
-    main(["token", "mint", "--role", "assessor"])  # before the service logs to the same stdout
-    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
-    runtime = build_runtime(
-        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
-    )
-    runtime.start()
-    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{runtime.server.port}")
-    register = tmp_path / "register.csv"
-    register.write_text(REGISTER)
-    assert main(["assessment", "import", "zones", str(OSLO_ZONES)]) == 0
-    assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 0
-    capsys.readouterr()
-    yield runtime
-    runtime.stop()
-
-
-def _said(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    """(stdout for people without the in-process service's log lines, stderr)."""
-    captured = capsys.readouterr()
-    out = "\n".join(
-        line.rstrip()
-        for line in captured.out.splitlines()
-        if not re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[", line)
-    )
-    return out, captured.err
+    with serving_assessment(sqlite_url, kafka_bootstrap, tmp_path, capsys, monkeypatch) as runtime:
+        register = tmp_path / "register.csv"
+        register.write_text(REGISTER)
+        assert main(["assessment", "import", "zones", str(OSLO_ZONES)]) == 0
+        assert main(["assessment", "import", "properties", str(register), "--year", "2024"]) == 0
+        capsys.readouterr()
+        yield runtime
 
 
 def test_needs_history_and_a_recorded_inspection_from_the_command_line(
@@ -71,11 +51,11 @@ def test_needs_history_and_a_recorded_inspection_from_the_command_line(
         "property_id;event;date\n0301-10/3/0/0;inspected;01.05.2014\n0301-10/3/0/0;inspected;2014-05-01\n"
     )
     assert main(["assessment", "inspections", "import-history", str(history)]) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert re.search(r"Rows\s+1", out) and re.search(r"New inspections\s+1", out), out
 
     assert main(["assessment", "inspections", "needs", "--on", "2024-05-06"]) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert re.search(r"4\s+0301-10/2/0/0\s+.*never inspected", out), out
     assert re.search(r"5\s+0301-10/3/0/0\s+.*general revaluation\s+01\.05\.2024", out), out
     assert "last inspected 01.05.2014: general revaluation every 10 years" in out  # dates as in the table
@@ -85,13 +65,13 @@ def test_needs_history_and_a_recorded_inspection_from_the_command_line(
 
     # A city's list: the most urgent from one call, the counts of every reason, and how to see the rest.
     assert main(["assessment", "inspections", "needs", "--on", "2024-05-06", "--limit", "1"]) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert "0301-10/2/0/0" in out and "0301-10/3/0/0" not in out, out
     assert "2 needs: never inspected 1, general revaluation 1" in out
     assert "Showing the 1 most urgent of 2; --limit 0 for all" in out
     argv = ["assessment", "inspections", "needs", "--on", "2024-05-06", "--reason", "general_revaluation"]
     assert main(argv) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert "0301-10/2/0/0" not in out and "1 need of the reason general revaluation" in out, out
     assert "2 needs: never inspected 1, general revaluation 1" in out  # the counts are of every reason
 
@@ -118,14 +98,14 @@ def test_needs_history_and_a_recorded_inspection_from_the_command_line(
         "IMG_1.jpg",
     ]
     assert main([*argv, *extra]) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert re.search(r"Proposed value of 0301-10/2/0/0: [\d ]+,\d\d kr \(version 2, not adopted\)", out), out
     assert re.search(r"inner factor \(IF\)\s+0\.9\s+befaring 2024-05-06, A1: slitt bad", out), out
     assert re.search(r"photo\s+IMG_1\.jpg", out), out
     assert "propertytax assessment adopt --property 0301-10/2/0/0" in out
 
     assert main(["assessment", "inspections", "needs", "--on", "2024-05-06"]) == 0
-    out, _ = _said(capsys)
+    out, _ = said_to_people(capsys)
     assert "0301-10/2/0/0" not in out and "1 need: general revaluation 1" in out
 
 
@@ -137,19 +117,19 @@ def test_ordinary_mistakes_name_the_flag_or_the_line(
         "property_id,event,date\n0301-99/1/0/0,inspected,2020-01-01\n0301-10/3/0/0,flood,2020-01-01\n"
     )
     assert main(["assessment", "inspections", "import-history", str(history)]) == 1
-    _, err = _said(capsys)
+    _, err = said_to_people(capsys)
     assert "line 2: property_id: no property 0301-99/1/0/0" in err or "line 3: event" in err, err
     assert "Traceback" not in err
 
     argv = ["assessment", "inspections", "record", "0301-10/2/0/0", "--assessor", "A1"]
     assert main([*argv, "--on", "2099-01-01", "--inner-factor", "0,8"]) == 1
-    _, err = _said(capsys)
+    _, err = said_to_people(capsys)
     assert "--on: cannot be after today" in err and "--inner-reason: an inner factor other than 1" in err, err
     assert main([*argv, "--on", "2024-05-06", "--notes", "Eier 31129956715"]) == 1
-    _, err = _said(capsys)
+    _, err = said_to_people(capsys)
     assert "--notes: contains a national identity number" in err and "31129956715" not in err
     with pytest.raises(SystemExit) as usage:
         main([*argv, "--on", "2024-05-06", "--floor", "1:40"])
     assert usage.value.code == 2
-    _, err = _said(capsys)
+    _, err = said_to_people(capsys)
     assert "argument --floor: '1:40': give LEVEL=BRA_M2" in err

@@ -18,11 +18,9 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from services.assessment.service import SPEC
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
-from services.platform.service_builder import build_runtime
-from services.platform.settings import Settings
+from tests.integration.assessment_cli import serving_assessment
 
 pytestmark = pytest.mark.kafka
 
@@ -39,16 +37,8 @@ def assessment(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServiceRuntime]:
-    main(["token", "mint", "--role", "assessor"])
-    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
-    runtime = build_runtime(
-        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
-    )
-    runtime.start()
-    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{runtime.server.port}")
-    capsys.readouterr()
-    yield runtime
-    runtime.stop()
+    with serving_assessment(sqlite_url, kafka_bootstrap, tmp_path, capsys, monkeypatch) as runtime:
+        yield runtime
 
 
 _NUMBER = r"[+−]?\d+,\d+"

@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from services.assessment.service import SPEC
 from services.cli import main
 from services.platform.runtime import ServiceRuntime
-from services.platform.service_builder import build_runtime
-from services.platform.settings import Settings
+from tests.integration.assessment_cli import said_to_people, serving_assessment
 from tests.unit.test_ratio_study import king_county_valued
 
 pytestmark = pytest.mark.kafka
@@ -30,26 +28,8 @@ def assessment(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[ServiceRuntime]:
-    main(["token", "mint", "--role", "assessor"])
-    monkeypatch.setenv("PROPERTYTAX_TOKEN", capsys.readouterr().out.strip())
-    runtime = build_runtime(
-        SPEC, Settings(database_url=sqlite_url, kafka_bootstrap=kafka_bootstrap, var_dir=tmp_path)
-    )
-    runtime.start()
-    monkeypatch.setenv("PROPERTYTAX_ASSESSMENT_TARGET", f"127.0.0.1:{runtime.server.port}")
-    capsys.readouterr()
-    yield runtime
-    runtime.stop()
-
-
-def _people(capsys: pytest.CaptureFixture[str]) -> tuple[str, str]:
-    captured = capsys.readouterr()
-    out = "\n".join(
-        line.rstrip()
-        for line in captured.out.splitlines()
-        if not re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[", line)
-    )
-    return out, captured.err
+    with serving_assessment(sqlite_url, kafka_bootstrap, tmp_path, capsys, monkeypatch) as runtime:
+        yield runtime
 
 
 def test_a_ratio_study_per_zip_code_from_the_command_line(
@@ -64,7 +44,7 @@ def test_a_ratio_study_per_zip_code_from_the_command_line(
     out_json = tmp_path / "study.json"
     argv = ["assessment", "ratio-study", "--sales", str(sales), "--group-by", "zip", "--json", str(out_json)]
     assert main(argv) == 0
-    out, _ = _people(capsys)
+    out, _ = said_to_people(capsys)
     assert "Ratio study (residential: COD at most 15; 95 % intervals)" in out, out
     for name in ("98038", "98103", "98115", "overall"):
         assert re.search(rf"{name}\s+\d+\s+\d+\s+\d\.\d{{3}} \(", out), out
@@ -82,7 +62,7 @@ def test_a_ratio_study_per_zip_code_from_the_command_line(
     assert sum(g["sales"] for g in document["groups"]) == 300
 
     assert main([*argv[:-2], "--class", "homogeneous", "--json", "-"]) == 0
-    out, _ = _people(capsys)
+    out, _ = said_to_people(capsys)
     assert json.loads(out)["cod_max"] == 10
 
     # Sales chasing by value change: the sold homes' values rose 25 %, the unsold ones' 5 %.
@@ -95,24 +75,24 @@ def test_a_ratio_study_per_zip_code_from_the_command_line(
     unsold.write_text("assessed_value,previous_value\n" + "".join(f"{1050 + i},1000\n" for i in range(30)))
     with_unsold = ["assessment", "ratio-study", "--sales", str(chased), "--unsold", str(unsold)]
     assert main([*with_unsold, "--json", "-"]) == 0
-    out, _ = _people(capsys)
+    out, _ = said_to_people(capsys)
     change = json.loads(out)["overall"]["value_change"]
     assert change["sold"] == 30 and change["unsold"] == 30 and change["flagged"] is True, change
     unsold.write_text("assessed_value,previous_value\n1050,\n")
     assert main(with_unsold) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "previous_value: is required" in err and "Traceback" not in err, err
 
     bad = tmp_path / "bad.csv"
     bad.write_text("zip,assessed_value,sale_price\n98103,500000,abc\n98103,0,400000\n,1,2\n")
     assert main(["assessment", "ratio-study", "--sales", str(bad), "--group-by", "zip"]) == 1
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     assert "line 2" in err and "sale_price" in err, err
     assert "line 3" in err and "assessed_value: must be above 0" in err, err
     assert "line 4" in err and "zip: is required" in err, err
     assert "Traceback" not in err
     assert main(["assessment", "ratio-study", "--sales", str(bad), "--group-by", "kommune"]) == 2
-    _, err = _people(capsys)
+    _, err = said_to_people(capsys)
     columns = "(columns: zip, assessed_value, sale_price)"
     assert f"error: --group-by kommune: no such column in the sales file {columns}" in err, err
     assert "Traceback" not in err
