@@ -35,6 +35,8 @@ from services.billing.domain.term_charges import Invoiced
 from services.billing.domain.year_end import IntervalSpan, not_billed_to_its_end
 from services.platform.money import Money
 from services.platform.search_text import search_fold
+from tests.fakes.collection import FakeCollection
+from tests.fakes.ledger import FakeLedger, FakePayments
 from tests.fakes.unit_of_work import FIXED_NOW, FakeUnitOfWork
 
 
@@ -631,3 +633,6 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.corrections = FakeCorrectionFlags(self.holdings)
         self.taxes = FakePropertyTaxes()
         self.years = FakeBillingYears(self)
+        self.ledger = FakeLedger()
+        self.payments = FakePayments()
+        self.collection = FakeCollection()

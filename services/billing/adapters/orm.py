@@ -246,3 +246,177 @@ pending_corrections = Table(
     key("tax_year", Integer),
     required("flagged_at", Moment),
 )
+
+# --- Collection (issue 16): payments in, the receivables ledger, reminders, interest, plans -------------
+
+# A bank file imported once: its content hash recognises the same file given again.
+payment_files = Table(
+    "payment_files",
+    metadata,
+    key("file_id", String(36)),
+    required("sha256", String(64), unique=True),
+    required("format", String(20)),
+    required("file_name", Text),
+    required("file_reference", Text),  # transmission number (OCR) or message id (camt)
+    required("created_on", Date),  # the file's own date
+    required("payments", Integer),
+    required("total_ore", BigInteger),
+    required("imported_at", Moment),
+)
+
+# Each credited payment of a file, and what became of it (matched, unmatched, allocated, returned).
+payments = Table(
+    "payments",
+    metadata,
+    key("payment_id", String(36)),
+    required("file_id", String(36)),
+    required("line", Integer),
+    required("kid", String(40)),
+    required("amount_ore", BigInteger),
+    required("paid_on", Date),
+    required("reference", String(64)),
+    required("payer_account", String(20)),
+    required("state", String(20)),
+    required("account_id", String(40)),  # "" while not identified
+    optional("document_number", BigInteger),  # the invoice its KID (or an officer) named
+    required("received_at", Moment),
+    Index("ix_payments_kid", "kid"),
+    Index("ix_payments_state", "state"),
+    Index("ix_payments_account", "account_id"),
+)
+
+# The receivables ledger: entries (one business event each) and their postings, never updated or deleted.
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    key("entry_id", String(36)),
+    required("kind", String(30)),
+    required("posted_on", Date),
+    required("account_id", String(40)),
+    required("reference", Text),
+    required("description", Text),
+    required("recorded_at", Moment),
+    Index("ix_ledger_entries_account", "account_id", "posted_on"),
+)
+
+ledger_postings = Table(
+    "ledger_postings",
+    metadata,
+    key("entry_id", String(36)),
+    key("line", Integer, autoincrement=False),
+    required("ledger_account", String(30)),
+    required("account_id", String(40)),
+    required("claim", String(40)),
+    required("component", String(20)),
+    required("charge_code", String(40)),
+    required("amount_ore", BigInteger),
+    required("posted_on", Date),  # the entry's business date, here too for reports by date
+    Index("ix_ledger_postings_claim", "claim"),
+    Index("ix_ledger_postings_account", "account_id", "ledger_account"),
+)
+
+# Interest charged on an invoice for a stretch of days, so that no day is charged twice.
+interest_charges = Table(
+    "interest_charges",
+    metadata,
+    key("document_number", BigInteger, autoincrement=False),
+    key("period_start", Date),
+    required("period_end", Date),  # exclusive
+    required("amount_ore", BigInteger),
+    required("entry_id", String(36)),
+)
+
+# A reminder run (or a collection run) over all recipients, a job like a billing run.
+collection_runs = Table(
+    "collection_runs",
+    metadata,
+    key("run_id", String(36)),
+    required("run_on", Date),  # the business date of its letters
+    required("state", String(20)),
+    required("cursor", String(40)),
+    required("reminders", Integer),
+    required("notices", Integer),
+    required("handed_over", Integer),
+    required("fees_ore", BigInteger),
+    required("interest_ore", BigInteger),
+    required("error", Text),
+    required("started_at", Moment),
+    optional("finished_at", Moment),
+)
+
+# Each collection step taken on an invoice: a reminder, a notice of enforced collection, the hand-over.
+collection_steps = Table(
+    "collection_steps",
+    metadata,
+    key("step_id", String(36)),
+    required("run_id", String(36)),
+    required("account_id", String(40)),
+    required("document_number", BigInteger),
+    required("step", String(30)),
+    required("sequence", Integer),  # 1 for the first reminder, 2 for the second, …
+    required("issued_on", Date),
+    required("due_on", Date),
+    required("claim_ore", BigInteger),  # what was open on the invoice when the step was taken
+    required("fee_ore", BigInteger),
+    required("secured_by_lien", Boolean),
+    required("letter", Text),  # the letter's file name under the run's folder ("" for a hand-over)
+    UniqueConstraint("document_number", "step", "sequence", name="uq_collection_steps_step"),
+    Index("ix_collection_steps_account", "account_id"),
+)
+
+# What holds reminders on an invoice's disputed amount: an objection (innsigelse) or an appeal case.
+collection_holds = Table(
+    "collection_holds",
+    metadata,
+    key("hold_id", String(36)),
+    required("account_id", String(40)),
+    optional("document_number", BigInteger),  # None: every invoice carrying the property's tax of the year
+    required("property_id", String(64)),
+    required("tax_year", Integer),
+    required("source", String(20)),  # objection | appeal
+    required("reference", String(64)),  # the appeal case id, or "" for an objection
+    required("disputed_ore", BigInteger),  # 0: the whole open amount
+    required("reason", Text),
+    required("from_date", Date),
+    optional("until_date", Date),  # when the objection was settled or the case decided
+    Index("ix_collection_holds_account", "account_id"),
+)
+
+# Deferrals and instalment plans a recipient asked for.
+payment_plans = Table(
+    "payment_plans",
+    metadata,
+    key("plan_id", String(36)),
+    required("account_id", String(40)),
+    required("kind", String(20)),  # deferral | instalments
+    required("requested_on", Date),
+    required("state", String(20)),  # active | completed | broken | cancelled
+    required("interest_continues", Boolean),
+    required("documents", Text),  # JSON list of the invoice numbers it covers
+    required("total_ore", BigInteger),
+    optional("broken_on", Date),
+    required("created_at", Moment),
+    Index("ix_payment_plans_account", "account_id"),
+)
+
+plan_instalments = Table(
+    "plan_instalments",
+    metadata,
+    key("plan_id", String(36)),
+    key("number", Integer, autoincrement=False),
+    required("due_on", Date),
+    required("amount_ore", BigInteger),
+)
+
+# AvtaleGiro: recipients' direct-debit agreements as the bank's agreements file reports them.
+avtalegiro_agreements = Table(
+    "avtalegiro_agreements",
+    metadata,
+    key("kid", String(25)),
+    required("account_id", String(40)),
+    required("active", Boolean),
+    required("notify", Boolean),  # the payer wants the bank to notify each claim
+    required("registered_on", Date),
+    required("updated_at", Moment),
+    Index("ix_avtalegiro_account", "account_id"),
+)

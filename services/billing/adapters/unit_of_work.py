@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.collection_repository import CollectionRepository
 from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.event_payloads import event_to_proto
 from services.billing.adapters.fee_repository import FeeFactsRepository, FeeScheduleRepository
 from services.billing.adapters.invoice_repository import BillingRunRepository, InvoiceRepository
+from services.billing.adapters.ledger_repository import LedgerRepository, PaymentRepository
 from services.billing.adapters.orm import platform_tables
 from services.billing.adapters.repository import (
     BillingPropertyRepository,
@@ -36,6 +38,9 @@ class SqlBillingUnitOfWork(UnitOfWork):
     properties: BillingPropertyRepository
     taxes: PropertyTaxRepository
     years: BillingYearRepository
+    ledger: LedgerRepository
+    payments: PaymentRepository
+    collection: CollectionRepository
 
     def _opened(self) -> None:
         session = self.session
@@ -49,6 +54,9 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.properties = BillingPropertyRepository(session)
         self.taxes = PropertyTaxRepository(session)
         self.years = BillingYearRepository(session)
+        self.ledger = LedgerRepository(session)
+        self.payments = PaymentRepository(session)
+        self.collection = CollectionRepository(session)
 
 
 # What integration tests and tools that reach into the SQL repositories hand around.

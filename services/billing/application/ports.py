@@ -15,6 +15,8 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
+from services.billing.application.collection_ports import CollectionStore
+from services.billing.application.ledger_ports import LedgerStore, PaymentStore
 from services.billing.domain.account import Account, Channel
 from services.billing.domain.billing_property import BillingProperty
 from services.billing.domain.billing_run import BillingRun, Invoice, RunState, RunTotals
@@ -292,6 +294,15 @@ class BillingUnitOfWork(TransactionalWork, Protocol):
 
     @property
     def years(self) -> BillingYears: ...
+
+    @property
+    def ledger(self) -> LedgerStore: ...
+
+    @property
+    def payments(self) -> PaymentStore: ...
+
+    @property
+    def collection(self) -> CollectionStore: ...
 
 
 UowFactory = Callable[[], BillingUnitOfWork]
