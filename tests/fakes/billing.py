@@ -35,6 +35,7 @@ from services.billing.domain.term_charges import Invoiced
 from services.billing.domain.year_end import IntervalSpan, not_billed_to_its_end
 from services.platform.money import Money
 from services.platform.search_text import search_fold
+from tests.fakes.avtalegiro import FakeAgreements
 from tests.fakes.collection import FakeCollection
 from tests.fakes.ledger import FakeLedger, FakePayments
 from tests.fakes.unit_of_work import FIXED_NOW, FakeUnitOfWork
@@ -636,3 +637,4 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.ledger = FakeLedger()
         self.payments = FakePayments()
         self.collection = FakeCollection()
+        self.agreements = FakeAgreements()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.avtalegiro_repository import AgreementRepository
 from services.billing.adapters.collection_repository import CollectionRepository
 from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.event_payloads import event_to_proto
@@ -41,6 +42,7 @@ class SqlBillingUnitOfWork(UnitOfWork):
     ledger: LedgerRepository
     payments: PaymentRepository
     collection: CollectionRepository
+    agreements: AgreementRepository
 
     def _opened(self) -> None:
         session = self.session
@@ -57,6 +59,7 @@ class SqlBillingUnitOfWork(UnitOfWork):
         self.ledger = LedgerRepository(session)
         self.payments = PaymentRepository(session)
         self.collection = CollectionRepository(session)
+        self.agreements = AgreementRepository(session)
 
 
 # What integration tests and tools that reach into the SQL repositories hand around.

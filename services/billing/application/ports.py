@@ -15,6 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any, Protocol
 
+from services.billing.application.avtalegiro_ports import AgreementStore
 from services.billing.application.collection_ports import CollectionStore
 from services.billing.application.ledger_ports import LedgerStore, PaymentStore
 from services.billing.domain.account import Account, Channel
@@ -303,6 +304,9 @@ class BillingUnitOfWork(TransactionalWork, Protocol):
 
     @property
     def collection(self) -> CollectionStore: ...
+
+    @property
+    def agreements(self) -> AgreementStore: ...
 
 
 UowFactory = Callable[[], BillingUnitOfWork]
