@@ -625,3 +625,8 @@ def add_commands(billing: Any) -> None:
     prop.add_argument("property_id")
     add_remote_options(prop)
     prop.set_defaults(func=cmd_billing_property)
+
+    # Imported here: billing_collection uses this module's recipient_arg.
+    from services.cli.billing_collection import add_collection_commands
+
+    add_collection_commands(billing)

@@ -1,0 +1,300 @@
+"""What billing officers read from the collection commands (`propertytax billing payments|statement|
+ageing|reminders|objections|plans …`): imports, the unmatched queue, statements, reports, reminder runs,
+holds and plans as aligned fields and tables, amounts "1 234,50 kr", dates dd.mm.yyyy. Pure formatting of
+BillingService answers (no calls)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from propertytax.billing.v1 import collection_pb2
+from services.cli.output import Column, counted, day, nok, number, word
+
+# ---- payments ------------------------------------------------------------------------------------------
+
+
+_FORMAT_WORDS: dict[int, str] = {
+    collection_pb2.PAYMENT_FILE_FORMAT_OCR_GIRO: "OCR giro",
+    collection_pb2.PAYMENT_FILE_FORMAT_CAMT_054: "camt.054",
+}
+
+
+def format_word(file_format: int) -> str:
+    """PAYMENT_FILE_FORMAT_OCR_GIRO → "OCR giro", …_CAMT_054 → "camt.054"."""
+    return _FORMAT_WORDS.get(file_format, "–")
+
+
+def import_title(answer: Any, file_name: str) -> str:
+    """The import's first line: what was done, or that nothing was because the file came before."""
+    if answer.already_imported:
+        return (
+            f"{file_name} was imported before ({format_word(answer.format)} {answer.file_reference}): "
+            "nothing changed. What it did then:"
+        )
+    return f"Imported {file_name} ({format_word(answer.format)} {answer.file_reference}):"
+
+
+def import_fields(answer: Any) -> list[tuple[str, object]]:
+    return [
+        ("Payments", f"{number(answer.payments)} ({nok(answer.total)})"),
+        ("Matched by KID", number(answer.matched)),
+        ("Invoices paid in full", number(answer.fully_paid)),
+        ("Invoices paid in part", number(answer.partly_paid)),
+        ("Overpayments (credit)", number(answer.overpaid)),
+        ("Unmatched (queue)", f"{number(answer.unmatched)} ({nok(answer.unmatched_total)})"),
+        ("File id", answer.file_id),
+    ]
+
+
+UNMATCHED_COLUMNS = (
+    "Payment",
+    "Paid",
+    Column("Amount", numeric=True),
+    "KID",
+    "Payer",
+    "File",
+    Column("Line", numeric=True),
+)
+
+
+def unmatched_rows(payments: Any) -> list[list[object]]:
+    return [
+        [
+            p.payment_id,
+            day(p.paid_on),
+            nok(p.amount),
+            p.kid,
+            " ".join(part for part in (p.payer_name, p.payer_account) if part),
+            p.file_name,
+            p.line,
+        ]
+        for p in payments
+    ]
+
+
+def allocation_sentence(answer: Any) -> str:
+    """ "Payment … allocated to …: 1 000,00 kr on invoice 12; 50,00 kr left as credit." """
+    parts = [f"{nok(a.amount)} on invoice {a.invoice_number}" for a in answer.applied]
+    if answer.credit.ore:
+        parts.append(f"{nok(answer.credit)} left as the recipient's credit")
+    return f"Payment {answer.payment_id} allocated to {answer.account_id}: " + ("; ".join(parts) or "nothing")
+
+
+def refund_sentence(answer: Any) -> str:
+    return (
+        f"Refund of {nok(answer.amount)} to bank account {answer.bank_account} recorded on "
+        f"{day(answer.refunded_on)}; credit left {nok(answer.credit_left)}."
+    )
+
+
+def write_off_sentence(answer: Any) -> str:
+    return (
+        f"Invoice {answer.invoice_number}: {nok(answer.amount)} written off on {day(answer.written_off_on)}."
+    )
+
+
+# ---- statement and reports -------------------------------------------------------------------------------
+
+
+def statement_title(answer: Any) -> str:
+    since = day(answer.from_date) if answer.from_date else "the first entry"
+    return (
+        f"Statement of account, {answer.name} (customer no. {answer.customer_number}), "
+        f"{since} – {day(answer.to_date)}"
+    )
+
+
+STATEMENT_COLUMNS = (
+    "Date",
+    "Text",
+    Column("Debit", numeric=True),
+    Column("Credit", numeric=True),
+    Column("Balance", numeric=True),
+)
+
+
+def _blank_zero(amount: Any) -> str:
+    return nok(amount) if amount.ore else ""
+
+
+def statement_rows(answer: Any) -> list[list[object]]:
+    rows: list[list[object]] = [["", "Inngående saldo", "", "", nok(answer.opening_balance)]]
+    rows.extend(
+        [day(line.posted_on), line.text, _blank_zero(line.debit), _blank_zero(line.credit), nok(line.balance)]
+        for line in answer.lines
+    )
+    rows.append(["", "Utgående saldo", "", "", nok(answer.closing_balance)])
+    return rows
+
+
+OPEN_COLUMNS = ("Invoice", "KID", "Due", Column("Total", numeric=True), Column("Open", numeric=True))
+
+
+def open_rows(documents: Any) -> list[list[object]]:
+    return [[d.invoice_number, d.kid, day(d.due_date), nok(d.total), nok(d.open)] for d in documents]
+
+
+AGEING_COLUMNS = ("Days past due", Column("Invoices", numeric=True), Column("Open", numeric=True))
+
+
+def ageing_rows(answer: Any) -> list[list[object]]:
+    rows: list[list[object]] = [[b.label, number(b.count), nok(b.amount)] for b in answer.buckets]
+    rows.append(["total", number(sum(b.count for b in answer.buckets)), nok(answer.total)])
+    return rows
+
+
+def share_percent(share: str) -> str:
+    """ "0.9930" → "99,30 %"; "" (nothing invoiced) → "–"."""
+    try:
+        return number(Decimal(share) * 100, 2) + " %"
+    except (InvalidOperation, ValueError):
+        return "–"
+
+
+YEAR_END_COLUMNS = (
+    "Charge",
+    Column("Invoiced", numeric=True),
+    Column("Paid by 31.12", numeric=True),
+    Column("Share", numeric=True),
+)
+
+
+def year_end_rows(answer: Any) -> list[list[object]]:
+    rows: list[list[object]] = [
+        [word(c.code), nok(c.invoiced), nok(c.paid), share_percent(c.share)] for c in answer.charges
+    ]
+    overall = answer.overall
+    rows.append(["all charges", nok(overall.invoiced), nok(overall.paid), share_percent(overall.share)])
+    return rows
+
+
+# ---- reminders -------------------------------------------------------------------------------------------
+
+_STEP_WORDS = {
+    "reminder": "reminders (purring)",
+    "notice": "notices of enforced collection (varsel om tvangsinnfordring)",
+    "enforcement": "handed to enforcement",
+}
+
+
+def step_word(step: str) -> str:
+    return _STEP_WORDS.get(step, step.replace("_", " "))
+
+
+def preview_fields(answer: Any) -> list[tuple[str, object]]:
+    fields: list[tuple[str, object]] = [
+        (step_word(s.step).capitalize(), f"{number(s.count)} (open {nok(s.amount)})") for s in answer.steps
+    ]
+    fields.append(("Reminder fees", nok(answer.fees)))
+    fields.append(("Interest", nok(answer.interest)))
+    fields.append(("Not reminded", [f"{number(r.count)}: {r.reason}" for r in answer.not_reminded] or "none"))
+    return fields
+
+
+def reminder_state_word(state: int) -> str:
+    return word(state, "REMINDER_RUN_STATE_", collection_pb2.ReminderRunState)
+
+
+def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
+    fields: list[tuple[str, object]] = [
+        ("Run id", run.run_id),
+        ("Date", day(run.run_on)),
+        ("State", reminder_state_word(run.state)),
+        ("Recipients", f"{number(run.recipients_done)} of {number(run.recipients_total)}"),
+        ("Reminders", number(run.reminders)),
+        ("Notices", number(run.notices)),
+        ("Handed to enforcement", number(run.handed_over)),
+        ("Reminder fees", nok(run.fees)),
+        ("Interest", nok(run.interest)),
+        ("Letters", run.letters_folder),
+    ]
+    if run.error:
+        fields.append(("Error", run.error))
+    return fields
+
+
+def reminder_outcome(run: Any) -> str:
+    """A reminder run's outcome in a sentence: its counts and where the letters are."""
+    name = f"reminder run {run.run_on}"
+    if run.state == collection_pb2.REMINDER_RUN_STATE_FAILED:
+        return f"{name} failed: {run.error}"
+    state = "completed" if run.state == collection_pb2.REMINDER_RUN_STATE_COMPLETED else "running"
+    return (
+        f"{name} {state}: {counted(run.reminders, 'reminder')}, {counted(run.notices, 'notice')} of "
+        f"enforced collection, {number(run.handed_over)} handed to enforcement; fees {nok(run.fees)}, "
+        f"interest {nok(run.interest)}; letters in {run.letters_folder or '–'}"
+    )
+
+
+# ---- holds and plans ----------------------------------------------------------------------------------
+
+HOLD_COLUMNS = ("Hold", "Source", "Invoice", Column("Disputed", numeric=True), "From", "Until", "Reason")
+
+
+def _disputed(hold: Any) -> str:
+    return nok(hold.disputed) if hold.disputed.ore else "all open"
+
+
+def hold_rows(holds: Any) -> list[list[object]]:
+    return [
+        [
+            h.hold_id,
+            h.source if not h.reference else f"{h.source} {h.reference}",
+            h.invoice_number or (f"tax {h.tax_year} {h.property_id}" if h.property_id else ""),
+            _disputed(h),
+            day(h.from_date),
+            day(h.until_date) if h.until_date else "in force",
+            h.reason,
+        ]
+        for h in holds
+    ]
+
+
+def hold_fields(hold: Any) -> list[tuple[str, object]]:
+    return [
+        ("Hold id", hold.hold_id),
+        ("Recipient", hold.account_id),
+        ("Invoice", hold.invoice_number or "–"),
+        ("Source", hold.source),
+        ("Disputed", _disputed(hold)),
+        ("Reason", hold.reason),
+        ("From", day(hold.from_date)),
+        ("Until", day(hold.until_date) if hold.until_date else "in force"),
+    ]
+
+
+PLAN_COLUMNS = ("Plan", "Kind", "State", "Invoices", Column("Total", numeric=True), "Requested", "Payments")
+
+
+def _instalments(plan: Any) -> list[str]:
+    return [f"{i.number}. {day(i.due_date)} {nok(i.amount)}" for i in plan.instalments]
+
+
+def plan_rows(plans: Any) -> list[list[object]]:
+    return [
+        [
+            p.plan_id,
+            p.kind,
+            p.state if not p.broken_on else f"{p.state} {day(p.broken_on)}",
+            ", ".join(str(n) for n in p.invoice_numbers),
+            nok(p.total),
+            day(p.requested_on),
+            "; ".join(_instalments(p)),
+        ]
+        for p in plans
+    ]
+
+
+def plan_fields(plan: Any) -> list[tuple[str, object]]:
+    return [
+        ("Plan id", plan.plan_id),
+        ("Recipient", plan.account_id),
+        ("Kind", plan.kind),
+        ("State", plan.state),
+        ("Invoices", ", ".join(str(n) for n in plan.invoice_numbers)),
+        ("Total", nok(plan.total)),
+        ("Requested", day(plan.requested_on)),
+        ("Interest continues", "yes" if plan.interest_continues else "no"),
+        ("Payments", _instalments(plan)),
+    ]
