@@ -1,0 +1,202 @@
+"""Reminders as a run: for each open invoice, the next collection step or why none is taken now.
+
+The steps come from the rules (domain/collection_rules.py): Norway a reminder (purring, with its fee and a
+new due date at least 14 days out), then a notice of enforced collection (varsel om tvangsinnfordring),
+then the hand-over to enforcement; Denmark up to three reminders, then the hand-over to Gældsstyrelsen.
+A step is taken only when the due date before it (the invoice's, then each step's new one) plus the grace
+days has passed. An invoice in an active plan is not reminded; one whose plan broke gets the rules' steps
+after a broken plan, counted from the day it broke. The amount disputed by an open hold is left out of
+what is reminded; an invoice whose remindable amount is under the minimum is not reminded.
+
+What each step's letter shows is kept with the step (`ReminderLetter`), so a letter renders the same
+however often it is rendered again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, replace
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any, Protocol
+
+from services.billing.domain.collection_holds import CollectionHold, disputed_amount
+from services.billing.domain.collection_rules import CollectionRules, StepKind, StepRule
+from services.billing.domain.invoice_plan import due_date
+from services.billing.domain.ledger import ClaimBalance
+from services.billing.domain.payment_plans import PaymentPlan, PlanState
+from services.platform.money import Money
+
+
+class OverdueInvoice(Protocol):
+    """What the rules look at on an open invoice (application/ledger_ports.py OpenInvoice has it)."""
+
+    @property
+    def document_number(self) -> int: ...
+    @property
+    def due_date(self) -> date: ...
+    @property
+    def balance(self) -> ClaimBalance: ...
+    @property
+    def charge_codes(self) -> tuple[str, ...]: ...
+
+
+class NotReminded(StrEnum):
+    """Why an open invoice gets no step in a run (counted in a preview)."""
+
+    NOT_OVERDUE = "not_overdue"  # its due date + grace days has not passed
+    STEP_NOT_DUE = "step_not_due"  # the last step's new due date + grace days has not passed
+    UNDER_MINIMUM = "under_minimum"
+    HELD = "held"  # all that is open is disputed by an objection or appeal
+    IN_PLAN = "in_plan"
+    STEPS_DONE = "steps_done"  # handed over, or no step left to take
+
+
+class RunState(StrEnum):
+    RUNNING = "running"
+    WRITTEN = "written"  # every chunk done; the letters are being written
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class CollectionRun:
+    run_id: str
+    run_on: date
+    state: RunState
+    cursor: str = ""  # the last account id gone through
+    reminders: int = 0
+    notices: int = 0
+    handed_over: int = 0
+    fees: Money = Money(0)
+    interest: Money = Money(0)
+    error: str = ""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+
+    def advanced(self, cursor: str, steps: Sequence[CollectionStep], interest: Money) -> CollectionRun:
+        return replace(
+            self,
+            cursor=cursor,
+            reminders=self.reminders + sum(1 for s in steps if s.step == StepKind.REMINDER),
+            notices=self.notices + sum(1 for s in steps if s.step == StepKind.COLLECTION_NOTICE),
+            handed_over=self.handed_over + sum(1 for s in steps if s.step == StepKind.HAND_OVER),
+            fees=self.fees + Money(sum(s.fee.ore for s in steps)),
+            interest=self.interest + interest,
+        )
+
+
+@dataclass(frozen=True)
+class ReminderLetter:
+    """What a reminder or notice shows, fixed when it is issued (amounts in øre, dates ISO)."""
+
+    step: str
+    sequence: int
+    issued_on: str
+    due_on: str
+    invoice_number: int
+    kid: str
+    invoice_issue_date: str
+    invoice_due_date: str
+    currency: str
+    principal_ore: int
+    fees_ore: int  # all reminder fees open on the invoice, this step's included
+    fee_ore: int  # this step's fee
+    interest_ore: int
+    disputed_ore: int  # left out of what is reminded (an objection or appeal)
+    to_pay_ore: int
+    secured_by_lien: bool
+    hand_over_to: str
+    recipient_name: str
+    recipient_address: str
+    recipient_postcode: str
+    recipient_city: str
+    seller_name: str
+    seller_organisation_number: str
+    seller_address: str
+    seller_bank_account: str
+
+    def as_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ReminderLetter:
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__})
+
+
+@dataclass(frozen=True)
+class CollectionStep:
+    step_id: str
+    run_id: str
+    account_id: str
+    document_number: int
+    step: StepKind
+    sequence: int  # 1 for the first of its kind on the invoice, 2 for the second, …
+    issued_on: date
+    due_on: date
+    claim: Money  # what was reminded: open on the invoice (with interest just charged) less disputed
+    fee: Money
+    secured_by_lien: bool
+    letter: str = ""  # the letter's file name under the run's folder ("" for a hand-over)
+    content: ReminderLetter | None = None
+
+
+@dataclass(frozen=True)
+class NextStep:
+    rule: StepRule
+    sequence: int
+    claim: Money  # what the step reminds (open less disputed), before its fee
+    disputed: Money
+    fee: Money
+    due_on: date  # the new due date (the run's date for a hand-over)
+    secured_by_lien: bool
+
+
+def letter_file(step: StepKind, sequence: int, document_number: int) -> str:
+    return f"{step.value}-{sequence}-{document_number}.pdf"
+
+
+def next_step(
+    invoice: OverdueInvoice,
+    steps: Sequence[CollectionStep],
+    holds: Sequence[CollectionHold],
+    plans: Sequence[PaymentPlan],
+    rules: CollectionRules,
+    on: date,
+) -> NextStep | NotReminded:
+    """The step to take on the invoice on `on`, or why none: `steps` are those taken on it so far,
+    `holds` and `plans` the recipient's (those not concerning the invoice are ignored)."""
+    mine = [p for p in plans if invoice.document_number in p.documents]
+    if any(p.state == PlanState.ACTIVE for p in mine):
+        return NotReminded.IN_PLAN
+    taken = sorted(steps, key=lambda s: (s.issued_on, s.sequence))
+    if taken and taken[-1].step == StepKind.HAND_OVER:
+        return NotReminded.STEPS_DONE
+    broken = max((p.broken_on for p in mine if p.state == PlanState.BROKEN and p.broken_on), default=None)
+    ladder = rules.steps
+    if broken is not None:
+        ladder = rules.after_broken_plan
+        taken_on_ladder = [s for s in taken if s.issued_on >= broken]
+        due_before = taken_on_ladder[-1].due_on if taken_on_ladder else broken
+    else:
+        taken_on_ladder = taken
+        due_before = taken[-1].due_on if taken else invoice.due_date
+    if len(taken_on_ladder) >= len(ladder):
+        return NotReminded.STEPS_DONE
+    if (on - due_before).days < rules.grace_days:
+        return NotReminded.STEP_NOT_DUE if taken_on_ladder or broken else NotReminded.NOT_OVERDUE
+    open_total = invoice.balance.total
+    mine_held = [h for h in holds if h.document_number == invoice.document_number]
+    disputed = disputed_amount(mine_held, open_total, on) if rules.holds_stop_reminders else Money(0)
+    claim = open_total - disputed
+    if claim.ore <= 0:
+        return NotReminded.HELD if disputed.ore > 0 else NotReminded.UNDER_MINIMUM
+    if claim.ore < rules.minimum_amount.ore:
+        return NotReminded.UNDER_MINIMUM
+    rule = ladder[len(taken_on_ladder)]
+    secured = rules.secured(invoice.charge_codes)
+    sequence = 1 + sum(1 for s in taken if s.step == rule.kind)
+    if rule.kind == StepKind.HAND_OVER:
+        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured)
+    fee = rules.fee_on(on, secured) if rule.fee else Money(0)
+    return NextStep(rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured)

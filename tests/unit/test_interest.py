@@ -1,0 +1,75 @@
+"""Late-payment interest by day from the dated rate table, split at each rate change, rounded once."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from services.billing.adapters.collection_rules_file import load_collection_rules
+from services.billing.domain.interest import interest, interest_parts, interest_start
+from services.platform.money import Money
+
+pytestmark = pytest.mark.unit
+
+RATES = load_collection_rules().interest_rates  # Norway: 12.5 % to 2025-12-31, 12.0 % from 2026-01-01
+
+
+def test_interest_across_the_new_year_takes_each_days_rate() -> None:
+    # 10 000 kr due 2025-12-20: 21-31 Dec is 11 days at 12.5 %, 1-10 Jan is 10 days at 12.0 %.
+    # 10 000 × (11 × 0.125 + 10 × 0.12) / 365 = 10 000 × 2.575 / 365 = 70.5479… → 70,55 kr
+    start = interest_start(date(2025, 12, 20), None)
+    assert start == date(2025, 12, 21)
+    assert interest(Money.of(10_000), RATES, start, date(2026, 1, 11)) == Money.of("70.55")
+
+
+def test_interest_is_rounded_once_per_charge_not_per_part() -> None:
+    # 1 000 kr over the same days: 2.575 × 1000 / 365 = 7.0548 → 7,05 kr; rounding each part
+    # (3.767 → 3,77 and 3.288 → 3,29) would give 7,06.
+    assert interest(Money.of(1_000), RATES, date(2025, 12, 21), date(2026, 1, 11)) == Money.of("7.05")
+
+
+def test_the_parts_split_at_the_rate_change() -> None:
+    parts = interest_parts(RATES, date(2025, 12, 21), date(2026, 1, 11))
+    assert [(p.start, p.end, p.rate, p.days) for p in parts] == [
+        (date(2025, 12, 21), date(2026, 1, 1), Decimal("0.125"), 11),
+        (date(2026, 1, 1), date(2026, 1, 11), Decimal("0.12"), 10),
+    ]
+
+
+def test_a_year_of_interest_at_one_rate() -> None:
+    # 365 days of 2025 at 12.5 % on 1 234,56 kr = 154,32 kr
+    assert interest(Money.of("1234.56"), RATES, date(2025, 1, 1), date(2026, 1, 1)) == Money.of("154.32")
+
+
+def test_no_interest_on_a_credit_or_an_empty_stretch() -> None:
+    assert interest(Money.of(-500), RATES, date(2025, 1, 1), date(2025, 2, 1)) == Money(0)
+    assert interest(Money.of(500), RATES, date(2025, 2, 1), date(2025, 2, 1)) == Money(0)
+
+
+def test_a_charge_starts_where_the_last_one_ended() -> None:
+    assert interest_start(date(2025, 3, 1), date(2025, 4, 15)) == date(2025, 4, 15)
+    assert interest_start(date(2025, 3, 1), None) == date(2025, 3, 2)
+
+
+def test_a_day_before_the_table_is_refused() -> None:
+    with pytest.raises(ValueError, match="no interest rate in force on 2019-05-01"):
+        interest(Money.of(100), RATES, date(2019, 5, 1), date(2025, 1, 1))
+
+
+@given(
+    st.integers(min_value=1, max_value=10**9),
+    st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 1, 1)),
+    st.integers(min_value=0, max_value=400),
+    st.integers(min_value=0, max_value=400),
+)
+def test_charging_in_two_stretches_differs_from_one_by_at_most_an_ore(
+    ore: int, start: date, first: int, second: int
+) -> None:
+    middle, end = start + timedelta(days=first), start + timedelta(days=first + second)
+    whole = interest(Money(ore), RATES, start, end)
+    split = interest(Money(ore), RATES, start, middle) + interest(Money(ore), RATES, middle, end)
+    assert abs(whole.ore - split.ore) <= 1
