@@ -173,8 +173,8 @@ def year_end_rows(answer: Any) -> list[list[object]]:
 
 _STEP_WORDS = {
     "reminder": "reminders (purring)",
-    "notice": "notices of enforced collection (varsel om tvangsinnfordring)",
-    "enforcement": "handed to enforcement",
+    "collection_notice": "notices of enforced collection (varsel om tvangsinnfordring)",
+    "hand_over": "handed to enforcement",
 }
 
 
