@@ -13,10 +13,12 @@ import io
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Protocol, TypeVar
 
 import grpc
+import netsgiro
 
 from devstack.stack import Stack
 from devstack.synthetic_register import (
@@ -30,7 +32,7 @@ from devstack.synthetic_register import (
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, collection_pb2
 from propertytax.platform.v1 import money_pb2
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
@@ -514,3 +516,74 @@ def through_both_committees(
         ),
     ).case
     return decided
+
+
+# Collection: the bank's OCR giro file paying invoices, and a reminder run.
+
+COLLECTION_ACCOUNT = "15032080119"  # the municipality's collection account in the scenario's files
+NETS_TRANSMITTER = "00008080"  # Nets' data transmitter number, as real OCR giro files carry it
+
+
+@dataclass(frozen=True)
+class BankPayment:
+    """One payment as the bank reports it: the KID the payer typed and the amount."""
+
+    kid: str
+    amount: Money
+
+
+def ocr_giro_file(payments: list[BankPayment], paid_on: date, transmission: str = "1000001") -> bytes:
+    """The bank's OCR giro file (Nets' 80-character "NY" records, ISO-8859-1) crediting `payments` to the
+    collection account on `paid_on`, written by netsgiro as a bank would send it: one assignment, giro
+    payments from a debited account, archive references 1, 2, … and the end records' counts and totals."""
+    transmission_record = netsgiro.Transmission(
+        number=transmission, data_transmitter=netsgiro.NETS_ID, data_recipient=NETS_TRANSMITTER, date=paid_on
+    )
+    assignment = transmission_record.add_assignment(
+        service_code=netsgiro.ServiceCode.OCR_GIRO,
+        assignment_type=netsgiro.AssignmentType.TRANSACTIONS,
+        number=transmission[-7:].rjust(7, "0"),
+        account=COLLECTION_ACCOUNT,
+        date=paid_on,
+    )
+    for n, payment in enumerate(payments, start=1):
+        assignment.transactions.append(
+            netsgiro.Transaction(
+                service_code=netsgiro.ServiceCode.OCR_GIRO,
+                type=netsgiro.TransactionType.FROM_GIRO_DEBITED_ACCOUNT,
+                number=n,
+                date=paid_on,
+                amount=payment.amount.nok,
+                kid=payment.kid,
+                reference=f"{n:09d}",
+                text=None,
+                centre_id="01",
+                day_code=paid_on.day,
+                partial_settlement_number=1,
+                partial_settlement_serial_number="00001",
+                sign="0",
+                form_number="0000000000",
+                bank_date=None,
+                debit_account="98765432109",
+                filler=None,
+            )
+        )
+    return (transmission_record.to_ocr() + "\n").encode("iso-8859-1")
+
+
+def run_reminders(billing: Caller, run_on: str, timeout: float) -> collection_pb2.ReminderRun:
+    """Starts the reminder run of `run_on` and waits until it has completed (letters written)."""
+    api = billing_pb2_grpc.BillingServiceStub(billing.channel)
+    run: collection_pb2.ReminderRun = billing.call(
+        api.StartReminderRun, collection_pb2.StartReminderRunRequest(run_on=run_on)
+    ).run
+    return until_ended(
+        run,
+        lambda run: (
+            billing.call(api.GetReminderRun, collection_pb2.GetReminderRunRequest(run_id=run.run_id)).run
+        ),
+        collection_pb2.REMINDER_RUN_STATE_RUNNING,
+        collection_pb2.REMINDER_RUN_STATE_COMPLETED,
+        timeout,
+        "the reminder run",
+    )
