@@ -634,7 +634,7 @@ class FakeBillingUnitOfWork(FakeUnitOfWork):
         self.corrections = FakeCorrectionFlags(self.holdings)
         self.taxes = FakePropertyTaxes()
         self.years = FakeBillingYears(self)
-        self.ledger = FakeLedger()
+        self.ledger = FakeLedger(self.invoices)
         self.payments = FakePayments()
         self.collection = FakeCollection()
         self.agreements = FakeAgreements()

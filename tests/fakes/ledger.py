@@ -1,30 +1,221 @@
-"""The ledger and payments in memory (services/billing/application/ledger_ports.py)."""
+"""The ledger and payments in memory (services/billing/application/ledger_ports.py), answering as the SQL
+repositories do: balances summed from the postings, documents looked up in the fake invoices."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from services.billing.application.ledger_ports import OpenInvoice
-from services.billing.domain.ledger import ClaimBalance, Entry
+from services.billing.application.ledger_ports import (
+    DocumentRef,
+    DueGroup,
+    OpenInvoice,
+    QueuedPayment,
+    StatementRow,
+    StoredPayment,
+    StoredPaymentFile,
+    YearEndInvoice,
+)
+from services.billing.domain.billing_run import INVOICE, Invoice
+from services.billing.domain.ledger import (
+    ClaimBalance,
+    Component,
+    Entry,
+    EntryKind,
+    LedgerAccount,
+    Posting,
+    claim_balances,
+    claim_document_number,
+    document_claim,
+)
+from services.billing.domain.payments import PaymentState
+from services.platform.money import Money
+
+if TYPE_CHECKING:
+    from tests.fakes.billing import FakeInvoices
+
+_PAYING_KINDS = (EntryKind.PAYMENT, EntryKind.ALLOCATION, EntryKind.SET_OFF)
 
 
 class FakeLedger:
-    def __init__(self) -> None:
+    def __init__(self, invoices: FakeInvoices | None = None) -> None:
         self.entries: list[Entry] = []
+        self.recorded_at: dict[str, datetime] = {}
+        self.invoices = invoices  # the uow's FakeInvoices: the documents the claims D<n> name
+
+    def _documents(self) -> dict[int, Invoice]:
+        if self.invoices is None:
+            raise RuntimeError("FakeLedger needs the unit of work's invoices: FakeLedger(uow.invoices)")
+        return self.invoices.rows
 
     def post(self, entries: Sequence[Entry], at: datetime) -> None:
+        for entry in entries:
+            if entry.entry_id in self.recorded_at:
+                raise ValueError(f"entry {entry.entry_id} exists")
+            self.recorded_at[entry.entry_id] = at
         self.entries.extend(entries)
 
+    def postings(self, as_of: date | None = None) -> list[Posting]:
+        return [p for e in self.entries if as_of is None or e.posted_on <= as_of for p in e.postings]
+
     def claim_balances(self, claims: Sequence[str]) -> dict[str, ClaimBalance]:
-        raise NotImplementedError
+        wanted = set(claims)
+        return {c: b for c, b in claim_balances(self.postings()).items() if c in wanted}
 
-    def open_invoices(self, account_ids: Sequence[str], due_before: date | None = None) -> list[OpenInvoice]:
-        raise NotImplementedError
+    def _receivables(self, account_ids: Sequence[str], as_of: date | None) -> dict[str, ClaimBalance]:
+        wanted = set(account_ids)
+        return claim_balances(
+            p
+            for p in self.postings(as_of)
+            if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id in wanted
+        )
 
-    def credits(self, account_ids: Sequence[str]) -> list[ClaimBalance]:
-        raise NotImplementedError
+    def open_invoices(
+        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+    ) -> list[OpenInvoice]:
+        documents = self._documents()
+        found = []
+        for claim, balance in self._receivables(account_ids, as_of).items():
+            number = claim_document_number(claim)
+            invoice = documents.get(number) if number is not None else None
+            if invoice is None or invoice.kind != INVOICE or balance.total.ore <= 0:
+                continue
+            if due_before is not None and invoice.due_date >= due_before:
+                continue
+            found.append(
+                OpenInvoice(
+                    document_number=invoice.invoice_number,
+                    account_id=invoice.account_id,
+                    kid=invoice.kid,
+                    issue_date=invoice.issue_date,
+                    due_date=invoice.due_date,
+                    total=invoice.total,
+                    balance=balance,
+                    charge_codes=tuple(sorted({line.code for line in invoice.lines})),
+                    property_ids=tuple(invoice.property_ids),
+                )
+            )
+        return sorted(found, key=lambda o: (o.account_id, o.due_date, o.document_number))
+
+    def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:
+        found = [b for b in self._receivables(account_ids, as_of).values() if b.total.ore < 0]
+        return sorted(found, key=lambda b: (b.account_id, b.claim))
+
+    def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
+        wanted = set(kids)
+        return {
+            i.kid: DocumentRef(i.invoice_number, i.account_id, i.kind, i.total)
+            for i in self._documents().values()
+            if i.kid in wanted
+        }
+
+    def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
+        rows = []
+        for entry in self.entries:
+            if entry.posted_on > to_date:
+                continue
+            touching = [
+                p.amount.ore
+                for p in entry.postings
+                if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id == account_id
+            ]
+            if touching:
+                rows.append(
+                    StatementRow(
+                        entry.entry_id,
+                        entry.kind,
+                        entry.posted_on,
+                        entry.reference,
+                        entry.description,
+                        Money(sum(ore for ore in touching if ore > 0)),
+                        Money(-sum(ore for ore in touching if ore < 0)),
+                        self.recorded_at[entry.entry_id],
+                    )
+                )
+        return sorted(rows, key=lambda r: (r.posted_on, r.recorded_at, r.entry_id))
+
+    def open_by_due_date(self, as_of: date) -> list[DueGroup]:
+        documents = self._documents()
+        groups: dict[date, tuple[int, int]] = defaultdict(lambda: (0, 0))
+        receivables = [p for p in self.postings(as_of) if p.ledger_account == LedgerAccount.RECEIVABLES]
+        for claim, balance in claim_balances(receivables).items():
+            number = claim_document_number(claim)
+            invoice = documents.get(number) if number is not None else None
+            if invoice is None or invoice.kind != INVOICE or invoice.issue_date > as_of:
+                continue
+            if balance.total.ore > 0:
+                count, ore = groups[invoice.due_date]
+                groups[invoice.due_date] = (count + 1, ore + balance.total.ore)
+        return [DueGroup(d, count, Money(ore)) for d, (count, ore) in sorted(groups.items())]
+
+    def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
+        last = date(year, 12, 31)
+        by_code: dict[int, dict[str, Money]] = {}
+        for entry in self.entries:
+            if entry.kind != EntryKind.INVOICE or entry.posted_on.year != year:
+                continue
+            codes: dict[str, Money] = by_code.setdefault(int(entry.reference), {})
+            for p in entry.postings:
+                if p.ledger_account in (LedgerAccount.REVENUE, LedgerAccount.VAT_PAYABLE):
+                    codes[p.charge_code] = codes.get(p.charge_code, Money(0)) - p.amount
+        paid: dict[str, int] = defaultdict(int)
+        claims = {document_claim(n) for n in by_code}
+        for entry in self.entries:
+            if entry.kind not in _PAYING_KINDS or entry.posted_on > last:
+                continue
+            for p in entry.postings:
+                if (
+                    p.ledger_account == LedgerAccount.RECEIVABLES
+                    and p.claim in claims
+                    and p.component == Component.PRINCIPAL
+                ):
+                    paid[p.claim] -= p.amount.ore
+        return [YearEndInvoice(n, by_code[n], Money(paid[document_claim(n)])) for n in sorted(by_code)]
 
 
 class FakePayments:
-    pass
+    def __init__(self) -> None:
+        self.files: dict[str, StoredPaymentFile] = {}
+        self.rows: dict[str, StoredPayment] = {}
+
+    def file_by_sha256(self, sha256: str) -> StoredPaymentFile | None:
+        return next((f for f in self.files.values() if f.sha256 == sha256), None)
+
+    def add_file(self, stored: StoredPaymentFile, at: datetime) -> None:
+        if self.file_by_sha256(stored.sha256) is not None:
+            raise ValueError(f"a file with sha256 {stored.sha256} exists")  # unique, as in SQL
+        self.files[stored.file_id] = stored
+
+    def add_many(self, items: Sequence[StoredPayment], at: datetime) -> None:
+        for payment in items:
+            if payment.payment_id in self.rows:
+                raise ValueError(f"payment {payment.payment_id} exists")
+            self.rows[payment.payment_id] = payment
+
+    def get(self, payment_id: str) -> StoredPayment | None:
+        return self.rows.get(payment_id)
+
+    def _queue(self) -> list[StoredPayment]:
+        return sorted(
+            (p for p in self.rows.values() if p.state == PaymentState.UNMATCHED),
+            key=lambda p: (p.paid_on, p.file_id, p.line),
+        )
+
+    def unmatched(self, offset: int = 0, limit: int = 100) -> list[QueuedPayment]:
+        return [
+            QueuedPayment(p, self.files[p.file_id].file_name) for p in self._queue()[offset : offset + limit]
+        ]
+
+    def unmatched_by_kid(self, kids: Sequence[str]) -> list[StoredPayment]:
+        wanted = set(kids)
+        return [p for p in self._queue() if p.kid in wanted]
+
+    def set_state(
+        self, payment_id: str, state: PaymentState, account_id: str, document_number: int | None
+    ) -> None:
+        self.rows[payment_id] = replace(
+            self.rows[payment_id], state=state, account_id=account_id, document_number=document_number
+        )

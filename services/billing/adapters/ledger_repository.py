@@ -1,34 +1,411 @@
-"""The receivables ledger and payments in SQL (application/ledger_ports.py)."""
+"""The receivables ledger and payments in SQL (application/ledger_ports.py).
+
+Entries and postings are only ever inserted (COPY on PostgreSQL); every balance is an aggregate over
+ledger_postings (GROUP BY claim, component), joined to the invoices it concerns in a second query by number,
+so that a chunk of 5,000 recipients costs three queries, not one per recipient.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from typing import Any
 
+from sqlalchemy import BigInteger, and_, case, cast, func, select, update
 from sqlalchemy.orm import Session
 
-from services.billing.application.ledger_ports import OpenInvoice
-from services.billing.domain.ledger import ClaimBalance, Entry
+from services.billing.adapters.orm import (
+    invoice_lines,
+    invoices,
+    ledger_entries,
+    ledger_postings,
+    payment_files,
+    payments,
+)
+from services.billing.application.ledger_ports import (
+    DocumentRef,
+    DueGroup,
+    OpenInvoice,
+    QueuedPayment,
+    StatementRow,
+    StoredPayment,
+    StoredPaymentFile,
+    YearEndInvoice,
+)
+from services.billing.domain.billing_run import INVOICE
+from services.billing.domain.ledger import (
+    ClaimBalance,
+    Component,
+    Entry,
+    EntryKind,
+    LedgerAccount,
+    claim_document_number,
+    document_claim,
+)
+from services.billing.domain.payments import PaymentFileFormat, PaymentState
+from services.platform.bulk import bulk_insert
+from services.platform.db import one_of
+from services.platform.money import Money
+
+_RECEIVABLES = LedgerAccount.RECEIVABLES.value
+_CLAIM_ACCOUNTS = (LedgerAccount.RECEIVABLES.value, LedgerAccount.UNIDENTIFIED_PAYMENTS.value)
+# What covers an invoice's principal for the year-end share: payments and set-offs (credit notes and
+# overpayments applied), never write-offs.
+_PAYING_KINDS = (EntryKind.PAYMENT.value, EntryKind.ALLOCATION.value, EntryKind.SET_OFF.value)
+
+
+def entry_rows(entries: Sequence[Entry], at: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "entry_id": e.entry_id,
+            "kind": e.kind.value,
+            "posted_on": e.posted_on,
+            "account_id": e.account_id,
+            "reference": e.reference,
+            "description": e.description,
+            "recorded_at": at,
+        }
+        for e in entries
+    ]
+
+
+def posting_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "entry_id": e.entry_id,
+            "line": n,
+            "ledger_account": p.ledger_account.value,
+            "account_id": p.account_id,
+            "claim": p.claim,
+            "component": p.component.value,
+            "charge_code": p.charge_code,
+            "amount_ore": p.amount.ore,
+            "posted_on": e.posted_on,
+        }
+        for e in entries
+        for n, p in enumerate(e.postings, start=1)
+    ]
+
+
+def _balances(rows: Iterable[Any]) -> dict[str, ClaimBalance]:
+    """(claim, account_id, component, ore) rows → each claim's balance (its owner the non-empty account:
+    an unidentified payment's claim has none until it is allocated)."""
+    parts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    owner: dict[str, str] = {}
+    for claim, account_id, component, ore in rows:
+        parts[claim][component] += int(ore)
+        owner[claim] = owner.get(claim) or account_id
+    return {
+        claim: ClaimBalance(
+            claim,
+            owner[claim],
+            Money(p[Component.FEE.value]),
+            Money(p[Component.INTEREST.value]),
+            Money(p[Component.PRINCIPAL.value]),
+        )
+        for claim, p in parts.items()
+    }
 
 
 class LedgerRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    # Placeholders until the ledger is written (issue 16): they fail loudly rather than answer wrongly.
     def post(self, entries: Sequence[Entry], at: datetime) -> None:
-        raise NotImplementedError
+        bulk_insert(self._session, ledger_entries, entry_rows(entries, at))
+        bulk_insert(self._session, ledger_postings, posting_rows(entries))
 
     def claim_balances(self, claims: Sequence[str]) -> dict[str, ClaimBalance]:
-        raise NotImplementedError
+        if not claims:
+            return {}
+        p = ledger_postings.c
+        rows = self._session.execute(
+            select(p.claim, p.account_id, p.component, func.sum(p.amount_ore))
+            .where(one_of(self._session, p.claim, list(claims)), p.ledger_account.in_(_CLAIM_ACCOUNTS))
+            .group_by(p.claim, p.account_id, p.component)
+        )
+        return _balances(rows)
 
-    def open_invoices(self, account_ids: Sequence[str], due_before: date | None = None) -> list[OpenInvoice]:
-        raise NotImplementedError
+    def _receivable_claims(
+        self, account_ids: Sequence[str], as_of: date | None, documents_only: bool
+    ) -> dict[str, ClaimBalance]:
+        if not account_ids:
+            return {}
+        p = ledger_postings.c
+        query = (
+            select(p.claim, p.account_id, p.component, func.sum(p.amount_ore))
+            .where(one_of(self._session, p.account_id, list(account_ids)), p.ledger_account == _RECEIVABLES)
+            .group_by(p.claim, p.account_id, p.component)
+        )
+        if documents_only:
+            query = query.where(p.claim.like("D%"))
+        if as_of is not None:
+            query = query.where(p.posted_on <= as_of)
+        return _balances(self._session.execute(query))
 
-    def credits(self, account_ids: Sequence[str]) -> list[ClaimBalance]:
-        raise NotImplementedError
+    def open_invoices(
+        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+    ) -> list[OpenInvoice]:
+        balances = {
+            claim_document_number(claim): b
+            for claim, b in self._receivable_claims(account_ids, as_of, documents_only=True).items()
+            if b.total.ore > 0
+        }
+        numbers = [n for n in balances if n is not None]
+        if not numbers:
+            return []
+        i = invoices.c
+        query = select(i.invoice_number, i.account_id, i.kid, i.issue_date, i.due_date, i.total_ore).where(
+            one_of(self._session, i.invoice_number, numbers), i.kind == INVOICE
+        )
+        if due_before is not None:
+            query = query.where(i.due_date < due_before)
+        found = self._session.execute(query).all()
+        codes: dict[int, set[str]] = defaultdict(set)
+        properties: dict[int, set[str]] = defaultdict(set)
+        if found:
+            lines = invoice_lines.c
+            for number, code, property_id in self._session.execute(
+                select(lines.invoice_number, lines.code, lines.property_id)
+                .where(one_of(self._session, lines.invoice_number, [r.invoice_number for r in found]))
+                .distinct()
+            ):
+                codes[number].add(code)
+                properties[number].add(property_id)
+        result = [
+            OpenInvoice(
+                document_number=r.invoice_number,
+                account_id=r.account_id,
+                kid=r.kid,
+                issue_date=r.issue_date,
+                due_date=r.due_date,
+                total=Money(r.total_ore),
+                balance=balances[r.invoice_number],
+                charge_codes=tuple(sorted(codes[r.invoice_number])),
+                property_ids=tuple(sorted(properties[r.invoice_number])),
+            )
+            for r in found
+        ]
+        return sorted(result, key=lambda o: (o.account_id, o.due_date, o.document_number))
+
+    def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:
+        found = self._receivable_claims(account_ids, as_of, documents_only=False).values()
+        return sorted((b for b in found if b.total.ore < 0), key=lambda b: (b.account_id, b.claim))
+
+    def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
+        if not kids:
+            return {}
+        i = invoices.c
+        rows = self._session.execute(
+            select(i.kid, i.invoice_number, i.account_id, i.kind, i.total_ore).where(
+                one_of(self._session, i.kid, list(kids))
+            )
+        )
+        return {r.kid: DocumentRef(r.invoice_number, r.account_id, r.kind, Money(r.total_ore)) for r in rows}
+
+    def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
+        p, e = ledger_postings.c, ledger_entries.c
+        rows = self._session.execute(
+            select(
+                e.entry_id,
+                e.kind,
+                e.posted_on,
+                e.reference,
+                e.description,
+                e.recorded_at,
+                func.sum(case((p.amount_ore > 0, p.amount_ore), else_=0)).label("debit"),
+                func.sum(case((p.amount_ore < 0, -p.amount_ore), else_=0)).label("credit"),
+            )
+            .join_from(ledger_postings, ledger_entries, p.entry_id == e.entry_id)
+            .where(p.account_id == account_id, p.ledger_account == _RECEIVABLES, p.posted_on <= to_date)
+            .group_by(e.entry_id, e.kind, e.posted_on, e.reference, e.description, e.recorded_at)
+            .order_by(e.posted_on, e.recorded_at, e.entry_id)
+        )
+        return [
+            StatementRow(
+                r.entry_id,
+                EntryKind(r.kind),
+                r.posted_on,
+                r.reference,
+                r.description,
+                Money(int(r.debit)),
+                Money(int(r.credit)),
+                r.recorded_at,
+            )
+            for r in rows
+        ]
+
+    def open_by_due_date(self, as_of: date) -> list[DueGroup]:
+        p, i = ledger_postings.c, invoices.c
+        open_claims = (
+            select(p.claim, func.sum(p.amount_ore).label("open_ore"))
+            .where(p.ledger_account == _RECEIVABLES, p.claim.like("D%"), p.posted_on <= as_of)
+            .group_by(p.claim)
+            .having(func.sum(p.amount_ore) > 0)
+            .subquery()
+        )
+        number = cast(func.substr(open_claims.c.claim, 2), BigInteger)
+        rows = self._session.execute(
+            select(i.due_date, func.count(), func.sum(open_claims.c.open_ore))
+            .join_from(open_claims, invoices, i.invoice_number == number)
+            .where(i.kind == INVOICE, i.issue_date <= as_of)
+            .group_by(i.due_date)
+            .order_by(i.due_date)
+        )
+        return [DueGroup(due_date, int(count), Money(int(ore))) for due_date, count, ore in rows]
+
+    def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
+        p, e = ledger_postings.c, ledger_entries.c
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        by_code: dict[int, dict[str, Money]] = defaultdict(dict)
+        for reference, code, ore in self._session.execute(
+            select(e.reference, p.charge_code, func.sum(p.amount_ore))
+            .join_from(ledger_entries, ledger_postings, p.entry_id == e.entry_id)
+            .where(
+                e.kind == EntryKind.INVOICE.value,
+                e.posted_on.between(first, last),
+                p.ledger_account.in_((LedgerAccount.REVENUE.value, LedgerAccount.VAT_PAYABLE.value)),
+            )
+            .group_by(e.reference, p.charge_code)
+        ):
+            number = int(reference)
+            by_code[number][code] = by_code[number].get(code, Money(0)) + Money(-int(ore))
+        if not by_code:
+            return []
+        paid: dict[str, int] = {}
+        claims = [document_claim(n) for n in by_code]
+        for claim, ore in self._session.execute(
+            select(p.claim, func.sum(p.amount_ore))
+            .join_from(ledger_postings, ledger_entries, p.entry_id == e.entry_id)
+            .where(
+                one_of(self._session, p.claim, claims),
+                p.ledger_account == _RECEIVABLES,
+                p.component == Component.PRINCIPAL.value,
+                p.posted_on <= last,
+                e.kind.in_(_PAYING_KINDS),
+            )
+            .group_by(p.claim)
+        ):
+            paid[claim] = -int(ore)
+        return [YearEndInvoice(n, by_code[n], Money(paid.get(document_claim(n), 0))) for n in sorted(by_code)]
+
+
+def _to_payment(row: Any) -> StoredPayment:
+    return StoredPayment(
+        payment_id=row.payment_id,
+        file_id=row.file_id,
+        line=row.line,
+        kid=row.kid,
+        amount=Money(row.amount_ore),
+        paid_on=row.paid_on,
+        reference=row.reference,
+        payer_account=row.payer_account,
+        payer_name=row.payer_name,
+        state=PaymentState(row.state),
+        account_id=row.account_id,
+        document_number=row.document_number,
+    )
+
+
+def payment_rows(items: Sequence[StoredPayment], at: datetime) -> list[dict[str, Any]]:
+    return [
+        {
+            "payment_id": p.payment_id,
+            "file_id": p.file_id,
+            "line": p.line,
+            "kid": p.kid,
+            "amount_ore": p.amount.ore,
+            "paid_on": p.paid_on,
+            "reference": p.reference,
+            "payer_account": p.payer_account,
+            "state": p.state.value,
+            "account_id": p.account_id,
+            "document_number": p.document_number,
+            "received_at": at,
+            "payer_name": p.payer_name,
+        }
+        for p in items
+    ]
 
 
 class PaymentRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def file_by_sha256(self, sha256: str) -> StoredPaymentFile | None:
+        f = payment_files.c
+        row = self._session.execute(select(payment_files).where(f.sha256 == sha256)).first()
+        if row is None:
+            return None
+        return StoredPaymentFile(
+            file_id=row.file_id,
+            sha256=row.sha256,
+            format=PaymentFileFormat(row.format),
+            file_name=row.file_name,
+            file_reference=row.file_reference,
+            created_on=row.created_on,
+            payments=row.payments,
+            total=Money(row.total_ore),
+            figures=json.loads(row.figures) if row.figures else {},
+        )
+
+    def add_file(self, stored: StoredPaymentFile, at: datetime) -> None:
+        bulk_insert(
+            self._session,
+            payment_files,
+            [
+                {
+                    "file_id": stored.file_id,
+                    "sha256": stored.sha256,
+                    "format": stored.format.value,
+                    "file_name": stored.file_name,
+                    "file_reference": stored.file_reference,
+                    "created_on": stored.created_on,
+                    "payments": stored.payments,
+                    "total_ore": stored.total.ore,
+                    "imported_at": at,
+                    "figures": json.dumps(dict(stored.figures), sort_keys=True),
+                }
+            ],
+        )
+
+    def add_many(self, items: Sequence[StoredPayment], at: datetime) -> None:
+        bulk_insert(self._session, payments, payment_rows(items, at))
+
+    def get(self, payment_id: str) -> StoredPayment | None:
+        row = self._session.execute(select(payments).where(payments.c.payment_id == payment_id)).first()
+        return _to_payment(row) if row is not None else None
+
+    def unmatched(self, offset: int = 0, limit: int = 100) -> list[QueuedPayment]:
+        p, f = payments.c, payment_files.c
+        rows = self._session.execute(
+            select(payments, f.file_name)
+            .join_from(payments, payment_files, and_(p.file_id == f.file_id))
+            .where(p.state == PaymentState.UNMATCHED.value)
+            .order_by(p.paid_on, f.imported_at, p.file_id, p.line)
+            .offset(offset)
+            .limit(limit)
+        )
+        return [QueuedPayment(_to_payment(r), r.file_name) for r in rows]
+
+    def unmatched_by_kid(self, kids: Sequence[str]) -> list[StoredPayment]:
+        if not kids:
+            return []
+        p = payments.c
+        rows = self._session.execute(
+            select(payments)
+            .where(p.state == PaymentState.UNMATCHED.value, one_of(self._session, p.kid, list(kids)))
+            .order_by(p.paid_on, p.file_id, p.line)
+        )
+        return [_to_payment(r) for r in rows]
+
+    def set_state(
+        self, payment_id: str, state: PaymentState, account_id: str, document_number: int | None
+    ) -> None:
+        self._session.execute(
+            update(payments)
+            .where(payments.c.payment_id == payment_id)
+            .values(state=state.value, account_id=account_id, document_number=document_number)
+        )

@@ -262,6 +262,7 @@ payment_files = Table(
     required("payments", Integer),
     required("total_ore", BigInteger),
     required("imported_at", Moment),
+    required("figures", Text, server_default=""),  # JSON: what its import reported (migration 0015)
 )
 
 # Each credited payment of a file, and what became of it (matched, unmatched, allocated, returned).
@@ -280,6 +281,7 @@ payments = Table(
     required("account_id", String(40)),  # "" while not identified
     optional("document_number", BigInteger),  # the invoice its KID (or an officer) named
     required("received_at", Moment),
+    required("payer_name", Text, server_default=""),  # as the file gives it (migration 0015)
     Index("ix_payments_kid", "kid"),
     Index("ix_payments_state", "state"),
     Index("ix_payments_account", "account_id"),

@@ -1,18 +1,23 @@
 """What collection needs from storage for the ledger and the payments (part of the billing unit of work).
 
-The SQL implementations are adapters/ledger_repository.py and adapters/payment_repository.py; tests/fakes/
-ledger.py keeps them in memory.
+The SQL implementations are adapters/ledger_repository.py (LedgerRepository, PaymentRepository);
+tests/fakes/ledger.py keeps them in memory.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from services.billing.domain.ledger import ClaimBalance, Entry
+from services.billing.domain.ledger import ClaimBalance, Entry, EntryKind
+from services.billing.domain.payments import PaymentFile, PaymentFileFormat, PaymentState
 from services.platform.money import Money
+
+# A bank file's bytes and name → the parsed file, every bad line named (InvalidInput, field "line N").
+# The real one is adapters/payment_file.read_payment_file (OCR giro or camt.054, recognised by content).
+PaymentFileReader = Callable[[bytes, str], PaymentFile]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,50 @@ class OpenInvoice:
     property_ids: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class DocumentRef:
+    """An issued document as a payment's KID names it."""
+
+    number: int
+    account_id: str
+    kind: str  # billing_run.INVOICE or CREDIT_NOTE
+    total: Money  # as issued, VAT included (negative for a credit note)
+
+
+@dataclass(frozen=True)
+class StatementRow:
+    """One ledger entry as it touches a recipient's receivables: its RECEIVABLES postings for the recipient
+    added up by sign (a set-off moves an amount from a credit to an invoice: both debit and credit)."""
+
+    entry_id: str
+    kind: EntryKind
+    posted_on: date
+    reference: str
+    description: str
+    debit: Money  # ≥ 0: what the recipient owes more
+    credit: Money  # ≥ 0: what the recipient owes less
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class DueGroup:
+    """Open invoices sharing a due date (a run's invoices share one): how many, and what is open on them."""
+
+    due_date: date
+    count: int
+    open: Money
+
+
+@dataclass(frozen=True)
+class YearEndInvoice:
+    """An invoice issued in a year: what it charged per charge code (VAT included, from its entry's revenue
+    and VAT postings) and how much of it payments and set-offs had covered by 31 December."""
+
+    number: int
+    by_code: Mapping[str, Money]
+    paid: Money
+
+
 class LedgerStore(Protocol):
     """The receivables ledger: entries are added, never changed; balances are sums of postings."""
 
@@ -41,15 +90,102 @@ class LedgerStore(Protocol):
         """The open amount of each named claim that has postings."""
         ...
 
-    def open_invoices(self, account_ids: Sequence[str], due_before: date | None = None) -> list[OpenInvoice]:
+    def open_invoices(
+        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+    ) -> list[OpenInvoice]:
         """The recipients' invoices with a positive open amount (due before `due_before` if given), in
-        (account_id, due date, number) order."""
+        (account_id, due date, number) order. With `as_of`, from the postings dated up to that day."""
         ...
 
-    def credits(self, account_ids: Sequence[str]) -> list[ClaimBalance]:
-        """The recipients' claims with a negative open amount (credit notes, overpayments) to set off."""
+    def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:
+        """The recipients' claims with a negative open amount (credit notes, overpayments) to set off, in
+        (account_id, claim) order. With `as_of`, from the postings dated up to that day."""
         ...
+
+    def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
+        """The issued documents the KIDs name (one query however many KIDs); unknown KIDs are left out."""
+        ...
+
+    def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
+        """Every entry touching the recipient's receivables posted up to `to_date`, in (date, recorded)
+        order."""
+        ...
+
+    def open_by_due_date(self, as_of: date) -> list[DueGroup]:
+        """Invoices issued up to `as_of` with a positive open amount from the postings up to that day,
+        grouped by due date (an aggregate query: a handful of rows for 135,000 invoices)."""
+        ...
+
+    def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
+        """The invoices (not credit notes) issued in `year`, each with what it charged per code and what
+        PAYMENT, ALLOCATION and SET_OFF entries dated up to 31 December of the year covered of it."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredPaymentFile:
+    """An imported bank file and what its import reported (figures, by name: PaymentImport's counts)."""
+
+    file_id: str
+    sha256: str
+    format: PaymentFileFormat
+    file_name: str
+    file_reference: str
+    created_on: date
+    payments: int
+    total: Money
+    figures: Mapping[str, int]
+
+
+@dataclass(frozen=True)
+class StoredPayment:
+    """A payment of an imported file and what became of it (its money is in the ledger's postings)."""
+
+    payment_id: str
+    file_id: str
+    line: int
+    kid: str
+    amount: Money
+    paid_on: date
+    reference: str
+    payer_account: str
+    payer_name: str
+    state: PaymentState
+    account_id: str  # "" while not identified
+    document_number: int | None  # the invoice its KID (or an officer) named
+
+
+@dataclass(frozen=True)
+class QueuedPayment:
+    """An unmatched payment with the name of the file it came in."""
+
+    payment: StoredPayment
+    file_name: str
 
 
 class PaymentStore(Protocol):
-    """Imported bank files and their payments (filled in by the payments work)."""
+    """Imported bank files and their payments."""
+
+    def file_by_sha256(self, sha256: str) -> StoredPaymentFile | None: ...
+
+    def add_file(self, stored: StoredPaymentFile, at: datetime) -> None: ...
+
+    def add_many(self, payments: Sequence[StoredPayment], at: datetime) -> None:
+        """Store payments (bulk; in the caller's transaction)."""
+        ...
+
+    def get(self, payment_id: str) -> StoredPayment | None: ...
+
+    def unmatched(self, offset: int = 0, limit: int = 100) -> list[QueuedPayment]:
+        """The unmatched queue, oldest first (paid_on, then file line)."""
+        ...
+
+    def unmatched_by_kid(self, kids: Sequence[str]) -> list[StoredPayment]:
+        """Unmatched payments whose KID is one of `kids`, oldest first (held until their invoice came)."""
+        ...
+
+    def set_state(
+        self, payment_id: str, state: PaymentState, account_id: str, document_number: int | None
+    ) -> None:
+        """What became of a payment: the one thing that changes on it (its money is in the postings)."""
+        ...

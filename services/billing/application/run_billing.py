@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from services.billing.application.ports import BillingUnitOfWork, RunFiles, UowFactory
+from services.billing.application.post_documents import post_issued_documents
 from services.billing.application.run_output import write_run_output
 from services.billing.application.term_plan import plan_chunk
 from services.billing.domain.billing_run import (
@@ -163,6 +164,7 @@ def billing_chunk(uow: BillingUnitOfWork, run_id: str, policy: BillingPolicy, si
         ]
         recipients = {a.account_id: RecipientSnapshot.of(a) for a in accounts}  # as they stand at issue
         uow.invoices.add_many(issued, uow.now(), recipients, policy.seller)
+        post_issued_documents(uow, issued)  # the receivables ledger, credits set off, held payments
         for invoice in issued:
             uow.record(CreditNoteIssued(invoice) if invoice.kind == CREDIT_NOTE else InvoiceIssued(invoice))
         uow.corrections.clear(plan.settled)

@@ -1,0 +1,228 @@
+"""The receivables ledger in SQL, on SQLite and PostgreSQL: a billing run's invoices are posted in its
+chunks, and the aggregate queries (claim balances, open invoices, credits, KIDs, statement rows, ageing by
+due date, the year-end share) answer as the postings add up; payments are stored and their state changed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import func, select
+
+from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.orm import ledger_entries, ledger_postings
+from services.billing.adapters.repository import PropertyTaxRepository
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
+from services.billing.application.ledger_ports import StoredPayment, StoredPaymentFile
+from services.billing.application.record_property_tax import record_property_tax
+from services.billing.application.run_billing import (
+    BillingPolicy,
+    billing_chunk,
+    complete_billing_run,
+    start_billing_run,
+)
+from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.domain.account import RecipientKind
+from services.billing.domain.billing_run import BillingRun, RunState
+from services.billing.domain.ledger import (
+    ClaimBalance,
+    Component,
+    Entry,
+    EntryKind,
+    LedgerAccount,
+    Posting,
+    document_claim,
+    payment_claim,
+)
+from services.billing.domain.ledger_entries import payment_entry, unidentified_payment_entry
+from services.billing.domain.payments import PaymentFileFormat, PaymentState
+from services.billing.domain.property_tax import PropertyTax
+from services.billing.service import SPEC
+from services.platform.db import create_db_engine, session_factory
+from services.platform.migrations import upgrade_to_head
+from services.platform.money import Money
+from tests.integration.billing_fixtures import give_postal_addresses
+
+POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21)
+AT = datetime(2024, 3, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def make(database_url: str) -> Iterator[UowFactory]:
+    upgrade_to_head(SPEC.migrations_dir, database_url)
+    engine = create_db_engine(database_url)
+    sessions = session_factory(engine)
+    yield lambda: SqlBillingUnitOfWork(sessions)
+    engine.dispose()
+
+
+def _seed(make: UowFactory) -> None:
+    """acc-a holds p1 (4,000 NOK tax 2024), acc-b p2 (8,000 NOK), both quarterly: 1,000 and 2,000 NOK."""
+    uow = make()
+    with uow:
+        taxes = PropertyTaxRepository(uow.session)
+        for pid, nok in (("p1", 4000), ("p2", 8000)):
+            record_property_tax(
+                taxes,
+                PropertyTax(pid, 2024, 1, "TAX_STATUS_TAXED", Money.of(nok), Money(0), 4, f"{pid}-2024"),
+            )
+        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
+        for pid, holder in (("p1", "acc-a"), ("p2", "acc-b")):
+            new = NewHolder(holder, RecipientKind.PERSON, holder, "", Fraction(1))
+            take_over_property(accounts, holdings, pid, date(2024, 1, 1), [new], AT)
+        give_postal_addresses(accounts, ["acc-a", "acc-b"])
+        uow.commit()
+
+
+def _run(make: UowFactory, month: int, issue_date: date) -> BillingRun:
+    run = start_billing_run(make(), 2024, month, issue_date)
+    while run.state == RunState.RUNNING:
+        run = billing_chunk(make(), run.run_id, POLICY, 1)
+    return complete_billing_run(make(), run.run_id)
+
+
+def test_a_runs_invoices_are_posted_and_the_aggregates_add_up(make: UowFactory) -> None:
+    _seed(make)
+    run = _run(make, 1, date(2024, 1, 10))
+    assert run.state == RunState.COMPLETED
+
+    with make() as uow:
+        kids = {i.account_id: i for i in uow.invoices.for_run(run.run_id)}
+        a, b = kids["acc-a"], kids["acc-b"]
+        assert (a.total, b.total) == (Money(100_002), Money(200_001))  # the first quarter's days
+        # Two entries of three postings (receivables, revenue, VAT 0 left out): nothing else.
+        assert uow.session.scalar(select(func.count()).select_from(ledger_entries)) == 2
+        assert uow.session.scalar(select(func.sum(ledger_postings.c.amount_ore))) == 0
+        refs = uow.ledger.documents_by_kid([a.kid, b.kid, "000"])
+        assert {k: (r.number, r.account_id, r.kind, r.total) for k, r in refs.items()} == {
+            a.kid: (a.invoice_number, "acc-a", "invoice", a.total),
+            b.kid: (b.invoice_number, "acc-b", "invoice", b.total),
+        }
+        # acc-a pays 400 NOK of its invoice; acc-b pays 2,500 NOK (499.99 left as a credit); one unknown KID.
+        da, db = document_claim(a.invoice_number), document_claim(b.invoice_number)
+        balances = uow.ledger.claim_balances([da, db])
+        uow.ledger.post(
+            [
+                payment_entry("e-pa", "pa", "acc-a", Money.of(400), date(2024, 2, 1), a.kid, balances[da]),
+                payment_entry("e-pb", "pb", "acc-b", Money.of(2500), date(2024, 2, 15), b.kid, balances[db]),
+                unidentified_payment_entry("e-px", "px", Money.of(99), date(2024, 2, 2), "12345"),
+                Entry(
+                    "e-fee",
+                    EntryKind.REMINDER_FEE,
+                    date(2024, 2, 20),
+                    (
+                        Posting(LedgerAccount.RECEIVABLES, Money.of(35), "acc-a", da, Component.FEE),
+                        Posting(LedgerAccount.FEE_INCOME, Money.of(-35)),
+                    ),
+                    "acc-a",
+                    "r1",
+                    "Purregebyr",
+                ),
+            ],
+            AT,
+        )
+        uow.commit()
+
+    with make() as uow:
+        ledger = uow.ledger
+        assert ledger.claim_balances([da, payment_claim("px"), payment_claim("pb")]) == {
+            da: ClaimBalance(da, "acc-a", Money.of(35), Money(0), Money(60_002)),
+            payment_claim("px"): ClaimBalance(payment_claim("px"), "", principal=Money.of(-99)),
+            payment_claim("pb"): ClaimBalance(payment_claim("pb"), "acc-b", principal=Money(-49_999)),
+        }
+        [open_a] = ledger.open_invoices(["acc-a", "acc-b"])
+        assert (open_a.document_number, open_a.due_date, open_a.balance.total) == (
+            a.invoice_number,
+            date(2024, 1, 31),
+            Money(63_502),
+        )
+        assert (open_a.charge_codes, open_a.property_ids) == (("property_tax",), ("p1",))
+        assert ledger.open_invoices(["acc-a"], due_before=date(2024, 1, 31)) == []
+        # As of 31 January nothing was paid: both invoices open in full.
+        assert [
+            o.balance.total for o in ledger.open_invoices(["acc-a", "acc-b"], as_of=date(2024, 1, 31))
+        ] == [
+            a.total,
+            b.total,
+        ]
+        assert ledger.credits(["acc-a", "acc-b"]) == [
+            ClaimBalance(payment_claim("pb"), "acc-b", principal=Money(-49_999))
+        ]
+        assert ledger.credits(["acc-b"], as_of=date(2024, 2, 14)) == []
+
+        rows = ledger.statement_rows("acc-a", date(2024, 12, 31))
+        assert [(r.kind, r.posted_on, r.description, r.debit, r.credit) for r in rows] == [
+            (EntryKind.INVOICE, date(2024, 1, 10), f"Faktura {a.invoice_number}", a.total, Money(0)),
+            (EntryKind.PAYMENT, date(2024, 2, 1), f"Innbetaling KID {a.kid}", Money(0), Money.of(400)),
+            (EntryKind.REMINDER_FEE, date(2024, 2, 20), "Purregebyr", Money.of(35), Money(0)),
+        ]
+        assert len(ledger.statement_rows("acc-a", date(2024, 2, 1))) == 2
+
+        groups = ledger.open_by_due_date(date(2024, 3, 1))
+        assert [(g.due_date, g.count, g.open) for g in groups] == [(date(2024, 1, 31), 1, Money(63_502))]
+        groups = ledger.open_by_due_date(date(2024, 1, 31))
+        assert [(g.due_date, g.count, g.open) for g in groups] == [(date(2024, 1, 31), 2, a.total + b.total)]
+
+        year = {y.number: y for y in ledger.year_end_invoices(2024)}
+        assert year[a.invoice_number].by_code == {"property_tax": a.total}
+        assert year[a.invoice_number].paid == Money.of(400)  # the fee is not what was invoiced
+        assert year[b.invoice_number].paid == b.total
+        assert ledger.year_end_invoices(2023) == []
+
+
+def test_payments_are_stored_found_and_their_state_changed(make: UowFactory) -> None:
+    stored = StoredPaymentFile(
+        "f1",
+        "ab" * 32,
+        PaymentFileFormat.OCR_GIRO,
+        "ocr.txt",
+        "170604",
+        date(2024, 2, 1),
+        2,
+        Money(300),
+        {"x": 1},
+    )
+    first = StoredPayment(
+        "p1", "f1", 3, "12345", Money(100), date(2024, 2, 1), "ref1", "", "", PaymentState.UNMATCHED, "", None
+    )
+    second = StoredPayment(
+        "p2",
+        "f1",
+        5,
+        "678",
+        Money(200),
+        date(2024, 1, 31),
+        "ref2",
+        "12345678903",
+        "Ola",
+        PaymentState.UNMATCHED,
+        "",
+        None,
+    )
+    with make() as uow:
+        uow.payments.add_file(stored, AT)
+        uow.payments.add_many([first, second], AT)
+        uow.commit()
+    with make() as uow:
+        assert uow.payments.file_by_sha256("ab" * 32) == stored
+        assert uow.payments.file_by_sha256("cd" * 32) is None
+        assert uow.payments.get("p2") == second
+        assert [(q.payment.payment_id, q.file_name) for q in uow.payments.unmatched()] == [
+            ("p2", "ocr.txt"),
+            ("p1", "ocr.txt"),
+        ]
+        assert [p.payment_id for p in uow.payments.unmatched_by_kid(["12345", "999"])] == ["p1"]
+        uow.payments.set_state("p1", PaymentState.ALLOCATED, "acc-a", 7)
+        uow.commit()
+    with make() as uow:
+        got = uow.payments.get("p1")
+        assert got is not None and (got.state, got.account_id, got.document_number) == (
+            PaymentState.ALLOCATED,
+            "acc-a",
+            7,
+        )
+        assert [q.payment.payment_id for q in uow.payments.unmatched(offset=0, limit=5)] == ["p2"]
+        assert uow.payments.unmatched(offset=1) == []
