@@ -2,6 +2,137 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Sequence
+from dataclasses import replace
+from datetime import date, datetime
+
+from services.billing.domain.collection_holds import CollectionHold, HoldSource
+from services.billing.domain.interest import InterestCharge
+from services.billing.domain.payment_plans import PaymentPlan, PlanState
+from services.billing.domain.reminders import CollectionRun, CollectionStep, RunState
+
 
 class FakeCollection:
-    pass
+    def __init__(self) -> None:
+        self.runs: dict[str, CollectionRun] = {}
+        self.steps: list[CollectionStep] = []
+        self.charges: list[InterestCharge] = []
+        self.holds: dict[str, CollectionHold] = {}
+        self.plans: dict[str, PaymentPlan] = {}
+
+    def add_run_unless_taken(self, run: CollectionRun, at: datetime) -> CollectionRun:
+        taken = self.run_on(run.run_on)
+        if taken is not None:
+            return taken
+        self.runs[run.run_id] = replace(run, started_at=at)
+        return self.runs[run.run_id]
+
+    def get_run(self, run_id: str, lock: bool = False) -> CollectionRun | None:
+        return self.runs.get(run_id)
+
+    def run_on(self, day: date) -> CollectionRun | None:
+        return next((r for r in self.runs.values() if r.run_on == day), None)
+
+    def advance_run(self, run: CollectionRun) -> None:
+        self.runs[run.run_id] = run
+
+    def mark_run(
+        self,
+        run_id: str,
+        state: RunState,
+        *,
+        was: Collection[RunState],
+        error: str = "",
+        finished_at: datetime | None = None,
+    ) -> bool:
+        run = self.runs.get(run_id)
+        if run is None or run.state not in was:
+            return False
+        self.runs[run_id] = replace(run, state=state, error=error, finished_at=finished_at or run.finished_at)
+        return True
+
+    def unfinished_runs(self) -> list[CollectionRun]:
+        return [r for r in self.runs.values() if r.state in (RunState.RUNNING, RunState.WRITTEN)]
+
+    def add_steps(self, steps: Sequence[CollectionStep]) -> None:
+        taken = {(s.document_number, s.step, s.sequence) for s in self.steps}
+        for step in steps:
+            if (step.document_number, step.step, step.sequence) in taken:
+                raise ValueError(f"step {step.step} {step.sequence} exists on {step.document_number}")
+            taken.add((step.document_number, step.step, step.sequence))
+        self.steps.extend(steps)
+
+    def steps_of(self, document_numbers: Sequence[int]) -> dict[int, list[CollectionStep]]:
+        wanted = set(document_numbers)
+        found: dict[int, list[CollectionStep]] = {}
+        for step in self.steps:
+            if step.document_number in wanted:
+                found.setdefault(step.document_number, []).append(step)
+        return found
+
+    def steps_of_run(self, run_id: str) -> list[CollectionStep]:
+        mine = [s for s in self.steps if s.run_id == run_id]
+        return sorted(mine, key=lambda s: (s.account_id, s.document_number))
+
+    def interest_charged_through(self, document_numbers: Sequence[int]) -> dict[int, date]:
+        found: dict[int, date] = {}
+        for charge in self.charges:
+            if charge.document_number in document_numbers:
+                found[charge.document_number] = max(
+                    found.get(charge.document_number, date.min), charge.period_end
+                )
+        return found
+
+    def add_interest_charges(self, charges: Sequence[InterestCharge]) -> None:
+        taken = {(c.document_number, c.period_start) for c in self.charges}
+        for charge in charges:
+            if (charge.document_number, charge.period_start) in taken:
+                raise ValueError(f"interest on {charge.document_number} from {charge.period_start} exists")
+        self.charges.extend(charges)
+
+    def add_holds(self, holds: Sequence[CollectionHold]) -> None:
+        for hold in holds:
+            self.holds[hold.hold_id] = hold
+
+    def get_hold(self, hold_id: str) -> CollectionHold | None:
+        return self.holds.get(hold_id)
+
+    def end_holds(self, hold_ids: Sequence[str], until: date) -> None:
+        for hold_id in hold_ids:
+            hold = self.holds[hold_id]
+            if hold.until_date is None:
+                self.holds[hold_id] = replace(hold, until_date=until)
+
+    def holds_of_account(self, account_id: str) -> list[CollectionHold]:
+        return sorted(
+            (h for h in self.holds.values() if h.account_id == account_id),
+            key=lambda h: (h.from_date, h.document_number, h.hold_id),
+        )
+
+    def holds_on(self, document_numbers: Sequence[int]) -> list[CollectionHold]:
+        return [h for h in self.holds.values() if h.document_number in document_numbers]
+
+    def holds_by_reference(self, source: HoldSource, reference: str) -> list[CollectionHold]:
+        return [h for h in self.holds.values() if h.source == source and h.reference == reference]
+
+    def add_plan(self, plan: PaymentPlan, at: datetime) -> None:
+        self.plans[plan.plan_id] = plan
+
+    def get_plan(self, plan_id: str) -> PaymentPlan | None:
+        return self.plans.get(plan_id)
+
+    def plans_of(self, account_ids: Sequence[str]) -> list[PaymentPlan]:
+        return [p for p in self.plans.values() if p.account_id in account_ids]
+
+    def set_plan_state(self, plan_id: str, state: PlanState, broken_on: date | None = None) -> None:
+        self.plans[plan_id] = replace(self.plans[plan_id], state=state, broken_on=broken_on)
+
+
+class FakeReminderLetters:
+    """Keeps what would be written: (run, steps) per write."""
+
+    def __init__(self) -> None:
+        self.written: list[tuple[CollectionRun, list[CollectionStep]]] = []
+
+    def write(self, run: CollectionRun, steps: Sequence[CollectionStep]) -> None:
+        self.written.append((run, list(steps)))

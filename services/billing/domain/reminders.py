@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -50,6 +50,16 @@ class NotReminded(StrEnum):
     HELD = "held"  # all that is open is disputed by an objection or appeal
     IN_PLAN = "in_plan"
     STEPS_DONE = "steps_done"  # handed over, or no step left to take
+
+
+REASON_WORDS = {
+    NotReminded.NOT_OVERDUE: "not overdue: the due date and the grace days have not passed",
+    NotReminded.STEP_NOT_DUE: "the last letter's new due date and the grace days have not passed",
+    NotReminded.UNDER_MINIMUM: "under the minimum amount",
+    NotReminded.HELD: "held: the open amount is disputed (objection or appeal)",
+    NotReminded.IN_PLAN: "in an active deferral or instalment plan",
+    NotReminded.STEPS_DONE: "handed over, or no step left",
+}
 
 
 class RunState(StrEnum):
@@ -177,7 +187,11 @@ def next_step(
     if broken is not None:
         ladder = rules.after_broken_plan
         taken_on_ladder = [s for s in taken if s.issued_on >= broken]
-        due_before = taken_on_ladder[-1].due_on if taken_on_ladder else broken
+        # The plan broke because an instalment's due date and the grace days had passed: its first
+        # step is due at once; the later ones after their letters' due dates as usual.
+        due_before = (
+            taken_on_ladder[-1].due_on if taken_on_ladder else broken - timedelta(days=rules.grace_days)
+        )
     else:
         taken_on_ladder = taken
         due_before = taken[-1].due_on if taken else invoice.due_date

@@ -1,0 +1,430 @@
+"""Commands: preview a reminder run, start (or resume) the run of a date, and take its steps chunk by chunk.
+
+A run goes through the recipients in account-id order (its cursor), a chunk at a time in one transaction
+each: for the chunk's overdue invoices it charges interest for the days since last charged (posted to the
+ledger, and stored per invoice so no day is charged twice), checks the recipients' plans (paid: completed;
+an instalment missed: broken), takes each invoice's next step (domain/reminders.py: a reminder with its
+fee posted, a notice of enforced collection, the hand-over), records ReminderIssued / HandedToEnforcement
+and advances the cursor. When every recipient is gone through the run's letters are written (each from
+what its step stored when issued) and the run is complete.
+
+The preview goes through the same planning without writing anything.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+
+from services.billing.application.collection_ports import ReminderLetters
+from services.billing.application.ledger_ports import OpenInvoice
+from services.billing.application.ports import BillingUnitOfWork, UowFactory
+from services.billing.domain.account import Account
+from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
+from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
+from services.billing.domain.interest import InterestCharge, interest, interest_start
+from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
+from services.billing.domain.payment_plans import PaymentPlan, PlanState, plan_of
+from services.billing.domain.reminders import (
+    CollectionRun,
+    CollectionStep,
+    NextStep,
+    NotReminded,
+    ReminderLetter,
+    RunState,
+    letter_file,
+    next_step,
+)
+from services.billing.domain.seller import EXAMPLE_SELLER, Seller
+from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.ids import new_id
+from services.platform.job_runner import JobRunner
+from services.platform.money import Money
+
+PREVIEW_PAGE = 5_000  # recipients read at a time by a preview
+
+
+@dataclass(frozen=True)
+class ReminderPreview:
+    """What a run on `on` would do now: steps per kind, fees and interest, and why the rest would not be
+    reminded (counts per reason)."""
+
+    on: date
+    reminders: int = 0
+    notices: int = 0
+    handed_over: int = 0
+    fees: Money = Money(0)
+    interest: Money = Money(0)
+    plans_broken: int = 0
+    amounts: Mapping[StepKind, Money] = field(default_factory=dict)  # what the steps remind, per kind
+    not_reminded: Mapping[NotReminded, int] = field(default_factory=dict)
+
+
+@dataclass
+class _Chunk:
+    """What one chunk of recipients comes to: written by a run, only counted by a preview."""
+
+    entries: list[Entry] = field(default_factory=list)
+    charges: list[InterestCharge] = field(default_factory=list)
+    steps: list[CollectionStep] = field(default_factory=list)
+    events: list[ReminderIssued | HandedToEnforcement] = field(default_factory=list)
+    plan_states: list[tuple[str, PlanState, date | None]] = field(default_factory=list)
+    interest: Money = Money(0)
+    not_reminded: Counter[NotReminded] = field(default_factory=Counter)
+
+
+def _settle_plans(
+    uow: BillingUnitOfWork, plans: list[PaymentPlan], rules: CollectionRules, on: date, chunk: _Chunk
+) -> list[PaymentPlan]:
+    """The plans as they stand after this run's check: a plan whose invoices are paid is completed, one
+    with an instalment missed (due date + grace passed, paid short of what was due) is broken today."""
+    active = [p for p in plans if p.state == PlanState.ACTIVE]
+    if not active:
+        return plans
+    claims = sorted({document_claim(n) for p in active for n in p.documents})
+    balances = uow.ledger.claim_balances(claims)
+    settled: list[PaymentPlan] = []
+    for plan in plans:
+        if plan.state == PlanState.ACTIVE:
+            open_now = Money(
+                sum(
+                    max(balances[c].total.ore, 0)
+                    for n in plan.documents
+                    if (c := document_claim(n)) in balances
+                )
+            )
+            if open_now.ore <= 0:
+                chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, None))
+                plan = replace(plan, state=PlanState.COMPLETED)
+            elif plan.missed(open_now, on, rules.grace_days) is not None:
+                chunk.plan_states.append((plan.plan_id, PlanState.BROKEN, on))
+                plan = replace(plan, state=PlanState.BROKEN, broken_on=on)
+        settled.append(plan)
+    return settled
+
+
+def _interest_due(
+    invoice: OpenInvoice, decision: NextStep | NotReminded, plan: PaymentPlan | None, rules: CollectionRules
+) -> bool:
+    if not rules.bears_interest(invoice.charge_codes):
+        return False
+    if plan is not None and (rules.plan_stops_interest or not plan.interest_continues):
+        return False
+    if rules.interest_at == InterestPoint.EACH_RUN:
+        return True
+    if not isinstance(decision, NextStep):
+        return False
+    return rules.interest_at == InterestPoint.EACH_STEP or decision.rule.kind == StepKind.HAND_OVER
+
+
+def _plan_chunk(
+    uow: BillingUnitOfWork,
+    accounts: Sequence[Account],
+    rules: CollectionRules,
+    on: date,
+    run_id: str,
+    seller: Seller,
+) -> _Chunk:
+    chunk = _Chunk()
+    account_ids = [a.account_id for a in accounts]
+    invoices = uow.ledger.open_invoices(account_ids, due_before=on)
+    numbers = [i.document_number for i in invoices]
+    steps = uow.collection.steps_of(numbers) if numbers else {}
+    holds = uow.collection.holds_on(numbers) if numbers else []
+    plans = _settle_plans(uow, uow.collection.plans_of(account_ids), rules, on, chunk)
+    charged = uow.collection.interest_charged_through(numbers) if numbers else {}
+    by_id = {a.account_id: a for a in accounts}
+    for invoice in invoices:
+        decision = next_step(invoice, steps.get(invoice.document_number, []), holds, plans, rules, on)
+        plan = plan_of(plans, invoice.document_number)
+        charged_now = Money(0)
+        if _interest_due(invoice, decision, plan, rules):
+            start = interest_start(invoice.due_date, charged.get(invoice.document_number))
+            charged_now = interest(invoice.balance.principal, rules.interest_rates, start, on)
+            if charged_now.ore > 0:
+                entry = _interest_entry(invoice, charged_now, start, on)
+                chunk.entries.append(entry)
+                chunk.charges.append(
+                    InterestCharge(invoice.document_number, start, on, charged_now, entry.entry_id)
+                )
+                chunk.interest += charged_now
+        if isinstance(decision, NotReminded):
+            chunk.not_reminded[decision] += 1
+            continue
+        step = _step(invoice, decision, charged_now, by_id[invoice.account_id], rules, on, run_id, seller)
+        chunk.steps.append(step)
+        if step.fee.ore > 0:
+            chunk.entries.append(_fee_entry(invoice, step))
+        chunk.events.append(_event(invoice, step, decision, charged_now))
+    return chunk
+
+
+def _interest_entry(invoice: OpenInvoice, amount: Money, start: date, end: date) -> Entry:
+    last = end - timedelta(days=1)
+    return Entry(
+        entry_id=new_id(),
+        kind=EntryKind.INTEREST,
+        posted_on=end,
+        postings=(
+            Posting(
+                LedgerAccount.RECEIVABLES,
+                amount,
+                invoice.account_id,
+                document_claim(invoice.document_number),
+                Component.INTEREST,
+            ),
+            Posting(LedgerAccount.INTEREST_INCOME, -amount),
+        ),
+        account_id=invoice.account_id,
+        reference=str(invoice.document_number),
+        description=f"Forsinkelsesrente {start:%d.%m.%Y}–{last:%d.%m.%Y}, faktura {invoice.document_number}",
+    )
+
+
+def _fee_entry(invoice: OpenInvoice, step: CollectionStep) -> Entry:
+    return Entry(
+        entry_id=new_id(),
+        kind=EntryKind.REMINDER_FEE,
+        posted_on=step.issued_on,
+        postings=(
+            Posting(
+                LedgerAccount.RECEIVABLES,
+                step.fee,
+                invoice.account_id,
+                document_claim(invoice.document_number),
+                Component.FEE,
+            ),
+            Posting(LedgerAccount.FEE_INCOME, -step.fee),
+        ),
+        account_id=invoice.account_id,
+        reference=step.step_id,
+        description=f"Purregebyr, faktura {invoice.document_number}",
+    )
+
+
+def _step(
+    invoice: OpenInvoice,
+    decision: NextStep,
+    charged_now: Money,
+    account: Account,
+    rules: CollectionRules,
+    on: date,
+    run_id: str,
+    seller: Seller,
+) -> CollectionStep:
+    kind = decision.rule.kind
+    claim = decision.claim + charged_now
+    content = None
+    name = ""
+    if kind != StepKind.HAND_OVER:
+        name = letter_file(kind, decision.sequence, invoice.document_number)
+        balance = invoice.balance
+        content = ReminderLetter(
+            step=kind.value,
+            sequence=decision.sequence,
+            issued_on=on.isoformat(),
+            due_on=decision.due_on.isoformat(),
+            invoice_number=invoice.document_number,
+            kid=invoice.kid,
+            invoice_issue_date=invoice.issue_date.isoformat(),
+            invoice_due_date=invoice.due_date.isoformat(),
+            currency=rules.currency,
+            principal_ore=balance.principal.ore,
+            fees_ore=balance.fee.ore + decision.fee.ore,
+            fee_ore=decision.fee.ore,
+            interest_ore=balance.interest.ore + charged_now.ore,
+            disputed_ore=decision.disputed.ore,
+            to_pay_ore=claim.ore + decision.fee.ore,
+            secured_by_lien=decision.secured_by_lien,
+            hand_over_to=rules.hand_over_to,
+            recipient_name=account.name,
+            recipient_address=account.address_line,
+            recipient_postcode=account.postcode,
+            recipient_city=account.city,
+            seller_name=seller.name,
+            seller_organisation_number=seller.organisation_number,
+            seller_address=f"{seller.street}, {seller.postcode} {seller.city}",
+            seller_bank_account=seller.bank_account,
+        )
+    return CollectionStep(
+        step_id=new_id(),
+        run_id=run_id,
+        account_id=invoice.account_id,
+        document_number=invoice.document_number,
+        step=kind,
+        sequence=decision.sequence,
+        issued_on=on,
+        due_on=decision.due_on,
+        claim=claim,
+        fee=decision.fee,
+        secured_by_lien=decision.secured_by_lien,
+        letter=name,
+        content=content,
+    )
+
+
+def _event(
+    invoice: OpenInvoice, step: CollectionStep, decision: NextStep, charged_now: Money
+) -> ReminderIssued | HandedToEnforcement:
+    if step.step == StepKind.HAND_OVER:
+        balance = invoice.balance
+        return HandedToEnforcement(
+            invoice_number=invoice.document_number,
+            account_id=invoice.account_id,
+            handed_over_on=step.issued_on,
+            principal=Money(max(balance.principal.ore - decision.disputed.ore, 0)),
+            fees=balance.fee,
+            interest=balance.interest + charged_now,
+            secured_by_lien=step.secured_by_lien,
+            property_ids=invoice.property_ids,
+            run_id=step.run_id,
+        )
+    return ReminderIssued(
+        invoice_number=invoice.document_number,
+        account_id=invoice.account_id,
+        step=step.step.value,
+        sequence=step.sequence,
+        issued_on=step.issued_on,
+        due_on=step.due_on,
+        open_amount=step.claim,
+        fee=step.fee,
+        run_id=step.run_id,
+    )
+
+
+def preview_reminders(
+    uow: BillingUnitOfWork, rules: CollectionRules, on: date, seller: Seller = EXAMPLE_SELLER
+) -> ReminderPreview:
+    """What a run on `on` would do, over every recipient; changes nothing (nothing is committed)."""
+    reasons: Counter[NotReminded] = Counter()
+    steps: list[CollectionStep] = []
+    fees, charged, broken = Money(0), Money(0), 0
+    with uow:
+        cursor = ""
+        while accounts := uow.accounts.page_after(cursor, PREVIEW_PAGE):
+            chunk = _plan_chunk(uow, accounts, rules, on, "preview", seller)
+            reasons.update(chunk.not_reminded)
+            steps.extend(chunk.steps)
+            fees += Money(sum(s.fee.ore for s in chunk.steps))
+            charged += chunk.interest
+            broken += sum(1 for _, state, _ in chunk.plan_states if state == PlanState.BROKEN)
+            cursor = accounts[-1].account_id
+    return ReminderPreview(
+        on=on,
+        reminders=sum(1 for s in steps if s.step == StepKind.REMINDER),
+        notices=sum(1 for s in steps if s.step == StepKind.COLLECTION_NOTICE),
+        handed_over=sum(1 for s in steps if s.step == StepKind.HAND_OVER),
+        fees=fees,
+        interest=charged,
+        plans_broken=broken,
+        amounts={
+            kind: Money(sum(s.claim.ore for s in steps if s.step == kind))
+            for kind in StepKind
+            if any(s.step == kind for s in steps)
+        },
+        not_reminded=dict(sorted(reasons.items())),
+    )
+
+
+def start_reminder_run(uow: BillingUnitOfWork, on: date) -> CollectionRun:
+    """The run of `on`: a new one, or the one of that date as it stands (a failed one running again from
+    its cursor). One run per date: a second start the same day resumes or returns it."""
+    with uow:
+        run = uow.collection.run_on(on)
+        if run is None:
+            run = uow.collection.add_run_unless_taken(
+                CollectionRun(new_id(), on, RunState.RUNNING), uow.now()
+            )
+        if run.state == RunState.FAILED:
+            uow.collection.mark_run(run.run_id, RunState.RUNNING, was=[RunState.FAILED])
+            run = uow.collection.get_run(run.run_id) or run
+        uow.commit()
+    return run
+
+
+def get_reminder_run(uow: BillingUnitOfWork, run_id: str) -> CollectionRun:
+    if not run_id:
+        raise InvalidInput.single("run_id", "is required")
+    with uow:
+        run = uow.collection.get_run(run_id)
+    if run is None:
+        raise NotFound(f"no reminder run {run_id}")
+    return run
+
+
+def reminder_chunk(
+    uow: BillingUnitOfWork, run_id: str, rules: CollectionRules, size: int, seller: Seller = EXAMPLE_SELLER
+) -> CollectionRun:
+    """The run's next `size` recipients in one transaction; the run marked written when none are left."""
+    with uow:
+        run = uow.collection.get_run(run_id, lock=True)
+        if run is None:
+            raise NotFound(f"no reminder run {run_id}")
+        if run.state != RunState.RUNNING:
+            return run
+        accounts = uow.accounts.page_after(run.cursor, size)
+        if not accounts:
+            uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
+            uow.commit()
+            return replace(run, state=RunState.WRITTEN)
+        chunk = _plan_chunk(uow, accounts, rules, run.run_on, run.run_id, seller)
+        for plan_id, state, broken_on in chunk.plan_states:
+            uow.collection.set_plan_state(plan_id, state, broken_on)
+        if chunk.entries:
+            uow.ledger.post(chunk.entries, uow.now())
+        if chunk.charges:
+            uow.collection.add_interest_charges(chunk.charges)
+        if chunk.steps:
+            uow.collection.add_steps(chunk.steps)
+        for event in chunk.events:
+            uow.record(event)
+        run = run.advanced(accounts[-1].account_id, chunk.steps, chunk.interest)
+        uow.collection.advance_run(run)
+        uow.commit()
+    return run
+
+
+def complete_reminder_run(uow: BillingUnitOfWork, run_id: str, letters: ReminderLetters) -> CollectionRun:
+    """Write a written run's letters and mark it complete (a crash before the mark writes them again)."""
+    with uow:
+        run = uow.collection.get_run(run_id)
+        if run is None:
+            raise NotFound(f"no reminder run {run_id}")
+        if run.state != RunState.WRITTEN:
+            raise FailedPrecondition(f"reminder run {run_id} is {run.state}, not written")
+        steps = [s for s in uow.collection.steps_of_run(run_id) if s.content is not None]
+    letters.write(run, steps)
+    with uow:
+        uow.collection.mark_run(run_id, RunState.COMPLETED, was=[RunState.WRITTEN], finished_at=uow.now())
+        uow.commit()
+        return uow.collection.get_run(run_id) or run
+
+
+def reminder_runner(
+    make: UowFactory,
+    rules: CollectionRules,
+    chunk_size: int,
+    letters: ReminderLetters,
+    seller: Seller = EXAMPLE_SELLER,
+    pause_seconds: float = 0.0,
+) -> JobRunner:
+    def step(run_id: str) -> bool:
+        run = reminder_chunk(make(), run_id, rules, chunk_size, seller)
+        if run.state == RunState.WRITTEN:
+            run = complete_reminder_run(make(), run_id, letters)
+        return run.state != RunState.RUNNING
+
+    def unfinished() -> list[str]:
+        with make() as uow:
+            return [run.run_id for run in uow.collection.unfinished_runs()]
+
+    def fail(run_id: str, error: str) -> None:
+        with make() as uow:
+            uow.collection.mark_run(
+                run_id, RunState.FAILED, was=[RunState.RUNNING, RunState.WRITTEN], error=error
+            )
+            uow.commit()
+
+    return JobRunner("reminder-run", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)
