@@ -92,7 +92,7 @@ def looks_like_ocr_giro(text: str) -> bool:
     """Whether text is laid out as an OCR giro file (for recognising a file's format by its content):
     lines of 80 characters starting "NY". A file that only starts so is still read as OCR giro and then
     refused by its line, which says more than "unknown format"."""
-    lines = _lines(text)
+    lines = record_lines(text)
     return bool(lines) and lines[0].startswith("NY") and len(lines[0]) == RECORD_LENGTH
 
 
@@ -109,7 +109,7 @@ def read_ocr_giro(content: bytes) -> PaymentFile:
     when the file holds no record or no payment. Nothing is returned unless the whole file is good.
     """
     text = content.decode(ENCODING)
-    lines = _lines(text)
+    lines = record_lines(text)
     if not lines:
         raise InvalidInput.single("file", "is empty: an OCR giro file has at least its start and end records")
     violations = Violations()
@@ -135,7 +135,8 @@ def read_ocr_giro(content: bytes) -> PaymentFile:
     )
 
 
-def _lines(text: str) -> list[str]:
+def record_lines(text: str) -> list[str]:
+    """The file's records, one a line, whatever its line ends; blank lines at the end dropped."""
     # Files end with or without a newline, on Windows with CRLF; blank lines at the end are no records.
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     while lines and not lines[-1].strip():

@@ -1,0 +1,73 @@
+"""AvtaleGiro (Nets direct debit): recipients' agreements and the claims billing sends the bank for them.
+
+A recipient signs an AvtaleGiro agreement in the online bank, naming the municipality and a KID that
+identifies the recipient: the recipient's fixed KID, its customer number with a MOD10 check digit (the
+customer number never changes, so neither does the KID). Nets reports new, changed and deleted agreements
+in an agreements file (adapters/avtalegiro_file.py: read_agreements); billing then sends each issued
+invoice of such a recipient as a claim (DirectDebitClaim) in a payment-request file instead of a paper
+invoice, and the bank debits it on the due date. The payment comes back in the OCR giro file with the
+invoice's KID (transaction type 15, "from AvtaleGiro") and is matched like any other.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.billing.domain.kid import KidMethod, is_valid_kid, with_check_digit
+from services.platform.money import Money
+
+# What the payment-request record holds (Nets AvtaleGiro system specification, amount item 2).
+PAYER_NAME_LENGTH = 10  # "kortnavn": the payer's short name
+REFERENCE_LENGTH = 25  # "fremmedreferanse": shown on the payer's account statement
+
+
+def recipient_kid(customer_number: int) -> str:
+    """The recipient's fixed KID: the customer number and a MOD10 check digit (DOMAIN.md §5)."""
+    if customer_number <= 0:
+        raise ValueError("a recipient's KID needs its customer number (given when the recipient is made)")
+    return with_check_digit(str(customer_number), KidMethod.MOD10)
+
+
+def customer_number_of(kid: str) -> int | None:
+    """The customer number a recipient's fixed KID carries, or None when kid is no such KID (wrong check
+    digit, not digits)."""
+    if not is_valid_kid(kid, KidMethod.MOD10):
+        return None
+    number = int(kid[:-1])
+    return number if number > 0 and recipient_kid(number) == kid else None
+
+
+@dataclass(frozen=True)
+class AgreementChange:
+    """One agreement as the bank's agreements file reports it."""
+
+    line: int  # the file's line (1-based), for errors
+    kid: str  # the recipient's fixed KID as the payer registered it, stripped
+    active: bool  # False: the payer deleted the agreement
+    notify: bool  # the payer wants the bank to notify each claim before debiting it
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A recipient's agreement as billing keeps it (one per KID; a deleted agreement stays, inactive)."""
+
+    kid: str
+    account_id: str
+    active: bool
+    notify: bool
+    registered_on: date  # business date of the agreements file that last changed it
+
+
+@dataclass(frozen=True)
+class DirectDebitClaim:
+    """One invoice sent to the bank as an AvtaleGiro payment request."""
+
+    kid: str  # the invoice's KID: the payment comes back with it and is matched to the invoice
+    amount: Money  # positive
+    due_date: date  # the bank debits the payer's account on this day
+    payer_name: str  # short name; the file keeps the first 10 characters
+    reference: str  # text on the payer's statement; the file keeps the first 25 characters
+    notify: bool  # the bank notifies the payer (as the payer chose in the agreement)
+    text: str = ""  # the notification's text when notify (at most 42 lines of 80 characters)
+    invoice_number: int = 0  # the invoice it sends, for the officer's report (not in the file)
