@@ -1,0 +1,189 @@
+"""A reminder run over the fake unit of work: interest and fees posted, steps stored, events recorded, the
+cursor advanced chunk by chunk, letters written after; the preview changes nothing."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from services.billing.adapters.collection_rules_file import load_collection_rules
+from services.billing.application.payment_plans import request_instalments
+from services.billing.application.run_reminders import (
+    get_reminder_run,
+    preview_reminders,
+    reminder_chunk,
+    reminder_runner,
+    start_reminder_run,
+)
+from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
+from services.billing.domain.collection_rules import StepKind
+from services.billing.domain.ledger import EntryKind, LedgerAccount, account_totals, document_claim
+from services.billing.domain.payment_plans import PlanState
+from services.billing.domain.reminders import NotReminded, RunState
+from services.platform.errors import NotFound
+from services.platform.money import Money
+from tests.collection_scene import DUE, issue, pay, recipient
+from tests.fakes.billing import FakeBillingUnitOfWork
+from tests.fakes.collection import FakeReminderLetters
+
+pytestmark = pytest.mark.unit
+
+NORWAY = load_collection_rules()
+DENMARK = load_collection_rules(
+    Path(__file__).resolve().parents[2] / "data" / "collection" / "norddjurs.yaml"
+)
+RUN_ON = date(2025, 12, 4)  # 14 days after DUE
+
+
+def run(uow: FakeBillingUnitOfWork, on: date, rules=NORWAY, size: int = 2):  # type: ignore[no-untyped-def]
+    started = start_reminder_run(uow, on)
+    while (found := reminder_chunk(uow, started.run_id, rules, size)).state == RunState.RUNNING:
+        pass
+    return found
+
+
+def scene() -> FakeBillingUnitOfWork:
+    uow = FakeBillingUnitOfWork()
+    issue(uow, recipient("A1"), 1, [("p1", "property_tax", "1000")])
+    issue(uow, recipient("A2"), 2, [("p2", "waste", "3200")])
+    paid = issue(uow, recipient("A3"), 3, [("p3", "property_tax", "500")])
+    pay(uow, paid, "500", DUE)
+    issue(
+        uow, recipient("A4"), 4, [("p4", "property_tax", "800")], due=date(2025, 11, 25)
+    )  # not overdue + 14
+    return uow
+
+
+def test_a_run_reminds_the_overdue_charging_interest_and_the_fee() -> None:
+    uow = scene()
+    done = run(uow, RUN_ON)
+    assert done.state == RunState.WRITTEN
+    assert (done.reminders, done.notices, done.handed_over) == (2, 0, 0)
+    assert done.fees == Money.of(70)  # 2 × 35,00 kr (R 700 / 20)
+    # 1000 kr × 13 days (21 Nov - 3 Dec) × 12.5 % / 365 = 4.452 → 4,45; 3200 kr → 14.247 → 14,25; and A4's
+    # 800 kr, overdue but not yet to be reminded, × 8 days (26 Nov - 3 Dec) → 2.192 → 2,19
+    assert done.interest == Money.of("20.89")
+    with uow:
+        balances = uow.ledger.claim_balances([document_claim(1), document_claim(2)])
+    assert (balances["D1"].fee, balances["D1"].interest, balances["D1"].principal) == (
+        Money.of(35), Money.of("4.45"), Money.of(1000),
+    )  # fmt: skip
+    assert account_totals(uow.ledger.postings())[LedgerAccount.FEE_INCOME] == Money.of(-70)
+    assert sum(t.ore for t in account_totals(uow.ledger.postings()).values()) == 0
+    events = [e for e in uow.events if isinstance(e, ReminderIssued)]
+    assert sorted((e.invoice_number, e.fee, e.open_amount, e.due_on) for e in events) == [
+        (1, Money.of(35), Money.of("1004.45"), date(2025, 12, 18)),
+        (2, Money.of(35), Money.of("3214.25"), date(2025, 12, 18)),
+    ]
+    steps = uow.collection.steps_of_run(done.run_id)
+    letter = steps[0].content
+    assert letter is not None and steps[0].letter == "reminder-1-1.pdf"
+    assert (letter.principal_ore, letter.fees_ore, letter.interest_ore, letter.to_pay_ore) == (
+        100000, 3500, 445, 103945,
+    )  # fmt: skip
+    assert letter.recipient_name == "Kari Nordmann" and letter.secured_by_lien
+
+
+def test_a_second_run_charges_interest_only_for_days_not_charged_and_sends_the_notice() -> None:
+    uow = scene()
+    run(uow, RUN_ON)
+    second = run(uow, date(2026, 1, 2))  # the reminders' due date 18 Dec + 14
+    assert (second.reminders, second.notices) == (1, 2)  # A4's first reminder; notices to A1 and A2
+    assert second.fees == Money.of("37.50")  # a 2026 reminder: R 750 / 20
+    with uow:
+        charges = sorted((c.document_number, c.period_start, c.period_end) for c in uow.collection.charges)
+    assert charges[:2] == [
+        (1, date(2025, 11, 21), date(2025, 12, 4)),
+        (1, date(2025, 12, 4), date(2026, 1, 2)),
+    ]
+    notices = [e for e in uow.events if isinstance(e, ReminderIssued) and e.step == "collection_notice"]
+    assert {e.invoice_number for e in notices} == {1, 2} and all(e.fee == Money(0) for e in notices)
+    third = run(uow, date(2026, 1, 30))
+    assert third.handed_over == 2
+    handed = sorted(
+        (e for e in uow.events if isinstance(e, HandedToEnforcement)), key=lambda e: e.invoice_number
+    )
+    assert [(e.invoice_number, e.principal, e.fees, e.secured_by_lien) for e in handed] == [
+        (1, Money.of(1000), Money.of(35), True),
+        (2, Money.of(3200), Money.of(35), True),
+    ]
+    assert handed[0].property_ids == ("p1",)
+
+
+def test_one_run_per_date_and_a_start_returns_it() -> None:
+    uow = scene()
+    first = start_reminder_run(uow, RUN_ON)
+    assert start_reminder_run(uow, RUN_ON).run_id == first.run_id
+    assert get_reminder_run(uow, first.run_id).run_on == RUN_ON
+    with pytest.raises(NotFound):
+        get_reminder_run(uow, "nope")
+
+
+def test_the_preview_counts_and_changes_nothing() -> None:
+    uow = scene()
+    commits, entries = uow.commits, len(uow.ledger.entries)
+    preview = preview_reminders(uow, NORWAY, RUN_ON)
+    assert (preview.reminders, preview.fees, preview.interest) == (2, Money.of(70), Money.of("20.89"))
+    assert preview.amounts[StepKind.REMINDER] == Money.of("4218.70")
+    assert preview.not_reminded == {NotReminded.NOT_OVERDUE: 1}
+    assert not uow.collection.steps and not uow.collection.runs and not uow.collection.charges
+    assert (uow.commits, len(uow.ledger.entries)) == (commits, entries)
+    assert not any(e.kind in (EntryKind.INTEREST, EntryKind.REMINDER_FEE) for e in uow.ledger.entries)
+
+
+def test_the_runner_writes_the_letters_and_completes() -> None:
+    uow = scene()
+    letters = FakeReminderLetters()
+    runner = reminder_runner(lambda: uow, NORWAY, 3, letters)
+    started = start_reminder_run(uow, RUN_ON)
+    steps = 0
+    while not runner._step(started.run_id):  # one job stepped by hand
+        steps += 1
+    assert steps == 2  # 4 recipients in chunks of 3, then the empty chunk that writes the letters
+    assert get_reminder_run(uow, started.run_id).state == RunState.COMPLETED
+    [(written_run, written)] = letters.written
+    assert written_run.run_id == started.run_id and [s.document_number for s in written] == [1, 2]
+
+
+def test_a_missed_instalment_breaks_the_plan_and_the_invoice_is_reminded() -> None:
+    uow = scene()
+    plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
+    assert [i.amount for i in plan.instalments] == [Money.of(500), Money.of(500)]
+    held = run(uow, RUN_ON)  # the first instalment's due date + 14 days has not passed
+    assert held.reminders == 1  # only A2 (A1 in its plan)
+    broken = run(uow, date(2025, 12, 16))
+    assert uow.collection.plans[plan.plan_id].state == PlanState.BROKEN
+    assert uow.collection.plans[plan.plan_id].broken_on == date(2025, 12, 16)
+    assert [
+        e.invoice_number for e in uow.events if isinstance(e, ReminderIssued) and e.issued_on == broken.run_on
+    ] == [1, 4]  # A4's first reminder is due too
+
+
+def test_a_paid_plan_is_completed() -> None:
+    uow = scene()
+    plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
+    invoice = uow.invoices.rows[1]
+    pay(uow, invoice, "1000", date(2025, 11, 30))
+    run(uow, RUN_ON)
+    assert uow.collection.plans[plan.plan_id].state == PlanState.COMPLETED
+
+
+def test_denmark_a_breached_plan_gives_a_reminder_then_transfer() -> None:
+    uow = scene()
+    plan = request_instalments(uow, "A2", [2], 3, date(2025, 12, 1), date(2025, 11, 25), DENMARK)
+    run(uow, date(2025, 12, 16), DENMARK)
+    assert uow.collection.plans[plan.plan_id].state == PlanState.BROKEN
+    a2 = [e for e in uow.events if isinstance(e, ReminderIssued) and e.account_id == "A2"]
+    assert [(e.step, e.fee) for e in a2] == [("reminder", Money.of(250))]  # a right of distraint (waste)
+    transfer = run(uow, date(2026, 1, 13), DENMARK)  # the reminder's due date 30 Dec + 14
+    assert [e.invoice_number for e in uow.events if isinstance(e, HandedToEnforcement)] == [2]
+    assert transfer.handed_over == 1
+
+
+def test_denmark_interest_continues_in_a_plan() -> None:
+    uow = scene()
+    request_instalments(uow, "A2", [2], 3, date(2025, 12, 20), date(2025, 11, 25), DENMARK)
+    done = run(uow, RUN_ON, DENMARK)
+    assert done.reminders == 1 and done.interest == Money.of("20.89")  # A1 reminded; A2's interest runs
