@@ -2,6 +2,37 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+
+from services.billing.domain.avtalegiro import Agreement, AgreementChange
+
 
 class FakeAgreements:
-    pass
+    def __init__(self) -> None:
+        self.rows: dict[str, Agreement] = {}
+        self.updated_at: dict[str, datetime] = {}
+
+    def apply(
+        self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
+    ) -> None:
+        for change in changes:
+            self.rows[change.kid] = Agreement(
+                kid=change.kid,
+                account_id=accounts[change.kid],
+                active=change.active,
+                notify=change.notify,
+                registered_on=on,
+            )
+            self.updated_at[change.kid] = at
+
+    def active_for(self, account_ids: Sequence[str]) -> dict[str, Agreement]:
+        wanted = set(account_ids)
+        found: dict[str, Agreement] = {}
+        for agreement in sorted(self.rows.values(), key=lambda a: (a.registered_on, self.updated_at[a.kid])):
+            if agreement.active and agreement.account_id in wanted:
+                found[agreement.account_id] = agreement  # the one registered last wins
+        return found
+
+    def get(self, kid: str) -> Agreement | None:
+        return self.rows.get(kid)

@@ -2,9 +2,88 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Row, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+
+from services.billing.adapters.orm import avtalegiro_agreements
+from services.billing.domain.avtalegiro import Agreement, AgreementChange
+from services.platform.db import one_of
+
+_COLUMNS = (
+    avtalegiro_agreements.c.kid,
+    avtalegiro_agreements.c.account_id,
+    avtalegiro_agreements.c.active,
+    avtalegiro_agreements.c.notify,
+    avtalegiro_agreements.c.registered_on,
+)
 
 
 class AgreementRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
+
+    def apply(
+        self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
+    ) -> None:
+        """One upsert statement for all changes (the bank reports each KID's state, so the row is
+        overwritten, not versioned: the file itself is the history)."""
+        last = {change.kid: change for change in changes}  # a KID changed twice ends as its last change says
+        rows = [
+            {
+                "kid": change.kid,
+                "account_id": accounts[change.kid],
+                "active": change.active,
+                "notify": change.notify,
+                "registered_on": on,
+                "updated_at": at,
+            }
+            for change in last.values()
+        ]
+        if not rows:
+            return
+        dialect = self._session.get_bind().dialect.name
+        upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(avtalegiro_agreements)
+        self._session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["kid"],
+                set_={
+                    name: upsert.excluded[name]
+                    for name in ("account_id", "active", "notify", "registered_on", "updated_at")
+                },
+            ),
+            rows,
+        )
+
+    def active_for(self, account_ids: Sequence[str]) -> dict[str, Agreement]:
+        if not account_ids:
+            return {}
+        rows = self._session.execute(
+            select(*_COLUMNS)
+            .where(
+                one_of(self._session, avtalegiro_agreements.c.account_id, list(account_ids)),
+                avtalegiro_agreements.c.active.is_(True),
+            )
+            .order_by(avtalegiro_agreements.c.registered_on, avtalegiro_agreements.c.updated_at)
+        )
+        # ordered oldest first: an account's last registered active agreement is the one kept
+        return {row.account_id: _agreement(row) for row in rows}
+
+    def get(self, kid: str) -> Agreement | None:
+        row = self._session.execute(select(*_COLUMNS).where(avtalegiro_agreements.c.kid == kid)).first()
+        return None if row is None else _agreement(row)
+
+
+def _agreement(row: Row[Any, Any, Any, Any, Any]) -> Agreement:
+    return Agreement(
+        kid=row.kid,
+        account_id=row.account_id,
+        active=row.active,
+        notify=row.notify,
+        registered_on=row.registered_on,
+    )

@@ -3,8 +3,31 @@ unit of work). SQL: adapters/avtalegiro_repository.py; in memory: tests/fakes/av
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
 from typing import Protocol
+
+from services.billing.domain.avtalegiro import Agreement, AgreementChange
+
+# An agreements file's bytes → its changes in file order, every bad line named (InvalidInput "line N").
+# The real one is adapters/avtalegiro_file.read_agreements.
+AgreementsReader = Callable[[bytes], list[AgreementChange]]
 
 
 class AgreementStore(Protocol):
     """Recipients' AvtaleGiro agreements by KID, as the bank's agreements files reported them."""
+
+    def apply(
+        self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
+    ) -> None:
+        """Store each change as its KID's agreement now (new KIDs added, known ones overwritten: active,
+        notify, the account, registered_on = on). accounts: the account id of each change's KID. A KID
+        changed twice in one call ends as its last change says. Bulk: one statement per kind of write."""
+        ...
+
+    def active_for(self, account_ids: Sequence[str]) -> dict[str, Agreement]:
+        """The active agreement of each of the accounts that has one (an account with several active KIDs:
+        the one registered last)."""
+        ...
+
+    def get(self, kid: str) -> Agreement | None: ...
