@@ -344,6 +344,7 @@ collection_runs = Table(
     required("error", Text),
     required("started_at", Moment),
     optional("finished_at", Moment),
+    UniqueConstraint("run_on", name="uq_collection_runs_run_on"),  # one run per date (migration 0016)
 )
 
 # Each collection step taken on an invoice: a reminder, a notice of enforced collection, the hand-over.
@@ -362,8 +363,12 @@ collection_steps = Table(
     required("fee_ore", BigInteger),
     required("secured_by_lien", Boolean),
     required("letter", Text),  # the letter's file name under the run's folder ("" for a hand-over)
+    # JSON: what the letter shows, fixed when the step was taken (domain/reminders.py ReminderLetter;
+    # migration 0016), so that it renders the same forever; "" for a hand-over.
+    required("letter_data", Text, server_default=""),
     UniqueConstraint("document_number", "step", "sequence", name="uq_collection_steps_step"),
     Index("ix_collection_steps_account", "account_id"),
+    Index("ix_collection_steps_run", "run_id", "account_id", "document_number"),  # migration 0016
 )
 
 # What holds reminders on an invoice's disputed amount: an objection (innsigelse) or an appeal case.
@@ -382,6 +387,8 @@ collection_holds = Table(
     required("from_date", Date),
     optional("until_date", Date),  # when the objection was settled or the case decided
     Index("ix_collection_holds_account", "account_id"),
+    Index("ix_collection_holds_document", "document_number"),  # migration 0016
+    Index("ix_collection_holds_reference", "source", "reference"),  # migration 0016
 )
 
 # Deferrals and instalment plans a recipient asked for.
