@@ -4,14 +4,23 @@ dates, øre and proto enums on one side, the application's dates, Money and doma
 from __future__ import annotations
 
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 from propertytax.billing.v1 import collection_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.application.import_payments import PaymentImport
+from services.billing.application.payments import Allocation, Refund, UnmatchedPayment, WriteOff
+from services.billing.application.run_reminders import ReminderPreview
+from services.billing.domain.account import Account
+from services.billing.domain.ageing import Ageing
 from services.billing.domain.collection_holds import CollectionHold
+from services.billing.domain.collection_rules import StepKind
 from services.billing.domain.payment_plans import PaymentPlan
 from services.billing.domain.payments import PaymentFileFormat
-from services.billing.domain.reminders import CollectionRun, RunState
+from services.billing.domain.reminders import REASON_WORDS, CollectionRun, RunState
+from services.billing.domain.statement import Statement
+from services.billing.domain.year_end_share import YearEndShare
 from services.platform.errors import InvalidInput
 from services.platform.money import Money
 
@@ -96,4 +105,164 @@ def plan_message(plan: PaymentPlan) -> collection_pb2.PaymentPlan:
         ],
         interest_continues=plan.interest_continues,
         broken_on=iso(plan.broken_on),
+    )
+
+
+def payment_import_response(imported: PaymentImport) -> collection_pb2.ImportPaymentsResponse:
+    return collection_pb2.ImportPaymentsResponse(
+        file_id=imported.file_id,
+        format=FILE_FORMATS[imported.format],
+        file_reference=imported.file_reference,
+        already_imported=imported.already_imported,
+        payments=imported.payments,
+        total=money(imported.total),
+        matched=imported.matched,
+        fully_paid=imported.fully_paid,
+        partly_paid=imported.partly_paid,
+        overpaid=imported.overpaid,
+        unmatched=imported.unmatched,
+        unmatched_total=money(imported.unmatched_total),
+    )
+
+
+def unmatched_message(payment: UnmatchedPayment) -> collection_pb2.UnmatchedPayment:
+    return collection_pb2.UnmatchedPayment(
+        payment_id=payment.payment_id,
+        file_name=payment.file_name,
+        line=payment.line,
+        kid=payment.kid,
+        amount=money(payment.amount),
+        paid_on=payment.paid_on.isoformat(),
+        payer_name=payment.payer_name,
+        payer_account=payment.payer_account,
+    )
+
+
+def allocation_response(allocation: Allocation) -> collection_pb2.AllocatePaymentResponse:
+    return collection_pb2.AllocatePaymentResponse(
+        payment_id=allocation.payment_id,
+        account_id=allocation.account_id,
+        applied=[
+            collection_pb2.DocumentAmount(invoice_number=number, amount=money(amount))
+            for number, amount in allocation.applied
+        ],
+        credit=money(allocation.credit),
+    )
+
+
+def refund_response(refund: Refund, credit_left: Money) -> collection_pb2.RefundCreditResponse:
+    return collection_pb2.RefundCreditResponse(
+        account_id=refund.account_id,
+        amount=money(refund.amount),
+        bank_account=refund.bank_account,
+        refunded_on=refund.refunded_on.isoformat(),
+        credit_left=money(credit_left),
+    )
+
+
+def write_off_response(written: WriteOff) -> collection_pb2.WriteOffInvoiceResponse:
+    return collection_pb2.WriteOffInvoiceResponse(
+        invoice_number=written.invoice_number,
+        amount=money(written.amount),
+        written_off_on=written.written_off_on.isoformat(),
+    )
+
+
+def reminder_preview_response(preview: ReminderPreview) -> collection_pb2.PreviewReminderRunResponse:
+    counts = {
+        StepKind.REMINDER: preview.reminders,
+        StepKind.COLLECTION_NOTICE: preview.notices,
+        StepKind.HAND_OVER: preview.handed_over,
+    }
+    return collection_pb2.PreviewReminderRunResponse(
+        run_on=preview.on.isoformat(),
+        steps=[
+            collection_pb2.ReminderStepCount(
+                step=kind.value, count=count, amount=money(preview.amounts.get(kind, Money(0)))
+            )
+            for kind, count in counts.items()
+        ],
+        fees=money(preview.fees),
+        interest=money(preview.interest),
+        not_reminded=[
+            collection_pb2.ReasonCount(reason=REASON_WORDS[reason], count=count)
+            for reason, count in preview.not_reminded.items()
+        ],
+    )
+
+
+def statement_response(statement: Statement, recipient: Account) -> collection_pb2.GetStatementResponse:
+    return collection_pb2.GetStatementResponse(
+        account_id=statement.account_id,
+        customer_number=recipient.customer_number,
+        name=recipient.name,
+        from_date=iso(statement.from_date),
+        to_date=statement.to_date.isoformat(),
+        opening_balance=money(statement.opening),
+        lines=[
+            collection_pb2.StatementLine(
+                posted_on=line.posted_on.isoformat(),
+                text=line.text,
+                debit=money(line.debit),
+                credit=money(line.credit),
+                balance=money(line.balance),
+                kind=line.kind.value,
+            )
+            for line in statement.lines
+        ],
+        closing_balance=money(statement.closing),
+        open_documents=[
+            collection_pb2.OpenDocument(
+                invoice_number=item.document_number,
+                issue_date=item.issue_date.isoformat(),
+                due_date=item.due_date.isoformat(),
+                total=money(item.total),
+                open=money(item.open),
+            )
+            for item in statement.open_invoices
+        ],
+        credit_balance=money(statement.credit_balance),
+    )
+
+
+def ageing_response(report: Ageing) -> collection_pb2.GetAgeingResponse:
+    return collection_pb2.GetAgeingResponse(
+        as_of=report.as_of.isoformat(),
+        buckets=[
+            collection_pb2.AgeingBucket(key=b.key, label=b.label, count=b.count, amount=money(b.amount))
+            for b in report.buckets
+        ],
+        total=money(report.total),
+    )
+
+
+_SHARE_PLACES = Decimal("0.0001")
+
+
+def share_text(paid: Money, invoiced: Money) -> str:
+    """paid/invoiced as decimal text to 4 places ("0.9930"), "" when nothing was invoiced."""
+    if invoiced.ore == 0:
+        return ""
+    return str((Decimal(paid.ore) / Decimal(invoiced.ore)).quantize(_SHARE_PLACES, rounding=ROUND_HALF_UP))
+
+
+def paid_by_year_end_response(share: YearEndShare) -> collection_pb2.GetPaidByYearEndResponse:
+    return collection_pb2.GetPaidByYearEndResponse(
+        year=share.year,
+        invoices=share.invoices,
+        overall=collection_pb2.ChargeShare(
+            code="",
+            invoiced=money(share.invoiced),
+            paid=money(share.paid),
+            share=share_text(share.paid, share.invoiced),
+        ),
+        charges=[
+            collection_pb2.ChargeShare(
+                code=c.code,
+                invoiced=money(c.invoiced),
+                paid=money(c.paid),
+                share=share_text(c.paid, c.invoiced),
+            )
+            for c in sorted(share.by_code, key=lambda c: c.code)
+        ],
     )

@@ -1,0 +1,55 @@
+"""Small reads the collection entry points need around H2's and H3's commands: the recipient a request
+names (account id or customer number, as `billing recipients show` accepts) and how far a reminder run
+has come."""
+
+from __future__ import annotations
+
+from services.billing.application.ports import BillingUnitOfWork
+from services.billing.domain.account import Account
+from services.billing.domain.reminders import CollectionRun, RunState
+from services.platform.errors import InvalidInput, NotFound
+from services.platform.money import Money
+
+
+def named_recipient(uow: BillingUnitOfWork, account_id: str, customer_number: int) -> Account:
+    """The recipient named by `account_id` or, when that is empty, `customer_number`. InvalidInput when
+    neither is given; NotFound when there is no such recipient."""
+    if not account_id and customer_number <= 0:
+        raise InvalidInput.single("account_id", "is required (an account id or a customer number)")
+    with uow:
+        found = (
+            uow.accounts.get(account_id) if account_id else uow.accounts.by_customer_number(customer_number)
+        )
+    if found is None:
+        raise NotFound(
+            f"no invoice recipient {account_id}" if account_id else f"no customer number {customer_number}"
+        )
+    return found
+
+
+def recipient_account_id(uow: BillingUnitOfWork, account_id: str, customer_number: int) -> str:
+    """The account id of the recipient named by `account_id` or, when that is empty, `customer_number`.
+    InvalidInput when neither is given; NotFound when no recipient has the customer number (an account id
+    is passed on as given: the command it is for says whether it knows it)."""
+    if account_id:
+        return account_id
+    if customer_number <= 0:
+        raise InvalidInput.single("account_id", "is required (an account id or a customer number)")
+    with uow:
+        account = uow.accounts.by_customer_number(customer_number)
+    if account is None:
+        raise NotFound(f"no customer number {customer_number}")
+    return account.account_id
+
+
+def reminder_run_progress(uow: BillingUnitOfWork, run: CollectionRun) -> tuple[int, int]:
+    """(recipients the run has gone through, recipients there are): an ended run has gone through all."""
+    with uow:
+        done, total = uow.accounts.count_through(run.cursor)
+    return (done if run.state in (RunState.RUNNING, RunState.FAILED) else total), total
+
+
+def credit_balance(uow: BillingUnitOfWork, account_id: str) -> Money:
+    """The recipient's credit (credit notes and overpayments not yet set off or refunded), positive."""
+    with uow:
+        return Money(-sum(c.total.ore for c in uow.ledger.credits([account_id])))
