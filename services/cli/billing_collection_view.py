@@ -128,11 +128,13 @@ def statement_rows(answer: Any) -> list[list[object]]:
     return rows
 
 
-OPEN_COLUMNS = ("Invoice", "KID", "Due", Column("Total", numeric=True), Column("Open", numeric=True))
+OPEN_COLUMNS = ("Invoice", "Issued", "Due", Column("Total", numeric=True), Column("Open", numeric=True))
 
 
 def open_rows(documents: Any) -> list[list[object]]:
-    return [[d.invoice_number, d.kid, day(d.due_date), nok(d.total), nok(d.open)] for d in documents]
+    return [
+        [d.invoice_number, day(d.issue_date), day(d.due_date), nok(d.total), nok(d.open)] for d in documents
+    ]
 
 
 AGEING_COLUMNS = ("Days past due", Column("Invoices", numeric=True), Column("Open", numeric=True))
@@ -140,7 +142,7 @@ AGEING_COLUMNS = ("Days past due", Column("Invoices", numeric=True), Column("Ope
 
 def ageing_rows(answer: Any) -> list[list[object]]:
     rows: list[list[object]] = [[b.label, number(b.count), nok(b.amount)] for b in answer.buckets]
-    rows.append(["total", number(sum(b.count for b in answer.buckets)), nok(answer.total)])
+    rows.append(["Sum", number(sum(b.count for b in answer.buckets)), nok(answer.total)])
     return rows
 
 
