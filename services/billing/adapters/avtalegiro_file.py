@@ -147,18 +147,18 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
             "file", "is empty: an agreements file has at least its start and end records"
         )
     violations = Violations()
+    parsed = [
+        (number, _agreement_record(number, line, violations)) for number, line in enumerate(lines, start=1)
+    ]
+    violations.raise_if_any()  # counts are checked over good records only: one broken line is one violation
     changes: list[AgreementChange] = []
     assignment_start: int | None = None
     assignment_agreements = 0
-    records_in_transmission = 0
     agreements_in_transmission = 0
     seen_end = False
-    for number, line in enumerate(lines, start=1):
+    for number, record in parsed:
         where = f"line {number}"
-        record = _agreement_record(number, line, violations)
-        if record is None:
-            continue
-        records_in_transmission += 1
+        assert record is not None
         if seen_end:
             violations.add(where, "a record follows the transmission end, which must be the last record")
         elif isinstance(record, TransmissionStart):
@@ -207,7 +207,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
                 "transmission end (record type 89)",
                 record,
                 agreements_in_transmission,
-                records_in_transmission,
+                number,  # the transmission end is the last record: its line is the count of records
                 violations,
             )
     if not seen_end:
