@@ -4,9 +4,10 @@ repositories do: balances summed from the postings, documents looked up in the f
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from services.billing.application.ledger_ports import (
@@ -19,7 +20,11 @@ from services.billing.application.ledger_ports import (
     StoredPaymentFile,
     YearEndInvoice,
 )
+from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.billing_run import INVOICE, Invoice
+from services.billing.domain.intervals import Period
+from services.billing.domain.invoice_plan import ChargeLine
+from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.ledger import (
     ClaimBalance,
     Component,
@@ -35,7 +40,7 @@ from services.billing.domain.payments import PaymentState
 from services.platform.money import Money
 
 if TYPE_CHECKING:
-    from tests.fakes.billing import FakeInvoices
+    from tests.fakes.billing import FakeBillingUnitOfWork, FakeInvoices
 
 _PAYING_KINDS = (EntryKind.PAYMENT, EntryKind.ALLOCATION, EntryKind.SET_OFF)
 
@@ -219,3 +224,75 @@ class FakePayments:
         self.rows[payment_id] = replace(
             self.rows[payment_id], state=state, account_id=account_id, document_number=document_number
         )
+
+
+# --- Builders for tests: documents as a billing run issues them ----------------------------------------
+
+
+def an_invoice(
+    number: int,
+    account_id: str,
+    amounts: Mapping[str, int] | None = None,
+    *,
+    issue_date: date = date(2024, 1, 10),
+    due_date: date = date(2024, 1, 31),
+    vat_rate: Decimal = Decimal(0),
+    kind: str = INVOICE,
+    property_id: str = "p1",
+) -> Invoice:
+    """An invoice (or, kind CREDIT_NOTE with negative amounts, a credit note) with one line per charge code
+    (amounts in øre, net), its KID the MOD10 KID of its number."""
+    lines = tuple(
+        ChargeLine(
+            property_id,
+            code,
+            code,
+            Period(date(issue_date.year, 1, 1), date(issue_date.year, 4, 1)),
+            Money(ore),
+            vat_rate,
+        )
+        for code, ore in (amounts or {"property_tax": 100_000}).items()
+    )
+    net = sum(line.amount.ore for line in lines)
+    vat = sum(int((Decimal(line.amount.ore) * line.vat_rate).to_integral_value()) for line in lines)
+    return Invoice(
+        invoice_number=number,
+        kind=kind,
+        run_id="run-1",
+        account_id=account_id,
+        channel=Channel.PRINT,
+        kid=new_kid(number, KidMethod.MOD10),
+        issue_date=issue_date,
+        due_date=due_date,
+        period=lines[0].period,
+        lines=lines,
+        net=Money(net),
+        vat=Money(vat),
+        total=Money(net + vat),
+    )
+
+
+def issue(uow: FakeBillingUnitOfWork, documents: Sequence[Invoice]) -> None:
+    """The documents stored and posted as a billing chunk does (post_issued_documents), committed."""
+    from services.billing.application.post_documents import post_issued_documents
+
+    with uow:
+        for invoice in documents:
+            uow.invoices.rows[invoice.invoice_number] = invoice
+            if uow.accounts.get(invoice.account_id) is None:
+                uow.accounts.rows[invoice.account_id] = an_account(invoice.account_id)
+        post_issued_documents(uow, documents)
+        uow.commit()
+
+
+def an_account(account_id: str) -> Account:
+    return Account(
+        account_id=account_id,
+        kind=RecipientKind.PERSON,
+        name=f"Mottaker {account_id}",
+        organisation_number="",
+        address_line="Testveien 1",
+        postcode="0150",
+        city="Oslo",
+        channel=Channel.PRINT,
+    )
