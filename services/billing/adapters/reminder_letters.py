@@ -1,0 +1,203 @@
+"""Reminder letters as PDF, in plain Norwegian (bokmål): a reminder (betalingspåminnelse) or a notice of
+enforced collection (varsel om tvangsinnfordring), rendered only from what the step stored when it was
+taken (domain/reminders.py ReminderLetter), so the same letter is the same bytes whenever it is rendered
+(ReportLab's invariant mode, the PDF dated by the letter's own date).
+
+`ReminderLetterFiles` writes a run's letters under <root>/<run date>/ (application/collection_ports.py
+ReminderLetters); a run's hand-overs have no letter.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from services.billing.domain.collection_rules import StepKind
+from services.billing.domain.reminders import CollectionRun, CollectionStep, ReminderLetter
+from services.platform.money import Money
+from services.platform.pdf_fonts import BOLD, FONT, markup, table_fonts
+from services.platform.pdf_story import PdfStory
+from services.platform.written_dates import written_day
+
+
+def _day(value: str) -> str:
+    return date.fromisoformat(value).strftime("%d.%m.%Y")
+
+
+def bank_account_words(number: str) -> str:
+    """'12345678903' → '1234.56.78903' (as Norwegian account numbers are written)."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    return f"{digits[:4]}.{digits[4:6]}.{digits[6:]}" if len(digits) == 11 else number
+
+
+def _amount(ore: int, currency: str) -> str:
+    words = Money(ore).kroner()
+    return words if currency == "NOK" else f"{words[:-3]} {currency}"
+
+
+def _title(letter: ReminderLetter) -> str:
+    if letter.step == StepKind.COLLECTION_NOTICE.value:
+        return "Varsel om tvangsinnfordring"
+    return "Betalingspåminnelse" if letter.sequence == 1 else f"Betalingspåminnelse nr. {letter.sequence}"
+
+
+class _Letter(PdfStory):
+    def table(self, rows: Sequence[tuple[str, str]]) -> None:
+        from reportlab.lib import colors
+        from reportlab.lib.units import mm
+        from reportlab.platypus import Paragraph, Table, TableStyle
+
+        cells = [
+            [Paragraph(markup(a), self.styles["Normal"]), Paragraph(markup(b), self.styles["Normal"])]
+            for a, b in rows
+        ]
+        table = Table(cells, colWidths=[110 * mm, 50 * mm])
+        table.setStyle(
+            TableStyle(
+                [
+                    *table_fonts(),
+                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                    ("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                    ("FONTNAME", (0, -1), (-1, -1), BOLD),
+                ]
+            )
+        )
+        self.add(table)
+
+
+def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> bytes:
+    """The letter a step stored, as PDF bytes (the same bytes every time)."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+    from reportlab.platypus import SimpleDocTemplate
+
+    title = _title(letter)
+    money = letter.currency
+    notice = letter.step == StepKind.COLLECTION_NOTICE.value
+    doc = _Letter()
+    doc.heading(letter.seller_name, 3)
+    doc.text(f"{letter.seller_address}\nOrganisasjonsnummer {letter.seller_organisation_number}")
+    doc.gap(8)
+    doc.text(
+        "\n".join(
+            line
+            for line in (
+                letter.recipient_name,
+                letter.recipient_address,
+                f"{letter.recipient_postcode} {letter.recipient_city}".strip(),
+            )
+            if line
+        )
+    )
+    doc.gap(6)
+    doc.text(f"Dato: {_day(letter.issued_on)}\nFakturanummer: {letter.invoice_number}\nKID: {letter.kid}")
+    doc.gap(4)
+    doc.heading(title, 2)
+    doc.text(
+        f"Vi har ikke fått betaling for faktura {letter.invoice_number} datert "
+        f"{_day(letter.invoice_issue_date)} med forfall {_day(letter.invoice_due_date)}. "
+        "Har du betalt de siste dagene, kan du se bort fra dette brevet."
+    )
+    doc.gap()
+    rows = [("Det som gjenstår av fakturaen", _amount(letter.principal_ore, money))]
+    if letter.fees_ore:
+        fee_text = "Purregebyr" + (
+            f" (for dette brevet {_amount(letter.fee_ore, money)})" if letter.fee_ore else ""
+        )
+        rows.append((fee_text, _amount(letter.fees_ore, money)))
+    if letter.interest_ore:
+        rows.append((f"Forsinkelsesrente til {_day(letter.issued_on)}", _amount(letter.interest_ore, money)))
+    if letter.disputed_ore:
+        rows.append(
+            (
+                "Beløp du har klaget på, holdt utenfor til saken er avgjort",
+                _amount(-letter.disputed_ore, money),
+            )
+        )
+    rows.append(("Å betale", _amount(letter.to_pay_ore, money)))
+    doc.table(rows)
+    doc.gap()
+    doc.text(
+        f"Betal {_amount(letter.to_pay_ore, money)} senest {written_day(date.fromisoformat(letter.due_on))} "
+        f"til kontonummer {bank_account_words(letter.seller_bank_account)}. Bruk KID {letter.kid}.",
+        bold=True,
+    )
+    doc.gap()
+    doc.heading("Hva skjer hvis du ikke betaler?", 4)
+    doc.text(
+        "Forsinkelsesrente løper fra forfallsdatoen til beløpet er betalt (forsinkelsesrenteloven). "
+        + (
+            "Dette er siste varsel. Betaler du ikke innen fristen, gir vi kravet videre til "
+            f"{letter.hand_over_to}, som kan kreve det inn med tvang, for eksempel ved trekk i lønn "
+            "eller utlegg."
+            if notice
+            else "Betaler du ikke innen fristen, sender vi et varsel om tvangsinnfordring."
+        )
+    )
+    if letter.secured_by_lien:
+        doc.gap(2)
+        doc.text(
+            "Eiendomsskatt og kommunale gebyrer for eiendommen er sikret med lovbestemt pant i eiendommen "
+            "(panteloven § 6-1). Blir kravet ikke betalt, kan eiendommen i siste instans bli tvangssolgt."
+        )
+    doc.gap()
+    doc.heading("Mener du at kravet er feil?", 4)
+    doc.text(
+        "Ta kontakt med oss før fristen og fortell hva du mener er feil. Vi holder da tilbake purringer på "
+        "beløpet du har innsigelser mot mens vi ser på saken; resten må du betale som vanlig. "
+        "Har du klaget på eiendomsskatten, venter vi med å purre på den til klagen er avgjort."
+    )
+    doc.text(
+        "Har du problemer med å betale, kan du be om betalingsutsettelse eller en nedbetalingsavtale. "
+        "Forsinkelsesrenten løper likevel."
+    )
+    doc.gap(6)
+    doc.text(f"Med hilsen\n{letter.seller_name}")
+
+    stamp = f"D:{date.fromisoformat(letter.issued_on):%Y%m%d}000000+00'00'"
+
+    def canvas(*args: Any, **kwargs: Any) -> Canvas:
+        made = Canvas(*args, **kwargs)
+        made.setDateFormatter(lambda *_: stamp)  # the letter's own date: re-rendering is byte-identical
+        return made
+
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        title=title,
+        author=letter.seller_name,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        pageCompression=1 if compress else 0,
+        invariant=1,
+        initialFontName=FONT,
+    ).build(doc.flowables, canvasmaker=canvas)
+    return buffer.getvalue()
+
+
+class ReminderLetterFiles:
+    """Writes a run's letters as PDF files under <root>/<run date>/<step>-<sequence>-<invoice>.pdf."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def folder(self, run: CollectionRun) -> Path:
+        return self.root / run.run_on.isoformat()
+
+    def write(self, run: CollectionRun, steps: Sequence[CollectionStep]) -> None:
+        folder = self.folder(run)
+        folder.mkdir(parents=True, exist_ok=True)
+        for step in steps:
+            if step.content is None or not step.letter:
+                continue
+            target = folder / step.letter
+            partial = target.with_suffix(".pdf.part")
+            partial.write_bytes(reminder_letter_pdf(step.content))
+            partial.replace(target)  # a crash never leaves half a letter under its name

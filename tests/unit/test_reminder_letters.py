@@ -1,0 +1,105 @@
+"""Reminder letters in plain Norwegian from what the step stored: the same bytes each time, the amounts in
+Norwegian form, the lien and what follows said."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from services.billing.adapters.reminder_letters import (
+    ReminderLetterFiles,
+    bank_account_words,
+    reminder_letter_pdf,
+)
+from services.billing.domain.collection_rules import StepKind
+from services.billing.domain.reminders import CollectionRun, CollectionStep, ReminderLetter, RunState
+from services.platform.money import Money
+from tests.pdf_text import pdf_text
+
+pytestmark = pytest.mark.unit
+
+LETTER = ReminderLetter(
+    step="reminder",
+    sequence=1,
+    issued_on="2025-12-31",
+    due_on="2026-01-14",
+    invoice_number=1234,
+    kid="000012349",
+    invoice_issue_date="2025-10-30",
+    invoice_due_date="2025-11-20",
+    currency="NOK",
+    principal_ore=123450,
+    fees_ore=3500,
+    fee_ore=3500,
+    interest_ore=1789,
+    disputed_ore=0,
+    to_pay_ore=128739,
+    secured_by_lien=True,
+    hand_over_to="kommunens skatteoppkrever (tvangsinnfordring)",
+    recipient_name="Kari Nordmann",
+    recipient_address="Storgata 1",
+    recipient_postcode="0155",
+    recipient_city="Oslo",
+    seller_name="Oslo kommune Eiendomsskatte- og gebyrkontoret (eksempel)",
+    seller_organisation_number="974760673",
+    seller_address="Postboks 1, Sentrum, 0037 Oslo",
+    seller_bank_account="12345678903",
+)
+
+
+def words(pdf: bytes) -> str:
+    return " ".join(pdf_text(pdf).split())
+
+
+def test_a_reminder_says_who_what_by_when_and_what_follows() -> None:
+    text = words(reminder_letter_pdf(LETTER))
+    for expected in (
+        "Betalingspåminnelse",
+        "Kari Nordmann",
+        "Storgata 1",
+        "0155 Oslo",
+        "Fakturanummer: 1234",
+        "KID: 000012349",
+        "1 234,50 kr",
+        "35,00 kr",
+        "17,89 kr",
+        "1 287,39 kr",
+        "onsdag 14. januar 2026",
+        "1234.56.78903",
+        "varsel om tvangsinnfordring",
+        "lovbestemt pant",
+        "Mener du at kravet er feil?",
+    ):
+        assert expected in text, expected
+
+
+def test_a_notice_names_the_enforcement_and_leaves_out_the_disputed_amount() -> None:
+    notice = replace(LETTER, step="collection_notice", fee_ore=0, disputed_ore=50000, to_pay_ore=78739)
+    text = words(reminder_letter_pdf(notice))
+    assert "Varsel om tvangsinnfordring" in text and "Dette er siste varsel" in text
+    assert "kommunens skatteoppkrever" in text
+    assert "-500,00 kr" in text and "787,39 kr" in text
+
+
+def test_without_lien_the_letter_does_not_speak_of_it() -> None:
+    assert "pant" not in words(reminder_letter_pdf(replace(LETTER, secured_by_lien=False)))
+
+
+def test_a_letter_renders_the_same_bytes_every_time() -> None:
+    assert reminder_letter_pdf(LETTER) == reminder_letter_pdf(LETTER)
+    assert bank_account_words("12345678903") == "1234.56.78903"
+
+
+def test_the_run_folder_holds_one_file_per_letter(tmp_path: Path) -> None:
+    run = CollectionRun("run-1", date(2025, 12, 31), RunState.WRITTEN)
+    step = CollectionStep(
+        "s1", "run-1", "A1", 1234, StepKind.REMINDER, 1, date(2025, 12, 31), date(2026, 1, 14),
+        Money(125239), Money(3500), True, "reminder-1-1234.pdf", LETTER,
+    )  # fmt: skip
+    hand_over = replace(step, step_id="s2", step=StepKind.HAND_OVER, letter="", content=None)
+    ReminderLetterFiles(tmp_path).write(run, [step, hand_over])
+    assert [p.name for p in (tmp_path / "2025-12-31").iterdir()] == ["reminder-1-1234.pdf"]
+    assert (tmp_path / "2025-12-31" / "reminder-1-1234.pdf").read_bytes() == reminder_letter_pdf(LETTER)
