@@ -31,11 +31,12 @@ def recipient_kid(customer_number: int) -> str:
 
 def customer_number_of(kid: str) -> int | None:
     """The customer number a recipient's fixed KID carries, or None when kid is no such KID (wrong check
-    digit, not digits)."""
+    digit, not digits, zero). Zeros in front, as a payer may type them, change neither the number nor the
+    MOD10 check digit."""
     if not is_valid_kid(kid, KidMethod.MOD10):
         return None
     number = int(kid[:-1])
-    return number if number > 0 and recipient_kid(number) == kid else None
+    return number if number > 0 else None
 
 
 @dataclass(frozen=True)
