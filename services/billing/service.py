@@ -69,7 +69,7 @@ SPEC = ServiceSpec(
     add_servicer=_add_servicer,
     produces_events=True,
     consumer=ConsumerSpec(
-        topics=["propertytax.assessment.v1"],
+        topics=["propertytax.assessment.v1", "propertytax.appeals.v1"],
         handlers=lambda _settings: HANDLERS,
         batch_handlers=lambda _settings: BATCH_HANDLERS,
     ),

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 import pytest
 
+from propertytax.appeals.v1 import events_pb2 as appeals_events
+from propertytax.platform.v1 import envelope_pb2
 from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.application.collection_holds import (
     appeal_closed,
@@ -18,7 +21,9 @@ from services.billing.application.run_reminders import preview_reminders, remind
 from services.billing.domain.collection_events import ReminderIssued
 from services.billing.domain.collection_holds import HoldSource
 from services.billing.domain.reminders import NotReminded, RunState
+from services.billing.entrypoints.event_handlers import BillingEventHandlers
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.events import ReceivedEvent
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, recipient
 from tests.fakes.billing import FakeBillingUnitOfWork
@@ -95,3 +100,23 @@ def test_an_appeal_holds_the_propertys_tax_of_the_year_on_each_invoice_until_clo
             h.until_date == date(2025, 12, 10)
             for h in uow.collection.holds_by_reference(HoldSource.APPEAL, "case-7")
         )
+
+
+def test_appeals_events_hold_and_release_through_the_handlers() -> None:
+    uow = scene()
+    handlers = BillingEventHandlers(lambda _session: uow).handlers()
+    session = cast(Any, None)  # the fake unit of work joins no session
+    registered = appeals_events.AppealRegistered(
+        case_id="c1", property_id="p1", tax_year=2025, received_on="2025-11-21"
+    )
+    outside = appeals_events.AppealRegistered(
+        case_id="c2", property_id="p9", tax_year=2025, received_on="2025-11-21", outside_committees=True
+    )
+    for payload in (registered, outside):
+        handlers[payload.DESCRIPTOR.full_name](session, ReceivedEvent(envelope_pb2.EventEnvelope(), payload))
+    assert sorted(h.document_number for h in uow.collection.holds.values()) == [1, 2]
+    closed = appeals_events.AppealClosed(
+        case_id="c1", property_id="p1", tax_year=2025, closed_on="2026-02-01"
+    )
+    handlers[closed.DESCRIPTOR.full_name](session, ReceivedEvent(envelope_pb2.EventEnvelope(), closed))
+    assert {h.until_date for h in uow.collection.holds.values()} == {date(2026, 2, 1)}

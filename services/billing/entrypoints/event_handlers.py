@@ -15,8 +15,10 @@ from typing import TypeVar
 
 from sqlalchemy.orm import Session
 
+from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import events_pb2 as assessment_events
 from propertytax.assessment.v1 import property_pb2, tax_pb2
+from services.billing.application.collection_holds import appeal_closed, appeal_registered
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.application.record_property import properties_registered, property_changed
 from services.billing.application.record_property_tax import tax_corrected, taxes_determined
@@ -144,8 +146,32 @@ class BillingEventHandlers:
         effective = date.fromisoformat(payload.effective_date)
         ownership_changed(self._join(session), payload.property_id, effective, holders)
 
+    def on_appeal_registered(self, session: Session, event: ReceivedEvent) -> None:
+        """An appeal on a property's tax of a year holds reminders on that tax (collection holds) from the
+        day the complaint was received until the case closes; one outside the committees is closed at
+        once and holds nothing."""
+        payload = event.payload
+        assert isinstance(payload, appeals_events.AppealRegistered)
+        if payload.outside_committees or not payload.case_id or not payload.property_id:
+            return
+        appeal_registered(
+            self._join(session),
+            payload.case_id,
+            payload.property_id,
+            payload.tax_year,
+            f"Klage på eiendomsskatt {payload.tax_year}",
+            date.fromisoformat(payload.received_on),
+        )
+
+    def on_appeal_closed(self, session: Session, event: ReceivedEvent) -> None:
+        payload = event.payload
+        assert isinstance(payload, appeals_events.AppealClosed)
+        appeal_closed(self._join(session), payload.case_id, date.fromisoformat(payload.closed_on))
+
     def handlers(self) -> dict[str, EventHandler]:
         return {
+            appeals_events.AppealRegistered.DESCRIPTOR.full_name: self.on_appeal_registered,
+            appeals_events.AppealClosed.DESCRIPTOR.full_name: self.on_appeal_closed,
             assessment_events.OwnershipChanged.DESCRIPTOR.full_name: self.on_ownership_changed,
             assessment_events.PropertyRegistered.DESCRIPTOR.full_name: self.on_property_registered,
             assessment_events.PropertyChanged.DESCRIPTOR.full_name: self.on_property_changed,
