@@ -101,6 +101,7 @@ def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() ->
         AgreementChange(3, recipient_kid(kari.customer_number), True, True),
         AgreementChange(4, recipient_kid(999), True, True),  # a valid KID, but no customer 999
         AgreementChange(5, "12345", True, False),  # wrong check digit
+        AgreementChange(6, recipient_kid(10**12), True, False),  # past any customer number
     )
 
     with pytest.raises(InvalidInput) as caught:
@@ -116,6 +117,11 @@ def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() ->
             "line 5",
             "KID 12345 names no recipient: a recipient's AvtaleGiro KID is its customer number with a "
             "MOD10 check digit (this KID's check digit is wrong)",
+        ),
+        (
+            "line 6",
+            f"KID {recipient_kid(10**12)} names no recipient: a recipient's AvtaleGiro KID is its customer "
+            "number with a MOD10 check digit",
         ),
     ]
     assert uow.agreements.rows == {}

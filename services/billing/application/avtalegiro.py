@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 
+from services.billing.application.accounts import CUSTOMER_NUMBER_MAX
 from services.billing.application.avtalegiro_ports import AgreementsReader
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.avtalegiro import (
@@ -51,7 +52,9 @@ def import_agreements(
         stored: list[AgreementChange] = []
         for change in changes:
             number = customer_number_of(change.kid)
-            account = uow.accounts.by_customer_number(number) if number is not None else None
+            # a number past what customer numbers reach names no one (and must not reach the query)
+            known = number is not None and number <= CUSTOMER_NUMBER_MAX
+            account = uow.accounts.by_customer_number(number) if known and number is not None else None
             if account is None:
                 violations.add(
                     f"line {change.line}",

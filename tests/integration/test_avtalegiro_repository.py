@@ -1,0 +1,136 @@
+"""AvtaleGiro agreements in SQL, on SQLite and PostgreSQL: a real agreements file (Nets' sample with our
+recipients' KIDs) imported through the unit of work, changes upserted, the active agreement per recipient."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from services.billing.adapters.account_repository import AccountRepository
+from services.billing.adapters.avtalegiro_file import read_agreements
+from services.billing.adapters.orm import avtalegiro_agreements
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
+from services.billing.application.avtalegiro import import_agreements
+from services.billing.domain.account import Account, Channel, RecipientKind
+from services.billing.domain.avtalegiro import Agreement, AgreementChange, recipient_kid
+from services.billing.service import SPEC
+from services.platform.db import create_db_engine, session_factory
+from services.platform.errors import InvalidInput
+from services.platform.migrations import upgrade_to_head
+
+AT = datetime(2026, 3, 2, 6, 0, tzinfo=UTC)
+AGREEMENTS = Path(__file__).resolve().parents[1] / "data" / "payments" / "netsgiro_avtalegiro_agreements.txt"
+
+
+@pytest.fixture
+def make(database_url: str) -> Iterator[UowFactory]:
+    upgrade_to_head(SPEC.migrations_dir, database_url)
+    engine = create_db_engine(database_url)
+    sessions = session_factory(engine)
+    yield lambda: SqlBillingUnitOfWork(sessions)
+    engine.dispose()
+
+
+def _recipients(make: UowFactory, count: int) -> dict[str, int]:
+    """count recipients acc-1 … acc-N; their customer numbers by account id."""
+    uow = make()
+    with uow:
+        accounts = AccountRepository(uow.session)
+        numbers = {
+            f"acc-{i}": accounts.add(
+                Account(
+                    f"acc-{i}",
+                    RecipientKind.PERSON,
+                    f"Person {i}",
+                    "",
+                    "Storgata 1",
+                    "0155",
+                    "OSLO",
+                    Channel.PRINT,
+                ),
+                AT,
+            )
+            for i in range(1, count + 1)
+        }
+        uow.commit()
+    return numbers
+
+
+def _agreements_file(kids: list[str]) -> bytes:
+    """Nets' agreements sample with its first len(kids) agreements' KIDs replaced by ours (right-aligned
+    in columns 17–41, as Nets writes them)."""
+    lines = AGREEMENTS.read_text(encoding="iso-8859-1").splitlines()
+    for index, kid in enumerate(kids):
+        line = lines[2 + index]
+        lines[2 + index] = line[:16] + f"{kid:>25}" + line[41:]
+    return ("\n".join(lines) + "\n").encode("iso-8859-1")
+
+
+def test_an_agreements_file_is_imported_and_its_recipients_agreements_found(make: UowFactory) -> None:
+    numbers = _recipients(make, 16)
+    kids = {account: recipient_kid(number) for account, number in numbers.items()}
+
+    result = import_agreements(
+        make(), read_agreements, _agreements_file(list(kids.values())), date(2026, 3, 2)
+    )
+
+    assert (result.agreements, result.active, result.deleted) == (16, 16, 0)
+    uow = make()
+    with uow:
+        found = uow.agreements.active_for(["acc-1", "acc-2", "acc-99"])
+        assert found == {
+            "acc-1": Agreement(kids["acc-1"], "acc-1", True, True, date(2026, 3, 2)),
+            "acc-2": Agreement(kids["acc-2"], "acc-2", True, False, date(2026, 3, 2)),  # N in the sample
+        }
+        assert uow.agreements.get(kids["acc-16"]) == Agreement(
+            kids["acc-16"], "acc-16", True, False, date(2026, 3, 2)
+        )
+        assert uow.agreements.get(recipient_kid(4242)) is None
+
+
+def test_a_later_change_overwrites_and_a_deleted_agreement_is_not_active(make: UowFactory) -> None:
+    numbers = _recipients(make, 2)
+    kid_1, kid_2 = recipient_kid(numbers["acc-1"]), recipient_kid(numbers["acc-2"])
+    uow = make()
+    with uow:
+        accounts = {kid_1: "acc-1", kid_2: "acc-2"}
+        uow.agreements.apply(
+            [AgreementChange(3, kid_1, True, True), AgreementChange(4, kid_2, True, True)],
+            accounts,
+            date(2026, 3, 2),
+            AT,
+        )
+        uow.commit()
+    uow = make()
+    with uow:
+        # the same KID twice in one file: its last change holds
+        uow.agreements.apply(
+            [AgreementChange(3, kid_1, True, False), AgreementChange(9, kid_1, False, False)],
+            {kid_1: "acc-1"},
+            date(2026, 4, 1),
+            AT,
+        )
+        uow.commit()
+    uow = make()
+    with uow:
+        assert uow.agreements.get(kid_1) == Agreement(kid_1, "acc-1", False, False, date(2026, 4, 1))
+        assert set(uow.agreements.active_for(["acc-1", "acc-2"])) == {"acc-2"}
+        assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 2
+
+
+def test_an_unknown_kid_refuses_the_whole_file(make: UowFactory) -> None:
+    numbers = _recipients(make, 1)
+    kids = [recipient_kid(numbers["acc-1"]), recipient_kid(4242)]
+
+    with pytest.raises(InvalidInput) as caught:
+        import_agreements(make(), read_agreements, _agreements_file(kids), date(2026, 3, 2))
+
+    assert caught.value.violations[0].field == "line 4"
+    uow = make()
+    with uow:
+        assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 0
