@@ -82,3 +82,11 @@ def test_a_broken_ocr_file_is_refused_by_its_line() -> None:
     assert refusal(cut, "ocr.txt") == [
         ("line 5", "the record is 70 characters long; OCR giro records are 80")
     ]
+
+
+def test_an_ocr_file_whose_first_line_is_cut_is_still_read_as_ocr_giro() -> None:
+    first = OCR.splitlines()[0]
+
+    assert refusal(OCR.replace(first, first[:40]), "ocr.txt") == [
+        ("line 1", "the record is 40 characters long; OCR giro records are 80")
+    ]

@@ -89,11 +89,12 @@ class _Transmission:
 
 
 def looks_like_ocr_giro(text: str) -> bool:
-    """Whether text is laid out as an OCR giro file (for recognising a file's format by its content):
-    lines of 80 characters starting "NY". A file that only starts so is still read as OCR giro and then
-    refused by its line, which says more than "unknown format"."""
+    """Whether text is laid out as an OCR giro file (for recognising a file's format by its content): its
+    first record starts "NY" and six digits (service code, transmission type, record type). A file that
+    only starts so is still read as OCR giro and then refused by its lines, which says more than
+    "unknown format"."""
     lines = record_lines(text)
-    return bool(lines) and lines[0].startswith("NY") and len(lines[0]) == RECORD_LENGTH
+    return bool(lines) and lines[0].startswith("NY") and lines[0][2:8].isdigit()
 
 
 def read_ocr_giro(content: bytes) -> PaymentFile:
