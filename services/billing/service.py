@@ -3,28 +3,58 @@ YAML, PDF/EHF) and hands them to its entry points."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import grpc
+from netsgiro import NETS_ID
 from sqlalchemy.orm import Session, sessionmaker
 
+from services.billing.adapters.avtalegiro_file import avtalegiro_claims, read_agreements
+from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.adapters.fee_schedule_file import read_fee_schedule
 from services.billing.adapters.orm import platform_tables
+from services.billing.adapters.payment_file import read_payment_file
+from services.billing.adapters.reminder_letters import ReminderLetterFiles
 from services.billing.adapters.run_documents import InvoiceDocuments, RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.invoices import InvoiceDocument
 from services.billing.application.invoices import invoice_document as _invoice_document
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.application.run_billing import BillingPolicy
+from services.billing.domain.avtalegiro import DirectDebitClaim
+from services.billing.domain.seller import Seller
 from services.billing.entrypoints import event_handlers, grpc_api
 from services.platform.runtime import BackgroundTask
 from services.platform.service_builder import ConsumerSpec, ServiceSpec
 from services.platform.settings import Settings
 
 
+def _avtalegiro_writer(seller: Seller) -> Callable[[Sequence[DirectDebitClaim], str], str]:
+    """The claim file of a billing run for Nets, from the seller's file: the municipality's organisation
+    number as data transmitter (Nets gives a customer unit id of 8 digits; its first 8 digits stand in
+    until the settings name one), its bank account as the assignment account, and transmission and
+    assignment numbers made from the run id (7 digits each, unique per run)."""
+
+    def write(claims: Sequence[DirectDebitClaim], run_id: str) -> str:
+        number = f"{int(run_id.replace('-', '')[:12], 16) % 10_000_000:07d}"
+        return avtalegiro_claims(
+            claims,
+            data_transmitter=seller.organisation_number[:8],
+            data_recipient=NETS_ID,
+            transmission_number=number,
+            assignment_number=number,
+            assignment_account=seller.bank_account,
+        )
+
+    return write
+
+
 def _add_servicer(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
+    seller = load_seller(settings.seller_file)  # the seller file is read once
+    letters = ReminderLetterFiles(settings.var_dir / "reminders")
     wiring = grpc_api.Wiring(
         uow=lambda: SqlBillingUnitOfWork(sessions),
         files=RunOutput(
@@ -32,11 +62,17 @@ def _add_servicer(
             documents=settings.var_dir / "invoices",
             pdf_for_persons=settings.billing_pdf_for_persons,
         ),
-        policy=BillingPolicy(seller=load_seller(settings.seller_file)),  # the seller file is read once
+        policy=BillingPolicy(seller=seller),
         chunk_size=settings.billing_chunk_size,
         chunk_pause_seconds=settings.billing_chunk_pause_seconds,
         read_schedule=read_fee_schedule,
         renderer=InvoiceDocuments(),
+        read_payment_file=read_payment_file,
+        collection_rules=load_collection_rules(),  # Norway's (services/billing/collection_rules.yaml)
+        reminder_letters=letters,
+        letters_folder=letters.folder,
+        read_agreements=read_agreements,
+        write_direct_debits=_avtalegiro_writer(seller),
     )
     return grpc_api.add_to_server(server, wiring)
 

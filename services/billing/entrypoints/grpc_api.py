@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import grpc
 
@@ -15,6 +17,8 @@ from services.billing.application.accounts import (
     recipients_of,
     update_account,
 )
+from services.billing.application.avtalegiro_ports import AgreementsReader
+from services.billing.application.collection_ports import ReminderLetters
 from services.billing.application.fee_schedules import (
     get_fee_schedule,
     put_fee_schedule,
@@ -28,6 +32,7 @@ from services.billing.application.invoices import (
     get_invoice,
     invoice_document,
 )
+from services.billing.application.ledger_ports import PaymentFileReader
 from services.billing.application.ports import (
     BillingUnitOfWork,
     InvoiceRenderer,
@@ -45,7 +50,12 @@ from services.billing.application.run_billing import (
     start_billing_run,
     unbilled_earlier_years,
 )
+from services.billing.application.run_reminders import reminder_runner
+from services.billing.domain.avtalegiro import DirectDebitClaim
 from services.billing.domain.billing_run import BillingRun
+from services.billing.domain.collection_rules import CollectionRules
+from services.billing.domain.reminders import CollectionRun
+from services.billing.entrypoints import grpc_collection
 from services.billing.entrypoints.proto_mapping import (
     CHANNEL_OF,
     DOCUMENT_FORMATS,
@@ -84,6 +94,7 @@ RULES: dict[str, MethodRule] = {
     "FindInvoices": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
     "GetInvoice": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
     "GetInvoiceDocument": rule(Role.BILLING_OFFICER, Role.READER, changes_state=False),
+    **grpc_collection.RULES,
 }
 
 
@@ -98,12 +109,23 @@ class Wiring:
     chunk_pause_seconds: float  # between a run's chunks, to leave the database to others
     read_schedule: ScheduleReader
     renderer: InvoiceRenderer
+    # Collection (issue 16): how a bank file is read, the collection rules in force, where a reminder
+    # run's letters are written and the folder they are in.
+    read_payment_file: PaymentFileReader
+    collection_rules: CollectionRules
+    reminder_letters: ReminderLetters
+    letters_folder: Callable[[CollectionRun], Path]
+    # AvtaleGiro: how the bank's agreements file is read, and the claim file written for a billing run
+    # (its claims and the run id → the file's text).
+    read_agreements: AgreementsReader
+    write_direct_debits: Callable[[Sequence[DirectDebitClaim], str], str]
 
 
-class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
-    def __init__(self, wiring: Wiring, runner: JobRunner) -> None:
+class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.BillingServiceServicer):
+    def __init__(self, wiring: Wiring, runner: JobRunner, reminders: JobRunner) -> None:
         self._wiring = wiring
         self._runner = runner
+        self._reminders = reminders
         self._policy = wiring.policy
         self._chunk_size = wiring.chunk_size
 
@@ -241,9 +263,18 @@ class BillingServicer(billing_pb2_grpc.BillingServiceServicer):
 
 
 def add_to_server(server: grpc.Server, wiring: Wiring) -> list[BackgroundTask]:
-    """The servicer on the server; its billing runs go on in the returned background task."""
+    """The servicer on the server; its billing runs and reminder runs go on in the returned background
+    tasks."""
     runner = billing_runner(
         wiring.uow, wiring.policy, wiring.chunk_size, wiring.files, wiring.chunk_pause_seconds
     )
-    billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(wiring, runner), server)
-    return [runner]
+    reminders = reminder_runner(
+        wiring.uow,
+        wiring.collection_rules,
+        wiring.chunk_size,
+        wiring.reminder_letters,
+        wiring.policy.seller,
+        wiring.chunk_pause_seconds,
+    )
+    billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(wiring, runner, reminders), server)
+    return [runner, reminders]
