@@ -13,11 +13,14 @@ structure and the totals that netsgiro's whole-file `parse` leaves unchecked.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 
-from netsgiro import RecordType, ServiceCode, Transaction, TransactionType
+from netsgiro import RecordType, ServiceCode, TransactionType
+from netsgiro.converters import to_date
 from netsgiro.records import (
     AssignmentEnd,
     AssignmentStart,
@@ -25,7 +28,6 @@ from netsgiro.records import (
     TransactionAmountItem1,
     TransactionAmountItem2,
     TransactionAmountItem3,
-    TransactionRecord,
     TransmissionEnd,
     TransmissionStart,
 )
@@ -61,10 +63,24 @@ _BY_CODE = {f"{int(kind):02d}": kind for kind in _RECORD_CLASSES}
 _REVERSALS = {TransactionType.REVERSING_WITH_KID, TransactionType.REVERSING_WITH_TEXT}
 
 
+@dataclass(frozen=True, slots=True)
+class _Item:
+    """An amount item (record type 30, 31 or 32) as netsgiro's own record pattern reads it (its named
+    groups). Why not netsgiro's record objects for these: building them (attrs converters and validators,
+    a strptime per date) took 12 s for a term's 135,000 payments on this machine; matching the same
+    patterns and converting only the fields used takes well under half of that. Records that do not
+    match go through netsgiro's record classes, whose errors name what is wrong."""
+
+    record_type: RecordType
+    transaction_type: TransactionType
+    transaction_number: int
+    fields: re.Match[str]  # the pattern's match: fields["kid"] is the named group's text
+
+
 @dataclass
 class _Numbered:
     line: int
-    record: Record
+    record: Record | _Item
 
 
 @dataclass
@@ -147,6 +163,10 @@ def record_lines(text: str) -> list[str]:
 
 def _records(lines: list[str], violations: Violations) -> Iterator[_Numbered]:
     for number, line in enumerate(lines, start=1):
+        item = _amount_item(line)
+        if item is not None:
+            yield _Numbered(number, item)
+            continue
         where = f"line {number}"
         if len(line) != RECORD_LENGTH:
             violations.add(where, f"the record is {len(line)} characters long; OCR giro records are 80")
@@ -173,7 +193,54 @@ def _records(lines: list[str], violations: Violations) -> Iterator[_Numbered]:
                 "(21 is AvtaleGiro: not a payment file)",
             )
             continue
+        if record_type in _AMOUNT_ITEMS:  # netsgiro read it, but _amount_item did not: not a payment type
+            violations.add(
+                where,
+                f"the {_RECORD_NAMES[record_type]} has transaction type {line[4:6]}; OCR giro payments have "
+                "types 10–21",
+            )
+            continue
         yield _Numbered(number, record)
+
+
+_AMOUNT_ITEMS = (
+    RecordType.TRANSACTION_AMOUNT_ITEM_1,
+    RecordType.TRANSACTION_AMOUNT_ITEM_2,
+    RecordType.TRANSACTION_AMOUNT_ITEM_3,
+)
+# The first pattern of each amount item is OCR giro's (service code 09); the others are AvtaleGiro's.
+_ITEM_PATTERNS = {
+    code: _RECORD_CLASSES[kind]._PATTERNS[0] for code, kind in _BY_CODE.items() if kind in _AMOUNT_ITEMS
+}
+_OCR_TRANSACTION_TYPES = {f"{int(kind):02d}": kind for kind in TransactionType if 10 <= int(kind) <= 21}
+
+
+def _amount_item(line: str) -> _Item | None:
+    """The line as an amount item when netsgiro's OCR giro pattern for its record type matches it and its
+    transaction type and date are good; else None, and the line goes the slow way (netsgiro's record
+    classes), which names what is wrong."""
+    pattern = _ITEM_PATTERNS.get(line[6:8])
+    if pattern is None or len(line) != RECORD_LENGTH:
+        return None
+    match = pattern.match(line)
+    if match is None:
+        return None
+    transaction_type = _OCR_TRANSACTION_TYPES.get(match["transaction_type"])
+    if transaction_type is None:
+        return None
+    record_type = _BY_CODE[line[6:8]]
+    if record_type == RecordType.TRANSACTION_AMOUNT_ITEM_1 and _nets_date(match["nets_date"]) is None:
+        return None
+    return _Item(record_type, transaction_type, int(match["transaction_number"]), match)
+
+
+@cache
+def _nets_date(text: str) -> date | None:
+    """DDMMYY as netsgiro converts it; a file has few distinct dates, so each is converted once."""
+    try:
+        return to_date(text)
+    except ValueError:
+        return None
 
 
 def _reason(error: ValueError) -> str:
@@ -191,7 +258,7 @@ def _structure(records: list[_Numbered], line_count: int, violations: Violations
     current: _Assignment | None = None
     for item in records:
         record, where = item.record, f"line {item.line}"
-        name = _RECORD_NAMES[record.RECORD_TYPE]
+        name = _RECORD_NAMES[record.record_type if isinstance(record, _Item) else record.RECORD_TYPE]
         if isinstance(record, TransmissionStart):
             if transmission.start is not None or item.line != 1:
                 violations.add(where, f"a {name} may only be the file's first record")
@@ -242,43 +309,45 @@ def _transactions(body: list[_Numbered], violations: Violations) -> Iterator[lis
     """The body's records grouped by transaction: amount item 1, amount item 2, and amount item 3 when the
     transaction type carries text; each group's records share the transaction number."""
     group: list[_Numbered] = []
-    for item in body:
-        record = item.record
-        assert isinstance(record, TransactionRecord)
-        if isinstance(record, TransactionAmountItem1):
+    for numbered in body:
+        item = numbered.record
+        assert isinstance(item, _Item)  # _records reads every body record that is good as an _Item
+        if item.record_type == RecordType.TRANSACTION_AMOUNT_ITEM_1:
             if group:
                 yield group
-            group = [item]
+            group = [numbered]
             continue
-        expected = TransactionAmountItem2 if len(group) == 1 else TransactionAmountItem3
+        expected = (
+            RecordType.TRANSACTION_AMOUNT_ITEM_2 if len(group) == 1 else RecordType.TRANSACTION_AMOUNT_ITEM_3
+        )
         first = group[0].record if group else None
-        if not group or not isinstance(record, expected) or len(group) > 2:
+        if not group or item.record_type != expected or len(group) > 2:
             violations.add(
-                f"line {item.line}",
-                f"the {_RECORD_NAMES[record.RECORD_TYPE]} is out of order: a transaction is amount item 1, "
+                f"line {numbered.line}",
+                f"the {_RECORD_NAMES[item.record_type]} is out of order: a transaction is amount item 1, "
                 "amount item 2 and, for text transactions, amount item 3",
             )
-        elif isinstance(first, TransactionRecord) and record.transaction_number != first.transaction_number:
+        elif isinstance(first, _Item) and item.transaction_number != first.transaction_number:
             violations.add(
-                f"line {item.line}",
-                f"the {_RECORD_NAMES[record.RECORD_TYPE]} has transaction number "
-                f"{record.transaction_number}; its amount item 1 on line {group[0].line} has "
+                f"line {numbered.line}",
+                f"the {_RECORD_NAMES[item.record_type]} has transaction number "
+                f"{item.transaction_number}; its amount item 1 on line {group[0].line} has "
                 f"{first.transaction_number}",
             )
-        group.append(item)
+        group.append(numbered)
     if group:
         yield group
 
 
 def _payment(group: list[_Numbered], violations: Violations) -> IncomingPayment | None:
     line = group[0].line
-    if len(group) < 2 or not isinstance(group[1].record, TransactionAmountItem2):
+    item1, item2 = group[0].record, group[1].record if len(group) > 1 else None
+    if not isinstance(item2, _Item) or item2.record_type != RecordType.TRANSACTION_AMOUNT_ITEM_2:
         violations.add(
             f"line {line}", "the transaction has no amount item 2 (record type 31) after its item 1"
         )
         return None
-    item1 = group[0].record
-    assert isinstance(item1, TransactionAmountItem1)
+    assert isinstance(item1, _Item)
     if item1.transaction_type in _REVERSALS:
         violations.add(
             f"line {line}",
@@ -286,21 +355,22 @@ def _payment(group: list[_Numbered], violations: Violations) -> IncomingPayment 
             "refused; book the reversal by hand after asking the bank",
         )
         return None
-    if item1.sign == "-":
+    if item1.fields["sign"] == "-":
         violations.add(f"line {line}", "the amount item 1 has a negative amount (sign '-'): not a payment")
         return None
-    if item1.amount <= 0:
+    amount = int(item1.fields["amount"])  # øre
+    if amount <= 0:
         violations.add(f"line {line}", "the amount item 1 has amount 0: not a payment")
         return None
-    records = [numbered.record for numbered in group if isinstance(numbered.record, TransactionRecord)]
-    transaction = Transaction.from_records(records)
-    debit_account = transaction.debit_account or ""
+    paid_on = _nets_date(item1.fields["nets_date"])
+    assert paid_on is not None  # _amount_item took only good dates
+    debit_account = item2.fields["debit_account"]
     return IncomingPayment(
         line=line,
-        kid=transaction.kid or "",
-        amount=Money(item1.amount),  # øre, as the record gives it (netsgiro's Decimal NOK is not needed)
-        paid_on=transaction.date,
-        reference=transaction.reference or "",
+        kid=item1.fields["kid"].strip(),
+        amount=Money(amount),
+        paid_on=paid_on,
+        reference=item2.fields["reference"].strip(),  # the archive reference
         payer_account="" if not debit_account.strip("0") else debit_account,
     )
 
