@@ -35,6 +35,7 @@ from services.platform.bulk import bulk_insert
 from services.platform.money import Money
 
 _IN_BATCH = 10_000  # document numbers per IN (...) list
+_FEW = 100  # account ids named one by one; more are read as their range
 
 
 def _batches(numbers: Sequence[int]) -> list[list[int]]:
@@ -379,7 +380,12 @@ class CollectionRepository:
     def plans_of(self, account_ids: Sequence[str]) -> list[PaymentPlan]:
         if not account_ids:
             return []
-        return self._plans(payment_plans.c.account_id.in_(list(account_ids)))
+        if len(account_ids) <= _FEW:
+            return self._plans(payment_plans.c.account_id.in_(list(account_ids)))
+        # A run's chunk is a range of account ids: one range scan of the index, not thousands of parameters.
+        wanted = set(account_ids)
+        within = payment_plans.c.account_id.between(min(wanted), max(wanted))
+        return [plan for plan in self._plans(within) if plan.account_id in wanted]
 
     def set_plan_state(self, plan_id: str, state: PlanState, broken_on: date | None = None) -> None:
         self._session.execute(

@@ -1,0 +1,123 @@
+"""The "reminder_run" stage of benchmarks/collection.py: a reminder run over every recipient after the term's
+payments were imported, chunk by chunk through the SQL unit of work as the job runner drives it, against
+its floor.
+
+Timed: start_reminder_run and every reminder_chunk until the run is written (interest charged on each
+overdue invoice, reminder fees, steps with their letters' content, ReminderIssued events, the cursor).
+Not timed: the letters (PDF rendering is CPU work outside the database, done after the run's chunks);
+they are measured apart on a sample (letters_sample, letter_seconds_each) and said so in the figures.
+
+The floor: the rows the run wrote (its steps, its interest and fee entries and their postings, its interest
+charges, its outbox rows, its run row) written by one bare COPY each into empty copies of their tables in
+one transaction.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Table, func, select, text
+
+from services.billing.adapters.collection_rules_file import load_collection_rules
+from services.billing.adapters.orm import (
+    collection_runs,
+    collection_steps,
+    interest_charges,
+    ledger_entries,
+    ledger_postings,
+    platform_tables,
+)
+from services.billing.adapters.reminder_letters import ReminderLetterFiles
+from services.billing.application.run_reminders import reminder_chunk, start_reminder_run
+from services.billing.domain.reminders import RunState
+from services.platform.bulk import bulk_insert
+
+if TYPE_CHECKING:
+    from benchmarks.collection import Seeded
+
+CHUNK = 5_000  # recipients per chunk, as the service's reminder runner takes them
+LETTERS_SAMPLE = 200
+
+
+def _floor(seeded: Seeded, tables: list[tuple[Table, Any]]) -> float:
+    """One bare COPY per table of the rows `tables` select into empty copies (indexes included)."""
+    with seeded.sessions() as session:
+        copies = []
+        for table, where in tables:
+            name = f"floor_reminder_{table.name}"
+            session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+            session.execute(text(f"CREATE TABLE {name} (LIKE {table.name} INCLUDING ALL)"))
+            query = select(table) if where is None else select(table).where(where)
+            rows = [dict(row._mapping) for row in session.execute(query)]
+            copies.append((table.to_metadata(table.metadata, name=name), rows))
+        session.commit()
+    started = time.perf_counter()
+    with seeded.sessions() as session:
+        for copy, rows in copies:
+            bulk_insert(session, copy, rows)
+        session.commit()
+    return time.perf_counter() - started
+
+
+def reminder_run_stage(seeded: Seeded) -> dict[str, Any]:
+    from benchmarks.collection import stage_figures
+
+    rules = load_collection_rules()
+    due = max(i.due_date for i in seeded.invoices)
+    run_on = due + timedelta(days=rules.grace_days + 6)
+    with seeded.sessions() as session:
+        outbox_before = session.scalar(select(func.coalesce(func.max(platform_tables.outbox.c.id), 0))) or 0
+    started = time.perf_counter()
+    run = start_reminder_run(seeded.make(), run_on)
+    chunks = 0
+    while (run := reminder_chunk(seeded.make(), run.run_id, rules, CHUNK)).state == RunState.RUNNING:
+        chunks += 1
+    seconds = time.perf_counter() - started
+    assert run.state == RunState.WRITTEN, run
+
+    with seeded.make() as uow:
+        steps = uow.collection.steps_of_run(run.run_id)
+    letters_seconds = _letters(run, steps[:LETTERS_SAMPLE])
+
+    entries_of_run = ledger_entries.c.kind.in_(("interest", "reminder_fee")) & (
+        ledger_entries.c.posted_on == run_on
+    )
+    entry_ids = select(ledger_entries.c.entry_id).where(entries_of_run).scalar_subquery()
+    floor = _floor(
+        seeded,
+        [
+            (collection_runs, collection_runs.c.run_id == run.run_id),
+            (collection_steps, collection_steps.c.run_id == run.run_id),
+            (ledger_entries, entries_of_run),
+            (ledger_postings, ledger_postings.c.entry_id.in_(entry_ids)),
+            (interest_charges, interest_charges.c.period_end == run_on),
+            (platform_tables.outbox, platform_tables.outbox.c.id > outbox_before),
+        ],
+    )
+    return stage_figures(
+        len(seeded.invoices),  # recipients gone through
+        seconds,
+        floor,
+        run_on=run_on.isoformat(),
+        chunks=chunks,
+        chunk_size=CHUNK,
+        reminders=run.reminders,
+        notices=run.notices,
+        handed_over=run.handed_over,
+        fees_nok=str(run.fees.nok),
+        interest_nok=str(run.interest.nok),
+        letters="not in the timed stage (PDF rendering after the run's chunks); measured apart on a sample",
+        letters_sample=len(steps[:LETTERS_SAMPLE]),
+        letter_seconds_each=round(letters_seconds / max(1, len(steps[:LETTERS_SAMPLE])), 4),
+    )
+
+
+def _letters(run: Any, steps: list[Any]) -> float:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        ReminderLetterFiles(Path(folder)).write(run, steps)
+        return time.perf_counter() - started
