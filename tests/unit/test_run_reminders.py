@@ -3,6 +3,7 @@ cursor advanced chunk by chunk, letters written after; the preview changes nothi
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -18,10 +19,10 @@ from services.billing.application.run_reminders import (
     start_reminder_run,
 )
 from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
-from services.billing.domain.collection_rules import StepKind
+from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
 from services.billing.domain.ledger import EntryKind, LedgerAccount, account_totals, document_claim
 from services.billing.domain.payment_plans import PlanState
-from services.billing.domain.reminders import NotReminded, RunState
+from services.billing.domain.reminders import CollectionRun, NotReminded, RunState
 from services.platform.errors import NotFound
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, pay, recipient
@@ -37,7 +38,9 @@ DENMARK = load_collection_rules(
 RUN_ON = date(2025, 12, 4)  # 14 days after DUE
 
 
-def run(uow: FakeBillingUnitOfWork, on: date, rules=NORWAY, size: int = 2):  # type: ignore[no-untyped-def]
+def run(
+    uow: FakeBillingUnitOfWork, on: date, rules: CollectionRules = NORWAY, size: int = 2
+) -> CollectionRun:
     started = start_reminder_run(uow, on)
     while (found := reminder_chunk(uow, started.run_id, rules, size)).state == RunState.RUNNING:
         pass
@@ -187,3 +190,28 @@ def test_denmark_interest_continues_in_a_plan() -> None:
     request_instalments(uow, "A2", [2], 3, date(2025, 12, 20), date(2025, 11, 25), DENMARK)
     done = run(uow, RUN_ON, DENMARK)
     assert done.reminders == 1 and done.interest == Money.of("20.89")  # A1 reminded; A2's interest runs
+
+
+def test_interest_at_steps_only_leaves_the_unreminded_uncharged() -> None:
+    uow = scene()
+    done = run(uow, RUN_ON, replace(NORWAY, interest_at=InterestPoint.EACH_STEP))
+    assert done.interest == Money.of("18.70")  # A1's and A2's with their reminders; A4's waits
+    assert sorted(c.document_number for c in uow.collection.charges) == [1, 2]
+    at_hand_over = scene()
+    assert run(at_hand_over, RUN_ON, replace(NORWAY, interest_at=InterestPoint.HAND_OVER)).interest == Money(
+        0
+    )
+
+
+def test_a_failed_run_is_resumed_from_its_cursor_by_a_start() -> None:
+    uow = scene()
+    started = start_reminder_run(uow, RUN_ON)
+    first = reminder_chunk(uow, started.run_id, NORWAY, 2)
+    with uow:
+        uow.collection.mark_run(started.run_id, RunState.FAILED, was=[RunState.RUNNING], error="boom")
+        uow.commit()
+    resumed = start_reminder_run(uow, RUN_ON)
+    assert (resumed.run_id, resumed.state, resumed.cursor) == (started.run_id, RunState.RUNNING, first.cursor)
+    while (done := reminder_chunk(uow, started.run_id, NORWAY, 2)).state == RunState.RUNNING:
+        pass
+    assert done.reminders == 2 and len(uow.collection.steps) == 2  # nothing taken twice
