@@ -103,3 +103,22 @@ def test_the_run_folder_holds_one_file_per_letter(tmp_path: Path) -> None:
     ReminderLetterFiles(tmp_path).write(run, [step, hand_over])
     assert [p.name for p in (tmp_path / "2025-12-31").iterdir()] == ["reminder-1-1234.pdf"]
     assert (tmp_path / "2025-12-31" / "reminder-1-1234.pdf").read_bytes() == reminder_letter_pdf(LETTER)
+
+
+def test_many_letters_are_written_by_workers_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import services.billing.adapters.reminder_letters as module
+
+    monkeypatch.setattr(module, "PARALLEL_FROM", 2)
+    monkeypatch.setattr(module, "_BATCH", 1)
+    run = CollectionRun("run-1", date(2025, 12, 31), RunState.WRITTEN)
+    steps = [
+        CollectionStep(
+            f"s{n}", "run-1", "A1", n, StepKind.REMINDER, 1, date(2025, 12, 31), date(2026, 1, 14),
+            Money(125239), Money(3500), True, f"reminder-1-{n}.pdf", replace(LETTER, invoice_number=n),
+        )
+        for n in (1, 2, 3)
+    ]  # fmt: skip
+    ReminderLetterFiles(tmp_path, workers=2).write(run, steps)
+    for n in (1, 2, 3):
+        written = (tmp_path / "2025-12-31" / f"reminder-1-{n}.pdf").read_bytes()
+        assert written == reminder_letter_pdf(replace(LETTER, invoice_number=n))
