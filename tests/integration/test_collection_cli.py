@@ -1,0 +1,217 @@
+"""Collection from the command line (issue 16), real gRPC on SQLite and PostgreSQL: `billing payments
+import` (the figures, the same file again, a broken file listing its lines, a missing file), the
+unmatched queue and its allocation, a refund, statements in kroner, ageing and the year-end share,
+objections, plans, a reminder run followed to its end with its letters, and usage mistakes answered in
+one line with exit 2."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from devstack.scenario import BankPayment, ocr_giro_file
+from propertytax.billing.v1 import billing_pb2
+from services.cli import main
+from services.platform.auth import Role, TokenAuthority
+from services.platform.money import Money
+from tests.integration.billing_fixtures import Api, billing_service, run_month, seed_recipients
+
+pytestmark = pytest.mark.kafka
+SECRET = "collection-cli-secret-0123456789abcdefghij"
+UNKNOWN_KID = "99999999999999999"
+_LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \[")
+
+
+def _said(text: str) -> str:
+    return "".join(line for line in text.splitlines(keepends=True) if not _LOG_LINE.match(line))
+
+
+class Billed:
+    """The service after the April 2024 run, its invoices by recipient, and a bank file in tmp_path."""
+
+    def __init__(self, channel: grpc.Channel, target: str, folder: Path) -> None:
+        api = Api(channel, SECRET, Role.BILLING_OFFICER)
+        run = run_month(api, 2024, 4, "2024-04-05")
+        found = api.FindInvoices(billing_pb2.FindInvoicesRequest(run_id=run.run_id)).invoices
+        self.invoices = {i.account_id: i for i in found}
+        self.target = target
+        paid, half = self.invoices["acc-02"], self.invoices["acc-03"]
+        self.half_paid = Money(half.total.ore // 2)
+        self.file = folder / "ocr-2024-05-02.txt"
+        self.file.write_bytes(
+            ocr_giro_file(
+                [
+                    BankPayment(paid.kid, Money(paid.total.ore)),
+                    BankPayment(half.kid, self.half_paid),
+                    BankPayment(UNKNOWN_KID, Money.of("250.00")),
+                ],
+                date(2024, 5, 2),
+            )
+        )
+
+
+@pytest.fixture
+def billed(database_url: str, kafka_bootstrap: str, tmp_path: Path) -> Iterator[Billed]:
+    with billing_service(database_url, kafka_bootstrap, tmp_path, SECRET) as service:
+        seed_recipients(service)  # acc-01 … acc-10, customer numbers 1 … 10
+        target = f"127.0.0.1:{service.server.port}"
+        channel = grpc.insecure_channel(target)
+        try:
+            yield Billed(channel, target, tmp_path)
+        finally:
+            channel.close()
+
+
+@pytest.fixture
+def cli(billed: Billed, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Any:
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", TokenAuthority(SECRET).mint("kari", [Role.BILLING_OFFICER]))
+    monkeypatch.setenv("PROPERTYTAX_BILLING_TARGET", billed.target)
+    monkeypatch.setenv("COLUMNS", "200")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        code = main(["billing", *argv])
+        said = capsys.readouterr()
+        assert "Traceback" not in said.err, said.err
+        return code, _said(said.out), _said(said.err)
+
+    return run
+
+
+def test_import_the_same_file_again_and_a_broken_one(cli: Any, billed: Billed, tmp_path: Path) -> None:
+    code, out, err = cli("payments", "import", str(billed.file))
+    assert code == 0, err
+    assert f"Imported {billed.file} (OCR giro 1000001):" in out
+    assert re.search(r"Payments\s+3 \(", out)
+    assert re.search(r"Invoices paid in full\s+1\n", out) and re.search(r"Invoices paid in part\s+1\n", out)
+    assert re.search(r"Unmatched \(queue\)\s+1 \(250,00 kr\)", out)
+
+    code, out, err = cli("payments", "import", str(billed.file))
+    assert code == 0, err
+    assert "was imported before" in out and "nothing changed" in out
+
+    code, out, _ = cli("payments", "import", str(billed.file), "--json")
+    answer = json.loads(out)
+    assert answer["already_imported"] is True and answer["unmatched_total"] == {"ore": 25000, "nok": "250.00"}
+
+    lines = billed.file.read_text(encoding="iso-8859-1").splitlines()
+    lines[2] = lines[2][:30]
+    lines[4] = "NY09" + "99" + lines[4][6:]  # an unknown record type
+    broken = tmp_path / "broken.txt"
+    broken.write_text("\n".join(lines) + "\n", encoding="iso-8859-1")
+    code, out, err = cli("payments", "import", str(broken))
+    assert code == 1 and out == ""
+    assert "line 3:" in err and "line 5:" in err
+
+    code, _, err = cli("payments", "import", str(tmp_path / "missing.txt"))
+    assert code == 2 and err.startswith("error: FILE") and "no such file" in err
+
+
+def test_queue_allocation_statement_and_refund(cli: Any, billed: Billed) -> None:
+    cli("payments", "import", str(billed.file))
+    code, out, _ = cli("payments", "unmatched")
+    assert code == 0 and UNKNOWN_KID in out and "250,00 kr" in out and "ocr-2024-05-02.txt" in out
+    code, out, _ = cli("payments", "unmatched", "--json")
+    (payment,) = json.loads(out)["payments"]
+
+    code, _, err = cli("payments", "allocate", payment["payment_id"], "--on", "2024-05-06")
+    assert code == 2 and "--invoice N or --recipient ACCOUNT" in err
+    paid = billed.invoices["acc-02"]
+    code, out, err = cli(
+        "payments", "allocate", payment["payment_id"], "--recipient", "2", "--on", "06.05.2024"
+    )
+    assert code == 0, err
+    assert (
+        out.strip()
+        == f"Payment {payment['payment_id']} allocated to acc-02: 250,00 kr left as the recipient's credit"
+    )
+    code, out, _ = cli("payments", "unmatched")
+    assert out.strip() == "No unmatched payments."
+
+    code, out, err = cli("statement", "2", "--to", "2024-05-31")
+    assert code == 0, err
+    assert "Statement of account, Eier 2 (customer no. 2)" in out
+    assert f"Faktura {paid.invoice_number}" in out and "Innbetaling" in out
+    assert re.search(r"Utgående saldo\s+–\s+–\s+-250,00 kr", out)
+    assert "No open invoices." in out and "Credit balance: 250,00 kr" in out
+
+    code, _, err = cli("payments", "refund", "2", "--bank-account", "1234.56.78900", "--on", "2024-05-10")
+    assert code == 1 and err.startswith("error: --bank-account:")
+    code, out, err = cli("payments", "refund", "2", "--bank-account", "12345678903", "--on", "2024-05-10")
+    assert code == 0, err
+    assert "Refund of 250,00 kr to bank account 1234.56.78903" in out and "credit left 0,00 kr" in out
+
+    code, out, _ = cli("statement", "acc-03", "--json")
+    statement = json.loads(out)
+    half = billed.invoices["acc-03"]
+    assert statement["closing_balance"]["ore"] == half.total.ore - billed.half_paid.ore
+    assert [d["invoice_number"] for d in statement["open_documents"]] == [str(half.invoice_number)]
+
+    code, _, err = cli("statement", "99")
+    assert code == 1 and "no customer number 99" in err
+
+
+def test_reports_holds_plans_and_a_reminder_run(
+    cli: Any, billed: Billed, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cli("payments", "import", str(billed.file))
+    due = date.fromisoformat(billed.invoices["acc-01"].due_date)
+    run_on = (due + timedelta(days=20)).isoformat()
+
+    code, out, err = cli("ageing", "--as-of", run_on)
+    assert code == 0, err
+    assert "1–30 dager" in out and re.search(r"1–30 dager\s+9\s", out)  # all but acc-02, paid in full
+    code, out, _ = cli("paid-by-year-end", "2024")
+    assert "property tax" in out and "all charges" in out and "%" in out
+
+    objected = billed.invoices["acc-05"]
+    code, out, err = cli(
+        "objections", "register", str(objected.invoice_number), "--reason", "Feil eier", "--on", "2024-05-03"
+    )
+    assert code == 0, err
+    assert re.search(r"Disputed\s+all open", out)
+    code, out, _ = cli("objections", "list", "5")
+    assert "objection" in out and "Feil eier" in out and "in force" in out
+
+    with pytest.raises(SystemExit) as stopped:  # caught before calling, named by its flag
+        cli("plans", "request", "6", "--invoices", "x", "--on", "2024-05-03")
+    assert stopped.value.code == 2 and "argument --invoices: invoice numbers" in capsys.readouterr().err
+    code, _, err = cli("plans", "request", "6", "--invoices", "1", "--instalments", "3", "--on", "2024-05-03")
+    assert code == 2 and "--first-due" in err
+    deferred = billed.invoices["acc-06"]
+    code, out, err = cli(
+        "plans", "request", "6", "--invoices", str(deferred.invoice_number), "--instalments", "3",
+        "--first-due", "2024-06-20", "--on", "2024-05-03",
+    )  # fmt: skip
+    assert code == 0, err
+    assert re.search(r"Kind\s+instalments", out) and "3. 20.08.2024" in out
+    code, out, _ = cli("plans", "list", "6", "--json")
+    (plan,) = json.loads(out)["plans"]
+    assert sum(int(i["amount"]["ore"]) for i in plan["instalments"]) == deferred.total.ore
+
+    code, out, err = cli("reminders", "preview", "--on", run_on)
+    assert code == 0, err
+    assert "would (preview, nothing is sent)" in out
+    assert re.search(r"Reminders \(purring\)\s+7 ", out)  # acc-01, 03, 04, 07, 08, 09, 10
+    assert "1: held: the open amount is disputed" in out and "1: in an active deferral" in out
+
+    code, out, err = cli("reminders", "run", "--on", run_on)
+    assert code == 0, err
+    assert f"reminder run {run_on} completed: 7 reminders" in err
+    assert re.search(r"State\s+completed", out) and re.search(r"Reminder fees\s+245,00 kr", out)
+    letters = Path(re.search(r"Letters\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    assert len(list(letters.glob("*.pdf"))) == 7
+    run_id = re.search(r"Run id\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+    code, out, _ = cli("reminders", "status", run_id, "--json")
+    assert json.loads(out)["reminders"] == 7
+
+    with pytest.raises(SystemExit) as stopped:
+        cli("reminders", "run", "--on", "2024-02-30")
+    assert stopped.value.code == 2 and "argument --on: " in capsys.readouterr().err
