@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from devstack.inspection_demo import (
     plan_a_week,
 )
 from devstack.scenario import (
+    BankPayment,
     CaseDates,
     adopt_and_decide,
     committee_with_meeting,
@@ -29,11 +31,13 @@ from devstack.scenario import (
     give_postal_address,
     import_register,
     numbered_owner,
+    ocr_giro_file,
     owners_complaint,
     person,
     record_owner,
     run_levy,
     run_month,
+    run_reminders,
     set_calendar,
     tax_list,
     taxed_properties,
@@ -46,7 +50,7 @@ from devstack.stack import Stack
 from devstack.synthetic_register import OSLO_2024_DECISION
 from propertytax.appeals.v1 import appeals_pb2, appeals_pb2_grpc
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
-from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2, preview_pb2
+from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, collection_pb2, fees_pb2, preview_pb2
 from services.cli.output import counted, day, number, word
 from services.client import Caller
 from services.platform.auth import Role
@@ -124,6 +128,7 @@ def _run_demo(stack: Stack) -> int:
     complainant = run_billing_demo(stack, assessor, billing)
     secretariat = connect(stack, "appeals", "demo-secretariat", Role.SECRETARIAT)
     run_appeals_demo(stack, secretariat, billing, complainant)
+    run_collection_demo(stack, billing)
     run_inspections_demo(stack, assessor)
     secretariat.close()
     assessor.close()
@@ -356,6 +361,64 @@ def run_appeals_demo(stack: Stack, appeals: Caller, billing: Caller, complainant
             f"{Money(-note.total.ore).kroner()} on credit note {note.invoice_number} "
             f"(correcting invoice {note.corrects_invoice_number}); journal {june.journal_path}"
         )
+
+
+PAID_ON = date(2024, 5, 2)  # the bank's date of the demo's payment file
+REMINDED_ON = "2024-06-20"  # after the April invoices' due date and the 14 days' grace
+
+
+def run_collection_demo(stack: Stack, billing: Caller) -> None:
+    """The bank's OCR giro file for the April invoices (most paid in full, some in part, one twice, some
+    not at all, and one payment with a KID nobody has), imported twice, and a reminder run whose letters
+    are left under the billing service's var folder."""
+    stub = billing_pb2_grpc.BillingServiceStub(billing.channel)
+    _say("\n== Demo: payments from the bank and reminders ==")
+    request = billing_pb2.FindInvoicesRequest(
+        kind="invoice", issued_from="2024-04-05", issued_to="2024-04-05", page_size=1000
+    )
+    april: list[billing_pb2.InvoiceSummary] = []
+    while True:
+        page = billing.call(stub.FindInvoices, request)
+        april.extend(page.invoices)
+        if not page.next_page_token:
+            break
+        request.page_token = page.next_page_token
+    payments: list[BankPayment] = []
+    for n, invoice in enumerate(april):
+        total = Money(invoice.total.ore)
+        if n % 5 == 4:
+            continue  # not paid: reminded
+        payments.append(BankPayment(invoice.kid, Money(total.ore // 2) if n % 7 == 3 else total))
+    payments.append(BankPayment(april[0].kid, Money(april[0].total.ore)))  # paid twice: a credit
+    payments.append(BankPayment("99999999999999999", Money.of("1500.00")))  # a KID no invoice has
+    out = stack.var_dir / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    bank_file = out / f"ocr-{PAID_ON.isoformat()}.txt"
+    bank_file.write_bytes(ocr_giro_file(payments, PAID_ON))
+    imported = billing.call(
+        stub.ImportPayments,
+        collection_pb2.ImportPaymentsRequest(content=bank_file.read_bytes(), file_name=bank_file.name),
+    )
+    _say(
+        f"  OCR giro file {bank_file.name}: {imported.payments} payments, "
+        f"{Money(imported.total.ore).kroner()}; "
+        f"{imported.fully_paid} invoices paid in full, {imported.partly_paid} in part, "
+        f"{imported.overpaid} overpaid (a credit), {imported.unmatched} unknown KID in the unmatched queue"
+    )
+    again = billing.call(
+        stub.ImportPayments,
+        collection_pb2.ImportPaymentsRequest(content=bank_file.read_bytes(), file_name=bank_file.name),
+    )
+    if not again.already_imported:
+        raise AssertionError(f"the same payment file {bank_file.name} was imported twice")
+    _say("  the same file imported again: recognised by its content, nothing changed")
+    run = run_reminders(billing, REMINDED_ON, timeout=math.inf)
+    letters = sorted(Path(run.letters_folder).glob("*.pdf"))
+    _say(
+        f"  reminder run {day(run.run_on)}: {run.reminders} reminders, fees "
+        f"{Money(run.fees.ore).kroner()}, interest {Money(run.interest.ore).kroner()}; "
+        f"{len(letters)} letters in {run.letters_folder}"
+    )
 
 
 def run_inspections_demo(stack: Stack, assessor: Caller, owners: int = 60) -> None:
