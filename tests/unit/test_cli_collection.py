@@ -1,0 +1,102 @@
+"""The collection commands' own reading and formatting (no service): invoice lists, the import's first
+line, statements with opening and closing rows, shares as per cent, a reminder run's outcome, and the
+usage mistakes caught before anything is sent."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pytest
+
+from propertytax.billing.v1 import collection_pb2
+from propertytax.platform.v1 import money_pb2
+from services.cli import billing_collection_view as view
+from services.cli import main
+from services.cli.billing_collection import invoice_list_arg
+
+
+def _m(ore: int) -> money_pb2.Money:
+    return money_pb2.Money(ore=ore)
+
+
+def test_invoice_lists() -> None:
+    assert invoice_list_arg("1001, 1002,") == [1001, 1002]
+    with pytest.raises(argparse.ArgumentTypeError, match="invoice numbers separated by commas"):
+        invoice_list_arg("1001;1002")
+    with pytest.raises(argparse.ArgumentTypeError, match=r"e\.g\. 1001,1002"):
+        invoice_list_arg(" , ")
+
+
+def test_import_title_says_when_the_file_came_before() -> None:
+    first = collection_pb2.ImportPaymentsResponse(
+        format=collection_pb2.PAYMENT_FILE_FORMAT_CAMT_054, file_reference="MSG-1"
+    )
+    assert view.import_title(first, "b.xml") == "Imported b.xml (camt.054 MSG-1):"
+    again = collection_pb2.ImportPaymentsResponse(
+        format=collection_pb2.PAYMENT_FILE_FORMAT_OCR_GIRO, file_reference="1000001", already_imported=True
+    )
+    assert view.import_title(again, "a.txt").startswith(
+        "a.txt was imported before (OCR giro 1000001): nothing changed."
+    )
+
+
+def test_statement_rows_run_from_the_opening_to_the_closing_balance() -> None:
+    answer = collection_pb2.GetStatementResponse(
+        opening_balance=_m(0),
+        lines=[
+            collection_pb2.StatementLine(
+                posted_on="2024-04-05", text="Faktura 7", debit=_m(123450), credit=_m(0), balance=_m(123450)
+            ),
+            collection_pb2.StatementLine(
+                posted_on="2024-05-02", text="Innbetaling", debit=_m(0), credit=_m(100000), balance=_m(23450)
+            ),
+        ],
+        closing_balance=_m(23450),
+    )
+    assert view.statement_rows(answer) == [
+        ["", "Inngående saldo", "", "", "0,00 kr"],
+        ["05.04.2024", "Faktura 7", "1 234,50 kr", "", "1 234,50 kr"],
+        ["02.05.2024", "Innbetaling", "", "1 000,00 kr", "234,50 kr"],
+        ["", "Utgående saldo", "", "", "234,50 kr"],
+    ]
+
+
+def test_shares_and_the_run_outcome() -> None:
+    assert view.share_percent("0.9930") == "99,30 %"
+    assert view.share_percent("") == "–"
+    run = collection_pb2.ReminderRun(
+        run_on="2024-06-20",
+        state=collection_pb2.REMINDER_RUN_STATE_COMPLETED,
+        reminders=2,
+        notices=1,
+        fees=_m(7000),
+        interest=_m(1234),
+        letters_folder="var/reminders/2024-06-20",
+    )
+    assert view.reminder_outcome(run) == (
+        "reminder run 2024-06-20 completed: 2 reminders, 1 notice of enforced collection, 0 handed to "
+        "enforcement; fees 70,00 kr, interest 12,34 kr; letters in var/reminders/2024-06-20"
+    )
+    failed = collection_pb2.ReminderRun(
+        run_on="2024-06-20", state=collection_pb2.REMINDER_RUN_STATE_FAILED, error="boom"
+    )
+    assert view.reminder_outcome(failed) == "reminder run 2024-06-20 failed: boom"
+
+
+def test_usage_mistakes_exit_2_before_calling(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", "not-used")
+    monkeypatch.setenv("PROPERTYTAX_BILLING_TARGET", "127.0.0.1:9")  # nothing listens: never reached
+    assert main(["billing", "payments", "allocate", "p-1", "--on", "2024-05-06"]) == 2
+    assert "--invoice N or --recipient ACCOUNT" in capsys.readouterr().err
+    assert main(["billing", "plans", "request", "7", "--invoices", "1", "--on", "2024-05-06"]) == 2
+    assert "--deferral-until D, or --instalments K" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    assert main(["billing", "payments", "import", str(empty)]) == 2
+    assert "the file is empty" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as stopped:
+        main(["billing", "reminders", "preview", "--on", "2024-02-30"])
+    assert stopped.value.code == 2
