@@ -114,6 +114,14 @@ def test_a_payment_file_pays_invoices_and_a_second_import_changes_nothing(collec
         (UNKNOWN_KID, 50_000, "ocr-2024-05-02.txt", 11)  # the fifth payment's amount item 1
     ]
 
+    widest = c.reader.ListUnmatchedPayments(collection_pb2.ListUnmatchedPaymentsRequest(page_size=1000))
+    assert len(widest.payments) == 1 and widest.next_page_token == ""
+    one = c.reader.ListUnmatchedPayments(collection_pb2.ListUnmatchedPaymentsRequest(page_size=1))
+    assert len(one.payments) == 1 and one.next_page_token == ""  # nothing follows the full page
+    with pytest.raises(grpc.RpcError) as bad_token:
+        c.reader.ListUnmatchedPayments(collection_pb2.ListUnmatchedPaymentsRequest(page_token="x"))
+    assert "page_token" in field_violations(bad_token.value)
+
     again = c.officer.ImportPayments(
         collection_pb2.ImportPaymentsRequest(content=content, file_name="the-same-file-renamed.txt")
     )

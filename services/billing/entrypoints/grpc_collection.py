@@ -112,11 +112,12 @@ class CollectionServicer:
 
     def ListUnmatchedPayments(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         offset, limit = _page(request.page_size, request.page_token)
-        # One more than asked says whether there is a next page.
-        found = unmatched_payments(self._uow(), offset, limit + 1)
+        found = unmatched_payments(self._uow(), offset, limit)
+        # A full page has a next one only when a payment follows it.
+        more = len(found) == limit and bool(unmatched_payments(self._uow(), offset + limit, 1))
         return collection_pb2.ListUnmatchedPaymentsResponse(
-            payments=[mapping.unmatched_message(p) for p in found[:limit]],
-            next_page_token=str(offset + limit) if len(found) > limit else "",
+            payments=[mapping.unmatched_message(p) for p in found],
+            next_page_token=str(offset + limit) if more else "",
         )
 
     def AllocatePayment(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
