@@ -50,6 +50,7 @@ from services.platform.db import one_of
 from services.platform.money import Money
 
 _RECEIVABLES = LedgerAccount.RECEIVABLES.value
+_FEE, _INTEREST, _PRINCIPAL = Component.FEE.value, Component.INTEREST.value, Component.PRINCIPAL.value
 _CLAIM_ACCOUNTS = (LedgerAccount.RECEIVABLES.value, LedgerAccount.UNIDENTIFIED_PAYMENTS.value)
 # What covers an invoice's principal for the year-end share: payments and set-offs (credit notes and
 # overpayments applied), never write-offs.
@@ -101,9 +102,9 @@ def _balances(rows: Iterable[Any]) -> dict[str, ClaimBalance]:
         claim: ClaimBalance(
             claim,
             owner[claim],
-            Money(p[Component.FEE.value]),
-            Money(p[Component.INTEREST.value]),
-            Money(p[Component.PRINCIPAL.value]),
+            Money(p[_FEE]),
+            Money(p[_INTEREST]),
+            Money(p[_PRINCIPAL]),
         )
         for claim, p in parts.items()
     }
@@ -125,7 +126,7 @@ class LedgerRepository:
             select(p.claim, p.account_id, p.component, func.sum(p.amount_ore))
             .where(one_of(self._session, p.claim, list(claims)), p.ledger_account.in_(_CLAIM_ACCOUNTS))
             .group_by(p.claim, p.account_id, p.component)
-        )
+        ).all()
         return _balances(rows)
 
     def _receivable_claims(
@@ -143,7 +144,7 @@ class LedgerRepository:
             query = query.where(p.claim.like("D%"))
         if as_of is not None:
             query = query.where(p.posted_on <= as_of)
-        return _balances(self._session.execute(query))
+        return _balances(self._session.execute(query).all())
 
     def open_invoices(
         self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
@@ -171,7 +172,7 @@ class LedgerRepository:
                 select(lines.invoice_number, lines.code, lines.property_id)
                 .where(one_of(self._session, lines.invoice_number, [r.invoice_number for r in found]))
                 .distinct()
-            ):
+            ).all():
                 codes[number].add(code)
                 properties[number].add(property_id)
         result = [
@@ -202,7 +203,7 @@ class LedgerRepository:
             select(i.kid, i.invoice_number, i.account_id, i.kind, i.total_ore).where(
                 one_of(self._session, i.kid, list(kids))
             )
-        )
+        ).all()
         return {r.kid: DocumentRef(r.invoice_number, r.account_id, r.kind, Money(r.total_ore)) for r in rows}
 
     def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
@@ -222,7 +223,7 @@ class LedgerRepository:
             .where(p.account_id == account_id, p.ledger_account == _RECEIVABLES, p.posted_on <= to_date)
             .group_by(e.entry_id, e.kind, e.posted_on, e.reference, e.description, e.recorded_at)
             .order_by(e.posted_on, e.recorded_at, e.entry_id)
-        )
+        ).all()
         return [
             StatementRow(
                 r.entry_id,
@@ -253,7 +254,7 @@ class LedgerRepository:
             .where(i.kind == INVOICE, i.issue_date <= as_of)
             .group_by(i.due_date)
             .order_by(i.due_date)
-        )
+        ).all()
         return [DueGroup(due_date, int(count), Money(int(ore))) for due_date, count, ore in rows]
 
     def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
@@ -269,7 +270,7 @@ class LedgerRepository:
                 p.ledger_account.in_((LedgerAccount.REVENUE.value, LedgerAccount.VAT_PAYABLE.value)),
             )
             .group_by(e.reference, p.charge_code)
-        ):
+        ).all():
             number = int(reference)
             by_code[number][code] = by_code[number].get(code, Money(0)) + Money(-int(ore))
         if not by_code:
@@ -287,7 +288,7 @@ class LedgerRepository:
                 e.kind.in_(_PAYING_KINDS),
             )
             .group_by(p.claim)
-        ):
+        ).all():
             paid[claim] = -int(ore)
         return [YearEndInvoice(n, by_code[n], Money(paid.get(document_claim(n), 0))) for n in sorted(by_code)]
 
@@ -387,7 +388,7 @@ class PaymentRepository:
             .order_by(p.paid_on, f.imported_at, p.file_id, p.line)
             .offset(offset)
             .limit(limit)
-        )
+        ).all()
         return [QueuedPayment(_to_payment(r), r.file_name) for r in rows]
 
     def unmatched_by_kid(self, kids: Sequence[str]) -> list[StoredPayment]:
@@ -398,7 +399,7 @@ class PaymentRepository:
             select(payments)
             .where(p.state == PaymentState.UNMATCHED.value, one_of(self._session, p.kid, list(kids)))
             .order_by(p.paid_on, p.file_id, p.line)
-        )
+        ).all()
         return [_to_payment(r) for r in rows]
 
     def set_state(

@@ -33,6 +33,7 @@ from services.billing.domain.ledger import (
 from services.platform.money import Money
 
 RECEIVABLES = LedgerAccount.RECEIVABLES
+_CLAIM_ACCOUNTS = (LedgerAccount.RECEIVABLES, LedgerAccount.UNIDENTIFIED_PAYMENTS)
 _VAT_SCALE = 1_000_000  # VAT rates have at most a few decimals: weights in millionths of an øre
 
 
@@ -257,6 +258,22 @@ def write_off_entry(entry_id: str, on: date, balance: ClaimBalance, reason: str)
         reason,
         "Avskrevet",
     )
+
+
+def claim_after(balance: ClaimBalance, entry: Entry) -> ClaimBalance:
+    """One claim's balance with the entry's postings on it added (balances_after for one claim, lean: a
+    payment file applies 135,000 entries one after another)."""
+    fee, interest, principal = balance.fee.ore, balance.interest.ore, balance.principal.ore
+    for p in entry.postings:
+        if p.claim != balance.claim or p.ledger_account not in _CLAIM_ACCOUNTS:
+            continue
+        if p.component is Component.FEE:
+            fee += p.amount.ore
+        elif p.component is Component.INTEREST:
+            interest += p.amount.ore
+        else:
+            principal += p.amount.ore
+    return ClaimBalance(balance.claim, balance.account_id, Money(fee), Money(interest), Money(principal))
 
 
 def balances_after(balances: Mapping[str, ClaimBalance], entries: Iterable[Entry]) -> dict[str, ClaimBalance]:

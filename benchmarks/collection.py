@@ -1,0 +1,335 @@
+"""Collection at Oslo's scale (135,000 recipients) against PostgreSQL: stages measured one after another on
+the same database, each against its floor.
+
+python -m benchmarks.collection [--recipients 135000] [--report benchmarks/results/collection-135k.json]
+
+Seeded in bulk: every recipient with one issued invoice (its lines and its ledger entry, as a billing run
+leaves them). Then the stages, in order (STAGES); each reports count, seconds, floor_seconds and
+ratio_to_floor (goals: under 60 s, at most 3 × the floor):
+- payment_import: an OCR giro file paying the term (written with netsgiro: most invoices paid in full, some
+  in part, some twice, some with an unknown KID) read and imported by import_payments through the SQL unit
+  of work in one transaction; the floor is a bare COPY of the rows the import wrote (payments, ledger
+  entries and postings, outbox rows, the file row) into empty copies of those tables;
+- reminder_run: reminder_stage, the reminders helper's hook (None until it is written: left out).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import netsgiro
+from sqlalchemy import Table, select, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from benchmarks.environment import write_report
+from infra.postgres.cluster import ThrowawayCluster, create_database
+from services.billing.adapters.invoice_repository import invoice_rows, line_rows
+from services.billing.adapters.ledger_repository import entry_rows, posting_rows
+from services.billing.adapters.orm import (
+    accounts,
+    invoice_lines,
+    invoices,
+    ledger_entries,
+    ledger_postings,
+    payment_files,
+    payments,
+    platform_tables,
+)
+from services.billing.adapters.payment_file import read_payment_file
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.application.import_payments import import_payments
+from services.billing.domain.account import Channel, RecipientKind
+from services.billing.domain.billing_run import INVOICE, Invoice
+from services.billing.domain.intervals import Period
+from services.billing.domain.invoice_plan import ChargeLine
+from services.billing.domain.kid import KidMethod, new_kid
+from services.billing.domain.ledger_entries import invoice_entry
+from services.billing.service import SPEC
+from services.platform.bulk import bulk_insert
+from services.platform.db import create_db_engine, session_factory
+from services.platform.migrations import upgrade_to_head
+from services.platform.money import Money
+from services.platform.search_text import search_fold
+
+NOW = datetime(2024, 2, 1, tzinfo=UTC)
+ISSUED = date(2024, 1, 10)
+DUE = date(2024, 1, 31)
+PAID_ON = date(2024, 1, 29)
+GOAL_SECONDS = 60
+GOAL_RATIO = 3
+CREDITOR_ACCOUNT = "86011117947"
+
+
+@dataclass
+class Seeded:
+    """What the stages share: the database and the term's invoices."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    invoices: list[Invoice]
+
+    def make(self) -> SqlBillingUnitOfWork:
+        return SqlBillingUnitOfWork(self.sessions)
+
+
+def _invoices(recipients: int) -> list[Invoice]:
+    rng = random.Random(2024)
+    found = []
+    for n in range(1, recipients + 1):
+        tax = rng.randrange(100_000, 800_000)
+        water = rng.randrange(50_000, 300_000)
+        period = Period(date(2024, 1, 1), date(2024, 4, 1))
+        lines = (
+            ChargeLine(f"p{n:07d}", "property_tax", "Eiendomsskatt", period, Money(tax)),
+            ChargeLine(f"p{n:07d}", "water", "Vann", period, Money(water)),
+        )
+        found.append(
+            Invoice(
+                invoice_number=n,
+                kind=INVOICE,
+                run_id="bench-run",
+                account_id=f"a{n:07d}",
+                channel=Channel.PRINT,
+                kid=new_kid(n, KidMethod.MOD10),
+                issue_date=ISSUED,
+                due_date=DUE,
+                period=period,
+                lines=lines,
+                net=Money(tax + water),
+                vat=Money(0),
+                total=Money(tax + water),
+            )
+        )
+    return found
+
+
+def seed(sessions: sessionmaker[Session], recipients: int) -> list[Invoice]:
+    """Recipients, one issued invoice each with its lines and its ledger entry, in bulk."""
+    issued = _invoices(recipients)
+    with sessions() as session:
+        bulk_insert(
+            session,
+            accounts,
+            [
+                {
+                    "account_id": i.account_id,
+                    "kind": RecipientKind.PERSON.value,
+                    "name": f"Eier {i.invoice_number}",
+                    "organisation_number": "",
+                    "address_line": f"Gate {i.invoice_number}",
+                    "postcode": "0150",
+                    "city": "Oslo",
+                    "channel": Channel.PRINT.value,
+                    "created_at": NOW,
+                    "customer_number": i.invoice_number,
+                    "name_search": search_fold(f"Eier {i.invoice_number}"),
+                }
+                for i in issued
+            ],
+        )
+        bulk_insert(session, invoices, invoice_rows(issued, NOW))
+        bulk_insert(session, invoice_lines, line_rows(issued))
+        entries = [e for e in (invoice_entry(f"inv-{i.invoice_number}", i) for i in issued) if e is not None]
+        bulk_insert(session, ledger_entries, entry_rows(entries, NOW))
+        bulk_insert(session, ledger_postings, posting_rows(entries))
+        session.commit()
+        session.execute(text("ANALYZE"))
+    return issued
+
+
+def ocr_file(issued: list[Invoice]) -> tuple[bytes, dict[str, int]]:
+    """An OCR giro transmission (netsgiro) paying the term: of every 100 invoices 88 are paid in full, 5 in
+    part, 3 twice and 2 not at all; 2 payments in 100 carry a KID that names no invoice."""
+    rng = random.Random(16)
+    transmission = netsgiro.Transmission(
+        number="1000001", data_transmitter="00008080", data_recipient="00012345", date=PAID_ON
+    )
+    assignment = transmission.add_assignment(
+        service_code=netsgiro.ServiceCode.OCR_GIRO,
+        assignment_type=netsgiro.AssignmentType.TRANSACTIONS,
+        number="4000086",
+        account=CREDITOR_ACCOUNT,
+        date=PAID_ON,
+    )
+    mix = {"full": 0, "partly": 0, "twice": 0, "unpaid": 0, "unknown_kid": 0}
+    paid: list[tuple[str, int]] = []
+    for invoice in issued:
+        roll = rng.randrange(100)
+        if roll < 88:
+            paid.append((invoice.kid, invoice.total.ore))
+            mix["full"] += 1
+        elif roll < 93:
+            paid.append((invoice.kid, invoice.total.ore // 2))
+            mix["partly"] += 1
+        elif roll < 96:
+            paid += [(invoice.kid, invoice.total.ore), (invoice.kid, invoice.total.ore)]
+            mix["twice"] += 1
+        elif roll < 98:
+            mix["unpaid"] += 1
+        else:
+            paid.append((f"9{invoice.invoice_number:013d}0", invoice.total.ore))  # mistyped: no invoice
+            mix["unknown_kid"] += 1
+    for number, (kid, ore) in enumerate(paid, start=1):
+        assignment.transactions.append(
+            netsgiro.Transaction(
+                service_code=netsgiro.ServiceCode.OCR_GIRO,
+                type=netsgiro.TransactionType.FROM_GIRO_DEBITED_ACCOUNT,
+                number=number,
+                date=PAID_ON,
+                amount=Decimal(ore) / 100,
+                kid=kid,
+                reference=f"{number:09d}",
+                text=None,
+                centre_id="01",
+                day_code=PAID_ON.day,
+                partial_settlement_number=1,
+                partial_settlement_serial_number="00001",
+                sign="0",
+                form_number="9636827194",
+                bank_date=None,
+                debit_account="12345678903",
+                filler=None,
+            )
+        )
+    return transmission.to_ocr().encode("iso-8859-1"), mix
+
+
+def _rows(session: Session, table: Table, where: Any = None) -> list[dict[str, Any]]:
+    query = select(table) if where is None else select(table).where(where)
+    return [dict(row._mapping) for row in session.execute(query)]
+
+
+def floor_seconds(seeded: Seeded, tables: list[tuple[Table, Any]]) -> float:
+    """The rows `tables` select (table, where), written by one bare COPY each into empty copies of their
+    tables (indexes included, as the import writes them), in one transaction."""
+    with seeded.sessions() as session:
+        copies = []
+        for table, where in tables:
+            session.execute(text(f"CREATE TABLE floor_{table.name} (LIKE {table.name} INCLUDING ALL)"))
+            copies.append(
+                (table.to_metadata(table.metadata, name=f"floor_{table.name}"), _rows(session, table, where))
+            )
+        session.commit()
+    started = time.perf_counter()
+    with seeded.sessions() as session:
+        for copy, rows in copies:
+            bulk_insert(session, copy, rows)
+        session.commit()
+    return time.perf_counter() - started
+
+
+def stage_figures(count: int, seconds: float, floor: float, **more: Any) -> dict[str, Any]:
+    return {
+        "count": count,
+        "seconds": round(seconds, 2),
+        "floor_seconds": round(floor, 2),
+        "ratio_to_floor": round(seconds / floor, 2),
+        "goal_seconds": GOAL_SECONDS,
+        "goal_ratio": GOAL_RATIO,
+        "goal_met": seconds < GOAL_SECONDS and seconds / floor <= GOAL_RATIO,
+        **more,
+    }
+
+
+def payment_import_stage(seeded: Seeded) -> dict[str, Any]:
+    content, mix = ocr_file(seeded.invoices)
+    started = time.perf_counter()
+    result = import_payments(seeded.make(), read_payment_file, content, "ocr-term-1.txt")
+    seconds = time.perf_counter() - started
+    assert not result.already_imported and result.payments == result.matched + result.unmatched
+    again = import_payments(seeded.make(), read_payment_file, content, "ocr-term-1.txt")
+    assert again.already_imported and again.matched == result.matched
+    # Read-only: how long parsing alone takes (part of the import above), to see where the time goes.
+    parse_started = time.perf_counter()
+    read_payment_file(content, "ocr-term-1.txt")
+    parse_seconds = time.perf_counter() - parse_started
+    paying = ledger_entries.c.kind.in_(("payment", "unidentified_payment"))
+    paying_ids = select(ledger_entries.c.entry_id).where(paying).scalar_subquery()
+    floor = floor_seconds(
+        seeded,
+        [
+            (payment_files, None),
+            (payments, None),
+            (ledger_entries, paying),
+            (ledger_postings, ledger_postings.c.entry_id.in_(paying_ids)),
+            (platform_tables.outbox, None),
+        ],
+    )
+    return stage_figures(
+        result.payments,
+        seconds,
+        floor,
+        parse_seconds=round(parse_seconds, 2),
+        file_bytes=len(content),
+        total_nok=str(result.total.nok),
+        matched=result.matched,
+        fully_paid=result.fully_paid,
+        partly_paid=result.partly_paid,
+        overpaid=result.overpaid,
+        unmatched=result.unmatched,
+        mix=mix,
+    )
+
+
+def reminder_stage(seeded: Seeded) -> dict[str, Any] | None:
+    """The reminder run over the same recipients after the payments (the reminders helper writes it):
+    returns its stage figures (stage_figures(...)), or None to leave the stage out of the report."""
+    return None
+
+
+# The stages in the order they run on the same database; a new stage is one more (name, function) here.
+STAGES: tuple[tuple[str, Callable[[Seeded], dict[str, Any] | None]], ...] = (
+    ("payment_import", payment_import_stage),
+    ("reminder_run", reminder_stage),
+)
+
+
+def run(recipients: int) -> dict[str, Any]:
+    cluster = ThrowawayCluster.start()
+    try:
+        url = create_database(cluster.admin_url)
+        upgrade_to_head(SPEC.migrations_dir, url)
+        engine = create_db_engine(url)
+        sessions = session_factory(engine)
+        started = time.perf_counter()
+        issued = seed(sessions, recipients)
+        seed_seconds = time.perf_counter() - started
+        seeded = Seeded(engine, sessions, issued)
+        stages: dict[str, Any] = {}
+        for name, stage in STAGES:
+            figures = stage(seeded)
+            if figures is not None:
+                stages[name] = figures
+        engine.dispose()
+    finally:
+        cluster.stop()
+    return {
+        "benchmark": "collection",
+        "database": "postgresql (throwaway cluster, fsync off)",
+        "recipients": recipients,
+        "invoices": len(issued),
+        "seed_seconds": round(seed_seconds, 2),
+        "stages": stages,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--recipients", type=int, default=135_000)
+    parser.add_argument("--report", type=Path, default=Path("reports/collection.json"))
+    args = parser.parse_args(argv)
+    write_report(run(args.recipients), args.report)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
