@@ -1,0 +1,179 @@
+"""Payments in on PostgreSQL, end to end below the API: a billing run's invoices are in the ledger; an OCR
+giro file (read by adapters/payment_file.read_payment_file) paying one in full, one in part, one twice and
+one with an unknown KID is imported once (the second import changes nothing); a refused file leaves no
+rows; a payment made before its invoice is held and allocated when the next run issues it; the statement,
+the ageing and the year-end share come out exact."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+from sqlalchemy import func, select
+
+from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.ocr_giro_writer import write_ocr_giro
+from services.billing.adapters.orm import ledger_entries, ledger_postings, payment_files, payments
+from services.billing.adapters.payment_file import read_payment_file
+from services.billing.adapters.repository import PropertyTaxRepository
+from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
+from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
+from services.billing.application.import_payments import import_payments
+from services.billing.application.payments import unmatched_payments
+from services.billing.application.receivables_reports import ageing, paid_by_year_end
+from services.billing.application.record_property_tax import record_property_tax
+from services.billing.application.run_billing import (
+    BillingPolicy,
+    billing_chunk,
+    complete_billing_run,
+    start_billing_run,
+)
+from services.billing.application.statement import statement
+from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.domain.account import RecipientKind
+from services.billing.domain.billing_run import Invoice, RunState
+from services.billing.domain.kid import KidMethod, new_kid
+from services.billing.domain.property_tax import PropertyTax
+from services.billing.service import SPEC
+from services.platform.db import create_db_engine, session_factory
+from services.platform.errors import InvalidInput
+from services.platform.migrations import upgrade_to_head
+from services.platform.money import Money
+from tests.integration.billing_fixtures import give_postal_addresses
+
+pytestmark = pytest.mark.postgres
+POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21)
+HOLDERS = ("acc-a", "acc-b", "acc-c", "acc-d", "acc-e")
+
+
+@pytest.fixture
+def make(postgres_url: str) -> Iterator[UowFactory]:
+    upgrade_to_head(SPEC.migrations_dir, postgres_url)
+    engine = create_db_engine(postgres_url)
+    sessions = session_factory(engine)
+    yield lambda: SqlBillingUnitOfWork(sessions)
+    engine.dispose()
+
+
+def _seed(make: UowFactory) -> None:
+    """p1…p5 held by acc-a…acc-e from 2024, 3,660 NOK tax each (quarterly: 915 NOK a term)."""
+    uow = make()
+    with uow:
+        taxes = PropertyTaxRepository(uow.session)
+        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
+        for n, holder in enumerate(HOLDERS, start=1):
+            tax = PropertyTax(f"p{n}", 2024, 1, "TAX_STATUS_TAXED", Money.of(3660), Money(0), 4, f"p{n}-2024")
+            record_property_tax(taxes, tax)
+            new = NewHolder(holder, RecipientKind.PERSON, holder, "", Fraction(1))
+            take_over_property(
+                accounts, holdings, f"p{n}", date(2024, 1, 1), [new], datetime(2024, 1, 2, tzinfo=UTC)
+            )
+        give_postal_addresses(accounts, HOLDERS)
+        uow.commit()
+
+
+def _run(make: UowFactory, month: int, issue_date: date) -> dict[str, Invoice]:
+    run = start_billing_run(make(), 2024, month, issue_date)
+    while run.state == RunState.RUNNING:
+        run = billing_chunk(make(), run.run_id, POLICY, 2)
+    assert complete_billing_run(make(), run.run_id).state == RunState.COMPLETED
+    with make() as uow:
+        return {i.account_id: i for i in uow.invoices.for_run(run.run_id)}
+
+
+def _counts(make: UowFactory) -> tuple[int, ...]:
+    with make() as uow:
+        return tuple(
+            uow.session.scalar(select(func.count()).select_from(table)) or 0
+            for table in (payment_files, payments, ledger_entries, ledger_postings)
+        )
+
+
+def test_a_term_paid_by_file_in_full_in_part_twice_and_unknown(make: UowFactory) -> None:
+    _seed(make)
+    january = _run(make, 1, date(2024, 1, 10))
+    a, b, c = january["acc-a"], january["acc-b"], january["acc-c"]
+    assert a.total == Money.of(915)  # a quarter of 3,660 NOK
+    assert _counts(make) == (0, 0, 5, 10)  # five invoices: receivables and revenue each
+    next_number = max(i.invoice_number for i in january.values()) + 1
+    early_kid = new_kid(next_number, KidMethod.MOD10)  # the April invoice acc-a will get, paid early
+
+    content = write_ocr_giro(
+        [
+            (a.kid, a.total.ore),  # in full
+            (b.kid, 50_000),  # in part: 415 NOK left
+            (c.kid, c.total.ore),  # twice: the second a credit
+            (c.kid, c.total.ore),
+            ("12345678903", 12_345),  # unknown KID
+            (early_kid, 20_000),  # before its invoice: held in the queue
+        ],
+        date(2024, 1, 29),
+    )
+    first = import_payments(make(), read_payment_file, content, "ocr-1.txt")
+    assert (first.payments, first.total, first.matched, first.unmatched) == (6, Money(356_845), 4, 2)
+    assert (first.fully_paid, first.partly_paid, first.overpaid) == (2, 1, 1)
+    assert first.unmatched_total == Money(32_345)
+    counts = _counts(make)
+    assert counts == (1, 6, 11, 10 + 6 * 2)  # each payment: the bank and one claim
+
+    again = import_payments(make(), read_payment_file, content, "ocr-1-again.txt")
+    assert again.already_imported and again.file_id == first.file_id and again.matched == 4
+    assert _counts(make) == counts
+
+    with pytest.raises(InvalidInput) as refused:
+        cut = b"\n".join(content.splitlines()[:-1]) + b"\n"  # without its transmission end record
+        import_payments(make(), read_payment_file, cut, "cut.txt")
+    assert refused.value.violations[0].field.startswith("line")
+    assert _counts(make) == counts
+
+    # April: acc-a's new invoice takes the early payment; acc-c's credit is set off against its invoice.
+    april = _run(make, 4, date(2024, 4, 10))
+    assert april["acc-a"].kid == early_kid
+    assert [p.kid for p in unmatched_payments(make())] == ["12345678903"]
+
+    s = statement(make(), "acc-c", None, date(2024, 12, 31))
+    texts = [(line.text, line.debit.ore, line.credit.ore, line.balance.ore) for line in s.lines]
+    later = april["acc-c"].invoice_number
+    assert texts == [
+        (f"Faktura {c.invoice_number}", 91_500, 0, 91_500),
+        (f"Innbetaling KID {c.kid}", 0, 91_500, 0),
+        (f"Innbetaling KID {c.kid}", 0, 91_500, -91_500),
+        (f"Faktura {later}", 91_500, 0, 0),
+        ("Motregning", 91_500, 91_500, 0),
+    ]
+    assert (s.closing, s.open_invoices, s.credits) == (Money(0), (), ())
+
+    s = statement(make(), "acc-a", date(2024, 4, 1), date(2024, 12, 31))
+    assert s.opening == Money(0)
+    assert [(line.text, line.credit.ore) for line in s.lines][-1] == (f"Innbetaling KID {early_kid}", 20_000)
+    assert [(o.document_number, o.open) for o in s.open_invoices] == [
+        (april["acc-a"].invoice_number, Money(71_500))
+    ]
+
+    # On 15 March: b's 415 NOK and d's and e's 915 NOK are 44 days past their due date (31 January).
+    march = ageing(make(), date(2024, 3, 15))
+    assert [(x.key, x.count, x.amount.ore) for x in march.buckets] == [
+        ("not_due", 0, 0),
+        ("1_30", 0, 0),
+        ("31_60", 3, 41_500 + 91_500 + 91_500),
+        ("61_90", 0, 0),
+        ("over_90", 0, 0),
+    ]
+    april_20 = ageing(make(), date(2024, 4, 20))  # April's invoices are due 1 May; January's 80 days late
+    assert [(x.key, x.count, x.amount.ore) for x in april_20.buckets if x.count] == [
+        ("not_due", 4, 71_500 + 91_500 + 91_500 + 91_500),
+        ("61_90", 3, 41_500 + 91_500 + 91_500),
+    ]
+    assert april_20.total == Money(71_500 + 5 * 91_500 + 41_500)
+
+    share = paid_by_year_end(make(), 2024)
+    assert (share.invoices, share.invoiced, share.paid) == (
+        10,
+        Money(915_000),
+        Money(91_500 + 50_000 + 91_500 + 91_500 + 20_000),
+    )
+    assert share.percent == Decimal("37.7")
+    assert [(x.code, x.paid) for x in share.by_code] == [("property_tax", share.paid)]
