@@ -587,3 +587,30 @@ def run_reminders(billing: Caller, run_on: str, timeout: float) -> collection_pb
         timeout,
         "the reminder run",
     )
+
+
+def avtalegiro_agreements_file(
+    agreements: list[tuple[str, bool]], sent_on: date, transmission: str = "2000001"
+) -> bytes:
+    """The bank's AvtaleGiro agreements file of `sent_on` (assignment type 24, written by netsgiro): for
+    each (KID, notify) a new or changed agreement, the payer asking to be notified of each claim or not."""
+    transmission_record = netsgiro.Transmission(
+        number=transmission, data_transmitter=netsgiro.NETS_ID, data_recipient=NETS_TRANSMITTER, date=sent_on
+    )
+    assignment = transmission_record.add_assignment(
+        service_code=netsgiro.ServiceCode.AVTALEGIRO,
+        assignment_type=netsgiro.AssignmentType.AVTALEGIRO_AGREEMENTS,
+        number="0000000",
+        account=COLLECTION_ACCOUNT,
+    )
+    for n, (kid, notify) in enumerate(agreements, start=1):
+        assignment.transactions.append(
+            netsgiro.Agreement(
+                service_code=netsgiro.ServiceCode.AVTALEGIRO,
+                number=n,
+                registration_type=netsgiro.AvtaleGiroRegistrationType.NEW_OR_UPDATED_AGREEMENT,
+                kid=kid,
+                notify=notify,
+            )
+        )
+    return (transmission_record.to_ocr() + "\n").encode("iso-8859-1")

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import netsgiro
 import pytest
 
-from devstack.scenario import BankPayment, ocr_giro_file
+from devstack.scenario import BankPayment, avtalegiro_agreements_file, ocr_giro_file
 from propertytax.billing.v1 import billing_pb2
+from services.billing.domain.avtalegiro import recipient_kid
 from services.cli import main
 from services.platform.auth import Role, TokenAuthority
 from services.platform.money import Money
@@ -39,6 +41,7 @@ class Billed:
     def __init__(self, channel: grpc.Channel, target: str, folder: Path) -> None:
         api = Api(channel, SECRET, Role.BILLING_OFFICER)
         run = run_month(api, 2024, 4, "2024-04-05")
+        self.run_id = run.run_id
         found = api.FindInvoices(billing_pb2.FindInvoicesRequest(run_id=run.run_id)).invoices
         self.invoices = {i.account_id: i for i in found}
         self.target = target
@@ -215,3 +218,20 @@ def test_reports_holds_plans_and_a_reminder_run(
     with pytest.raises(SystemExit) as stopped:
         cli("reminders", "run", "--on", "2024-02-30")
     assert stopped.value.code == 2 and "argument --on: " in capsys.readouterr().err
+
+
+def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Path) -> None:
+    agreements = tmp_path / "avtaler.txt"
+    agreements.write_bytes(avtalegiro_agreements_file([(recipient_kid(3), True)], date(2024, 3, 1)))
+    code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-01")
+    assert code == 0, err
+    assert re.search(r"Records\s+1\n", out) and re.search(r"Active agreements\s+1\n", out)
+    claims = tmp_path / "krav.txt"
+    code, out, err = cli("avtalegiro", "claims", billed.run_id, "--out", str(claims))
+    assert code == 0, err
+    invoice = billed.invoices["acc-03"]
+    assert out.strip() == f"Wrote {claims}: 1 claim, {Money(invoice.total.ore).kroner()}."
+    (request,) = netsgiro.parse(claims.read_text(encoding="iso-8859-1")).assignments[0].transactions
+    assert request.kid == invoice.kid
+    code, _, err = cli("avtalegiro", "claims", "no-such-run", "--out", str(claims))
+    assert code == 1 and "no billing run no-such-run" in err

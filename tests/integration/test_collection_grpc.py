@@ -14,11 +14,13 @@ from pathlib import Path
 from typing import Any
 
 import grpc
+import netsgiro
 import pytest
 
-from devstack.scenario import BankPayment, ocr_giro_file
+from devstack.scenario import BankPayment, avtalegiro_agreements_file, ocr_giro_file
 from propertytax.billing.v1 import billing_pb2, collection_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.domain.avtalegiro import recipient_kid
 from services.platform.auth import Role
 from services.platform.grpc_status import field_violations
 from services.platform.money import Money
@@ -312,3 +314,32 @@ def test_who_may_call_and_bad_requests(collected: Collected) -> None:
     assert field_violations(no_date.value) == {"run_on": "a date as YYYY-MM-DD"}
     by_number = c.officer.GetStatement(collection_pb2.GetStatementRequest(customer_number=1))
     assert by_number.customer_number == 1 and by_number.name
+
+
+def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) -> None:
+    c = collected
+    agreements = avtalegiro_agreements_file(
+        [(recipient_kid(1), True), (recipient_kid(2), False)], date(2024, 3, 1)
+    )
+    imported = c.officer.ImportAvtaleGiroAgreements(
+        collection_pb2.ImportAvtaleGiroAgreementsRequest(content=agreements, received_on="2024-03-01")
+    )
+    assert (imported.records, imported.active, imported.ended) == (2, 2, 0)
+    unknown = avtalegiro_agreements_file([(recipient_kid(77), True)], date(2024, 3, 1))
+    with pytest.raises(grpc.RpcError) as refused:
+        c.officer.ImportAvtaleGiroAgreements(
+            collection_pb2.ImportAvtaleGiroAgreementsRequest(content=unknown, received_on="2024-03-01")
+        )
+    assert list(field_violations(refused.value)) == ["line 3"]
+
+    claims = c.officer.GetAvtaleGiroClaims(collection_pb2.GetAvtaleGiroClaimsRequest(run_id=c.run.run_id))
+    wanted = [c.invoices["acc-01"], c.invoices["acc-02"]]
+    assert claims.claims == 2 and claims.total.ore == sum(i.total.ore for i in wanted)
+    parsed = netsgiro.parse(claims.content.decode("iso-8859-1"))
+    requests = [r for r in parsed.assignments[0].transactions if isinstance(r, netsgiro.PaymentRequest)]
+    assert [(r.kid, int(r.amount * 100), r.date.isoformat()) for r in requests] == [
+        (i.kid, i.total.ore, i.due_date) for i in wanted
+    ]
+    with pytest.raises(grpc.RpcError) as no_run:
+        c.officer.GetAvtaleGiroClaims(collection_pb2.GetAvtaleGiroClaimsRequest(run_id="no-such-run"))
+    assert no_run.value.code() == grpc.StatusCode.NOT_FOUND
