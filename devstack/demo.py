@@ -386,9 +386,10 @@ def run_collection_demo(stack: Stack, billing: Caller) -> None:
     payments: list[BankPayment] = []
     for n, invoice in enumerate(april):
         total = Money(invoice.total.ore)
-        if n % 5 == 4:
+        paid = Money(total.ore // 2) if n % 7 == 3 else total
+        if n % 5 == 4 or paid.ore <= 0:
             continue  # not paid: reminded
-        payments.append(BankPayment(invoice.kid, Money(total.ore // 2) if n % 7 == 3 else total))
+        payments.append(BankPayment(invoice.kid, paid))
     payments.append(BankPayment(april[0].kid, Money(april[0].total.ore)))  # paid twice: a credit
     payments.append(BankPayment("99999999999999999", Money.of("1500.00")))  # a KID no invoice has
     out = stack.var_dir / "output"
