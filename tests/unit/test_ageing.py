@@ -43,3 +43,23 @@ def test_groups_by_due_date_are_aged_and_added_up() -> None:
     ]
     assert (ageing.count, ageing.total) == (15, Money(1_500))
     assert ageing.buckets[1].label == "1–30 dager"
+
+
+def test_the_ageing_of_the_ledger_counts_open_invoices_only() -> None:
+    from services.billing.application.receivables_reports import ageing
+    from tests.fakes.billing import FakeBillingUnitOfWork
+    from tests.fakes.ledger import an_invoice, issue
+
+    uow = FakeBillingUnitOfWork()
+    issue(uow, [an_invoice(1, "acc-a", {"water": 10_000}), an_invoice(2, "acc-b", {"water": 20_000})])
+    issue(uow, [an_invoice(3, "acc-b", {"water": -5_000}, kind="credit_note", issue_date=date(2024, 2, 1))])
+    issue(
+        uow,
+        [an_invoice(4, "acc-c", {"water": 7_000}, issue_date=date(2024, 7, 1), due_date=date(2024, 7, 22))],
+    )
+
+    found = ageing(uow, date(2024, 3, 1))  # 30 days after 31 January; invoice 4 not issued yet
+    assert [(b.key, b.count, b.amount) for b in found.buckets if b.count] == [
+        ("1_30", 2, Money(10_000 + 15_000))  # the credit note was set off against invoice 2
+    ]
+    assert ageing(uow, date(2024, 1, 9)).count == 0

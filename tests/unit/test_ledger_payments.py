@@ -248,3 +248,14 @@ def test_a_payment_before_its_invoice_is_held_and_allocated_when_the_invoice_is_
     [received] = uow.events_of(PaymentReceived)
     assert (received.account_id, received.invoice_number, received.applied) == ("acc-a", 7, Money(30_000))  # type: ignore[attr-defined]
     assert payment_claim(received.payment_id) in {c.claim for c in uow.ledger.credits(["acc-a"])}  # type: ignore[attr-defined]
+
+
+def test_a_credit_that_covers_an_open_invoice_settles_it_and_says_so() -> None:
+    uow = FakeBillingUnitOfWork()
+    issue(uow, [an_invoice(1, "acc-a", {"water": 10_000})])
+    _import(uow, (uow.invoices.rows[1].kid, 25_000))  # 15,000 over
+    uow.events.clear()
+    issue(uow, [an_invoice(2, "acc-a", {"water": 12_000}, issue_date=date(2024, 4, 10))])
+    assert _balance(uow, 2) == Money(0)
+    assert [c.total for c in uow.ledger.credits(["acc-a"])] == [Money(-3_000)]
+    assert uow.events_of(InvoicePaid) == [InvoicePaid(2, "acc-a", date(2024, 4, 10), Money(12_000))]

@@ -35,3 +35,36 @@ def test_nothing_invoiced_is_0_percent_and_overpaying_an_invoice_is_refused() ->
     assert year_end_share(2025, []).percent == Decimal(0)
     with pytest.raises(ValueError):
         year_end_share(2025, [({"water": Money(100)}, Money(101))])
+
+
+def test_the_share_of_the_ledger_counts_payments_and_set_offs_by_31_december() -> None:
+    from datetime import date
+
+    from services.billing.application.import_payments import import_payments
+    from services.billing.application.receivables_reports import paid_by_year_end
+    from services.billing.domain.payments import IncomingPayment, PaymentFile, PaymentFileFormat
+    from services.platform.errors import InvalidInput
+    from tests.fakes.billing import FakeBillingUnitOfWork
+    from tests.fakes.ledger import an_invoice, issue
+
+    uow = FakeBillingUnitOfWork()
+    issue(uow, [an_invoice(1, "acc-a", {"property_tax": 30_000, "water": 10_000})])
+    issue(uow, [an_invoice(2, "acc-a", {"water": -4_000}, kind="credit_note", issue_date=date(2024, 6, 1))])
+
+    def paid(kid: str, ore: int, on: date) -> None:
+        parsed = PaymentFile(
+            PaymentFileFormat.OCR_GIRO, "1", on, "", (IncomingPayment(3, kid, Money(ore), on, "r"),)
+        )
+        import_payments(uow, lambda content, name: parsed, f"{ore}{on}".encode(), "ocr.txt")
+
+    paid(uow.invoices.rows[1].kid, 16_000, date(2024, 12, 31))
+    paid(uow.invoices.rows[1].kid, 20_000, date(2025, 1, 2))  # after the year end
+    share = paid_by_year_end(uow, 2024)
+    assert (share.invoices, share.invoiced, share.paid) == (1, Money(40_000), Money(20_000))  # 4,000 set off
+    assert [(c.code, c.paid) for c in share.by_code] == [
+        ("property_tax", Money(15_000)),
+        ("water", Money(5_000)),
+    ]
+    assert share.percent == Decimal("50.0")
+    with pytest.raises(InvalidInput):
+        paid_by_year_end(uow, 1999)
