@@ -30,21 +30,23 @@ from services.platform.service_builder import ConsumerSpec, ServiceSpec
 from services.platform.settings import Settings
 
 
-def _avtalegiro_writer(seller: Seller) -> Callable[[Sequence[DirectDebitClaim], str], str]:
-    """The claim file of a billing run for Nets, from the seller's file: the municipality's organisation
-    number as data transmitter (Nets gives a customer unit id of 8 digits; its first 8 digits stand in
-    until the settings name one), its bank account as the assignment account, and transmission and
-    assignment numbers made from the run id (7 digits each, unique per run)."""
+def _avtalegiro_writer(
+    seller: Seller, data_transmitter: str
+) -> Callable[[Sequence[DirectDebitClaim], str], str]:
+    """The claim file of a billing run for Nets: the data transmitter is the Nets customer unit id from the
+    settings (nets_data_transmitter; until one is set, the first 8 digits of the seller's organisation number
+    stand in), the assignment account the seller's bank account (digits only: the file may write dots),
+    and the transmission and assignment numbers are made from the run id (7 digits each)."""
 
     def write(claims: Sequence[DirectDebitClaim], run_id: str) -> str:
         number = f"{int(run_id.replace('-', '')[:12], 16) % 10_000_000:07d}"
         return avtalegiro_claims(
             claims,
-            data_transmitter=seller.organisation_number[:8],
+            data_transmitter=data_transmitter or seller.organisation_number[:8],
             data_recipient=NETS_ID,
             transmission_number=number,
             assignment_number=number,
-            assignment_account=seller.bank_account,
+            assignment_account="".join(c for c in seller.bank_account if c.isdigit()),
         )
 
     return write
@@ -68,11 +70,11 @@ def _add_servicer(
         read_schedule=read_fee_schedule,
         renderer=InvoiceDocuments(),
         read_payment_file=read_payment_file,
-        collection_rules=load_collection_rules(),  # Norway's (services/billing/collection_rules.yaml)
+        collection_rules=load_collection_rules(settings.collection_rules_file),
         reminder_letters=letters,
         letters_folder=letters.folder,
         read_agreements=read_agreements,
-        write_direct_debits=_avtalegiro_writer(seller),
+        write_direct_debits=_avtalegiro_writer(seller, settings.nets_data_transmitter),
     )
     return grpc_api.add_to_server(server, wiring)
 

@@ -82,6 +82,12 @@ class Settings(BaseSettings):
     # Who issues the invoices (name, address, bank account); default services/billing/seller.yaml. Read
     # when invoices are issued: each invoice keeps the issuer as it stood then.
     seller_file: Path | None = None
+    # How unpaid invoices are collected (grace, fees, steps, interest); default Norway's rules in
+    # services/billing/collection_rules.yaml, Danish (Norddjurs) practice in data/collection/norddjurs.yaml.
+    collection_rules_file: Path | None = None
+    # The municipality's Nets customer unit id (8 digits) for AvtaleGiro claim files; empty: the first 8
+    # digits of the seller's organisation number stand in (Nets gives the real one with the agreement).
+    nets_data_transmitter: str = ""
     log_level: str = "INFO"
     log_json: bool = True
 

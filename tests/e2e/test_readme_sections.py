@@ -76,7 +76,13 @@ def test_each_user_section_runs_as_written(stack: Stack, tmp_path: Path) -> None
             "Levy 2024 done on 20.02.2024",
             "Wrote skatteliste-2024.pdf",
         ],
-        "billing officer": ["billing run 2024-04 completed", "Ola Nordmann", "Wrote faktura-"],
+        "billing officer": [
+            "billing run 2024-04 completed",
+            "Ola Nordmann",
+            "Wrote faktura-",
+            "was imported before",
+            "Statement of account",
+        ],
         "secretariat": [
             "not upheld",
             "partly upheld, new value 7 100 000,00 kr",
