@@ -51,6 +51,8 @@ from services.platform.money import Money
 
 _RECEIVABLES = LedgerAccount.RECEIVABLES.value
 _FEE, _INTEREST, _PRINCIPAL = Component.FEE.value, Component.INTEREST.value, Component.PRINCIPAL.value
+_ACCOUNT_TEXT = {a: a.value for a in LedgerAccount}
+_COMPONENT_TEXT = {c: c.value for c in Component}
 _CLAIM_ACCOUNTS = (LedgerAccount.RECEIVABLES.value, LedgerAccount.UNIDENTIFIED_PAYMENTS.value)
 # What covers an invoice's principal for the year-end share: payments and set-offs (credit notes and
 # overpayments applied), never write-offs.
@@ -73,14 +75,16 @@ def entry_rows(entries: Sequence[Entry], at: datetime) -> list[dict[str, Any]]:
 
 
 def posting_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
+    # Plain str for the enums (StrEnum .value per posting costs seconds over a billing run's million).
+    account_of, component_of = _ACCOUNT_TEXT, _COMPONENT_TEXT
     return [
         {
             "entry_id": e.entry_id,
             "line": n,
-            "ledger_account": p.ledger_account.value,
+            "ledger_account": account_of[p.ledger_account],
             "account_id": p.account_id,
             "claim": p.claim,
-            "component": p.component.value,
+            "component": component_of[p.component],
             "charge_code": p.charge_code,
             "amount_ore": p.amount.ore,
             "posted_on": e.posted_on,

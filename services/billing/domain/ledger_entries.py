@@ -91,11 +91,11 @@ def invoice_entry(entry_id: str, invoice: Invoice) -> Entry | None:
             if v
         ]
     credit_note = invoice.kind == CREDIT_NOTE
-    return _entry(
+    return Entry(  # no zero postings: the receivables' total is not 0, the others were left out above
         entry_id,
         EntryKind.CREDIT_NOTE if credit_note else EntryKind.INVOICE,
         invoice.issue_date,
-        postings,
+        tuple(postings),
         account,
         str(invoice.invoice_number),
         f"{'Kreditnota' if credit_note else 'Faktura'} {invoice.invoice_number}",
