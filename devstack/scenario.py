@@ -34,6 +34,7 @@ from propertytax.appeals.v1 import events_pb2 as appeals_events
 from propertytax.assessment.v1 import assessment_pb2, assessment_pb2_grpc, property_pb2
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, collection_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.adapters.ocr_giro_writer import write_avtalegiro_agreements, write_ocr_giro
 from services.client import Caller
 from services.platform.auth import Role, TokenAuthority
 from services.platform.money import Money
@@ -534,41 +535,21 @@ class BankPayment:
 
 def ocr_giro_file(payments: list[BankPayment], paid_on: date, transmission: str = "1000001") -> bytes:
     """The bank's OCR giro file (Nets' 80-character "NY" records, ISO-8859-1) crediting `payments` to the
-    collection account on `paid_on`, written by netsgiro as a bank would send it: one assignment, giro
-    payments from a debited account, archive references 1, 2, … and the end records' counts and totals."""
-    transmission_record = netsgiro.Transmission(
-        number=transmission, data_transmitter=netsgiro.NETS_ID, data_recipient=NETS_TRANSMITTER, date=paid_on
+    collection account on `paid_on`, written as a bank would send it (adapters/ocr_giro_writer.py): one
+    assignment, giro payments from a debited account, archive references 1, 2, … and the end records'
+    counts and totals."""
+    return write_ocr_giro(
+        [(payment.kid, payment.amount.ore) for payment in payments],
+        paid_on,
+        transmission_number=transmission,
+        creditor_account=COLLECTION_ACCOUNT,
+        payer_account="98765432109",
+        data_transmitter=netsgiro.NETS_ID,
+        data_recipient=NETS_TRANSMITTER,
+        assignment_number=transmission[-7:].rjust(7, "0"),
+        form_number="0000000000",
+        final_newline=True,
     )
-    assignment = transmission_record.add_assignment(
-        service_code=netsgiro.ServiceCode.OCR_GIRO,
-        assignment_type=netsgiro.AssignmentType.TRANSACTIONS,
-        number=transmission[-7:].rjust(7, "0"),
-        account=COLLECTION_ACCOUNT,
-        date=paid_on,
-    )
-    for n, payment in enumerate(payments, start=1):
-        assignment.transactions.append(
-            netsgiro.Transaction(
-                service_code=netsgiro.ServiceCode.OCR_GIRO,
-                type=netsgiro.TransactionType.FROM_GIRO_DEBITED_ACCOUNT,
-                number=n,
-                date=paid_on,
-                amount=payment.amount.nok,
-                kid=payment.kid,
-                reference=f"{n:09d}",
-                text=None,
-                centre_id="01",
-                day_code=paid_on.day,
-                partial_settlement_number=1,
-                partial_settlement_serial_number="00001",
-                sign="0",
-                form_number="0000000000",
-                bank_date=None,
-                debit_account="98765432109",
-                filler=None,
-            )
-        )
-    return (transmission_record.to_ocr() + "\n").encode("iso-8859-1")
 
 
 def run_reminders(billing: Caller, run_on: str, timeout: float) -> collection_pb2.ReminderRun:
@@ -592,25 +573,14 @@ def run_reminders(billing: Caller, run_on: str, timeout: float) -> collection_pb
 def avtalegiro_agreements_file(
     agreements: list[tuple[str, bool]], sent_on: date, transmission: str = "2000001"
 ) -> bytes:
-    """The bank's AvtaleGiro agreements file of `sent_on` (assignment type 24, written by netsgiro): for
-    each (KID, notify) a new or changed agreement, the payer asking to be notified of each claim or not."""
-    transmission_record = netsgiro.Transmission(
-        number=transmission, data_transmitter=netsgiro.NETS_ID, data_recipient=NETS_TRANSMITTER, date=sent_on
-    )
-    assignment = transmission_record.add_assignment(
-        service_code=netsgiro.ServiceCode.AVTALEGIRO,
-        assignment_type=netsgiro.AssignmentType.AVTALEGIRO_AGREEMENTS,
-        number="0000000",
+    """The bank's AvtaleGiro agreements file of `sent_on` (assignment type 24, written by
+    adapters/ocr_giro_writer.py): for each (KID, notify) a new or changed agreement, the payer asking to be
+    notified of each claim or not."""
+    return write_avtalegiro_agreements(
+        agreements,
+        sent_on,
+        transmission_number=transmission,
+        data_transmitter=netsgiro.NETS_ID,
+        data_recipient=NETS_TRANSMITTER,
         account=COLLECTION_ACCOUNT,
     )
-    for n, (kid, notify) in enumerate(agreements, start=1):
-        assignment.transactions.append(
-            netsgiro.Agreement(
-                service_code=netsgiro.ServiceCode.AVTALEGIRO,
-                number=n,
-                registration_type=netsgiro.AvtaleGiroRegistrationType.NEW_OR_UPDATED_AGREEMENT,
-                kid=kid,
-                notify=notify,
-            )
-        )
-    return (transmission_record.to_ocr() + "\n").encode("iso-8859-1")
