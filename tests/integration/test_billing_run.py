@@ -13,10 +13,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.orm import invoices, platform_tables
 from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.flag_corrections import flag_holders
 from services.billing.application.preview_run import preview_billing_run
@@ -27,17 +25,14 @@ from services.billing.application.run_billing import (
     complete_billing_run,
     start_billing_run,
 )
-from services.billing.application.take_over_property import NewHolder, take_over_property
+from services.billing.application.take_over_property import NewHolder
 from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
 from services.billing.domain.kid import KidMethod, is_valid_kid
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.service import SPEC
-from services.platform.db import create_db_engine, session_factory
-from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from tests.integration.billing_fixtures import give_postal_addresses
+from tests.integration.billing_units import person, run_to_end, seed_holders, sql_billing_units
 
 NOW = datetime(2024, 1, 5, tzinfo=UTC)
 POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21, kid_method=KidMethod.MOD11)
@@ -45,44 +40,33 @@ POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21, kid_method=
 
 @pytest.fixture
 def make(database_url: str) -> Iterator[UowFactory]:
-    upgrade_to_head(SPEC.migrations_dir, database_url)
-    engine = create_db_engine(database_url)
-    sessions = session_factory(engine)
-    yield lambda: SqlBillingUnitOfWork(sessions)
-    engine.dispose()
+    with sql_billing_units(database_url) as units:
+        yield units
 
 
 def _seed(make: UowFactory) -> None:
-    uow = make()
-    with uow:
-        taxes = PropertyTaxRepository(uow.session)
-        for pid, annual in (("p1", "4480.00"), ("p2", "12000.00"), ("p3", "3650.00"), ("p4", "100.00")):
-            record_property_tax(
-                taxes,
-                PropertyTax(pid, 2024, 1, "TAX_STATUS_TAXED", Money.of(annual), Money(0), 4, f"ev-{pid}"),
-            )
-        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
-        for pid, holder, kind, since in (
-            ("p1", "acc-a", RecipientKind.PERSON, date(2024, 1, 1)),
-            ("p2", "acc-b", RecipientKind.ORGANISATION, date(2024, 1, 1)),
-            ("p3", "acc-c", RecipientKind.PERSON, date(2024, 1, 1)),
-            ("p3", "acc-d", RecipientKind.PERSON, date(2024, 2, 15)),
-            ("p4", "acc-e", RecipientKind.PERSON, date(2024, 1, 1)),
-        ):
-            org = "974683520" if kind == RecipientKind.ORGANISATION else ""
-            take_over_property(
-                accounts, holdings, pid, since, [NewHolder(holder, kind, holder, org, Fraction(1))], NOW
-            )
-        accounts.set_interval("acc-a", IntervalChoice(InvoiceInterval.MONTHLY, date(2024, 1, 1)))
-        give_postal_addresses(accounts, ["acc-a", "acc-c", "acc-d", "acc-e"])
-        uow.commit()
+    organisation = NewHolder("acc-b", RecipientKind.ORGANISATION, "acc-b", "974683520", Fraction(1))
+    seed_holders(
+        make,
+        [
+            PropertyTax(pid, 2024, 1, "TAX_STATUS_TAXED", Money.of(annual), Money(0), 4, f"ev-{pid}")
+            for pid, annual in (("p1", "4480.00"), ("p2", "12000.00"), ("p3", "3650.00"), ("p4", "100.00"))
+        ],
+        [
+            ("p1", date(2024, 1, 1), person("acc-a")),
+            ("p2", date(2024, 1, 1), organisation),
+            ("p3", date(2024, 1, 1), person("acc-c")),
+            ("p3", date(2024, 2, 15), person("acc-d")),
+            ("p4", date(2024, 1, 1), person("acc-e")),
+        ],
+        NOW,
+        ["acc-a", "acc-c", "acc-d", "acc-e"],
+        {"acc-a": IntervalChoice(InvoiceInterval.MONTHLY, date(2024, 1, 1))},
+    )
 
 
 def _run(make: UowFactory, year: int, month: int, chunk: int = 2) -> BillingRun:
-    run = start_billing_run(make(), year, month, date(year, month, 10))
-    while run.state == RunState.RUNNING:
-        run = billing_chunk(make(), run.run_id, POLICY, chunk)
-    return complete_billing_run(make(), run.run_id)
+    return run_to_end(make, year, month, date(year, month, 10), POLICY, chunk)
 
 
 def _invoices(make: UowFactory) -> list[Any]:

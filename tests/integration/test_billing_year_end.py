@@ -7,35 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from fractions import Fraction
 
 import pytest
 from sqlalchemy import select
 
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
+from services.billing.adapters.account_repository import AccountRepository
 from services.billing.adapters.orm import invoices
-from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.preview_run import preview_billing_run
-from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
-    billing_chunk,
-    complete_billing_run,
     start_billing_run,
     unbilled_earlier_years,
 )
-from services.billing.application.take_over_property import NewHolder, take_over_property
-from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.intervals import IntervalChoice, InvoiceInterval
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.service import SPEC
-from services.platform.db import create_db_engine, session_factory
-from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from tests.integration.billing_fixtures import give_postal_addresses
+from tests.integration.billing_units import person, run_to_end, seed_holders, sql_billing_units
 
 POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21)
 WARNING = (
@@ -46,39 +35,27 @@ WARNING = (
 
 @pytest.fixture
 def make(database_url: str) -> Iterator[UowFactory]:
-    upgrade_to_head(SPEC.migrations_dir, database_url)
-    engine = create_db_engine(database_url)
-    sessions = session_factory(engine)
-    yield lambda: SqlBillingUnitOfWork(sessions)
-    engine.dispose()
+    with sql_billing_units(database_url) as units:
+        yield units
 
 
 def _seed(make: UowFactory) -> None:
-    uow = make()
-    with uow:
-        taxes = PropertyTaxRepository(uow.session)
-        for pid in ("p1", "p2"):
-            for year in (2024, 2025):
-                record_property_tax(
-                    taxes,
-                    PropertyTax(
-                        pid, year, 1, "TAX_STATUS_TAXED", Money.of(4000), Money(0), 4, f"{pid}-{year}"
-                    ),
-                )
-        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
-        at = datetime(2024, 1, 5, tzinfo=UTC)
-        for pid, holder in (("p1", "acc-a"), ("p2", "acc-b")):  # quarterly, the default interval
-            new = NewHolder(holder, RecipientKind.PERSON, holder, "", Fraction(1))
-            take_over_property(accounts, holdings, pid, date(2024, 1, 1), [new], at)
-        give_postal_addresses(accounts, ["acc-a", "acc-b"])
-        uow.commit()
+    seed_holders(
+        make,
+        [
+            PropertyTax(pid, year, 1, "TAX_STATUS_TAXED", Money.of(4000), Money(0), 4, f"{pid}-{year}")
+            for pid in ("p1", "p2")
+            for year in (2024, 2025)
+        ],
+        # quarterly, the default interval
+        [(pid, date(2024, 1, 1), person(holder)) for pid, holder in (("p1", "acc-a"), ("p2", "acc-b"))],
+        datetime(2024, 1, 5, tzinfo=UTC),
+        ["acc-a", "acc-b"],
+    )
 
 
 def _run(make: UowFactory, year: int, month: int, issue_date: date) -> BillingRun:
-    run = start_billing_run(make(), year, month, issue_date)
-    while run.state == RunState.RUNNING:
-        run = billing_chunk(make(), run.run_id, POLICY, 1)
-    return complete_billing_run(make(), run.run_id)
+    return run_to_end(make, year, month, issue_date, POLICY, 1)
 
 
 def test_a_skipped_year_end_is_warned_and_a_late_run_bills_it(make: UowFactory) -> None:

@@ -6,26 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
 
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.orm import ledger_entries, ledger_postings
-from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.ledger_ports import StoredPayment, StoredPaymentFile
-from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
-    billing_chunk,
-    complete_billing_run,
-    start_billing_run,
 )
-from services.billing.application.take_over_property import NewHolder, take_over_property
-from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import BillingRun, RunState
 from services.billing.domain.ledger import (
     ClaimBalance,
@@ -40,11 +30,8 @@ from services.billing.domain.ledger import (
 from services.billing.domain.ledger_entries import payment_entry, unidentified_payment_entry
 from services.billing.domain.payments import PaymentFileFormat, PaymentState
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.service import SPEC
-from services.platform.db import create_db_engine, session_factory
-from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from tests.integration.billing_fixtures import give_postal_addresses
+from tests.integration.billing_units import person, run_to_end, seed_holders, sql_billing_units
 
 POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21)
 AT = datetime(2024, 3, 1, tzinfo=UTC)
@@ -52,36 +39,26 @@ AT = datetime(2024, 3, 1, tzinfo=UTC)
 
 @pytest.fixture
 def make(database_url: str) -> Iterator[UowFactory]:
-    upgrade_to_head(SPEC.migrations_dir, database_url)
-    engine = create_db_engine(database_url)
-    sessions = session_factory(engine)
-    yield lambda: SqlBillingUnitOfWork(sessions)
-    engine.dispose()
+    with sql_billing_units(database_url) as units:
+        yield units
 
 
 def _seed(make: UowFactory) -> None:
     """acc-a holds p1 (4,000 NOK tax 2024), acc-b p2 (8,000 NOK), both quarterly: 1,000 and 2,000 NOK."""
-    uow = make()
-    with uow:
-        taxes = PropertyTaxRepository(uow.session)
-        for pid, nok in (("p1", 4000), ("p2", 8000)):
-            record_property_tax(
-                taxes,
-                PropertyTax(pid, 2024, 1, "TAX_STATUS_TAXED", Money.of(nok), Money(0), 4, f"{pid}-2024"),
-            )
-        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
-        for pid, holder in (("p1", "acc-a"), ("p2", "acc-b")):
-            new = NewHolder(holder, RecipientKind.PERSON, holder, "", Fraction(1))
-            take_over_property(accounts, holdings, pid, date(2024, 1, 1), [new], AT)
-        give_postal_addresses(accounts, ["acc-a", "acc-b"])
-        uow.commit()
+    seed_holders(
+        make,
+        [
+            PropertyTax(pid, 2024, 1, "TAX_STATUS_TAXED", Money.of(nok), Money(0), 4, f"{pid}-2024")
+            for pid, nok in (("p1", 4000), ("p2", 8000))
+        ],
+        [(pid, date(2024, 1, 1), person(holder)) for pid, holder in (("p1", "acc-a"), ("p2", "acc-b"))],
+        AT,
+        ["acc-a", "acc-b"],
+    )
 
 
 def _run(make: UowFactory, month: int, issue_date: date) -> BillingRun:
-    run = start_billing_run(make(), 2024, month, issue_date)
-    while run.state == RunState.RUNNING:
-        run = billing_chunk(make(), run.run_id, POLICY, 1)
-    return complete_billing_run(make(), run.run_id)
+    return run_to_end(make, 2024, month, issue_date, POLICY, 1)
 
 
 def test_a_runs_invoices_are_posted_and_the_aggregates_add_up(make: UowFactory) -> None:

@@ -9,40 +9,27 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from fractions import Fraction
 
 import pytest
 from sqlalchemy import func, select
 
-from services.billing.adapters.account_repository import AccountRepository, HoldingRepository
 from services.billing.adapters.ocr_giro_writer import write_ocr_giro
 from services.billing.adapters.orm import ledger_entries, ledger_postings, payment_files, payments
 from services.billing.adapters.payment_file import read_payment_file
-from services.billing.adapters.repository import PropertyTaxRepository
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.import_payments import import_payments
 from services.billing.application.payments import unmatched_payments
 from services.billing.application.receivables_reports import ageing, paid_by_year_end
-from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
-    billing_chunk,
-    complete_billing_run,
-    start_billing_run,
 )
 from services.billing.application.statement import statement
-from services.billing.application.take_over_property import NewHolder, take_over_property
-from services.billing.domain.account import RecipientKind
 from services.billing.domain.billing_run import Invoice, RunState
 from services.billing.domain.kid import KidMethod, new_kid
 from services.billing.domain.property_tax import PropertyTax
-from services.billing.service import SPEC
-from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
-from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
-from tests.integration.billing_fixtures import give_postal_addresses
+from tests.integration.billing_units import person, run_to_end, seed_holders, sql_billing_units
 
 pytestmark = pytest.mark.postgres
 POLICY = BillingPolicy(minimum_amount=Money.of(50), payment_days=21)
@@ -51,35 +38,27 @@ HOLDERS = ("acc-a", "acc-b", "acc-c", "acc-d", "acc-e")
 
 @pytest.fixture
 def make(postgres_url: str) -> Iterator[UowFactory]:
-    upgrade_to_head(SPEC.migrations_dir, postgres_url)
-    engine = create_db_engine(postgres_url)
-    sessions = session_factory(engine)
-    yield lambda: SqlBillingUnitOfWork(sessions)
-    engine.dispose()
+    with sql_billing_units(postgres_url) as units:
+        yield units
 
 
 def _seed(make: UowFactory) -> None:
     """p1…p5 held by acc-a…acc-e from 2024, 3,660 NOK tax each (quarterly: 915 NOK a term)."""
-    uow = make()
-    with uow:
-        taxes = PropertyTaxRepository(uow.session)
-        accounts, holdings = AccountRepository(uow.session), HoldingRepository(uow.session)
-        for n, holder in enumerate(HOLDERS, start=1):
-            tax = PropertyTax(f"p{n}", 2024, 1, "TAX_STATUS_TAXED", Money.of(3660), Money(0), 4, f"p{n}-2024")
-            record_property_tax(taxes, tax)
-            new = NewHolder(holder, RecipientKind.PERSON, holder, "", Fraction(1))
-            take_over_property(
-                accounts, holdings, f"p{n}", date(2024, 1, 1), [new], datetime(2024, 1, 2, tzinfo=UTC)
-            )
-        give_postal_addresses(accounts, HOLDERS)
-        uow.commit()
+    seed_holders(
+        make,
+        [
+            PropertyTax(f"p{n}", 2024, 1, "TAX_STATUS_TAXED", Money.of(3660), Money(0), 4, f"p{n}-2024")
+            for n in range(1, len(HOLDERS) + 1)
+        ],
+        [(f"p{n}", date(2024, 1, 1), person(holder)) for n, holder in enumerate(HOLDERS, start=1)],
+        datetime(2024, 1, 2, tzinfo=UTC),
+        HOLDERS,
+    )
 
 
 def _run(make: UowFactory, month: int, issue_date: date) -> dict[str, Invoice]:
-    run = start_billing_run(make(), 2024, month, issue_date)
-    while run.state == RunState.RUNNING:
-        run = billing_chunk(make(), run.run_id, POLICY, 2)
-    assert complete_billing_run(make(), run.run_id).state == RunState.COMPLETED
+    run = run_to_end(make, 2024, month, issue_date, POLICY, 2)
+    assert run.state == RunState.COMPLETED
     with make() as uow:
         return {i.account_id: i for i in uow.invoices.for_run(run.run_id)}
 
