@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -201,13 +202,28 @@ def _follow_run(
     """Follows the run until it ends, with a progress bar on stderr (recipients gone through of all, the
     rate, time left), then says what the ended run issued, from the run as it stands at its end, and (for
     a start) each earlier year the start warned is not billed to its end."""
-    with job_progress(f"Billing run {run.year}-{run.month:02d}", "recipients") as bar:
-        while run.state == billing_pb2.BILLING_RUN_STATE_RUNNING:
+    run = follow_recipients(
+        run,
+        f"Billing run {run.year}-{run.month:02d}",
+        lambda job: job.state == billing_pb2.BILLING_RUN_STATE_RUNNING,
+        lambda job: caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=job.run_id)).run,
+    )
+    sys.stderr.write(run_outcome(run, warnings or []) + "\n")
+    return run
+
+
+def follow_recipients(
+    run: Any, description: str, running: Callable[[Any], bool], refresh: Callable[[Any], Any]
+) -> Any:
+    """Follows a billing or reminder run while it is `running`, with a progress bar on stderr (recipients
+    gone through of all, the rate, time left), asking `refresh` for it again every POLL_SECONDS; returns
+    the run as it ended."""
+    with job_progress(description, "recipients") as bar:
+        while running(run):
             bar.update(run.recipients_done, run.recipients_total)
             time.sleep(POLL_SECONDS)
-            run = caller.call(stub.GetBillingRun, billing_pb2.GetBillingRunRequest(run_id=run.run_id)).run
+            run = refresh(run)
         bar.update(run.recipients_done, run.recipients_total)
-    sys.stderr.write(run_outcome(run, warnings or []) + "\n")
     return run
 
 

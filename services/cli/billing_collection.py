@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
 from propertytax.billing.v1 import billing_pb2_grpc, collection_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli import billing_collection_view as view
-from services.cli.billing import recipient_arg
+from services.cli.billing import follow_recipients, recipient_arg
 from services.cli.common import (
     BadInput,
     add_remote_options,
@@ -38,15 +37,14 @@ from services.cli.output import (
     counted,
     day,
     emit_json,
-    job_progress,
     nok,
     say,
+    say_or_json,
     show_record,
     show_table,
     wants_json,
 )
 
-POLL_SECONDS = 1.0
 instalments_arg = whole(1, 120, "12")  # monthly, at most ten years
 # A whole term's OCR file for Oslo is about 135,000 × 3 records of 80 characters (~33 MB): well inside.
 MAX_PAYMENT_FILE_BYTES = 64 * 1024 * 1024
@@ -93,6 +91,13 @@ def _stub(args: argparse.Namespace) -> tuple[Any, billing_pb2_grpc.BillingServic
     return caller, billing_pb2_grpc.BillingServiceStub(caller.channel)
 
 
+def _ask(args: argparse.Namespace, rpc: str, request: Any, timeout: float | None = None) -> Any:
+    """BillingService's answer to `rpc` (a refusal is raised for naming_flags to print); `timeout`
+    overrides --timeout for calls known to take long."""
+    caller, stub = _stub(args)
+    return caller.call(getattr(stub, rpc), request, timeout=timeout)
+
+
 def _money(amount: Any) -> money_pb2.Money | None:
     return money_pb2.Money(ore=amount.ore) if amount is not None else None
 
@@ -126,9 +131,9 @@ def cmd_payments_import(args: argparse.Namespace) -> int:
             f"({MAX_PAYMENT_FILE_BYTES // (1024 * 1024)} MiB)"
         )
     args.extra_flags = {"file": args.file}  # "payments.txt: is neither an OCR giro file …"
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.ImportPayments,
+    answer = _ask(
+        args,
+        "ImportPayments",
         collection_pb2.ImportPaymentsRequest(content=content, file_name=_file_name(args.file)),
         timeout=max(args.timeout, 600.0),  # a whole term's file is matched in one transaction
     )
@@ -165,56 +170,32 @@ def cmd_payments_allocate(args: argparse.Namespace) -> int:
         "account_id": "--recipient",
         "customer_number": "--recipient",
     }
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.AllocatePayment,
-        collection_pb2.AllocatePaymentRequest(
-            payment_id=args.payment_id,
-            invoice_number=args.invoice or 0,
-            **(args.recipient or {}),
-            allocated_on=args.on or "",
-        ),
+    request = collection_pb2.AllocatePaymentRequest(
+        payment_id=args.payment_id,
+        invoice_number=args.invoice or 0,
+        **(args.recipient or {}),
+        allocated_on=args.on or "",
     )
-    if wants_json(args):
-        emit_json(answer)
-    else:
-        say(view.allocation_sentence(answer))
-    return 0
+    return say_or_json(args, _ask(args, "AllocatePayment", request), view.allocation_sentence)
 
 
 @naming_flags(_FLAGS)
 def cmd_payments_refund(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.RefundCredit,
-        collection_pb2.RefundCreditRequest(
-            **args.recipient,
-            bank_account=args.bank_account,
-            amount=_money(args.amount),
-            refunded_on=args.on or "",
-        ),
+    request = collection_pb2.RefundCreditRequest(
+        **args.recipient,
+        bank_account=args.bank_account,
+        amount=_money(args.amount),
+        refunded_on=args.on or "",
     )
-    if wants_json(args):
-        emit_json(answer)
-    else:
-        say(view.refund_sentence(answer))
-    return 0
+    return say_or_json(args, _ask(args, "RefundCredit", request), view.refund_sentence)
 
 
 @naming_flags(_FLAGS)
 def cmd_write_off(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.WriteOffInvoice,
-        collection_pb2.WriteOffInvoiceRequest(
-            invoice_number=args.invoice_number, written_off_on=args.on or "", reason=args.reason
-        ),
+    request = collection_pb2.WriteOffInvoiceRequest(
+        invoice_number=args.invoice_number, written_off_on=args.on or "", reason=args.reason
     )
-    if wants_json(args):
-        emit_json(answer)
-    else:
-        say(view.write_off_sentence(answer))
-    return 0
+    return say_or_json(args, _ask(args, "WriteOffInvoice", request), view.write_off_sentence)
 
 
 # ---- statement and reports ------------------------------------------------------------------------------
@@ -222,9 +203,9 @@ def cmd_write_off(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_statement(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.GetStatement,
+    answer = _ask(
+        args,
+        "GetStatement",
         collection_pb2.GetStatementRequest(
             **args.recipient, from_date=args.from_date or "", to_date=args.to_date or ""
         ),
@@ -251,8 +232,7 @@ def cmd_statement(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_ageing(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(stub.GetAgeing, collection_pb2.GetAgeingRequest(as_of=args.as_of or ""), timeout=600)
+    answer = _ask(args, "GetAgeing", collection_pb2.GetAgeingRequest(as_of=args.as_of or ""), timeout=600)
     show_table(
         args,
         answer,
@@ -266,9 +246,8 @@ def cmd_ageing(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_paid_by_year_end(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.GetPaidByYearEnd, collection_pb2.GetPaidByYearEndRequest(year=args.year), timeout=600
+    answer = _ask(
+        args, "GetPaidByYearEnd", collection_pb2.GetPaidByYearEndRequest(year=args.year), timeout=600
     )
     show_table(
         args,
@@ -286,9 +265,11 @@ def cmd_paid_by_year_end(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_reminders_preview(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.PreviewReminderRun, collection_pb2.PreviewReminderRunRequest(run_on=args.on or ""), timeout=600
+    answer = _ask(
+        args,
+        "PreviewReminderRun",
+        collection_pb2.PreviewReminderRunRequest(run_on=args.on or ""),
+        timeout=600,
     )
     title = f"A reminder run on {day(answer.run_on)} would (preview, nothing is sent)"
     show_record(args, answer, view.preview_fields(answer), title=title)
@@ -302,14 +283,14 @@ def _show_reminder_run(args: argparse.Namespace, run: Any) -> int:
 
 def _follow_reminders(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, run: Any) -> Any:
     """Follows the run until it ends with a progress bar on stderr, then says what it did."""
-    with job_progress(f"Reminder run {day(run.run_on)}", "recipients") as bar:
-        while run.state == collection_pb2.REMINDER_RUN_STATE_RUNNING:
-            bar.update(run.recipients_done, run.recipients_total)
-            time.sleep(POLL_SECONDS)
-            run = caller.call(
-                stub.GetReminderRun, collection_pb2.GetReminderRunRequest(run_id=run.run_id)
-            ).run
-        bar.update(run.recipients_done, run.recipients_total)
+    run = follow_recipients(
+        run,
+        f"Reminder run {day(run.run_on)}",
+        lambda job: job.state == collection_pb2.REMINDER_RUN_STATE_RUNNING,
+        lambda job: (
+            caller.call(stub.GetReminderRun, collection_pb2.GetReminderRunRequest(run_id=job.run_id)).run
+        ),
+    )
     sys.stderr.write(view.reminder_outcome(run) + "\n")
     return run
 
@@ -335,44 +316,39 @@ def cmd_reminders_status(args: argparse.Namespace) -> int:
 # ---- objections and plans ---------------------------------------------------------------------------
 
 
+def _show_hold(args: argparse.Namespace, hold: Any, title: str) -> int:
+    show_record(args, hold, view.hold_fields(hold), title=title)
+    return 0
+
+
+def _show_plan(args: argparse.Namespace, plan: Any, title: str) -> int:
+    show_record(args, plan, view.plan_fields(plan), title=title)
+    return 0
+
+
 @naming_flags(_FLAGS)
 def cmd_objections_register(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    hold = caller.call(
-        stub.RegisterObjection,
-        collection_pb2.RegisterObjectionRequest(
-            invoice_number=args.invoice_number,
-            reason=args.reason,
-            disputed=_money(args.disputed),
-            registered_on=args.on or "",
-        ),
-    ).hold
-    show_record(
-        args,
-        hold,
-        view.hold_fields(hold),
-        title="Objection registered: reminders hold on the disputed amount",
+    request = collection_pb2.RegisterObjectionRequest(
+        invoice_number=args.invoice_number,
+        reason=args.reason,
+        disputed=_money(args.disputed),
+        registered_on=args.on or "",
     )
-    return 0
+    hold = _ask(args, "RegisterObjection", request).hold
+    return _show_hold(args, hold, "Objection registered: reminders hold on the disputed amount")
 
 
 @naming_flags(_FLAGS)
 def cmd_objections_settle(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    hold = caller.call(
-        stub.SettleObjection,
-        collection_pb2.SettleObjectionRequest(hold_id=args.hold_id, settled_on=args.on or ""),
-    ).hold
-    show_record(args, hold, view.hold_fields(hold), title="Objection settled: reminders may follow again")
-    return 0
+    request = collection_pb2.SettleObjectionRequest(hold_id=args.hold_id, settled_on=args.on or "")
+    return _show_hold(
+        args, _ask(args, "SettleObjection", request).hold, "Objection settled: reminders may follow again"
+    )
 
 
 @naming_flags(_FLAGS)
 def cmd_objections_list(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.ListCollectionHolds, collection_pb2.ListCollectionHoldsRequest(**args.recipient)
-    )
+    answer = _ask(args, "ListCollectionHolds", collection_pb2.ListCollectionHoldsRequest(**args.recipient))
     show_table(
         args,
         answer,
@@ -389,26 +365,21 @@ def cmd_plans_request(args: argparse.Namespace) -> int:
         raise BadInput("ask for one: --deferral-until D, or --instalments K with --first-due D")
     if args.instalments is not None and args.first_due is None:
         raise BadInput("--instalments needs --first-due (the first instalment's due date)")
-    caller, stub = _stub(args)
-    plan = caller.call(
-        stub.RequestPaymentPlan,
-        collection_pb2.RequestPaymentPlanRequest(
-            **args.recipient,
-            invoice_numbers=args.invoices,
-            deferral_until=args.deferral_until or "",
-            instalments=args.instalments or 0,
-            first_due=args.first_due or "",
-            requested_on=args.on or "",
-        ),
-    ).plan
-    show_record(args, plan, view.plan_fields(plan), title="Plan recorded: reminders hold while it is kept")
-    return 0
+    request = collection_pb2.RequestPaymentPlanRequest(
+        **args.recipient,
+        invoice_numbers=args.invoices,
+        deferral_until=args.deferral_until or "",
+        instalments=args.instalments or 0,
+        first_due=args.first_due or "",
+        requested_on=args.on or "",
+    )
+    plan = _ask(args, "RequestPaymentPlan", request).plan
+    return _show_plan(args, plan, "Plan recorded: reminders hold while it is kept")
 
 
 @naming_flags(_FLAGS)
 def cmd_plans_list(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(stub.ListPaymentPlans, collection_pb2.ListPaymentPlansRequest(**args.recipient))
+    answer = _ask(args, "ListPaymentPlans", collection_pb2.ListPaymentPlansRequest(**args.recipient))
     show_table(
         args, answer, view.PLAN_COLUMNS, view.plan_rows(answer.plans), "No deferrals or instalment plans."
     )
@@ -417,13 +388,8 @@ def cmd_plans_list(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_plans_cancel(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    plan = caller.call(
-        stub.CancelPaymentPlan,
-        collection_pb2.CancelPaymentPlanRequest(plan_id=args.plan_id, cancelled_on=args.on or ""),
-    ).plan
-    show_record(args, plan, view.plan_fields(plan), title="Plan cancelled")
-    return 0
+    request = collection_pb2.CancelPaymentPlanRequest(plan_id=args.plan_id, cancelled_on=args.on or "")
+    return _show_plan(args, _ask(args, "CancelPaymentPlan", request).plan, "Plan cancelled")
 
 
 # ---- AvtaleGiro ---------------------------------------------------------------------------------------
@@ -434,9 +400,9 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
     content = read_input(args.file, "FILE")
     if not content:
         raise BadInput(f"FILE {args.file}: the file is empty")
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.ImportAvtaleGiroAgreements,
+    answer = _ask(
+        args,
+        "ImportAvtaleGiroAgreements",
         collection_pb2.ImportAvtaleGiroAgreementsRequest(content=content, received_on=args.on or ""),
     )
     show_record(
@@ -450,10 +416,7 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_avtalegiro_claims(args: argparse.Namespace) -> int:
-    caller, stub = _stub(args)
-    answer = caller.call(
-        stub.GetAvtaleGiroClaims, collection_pb2.GetAvtaleGiroClaimsRequest(run_id=args.run_id)
-    )
+    answer = _ask(args, "GetAvtaleGiroClaims", collection_pb2.GetAvtaleGiroClaimsRequest(run_id=args.run_id))
     with open_output(args.out, "--out") as handle:
         handle.write(answer.content)
     if wants_json(args):

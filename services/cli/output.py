@@ -12,7 +12,7 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -231,6 +231,16 @@ def _print_trimmed(out: Console, renderable: Table) -> None:
 def say(text: str) -> None:
     """A sentence for a person on stdout (a summary, "Nothing to do."); --json commands print JSON instead."""
     console().print(text)
+
+
+def say_or_json(args: argparse.Namespace, answer: Message, sentence: Callable[[Any], str]) -> int:
+    """A command whose answer a person reads as one sentence (`sentence(answer)`): with --json the
+    answer's machine form instead. Exit 0."""
+    if wants_json(args):
+        emit_json(answer)
+    else:
+        say(sentence(answer))
+    return 0
 
 
 # ---- long jobs ------------------------------------------------------------------------------------------
