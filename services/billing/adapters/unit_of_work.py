@@ -11,8 +11,9 @@ from services.billing.adapters.correction_repository import CorrectionFlags
 from services.billing.adapters.event_payloads import event_to_proto
 from services.billing.adapters.fee_repository import FeeFactsRepository, FeeScheduleRepository
 from services.billing.adapters.invoice_repository import BillingRunRepository, InvoiceRepository
-from services.billing.adapters.ledger_repository import LedgerRepository, PaymentRepository
+from services.billing.adapters.ledger_repository import LedgerRepository
 from services.billing.adapters.orm import platform_tables
+from services.billing.adapters.payment_repository import PaymentRepository
 from services.billing.adapters.repository import (
     BillingPropertyRepository,
     BillingYearRepository,
