@@ -247,6 +247,7 @@ def _step(
             seller_organisation_number=seller.organisation_number,
             seller_address=f"{seller.street}, {seller.postcode} {seller.city}",
             seller_bank_account=seller.bank_account,
+            recipient_kind=account.kind.value,
         )
     return CollectionStep(
         step_id=new_id(),

@@ -125,6 +125,9 @@ class ReminderLetter:
     seller_organisation_number: str
     seller_address: str
     seller_bank_account: str
+    # "person" or "organisation" (account.RecipientKind): what enforcement may mean for the recipient (wage
+    # deduction is for persons); letters stored before it was kept were all addressed as to persons.
+    recipient_kind: str = "person"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -133,7 +136,7 @@ class ReminderLetter:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> ReminderLetter:
-        return cls(**{key: data[key] for key in cls.__dataclass_fields__})
+        return cls(**{key: data[key] for key in cls.__dataclass_fields__ if key in data})
 
 
 @dataclass(frozen=True)
