@@ -36,7 +36,7 @@ from services.billing.domain.ledger import (
     claim_document_number,
     document_claim,
 )
-from services.billing.domain.payments import PaymentState
+from services.billing.domain.payments import ImportedPaymentFile, PaymentFileFormat, PaymentState
 from services.platform.money import Money
 
 if TYPE_CHECKING:
@@ -69,6 +69,21 @@ class FakeLedger:
     def claim_balances(self, claims: Sequence[str]) -> dict[str, ClaimBalance]:
         wanted = set(claims)
         return {c: b for c, b in claim_balances(self.postings()).items() if c in wanted}
+
+    def principal_changes(self, claims: Sequence[str], before: date) -> dict[str, list[tuple[date, Money]]]:
+        wanted = set(claims)
+        by_day: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        for entry in self.entries:
+            if entry.posted_on >= before:
+                continue
+            for p in entry.postings:
+                if (
+                    p.claim in wanted
+                    and p.ledger_account == LedgerAccount.RECEIVABLES
+                    and p.component == Component.PRINCIPAL
+                ):
+                    by_day[p.claim][entry.posted_on] += p.amount.ore
+        return {c: [(on, Money(ore)) for on, ore in sorted(days.items())] for c, days in by_day.items()}
 
     def _receivables(self, account_ids: Sequence[str], as_of: date | None) -> dict[str, ClaimBalance]:
         wanted = set(account_ids)
@@ -184,15 +199,27 @@ class FakeLedger:
 class FakePayments:
     def __init__(self) -> None:
         self.files: dict[str, StoredPaymentFile] = {}
+        self.imported_at: dict[str, datetime] = {}
         self.rows: dict[str, StoredPayment] = {}
 
     def file_by_sha256(self, sha256: str) -> StoredPaymentFile | None:
         return next((f for f in self.files.values() if f.sha256 == sha256), None)
 
+    def file_by_identity(
+        self, file_format: PaymentFileFormat, identities: Sequence[str]
+    ) -> ImportedPaymentFile | None:
+        for file_id, f in self.files.items():
+            if f.format == file_format and f.file_reference in identities:
+                return ImportedPaymentFile(f.file_name, f.file_reference, self.imported_at[file_id])
+        return None
+
     def add_file(self, stored: StoredPaymentFile, at: datetime) -> None:
         if self.file_by_sha256(stored.sha256) is not None:
             raise ValueError(f"a file with sha256 {stored.sha256} exists")  # unique, as in SQL
+        if self.file_by_identity(stored.format, [stored.file_reference]) is not None:
+            raise ValueError(f"a {stored.format} file {stored.file_reference} exists")  # unique, as in SQL
         self.files[stored.file_id] = stored
+        self.imported_at[stored.file_id] = at
 
     def add_many(self, items: Sequence[StoredPayment], at: datetime) -> None:
         for payment in items:

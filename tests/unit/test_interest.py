@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from services.billing.adapters.collection_rules_file import load_collection_rules
-from services.billing.domain.interest import interest, interest_parts, interest_start
+from services.billing.domain.interest import interest, interest_on_changes, interest_parts, interest_start
 from services.platform.money import Money
 
 pytestmark = pytest.mark.unit
@@ -73,3 +73,26 @@ def test_charging_in_two_stretches_differs_from_one_by_at_most_an_ore(
     whole = interest(Money(ore), RATES, start, end)
     split = interest(Money(ore), RATES, start, middle) + interest(Money(ore), RATES, middle, end)
     assert abs(whole.ore - split.ore) <= 1
+
+
+def test_each_day_bears_interest_on_what_was_open_that_day() -> None:
+    # Due 26 April 2024, 3 127,14 kr open; 1 000 kr paid 3 May, 1 200 kr on 6 May: interest from 27 April
+    # to 19 May on 3 127,14 for 6 days, 2 127,14 for 3 days and 927,14 for 14 days (not 927,14 for 23).
+    changes = [
+        (date(2024, 4, 5), Money(312_714)),
+        (date(2024, 5, 3), Money(-100_000)),
+        (date(2024, 5, 6), Money(-120_000)),
+    ]
+    charged = interest_on_changes(changes, RATES, date(2024, 4, 27), date(2024, 5, 20))
+    day_ore = 312_714 * 6 + 212_714 * 3 + 92_714 * 14
+    assert charged == Money.rounded(Decimal(day_ore) / 100 * Decimal("0.125") / 365) == Money(1306)
+    assert charged != interest(Money(92_714), RATES, date(2024, 4, 27), date(2024, 5, 20))
+
+
+def test_no_interest_on_days_the_principal_was_paid_or_in_credit() -> None:
+    changes = [(date(2024, 4, 5), Money(100_000)), (date(2024, 5, 1), Money(-150_000))]
+    assert interest_on_changes(changes, RATES, date(2024, 5, 1), date(2024, 6, 1)) == Money(0)
+    # a constant principal gives what interest() gives
+    flat = [(date(2024, 1, 5), Money(100_000))]
+    start, end = date(2024, 2, 1), date(2025, 2, 1)
+    assert interest_on_changes(flat, RATES, start, end) == interest(Money(100_000), RATES, start, end)

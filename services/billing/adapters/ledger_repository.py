@@ -126,6 +126,25 @@ class LedgerRepository:
         ).all()
         return _balances(rows)
 
+    def principal_changes(self, claims: Sequence[str], before: date) -> dict[str, list[tuple[date, Money]]]:
+        if not claims:
+            return {}
+        p = ledger_postings.c
+        found: dict[str, list[tuple[date, Money]]] = defaultdict(list)
+        for claim, on, ore in self._session.execute(
+            select(p.claim, p.posted_on, func.sum(p.amount_ore))
+            .where(
+                one_of(self._session, p.claim, list(claims)),
+                p.ledger_account == _RECEIVABLES,
+                p.component == _PRINCIPAL,
+                p.posted_on < before,
+            )
+            .group_by(p.claim, p.posted_on)
+            .order_by(p.claim, p.posted_on)
+        ).all():
+            found[claim].append((on, Money(int(ore))))
+        return dict(found)
+
     def _receivable_claims(
         self, account_ids: Sequence[str], as_of: date | None, documents_only: bool
     ) -> dict[str, ClaimBalance]:

@@ -12,7 +12,12 @@ from datetime import date, datetime
 from typing import Protocol
 
 from services.billing.domain.ledger import ClaimBalance, Entry, EntryKind
-from services.billing.domain.payments import PaymentFile, PaymentFileFormat, PaymentState
+from services.billing.domain.payments import (
+    ImportedPaymentFile,
+    PaymentFile,
+    PaymentFileFormat,
+    PaymentState,
+)
 from services.platform.money import Money
 
 # A bank file's bytes and name → the parsed file, every bad line named (InvalidInput, field "line N").
@@ -88,6 +93,12 @@ class LedgerStore(Protocol):
 
     def claim_balances(self, claims: Sequence[str]) -> dict[str, ClaimBalance]:
         """The open amount of each named claim that has postings."""
+        ...
+
+    def principal_changes(self, claims: Sequence[str], before: date) -> dict[str, list[tuple[date, Money]]]:
+        """Each claim's principal movements on RECEIVABLES posted before `before`, summed per posting date,
+        in date order (what late-payment interest is reckoned on, day by day); claims without any are
+        left out."""
         ...
 
     def open_invoices(
@@ -167,6 +178,13 @@ class PaymentStore(Protocol):
     """Imported bank files and their payments."""
 
     def file_by_sha256(self, sha256: str) -> StoredPaymentFile | None: ...
+
+    def file_by_identity(
+        self, file_format: PaymentFileFormat, identities: Sequence[str]
+    ) -> ImportedPaymentFile | None:
+        """An imported file of the format whose file_reference is one of `identities` (payment_files is
+        unique on the two: a bank never sends the same transmission or message twice)."""
+        ...
 
     def add_file(self, stored: StoredPaymentFile, at: datetime) -> None: ...
 

@@ -24,7 +24,7 @@ from services.billing.application.ports import BillingUnitOfWork, UowFactory
 from services.billing.domain.account import Account
 from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
 from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
-from services.billing.domain.interest import InterestCharge, interest, interest_start
+from services.billing.domain.interest import InterestCharge, interest_on_changes, interest_start
 from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
 from services.billing.domain.payment_plans import PaymentPlan, PlanState, plan_of
 from services.billing.domain.reminders import (
@@ -135,6 +135,7 @@ def _plan_chunk(
     holds = uow.collection.holds_on(numbers) if numbers else []
     plans = _settle_plans(uow, uow.collection.plans_of(account_ids), rules, on, chunk)
     charged = uow.collection.interest_charged_through(numbers) if numbers else {}
+    changes = uow.ledger.principal_changes([document_claim(n) for n in numbers], on) if numbers else {}
     by_id = {a.account_id: a for a in accounts}
     for invoice in invoices:
         decision = next_step(invoice, steps.get(invoice.document_number, []), holds, plans, rules, on)
@@ -142,7 +143,8 @@ def _plan_chunk(
         charged_now = Money(0)
         if _interest_due(invoice, decision, plan, rules):
             start = interest_start(invoice.due_date, charged.get(invoice.document_number))
-            charged_now = interest(invoice.balance.principal, rules.interest_rates, start, on)
+            history = changes.get(document_claim(invoice.document_number), [])
+            charged_now = interest_on_changes(history, rules.interest_rates, start, on)
             if charged_now.ore > 0:
                 entry = _interest_entry(invoice, charged_now, start, on)
                 chunk.entries.append(entry)

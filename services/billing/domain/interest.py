@@ -68,6 +68,30 @@ def interest(principal: Money, rates: Sequence[tuple[date, Decimal]], start: dat
     return Money.rounded(principal.nok * day_rates / DAYS_IN_YEAR)
 
 
+def interest_on_changes(
+    changes: Sequence[tuple[date, Money]], rates: Sequence[tuple[date, Decimal]], start: date, end: date
+) -> Money:
+    """Interest for the days [start, end) on a principal that changed over time: `changes` are the
+    principal's net movements by the day they take effect (ascending; the invoice, then payments and
+    set-offs lowering it), so each day bears interest on what was open that day, not on what is open at
+    the end (a part payment on 3 May stops interest on its amount from 3 May). Days with nothing open (or a
+    credit) bear none. Σ principal × rate × days / 365 over the stretches, rounded once."""
+    if end <= start:
+        return Money(0)
+    open_ore = sum(amount.ore for on, amount in changes if on <= start)
+    later = sorted((on, amount.ore) for on, amount in changes if start < on < end)
+    total = Decimal(0)
+    stretch_start = start
+    for on, amount_ore in [*later, (end, 0)]:
+        if open_ore > 0 and on > stretch_start:
+            day_rates = sum(
+                (part.rate * part.days for part in interest_parts(rates, stretch_start, on)), Decimal(0)
+            )
+            total += Money(open_ore).nok * day_rates
+        stretch_start, open_ore = on, open_ore + amount_ore
+    return Money.rounded(total / DAYS_IN_YEAR)
+
+
 def interest_start(due_date: date, charged_through: date | None) -> date:
     """The first day not yet charged: the day after the due date, or where the last charge ended."""
     first = due_date + timedelta(days=1)
