@@ -164,3 +164,26 @@ def test_norway_a_broken_plan_gives_a_reminder_even_after_one_was_sent() -> None
     earlier = [taken(StepKind.REMINDER, 1, DUE + timedelta(days=14), DUE + timedelta(days=28))]
     found = step(invoice(), earlier, [], [plan(PlanState.BROKEN, broken_on)], NORWAY, broken_on)
     assert (found.rule.kind, found.sequence) == (StepKind.REMINDER, 2)
+    assert found.fee == Money.of("37.50")  # the claim's second letter: a fee is still allowed
+
+
+def test_norway_no_fee_after_two_letters_on_a_claim_a_broken_plans_reminder_included() -> None:
+    # inkassoforskriften § 1-3: fees for a reminder and a notice at most; the reminder a broken plan
+    # gives after them is sent without a fee.
+    broken_on = DUE + timedelta(days=90)
+    earlier = [
+        taken(StepKind.REMINDER, 1, DUE + timedelta(days=14), DUE + timedelta(days=28)),
+        taken(StepKind.COLLECTION_NOTICE, 1, DUE + timedelta(days=42), DUE + timedelta(days=56)),
+    ]
+    found = step(invoice(), earlier, [], [plan(PlanState.BROKEN, broken_on)], NORWAY, broken_on)
+    assert (found.rule.kind, found.sequence, found.fee) == (StepKind.REMINDER, 2, Money(0))
+
+
+def test_denmark_a_breached_plans_reminder_after_three_reminders_carries_no_fee() -> None:
+    broken_on = DUE + timedelta(days=120)
+    earlier = [
+        taken(StepKind.REMINDER, n, DUE + timedelta(days=14 * n), DUE + timedelta(days=14 * n + 14))
+        for n in (1, 2, 3)
+    ]
+    found = step(invoice(), earlier, [], [plan(PlanState.BROKEN, broken_on)], DENMARK, broken_on)
+    assert (found.rule.kind, found.sequence, found.fee) == (StepKind.REMINDER, 4, Money(0))

@@ -109,6 +109,10 @@ class CollectionRules:
     plan_stops_interest: bool
     holds_stop_reminders: bool  # an objection or appeal holds reminders on the disputed amount
     hand_over_to: str  # who enforcement is handed to, as letters name it
+    # A fee only on a claim's first this-many letters, reminders and notices alike (Norway,
+    # inkassoforskriften § 1-3: fees for two reminders, or for a reminder and a notice, at most; a broken
+    # plan's reminder after them is free); None: each step with a fee charges it.
+    max_fees_per_claim: int | None = None
 
     def fee_on(self, day: date, secured: bool) -> Money:
         return self.reminder_fee.on(day, secured)
@@ -155,10 +159,13 @@ def parse_collection_rules(data: Any) -> CollectionRules:
     plan_stops = _bool(data.get("plan_stops_interest", False), "plan_stops_interest", problems)
     holds_stop = _bool(data.get("holds_stop_reminders", True), "holds_stop_reminders", problems)
     hand_over_to = str(data.get("hand_over_to", "")).strip()
+    max_fees = data.get("max_fees_per_claim")
+    if max_fees is not None and (type(max_fees) is not int or max_fees < 0):
+        problems.add("max_fees_per_claim", "must be a whole number, not negative (or left out: no limit)")
     known = {
         "name", "currency", "minimum_amount", "grace_days", "new_due_days", "steps", "after_broken_plan",
         "reminder_fee", "secured_codes", "no_interest_codes", "interest_rates", "interest_at",
-        "plan_stops_interest", "holds_stop_reminders", "hand_over_to", "source",
+        "plan_stops_interest", "holds_stop_reminders", "hand_over_to", "max_fees_per_claim", "source",
     }  # fmt: skip
     for key in sorted(set(map(str, data)) - known):
         problems.add(key, "is not a key of collection rules")
@@ -180,6 +187,7 @@ def parse_collection_rules(data: Any) -> CollectionRules:
         plan_stops_interest=bool(plan_stops),
         holds_stop_reminders=bool(holds_stop),
         hand_over_to=hand_over_to,
+        max_fees_per_claim=max_fees,
     )
 
 

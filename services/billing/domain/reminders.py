@@ -217,5 +217,7 @@ def next_step(
     sequence = 1 + sum(1 for s in taken if s.step == rule.kind)
     if rule.kind == StepKind.HAND_OVER:
         return NextStep(rule, sequence, claim, disputed, Money(0), on, secured)
-    fee = rules.fee_on(on, secured) if rule.fee else Money(0)
+    letters_sent = sum(1 for s in taken if s.step != StepKind.HAND_OVER)
+    fee_allowed = rules.max_fees_per_claim is None or letters_sent < rules.max_fees_per_claim
+    fee = rules.fee_on(on, secured) if rule.fee and fee_allowed else Money(0)
     return NextStep(rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured)
