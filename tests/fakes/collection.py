@@ -33,6 +33,9 @@ class FakeCollection:
     def run_on(self, day: date) -> CollectionRun | None:
         return next((r for r in self.runs.values() if r.run_on == day), None)
 
+    def latest_run(self) -> CollectionRun | None:
+        return max(self.runs.values(), key=lambda r: r.run_on, default=None)
+
     def advance_run(self, run: CollectionRun) -> None:
         self.runs[run.run_id] = run
 

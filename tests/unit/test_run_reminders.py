@@ -23,7 +23,7 @@ from services.billing.domain.collection_rules import CollectionRules, InterestPo
 from services.billing.domain.ledger import EntryKind, LedgerAccount, account_totals, document_claim
 from services.billing.domain.payment_plans import PlanState
 from services.billing.domain.reminders import CollectionRun, NotReminded, RunState
-from services.platform.errors import NotFound
+from services.platform.errors import InvalidInput, NotFound
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, pay, recipient
 from tests.fakes.billing import FakeBillingUnitOfWork
@@ -215,3 +215,35 @@ def test_a_failed_run_is_resumed_from_its_cursor_by_a_start() -> None:
     while (done := reminder_chunk(uow, started.run_id, NORWAY, 2)).state == RunState.RUNNING:
         pass
     assert done.reminders == 2 and len(uow.collection.steps) == 2  # nothing taken twice
+
+
+def test_a_recipients_credit_is_set_off_before_the_run_decides_and_covers_what_it_can() -> None:
+    uow = FakeBillingUnitOfWork()
+    overdue = issue(uow, recipient("A1"), 1, [("p1", "property_tax", "1000")])
+    paid = issue(uow, recipient("A1"), 2, [("p2", "waste", "300")])
+    pay(uow, paid, "1600", DUE)  # 1 300 kr more than invoice 2: a credit that covers invoice 1
+    partly = issue(uow, recipient("A2"), 3, [("p3", "property_tax", "1000")])
+    other = issue(uow, recipient("A2"), 4, [("p4", "waste", "100")])
+    pay(uow, other, "400", DUE)  # 300 kr credit: invoice 3 is still reminded for 700 kr
+    done = run(uow, RUN_ON)
+    assert (done.reminders, done.fees) == (1, Money.of(35))
+    with uow:
+        balances = uow.ledger.claim_balances(
+            [document_claim(overdue.invoice_number), document_claim(partly.invoice_number)]
+        )
+        credits = uow.ledger.credits(["A1", "A2"])
+    assert balances["D1"].total == Money(0)
+    assert balances["D3"].principal == Money.of(700)
+    assert [(c.account_id, c.total) for c in credits] == [("A1", Money.of(-300))]
+    reminded = [e for e in uow.events if isinstance(e, ReminderIssued)]
+    assert [(e.invoice_number, e.open_amount) for e in reminded] == [(3, Money.of("700") + done.interest)]
+
+
+def test_a_new_run_dated_before_the_latest_run_is_refused_and_the_same_date_is_resumed() -> None:
+    uow = scene()
+    later = run(uow, date(2026, 1, 20))
+    with pytest.raises(InvalidInput) as refused:
+        start_reminder_run(uow, RUN_ON)
+    assert [v.field for v in refused.value.violations] == ["on"]
+    assert "20.01.2026" in str(refused.value)
+    assert start_reminder_run(uow, date(2026, 1, 20)).run_id == later.run_id

@@ -170,6 +170,12 @@ class CollectionRepository:
         row = self._session.execute(select(collection_runs).where(collection_runs.c.run_on == day)).first()
         return _to_run(row) if row else None
 
+    def latest_run(self) -> CollectionRun | None:
+        row = self._session.execute(
+            select(collection_runs).order_by(collection_runs.c.run_on.desc()).limit(1)
+        ).first()
+        return _to_run(row) if row else None
+
     def advance_run(self, run: CollectionRun) -> None:
         progress = {
             "cursor": run.cursor,

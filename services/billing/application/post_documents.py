@@ -11,19 +11,18 @@ InvoicePaid is recorded for each invoice the set-offs or held payments settle.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
 from services.billing.application.ports import BillingUnitOfWork
+from services.billing.application.set_off import set_off_credits
 from services.billing.domain.billing_run import INVOICE, Invoice
 from services.billing.domain.collection_events import InvoicePaid, PaymentReceived
-from services.billing.domain.ledger import ClaimBalance, Entry, claim_document_number, document_claim
+from services.billing.domain.ledger import ClaimBalance, Entry, document_claim
 from services.billing.domain.ledger_entries import (
     allocation_entry,
     balances_after,
     invoice_entry,
-    set_off_entry,
 )
 from services.billing.domain.payments import PaymentState
 from services.platform.ids import new_id
@@ -40,31 +39,9 @@ def post_issued_documents(uow: BillingUnitOfWork, issued: Sequence[Invoice]) -> 
     uow.ledger.post(entries, at)
     on = max(i.issue_date for i in issued)  # one run, one issue date
     totals = {i.invoice_number: i.total for i in issued}
-
-    account_ids = sorted({i.account_id for i in issued})
-    credits = uow.ledger.credits(account_ids)
-    open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits})) if credits else []
-    balances = {document_claim(o.document_number): o.balance for o in open_invoices}
-    totals.update({o.document_number: o.total for o in open_invoices})
-    invoices_of: dict[str, list[str]] = defaultdict(list)
-    for o in open_invoices:  # in due-date order
-        invoices_of[o.account_id].append(document_claim(o.document_number))
-    set_offs: list[Entry] = []
-    for credit in credits:
-        targets = [balances[c] for c in invoices_of[credit.account_id] if balances[c].total.ore > 0]
-        entry = set_off_entry(new_id(), on, credit, targets)
-        if entry is not None:
-            set_offs.append(entry)
-            balances = balances_after(balances, [entry])
-    uow.ledger.post(set_offs, at)
-    settled = [c for c in balances if balances[c].total.ore == 0]
-
-    for claim in settled:
-        number = claim_document_number(claim)
-        assert number is not None  # balances holds invoice claims only
-        uow.record(InvoicePaid(number, balances[claim].account_id, on, totals[number]))
+    settled = set_off_credits(uow, sorted({i.account_id for i in issued}), on)
     for number, account_id in _allocate_held_payments(uow, issued, on):
-        if document_claim(number) not in settled:
+        if number not in settled:
             uow.record(InvoicePaid(number, account_id, on, totals[number]))
 
 

@@ -1,7 +1,8 @@
 """Commands: preview a reminder run, start (or resume) the run of a date, and take its steps chunk by chunk.
 
 A run goes through the recipients in account-id order (its cursor), a chunk at a time in one transaction
-each: for the chunk's overdue invoices it charges interest for the days since last charged (posted to the
+each: the recipients' credits are first set off against their open invoices (application/set_off.py);
+for the chunk's overdue invoices it charges interest for the days since last charged (posted to the
 ledger, and stored per invoice so no day is charged twice), checks the recipients' plans (paid: completed;
 an instalment missed: broken), takes each invoice's next step (domain/reminders.py: a reminder with its
 fee posted, a notice of enforced collection, the hand-over), records ReminderIssued / HandedToEnforcement
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 from services.billing.application.collection_ports import ReminderLetters
 from services.billing.application.ledger_ports import OpenInvoice
 from services.billing.application.ports import BillingUnitOfWork, UowFactory
+from services.billing.application.set_off import set_off_credits
 from services.billing.domain.account import Account
 from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
 from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
@@ -129,6 +131,7 @@ def _plan_chunk(
 ) -> _Chunk:
     chunk = _Chunk()
     account_ids = [a.account_id for a in accounts]
+    set_off_credits(uow, account_ids, on)  # nobody is reminded of what their own credit covers
     invoices = uow.ledger.open_invoices(account_ids, due_before=on)
     numbers = [i.document_number for i in invoices]
     steps = uow.collection.steps_of(numbers) if numbers else {}
@@ -333,9 +336,17 @@ def preview_reminders(
 
 def start_reminder_run(uow: BillingUnitOfWork, on: date) -> CollectionRun:
     """The run of `on`: a new one, or the one of that date as it stands (a failed one running again from
-    its cursor). One run per date: a second start the same day resumes or returns it."""
+    its cursor). One run per date: a second start the same day resumes or returns it. Runs go forward in
+    time: InvalidInput (on) for a new run dated before the latest run's date."""
     with uow:
         run = uow.collection.run_on(on)
+        latest = uow.collection.latest_run() if run is None else None
+        if latest is not None and latest.run_on > on:
+            raise InvalidInput.single(
+                "on",
+                f"{on:%d.%m.%Y} is before the last reminder run's date {latest.run_on:%d.%m.%Y}: runs go "
+                "forward in time (an earlier date would remind on what that day could not have known)",
+            )
         if run is None:
             run = uow.collection.add_run_unless_taken(
                 CollectionRun(new_id(), on, RunState.RUNNING), uow.now()

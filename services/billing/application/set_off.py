@@ -1,0 +1,51 @@
+"""Recipients' credits (credit notes, overpayments) set off against their open invoices.
+
+Used where a recipient's position is settled before anything is sent: when a billing chunk issues new
+invoices ("set off against the next invoice") and before a reminder run decides whom to remind (nobody is
+reminded of an invoice their own credit covers).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+
+from services.billing.application.ports import BillingUnitOfWork
+from services.billing.domain.collection_events import InvoicePaid
+from services.billing.domain.ledger import Entry, claim_document_number, document_claim
+from services.billing.domain.ledger_entries import balances_after, set_off_entry
+from services.platform.ids import new_id
+
+
+def set_off_credits(uow: BillingUnitOfWork, account_ids: Sequence[str], on: date) -> set[int]:
+    """Each of the recipients' credits set off against their open invoices, oldest due first, each in cover
+    order (domain/ledger_entries.set_off_entry), posted on `on`; InvoicePaid recorded for each invoice it
+    settles. Returns the numbers of the invoices settled. One query for the credits; the open invoices
+    are read only for recipients that have one."""
+    credits = uow.ledger.credits(account_ids)
+    if not credits:
+        return set()
+    open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits}))
+    balances = {document_claim(o.document_number): o.balance for o in open_invoices}
+    totals = {o.document_number: o.total for o in open_invoices}
+    invoices_of: dict[str, list[str]] = defaultdict(list)
+    for o in open_invoices:  # in due-date order
+        invoices_of[o.account_id].append(document_claim(o.document_number))
+    set_offs: list[Entry] = []
+    for credit in credits:
+        targets = [balances[c] for c in invoices_of[credit.account_id] if balances[c].total.ore > 0]
+        entry = set_off_entry(new_id(), on, credit, targets)
+        if entry is not None:
+            set_offs.append(entry)
+            balances = balances_after(balances, [entry])
+    if not set_offs:
+        return set()
+    uow.ledger.post(set_offs, uow.now())
+    settled: set[int] = set()
+    for claim, balance in balances.items():
+        number = claim_document_number(claim)
+        if number is not None and balance.total.ore == 0:
+            settled.add(number)
+            uow.record(InvoicePaid(number, balance.account_id, on, totals[number]))
+    return settled
