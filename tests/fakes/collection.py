@@ -33,6 +33,10 @@ class FakeCollection:
     def run_on(self, day: date) -> CollectionRun | None:
         return next((r for r in self.runs.values() if r.run_on == day), None)
 
+    def accounts_with_active_plans(self, after: str, limit: int) -> list[str]:
+        active = {p.account_id for p in self.plans.values() if p.state == PlanState.ACTIVE}
+        return sorted(a for a in active if a > after)[:limit]
+
     def latest_run(self) -> CollectionRun | None:
         return max(self.runs.values(), key=lambda r: r.run_on, default=None)
 

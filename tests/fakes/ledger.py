@@ -93,6 +93,15 @@ class FakeLedger:
             if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id in wanted
         )
 
+    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
+        wanted = {
+            p.account_id
+            for p in self.postings()
+            if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id > after
+        }
+        overdue = {o.account_id for o in self.open_invoices(sorted(wanted), due_before)}
+        return sorted(overdue)[:limit]
+
     def open_invoices(
         self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
     ) -> list[OpenInvoice]:

@@ -170,6 +170,18 @@ class CollectionRepository:
         row = self._session.execute(select(collection_runs).where(collection_runs.c.run_on == day)).first()
         return _to_run(row) if row else None
 
+    def accounts_with_active_plans(self, after: str, limit: int) -> list[str]:
+        c = payment_plans.c
+        return list(
+            self._session.execute(
+                select(c.account_id)
+                .where(c.state == PlanState.ACTIVE.value, c.account_id > after)
+                .group_by(c.account_id)
+                .order_by(c.account_id)
+                .limit(limit)
+            ).scalars()
+        )
+
     def latest_run(self) -> CollectionRun | None:
         row = self._session.execute(
             select(collection_runs).order_by(collection_runs.c.run_on.desc()).limit(1)

@@ -162,6 +162,26 @@ class LedgerRepository:
             query = query.where(p.posted_on <= as_of)
         return _balances(self._session.execute(query).all())
 
+    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
+        p, i = ledger_postings.c, invoices.c
+        open_claims = (
+            select(p.claim, p.account_id)
+            .where(p.ledger_account == _RECEIVABLES, p.claim.like("D%"), p.account_id > after)
+            .group_by(p.claim, p.account_id)
+            .having(func.sum(p.amount_ore) > 0)
+            .subquery()
+        )
+        number = cast(func.substr(open_claims.c.claim, 2), BigInteger)
+        found = self._session.execute(
+            select(open_claims.c.account_id)
+            .join_from(open_claims, invoices, i.invoice_number == number)
+            .where(i.kind == INVOICE, i.due_date < due_before)
+            .group_by(open_claims.c.account_id)
+            .order_by(open_claims.c.account_id)
+            .limit(limit)
+        ).scalars()
+        return list(found)
+
     def open_invoices(
         self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
     ) -> list[OpenInvoice]:

@@ -101,6 +101,12 @@ class LedgerStore(Protocol):
         left out."""
         ...
 
+    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
+        """The first `limit` recipients after `after` (account-id order) with an invoice open and due before
+        `due_before`: whom a reminder run must look at (one query over the open claims, not every
+        recipient's)."""
+        ...
+
     def open_invoices(
         self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
     ) -> list[OpenInvoice]:

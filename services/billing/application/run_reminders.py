@@ -1,13 +1,14 @@
 """Commands: preview a reminder run, start (or resume) the run of a date, and take its steps chunk by chunk.
 
-A run goes through the recipients in account-id order (its cursor), a chunk at a time in one transaction
-each: the recipients' credits are first set off against their open invoices (application/set_off.py);
-for the chunk's overdue invoices it charges interest for the days since last charged (posted to the
-ledger, and stored per invoice so no day is charged twice), checks the recipients' plans (paid: completed;
-an instalment missed: broken), takes each invoice's next step (domain/reminders.py: a reminder with its
-fee posted, a notice of enforced collection, the hand-over), records ReminderIssued / HandedToEnforcement
-and advances the cursor. When every recipient is gone through the run's letters are written (each from
-what its step stored when issued) and the run is complete.
+A run goes through the recipients with something overdue or a plan, in account-id order (its cursor; the
+rest are passed over), a chunk at a time in one transaction each: the recipients' credits are first set
+off against their open invoices (application/set_off.py); for the chunk's overdue invoices it charges
+interest for the days since last charged (posted to the ledger, and stored per invoice so no day is
+charged twice), checks the recipients' plans (paid: completed; an instalment missed: broken), takes each
+invoice's next step (domain/reminders.py: a reminder with its fee posted, a notice of enforced collection,
+the hand-over), records ReminderIssued / HandedToEnforcement and advances the cursor. When every such
+recipient is gone through the run's letters are written (each from what its step stored when issued) and
+the run is complete.
 
 The preview goes through the same planning without writing anything.
 """
@@ -119,6 +120,17 @@ def _interest_due(
     if not isinstance(decision, NextStep):
         return False
     return rules.interest_at == InterestPoint.EACH_STEP or decision.rule.kind == StepKind.HAND_OVER
+
+
+def _accounts_to_look_at(uow: BillingUnitOfWork, after: str, on: date, size: int) -> list[Account]:
+    """The next `size` recipients after `after` a run on `on` has something to do for: an invoice open
+    and due before `on` (interest, a step, a credit to set off), or an active plan to check. The others
+    are passed over without being read: most of a term's recipients have paid."""
+    overdue = uow.ledger.accounts_with_overdue(after, on, size)
+    planned = uow.collection.accounts_with_active_plans(after, size)
+    ids = sorted(set(overdue) | set(planned))[:size]
+    found = uow.accounts.get_many(ids)
+    return [found[i] for i in ids if i in found]
 
 
 def _plan_chunk(
@@ -309,7 +321,7 @@ def preview_reminders(
     fees, charged, broken = Money(0), Money(0), 0
     with uow:
         cursor = ""
-        while accounts := uow.accounts.page_after(cursor, PREVIEW_PAGE):
+        while accounts := _accounts_to_look_at(uow, cursor, on, PREVIEW_PAGE):
             chunk = _plan_chunk(uow, accounts, rules, on, "preview", seller)
             reasons.update(chunk.not_reminded)
             steps.extend(chunk.steps)
@@ -378,7 +390,7 @@ def reminder_chunk(
             raise NotFound(f"no reminder run {run_id}")
         if run.state != RunState.RUNNING:
             return run
-        accounts = uow.accounts.page_after(run.cursor, size)
+        accounts = _accounts_to_look_at(uow, run.cursor, run.run_on, size)
         if not accounts:
             uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
             uow.commit()
