@@ -115,7 +115,7 @@ def _show_account(args: argparse.Namespace, answer: Any, latest: Any = None) -> 
         emit_json(answer)
         return
     account = answer.account
-    show_record(args, answer, view.recipient_fields(account))
+    show_record(args, answer, view.recipient_fields(account, getattr(answer, "avtalegiro", None)))
     say("")
     show_table(
         args,

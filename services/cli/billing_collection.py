@@ -34,6 +34,7 @@ from services.cli.common import (
 )
 from services.cli.dates import day_arg
 from services.cli.output import (
+    console,
     counted,
     day,
     emit_json,
@@ -65,7 +66,11 @@ _FLAGS = {
     "requested_on": _ON,
     "cancelled_on": _ON,
     "received_on": _ON,
+    "sent_on": _ON,
     "run_on": _ON,
+    "on": _ON,
+    "until": "--deferral-until",
+    "count": "--instalments",
     "bank_account": "--bank-account",
     "amount": "--amount",
     "reason": "--reason",
@@ -298,8 +303,11 @@ def _follow_reminders(caller: Any, stub: billing_pb2_grpc.BillingServiceStub, ru
 @naming_flags(_FLAGS)
 def cmd_reminders_run(args: argparse.Namespace) -> int:
     caller, stub = _stub(args)
-    run = caller.call(stub.StartReminderRun, collection_pb2.StartReminderRunRequest(run_on=args.on or "")).run
-    if not args.no_wait:
+    started = caller.call(stub.StartReminderRun, collection_pb2.StartReminderRunRequest(run_on=args.on or ""))
+    run = started.run
+    if started.already_existed and not wants_json(args):
+        say(view.rerun_sentence(run))
+    if not args.no_wait and run.state == collection_pb2.REMINDER_RUN_STATE_RUNNING:
         run = _follow_reminders(caller, stub, run)
     return _show_reminder_run(args, run)
 
@@ -311,6 +319,26 @@ def cmd_reminders_status(args: argparse.Namespace) -> int:
     if args.watch:
         run = _follow_reminders(caller, stub, run)
     return _show_reminder_run(args, run)
+
+
+@naming_flags(_FLAGS)
+def cmd_reminders_steps(args: argparse.Namespace) -> int:
+    caller, stub = _stub(args)
+    request = collection_pb2.ListReminderRunStepsRequest(
+        run_id=args.run_id, page_size=args.page_size, page_token=args.page_token
+    )
+    found, left = every_page(caller, stub.ListReminderRunSteps, request, "steps", args.all)
+    page = collection_pb2.ListReminderRunStepsResponse(steps=found, next_page_token=left)
+    show_table(
+        args,
+        page,
+        view.STEP_COLUMNS,
+        view.step_rows(page.steps),
+        f"Reminder run {args.run_id} took no steps.",
+        title=f"Steps of reminder run {args.run_id}",
+        footer=more_hint(left),
+    )
+    return 0
 
 
 # ---- objections and plans ---------------------------------------------------------------------------
@@ -406,27 +434,42 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
         collection_pb2.ImportAvtaleGiroAgreementsRequest(content=content, received_on=args.on or ""),
     )
     show_record(
-        args,
-        answer,
-        [("Records", answer.records), ("Active agreements", answer.active), ("Ended", answer.ended)],
-        title=f"AvtaleGiro agreements read from {args.file}.",
+        args, answer, view.agreements_fields(answer), title=f"AvtaleGiro agreements read from {args.file}."
     )
     return 0
 
 
 @naming_flags(_FLAGS)
 def cmd_avtalegiro_claims(args: argparse.Namespace) -> int:
-    answer = _ask(args, "GetAvtaleGiroClaims", collection_pb2.GetAvtaleGiroClaimsRequest(run_id=args.run_id))
+    request = collection_pb2.GetAvtaleGiroClaimsRequest(run_id=args.run_id, sent_on=args.on or "")
+    answer = _ask(args, "GetAvtaleGiroClaims", request)
     with open_output(args.out, "--out") as handle:
         handle.write(answer.content)
     if wants_json(args):
-        emit_json({"out": args.out, "claims": answer.claims, "total": {"ore": answer.total.ore}})
-    elif args.out != "-":
-        say(f"Wrote {args.out}: {counted(answer.claims, 'claim')}, {nok(answer.total)}.")
+        emit_json(
+            {
+                "out": args.out,
+                "claims": answer.claims,
+                "total": {"ore": answer.total.ore},
+                "paid": answer.paid,
+                "partly_settled": answer.partly_settled,
+                "too_late": answer.too_late,
+                "earliest_due_date": answer.earliest_due_date,
+            }
+        )
+        return 0
+    # with the file on stdout, what was left out still reaches the officer, on stderr
+    out = console(stderr=args.out == "-")
+    for sentence in view.claims_sentences(answer, args.out):
+        out.print(sentence)
     return 0
 
 
 # ---- the command tree ----------------------------------------------------------------------------------
+
+
+_INVOICE_HELP = "the invoice number (as printed on the invoice)"
+_RUN_HELP = "the reminder run's id, from `reminders run`"
 
 
 def _on(parser: argparse.ArgumentParser, what: str) -> None:
@@ -452,7 +495,12 @@ def _add_payment_commands(billing: Any) -> None:
     imported = _add(
         payments, "import", "import a bank file (OCR giro or camt.054), all or nothing", cmd_payments_import
     )
-    imported.add_argument("file", metavar="FILE", help="the bank's file (- for stdin)")
+    imported.add_argument(
+        "file",
+        metavar="FILE",
+        help="the bank's file (- for stdin); a file imported before is recognised by its content and by "
+        "the bank's transmission number (OCR giro) or message id (camt.054), and changes nothing",
+    )
     add_remote_options(imported)
     unmatched = _add(payments, "unmatched", "the queue of payments no KID matched", cmd_payments_unmatched)
     unmatched.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
@@ -460,8 +508,10 @@ def _add_payment_commands(billing: Any) -> None:
     unmatched.add_argument("--all", action="store_true", help="follow the pages to the end")
     add_remote_options(unmatched)
     allocate = _add(payments, "allocate", "allocate an unmatched payment", cmd_payments_allocate)
-    allocate.add_argument("payment_id", metavar="PAYMENT_ID")
-    allocate.add_argument("--invoice", type=document_number_arg, help="the invoice it pays")
+    allocate.add_argument(
+        "payment_id", metavar="PAYMENT_ID", help="the payment's id, from `payments unmatched`"
+    )
+    allocate.add_argument("--invoice", type=document_number_arg, help="the invoice number it pays")
     allocate.add_argument(
         "--recipient", type=recipient_arg, help="the recipient it pays (open invoices oldest first)"
     )
@@ -492,11 +542,13 @@ def _add_report_commands(billing: Any) -> None:
         "the share of a year's invoices paid by 31 December",
         cmd_paid_by_year_end,
     )
-    year_end.add_argument("year", type=year_arg, metavar="YEAR")
+    year_end.add_argument("year", type=year_arg, metavar="YEAR", help="the year invoiced, e.g. 2024")
     add_remote_options(year_end)
     write_off = _add(billing, "write-off", "write off what is open on an invoice", cmd_write_off)
-    write_off.add_argument("invoice_number", type=document_number_arg, metavar="INVOICE")
-    write_off.add_argument("--reason", required=True)
+    write_off.add_argument("invoice_number", type=document_number_arg, metavar="INVOICE", help=_INVOICE_HELP)
+    write_off.add_argument(
+        "--reason", required=True, help='why it is written off, e.g. "Dødsbo uten midler" (kept with it)'
+    )
     _on(write_off, "the write-off's date")
     add_remote_options(write_off)
 
@@ -515,9 +567,20 @@ def _add_reminder_commands(billing: Any) -> None:
     run.add_argument("--no-wait", action="store_true", help="start it and return at once")
     add_remote_options(run)
     status = _add(reminders, "status", "a reminder run's progress", cmd_reminders_status)
-    status.add_argument("run_id", metavar="RUN_ID")
+    status.add_argument("run_id", metavar="RUN_ID", help=_RUN_HELP)
     status.add_argument("--watch", action="store_true", help="follow progress until it ends")
     add_remote_options(status)
+    steps = _add(
+        reminders,
+        "steps",
+        "the invoices a reminder run reminded or handed over, with amounts and letters",
+        cmd_reminders_steps,
+    )
+    steps.add_argument("run_id", metavar="RUN_ID", help=_RUN_HELP)
+    steps.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
+    steps.add_argument("--page-token", default="", help="from the previous page's last line")
+    steps.add_argument("--all", action="store_true", help="follow the pages to the end")
+    add_remote_options(steps)
 
 
 def _add_hold_and_plan_commands(billing: Any) -> None:
@@ -525,13 +588,13 @@ def _add_hold_and_plan_commands(billing: Any) -> None:
         dest="objections_action", required=True
     )
     register = _add(objections, "register", "register an objection: reminders hold", cmd_objections_register)
-    register.add_argument("invoice_number", type=document_number_arg, metavar="INVOICE")
+    register.add_argument("invoice_number", type=document_number_arg, metavar="INVOICE", help=_INVOICE_HELP)
     register.add_argument("--reason", required=True, help="the objection in a few words")
     register.add_argument("--disputed", type=kroner, help="disputed amount in kroner (default: all open)")
     _on(register, "the objection's date")
     add_remote_options(register)
     settle = _add(objections, "settle", "end an objection's hold", cmd_objections_settle)
-    settle.add_argument("hold_id", metavar="HOLD_ID")
+    settle.add_argument("hold_id", metavar="HOLD_ID", help="the hold's id, from `objections list`")
     _on(settle, "the day it was settled")
     add_remote_options(settle)
     holds = _add(
@@ -545,7 +608,9 @@ def _add_hold_and_plan_commands(billing: Any) -> None:
     )
     request = _add(plans, "request", "record a deferral or an instalment plan", cmd_plans_request)
     _recipient(request)
-    request.add_argument("--invoices", type=invoice_list_arg, required=True, help="e.g. 1001,1002")
+    request.add_argument(
+        "--invoices", type=invoice_list_arg, required=True, help="the invoice numbers, e.g. 1001,1002"
+    )
     request.add_argument("--deferral-until", type=day_arg, help="a deferral: the new due date")
     request.add_argument("--instalments", type=instalments_arg, help="an instalment plan: how many (monthly)")
     request.add_argument("--first-due", type=day_arg, help="the first instalment's due date")
@@ -555,7 +620,7 @@ def _add_hold_and_plan_commands(billing: Any) -> None:
     _recipient(listed)
     add_remote_options(listed)
     cancel = _add(plans, "cancel", "cancel an active plan", cmd_plans_cancel)
-    cancel.add_argument("plan_id", metavar="PLAN_ID")
+    cancel.add_argument("plan_id", metavar="PLAN_ID", help="the plan's id, from `plans list`")
     _on(cancel, "the cancellation's date")
     add_remote_options(cancel)
 
@@ -576,6 +641,7 @@ def _add_avtalegiro_commands(billing: Any) -> None:
     claims = _add(avtalegiro, "claims", "write a billing run's AvtaleGiro claim file", cmd_avtalegiro_claims)
     claims.add_argument("run_id", metavar="RUN_ID", help="billing run id")
     claims.add_argument("--out", required=True, help="file to write, - for stdout")
+    _on(claims, "the day the file goes to the bank (claims due less than 4 days after it are left out)")
     add_remote_options(claims)
 
 

@@ -9,7 +9,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from propertytax.billing.v1 import collection_pb2
-from services.cli.output import Column, counted, day, nok, number, word
+from services.cli.output import Column, counted, day, moment, nok, number, word
+
+
+def recipient_words(customer_number: int, name: str, account_id: str) -> str:
+    """How an officer knows a recipient: "customer no. 2, Eier 2"; the account id only when the answer
+    names no customer number."""
+    if not customer_number:
+        return account_id or "–"
+    return f"customer no. {customer_number}" + (f", {name}" if name else "")
+
 
 # ---- payments ------------------------------------------------------------------------------------------
 
@@ -53,6 +62,7 @@ UNMATCHED_COLUMNS = (
     Column("Amount", numeric=True),
     "KID",
     "Payer",
+    "Payer's account",
     "File",
     Column("Line", numeric=True),
 )
@@ -65,7 +75,8 @@ def unmatched_rows(payments: Any) -> list[list[object]]:
             day(p.paid_on),
             nok(p.amount),
             p.kid,
-            " ".join(part for part in (p.payer_name, p.payer_account) if part),
+            p.payer_name,
+            p.payer_account,
             p.file_name,
             p.line,
         ]
@@ -78,7 +89,8 @@ def allocation_sentence(answer: Any) -> str:
     parts = [f"{nok(a.amount)} on invoice {a.invoice_number}" for a in answer.applied]
     if answer.credit.ore:
         parts.append(f"{nok(answer.credit)} left as the recipient's credit")
-    return f"Payment {answer.payment_id} allocated to {answer.account_id}: " + ("; ".join(parts) or "nothing")
+    recipient = recipient_words(answer.customer_number, answer.recipient_name, answer.account_id)
+    return f"Payment {answer.payment_id} allocated to {recipient}: " + ("; ".join(parts) or "nothing")
 
 
 def refund_sentence(answer: Any) -> str:
@@ -119,12 +131,14 @@ def _blank_zero(amount: Any) -> str:
 
 
 def statement_rows(answer: Any) -> list[list[object]]:
-    rows: list[list[object]] = [["", "Inngående saldo", "", "", nok(answer.opening_balance)]]
+    # The lines' texts are the ledger's, as the recipient's own statement prints them; the rows the
+    # officer's table adds are in the CLI's English.
+    rows: list[list[object]] = [["", "Opening balance", "", "", nok(answer.opening_balance)]]
     rows.extend(
         [day(line.posted_on), line.text, _blank_zero(line.debit), _blank_zero(line.credit), nok(line.balance)]
         for line in answer.lines
     )
-    rows.append(["", "Utgående saldo", "", "", nok(answer.closing_balance)])
+    rows.append(["", "Closing balance", "", "", nok(answer.closing_balance)])
     return rows
 
 
@@ -140,9 +154,21 @@ def open_rows(documents: Any) -> list[list[object]]:
 AGEING_COLUMNS = ("Days past due", Column("Invoices", numeric=True), Column("Open", numeric=True))
 
 
+# The service's labels are Norwegian (for letters and reports a citizen reads); officers read English.
+_BUCKET_WORDS = {
+    "not_due": "Not due",
+    "1_30": "1–30 days",
+    "31_60": "31–60 days",
+    "61_90": "61–90 days",
+    "over_90": "Over 90 days",
+}
+
+
 def ageing_rows(answer: Any) -> list[list[object]]:
-    rows: list[list[object]] = [[b.label, number(b.count), nok(b.amount)] for b in answer.buckets]
-    rows.append(["Sum", number(sum(b.count for b in answer.buckets)), nok(answer.total)])
+    rows: list[list[object]] = [
+        [_BUCKET_WORDS.get(b.key, b.label), number(b.count), nok(b.amount)] for b in answer.buckets
+    ]
+    rows.append(["Total", number(sum(b.count for b in answer.buckets)), nok(answer.total)])
     return rows
 
 
@@ -210,10 +236,64 @@ def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
         ("Reminder fees", nok(run.fees)),
         ("Interest", nok(run.interest)),
         ("Letters", run.letters_folder),
+        ("Started", moment(run.started_at)),
+        ("Completed", moment(run.finished_at)),
     ]
     if run.error:
         fields.append(("Error", run.error))
     return fields
+
+
+def rerun_sentence(run: Any) -> str:
+    """What `reminders run` says when the run of that date existed before the call."""
+    name = f"The reminder run of {day(run.run_on)}"
+    if run.state == collection_pb2.REMINDER_RUN_STATE_COMPLETED:
+        return (
+            f"{name} was already done (run {run.run_id}, completed {moment(run.finished_at)}); "
+            "nothing was changed."
+        )
+    return f"{name} was started before (run {run.run_id}, started {moment(run.started_at)}); it goes on."
+
+
+_STEP_NAMES = {
+    "reminder": "reminder {n}",
+    "collection_notice": "notice",
+    "hand_over": "handed over",
+}
+
+STEP_COLUMNS = (
+    "Invoice",
+    Column("Customer", numeric=True),
+    "Recipient",
+    "Step",
+    Column("Reminded", numeric=True),
+    Column("Fee", numeric=True),
+    Column("Disputed (left out)", numeric=True),
+    "New due date",
+    "Letter",
+)
+
+
+def step_name(step: str, sequence: int) -> str:
+    """ "reminder 2", "notice", "handed over"."""
+    return _STEP_NAMES.get(step, step.replace("_", " ")).format(n=sequence)
+
+
+def step_rows(steps: Any) -> list[list[object]]:
+    return [
+        [
+            s.invoice_number,
+            s.customer_number or "",
+            s.recipient_name or s.account_id,
+            step_name(s.step, s.sequence),
+            nok(s.claim),
+            _blank_zero(s.fee),
+            _blank_zero(s.disputed),
+            day(s.due_on) if s.step != "hand_over" else "",
+            s.letter,
+        ]
+        for s in steps
+    ]
 
 
 def reminder_outcome(run: Any) -> str:
@@ -256,7 +336,7 @@ def hold_rows(holds: Any) -> list[list[object]]:
 def hold_fields(hold: Any) -> list[tuple[str, object]]:
     return [
         ("Hold id", hold.hold_id),
-        ("Recipient", hold.account_id),
+        ("Recipient", recipient_words(hold.customer_number, hold.recipient_name, hold.account_id)),
         ("Invoice", hold.invoice_number or "–"),
         ("Source", hold.source),
         ("Disputed", _disputed(hold)),
@@ -291,7 +371,7 @@ def plan_rows(plans: Any) -> list[list[object]]:
 def plan_fields(plan: Any) -> list[tuple[str, object]]:
     return [
         ("Plan id", plan.plan_id),
-        ("Recipient", plan.account_id),
+        ("Recipient", recipient_words(plan.customer_number, plan.recipient_name, plan.account_id)),
         ("Kind", plan.kind),
         ("State", plan.state),
         ("Invoices", ", ".join(str(n) for n in plan.invoice_numbers)),
@@ -300,3 +380,44 @@ def plan_fields(plan: Any) -> list[tuple[str, object]]:
         ("Interest continues", "yes" if plan.interest_continues else "no"),
         ("Payments", _instalments(plan)),
     ]
+
+
+# ---- AvtaleGiro ---------------------------------------------------------------------------------------
+
+
+def agreements_fields(answer: Any) -> list[tuple[str, object]]:
+    """An agreements import: what each record did (a file imported again: all unchanged) and what they say."""
+    return [
+        ("Records", number(answer.records)),
+        ("New", number(answer.added)),
+        ("Changed", number(answer.changed)),
+        ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
+        ("Active agreements", number(answer.active)),
+        ("Ended", number(answer.ended)),
+    ]
+
+
+def claims_sentences(answer: Any, out: str) -> list[str]:
+    """A claim file written: how many claims and their total (each for what is open on its invoice), and
+    the run's invoices to agreement holders that are not in it, and why."""
+    sentences = [
+        f"Wrote {out}: {counted(answer.claims, 'claim')}, {nok(answer.total)}, each for what is open on "
+        "its invoice."
+    ]
+    if answer.partly_settled:
+        sentences.append(
+            f"{counted(answer.partly_settled, 'claim')} "
+            f"{'is' if answer.partly_settled == 1 else 'are'} for less than the invoice: partly settled "
+            "already (paid, set off or credited)."
+        )
+    if answer.paid:
+        sentences.append(
+            f"Left out: {counted(answer.paid, 'invoice')} with nothing open (paid, set off or credited)."
+        )
+    if answer.too_late:
+        sentences.append(
+            f"{counted(answer.too_late, 'invoice')} {'falls' if answer.too_late == 1 else 'fall'} due "
+            f"before {day(answer.earliest_due_date)}, too soon for the bank (it needs 4 days' notice): "
+            "send them on paper."
+        )
+    return sentences

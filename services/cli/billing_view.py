@@ -81,7 +81,8 @@ def recipient_rows(found: Any) -> list[list[object]]:
     ]
 
 
-def recipient_fields(account: Any) -> list[tuple[str, object]]:
+def recipient_fields(account: Any, avtalegiro: Any = None) -> list[tuple[str, object]]:
+    """avtalegiro: the recipient's active AvtaleGiro agreement (GetAccountResponse.avtalegiro), if any."""
     address = [line for line in (account.address_line, _postal(account.postcode, account.city)) if line]
     changes = [f"{interval_word(c.interval)} from {day(c.valid_from)}" for c in account.interval_changes]
     fields: list[tuple[str, object]] = [
@@ -94,11 +95,21 @@ def recipient_fields(account: Any) -> list[tuple[str, object]]:
     fields += [
         ("Address", address),
         ("Channel", channel_word(account.channel)),
+    ]
+    if avtalegiro is not None and avtalegiro.kid:
+        fields.append(("AvtaleGiro", avtalegiro_words(avtalegiro)))
+    fields += [
         ("Interval", f"{interval_word(account.interval)} (in force today)"),
         ("Interval changes", changes or ["none (quarterly, the default)"]),
         ("Account id", account.account_id),
     ]
     return fields
+
+
+def avtalegiro_words(agreement: Any) -> str:
+    """ "active since 02.05.2024, KID 18; the bank notifies each claim" (or "…; no notice from the bank")."""
+    notice = "the bank notifies each claim" if agreement.notify else "no notice from the bank"
+    return f"active since {day(agreement.active_since)}, KID {agreement.kid}; {notice}"
 
 
 HOLDING_COLUMNS = ("Property", "Cadastral id", "Address", "Share", "From", "To")

@@ -36,3 +36,6 @@ class FakeAgreements:
 
     def get(self, kid: str) -> Agreement | None:
         return self.rows.get(kid)
+
+    def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
+        return {kid: self.rows[kid] for kid in kids if kid in self.rows}

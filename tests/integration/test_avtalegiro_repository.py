@@ -93,6 +93,25 @@ def test_an_agreements_file_is_imported_and_its_recipients_agreements_found(make
         assert uow.agreements.get(recipient_kid(4242)) is None
 
 
+def test_the_same_file_again_is_all_unchanged_and_keeps_the_day_each_became_active(make: UowFactory) -> None:
+    numbers = _recipients(make, 16)
+    content = _agreements_file([recipient_kid(number) for number in numbers.values()])
+    first = import_agreements(make(), read_agreements, content, date(2026, 3, 2))
+
+    again = import_agreements(make(), read_agreements, content, date(2026, 4, 1))
+
+    assert (first.added, first.changed, first.unchanged) == (16, 0, 0)
+    assert (again.agreements, again.added, again.changed, again.unchanged) == (16, 0, 0, 16)
+    kid_1, kid_2 = recipient_kid(numbers["acc-1"]), recipient_kid(numbers["acc-2"])
+    uow = make()
+    with uow:
+        assert uow.agreements.get_many([kid_1, kid_2, recipient_kid(4242)]) == {
+            kid_1: Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2)),
+            kid_2: Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2)),
+        }
+        assert uow.agreements.get_many([]) == {}
+
+
 def test_a_later_change_overwrites_and_a_deleted_agreement_is_not_active(make: UowFactory) -> None:
     numbers = _recipients(make, 2)
     kid_1, kid_2 = recipient_kid(numbers["acc-1"]), recipient_kid(numbers["acc-2"])

@@ -133,7 +133,8 @@ def test_queue_allocation_statement_and_refund(cli: Any, billed: Billed) -> None
     assert code == 0, err
     assert (
         out.strip()
-        == f"Payment {payment['payment_id']} allocated to acc-02: 250,00 kr left as the recipient's credit"
+        == f"Payment {payment['payment_id']} allocated to customer no. 2, Eier 2: 250,00 kr left as the "
+        "recipient's credit"
     )
     code, out, _ = cli("payments", "unmatched")
     assert out.strip() == "No unmatched payments."
@@ -142,7 +143,7 @@ def test_queue_allocation_statement_and_refund(cli: Any, billed: Billed) -> None
     assert code == 0, err
     assert "Statement of account, Eier 2 (customer no. 2)" in out
     assert f"Faktura {paid.invoice_number}" in out and "Innbetaling" in out
-    assert re.search(r"Utgående saldo\s+–\s+–\s+-250,00 kr", out)
+    assert re.search(r"Closing balance\s+–\s+–\s+-250,00 kr", out) and "Opening balance" in out
     assert "No open invoices." in out and "Credit balance: 250,00 kr" in out
 
     code, _, err = cli("payments", "refund", "2", "--bank-account", "1234.56.78900", "--on", "2024-05-10")
@@ -159,6 +160,8 @@ def test_queue_allocation_statement_and_refund(cli: Any, billed: Billed) -> None
 
     code, _, err = cli("statement", "99")
     assert code == 1 and "no customer number 99" in err
+    code, _, err = cli("statement", "2", "--from", "2024-06-01", "--to", "2024-05-31")
+    assert code == 1 and err.startswith("error: --from: 2024-06-01 is after")
 
 
 def test_reports_holds_plans_and_a_reminder_run(
@@ -170,7 +173,7 @@ def test_reports_holds_plans_and_a_reminder_run(
 
     code, out, err = cli("ageing", "--as-of", run_on)
     assert code == 0, err
-    assert "1–30 dager" in out and re.search(r"1–30 dager\s+9\s", out)  # all but acc-02, paid in full
+    assert re.search(r"1–30 days\s+9\s", out) and "dager" not in out  # all but acc-02, paid in full
     code, out, _ = cli("paid-by-year-end", "2024")
     assert "property tax" in out and "all charges" in out and "%" in out
 
@@ -179,9 +182,17 @@ def test_reports_holds_plans_and_a_reminder_run(
         "objections", "register", str(objected.invoice_number), "--reason", "Feil eier", "--on", "2024-05-03"
     )
     assert code == 0, err
-    assert re.search(r"Disputed\s+all open", out)
+    assert re.search(r"Disputed\s+all open", out) and re.search(r"Recipient\s+customer no. 5, Eier 5\n", out)
     code, out, _ = cli("objections", "list", "5")
     assert "objection" in out and "Feil eier" in out and "in force" in out
+    hold_id = re.search(r"^(\S+)\s+objection", out, re.M).group(1)  # type: ignore[union-attr]
+    code, _, err = cli("objections", "settle", hold_id, "--on", "2024-05-01")
+    assert code == 1 and err.startswith("error: --on: 2024-05-01 is before the hold began")
+    code, _, err = cli(
+        "plans", "request", "7", "--invoices", str(billed.invoices["acc-07"].invoice_number),
+        "--deferral-until", "2024-05-01", "--on", "2024-05-03",
+    )  # fmt: skip
+    assert code == 1 and err.startswith("error: --deferral-until: must be after")
 
     with pytest.raises(SystemExit) as stopped:  # caught before calling, named by its flag
         cli("plans", "request", "6", "--invoices", "x", "--on", "2024-05-03")
@@ -215,6 +226,23 @@ def test_reports_holds_plans_and_a_reminder_run(
     code, out, _ = cli("reminders", "status", run_id, "--json")
     assert json.loads(out)["reminders"] == 7
 
+    code, out, err = cli("reminders", "steps", run_id)
+    assert code == 0, err
+    reminded = billed.invoices["acc-01"]
+    row = next(line for line in out.splitlines() if line.startswith(str(reminded.invoice_number)))
+    assert re.search(
+        r"\s1\s+Eier 1\s+reminder 1\s+[\d ]+,\d\d kr\s+35,00 kr\s+–\s+\d\d\.\d\d\.2024\s+\S+\.pdf$", row
+    )
+    code, out, _ = cli("reminders", "steps", run_id, "--json")
+    assert len(json.loads(out)["steps"]) == 7
+
+    code, out, err = cli("reminders", "run", "--on", run_on)
+    assert code == 0, err
+    assert out.startswith(
+        f"The reminder run of {date.fromisoformat(run_on):%d.%m.%Y} was already done (run {run_id}, "
+    )
+    assert "nothing was changed." in out and "completed:" not in err
+
     with pytest.raises(SystemExit) as stopped:
         cli("reminders", "run", "--on", "2024-02-30")
     assert stopped.value.code == 2 and "argument --on: " in capsys.readouterr().err
@@ -222,16 +250,129 @@ def test_reports_holds_plans_and_a_reminder_run(
 
 def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Path) -> None:
     agreements = tmp_path / "avtaler.txt"
-    agreements.write_bytes(avtalegiro_agreements_file([(recipient_kid(3), True)], date(2024, 3, 1)))
+    agreements.write_bytes(
+        avtalegiro_agreements_file([(recipient_kid(2), False), (recipient_kid(3), True)], date(2024, 3, 1))
+    )
     code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-01")
     assert code == 0, err
-    assert re.search(r"Records\s+1\n", out) and re.search(r"Active agreements\s+1\n", out)
-    claims = tmp_path / "krav.txt"
-    code, out, err = cli("avtalegiro", "claims", billed.run_id, "--out", str(claims))
+    assert re.search(r"Records\s+2\n", out) and re.search(r"Active agreements\s+2\n", out)
+    assert re.search(r"New\s+2\n", out) and re.search(r"Unchanged\s+0 \(already registered\)", out)
+    code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-02")
     assert code == 0, err
+    assert re.search(r"New\s+0\n", out) and re.search(r"Unchanged\s+2 \(already registered\)", out)
+
+    code, out, err = cli("recipients", "show", "3")
+    assert code == 0, err
+    assert f"active since 01.03.2024, KID {recipient_kid(3)}; the bank notifies each claim" in out
+
+    # the bank's file pays acc-02's invoice in full and half of acc-03's before the claims are written
+    assert cli("payments", "import", str(billed.file))[0] == 0
     invoice = billed.invoices["acc-03"]
-    assert out.strip() == f"Wrote {claims}: 1 claim, {Money(invoice.total.ore).kroner()}."
+    claims = tmp_path / "krav.txt"
+    code, out, err = cli("avtalegiro", "claims", billed.run_id, "--out", str(claims), "--on", "2024-04-05")
+    assert code == 0, err
+    open_ore = invoice.total.ore - billed.half_paid.ore
+    assert out.splitlines() == [
+        f"Wrote {claims}: 1 claim, {Money(open_ore).kroner()}, each for what is open on its invoice.",
+        "1 claim is for less than the invoice: partly settled already (paid, set off or credited).",
+        "Left out: 1 invoice with nothing open (paid, set off or credited).",
+    ]
     (request,) = netsgiro.parse(claims.read_text(encoding="iso-8859-1")).assignments[0].transactions
-    assert request.kid == invoice.kid
+    assert isinstance(request, netsgiro.PaymentRequest)
+    assert (request.kid, request.amount) == (invoice.kid, Money(open_ore).nok)
+
+    due = date.fromisoformat(invoice.due_date)
+    too_late = (due - timedelta(days=3)).isoformat()
+    code, out, err = cli("avtalegiro", "claims", billed.run_id, "--out", str(claims), "--on", too_late)
+    assert code == 1 and out == ""
+    assert "1 paid or settled already" in err and "too soon for the bank" in err and "on paper" in err
+
     code, _, err = cli("avtalegiro", "claims", "no-such-run", "--out", str(claims))
     assert code == 1 and "no billing run no-such-run" in err
+
+
+def test_a_copy_of_the_transmission_a_zero_amount_and_days_too_early_are_refused_by_flag(
+    cli: Any, billed: Billed, tmp_path: Path
+) -> None:
+    """Trial, issue 16: each was accepted before; now refused (exit 1), named by the flag typed."""
+    code, _, err = cli("payments", "import", str(billed.file))
+    assert code == 0, err
+    transmitter = billed.file.read_bytes()[8:16].decode()
+    crlf = tmp_path / "ocr-crlf.txt"
+    crlf.write_bytes(billed.file.read_bytes().replace(b"\n", b"\r\n"))
+    code, out, err = cli("payments", "import", str(crlf))
+    assert code == 1 and out == ""
+    assert re.fullmatch(
+        rf"error: transmission 1000001 from data transmitter {transmitter} was imported on \d{{4}}-\d\d-\d\d "
+        rf"from {re.escape(str(billed.file))}; a bank never sends the same transmission twice: this file "
+        r"\(other bytes: other line ends, or edited\) is refused and nothing is stored\n",
+        err,
+    ), err
+
+    code, out, _ = cli("payments", "unmatched", "--json")
+    (payment,) = json.loads(out)["payments"]
+    target = str(billed.invoices["acc-06"].invoice_number)
+    code, _, err = cli(
+        "payments", "allocate", payment["payment_id"], "--invoice", target, "--on", "2024-04-01"
+    )
+    assert code == 1 and err == (
+        "error: --on: 2024-04-01 is before the payment was made (2024-05-02): a payment is allocated on or "
+        "after that day\n"
+    )
+    cli("payments", "allocate", payment["payment_id"], "--recipient", "2", "--on", "2024-05-06")  # a credit
+
+    code, _, err = cli(
+        "payments", "refund", "2", "--bank-account", "1234.56.78903", "--amount", "0", "--on", "2024-05-10"
+    )
+    assert code == 1 and err == (
+        "error: --amount: is 0,00 kr: give an amount above 0 kr, or leave it out for all of it\n"
+    )
+    code, _, err = cli(
+        "payments", "refund", "2", "--bank-account", "1234.56.78903", "--amount", "500", "--on", "2024-05-10"
+    )
+    assert (
+        code == 1 and err == "error: --amount: 500,00 kr is more than the recipient's credit of 250,00 kr\n"
+    )
+    code, _, err = cli("payments", "refund", "2", "--bank-account", "1234.56.78903", "--on", "2024-01-01")
+    assert code == 1 and err == (
+        "error: --on: 2024-01-01 is before the credit refunded arose: the recipient's credit that day was "
+        "0,00 kr, not 250,00 kr; it was there from 2024-05-06\n"
+    )
+
+    invoice = billed.invoices["acc-05"]
+    number, issued = str(invoice.invoice_number), invoice.issue_date
+    code, _, err = cli(
+        "objections", "register", number, "--reason", "Feil", "--disputed", "0", "--on", "2024-05-03"
+    )
+    assert code == 1 and err.startswith("error: --disputed: is 0,00 kr: must be above 0 kr"), err
+    code, _, err = cli("objections", "register", number, "--reason", "Feil", "--on", "2024-03-01")
+    assert code == 1 and err == (
+        f"error: --on: 2024-03-01 is before invoice {number} was issued ({issued}): an objection to it is "
+        "registered on or after that day\n"
+    )
+    code, out, err = cli("objections", "register", number, "--reason", "Feil", "--on", "2024-05-03")
+    assert code == 0, err
+    code, _, err = cli("objections", "register", number, "--reason", "Feil igjen", "--on", "2024-05-04")
+    assert code == 1 and err.startswith(f"error: invoice {number} has an active objection already: hold "), (
+        err
+    )
+    assert "settle it first (objections settle " in err
+
+    code, _, err = cli("write-off", number, "--reason", "Dødsbo", "--on", "2024-01-01")
+    assert code == 1 and err == (
+        f"error: --on: 2024-01-01 is before invoice {number} was issued ({issued}): it is written off on or "
+        "after that day\n"
+    )
+
+    deferred = billed.invoices["acc-06"]
+    code, out, err = cli(
+        "plans", "request", "6", "--invoices", str(deferred.invoice_number), "--deferral-until", "2024-08-31",
+        "--on", "2024-07-11", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    plan_id = json.loads(out)["plan"]["plan_id"] if "plan" in json.loads(out) else json.loads(out)["plan_id"]
+    code, _, err = cli("plans", "cancel", plan_id, "--on", "2024-07-01")
+    assert code == 1 and err == (
+        "error: --on: 2024-07-01 is before the plan was requested (2024-07-11): it is cancelled on or after "
+        "that day\n"
+    )

@@ -242,6 +242,7 @@ def test_reminder_run_holds_objections_and_plans_and_writes_letters(collected: C
         )
     ).hold
     assert (hold.source, hold.account_id, hold.disputed.ore) == ("objection", "acc-08", 0)
+    assert (hold.customer_number, hold.recipient_name) == (8, "Eier 8")  # as officers know the recipient
     listed = c.reader.ListCollectionHolds(collection_pb2.ListCollectionHoldsRequest(account_id="acc-08"))
     assert [h.hold_id for h in listed.holds] == [hold.hold_id]
     run_on = date.fromisoformat(objected.due_date) + timedelta(days=20)
@@ -254,6 +255,7 @@ def test_reminder_run_holds_objections_and_plans_and_writes_letters(collected: C
         )
     ).plan
     assert (plan.kind, plan.state, plan.total.ore) == ("deferral", "active", _total(deferred).ore)
+    assert plan.customer_number == 9
 
     preview = c.officer.PreviewReminderRun(
         collection_pb2.PreviewReminderRunRequest(run_on=run_on.isoformat())
@@ -267,7 +269,9 @@ def test_reminder_run_holds_objections_and_plans_and_writes_letters(collected: C
     assert reasons["in an active deferral or instalment plan"] == 1
     before = {a: c.statement(a).closing_balance.ore for a in c.invoices}
 
-    run = c.officer.StartReminderRun(collection_pb2.StartReminderRunRequest(run_on=run_on.isoformat())).run
+    started = c.officer.StartReminderRun(collection_pb2.StartReminderRunRequest(run_on=run_on.isoformat()))
+    run = started.run
+    assert not started.already_existed and run.started_at
     deadline = time.monotonic() + 60
     while run.state == collection_pb2.REMINDER_RUN_STATE_RUNNING and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -275,8 +279,27 @@ def test_reminder_run_holds_objections_and_plans_and_writes_letters(collected: C
     assert run.state == collection_pb2.REMINDER_RUN_STATE_COMPLETED, run.error
     assert (run.reminders, run.fees.ore) == (len(reminded), preview.fees.ore)
     assert run.recipients_done == run.recipients_total == 10
-    again = c.officer.StartReminderRun(collection_pb2.StartReminderRunRequest(run_on=run_on.isoformat())).run
-    assert again.run_id == run.run_id  # one run per date
+    assert run.finished_at >= run.started_at
+    again = c.officer.StartReminderRun(collection_pb2.StartReminderRunRequest(run_on=run_on.isoformat()))
+    assert again.run.run_id == run.run_id and again.already_existed  # one run per date
+
+    steps = c.reader.ListReminderRunSteps(
+        collection_pb2.ListReminderRunStepsRequest(run_id=run.run_id, page_size=4)
+    )
+    rest = c.reader.ListReminderRunSteps(
+        collection_pb2.ListReminderRunStepsRequest(run_id=run.run_id, page_token=steps.next_page_token)
+    )
+    assert (len(steps.steps), steps.next_page_token, rest.next_page_token) == (4, "4", "")
+    every = [*steps.steps, *rest.steps]
+    assert [s.invoice_number for s in every] == [c.invoices[a].invoice_number for a in reminded]
+    first = every[0]
+    assert (first.customer_number, first.recipient_name, first.step, first.sequence) == (
+        1, "Eier 1", "reminder", 1,
+    )  # fmt: skip
+    assert first.fee.ore == REMINDER_FEE.ore and first.letter.endswith(".pdf") and first.due_on
+    with pytest.raises(grpc.RpcError) as no_run:
+        c.reader.ListReminderRunSteps(collection_pb2.ListReminderRunStepsRequest(run_id="no-such-run"))
+    assert no_run.value.code() == grpc.StatusCode.NOT_FOUND
 
     for account_id in c.invoices:
         statement = c.statement(account_id)
@@ -325,6 +348,7 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
         collection_pb2.ImportAvtaleGiroAgreementsRequest(content=agreements, received_on="2024-03-01")
     )
     assert (imported.records, imported.active, imported.ended) == (2, 2, 0)
+    assert (imported.added, imported.changed, imported.unchanged) == (2, 0, 0)
     unknown = avtalegiro_agreements_file([(recipient_kid(77), True)], date(2024, 3, 1))
     with pytest.raises(grpc.RpcError) as refused:
         c.officer.ImportAvtaleGiroAgreements(
@@ -332,9 +356,13 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
         )
     assert list(field_violations(refused.value)) == ["line 3"]
 
-    claims = c.officer.GetAvtaleGiroClaims(collection_pb2.GetAvtaleGiroClaimsRequest(run_id=c.run.run_id))
+    claims = c.officer.GetAvtaleGiroClaims(
+        collection_pb2.GetAvtaleGiroClaimsRequest(run_id=c.run.run_id, sent_on="2024-04-05")
+    )
     wanted = [c.invoices["acc-01"], c.invoices["acc-02"]]
     assert claims.claims == 2 and claims.total.ore == sum(i.total.ore for i in wanted)
+    assert (claims.paid, claims.partly_settled, claims.too_late) == (0, 0, 0)
+    assert claims.earliest_due_date == "2024-04-09"
     parsed = netsgiro.parse(claims.content.decode("iso-8859-1"))
     requests = [r for r in parsed.assignments[0].transactions if isinstance(r, netsgiro.PaymentRequest)]
     assert [(r.kid, int(r.amount * 100), r.date.isoformat()) for r in requests] == [
@@ -343,3 +371,74 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
     with pytest.raises(grpc.RpcError) as no_run:
         c.officer.GetAvtaleGiroClaims(collection_pb2.GetAvtaleGiroClaimsRequest(run_id="no-such-run"))
     assert no_run.value.code() == grpc.StatusCode.NOT_FOUND
+
+
+def test_a_copy_of_a_transmission_a_zero_amount_and_days_too_early_are_refused(collected: Collected) -> None:
+    """Trial, issue 16: each of these was accepted; now refused, naming the request's field."""
+    c = collected
+    content, _ = _the_file(c)
+    c.officer.ImportPayments(collection_pb2.ImportPaymentsRequest(content=content, file_name="ocr.txt"))
+    before = {account_id: c.statement(account_id).closing_balance.ore for account_id in c.invoices}
+
+    with pytest.raises(grpc.RpcError) as copy:
+        c.officer.ImportPayments(
+            collection_pb2.ImportPaymentsRequest(
+                content=content.replace(b"\n", b"\r\n"), file_name="crlf.txt"
+            )
+        )
+    assert copy.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    said = copy.value.details() or ""
+    assert "was imported on" in said and "from ocr.txt; a bank never sends the same transmission" in said
+    assert {account_id: c.statement(account_id).closing_balance.ore for account_id in c.invoices} == before
+
+    def refused(call: Any, request: Any) -> dict[str, str]:
+        with pytest.raises(grpc.RpcError) as error:
+            call(request)
+        assert error.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+        return field_violations(error.value)
+
+    zero = money_pb2.Money(ore=0)
+    assert "amount" in refused(
+        c.officer.RefundCredit,
+        collection_pb2.RefundCreditRequest(
+            account_id="acc-04", bank_account="1234.56.78903", amount=zero, refunded_on="2024-05-10"
+        ),
+    )
+    objected = c.invoices["acc-05"].invoice_number
+    assert "disputed" in refused(
+        c.officer.RegisterObjection,
+        collection_pb2.RegisterObjectionRequest(
+            invoice_number=objected, reason="Feil", disputed=zero, registered_on="2024-05-03"
+        ),
+    )
+    assert "registered_on" in refused(
+        c.officer.RegisterObjection,
+        collection_pb2.RegisterObjectionRequest(
+            invoice_number=objected, reason="Feil", registered_on="2024-04-01"
+        ),
+    )
+    assert "refunded_on" in refused(
+        c.officer.RefundCredit,
+        collection_pb2.RefundCreditRequest(
+            account_id="acc-04", bank_account="1234.56.78903", refunded_on="2024-01-01"
+        ),
+    )
+    assert "written_off_on" in refused(
+        c.officer.WriteOffInvoice,
+        collection_pb2.WriteOffInvoiceRequest(
+            invoice_number=c.invoices["acc-07"].invoice_number, written_off_on="2024-01-01", reason="Dødsbo"
+        ),
+    )
+    plan = c.officer.RequestPaymentPlan(
+        collection_pb2.RequestPaymentPlanRequest(
+            account_id="acc-06",
+            invoice_numbers=[c.invoices["acc-06"].invoice_number],
+            deferral_until="2024-08-31",
+            requested_on="2024-05-03",
+        )
+    ).plan
+    assert "cancelled_on" in refused(
+        c.officer.CancelPaymentPlan,
+        collection_pb2.CancelPaymentPlanRequest(plan_id=plan.plan_id, cancelled_on="2024-05-01"),
+    )
+    assert {account_id: c.statement(account_id).closing_balance.ore for account_id in c.invoices} == before

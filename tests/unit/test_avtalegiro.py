@@ -4,12 +4,15 @@ nothing stored), and a run's invoices turned into direct-debit claims for recipi
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
 from services.billing.application.avtalegiro import (
     AgreementImport,
+    ClaimFile,
+    active_agreement,
     direct_debit_claims,
     import_agreements,
 )
@@ -19,13 +22,15 @@ from services.billing.domain.avtalegiro import (
     AgreementChange,
     DirectDebitClaim,
     customer_number_of,
+    earliest_due_date,
     recipient_kid,
 )
-from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState
-from services.billing.domain.intervals import Period
+from services.billing.domain.billing_run import CREDIT_NOTE, BillingRun, Invoice, RunState
+from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
 from services.platform.errors import InvalidInput, NotFound
 from services.platform.money import Money
 from tests.fakes.billing import FakeBillingUnitOfWork
+from tests.fakes.ledger import an_invoice, issue
 from tests.fakes.unit_of_work import FIXED_NOW
 
 ON = date(2026, 3, 2)
@@ -70,7 +75,9 @@ def test_agreements_are_stored_under_the_recipients_kids() -> None:
 
     result = import_agreements(uow, read, b"agreements file", ON)
 
-    assert result == AgreementImport(agreements=2, active=2, deleted=0, accounts=("owner-1", "owner-2"))
+    assert result == AgreementImport(
+        agreements=2, active=2, deleted=0, accounts=("owner-1", "owner-2"), added=2, changed=0, unchanged=0
+    )
     assert uow.agreements.get(recipient_kid(kari.customer_number)) == Agreement(
         recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
     )
@@ -89,6 +96,7 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
     )
 
     assert (result.active, result.deleted) == (0, 1)
+    assert (result.added, result.changed, result.unchanged) == (0, 1, 0)
     assert uow.agreements.active_for(["owner-1"]) == {}
     stored = uow.agreements.get(kid)
     assert stored is not None and (stored.active, stored.registered_on) == (False, date(2026, 4, 1))
@@ -128,33 +136,82 @@ def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() ->
     assert uow.commits == 0
 
 
-def invoice(number: int, account_id: str, total: str, kind: str = INVOICE) -> Invoice:
-    amount = Money.of(total)
-    return Invoice(
-        invoice_number=number,
-        kind=kind,
-        run_id="run-2026-03",
-        account_id=account_id,
-        channel=Channel.PRINT,
-        kid=f"{number:014d}0",
-        issue_date=date(2026, 3, 2),
-        due_date=date(2026, 3, 31),
-        period=Period(date(2026, 1, 1), date(2026, 7, 1)),
-        lines=(),
-        net=amount,
-        vat=Money(0),
-        total=amount,
+def test_the_same_file_again_changes_nothing_and_says_so() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
+    first = reader(
+        AgreementChange(3, recipient_kid(kari.customer_number), True, notify=True),
+        AgreementChange(4, recipient_kid(ola.customer_number), True, notify=False),
+    )
+    import_agreements(uow, first, b"agreements file", ON)
+
+    again = import_agreements(uow, first, b"agreements file", date(2026, 4, 1))
+
+    assert (again.agreements, again.added, again.changed, again.unchanged) == (2, 0, 0, 2)
+    # an agreement the file only repeats keeps the day it became what it is: its "active since"
+    assert active_agreement(uow, "owner-1") == Agreement(
+        recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
     )
 
 
-def billed_run(uow: FakeBillingUnitOfWork, *invoices: Invoice) -> None:
-    uow.runs.rows["run-2026-03"] = BillingRun("run-2026-03", 2026, 3, date(2026, 3, 2), RunState.COMPLETED)
-    for item in invoices:
-        uow.invoices.rows[item.invoice_number] = item
-
-
-def test_claims_are_made_for_the_invoices_of_recipients_with_an_active_agreement() -> None:
+def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
     uow = FakeBillingUnitOfWork()
+    kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
+    kari_kid, ola_kid = recipient_kid(kari.customer_number), recipient_kid(ola.customer_number)
+    import_agreements(uow, reader(AgreementChange(3, kari_kid, True, notify=True)), b"agreements file", ON)
+
+    result = import_agreements(
+        uow,
+        reader(
+            AgreementChange(3, kari_kid, True, notify=False),  # Kari no longer wants the bank's notice
+            AgreementChange(4, ola_kid, True, notify=False),  # new
+            AgreementChange(5, ola_kid, True, notify=False),  # the same record twice: repeats line 4
+        ),
+        b"agreements file",
+        date(2026, 4, 1),
+    )
+
+    assert (result.added, result.changed, result.unchanged) == (1, 1, 1)
+    assert active_agreement(uow, "owner-1") == Agreement(kari_kid, "owner-1", True, False, date(2026, 4, 1))
+    assert active_agreement(uow, "owner-3") is None
+
+
+RUN = "run-2026-03"
+DUE = date(2026, 3, 31)
+SENT_ON = date(2026, 3, 5)
+
+
+def invoice(number: int, account_id: str, ore: int, kind: str = "invoice", due: date = DUE) -> Invoice:
+    made = an_invoice(number, account_id, {"property_tax": ore}, issue_date=ON, due_date=due, kind=kind)
+    return replace(made, run_id=RUN)
+
+
+def billed_run(uow: FakeBillingUnitOfWork, *invoices: Invoice) -> None:
+    """The run's documents issued and posted as a billing chunk does (a credit note set off at once)."""
+    uow.runs.rows[RUN] = BillingRun(RUN, 2026, 3, ON, RunState.COMPLETED)
+    issue(uow, invoices)
+
+
+def pay(uow: FakeBillingUnitOfWork, number: int, account_id: str, ore: int) -> None:
+    claim = document_claim(number)
+    uow.ledger.post(
+        [
+            Entry(
+                f"payment-{number}",
+                EntryKind.PAYMENT,
+                SENT_ON,
+                (
+                    Posting(LedgerAccount.BANK, Money(ore)),
+                    Posting(LedgerAccount.RECEIVABLES, Money(-ore), account_id, claim, Component.PRINCIPAL),
+                ),
+                account_id,
+            )
+        ],
+        FIXED_NOW,
+    )
+
+
+def with_agreements(uow: FakeBillingUnitOfWork) -> tuple[Account, Account, Account]:
     kari, ola, per = recipients(uow, "Kari Nordmann", "Ola Nordmann", "Per Hansen")
     import_agreements(
         uow,
@@ -165,43 +222,86 @@ def test_claims_are_made_for_the_invoices_of_recipients_with_an_active_agreement
         b"agreements file",
         ON,
     )
+    return kari, ola, per
+
+
+def test_claims_are_for_what_is_open_on_the_invoices_of_recipients_with_an_agreement() -> None:
+    uow = FakeBillingUnitOfWork()
+    _, _, per = with_agreements(uow)
     billed_run(
         uow,
-        invoice(12, "owner-2", "2241.50"),
-        invoice(11, "owner-1", "4480.00"),
-        invoice(13, "owner-3", "1000.00"),  # Per has no agreement: a paper invoice
-        invoice(14, "owner-1", "-300.00", kind=CREDIT_NOTE),  # nothing to debit
+        invoice(11, "owner-1", 4_711_209),
+        invoice(12, "owner-2", 224_150),
+        invoice(13, "owner-3", 100_000),  # Per has no agreement: a paper invoice
+        invoice(14, "owner-1", -557_578, kind=CREDIT_NOTE),  # set off against 11 ("Motregning 5 575,78")
     )
 
-    claims = direct_debit_claims(uow, "run-2026-03")
+    claimed = direct_debit_claims(uow, RUN, SENT_ON)
 
-    assert claims == [
-        DirectDebitClaim(
-            kid="000000000000110",
-            amount=Money(448000),
-            due_date=date(2026, 3, 31),
-            payer_name="Kari Nordm",
-            reference="Faktura 11",
-            notify=True,
-            text="Faktura 11 datert mandag 2. mars 2026\n"
-            "Beløp 4 480,00 kr trekkes fra kontoen din tirsdag 31. mars 2026.\n"
-            "KID 000000000000110",
-            invoice_number=11,
-        ),
-        DirectDebitClaim(
-            kid="000000000000120",
-            amount=Money(224150),
-            due_date=date(2026, 3, 31),
-            payer_name="Ola Nordma",
-            reference="Faktura 12",
-            notify=False,
-            text="",
-            invoice_number=12,
-        ),
-    ]
+    kid_11, kid_12 = uow.invoices.rows[11].kid, uow.invoices.rows[12].kid
+    assert claimed == ClaimFile(
+        claims=[
+            DirectDebitClaim(
+                kid=kid_11,
+                amount=Money(4_153_631),  # 47 112,09 less the 5 575,78 set off
+                due_date=DUE,
+                payer_name="Kari Nordm",
+                reference="Faktura 11",
+                notify=True,
+                text="Faktura 11 datert mandag 2. mars 2026\n"
+                "Beløp 41 536,31 kr trekkes fra kontoen din tirsdag 31. mars 2026.\n"
+                "Fakturaen er på 47 112,09 kr; 5 575,78 kr er allerede gjort opp.\n"
+                f"KID {kid_11}",
+                invoice_number=11,
+            ),
+            DirectDebitClaim(
+                kid=kid_12,
+                amount=Money(224_150),
+                due_date=DUE,
+                payer_name="Ola Nordma",
+                reference="Faktura 12",
+                notify=False,
+                text="",
+                invoice_number=12,
+            ),
+        ],
+        paid=0,
+        partly_settled=1,
+        too_late=0,
+        earliest_due_date=date(2026, 3, 9),
+    )
     assert per.customer_number == 3
+
+
+def test_an_invoice_with_nothing_open_is_left_out_and_counted() -> None:
+    uow = FakeBillingUnitOfWork()
+    with_agreements(uow)
+    billed_run(uow, invoice(11, "owner-1", 448_000), invoice(12, "owner-2", 224_150))
+    pay(uow, 12, "owner-2", 224_150)
+
+    claimed = direct_debit_claims(uow, RUN, SENT_ON)
+
+    assert [c.invoice_number for c in claimed.claims] == [11]
+    assert (claimed.paid, claimed.partly_settled, claimed.too_late) == (1, 0, 0)
+
+
+def test_invoices_due_within_the_banks_notice_are_left_out_for_paper() -> None:
+    uow = FakeBillingUnitOfWork()
+    with_agreements(uow)
+    billed_run(
+        uow,
+        invoice(11, "owner-1", 448_000, due=date(2026, 3, 9)),  # 4 days after: the earliest the bank takes
+        invoice(12, "owner-2", 224_150, due=date(2026, 3, 8)),  # 3 days: too soon
+        invoice(13, "owner-2", 100_000, due=date(2026, 3, 1)),  # past due already
+    )
+
+    claimed = direct_debit_claims(uow, RUN, SENT_ON)
+
+    assert earliest_due_date(SENT_ON) == date(2026, 3, 9)
+    assert [c.invoice_number for c in claimed.claims] == [11]
+    assert (claimed.paid, claimed.too_late, claimed.earliest_due_date) == (0, 2, date(2026, 3, 9))
 
 
 def test_claims_of_an_unknown_run_are_not_found() -> None:
     with pytest.raises(NotFound, match="run-1999-01"):
-        direct_debit_claims(FakeBillingUnitOfWork(), "run-1999-01")
+        direct_debit_claims(FakeBillingUnitOfWork(), "run-1999-01", SENT_ON)

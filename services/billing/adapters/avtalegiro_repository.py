@@ -78,6 +78,14 @@ class AgreementRepository:
         row = self._session.execute(select(*_COLUMNS).where(avtalegiro_agreements.c.kid == kid)).first()
         return None if row is None else _agreement(row)
 
+    def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
+        if not kids:
+            return {}
+        rows = self._session.execute(
+            select(*_COLUMNS).where(one_of(self._session, avtalegiro_agreements.c.kid, list(kids)))
+        )
+        return {row.kid: _agreement(row) for row in rows}
+
 
 def _agreement(row: Row[Any, Any, Any, Any, Any]) -> Agreement:
     return Agreement(

@@ -3,6 +3,9 @@ direct-debit claims of a billing run's invoices for recipients with an active ag
 
 An agreement names the recipient by its fixed KID (domain/avtalegiro.py: recipient_kid = customer number +
 MOD10 check digit); a KID that names no recipient is refused by its line, and then nothing is stored.
+A claim is for what the ledger has open on the invoice when the file is written (a set-off or a payment
+since the run lowers it; nothing open leaves the invoice out), and only for invoices falling due at least
+the bank's notice (4 days) after the file's business date: the others must go on paper.
 """
 
 from __future__ import annotations
@@ -15,13 +18,19 @@ from services.billing.application.avtalegiro_ports import AgreementsReader
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.avtalegiro import (
     PAYER_NAME_LENGTH,
+    Agreement,
     AgreementChange,
+    ChangeKind,
     DirectDebitClaim,
+    change_kind,
     customer_number_of,
+    earliest_due_date,
     recipient_kid,
 )
 from services.billing.domain.billing_run import INVOICE, Invoice
+from services.billing.domain.ledger import document_claim
 from services.platform.errors import NotFound, Violations
+from services.platform.money import Money
 from services.platform.written_dates import written_day
 
 
@@ -29,10 +38,13 @@ from services.platform.written_dates import written_day
 class AgreementImport:
     """What an agreements file changed."""
 
-    agreements: int  # changes applied (a KID reported twice counts twice)
+    agreements: int  # agreement records read (a KID reported twice counts twice)
     active: int  # of those, agreements new, changed or listed as active
     deleted: int  # of those, agreements the payer deleted
     accounts: tuple[str, ...]  # the recipients concerned, sorted
+    added: int = 0  # of the records, those naming a KID billing had no agreement for
+    changed: int = 0  # those changing a known agreement
+    unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
 
 
 def import_agreements(
@@ -49,7 +61,7 @@ def import_agreements(
     violations = Violations()
     with uow:
         accounts: dict[str, str] = {}
-        stored: list[AgreementChange] = []
+        named: list[AgreementChange] = []
         for change in changes:
             number = customer_number_of(change.kid)
             # a number past what customer numbers reach names no one (and must not reach the query)
@@ -65,57 +77,113 @@ def import_agreements(
                 continue
             kid = recipient_kid(account.customer_number)
             accounts[kid] = account.account_id
-            stored.append(replace(change, kid=kid))
+            named.append(replace(change, kid=kid))
         violations.raise_if_any()
-        uow.agreements.apply(stored, accounts, on, uow.now())
+        kinds, applied = _sorted_changes(named, accounts, uow.agreements.get_many(sorted(accounts)), on)
+        # only what adds or changes is written: registered_on stays the day the agreement became what it is
+        uow.agreements.apply(applied, accounts, on, uow.now())
         uow.commit()
     return AgreementImport(
-        agreements=len(stored),
-        active=sum(1 for change in stored if change.active),
-        deleted=sum(1 for change in stored if not change.active),
+        agreements=len(named),
+        active=sum(1 for change in named if change.active),
+        deleted=sum(1 for change in named if not change.active),
         accounts=tuple(sorted(set(accounts.values()))),
+        added=kinds.count(ChangeKind.ADDED),
+        changed=kinds.count(ChangeKind.CHANGED),
+        unchanged=kinds.count(ChangeKind.UNCHANGED),
     )
 
 
-def direct_debit_claims(uow: BillingUnitOfWork, run_id: str) -> list[DirectDebitClaim]:
+def _sorted_changes(
+    read: list[AgreementChange], accounts: dict[str, str], known: dict[str, Agreement], on: date
+) -> tuple[list[ChangeKind], list[AgreementChange]]:
+    """Each record's kind against what billing had before it (earlier records of the file included), and the
+    records that add or change an agreement."""
+    kinds: list[ChangeKind] = []
+    applied: list[AgreementChange] = []
+    for change in read:
+        account_id = accounts[change.kid]
+        kind = change_kind(known.get(change.kid), change, account_id)
+        kinds.append(kind)
+        if kind is not ChangeKind.UNCHANGED:
+            applied.append(change)
+            known[change.kid] = Agreement(change.kid, account_id, change.active, change.notify, on)
+    return kinds, applied
+
+
+def active_agreement(uow: BillingUnitOfWork, account_id: str) -> Agreement | None:
+    """The recipient's active AvtaleGiro agreement, or None."""
+    with uow:
+        return uow.agreements.active_for([account_id]).get(account_id)
+
+
+@dataclass(frozen=True)
+class ClaimFile:
+    """The claims of a billing run for a file sent on a business date, and the run's invoices left out."""
+
+    claims: list[DirectDebitClaim]  # by invoice number
+    paid: int  # invoices left out: nothing open on them (paid, set off, credited)
+    partly_settled: int  # claims for less than their invoice: part of it is settled already
+    too_late: int  # invoices left out: due before earliest_due_date, too soon for the bank
+    earliest_due_date: date  # the earliest due date the bank takes in a file sent that day
+
+
+def direct_debit_claims(uow: BillingUnitOfWork, run_id: str, sent_on: date) -> ClaimFile:
     """One claim per invoice of the run (credit notes and invoices of nothing left out) whose recipient has
-    an active agreement: the invoice's KID, total and due date, the recipient's short name, "Faktura N" as
-    the reference, and, when the payer asked the bank to notify, a notification text in bokmål.
-    Ordered by invoice number. Raises NotFound when the run does not exist."""
+    an active agreement, for what the ledger has open on it now (uow.ledger.claim_balances: fees, interest
+    and principal); an invoice with nothing open is left out (`paid`). An invoice falling due before
+    earliest_due_date(sent_on), too soon for the bank, is left out too (`too_late`: it goes on paper).
+    Each claim: the invoice's KID and due date, the recipient's short name, "Faktura N" as the reference,
+    and, when the payer asked the bank to notify, a notification text in bokmål.
+    Raises NotFound when the run does not exist."""
+    earliest = earliest_due_date(sent_on)
     with uow:
         if uow.runs.get(run_id) is None:
             raise NotFound(f"no billing run {run_id}")
         invoices = [i for i in uow.invoices.for_run(run_id) if i.kind == INVOICE and i.total.ore > 0]
-        account_ids = sorted({invoice.account_id for invoice in invoices})
-        agreements = uow.agreements.active_for(account_ids)
+        agreements = uow.agreements.active_for(sorted({invoice.account_id for invoice in invoices}))
+        invoices = [i for i in invoices if i.account_id in agreements]
+        balances = uow.ledger.claim_balances([document_claim(i.invoice_number) for i in invoices])
         accounts = uow.accounts.get_many(sorted(agreements))
     claims: list[DirectDebitClaim] = []
+    paid = partly_settled = too_late = 0
     for invoice in sorted(invoices, key=lambda i: i.invoice_number):
-        agreement = agreements.get(invoice.account_id)
-        if agreement is None:
+        balance = balances.get(document_claim(invoice.invoice_number))
+        open_amount = balance.total if balance is not None else Money(0)
+        if open_amount.ore <= 0:
+            paid += 1
             continue
+        if invoice.due_date < earliest:
+            too_late += 1
+            continue
+        partly_settled += open_amount.ore < invoice.total.ore
+        agreement = agreements[invoice.account_id]
         account = accounts.get(invoice.account_id)
         claims.append(
             DirectDebitClaim(
                 kid=invoice.kid,
-                amount=invoice.total,
+                amount=open_amount,
                 due_date=invoice.due_date,
                 payer_name=(account.name if account is not None else "")[:PAYER_NAME_LENGTH],
                 reference=f"Faktura {invoice.invoice_number}",
                 notify=agreement.notify,
-                text=notification_text(invoice) if agreement.notify else "",
+                text=notification_text(invoice, open_amount) if agreement.notify else "",
                 invoice_number=invoice.invoice_number,
             )
         )
-    return claims
+    return ClaimFile(claims, paid, partly_settled, too_late, earliest)
 
 
-def notification_text(invoice: Invoice) -> str:
-    """The bank's notice to the payer before it debits the claim (lines of at most 80 characters)."""
-    return "\n".join(
-        (
-            f"Faktura {invoice.invoice_number} datert {written_day(invoice.issue_date)}",
-            f"Beløp {invoice.total.kroner()} trekkes fra kontoen din {written_day(invoice.due_date)}.",
-            f"KID {invoice.kid}",
-        )
-    )
+def notification_text(invoice: Invoice, amount: Money | None = None) -> str:
+    """The bank's notice to the payer before it debits the claim (lines of at most 80 characters).
+    amount: what is debited, the invoice's open amount (default its total)."""
+    debited = invoice.total if amount is None else amount
+    lines = [
+        f"Faktura {invoice.invoice_number} datert {written_day(invoice.issue_date)}",
+        f"Beløp {debited.kroner()} trekkes fra kontoen din {written_day(invoice.due_date)}.",
+    ]
+    if debited != invoice.total:
+        settled = invoice.total - debited
+        lines.append(f"Fakturaen er på {invoice.total.kroner()}; {settled.kroner()} er allerede gjort opp.")
+    lines.append(f"KID {invoice.kid}")
+    return "\n".join(lines)

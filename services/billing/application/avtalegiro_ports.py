@@ -21,8 +21,10 @@ class AgreementStore(Protocol):
         self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
     ) -> None:
         """Store each change as its KID's agreement now (new KIDs added, known ones overwritten: active,
-        notify, the account, registered_on = on). accounts: the account id of each change's KID. A KID
-        changed twice in one call ends as its last change says. Bulk: one statement per kind of write."""
+        notify, the account, registered_on = on). The caller passes only changes that add or change an
+        agreement, so registered_on is the day it became what it is (the "active since" officers see).
+        accounts: the account id of each change's KID. A KID changed twice in one call ends as its last
+        change says. Bulk: one statement per kind of write."""
         ...
 
     def active_for(self, account_ids: Sequence[str]) -> dict[str, Agreement]:
@@ -31,3 +33,7 @@ class AgreementStore(Protocol):
         ...
 
     def get(self, kid: str) -> Agreement | None: ...
+
+    def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
+        """The agreements stored under the KIDs (one query however many); unknown KIDs are left out."""
+        ...

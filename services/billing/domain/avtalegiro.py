@@ -12,7 +12,8 @@ invoice's KID (transaction type 15, "from AvtaleGiro") and is matched like any o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from enum import Enum
 
 from services.billing.domain.kid import KidMethod, is_valid_kid, with_check_digit
 from services.platform.money import Money
@@ -20,6 +21,17 @@ from services.platform.money import Money
 # What the payment-request record holds (Nets AvtaleGiro system specification, amount item 2).
 PAYER_NAME_LENGTH = 10  # "kortnavn": the payer's short name
 REFERENCE_LENGTH = 25  # "fremmedreferanse": shown on the payer's account statement
+
+# Nets rejects a claim whose due date gives the payer less than 4 calendar days' notice from the day the
+# file is sent (AvtaleGiro specification; netsgiro.utils.get_minimum_due_date, the same rule). A file sent
+# after Nets' 14:00 cut-off counts from the next day: billing knows business dates, not hours, so an officer
+# sending late must give the next day as the file's date.
+NOTICE_DAYS = 4
+
+
+def earliest_due_date(sent_on: date) -> date:
+    """The earliest due date the bank takes in a payment-request file sent on `sent_on`."""
+    return sent_on + timedelta(days=NOTICE_DAYS)
 
 
 def recipient_kid(customer_number: int) -> str:
@@ -60,12 +72,28 @@ class Agreement:
     registered_on: date  # business date of the agreements file that last changed it
 
 
+class ChangeKind(Enum):
+    """What an agreement record does to what billing already has."""
+
+    ADDED = "added"  # a KID billing had no agreement for
+    CHANGED = "changed"  # active, notify or the recipient differ
+    UNCHANGED = "unchanged"  # the same agreement again (a file imported twice, or a "listed as active")
+
+
+def change_kind(known: Agreement | None, change: AgreementChange, account_id: str) -> ChangeKind:
+    """Whether `change` (for the recipient `account_id`) adds, changes or repeats the known agreement."""
+    if known is None:
+        return ChangeKind.ADDED
+    same = (known.account_id, known.active, known.notify) == (account_id, change.active, change.notify)
+    return ChangeKind.UNCHANGED if same else ChangeKind.CHANGED
+
+
 @dataclass(frozen=True)
 class DirectDebitClaim:
     """One invoice sent to the bank as an AvtaleGiro payment request."""
 
     kid: str  # the invoice's KID: the payment comes back with it and is matched to the invoice
-    amount: Money  # positive
+    amount: Money  # positive: what the ledger has open on the invoice when the file is written
     due_date: date  # the bank debits the payer's account on this day
     payer_name: str  # short name; the file keeps the first 10 characters
     reference: str  # text on the payer's statement; the file keeps the first 25 characters

@@ -17,6 +17,7 @@ from services.billing.application.accounts import (
     recipients_of,
     update_account,
 )
+from services.billing.application.avtalegiro import active_agreement
 from services.billing.application.avtalegiro_ports import AgreementsReader
 from services.billing.application.collection_ports import ReminderLetters
 from services.billing.application.fee_schedules import (
@@ -138,9 +139,17 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
 
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         view = get_account(self._uow(), request.account_id, oslo_today(), request.customer_number)
+        agreement = active_agreement(self._uow(), view.account.account_id)
         return billing_pb2.GetAccountResponse(
             account=account_message(view),
             latest_invoices=[invoice_summary(i, view.account) for i in view.latest_invoices],
+            avtalegiro=None
+            if agreement is None
+            else billing_pb2.AvtaleGiroAgreement(
+                kid=agreement.kid,
+                active_since=agreement.registered_on.isoformat(),
+                notify=agreement.notify,
+            ),
         )
 
     def FindAccounts(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802

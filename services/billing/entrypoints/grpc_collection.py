@@ -7,13 +7,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from propertytax.billing.v1 import collection_pb2
-from services.billing.application.avtalegiro import direct_debit_claims, import_agreements
+from services.billing.application.avtalegiro import ClaimFile, direct_debit_claims, import_agreements
 from services.billing.application.collection_holds import holds_of, register_objection, settle_objection
 from services.billing.application.collection_lookups import (
     credit_balance,
     named_recipient,
     recipient_account_id,
+    recipients,
+    reminder_run_exists,
     reminder_run_progress,
+    reminder_run_steps,
 )
 from services.billing.application.import_payments import import_payments
 from services.billing.application.payment_plans import (
@@ -36,6 +39,8 @@ from services.billing.application.run_reminders import (
     start_reminder_run,
 )
 from services.billing.application.statement import statement
+from services.billing.domain.account import Account
+from services.billing.domain.avtalegiro import NOTICE_DAYS
 from services.billing.domain.reminders import CollectionRun
 from services.billing.entrypoints import collection_mapping as mapping
 from services.billing.entrypoints.proto_mapping import request_date
@@ -62,6 +67,7 @@ RULES: dict[str, MethodRule] = {
     "PreviewReminderRun": rule(Role.BILLING_OFFICER, changes_state=False),
     "StartReminderRun": rule(Role.BILLING_OFFICER, changes_state=True),
     "GetReminderRun": rule(*_READ, changes_state=False),
+    "ListReminderRunSteps": rule(*_READ, changes_state=False),
     "RegisterObjection": rule(Role.BILLING_OFFICER, changes_state=True),
     "SettleObjection": rule(Role.BILLING_OFFICER, changes_state=True),
     "ListCollectionHolds": rule(*_READ, changes_state=False),
@@ -100,6 +106,9 @@ class CollectionServicer:
         done, total = reminder_run_progress(self._uow(), run)
         return mapping.reminder_run_message(run, done, total, self._wiring.letters_folder(run))
 
+    def _recipient_of(self, account_id: str) -> Account | None:
+        return recipients(self._uow(), [account_id]).get(account_id)
+
     # ---- payments --------------------------------------------------------------------------------------
 
     def ImportPayments(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
@@ -132,7 +141,7 @@ class CollectionServicer:
             account_id=account_id,
             on=on,
         )
-        return mapping.allocation_response(allocation)
+        return mapping.allocation_response(allocation, self._recipient_of(allocation.account_id))
 
     def RefundCredit(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         on = request_date(request.refunded_on, "refunded_on", oslo_today())
@@ -174,13 +183,24 @@ class CollectionServicer:
 
     def StartReminderRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         on = request_date(request.run_on, "run_on", oslo_today())
+        existed = reminder_run_exists(self._uow(), on)
         run = start_reminder_run(self._uow(), on)
         self._reminders.submit(run.run_id)
-        return collection_pb2.StartReminderRunResponse(run=self._reminder_run(run))
+        return collection_pb2.StartReminderRunResponse(run=self._reminder_run(run), already_existed=existed)
 
     def GetReminderRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         run = get_reminder_run(self._uow(), request.run_id)
         return collection_pb2.GetReminderRunResponse(run=self._reminder_run(run))
+
+    def ListReminderRunSteps(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
+        offset, limit = _page(request.page_size, request.page_token)
+        run = get_reminder_run(self._uow(), request.run_id)
+        steps, more = reminder_run_steps(self._uow(), run.run_id, offset, limit)
+        named = recipients(self._uow(), (s.account_id for s in steps))
+        return collection_pb2.ListReminderRunStepsResponse(
+            steps=[mapping.reminder_step_message(s, named.get(s.account_id)) for s in steps],
+            next_page_token=str(offset + limit) if more else "",
+        )
 
     # ---- objections and plans ------------------------------------------------------------------------
 
@@ -193,17 +213,24 @@ class CollectionServicer:
             reason=request.reason,
             on=on,
         )
-        return collection_pb2.RegisterObjectionResponse(hold=mapping.hold_message(hold))
+        return collection_pb2.RegisterObjectionResponse(
+            hold=mapping.hold_message(hold, self._recipient_of(hold.account_id))
+        )
 
     def SettleObjection(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         on = request_date(request.settled_on, "settled_on", oslo_today())
         hold = settle_objection(self._uow(), request.hold_id, on)
-        return collection_pb2.SettleObjectionResponse(hold=mapping.hold_message(hold))
+        return collection_pb2.SettleObjectionResponse(
+            hold=mapping.hold_message(hold, self._recipient_of(hold.account_id))
+        )
 
     def ListCollectionHolds(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         account_id = self._recipient(request.account_id, request.customer_number)
         holds = holds_of(self._uow(), account_id)
-        return collection_pb2.ListCollectionHoldsResponse(holds=[mapping.hold_message(h) for h in holds])
+        recipient = self._recipient_of(account_id)
+        return collection_pb2.ListCollectionHoldsResponse(
+            holds=[mapping.hold_message(h, recipient) for h in holds]
+        )
 
     def RequestPaymentPlan(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         on = request_date(request.requested_on, "requested_on", oslo_today())
@@ -222,16 +249,24 @@ class CollectionServicer:
             )
         else:
             raise InvalidInput.single("deferral_until", "give a deferral's date or a number of instalments")
-        return collection_pb2.RequestPaymentPlanResponse(plan=mapping.plan_message(plan))
+        return collection_pb2.RequestPaymentPlanResponse(
+            plan=mapping.plan_message(plan, self._recipient_of(account_id))
+        )
 
     def ListPaymentPlans(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         account_id = self._recipient(request.account_id, request.customer_number)
         plans = plans_of(self._uow(), account_id)
-        return collection_pb2.ListPaymentPlansResponse(plans=[mapping.plan_message(p) for p in plans])
+        recipient = self._recipient_of(account_id)
+        return collection_pb2.ListPaymentPlansResponse(
+            plans=[mapping.plan_message(p, recipient) for p in plans]
+        )
 
     def CancelPaymentPlan(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
-        plan = cancel_plan(self._uow(), request.plan_id)
-        return collection_pb2.CancelPaymentPlanResponse(plan=mapping.plan_message(plan))
+        on = request_date(request.cancelled_on, "cancelled_on", oslo_today())
+        plan = cancel_plan(self._uow(), request.plan_id, on)
+        return collection_pb2.CancelPaymentPlanResponse(
+            plan=mapping.plan_message(plan, self._recipient_of(plan.account_id))
+        )
 
     # ---- AvtaleGiro ----------------------------------------------------------------------------------
 
@@ -241,22 +276,44 @@ class CollectionServicer:
             raise InvalidInput.single("content", "is empty: give the bank's agreements file")
         imported = import_agreements(self._uow(), self._wiring.read_agreements, request.content, on)
         return collection_pb2.ImportAvtaleGiroAgreementsResponse(
-            records=imported.agreements, active=imported.active, ended=imported.deleted
+            records=imported.agreements,
+            active=imported.active,
+            ended=imported.deleted,
+            added=imported.added,
+            changed=imported.changed,
+            unchanged=imported.unchanged,
         )
 
     def GetAvtaleGiroClaims(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         if not request.run_id:
             raise InvalidInput.single("run_id", "is required")
-        claims = direct_debit_claims(self._uow(), request.run_id)
-        if not claims:
-            raise FailedPrecondition(
-                f"billing run {request.run_id} has no invoice to a recipient with an active AvtaleGiro "
-                "agreement"
-            )
-        text = self._wiring.write_direct_debits(claims, request.run_id)
+        sent_on = request_date(request.sent_on, "sent_on", oslo_today())
+        made = direct_debit_claims(self._uow(), request.run_id, sent_on)
+        if not made.claims:
+            raise FailedPrecondition(_no_claims(request.run_id, made))
+        text = self._wiring.write_direct_debits(made.claims, request.run_id)
         return collection_pb2.GetAvtaleGiroClaimsResponse(
             content=text.encode("iso-8859-1"),  # Nets' files are ISO-8859-1
             file_name=f"avtalegiro-{request.run_id[:8]}.txt",
-            claims=len(claims),
-            total=mapping.money(Money(sum(c.amount.ore for c in claims))),
+            claims=len(made.claims),
+            total=mapping.money(Money(sum(c.amount.ore for c in made.claims))),
+            paid=made.paid,
+            partly_settled=made.partly_settled,
+            too_late=made.too_late,
+            earliest_due_date=made.earliest_due_date.isoformat(),
         )
+
+
+def _no_claims(run_id: str, made: ClaimFile) -> str:
+    """Why a run gives no claim file: no agreement, or every invoice paid or due too soon for the bank."""
+    if not (made.paid or made.too_late):
+        return f"billing run {run_id} has no invoice to a recipient with an active AvtaleGiro agreement"
+    reasons = []
+    if made.paid:
+        reasons.append(f"{made.paid} paid or settled already")
+    if made.too_late:
+        reasons.append(
+            f"{made.too_late} due before {made.earliest_due_date.isoformat()}, too soon for the bank "
+            f"(it needs {NOTICE_DAYS} days' notice): send them on paper"
+        )
+    return f"billing run {run_id} has no invoice to claim by AvtaleGiro: " + "; ".join(reasons)
