@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from google.protobuf.json_format import MessageToDict
 from google.protobuf.message import Message
@@ -36,6 +37,7 @@ from services.platform.money import Money
 
 # Output that is not a terminal (a pipe, a file, a test) is never cut to 80 columns nor coloured.
 _PIPE_WIDTH = 200
+_OSLO = ZoneInfo("Europe/Oslo")
 
 
 def console(stderr: bool = False) -> Console:
@@ -87,6 +89,20 @@ def day(value: str | date | datetime | None) -> str:
         return date.fromisoformat(value[:10]).strftime("%d.%m.%Y")
     except ValueError:
         return value
+
+
+def moment(value: str | datetime | None) -> str:
+    """A moment as Oslo's clock shows it, "20.06.2024 14:05": from a datetime or RFC 3339 text; empty or
+    None is "–", text that is not a moment is shown as it is."""
+    if value is None or value == "":
+        return "–"
+    try:
+        at = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    except ValueError:
+        return str(value)
+    if at.tzinfo is not None:
+        at = at.astimezone(_OSLO)
+    return at.strftime("%d.%m.%Y %H:%M")
 
 
 def number(value: str | int | float | Decimal | None, decimals: int | None = None) -> str:

@@ -55,10 +55,10 @@ def test_statement_rows_run_from_the_opening_to_the_closing_balance() -> None:
         closing_balance=_m(23450),
     )
     assert view.statement_rows(answer) == [
-        ["", "Inngående saldo", "", "", "0,00 kr"],
+        ["", "Opening balance", "", "", "0,00 kr"],
         ["05.04.2024", "Faktura 7", "1 234,50 kr", "", "1 234,50 kr"],
         ["02.05.2024", "Innbetaling", "", "1 000,00 kr", "234,50 kr"],
-        ["", "Utgående saldo", "", "", "234,50 kr"],
+        ["", "Closing balance", "", "", "234,50 kr"],
     ]
 
 

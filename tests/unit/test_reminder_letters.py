@@ -3,6 +3,7 @@ Norwegian form, the lien and what follows said."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -122,3 +123,51 @@ def test_many_letters_are_written_by_workers_alike(tmp_path: Path, monkeypatch: 
     for n in (1, 2, 3):
         written = (tmp_path / "2025-12-31" / f"reminder-1-{n}.pdf").read_bytes()
         assert written == reminder_letter_pdf(replace(LETTER, invoice_number=n))
+
+
+def test_interest_is_said_through_the_day_before_the_letter() -> None:
+    text = words(reminder_letter_pdf(replace(LETTER, issued_on="2024-05-20", due_on="2024-06-03")))
+    assert "Forsinkelsesrente til og med 19.05.2024" in text and "til 20.05.2024" not in text
+
+
+def test_the_fee_is_said_once_or_with_this_letter_s_share() -> None:
+    alone = words(reminder_letter_pdf(LETTER))
+    assert "Purregebyr 35,00 kr" in alone and "for dette brevet" not in alone
+    second = replace(LETTER, sequence=2, fees_ore=7250, fee_ore=3750, to_pay_ore=132489)
+    assert "Purregebyr (herav 37,50 kr for dette brevet) 72,50 kr" in words(reminder_letter_pdf(second))
+    no_fee_now = replace(LETTER, step="collection_notice", fee_ore=0)
+    assert "Purregebyr 35,00 kr" in words(reminder_letter_pdf(no_fee_now))
+
+
+def test_a_notice_to_an_organisation_speaks_of_utlegg_not_wages() -> None:
+    notice = replace(LETTER, step="collection_notice", fee_ore=0)
+    to_person = words(reminder_letter_pdf(notice))
+    assert "trekk i lønn eller utlegg" in to_person
+    to_company = words(reminder_letter_pdf(replace(notice, recipient_kind="organisation")))
+    assert "lønn" not in to_company and "utlegg i virksomhetens eiendeler" in to_company
+    assert "tvangsinnfordring" in to_company
+
+
+def test_a_letter_stored_before_the_recipient_s_kind_was_kept_is_to_a_person() -> None:
+    stored = LETTER.as_json()
+    del stored["recipient_kind"]
+    old = ReminderLetter.from_json({**stored, "step": "collection_notice", "fee_ore": 0})
+    assert old.recipient_kind == "person"
+    assert reminder_letter_pdf(old) == reminder_letter_pdf(replace(old, recipient_kind="person"))
+
+
+def test_long_names_and_addresses_still_fit_one_page() -> None:
+    crowded = replace(
+        LETTER,
+        step="collection_notice",
+        fees_ore=7250,
+        fee_ore=3750,
+        disputed_ore=50000,
+        recipient_kind="organisation",
+        recipient_name="Nordre Follo og Østre Toten Eiendomsutvikling og Boligbyggelag Holding AS avd. Vest",
+        recipient_address="c/o Advokatfirma Kristiansen, Wiersholm & Co., Haakon VIIs gate 10, oppg. B",
+        recipient_city="Kristiansand S",
+    )
+    pdf = reminder_letter_pdf(crowded, compress=False)
+    assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 1
+    assert "Haakon VIIs gate 10" in words(pdf)

@@ -14,7 +14,7 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from itertools import repeat
 from multiprocessing import get_context
 from pathlib import Path
@@ -47,6 +47,32 @@ def _title(letter: ReminderLetter) -> str:
     if letter.step == StepKind.COLLECTION_NOTICE.value:
         return "Varsel om tvangsinnfordring"
     return "Betalingspåminnelse" if letter.sequence == 1 else f"Betalingspåminnelse nr. {letter.sequence}"
+
+
+def _fee_row(letter: ReminderLetter) -> tuple[str, str]:
+    """All reminder fees open on the invoice, with this letter's share named when earlier letters' fees
+    are in it too."""
+    total = _amount(letter.fees_ore, letter.currency)
+    if not letter.fee_ore or letter.fee_ore == letter.fees_ore:
+        return "Purregebyr", total
+    return f"Purregebyr (herav {_amount(letter.fee_ore, letter.currency)} for dette brevet)", total
+
+
+def _interest_through(letter: ReminderLetter) -> str:
+    """The last day interest is charged for: the day before the letter's date (its day is charged later)."""
+    return (date.fromisoformat(letter.issued_on) - timedelta(days=1)).strftime("%d.%m.%Y")
+
+
+def _enforcement(letter: ReminderLetter) -> str:
+    """What the notice says enforcement may mean: wage deduction is for persons only."""
+    if letter.recipient_kind == "organisation":
+        return (
+            f"{letter.hand_over_to}, som kan kreve det inn med tvang (tvangsinnfordring), for eksempel ved "
+            "utlegg i virksomhetens eiendeler eller bankinnskudd."
+        )
+    return (
+        f"{letter.hand_over_to}, som kan kreve det inn med tvang, for eksempel ved trekk i lønn eller utlegg."
+    )
 
 
 class _Letter(PdfStory):
@@ -110,12 +136,11 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     doc.gap()
     rows = [("Det som gjenstår av fakturaen", _amount(letter.principal_ore, money))]
     if letter.fees_ore:
-        fee_text = "Purregebyr" + (
-            f" (for dette brevet {_amount(letter.fee_ore, money)})" if letter.fee_ore else ""
-        )
-        rows.append((fee_text, _amount(letter.fees_ore, money)))
+        rows.append(_fee_row(letter))
     if letter.interest_ore:
-        rows.append((f"Forsinkelsesrente til {_day(letter.issued_on)}", _amount(letter.interest_ore, money)))
+        rows.append(
+            (f"Forsinkelsesrente til og med {_interest_through(letter)}", _amount(letter.interest_ore, money))
+        )
     if letter.disputed_ore:
         rows.append(
             (
@@ -137,8 +162,7 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
         "Forsinkelsesrente løper fra forfallsdatoen til beløpet er betalt (forsinkelsesrenteloven). "
         + (
             "Dette er siste varsel. Betaler du ikke innen fristen, gir vi kravet videre til "
-            f"{letter.hand_over_to}, som kan kreve det inn med tvang, for eksempel ved trekk i lønn "
-            "eller utlegg."
+            + _enforcement(letter)
             if notice
             else "Betaler du ikke innen fristen, sender vi et varsel om tvangsinnfordring."
         )

@@ -1,12 +1,16 @@
 """Small reads the collection entry points need around H2's and H3's commands: the recipient a request
-names (account id or customer number, as `billing recipients show` accepts) and how far a reminder run
-has come."""
+names (account id or customer number, as `billing recipients show` accepts), the recipients an answer
+names (their customer numbers and names, which officers know them by), how far a reminder run has come
+and the steps it took."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
+
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.account import Account
-from services.billing.domain.reminders import CollectionRun, RunState
+from services.billing.domain.reminders import CollectionRun, CollectionStep, RunState
 from services.platform.errors import InvalidInput, NotFound
 from services.platform.money import Money
 
@@ -53,3 +57,27 @@ def credit_balance(uow: BillingUnitOfWork, account_id: str) -> Money:
     """The recipient's credit (credit notes and overpayments not yet set off or refunded), positive."""
     with uow:
         return Money(-sum(c.total.ore for c in uow.ledger.credits([account_id])))
+
+
+def recipients(uow: BillingUnitOfWork, account_ids: Iterable[str]) -> dict[str, Account]:
+    """The recipients with these account ids, by id (an unknown id is left out)."""
+    wanted = sorted(set(account_ids))
+    if not wanted:
+        return {}
+    with uow:
+        return uow.accounts.get_many(wanted)
+
+
+def reminder_run_exists(uow: BillingUnitOfWork, on: date) -> bool:
+    """Whether the reminder run of `on` was started before (a start then returns or resumes it)."""
+    with uow:
+        return uow.collection.run_on(on) is not None
+
+
+def reminder_run_steps(
+    uow: BillingUnitOfWork, run_id: str, offset: int, limit: int
+) -> tuple[list[CollectionStep], bool]:
+    """The run's steps from `offset`, at most `limit` (by recipient and invoice), and whether more follow."""
+    with uow:
+        steps = uow.collection.steps_of_run(run_id)
+    return steps[offset : offset + limit], len(steps) > offset + limit

@@ -3,7 +3,7 @@ dates, øre and proto enums on one side, the application's dates, Money and doma
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -18,7 +18,7 @@ from services.billing.domain.collection_holds import CollectionHold
 from services.billing.domain.collection_rules import StepKind
 from services.billing.domain.payment_plans import PaymentPlan
 from services.billing.domain.payments import PaymentFileFormat
-from services.billing.domain.reminders import REASON_WORDS, CollectionRun, RunState
+from services.billing.domain.reminders import REASON_WORDS, CollectionRun, CollectionStep, RunState
 from services.billing.domain.statement import Statement
 from services.billing.domain.year_end_share import YearEndShare
 from services.platform.errors import InvalidInput
@@ -43,6 +43,18 @@ def money(amount: Money) -> money_pb2.Money:
 def iso(day: date | None) -> str:
     """A date as YYYY-MM-DD, "" for none."""
     return day.isoformat() if day is not None else ""
+
+
+def instant(at: datetime | None) -> str:
+    """A moment as RFC 3339, "" for none."""
+    return at.isoformat() if at is not None else ""
+
+
+def _customer(recipient: Account | None) -> dict[str, object]:
+    """The recipient's customer number and name for a message that names them by account id."""
+    if recipient is None:
+        return {}
+    return {"customer_number": recipient.customer_number, "recipient_name": recipient.name}
 
 
 def amount_or_none(given: money_pb2.Money, field: str, has: bool) -> Money | None:
@@ -71,10 +83,27 @@ def reminder_run_message(
         letters_folder=str(letters) if letters is not None else "",
         recipients_done=done,
         recipients_total=total,
+        started_at=instant(run.started_at),
+        finished_at=instant(run.finished_at),
     )
 
 
-def hold_message(hold: CollectionHold) -> collection_pb2.CollectionHold:
+def reminder_step_message(step: CollectionStep, recipient: Account | None) -> collection_pb2.ReminderRunStep:
+    return collection_pb2.ReminderRunStep(
+        invoice_number=step.document_number,
+        account_id=step.account_id,
+        step=step.step.value,
+        sequence=step.sequence,
+        claim=money(step.claim),
+        fee=money(step.fee),
+        disputed=money(Money(step.content.disputed_ore if step.content is not None else 0)),
+        due_on=step.due_on.isoformat(),
+        letter=step.letter,
+        **_customer(recipient),  # type: ignore[arg-type]
+    )
+
+
+def hold_message(hold: CollectionHold, recipient: Account | None = None) -> collection_pb2.CollectionHold:
     return collection_pb2.CollectionHold(
         hold_id=hold.hold_id,
         account_id=hold.account_id,
@@ -87,10 +116,11 @@ def hold_message(hold: CollectionHold) -> collection_pb2.CollectionHold:
         reference=hold.reference,
         property_id=hold.property_id,
         tax_year=hold.tax_year,
+        **_customer(recipient),  # type: ignore[arg-type]
     )
 
 
-def plan_message(plan: PaymentPlan) -> collection_pb2.PaymentPlan:
+def plan_message(plan: PaymentPlan, recipient: Account | None = None) -> collection_pb2.PaymentPlan:
     return collection_pb2.PaymentPlan(
         plan_id=plan.plan_id,
         account_id=plan.account_id,
@@ -105,6 +135,7 @@ def plan_message(plan: PaymentPlan) -> collection_pb2.PaymentPlan:
         ],
         interest_continues=plan.interest_continues,
         broken_on=iso(plan.broken_on),
+        **_customer(recipient),  # type: ignore[arg-type]
     )
 
 
@@ -138,7 +169,9 @@ def unmatched_message(payment: UnmatchedPayment) -> collection_pb2.UnmatchedPaym
     )
 
 
-def allocation_response(allocation: Allocation) -> collection_pb2.AllocatePaymentResponse:
+def allocation_response(
+    allocation: Allocation, recipient: Account | None = None
+) -> collection_pb2.AllocatePaymentResponse:
     return collection_pb2.AllocatePaymentResponse(
         payment_id=allocation.payment_id,
         account_id=allocation.account_id,
@@ -147,6 +180,7 @@ def allocation_response(allocation: Allocation) -> collection_pb2.AllocatePaymen
             for number, amount in allocation.applied
         ],
         credit=money(allocation.credit),
+        **_customer(recipient),  # type: ignore[arg-type]
     )
 
 
