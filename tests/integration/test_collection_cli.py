@@ -304,7 +304,7 @@ def test_a_copy_of_the_transmission_a_zero_amount_and_days_too_early_are_refused
     assert code == 1 and out == ""
     assert re.fullmatch(
         rf"error: transmission 1000001 from data transmitter {transmitter} was imported on \d{{4}}-\d\d-\d\d "
-        rf"from {re.escape(str(billed.file))}; a bank never sends the same transmission twice: this file "
+        rf"from {re.escape(billed.file.name)}; a bank never sends the same transmission twice: this file "
         r"\(other bytes: other line ends, or edited\) is refused and nothing is stored\n",
         err,
     ), err
@@ -344,7 +344,9 @@ def test_a_copy_of_the_transmission_a_zero_amount_and_days_too_early_are_refused
     code, _, err = cli(
         "objections", "register", number, "--reason", "Feil", "--disputed", "0", "--on", "2024-05-03"
     )
-    assert code == 1 and err.startswith("error: --disputed: is 0,00 kr: must be above 0 kr"), err
+    assert code == 1 and err == (
+        "error: --disputed: is 0,00 kr: give an amount above 0 kr, or leave it out for all of it\n"
+    )
     code, _, err = cli("objections", "register", number, "--reason", "Feil", "--on", "2024-03-01")
     assert code == 1 and err == (
         f"error: --on: 2024-03-01 is before invoice {number} was issued ({issued}): an objection to it is "
@@ -370,7 +372,7 @@ def test_a_copy_of_the_transmission_a_zero_amount_and_days_too_early_are_refused
         "--on", "2024-07-11", "--json",
     )  # fmt: skip
     assert code == 0, err
-    plan_id = json.loads(out)["plan"]["plan_id"] if "plan" in json.loads(out) else json.loads(out)["plan_id"]
+    plan_id = json.loads(out)["plan_id"]
     code, _, err = cli("plans", "cancel", plan_id, "--on", "2024-07-01")
     assert code == 1 and err == (
         "error: --on: 2024-07-01 is before the plan was requested (2024-07-11): it is cancelled on or after "

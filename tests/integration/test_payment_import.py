@@ -1,8 +1,8 @@
 """Payments in on PostgreSQL, end to end below the API: a billing run's invoices are in the ledger; an OCR
 giro file (read by adapters/payment_file.read_payment_file) paying one in full, one in part, one twice and
-one with an unknown KID is imported once (the second import changes nothing); a refused file leaves no
-rows; a payment made before its invoice is held and allocated when the next run issues it; the statement,
-the ageing and the year-end share come out exact."""
+one with an unknown KID is imported once (the second import changes nothing, a copy with other bytes is
+refused); a refused file leaves no rows; a payment made before its invoice is held and allocated when the
+next run issues it; the statement, the ageing and the year-end share come out exact."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from services.billing.adapters.orm import ledger_entries, ledger_postings, payme
 from services.billing.adapters.payment_file import read_payment_file
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.import_payments import import_payments
+from services.billing.application.ledger_ports import StoredPaymentFile
 from services.billing.application.payments import unmatched_payments
 from services.billing.application.receivables_reports import ageing, paid_by_year_end
 from services.billing.application.run_billing import (
@@ -26,8 +27,10 @@ from services.billing.application.run_billing import (
 from services.billing.application.statement import statement
 from services.billing.domain.billing_run import Invoice, RunState
 from services.billing.domain.kid import KidMethod, new_kid
+from services.billing.domain.payments import PaymentFileFormat
 from services.billing.domain.property_tax import PropertyTax
-from services.platform.errors import InvalidInput
+from services.platform.errors import AlreadyExists, InvalidInput
+from services.platform.ids import new_id
 from services.platform.money import Money
 from tests.integration.billing_units import person, run_to_end, seed_holders, sql_billing_units
 
@@ -156,3 +159,44 @@ def test_a_term_paid_by_file_in_full_in_part_twice_and_unknown(make: UowFactory)
     )
     assert share.percent == Decimal("37.7")
     assert [(x.code, x.paid) for x in share.by_code] == [("property_tax", share.paid)]
+
+
+def test_a_copy_of_an_imported_transmission_is_refused_and_the_table_keeps_one_per_identity(
+    make: UowFactory,
+) -> None:
+    """Trial, issue 16: the same transmission saved with CRLF line ends was booked a second time."""
+    _seed(make)
+    january = _run(make, 1, date(2024, 1, 10))
+    a = january["acc-a"]
+    content = write_ocr_giro([(a.kid, a.total.ore)], date(2024, 1, 29))
+    first = import_payments(make(), read_payment_file, content, "OCR.D290124.txt")
+    counts = _counts(make)
+    with make() as uow:
+        stored = uow.session.execute(select(payment_files.c.file_reference)).scalar_one()
+    assert stored.endswith("/" + first.file_reference) and len(stored) == 8 + 1 + 7
+
+    with pytest.raises(AlreadyExists) as refused:
+        import_payments(make(), read_payment_file, content.replace(b"\n", b"\r\n"), "OCR.D290124-crlf.txt")
+    assert str(refused.value).startswith(
+        f"transmission {first.file_reference} from data transmitter {stored[:8]} was imported on "
+    )
+    assert "from OCR.D290124.txt; a bank never sends the same transmission twice" in str(refused.value)
+    assert _counts(make) == counts
+
+    # Two imports checking at the same moment: the table's unique constraint refuses the second.
+    with make() as uow, pytest.raises(AlreadyExists, match="imported by another import at the same moment"):
+        uow.payments.add_file(
+            StoredPaymentFile(
+                new_id(),
+                "0" * 64,
+                PaymentFileFormat.OCR_GIRO,
+                "x.txt",
+                stored,
+                date(2024, 1, 29),
+                1,
+                Money(1),
+                {},
+            ),
+            datetime(2024, 1, 30, tzinfo=UTC),
+        )
+    assert _counts(make) == counts

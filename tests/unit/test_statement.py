@@ -18,8 +18,13 @@ from tests.fakes.ledger import an_invoice, issue
 
 
 def _pay(uow: FakeBillingUnitOfWork, kid: str, ore: int, on: date) -> None:
+    # A transmission number per file: a bank never sends one twice (import_payments refuses a copy).
     parsed = PaymentFile(
-        PaymentFileFormat.OCR_GIRO, "1", on, "", (IncomingPayment(3, kid, Money(ore), on, "ref"),)
+        PaymentFileFormat.OCR_GIRO,
+        f"{kid}{ore}{on}",
+        on,
+        "",
+        (IncomingPayment(3, kid, Money(ore), on, "ref"),),
     )
     import_payments(uow, lambda content, name: parsed, f"{kid}{ore}{on}".encode(), "ocr.txt")
 

@@ -52,8 +52,9 @@ def test_the_share_of_the_ledger_counts_payments_and_set_offs_by_31_december() -
     issue(uow, [an_invoice(2, "acc-a", {"water": -4_000}, kind="credit_note", issue_date=date(2024, 6, 1))])
 
     def paid(kid: str, ore: int, on: date) -> None:
+        # A transmission number per file: a bank never sends one twice (import_payments refuses a copy).
         parsed = PaymentFile(
-            PaymentFileFormat.OCR_GIRO, "1", on, "", (IncomingPayment(3, kid, Money(ore), on, "r"),)
+            PaymentFileFormat.OCR_GIRO, f"{ore}{on}", on, "", (IncomingPayment(3, kid, Money(ore), on, "r"),)
         )
         import_payments(uow, lambda content, name: parsed, f"{ore}{on}".encode(), "ocr.txt")
 

@@ -116,9 +116,10 @@ def looks_like_ocr_giro(text: str) -> bool:
 def read_ocr_giro(content: bytes) -> PaymentFile:
     """The payments of an OCR giro transmission.
 
-    content: the file's bytes (ISO-8859-1). Returns a PaymentFile: file_reference = the transmission
-    number, created_on = the transmission end's Nets date (else the first assignment end's, else the
-    earliest payment's), creditor_account = the first assignment's account (11 digits), one IncomingPayment
+    content: the file's bytes (ISO-8859-1; LF or CRLF line ends). Returns a PaymentFile: file_reference =
+    the transmission number, data_transmitter = the transmission start's (the two name the file),
+    created_on = the transmission end's Nets date (else the first assignment end's, else the earliest
+    payment's), creditor_account = the first assignment's account (11 digits), one IncomingPayment
     per transaction: line of its amount item 1, the KID stripped ("" if none), the amount in øre, the Nets
     date, the archive reference, and the debit account when the bank gives one.
     Raises InvalidInput with one violation "line N" per bad record (length, record type, format, order),
@@ -149,6 +150,7 @@ def read_ocr_giro(content: bytes) -> PaymentFile:
         created_on=_created_on(transmission, end.record, payments),
         creditor_account=transmission.assignments[0].account,
         payments=tuple(payment for _, payment in payments),
+        data_transmitter=start.record.data_transmitter,
     )
 
 

@@ -257,12 +257,14 @@ payment_files = Table(
     required("sha256", String(64), unique=True),
     required("format", String(20)),
     required("file_name", Text),
-    required("file_reference", Text),  # transmission number (OCR) or message id (camt)
+    required("file_reference", Text),  # OCR: data transmitter/transmission number; camt: message id
     required("created_on", Date),  # the file's own date
     required("payments", Integer),
     required("total_ore", BigInteger),
     required("imported_at", Moment),
     required("figures", Text, server_default=""),  # JSON: what its import reported (migration 0015)
+    # A bank never sends the same transmission (message) twice: one file per identity (migration 0017).
+    UniqueConstraint("format", "file_reference", name="uq_payment_files_identity"),
 )
 
 # Each credited payment of a file, and what became of it (matched, unmatched, allocated, returned).

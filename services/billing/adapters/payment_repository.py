@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import (
@@ -20,9 +21,10 @@ from services.billing.application.ledger_ports import (
     StoredPayment,
     StoredPaymentFile,
 )
-from services.billing.domain.payments import PaymentFileFormat, PaymentState
+from services.billing.domain.payments import ImportedPaymentFile, PaymentFileFormat, PaymentState, described
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
+from services.platform.errors import AlreadyExists
 from services.platform.money import Money
 
 
@@ -85,25 +87,46 @@ class PaymentRepository:
             figures=json.loads(row.figures) if row.figures else {},
         )
 
+    def file_by_identity(
+        self, file_format: PaymentFileFormat, identities: Sequence[str]
+    ) -> ImportedPaymentFile | None:
+        f = payment_files.c
+        row = self._session.execute(
+            select(f.file_name, f.file_reference, f.imported_at)
+            .where(f.format == file_format.value, f.file_reference.in_(list(identities)))
+            .order_by(f.imported_at)
+            .limit(1)
+        ).first()
+        if row is None:
+            return None
+        # SQLite gives back the UTC instant the column was written with, but without its zone.
+        at = row.imported_at if row.imported_at.tzinfo is not None else row.imported_at.replace(tzinfo=UTC)
+        return ImportedPaymentFile(row.file_name, row.file_reference, at)
+
     def add_file(self, stored: StoredPaymentFile, at: datetime) -> None:
-        bulk_insert(
-            self._session,
-            payment_files,
-            [
-                {
-                    "file_id": stored.file_id,
-                    "sha256": stored.sha256,
-                    "format": stored.format.value,
-                    "file_name": stored.file_name,
-                    "file_reference": stored.file_reference,
-                    "created_on": stored.created_on,
-                    "payments": stored.payments,
-                    "total_ore": stored.total.ore,
-                    "imported_at": at,
-                    "figures": json.dumps(dict(stored.figures), sort_keys=True),
-                }
-            ],
-        )
+        """Raises AlreadyExists when another import of the same bytes or bank identity committed first
+        (the import checked before, but both may have checked at the same moment)."""
+        try:
+            # One row: a plain INSERT, whose unique violation SQLAlchemy names (COPY's would not be).
+            self._session.execute(
+                insert(payment_files).values(
+                    file_id=stored.file_id,
+                    sha256=stored.sha256,
+                    format=stored.format.value,
+                    file_name=stored.file_name,
+                    file_reference=stored.file_reference,
+                    created_on=stored.created_on,
+                    payments=stored.payments,
+                    total_ore=stored.total.ore,
+                    imported_at=at,
+                    figures=json.dumps(dict(stored.figures), sort_keys=True),
+                )
+            )
+        except IntegrityError:
+            raise AlreadyExists(
+                f"{described(stored.format, stored.file_reference)} was imported by another import at "
+                "the same moment: nothing of this one was stored"
+            ) from None
 
     def add_many(self, items: Sequence[StoredPayment], at: datetime) -> None:
         bulk_insert(self._session, payments, payment_rows(items, at))

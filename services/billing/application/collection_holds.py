@@ -25,13 +25,22 @@ def register_objection(
     uow: BillingUnitOfWork, invoice_number: int, *, disputed: Money | None, reason: str, on: date
 ) -> CollectionHold:
     """Hold reminders on `disputed` of the invoice (None: all that is open) from `on`. InvalidInput for no
-    reason or a disputed amount not above 0 or above the open amount; NotFound for an unknown invoice;
-    FailedPrecondition for a credit note or an invoice with nothing open."""
+    reason, a disputed amount not above 0 or above the open amount, or a day (registered_on) before the
+    invoice was issued; NotFound for an unknown invoice; FailedPrecondition for a credit note, an invoice
+    with nothing open, or one with an objection active already.
+
+    One active objection per invoice: domain/collection_holds.py sums the disputed amounts of active holds
+    because an appeal's holds and an objection may stand together, but a second objection while one is
+    active is a registration made twice (the trial's case) or a new claim of what is disputed — for that,
+    settle the first and register the new one, so that one hold says what the recipient disputes."""
     problems = Violations()
     if not reason.strip():
         problems.add("reason", "is required: what the recipient objects to")
     if disputed is not None and disputed.ore <= 0:
-        problems.add("disputed", "must be above 0 (leave it out to dispute the whole open amount)")
+        problems.add(
+            "disputed",
+            f"is {disputed.kroner()}: must be above 0 kr (leave it out to dispute all that is open)",
+        )
     problems.raise_if_any()
     with uow:
         invoice = uow.invoices.by_number(invoice_number)
@@ -40,6 +49,25 @@ def register_objection(
         if invoice.kind != INVOICE:
             raise FailedPrecondition(
                 f"document {invoice_number} is a credit note; only invoices are objected to"
+            )
+        if on < invoice.issue_date:
+            raise InvalidInput.single(
+                "registered_on",
+                f"{on.isoformat()} is before invoice {invoice_number} was issued "
+                f"({invoice.issue_date.isoformat()}): an objection to it is registered on or after that day",
+            )
+        active = [
+            h
+            for h in uow.collection.holds_on([invoice_number])
+            if h.source == HoldSource.OBJECTION and h.until_date is None
+        ]
+        if active:
+            held = active[0]
+            what = "all that is open" if held.disputed.ore == 0 else held.disputed.kroner()
+            raise FailedPrecondition(
+                f"invoice {invoice_number} has an active objection already: hold {held.hold_id} from "
+                f"{held.from_date.isoformat()} on {what} ({held.reason}); settle it first "
+                f"(objections settle {held.hold_id} --on DATE) and register the new one"
             )
         balance = uow.ledger.claim_balances([document_claim(invoice_number)]).get(
             document_claim(invoice_number)
@@ -78,7 +106,9 @@ def settle_objection(uow: BillingUnitOfWork, hold_id: str, on: date) -> Collecti
         if hold.until_date is not None:
             raise FailedPrecondition(f"hold {hold_id} was settled on {hold.until_date.isoformat()}")
         if on < hold.from_date:
-            raise InvalidInput.single("on", f"is before the hold began ({hold.from_date.isoformat()})")
+            raise InvalidInput.single(
+                "settled_on", f"{on.isoformat()} is before the hold began ({hold.from_date.isoformat()})"
+            )
         uow.collection.end_holds([hold_id], on)
         uow.commit()
         return uow.collection.get_hold(hold_id) or hold

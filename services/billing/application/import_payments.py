@@ -8,7 +8,10 @@ names no document puts the payment on the suspense account and in the unmatched 
 issued later, the billing run allocates it (post_documents.py): a payment before its invoice is held.
 
 The same file again (the same bytes: sha256) answers with its first import's figures, already_imported,
-and changes nothing. A file the reader refuses (InvalidInput, "line N") writes nothing.
+and changes nothing. Another file with the same bank identity (OCR giro: data transmitter and
+transmission number; camt.054: GrpHdr/MsgId) is refused (AlreadyExists): a bank never sends the same
+transmission twice, so it is a copy (saved with other line ends, edited) whose payments are booked
+already. A file the reader refuses (InvalidInput, "line N") writes nothing.
 """
 
 from __future__ import annotations
@@ -29,7 +32,15 @@ from services.billing.domain.billing_run import INVOICE
 from services.billing.domain.collection_events import InvoicePaid, PaymentReceived
 from services.billing.domain.ledger import ClaimBalance, Entry, document_claim
 from services.billing.domain.ledger_entries import claim_after, payment_entry, unidentified_payment_entry
-from services.billing.domain.payments import PaymentFileFormat, PaymentState
+from services.billing.domain.payments import (
+    PaymentFile,
+    PaymentFileFormat,
+    PaymentState,
+    described,
+    shown_reference,
+)
+from services.platform.clock import oslo_date
+from services.platform.errors import AlreadyExists
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -67,7 +78,7 @@ def _earlier(stored: StoredPaymentFile) -> PaymentImport:
     return PaymentImport(
         file_id=stored.file_id,
         format=stored.format,
-        file_reference=stored.file_reference,
+        file_reference=shown_reference(stored.format, stored.file_reference),
         already_imported=True,
         payments=stored.payments,
         total=stored.total,
@@ -77,6 +88,19 @@ def _earlier(stored: StoredPaymentFile) -> PaymentImport:
         overpaid=f.get("overpaid", 0),
         unmatched=f.get("unmatched", 0),
         unmatched_total=Money(f.get("unmatched_total_ore", 0)),
+    )
+
+
+def _refuse_a_second_copy(uow: BillingUnitOfWork, parsed: PaymentFile) -> None:
+    earlier = uow.payments.file_by_identity(parsed.format, parsed.identities())
+    if earlier is None:
+        return
+    sent = "message" if parsed.format == PaymentFileFormat.CAMT_054 else "transmission"
+    raise AlreadyExists(
+        f"{described(parsed.format, parsed.identity)} was imported on "
+        f"{oslo_date(earlier.imported_at).isoformat()} from {earlier.file_name}; a bank never sends the "
+        f"same {sent} twice: this file (other bytes: other line ends, or edited) is refused and nothing "
+        "is stored"
     )
 
 
@@ -105,6 +129,7 @@ def import_payments(
         if earlier is not None:
             return _earlier(earlier)
         parsed = read(content, file_name)  # InvalidInput before anything is written
+        _refuse_a_second_copy(uow, parsed)
         file_id = new_id()
         documents = uow.ledger.documents_by_kid(sorted({p.kid for p in parsed.payments if p.kid}))
         balances: dict[str, ClaimBalance] = uow.ledger.claim_balances(
@@ -198,7 +223,7 @@ def import_payments(
                 sha256=digest,
                 format=parsed.format,
                 file_name=file_name,
-                file_reference=parsed.file_reference,
+                file_reference=parsed.identity,
                 created_on=parsed.created_on,
                 payments=result.payments,
                 total=result.total,

@@ -120,7 +120,8 @@ def allocate_payment(
     recipient) or to a recipient (its open invoices oldest due first, then a credit). Exactly one of
     `invoice_number` and `account_id` is given (InvalidInput naming both otherwise). Raises NotFound for an
     unknown payment, invoice or recipient, FailedPrecondition for a payment that is not unmatched (naming
-    its state) and InvalidInput (invoice_number) for a credit note's number."""
+    its state) and InvalidInput (invoice_number) for a credit note's number, (allocated_on) for a day
+    before the payment was made or before the invoice was issued."""
     if (invoice_number is None) == (not account_id):
         raise InvalidInput(
             [
@@ -137,6 +138,12 @@ def allocate_payment(
                 f"payment {payment_id} is {payment.state.value}, not unmatched: only a payment in the "
                 "unmatched queue is allocated"
             )
+        if on < payment.paid_on:
+            raise InvalidInput.single(
+                "allocated_on",
+                f"{on.isoformat()} is before the payment was made ({payment.paid_on.isoformat()}): "
+                "a payment is allocated on or after that day",
+            )
         totals: dict[str, Money] = {}
         if invoice_number is not None:
             invoice = uow.invoices.by_number(invoice_number)
@@ -145,6 +152,12 @@ def allocate_payment(
             if invoice.kind != INVOICE:
                 raise InvalidInput.single(
                     "invoice_number", f"{invoice_number} is a credit note, not an invoice"
+                )
+            if on < invoice.issue_date:
+                raise InvalidInput.single(
+                    "allocated_on",
+                    f"{on.isoformat()} is before invoice {invoice_number} was issued "
+                    f"({invoice.issue_date.isoformat()}): a payment is allocated to it on or after that day",
                 )
             recipient = invoice.account_id
             claim = document_claim(invoice_number)
@@ -211,14 +224,17 @@ def refund_credit(
 ) -> Refund:
     """Pays a recipient's credit (credit notes, overpayments: oldest claim first) back to `bank_account`;
     all of it, or `amount`. Raises InvalidInput naming bank_account (not a valid account number) and/or
-    amount (not positive, or more than the credit), NotFound for an unknown recipient and
-    FailedPrecondition when it has no credit."""
+    amount (not positive, or more than the credit), or refunded_on (before that credit arose), NotFound
+    for an unknown recipient and FailedPrecondition when it has no credit."""
     violations = Violations()
     problem = bank_account_problem(bank_account)
     if problem:
         violations.add("bank_account", problem)
     if amount is not None and amount.ore <= 0:
-        violations.add("amount", "a refund is more than 0 kr")
+        violations.add(
+            "amount",
+            f"is {amount.kroner()}: a refund is above 0 kr (leave it out to refund the whole credit)",
+        )
     violations.raise_if_any()
     with uow:
         if uow.accounts.get(account_id) is None:
@@ -229,9 +245,10 @@ def refund_credit(
             raise FailedPrecondition(f"recipient {account_id} has no credit to refund")
         if amount is not None and amount.ore > available.ore:
             raise InvalidInput.single(
-                "amount", f"{amount.nok} NOK is more than the recipient's credit of {available.nok} NOK"
+                "amount", f"{amount.kroner()} is more than the recipient's credit of {available.kroner()}"
             )
         paid = amount if amount is not None else available
+        _refuse_a_refund_before_its_credit(uow, account_id, paid, on)
         formatted = kontonr.format(bank_account)
         entry = refund_entry(new_id(), on, account_id, credits, paid, formatted)
         uow.ledger.post([entry], uow.now())
@@ -239,9 +256,37 @@ def refund_credit(
     return Refund(entry.entry_id, account_id, paid, formatted, on)
 
 
+def _refuse_a_refund_before_its_credit(
+    uow: BillingUnitOfWork, account_id: str, paid: Money, on: date
+) -> None:
+    """InvalidInput (refunded_on) when the credit refunded was not there yet on `on`: money is paid back
+    only after it came in; the message names the first day the credit was enough."""
+    then = Money(-sum(c.total.ore for c in uow.ledger.credits([account_id], as_of=on)))
+    if paid.ore <= then.ore:
+        return
+    later = sorted(
+        {row.posted_on for row in uow.ledger.statement_rows(account_id, date.max) if row.posted_on > on}
+    )
+    since = next(
+        (
+            day
+            for day in later
+            if -sum(c.total.ore for c in uow.ledger.credits([account_id], as_of=day)) >= paid.ore
+        ),
+        None,
+    )
+    when = f"; it was there from {since.isoformat()}" if since is not None else ""
+    raise InvalidInput.single(
+        "refunded_on",
+        f"{on.isoformat()} is before the credit refunded arose: the recipient's credit that day was "
+        f"{then.kroner()}, not {paid.kroner()}{when}",
+    )
+
+
 def write_off(uow: BillingUnitOfWork, invoice_number: int, on: date, reason: str) -> WriteOff:
     """Writes off what is open on an invoice (every component) to bad debt. Raises InvalidInput (reason)
-    without a reason, NotFound for an unknown invoice and FailedPrecondition when nothing is open."""
+    without a reason, or (written_off_on) for a day before the invoice was issued, NotFound for an unknown
+    invoice and FailedPrecondition when nothing is open."""
     reason = reason.strip()
     if not reason or len(reason) > _WRITE_OFF_REASON_MAX:
         raise InvalidInput.single("reason", f"say why, in 1 to {_WRITE_OFF_REASON_MAX} characters")
@@ -249,6 +294,12 @@ def write_off(uow: BillingUnitOfWork, invoice_number: int, on: date, reason: str
         invoice = uow.invoices.by_number(invoice_number)
         if invoice is None or invoice.kind != INVOICE:
             raise NotFound(f"no invoice {invoice_number}")
+        if on < invoice.issue_date:
+            raise InvalidInput.single(
+                "written_off_on",
+                f"{on.isoformat()} is before invoice {invoice_number} was issued "
+                f"({invoice.issue_date.isoformat()}): it is written off on or after that day",
+            )
         claim = document_claim(invoice_number)
         balance = uow.ledger.claim_balances([claim]).get(claim, ClaimBalance(claim, invoice.account_id))
         entry = write_off_entry(new_id(), on, balance, reason)

@@ -26,6 +26,7 @@ from services.billing.domain.ledger import (
     LedgerAccount,
     Posting,
     claim_balances,
+    claim_document_number,
     document_claim,
     payment_claim,
 )
@@ -261,7 +262,8 @@ def write_off_entry(entry_id: str, on: date, balance: ClaimBalance, reason: str)
         ],
         balance.account_id,
         reason,
-        "Avskrevet",
+        # The statement line names what was written off: a recipient with several invoices sees which.
+        f"Avskrevet, faktura {claim_document_number(balance.claim)}",
     )
 
 

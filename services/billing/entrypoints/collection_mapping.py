@@ -3,7 +3,7 @@ dates, øre and proto enums on one side, the application's dates, Money and doma
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -46,8 +46,10 @@ def iso(day: date | None) -> str:
 
 
 def instant(at: datetime | None) -> str:
-    """A moment as RFC 3339, "" for none."""
-    return at.isoformat() if at is not None else ""
+    """A moment as RFC 3339 in UTC, "" for none (SQLite gives back the UTC it was given without its zone)."""
+    if at is None:
+        return ""
+    return (at if at.tzinfo is not None else at.replace(tzinfo=UTC)).isoformat()
 
 
 def _customer(recipient: Account | None) -> dict[str, object]:
@@ -58,11 +60,14 @@ def _customer(recipient: Account | None) -> dict[str, object]:
 
 
 def amount_or_none(given: money_pb2.Money, field: str, has: bool) -> Money | None:
-    """An optional amount: None when not given or 0 (the whole); a negative one is refused naming `field`."""
-    if not has or given.ore == 0:
+    """An optional amount: None only when not given (the whole); 0 or less, given, is refused naming
+    `field` — an officer who typed 0 did not mean "all of it"."""
+    if not has:
         return None
-    if given.ore < 0:
-        raise InvalidInput.single(field, "a positive amount")
+    if given.ore <= 0:
+        raise InvalidInput.single(
+            field, f"is {Money(given.ore).kroner()}: give an amount above 0 kr, or leave it out for all of it"
+        )
     return Money(given.ore)
 
 
