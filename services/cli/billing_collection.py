@@ -208,6 +208,8 @@ def cmd_write_off(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_statement(args: argparse.Namespace) -> int:
+    if args.from_date and args.to_date and args.from_date > args.to_date:
+        raise BadInput(f"--from {day(args.from_date)} is after --to {day(args.to_date)}")
     answer = _ask(
         args,
         "GetStatement",
