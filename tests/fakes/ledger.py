@@ -36,6 +36,7 @@ from services.billing.domain.ledger import (
     claim_document_number,
     document_claim,
 )
+from services.billing.domain.ledger_entries import charged_by_code
 from services.billing.domain.payments import ImportedPaymentFile, PaymentFileFormat, PaymentState
 from services.platform.money import Money
 
@@ -183,13 +184,9 @@ class FakeLedger:
     def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
         last = date(year, 12, 31)
         by_code: dict[int, dict[str, Money]] = {}
-        for entry in self.entries:
-            if entry.kind != EntryKind.INVOICE or entry.posted_on.year != year:
-                continue
-            codes: dict[str, Money] = by_code.setdefault(int(entry.reference), {})
-            for p in entry.postings:
-                if p.ledger_account in (LedgerAccount.REVENUE, LedgerAccount.VAT_PAYABLE):
-                    codes[p.charge_code] = codes.get(p.charge_code, Money(0)) - p.amount
+        for invoice in self._documents().values():
+            if invoice.kind == INVOICE and invoice.issue_date.year == year and invoice.total.ore != 0:
+                by_code[invoice.invoice_number] = charged_by_code(invoice.lines, invoice.vat)
         paid: dict[str, int] = defaultdict(int)
         claims = {document_claim(n) for n in by_code}
         for entry in self.entries:

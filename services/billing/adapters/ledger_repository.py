@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import BigInteger, case, cast, func, select
@@ -38,6 +40,7 @@ from services.billing.domain.ledger import (
     claim_document_number,
     document_claim,
 )
+from services.billing.domain.ledger_entries import charged_by_code
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
 from services.platform.money import Money
@@ -85,6 +88,15 @@ def posting_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
         for e in entries
         for n, p in enumerate(e.postings, start=1)
     ]
+
+
+@dataclass(frozen=True)
+class _SummedLine:
+    """An invoice's lines of one code and VAT rate added up (what charged_by_code reads)."""
+
+    code: str
+    amount: Money
+    vat_rate: Decimal
 
 
 def _balances(rows: Iterable[Any]) -> dict[str, ClaimBalance]:
@@ -294,23 +306,23 @@ class LedgerRepository:
         return [DueGroup(due_date, int(count), Money(int(ore))) for due_date, count, ore in rows]
 
     def year_end_invoices(self, year: int) -> list[YearEndInvoice]:
-        p, e = ledger_postings.c, ledger_entries.c
+        p, e, i, lines = ledger_postings.c, ledger_entries.c, invoices.c, invoice_lines.c
         first, last = date(year, 1, 1), date(year, 12, 31)
-        by_code: dict[int, dict[str, Money]] = defaultdict(dict)
-        for reference, code, ore in self._session.execute(
-            select(e.reference, p.charge_code, func.sum(p.amount_ore))
-            .join_from(ledger_entries, ledger_postings, p.entry_id == e.entry_id)
-            .where(
-                e.kind == EntryKind.INVOICE.value,
-                e.posted_on.between(first, last),
-                p.ledger_account.in_((LedgerAccount.REVENUE.value, LedgerAccount.VAT_PAYABLE.value)),
-            )
-            .group_by(e.reference, p.charge_code)
-        ).all():
-            number = int(reference)
-            by_code[number][code] = by_code[number].get(code, Money(0)) + Money(-int(ore))
-        if not by_code:
+        of_year = (i.kind == INVOICE, i.issue_date.between(first, last), i.total_ore != 0)
+        vat_of = dict(
+            self._session.execute(select(i.invoice_number, i.vat_ore).where(*of_year)).tuples().all()
+        )
+        if not vat_of:
             return []
+        summed: dict[int, list[_SummedLine]] = defaultdict(list)
+        for number, code, rate, ore in self._session.execute(
+            select(lines.invoice_number, lines.code, lines.vat_rate, func.sum(lines.amount_ore))
+            .join_from(invoice_lines, invoices, i.invoice_number == lines.invoice_number)
+            .where(*of_year)
+            .group_by(lines.invoice_number, lines.code, lines.vat_rate)
+        ).tuples():
+            summed[number].append(_SummedLine(code, Money(int(ore)), Decimal(rate)))
+        by_code = {n: charged_by_code(summed[n], Money(vat_of[n])) for n in vat_of}
         paid: dict[str, int] = {}
         claims = [document_claim(n) for n in by_code]
         for claim, ore in self._session.execute(

@@ -76,8 +76,9 @@ class DueGroup:
 
 @dataclass(frozen=True)
 class YearEndInvoice:
-    """An invoice issued in a year: what it charged per charge code (VAT included, from its entry's revenue
-    and VAT postings) and how much of it payments and set-offs had covered by 31 December."""
+    """An invoice issued in a year: what it charged per charge code (VAT included, from its lines:
+    domain/ledger_entries.charged_by_code) and how much of it payments and set-offs had covered by
+    31 December."""
 
     number: int
     by_code: Mapping[str, Money]

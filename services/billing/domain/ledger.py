@@ -35,7 +35,7 @@ class LedgerAccount(StrEnum):
     RECEIVABLES = "receivables"  # 1500 kundefordringer: what recipients owe, per claim
     BANK = "bank"  # 1920 bankinnskudd: the municipality's collection account
     UNIDENTIFIED_PAYMENTS = "unidentified_payments"  # 2900 uidentifiserte innbetalinger (suspense)
-    REVENUE = "revenue"  # 3xxx salgsinntekt, per charge code (property tax, water, …)
+    REVENUE = "revenue"  # 3xxx salgsinntekt, an invoice's net (per charge code in the run's journal)
     VAT_PAYABLE = "vat_payable"  # 2700 utgående merverdiavgift
     FEE_INCOME = "fee_income"  # 3900 purregebyr og andre gebyrer
     INTEREST_INCOME = "interest_income"  # 8050 renteinntekt (forsinkelsesrente)
@@ -89,7 +89,7 @@ class Posting:
     account_id: str = ""  # the recipient, on RECEIVABLES (and on REVENUE for reports); "" otherwise
     claim: str = ""  # on RECEIVABLES and UNIDENTIFIED_PAYMENTS: document_claim(n) or payment_claim(id)
     component: Component = Component.PRINCIPAL
-    charge_code: str = ""  # on REVENUE (and VAT): the charge code of the invoice lines it comes from
+    charge_code: str = ""  # a charge code where a posting is for one (none now: invoices post their net)
 
 
 class UnbalancedEntry(ValueError):

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
+from typing import Protocol
 
 from services.billing.domain.allocation import Cover, cover, cover_in_turn, split_pro_rata
 from services.billing.domain.billing_run import CREDIT_NOTE, Invoice
@@ -63,36 +64,23 @@ def _covering(covers: Sequence[Cover], account_id: str) -> list[Posting]:
 
 
 def invoice_entry(entry_id: str, invoice: Invoice) -> Entry | None:
-    """An issued invoice: debit RECEIVABLES on its claim D<n> (principal, the total with VAT); credit
-    REVENUE per charge code (the net of its lines) and VAT_PAYABLE per code (the invoice's VAT split over
-    the codes in proportion to each code's exact VAT, largest remainder). A credit note is the mirror: its
-    amounts are negative, so its claim is a credit. None for a document of 0 kr (nothing to post).
-    Posted on the issue date."""
+    """An issued invoice: debit RECEIVABLES on its claim D<n> (principal, the total with VAT); credit REVENUE
+    its net and VAT_PAYABLE its VAT. A credit note is the mirror: its amounts are negative, so its claim is
+    a credit. None for a document of 0 kr (nothing to post). Posted on the issue date.
+
+    Revenue per charge code is not posted here: the run's journal carries it to the general ledger, and the
+    year-end share per code reads it from the invoice's lines (charged_by_code); a term's 135,000 invoices
+    are three postings each, not one per code and VAT code."""
     if invoice.total.ore == 0:
         return None
-    # Plain ints and dicts: a billing run posts 135,000 invoices of some ten lines each in its chunks.
-    by_code: dict[str, int] = {}
-    vat_weights: dict[str, Decimal] = {}
-    for line in invoice.lines:
-        code = line.code
-        by_code[code] = by_code.get(code, 0) + line.amount.ore
-        if line.vat_rate:
-            vat_weights[code] = vat_weights.get(code, _NO_VAT) + line.amount.ore * line.vat_rate
-    codes = sorted(by_code)
     account = invoice.account_id
     postings = [Posting(RECEIVABLES, invoice.total, account, document_claim(invoice.invoice_number))]
-    postings += [Posting(_REVENUE, Money(-by_code[c]), account, charge_code=c) for c in codes if by_code[c]]
+    if invoice.net.ore:
+        postings.append(Posting(_REVENUE, -invoice.net, account))
     if invoice.vat.ore:
-        weights = [int(abs(vat_weights.get(c, _NO_VAT)) * _VAT_SCALE) for c in codes]
-        if not any(weights):  # VAT without a rate on any line cannot happen; split by net if it does
-            weights = [abs(by_code[c]) or 1 for c in codes]
-        postings += [
-            Posting(_VAT_PAYABLE, Money(-v), account, charge_code=c)
-            for c, v in zip(codes, split_pro_rata(invoice.vat.ore, weights), strict=True)
-            if v
-        ]
+        postings.append(Posting(_VAT_PAYABLE, -invoice.vat, account))
     credit_note = invoice.kind == CREDIT_NOTE
-    return Entry(  # no zero postings: the receivables' total is not 0, the others were left out above
+    return Entry(
         entry_id,
         EntryKind.CREDIT_NOTE if credit_note else EntryKind.INVOICE,
         invoice.issue_date,
@@ -101,6 +89,38 @@ def invoice_entry(entry_id: str, invoice: Invoice) -> Entry | None:
         str(invoice.invoice_number),
         f"{'Kreditnota' if credit_note else 'Faktura'} {invoice.invoice_number}",
     )
+
+
+class ChargedLine(Protocol):
+    """What charged_by_code reads of an invoice line (domain/invoice_plan.ChargeLine has it)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def amount(self) -> Money: ...
+    @property
+    def vat_rate(self) -> Decimal: ...
+
+
+def charged_by_code(lines: Iterable[ChargedLine], vat: Money) -> dict[str, Money]:
+    """What an invoice charged per charge code, VAT included: each code's net (the sum of its lines) and
+    the invoice's VAT split over the codes in proportion to each code's exact VAT (largest remainder, so
+    the codes add up to the invoice's total to the øre). The lines may be summed per (code, VAT rate)."""
+    by_code: dict[str, int] = {}
+    vat_weights: dict[str, Decimal] = {}
+    for line in lines:
+        code = line.code
+        by_code[code] = by_code.get(code, 0) + line.amount.ore
+        if line.vat_rate:
+            vat_weights[code] = vat_weights.get(code, _NO_VAT) + line.amount.ore * line.vat_rate
+    codes = sorted(by_code)
+    if vat.ore:
+        weights = [int(abs(vat_weights.get(c, _NO_VAT)) * _VAT_SCALE) for c in codes]
+        if not any(weights):  # VAT without a rate on any line cannot happen; split by net if it does
+            weights = [abs(by_code[c]) or 1 for c in codes]
+        for code, part in zip(codes, split_pro_rata(vat.ore, weights), strict=True):
+            by_code[code] += part
+    return {c: Money(by_code[c]) for c in codes}
 
 
 def payment_text(kid: str) -> str:
