@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from google.protobuf import any_pb2, descriptor_pool, message_factory
 from google.protobuf.message import Message
@@ -38,9 +39,16 @@ class ReceivedEvent:
         return self.envelope.type
 
 
-def wrap(payload: Message, *, source: str, subject: str, occurred_at: datetime) -> envelope_pb2.EventEnvelope:
+@lru_cache(maxsize=16)
+def _timestamp(moment: datetime) -> Timestamp:
+    # A transaction's events share its moment: converted once, not once per event (the envelope copies it).
     timestamp = Timestamp()
-    timestamp.FromDatetime(occurred_at)
+    timestamp.FromDatetime(moment)
+    return timestamp
+
+
+def wrap(payload: Message, *, source: str, subject: str, occurred_at: datetime) -> envelope_pb2.EventEnvelope:
+    timestamp = _timestamp(occurred_at)
     packed = any_pb2.Any()
     packed.Pack(payload)
     return envelope_pb2.EventEnvelope(

@@ -1,9 +1,11 @@
+import uuid
 from datetime import UTC, datetime
 
 import pytest
 
 from propertytax.assessment.v1 import events_pb2, property_pb2
 from services.platform.events import MalformedEvent, correlation_id_var, unwrap, wrap
+from services.platform.ids import new_id
 
 pytestmark = pytest.mark.unit
 
@@ -40,3 +42,11 @@ def test_unknown_payload_type_is_a_malformed_event() -> None:
     envelope.type = "propertytax.nothing.v1.Nope"
     with pytest.raises(MalformedEvent, match="unknown event type"):
         unwrap(envelope.SerializeToString())
+
+
+def test_new_ids_are_version_4_uuids_as_text_and_differ() -> None:
+    made = [new_id() for _ in range(2_000)]
+    assert len(set(made)) == len(made)
+    for text in made:
+        found = uuid.UUID(text)
+        assert (found.version, found.variant, str(found)) == (4, uuid.RFC_4122, text)
