@@ -15,6 +15,7 @@ from services.billing.adapters.reminder_letters import (
     bank_account_words,
     reminder_letter_pdf,
 )
+from services.billing.application.run_reminders import LETTER_LAYOUT
 from services.billing.domain.collection_rules import StepKind
 from services.billing.domain.reminders import CollectionRun, CollectionStep, ReminderLetter, RunState
 from services.platform.money import Money
@@ -48,6 +49,7 @@ LETTER = ReminderLetter(
     seller_organisation_number="974760673",
     seller_address="Postboks 1, Sentrum, 0037 Oslo",
     seller_bank_account="12345678903",
+    layout=LETTER_LAYOUT,
 )
 
 
@@ -171,3 +173,13 @@ def test_long_names_and_addresses_still_fit_one_page() -> None:
     pdf = reminder_letter_pdf(crowded, compress=False)
     assert len(re.findall(rb"/Type /Page\b(?!s)", pdf)) == 1
     assert "Haakon VIIs gate 10" in words(pdf)
+
+
+def test_a_letter_issued_in_layout_1_keeps_its_wording() -> None:
+    stored = LETTER.as_json()
+    del stored["layout"], stored["recipient_kind"]  # as letters were stored before either was kept
+    old = ReminderLetter.from_json({**stored, "issued_on": "2024-05-20", "due_on": "2024-06-03"})
+    assert old.layout == 1
+    text = words(reminder_letter_pdf(old))
+    assert "Purregebyr (for dette brevet 35,00 kr) 35,00 kr" in text
+    assert "Forsinkelsesrente til 20.05.2024" in text and "til og med" not in text

@@ -53,6 +53,9 @@ def _fee_row(letter: ReminderLetter) -> tuple[str, str]:
     """All reminder fees open on the invoice, with this letter's share named when earlier letters' fees
     are in it too."""
     total = _amount(letter.fees_ore, letter.currency)
+    if letter.layout < 2:  # as letters of layout 1 were issued
+        this = f" (for dette brevet {_amount(letter.fee_ore, letter.currency)})" if letter.fee_ore else ""
+        return "Purregebyr" + this, total
     if not letter.fee_ore or letter.fee_ore == letter.fees_ore:
         return "Purregebyr", total
     return f"Purregebyr (herav {_amount(letter.fee_ore, letter.currency)} for dette brevet)", total
@@ -138,9 +141,9 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     if letter.fees_ore:
         rows.append(_fee_row(letter))
     if letter.interest_ore:
-        rows.append(
-            (f"Forsinkelsesrente til og med {_interest_through(letter)}", _amount(letter.interest_ore, money))
-        )
+        layout_1 = f"til {_day(letter.issued_on)}"
+        through = f"til og med {_interest_through(letter)}" if letter.layout >= 2 else layout_1
+        rows.append((f"Forsinkelsesrente {through}", _amount(letter.interest_ore, money)))
     if letter.disputed_ore:
         rows.append(
             (

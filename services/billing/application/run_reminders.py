@@ -47,6 +47,7 @@ from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 
 PREVIEW_PAGE = 5_000  # recipients read at a time by a preview
+LETTER_LAYOUT = 2  # domain/reminders.ReminderLetter.layout of the letters issued now
 
 
 @dataclass(frozen=True)
@@ -265,6 +266,7 @@ def _step(
             seller_address=f"{seller.street}, {seller.postcode} {seller.city}",
             seller_bank_account=seller.bank_account,
             recipient_kind=account.kind.value,
+            layout=LETTER_LAYOUT,
         )
     return CollectionStep(
         step_id=new_id(),

@@ -128,6 +128,9 @@ class ReminderLetter:
     # "person" or "organisation" (account.RecipientKind): what enforcement may mean for the recipient (wage
     # deduction is for persons); letters stored before it was kept were all addressed as to persons.
     recipient_kind: str = "person"
+    # The wording it was issued in: a letter renders the same forever, so wording changes are new layouts
+    # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before).
+    layout: int = 1
 
     def as_json(self) -> dict[str, Any]:
         return {
