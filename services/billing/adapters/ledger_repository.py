@@ -211,31 +211,31 @@ class LedgerRepository:
         )
         if due_before is not None:
             query = query.where(i.due_date < due_before)
-        found = self._session.execute(query).all()
+        found = self._session.execute(query).tuples().all()
         codes: dict[int, set[str]] = defaultdict(set)
         properties: dict[int, set[str]] = defaultdict(set)
         if found:
             lines = invoice_lines.c
             for number, code, property_id in self._session.execute(
                 select(lines.invoice_number, lines.code, lines.property_id)
-                .where(one_of(self._session, lines.invoice_number, [r.invoice_number for r in found]))
+                .where(one_of(self._session, lines.invoice_number, [r[0] for r in found]))
                 .distinct()
-            ).all():
+            ).tuples():
                 codes[number].add(code)
                 properties[number].add(property_id)
         result = [
             OpenInvoice(
-                document_number=r.invoice_number,
-                account_id=r.account_id,
-                kid=r.kid,
-                issue_date=r.issue_date,
-                due_date=r.due_date,
-                total=Money(r.total_ore),
-                balance=balances[r.invoice_number],
-                charge_codes=tuple(sorted(codes[r.invoice_number])),
-                property_ids=tuple(sorted(properties[r.invoice_number])),
+                document_number=number,
+                account_id=account_id,
+                kid=kid,
+                issue_date=issue_date,
+                due_date=due_date,
+                total=Money(total_ore),
+                balance=balances[number],
+                charge_codes=tuple(sorted(codes[number])),
+                property_ids=tuple(sorted(properties[number])),
             )
-            for r in found
+            for number, account_id, kid, issue_date, due_date, total_ore in found
         ]
         return sorted(result, key=lambda o: (o.account_id, o.due_date, o.document_number))
 
