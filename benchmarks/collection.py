@@ -10,7 +10,8 @@ ratio_to_floor (goals: under 60 s, at most 3 × the floor):
   in part, some twice, some with an unknown KID) read and imported by import_payments through the SQL unit
   of work in one transaction; the floor is a bare COPY of the rows the import wrote (payments, ledger
   entries and postings, outbox rows, the file row) into empty copies of those tables;
-- reminder_run: reminder_stage, the reminders helper's hook (None until it is written: left out).
+- reminder_run: a reminder run over every recipient after the payments (benchmarks/reminder_run.py), chunk
+  by chunk as the service's job runner takes them; the floor is a bare COPY of the rows the run wrote.
 """
 
 from __future__ import annotations
@@ -19,16 +20,16 @@ import argparse
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Table, select, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from benchmarks.collection_stage import Seeded, floor_seconds, stage_figures
 from benchmarks.environment import write_report
+from benchmarks.reminder_run import reminder_run_stage
 from infra.postgres.cluster import ThrowawayCluster, create_database
 from services.billing.adapters.invoice_repository import invoice_rows, line_rows
 from services.billing.adapters.ledger_repository import entry_rows, posting_rows
@@ -44,7 +45,6 @@ from services.billing.adapters.orm import (
     platform_tables,
 )
 from services.billing.adapters.payment_file import read_payment_file
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.import_payments import import_payments
 from services.billing.domain.account import Channel, RecipientKind
 from services.billing.domain.billing_run import INVOICE, Invoice
@@ -63,20 +63,6 @@ NOW = datetime(2024, 2, 1, tzinfo=UTC)
 ISSUED = date(2024, 1, 10)
 DUE = date(2024, 1, 31)
 PAID_ON = date(2024, 1, 29)
-GOAL_SECONDS = 60
-GOAL_RATIO = 3
-
-
-@dataclass
-class Seeded:
-    """What the stages share: the database and the term's invoices."""
-
-    engine: Engine
-    sessions: sessionmaker[Session]
-    invoices: list[Invoice]
-
-    def make(self) -> SqlBillingUnitOfWork:
-        return SqlBillingUnitOfWork(self.sessions)
 
 
 def _invoices(recipients: int) -> list[Invoice]:
@@ -170,43 +156,6 @@ def ocr_file(issued: list[Invoice]) -> tuple[bytes, dict[str, int]]:
     return write_ocr_giro(paid, PAID_ON), mix
 
 
-def _rows(session: Session, table: Table, where: Any = None) -> list[dict[str, Any]]:
-    query = select(table) if where is None else select(table).where(where)
-    return [dict(row._mapping) for row in session.execute(query)]
-
-
-def floor_seconds(seeded: Seeded, tables: list[tuple[Table, Any]]) -> float:
-    """The rows `tables` select (table, where), written by one bare COPY each into empty copies of their
-    tables (indexes included, as the import writes them), in one transaction."""
-    with seeded.sessions() as session:
-        copies = []
-        for table, where in tables:
-            session.execute(text(f"CREATE TABLE floor_{table.name} (LIKE {table.name} INCLUDING ALL)"))
-            copies.append(
-                (table.to_metadata(table.metadata, name=f"floor_{table.name}"), _rows(session, table, where))
-            )
-        session.commit()
-    started = time.perf_counter()
-    with seeded.sessions() as session:
-        for copy, rows in copies:
-            bulk_insert(session, copy, rows)
-        session.commit()
-    return time.perf_counter() - started
-
-
-def stage_figures(count: int, seconds: float, floor: float, **more: Any) -> dict[str, Any]:
-    return {
-        "count": count,
-        "seconds": round(seconds, 2),
-        "floor_seconds": round(floor, 2),
-        "ratio_to_floor": round(seconds / floor, 2),
-        "goal_seconds": GOAL_SECONDS,
-        "goal_ratio": GOAL_RATIO,
-        "goal_met": seconds < GOAL_SECONDS and seconds / floor <= GOAL_RATIO,
-        **more,
-    }
-
-
 def payment_import_stage(seeded: Seeded) -> dict[str, Any]:
     content, mix = ocr_file(seeded.invoices)
     started = time.perf_counter()
@@ -230,6 +179,7 @@ def payment_import_stage(seeded: Seeded) -> dict[str, Any]:
             (ledger_postings, ledger_postings.c.entry_id.in_(paying_ids)),
             (platform_tables.outbox, None),
         ],
+        prefix="floor_",
     )
     return stage_figures(
         result.payments,
@@ -247,16 +197,10 @@ def payment_import_stage(seeded: Seeded) -> dict[str, Any]:
     )
 
 
-def reminder_stage(seeded: Seeded) -> dict[str, Any] | None:
-    """The reminder run over the same recipients after the payments (the reminders helper writes it):
-    returns its stage figures (stage_figures(...)), or None to leave the stage out of the report."""
-    return None
-
-
 # The stages in the order they run on the same database; a new stage is one more (name, function) here.
 STAGES: tuple[tuple[str, Callable[[Seeded], dict[str, Any] | None]], ...] = (
     ("payment_import", payment_import_stage),
-    ("reminder_run", reminder_stage),
+    ("reminder_run", reminder_run_stage),
 )
 
 

@@ -18,10 +18,11 @@ import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import func, select
 
+from benchmarks.collection_stage import Seeded, floor_seconds, stage_figures
 from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.adapters.orm import (
     collection_runs,
@@ -34,38 +35,12 @@ from services.billing.adapters.orm import (
 from services.billing.adapters.reminder_letters import ReminderLetterFiles
 from services.billing.application.run_reminders import reminder_chunk, start_reminder_run
 from services.billing.domain.reminders import RunState
-from services.platform.bulk import bulk_insert
-
-if TYPE_CHECKING:
-    from benchmarks.collection import Seeded
 
 CHUNK = 5_000  # recipients per chunk, as the service's reminder runner takes them
 LETTERS_SAMPLE = 200
 
 
-def _floor(seeded: Seeded, tables: list[tuple[Table, Any]]) -> float:
-    """One bare COPY per table of the rows `tables` select into empty copies (indexes included)."""
-    with seeded.sessions() as session:
-        copies = []
-        for table, where in tables:
-            name = f"floor_reminder_{table.name}"
-            session.execute(text(f"DROP TABLE IF EXISTS {name}"))
-            session.execute(text(f"CREATE TABLE {name} (LIKE {table.name} INCLUDING ALL)"))
-            query = select(table) if where is None else select(table).where(where)
-            rows = [dict(row._mapping) for row in session.execute(query)]
-            copies.append((table.to_metadata(table.metadata, name=name), rows))
-        session.commit()
-    started = time.perf_counter()
-    with seeded.sessions() as session:
-        for copy, rows in copies:
-            bulk_insert(session, copy, rows)
-        session.commit()
-    return time.perf_counter() - started
-
-
 def reminder_run_stage(seeded: Seeded) -> dict[str, Any]:
-    from benchmarks.collection import stage_figures
-
     rules = load_collection_rules()
     due = max(i.due_date for i in seeded.invoices)
     run_on = due + timedelta(days=rules.grace_days + 6)
@@ -87,7 +62,7 @@ def reminder_run_stage(seeded: Seeded) -> dict[str, Any]:
         ledger_entries.c.posted_on == run_on
     )
     entry_ids = select(ledger_entries.c.entry_id).where(entries_of_run).scalar_subquery()
-    floor = _floor(
+    floor = floor_seconds(
         seeded,
         [
             (collection_runs, collection_runs.c.run_id == run.run_id),
@@ -97,6 +72,7 @@ def reminder_run_stage(seeded: Seeded) -> dict[str, Any]:
             (interest_charges, interest_charges.c.period_end == run_on),
             (platform_tables.outbox, platform_tables.outbox.c.id > outbox_before),
         ],
+        prefix="floor_reminder_",
     )
     return stage_figures(
         len(seeded.invoices),  # recipients gone through
