@@ -15,7 +15,9 @@ def statement(uow: BillingUnitOfWork, account_id: str, from_date: date | None, t
     the invoices open and credits left at `to_date`. Raises InvalidInput (from_date) for a period that
     ends before it starts, NotFound for an unknown recipient."""
     if from_date is not None and from_date > to_date:
-        raise InvalidInput.single("from_date", f"{from_date} is after to_date {to_date}")
+        raise InvalidInput.single(
+            "from_date", f"{from_date:%d.%m.%Y} is after the statement's last day {to_date:%d.%m.%Y}"
+        )
     with uow:
         if uow.accounts.get(account_id) is None:
             raise NotFound(f"no recipient {account_id}")
