@@ -82,15 +82,37 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A reader that stops early (`| head -1`) is no error: the shell's own code for a command ended by SIGPIPE.
+EXIT_PIPE_CLOSED = 128 + 13
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
     try:
-        return int(args.func(args))
-    except grpc.RpcError as exc:
-        return print_rpc_error(exc)
-    except BadInput as exc:
-        sys.stderr.write(f"error: {exc}\n")
-        return EXIT_BAD_INPUT
+        args = build_parser().parse_args(argv)
+        try:
+            code = int(args.func(args))
+        except grpc.RpcError as exc:
+            code = print_rpc_error(exc)
+        except BadInput as exc:
+            sys.stderr.write(f"error: {exc}\n")
+            code = EXIT_BAD_INPUT
+        sys.stdout.flush()  # here, so that a closed pipe is met inside the try, not at exit
+        return code
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE_CLOSED
+
+
+def _silence_stdout() -> None:
+    """Points stdout at devnull, as Python's "Note on SIGPIPE" says: what is still buffered for the closed
+    pipe would otherwise be flushed at exit and print a traceback-like "Exception ignored" after all."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # a stdout with no descriptor (tests, an embedding)
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - it stays stdout until exit
+    finally:
+        os.close(devnull)
 
 
 if __name__ == "__main__":

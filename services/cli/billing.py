@@ -28,7 +28,7 @@ from services.cli.common import (
     write_document,
     year_arg,
 )
-from services.cli.dates import day_arg
+from services.cli.dates import check_period, day_arg
 from services.cli.output import (
     counted,
     day,
@@ -390,25 +390,27 @@ def _add_fee_commands(billing: Any) -> None:
         dest="schedule_action", required=True
     )
     put = schedule.add_parser("put", help="store a year's fee schedule from a YAML file")
-    put.add_argument("file")
+    put.add_argument("file", help="the YAML document, e.g. data/fee_schedules/oslo-2024.yaml")
     add_remote_options(put)
     put.set_defaults(func=cmd_schedule_put)
     show = schedule.add_parser("show", help="a year's current fee schedule, its amounts in kroner")
-    show.add_argument("year", type=year_arg)
+    show.add_argument("year", type=year_arg, help="the year, e.g. 2024")
     show.add_argument("--yaml", action="store_true", help="print the stored YAML document instead")
     add_remote_options(show)
     show.set_defaults(func=cmd_schedule_show)
     facts = billing.add_parser("fee-facts", help="a property's own fee facts (replaced as a whole)")
-    facts.add_argument("property_id")
-    facts.add_argument("--chimneys", type=whole(0, 1000, "1"), default=0)
+    facts.add_argument("property_id", help=_PROPERTY_HELP)
+    facts.add_argument(
+        "--chimneys", type=whole(0, 1000, "1"), default=0, help="chimneys to sweep (default 0)"
+    )
     facts.add_argument("--not-connected", action="store_true", help="not on the public water network")
     facts.add_argument("--summer-only", action="store_true", help="summer connection: half water fees")
     facts.add_argument("--no-wc", action="store_true", help="no WC: half the sewage fee")
     add_remote_options(facts)
     facts.set_defaults(func=cmd_fee_facts_set)
     meter = billing.add_parser("meter", help="record a property's metered water consumption for a year")
-    meter.add_argument("property_id")
-    meter.add_argument("year", type=year_arg)
+    meter.add_argument("property_id", help=_PROPERTY_HELP)
+    meter.add_argument("year", type=year_arg, help="the year the water was used, e.g. 2024")
     meter.add_argument("m3", type=decimal_text(METER_M3, "m³ used in the year"), help="m³, e.g. 132,5")
     add_remote_options(meter)
     meter.set_defaults(func=cmd_meter_record)
@@ -433,6 +435,7 @@ _INVOICE_FLAGS = {
 
 @naming_flags(_INVOICE_FLAGS)
 def cmd_invoices_find(args: argparse.Namespace) -> int:
+    check_period(args.issued_from, args.issued_to)
     caller, stub = _stub(args)
     request = billing_pb2.FindInvoicesRequest(
         account_id=args.account or "",
@@ -530,6 +533,12 @@ def cmd_billing_property(args: argparse.Namespace) -> int:
 
 # ---- the command tree ----------------------------------------------------------------------------------
 
+_YEAR_HELP = "the year, e.g. 2024"
+_MONTH_HELP = "the month, 1-12"
+_RUN_ID_HELP = "the billing run's id, from `run start`"
+_PROPERTY_HELP = "the property id, e.g. 0301-227/103/0/0"
+_INVOICE_NUMBER_HELP = "the invoice (or credit note) number, as printed on it"
+
 
 def _add_recipient_commands(billing: Any, name: str, help_text: str, with_find: bool) -> None:
     """`recipients find|show|update`, and the older `account get|update` for scripts written before."""
@@ -539,7 +548,9 @@ def _add_recipient_commands(billing: Any, name: str, help_text: str, with_find: 
         find.add_argument("--name", help="any part of the name, upper or lower case")
         find.add_argument("--property", help="property id: who holds or held it")
         find.add_argument("--organisation-number", help="nine digits")
-        find.add_argument("--customer-number", type=customer_number_arg)
+        find.add_argument(
+            "--customer-number", type=customer_number_arg, help="the customer number, as on the invoice"
+        )
         find.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
         find.add_argument("--page-token", default="", help="from the previous page's last line")
         find.add_argument("--all", action="store_true", help="follow the pages to the end")
@@ -558,11 +569,19 @@ def _add_recipient_commands(billing: Any, name: str, help_text: str, with_find: 
     update.add_argument(
         "recipient", type=recipient_arg, metavar="RECIPIENT", help="customer number or account id"
     )
-    update.add_argument("--address")
-    update.add_argument("--postcode")
-    update.add_argument("--city")
-    update.add_argument("--channel", choices=sorted(view.CHANNELS))
-    update.add_argument("--interval", choices=list(view.INTERVALS))
+    update.add_argument("--address", help='the street address line, e.g. "Storgata 1"')
+    update.add_argument("--postcode", help="four digits, e.g. 0155")
+    update.add_argument("--city", help="the post town, e.g. Oslo")
+    update.add_argument(
+        "--channel",
+        choices=sorted(view.CHANNELS),
+        help="how invoices reach the recipient: ehf (organisations), efaktura or print (paper)",
+    )
+    update.add_argument(
+        "--interval",
+        choices=list(view.INTERVALS),
+        help="how often the recipient is invoiced, from --interval-from (recipients start quarterly)",
+    )
     update.add_argument(
         "--interval-from", type=day_arg, help="first day of a month, 2024-05-01 or 01.05.2024"
     )
@@ -578,8 +597,8 @@ def add_commands(billing: Any) -> None:
 
     run = billing.add_parser("run", help="billing runs").add_subparsers(dest="run_action", required=True)
     start = run.add_parser("start", help="start (or resume) the billing run for a month")
-    start.add_argument("year", type=year_arg)
-    start.add_argument("month", type=month_arg)
+    start.add_argument("year", type=year_arg, help=_YEAR_HELP)
+    start.add_argument("month", type=month_arg, help=_MONTH_HELP)
     start.add_argument(
         "--issue-date",
         type=day_arg,
@@ -589,17 +608,17 @@ def add_commands(billing: Any) -> None:
     add_remote_options(start)
     start.set_defaults(func=cmd_run_start)
     status = run.add_parser("status", help="a billing run's progress")
-    status.add_argument("run_id")
+    status.add_argument("run_id", help=_RUN_ID_HELP)
     status.add_argument("--watch", action="store_true", help="follow progress until it ends")
     add_remote_options(status)
     status.set_defaults(func=cmd_run_status)
     watch = run.add_parser("watch", help="follow a billing run until it ends")
-    watch.add_argument("run_id")
+    watch.add_argument("run_id", help=_RUN_ID_HELP)
     add_remote_options(watch)
     watch.set_defaults(func=cmd_run_status, watch=True)
     preview = run.add_parser("preview", help="dry run: what a month's run would issue, against the last term")
-    preview.add_argument("year", type=year_arg)
-    preview.add_argument("month", type=month_arg)
+    preview.add_argument("year", type=year_arg, help=_YEAR_HELP)
+    preview.add_argument("month", type=month_arg, help=_MONTH_HELP)
     preview.add_argument(
         "--issue-date",
         type=day_arg,
@@ -616,7 +635,7 @@ def add_commands(billing: Any) -> None:
     find.add_argument("--account", help="account id of the invoice recipient")
     find.add_argument("--property", help="property id: invoices with a line for it")
     find.add_argument("--run", help="billing run id")
-    find.add_argument("--kind", choices=["invoice", "credit_note"])
+    find.add_argument("--kind", choices=["invoice", "credit_note"], help="invoices or credit notes only")
     find.add_argument("--from", dest="issued_from", type=day_arg, help="issued on or after, e.g. 01.05.2024")
     find.add_argument("--to", dest="issued_to", type=day_arg, help="issued on or before, e.g. 31.05.2024")
     find.add_argument("--page-size", type=page_size_arg, default=0, help="1-1000 (default 100)")
@@ -625,11 +644,11 @@ def add_commands(billing: Any) -> None:
     add_remote_options(find)
     find.set_defaults(func=cmd_invoices_find)
     show = invoices.add_parser("show", help="one invoice with its lines")
-    show.add_argument("invoice_number", type=document_number_arg)
+    show.add_argument("invoice_number", type=document_number_arg, help=_INVOICE_NUMBER_HELP)
     add_remote_options(show)
     show.set_defaults(func=cmd_invoices_show)
     document = invoices.add_parser("document", help="write an invoice's PDF or EHF document to a file")
-    document.add_argument("invoice_number", type=document_number_arg)
+    document.add_argument("invoice_number", type=document_number_arg, help=_INVOICE_NUMBER_HELP)
     document.add_argument("--out", required=True, help="file (or directory) to write, - for stdout")
     document.add_argument(
         "--format", choices=sorted(_DOCUMENT_FORMATS), help="default: the recipient's (EHF or PDF)"
@@ -638,7 +657,7 @@ def add_commands(billing: Any) -> None:
     document.set_defaults(func=cmd_invoices_document)
 
     prop = billing.add_parser("get-property", help="billing's record of a property")
-    prop.add_argument("property_id")
+    prop.add_argument("property_id", help=_PROPERTY_HELP)
     add_remote_options(prop)
     prop.set_defaults(func=cmd_billing_property)
 

@@ -23,16 +23,16 @@ from services.cli.common import (
     caller_for,
     document_number_arg,
     every_page,
-    kroner,
     more_hint,
     naming_flags,
     open_output,
     page_size_arg,
+    positive_kroner,
     read_input,
     whole,
     year_arg,
 )
-from services.cli.dates import day_arg
+from services.cli.dates import check_period, day_arg
 from services.cli.output import (
     console,
     counted,
@@ -208,8 +208,7 @@ def cmd_write_off(args: argparse.Namespace) -> int:
 
 @naming_flags(_FLAGS)
 def cmd_statement(args: argparse.Namespace) -> int:
-    if args.from_date and args.to_date and args.from_date > args.to_date:
-        raise BadInput(f"--from {day(args.from_date)} is after --to {day(args.to_date)}")
+    check_period(args.from_date, args.to_date)
     answer = _ask(
         args,
         "GetStatement",
@@ -522,7 +521,9 @@ def _add_payment_commands(billing: Any) -> None:
     refund = _add(payments, "refund", "pay a recipient's credit balance back", cmd_payments_refund)
     _recipient(refund)
     refund.add_argument("--bank-account", required=True, help="11 digits, e.g. 1234.56.78903")
-    refund.add_argument("--amount", type=kroner, help="in kroner, e.g. 250,00 (default: the whole credit)")
+    refund.add_argument(
+        "--amount", type=positive_kroner, help="in kroner, e.g. 250,00 (default: the whole credit)"
+    )
     _on(refund, "the refund's date")
     add_remote_options(refund)
 
@@ -592,7 +593,9 @@ def _add_hold_and_plan_commands(billing: Any) -> None:
     register = _add(objections, "register", "register an objection: reminders hold", cmd_objections_register)
     register.add_argument("invoice_number", type=document_number_arg, metavar="INVOICE", help=_INVOICE_HELP)
     register.add_argument("--reason", required=True, help="the objection in a few words")
-    register.add_argument("--disputed", type=kroner, help="disputed amount in kroner (default: all open)")
+    register.add_argument(
+        "--disputed", type=positive_kroner, help="disputed amount in kroner (default: all open)"
+    )
     _on(register, "the objection's date")
     add_remote_options(register)
     settle = _add(objections, "settle", "end an objection's hold", cmd_objections_settle)
@@ -637,7 +640,12 @@ def _add_avtalegiro_commands(billing: Any) -> None:
     imported = _add(
         agreements, "import", "read the bank's AvtaleGiro agreements file", cmd_avtalegiro_agreements
     )
-    imported.add_argument("file", metavar="FILE")
+    imported.add_argument(
+        "file",
+        metavar="FILE",
+        help="the agreements file from Nets (80-character records), - for stdin; imported again it "
+        "changes nothing",
+    )
     _on(imported, "the day the file came")
     add_remote_options(imported)
     claims = _add(avtalegiro, "claims", "write a billing run's AvtaleGiro claim file", cmd_avtalegiro_claims)

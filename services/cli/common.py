@@ -265,6 +265,20 @@ def kroner(text: str) -> Money:
         raise argparse.ArgumentTypeError(f"an amount in kroner: {exc}") from None
 
 
+# What a flag that must be above 0 (a refund, a disputed amount) expects: NOK's own "from 0" would tell
+# someone who typed -5 that 0 will do, and the service refuses 0 (it says why, so 0 still reaches it).
+_ABOVE_ZERO = "an amount above 0 kr, at most 100 000 000 000 kr, with at most 2 decimals (e.g. 250,00)"
+
+
+def positive_kroner(text: str) -> Money:
+    """An argparse type like `kroner`, for a flag whose amount must be above 0: its message says so."""
+    try:
+        return read_nok(text, NOK)
+    except ValueError as exc:
+        reason = str(exc).replace(NOK.describe(), _ABOVE_ZERO)
+        raise argparse.ArgumentTypeError(f"an amount in kroner: {reason}") from None
+
+
 def decimal_text(limits: Bounds, what: str) -> Callable[[str], str]:
     """An argparse type for a number sent as text (e.g. a meter reading): checked here against `limits`,
     so that a bad one is named by its argument, and sent as plain decimal text."""

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import argparse
 
+from services.cli.common import BadInput
+from services.cli.output import day
 from services.platform.dates import FIRST_YEAR, LAST_YEAR, read_day
 
-__all__ = ["FIRST_YEAR", "LAST_YEAR", "day_arg", "read_day"]
+__all__ = ["FIRST_YEAR", "LAST_YEAR", "check_period", "day_arg", "read_day"]
 
 
 def day_arg(text: str) -> str:
@@ -18,3 +20,13 @@ def day_arg(text: str) -> str:
         return read_day(text).isoformat()
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def check_period(
+    first: str | None, last: str | None, first_flag: str = "--from", last_flag: str = "--to"
+) -> None:
+    """A period given as two day_arg flags, refused before calling when it starts after its last day: in
+    the officer's flags and dates ("--from 30.06.2024 is after --to 01.01.2024"), not a service field's
+    name. Either left out is no period to check."""
+    if first and last and first > last:  # both YYYY-MM-DD, so text order is date order
+        raise BadInput(f"{first_flag} {day(first)} is after {last_flag} {day(last)}")

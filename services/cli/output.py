@@ -40,10 +40,18 @@ _PIPE_WIDTH = 200
 _OSLO = ZoneInfo("Europe/Oslo")
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich's own answer exits 1 ("refused") from wherever it is; the CLI's main ends a closed pipe
+        # once for every kind of output, quietly and with the shell's code for it.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(stderr: bool = False) -> Console:
     stream = sys.stderr if stderr else sys.stdout
     terminal = stream.isatty()
-    return Console(
+    return _Console(
         file=stream,
         width=None if terminal else int(os.environ.get("COLUMNS", _PIPE_WIDTH)),
         no_color=not terminal or "NO_COLOR" in os.environ,

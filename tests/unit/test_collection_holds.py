@@ -75,7 +75,7 @@ def test_a_bad_objection_is_refused_and_stores_nothing() -> None:
     with pytest.raises(InvalidInput) as raised:
         register_objection(uow, 1, disputed=Money(-1), reason=" ", on=DUE)
     assert [v.field for v in raised.value.violations] == ["reason", "disputed"]
-    with pytest.raises(InvalidInput, match="more than the 1 400,00 kr open"):
+    with pytest.raises(InvalidInput, match="disputed: 1 500,00 kr is more than the 1 400,00 kr open"):
         register_objection(uow, 1, disputed=Money.of(1500), reason="x", on=DUE)
     with pytest.raises(NotFound):
         register_objection(uow, 99, disputed=None, reason="x", on=DUE)

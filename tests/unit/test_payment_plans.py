@@ -24,7 +24,7 @@ from services.billing.domain.payment_plans import (
     instalment_schedule,
     split_exactly,
 )
-from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
+from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
 from tests.collection_scene import issue, recipient
 from tests.fakes.billing import FakeBillingUnitOfWork
@@ -87,8 +87,9 @@ def test_refusals_change_nothing() -> None:
     assert [v.field for v in raised.value.violations] == ["count", "first_due", "invoice_numbers"]
     with pytest.raises(InvalidInput, match="not the recipient's"):
         request_deferral(uow, "A1", [3], date(2026, 1, 1), ON)
-    with pytest.raises(NotFound):
+    with pytest.raises(InvalidInput, match="no invoice 9") as unknown:
         request_deferral(uow, "A1", [9], date(2026, 1, 1), ON)
+    assert [v.field for v in unknown.value.violations] == ["invoice_numbers"]
     request_deferral(uow, "A1", [1], date(2026, 1, 1), ON)
     with pytest.raises(FailedPrecondition, match="invoice 1 is in an active plan"):
         request_instalments(uow, "A1", [1, 2], 2, date(2026, 1, 1), ON)

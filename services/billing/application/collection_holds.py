@@ -76,7 +76,9 @@ def register_objection(
         if open_now.ore <= 0:
             raise FailedPrecondition(f"invoice {invoice_number} has nothing open to hold")
         if disputed is not None and disputed.ore > open_now.ore:
-            raise InvalidInput.single("disputed", f"is more than the {open_now.kroner()} open on the invoice")
+            raise InvalidInput.single(
+                "disputed", f"{disputed.kroner()} is more than the {open_now.kroner()} open on the invoice"
+            )
         hold = CollectionHold(
             hold_id=new_id(),
             account_id=invoice.account_id,

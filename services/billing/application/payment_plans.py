@@ -88,8 +88,8 @@ def _request(
         numbers = sorted(invoice_numbers)
         for number in numbers:
             invoice = uow.invoices.by_number(number)
-            if invoice is None:
-                raise NotFound(f"no invoice {number}")
+            if invoice is None:  # named in the request, so bad input (the CLI names --invoices)
+                raise InvalidInput.single("invoice_numbers", f"no invoice {number}")
             if invoice.account_id != account_id:
                 raise InvalidInput.single("invoice_numbers", f"invoice {number} is not the recipient's")
         covered = {

@@ -1,0 +1,171 @@
+"""Issue 16's new-user trial, the CLI's small things: a reversed --from/--to of `invoices find` refused
+before calling, a reader that closes the pipe early (`| head -1`) ends the command quietly, the flag named
+for an unknown invoice of `plans request` and an amount beyond the open one of `objections register`, and
+"above 0" said for amounts that must be. The service is replaced by a Caller that answers or refuses."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import grpc
+import pytest
+
+from propertytax.billing.v1 import billing_pb2
+from services.cli import EXIT_PIPE_CLOSED, main
+from services.cli.common import kroner, positive_kroner
+from services.client import Caller
+from services.platform.errors import FieldViolation, InvalidInput
+from services.platform.grpc_status import to_rpc_status
+
+pytestmark = pytest.mark.unit
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Refused(grpc.RpcError):
+    """What a client sees of the service's InvalidInput: the code, the message, the trailing details."""
+
+    def __init__(self, field: str, description: str) -> None:
+        self.status = to_rpc_status(InvalidInput([FieldViolation(field, description)]))
+
+    def code(self) -> grpc.StatusCode:
+        return self.status.code  # type: ignore[no-any-return]
+
+    def details(self) -> str:
+        return self.status.details  # type: ignore[no-any-return]
+
+    def trailing_metadata(self) -> Any:
+        return self.status.trailing_metadata
+
+
+def _answer(monkeypatch: pytest.MonkeyPatch, answer: Any) -> list[Any]:
+    calls: list[Any] = []
+
+    def call(self: Caller, method: Any, request: Any, timeout: float | None = None) -> Any:
+        calls.append(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(Caller, "call", call)
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", "a-token")
+    return calls
+
+
+def test_invoices_find_refuses_a_period_that_ends_before_it_starts(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _answer(monkeypatch, billing_pb2.FindInvoicesResponse())
+    assert main(["billing", "invoices", "find", "--from", "2024-06-30", "--to", "2024-01-01"]) == 2
+    assert capsys.readouterr().err == "error: --from 30.06.2024 is after --to 01.01.2024\n"
+    assert calls == []
+    assert main(["billing", "invoices", "find", "--from", "2024-06-30", "--to", "30.06.2024"]) == 0
+    assert len(calls) == 1
+
+
+def test_statement_still_refuses_a_reversed_period(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _answer(monkeypatch, RuntimeError("not called"))
+    assert main(["billing", "statement", "2", "--from", "30.06.2024", "--to", "01.01.2024"]) == 2
+    assert capsys.readouterr().err == "error: --from 30.06.2024 is after --to 01.01.2024\n"
+    assert calls == []
+
+
+def test_an_unknown_invoice_of_a_plan_is_named_by_invoices(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _answer(monkeypatch, Refused("invoice_numbers", "no invoice 99"))
+    argv = ["billing", "plans", "request", "7", "--invoices", "99", "--deferral-until", "2024-08-01"]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == "error: --invoices: no invoice 99\n"
+
+
+def test_a_disputed_amount_above_the_open_one_says_both(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _answer(monkeypatch, Refused("disputed", "5 000,00 kr is more than the 2 329,60 kr open on the invoice"))
+    argv = ["billing", "objections", "register", "12", "--reason", "Feil", "--disputed", "5 000,00"]
+    assert main(argv) == 1
+    assert capsys.readouterr().err == (
+        "error: --disputed: 5 000,00 kr is more than the 2 329,60 kr open on the invoice\n"
+    )
+
+
+REFUND = ["payments", "refund", "2", "--bank-account", "1234.56.78903", "--amount"]
+OBJECTION = ["objections", "register", "12", "--reason", "Feil", "--disputed"]
+
+
+@pytest.mark.parametrize("flags", [REFUND, OBJECTION])
+def test_amounts_that_must_be_positive_say_above_0(
+    flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as ended:
+        main(["billing", *flags, "-5"])
+    err = capsys.readouterr().err
+    assert ended.value.code == 2
+    assert "'-5' is out of range; expected an amount above 0 kr" in err and "from 0 to" not in err, err
+
+
+def test_only_the_positive_amounts_change_their_message() -> None:
+    assert positive_kroner("250,00").ore == 25000
+    assert positive_kroner("0").ore == 0  # the service refuses it, saying why (exit 1, as before)
+    with pytest.raises(argparse.ArgumentTypeError, match="mixes separators; expected an amount above 0 kr"):
+        positive_kroner("1.000,50")
+    with pytest.raises(argparse.ArgumentTypeError, match="from 0 to 100000000000"):
+        kroner("-5")
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def flush(self) -> None:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+def test_a_closed_pipe_ends_the_command_quietly(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    account = billing_pb2.Account(account_id="owner-1", customer_number=2, name="Kari Nordmann")
+    _answer(monkeypatch, billing_pb2.GetAccountResponse(account=account))
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    try:
+        assert main(["billing", "recipients", "show", "2"]) == EXIT_PIPE_CLOSED
+        assert not isinstance(sys.stdout, _ClosedPipe)  # what is left goes nowhere, not to the pipe
+    finally:
+        if not isinstance(sys.stdout, _ClosedPipe):
+            sys.stdout.close()
+    assert capsys.readouterr().err == ""
+
+
+def test_a_reader_that_stops_early_gets_no_traceback() -> None:
+    # The child waits for the word to write until the reader has closed its end: the write meets a closed
+    # pipe every time, not only when the reader is faster.
+    child = (
+        "import sys; sys.stdin.readline()\n"
+        "from services.cli import main\n"
+        "raise SystemExit(main(['token', 'mint', '--role', 'assessor']))\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", child],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert process.stdin is not None and process.stdout is not None and process.stderr is not None
+    process.stdout.close()
+    process.stdin.write(b"go\n")
+    process.stdin.close()
+    err = process.stderr.read().decode()
+    process.stderr.close()
+    assert process.wait(timeout=60) == EXIT_PIPE_CLOSED
+    assert err == ""
