@@ -5,6 +5,7 @@ import pytest
 
 from propertytax.assessment.v1 import events_pb2, property_pb2
 from services.platform.events import MalformedEvent, correlation_id_var, unwrap, wrap
+from services.platform.identity import contains_national_id, is_valid_national_id
 from services.platform.ids import new_id
 
 pytestmark = pytest.mark.unit
@@ -50,3 +51,15 @@ def test_new_ids_are_version_4_uuids_as_text_and_differ() -> None:
     for text in made:
         found = uuid.UUID(text)
         assert (found.version, found.variant, str(found)) == (4, uuid.RFC_4122, text)
+
+
+def test_an_id_that_would_read_as_a_national_identity_number_is_drawn_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    national = next(f"010190123{n:02d}" for n in range(100) if is_valid_national_id(f"010190123{n:02d}"))
+    draws = iter([bytes(10) + bytes.fromhex("a" + national), bytes(range(16))])
+    monkeypatch.setattr("services.platform.ids.os.urandom", lambda size: next(draws))
+    made = new_id()
+    assert made == str(uuid.UUID(bytes=bytes(range(16)), version=4))
+    assert not contains_national_id(made)
+    assert contains_national_id("00000000-0000-4000-8000-a" + national)  # what the first draw gave
