@@ -15,7 +15,6 @@ from sqlalchemy import func, select
 from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.adapters.orm import interest_charges, ledger_postings, platform_tables
 from services.billing.adapters.reminder_letters import ReminderLetterFiles
-from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.collection_holds import register_objection
 from services.billing.application.run_reminders import (
@@ -26,11 +25,9 @@ from services.billing.application.run_reminders import (
 )
 from services.billing.domain.ledger import document_claim
 from services.billing.domain.reminders import RunState
-from services.billing.service import SPEC
-from services.platform.db import create_db_engine, session_factory
-from services.platform.migrations import upgrade_to_head
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, pay, recipient
+from tests.integration.billing_units import sql_billing_units
 
 RULES = load_collection_rules()
 RUN_ON = date(2025, 12, 4)
@@ -38,11 +35,8 @@ RUN_ON = date(2025, 12, 4)
 
 @pytest.fixture
 def make(postgres_url: str) -> Iterator[UowFactory]:
-    upgrade_to_head(SPEC.migrations_dir, postgres_url)
-    engine = create_db_engine(postgres_url)
-    sessions = session_factory(engine)
-    yield lambda: SqlBillingUnitOfWork(sessions)
-    engine.dispose()
+    with sql_billing_units(postgres_url) as units:
+        yield units
 
 
 def pdftotext(path: Path) -> str:
