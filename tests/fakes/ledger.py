@@ -75,16 +75,28 @@ class FakeLedger:
         wanted = set(claims)
         by_day: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
         for entry in self.entries:
-            if entry.posted_on >= before:
+            if entry.posted_on > before:
                 continue
             for p in entry.postings:
+                took_effect = p.value_on or entry.posted_on
                 if (
                     p.claim in wanted
                     and p.ledger_account == LedgerAccount.RECEIVABLES
                     and p.component == Component.PRINCIPAL
+                    and took_effect < before
                 ):
-                    by_day[p.claim][entry.posted_on] += p.amount.ore
+                    by_day[p.claim][took_effect] += p.amount.ore
         return {c: [(on, Money(ore)) for on, ore in sorted(days.items())] for c, days in by_day.items()}
+
+    def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
+        wanted = set(claims)
+        arose: dict[str, date] = {}
+        for entry in self.entries:
+            for p in entry.postings:
+                if p.claim in wanted and p.ledger_account == LedgerAccount.RECEIVABLES and p.amount.ore < 0:
+                    day = p.value_on or entry.posted_on
+                    arose[p.claim] = max(day, arose.get(p.claim, day))
+        return arose
 
     def _receivables(self, account_ids: Sequence[str], as_of: date | None) -> dict[str, ClaimBalance]:
         wanted = set(account_ids)

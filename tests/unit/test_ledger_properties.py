@@ -118,12 +118,24 @@ def _apply(ledger: Ledger, step: tuple[str, int, int]) -> None:
         payment_id = ledger.unidentified.pop(pick % len(ledger.unidentified))
         ledger.post(
             allocation_entry(
-                n_id, payment_id, account, Money(ledger.paid[payment_id]), ON, "", ledger.open_of(account)
+                n_id,
+                payment_id,
+                account,
+                Money(ledger.paid[payment_id]),
+                ON,
+                "",
+                ledger.open_of(account),
+                paid_on=ON,
+                issued_on={},
             )
         )
     elif action == "set_off":
         for credit in ledger.credits_of(account):
-            ledger.post(set_off_entry(f"{n_id}-{credit.claim}", ON, credit, ledger.open_of(account)))
+            ledger.post(
+                set_off_entry(
+                    f"{n_id}-{credit.claim}", ON, credit, ledger.open_of(account), arose_on=ON, issued_on={}
+                )
+            )
     elif action in ("fee", "interest") and number is not None:
         component = Component.FEE if action == "fee" else Component.INTEREST
         income = LedgerAccount.FEE_INCOME if action == "fee" else LedgerAccount.INTEREST_INCOME

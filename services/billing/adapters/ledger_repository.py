@@ -84,6 +84,7 @@ def posting_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
             "charge_code": p.charge_code,
             "amount_ore": p.amount.ore,
             "posted_on": e.posted_on,
+            "value_on": p.value_on,
         }
         for e in entries
         for n, p in enumerate(e.postings, start=1)
@@ -142,17 +143,19 @@ class LedgerRepository:
         if not claims:
             return {}
         p = ledger_postings.c
+        took_effect = func.coalesce(p.value_on, p.posted_on)
         found: dict[str, list[tuple[date, Money]]] = defaultdict(list)
         for claim, on, ore in self._session.execute(
-            select(p.claim, p.posted_on, func.sum(p.amount_ore))
+            select(p.claim, took_effect, func.sum(p.amount_ore))
             .where(
                 one_of(self._session, p.claim, list(claims)),
                 p.ledger_account == _RECEIVABLES,
                 p.component == _PRINCIPAL,
-                p.posted_on < before,
+                p.posted_on <= before,
+                took_effect < before,
             )
-            .group_by(p.claim, p.posted_on)
-            .order_by(p.claim, p.posted_on)
+            .group_by(p.claim, took_effect)
+            .order_by(p.claim, took_effect)
         ).all():
             found[claim].append((on, Money(int(ore))))
         return dict(found)
@@ -242,6 +245,21 @@ class LedgerRepository:
     def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:
         found = self._receivable_claims(account_ids, as_of, documents_only=False).values()
         return sorted((b for b in found if b.total.ore < 0), key=lambda b: (b.account_id, b.claim))
+
+    def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
+        if not claims:
+            return {}
+        p = ledger_postings.c
+        rows = self._session.execute(
+            select(p.claim, func.max(func.coalesce(p.value_on, p.posted_on)))
+            .where(
+                one_of(self._session, p.claim, list(claims)),
+                p.ledger_account == _RECEIVABLES,
+                p.amount_ore < 0,
+            )
+            .group_by(p.claim)
+        ).all()
+        return {claim: day for claim, day in rows}
 
     def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
         if not kids:

@@ -315,6 +315,7 @@ ledger_postings = Table(
     required("charge_code", String(40)),
     required("amount_ore", BigInteger),
     required("posted_on", Date),  # the entry's business date, here too for reports by date
+    optional("value_on", Date),  # the day it took effect when earlier than posted_on; NULL: posted_on
     Index("ix_ledger_postings_claim", "claim"),
     Index("ix_ledger_postings_account", "account_id", "ledger_account"),
 )

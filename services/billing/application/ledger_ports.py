@@ -97,9 +97,11 @@ class LedgerStore(Protocol):
         ...
 
     def principal_changes(self, claims: Sequence[str], before: date) -> dict[str, list[tuple[date, Money]]]:
-        """Each claim's principal movements on RECEIVABLES posted before `before`, summed per posting date,
-        in date order (what late-payment interest is reckoned on, day by day); claims without any are
-        left out."""
+        """Each claim's principal movements on RECEIVABLES as known on `before` (booked on or before it)
+        that took effect before it, summed per value date (a posting's value_on, else its entry's
+        posted_on), in value-date order: what late-payment interest up to `before` is reckoned on, day by
+        day. A payment allocated or a credit set off on `before` itself counts from the day it took
+        effect. Claims without any are left out."""
         ...
 
     def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
@@ -118,6 +120,12 @@ class LedgerStore(Protocol):
     def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:
         """The recipients' claims with a negative open amount (credit notes, overpayments) to set off, in
         (account_id, claim) order. With `as_of`, from the postings dated up to that day."""
+        ...
+
+    def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
+        """The day each credit claim arose: the latest value date (value_on, else posted_on) of its negative
+        movements on RECEIVABLES (a credit note's issue date, an overpayment's paid_on). One query however
+        many claims; claims without any are left out."""
         ...
 
     def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:

@@ -117,7 +117,8 @@ def allocate_payment(
     on: date,
 ) -> Allocation:
     """An unmatched payment allocated to an invoice (in cover order; the rest is a credit of the invoice's
-    recipient) or to a recipient (its open invoices oldest due first, then a credit). Exactly one of
+    recipient) or to a recipient (its open invoices oldest due first, then a credit), taking effect from
+    the day it was paid (domain/ledger_entries.allocation_entry: interest stops then). Exactly one of
     `invoice_number` and `account_id` is given (InvalidInput naming both otherwise). Raises NotFound for an
     unknown payment, invoice or recipient, FailedPrecondition for a payment that is not unmatched (naming
     its state) and InvalidInput (invoice_number) for a credit note's number, (allocated_on) for a day
@@ -164,6 +165,7 @@ def allocate_payment(
             balance = uow.ledger.claim_balances([claim]).get(claim, ClaimBalance(claim, recipient))
             targets = [balance] if balance.total.ore > 0 else []
             totals[claim] = invoice.total
+            issued_on = {claim: invoice.issue_date}
         else:
             assert account_id is not None
             if uow.accounts.get(account_id) is None:
@@ -172,7 +174,18 @@ def allocate_payment(
             open_invoices = uow.ledger.open_invoices([account_id])
             targets = [o.balance for o in open_invoices]
             totals = {document_claim(o.document_number): o.total for o in open_invoices}
-        entry = allocation_entry(new_id(), payment_id, recipient, payment.amount, on, payment.kid, targets)
+            issued_on = {document_claim(o.document_number): o.issue_date for o in open_invoices}
+        entry = allocation_entry(
+            new_id(),
+            payment_id,
+            recipient,
+            payment.amount,
+            on,
+            payment.kid,
+            targets,
+            paid_on=payment.paid_on,
+            issued_on=issued_on,
+        )
         after = balances_after({t.claim: t for t in targets}, [entry])
         applied = tuple(
             (_number(t.claim), t.total - after[t.claim].total) for t in targets if after[t.claim] != t

@@ -31,7 +31,8 @@ from services.platform.money import Money
 
 def post_issued_documents(uow: BillingUnitOfWork, issued: Sequence[Invoice]) -> None:
     """Posts the documents, sets off the recipients' credits and allocates held payments (see above);
-    every entry is dated the documents' issue date."""
+    every entry is dated the documents' issue date (what it moves on an older invoice, or a held
+    payment's remainder, takes effect from the day the credit or payment was there: its value date)."""
     if not issued:
         return
     at = uow.now()
@@ -71,6 +72,8 @@ def _allocate_held_payments(
             on,
             payment.kid,
             [before] if before.total.ore > 0 else [],
+            paid_on=payment.paid_on,
+            issued_on={claim: invoice.issue_date},
         )
         entries.append(entry)
         balances = balances_after(balances, [entry])

@@ -20,14 +20,17 @@ from services.platform.ids import new_id
 
 def set_off_credits(uow: BillingUnitOfWork, account_ids: Sequence[str], on: date) -> set[int]:
     """Each of the recipients' credits set off against their open invoices, oldest due first, each in cover
-    order (domain/ledger_entries.set_off_entry), posted on `on`; InvoicePaid recorded for each invoice it
-    settles. Returns the numbers of the invoices settled. One query for the credits; the open invoices
-    are read only for recipients that have one."""
+    order (domain/ledger_entries.set_off_entry), posted on `on` and taking effect from the day the credit
+    arose (not before an invoice's issue date); InvoicePaid recorded for each invoice it settles. Returns
+    the numbers of the invoices settled. One query for the credits; the open invoices and the days the
+    credits arose are read only for recipients that have one."""
     credits = uow.ledger.credits(account_ids)
     if not credits:
         return set()
     open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits}))
     balances = {document_claim(o.document_number): o.balance for o in open_invoices}
+    issued_on = {document_claim(o.document_number): o.issue_date for o in open_invoices}
+    arose_on = uow.ledger.credits_arose_on([c.claim for c in credits]) if open_invoices else {}
     totals = {o.document_number: o.total for o in open_invoices}
     invoices_of: dict[str, list[str]] = defaultdict(list)
     for o in open_invoices:  # in due-date order
@@ -35,7 +38,9 @@ def set_off_credits(uow: BillingUnitOfWork, account_ids: Sequence[str], on: date
     set_offs: list[Entry] = []
     for credit in credits:
         targets = [balances[c] for c in invoices_of[credit.account_id] if balances[c].total.ore > 0]
-        entry = set_off_entry(new_id(), on, credit, targets)
+        entry = set_off_entry(
+            new_id(), on, credit, targets, arose_on=arose_on.get(credit.claim), issued_on=issued_on
+        )
         if entry is not None:
             set_offs.append(entry)
             balances = balances_after(balances, [entry])

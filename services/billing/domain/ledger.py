@@ -6,7 +6,10 @@ Shapes:
   refund, a set-off, a write-off), dated by its business date `posted_on`, with two or more Postings;
 - a Posting moves an amount (whole øre, debit positive, credit negative) on one ledger account; postings on
   RECEIVABLES name the recipient (`account_id`) and the claim they concern (`claim`) with its component
-  (principal, reminder fee or interest), so each claim's open amount is derived by adding them up.
+  (principal, reminder fee or interest), so each claim's open amount is derived by adding them up. A
+  posting may carry a value date (`value_on`) earlier than its entry's: the day the movement took effect
+  when it is booked later (a payment allocated by hand after the day it was paid, a credit set off after
+  it arose); late-payment interest is reckoned by it.
 
 A claim is a document of the one number series (an invoice, or a credit note: negative, a credit) or a
 payment not (wholly) applied to an invoice (negative: money the recipient has to its credit, or money not
@@ -90,6 +93,13 @@ class Posting:
     claim: str = ""  # on RECEIVABLES and UNIDENTIFIED_PAYMENTS: document_claim(n) or payment_claim(id)
     component: Component = Component.PRINCIPAL
     charge_code: str = ""  # a charge code where a posting is for one (none now: invoices post their net)
+    value_on: date | None = None  # the day it took effect when earlier than the entry's; None: posted_on
+
+
+def value_date(booked_on: date, took_effect: date | None) -> date | None:
+    """The value date of a posting booked on `booked_on` for a movement that took effect on `took_effect`:
+    that day when it is earlier, else None (the booking date is the value date)."""
+    return took_effect if took_effect is not None and took_effect < booked_on else None
 
 
 class UnbalancedEntry(ValueError):

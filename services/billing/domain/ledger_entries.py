@@ -5,6 +5,8 @@ Entry (domain/ledger.py); the amounts it moves never exceed what is open, so no 
 
 Payments and set-offs cover each invoice in the order of cover (fee, interest, principal: domain/
 allocation.py); a payment's remainder is a credit of the recipient on its own claim P<payment_id>.
+What is booked later than it took effect (an allocation after the day the payment was paid, a set-off
+after the credit arose) carries that earlier day as the postings' value date, so interest stops then.
 The descriptions are the Norwegian texts a statement of account prints.
 """
 
@@ -30,6 +32,7 @@ from services.billing.domain.ledger import (
     claim_document_number,
     document_claim,
     payment_claim,
+    value_date,
 )
 from services.platform.money import Money
 
@@ -54,13 +57,34 @@ def _entry(
     return Entry(entry_id, kind, on, moving, account_id, reference, description)
 
 
-def _covering(covers: Sequence[Cover], account_id: str) -> list[Posting]:
-    """Credits on RECEIVABLES for what the covers apply, per claim and component."""
+def _covering(
+    covers: Sequence[Cover], account_id: str, value_on: Mapping[str, date] | None = None
+) -> list[Posting]:
+    """Credits on RECEIVABLES for what the covers apply, per claim and component, each claim's postings
+    with its value date in `value_on` (none: the entry's date)."""
+    dated = value_on or {}
     return [
-        Posting(RECEIVABLES, -amount, account_id, c.claim, component)
+        Posting(RECEIVABLES, -amount, account_id, c.claim, component, value_on=dated.get(c.claim))
         for c in covers
         for component, amount in c.parts
     ]
+
+
+def _cover_value_dates(
+    on: date, since: date | None, covers: Sequence[Cover], issued_on: Mapping[str, date]
+) -> dict[str, date]:
+    """The value date of each covered invoice claim booked on `on` with money or a credit there since
+    `since`: the later of `since` and the invoice's issue date (nothing was owed before it), when earlier
+    than `on`. A claim whose issue date is not given keeps the booking date."""
+    if since is None:
+        return {}
+    dated: dict[str, date] = {}
+    for c in covers:
+        issued = issued_on.get(c.claim)
+        day = value_date(on, max(since, issued)) if issued is not None else None
+        if day is not None:
+            dated[c.claim] = day
+    return dated
 
 
 def invoice_entry(entry_id: str, invoice: Invoice) -> Entry | None:
@@ -183,10 +207,15 @@ def allocation_entry(
     on: date,
     kid: str,
     balances: Sequence[ClaimBalance],
+    *,
+    paid_on: date,
+    issued_on: Mapping[str, date],
 ) -> Entry:
-    """An unidentified payment allocated to `account_id`: debit UNIDENTIFIED_PAYMENTS on P<payment_id>;
-    credit the invoices' claims (`balances`, in the order given) in cover order; the rest credits
-    RECEIVABLES on P<payment_id> (the recipient's credit)."""
+    """An unidentified payment allocated to `account_id` on `on`: debit UNIDENTIFIED_PAYMENTS on
+    P<payment_id>; credit the invoices' claims (`balances`, in the order given) in cover order; the rest
+    credits RECEIVABLES on P<payment_id> (the recipient's credit). The money was the recipient's from the
+    day it was paid: the receivables postings carry `paid_on` as value date when it is earlier than `on`
+    (on an invoice, not before its issue date in `issued_on`)."""
     covers, left = cover_in_turn(amount, balances)
     return _entry(
         entry_id,
@@ -194,8 +223,10 @@ def allocation_entry(
         on,
         [
             Posting(LedgerAccount.UNIDENTIFIED_PAYMENTS, amount, "", payment_claim(payment_id)),
-            *_covering(covers, account_id),
-            Posting(RECEIVABLES, -left, account_id, payment_claim(payment_id)),
+            *_covering(covers, account_id, _cover_value_dates(on, paid_on, covers, issued_on)),
+            Posting(
+                RECEIVABLES, -left, account_id, payment_claim(payment_id), value_on=value_date(on, paid_on)
+            ),
         ],
         account_id,
         payment_id,
@@ -215,11 +246,19 @@ def _using_credit(credit: ClaimBalance, amount: int) -> list[Posting]:
 
 
 def set_off_entry(
-    entry_id: str, on: date, credit: ClaimBalance, balances: Sequence[ClaimBalance]
+    entry_id: str,
+    on: date,
+    credit: ClaimBalance,
+    balances: Sequence[ClaimBalance],
+    *,
+    arose_on: date | None,
+    issued_on: Mapping[str, date],
 ) -> Entry | None:
-    """A credit (a credit note or an overpayment; negative `credit`) set off against the recipient's open
-    invoices in the order given (oldest due first), each in cover order, up to the smaller of the two.
-    None when nothing can be set off."""
+    """A credit (a credit note or an overpayment; negative `credit`) set off on `on` against the
+    recipient's open invoices in the order given (oldest due first), each in cover order, up to the smaller
+    of the two. None when nothing can be set off. The set-off takes effect from the day the credit arose
+    (`arose_on`; None: unknown, the booking date) or the invoice's issue date (`issued_on`), the later:
+    its postings on an invoice carry that day as value date when it is earlier than `on`."""
     available = max(0, -credit.total.ore)
     covers, left = cover_in_turn(Money(available), balances)
     used = available - left.ore
@@ -229,7 +268,10 @@ def set_off_entry(
         entry_id,
         EntryKind.SET_OFF,
         on,
-        [*_using_credit(credit, used), *_covering(covers, credit.account_id)],
+        [
+            *_using_credit(credit, used),
+            *_covering(covers, credit.account_id, _cover_value_dates(on, arose_on, covers, issued_on)),
+        ],
         credit.account_id,
         credit.claim,
         "Motregning",
