@@ -1,6 +1,7 @@
 """The receivables ledger in SQL, on SQLite and PostgreSQL: a billing run's invoices are posted in its
 chunks, and the aggregate queries (claim balances, open invoices, credits, KIDs, statement rows, ageing by
-due date, the year-end share) answer as the postings add up; payments are stored and their state changed."""
+due date, the year-end share) answer as the postings add up; principal changes and the day a credit arose
+go by the postings' value dates; payments are stored and their state changed."""
 
 from __future__ import annotations
 
@@ -27,7 +28,12 @@ from services.billing.domain.ledger import (
     document_claim,
     payment_claim,
 )
-from services.billing.domain.ledger_entries import payment_entry, unidentified_payment_entry
+from services.billing.domain.ledger_entries import (
+    allocation_entry,
+    payment_entry,
+    set_off_entry,
+    unidentified_payment_entry,
+)
 from services.billing.domain.payments import PaymentFileFormat, PaymentState
 from services.billing.domain.property_tax import PropertyTax
 from services.platform.money import Money
@@ -203,3 +209,141 @@ def test_payments_are_stored_found_and_their_state_changed(make: UowFactory) -> 
         )
         assert [q.payment.payment_id for q in uow.payments.unmatched(offset=0, limit=5)] == ["p2"]
         assert uow.payments.unmatched(offset=1) == []
+
+
+def test_principal_changes_go_by_value_date_and_credits_arise_on_theirs(make: UowFactory) -> None:
+    """A payment allocated by hand and a credit set off later than they took effect count from that day
+    (value_on, stored and read back); a posting counts once booked, and only for days after it took
+    effect."""
+    d1, d2 = document_claim(1), document_claim(2)
+    issued = {d1: date(2024, 1, 10)}
+    invoice = Entry(
+        "e-inv",
+        EntryKind.INVOICE,
+        date(2024, 1, 10),
+        (
+            Posting(LedgerAccount.RECEIVABLES, Money(100_000), "acc-a", d1),
+            Posting(LedgerAccount.REVENUE, Money(-100_000)),
+        ),
+        "acc-a",
+    )
+    credit_note = Entry(
+        "e-cn",
+        EntryKind.CREDIT_NOTE,
+        date(2024, 2, 25),
+        (
+            Posting(LedgerAccount.RECEIVABLES, Money(-20_000), "acc-a", d2),
+            Posting(LedgerAccount.REVENUE, Money(20_000)),
+        ),
+        "acc-a",
+    )
+    open_d1 = ClaimBalance(d1, "acc-a", principal=Money(55_000))  # after the two payments by KID below
+    with make() as uow:
+        uow.ledger.post(
+            [
+                invoice,
+                payment_entry(
+                    "e-p1",
+                    "p1",
+                    "acc-a",
+                    Money(40_000),
+                    date(2024, 2, 1),
+                    "k",
+                    ClaimBalance(d1, "acc-a", principal=Money(100_000)),
+                ),
+                payment_entry(
+                    "e-p2",
+                    "p2",
+                    "acc-a",
+                    Money(5_000),
+                    date(2024, 2, 20),
+                    "k",
+                    ClaimBalance(d1, "acc-a", principal=Money(60_000)),
+                ),
+                unidentified_payment_entry("e-u1", "u1", Money(30_000), date(2024, 2, 20), "999"),
+                unidentified_payment_entry("e-u2", "u2", Money(5_000), date(2024, 2, 22), "999"),
+                credit_note,
+                # Allocated on 5 March: u1 to invoice 1, u2 to the recipient with nothing open (a credit).
+                allocation_entry(
+                    "e-a1",
+                    "u1",
+                    "acc-a",
+                    Money(30_000),
+                    date(2024, 3, 5),
+                    "999",
+                    [open_d1],
+                    paid_on=date(2024, 2, 20),
+                    issued_on=issued,
+                ),
+                allocation_entry(
+                    "e-a2",
+                    "u2",
+                    "acc-a",
+                    Money(5_000),
+                    date(2024, 3, 5),
+                    "999",
+                    [],
+                    paid_on=date(2024, 2, 22),
+                    issued_on=issued,
+                ),
+                payment_entry(
+                    "e-p3",
+                    "p3",
+                    "acc-a",
+                    Money(1_000),
+                    date(2024, 3, 10),
+                    "k",
+                    ClaimBalance(d1, "acc-a", principal=Money(25_000)),
+                ),
+            ],
+            AT,
+        )
+        credit = uow.ledger.claim_balances([d2])[d2]
+        arose = uow.ledger.credits_arose_on([d2, payment_claim("u2"), payment_claim("none")])
+        assert arose == {d2: date(2024, 2, 25), payment_claim("u2"): date(2024, 2, 22)}
+        set_off = set_off_entry(
+            "e-so",
+            date(2024, 3, 10),
+            credit,
+            [ClaimBalance(d1, "acc-a", principal=Money(24_000))],
+            arose_on=arose[d2],
+            issued_on=issued,
+        )
+        assert set_off is not None
+        uow.ledger.post([set_off], AT)
+        uow.commit()
+
+    with make() as uow:
+        p = ledger_postings.c
+        stored = uow.session.execute(
+            select(p.entry_id, p.value_on).where(p.claim == d1).order_by(p.entry_id)
+        ).all()
+        assert [(e, v) for e, v in stored] == [
+            ("e-a1", date(2024, 2, 20)),
+            ("e-inv", None),
+            ("e-p1", None),
+            ("e-p2", None),
+            ("e-p3", None),
+            ("e-so", date(2024, 2, 25)),
+        ]
+        changes = uow.ledger.principal_changes
+        # On 10 March the set-off booked that day counts from 25 February; the payment of that day does not
+        # count yet (interest up to the 10th is for the days before it).
+        assert changes([d1, "D404"], date(2024, 3, 10)) == {
+            d1: [
+                (date(2024, 1, 10), Money(100_000)),
+                (date(2024, 2, 1), Money(-40_000)),
+                (date(2024, 2, 20), Money(-35_000)),  # p2 by KID and u1 allocated later, the same day
+                (date(2024, 2, 25), Money(-20_000)),
+            ]
+        }
+        assert changes([d1], date(2024, 3, 11))[d1][-1] == (date(2024, 3, 10), Money(-1_000))
+        # Before the set-off was booked it is not known; before the allocation, neither is that.
+        assert changes([d1], date(2024, 3, 9))[d1][-1] == (date(2024, 2, 20), Money(-35_000))
+        assert changes([d1], date(2024, 3, 4))[d1] == [
+            (date(2024, 1, 10), Money(100_000)),
+            (date(2024, 2, 1), Money(-40_000)),
+            (date(2024, 2, 20), Money(-5_000)),
+        ]
+        assert changes([], date(2024, 3, 10)) == {}
+        assert uow.ledger.credits_arose_on([]) == {}
