@@ -183,3 +183,71 @@ def test_a_letter_issued_in_layout_1_keeps_its_wording() -> None:
     text = words(reminder_letter_pdf(old))
     assert "Purregebyr (for dette brevet 35,00 kr) 35,00 kr" in text
     assert "Forsinkelsesrente til 20.05.2024" in text and "til og med" not in text
+
+
+BROKEN = replace(
+    LETTER,
+    layout=3,
+    plan_broken_on="2025-12-16",
+    plan_kind="instalments",
+    plan_missed_on="2025-12-01",
+)
+
+
+def test_a_broken_plan_s_letter_says_the_agreement_broke_and_all_is_due_now() -> None:
+    text = words(reminder_letter_pdf(BROKEN))
+    assert "Du har hatt en nedbetalingsavtale for faktura 1234" in text
+    assert "Avtalen er brutt fordi avdraget som forfalt 01.12.2025, ikke ble betalt." in text
+    assert "Hele det som gjenstår av fakturaen, må derfor betales nå." in text
+    assert "Vi har ikke fått betaling for faktura" not in text
+    assert "sender vi et varsel om tvangsinnfordring" in text  # none was sent before the plan
+
+
+def test_a_deferral_s_letter_names_its_deadline_and_an_unknown_miss_gives_the_day_it_broke() -> None:
+    deferral = words(reminder_letter_pdf(replace(BROKEN, plan_kind="deferral")))
+    assert "Du har hatt betalingsutsettelse for faktura 1234" in deferral
+    assert "ikke ble betalt innen den utsatte fristen 01.12.2025" in deferral
+    unknown = words(reminder_letter_pdf(replace(BROKEN, plan_missed_on="")))
+    assert "Avtalen ble brutt 16.12.2025 fordi en betaling etter avtalen ikke kom inn i tide." in unknown
+
+
+def test_after_a_notice_a_broken_plan_s_reminder_does_not_announce_a_notice_again() -> None:
+    text = words(reminder_letter_pdf(replace(BROKEN, notice_given=True)))
+    assert "Avtalen er brutt" in text
+    assert "Vi har tidligere sendt deg varsel om tvangsinnfordring for denne fakturaen." in text
+    assert "Betaler du ikke innen fristen, går saken videre til tvangsinnfordring." in text
+    assert "sender vi et varsel" not in text
+    notice = replace(BROKEN, step="collection_notice", fee_ore=0, notice_given=True)
+    assert "Nytt varsel om tvangsinnfordring" in words(reminder_letter_pdf(notice))
+
+
+# A layout-2 reminder as it rendered when issued (before layout 3): stored letters keep their wording.
+LAYOUT_2_TEXT = (
+    "Oslo kommune Eiendomsskatte- og gebyrkontoret (eksempel) Postboks 1, Sentrum, 0037 Oslo "
+    "Organisasjonsnummer 974760673 Kari Nordmann Storgata 1 0155 Oslo Dato: 31.12.2025 Fakturanummer: 1234 "
+    "KID: 000012349 Betalingspåminnelse Vi har ikke fått betaling for faktura 1234 datert 30.10.2025 med "
+    "forfall 20.11.2025. Har du betalt de siste dagene, kan du se bort fra dette brevet. Det som gjenstår av "
+    "fakturaen 1 234,50 kr Purregebyr 35,00 kr Forsinkelsesrente til og med 30.12.2025 17,89 kr Å betale "
+    "1 287,39 kr Betal 1 287,39 kr senest onsdag 14. januar 2026 til kontonummer 1234.56.78903. Bruk KID "
+    "000012349. Hva skjer hvis du ikke betaler? Forsinkelsesrente løper fra forfallsdatoen til beløpet er "
+    "betalt (forsinkelsesrenteloven). Betaler du ikke innen fristen, sender vi et varsel om "
+    "tvangsinnfordring. Eiendomsskatt og kommunale gebyrer for eiendommen er sikret med lovbestemt pant i "
+    "eiendommen (panteloven § 6-1). Blir kravet ikke betalt, kan eiendommen i siste instans bli tvangssolgt. "
+    "Mener du at kravet er feil? Ta kontakt med oss før fristen og fortell hva du mener er feil. Vi holder "
+    "da tilbake purringer på beløpet du har innsigelser mot mens vi ser på saken; resten må du betale som "
+    "vanlig. Har du klaget på eiendomsskatten, venter vi med å purre på den til klagen er avgjort. Har du "
+    "problemer med å betale, kan du be om betalingsutsettelse eller en nedbetalingsavtale. "
+    "Forsinkelsesrenten løper likevel. Med hilsen Oslo kommune Eiendomsskatte- og gebyrkontoret (eksempel)"
+)
+
+
+def test_a_letter_issued_in_layout_2_renders_as_before() -> None:
+    stored = {
+        key: value
+        for key, value in BROKEN.as_json().items()
+        if key not in {"plan_broken_on", "plan_kind", "plan_missed_on", "notice_given"}
+    }
+    old = ReminderLetter.from_json({**stored, "layout": 2})  # as stored before layout 3's fields were kept
+    assert words(reminder_letter_pdf(old)) == LAYOUT_2_TEXT
+    # Layout 3's fields, were they ever set on an older letter, change nothing in its wording.
+    assert words(reminder_letter_pdf(replace(BROKEN, layout=2, notice_given=True))) == LAYOUT_2_TEXT

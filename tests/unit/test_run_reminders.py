@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from services.billing.adapters.collection_rules_file import load_collection_rules
-from services.billing.application.payment_plans import request_instalments
+from services.billing.application.payment_plans import request_deferral, request_instalments
 from services.billing.application.run_reminders import (
     get_reminder_run,
     preview_reminders,
@@ -249,3 +249,52 @@ def test_a_new_run_dated_before_the_latest_run_is_refused_and_the_same_date_is_r
     assert [v.field for v in refused.value.violations] == ["on"]
     assert "20.01.2026" in str(refused.value)
     assert start_reminder_run(uow, date(2026, 1, 20)).run_id == later.run_id
+
+
+def test_a_broken_plan_s_letter_says_when_it_broke_and_which_instalment_was_missed() -> None:
+    uow = scene()
+    plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
+    run(uow, date(2025, 12, 16))
+    [step] = [s for s in uow.collection.steps if s.document_number == 1]
+    assert step.content is not None and step.content.layout == 3
+    assert (step.content.plan_broken_on, step.content.plan_kind, step.content.plan_missed_on) == (
+        "2025-12-16",
+        "instalments",
+        "2025-12-01",
+    )
+    assert not step.content.notice_given
+    assert uow.collection.plans[plan.plan_id].broken_on == date(2025, 12, 16)
+    # The next step on the broken plan's ladder still says it broke; which instalment, only its day knew.
+    run(uow, date(2026, 1, 14))
+    notice = next(
+        s for s in uow.collection.steps if s.document_number == 1 and s.step == StepKind.COLLECTION_NOTICE
+    )
+    assert notice.content is not None
+    assert (notice.content.plan_broken_on, notice.content.plan_missed_on) == ("2025-12-16", "")
+
+
+def test_a_plan_broken_after_a_notice_gives_a_letter_that_knows_the_notice_was_sent() -> None:
+    uow = scene()
+    run(uow, RUN_ON)  # reminder
+    run(uow, date(2026, 1, 2))  # notice
+    assert [s.step for s in uow.collection.steps if s.document_number == 1] == [
+        StepKind.REMINDER,
+        StepKind.COLLECTION_NOTICE,
+    ]
+    request_deferral(uow, "A1", [1], date(2026, 1, 20), date(2026, 1, 5), NORWAY)
+    run(uow, date(2026, 2, 4))
+    after = [s for s in uow.collection.steps if s.document_number == 1][-1]
+    assert after.step == StepKind.REMINDER and after.content is not None
+    assert after.content.notice_given
+    assert (after.content.plan_broken_on, after.content.plan_kind, after.content.plan_missed_on) == (
+        "2026-02-04",
+        "deferral",
+        "2026-01-20",
+    )
+
+
+def test_a_step_off_any_plan_says_no_plan() -> None:
+    uow = scene()
+    run(uow, RUN_ON)
+    letters = [s.content for s in uow.collection.steps if s.content is not None]
+    assert letters and all(c.plan_broken_on == "" and not c.notice_given for c in letters)

@@ -45,6 +45,8 @@ def _amount(ore: int, currency: str) -> str:
 
 def _title(letter: ReminderLetter) -> str:
     if letter.step == StepKind.COLLECTION_NOTICE.value:
+        if letter.layout >= 3 and letter.notice_given:
+            return "Nytt varsel om tvangsinnfordring"
         return "Varsel om tvangsinnfordring"
     return "Betalingspåminnelse" if letter.sequence == 1 else f"Betalingspåminnelse nr. {letter.sequence}"
 
@@ -76,6 +78,52 @@ def _enforcement(letter: ReminderLetter) -> str:
     return (
         f"{letter.hand_over_to}, som kan kreve det inn med tvang, for eksempel ved trekk i lønn eller utlegg."
     )
+
+
+_AGREEMENT = {"instalments": "en nedbetalingsavtale", "deferral": "betalingsutsettelse"}
+
+
+def _broken_plan(letter: ReminderLetter) -> str:
+    """What a broken plan's letter says first (layout 3 on): the agreement, why it broke, and that all that
+    is left is due now."""
+    agreement = _AGREEMENT.get(letter.plan_kind, "en betalingsavtale")
+    opening = (
+        f"Du har hatt {agreement} for faktura {letter.invoice_number} datert "
+        f"{_day(letter.invoice_issue_date)} med forfall {_day(letter.invoice_due_date)}. "
+    )
+    if not letter.plan_missed_on:
+        why = (
+            f"Avtalen ble brutt {_day(letter.plan_broken_on)} fordi en betaling etter avtalen ikke kom inn "
+            "i tide."
+        )
+    elif letter.plan_kind == "deferral":
+        why = (
+            "Avtalen er brutt fordi beløpet ikke ble betalt innen den utsatte fristen "
+            f"{_day(letter.plan_missed_on)}."
+        )
+    else:
+        why = f"Avtalen er brutt fordi avdraget som forfalt {_day(letter.plan_missed_on)}, ikke ble betalt."
+    return (
+        opening
+        + why
+        + " Hele det som gjenstår av fakturaen, må derfor betales nå. Har du betalt hele beløpet de siste "
+        "dagene, kan du se bort fra dette brevet."
+    )
+
+
+def _what_follows(letter: ReminderLetter) -> str:
+    """What happens if the letter is not paid: a notice is announced only if none has been sent."""
+    if letter.step == StepKind.COLLECTION_NOTICE.value:
+        return (
+            "Dette er siste varsel. Betaler du ikke innen fristen, gir vi kravet videre til "
+            + _enforcement(letter)
+        )
+    if letter.layout >= 3 and letter.notice_given:
+        return (
+            "Vi har tidligere sendt deg varsel om tvangsinnfordring for denne fakturaen. Betaler du ikke "
+            "innen fristen, går saken videre til tvangsinnfordring."
+        )
+    return "Betaler du ikke innen fristen, sender vi et varsel om tvangsinnfordring."
 
 
 class _Letter(PdfStory):
@@ -111,7 +159,7 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
 
     title = _title(letter)
     money = letter.currency
-    notice = letter.step == StepKind.COLLECTION_NOTICE.value
+    broken_plan = letter.layout >= 3 and bool(letter.plan_broken_on)
     doc = _Letter()
     doc.heading(letter.seller_name, 3)
     doc.text(f"{letter.seller_address}\nOrganisasjonsnummer {letter.seller_organisation_number}")
@@ -132,7 +180,9 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     doc.gap(4)
     doc.heading(title, 2)
     doc.text(
-        f"Vi har ikke fått betaling for faktura {letter.invoice_number} datert "
+        _broken_plan(letter)
+        if broken_plan
+        else f"Vi har ikke fått betaling for faktura {letter.invoice_number} datert "
         f"{_day(letter.invoice_issue_date)} med forfall {_day(letter.invoice_due_date)}. "
         "Har du betalt de siste dagene, kan du se bort fra dette brevet."
     )
@@ -163,12 +213,7 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     doc.heading("Hva skjer hvis du ikke betaler?", 4)
     doc.text(
         "Forsinkelsesrente løper fra forfallsdatoen til beløpet er betalt (forsinkelsesrenteloven). "
-        + (
-            "Dette er siste varsel. Betaler du ikke innen fristen, gir vi kravet videre til "
-            + _enforcement(letter)
-            if notice
-            else "Betaler du ikke innen fristen, sender vi et varsel om tvangsinnfordring."
-        )
+        + _what_follows(letter)
     )
     if letter.secured_by_lien:
         doc.gap(2)
@@ -183,10 +228,12 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
         "beløpet du har innsigelser mot mens vi ser på saken; resten må du betale som vanlig. "
         "Har du klaget på eiendomsskatten, venter vi med å purre på den til klagen er avgjort."
     )
-    doc.text(
-        "Har du problemer med å betale, kan du be om betalingsutsettelse eller en nedbetalingsavtale. "
-        "Forsinkelsesrenten løper likevel."
+    ask = (
+        "ta kontakt med oss så snart som mulig"  # the agreement it had is broken
+        if broken_plan
+        else "kan du be om betalingsutsettelse eller en nedbetalingsavtale"
     )
+    doc.text(f"Har du problemer med å betale, {ask}. Forsinkelsesrenten løper likevel.")
     doc.gap(6)
     doc.text(f"Med hilsen\n{letter.seller_name}")
 

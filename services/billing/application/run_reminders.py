@@ -37,6 +37,8 @@ from services.billing.domain.reminders import (
     NotReminded,
     ReminderLetter,
     RunState,
+    breaking_instalment,
+    broken_plan_of,
     letter_file,
     next_step,
 )
@@ -47,7 +49,7 @@ from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 
 PREVIEW_PAGE = 5_000  # recipients read at a time by a preview
-LETTER_LAYOUT = 2  # domain/reminders.ReminderLetter.layout of the letters issued now
+LETTER_LAYOUT = 3  # domain/reminders.ReminderLetter.layout of the letters issued now
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,8 @@ def _plan_chunk(
         if isinstance(decision, NotReminded):
             chunk.not_reminded[decision] += 1
             continue
-        step = _step(invoice, decision, charged_now, by_id[invoice.account_id], rules, on, run_id, seller)
+        account = by_id[invoice.account_id]
+        step = _step(uow, invoice, decision, charged_now, account, plans, rules, on, run_id, seller)
         chunk.steps.append(step)
         if step.fee.ore > 0:
             chunk.entries.append(_fee_entry(invoice, step))
@@ -223,10 +226,12 @@ def _fee_entry(invoice: OpenInvoice, step: CollectionStep) -> Entry:
 
 
 def _step(
+    uow: BillingUnitOfWork,
     invoice: OpenInvoice,
     decision: NextStep,
     charged_now: Money,
     account: Account,
+    plans: Sequence[PaymentPlan],
     rules: CollectionRules,
     on: date,
     run_id: str,
@@ -239,6 +244,17 @@ def _step(
     if kind != StepKind.HAND_OVER:
         name = letter_file(kind, decision.sequence, invoice.document_number)
         balance = invoice.balance
+        broken = (
+            None
+            if decision.broken_on is None
+            else broken_plan_of(plans, invoice.document_number, decision.broken_on)
+        )
+        missed = None
+        if broken is not None and broken.broken_on == on:
+            # Read as _settle_plans read them this run (nothing of the chunk is posted yet): the same
+            # instalment it found missed. A plan broken on an earlier run can no longer tell which.
+            claims = [document_claim(n) for n in broken.documents]
+            missed = breaking_instalment(broken, uow.ledger.claim_balances(claims), rules.grace_days)
         content = ReminderLetter(
             step=kind.value,
             sequence=decision.sequence,
@@ -267,6 +283,10 @@ def _step(
             seller_bank_account=seller.bank_account,
             recipient_kind=account.kind.value,
             layout=LETTER_LAYOUT,
+            plan_broken_on=decision.broken_on.isoformat() if decision.broken_on else "",
+            plan_kind=broken.kind.value if broken else "",
+            plan_missed_on=missed.due_on.isoformat() if missed else "",
+            notice_given=decision.notice_given,
         )
     return CollectionStep(
         step_id=new_id(),

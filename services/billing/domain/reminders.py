@@ -14,7 +14,7 @@ however often it is rendered again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -23,8 +23,8 @@ from typing import Any, Protocol
 from services.billing.domain.collection_holds import CollectionHold, disputed_amount
 from services.billing.domain.collection_rules import CollectionRules, StepKind, StepRule
 from services.billing.domain.invoice_plan import due_date
-from services.billing.domain.ledger import ClaimBalance
-from services.billing.domain.payment_plans import PaymentPlan, PlanState
+from services.billing.domain.ledger import ClaimBalance, document_claim
+from services.billing.domain.payment_plans import Instalment, PaymentPlan, PlanState
 from services.platform.money import Money
 
 
@@ -129,8 +129,17 @@ class ReminderLetter:
     # deduction is for persons); letters stored before it was kept were all addressed as to persons.
     recipient_kind: str = "person"
     # The wording it was issued in: a letter renders the same forever, so wording changes are new layouts
-    # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before).
+    # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before; 3: a broken
+    # plan said, and no notice announced again after one was sent).
     layout: int = 1
+    # A step after a broken plan (layout 3 on): the day the plan was found broken ("" for other letters),
+    # the plan's kind (payment_plans.PlanKind) and the due date of the instalment whose miss broke it (""
+    # when not known: it is only known on the day the plan broke).
+    plan_broken_on: str = ""
+    plan_kind: str = ""
+    plan_missed_on: str = ""
+    # A notice of enforced collection was sent on the invoice before this letter (before a plan that broke).
+    notice_given: bool = False
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -168,10 +177,38 @@ class NextStep:
     fee: Money
     due_on: date  # the new due date (the run's date for a hand-over)
     secured_by_lien: bool
+    broken_on: date | None = None  # the step is on the ladder after a plan that broke that day
+    notice_given: bool = False  # a notice of enforced collection was taken on the invoice before
 
 
 def letter_file(step: StepKind, sequence: int, document_number: int) -> str:
     return f"{step.value}-{sequence}-{document_number}.pdf"
+
+
+def broken_plan_of(plans: Sequence[PaymentPlan], document_number: int, broken_on: date) -> PaymentPlan | None:
+    """The broken plan covering an invoice that next_step counted from (the one broken on `broken_on`)."""
+    return next(
+        (
+            p
+            for p in plans
+            if p.state == PlanState.BROKEN and p.broken_on == broken_on and document_number in p.documents
+        ),
+        None,
+    )
+
+
+def breaking_instalment(
+    plan: PaymentPlan, balances: Mapping[str, ClaimBalance], grace_days: int
+) -> Instalment | None:
+    """The instalment whose miss broke the plan, as the check on the day it broke found it: `balances`
+    are its invoices' claims as that check read them (a claim not among them is settled). Only that day
+    can tell: what is paid afterwards changes what the same check would find."""
+    if plan.broken_on is None:
+        return None
+    open_now = Money(
+        sum(max(balances[c].total.ore, 0) for n in plan.documents if (c := document_claim(n)) in balances)
+    )
+    return plan.missed(open_now, plan.broken_on, grace_days)
 
 
 def next_step(
@@ -218,9 +255,12 @@ def next_step(
     rule = ladder[len(taken_on_ladder)]
     secured = rules.secured(invoice.charge_codes)
     sequence = 1 + sum(1 for s in taken if s.step == rule.kind)
+    noticed = any(s.step == StepKind.COLLECTION_NOTICE for s in taken)
     if rule.kind == StepKind.HAND_OVER:
-        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured)
+        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured, broken, noticed)
     letters_sent = sum(1 for s in taken if s.step != StepKind.HAND_OVER)
     fee_allowed = rules.max_fees_per_claim is None or letters_sent < rules.max_fees_per_claim
     fee = rules.fee_on(on, secured) if rule.fee and fee_allowed else Money(0)
-    return NextStep(rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured)
+    return NextStep(
+        rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured, broken, noticed
+    )
