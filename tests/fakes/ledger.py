@@ -115,12 +115,21 @@ class FakeLedger:
         overdue = {o.account_id for o in self.open_invoices(sorted(wanted), due_before)}
         return sorted(overdue)[:limit]
 
+    def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:
+        return self._receivables(account_ids, None)
+
     def open_invoices(
-        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+        self,
+        account_ids: Sequence[str],
+        due_before: date | None = None,
+        *,
+        as_of: date | None = None,
+        balances: Mapping[str, ClaimBalance] | None = None,
     ) -> list[OpenInvoice]:
         documents = self._documents()
         found = []
-        for claim, balance in self._receivables(account_ids, as_of).items():
+        claims = self._receivables(account_ids, as_of) if balances is None else balances
+        for claim, balance in claims.items():
             number = claim_document_number(claim)
             invoice = documents.get(number) if number is not None else None
             if invoice is None or invoice.kind != INVOICE or balance.total.ore <= 0:

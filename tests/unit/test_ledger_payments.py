@@ -127,6 +127,17 @@ def test_a_payment_allocated_to_a_recipient_pays_its_invoices_oldest_due_first(
     assert (_balance(uow, 1), _balance(uow, 3)) == (Money(0), Money(40_000))
 
 
+def test_a_payment_allocated_to_a_recipient_leaves_out_invoices_issued_after_the_day(
+    uow: FakeBillingUnitOfWork,
+) -> None:
+    issue(uow, [an_invoice(4, "acc-a", {"water": 10_000}, issue_date=date(2024, 3, 1))])
+    _import(uow, ("111", 200_000))
+    [queued] = unmatched_payments(uow)
+    allocation = allocate_payment(uow, queued.payment_id, invoice_number=None, account_id="acc-a", on=ON)
+    assert [number for number, _ in allocation.applied] == [1, 3]  # not 4, issued 1 March
+    assert _balance(uow, 4) == Money(10_000)
+
+
 def test_allocation_refusals(uow: FakeBillingUnitOfWork) -> None:
     _import(uow, ("111", 1_000))
     [queued] = unmatched_payments(uow)

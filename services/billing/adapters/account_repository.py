@@ -119,13 +119,12 @@ class AccountRepository:
         return [_to_account(r) for r in rows.all()]
 
     def get_many(self, account_ids: Sequence[str]) -> dict[str, Account]:
-        found: dict[str, Account] = {}
-        for start in range(0, len(account_ids), 5000):
-            rows = self._session.execute(
-                select(accounts).where(accounts.c.account_id.in_(account_ids[start : start + 5000]))
-            )
-            found.update((r.account_id, _to_account(r)) for r in rows.all())
-        return found
+        if not account_ids:
+            return {}
+        rows = self._session.execute(
+            select(*_ACCOUNT_COLUMNS).where(one_of(self._session, accounts.c.account_id, list(account_ids)))
+        )
+        return {r.account_id: _to_account(r) for r in rows}
 
     def add(self, account: Account, at: datetime) -> int:
         """Stores a new recipient under the next customer number, which it returns."""

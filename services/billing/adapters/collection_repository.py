@@ -32,15 +32,10 @@ from services.billing.domain.payment_plans import Instalment, PaymentPlan, PlanK
 from services.billing.domain.reminders import CollectionRun, CollectionStep, ReminderLetter, RunState
 from services.platform import job_rows
 from services.platform.bulk import bulk_insert
+from services.platform.db import one_of
 from services.platform.money import Money
 
-_IN_BATCH = 10_000  # document numbers per IN (...) list
 _FEW = 100  # account ids named one by one; more are read as their range
-
-
-def _batches(numbers: Sequence[int]) -> list[list[int]]:
-    unique = sorted(set(numbers))
-    return [unique[n : n + _IN_BATCH] for n in range(0, len(unique), _IN_BATCH)]
 
 
 def step_rows(steps: Sequence[CollectionStep]) -> list[dict[str, Any]]:
@@ -233,20 +228,21 @@ class CollectionRepository:
 
     def steps_of(self, document_numbers: Sequence[int]) -> dict[int, list[CollectionStep]]:
         found: dict[int, list[CollectionStep]] = {}
+        if not document_numbers:
+            return found
         # What the rules read of earlier steps; the letters' content is not needed here.
         columns = [c for c in collection_steps.c if c.name != "letter_data"]
-        for batch in _batches(document_numbers):
-            rows = self._session.execute(
-                select(*columns, literal("").label("letter_data"))
-                .where(collection_steps.c.document_number.in_(batch))
-                .order_by(
-                    collection_steps.c.document_number,
-                    collection_steps.c.issued_on,
-                    collection_steps.c.sequence,
-                )
-            ).all()
-            for row in rows:
-                found.setdefault(row.document_number, []).append(_to_step(row))
+        rows = self._session.execute(
+            select(*columns, literal("").label("letter_data"))
+            .where(one_of(self._session, collection_steps.c.document_number, sorted(set(document_numbers))))
+            .order_by(
+                collection_steps.c.document_number,
+                collection_steps.c.issued_on,
+                collection_steps.c.sequence,
+            )
+        ).all()
+        for row in rows:
+            found.setdefault(row.document_number, []).append(_to_step(row))
         return found
 
     def steps_of_run(self, run_id: str) -> list[CollectionStep]:
@@ -262,15 +258,15 @@ class CollectionRepository:
     # --- interest
 
     def interest_charged_through(self, document_numbers: Sequence[int]) -> dict[int, date]:
-        found: dict[int, date] = {}
-        for batch in _batches(document_numbers):
-            rows = self._session.execute(
-                select(interest_charges.c.document_number, func.max(interest_charges.c.period_end))
-                .where(interest_charges.c.document_number.in_(batch))
-                .group_by(interest_charges.c.document_number)
-            ).all()
-            found.update({number: end for number, end in rows})
-        return found
+        if not document_numbers:
+            return {}
+        charged = interest_charges.c
+        rows = self._session.execute(
+            select(charged.document_number, func.max(charged.period_end))
+            .where(one_of(self._session, charged.document_number, sorted(set(document_numbers))))
+            .group_by(charged.document_number)
+        ).all()
+        return {number: end for number, end in rows}
 
     def add_interest_charges(self, charges: Sequence[InterestCharge]) -> None:
         bulk_insert(self._session, interest_charges, charge_rows(charges))
@@ -321,13 +317,13 @@ class CollectionRepository:
         return [_to_hold(row) for row in rows]
 
     def holds_on(self, document_numbers: Sequence[int]) -> list[CollectionHold]:
-        found: list[CollectionHold] = []
-        for batch in _batches(document_numbers):
-            rows = self._session.execute(
-                select(collection_holds).where(collection_holds.c.document_number.in_(batch))
-            ).all()
-            found.extend(_to_hold(row) for row in rows)
-        return found
+        if not document_numbers:
+            return []
+        numbers = sorted(set(document_numbers))
+        rows = self._session.execute(
+            select(collection_holds).where(one_of(self._session, collection_holds.c.document_number, numbers))
+        ).all()
+        return [_to_hold(row) for row in rows]
 
     def holds_by_reference(self, source: HoldSource, reference: str) -> list[CollectionHold]:
         rows = self._session.execute(

@@ -8,7 +8,7 @@ so that a chunk of 5,000 recipients costs three queries, not one per recipient.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -197,15 +197,23 @@ class LedgerRepository:
         ).scalars()
         return list(found)
 
+    def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:
+        return self._receivable_claims(account_ids, None, documents_only=False)
+
     def open_invoices(
-        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+        self,
+        account_ids: Sequence[str],
+        due_before: date | None = None,
+        *,
+        as_of: date | None = None,
+        balances: Mapping[str, ClaimBalance] | None = None,
     ) -> list[OpenInvoice]:
-        balances = {
-            claim_document_number(claim): b
-            for claim, b in self._receivable_claims(account_ids, as_of, documents_only=True).items()
-            if b.total.ore > 0
-        }
-        numbers = [n for n in balances if n is not None]
+        claims = (
+            self._receivable_claims(account_ids, as_of, documents_only=True) if balances is None else balances
+        )
+        open_ = {claim_document_number(claim): b for claim, b in claims.items() if b.total.ore > 0}
+        balances_of = {n: b for n, b in open_.items() if n is not None}
+        numbers = list(balances_of)
         if not numbers:
             return []
         i = invoices.c
@@ -234,7 +242,7 @@ class LedgerRepository:
                 issue_date=issue_date,
                 due_date=due_date,
                 total=Money(total_ore),
-                balance=balances[number],
+                balance=balances_of[number],
                 charge_codes=tuple(sorted(codes[number])),
                 property_ids=tuple(sorted(properties[number])),
             )

@@ -110,11 +110,22 @@ class LedgerStore(Protocol):
         recipient's)."""
         ...
 
+    def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:
+        """Every claim of the recipients on RECEIVABLES with its balance per component (invoices, credit
+        notes, payments' credits; settled ones at zero), by claim: one aggregate for a chunk's recipients."""
+        ...
+
     def open_invoices(
-        self, account_ids: Sequence[str], due_before: date | None = None, *, as_of: date | None = None
+        self,
+        account_ids: Sequence[str],
+        due_before: date | None = None,
+        *,
+        as_of: date | None = None,
+        balances: Mapping[str, ClaimBalance] | None = None,
     ) -> list[OpenInvoice]:
         """The recipients' invoices with a positive open amount (due before `due_before` if given), in
-        (account_id, due date, number) order. With `as_of`, from the postings dated up to that day."""
+        (account_id, due date, number) order. With `as_of`, from the postings dated up to that day; with
+        `balances` (receivable_balances' answer for these recipients), from those, not read again."""
         ...
 
     def credits(self, account_ids: Sequence[str], *, as_of: date | None = None) -> list[ClaimBalance]:

@@ -171,7 +171,8 @@ def allocate_payment(
             if uow.accounts.get(account_id) is None:
                 raise NotFound(f"no recipient {account_id}")
             recipient = account_id
-            open_invoices = uow.ledger.open_invoices([account_id])
+            # Only what was issued by the day of allocation: a later invoice did not exist then.
+            open_invoices = [o for o in uow.ledger.open_invoices([account_id]) if o.issue_date <= on]
             targets = [o.balance for o in open_invoices]
             totals = {document_claim(o.document_number): o.total for o in open_invoices}
             issued_on = {document_claim(o.document_number): o.issue_date for o in open_invoices}

@@ -15,7 +15,7 @@ The preview goes through the same planning without writing anything.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -26,6 +26,7 @@ from services.billing.application.ports import BillingUnitOfWork, UowFactory
 from services.billing.application.set_off import set_off_credits
 from services.billing.domain.account import Account
 from services.billing.domain.collection_events import HandedToEnforcement, ReminderIssued
+from services.billing.domain.collection_holds import CollectionHold
 from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
 from services.billing.domain.interest import InterestCharge, interest_on_changes, interest_start
 from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
@@ -146,8 +147,14 @@ def _plan_chunk(
 ) -> _Chunk:
     chunk = _Chunk()
     account_ids = [a.account_id for a in accounts]
-    set_off_credits(uow, account_ids, on)  # nobody is reminded of what their own credit covers
-    invoices = uow.ledger.open_invoices(account_ids, due_before=on)
+    # One read of the chunk's claims serves the set-off and the open invoices; nobody is reminded of what
+    # their own credit covers, so the credits' holders are read again after it.
+    balances = uow.ledger.receivable_balances(account_ids)
+    credits = sorted((b for b in balances.values() if b.total.ore < 0), key=lambda b: (b.account_id, b.claim))
+    if credits:
+        set_off_credits(uow, account_ids, on, credits)
+        balances.update(uow.ledger.receivable_balances(sorted({c.account_id for c in credits})))
+    invoices = uow.ledger.open_invoices(account_ids, due_before=on, balances=balances)
     numbers = [i.document_number for i in invoices]
     steps = uow.collection.steps_of(numbers) if numbers else {}
     holds = uow.collection.holds_on(numbers) if numbers else []
@@ -155,9 +162,19 @@ def _plan_chunk(
     charged = uow.collection.interest_charged_through(numbers) if numbers else {}
     changes = uow.ledger.principal_changes([document_claim(n) for n in numbers], on) if numbers else {}
     by_id = {a.account_id: a for a in accounts}
+    # Each invoice's own holds and plans: a chunk's thousands of invoices must not each scan all of them.
+    holds_of: dict[int, list[CollectionHold]] = defaultdict(list)
+    for hold in holds:
+        holds_of[hold.document_number].append(hold)
+    plans_of: dict[int, list[PaymentPlan]] = defaultdict(list)
+    for p in plans:
+        for number in p.documents:
+            plans_of[number].append(p)
     for invoice in invoices:
-        decision = next_step(invoice, steps.get(invoice.document_number, []), holds, plans, rules, on)
-        plan = plan_of(plans, invoice.document_number)
+        number = invoice.document_number
+        mine = plans_of.get(number, [])
+        decision = next_step(invoice, steps.get(number, []), holds_of.get(number, []), mine, rules, on)
+        plan = plan_of(mine, number)
         charged_now = Money(0)
         if _interest_due(invoice, decision, plan, rules):
             start = interest_start(invoice.due_date, charged.get(invoice.document_number))
@@ -174,7 +191,7 @@ def _plan_chunk(
             chunk.not_reminded[decision] += 1
             continue
         account = by_id[invoice.account_id]
-        step = _step(uow, invoice, decision, charged_now, account, plans, rules, on, run_id, seller)
+        step = _step(uow, invoice, decision, charged_now, account, mine, rules, on, run_id, seller)
         chunk.steps.append(step)
         if step.fee.ore > 0:
             chunk.entries.append(_fee_entry(invoice, step))

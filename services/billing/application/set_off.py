@@ -13,18 +13,25 @@ from datetime import date
 
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.collection_events import InvoicePaid
-from services.billing.domain.ledger import Entry, claim_document_number, document_claim
+from services.billing.domain.ledger import ClaimBalance, Entry, claim_document_number, document_claim
 from services.billing.domain.ledger_entries import balances_after, set_off_entry
 from services.platform.ids import new_id
 
 
-def set_off_credits(uow: BillingUnitOfWork, account_ids: Sequence[str], on: date) -> set[int]:
+def set_off_credits(
+    uow: BillingUnitOfWork,
+    account_ids: Sequence[str],
+    on: date,
+    credits: Sequence[ClaimBalance] | None = None,
+) -> set[int]:
     """Each of the recipients' credits set off against their open invoices, oldest due first, each in cover
     order (domain/ledger_entries.set_off_entry), posted on `on` and taking effect from the day the credit
     arose (not before an invoice's issue date); InvoicePaid recorded for each invoice it settles. Returns
-    the numbers of the invoices settled. One query for the credits; the open invoices and the days the
-    credits arose are read only for recipients that have one."""
-    credits = uow.ledger.credits(account_ids)
+    the numbers of the invoices settled. One query for the credits (none when the caller has read them:
+    `credits`, in (account_id, claim) order); the open invoices and the days the credits arose are read
+    only for recipients that have one."""
+    if credits is None:
+        credits = uow.ledger.credits(account_ids)
     if not credits:
         return set()
     open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits}))
