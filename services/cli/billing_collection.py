@@ -437,6 +437,9 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
     show_record(
         args, answer, view.agreements_fields(answer), title=f"AvtaleGiro agreements read from {args.file}."
     )
+    if not wants_json(args):
+        for sentence in view.agreements_sentences(answer):
+            console().print(sentence)
     return 0
 
 

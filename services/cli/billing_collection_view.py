@@ -397,6 +397,13 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
     ]
 
 
+def agreements_sentences(answer: Any) -> list[str]:
+    """What an agreements import did beyond its records: agreements a full list ended by leaving them out."""
+    if not answer.missing_from_full_list:
+        return []
+    return [f"{counted(answer.missing_from_full_list, 'agreement')} ended: missing from the bank's full list"]
+
+
 def claims_sentences(answer: Any, out: str) -> list[str]:
     """A claim file written: how many claims and their total (each for what is open on its invoice), and
     the run's invoices to agreement holders that are not in it, and why."""

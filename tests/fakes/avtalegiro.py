@@ -34,6 +34,10 @@ class FakeAgreements:
                 found[agreement.account_id] = agreement  # the one registered last wins
         return found
 
+    def active_not_in(self, kids: Sequence[str]) -> list[Agreement]:
+        listed = set(kids)
+        return [a for kid, a in sorted(self.rows.items()) if a.active and kid not in listed]
+
     def get(self, kid: str) -> Agreement | None:
         return self.rows.get(kid)
 

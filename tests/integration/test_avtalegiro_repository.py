@@ -61,13 +61,14 @@ def _recipients(make: UowFactory, count: int) -> dict[str, int]:
     return numbers
 
 
-def _agreements_file(kids: list[str]) -> bytes:
+def _agreements_file(kids: list[str], registration_type: str = "1") -> bytes:
     """Nets' agreements sample with its first len(kids) agreements' KIDs replaced by ours (right-aligned
-    in columns 17–41, as Nets writes them)."""
+    in columns 17–41, as Nets writes them), each of `registration_type` (column 16: "0" makes the file a
+    full list of active agreements; the sample's own are "1", new or changed)."""
     lines = AGREEMENTS.read_text(encoding="iso-8859-1").splitlines()
     for index, kid in enumerate(kids):
         line = lines[2 + index]
-        lines[2 + index] = line[:16] + f"{kid:>25}" + line[41:]
+        lines[2 + index] = line[:15] + registration_type + f"{kid:>25}" + line[41:]
     return ("\n".join(lines) + "\n").encode("iso-8859-1")
 
 
@@ -153,3 +154,86 @@ def test_an_unknown_kid_refuses_the_whole_file(make: UowFactory) -> None:
     uow = make()
     with uow:
         assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 0
+
+
+def test_the_active_agreements_not_in_a_set_of_kids_are_found_in_one_query(make: UowFactory) -> None:
+    numbers = _recipients(make, 3)
+    kid_1, kid_2, kid_3 = (recipient_kid(numbers[f"acc-{i}"]) for i in (1, 2, 3))
+    uow = make()
+    with uow:
+        uow.agreements.apply(
+            [
+                AgreementChange(3, kid_1, True, True),
+                AgreementChange(4, kid_2, True, False),
+                AgreementChange(5, kid_3, False, True),  # deleted: never among the active ones
+            ],
+            {kid_1: "acc-1", kid_2: "acc-2", kid_3: "acc-3"},
+            date(2026, 3, 2),
+            AT,
+        )
+        uow.commit()
+    uow = make()
+    with uow:
+        agreement_1 = Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2))
+        agreement_2 = Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2))
+        assert uow.agreements.active_not_in([kid_1, recipient_kid(4242)]) == [agreement_2]
+        assert uow.agreements.active_not_in([kid_1, kid_2, kid_3]) == []
+        assert sorted(uow.agreements.active_not_in([]), key=lambda a: a.kid) == sorted(
+            [agreement_1, agreement_2], key=lambda a: a.kid
+        )
+
+
+def test_a_full_list_ends_the_active_agreement_it_leaves_out(make: UowFactory) -> None:
+    numbers = _recipients(make, 17)
+    kids = {account: recipient_kid(number) for account, number in numbers.items()}
+    uow = make()
+    with uow:
+        uow.agreements.apply(
+            [AgreementChange(3, kids["acc-17"], True, True)], {kids["acc-17"]: "acc-17"}, date(2026, 3, 2), AT
+        )
+        uow.commit()
+    listed = [kids[f"acc-{i}"] for i in range(1, 17)]
+
+    result = import_agreements(
+        make(), read_agreements, _agreements_file(listed, registration_type="0"), date(2026, 4, 1)
+    )
+
+    assert (result.agreements, result.active, result.deleted, result.added, result.ended) == (
+        16,
+        16,
+        0,
+        16,
+        1,
+    )
+    uow = make()
+    with uow:
+        assert uow.agreements.get(kids["acc-17"]) == Agreement(
+            kids["acc-17"], "acc-17", False, True, date(2026, 4, 1)
+        )
+        assert set(uow.agreements.active_for(list(numbers))) == {f"acc-{i}" for i in range(1, 17)}
+        assert uow.agreements.active_not_in(listed) == []
+
+
+def test_a_full_list_carrying_a_change_is_refused_and_ends_nothing(make: UowFactory) -> None:
+    numbers = _recipients(make, 17)
+    kids = [recipient_kid(number) for number in numbers.values()]
+    uow = make()
+    with uow:
+        uow.agreements.apply(
+            [AgreementChange(3, kids[16], True, True)], {kids[16]: "acc-17"}, date(2026, 3, 2), AT
+        )
+        uow.commit()
+    lines = _agreements_file(kids[:16], registration_type="0").decode("iso-8859-1").splitlines()
+    lines[6] = lines[6][:15] + "2" + lines[6][16:]  # line 7 deletes an agreement
+
+    with pytest.raises(InvalidInput) as caught:
+        import_agreements(
+            make(), read_agreements, ("\n".join(lines) + "\n").encode("iso-8859-1"), date(2026, 4, 1)
+        )
+
+    assert [v.field for v in caught.value.violations] == ["line 7"]
+    uow = make()
+    with uow:
+        assert uow.agreements.active_not_in([]) == [
+            Agreement(kids[16], "acc-17", True, True, date(2026, 3, 2))
+        ]

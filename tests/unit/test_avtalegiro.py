@@ -176,6 +176,108 @@ def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
     assert active_agreement(uow, "owner-3") is None
 
 
+def listed(line: int, kid: str, notify: bool = True) -> AgreementChange:
+    """A record of the bank's full list of active agreements (registration type 0)."""
+    return AgreementChange(line, kid, active=True, notify=notify, complete_list=True)
+
+
+def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_listed() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola, per = recipients(uow, "Kari Nordmann", "Ola Nordmann", "Per Hansen")
+    kari_kid, ola_kid, per_kid = (recipient_kid(r.customer_number) for r in (kari, ola, per))
+    import_agreements(
+        uow,
+        reader(
+            AgreementChange(3, kari_kid, True, notify=True),
+            AgreementChange(4, ola_kid, True, notify=False),
+            AgreementChange(5, per_kid, False, notify=True),  # deleted already: nothing to end
+        ),
+        b"agreements file",
+        ON,
+    )
+    later = date(2026, 4, 1)
+
+    result = import_agreements(uow, reader(listed(3, "000" + kari_kid)), b"agreements file", later)
+
+    assert result == AgreementImport(
+        agreements=1,
+        active=1,
+        deleted=0,
+        accounts=("owner-1",),
+        added=0,
+        changed=0,
+        unchanged=1,
+        ended=1,
+    )
+    # Kari is listed: her agreement keeps the day it became active; Ola's the list left out has ended
+    assert uow.agreements.get(kari_kid) == Agreement(kari_kid, "owner-1", True, True, ON)
+    assert uow.agreements.get(ola_kid) == Agreement(ola_kid, "owner-2", False, False, later)
+    assert uow.agreements.get(per_kid) == Agreement(per_kid, "owner-3", False, True, ON)
+    assert set(uow.agreements.active_for(["owner-1", "owner-2", "owner-3"])) == {"owner-1"}
+    assert uow.commits == 2
+
+
+def test_changes_end_nothing_they_do_not_mention() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
+    kari_kid, ola_kid = recipient_kid(kari.customer_number), recipient_kid(ola.customer_number)
+    import_agreements(uow, reader(listed(3, kari_kid), listed(4, ola_kid)), b"agreements file", ON)
+
+    result = import_agreements(
+        uow, reader(AgreementChange(3, kari_kid, True, notify=False)), b"agreements file", date(2026, 4, 1)
+    )
+
+    assert (result.changed, result.ended) == (1, 0)
+    assert set(uow.agreements.active_for(["owner-1", "owner-2"])) == {"owner-1", "owner-2"}
+
+
+def test_a_full_list_mixed_with_changes_is_refused_by_the_first_change_and_changes_nothing() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola, per = recipients(uow, "Kari Nordmann", "Ola Nordmann", "Per Hansen")
+    kari_kid, ola_kid, per_kid = (recipient_kid(r.customer_number) for r in (kari, ola, per))
+    import_agreements(uow, reader(AgreementChange(3, per_kid, True, True)), b"agreements file", ON)
+    before = dict(uow.agreements.rows)
+
+    with pytest.raises(InvalidInput) as caught:
+        import_agreements(
+            uow,
+            reader(
+                listed(3, kari_kid),
+                AgreementChange(4, ola_kid, True, notify=True),  # a new agreement in a full list
+                AgreementChange(5, per_kid, False, notify=True),
+            ),
+            b"agreements file",
+            date(2026, 4, 1),
+        )
+
+    assert [(v.field, v.description) for v in caught.value.violations] == [
+        (
+            "line 4",
+            "a full agreements list (registration type 0) cannot carry changes (types 1 and 2): line 3 "
+            "lists an agreement as active, this line changes or deletes one",
+        )
+    ]
+    assert uow.agreements.rows == before
+    assert uow.commits == 1
+
+
+def test_a_change_before_a_listed_agreement_is_refused_by_its_own_line() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+
+    with pytest.raises(InvalidInput) as caught:
+        import_agreements(
+            uow,
+            reader(AgreementChange(3, kid, False, True), listed(7, kid)),
+            b"agreements file",
+            ON,
+        )
+
+    assert [v.field for v in caught.value.violations] == ["line 3"]
+    assert (uow.agreements.rows, uow.commits) == ({}, 0)
+
+
 RUN = "run-2026-03"
 DUE = date(2026, 3, 31)
 SENT_ON = date(2026, 3, 5)

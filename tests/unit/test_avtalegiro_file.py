@@ -16,6 +16,9 @@ from services.platform.money import Money
 DATA = Path(__file__).resolve().parents[1] / "data" / "payments"
 REQUEST_SAMPLE = (DATA / "netsgiro_avtalegiro_payment_request.txt").read_text(encoding="iso-8859-1")
 AGREEMENTS = (DATA / "netsgiro_avtalegiro_agreements.txt").read_bytes()
+OUR_SAMPLE = (
+    Path(__file__).resolve().parents[2] / "data" / "samples" / "avtalegiro-agreements-2024-03-20.txt"
+).read_bytes()
 HEADER = {
     "data_transmitter": "55555555",
     "data_recipient": "00008080",
@@ -119,6 +122,52 @@ def test_a_deleted_agreement_is_inactive() -> None:
     lines[2] = lines[2][:15] + "2" + lines[2][16:]  # registration type 2: deleted
 
     assert read_agreements("\n".join(lines).encode("iso-8859-1"))[0].active is False
+
+
+def agreements_file(*records: tuple[str, netsgiro.AvtaleGiroRegistrationType, bool]) -> bytes:
+    """An agreements file as the bank writes it (netsgiro), one agreement per (KID, registration type,
+    notify)."""
+    transmission = netsgiro.Transmission(
+        number="1000001", data_transmitter="00008080", data_recipient="55555555", date=date(2024, 3, 20)
+    )
+    assignment = netsgiro.Assignment(
+        service_code=netsgiro.ServiceCode.AVTALEGIRO,
+        type=netsgiro.AssignmentType.AVTALEGIRO_AGREEMENTS,
+        number="4000001",
+        account="88888888888",
+    )
+    transmission.assignments.append(assignment)
+    for number, (kid, registration_type, notify) in enumerate(records, start=1):
+        assignment.transactions.append(
+            netsgiro.Agreement(
+                service_code=netsgiro.ServiceCode.AVTALEGIRO,
+                number=number,
+                registration_type=registration_type,
+                kid=kid,
+                notify=notify,
+            )
+        )
+    return (transmission.to_ocr() + "\n").encode("iso-8859-1")
+
+
+def test_a_full_list_of_active_agreements_reads_as_such_and_changes_do_not() -> None:
+    kinds = netsgiro.AvtaleGiroRegistrationType
+    full = agreements_file(("18", kinds.ACTIVE_AGREEMENT, True), ("26", kinds.ACTIVE_AGREEMENT, False))
+    changes = agreements_file(
+        ("18", kinds.NEW_OR_UPDATED_AGREEMENT, True), ("26", kinds.DELETED_AGREEMENT, False)
+    )
+
+    assert read_agreements(full) == [
+        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=True),
+        AgreementChange(line=4, kid="26", active=True, notify=False, complete_list=True),
+    ]
+    assert read_agreements(changes) == [
+        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=False),
+        AgreementChange(line=4, kid="26", active=False, notify=False, complete_list=False),
+    ]
+    # Nets' sample and ours are changes (type 1): no agreement they leave out ends
+    assert not any(change.complete_list for change in read_agreements(AGREEMENTS))
+    assert not any(change.complete_list for change in read_agreements(OUR_SAMPLE))
 
 
 def refusal(lines: list[str]) -> list[tuple[str, str]]:

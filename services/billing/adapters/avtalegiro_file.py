@@ -6,8 +6,8 @@ Payment requests: transmission start (10), an assignment (20, type 00) of claims
 due date, amount in øre, KID), amount item 2 (31: payer's short name, reference) and, when the bank is to
 notify the payer, specification records (49) with the text; assignment end (88) and transmission end (89)
 with counts and totals, which netsgiro computes. Agreements: an assignment of type 24 whose records (70)
-each give a KID, a registration type (0 listed as active, 1 new or changed, 2 deleted) and whether the
-payer wants notification (J/N).
+each give a KID, a registration type (0 listed as active in a full list of the payee's agreements, 1 new
+or changed, 2 deleted) and whether the payer wants notification (J/N).
 """
 
 from __future__ import annotations
@@ -136,7 +136,8 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
     """The agreements the bank reports, in file order.
 
     content: the agreements file's bytes (ISO-8859-1). Each record type 70 gives an AgreementChange: its
-    line, the KID stripped, active (False for registration type 2, deleted), notify (J/N).
+    line, the KID stripped, active (False for registration type 2, deleted), notify (J/N), complete_list
+    (True for registration type 0: the record is one of the payee's full list of active agreements).
     Raises InvalidInput: one "line N" violation per bad record (length, record type, layout, service code
     other than 21, an assignment that is not of agreements), per end record whose counts disagree; "file"
     when the file is empty or holds no agreement. Nothing is returned unless the whole file is good.
@@ -185,6 +186,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
                     kid=record.kid or "",
                     active=record.registration_type != AvtaleGiroRegistrationType.DELETED_AGREEMENT,
                     notify=record.notify,
+                    complete_list=record.registration_type == AvtaleGiroRegistrationType.ACTIVE_AGREEMENT,
                 )
             )
         elif isinstance(record, AssignmentEnd):

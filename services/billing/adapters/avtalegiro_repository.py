@@ -6,7 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, select
+from sqlalchemy import Row, all_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -73,6 +74,19 @@ class AgreementRepository:
         )
         # ordered oldest first: an account's last registered active agreement is the one kept
         return {row.account_id: _agreement(row) for row in rows}
+
+    def active_not_in(self, kids: Sequence[str]) -> list[Agreement]:
+        query = select(*_COLUMNS).where(avtalegiro_agreements.c.active.is_(True))
+        postgresql = self._session.get_bind().dialect.name == "postgresql"
+        if kids and postgresql:
+            # one array parameter however many KIDs (a full list holds every agreement of the municipality)
+            listed = bindparam(None, list(kids), type_=ARRAY(avtalegiro_agreements.c.kid.type))
+            query = query.where(avtalegiro_agreements.c.kid != all_(listed))
+        rows = self._session.execute(query.order_by(avtalegiro_agreements.c.kid))
+        # SQLite has no arrays, and a NOT IN of tens of thousands of KIDs passes its limit of bound
+        # parameters: there the active ones are read and the listed left out here
+        listed_kids = set(kids) if not postgresql else set()
+        return [_agreement(row) for row in rows if row.kid not in listed_kids]
 
     def get(self, kid: str) -> Agreement | None:
         row = self._session.execute(select(*_COLUMNS).where(avtalegiro_agreements.c.kid == kid)).first()

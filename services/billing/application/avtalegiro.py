@@ -25,6 +25,7 @@ from services.billing.domain.avtalegiro import (
     change_kind,
     customer_number_of,
     earliest_due_date,
+    full_list,
     recipient_kid,
 )
 from services.billing.domain.billing_run import INVOICE, Invoice
@@ -45,6 +46,7 @@ class AgreementImport:
     added: int = 0  # of the records, those naming a KID billing had no agreement for
     changed: int = 0  # those changing a known agreement
     unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
+    ended: int = 0  # agreements billing had as active that a full list leaves out, switched off by it
 
 
 def import_agreements(
@@ -56,8 +58,15 @@ def import_agreements(
     a recipient's fixed KID (leading zeros as the payer typed them are allowed); the agreement is stored
     under the recipient's KID as billing writes it. Raises InvalidInput "line N" for each KID that names no
     recipient (check digit wrong, or no recipient with that customer number); nothing is stored then.
+
+    A full list (every record of registration type 0: the payee's complete list of active agreements, see
+    domain full_list) also switches off every agreement billing has as active whose KID it leaves out,
+    stored inactive as of `on` as a deletion would be (`ended`), in the same transaction: the bank no
+    longer honours a claim on it, so the recipient goes back to paper invoices. A file mixing type 0 with
+    changes is refused (InvalidInput naming the first change's line) before the transaction opens.
     """
     changes = read(content)  # a bad file is refused before the transaction opens
+    complete = full_list(changes)
     violations = Violations()
     with uow:
         accounts: dict[str, str] = {}
@@ -80,8 +89,14 @@ def import_agreements(
             named.append(replace(change, kid=kid))
         violations.raise_if_any()
         kinds, applied = _sorted_changes(named, accounts, uow.agreements.get_many(sorted(accounts)), on)
+        ended = _missing_from(uow, sorted(accounts)) if complete else []
         # only what adds or changes is written: registered_on stays the day the agreement became what it is
-        uow.agreements.apply(applied, accounts, on, uow.now())
+        uow.agreements.apply(
+            applied + [change for change, _ in ended],
+            {**accounts, **{change.kid: account_id for change, account_id in ended}},
+            on,
+            uow.now(),
+        )
         uow.commit()
     return AgreementImport(
         agreements=len(named),
@@ -91,7 +106,17 @@ def import_agreements(
         added=kinds.count(ChangeKind.ADDED),
         changed=kinds.count(ChangeKind.CHANGED),
         unchanged=kinds.count(ChangeKind.UNCHANGED),
+        ended=len(ended),
     )
+
+
+def _missing_from(uow: BillingUnitOfWork, listed: list[str]) -> list[tuple[AgreementChange, str]]:
+    """A deletion (line 0: no record of the file says it) for each active agreement the full list leaves
+    out, with its recipient's account."""
+    return [
+        (AgreementChange(0, agreement.kid, active=False, notify=agreement.notify), agreement.account_id)
+        for agreement in uow.agreements.active_not_in(listed)
+    ]
 
 
 def _sorted_changes(

@@ -32,6 +32,11 @@ class AgreementStore(Protocol):
         the one registered last)."""
         ...
 
+    def active_not_in(self, kids: Sequence[str]) -> list[Agreement]:
+        """The active agreements whose KID is not one of `kids` (every active one when kids is empty), by
+        KID: what a full agreements list from the bank leaves out. One query however many KIDs."""
+        ...
+
     def get(self, kid: str) -> Agreement | None: ...
 
     def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:

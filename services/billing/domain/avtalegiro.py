@@ -3,7 +3,8 @@
 A recipient signs an AvtaleGiro agreement in the online bank, naming the municipality and a KID that
 identifies the recipient: the recipient's fixed KID, its customer number with a MOD10 check digit (the
 customer number never changes, so neither does the KID). Nets reports new, changed and deleted agreements
-in an agreements file (adapters/avtalegiro_file.py: read_agreements); billing then sends each issued
+in an agreements file (adapters/avtalegiro_file.py: read_agreements), or, when the payee asks, the complete
+list of active agreements (full_list: an agreement missing from it has ended); billing then sends each issued
 invoice of such a recipient as a claim (DirectDebitClaim) in a payment-request file instead of a paper
 invoice, and the bank debits it on the due date. The payment comes back in the OCR giro file with the
 invoice's KID (transaction type 15, "from AvtaleGiro") and is matched like any other.
@@ -11,11 +12,13 @@ invoice's KID (transaction type 15, "from AvtaleGiro") and is matched like any o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 
 from services.billing.domain.kid import KidMethod, is_valid_kid, with_check_digit
+from services.platform.errors import InvalidInput
 from services.platform.money import Money
 
 # What the payment-request record holds (Nets AvtaleGiro system specification, amount item 2).
@@ -59,6 +62,27 @@ class AgreementChange:
     kid: str  # the recipient's fixed KID as the payer registered it, stripped
     active: bool  # False: the payer deleted the agreement
     notify: bool  # the payer wants the bank to notify each claim before debiting it
+    # registration type 0: the record is one of the payee's complete list of active agreements (sent when
+    # the payee asks for it), so an agreement the list leaves out has ended at the bank
+    complete_list: bool = False
+
+
+def full_list(changes: Sequence[AgreementChange]) -> bool:
+    """Whether the records are the bank's complete list of active agreements (all of registration type 0,
+    at least one). Raises InvalidInput naming the first change record (type 1 or 2) of a file that also
+    lists agreements as active: read as a full list it would end agreements it does not mention, read as
+    changes it would not, so neither reading is safe."""
+    listed = [change for change in changes if change.complete_list]
+    if not listed:
+        return False
+    changed = next((change for change in changes if not change.complete_list), None)
+    if changed is not None:
+        raise InvalidInput.single(
+            f"line {changed.line}",
+            "a full agreements list (registration type 0) cannot carry changes (types 1 and 2): "
+            f"line {listed[0].line} lists an agreement as active, this line changes or deletes one",
+        )
+    return True
 
 
 @dataclass(frozen=True)

@@ -282,6 +282,7 @@ class CollectionServicer:
             added=imported.added,
             changed=imported.changed,
             unchanged=imported.unchanged,
+            missing_from_full_list=imported.ended,
         )
 
     def GetAvtaleGiroClaims(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
