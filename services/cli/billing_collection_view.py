@@ -358,7 +358,7 @@ def plan_rows(plans: Any) -> list[list[object]]:
         [
             p.plan_id,
             p.kind,
-            p.state if not p.broken_on else f"{p.state} {day(p.broken_on)}",
+            f"{p.state} {day(p.ended_on or p.broken_on)}" if (p.ended_on or p.broken_on) else p.state,
             ", ".join(str(n) for n in p.invoice_numbers),
             nok(p.total),
             day(p.requested_on),

@@ -131,8 +131,9 @@ class FakeCollection:
     def plans_of(self, account_ids: Sequence[str]) -> list[PaymentPlan]:
         return [p for p in self.plans.values() if p.account_id in account_ids]
 
-    def set_plan_state(self, plan_id: str, state: PlanState, broken_on: date | None = None) -> None:
-        self.plans[plan_id] = replace(self.plans[plan_id], state=state, broken_on=broken_on)
+    def set_plan_state(self, plan_id: str, state: PlanState, on: date) -> None:
+        broken_on = on if state == PlanState.BROKEN else None
+        self.plans[plan_id] = replace(self.plans[plan_id], state=state, broken_on=broken_on, ended_on=on)
 
 
 class FakeReminderLetters:

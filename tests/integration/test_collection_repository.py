@@ -131,4 +131,9 @@ def test_plans_with_their_instalments(make: UowFactory) -> None:
         uow.commit()
     with make() as uow:
         stored = uow.collection.get_plan("p1")
-        assert stored is not None and (stored.state, stored.broken_on) == (PlanState.BROKEN, date(2026, 2, 1))
+        assert stored is not None
+        assert (stored.state, stored.broken_on, stored.ended_on) == (
+            PlanState.BROKEN,
+            date(2026, 2, 1),
+            date(2026, 2, 1),
+        )

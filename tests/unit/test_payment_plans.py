@@ -106,6 +106,11 @@ def test_a_missed_instalment_is_found_after_its_due_date_and_grace() -> None:
 def test_cancel_a_plan() -> None:
     uow = scene()
     plan = request_deferral(uow, "A1", [1], date(2026, 1, 1), ON)
-    assert cancel_plan(uow, plan.plan_id).state == PlanState.CANCELLED
+    cancelled = cancel_plan(uow, plan.plan_id, date(2025, 12, 1))
+    assert (cancelled.state, cancelled.ended_on, cancelled.broken_on) == (
+        PlanState.CANCELLED,
+        date(2025, 12, 1),
+        None,
+    )
     with pytest.raises(FailedPrecondition, match="cancelled, not active"):
-        cancel_plan(uow, plan.plan_id)
+        cancel_plan(uow, plan.plan_id, date(2025, 12, 1))

@@ -347,6 +347,7 @@ class CollectionRepository:
                 documents=json.dumps(list(plan.documents)),
                 total_ore=plan.total.ore,
                 broken_on=plan.broken_on,
+                ended_on=plan.ended_on,
                 created_at=at,
             )
         )
@@ -383,6 +384,7 @@ class CollectionRepository:
                 total=Money(row.total_ore),
                 instalments=tuple(instalments.get(row.plan_id, [])),
                 broken_on=row.broken_on,
+                ended_on=row.ended_on,
             )
             for row in rows
         ]
@@ -401,9 +403,10 @@ class CollectionRepository:
         within = payment_plans.c.account_id.between(min(wanted), max(wanted))
         return [plan for plan in self._plans(within) if plan.account_id in wanted]
 
-    def set_plan_state(self, plan_id: str, state: PlanState, broken_on: date | None = None) -> None:
+    def set_plan_state(self, plan_id: str, state: PlanState, on: date) -> None:
+        broken_on = on if state == PlanState.BROKEN else None
         self._session.execute(
             update(payment_plans)
             .where(payment_plans.c.plan_id == plan_id)
-            .values(state=state.value, broken_on=broken_on)
+            .values(state=state.value, broken_on=broken_on, ended_on=on)
         )

@@ -407,6 +407,7 @@ payment_plans = Table(
     required("documents", Text),  # JSON list of the invoice numbers it covers
     required("total_ore", BigInteger),
     optional("broken_on", Date),
+    optional("ended_on", Date),  # the business day it completed, broke or was cancelled (migration 0019)
     required("created_at", Moment),
     Index("ix_payment_plans_account", "account_id"),
 )

@@ -92,7 +92,9 @@ class CollectionStore(Protocol):
         """The recipients' plans (any state), oldest first."""
         ...
 
-    def set_plan_state(self, plan_id: str, state: PlanState, broken_on: date | None = None) -> None: ...
+    def set_plan_state(self, plan_id: str, state: PlanState, on: date) -> None:
+        """The plan is `state` from business day `on` (its ended_on; a broken plan's broken_on too)."""
+        ...
 
 
 class ReminderLetters(Protocol):

@@ -133,22 +133,22 @@ def plans_of(uow: BillingUnitOfWork, account_id: str) -> list[PaymentPlan]:
         return uow.collection.plans_of([account_id])
 
 
-def cancel_plan(uow: BillingUnitOfWork, plan_id: str, on: date | None = None) -> PaymentPlan:
-    """Cancel an active plan: its invoices are reminded again as if it had not been. `on`, the day of the
-    cancellation, may not precede the plan's request (InvalidInput cancelled_on); the plan keeps no
-    cancellation day (reminders resume at the next run)."""
+def cancel_plan(uow: BillingUnitOfWork, plan_id: str, on: date) -> PaymentPlan:
+    """Cancel an active plan on business day `on` (kept as its ended_on): its invoices are reminded again
+    from the next run as if it had not been. `on` may not precede the plan's request (InvalidInput
+    cancelled_on)."""
     with uow:
         plan = uow.collection.get_plan(plan_id)
         if plan is None:
             raise NotFound(f"no payment plan {plan_id}")
         if plan.state != PlanState.ACTIVE:
             raise FailedPrecondition(f"plan {plan_id} is {plan.state.value}, not active")
-        if on is not None and on < plan.requested_on:
+        if on < plan.requested_on:
             raise InvalidInput.single(
                 "cancelled_on",
                 f"{on.isoformat()} is before the plan was requested ({plan.requested_on.isoformat()}): "
                 "it is cancelled on or after that day",
             )
-        uow.collection.set_plan_state(plan_id, PlanState.CANCELLED)
+        uow.collection.set_plan_state(plan_id, PlanState.CANCELLED, on)
         uow.commit()
         return uow.collection.get_plan(plan_id) or plan

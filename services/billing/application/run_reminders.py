@@ -77,7 +77,7 @@ class _Chunk:
     charges: list[InterestCharge] = field(default_factory=list)
     steps: list[CollectionStep] = field(default_factory=list)
     events: list[ReminderIssued | HandedToEnforcement] = field(default_factory=list)
-    plan_states: list[tuple[str, PlanState, date | None]] = field(default_factory=list)
+    plan_states: list[tuple[str, PlanState, date]] = field(default_factory=list)  # (plan, state, since)
     interest: Money = Money(0)
     not_reminded: Counter[NotReminded] = field(default_factory=Counter)
 
@@ -103,11 +103,11 @@ def _settle_plans(
                 )
             )
             if open_now.ore <= 0:
-                chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, None))
-                plan = replace(plan, state=PlanState.COMPLETED)
+                chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, on))
+                plan = replace(plan, state=PlanState.COMPLETED, ended_on=on)
             elif plan.missed(open_now, on, rules.grace_days) is not None:
                 chunk.plan_states.append((plan.plan_id, PlanState.BROKEN, on))
-                plan = replace(plan, state=PlanState.BROKEN, broken_on=on)
+                plan = replace(plan, state=PlanState.BROKEN, broken_on=on, ended_on=on)
         settled.append(plan)
     return settled
 
@@ -435,8 +435,8 @@ def reminder_chunk(
             uow.commit()
             return replace(run, state=RunState.WRITTEN)
         chunk = _plan_chunk(uow, accounts, rules, run.run_on, run.run_id, seller)
-        for plan_id, state, broken_on in chunk.plan_states:
-            uow.collection.set_plan_state(plan_id, state, broken_on)
+        for plan_id, state, since in chunk.plan_states:
+            uow.collection.set_plan_state(plan_id, state, since)
         if chunk.entries:
             uow.ledger.post(chunk.entries, uow.now())
         if chunk.charges:

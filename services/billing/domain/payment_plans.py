@@ -52,6 +52,7 @@ class PaymentPlan:
     total: Money  # what was open on them when the plan was made
     instalments: tuple[Instalment, ...]
     broken_on: date | None = None
+    ended_on: date | None = None  # the business day it completed, broke or was cancelled
 
     def due_by(self, day: date) -> Money:
         """What the schedule has fallen due on or before `day`."""

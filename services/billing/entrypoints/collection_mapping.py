@@ -140,6 +140,7 @@ def plan_message(plan: PaymentPlan, recipient: Account | None = None) -> collect
         ],
         interest_continues=plan.interest_continues,
         broken_on=iso(plan.broken_on),
+        ended_on=iso(plan.ended_on),
         **_customer(recipient),  # type: ignore[arg-type]
     )
 
