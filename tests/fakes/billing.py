@@ -18,6 +18,7 @@ from services.billing.application.ports import (
     Hold,
     JournalRow,
     OwnFacts,
+    PartiesWithPrepaid,
     StoredSchedule,
     YearSoFar,
     YearSources,
@@ -294,6 +295,7 @@ class FakeInvoices:
     def __init__(self) -> None:
         self.rows: dict[int, Invoice] = {}
         self.stored_parties: dict[int, DocumentParties] = {}
+        self.prepaid: dict[int, Money] = {}  # invoice_prepaid: what credits set off at issue paid
         self.next_number = 1
         self.series_locks = 0  # how often an issuer took the number series before planning
         self._held = FakeHeldDocuments()
@@ -327,7 +329,17 @@ class FakeInvoices:
             )
 
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
-        return {n: self.stored_parties[n] for n in numbers if n in self.stored_parties}
+        found = {n: self.stored_parties[n] for n in numbers if n in self.stored_parties}
+        for n in found.keys() & self.prepaid.keys():
+            found[n] = PartiesWithPrepaid(found[n].recipient, found[n].seller, self.prepaid[n])
+        return found
+
+    def add_prepaid(self, amounts: Mapping[int, Money]) -> None:
+        for number, amount in amounts.items():
+            if number in self.prepaid:
+                raise ValueError(f"invoice {number} has its prepaid amount")
+            if amount.ore > 0:
+                self.prepaid[number] = amount
 
     def _of_run(self, run_id: str) -> list[Invoice]:
         return [self.rows[n] for n in sorted(self.rows) if self.rows[n].run_id == run_id]

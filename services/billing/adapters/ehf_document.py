@@ -77,10 +77,14 @@ def _item_name(description: str, property_id: str, recipient: RecipientSnapshot)
     return ", ".join(part for part in (description, shown.label(), shown.share()) if part)
 
 
-def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) -> bytes:
+def ehf_invoice(
+    invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, prepaid: Money = Money(0)
+) -> bytes:
     """An Invoice (type 380), or for a credit note a CreditNote (type 381) whose amounts are positive:
     what the recipient is credited. Either may refer to the recipient's earlier invoice it corrects.
-    Nothing in it depends on when it is rendered: the same invoice and parties give the same bytes."""
+    `prepaid`: what the recipient's credits paid of the invoice when it was issued (set off then); an
+    invoice with some states it as PrepaidAmount and asks for the rest (BR-CO-16). Nothing in it depends
+    on when it is rendered: the same invoice, parties and prepaid amount give the same bytes."""
     if not recipient.organisation_number:
         raise ValueError("EHF goes to organisations: the recipient has no organisation number")
     credit = invoice.kind == CREDIT_NOTE
@@ -167,7 +171,11 @@ def ehf_invoice(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller) 
     _amount(totals, "cbc:LineExtensionAmount", net)
     _amount(totals, "cbc:TaxExclusiveAmount", net)
     _amount(totals, "cbc:TaxInclusiveAmount", gross)
-    _amount(totals, "cbc:PayableAmount", gross)
+    if not credit and prepaid.ore > 0:
+        _amount(totals, "cbc:PrepaidAmount", prepaid)
+        _amount(totals, "cbc:PayableAmount", gross - prepaid)
+    else:
+        _amount(totals, "cbc:PayableAmount", gross)
 
     for number, line in enumerate(invoice.lines, start=1):
         amount = Money(sign * line.amount.ore)

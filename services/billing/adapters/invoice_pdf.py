@@ -141,7 +141,12 @@ def _letterhead(invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, 
     return draw
 
 
-def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, credit: bool) -> Any:
+PREPAID_LABEL = "Trukket fra: det du hadde til gode fra før"
+
+
+def _lines_table(
+    invoice: Invoice, recipient: RecipientSnapshot, sign: int, credit: bool, prepaid: Money
+) -> Any:
     from reportlab.lib import colors
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, Table, TableStyle
@@ -176,7 +181,12 @@ def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, cred
             )
     if invoice.vat.ore:
         rows.append(["Merverdiavgift", "", Money(sign * invoice.vat.ore).kroner()])
-    rows.append(["Til gode" if credit else "Å betale", "", Money(sign * invoice.total.ore).kroner()])
+    if prepaid.ore:
+        rows.append(["Sum", "", invoice.total.kroner()])
+        rows.append([PREPAID_LABEL, "", (-prepaid).kroner()])
+    rows.append(
+        ["Til gode" if credit else "Å betale", "", Money(sign * invoice.total.ore - prepaid.ore).kroner()]
+    )
     table = Table(rows, colWidths=[100 * mm, 44 * mm, 30 * mm], repeatRows=1)
     table.setStyle(
         TableStyle(
@@ -195,7 +205,7 @@ def _lines_table(invoice: Invoice, recipient: RecipientSnapshot, sign: int, cred
     return table
 
 
-def _payment_box(invoice: Invoice, seller: Seller) -> Any:
+def _payment_box(invoice: Invoice, seller: Seller, to_pay: Money) -> Any:
     """'Betalingsinformasjon': amount, due date, KID and account, boxed apart from the rest."""
     from reportlab.lib import colors
     from reportlab.lib.units import mm
@@ -203,7 +213,7 @@ def _payment_box(invoice: Invoice, seller: Seller) -> Any:
 
     rows = [
         ["Betalingsinformasjon", ""],
-        ["Beløp å betale", invoice.total.kroner()],
+        ["Beløp å betale", to_pay.kroner()],
         ["Forfallsdato", _day(invoice.due_date)],
         ["KID", invoice.kid],
         ["Til kontonummer", _account_number(seller.bank_account)],
@@ -225,11 +235,41 @@ def _payment_box(invoice: Invoice, seller: Seller) -> Any:
     return box
 
 
+def _how_to_pay(invoice: Invoice, seller: Seller, prepaid: Money) -> str:
+    """'Slik betaler du': the amount left to pay (the total less what the recipient's credits paid at
+    issue), where and with which KID; or that nothing is left to pay."""
+    to_pay = invoice.total - prepaid
+    before = (
+        markup(
+            f"Du hadde {prepaid.kroner()} til gode fra før (en kreditnota eller noe du har betalt for mye). "
+            "Det er trukket fra denne regningen. "
+        )
+        if prepaid.ore
+        else ""
+    )
+    if to_pay.ore <= 0:
+        return before + "Regningen er dermed betalt, og du skal ikke betale noe."
+    return (
+        before
+        + markup(f"Betal {to_pay.kroner()} til konto {_account_number(seller.bank_account)} innen ")
+        + f"<b>{markup(_day(invoice.due_date))}</b>. Bruk KID <b>{markup(invoice.kid)}</b>, "
+        "så vet vi at betalingen gjelder denne regningen. "
+        "Betaler du for sent, kan det komme purregebyr og forsinkelsesrente."
+    )
+
+
 def invoice_pdf(
-    invoice: Invoice, recipient: RecipientSnapshot, seller: Seller, *, compress: bool = True
+    invoice: Invoice,
+    recipient: RecipientSnapshot,
+    seller: Seller,
+    prepaid: Money = Money(0),
+    *,
+    compress: bool = True,
 ) -> bytes:
-    """The same bytes every time for the same invoice and parties: ReportLab's invariant mode leaves out
-    the random document id, and the dates in the PDF's metadata are the issue date."""
+    """The same bytes every time for the same invoice, parties and prepaid amount: ReportLab's invariant
+    mode leaves out the random document id, and the dates in the PDF's metadata are the issue date.
+    `prepaid`: what the recipient's credits paid of the invoice when it was issued (set off then): shown
+    as taken off the total, and the amount to pay is the rest."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
@@ -237,6 +277,8 @@ def invoice_pdf(
     buffer = io.BytesIO()
     credit = invoice.kind == CREDIT_NOTE
     sign = -1 if credit else 1  # a credit note shows what is credited as positive amounts
+    if credit:
+        prepaid = Money(0)  # credits are set off against invoices, never against a credit note
     title = "Kreditnota" if credit else "Faktura"
     doc = SimpleDocTemplate(
         buffer,
@@ -258,7 +300,7 @@ def invoice_pdf(
         Paragraph(markup(f"{title} nr. {invoice.invoice_number}"), styles["Title"]),
         Paragraph(markup(_introduction(invoice, _last_day(invoice.period.end))), body),
         Spacer(1, 5 * mm),
-        _lines_table(invoice, recipient, sign, credit),
+        _lines_table(invoice, recipient, sign, credit, prepaid),
         Spacer(1, 6 * mm),
     ]
     if credit:
@@ -273,19 +315,9 @@ def invoice_pdf(
             )
         )
     else:
-        story.append(_payment_box(invoice, seller))
+        story.append(_payment_box(invoice, seller, invoice.total - prepaid))
         story.append(Paragraph("Slik betaler du", styles["Heading4"]))
-        story.append(
-            Paragraph(
-                markup(
-                    f"Betal {invoice.total.kroner()} til konto {_account_number(seller.bank_account)} innen "
-                )
-                + f"<b>{markup(_day(invoice.due_date))}</b>. Bruk KID <b>{markup(invoice.kid)}</b>, "
-                "så vet vi at betalingen gjelder denne regningen. "
-                "Betaler du for sent, kan det komme purregebyr og forsinkelsesrente.",
-                body,
-            )
-        )
+        story.append(Paragraph(_how_to_pay(invoice, seller, prepaid), body))
     story.append(Paragraph("Slik er beløpet regnet ut", styles["Heading4"]))
     story.append(
         Paragraph(

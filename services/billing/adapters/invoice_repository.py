@@ -15,10 +15,11 @@ from services.billing.adapters.orm import (
     billing_runs,
     held_documents,
     invoice_lines,
+    invoice_prepaid,
     invoice_series,
     invoices,
 )
-from services.billing.application.ports import Hold, YearSoFar
+from services.billing.application.ports import Hold, PartiesWithPrepaid, YearSoFar
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState, RunTotals
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -337,8 +338,36 @@ class InvoiceRepository:
         store_parties(self._session, items, recipients, seller)
 
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
-        """The recipient and issuer each invoice's document shows, as they stood at issue."""
-        return load_parties(self._session, numbers)
+        """The recipient and issuer each invoice's document shows, as they stood at issue; with what the
+        recipient's credits paid of it then, for an invoice issued with a set-off (PartiesWithPrepaid)."""
+        found = load_parties(self._session, numbers)
+        prepaid = self._prepaid(sorted(found))
+        for number, amount in prepaid.items():
+            parties = found[number]
+            found[number] = PartiesWithPrepaid(parties.recipient, parties.seller, amount)
+        return found
+
+    def add_prepaid(self, amounts: Mapping[int, Money]) -> None:
+        """What the credits set off at issue paid of each invoice (none for amounts of 0)."""
+        rows = [
+            {"invoice_number": number, "amount_ore": amount.ore}
+            for number, amount in sorted(amounts.items())
+            if amount.ore > 0
+        ]
+        if rows:
+            bulk_insert(self._session, invoice_prepaid, rows)
+
+    def _prepaid(self, numbers: Sequence[int]) -> dict[int, Money]:
+        found: dict[int, Money] = {}
+        for start in range(0, len(numbers), _PAGE):
+            page = numbers[start : start + _PAGE]
+            for row in self._session.execute(
+                select(invoice_prepaid.c.invoice_number, invoice_prepaid.c.amount_ore).where(
+                    one_of(self._session, invoice_prepaid.c.invoice_number, page)
+                )
+            ).all():
+                found[row.invoice_number] = Money(row.amount_ore)
+        return found
 
     def totals_for_run(self, run_id: str) -> RunTotals:
         """What the run's issued documents add up to, counted from the invoices table."""

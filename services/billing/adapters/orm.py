@@ -190,6 +190,16 @@ invoice_parties = Table(
     optional("document_properties", Text),  # JSON: the properties as the document names them
 )
 
+# What the recipient's credits (credit notes, overpayments) paid of an invoice when it was issued: set off
+# in the issuing transaction, so the document shows it and asks for the rest (EHF PrepaidAmount). Only
+# invoices issued with a set-off have a row; later set-offs are payments, not part of the document.
+invoice_prepaid = Table(
+    "invoice_prepaid",
+    metadata,
+    key("invoice_number", BigInteger, autoincrement=False),
+    required("amount_ore", BigInteger),
+)
+
 # The issuer (seller.yaml) as it stood, once per distinct content: seller_id is a hash of the fields, so
 # 135,000 invoices of one run share one row and a changed file adds a row instead of changing one.
 sellers = Table(

@@ -3,7 +3,8 @@
 Three steps, each a handful of bulk statements for the chunk's 5,000 recipients:
 1. each issued invoice and credit note becomes an entry (domain/ledger_entries.invoice_entry);
 2. each of the chunk's recipients' credits (credit notes, overpayments) is set off against its open
-   invoices, oldest due first ("set off against the next invoice");
+   invoices, oldest due first ("set off against the next invoice"); what it pays of an issued invoice is
+   kept with the invoice (its document shows it as paid and asks for the rest);
 3. payments that came before their invoice (unmatched, their KID unknown then) whose KID is one of the
    issued invoices' are allocated to it: "a payment arriving before its invoice is held, not lost".
 InvoicePaid is recorded for each invoice the set-offs or held payments settle.
@@ -40,9 +41,18 @@ def post_issued_documents(uow: BillingUnitOfWork, issued: Sequence[Invoice]) -> 
     uow.ledger.post(entries, at)
     on = max(i.issue_date for i in issued)  # one run, one issue date
     totals = {i.invoice_number: i.total for i in issued}
-    settled = set_off_credits(uow, sorted({i.account_id for i in issued}), on)
+    set_offs = set_off_credits(uow, sorted({i.account_id for i in issued}), on)
+    # What the credits paid of the new invoices is part of their documents (the rest is what they ask
+    # for); what they paid of older invoices was paid after those were issued.
+    uow.invoices.add_prepaid(
+        {
+            i.invoice_number: set_offs.applied[i.invoice_number]
+            for i in issued
+            if i.invoice_number in set_offs.applied and i.kind == INVOICE
+        }
+    )
     for number, account_id in _allocate_held_payments(uow, issued, on):
-        if number not in settled:
+        if number not in set_offs.settled:
             uow.record(InvoicePaid(number, account_id, on, totals[number]))
 
 

@@ -9,13 +9,45 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.collection_events import InvoicePaid
-from services.billing.domain.ledger import ClaimBalance, Entry, claim_document_number, document_claim
+from services.billing.domain.ledger import (
+    ClaimBalance,
+    Entry,
+    LedgerAccount,
+    claim_document_number,
+    document_claim,
+)
 from services.billing.domain.ledger_entries import balances_after, set_off_entry
 from services.platform.ids import new_id
+from services.platform.money import Money
+
+
+@dataclass(frozen=True)
+class SetOffs:
+    """What set_off_credits did: the invoices it settled, and how much of the credits went to each invoice
+    it covered (all or part), by invoice number."""
+
+    settled: set[int] = field(default_factory=set)
+    applied: dict[int, Money] = field(default_factory=dict)
+
+
+def _applied(entries: Sequence[Entry]) -> dict[int, Money]:
+    """Per invoice, what the set-off entries credit on its claim (the credits' own claims are debited)."""
+    applied: dict[int, int] = {}
+    for entry in entries:
+        for posting in entry.postings:
+            number = claim_document_number(posting.claim)
+            if (
+                posting.ledger_account == LedgerAccount.RECEIVABLES
+                and posting.amount.ore < 0
+                and number is not None
+            ):
+                applied[number] = applied.get(number, 0) - posting.amount.ore
+    return {number: Money(ore) for number, ore in applied.items()}
 
 
 def set_off_credits(
@@ -23,17 +55,17 @@ def set_off_credits(
     account_ids: Sequence[str],
     on: date,
     credits: Sequence[ClaimBalance] | None = None,
-) -> set[int]:
+) -> SetOffs:
     """Each of the recipients' credits set off against their open invoices, oldest due first, each in cover
     order (domain/ledger_entries.set_off_entry), posted on `on` and taking effect from the day the credit
     arose (not before an invoice's issue date); InvoicePaid recorded for each invoice it settles. Returns
-    the numbers of the invoices settled. One query for the credits (none when the caller has read them:
-    `credits`, in (account_id, claim) order); the open invoices and the days the credits arose are read
-    only for recipients that have one."""
+    the invoices settled and what was set off against each. One query for the credits (none when the
+    caller has read them: `credits`, in (account_id, claim) order); the open invoices and the days the
+    credits arose are read only for recipients that have one."""
     if credits is None:
         credits = uow.ledger.credits(account_ids)
     if not credits:
-        return set()
+        return SetOffs()
     open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits}))
     balances = {document_claim(o.document_number): o.balance for o in open_invoices}
     issued_on = {document_claim(o.document_number): o.issue_date for o in open_invoices}
@@ -52,7 +84,7 @@ def set_off_credits(
             set_offs.append(entry)
             balances = balances_after(balances, [entry])
     if not set_offs:
-        return set()
+        return SetOffs()
     uow.ledger.post(set_offs, uow.now())
     settled: set[int] = set()
     for claim, balance in balances.items():
@@ -60,4 +92,4 @@ def set_off_credits(
         if number is not None and balance.total.ore == 0:
             settled.add(number)
             uow.record(InvoicePaid(number, balance.account_id, on, totals[number]))
-    return settled
+    return SetOffs(settled, _applied(set_offs))
