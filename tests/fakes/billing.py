@@ -18,7 +18,6 @@ from services.billing.application.ports import (
     Hold,
     JournalRow,
     OwnFacts,
-    PartiesWithPrepaid,
     StoredSchedule,
     YearSoFar,
     YearSources,
@@ -331,7 +330,7 @@ class FakeInvoices:
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
         found = {n: self.stored_parties[n] for n in numbers if n in self.stored_parties}
         for n in found.keys() & self.prepaid.keys():
-            found[n] = PartiesWithPrepaid(found[n].recipient, found[n].seller, self.prepaid[n])
+            found[n] = replace(found[n], prepaid=self.prepaid[n])
         return found
 
     def add_prepaid(self, amounts: Mapping[int, Money]) -> None:

@@ -20,7 +20,6 @@ from services.billing.adapters.ehf_validation import EhfValidator, is_valid
 from services.billing.adapters.invoice_pdf import PREPAID_LABEL, invoice_pdf
 from services.billing.adapters.run_documents import InvoiceDocuments
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
-from services.billing.application.ports import PartiesWithPrepaid, prepaid_of
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import Invoice
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -163,8 +162,8 @@ def test_the_prepaid_amount_is_kept_at_issue_and_every_rendering_shows_it(make: 
     with make() as uow:
         parties = uow.invoices.parties([3001, 3002])
     recipient = parties[3002].recipient  # as stored: with the properties the document names
-    assert parties[3001] == PartiesWithPrepaid(recipient, SELLER, Money.of("1500.00"))
-    assert parties[3002] == DocumentParties(recipient, SELLER) and prepaid_of(parties[3002]) == Money(0)
+    assert parties[3001] == DocumentParties(recipient, SELLER, Money.of("1500.00"))
+    assert parties[3002] == DocumentParties(recipient, SELLER) and parties[3002].prepaid == Money(0)
     documents = InvoiceDocuments()
     assert documents.ehf(paid_before, parties[3001]) == ehf_invoice(
         paid_before, recipient, SELLER, Money.of("1500.00")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.adapters.run_documents import RunOutput, load_seller
-from services.billing.application.ports import PartiesWithPrepaid, prepaid_of
 from services.billing.application.run_output import write_run_output
 from services.billing.domain.billing_run import CREDIT_NOTE, BillingRun, RunState
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -95,8 +94,8 @@ def test_the_run_output_renders_what_was_stored_at_issue(tmp_path: Path) -> None
         uow.invoices.stored_parties[number] = DocumentParties(recipient, seller)
 
     parties = uow.invoices.parties([1, 2])
-    assert parties[2] == PartiesWithPrepaid(recipient, seller, Money(5_000))
-    assert (prepaid_of(parties[1]), prepaid_of(parties[2])) == (Money(0), Money(5_000))
+    assert parties[2] == DocumentParties(recipient, seller, Money(5_000))
+    assert (parties[1].prepaid, parties[2].prepaid) == (Money(0), Money(5_000))
 
     output = RunOutput(tmp_path / "journals", tmp_path / "documents", workers=1)
     run = BillingRun("run-1", 2024, 4, APRIL, RunState.COMPLETED)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -19,7 +20,7 @@ from services.billing.adapters.orm import (
     invoice_series,
     invoices,
 )
-from services.billing.application.ports import Hold, PartiesWithPrepaid, YearSoFar
+from services.billing.application.ports import Hold, YearSoFar
 from services.billing.domain.account import Channel
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, BillingRun, Invoice, RunState, RunTotals
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
@@ -339,12 +340,12 @@ class InvoiceRepository:
 
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]:
         """The recipient and issuer each invoice's document shows, as they stood at issue; with what the
-        recipient's credits paid of it then, for an invoice issued with a set-off (PartiesWithPrepaid)."""
+        recipient's credits paid of it then, for one issued with a set-off (DocumentParties.prepaid)."""
         found = load_parties(self._session, numbers)
         prepaid = self._prepaid(sorted(found))
         for number, amount in prepaid.items():
             parties = found[number]
-            found[number] = PartiesWithPrepaid(parties.recipient, parties.seller, amount)
+            found[number] = replace(parties, prepaid=amount)
         return found
 
     def add_prepaid(self, amounts: Mapping[int, Money]) -> None:

@@ -22,7 +22,7 @@ import yaml
 from services.billing.adapters.ehf_document import ehf_invoice
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.adapters.journal_file import journal_path, write_journal
-from services.billing.application.ports import HeldLine, JournalRow, prepaid_of
+from services.billing.application.ports import HeldLine, JournalRow
 from services.billing.domain.billing_run import BillingRun, Invoice
 from services.billing.domain.document_parties import DocumentParties, delivered_as_ehf
 from services.billing.domain.seller import Seller
@@ -43,13 +43,13 @@ HELD_REPORT = "held.csv"
 
 class InvoiceDocuments:
     """Renders an issued invoice's document (application/ports.py InvoiceRenderer) from what was stored
-    at issue: the parties and what the recipient's credits paid of it then (ports.prepaid_of)."""
+    at issue: the parties and what the recipient's credits paid of it then (DocumentParties.prepaid)."""
 
     def pdf(self, invoice: Invoice, parties: DocumentParties) -> bytes:
-        return invoice_pdf(invoice, parties.recipient, parties.seller, prepaid_of(parties))
+        return invoice_pdf(invoice, parties.recipient, parties.seller, parties.prepaid)
 
     def ehf(self, invoice: Invoice, parties: DocumentParties) -> bytes:
-        return ehf_invoice(invoice, parties.recipient, parties.seller, prepaid_of(parties))
+        return ehf_invoice(invoice, parties.recipient, parties.seller, parties.prepaid)
 
 
 def _write_documents(jobs: Sequence[tuple[Invoice, DocumentParties]], directory: Path) -> None:

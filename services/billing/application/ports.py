@@ -35,20 +35,6 @@ from services.platform.ports import TransactionalWork
 
 
 @dataclass(frozen=True)
-class PartiesWithPrepaid(DocumentParties):
-    """An invoice's parties as stored at issue, with what its recipient's credits paid of it then (set off
-    when it was issued): the document shows it and asks for the rest. The stores hand these over for
-    invoices issued with a set-off, plain DocumentParties for the others."""
-
-    prepaid: Money = Money(0)
-
-
-def prepaid_of(parties: DocumentParties) -> Money:
-    """What the document says was paid with the recipient's credits at issue (0 for most)."""
-    return parties.prepaid if isinstance(parties, PartiesWithPrepaid) else Money(0)
-
-
-@dataclass(frozen=True)
 class Flag:
     """A recipient flagged for a correction of its invoices of a tax year, and when it was flagged."""
 
@@ -196,7 +182,7 @@ class InvoiceStore(Protocol):
     def parties(self, numbers: Sequence[int]) -> dict[int, DocumentParties]: ...
     def add_prepaid(self, amounts: Mapping[int, Money]) -> None:
         """Keeps, by invoice number, what the recipient's credits paid of each invoice as it was issued
-        (in the issuing transaction); parties() hands it over from then on (PartiesWithPrepaid)."""
+        (in the issuing transaction); parties() hands it over from then on (DocumentParties.prepaid)."""
         ...
 
     def totals_for_run(self, run_id: str) -> RunTotals: ...

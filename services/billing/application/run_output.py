@@ -3,7 +3,7 @@ organisations that take EHF; a PDF for the others, unless PDFs for persons are o
 its report of the documents it held (beside its documents; none when nothing was held).
 
 Every document is rendered from its stored invoice and the parties stored with it at issue (recipient and
-seller as they stood then, and what the recipient's credits paid of it then: ports.PartiesWithPrepaid),
+seller as they stood then, and what the recipient's credits paid of it then: DocumentParties.prepaid),
 never from today's account, seller file or ledger: a re-run after a crash, or GetInvoiceDocument years
 later, gives the same bytes. How the files are rendered and where they go is up to the RunFiles the
 service is wired with."""

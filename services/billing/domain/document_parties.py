@@ -15,6 +15,7 @@ from decimal import Decimal
 from services.billing.domain.account import Account, Channel
 from services.billing.domain.fees import FeeLine, decimal_words
 from services.billing.domain.seller import Seller
+from services.platform.money import Money
 
 # How a fee's quantity is counted, (one, many), by fee code; m³ is the same in both.
 _UNITS = {
@@ -124,6 +125,9 @@ class RecipientSnapshot:
 class DocumentParties:
     recipient: RecipientSnapshot
     seller: Seller
+    # What the recipient's credits paid of the invoice when it was issued (set off at issue): the document
+    # shows it and asks for the rest. 0 for most, and for every invoice issued before it was kept.
+    prepaid: Money = Money(0)
 
 
 def delivered_as_ehf(channel: Channel, recipient: RecipientSnapshot) -> bool:
