@@ -130,12 +130,25 @@ def _blank_zero(amount: Any) -> str:
     return nok(amount) if amount.ore else ""
 
 
+def _line_text(line: Any) -> str:
+    # A payment allocated or a credit set off after it took effect is booked later than interest counts
+    # it: the day it took effect goes beside the text (in the ledger's Norwegian), not in a column that
+    # would be empty on nearly every line.
+    return f"{line.text} (virkning {day(line.value_on)})" if line.value_on else line.text
+
+
 def statement_rows(answer: Any) -> list[list[object]]:
     # The lines' texts are the ledger's, as the recipient's own statement prints them; the rows the
     # officer's table adds are in the CLI's English.
     rows: list[list[object]] = [["", "Opening balance", "", "", nok(answer.opening_balance)]]
     rows.extend(
-        [day(line.posted_on), line.text, _blank_zero(line.debit), _blank_zero(line.credit), nok(line.balance)]
+        [
+            day(line.posted_on),
+            _line_text(line),
+            _blank_zero(line.debit),
+            _blank_zero(line.credit),
+            nok(line.balance),
+        ]
         for line in answer.lines
     )
     rows.append(["", "Closing balance", "", "", nok(answer.closing_balance)])

@@ -168,12 +168,14 @@ class FakeLedger:
         for entry in self.entries:
             if entry.posted_on > to_date:
                 continue
-            touching = [
-                p.amount.ore
+            postings = [
+                p
                 for p in entry.postings
                 if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id == account_id
             ]
+            touching = [p.amount.ore for p in postings]
             if touching:
+                took_effect = min(p.value_on or entry.posted_on for p in postings)
                 rows.append(
                     StatementRow(
                         entry.entry_id,
@@ -184,6 +186,7 @@ class FakeLedger:
                         Money(sum(ore for ore in touching if ore > 0)),
                         Money(-sum(ore for ore in touching if ore < 0)),
                         self.recorded_at[entry.entry_id],
+                        took_effect if took_effect < entry.posted_on else None,
                     )
                 )
         return sorted(rows, key=lambda r: (r.posted_on, r.recorded_at, r.entry_id))

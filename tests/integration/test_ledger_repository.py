@@ -347,3 +347,17 @@ def test_principal_changes_go_by_value_date_and_credits_arise_on_theirs(make: Uo
         ]
         assert changes([], date(2024, 3, 10)) == {}
         assert uow.ledger.credits_arose_on([]) == {}
+        # The statement shows when the allocation and the set-off took effect (the earliest value date of
+        # the entry's postings on the recipient's receivables); entries booked the day they took effect
+        # have none.
+        rows = uow.ledger.statement_rows("acc-a", date(2024, 12, 31))
+        assert [(r.entry_id, r.posted_on, r.value_on) for r in rows] == [
+            ("e-inv", date(2024, 1, 10), None),
+            ("e-p1", date(2024, 2, 1), None),
+            ("e-p2", date(2024, 2, 20), None),
+            ("e-cn", date(2024, 2, 25), None),
+            ("e-a1", date(2024, 3, 5), date(2024, 2, 20)),
+            ("e-a2", date(2024, 3, 5), date(2024, 2, 22)),
+            ("e-p3", date(2024, 3, 10), None),
+            ("e-so", date(2024, 3, 10), date(2024, 2, 25)),
+        ]

@@ -62,6 +62,30 @@ def test_statement_rows_run_from_the_opening_to_the_closing_balance() -> None:
     ]
 
 
+def test_a_statement_line_booked_after_it_took_effect_says_when_it_did() -> None:
+    answer = collection_pb2.GetStatementResponse(
+        opening_balance=_m(50000),
+        lines=[
+            collection_pb2.StatementLine(
+                posted_on="2024-06-05",
+                text="Innbetaling KID 8888888",
+                debit=_m(0),
+                credit=_m(50000),
+                balance=_m(0),
+                value_on="2024-05-21",
+            ),
+        ],
+        closing_balance=_m(0),
+    )
+    assert view.statement_rows(answer)[1] == [
+        "05.06.2024",
+        "Innbetaling KID 8888888 (virkning 21.05.2024)",
+        "",
+        "500,00 kr",
+        "0,00 kr",
+    ]
+
+
 def test_shares_and_the_run_outcome() -> None:
     assert view.share_percent("0.9930") == "99,30 %"
     assert view.share_percent("") == "–"

@@ -107,3 +107,36 @@ def test_refusals(uow: FakeBillingUnitOfWork) -> None:
     with pytest.raises(InvalidInput) as bad:
         statement(uow, "acc-a", date(2024, 5, 1), date(2024, 4, 1))
     assert bad.value.violations[0].field == "from_date"
+
+
+def test_a_line_booked_after_it_took_effect_says_when_it_did(uow: FakeBillingUnitOfWork) -> None:
+    # A payment allocated by hand on 5 June that the bank paid on 21 May: interest goes by 21 May.
+    uow.ledger.post(
+        [
+            Entry(
+                "alloc-1",
+                EntryKind.ALLOCATION,
+                date(2024, 6, 5),
+                (
+                    Posting(LedgerAccount.UNIDENTIFIED_PAYMENTS, Money(10_000), claim="P-u1"),
+                    Posting(
+                        LedgerAccount.RECEIVABLES,
+                        Money(-10_000),
+                        "acc-a",
+                        document_claim(1),
+                        value_on=date(2024, 5, 21),
+                    ),
+                ),
+                "acc-a",
+                "u1",
+                "Innbetaling KID 8888888",
+            )
+        ],
+        uow.now(),
+    )
+    s = statement(uow, "acc-a", None, date(2024, 12, 31))
+    assert [(line.posted_on, line.value_on) for line in s.lines][-3:] == [
+        (date(2024, 4, 10), None),
+        (date(2024, 4, 20), None),
+        (date(2024, 6, 5), date(2024, 5, 21)),
+    ]

@@ -292,6 +292,7 @@ class LedgerRepository:
                 e.recorded_at,
                 func.sum(case((p.amount_ore > 0, p.amount_ore), else_=0)).label("debit"),
                 func.sum(case((p.amount_ore < 0, -p.amount_ore), else_=0)).label("credit"),
+                func.min(func.coalesce(p.value_on, p.posted_on)).label("value_on"),
             )
             .join_from(ledger_postings, ledger_entries, p.entry_id == e.entry_id)
             .where(p.account_id == account_id, p.ledger_account == _RECEIVABLES, p.posted_on <= to_date)
@@ -308,6 +309,7 @@ class LedgerRepository:
                 Money(int(r.debit)),
                 Money(int(r.credit)),
                 r.recorded_at,
+                r.value_on if r.value_on is not None and r.value_on < r.posted_on else None,
             )
             for r in rows
         ]

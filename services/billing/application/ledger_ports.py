@@ -63,6 +63,9 @@ class StatementRow:
     debit: Money  # ≥ 0: what the recipient owes more
     credit: Money  # ≥ 0: what the recipient owes less
     recorded_at: datetime
+    # The earliest value date of those postings when before posted_on (a payment allocated or a credit set
+    # off after it took effect: interest goes by it, so the officer must see it); None otherwise.
+    value_on: date | None = None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,9 @@ def statement(uow: BillingUnitOfWork, account_id: str, from_date: date | None, t
         open_invoices = uow.ledger.open_invoices([account_id], as_of=to_date)
         credits = uow.ledger.credits([account_id], as_of=to_date)
     movements = [
-        EntryMovement(r.posted_on, r.recorded_at, r.kind, r.reference, r.description, r.debit, r.credit)
+        EntryMovement(
+            r.posted_on, r.recorded_at, r.kind, r.reference, r.description, r.debit, r.credit, r.value_on
+        )
         for r in rows
     ]
     items = [

@@ -60,6 +60,7 @@ class EntryMovement:
     description: str
     debit: Money
     credit: Money
+    value_on: date | None = None  # the day it took effect when before posted_on (interest goes by it)
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,7 @@ class StatementLine:
     credit: Money
     balance: Money  # running, after this line
     kind: EntryKind
+    value_on: date | None = None  # the day it took effect when before posted_on (interest goes by it)
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,13 @@ def build_statement(
         balance = balance + m.debit - m.credit
         lines.append(
             StatementLine(
-                m.posted_on, line_text(m.kind, m.reference, m.description), m.debit, m.credit, balance, m.kind
+                m.posted_on,
+                line_text(m.kind, m.reference, m.description),
+                m.debit,
+                m.credit,
+                balance,
+                m.kind,
+                m.value_on,
             )
         )
     return Statement(

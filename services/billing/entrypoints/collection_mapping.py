@@ -247,6 +247,7 @@ def statement_response(statement: Statement, recipient: Account) -> collection_p
                 credit=money(line.credit),
                 balance=money(line.balance),
                 kind=line.kind.value,
+                value_on=iso(line.value_on),
             )
             for line in statement.lines
         ],
