@@ -386,7 +386,7 @@ def plan_fields(plan: Any) -> list[tuple[str, object]]:
         ("Plan id", plan.plan_id),
         ("Recipient", recipient_words(plan.customer_number, plan.recipient_name, plan.account_id)),
         ("Kind", plan.kind),
-        ("State", plan.state),
+        ("State", f"{plan.state} {day(plan.ended_on)}" if plan.ended_on else plan.state),
         ("Invoices", ", ".join(str(n) for n in plan.invoice_numbers)),
         ("Total", nok(plan.total)),
         ("Requested", day(plan.requested_on)),
@@ -406,7 +406,7 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
         ("Changed", number(answer.changed)),
         ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
         ("Active agreements", number(answer.active)),
-        ("Ended", number(answer.ended)),
+        ("Deleted by payers", number(answer.ended)),
     ]
 
 

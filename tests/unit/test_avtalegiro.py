@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from services.billing.application.avtalegiro import (
     AgreementImport,
     ClaimFile,
-    active_agreement,
     direct_debit_claims,
     import_agreements,
+    recipient_agreement,
 )
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.avtalegiro import (
@@ -100,6 +100,7 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
     assert uow.agreements.active_for(["owner-1"]) == {}
     stored = uow.agreements.get(kid)
     assert stored is not None and (stored.active, stored.registered_on) == (False, date(2026, 4, 1))
+    assert recipient_agreement(uow, "owner-1") == stored  # shown as ended, not as never had one
 
 
 def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() -> None:
@@ -149,7 +150,7 @@ def test_the_same_file_again_changes_nothing_and_says_so() -> None:
 
     assert (again.agreements, again.added, again.changed, again.unchanged) == (2, 0, 0, 2)
     # an agreement the file only repeats keeps the day it became what it is: its "active since"
-    assert active_agreement(uow, "owner-1") == Agreement(
+    assert recipient_agreement(uow, "owner-1") == Agreement(
         recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
     )
 
@@ -172,8 +173,10 @@ def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
     )
 
     assert (result.added, result.changed, result.unchanged) == (1, 1, 1)
-    assert active_agreement(uow, "owner-1") == Agreement(kari_kid, "owner-1", True, False, date(2026, 4, 1))
-    assert active_agreement(uow, "owner-3") is None
+    assert recipient_agreement(uow, "owner-1") == Agreement(
+        kari_kid, "owner-1", True, False, date(2026, 4, 1)
+    )
+    assert recipient_agreement(uow, "owner-3") is None
 
 
 def listed(line: int, kid: str, notify: bool = True) -> AgreementChange:
@@ -385,6 +388,45 @@ def test_an_invoice_with_nothing_open_is_left_out_and_counted() -> None:
 
     assert [c.invoice_number for c in claimed.claims] == [11]
     assert (claimed.paid, claimed.partly_settled, claimed.too_late) == (1, 0, 0)
+
+
+def test_a_claim_is_for_the_open_principal_after_every_known_payment_without_fees() -> None:
+    uow = FakeBillingUnitOfWork()
+    with_agreements(uow)
+    billed_run(uow, invoice(11, "owner-1", 448_000))
+    pay(uow, 11, "owner-1", 100_000)  # booked on SENT_ON
+    claim = document_claim(11)
+    later = SENT_ON + timedelta(days=30)
+    uow.ledger.post(  # a reminder fee, and a payment booked after the file's day (known when it is written)
+        [
+            Entry(
+                "fee-11",
+                EntryKind.REMINDER_FEE,
+                later,
+                (
+                    Posting(LedgerAccount.RECEIVABLES, Money(3_500), "owner-1", claim, Component.FEE),
+                    Posting(LedgerAccount.FEE_INCOME, Money(-3_500)),
+                ),
+                "owner-1",
+            ),
+            Entry(
+                "payment-11b",
+                EntryKind.PAYMENT,
+                later,
+                (
+                    Posting(LedgerAccount.BANK, Money(50_000)),
+                    Posting(LedgerAccount.RECEIVABLES, Money(-50_000), "owner-1", claim, Component.PRINCIPAL),
+                ),
+                "owner-1",
+            ),
+        ],
+        FIXED_NOW,
+    )
+
+    [claimed] = direct_debit_claims(uow, RUN, SENT_ON).claims
+
+    assert claimed.amount == Money(298_000)  # 4 480,00 less the 1 500,00 paid; the fee is reminded
+    assert "1 500,00 kr er allerede gjort opp" in claimed.text
 
 
 def test_invoices_due_within_the_banks_notice_are_left_out_for_paper() -> None:

@@ -8,11 +8,12 @@ import argparse
 
 import pytest
 
-from propertytax.billing.v1 import collection_pb2
+from propertytax.billing.v1 import billing_pb2, collection_pb2
 from propertytax.platform.v1 import money_pb2
 from services.cli import billing_collection_view as view
 from services.cli import build_parser
 from services.cli.billing_collection import _FLAGS
+from services.cli.billing_view import avtalegiro_words
 from services.cli.common import flag_for
 from services.cli.output import moment
 
@@ -184,3 +185,15 @@ def test_every_billing_argument_has_a_help_text() -> None:
             if not action.help:
                 missing.append((" ".join(path), action.dest))
     assert missing == []
+
+
+def test_an_ended_agreement_is_shown_as_ended_and_an_active_one_as_active() -> None:
+    ended = billing_pb2.AvtaleGiroAgreement(kid="18", active_since="2024-10-01", notify=True, ended=True)
+    active = billing_pb2.AvtaleGiroAgreement(kid="18", active_since="2024-03-20", notify=False)
+    assert avtalegiro_words(ended) == "ended 01.10.2024, KID 18; invoices go on paper"
+    assert avtalegiro_words(active) == "active since 20.03.2024, KID 18; no notice from the bank"
+
+
+def test_a_plan_shows_the_day_it_ended() -> None:
+    plan = collection_pb2.PaymentPlan(plan_id="p1", state="cancelled", ended_on="2024-07-15")
+    assert ("State", "cancelled 15.07.2024") in view.plan_fields(plan)

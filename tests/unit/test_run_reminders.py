@@ -293,6 +293,21 @@ def test_a_plan_broken_after_a_notice_gives_a_letter_that_knows_the_notice_was_s
     )
 
 
+def test_a_plan_broken_after_a_notice_goes_on_to_the_hand_over_without_a_second_notice() -> None:
+    uow = scene()
+    run(uow, RUN_ON)  # reminder
+    run(uow, date(2026, 1, 2))  # notice
+    request_deferral(uow, "A1", [1], date(2026, 1, 20), date(2026, 1, 5), NORWAY)
+    run(uow, date(2026, 2, 4))  # the plan broke: its reminder says enforcement comes next
+    run(uow, date(2026, 3, 10))  # after the reminder's due date and grace
+    assert [s.step for s in uow.collection.steps if s.document_number == 1] == [
+        StepKind.REMINDER,
+        StepKind.COLLECTION_NOTICE,
+        StepKind.REMINDER,
+        StepKind.HAND_OVER,
+    ]
+
+
 def test_a_step_off_any_plan_says_no_plan() -> None:
     uow = scene()
     run(uow, RUN_ON)

@@ -136,10 +136,18 @@ def _sorted_changes(
     return kinds, applied
 
 
-def active_agreement(uow: BillingUnitOfWork, account_id: str) -> Agreement | None:
-    """The recipient's active AvtaleGiro agreement, or None."""
+def recipient_agreement(uow: BillingUnitOfWork, account_id: str) -> Agreement | None:
+    """The recipient's active AvtaleGiro agreement; else the one the bank last ended (deleted, or left out
+    of a full list: `active` False, registered_on the day it ended), so an officer sees why the recipient
+    is back on paper invoices; None when the recipient never had one."""
     with uow:
-        return uow.agreements.active_for([account_id]).get(account_id)
+        active = uow.agreements.active_for([account_id]).get(account_id)
+        if active is not None:
+            return active
+        account = uow.accounts.get(account_id)
+        if account is None or account.customer_number <= 0:
+            return None
+        return uow.agreements.get(recipient_kid(account.customer_number))
 
 
 @dataclass(frozen=True)
@@ -155,9 +163,11 @@ class ClaimFile:
 
 def direct_debit_claims(uow: BillingUnitOfWork, run_id: str, sent_on: date) -> ClaimFile:
     """One claim per invoice of the run (credit notes and invoices of nothing left out) whose recipient has
-    an active agreement, for what the ledger has open on it now (uow.ledger.claim_balances: fees, interest
-    and principal); an invoice with nothing open is left out (`paid`). An invoice falling due before
-    earliest_due_date(sent_on), too soon for the bank, is left out too (`too_late`: it goes on paper).
+    an active agreement, for the invoice's principal the ledger has open when the file is written (every
+    payment and set-off known by then lowers it, so nothing is debited twice; reminder fees and interest
+    are reminded, not debited); an invoice with none open is left out (`paid`). An invoice
+    falling due before earliest_due_date(sent_on), too soon for the bank, is left out too (`too_late`: it
+    goes on paper).
     Each claim: the invoice's KID and due date, the recipient's short name, "Faktura N" as the reference,
     and, when the payer asked the bank to notify, a notification text in bokmål.
     Raises NotFound when the run does not exist."""
@@ -174,7 +184,7 @@ def direct_debit_claims(uow: BillingUnitOfWork, run_id: str, sent_on: date) -> C
     paid = partly_settled = too_late = 0
     for invoice in sorted(invoices, key=lambda i: i.invoice_number):
         balance = balances.get(document_claim(invoice.invoice_number))
-        open_amount = balance.total if balance is not None else Money(0)
+        open_amount = Money(min(max(balance.principal.ore, 0), invoice.total.ore)) if balance else Money(0)
         if open_amount.ore <= 0:
             paid += 1
             continue

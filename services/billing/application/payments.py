@@ -251,12 +251,14 @@ def refund_credit(
         )
     violations.raise_if_any()
     with uow:
-        if uow.accounts.get(account_id) is None:
+        account = uow.accounts.get(account_id)
+        if account is None:
             raise NotFound(f"no recipient {account_id}")
         credits = uow.ledger.credits([account_id])
         available = Money(-sum(c.total.ore for c in credits))
         if available.ore <= 0:
-            raise FailedPrecondition(f"recipient {account_id} has no credit to refund")
+            # Named as officers know recipients: by customer number (the internal id means nothing to them).
+            raise FailedPrecondition(f"customer {account.customer_number} has no credit to refund")
         if amount is not None and amount.ore > available.ore:
             raise InvalidInput.single(
                 "amount", f"{amount.kroner()} is more than the recipient's credit of {available.kroner()}"

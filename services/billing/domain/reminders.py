@@ -232,6 +232,10 @@ def next_step(
     if broken is not None:
         ladder = rules.after_broken_plan
         taken_on_ladder = [s for s in taken if s.issued_on >= broken]
+        if any(s.step == StepKind.COLLECTION_NOTICE for s in taken if s.issued_on < broken):
+            # The notice of enforced collection given before the plan stands: the broken plan's reminder
+            # says the case goes on to enforcement, and it does, without announcing it a second time.
+            ladder = tuple(rule for rule in ladder if rule.kind != StepKind.COLLECTION_NOTICE)
         # The plan broke because an instalment's due date and the grace days had passed: its first
         # step is due at once; the later ones after their letters' due dates as usual.
         due_before = (

@@ -17,7 +17,7 @@ from services.billing.application.accounts import (
     recipients_of,
     update_account,
 )
-from services.billing.application.avtalegiro import active_agreement
+from services.billing.application.avtalegiro import recipient_agreement
 from services.billing.application.avtalegiro_ports import AgreementsReader
 from services.billing.application.collection_ports import ReminderLetters
 from services.billing.application.fee_schedules import (
@@ -139,7 +139,7 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
 
     def GetAccount(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         view = get_account(self._uow(), request.account_id, oslo_today(), request.customer_number)
-        agreement = active_agreement(self._uow(), view.account.account_id)
+        agreement = recipient_agreement(self._uow(), view.account.account_id)
         return billing_pb2.GetAccountResponse(
             account=account_message(view),
             latest_invoices=[invoice_summary(i, view.account) for i in view.latest_invoices],
@@ -149,6 +149,7 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
                 kid=agreement.kid,
                 active_since=agreement.registered_on.isoformat(),
                 notify=agreement.notify,
+                ended=not agreement.active,
             ),
         )
 

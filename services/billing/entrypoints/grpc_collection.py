@@ -314,7 +314,7 @@ def _no_claims(run_id: str, made: ClaimFile) -> str:
         reasons.append(f"{made.paid} paid or settled already")
     if made.too_late:
         reasons.append(
-            f"{made.too_late} due before {made.earliest_due_date.isoformat()}, too soon for the bank "
+            f"{made.too_late} due before {made.earliest_due_date:%d.%m.%Y}, too soon for the bank "
             f"(it needs {NOTICE_DAYS} days' notice): send them on paper"
         )
     return f"billing run {run_id} has no invoice to claim by AvtaleGiro: " + "; ".join(reasons)
