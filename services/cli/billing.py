@@ -462,7 +462,7 @@ def cmd_invoices_show(args: argparse.Namespace) -> int:
     if wants_json(args):
         emit_json(answer)
         return 0
-    show_record(args, answer, view.invoice_fields(answer.invoice))
+    show_record(args, answer, view.invoice_fields(answer.invoice, answer.set_off_at_issue))
     say("")
     show_table(args, answer, view.LINE_COLUMNS, view.line_rows(answer.lines), "No lines.", title="Lines")
     return 0

@@ -10,6 +10,7 @@ from fractions import Fraction
 from typing import Any, cast
 
 from propertytax.billing.v1 import billing_pb2
+from propertytax.platform.v1 import money_pb2
 from services.cli.output import Column, counted, day, nok, number, word
 
 # The CLI's words for channels and intervals are the proto enum names without their prefix, lower-case
@@ -170,7 +171,9 @@ def recipient(invoice: Any) -> str:
     return f"{invoice.customer_number} {invoice.recipient_name}"
 
 
-def invoice_fields(invoice: Any) -> list[tuple[str, object]]:
+def invoice_fields(invoice: Any, set_off: Any = None) -> list[tuple[str, object]]:
+    """set_off: GetInvoiceResponse.set_off_at_issue, what credits paid of it when it was issued."""
+    paid_ore = set_off.ore if set_off is not None else 0
     fields: list[tuple[str, object]] = [
         ("Number", invoice.invoice_number),
         ("Kind", kind_word(invoice.kind)),
@@ -184,6 +187,10 @@ def invoice_fields(invoice: Any) -> list[tuple[str, object]]:
         ("VAT", nok(invoice.vat)),
         ("To pay", nok(invoice.total)),
     ]
+    if paid_ore:
+        fields[-1] = ("Total", nok(invoice.total))
+        fields.append(("Set off at issue", f"-{nok(set_off)}"))
+        fields.append(("To pay", nok(money_pb2.Money(ore=invoice.total.ore - paid_ore))))
     if invoice.corrects_invoice_number:
         fields.append(("Corrects invoice", invoice.corrects_invoice_number))
     fields.append(("Billing run", invoice.run_id))

@@ -7,12 +7,16 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from propertytax.billing.v1 import billing_pb2
+from propertytax.platform.v1 import money_pb2
 from services.billing.adapters.invoice_pdf import invoice_pdf
 from services.billing.adapters.run_documents import RunOutput, load_seller
+from services.billing.application.invoices import set_off_at_issue
 from services.billing.application.run_output import write_run_output
 from services.billing.domain.billing_run import CREDIT_NOTE, BillingRun, RunState
 from services.billing.domain.document_parties import DocumentParties, RecipientSnapshot
 from services.billing.domain.ledger import document_claim
+from services.cli.billing_view import invoice_fields
 from services.platform.money import Money
 from tests.fakes.billing import FakeBillingUnitOfWork
 from tests.fakes.ledger import an_account, an_invoice, issue
@@ -104,3 +108,24 @@ def test_the_run_output_renders_what_was_stored_at_issue(tmp_path: Path) -> None
     directory = output.run_directory(run)
     assert (directory / "2.pdf").read_bytes() == invoice_pdf(invoice, recipient, seller, Money(5_000))
     assert (directory / "2.pdf").read_bytes() != invoice_pdf(invoice, recipient, seller)
+
+
+def test_an_officer_sees_what_the_credit_paid_and_what_is_left_to_pay() -> None:
+    uow = FakeBillingUnitOfWork()
+    issue(uow, [an_invoice(1, "acc-a", {"property_tax": -5_000}, kind=CREDIT_NOTE)])
+    issue(
+        uow, [an_invoice(2, "acc-a", {"property_tax": 12_000}, issue_date=APRIL, due_date=date(2024, 5, 1))]
+    )
+    uow.invoices.stored_parties[2] = DocumentParties(RecipientSnapshot.of(an_account("acc-a")), load_seller())
+
+    paid = set_off_at_issue(uow, 2)
+
+    assert paid == Money(5_000)
+    summary = billing_pb2.InvoiceSummary(invoice_number=2, total=money_pb2.Money(ore=12_000))
+    fields = dict(invoice_fields(summary, money_pb2.Money(ore=paid.ore)))
+    assert (fields["Total"], fields["Set off at issue"], fields["To pay"]) == (
+        "120,00 kr",
+        "-50,00 kr",
+        "70,00 kr",
+    )
+    assert dict(invoice_fields(summary))["To pay"] == "120,00 kr"

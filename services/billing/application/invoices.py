@@ -14,6 +14,7 @@ from services.billing.application.ports import BillingUnitOfWork, InvoiceRendere
 from services.billing.domain.billing_run import CREDIT_NOTE, INVOICE, Invoice
 from services.billing.domain.document_parties import DocumentParties, delivered_as_ehf
 from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.money import Money
 from services.platform.paging import encode_token, parse_page
 
 KINDS = (INVOICE, CREDIT_NOTE)
@@ -94,6 +95,14 @@ def get_invoice(uow: BillingUnitOfWork, invoice_number: int) -> Invoice:
     if invoice is None:
         raise NotFound(f"no invoice {invoice_number}")
     return invoice
+
+
+def set_off_at_issue(uow: BillingUnitOfWork, invoice_number: int) -> Money:
+    """What the recipient's credits paid of the invoice when it was issued (its document shows it and asks
+    for the rest; domain/document_parties.DocumentParties.prepaid); 0 for most."""
+    with uow:
+        parties = uow.invoices.parties([invoice_number]).get(invoice_number)
+    return parties.prepaid if parties is not None else Money(0)
 
 
 def invoice_document(

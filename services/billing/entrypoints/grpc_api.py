@@ -9,6 +9,7 @@ from pathlib import Path
 import grpc
 
 from propertytax.billing.v1 import billing_pb2, billing_pb2_grpc, fees_pb2
+from propertytax.platform.v1 import money_pb2
 from services.billing.application.accounts import (
     AccountChange,
     AccountFilter,
@@ -32,6 +33,7 @@ from services.billing.application.invoices import (
     find_invoices,
     get_invoice,
     invoice_document,
+    set_off_at_issue,
 )
 from services.billing.application.ledger_ports import PaymentFileReader
 from services.billing.application.ports import (
@@ -252,6 +254,7 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
         return billing_pb2.GetInvoiceResponse(
             invoice=invoice_summary(invoice, recipients_of(self._uow(), [invoice]).get(invoice.account_id)),
             lines=invoice_lines(invoice),
+            set_off_at_issue=money_pb2.Money(ore=set_off_at_issue(self._uow(), invoice.invoice_number).ore),
         )
 
     def GetInvoiceDocument(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
