@@ -208,11 +208,13 @@ class LedgerRepository:
         as_of: date | None = None,
         balances: Mapping[str, ClaimBalance] | None = None,
     ) -> list[OpenInvoice]:
-        claims = (
-            self._receivable_claims(account_ids, as_of, documents_only=True) if balances is None else balances
-        )
-        open_ = {claim_document_number(claim): b for claim, b in claims.items() if b.total.ore > 0}
-        balances_of = {n: b for n, b in open_.items() if n is not None}
+        if balances is None:
+            balances = self._receivable_claims(account_ids, as_of, documents_only=True)
+        balances_of = {
+            number: b
+            for claim, b in balances.items()
+            if b.total.ore > 0 and (number := claim_document_number(claim)) is not None
+        }
         numbers = list(balances_of)
         if not numbers:
             return []

@@ -14,13 +14,7 @@ from datetime import date
 
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.domain.collection_events import InvoicePaid
-from services.billing.domain.ledger import (
-    ClaimBalance,
-    Entry,
-    LedgerAccount,
-    claim_document_number,
-    document_claim,
-)
+from services.billing.domain.ledger import ClaimBalance, Entry, claim_document_number, document_claim
 from services.billing.domain.ledger_entries import balances_after, set_off_entry
 from services.platform.ids import new_id
 from services.platform.money import Money
@@ -33,21 +27,6 @@ class SetOffs:
 
     settled: set[int] = field(default_factory=set)
     applied: dict[int, Money] = field(default_factory=dict)
-
-
-def _applied(entries: Sequence[Entry]) -> dict[int, Money]:
-    """Per invoice, what the set-off entries credit on its claim (the credits' own claims are debited)."""
-    applied: dict[int, int] = {}
-    for entry in entries:
-        for posting in entry.postings:
-            number = claim_document_number(posting.claim)
-            if (
-                posting.ledger_account == LedgerAccount.RECEIVABLES
-                and posting.amount.ore < 0
-                and number is not None
-            ):
-                applied[number] = applied.get(number, 0) - posting.amount.ore
-    return {number: Money(ore) for number, ore in applied.items()}
 
 
 def set_off_credits(
@@ -67,7 +46,7 @@ def set_off_credits(
     if not credits:
         return SetOffs()
     open_invoices = uow.ledger.open_invoices(sorted({c.account_id for c in credits}))
-    balances = {document_claim(o.document_number): o.balance for o in open_invoices}
+    balances = before = {document_claim(o.document_number): o.balance for o in open_invoices}
     issued_on = {document_claim(o.document_number): o.issue_date for o in open_invoices}
     arose_on = uow.ledger.credits_arose_on([c.claim for c in credits]) if open_invoices else {}
     totals = {o.document_number: o.total for o in open_invoices}
@@ -87,9 +66,14 @@ def set_off_credits(
         return SetOffs()
     uow.ledger.post(set_offs, uow.now())
     settled: set[int] = set()
-    for claim, balance in balances.items():
+    applied: dict[int, Money] = {}
+    for claim, was in before.items():  # the open invoices (a credit's own claim is not one)
+        balance = balances[claim]
         number = claim_document_number(claim)
-        if number is not None and balance.total.ore == 0:
+        if number is None or balance == was:
+            continue
+        applied[number] = was.total - balance.total
+        if balance.total.ore == 0:
             settled.add(number)
             uow.record(InvoicePaid(number, balance.account_id, on, totals[number]))
-    return SetOffs(settled, _applied(set_offs))
+    return SetOffs(settled, applied)
