@@ -17,6 +17,7 @@ ratio_to_floor (goals: under 60 s, at most 3 × the floor):
 from __future__ import annotations
 
 import argparse
+import gc
 import random
 import time
 from collections.abc import Callable
@@ -214,6 +215,10 @@ def run(recipients: int) -> dict[str, Any]:
         started = time.perf_counter()
         issued = seed(sessions, recipients)
         seed_seconds = time.perf_counter() - started
+        # The seeded term (135,000 invoices with their lines) is the benchmark's own, kept for the figures; a
+        # service importing a file or running reminders does not carry it, so the collector is not to walk
+        # it again and again inside the timed stages.
+        gc.freeze()
         seeded = Seeded(engine, sessions, issued)
         stages: dict[str, Any] = {}
         for name, stage in STAGES:

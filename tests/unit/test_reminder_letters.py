@@ -251,3 +251,24 @@ def test_a_letter_issued_in_layout_2_renders_as_before() -> None:
     assert words(reminder_letter_pdf(old)) == LAYOUT_2_TEXT
     # Layout 3's fields, were they ever set on an older letter, change nothing in its wording.
     assert words(reminder_letter_pdf(replace(BROKEN, layout=2, notice_given=True))) == LAYOUT_2_TEXT
+
+
+def test_a_letter_after_a_part_payment_says_what_was_paid_and_what_is_not() -> None:
+    part = words(reminder_letter_pdf(replace(LETTER, invoice_total_ore=250000)))
+    assert (
+        "Av faktura 1234 datert 30.10.2025 med forfall 20.11.2025 på 2 500,00 kr er 1 265,50 kr gjort opp, men "
+        "1 234,50 kr er ikke betalt." in part
+    )
+    assert "Vi har ikke fått betaling" not in part
+    only_fees = words(reminder_letter_pdf(replace(LETTER, invoice_total_ore=250000, principal_ore=0)))
+    assert (
+        "Faktura 1234 datert 30.10.2025 med forfall 20.11.2025 på 2 500,00 kr er gjort opp, men gebyr og "
+        "forsinkelsesrente som kom til fordi den ikke ble betalt i tide, gjenstår." in only_fees
+    )
+    unpaid = words(reminder_letter_pdf(replace(LETTER, invoice_total_ore=123450)))
+    assert "Vi har ikke fått betaling for faktura 1234 datert 30.10.2025" in unpaid
+
+
+def test_a_letter_of_an_earlier_layout_keeps_its_opening_after_a_part_payment() -> None:
+    stored = replace(LETTER, layout=3, invoice_total_ore=250000)
+    assert "Vi har ikke fått betaling for faktura 1234" in words(reminder_letter_pdf(stored))

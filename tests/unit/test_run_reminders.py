@@ -12,6 +12,7 @@ import pytest
 from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.application.payment_plans import request_deferral, request_instalments
 from services.billing.application.run_reminders import (
+    LETTER_LAYOUT,
     get_reminder_run,
     preview_reminders,
     reminder_chunk,
@@ -87,6 +88,7 @@ def test_a_run_reminds_the_overdue_charging_interest_and_the_fee() -> None:
         100000, 3500, 445, 103945,
     )  # fmt: skip
     assert letter.recipient_name == "Kari Nordmann" and letter.secured_by_lien
+    assert letter.invoice_total_ore == 100000  # nothing paid: the letter says so
 
 
 def test_a_second_run_charges_interest_only_for_days_not_charged_and_sends_the_notice() -> None:
@@ -173,6 +175,16 @@ def test_a_paid_plan_is_completed() -> None:
     pay(uow, invoice, "1000", date(2025, 11, 30))
     run(uow, RUN_ON)
     assert uow.collection.plans[plan.plan_id].state == PlanState.COMPLETED
+    # completed the day the bank says the last of it was paid, not the day the run found it paid
+    assert uow.collection.plans[plan.plan_id].ended_on == date(2025, 11, 30)
+
+
+def test_a_plan_paid_before_it_was_requested_completes_the_day_it_was_requested() -> None:
+    uow = scene()
+    plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
+    pay(uow, uow.invoices.rows[1], "1000", date(2025, 11, 20))  # the bank's file comes after the request
+    run(uow, RUN_ON)
+    assert uow.collection.plans[plan.plan_id].ended_on == date(2025, 11, 25)
 
 
 def test_denmark_a_breached_plan_gives_a_reminder_then_transfer() -> None:
@@ -256,7 +268,7 @@ def test_a_broken_plan_s_letter_says_when_it_broke_and_which_instalment_was_miss
     plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
     run(uow, date(2025, 12, 16))
     [step] = [s for s in uow.collection.steps if s.document_number == 1]
-    assert step.content is not None and step.content.layout == 3
+    assert step.content is not None and step.content.layout == LETTER_LAYOUT
     assert (step.content.plan_broken_on, step.content.plan_kind, step.content.plan_missed_on) == (
         "2025-12-16",
         "instalments",

@@ -150,6 +150,35 @@ class _Letter(PdfStory):
         self.add(table)
 
 
+def _what_is_unpaid(letter: ReminderLetter) -> str:
+    """The letter's opening: the invoice not paid, or (layout 4 on) how much of it was."""
+    invoice = (
+        f"faktura {letter.invoice_number} datert {_day(letter.invoice_issue_date)} med forfall "
+        f"{_day(letter.invoice_due_date)}"
+    )
+    settled = letter.invoice_total_ore - letter.principal_ore
+    if letter.layout < 4 or letter.invoice_total_ore <= 0 or settled <= 0:
+        return (
+            f"Vi har ikke fått betaling for {invoice}. "
+            "Har du betalt de siste dagene, kan du se bort fra dette brevet."
+        )
+    total = _amount(letter.invoice_total_ore, letter.currency)
+    if letter.principal_ore <= 0:
+        left = " og ".join(
+            name for name, ore in (("gebyr", letter.fees_ore), ("forsinkelsesrente", letter.interest_ore)) if ore
+        )
+        return (
+            f"{invoice[0].upper()}{invoice[1:]} på {total} er gjort opp, men {left or 'gebyr'} som kom til fordi "
+            "den ikke ble betalt i tide, gjenstår. Har du betalt det de siste dagene, kan du se bort fra dette "
+            "brevet."
+        )
+    return (
+        f"Av {invoice} på {total} er {_amount(settled, letter.currency)} gjort opp, men "
+        f"{_amount(letter.principal_ore, letter.currency)} er ikke betalt. Har du betalt resten de siste "
+        "dagene, kan du se bort fra dette brevet."
+    )
+
+
 def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> bytes:
     """The letter a step stored, as PDF bytes (the same bytes every time)."""
     from reportlab.lib.pagesizes import A4
@@ -179,13 +208,7 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     doc.text(f"Dato: {_day(letter.issued_on)}\nFakturanummer: {letter.invoice_number}\nKID: {letter.kid}")
     doc.gap(4)
     doc.heading(title, 2)
-    doc.text(
-        _broken_plan(letter)
-        if broken_plan
-        else f"Vi har ikke fått betaling for faktura {letter.invoice_number} datert "
-        f"{_day(letter.invoice_issue_date)} med forfall {_day(letter.invoice_due_date)}. "
-        "Har du betalt de siste dagene, kan du se bort fra dette brevet."
-    )
+    doc.text(_broken_plan(letter) if broken_plan else _what_is_unpaid(letter))
     doc.gap()
     rows = [("Det som gjenstår av fakturaen", _amount(letter.principal_ore, money))]
     if letter.fees_ore:

@@ -50,7 +50,7 @@ from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 
 PREVIEW_PAGE = 5_000  # recipients read at a time by a preview
-LETTER_LAYOUT = 3  # domain/reminders.ReminderLetter.layout of the letters issued now
+LETTER_LAYOUT = 4  # domain/reminders.ReminderLetter.layout of the letters issued now
 
 
 @dataclass(frozen=True)
@@ -85,27 +85,33 @@ class _Chunk:
 def _settle_plans(
     uow: BillingUnitOfWork, plans: list[PaymentPlan], rules: CollectionRules, on: date, chunk: _Chunk
 ) -> list[PaymentPlan]:
-    """The plans as they stand after this run's check: a plan whose invoices are paid is completed, one
-    with an instalment missed (due date + grace passed, paid short of what was due) is broken today."""
+    """The plans as they stand after this run's check: a plan whose invoices are paid is completed as of
+    the day the last of it was paid (or set off: its invoices' latest credit's value date, not before the
+    plan was requested, not after `on`); one with an instalment missed (due date + grace passed, paid short
+    of what was due) is broken today."""
     active = [p for p in plans if p.state == PlanState.ACTIVE]
     if not active:
         return plans
     claims = sorted({document_claim(n) for p in active for n in p.documents})
     balances = uow.ledger.claim_balances(claims)
+
+    def open_now(plan: PaymentPlan) -> Money:
+        return Money(
+            sum(max(balances[c].total.ore, 0) for n in plan.documents if (c := document_claim(n)) in balances)
+        )
+
+    left = {p.plan_id: open_now(p) for p in active}
+    paid = [p for p in active if left[p.plan_id].ore <= 0]
+    arose = uow.ledger.credits_arose_on(sorted({document_claim(n) for p in paid for n in p.documents}))
     settled: list[PaymentPlan] = []
     for plan in plans:
         if plan.state == PlanState.ACTIVE:
-            open_now = Money(
-                sum(
-                    max(balances[c].total.ore, 0)
-                    for n in plan.documents
-                    if (c := document_claim(n)) in balances
-                )
-            )
-            if open_now.ore <= 0:
-                chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, on))
-                plan = replace(plan, state=PlanState.COMPLETED, ended_on=on)
-            elif plan.missed(open_now, on, rules.grace_days) is not None:
+            if left[plan.plan_id].ore <= 0:
+                last = max((arose[c] for n in plan.documents if (c := document_claim(n)) in arose), default=on)
+                ended = min(max(last, plan.requested_on), on)
+                chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, ended))
+                plan = replace(plan, state=PlanState.COMPLETED, ended_on=ended)
+            elif plan.missed(left[plan.plan_id], on, rules.grace_days) is not None:
                 chunk.plan_states.append((plan.plan_id, PlanState.BROKEN, on))
                 plan = replace(plan, state=PlanState.BROKEN, broken_on=on, ended_on=on)
         settled.append(plan)
@@ -304,6 +310,7 @@ def _step(
             plan_kind=broken.kind.value if broken else "",
             plan_missed_on=missed.due_on.isoformat() if missed else "",
             notice_given=decision.notice_given,
+            invoice_total_ore=invoice.total.ore,
         )
     return CollectionStep(
         step_id=new_id(),

@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from services.platform.errors import InvalidInput, Violations
@@ -76,10 +77,13 @@ class ReminderFee:
             fixed = self.secured if secured else self.unsecured
             assert fixed is not None
             return fixed
-        rate = in_force(self.collection_rates, day)
-        return Money.rounded(
-            rate.nok * Decimal(self.rate_fraction.numerator) / self.rate_fraction.denominator
-        )
+        return _share_of(in_force(self.collection_rates, day), self.rate_fraction)
+
+
+@lru_cache(maxsize=64)
+def _share_of(rate: Money, fraction: Fraction) -> Money:
+    # A run asks for the same day's fee once per reminder: worked out in decimals once.
+    return Money.rounded(rate.nok * Decimal(fraction.numerator) / fraction.denominator)
 
 
 def in_force(table: Sequence[tuple[date, _T]], day: date) -> _T:

@@ -130,7 +130,8 @@ class ReminderLetter:
     recipient_kind: str = "person"
     # The wording it was issued in: a letter renders the same forever, so wording changes are new layouts
     # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before; 3: a broken
-    # plan said, and no notice announced again after one was sent).
+    # plan said, and no notice announced again after one was sent; 4: what was already paid of the invoice
+    # said, not "Vi har ikke fått betaling" when part of it was).
     layout: int = 1
     # A step after a broken plan (layout 3 on): the day the plan was found broken ("" for other letters),
     # the plan's kind (payment_plans.PlanKind) and the due date of the instalment whose miss broke it (""
@@ -140,6 +141,8 @@ class ReminderLetter:
     plan_missed_on: str = ""
     # A notice of enforced collection was sent on the invoice before this letter (before a plan that broke).
     notice_given: bool = False
+    # The invoice's total (layout 4 on; 0 before): what was paid or set off of it is this less principal_ore.
+    invoice_total_ore: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
