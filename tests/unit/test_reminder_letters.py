@@ -256,8 +256,8 @@ def test_a_letter_issued_in_layout_2_renders_as_before() -> None:
 def test_a_letter_after_a_part_payment_says_what_was_paid_and_what_is_not() -> None:
     part = words(reminder_letter_pdf(replace(LETTER, invoice_total_ore=250000)))
     assert (
-        "Av faktura 1234 datert 30.10.2025 med forfall 20.11.2025 på 2 500,00 kr er 1 265,50 kr gjort opp, men "
-        "1 234,50 kr er ikke betalt." in part
+        "Av faktura 1234 datert 30.10.2025 med forfall 20.11.2025 på 2 500,00 kr er 1 265,50 kr gjort opp, "
+        "men 1 234,50 kr er ikke betalt." in part
     )
     assert "Vi har ikke fått betaling" not in part
     only_fees = words(reminder_letter_pdf(replace(LETTER, invoice_total_ore=250000, principal_ore=0)))

@@ -164,13 +164,11 @@ def _what_is_unpaid(letter: ReminderLetter) -> str:
         )
     total = _amount(letter.invoice_total_ore, letter.currency)
     if letter.principal_ore <= 0:
-        left = " og ".join(
-            name for name, ore in (("gebyr", letter.fees_ore), ("forsinkelsesrente", letter.interest_ore)) if ore
-        )
+        parts = (("gebyr", letter.fees_ore), ("forsinkelsesrente", letter.interest_ore))
+        left = " og ".join(name for name, ore in parts if ore) or "gebyr"
         return (
-            f"{invoice[0].upper()}{invoice[1:]} på {total} er gjort opp, men {left or 'gebyr'} som kom til fordi "
-            "den ikke ble betalt i tide, gjenstår. Har du betalt det de siste dagene, kan du se bort fra dette "
-            "brevet."
+            f"{invoice[0].upper()}{invoice[1:]} på {total} er gjort opp, men {left} som kom til fordi den "
+            "ikke ble betalt i tide, gjenstår. Har du betalt det de siste dagene, kan du se bort fra dette brevet."
         )
     return (
         f"Av {invoice} på {total} er {_amount(settled, letter.currency)} gjort opp, men "

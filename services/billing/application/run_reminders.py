@@ -107,7 +107,8 @@ def _settle_plans(
     for plan in plans:
         if plan.state == PlanState.ACTIVE:
             if left[plan.plan_id].ore <= 0:
-                last = max((arose[c] for n in plan.documents if (c := document_claim(n)) in arose), default=on)
+                days = [arose[c] for n in plan.documents if (c := document_claim(n)) in arose]
+                last = max(days, default=on)
                 ended = min(max(last, plan.requested_on), on)
                 chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, ended))
                 plan = replace(plan, state=PlanState.COMPLETED, ended_on=ended)
