@@ -168,7 +168,8 @@ def _what_is_unpaid(letter: ReminderLetter) -> str:
         left = " og ".join(name for name, ore in parts if ore) or "gebyr"
         return (
             f"{invoice[0].upper()}{invoice[1:]} på {total} er gjort opp, men {left} som kom til fordi den "
-            "ikke ble betalt i tide, gjenstår. Har du betalt det de siste dagene, kan du se bort fra dette brevet."
+            "ikke ble betalt i tide, gjenstår. Har du betalt det de siste dagene, kan du se bort fra dette "
+            "brevet."
         )
     return (
         f"Av {invoice} på {total} er {_amount(settled, letter.currency)} gjort opp, men "
