@@ -261,7 +261,7 @@ def cmd_paid_by_year_end(args: argparse.Namespace) -> int:
         view.YEAR_END_COLUMNS,
         view.year_end_rows(answer),
         "",
-        title=f"Invoiced in {answer.year} and paid by 31.12.{answer.year}",
+        title=f"Invoiced in {answer.year} (less credit notes) and paid by 31.12.{answer.year}",
     )
     return 0
 
@@ -545,7 +545,7 @@ def _add_report_commands(billing: Any) -> None:
     year_end = _add(
         billing,
         "paid-by-year-end",
-        "the share of a year's invoices paid by 31 December",
+        "the share of a year's invoices (less credit notes) paid by 31 December",
         cmd_paid_by_year_end,
     )
     year_end.add_argument("year", type=year_arg, metavar="YEAR", help="the year invoiced, e.g. 2024")

@@ -38,6 +38,7 @@ from services.billing.domain.ledger import (
 )
 from services.billing.domain.ledger_entries import charged_by_code
 from services.billing.domain.payments import ImportedPaymentFile, PaymentFileFormat, PaymentState
+from services.billing.domain.year_end_share import Credited
 from services.platform.money import Money
 
 if TYPE_CHECKING:
@@ -212,18 +213,36 @@ class FakeLedger:
             if invoice.kind == INVOICE and invoice.issue_date.year == year and invoice.total.ore != 0:
                 by_code[invoice.invoice_number] = charged_by_code(invoice.lines, invoice.vat)
         paid: dict[str, int] = defaultdict(int)
+        credited: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         claims = {document_claim(n) for n in by_code}
+        documents = self._documents()
         for entry in self.entries:
             if entry.kind not in _PAYING_KINDS or entry.posted_on > last:
                 continue
+            credit_note = entry.kind == EntryKind.SET_OFF and entry.reference.startswith("D")
             for p in entry.postings:
                 if (
                     p.ledger_account == LedgerAccount.RECEIVABLES
                     and p.claim in claims
                     and p.component == Component.PRINCIPAL
                 ):
-                    paid[p.claim] -= p.amount.ore
-        return [YearEndInvoice(n, by_code[n], Money(paid[document_claim(n)])) for n in sorted(by_code)]
+                    if credit_note:
+                        credited[p.claim][entry.reference] -= p.amount.ore
+                    else:
+                        paid[p.claim] -= p.amount.ore
+
+        def codes(claim: str) -> frozenset[str]:
+            return frozenset(line.code for line in documents[int(claim[1:])].lines)
+
+        return [
+            YearEndInvoice(
+                n,
+                by_code[n],
+                Money(paid[document_claim(n)]),
+                tuple(Credited(Money(o), codes(c)) for c, o in sorted(credited[document_claim(n)].items())),
+            )
+            for n in sorted(by_code)
+        ]
 
 
 class FakePayments:

@@ -18,6 +18,7 @@ from services.billing.adapters.repository import PropertyTaxRepository
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.flag_corrections import flag_holders
 from services.billing.application.preview_run import preview_billing_run
+from services.billing.application.receivables_reports import paid_by_year_end
 from services.billing.application.record_property_tax import record_property_tax
 from services.billing.application.run_billing import (
     BillingPolicy,
@@ -174,6 +175,10 @@ def test_a_lower_tax_is_credited_on_a_credit_note_and_the_new_period_invoiced_at
             )
         }
     assert kinds["propertytax.billing.v1.CreditNoteIssued"] == 1
+    # The credit note set off at issue is taken off what was invoiced for the year's share, not paid.
+    share = paid_by_year_end(make(), 2024)
+    invoiced = sum(r.total_ore for r in _invoices(make) if r.kind == "invoice")
+    assert (share.invoiced.ore, share.paid.ore) == (invoiced - 16_334, 0)
 
 
 def test_a_recipient_not_due_is_credited_by_the_next_run_when_flagged(make: UowFactory) -> None:

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, case, cast, func, select
+from sqlalchemy import BigInteger, and_, case, cast, func, select
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import (
@@ -41,6 +41,7 @@ from services.billing.domain.ledger import (
     document_claim,
 )
 from services.billing.domain.ledger_entries import charged_by_code
+from services.billing.domain.year_end_share import Credited
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
 from services.platform.money import Money
@@ -50,8 +51,8 @@ _FEE, _INTEREST, _PRINCIPAL = Component.FEE.value, Component.INTEREST.value, Com
 _ACCOUNT_TEXT = {a: a.value for a in LedgerAccount}
 _COMPONENT_TEXT = {c: c.value for c in Component}
 _CLAIM_ACCOUNTS = (LedgerAccount.RECEIVABLES.value, LedgerAccount.UNIDENTIFIED_PAYMENTS.value)
-# What covers an invoice's principal for the year-end share: payments and set-offs (credit notes and
-# overpayments applied), never write-offs.
+# What covers an invoice's principal for the year-end share: payments and set-offs (overpayments applied
+# count as paid, credit notes as taken off what was invoiced), never write-offs.
 _PAYING_KINDS = (EntryKind.PAYMENT.value, EntryKind.ALLOCATION.value, EntryKind.SET_OFF.value)
 
 
@@ -353,10 +354,15 @@ class LedgerRepository:
         ).tuples():
             summed[number].append(_SummedLine(code, Money(int(ore)), Decimal(rate)))
         by_code = {n: charged_by_code(summed[n], Money(vat_of[n])) for n in vat_of}
-        paid: dict[str, int] = {}
+        paid: dict[str, int] = defaultdict(int)
+        credited: dict[str, list[tuple[str, int]]] = defaultdict(list)  # claim → (credit note's claim, øre)
         claims = [document_claim(n) for n in by_code]
-        for claim, ore in self._session.execute(
-            select(p.claim, func.sum(p.amount_ore))
+        # A set-off names the credit it used (its entry's reference): a document's is a credit note's.
+        credit_note = case(
+            (and_(e.kind == EntryKind.SET_OFF.value, e.reference.like("D%")), e.reference), else_=""
+        )
+        for claim, credit, ore in self._session.execute(
+            select(p.claim, credit_note, func.sum(p.amount_ore))
             .join_from(ledger_postings, ledger_entries, p.entry_id == e.entry_id)
             .where(
                 one_of(self._session, p.claim, claims),
@@ -365,7 +371,33 @@ class LedgerRepository:
                 p.posted_on <= last,
                 e.kind.in_(_PAYING_KINDS),
             )
-            .group_by(p.claim)
+            .group_by(p.claim, credit_note)
         ).all():
-            paid[claim] = -int(ore)
-        return [YearEndInvoice(n, by_code[n], Money(paid.get(document_claim(n), 0))) for n in sorted(by_code)]
+            if credit:
+                credited[claim].append((credit, -int(ore)))
+            else:
+                paid[claim] = -int(ore)
+        codes = self._codes_of([c for found in credited.values() for c, _ in found])
+        found = []
+        for n in sorted(by_code):
+            claim = document_claim(n)
+            credits = tuple(
+                Credited(Money(ore), codes.get(c, frozenset())) for c, ore in sorted(credited[claim])
+            )
+            found.append(YearEndInvoice(n, by_code[n], Money(paid[claim]), credits))
+        return found
+
+    def _codes_of(self, claims: Sequence[str]) -> dict[str, frozenset[str]]:
+        """The charge codes of the documents the claims are of."""
+        numbers = sorted({n for c in claims if (n := claim_document_number(c)) is not None})
+        if not numbers:
+            return {}
+        lines = invoice_lines.c
+        found: dict[str, set[str]] = defaultdict(set)
+        for number, code in self._session.execute(
+            select(lines.invoice_number, lines.code)
+            .where(one_of(self._session, lines.invoice_number, numbers))
+            .distinct()
+        ).tuples():
+            found[document_claim(number)].add(code)
+        return {claim: frozenset(codes) for claim, codes in found.items()}

@@ -18,6 +18,7 @@ from services.billing.domain.payments import (
     PaymentFileFormat,
     PaymentState,
 )
+from services.billing.domain.year_end_share import Credited
 from services.platform.money import Money
 
 # A bank file's bytes and name → the parsed file, every bad line named (InvalidInput, field "line N").
@@ -80,12 +81,14 @@ class DueGroup:
 @dataclass(frozen=True)
 class YearEndInvoice:
     """An invoice issued in a year: what it charged per charge code (VAT included, from its lines:
-    domain/ledger_entries.charged_by_code) and how much of it payments and set-offs had covered by
-    31 December."""
+    domain/ledger_entries.charged_by_code), how much of its principal payments and overpayments set off had
+    covered by 31 December, and what each credit note set off against it had taken off by then (with the
+    credit note's charge codes)."""
 
     number: int
     by_code: Mapping[str, Money]
     paid: Money
+    credited: tuple[Credited, ...] = ()
 
 
 class LedgerStore(Protocol):

@@ -1,11 +1,13 @@
 """The share of a year's invoices paid by its year end (Oslo reports 99.3 %), overall and per charge code.
 
-Of what was invoiced with an issue date in the year (invoices, VAT included; credit notes are not counted as
-invoiced), the part covered by 31 December by payments (matched by KID or allocated by hand) and by set-offs
-(credit notes and overpayments applied to the invoice). Fees and interest are not what was invoiced, so only
-the principal that was covered counts; write-offs are not payment. A payment's part per charge code is
-split pro rata to the invoice's amounts per code (largest remainder), so the codes' parts add up exactly to
-what was paid.
+Of what was invoiced with an issue date in the year (invoices, VAT included) less what credit notes took off
+them by 31 December (a credit note corrects the charge: it is not payment), the part covered by 31 December
+by payments (matched by KID or allocated by hand) and by overpayments set off against the invoice. Fees and
+interest are not what was invoiced, so only the principal that was covered counts; write-offs are not
+payment. A credit note's part is taken off the invoice's codes the credit note names (pro rata to the
+invoice's amounts of them; all its codes when those cannot carry it), and a payment's part per charge code is
+split pro rata to what is left per code (largest remainder), so the codes' parts add up exactly to what was
+credited and paid.
 """
 
 from __future__ import annotations
@@ -50,22 +52,51 @@ class YearEndShare:
         return percent(self.paid, self.invoiced)
 
 
-def year_end_share(year: int, invoices: Iterable[tuple[Mapping[str, Money], Money]]) -> YearEndShare:
-    """From each invoice of the year: (its amount per charge code, VAT included; what was paid of it by
-    31 December). Raises ValueError if an invoice was paid more than it charged (the ledger never covers
-    more than is open)."""
+@dataclass(frozen=True)
+class Credited:
+    """What one credit note took off an invoice by 31 December, and the charge codes the credit note names."""
+
+    amount: Money
+    codes: frozenset[str]
+
+
+@dataclass(frozen=True)
+class InvoiceOfYear:
+    """An invoice of the year: its amount per charge code (VAT included), what payments and overpayments
+    covered of it by 31 December, and what credit notes took off it by then."""
+
+    by_code: Mapping[str, Money]
+    paid: Money
+    credited: tuple[Credited, ...] = ()
+
+
+def _credited_by_code(codes: list[str], amounts: list[int], credits: Iterable[Credited]) -> list[int]:
+    left = list(amounts)
+    for credit in credits:
+        named = [a if c in credit.codes else 0 for c, a in zip(codes, left, strict=True)]
+        weights = named if sum(named) >= credit.amount.ore else left
+        if credit.amount.ore > sum(weights):
+            raise ValueError(f"{credit.amount.ore} øre credited of an invoice with {sum(left)} øre left")
+        for n, part in enumerate(split_pro_rata(credit.amount.ore, weights)):
+            left[n] -= part
+    return [a - remaining for a, remaining in zip(amounts, left, strict=True)]
+
+
+def year_end_share(year: int, invoices: Iterable[InvoiceOfYear]) -> YearEndShare:
+    """From each invoice of the year (InvoiceOfYear). Raises ValueError if an invoice was credited or paid
+    more than it charged (the ledger never covers more than is open)."""
     invoiced: dict[str, int] = defaultdict(int)
     paid: dict[str, int] = defaultdict(int)
     count = 0
-    for by_code, paid_on_invoice in invoices:
+    for invoice in invoices:
         count += 1
-        codes = sorted(by_code)
-        amounts = [max(0, by_code[c].ore) for c in codes]
-        if paid_on_invoice.ore > sum(amounts):
-            raise ValueError(f"{paid_on_invoice.ore} øre paid of an invoice of {sum(amounts)} øre")
-        for code, amount, part in zip(
-            codes, amounts, split_pro_rata(paid_on_invoice.ore, amounts), strict=True
-        ):
+        codes = sorted(invoice.by_code)
+        amounts = [max(0, invoice.by_code[c].ore) for c in codes]
+        credited = _credited_by_code(codes, amounts, invoice.credited)
+        net = [a - c for a, c in zip(amounts, credited, strict=True)]
+        if invoice.paid.ore > sum(net):
+            raise ValueError(f"{invoice.paid.ore} øre paid of an invoice of {sum(net)} øre")
+        for code, amount, part in zip(codes, net, split_pro_rata(invoice.paid.ore, net), strict=True):
             invoiced[code] += amount
             paid[code] += part
     return YearEndShare(
