@@ -406,7 +406,7 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
         ("Changed", number(answer.changed)),
         ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
         ("Active agreements", number(answer.active)),
-        ("Deleted by payers", number(answer.ended)),
+        ("Deleted by payers", number(answer.deleted_by_payers)),
     ]
 
 

@@ -347,7 +347,7 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
     imported = c.officer.ImportAvtaleGiroAgreements(
         collection_pb2.ImportAvtaleGiroAgreementsRequest(content=agreements, received_on="2024-03-01")
     )
-    assert (imported.records, imported.active, imported.ended) == (2, 2, 0)
+    assert (imported.records, imported.active, imported.deleted_by_payers) == (2, 2, 0)
     assert (imported.added, imported.changed, imported.unchanged) == (2, 0, 0)
     unknown = avtalegiro_agreements_file([(recipient_kid(77), True)], date(2024, 3, 1))
     with pytest.raises(grpc.RpcError) as refused:

@@ -26,7 +26,7 @@ def test_agreements_a_full_list_ended_are_told_in_a_sentence() -> None:
 
 
 def test_changes_alone_add_no_sentence() -> None:
-    answer = collection_pb2.ImportAvtaleGiroAgreementsResponse(records=2, active=1, ended=1)
+    answer = collection_pb2.ImportAvtaleGiroAgreementsResponse(records=2, active=1, deleted_by_payers=1)
 
     assert view.agreements_sentences(answer) == []
 
@@ -49,7 +49,10 @@ def test_the_grpc_answer_carries_the_agreements_a_full_list_ended() -> None:
         for content in (b"changes", b"full list")
     ]
 
-    assert [(a.records, a.ended, a.missing_from_full_list) for a in answers] == [(2, 0, 0), (1, 0, 1)]
+    assert [(a.records, a.deleted_by_payers, a.missing_from_full_list) for a in answers] == [
+        (2, 0, 0),
+        (1, 0, 1),
+    ]
 
 
 def _recipient(uow: FakeBillingUnitOfWork, account_id: str) -> Account:

@@ -16,9 +16,10 @@ from services.platform.money import Money
 DATA = Path(__file__).resolve().parents[1] / "data" / "payments"
 REQUEST_SAMPLE = (DATA / "netsgiro_avtalegiro_payment_request.txt").read_text(encoding="iso-8859-1")
 AGREEMENTS = (DATA / "netsgiro_avtalegiro_agreements.txt").read_bytes()
-OUR_SAMPLE = (
+OUR_SAMPLE_PATH = (
     Path(__file__).resolve().parents[2] / "data" / "samples" / "avtalegiro-agreements-2024-03-20.txt"
-).read_bytes()
+)
+OUR_SAMPLE = OUR_SAMPLE_PATH.read_bytes()
 HEADER = {
     "data_transmitter": "55555555",
     "data_recipient": "00008080",
@@ -168,6 +169,13 @@ def test_a_full_list_of_active_agreements_reads_as_such_and_changes_do_not() -> 
     # Nets' sample and ours are changes (type 1): no agreement they leave out ends
     assert not any(change.complete_list for change in read_agreements(AGREEMENTS))
     assert not any(change.complete_list for change in read_agreements(OUR_SAMPLE))
+
+
+def test_the_full_list_sample_lists_customers_1_and_3_and_leaves_out_2() -> None:
+    full = (OUR_SAMPLE_PATH.parent / "avtalegiro-agreements-full-2024-06-03.txt").read_bytes()
+    changes = read_agreements(full)
+    assert all(change.complete_list and change.active for change in changes)
+    assert [(change.kid, change.notify) for change in changes] == [("18", True), ("34", False)]
 
 
 def refusal(lines: list[str]) -> list[tuple[str, str]]:

@@ -80,9 +80,11 @@ def write_avtalegiro_agreements(
     data_recipient: str,
     account: str,
     final_newline: bool = True,
+    full_list: bool = False,
 ) -> bytes:
     """The bank's AvtaleGiro agreements file (assignment type 24): for each (KID, notify) a new or changed
-    agreement, the payer asking to be notified of each claim or not."""
+    agreement (registration type 1), or with `full_list` an active one of the payee's full list (type 0),
+    the payer asking to be notified of each claim or not."""
     transmission = netsgiro.Transmission(
         number=transmission_number,
         data_transmitter=data_transmitter,
@@ -100,7 +102,11 @@ def write_avtalegiro_agreements(
             netsgiro.Agreement(
                 service_code=netsgiro.ServiceCode.AVTALEGIRO,
                 number=number,
-                registration_type=netsgiro.AvtaleGiroRegistrationType.NEW_OR_UPDATED_AGREEMENT,
+                registration_type=(
+                    netsgiro.AvtaleGiroRegistrationType.ACTIVE_AGREEMENT
+                    if full_list
+                    else netsgiro.AvtaleGiroRegistrationType.NEW_OR_UPDATED_AGREEMENT
+                ),
                 kid=kid,
                 notify=notify,
             )

@@ -278,7 +278,7 @@ class CollectionServicer:
         return collection_pb2.ImportAvtaleGiroAgreementsResponse(
             records=imported.agreements,
             active=imported.active,
-            ended=imported.deleted,
+            deleted_by_payers=imported.deleted,
             added=imported.added,
             changed=imported.changed,
             unchanged=imported.unchanged,
