@@ -77,9 +77,11 @@ class FakeCollection:
                 found.setdefault(step.document_number, []).append(step)
         return found
 
-    def steps_of_run(self, run_id: str) -> list[CollectionStep]:
-        mine = [s for s in self.steps if s.run_id == run_id]
-        return sorted(mine, key=lambda s: (s.account_id, s.document_number))
+    def steps_of_run(self, run_id: str, offset: int = 0, limit: int | None = None) -> list[CollectionStep]:
+        mine = sorted(
+            (s for s in self.steps if s.run_id == run_id), key=lambda s: (s.account_id, s.document_number)
+        )
+        return mine[offset:] if limit is None else mine[offset : offset + limit]
 
     def interest_charged_through(self, document_numbers: Sequence[int]) -> dict[int, date]:
         found: dict[int, date] = {}

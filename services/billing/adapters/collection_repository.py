@@ -245,13 +245,15 @@ class CollectionRepository:
             found.setdefault(row.document_number, []).append(_to_step(row))
         return found
 
-    def steps_of_run(self, run_id: str) -> list[CollectionStep]:
+    def steps_of_run(self, run_id: str, offset: int = 0, limit: int | None = None) -> list[CollectionStep]:
         rows = self._session.execute(
             select(collection_steps)
             .where(collection_steps.c.run_id == run_id)
             .order_by(
                 collection_steps.c.account_id, collection_steps.c.document_number, collection_steps.c.step
             )
+            .offset(offset)
+            .limit(limit)
         ).all()
         return [_to_step(row) for row in rows]
 

@@ -79,5 +79,5 @@ def reminder_run_steps(
 ) -> tuple[list[CollectionStep], bool]:
     """The run's steps from `offset`, at most `limit` (by recipient and invoice), and whether more follow."""
     with uow:
-        steps = uow.collection.steps_of_run(run_id)
-    return steps[offset : offset + limit], len(steps) > offset + limit
+        steps = uow.collection.steps_of_run(run_id, offset, limit + 1)  # one more tells whether more follow
+    return steps[:limit], len(steps) > limit

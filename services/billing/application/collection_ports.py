@@ -60,8 +60,9 @@ class CollectionStore(Protocol):
         """The steps taken on each invoice, in the order taken."""
         ...
 
-    def steps_of_run(self, run_id: str) -> list[CollectionStep]:
-        """A run's steps in (account, invoice) order, with their letters' content."""
+    def steps_of_run(self, run_id: str, offset: int = 0, limit: int | None = None) -> list[CollectionStep]:
+        """A run's steps in (account, invoice) order, with their letters' content: from `offset`, at most
+        `limit` of them (None: all)."""
         ...
 
     # --- interest
