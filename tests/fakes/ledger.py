@@ -148,6 +148,7 @@ class FakeLedger:
                     balance=balance,
                     charge_codes=tuple(sorted({line.code for line in invoice.lines})),
                     property_ids=tuple(invoice.property_ids),
+                    amounts_by_code=_amounts_by_code(invoice),
                 )
             )
         return sorted(found, key=lambda o: (o.account_id, o.due_date, o.document_number))
@@ -243,6 +244,13 @@ class FakeLedger:
             )
             for n in sorted(by_code)
         ]
+
+
+def _amounts_by_code(invoice: Invoice) -> dict[str, Money]:
+    amounts: dict[str, int] = defaultdict(int)
+    for line in invoice.lines:
+        amounts[line.code] += line.amount.ore
+    return {code: Money(ore) for code, ore in sorted(amounts.items())}
 
 
 class FakePayments:

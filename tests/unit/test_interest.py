@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given
@@ -96,3 +98,19 @@ def test_no_interest_on_days_the_principal_was_paid_or_in_credit() -> None:
     flat = [(date(2024, 1, 5), Money(100_000))]
     start, end = date(2024, 2, 1), date(2025, 2, 1)
     assert interest_on_changes(flat, RATES, start, end) == interest(Money(100_000), RATES, start, end)
+
+
+def test_a_share_of_the_principal_bears_interest_rounded_once() -> None:
+    changes = [(date(2025, 1, 1), Money.of(1000))]
+    whole = interest_on_changes(changes, RATES, date(2025, 1, 1), date(2025, 1, 13))  # 4.1096
+    half = interest_on_changes(changes, RATES, date(2025, 1, 1), date(2025, 1, 13), Fraction(1, 2))
+    assert (whole, half) == (Money.of("4.11"), Money.of("2.05"))  # 2.0548, not 4.11 / 2 = 2.055 → 2.06
+
+
+def test_the_interest_share_is_the_part_of_codes_with_interest() -> None:
+    rules = replace(load_collection_rules(), no_interest_codes=frozenset({"water"}))
+    assert rules.interest_share({"property_tax": Money(3_000), "water": Money(1_000)}) == Fraction(3, 4)
+    assert rules.interest_share({"water": Money(1_000)}) == 0
+    assert rules.interest_share({"property_tax": Money(3_000)}) == 1
+    assert rules.interest_share({}) == 1  # amounts not known: all of it
+    assert load_collection_rules().interest_share({"water": Money(1_000)}) == 1  # none configured without

@@ -325,3 +325,16 @@ def test_a_step_off_any_plan_says_no_plan() -> None:
     run(uow, RUN_ON)
     letters = [s.content for s in uow.collection.steps if s.content is not None]
     assert letters and all(c.plan_broken_on == "" and not c.notice_given for c in letters)
+
+
+def test_only_the_part_of_an_invoice_charged_with_interest_bears_it() -> None:
+    uow = FakeBillingUnitOfWork()
+    issue(uow, recipient("A1"), 1, [("p1", "property_tax", "1000"), ("p1", "water", "1000")])
+    water_free = replace(NORWAY, no_interest_codes=frozenset({"water"}))
+    done = run(uow, RUN_ON, water_free)
+    # Half of the 2000 kr is water, configured without interest: 1000 kr × 13 days × 12.5 % / 365 → 4,45
+    assert done.interest == Money.of("4.45")
+    assert run(FakeBillingUnitOfWork(), RUN_ON).interest == Money(0)  # (nothing issued: nothing charged)
+    everything = FakeBillingUnitOfWork()
+    issue(everything, recipient("A1"), 1, [("p1", "property_tax", "1000"), ("p1", "water", "1000")])
+    assert run(everything, RUN_ON).interest == Money.of("8.90")  # 8.904 with every code bearing interest

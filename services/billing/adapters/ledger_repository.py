@@ -226,16 +226,16 @@ class LedgerRepository:
         if due_before is not None:
             query = query.where(i.due_date < due_before)
         found = self._session.execute(query).tuples().all()
-        codes: dict[int, set[str]] = defaultdict(set)
+        amounts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         properties: dict[int, set[str]] = defaultdict(set)
         if found:
             lines = invoice_lines.c
-            for number, code, property_id in self._session.execute(
-                select(lines.invoice_number, lines.code, lines.property_id)
+            for number, code, property_id, ore in self._session.execute(
+                select(lines.invoice_number, lines.code, lines.property_id, func.sum(lines.amount_ore))
                 .where(one_of(self._session, lines.invoice_number, [r[0] for r in found]))
-                .distinct()
+                .group_by(lines.invoice_number, lines.code, lines.property_id)
             ).tuples():
-                codes[number].add(code)
+                amounts[number][code] += int(ore)
                 properties[number].add(property_id)
         result = [
             OpenInvoice(
@@ -246,8 +246,9 @@ class LedgerRepository:
                 due_date=due_date,
                 total=Money(total_ore),
                 balance=balances_of[number],
-                charge_codes=tuple(sorted(codes[number])),
+                charge_codes=tuple(sorted(amounts[number])),
                 property_ids=tuple(sorted(properties[number])),
+                amounts_by_code={code: Money(ore) for code, ore in sorted(amounts[number].items())},
             )
             for number, account_id, kid, issue_date, due_date, total_ore in found
         ]

@@ -7,7 +7,7 @@ tests/fakes/ledger.py keeps them in memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Protocol
 
@@ -39,6 +39,8 @@ class OpenInvoice:
     balance: ClaimBalance  # open now, per component
     charge_codes: tuple[str, ...]  # the codes of its lines (property_tax, water, …), sorted
     property_ids: tuple[str, ...]
+    # Its lines' amounts per code (net of VAT): how its principal splits over codes with and without interest.
+    amounts_by_code: Mapping[str, Money] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -186,7 +186,8 @@ def _plan_chunk(
         if _interest_due(invoice, decision, plan, rules):
             start = interest_start(invoice.due_date, charged.get(invoice.document_number))
             history = changes.get(document_claim(invoice.document_number), [])
-            charged_now = interest_on_changes(history, rules.interest_rates, start, on)
+            share = rules.interest_share(invoice.amounts_by_code)
+            charged_now = interest_on_changes(history, rules.interest_rates, start, on, share)
             if charged_now.ore > 0:
                 entry = _interest_entry(invoice, charged_now, start, on)
                 chunk.entries.append(entry)

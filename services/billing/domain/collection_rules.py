@@ -132,6 +132,19 @@ class CollectionRules:
         """Whether an invoice bears interest: not when all its codes are configured without."""
         return not charge_codes or any(code not in self.no_interest_codes for code in charge_codes)
 
+    def interest_share(self, amounts_by_code: Mapping[str, Money]) -> Fraction:
+        """The part of an invoice's principal that bears interest: its amounts of codes not configured
+        without interest over all its amounts (payments cover an invoice's codes pro rata, so what is open
+        of each code keeps that share). 1 when none of its codes is without interest, or its amounts are
+        not known."""
+        whole = sum(max(0, amount.ore) for amount in amounts_by_code.values())
+        if whole == 0 or not any(code in self.no_interest_codes for code in amounts_by_code):
+            return Fraction(1)
+        bearing = sum(
+            max(0, a.ore) for code, a in amounts_by_code.items() if code not in self.no_interest_codes
+        )
+        return Fraction(bearing, whole)
+
 
 def parse_collection_rules(data: Any) -> CollectionRules:
     """The rules from a YAML document's data; InvalidInput naming each bad key (e.g. "grace_days",

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 from services.platform.money import Money
 
@@ -69,13 +70,19 @@ def interest(principal: Money, rates: Sequence[tuple[date, Decimal]], start: dat
 
 
 def interest_on_changes(
-    changes: Sequence[tuple[date, Money]], rates: Sequence[tuple[date, Decimal]], start: date, end: date
+    changes: Sequence[tuple[date, Money]],
+    rates: Sequence[tuple[date, Decimal]],
+    start: date,
+    end: date,
+    share: Fraction = Fraction(1),
 ) -> Money:
     """Interest for the days [start, end) on a principal that changed over time: `changes` are the
     principal's net movements by the day they take effect (ascending; the invoice, then payments and
     set-offs lowering it), so each day bears interest on what was open that day, not on what is open at
     the end (a part payment on 3 May stops interest on its amount from 3 May). Days with nothing open (or a
-    credit) bear none. Σ principal × rate × days / 365 over the stretches, rounded once."""
+    credit) bear none. Only `share` of the principal bears interest (the part of codes charged with
+    interest, CollectionRules.interest_share). Σ principal × share × rate × days / 365 over the stretches,
+    rounded once."""
     if end <= start:
         return Money(0)
     open_ore = sum(amount.ore for on, amount in changes if on <= start)
@@ -89,7 +96,7 @@ def interest_on_changes(
             )
             total += Money(open_ore).nok * day_rates
         stretch_start, open_ore = on, open_ore + amount_ore
-    return Money.rounded(total / DAYS_IN_YEAR)
+    return Money.rounded(total * share.numerator / share.denominator / DAYS_IN_YEAR)
 
 
 def interest_start(due_date: date, charged_through: date | None) -> date:
