@@ -117,7 +117,7 @@ class FakeLedger:
         return sorted(overdue)[:limit]
 
     def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:
-        return self._receivables(account_ids, None)
+        return {c: b for c, b in self._receivables(account_ids, None).items() if b.total.ore != 0}
 
     def open_invoices(
         self,

@@ -28,4 +28,3 @@ def test_one_of_finds_exactly_the_values_named(database_url: str) -> None:
     engine.dispose()
     assert sorted(names) == sorted(AWKWARD)
     assert (sorted(numbers), nothing) == ([0, 2], [])
-

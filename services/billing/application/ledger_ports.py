@@ -119,8 +119,9 @@ class LedgerStore(Protocol):
         ...
 
     def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:
-        """Every claim of the recipients on RECEIVABLES with its balance per component (invoices, credit
-        notes, payments' credits; settled ones at zero), by claim: one aggregate for a chunk's recipients."""
+        """Every claim of the recipients on RECEIVABLES with something open or to their credit (invoices,
+        credit notes, payments' credits; settled ones left out), with its balance per component, by claim:
+        one aggregate for a chunk's recipients."""
         ...
 
     def open_invoices(

@@ -160,7 +160,9 @@ def _plan_chunk(
     credits = sorted((b for b in balances.values() if b.total.ore < 0), key=lambda b: (b.account_id, b.claim))
     if credits:
         set_off_credits(uow, account_ids, on, credits)
-        balances.update(uow.ledger.receivable_balances(sorted({c.account_id for c in credits})))
+        holders = {c.account_id for c in credits}  # their claims as the set-off left them (settled: gone)
+        balances = {claim: b for claim, b in balances.items() if b.account_id not in holders}
+        balances.update(uow.ledger.receivable_balances(sorted(holders)))
     invoices = uow.ledger.open_invoices(account_ids, due_before=on, balances=balances)
     numbers = [i.document_number for i in invoices]
     steps = uow.collection.steps_of(numbers) if numbers else {}
