@@ -89,6 +89,20 @@ class FakeLedger:
                     by_day[p.claim][took_effect] += p.amount.ore
         return {c: [(on, Money(ore)) for on, ore in sorted(days.items())] for c, days in by_day.items()}
 
+    def charges_posted(self, claims: Sequence[str]) -> dict[str, list[tuple[date, Money]]]:
+        wanted = set(claims)
+        summed: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+        for entry in self.entries:
+            for p in entry.postings:
+                if (
+                    p.claim in wanted
+                    and p.ledger_account == LedgerAccount.RECEIVABLES
+                    and p.component in (Component.FEE, Component.INTEREST)
+                    and p.amount.ore > 0
+                ):
+                    summed[p.claim][entry.posted_on] += p.amount.ore
+        return {c: [(d, Money(o)) for d, o in sorted(days.items())] for c, days in summed.items()}
+
     def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
         wanted = set(claims)
         arose: dict[str, date] = {}

@@ -135,6 +135,8 @@ def test_a_runs_invoices_are_posted_and_the_aggregates_add_up(make: UowFactory) 
             ClaimBalance(payment_claim("pb"), "acc-b", principal=Money(-49_999))
         ]
         assert ledger.credits(["acc-b"], as_of=date(2024, 2, 14)) == []
+        # what was charged on a claim besides its invoice: the fee, by its day (payments and the invoice not)
+        assert ledger.charges_posted([da, db]) == {da: [(date(2024, 2, 20), Money.of(35))]}
 
         rows = ledger.statement_rows("acc-a", date(2024, 12, 31))
         assert [(r.kind, r.posted_on, r.description, r.debit, r.credit) for r in rows] == [

@@ -98,9 +98,12 @@ def test_refusals_change_nothing() -> None:
 
 def test_a_missed_instalment_is_found_after_its_due_date_and_grace() -> None:
     plan = request_instalments(scene(), "A1", [1], 2, date(2025, 12, 1), ON)
-    assert plan.missed(Money.of(1000), date(2025, 12, 15), 14) is None  # 1 Dec + 14 not passed
-    assert plan.missed(Money.of(1000), date(2025, 12, 16), 14) == plan.instalments[0]
+    assert plan.missed(Money(0), date(2025, 12, 15), 14) is None  # 1 Dec + 14 not passed
+    assert plan.missed(Money(0), date(2025, 12, 16), 14) == plan.instalments[0]
     assert plan.missed(Money.of(500), date(2025, 12, 16), 14) is None  # the first 500 paid
+    # 1 000 paid while 20 of interest was charged: 20 open is not an instalment missed
+    assert plan.paid_since(Money.of(20), Money.of(20)) == Money.of(1000)
+    assert plan.paid_since(Money.of(1000), Money(0)) == Money(0)
 
 
 def test_cancel_a_plan() -> None:

@@ -338,3 +338,20 @@ def test_only_the_part_of_an_invoice_charged_with_interest_bears_it() -> None:
     everything = FakeBillingUnitOfWork()
     issue(everything, recipient("A1"), 1, [("p1", "property_tax", "1000"), ("p1", "water", "1000")])
     assert run(everything, RUN_ON).interest == Money.of("8.90")  # 8.904 with every code bearing interest
+
+
+def test_a_plan_paid_in_full_is_completed_though_interest_charged_meanwhile_took_part_of_the_payment() -> (
+    None
+):
+    uow = scene()
+    plan = request_instalments(uow, "A1", [1], 2, date(2025, 12, 1), date(2025, 11, 25), NORWAY)
+    run(uow, RUN_ON)  # the plan holds the reminder, but interest runs on: 4,45 kr charged on invoice 1
+    pay(uow, uow.invoices.rows[1], "1000", date(2025, 12, 2))  # the whole plan, in the bank's file after it
+    with uow:
+        assert uow.ledger.claim_balances(["D1"])["D1"].total == Money.of("4.45")  # the payment took it first
+    later = run(uow, date(2026, 1, 16))  # both instalments' dates + 14 days have passed
+    stored = uow.collection.plans[plan.plan_id]
+    assert (stored.state, stored.ended_on) == (PlanState.COMPLETED, date(2025, 12, 2))
+    # the interest left is reminded as any other, not as a broken plan
+    [step] = [s for s in uow.collection.steps if s.run_id == later.run_id and s.document_number == 1]
+    assert step.content is not None and step.content.plan_broken_on == ""

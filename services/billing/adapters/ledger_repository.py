@@ -274,6 +274,25 @@ class LedgerRepository:
         found = self._receivable_claims(account_ids, as_of, documents_only=False, sign=-1).values()
         return sorted(found, key=lambda b: (b.account_id, b.claim))
 
+    def charges_posted(self, claims: Sequence[str]) -> dict[str, list[tuple[date, Money]]]:
+        if not claims:
+            return {}
+        p = ledger_postings.c
+        found: dict[str, list[tuple[date, Money]]] = defaultdict(list)
+        for claim, day, ore in self._session.execute(
+            select(p.claim, p.posted_on, func.sum(p.amount_ore))
+            .where(
+                one_of(self._session, p.claim, list(claims)),
+                p.ledger_account == _RECEIVABLES,
+                p.component.in_((_FEE, _INTEREST)),
+                p.amount_ore > 0,
+            )
+            .group_by(p.claim, p.posted_on)
+            .order_by(p.claim, p.posted_on)
+        ).tuples():
+            found[claim].append((day, Money(int(ore))))
+        return dict(found)
+
     def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
         if not claims:
             return {}

@@ -142,6 +142,12 @@ class LedgerStore(Protocol):
         (account_id, claim) order. With `as_of`, from the postings dated up to that day."""
         ...
 
+    def charges_posted(self, claims: Sequence[str]) -> dict[str, list[tuple[date, Money]]]:
+        """Each claim's interest and fees charged (positive FEE and INTEREST postings on RECEIVABLES),
+        summed per booking day, in day order: what a plan's invoices were charged after it was made. One
+        query however many claims; claims without any are left out."""
+        ...
+
     def credits_arose_on(self, claims: Sequence[str]) -> dict[str, date]:
         """The day each credit claim arose: the latest value date (value_on, else posted_on) of its negative
         movements on RECEIVABLES (a credit note's issue date, an overpayment's paid_on). One query however

@@ -30,7 +30,7 @@ from services.billing.domain.collection_holds import CollectionHold
 from services.billing.domain.collection_rules import CollectionRules, InterestPoint, StepKind
 from services.billing.domain.interest import InterestCharge, interest_on_changes, interest_start
 from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
-from services.billing.domain.payment_plans import PaymentPlan, PlanState, plan_of
+from services.billing.domain.payment_plans import Instalment, PaymentPlan, PlanState, plan_of
 from services.billing.domain.reminders import (
     CollectionRun,
     CollectionStep,
@@ -38,7 +38,6 @@ from services.billing.domain.reminders import (
     NotReminded,
     ReminderLetter,
     RunState,
-    breaking_instalment,
     broken_plan_of,
     letter_file,
     next_step,
@@ -78,6 +77,7 @@ class _Chunk:
     steps: list[CollectionStep] = field(default_factory=list)
     events: list[ReminderIssued | HandedToEnforcement] = field(default_factory=list)
     plan_states: list[tuple[str, PlanState, date]] = field(default_factory=list)  # (plan, state, since)
+    missed: dict[str, Instalment] = field(default_factory=dict)  # plan broken now → the instalment missed
     interest: Money = Money(0)
     not_reminded: Counter[NotReminded] = field(default_factory=Counter)
 
@@ -85,35 +85,40 @@ class _Chunk:
 def _settle_plans(
     uow: BillingUnitOfWork, plans: list[PaymentPlan], rules: CollectionRules, on: date, chunk: _Chunk
 ) -> list[PaymentPlan]:
-    """The plans as they stand after this run's check: a plan whose invoices are paid is completed as of
-    the day the last of it was paid (or set off: its invoices' latest credit's value date, not before the
-    plan was requested, not after `on`); one with an instalment missed (due date + grace passed, paid short
-    of what was due) is broken today."""
+    """The plans as they stand after this run's check: a plan whose invoices, or whose instalments, are
+    all paid is completed as of the day the last of it was paid (or set off: its invoices' latest credit's
+    value date, not before the plan was requested, not after `on`); one with an instalment missed (due date
+    + grace passed, paid since the plan short of what was due) is broken today (chunk.missed says which
+    instalment)."""
     active = [p for p in plans if p.state == PlanState.ACTIVE]
     if not active:
         return plans
     claims = sorted({document_claim(n) for p in active for n in p.documents})
     balances = uow.ledger.claim_balances(claims)
+    charges = uow.ledger.charges_posted(claims)
 
-    def open_now(plan: PaymentPlan) -> Money:
-        return Money(
-            sum(max(balances[c].total.ore, 0) for n in plan.documents if (c := document_claim(n)) in balances)
-        )
+    def paid_since(plan: PaymentPlan) -> tuple[Money, Money]:
+        mine = [document_claim(n) for n in plan.documents]
+        open_now = Money(sum(max(balances[c].total.ore, 0) for c in mine if c in balances))
+        charged = Money(sum(m.ore for c in mine for day, m in charges.get(c, []) if day > plan.requested_on))
+        return open_now, plan.paid_since(open_now, charged)
 
-    left = {p.plan_id: open_now(p) for p in active}
-    paid = [p for p in active if left[p.plan_id].ore <= 0]
-    arose = uow.ledger.credits_arose_on(sorted({document_claim(n) for p in paid for n in p.documents}))
+    standing = {p.plan_id: paid_since(p) for p in active}
+    done = {p.plan_id for p in active if standing[p.plan_id][0].ore <= 0 or standing[p.plan_id][1] >= p.total}
+    arose = uow.ledger.credits_arose_on(
+        sorted({document_claim(n) for p in active if p.plan_id in done for n in p.documents})
+    )
     settled: list[PaymentPlan] = []
     for plan in plans:
         if plan.state == PlanState.ACTIVE:
-            if left[plan.plan_id].ore <= 0:
+            if plan.plan_id in done:
                 days = [arose[c] for n in plan.documents if (c := document_claim(n)) in arose]
-                last = max(days, default=on)
-                ended = min(max(last, plan.requested_on), on)
+                ended = min(max(max(days, default=on), plan.requested_on), on)
                 chunk.plan_states.append((plan.plan_id, PlanState.COMPLETED, ended))
                 plan = replace(plan, state=PlanState.COMPLETED, ended_on=ended)
-            elif plan.missed(left[plan.plan_id], on, rules.grace_days) is not None:
+            elif (missed := plan.missed(standing[plan.plan_id][1], on, rules.grace_days)) is not None:
                 chunk.plan_states.append((plan.plan_id, PlanState.BROKEN, on))
+                chunk.missed[plan.plan_id] = missed
                 plan = replace(plan, state=PlanState.BROKEN, broken_on=on, ended_on=on)
         settled.append(plan)
     return settled
@@ -201,7 +206,7 @@ def _plan_chunk(
             chunk.not_reminded[decision] += 1
             continue
         account = by_id[invoice.account_id]
-        step = _step(uow, invoice, decision, charged_now, account, mine, rules, on, run_id, seller)
+        step = _step(invoice, decision, charged_now, account, mine, chunk.missed, rules, on, run_id, seller)
         chunk.steps.append(step)
         if step.fee.ore > 0:
             chunk.entries.append(_fee_entry(invoice, step))
@@ -253,12 +258,12 @@ def _fee_entry(invoice: OpenInvoice, step: CollectionStep) -> Entry:
 
 
 def _step(
-    uow: BillingUnitOfWork,
     invoice: OpenInvoice,
     decision: NextStep,
     charged_now: Money,
     account: Account,
     plans: Sequence[PaymentPlan],
+    missed_now: Mapping[str, Instalment],
     rules: CollectionRules,
     on: date,
     run_id: str,
@@ -276,12 +281,9 @@ def _step(
             if decision.broken_on is None
             else broken_plan_of(plans, invoice.document_number, decision.broken_on)
         )
-        missed = None
-        if broken is not None and broken.broken_on == on:
-            # Read as _settle_plans read them this run (nothing of the chunk is posted yet): the same
-            # instalment it found missed. A plan broken on an earlier run can no longer tell which.
-            claims = [document_claim(n) for n in broken.documents]
-            missed = breaking_instalment(broken, uow.ledger.claim_balances(claims), rules.grace_days)
+        # Only the run that found the plan broken knows which instalment was missed (later payments change
+        # what the same check would find).
+        missed = missed_now.get(broken.plan_id) if broken is not None and broken.broken_on == on else None
         content = ReminderLetter(
             step=kind.value,
             sequence=decision.sequence,

@@ -5,7 +5,8 @@ payment on a later day, an instalment plan in monthly instalments that sum exact
 (largest remainder: the first instalments take the øre left over). While a plan is active its invoices
 are not reminded. A plan is broken when an instalment's due date plus the rules' grace days has passed and
 what has been paid on its invoices since the plan is short of what was due by then; its invoices then get
-the rules' steps after a broken plan. A plan whose invoices are all paid is completed.
+the rules' steps after a broken plan. A plan is completed when its invoices are all paid, or when all its
+instalments are (interest charged on its invoices meanwhile is then reminded as any other).
 """
 
 from __future__ import annotations
@@ -58,14 +59,20 @@ class PaymentPlan:
         """What the schedule has fallen due on or before `day`."""
         return Money(sum(i.amount.ore for i in self.instalments if i.due_on <= day))
 
-    def missed(self, open_now: Money, on: date, grace_days: int) -> Instalment | None:
-        """The first instalment missed by `on`: its due date + grace passed while what has been paid
-        (the plan's total less what is open now on its invoices) is short of what was due by then."""
-        paid = self.total.ore - max(open_now.ore, 0)
+    def paid_since(self, open_now: Money, charged_since: Money) -> Money:
+        """What has been paid or set off on its invoices since the plan was made: its total and what was
+        charged on them since (interest, fees) less what is open on them now. Payments cover fees and
+        interest before the principal, so what is open alone would count interest charged meanwhile as
+        unpaid instalments."""
+        return Money(self.total.ore + charged_since.ore - max(open_now.ore, 0))
+
+    def missed(self, paid: Money, on: date, grace_days: int) -> Instalment | None:
+        """The first instalment missed by `on`: its due date + grace passed while what has been paid on its
+        invoices since the plan (paid_since) is short of what was due by then."""
         for instalment in self.instalments:
             if (
                 instalment.due_on + timedelta(days=grace_days) < on
-                and paid < self.due_by(instalment.due_on).ore
+                and paid.ore < self.due_by(instalment.due_on).ore
             ):
                 return instalment
         return None

@@ -14,7 +14,7 @@ however often it is rendered again.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -23,8 +23,8 @@ from typing import Any, Protocol
 from services.billing.domain.collection_holds import CollectionHold, disputed_amount
 from services.billing.domain.collection_rules import CollectionRules, StepKind, StepRule
 from services.billing.domain.invoice_plan import due_date
-from services.billing.domain.ledger import ClaimBalance, document_claim
-from services.billing.domain.payment_plans import Instalment, PaymentPlan, PlanState
+from services.billing.domain.ledger import ClaimBalance
+from services.billing.domain.payment_plans import PaymentPlan, PlanState
 from services.platform.money import Money
 
 
@@ -198,20 +198,6 @@ def broken_plan_of(plans: Sequence[PaymentPlan], document_number: int, broken_on
         ),
         None,
     )
-
-
-def breaking_instalment(
-    plan: PaymentPlan, balances: Mapping[str, ClaimBalance], grace_days: int
-) -> Instalment | None:
-    """The instalment whose miss broke the plan, as the check on the day it broke found it: `balances`
-    are its invoices' claims as that check read them (a claim not among them is settled). Only that day
-    can tell: what is paid afterwards changes what the same check would find."""
-    if plan.broken_on is None:
-        return None
-    open_now = Money(
-        sum(max(balances[c].total.ore, 0) for n in plan.documents if (c := document_claim(n)) in balances)
-    )
-    return plan.missed(open_now, plan.broken_on, grace_days)
 
 
 def next_step(
