@@ -41,5 +41,8 @@ class FakeAgreements:
     def get(self, kid: str) -> Agreement | None:
         return self.rows.get(kid)
 
+    def latest_registered_on(self) -> date | None:
+        return max((a.registered_on for a in self.rows.values()), default=None)
+
     def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
         return {kid: self.rows[kid] for kid in kids if kid in self.rows}

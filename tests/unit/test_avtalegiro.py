@@ -103,6 +103,22 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
     assert recipient_agreement(uow, "owner-1") == stored  # shown as ended, not as never had one
 
 
+def test_a_file_dated_before_the_last_change_is_refused_and_changes_nothing() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), b"agreements file", ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), b"agreements file", date(2026, 4, 1))
+    with pytest.raises(InvalidInput) as older:
+        import_agreements(uow, reader(AgreementChange(3, kid, True, True, True)), b"agreements file", ON)
+    [(field, message)] = [(v.field, v.description) for v in older.value.violations]
+    assert field == "received_on" and "is before 01.04.2026" in message
+    stored = uow.agreements.get(kid)
+    assert stored is not None and not stored.active  # the payer's deletion stands
+    # the same day as the last change is not before it
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), b"agreements file", date(2026, 4, 1))
+
+
 def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() -> None:
     uow = FakeBillingUnitOfWork()
     [kari] = recipients(uow, "Kari Nordmann")

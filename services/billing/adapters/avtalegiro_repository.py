@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, all_, bindparam, select
+from sqlalchemy import Row, all_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -74,6 +74,9 @@ class AgreementRepository:
         )
         # ordered oldest first: an account's last registered active agreement is the one kept
         return {row.account_id: _agreement(row) for row in rows}
+
+    def latest_registered_on(self) -> date | None:
+        return self._session.scalar(select(func.max(avtalegiro_agreements.c.registered_on)))
 
     def active_not_in(self, kids: Sequence[str]) -> list[Agreement]:
         query = select(*_COLUMNS).where(avtalegiro_agreements.c.active.is_(True))

@@ -30,7 +30,7 @@ from services.billing.domain.avtalegiro import (
 )
 from services.billing.domain.billing_run import INVOICE, Invoice
 from services.billing.domain.ledger import document_claim
-from services.platform.errors import NotFound, Violations
+from services.platform.errors import InvalidInput, NotFound, Violations
 from services.platform.money import Money
 from services.platform.written_dates import written_day
 
@@ -63,12 +63,22 @@ def import_agreements(
     domain full_list) also switches off every agreement billing has as active whose KID it leaves out,
     stored inactive as of `on` as a deletion would be (`ended`), in the same transaction: the bank no
     longer honours a claim on it, so the recipient goes back to paper invoices. A file mixing type 0 with
-    changes is refused (InvalidInput naming the first change's line) before the transaction opens.
+    changes is refused (InvalidInput naming the first change's line) before the transaction opens. A file
+    dated (`on`) before the last change billing has stored is refused (InvalidInput received_on): the
+    bank's files are read in the order it sent them.
     """
     changes = read(content)  # a bad file is refused before the transaction opens
     complete = full_list(changes)
     violations = Violations()
     with uow:
+        latest = uow.agreements.latest_registered_on()
+        if latest is not None and on < latest:
+            raise InvalidInput.single(
+                "received_on",
+                f"{on:%d.%m.%Y} is before {latest:%d.%m.%Y}, the day of the last agreement change billing "
+                "has: the bank's agreements files are read in the order it sent them (an older file would "
+                "undo what a later one changed)",
+            )
         accounts: dict[str, str] = {}
         named: list[AgreementChange] = []
         for change in changes:

@@ -39,6 +39,10 @@ class AgreementStore(Protocol):
 
     def get(self, kid: str) -> Agreement | None: ...
 
+    def latest_registered_on(self) -> date | None:
+        """The latest business day an agreement was added or changed (None: none stored yet)."""
+        ...
+
     def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
         """The agreements stored under the KIDs (one query however many); unknown KIDs are left out."""
         ...
