@@ -405,16 +405,26 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
         ("New", number(answer.added)),
         ("Changed", number(answer.changed)),
         ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
-        ("Active agreements", number(answer.active)),
+        ("Saying active", number(answer.active)),
         ("Deleted by payers", number(answer.deleted_by_payers)),
     ]
 
 
 def agreements_sentences(answer: Any) -> list[str]:
-    """What an agreements import did beyond its records: agreements a full list ended by leaving them out."""
-    if not answer.missing_from_full_list:
-        return []
-    return [f"{counted(answer.missing_from_full_list, 'agreement')} ended: missing from the bank's full list"]
+    """What an agreements import ended: how many a full list ended by leaving them out, then each ended
+    agreement by customer number and why (those recipients get paper invoices again)."""
+    said = []
+    if answer.missing_from_full_list:
+        said.append(
+            f"{counted(answer.missing_from_full_list, 'agreement')} ended: missing from the bank's full list"
+        )
+    said += [
+        f"Ended: customer {e.customer_number} (KID {e.kid}), "
+        + ("missing from the bank's full list" if e.missing_from_full_list else "deleted by the payer")
+        + "; invoices go on paper"
+        for e in answer.ended_agreements
+    ]
+    return said
 
 
 def claims_sentences(answer: Any, out: str) -> list[str]:

@@ -111,7 +111,7 @@ def avtalegiro_words(agreement: Any) -> str:
     """ "active since 02.05.2024, KID 18; the bank notifies each claim" (or "…; no notice from the bank");
     an ended one: "ended 01.10.2024, KID 18; invoices go on paper"."""
     if getattr(agreement, "ended", False):
-        return f"ended {day(agreement.active_since)}, KID {agreement.kid}; invoices go on paper"
+        return f"ended {day(agreement.ended_on)}, KID {agreement.kid}; invoices go on paper"
     notice = "the bank notifies each claim" if agreement.notify else "no notice from the bank"
     return f"active since {day(agreement.active_since)}, KID {agreement.kid}; {notice}"
 

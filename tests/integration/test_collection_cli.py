@@ -257,11 +257,13 @@ def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Pa
     )
     code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-01")
     assert code == 0, err
-    assert re.search(r"Records\s+2\n", out) and re.search(r"Active agreements\s+2\n", out)
+    assert re.search(r"Records\s+2\n", out) and re.search(r"Saying active\s+2\n", out)
     assert re.search(r"New\s+2\n", out) and re.search(r"Unchanged\s+0 \(already registered\)", out)
     code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-02")
     assert code == 0, err
     assert re.search(r"New\s+0\n", out) and re.search(r"Unchanged\s+2 \(already registered\)", out)
+    code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-02-01")
+    assert code != 0 and "--on" in err and "is before 01.03.2024" in err  # an older file: refused
 
     code, out, err = cli("recipients", "show", "3")
     assert code == 0, err

@@ -12,6 +12,7 @@ import pytest
 from services.billing.application.avtalegiro import (
     AgreementImport,
     ClaimFile,
+    EndedAgreement,
     direct_debit_claims,
     import_agreements,
     recipient_agreement,
@@ -97,6 +98,8 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
 
     assert (result.active, result.deleted) == (0, 1)
     assert (result.added, result.changed, result.unchanged) == (0, 1, 0)
+    deleted = EndedAgreement(kid, kari.customer_number, missing_from_full_list=False)
+    assert result.ended_agreements == (deleted,)
     assert uow.agreements.active_for(["owner-1"]) == {}
     stored = uow.agreements.get(kid)
     assert stored is not None and (stored.active, stored.registered_on) == (False, date(2026, 4, 1))
@@ -227,6 +230,7 @@ def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_list
         changed=0,
         unchanged=1,
         ended=1,
+        ended_agreements=(EndedAgreement(ola_kid, ola.customer_number, missing_from_full_list=True),),
     )
     # Kari is listed: her agreement keeps the day it became active; Ola's the list left out has ended
     assert uow.agreements.get(kari_kid) == Agreement(kari_kid, "owner-1", True, True, ON)

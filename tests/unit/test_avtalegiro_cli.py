@@ -25,10 +25,24 @@ def test_agreements_a_full_list_ended_are_told_in_a_sentence() -> None:
     ) == ["1 agreement ended: missing from the bank's full list"]
 
 
-def test_changes_alone_add_no_sentence() -> None:
-    answer = collection_pb2.ImportAvtaleGiroAgreementsResponse(records=2, active=1, deleted_by_payers=1)
-
+def test_changes_that_end_nothing_add_no_sentence_and_each_ended_agreement_is_named() -> None:
+    answer = collection_pb2.ImportAvtaleGiroAgreementsResponse(records=2, active=2)
     assert view.agreements_sentences(answer) == []
+    ended = collection_pb2.ImportAvtaleGiroAgreementsResponse(
+        records=2,
+        active=1,
+        deleted_by_payers=1,
+        missing_from_full_list=1,
+        ended_agreements=[
+            collection_pb2.EndedAvtaleGiroAgreement(customer_number=2, kid="26"),
+            collection_pb2.EndedAvtaleGiroAgreement(customer_number=3, kid="34", missing_from_full_list=True),
+        ],
+    )
+    assert view.agreements_sentences(ended) == [
+        "1 agreement ended: missing from the bank's full list",
+        "Ended: customer 2 (KID 26), deleted by the payer; invoices go on paper",
+        "Ended: customer 3 (KID 34), missing from the bank's full list; invoices go on paper",
+    ]
 
 
 def test_the_grpc_answer_carries_the_agreements_a_full_list_ended() -> None:
@@ -53,6 +67,12 @@ def test_the_grpc_answer_carries_the_agreements_a_full_list_ended() -> None:
         (2, 0, 0),
         (1, 0, 1),
     ]
+    [ended] = answers[1].ended_agreements
+    assert (ended.customer_number, ended.kid, ended.missing_from_full_list) == (
+        ola.customer_number,
+        ola_kid,
+        True,
+    )
 
 
 def _recipient(uow: FakeBillingUnitOfWork, account_id: str) -> Account:

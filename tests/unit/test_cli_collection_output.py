@@ -188,7 +188,7 @@ def test_every_billing_argument_has_a_help_text() -> None:
 
 
 def test_an_ended_agreement_is_shown_as_ended_and_an_active_one_as_active() -> None:
-    ended = billing_pb2.AvtaleGiroAgreement(kid="18", active_since="2024-10-01", notify=True, ended=True)
+    ended = billing_pb2.AvtaleGiroAgreement(kid="18", notify=True, ended=True, ended_on="2024-10-01")
     active = billing_pb2.AvtaleGiroAgreement(kid="18", active_since="2024-03-20", notify=False)
     assert avtalegiro_words(ended) == "ended 01.10.2024, KID 18; invoices go on paper"
     assert avtalegiro_words(active) == "active since 20.03.2024, KID 18; no notice from the bank"

@@ -76,7 +76,8 @@ class AgreementRepository:
         return {row.account_id: _agreement(row) for row in rows}
 
     def latest_registered_on(self) -> date | None:
-        return self._session.scalar(select(func.max(avtalegiro_agreements.c.registered_on)))
+        latest: date | None = self._session.scalar(select(func.max(avtalegiro_agreements.c.registered_on)))
+        return latest
 
     def active_not_in(self, kids: Sequence[str]) -> list[Agreement]:
         query = select(*_COLUMNS).where(avtalegiro_agreements.c.active.is_(True))

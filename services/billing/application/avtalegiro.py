@@ -36,6 +36,15 @@ from services.platform.written_dates import written_day
 
 
 @dataclass(frozen=True)
+class EndedAgreement:
+    """An agreement an agreements file ended: deleted by its payer, or left out of a full list."""
+
+    kid: str
+    customer_number: int  # the recipient's (the KID is it with a check digit)
+    missing_from_full_list: bool  # False: the payer deleted it (a deletion record)
+
+
+@dataclass(frozen=True)
 class AgreementImport:
     """What an agreements file changed."""
 
@@ -47,6 +56,7 @@ class AgreementImport:
     changed: int = 0  # those changing a known agreement
     unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
     ended: int = 0  # agreements billing had as active that a full list leaves out, switched off by it
+    ended_agreements: tuple[EndedAgreement, ...] = ()  # every active agreement it ended, by KID
 
 
 def import_agreements(
@@ -98,8 +108,11 @@ def import_agreements(
             accounts[kid] = account.account_id
             named.append(replace(change, kid=kid))
         violations.raise_if_any()
-        kinds, applied = _sorted_changes(named, accounts, uow.agreements.get_many(sorted(accounts)), on)
+        before = uow.agreements.get_many(sorted(accounts))
+        was_active = {kid for kid, agreement in before.items() if agreement.active}
+        kinds, applied = _sorted_changes(named, accounts, dict(before), on)
         ended = _missing_from(uow, sorted(accounts)) if complete else []
+        deleted_now = {c.kid for c in applied if not c.active and c.kid in was_active}
         # only what adds or changes is written: registered_on stays the day the agreement became what it is
         uow.agreements.apply(
             applied + [change for change, _ in ended],
@@ -117,6 +130,13 @@ def import_agreements(
         changed=kinds.count(ChangeKind.CHANGED),
         unchanged=kinds.count(ChangeKind.UNCHANGED),
         ended=len(ended),
+        ended_agreements=tuple(
+            sorted(
+                [EndedAgreement(kid, customer_number_of(kid) or 0, False) for kid in deleted_now]
+                + [EndedAgreement(c.kid, customer_number_of(c.kid) or 0, True) for c, _ in ended],
+                key=lambda e: e.customer_number,
+            )
+        ),
     )
 
 

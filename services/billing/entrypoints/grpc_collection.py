@@ -283,6 +283,14 @@ class CollectionServicer:
             changed=imported.changed,
             unchanged=imported.unchanged,
             missing_from_full_list=imported.ended,
+            ended_agreements=[
+                collection_pb2.EndedAvtaleGiroAgreement(
+                    customer_number=e.customer_number,
+                    kid=e.kid,
+                    missing_from_full_list=e.missing_from_full_list,
+                )
+                for e in imported.ended_agreements
+            ],
         )
 
     def GetAvtaleGiroClaims(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
