@@ -335,7 +335,11 @@ def cmd_reminders_steps(args: argparse.Namespace) -> int:
         page,
         view.STEP_COLUMNS,
         view.step_rows(page.steps),
-        f"Reminder run {args.run_id} took no steps.",
+        (
+            f"No steps from --page-token {args.page_token}: the run's steps end before it."
+            if args.page_token
+            else f"Reminder run {args.run_id} took no steps."
+        ),
         title=f"Steps of reminder run {args.run_id}",
         footer=more_hint(left),
     )

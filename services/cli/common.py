@@ -320,7 +320,7 @@ def whole(minimum: int, maximum: int, example: str) -> Callable[[str], int]:
 
 year_arg = whole(1900, 2200, "2024")
 month_arg = whole(1, 12, "5")
-page_size_arg = whole(0, 1000, "50")
+page_size_arg = whole(1, 1000, "50")  # left out: the service's default
 document_number_arg = whole(1, 10**15, "1001")  # invoice numbers and the like
 seconds_arg = number_arg(bounds("0.1", 86400, 3, "30"), "seconds")
 hours_arg = number_arg(bounds("0.01", 8760, 2, "8"), "hours")
