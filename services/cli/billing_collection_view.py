@@ -405,7 +405,7 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
         ("New", number(answer.added)),
         ("Changed", number(answer.changed)),
         ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
-        ("Saying active", number(answer.active)),
+        ("Active in the file", number(answer.active)),
         ("Deleted by payers", number(answer.deleted_by_payers)),
     ]
 

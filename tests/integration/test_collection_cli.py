@@ -257,7 +257,7 @@ def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Pa
     )
     code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-01")
     assert code == 0, err
-    assert re.search(r"Records\s+2\n", out) and re.search(r"Saying active\s+2\n", out)
+    assert re.search(r"Records\s+2\n", out) and re.search(r"Active in the file\s+2\n", out)
     assert re.search(r"New\s+2\n", out) and re.search(r"Unchanged\s+0 \(already registered\)", out)
     code, out, err = cli("avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-02")
     assert code == 0, err
