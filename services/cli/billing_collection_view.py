@@ -413,6 +413,8 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
 def agreements_sentences(answer: Any) -> list[str]:
     """What an agreements import ended: how many a full list ended by leaving them out, then each ended
     agreement by customer number and why (those recipients get paper invoices again)."""
+    if answer.already_read_on:
+        return [f"This file was read before (as of {day(answer.already_read_on)}): nothing changed."]
     said = []
     if answer.missing_from_full_list:
         said.append(

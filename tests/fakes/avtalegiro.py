@@ -12,6 +12,18 @@ class FakeAgreements:
     def __init__(self) -> None:
         self.rows: dict[str, Agreement] = {}
         self.updated_at: dict[str, datetime] = {}
+        self.files: dict[str, tuple[date | None, date]] = {}  # sha256 → (sent_on, received_on)
+
+    def file_received_on(self, sha256: str) -> date | None:
+        return self.files[sha256][1] if sha256 in self.files else None
+
+    def latest_file_sent_on(self) -> date | None:
+        return max((sent for sent, _ in self.files.values() if sent is not None), default=None)
+
+    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
+        if sha256 in self.files:
+            raise ValueError(f"agreements file {sha256} read before")  # the primary key refuses it
+        self.files[sha256] = (sent_on, received_on)
 
     def apply(
         self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime

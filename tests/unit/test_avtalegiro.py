@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
+from itertools import count
 
 import pytest
 
@@ -50,10 +51,18 @@ def recipients(uow: FakeBillingUnitOfWork, *names: str) -> list[Account]:
 
 def reader(*changes: AgreementChange) -> Callable[[bytes], list[AgreementChange]]:
     def read(content: bytes) -> list[AgreementChange]:
-        assert content == b"agreements file"
+        assert content.startswith(b"agreements file")
         return list(changes)
 
     return read
+
+
+_files = count(1)
+
+
+def a_file() -> bytes:
+    """Another agreements file's bytes (a file read again is recognised by them)."""
+    return b"agreements file %d" % next(_files)
 
 
 def test_a_recipients_kid_is_its_customer_number_with_a_mod10_check_digit() -> None:
@@ -74,7 +83,7 @@ def test_agreements_are_stored_under_the_recipients_kids() -> None:
         AgreementChange(4, recipient_kid(ola.customer_number), active=True, notify=False),
     )
 
-    result = import_agreements(uow, read, b"agreements file", ON)
+    result = import_agreements(uow, read, a_file(), ON)
 
     assert result == AgreementImport(
         agreements=2, active=2, deleted=0, accounts=("owner-1", "owner-2"), added=2, changed=0, unchanged=0
@@ -90,11 +99,9 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
     uow = FakeBillingUnitOfWork()
     [kari] = recipients(uow, "Kari Nordmann")
     kid = recipient_kid(kari.customer_number)
-    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), b"agreements file", ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), a_file(), ON)
 
-    result = import_agreements(
-        uow, reader(AgreementChange(3, kid, False, True)), b"agreements file", date(2026, 4, 1)
-    )
+    result = import_agreements(uow, reader(AgreementChange(3, kid, False, True)), a_file(), date(2026, 4, 1))
 
     assert (result.active, result.deleted) == (0, 1)
     assert (result.added, result.changed, result.unchanged) == (0, 1, 0)
@@ -110,16 +117,16 @@ def test_a_file_dated_before_the_last_change_is_refused_and_changes_nothing() ->
     uow = FakeBillingUnitOfWork()
     [kari] = recipients(uow, "Kari Nordmann")
     kid = recipient_kid(kari.customer_number)
-    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), b"agreements file", ON)
-    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), b"agreements file", date(2026, 4, 1))
+    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), a_file(), ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), a_file(), date(2026, 4, 1))
     with pytest.raises(InvalidInput) as older:
-        import_agreements(uow, reader(AgreementChange(3, kid, True, True, True)), b"agreements file", ON)
+        import_agreements(uow, reader(AgreementChange(3, kid, True, True, True)), a_file(), ON)
     [(field, message)] = [(v.field, v.description) for v in older.value.violations]
     assert field == "received_on" and "is before 01.04.2026" in message
     stored = uow.agreements.get(kid)
     assert stored is not None and not stored.active  # the payer's deletion stands
     # the same day as the last change is not before it
-    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), b"agreements file", date(2026, 4, 1))
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), a_file(), date(2026, 4, 1))
 
 
 def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() -> None:
@@ -133,7 +140,7 @@ def test_kids_naming_no_recipient_are_refused_by_line_and_nothing_is_stored() ->
     )
 
     with pytest.raises(InvalidInput) as caught:
-        import_agreements(uow, read, b"agreements file", ON)
+        import_agreements(uow, read, a_file(), ON)
 
     assert [(v.field, v.description) for v in caught.value.violations] == [
         (
@@ -163,22 +170,53 @@ def test_the_same_file_again_changes_nothing_and_says_so() -> None:
         AgreementChange(3, recipient_kid(kari.customer_number), True, notify=True),
         AgreementChange(4, recipient_kid(ola.customer_number), True, notify=False),
     )
-    import_agreements(uow, first, b"agreements file", ON)
+    content = a_file()
+    import_agreements(uow, first, content, ON)
 
-    again = import_agreements(uow, first, b"agreements file", date(2026, 4, 1))
+    again = import_agreements(uow, first, content, date(2026, 4, 1))
 
     assert (again.agreements, again.added, again.changed, again.unchanged) == (2, 0, 0, 2)
     # an agreement the file only repeats keeps the day it became what it is: its "active since"
     assert recipient_agreement(uow, "owner-1") == Agreement(
         recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
     )
+    assert again.already_read_on == ON
+
+
+def test_an_old_file_read_again_after_later_changes_brings_back_nothing() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+    old = a_file()
+    import_agreements(uow, reader(AgreementChange(3, kid, True, True)), old, ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True)), a_file(), date(2026, 4, 1))
+
+    again = import_agreements(uow, reader(AgreementChange(3, kid, True, True)), old, date(2026, 5, 1))
+
+    assert (again.already_read_on, again.changed, again.unchanged) == (ON, 0, 1)
+    stored = uow.agreements.get(kid)
+    assert stored is not None and not stored.active  # the payer's deletion stands
+
+
+def test_a_file_the_bank_sent_before_the_last_one_read_is_refused() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+    sent = date(2026, 3, 20)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True, sent_on=sent)), a_file(), ON)
+    older = reader(AgreementChange(3, kid, True, True, sent_on=date(2026, 3, 1)))
+    with pytest.raises(InvalidInput) as refused:
+        import_agreements(uow, older, a_file(), date(2026, 4, 1))
+    [(field, message)] = [(v.field, v.description) for v in refused.value.violations]
+    assert field == "content" and "sent this file on 01.03.2026, before the last agreements file" in message
+    assert uow.agreements.get(kid) is not None and not uow.agreements.get(kid).active  # type: ignore[union-attr]
 
 
 def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
     uow = FakeBillingUnitOfWork()
     kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
     kari_kid, ola_kid = recipient_kid(kari.customer_number), recipient_kid(ola.customer_number)
-    import_agreements(uow, reader(AgreementChange(3, kari_kid, True, notify=True)), b"agreements file", ON)
+    import_agreements(uow, reader(AgreementChange(3, kari_kid, True, notify=True)), a_file(), ON)
 
     result = import_agreements(
         uow,
@@ -187,7 +225,7 @@ def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
             AgreementChange(4, ola_kid, True, notify=False),  # new
             AgreementChange(5, ola_kid, True, notify=False),  # the same record twice: repeats line 4
         ),
-        b"agreements file",
+        a_file(),
         date(2026, 4, 1),
     )
 
@@ -214,12 +252,12 @@ def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_list
             AgreementChange(4, ola_kid, True, notify=False),
             AgreementChange(5, per_kid, False, notify=True),  # deleted already: nothing to end
         ),
-        b"agreements file",
+        a_file(),
         ON,
     )
     later = date(2026, 4, 1)
 
-    result = import_agreements(uow, reader(listed(3, "000" + kari_kid)), b"agreements file", later)
+    result = import_agreements(uow, reader(listed(3, "000" + kari_kid)), a_file(), later)
 
     assert result == AgreementImport(
         agreements=1,
@@ -244,10 +282,10 @@ def test_changes_end_nothing_they_do_not_mention() -> None:
     uow = FakeBillingUnitOfWork()
     kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
     kari_kid, ola_kid = recipient_kid(kari.customer_number), recipient_kid(ola.customer_number)
-    import_agreements(uow, reader(listed(3, kari_kid), listed(4, ola_kid)), b"agreements file", ON)
+    import_agreements(uow, reader(listed(3, kari_kid), listed(4, ola_kid)), a_file(), ON)
 
     result = import_agreements(
-        uow, reader(AgreementChange(3, kari_kid, True, notify=False)), b"agreements file", date(2026, 4, 1)
+        uow, reader(AgreementChange(3, kari_kid, True, notify=False)), a_file(), date(2026, 4, 1)
     )
 
     assert (result.changed, result.ended) == (1, 0)
@@ -258,7 +296,7 @@ def test_a_full_list_mixed_with_changes_is_refused_by_the_first_change_and_chang
     uow = FakeBillingUnitOfWork()
     kari, ola, per = recipients(uow, "Kari Nordmann", "Ola Nordmann", "Per Hansen")
     kari_kid, ola_kid, per_kid = (recipient_kid(r.customer_number) for r in (kari, ola, per))
-    import_agreements(uow, reader(AgreementChange(3, per_kid, True, True)), b"agreements file", ON)
+    import_agreements(uow, reader(AgreementChange(3, per_kid, True, True)), a_file(), ON)
     before = dict(uow.agreements.rows)
 
     with pytest.raises(InvalidInput) as caught:
@@ -269,7 +307,7 @@ def test_a_full_list_mixed_with_changes_is_refused_by_the_first_change_and_chang
                 AgreementChange(4, ola_kid, True, notify=True),  # a new agreement in a full list
                 AgreementChange(5, per_kid, False, notify=True),
             ),
-            b"agreements file",
+            a_file(),
             date(2026, 4, 1),
         )
 
@@ -293,7 +331,7 @@ def test_a_change_before_a_listed_agreement_is_refused_by_its_own_line() -> None
         import_agreements(
             uow,
             reader(AgreementChange(3, kid, False, True), listed(7, kid)),
-            b"agreements file",
+            a_file(),
             ON,
         )
 
@@ -344,7 +382,7 @@ def with_agreements(uow: FakeBillingUnitOfWork) -> tuple[Account, Account, Accou
             AgreementChange(3, recipient_kid(kari.customer_number), True, notify=True),
             AgreementChange(4, recipient_kid(ola.customer_number), True, notify=False),
         ),
-        b"agreements file",
+        a_file(),
         ON,
     )
     return kari, ola, per

@@ -20,6 +20,7 @@ OUR_SAMPLE_PATH = (
     Path(__file__).resolve().parents[2] / "data" / "samples" / "avtalegiro-agreements-2024-03-20.txt"
 )
 OUR_SAMPLE = OUR_SAMPLE_PATH.read_bytes()
+NETS_DAY = date(2017, 4, 19)  # the date in Nets' sample's transmission end record
 HEADER = {
     "data_transmitter": "55555555",
     "data_recipient": "00008080",
@@ -112,9 +113,15 @@ def test_nets_agreements_file_reads_to_sixteen_changes() -> None:
     changes = read_agreements(AGREEMENTS)
 
     assert len(changes) == 16
-    assert changes[0] == AgreementChange(line=3, kid="000112000507155", active=True, notify=True)
-    assert changes[1] == AgreementChange(line=4, kid="001006300507304", active=True, notify=False)
-    assert changes[-1] == AgreementChange(line=18, kid="001186100509492", active=True, notify=False)
+    assert changes[0] == AgreementChange(
+        line=3, kid="000112000507155", active=True, notify=True, sent_on=NETS_DAY
+    )
+    assert changes[1] == AgreementChange(
+        line=4, kid="001006300507304", active=True, notify=False, sent_on=NETS_DAY
+    )
+    assert changes[-1] == AgreementChange(
+        line=18, kid="001186100509492", active=True, notify=False, sent_on=NETS_DAY
+    )
     assert sum(change.notify for change in changes) == 11
 
 
@@ -152,6 +159,7 @@ def agreements_file(*records: tuple[str, netsgiro.AvtaleGiroRegistrationType, bo
 
 
 def test_a_full_list_of_active_agreements_reads_as_such_and_changes_do_not() -> None:
+    SENT = date(2024, 3, 20)  # noqa: N806  (the files' own date, from their transmission end records)
     kinds = netsgiro.AvtaleGiroRegistrationType
     full = agreements_file(("18", kinds.ACTIVE_AGREEMENT, True), ("26", kinds.ACTIVE_AGREEMENT, False))
     changes = agreements_file(
@@ -159,16 +167,17 @@ def test_a_full_list_of_active_agreements_reads_as_such_and_changes_do_not() -> 
     )
 
     assert read_agreements(full) == [
-        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=True),
-        AgreementChange(line=4, kid="26", active=True, notify=False, complete_list=True),
+        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=True, sent_on=SENT),
+        AgreementChange(line=4, kid="26", active=True, notify=False, complete_list=True, sent_on=SENT),
     ]
     assert read_agreements(changes) == [
-        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=False),
-        AgreementChange(line=4, kid="26", active=False, notify=False, complete_list=False),
+        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=False, sent_on=SENT),
+        AgreementChange(line=4, kid="26", active=False, notify=False, complete_list=False, sent_on=SENT),
     ]
     # Nets' sample and ours are changes (type 1): no agreement they leave out ends
     assert not any(change.complete_list for change in read_agreements(AGREEMENTS))
     assert not any(change.complete_list for change in read_agreements(OUR_SAMPLE))
+    assert {change.sent_on for change in read_agreements(OUR_SAMPLE)} == {date(2024, 3, 20)}  # its end record
 
 
 def test_the_full_list_sample_lists_customers_1_and_3_and_leaves_out_2() -> None:

@@ -13,6 +13,8 @@ or changed, 2 deleted) and whether the payer wants notification (J/N).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 
 from netsgiro import AssignmentType, AvtaleGiroRegistrationType, ServiceCode, Transmission
 from netsgiro.records import (
@@ -137,7 +139,8 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
 
     content: the agreements file's bytes (ISO-8859-1). Each record type 70 gives an AgreementChange: its
     line, the KID stripped, active (False for registration type 2, deleted), notify (J/N), complete_list
-    (True for registration type 0: the record is one of the payee's full list of active agreements).
+    (True for registration type 0: the record is one of the payee's full list of active agreements),
+    sent_on (the file's date, from its transmission end record).
     Raises InvalidInput: one "line N" violation per bad record (length, record type, layout, service code
     other than 21, an assignment that is not of agreements), per end record whose counts disagree; "file"
     when the file is empty or holds no agreement. Nothing is returned unless the whole file is good.
@@ -157,6 +160,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
     assignment_agreements = 0
     agreements_in_transmission = 0
     seen_end = False
+    sent_on: date | None = None
     for number, record in parsed:
         where = f"line {number}"
         assert record is not None
@@ -204,6 +208,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
             assignment_start = None
         elif isinstance(record, TransmissionEnd):
             seen_end = True
+            sent_on = record.nets_date
             _check_counts(
                 where,
                 "transmission end (record type 89)",
@@ -217,7 +222,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
     violations.raise_if_any()
     if not changes:
         raise InvalidInput.single("file", "holds no agreements (no record type 70)")
-    return changes
+    return [replace(change, sent_on=sent_on) for change in changes]
 
 
 def _agreement_record(number: int, line: str, violations: Violations) -> Record | None:

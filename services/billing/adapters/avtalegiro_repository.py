@@ -6,13 +6,13 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, all_, bindparam, func, select
+from sqlalchemy import Row, all_, bindparam, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from services.billing.adapters.orm import avtalegiro_agreements
+from services.billing.adapters.orm import avtalegiro_agreements, avtalegiro_files
 from services.billing.domain.avtalegiro import Agreement, AgreementChange
 from services.platform.db import one_of
 
@@ -74,6 +74,22 @@ class AgreementRepository:
         )
         # ordered oldest first: an account's last registered active agreement is the one kept
         return {row.account_id: _agreement(row) for row in rows}
+
+    def file_received_on(self, sha256: str) -> date | None:
+        files = avtalegiro_files.c
+        found: date | None = self._session.scalar(select(files.received_on).where(files.sha256 == sha256))
+        return found
+
+    def latest_file_sent_on(self) -> date | None:
+        latest: date | None = self._session.scalar(select(func.max(avtalegiro_files.c.sent_on)))
+        return latest
+
+    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
+        self._session.execute(
+            insert(avtalegiro_files).values(
+                sha256=sha256, sent_on=sent_on, received_on=received_on, recorded_at=at
+            )
+        )
 
     def latest_registered_on(self) -> date | None:
         latest: date | None = self._session.scalar(select(func.max(avtalegiro_agreements.c.registered_on)))

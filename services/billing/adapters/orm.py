@@ -443,3 +443,14 @@ avtalegiro_agreements = Table(
     required("updated_at", Moment),
     Index("ix_avtalegiro_account", "account_id"),
 )
+
+# The agreements files read (migration 0021): the same bytes again change nothing, and a file the bank sent
+# before the last one read is refused (it would undo what a later one changed).
+avtalegiro_files = Table(
+    "avtalegiro_files",
+    metadata,
+    key("sha256", String(64)),
+    optional("sent_on", Date),  # the file's own date (its transmission end record)
+    required("received_on", Date),  # the business date it was imported as of
+    required("recorded_at", Moment),
+)

@@ -10,6 +10,7 @@ the bank's notice (4 days) after the file's business date: the others must go on
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -56,7 +57,8 @@ class AgreementImport:
     changed: int = 0  # those changing a known agreement
     unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
     ended: int = 0  # agreements billing had as active that a full list leaves out, switched off by it
-    ended_agreements: tuple[EndedAgreement, ...] = ()  # every active agreement it ended, by KID
+    ended_agreements: tuple[EndedAgreement, ...] = ()  # every active agreement it ended, by customer
+    already_read_on: date | None = None  # the same bytes were read as of this day: nothing changed now
 
 
 def import_agreements(
@@ -73,14 +75,36 @@ def import_agreements(
     domain full_list) also switches off every agreement billing has as active whose KID it leaves out,
     stored inactive as of `on` as a deletion would be (`ended`), in the same transaction: the bank no
     longer honours a claim on it, so the recipient goes back to paper invoices. A file mixing type 0 with
-    changes is refused (InvalidInput naming the first change's line) before the transaction opens. A file
-    dated (`on`) before the last change billing has stored is refused (InvalidInput received_on): the
-    bank's files are read in the order it sent them.
+    changes is refused (InvalidInput naming the first change's line) before the transaction opens. The
+    bank's files are read in the order it sent them: a file dated (`on`) before the last change billing has
+    stored is refused (InvalidInput received_on), as is one the bank sent (its own date) before the last
+    file read (InvalidInput content). The same bytes again change nothing (already_read_on says when they
+    were read).
     """
     changes = read(content)  # a bad file is refused before the transaction opens
     complete = full_list(changes)
+    digest = hashlib.sha256(content).hexdigest()
+    sent_on = max((c.sent_on for c in changes if c.sent_on is not None), default=None)
     violations = Violations()
     with uow:
+        earlier = uow.agreements.file_received_on(digest)
+        if earlier is not None:
+            return AgreementImport(
+                agreements=len(changes),
+                active=sum(1 for change in changes if change.active),
+                deleted=sum(1 for change in changes if not change.active),
+                accounts=(),
+                unchanged=len(changes),
+                already_read_on=earlier,
+            )
+        last_file = uow.agreements.latest_file_sent_on()
+        if sent_on is not None and last_file is not None and sent_on < last_file:
+            raise InvalidInput.single(
+                "content",
+                f"the bank sent this file on {sent_on:%d.%m.%Y}, before the last agreements file read "
+                f"({last_file:%d.%m.%Y}): files are read in the order the bank sent them (an older file "
+                "would undo what a later one changed)",
+            )
         latest = uow.agreements.latest_registered_on()
         if latest is not None and on < latest:
             raise InvalidInput.single(
@@ -120,6 +144,7 @@ def import_agreements(
             on,
             uow.now(),
         )
+        uow.agreements.add_file(digest, sent_on, on, uow.now())
         uow.commit()
     return AgreementImport(
         agreements=len(named),

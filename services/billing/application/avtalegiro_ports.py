@@ -43,6 +43,19 @@ class AgreementStore(Protocol):
         """The latest business day an agreement was added or changed (None: none stored yet)."""
         ...
 
+    # --- the files read
+    def file_received_on(self, sha256: str) -> date | None:
+        """The business date the agreements file of these bytes was read as of (None: never read)."""
+        ...
+
+    def latest_file_sent_on(self) -> date | None:
+        """The latest own date (sent_on) of the agreements files read (None: none, or none dated)."""
+        ...
+
+    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
+        """Keep that the file of these bytes (sent by the bank on sent_on) was read as of received_on."""
+        ...
+
     def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:
         """The agreements stored under the KIDs (one query however many); unknown KIDs are left out."""
         ...

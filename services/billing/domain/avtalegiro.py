@@ -65,6 +65,7 @@ class AgreementChange:
     # registration type 0: the record is one of the payee's complete list of active agreements (sent when
     # the payee asks for it), so an agreement the list leaves out has ended at the bank
     complete_list: bool = False
+    sent_on: date | None = None  # the file's date (its transmission end record): the day the bank reported it
 
 
 def full_list(changes: Sequence[AgreementChange]) -> bool:

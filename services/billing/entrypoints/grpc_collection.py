@@ -291,6 +291,7 @@ class CollectionServicer:
                 )
                 for e in imported.ended_agreements
             ],
+            already_read_on=imported.already_read_on.isoformat() if imported.already_read_on else "",
         )
 
     def GetAvtaleGiroClaims(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
