@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from propertytax.billing.v1 import collection_pb2
 from services.billing.domain.account import Account, Channel, RecipientKind
 from services.billing.domain.avtalegiro import AgreementChange, recipient_kid
-from services.billing.entrypoints.grpc_collection import CollectionServicer
+from services.billing.entrypoints.grpc_collection import CollectionServicer, _page
 from services.cli import billing_collection_view as view
+from services.platform.errors import InvalidInput
 from tests.fakes.billing import FakeBillingUnitOfWork
 from tests.fakes.unit_of_work import FIXED_NOW
 
@@ -81,3 +84,12 @@ def _recipient(uow: FakeBillingUnitOfWork, account_id: str) -> Account:
     )
     uow.accounts.add(account, FIXED_NOW)
     return uow.accounts.rows[account_id]  # with the customer number it was given
+
+
+@pytest.mark.parametrize("token", ["abc", "-5"])
+def test_a_page_token_that_is_not_one_is_refused_saying_what_to_give(token: str) -> None:
+    assert _page(0, "") == (0, 100) and _page(5, "10") == (10, 5)
+    with pytest.raises(InvalidInput) as refused:
+        _page(0, token)
+    [violation] = refused.value.violations
+    assert violation.field == "page_token" and f"{token!r} is not a page token" in violation.description

@@ -86,7 +86,10 @@ def _page(page_size: int, page_token: str) -> tuple[int, int]:
     if not 0 <= page_size <= _MAX_PAGE_SIZE:
         raise InvalidInput.single("page_size", f"from 1 to {_MAX_PAGE_SIZE} (0 means {_PAGE_SIZE})")
     if page_token and not page_token.isdigit():
-        raise InvalidInput.single("page_token", "the next_page_token of the previous page")
+        raise InvalidInput.single(
+            "page_token",
+            f"{page_token!r} is not a page token: give the previous page's next_page_token (a number)",
+        )
     return int(page_token or 0), page_size or _PAGE_SIZE
 
 
