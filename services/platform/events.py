@@ -47,7 +47,11 @@ def _timestamp(moment: datetime) -> Timestamp:
     return timestamp
 
 
-def wrap(payload: Message, *, source: str, subject: str, occurred_at: datetime) -> envelope_pb2.EventEnvelope:
+def wrap(
+    payload: Message, *, source: str, subject: str, occurred_at: datetime, correlation_id: str = ""
+) -> envelope_pb2.EventEnvelope:
+    """The envelope of `payload`; its correlation id is `correlation_id`, else the request's or the
+    consumed event's (correlation_id_var), else a new one."""
     timestamp = _timestamp(occurred_at)
     packed = any_pb2.Any()
     packed.Pack(payload)
@@ -58,7 +62,7 @@ def wrap(payload: Message, *, source: str, subject: str, occurred_at: datetime) 
         subject=subject,
         occurred_at=timestamp,
         schema_version=SCHEMA_VERSION,
-        correlation_id=correlation_id_var.get() or new_id(),
+        correlation_id=correlation_id or correlation_id_var.get() or new_id(),
         traceparent=traceparent_var.get(),
         payload=packed,
     )

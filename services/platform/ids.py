@@ -7,9 +7,10 @@ import re
 
 from services.platform.identity import contains_national_id
 
-# Every form of an identity number starts with its date written as six digits in a row (only "." or "/"
-# may stand between them, and UUID text has neither): most draws lack six and skip the full check.
-_SIX_DIGITS = re.compile(r"[0-9]{6}")
+# Eleven digits in a row fit only in a UUID's last group (the others are 8 and 4 characters, and "-" is not
+# one of the separators an identity number may be written with): most draws lack them and skip the check.
+_ELEVEN_DIGITS = re.compile(r"[0-9]{11}")
+_LAST_GROUP = 24
 
 
 def new_id() -> str:
@@ -20,14 +21,15 @@ def new_id() -> str:
 
     What str(uuid.uuid4()) gives, made without the UUID object: a payment file or a billing run makes
     several hundred thousand (entries, events), and the object's checks cost more than the randomness."""
-    while _SIX_DIGITS.search(text := _random_uuid4()) and contains_national_id(text):
+    while _ELEVEN_DIGITS.search(text := _random_uuid4(), _LAST_GROUP) and contains_national_id(
+        text[_LAST_GROUP:]
+    ):
         pass
     return text
 
 
 def _random_uuid4() -> str:
-    octets = bytearray(os.urandom(16))
-    octets[6] = octets[6] & 0x0F | 0x40  # version 4
-    octets[8] = octets[8] & 0x3F | 0x80  # the RFC's variant
-    text = octets.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+    hexed = os.urandom(16).hex()
+    # The version (4) and the RFC's variant (10xx: 8, 9, a or b) set in the text.
+    variant = "89ab"[int(hexed[16], 16) & 3]
+    return f"{hexed[:8]}-{hexed[8:12]}-4{hexed[13:16]}-{variant}{hexed[17:20]}-{hexed[20:]}"

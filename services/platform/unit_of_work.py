@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
-from services.platform.events import wrap
+from services.platform.events import correlation_id_var, wrap
+from services.platform.ids import new_id
 
 EventMapper = Callable[[object], tuple[str, Message]]
 
@@ -58,6 +59,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._joined: Session | None = None
         self._pending_rows: list[dict[str, object]] = []
+        self._moment: tuple[datetime, str] | None = None
 
     @classmethod
     def in_transaction_of(cls, session: Session) -> Self:
@@ -81,11 +83,13 @@ class UnitOfWork:
         if self._joined is not None:
             self._session = self._joined
             self._pending_rows.clear()
+            self._moment = None
             self._opened()
             return self
         self._session = self._sessions()
         self._session.begin()
         self._pending_rows = []
+        self._moment = None
         self._opened()
         return self
 
@@ -100,6 +104,7 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         self._pending_rows = []
+        self._moment = None
         if self._joined is not None:
             self._session = None
             return
@@ -110,10 +115,21 @@ class UnitOfWork:
             session.close()
             self._session = None
 
+    def _event_moment(self) -> tuple[datetime, str]:
+        """When this transaction's events occurred (the clock read at its first event) and, where no
+        request or consumed event gives one, their shared correlation id: the events of one act (a
+        payment file's 260,000) belong together, and each one's own clock reading and id cost the
+        import seconds."""
+        if self._moment is None:
+            self._moment = (self.clock(), correlation_id_var.get() or new_id())
+        return self._moment
+
     def publish(self, subject: str, payload: Message) -> str:
         """Queues an event in the outbox, in this transaction; returns its event id."""
-        now = self.clock()
-        envelope = wrap(payload, source=self.source, subject=subject, occurred_at=now)
+        now, correlation_id = self._event_moment()
+        envelope = wrap(
+            payload, source=self.source, subject=subject, occurred_at=now, correlation_id=correlation_id
+        )
         self._pending_rows.append(
             {
                 "event_id": envelope.event_id,
@@ -144,9 +160,11 @@ class UnitOfWork:
 
     def commit(self) -> None:
         self.flush_events()
+        self._moment = None
         if self._joined is None:
             self.session.commit()
 
     def rollback(self) -> None:
         self._pending_rows = []
+        self._moment = None
         self.session.rollback()
