@@ -29,12 +29,17 @@ class FakeAgreements:
         self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
     ) -> None:
         for change in changes:
+            kept = self.rows.get(change.kid)
+            same_standing = kept is not None and (kept.active, kept.account_id) == (
+                change.active,
+                accounts[change.kid],
+            )
             self.rows[change.kid] = Agreement(
                 kid=change.kid,
                 account_id=accounts[change.kid],
                 active=change.active,
                 notify=change.notify,
-                registered_on=on,
+                registered_on=kept.registered_on if kept is not None and same_standing else on,
             )
             self.updated_at[change.kid] = at
 

@@ -143,6 +143,26 @@ def test_a_later_change_overwrites_and_a_deleted_agreement_is_not_active(make: U
         assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 2
 
 
+def test_a_change_of_the_notice_alone_keeps_the_day_the_agreement_became_active(make: UowFactory) -> None:
+    numbers = _recipients(make, 2)
+    kid_1, kid_2 = recipient_kid(numbers["acc-1"]), recipient_kid(numbers["acc-2"])
+    accounts = {kid_1: "acc-1", kid_2: "acc-2"}
+    for changes, on in (
+        ([AgreementChange(3, kid_1, True, True), AgreementChange(4, kid_2, True, True)], date(2026, 3, 2)),
+        ([AgreementChange(3, kid_1, True, False), AgreementChange(4, kid_2, False, True)], date(2026, 4, 1)),
+    ):
+        uow = make()
+        with uow:
+            uow.agreements.apply(changes, accounts, on, AT)
+            uow.commit()
+    uow = make()
+    with uow:
+        assert uow.agreements.get_many([kid_1, kid_2]) == {
+            kid_1: Agreement(kid_1, "acc-1", True, False, date(2026, 3, 2)),
+            kid_2: Agreement(kid_2, "acc-2", False, True, date(2026, 4, 1)),
+        }
+
+
 def test_an_unknown_kid_refuses_the_whole_file(make: UowFactory) -> None:
     numbers = _recipients(make, 1)
     kids = [recipient_kid(numbers["acc-1"]), recipient_kid(4242)]

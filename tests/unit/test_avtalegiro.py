@@ -230,10 +230,24 @@ def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
     )
 
     assert (result.added, result.changed, result.unchanged) == (1, 1, 1)
-    assert recipient_agreement(uow, "owner-1") == Agreement(
-        kari_kid, "owner-1", True, False, date(2026, 4, 1)
-    )
+    # only the notice changed: active since the day it became active, not the day of the change
+    assert recipient_agreement(uow, "owner-1") == Agreement(kari_kid, "owner-1", True, False, ON)
     assert recipient_agreement(uow, "owner-3") is None
+
+
+def test_an_agreement_signed_again_after_it_ended_is_new_and_active_from_that_day() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+    import_agreements(uow, reader(AgreementChange(3, kid, True, notify=True)), a_file(), ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, notify=True)), a_file(), date(2026, 4, 1))
+
+    again = import_agreements(
+        uow, reader(AgreementChange(3, kid, True, notify=False)), a_file(), date(2026, 5, 4)
+    )
+
+    assert (again.added, again.changed, again.unchanged) == (1, 0, 0)
+    assert recipient_agreement(uow, "owner-1") == Agreement(kid, "owner-1", True, False, date(2026, 5, 4))
 
 
 def listed(line: int, kid: str, notify: bool = True) -> AgreementChange:

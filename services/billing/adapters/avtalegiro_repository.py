@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Row, all_, bindparam, func, insert, select
+from sqlalchemy import Row, all_, and_, bindparam, case, func, insert, select
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -50,12 +50,18 @@ class AgreementRepository:
             return
         dialect = self._session.get_bind().dialect.name
         upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(avtalegiro_agreements)
+        kept, new = avtalegiro_agreements.c, upsert.excluded
+        # A change of the bank-notice choice alone keeps the day the agreement became active.
+        registered_on = case(
+            (and_(kept.active == new.active, kept.account_id == new.account_id), kept.registered_on),
+            else_=new.registered_on,
+        )
         self._session.execute(
             upsert.on_conflict_do_update(
                 index_elements=["kid"],
                 set_={
-                    name: upsert.excluded[name]
-                    for name in ("account_id", "active", "notify", "registered_on", "updated_at")
+                    **{name: new[name] for name in ("account_id", "active", "notify", "updated_at")},
+                    "registered_on": registered_on,
                 },
             ),
             rows,

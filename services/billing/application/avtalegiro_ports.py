@@ -21,8 +21,9 @@ class AgreementStore(Protocol):
         self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime
     ) -> None:
         """Store each change as its KID's agreement now (new KIDs added, known ones overwritten: active,
-        notify, the account, registered_on = on). The caller passes only changes that add or change an
-        agreement, so registered_on is the day it became what it is (the "active since" officers see).
+        notify, the account; registered_on = on, except where only notify changes: registered_on is the
+        day it became active, ended or moved to another recipient, the "active since" officers see). The
+        caller passes only changes that add or change an agreement.
         accounts: the account id of each change's KID. A KID changed twice in one call ends as its last
         change says. Bulk: one statement per kind of write."""
         ...

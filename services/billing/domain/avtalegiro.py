@@ -94,20 +94,22 @@ class Agreement:
     account_id: str
     active: bool
     notify: bool
-    registered_on: date  # business date of the agreements file that last changed it
+    # Business date of the agreements file that made it active (its "active since"), or ended it, or moved
+    # it to another recipient; a change of the bank-notice choice alone keeps it.
+    registered_on: date
 
 
 class ChangeKind(Enum):
     """What an agreement record does to what billing already has."""
 
-    ADDED = "added"  # a KID billing had no agreement for
-    CHANGED = "changed"  # active, notify or the recipient differ
+    ADDED = "added"  # a KID with no agreement in force: never had one, or signed again after it ended
+    CHANGED = "changed"  # ended, or notify or the recipient differ
     UNCHANGED = "unchanged"  # the same agreement again (a file imported twice, or a "listed as active")
 
 
 def change_kind(known: Agreement | None, change: AgreementChange, account_id: str) -> ChangeKind:
     """Whether `change` (for the recipient `account_id`) adds, changes or repeats the known agreement."""
-    if known is None:
+    if known is None or (change.active and not known.active):
         return ChangeKind.ADDED
     same = (known.account_id, known.active, known.notify) == (account_id, change.active, change.notify)
     return ChangeKind.UNCHANGED if same else ChangeKind.CHANGED
