@@ -46,7 +46,13 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10, **kwargs)
+    # No JIT compilation: the services' queries are lookups and sums over a chunk's or a file's rows, each
+    # run once; compiling one costs about a second (measured on a payment file's 135,000-KID lookup: 1.0 s
+    # of JIT for 0.9 s of execution) and saves less than that.
+    connect_args = {"options": "-c jit=off", **kwargs.pop("connect_args", {})}
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, connect_args=connect_args, **kwargs
+    )
 
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:

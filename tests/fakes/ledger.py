@@ -173,10 +173,17 @@ class FakeLedger:
 
     def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
         wanted = set(kids)
+        named = [i for i in self._documents().values() if i.kid in wanted]
+        balances = self.claim_balances([document_claim(i.invoice_number) for i in named])
         return {
-            i.kid: DocumentRef(i.invoice_number, i.account_id, i.kind, i.total)
-            for i in self._documents().values()
-            if i.kid in wanted
+            i.kid: DocumentRef(
+                i.invoice_number,
+                i.account_id,
+                i.kind,
+                i.total,
+                balances.get(document_claim(i.invoice_number)),
+            )
+            for i in named
         }
 
     def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:

@@ -84,6 +84,13 @@ def test_a_runs_invoices_are_posted_and_the_aggregates_add_up(make: UowFactory) 
             a.kid: (a.invoice_number, "acc-a", "invoice", a.total),
             b.kid: (b.invoice_number, "acc-b", "invoice", b.total),
         }
+        # each with its claim's balance as the ledger has it: all of the invoice open
+        assert {
+            k: (r.balance.claim, r.balance.account_id, r.balance.total) for k, r in refs.items() if r.balance
+        } == {
+            a.kid: (document_claim(a.invoice_number), "acc-a", a.total),
+            b.kid: (document_claim(b.invoice_number), "acc-b", b.total),
+        }
         # acc-a pays 400 NOK of its invoice; acc-b pays 2,500 NOK (499.99 left as a credit); one unknown KID.
         da, db = document_claim(a.invoice_number), document_claim(b.invoice_number)
         balances = uow.ledger.claim_balances([da, db])

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, and_, case, cast, func, select
+from sqlalchemy import BigInteger, String, and_, case, cast, func, literal, select
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import (
@@ -101,23 +101,23 @@ class _SummedLine:
     vat_rate: Decimal
 
 
+_SLOTS = {_FEE: 1, _INTEREST: 2, _PRINCIPAL: 3}  # a component's place in _balances' running sums
+
+
 def _balances(rows: Iterable[Any]) -> dict[str, ClaimBalance]:
     """(claim, account_id, component, ore) rows → each claim's balance (its owner the non-empty account:
     an unidentified payment's claim has none until it is allocated)."""
-    parts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    owner: dict[str, str] = {}
+    sums: dict[str, list[Any]] = {}  # claim → [owner, fee, interest, principal]: a payment file's 135,000
     for claim, account_id, component, ore in rows:
-        parts[claim][component] += int(ore)
-        owner[claim] = owner.get(claim) or account_id
+        running = sums.get(claim)
+        if running is None:
+            running = sums[claim] = [account_id, 0, 0, 0]
+        elif not running[0]:
+            running[0] = account_id
+        running[_SLOTS[component]] += int(ore)
     return {
-        claim: ClaimBalance(
-            claim,
-            owner[claim],
-            Money(p[_FEE]),
-            Money(p[_INTEREST]),
-            Money(p[_PRINCIPAL]),
-        )
-        for claim, p in parts.items()
+        claim: ClaimBalance(claim, owner, Money(fee), Money(interest), Money(principal))
+        for claim, (owner, fee, interest, principal) in sums.items()
     }
 
 
@@ -311,13 +311,38 @@ class LedgerRepository:
     def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
         if not kids:
             return {}
-        i = invoices.c
+        i, p = invoices.c, ledger_postings.c
+        named = (
+            select(i.kid, i.invoice_number, i.account_id, i.kind, i.total_ore)
+            .where(one_of(self._session, i.kid, list(kids)))
+            .subquery()
+        )
+        d = named.c
+        # Joined on the claim key (not read by a second query naming 135,000 claims): one pass however
+        # many postings the ledger holds.
+        claim = literal("D") + cast(d.invoice_number, String)
         rows = self._session.execute(
-            select(i.kid, i.invoice_number, i.account_id, i.kind, i.total_ore).where(
-                one_of(self._session, i.kid, list(kids))
+            select(d.kid, d.invoice_number, d.account_id, d.kind, d.total_ore, p.account_id, p.component)
+            .add_columns(func.sum(p.amount_ore))
+            .join_from(
+                named,
+                ledger_postings,
+                and_(p.claim == claim, p.ledger_account.in_(_CLAIM_ACCOUNTS)),
+                isouter=True,
             )
-        ).all()
-        return {r.kid: DocumentRef(r.invoice_number, r.account_id, r.kind, Money(r.total_ore)) for r in rows}
+            .group_by(d.kid, d.invoice_number, d.account_id, d.kind, d.total_ore, p.account_id, p.component)
+        ).tuples()
+        documents: dict[str, tuple[int, str, str, int]] = {}
+        postings: list[tuple[str, str, str, int]] = []
+        for kid, number, account_id, kind, total_ore, owner, component, ore in rows:
+            documents[kid] = (number, account_id, kind, total_ore)
+            if component is not None:
+                postings.append((document_claim(number), owner, component, ore))
+        balances = _balances(postings)
+        return {
+            kid: DocumentRef(number, account_id, kind, Money(total_ore), balances.get(document_claim(number)))
+            for kid, (number, account_id, kind, total_ore) in documents.items()
+        }
 
     def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
         p, e = ledger_postings.c, ledger_entries.c

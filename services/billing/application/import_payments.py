@@ -132,9 +132,11 @@ def import_payments(
         _refuse_a_second_copy(uow, parsed)
         file_id = new_id()
         documents = uow.ledger.documents_by_kid(sorted({p.kid for p in parsed.payments if p.kid}))
-        balances: dict[str, ClaimBalance] = uow.ledger.claim_balances(
-            sorted({document_claim(d.number) for d in documents.values() if d.kind == INVOICE})
-        )
+        balances: dict[str, ClaimBalance] = {
+            document_claim(d.number): d.balance
+            for d in documents.values()
+            if d.kind == INVOICE and d.balance is not None
+        }
         entries: list[Entry] = []
         stored: list[StoredPayment] = []
         paid_now: dict[str, int] = {}  # the invoices this file pays something of → their number

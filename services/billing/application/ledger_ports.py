@@ -51,6 +51,7 @@ class DocumentRef:
     account_id: str
     kind: str  # billing_run.INVOICE or CREDIT_NOTE
     total: Money  # as issued, VAT included (negative for a credit note)
+    balance: ClaimBalance | None = None  # its claim's balance now (None: nothing posted on it)
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,8 @@ class LedgerStore(Protocol):
         ...
 
     def documents_by_kid(self, kids: Sequence[str]) -> dict[str, DocumentRef]:
-        """The issued documents the KIDs name (one query however many KIDs); unknown KIDs are left out."""
+        """The issued documents the KIDs name, each with its claim's balance now (what a payment of it meets;
+        one query however many KIDs: a payment file names a term's invoices); unknown KIDs are left out."""
         ...
 
     def statement_rows(self, account_id: str, to_date: date) -> list[StatementRow]:
