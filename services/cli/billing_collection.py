@@ -259,8 +259,9 @@ def cmd_paid_by_year_end(args: argparse.Namespace) -> int:
         args,
         answer,
         view.YEAR_END_COLUMNS,
-        view.year_end_rows(answer),
-        "",
+        view.year_end_rows(answer) if answer.charges else [],
+        f"Nothing was invoiced in {answer.year} (less credit notes): there is no share paid by year end to "
+        "show (a year no billing run has issued invoices in yet?)",
         title=f"Invoiced in {answer.year} (less credit notes) and paid by 31.12.{answer.year}",
     )
     return 0
