@@ -178,7 +178,7 @@ def test_reports_holds_plans_and_a_reminder_run(
     assert re.search(r"1–30 days\s+9\s", out) and "dager" not in out  # all but acc-02, paid in full
     code, out, _ = cli("paid-by-year-end", "2024")
     assert "property tax" in out and "all charges" in out and "%" in out
-    code, out, _ = cli("paid-by-year-end", "2031")  # no run has invoiced that year: said so, no table of zeros
+    code, out, _ = cli("paid-by-year-end", "2031")  # nothing invoiced that year: said so, no table of zeros
     assert code == 0 and "Nothing was invoiced in 2031" in out and "all charges" not in out
 
     objected = billed.invoices["acc-05"]
