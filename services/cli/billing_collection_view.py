@@ -279,7 +279,7 @@ STEP_COLUMNS = (
     Column("Customer", numeric=True),
     "Recipient",
     "Step",
-    Column("Reminded", numeric=True),
+    Column("Reminded (fee aside)", numeric=True),
     Column("Fee", numeric=True),
     Column("Disputed (left out)", numeric=True),
     "New due date",
@@ -412,9 +412,12 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
 
 def agreements_sentences(answer: Any) -> list[str]:
     """What an agreements import ended: how many a full list ended by leaving them out, then each ended
-    agreement by customer number and why (those recipients get paper invoices again)."""
+    agreement by customer number and why (those recipients' invoices go by their own channel again)."""
     if answer.already_read_on:
-        return [f"This file was read before (as of {day(answer.already_read_on)}): nothing changed."]
+        return [
+            f"This file was read before (received {day(answer.already_read_on)}, the day that import was "
+            "given): nothing changed."
+        ]
     said = []
     if answer.missing_from_full_list:
         said.append(
@@ -423,7 +426,7 @@ def agreements_sentences(answer: Any) -> list[str]:
     said += [
         f"Ended: customer {e.customer_number} (KID {e.kid}), "
         + ("missing from the bank's full list" if e.missing_from_full_list else "deleted by the payer")
-        + "; invoices go on paper"
+        + "; invoices no longer go by AvtaleGiro"
         for e in answer.ended_agreements
     ]
     return said

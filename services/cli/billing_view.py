@@ -98,7 +98,7 @@ def recipient_fields(account: Any, avtalegiro: Any = None) -> list[tuple[str, ob
         ("Channel", channel_word(account.channel)),
     ]
     if avtalegiro is not None and avtalegiro.kid:
-        fields.append(("AvtaleGiro", avtalegiro_words(avtalegiro)))
+        fields.append(("AvtaleGiro", avtalegiro_words(avtalegiro, account.channel)))
     fields += [
         ("Interval", f"{interval_word(account.interval)} (in force today)"),
         ("Interval changes", changes or ["none (quarterly, the default)"]),
@@ -107,11 +107,20 @@ def recipient_fields(account: Any, avtalegiro: Any = None) -> list[tuple[str, ob
     return fields
 
 
-def avtalegiro_words(agreement: Any) -> str:
+_CHANNEL_WAYS = {
+    billing_pb2.CHANNEL_PRINT: "on paper",
+    billing_pb2.CHANNEL_EFAKTURA: "by eFaktura",
+    billing_pb2.CHANNEL_EHF: "by EHF",
+}
+
+
+def avtalegiro_words(agreement: Any, channel: int = billing_pb2.CHANNEL_UNSPECIFIED) -> str:
     """ "active since 02.05.2024, KID 18; the bank notifies each claim" (or "…; no notice from the bank");
-    an ended one: "ended 01.10.2024, KID 18; invoices go on paper"."""
+    an ended one: "ended 01.10.2024, KID 18; invoices go by eFaktura again" (the recipient's `channel`)."""
     if getattr(agreement, "ended", False):
-        return f"ended {day(agreement.ended_on)}, KID {agreement.kid}; invoices go on paper"
+        way = _CHANNEL_WAYS.get(channel)
+        then = f"invoices go {way} again" if way else "invoices no longer go by AvtaleGiro"
+        return f"ended {day(agreement.ended_on)}, KID {agreement.kid}; {then}"
     notice = "the bank notifies each claim" if agreement.notify else "no notice from the bank"
     return f"active since {day(agreement.active_since)}, KID {agreement.kid}; {notice}"
 

@@ -104,7 +104,8 @@ def test_a_deleted_agreement_is_no_longer_active() -> None:
     result = import_agreements(uow, reader(AgreementChange(3, kid, False, True)), a_file(), date(2026, 4, 1))
 
     assert (result.active, result.deleted) == (0, 1)
-    assert (result.added, result.changed, result.unchanged) == (0, 1, 0)
+    # counted once, as deleted by its payer (new, changed, unchanged and deleted add up to the records)
+    assert (result.added, result.changed, result.unchanged) == (0, 0, 0)
     deleted = EndedAgreement(kid, kari.customer_number, missing_from_full_list=False)
     assert result.ended_agreements == (deleted,)
     assert uow.agreements.active_for(["owner-1"]) == {}
@@ -521,3 +522,33 @@ def test_invoices_due_within_the_banks_notice_are_left_out_for_paper() -> None:
 def test_claims_of_an_unknown_run_are_not_found() -> None:
     with pytest.raises(NotFound, match="run-1999-01"):
         direct_debit_claims(FakeBillingUnitOfWork(), "run-1999-01", SENT_ON)
+
+
+def test_new_changed_unchanged_and_deleted_add_up_to_the_records() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola, per, liv, nils = recipients(
+        uow, "Kari Nordmann", "Ola Nordmann", "Per Hansen", "Liv Berg", "Nils Dahl"
+    )
+    k, o, p, li, n = (recipient_kid(r.customer_number) for r in (kari, ola, per, liv, nils))
+    first = [
+        AgreementChange(3, k, True, True),
+        AgreementChange(4, o, True, True),
+        AgreementChange(5, p, True, True),
+    ]
+    import_agreements(uow, reader(*first, AgreementChange(6, li, False, True)), a_file(), ON)
+
+    result = import_agreements(
+        uow,
+        reader(
+            AgreementChange(3, k, True, False),  # changed: the notice only
+            AgreementChange(4, o, True, True),  # unchanged
+            AgreementChange(5, p, False, True),  # deleted by the payer
+            AgreementChange(6, li, False, True),  # deleted already: unchanged
+            AgreementChange(7, n, True, True),  # new
+        ),
+        a_file(),
+        date(2026, 4, 1),
+    )
+
+    assert (result.added, result.changed, result.unchanged, result.deleted) == (1, 1, 2, 1)
+    assert result.added + result.changed + result.unchanged + result.deleted == result.agreements == 5

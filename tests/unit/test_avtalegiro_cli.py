@@ -43,8 +43,8 @@ def test_changes_that_end_nothing_add_no_sentence_and_each_ended_agreement_is_na
     )
     assert view.agreements_sentences(ended) == [
         "1 agreement ended: missing from the bank's full list",
-        "Ended: customer 2 (KID 26), deleted by the payer; invoices go on paper",
-        "Ended: customer 3 (KID 34), missing from the bank's full list; invoices go on paper",
+        "Ended: customer 2 (KID 26), deleted by the payer; invoices no longer go by AvtaleGiro",
+        "Ended: customer 3 (KID 34), missing from the bank's full list; invoices no longer go by AvtaleGiro",
     ]
 
 

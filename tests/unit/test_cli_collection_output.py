@@ -77,7 +77,7 @@ def test_a_run_s_steps_say_invoice_recipient_step_amounts_and_letter() -> None:
         "Customer",
         "Recipient",
         "Step",
-        "Reminded",
+        "Reminded (fee aside)",
         "Fee",
         "Disputed (left out)",
         "New due date",
@@ -190,7 +190,11 @@ def test_every_billing_argument_has_a_help_text() -> None:
 def test_an_ended_agreement_is_shown_as_ended_and_an_active_one_as_active() -> None:
     ended = billing_pb2.AvtaleGiroAgreement(kid="18", notify=True, ended=True, ended_on="2024-10-01")
     active = billing_pb2.AvtaleGiroAgreement(kid="18", active_since="2024-03-20", notify=False)
-    assert avtalegiro_words(ended) == "ended 01.10.2024, KID 18; invoices go on paper"
+    assert avtalegiro_words(ended, billing_pb2.CHANNEL_EFAKTURA) == (
+        "ended 01.10.2024, KID 18; invoices go by eFaktura again"
+    )
+    assert avtalegiro_words(ended, billing_pb2.CHANNEL_PRINT).endswith("invoices go on paper again")
+    assert avtalegiro_words(ended).endswith("invoices no longer go by AvtaleGiro")
     assert avtalegiro_words(active) == "active since 20.03.2024, KID 18; no notice from the bank"
 
 

@@ -51,10 +51,10 @@ class AgreementImport:
 
     agreements: int  # agreement records read (a KID reported twice counts twice)
     active: int  # of those, agreements new, changed or listed as active
-    deleted: int  # of those, agreements the payer deleted
+    deleted: int  # of those, deletions of agreements in force (ended by their payers)
     accounts: tuple[str, ...]  # the recipients concerned, sorted
     added: int = 0  # of the records, those naming a KID billing had no agreement for
-    changed: int = 0  # those changing a known agreement
+    changed: int = 0  # those changing an agreement in force and leaving it in force
     unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
     ended: int = 0  # agreements billing had as active that a full list leaves out, switched off by it
     ended_agreements: tuple[EndedAgreement, ...] = ()  # every active agreement it ended, by customer
@@ -92,7 +92,7 @@ def import_agreements(
             return AgreementImport(
                 agreements=len(changes),
                 active=sum(1 for change in changes if change.active),
-                deleted=sum(1 for change in changes if not change.active),
+                deleted=0,
                 accounts=(),
                 unchanged=len(changes),
                 already_read_on=earlier,
@@ -149,7 +149,7 @@ def import_agreements(
     return AgreementImport(
         agreements=len(named),
         active=sum(1 for change in named if change.active),
-        deleted=sum(1 for change in named if not change.active),
+        deleted=kinds.count(ChangeKind.ENDED),
         accounts=tuple(sorted(set(accounts.values()))),
         added=kinds.count(ChangeKind.ADDED),
         changed=kinds.count(ChangeKind.CHANGED),

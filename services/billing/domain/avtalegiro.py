@@ -103,7 +103,8 @@ class ChangeKind(Enum):
     """What an agreement record does to what billing already has."""
 
     ADDED = "added"  # a KID with no agreement in force: never had one, or signed again after it ended
-    CHANGED = "changed"  # ended, or notify or the recipient differ
+    CHANGED = "changed"  # in force before and after: notify or the recipient differ
+    ENDED = "ended"  # a deletion of an agreement in force
     UNCHANGED = "unchanged"  # the same agreement again (a file imported twice, or a "listed as active")
 
 
@@ -111,6 +112,8 @@ def change_kind(known: Agreement | None, change: AgreementChange, account_id: st
     """Whether `change` (for the recipient `account_id`) adds, changes or repeats the known agreement."""
     if known is None or (change.active and not known.active):
         return ChangeKind.ADDED
+    if known.active and not change.active:
+        return ChangeKind.ENDED
     same = (known.account_id, known.active, known.notify) == (account_id, change.active, change.notify)
     return ChangeKind.UNCHANGED if same else ChangeKind.CHANGED
 
