@@ -13,6 +13,7 @@ class FakeAgreements:
         self.rows: dict[str, Agreement] = {}
         self.updated_at: dict[str, datetime] = {}
         self.files: dict[str, tuple[date | None, date]] = {}  # sha256 → (sent_on, received_on)
+        self.transmissions: dict[str, date] = {}  # transmission → received_on
 
     def file_received_on(self, sha256: str) -> date | None:
         return self.files[sha256][1] if sha256 in self.files else None
@@ -20,10 +21,17 @@ class FakeAgreements:
     def latest_file_sent_on(self) -> date | None:
         return max((sent for sent, _ in self.files.values() if sent is not None), default=None)
 
-    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
-        if sha256 in self.files:
-            raise ValueError(f"agreements file {sha256} read before")  # the primary key refuses it
+    def transmission_received_on(self, transmission: str) -> date | None:
+        return self.transmissions.get(transmission)
+
+    def add_file(
+        self, sha256: str, sent_on: date | None, received_on: date, at: datetime, transmission: str = ""
+    ) -> None:
+        if sha256 in self.files or (transmission and transmission in self.transmissions):
+            raise ValueError(f"agreements file {sha256} read before")  # the unique keys refuse it
         self.files[sha256] = (sent_on, received_on)
+        if transmission:
+            self.transmissions[transmission] = received_on
 
     def apply(
         self, changes: Sequence[AgreementChange], accounts: Mapping[str, str], on: date, at: datetime

@@ -269,6 +269,10 @@ def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Pa
     other.write_bytes(avtalegiro_agreements_file([(recipient_kid(3), True)], date(2024, 3, 1), "2000002"))
     code, out, err = cli("avtalegiro", "agreements", "import", str(other), "--on", "2024-02-01")
     assert code != 0 and "--on" in err and "is before 01.03.2024" in err  # dated before the last change
+    copy = tmp_path / "avtaler-kopi.txt"  # the first file's transmission (2000001), edited
+    copy.write_bytes(avtalegiro_agreements_file([(recipient_kid(3), False)], date(2024, 3, 4)))
+    code, out, err = cli("avtalegiro", "agreements", "import", str(copy), "--on", "2024-03-04")
+    assert code != 0 and "transmission 2000001 from data transmitter" in err and "Traceback" not in err
 
     code, out, err = cli("recipients", "show", "3")
     assert code == 0, err

@@ -349,12 +349,22 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
     )
     assert (imported.records, imported.active, imported.deleted_by_payers) == (2, 2, 0)
     assert (imported.added, imported.changed, imported.unchanged) == (2, 0, 0)
-    unknown = avtalegiro_agreements_file([(recipient_kid(77), True)], date(2024, 3, 1))
+    unknown = avtalegiro_agreements_file([(recipient_kid(77), True)], date(2024, 3, 1), "2000002")
     with pytest.raises(grpc.RpcError) as refused:
         c.officer.ImportAvtaleGiroAgreements(
             collection_pb2.ImportAvtaleGiroAgreementsRequest(content=unknown, received_on="2024-03-01")
         )
     assert list(field_violations(refused.value)) == ["line 3"]
+    # the first file's transmission again in other bytes (an edited copy): refused, nothing stored
+    copy = avtalegiro_agreements_file([(recipient_kid(1), False)], date(2024, 3, 2))
+    with pytest.raises(grpc.RpcError) as refused:
+        c.officer.ImportAvtaleGiroAgreements(
+            collection_pb2.ImportAvtaleGiroAgreementsRequest(content=copy, received_on="2024-03-02")
+        )
+    assert refused.value.code() == grpc.StatusCode.ALREADY_EXISTS
+    assert "transmission 2000001 from data transmitter 00008080 was read on 01.03.2024" in (
+        refused.value.details() or ""
+    )
 
     claims = c.officer.GetAvtaleGiroClaims(
         collection_pb2.GetAvtaleGiroClaimsRequest(run_id=c.run.run_id, sent_on="2024-04-05")

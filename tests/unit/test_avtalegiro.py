@@ -29,7 +29,7 @@ from services.billing.domain.avtalegiro import (
 )
 from services.billing.domain.billing_run import CREDIT_NOTE, BillingRun, Invoice, RunState
 from services.billing.domain.ledger import Component, Entry, EntryKind, LedgerAccount, Posting, document_claim
-from services.platform.errors import InvalidInput, NotFound
+from services.platform.errors import AlreadyExists, InvalidInput, NotFound
 from services.platform.money import Money
 from tests.fakes.billing import FakeBillingUnitOfWork
 from tests.fakes.ledger import an_invoice, issue
@@ -552,3 +552,17 @@ def test_new_changed_unchanged_and_deleted_add_up_to_the_records() -> None:
 
     assert (result.added, result.changed, result.unchanged, result.deleted) == (1, 1, 2, 1)
     assert result.added + result.changed + result.unchanged + result.deleted == result.agreements == 5
+
+
+def test_another_file_of_a_transmission_already_read_is_refused_and_changes_nothing() -> None:
+    uow = FakeBillingUnitOfWork()
+    [kari] = recipients(uow, "Kari Nordmann")
+    kid = recipient_kid(kari.customer_number)
+    first = AgreementChange(3, kid, True, True, sent_on=date(2026, 3, 20), transmission="00008080/2000001")
+    import_agreements(uow, reader(first), a_file(), ON)
+    edited = replace(first, active=False, sent_on=date(2026, 3, 25))
+
+    with pytest.raises(AlreadyExists, match="transmission 2000001 from data transmitter 00008080 was read"):
+        import_agreements(uow, reader(edited), a_file(), date(2026, 3, 25))
+
+    assert uow.agreements.get(kid) == Agreement(kid, "owner-1", True, True, ON)

@@ -21,6 +21,7 @@ OUR_SAMPLE_PATH = (
 )
 OUR_SAMPLE = OUR_SAMPLE_PATH.read_bytes()
 NETS_DAY = date(2017, 4, 19)  # the date in Nets' sample's transmission end record
+NETS_TRANSMISSION = "00008080/1091949"  # its transmission start's data transmitter and transmission number
 HEADER = {
     "data_transmitter": "55555555",
     "data_recipient": "00008080",
@@ -114,13 +115,28 @@ def test_nets_agreements_file_reads_to_sixteen_changes() -> None:
 
     assert len(changes) == 16
     assert changes[0] == AgreementChange(
-        line=3, kid="000112000507155", active=True, notify=True, sent_on=NETS_DAY
+        line=3,
+        kid="000112000507155",
+        active=True,
+        notify=True,
+        sent_on=NETS_DAY,
+        transmission=NETS_TRANSMISSION,
     )
     assert changes[1] == AgreementChange(
-        line=4, kid="001006300507304", active=True, notify=False, sent_on=NETS_DAY
+        line=4,
+        kid="001006300507304",
+        active=True,
+        notify=False,
+        sent_on=NETS_DAY,
+        transmission=NETS_TRANSMISSION,
     )
     assert changes[-1] == AgreementChange(
-        line=18, kid="001186100509492", active=True, notify=False, sent_on=NETS_DAY
+        line=18,
+        kid="001186100509492",
+        active=True,
+        notify=False,
+        sent_on=NETS_DAY,
+        transmission=NETS_TRANSMISSION,
     )
     assert sum(change.notify for change in changes) == 11
 
@@ -166,14 +182,12 @@ def test_a_full_list_of_active_agreements_reads_as_such_and_changes_do_not() -> 
         ("18", kinds.NEW_OR_UPDATED_AGREEMENT, True), ("26", kinds.DELETED_AGREEMENT, False)
     )
 
-    assert read_agreements(full) == [
-        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=True, sent_on=SENT),
-        AgreementChange(line=4, kid="26", active=True, notify=False, complete_list=True, sent_on=SENT),
-    ]
-    assert read_agreements(changes) == [
-        AgreementChange(line=3, kid="18", active=True, notify=True, complete_list=False, sent_on=SENT),
-        AgreementChange(line=4, kid="26", active=False, notify=False, complete_list=False, sent_on=SENT),
-    ]
+    def read(line: int, kid: str, active: bool, notify: bool, complete_list: bool) -> AgreementChange:
+        # each record carries the file's date (end record) and transmission (start record)
+        return AgreementChange(line, kid, active, notify, complete_list, SENT, "00008080/1000001")
+
+    assert read_agreements(full) == [read(3, "18", True, True, True), read(4, "26", True, False, True)]
+    assert read_agreements(changes) == [read(3, "18", True, True, False), read(4, "26", False, False, False)]
     # Nets' sample and ours are changes (type 1): no agreement they leave out ends
     assert not any(change.complete_list for change in read_agreements(AGREEMENTS))
     assert not any(change.complete_list for change in read_agreements(OUR_SAMPLE))

@@ -161,6 +161,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
     agreements_in_transmission = 0
     seen_end = False
     sent_on: date | None = None
+    transmission = ""
     for number, record in parsed:
         where = f"line {number}"
         assert record is not None
@@ -169,6 +170,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
         elif isinstance(record, TransmissionStart):
             if number != 1:
                 violations.add(where, "a transmission start may only be the file's first record")
+            transmission = f"{record.data_transmitter}/{record.transmission_number}"
         elif number == 1:
             violations.add(where, "the file must start with a transmission start (record type 10)")
         elif isinstance(record, AssignmentStart):
@@ -222,7 +224,7 @@ def read_agreements(content: bytes) -> list[AgreementChange]:
     violations.raise_if_any()
     if not changes:
         raise InvalidInput.single("file", "holds no agreements (no record type 70)")
-    return [replace(change, sent_on=sent_on) for change in changes]
+    return [replace(change, sent_on=sent_on, transmission=transmission) for change in changes]
 
 
 def _agreement_record(number: int, line: str, violations: Violations) -> Record | None:

@@ -90,10 +90,23 @@ class AgreementRepository:
         latest: date | None = self._session.scalar(select(func.max(avtalegiro_files.c.sent_on)))
         return latest
 
-    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
+    def transmission_received_on(self, transmission: str) -> date | None:
+        files = avtalegiro_files.c
+        found: date | None = self._session.scalar(
+            select(files.received_on).where(files.transmission == transmission)
+        )
+        return found
+
+    def add_file(
+        self, sha256: str, sent_on: date | None, received_on: date, at: datetime, transmission: str = ""
+    ) -> None:
         self._session.execute(
             insert(avtalegiro_files).values(
-                sha256=sha256, sent_on=sent_on, received_on=received_on, recorded_at=at
+                sha256=sha256,
+                sent_on=sent_on,
+                received_on=received_on,
+                recorded_at=at,
+                transmission=transmission or None,
             )
         )
 

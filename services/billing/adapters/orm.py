@@ -453,4 +453,7 @@ avtalegiro_files = Table(
     optional("sent_on", Date),  # the file's own date (its transmission end record)
     required("received_on", Date),  # the business date it was imported as of
     required("recorded_at", Moment),
+    # "data transmitter/transmission number" of its transmission start record (migration 0022)
+    optional("transmission", String(40)),
+    Index("ux_avtalegiro_files_transmission", "transmission", unique=True),
 )

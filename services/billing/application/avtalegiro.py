@@ -31,7 +31,7 @@ from services.billing.domain.avtalegiro import (
 )
 from services.billing.domain.billing_run import INVOICE, Invoice
 from services.billing.domain.ledger import document_claim
-from services.platform.errors import InvalidInput, NotFound, Violations
+from services.platform.errors import AlreadyExists, InvalidInput, NotFound, Violations
 from services.platform.money import Money
 from services.platform.written_dates import written_day
 
@@ -79,7 +79,7 @@ def import_agreements(
     bank's files are read in the order it sent them: a file dated (`on`) before the last change billing has
     stored is refused (InvalidInput received_on), as is one the bank sent (its own date) before the last
     file read (InvalidInput content). The same bytes again change nothing (already_read_on says when they
-    were read).
+    were read); other bytes carrying a transmission already read are refused (AlreadyExists).
     """
     changes = read(content)  # a bad file is refused before the transaction opens
     complete = full_list(changes)
@@ -96,6 +96,16 @@ def import_agreements(
                 accounts=(),
                 unchanged=len(changes),
                 already_read_on=earlier,
+            )
+        transmission = next((c.transmission for c in changes if c.transmission), "")
+        read_on = uow.agreements.transmission_received_on(transmission) if transmission else None
+        if read_on is not None:
+            transmitter, _, number = transmission.partition("/")
+            raise AlreadyExists(
+                f"the bank's transmission {number} from data transmitter {transmitter} was read on "
+                f"{read_on:%d.%m.%Y} (the day that import was given) from another file: a bank never sends "
+                "the same transmission twice, so this file (other bytes: edited, or saved with other line "
+                "ends) is refused and nothing is stored"
             )
         last_file = uow.agreements.latest_file_sent_on()
         if sent_on is not None and last_file is not None and sent_on < last_file:
@@ -144,7 +154,7 @@ def import_agreements(
             on,
             uow.now(),
         )
-        uow.agreements.add_file(digest, sent_on, on, uow.now())
+        uow.agreements.add_file(digest, sent_on, on, uow.now(), transmission)
         uow.commit()
     return AgreementImport(
         agreements=len(named),

@@ -53,8 +53,16 @@ class AgreementStore(Protocol):
         """The latest own date (sent_on) of the agreements files read (None: none, or none dated)."""
         ...
 
-    def add_file(self, sha256: str, sent_on: date | None, received_on: date, at: datetime) -> None:
-        """Keep that the file of these bytes (sent by the bank on sent_on) was read as of received_on."""
+    def transmission_received_on(self, transmission: str) -> date | None:
+        """The business date a file of this transmission ("data transmitter/transmission number") was read
+        as of (None: none read, or read before transmissions were kept)."""
+        ...
+
+    def add_file(
+        self, sha256: str, sent_on: date | None, received_on: date, at: datetime, transmission: str = ""
+    ) -> None:
+        """Keep that the file of these bytes (the bank's `transmission`, sent on sent_on) was read as of
+        received_on."""
         ...
 
     def get_many(self, kids: Sequence[str]) -> dict[str, Agreement]:

@@ -66,6 +66,9 @@ class AgreementChange:
     # the payee asks for it), so an agreement the list leaves out has ended at the bank
     complete_list: bool = False
     sent_on: date | None = None  # the file's date (its transmission end record): the day the bank reported it
+    # the file's transmission, "data transmitter/transmission number" (its transmission start record): a
+    # bank never sends the same one twice
+    transmission: str = ""
 
 
 def full_list(changes: Sequence[AgreementChange]) -> bool:
