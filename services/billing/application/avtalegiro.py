@@ -100,12 +100,12 @@ def import_agreements(
         transmission = next((c.transmission for c in changes if c.transmission), "")
         read_on = uow.agreements.transmission_received_on(transmission) if transmission else None
         if read_on is not None:
-            transmitter, _, number = transmission.partition("/")
+            transmitter, _, transmission_number = transmission.partition("/")
             raise AlreadyExists(
-                f"the bank's transmission {number} from data transmitter {transmitter} was read on "
-                f"{read_on:%d.%m.%Y} (the day that import was given) from another file: a bank never sends "
-                "the same transmission twice, so this file (other bytes: edited, or saved with other line "
-                "ends) is refused and nothing is stored"
+                f"the bank's transmission {transmission_number} from data transmitter {transmitter} was "
+                f"read on {read_on:%d.%m.%Y} (the day that import was given) from another file: a bank "
+                "never sends the same transmission twice, so this file (other bytes: edited, or saved with "
+                "other line ends) is refused and nothing is stored"
             )
         last_file = uow.agreements.latest_file_sent_on()
         if sent_on is not None and last_file is not None and sent_on < last_file:
