@@ -158,9 +158,13 @@ def cmd_account_update(args: argparse.Namespace) -> int:
         interval_from=args.interval_from or "",
     )
     answer = caller.call(stub.UpdateAccount, request)
-    if not wants_json(args):
-        say(f"Updated invoice recipient {answer.account.customer_number} ({answer.account.name}).")
-    _show_account(args, answer)
+    if wants_json(args):
+        emit_json(answer)
+        return 0
+    say(f"Updated invoice recipient {answer.account.customer_number} ({answer.account.name}).")
+    # shown as `recipients show` shows it, AvtaleGiro included (the update's answer carries the account only)
+    shown = caller.call(stub.GetAccount, billing_pb2.GetAccountRequest(account_id=answer.account.account_id))
+    _show_account(args, shown)
     return 0
 
 

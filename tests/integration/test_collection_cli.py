@@ -277,6 +277,11 @@ def test_avtalegiro_agreements_and_claims(cli: Any, billed: Billed, tmp_path: Pa
     code, out, err = cli("recipients", "show", "3")
     assert code == 0, err
     assert f"active since 01.03.2024, KID {recipient_kid(3)}; the bank notifies each claim" in out
+    code, out, err = cli(
+        "recipients", "update", "3", "--interval", "monthly", "--interval-from", "2099-03-01"
+    )
+    assert code == 0, err  # the update shows the recipient as `show` does, the agreement included
+    assert f"active since 01.03.2024, KID {recipient_kid(3)}; the bank notifies each claim" in out
 
     # the bank's file pays acc-02's invoice in full and half of acc-03's before the claims are written
     assert cli("payments", "import", str(billed.file))[0] == 0
