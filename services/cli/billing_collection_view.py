@@ -399,7 +399,10 @@ def plan_fields(plan: Any) -> list[tuple[str, object]]:
 
 
 def agreements_fields(answer: Any) -> list[tuple[str, object]]:
-    """An agreements import: what each record did (a file imported again: all unchanged) and what they say."""
+    """An agreements import: what each record did and what they say; a file read before: only its records
+    (the agreements may have changed since: its counts would say nothing about them now)."""
+    if answer.already_read_on:
+        return [("Records", number(answer.records))]
     return [
         ("Records", number(answer.records)),
         ("New", number(answer.added)),
