@@ -116,19 +116,23 @@ class UnitOfWork:
             self._session = None
 
     def _event_moment(self) -> tuple[datetime, str]:
-        """When this transaction's events occurred (the clock read at its first event) and, where no
-        request or consumed event gives one, their shared correlation id: the events of one act (a
-        payment file's 260,000) belong together, and each one's own clock reading and id cost the
-        import seconds."""
+        """When this transaction's events occurred (the clock read at its first event) and the correlation
+        id they share where no request or consumed event gives one (correlation_id_var, read at each
+        event): the events of one act (a payment file's 260,000) belong together, and each one's own clock
+        reading and id cost the import seconds."""
         if self._moment is None:
-            self._moment = (self.clock(), correlation_id_var.get() or new_id())
+            self._moment = (self.clock(), new_id())
         return self._moment
 
     def publish(self, subject: str, payload: Message) -> str:
         """Queues an event in the outbox, in this transaction; returns its event id."""
-        now, correlation_id = self._event_moment()
+        now, shared = self._event_moment()
         envelope = wrap(
-            payload, source=self.source, subject=subject, occurred_at=now, correlation_id=correlation_id
+            payload,
+            source=self.source,
+            subject=subject,
+            occurred_at=now,
+            correlation_id=correlation_id_var.get() or shared,
         )
         self._pending_rows.append(
             {

@@ -40,6 +40,8 @@ def test_one_transactions_events_share_their_moment_and_correlation_id(tmp_path:
     try:
         with uow:
             uow.publish(*property_registered(9))
+            correlation_id_var.set("event-8")  # a consumer's next event, in the same transaction
+            uow.publish(*property_registered(10))
             uow.commit()
     finally:
         correlation_id_var.reset(token)
@@ -56,4 +58,4 @@ def test_one_transactions_events_share_their_moment_and_correlation_id(tmp_path:
         assert len({e.event_id for e in batch}) == 3
     assert first[0].correlation_id != second[0].correlation_id
     assert first[0].occurred_at.ToDatetime() < second[0].occurred_at.ToDatetime()
-    assert third[0].correlation_id == "request-7"
+    assert [e.correlation_id for e in third] == ["request-7", "event-8"]

@@ -53,7 +53,7 @@ class AgreementImport:
     active: int  # of those, agreements new, changed or listed as active
     deleted: int  # of those, deletions of agreements in force (ended by their payers)
     accounts: tuple[str, ...]  # the recipients concerned, sorted
-    added: int = 0  # of the records, those naming a KID billing had no agreement for
+    added: int = 0  # of the records, those making active a KID with no agreement in force (new or re-signed)
     changed: int = 0  # those changing an agreement in force and leaving it in force
     unchanged: int = 0  # those repeating what billing had (all of them when a file is imported again)
     ended: int = 0  # agreements billing had as active that a full list leaves out, switched off by it
