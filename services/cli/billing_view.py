@@ -107,7 +107,7 @@ def recipient_fields(account: Any, avtalegiro: Any = None) -> list[tuple[str, ob
     return fields
 
 
-_CHANNEL_WAYS = {
+_CHANNEL_WAYS: dict[int, str] = {
     billing_pb2.CHANNEL_PRINT: "on paper",
     billing_pb2.CHANNEL_EFAKTURA: "by eFaktura",
     billing_pb2.CHANNEL_EHF: "by EHF",
