@@ -267,6 +267,9 @@ def add_commands(assessment: Any) -> None:
     study.add_argument("--target", help="host:port of the service")
     study.add_argument("--token", help="bearer token (default: $PROPERTYTAX_TOKEN)")
     study.add_argument(
-        "--timeout", type=seconds_arg, default=120.0, help="deadline in seconds (120: intervals take time)"
+        "--timeout",
+        type=seconds_arg,
+        default=600.0,
+        help="deadline in seconds (600: the intervals and the report take minutes on a slow machine)",
     )
     study.set_defaults(func=cmd_ratio_study)
