@@ -571,14 +571,16 @@ def run_reminders(billing: Caller, run_on: str, timeout: float) -> collection_pb
 
 
 def avtalegiro_agreements_file(
-    agreements: list[tuple[str, bool]], sent_on: date, transmission: str = "2000001"
+    agreements: list[tuple[str, bool]], sent_on: date, transmission: str = "2000001", full_list: bool = False
 ) -> bytes:
     """The bank's AvtaleGiro agreements file of `sent_on` (assignment type 24, written by
     adapters/ocr_giro_writer.py): for each (KID, notify) a new or changed agreement, the payer asking to be
-    notified of each claim or not."""
+    notified of each claim or not (with `full_list`, the payee's full list of active agreements: one it
+    leaves out has ended)."""
     return write_avtalegiro_agreements(
         agreements,
         sent_on,
+        full_list=full_list,
         transmission_number=transmission,
         data_transmitter=netsgiro.NETS_ID,
         data_recipient=NETS_TRANSMITTER,

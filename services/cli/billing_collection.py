@@ -434,6 +434,7 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
     content = read_input(args.file, "FILE")
     if not content:
         raise BadInput(f"FILE {args.file}: the file is empty")
+    args.extra_flags = {"file": args.file, "content": args.file}  # "avtale.txt: line 3: …"
     answer = _ask(
         args,
         "ImportAvtaleGiroAgreements",

@@ -42,12 +42,15 @@ class FakeAgreements:
                 change.active,
                 accounts[change.kid],
             )
+            kept_active = kept is not None and kept.active and kept.account_id == accounts[change.kid]
+            became_active = change.active and not kept_active
             self.rows[change.kid] = Agreement(
                 kid=change.kid,
                 account_id=accounts[change.kid],
                 active=change.active,
                 notify=change.notify,
                 registered_on=kept.registered_on if kept is not None and same_standing else on,
+                active_since=on if became_active else (kept.active_since if kept is not None else None),
             )
             self.updated_at[change.kid] = at
 

@@ -85,11 +85,13 @@ def test_an_agreements_file_is_imported_and_its_recipients_agreements_found(make
     with uow:
         found = uow.agreements.active_for(["acc-1", "acc-2", "acc-99"])
         assert found == {
-            "acc-1": Agreement(kids["acc-1"], "acc-1", True, True, date(2026, 3, 2)),
-            "acc-2": Agreement(kids["acc-2"], "acc-2", True, False, date(2026, 3, 2)),  # N in the sample
+            "acc-1": Agreement(kids["acc-1"], "acc-1", True, True, date(2026, 3, 2), date(2026, 3, 2)),
+            "acc-2": Agreement(
+                kids["acc-2"], "acc-2", True, False, date(2026, 3, 2), date(2026, 3, 2)
+            ),  # N in the sample
         }
         assert uow.agreements.get(kids["acc-16"]) == Agreement(
-            kids["acc-16"], "acc-16", True, False, date(2026, 3, 2)
+            kids["acc-16"], "acc-16", True, False, date(2026, 3, 2), date(2026, 3, 2)
         )
         assert uow.agreements.get(recipient_kid(4242)) is None
 
@@ -107,8 +109,8 @@ def test_the_same_file_again_is_all_unchanged_and_keeps_the_day_each_became_acti
     uow = make()
     with uow:
         assert uow.agreements.get_many([kid_1, kid_2, recipient_kid(4242)]) == {
-            kid_1: Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2)),
-            kid_2: Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2)),
+            kid_1: Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2), date(2026, 3, 2)),
+            kid_2: Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2), date(2026, 3, 2)),
         }
         assert uow.agreements.get_many([]) == {}
 
@@ -138,7 +140,9 @@ def test_a_later_change_overwrites_and_a_deleted_agreement_is_not_active(make: U
         uow.commit()
     uow = make()
     with uow:
-        assert uow.agreements.get(kid_1) == Agreement(kid_1, "acc-1", False, False, date(2026, 4, 1))
+        assert uow.agreements.get(kid_1) == Agreement(
+            kid_1, "acc-1", False, False, date(2026, 4, 1), active_since=date(2026, 3, 2)
+        )
         assert set(uow.agreements.active_for(["acc-1", "acc-2"])) == {"acc-2"}
         assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 2
 
@@ -158,8 +162,8 @@ def test_a_change_of_the_notice_alone_keeps_the_day_the_agreement_became_active(
     uow = make()
     with uow:
         assert uow.agreements.get_many([kid_1, kid_2]) == {
-            kid_1: Agreement(kid_1, "acc-1", True, False, date(2026, 3, 2)),
-            kid_2: Agreement(kid_2, "acc-2", False, True, date(2026, 4, 1)),
+            kid_1: Agreement(kid_1, "acc-1", True, False, date(2026, 3, 2), date(2026, 3, 2)),
+            kid_2: Agreement(kid_2, "acc-2", False, True, date(2026, 4, 1), date(2026, 3, 2)),
         }
 
 
@@ -194,8 +198,8 @@ def test_the_active_agreements_not_in_a_set_of_kids_are_found_in_one_query(make:
         uow.commit()
     uow = make()
     with uow:
-        agreement_1 = Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2))
-        agreement_2 = Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2))
+        agreement_1 = Agreement(kid_1, "acc-1", True, True, date(2026, 3, 2), date(2026, 3, 2))
+        agreement_2 = Agreement(kid_2, "acc-2", True, False, date(2026, 3, 2), date(2026, 3, 2))
         assert uow.agreements.active_not_in([kid_1, recipient_kid(4242)]) == [agreement_2]
         assert uow.agreements.active_not_in([kid_1, kid_2, kid_3]) == []
         assert sorted(uow.agreements.active_not_in([]), key=lambda a: a.kid) == sorted(
@@ -228,7 +232,7 @@ def test_a_full_list_ends_the_active_agreement_it_leaves_out(make: UowFactory) -
     uow = make()
     with uow:
         assert uow.agreements.get(kids["acc-17"]) == Agreement(
-            kids["acc-17"], "acc-17", False, True, date(2026, 4, 1)
+            kids["acc-17"], "acc-17", False, True, date(2026, 4, 1), active_since=date(2026, 3, 2)
         )
         assert set(uow.agreements.active_for(list(numbers))) == {f"acc-{i}" for i in range(1, 17)}
         assert uow.agreements.active_not_in(listed) == []
@@ -255,5 +259,5 @@ def test_a_full_list_carrying_a_change_is_refused_and_ends_nothing(make: UowFact
     uow = make()
     with uow:
         assert uow.agreements.active_not_in([]) == [
-            Agreement(kids[16], "acc-17", True, True, date(2026, 3, 2))
+            Agreement(kids[16], "acc-17", True, True, date(2026, 3, 2), date(2026, 3, 2))
         ]

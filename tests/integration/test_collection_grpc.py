@@ -382,6 +382,20 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
         c.officer.GetAvtaleGiroClaims(collection_pb2.GetAvtaleGiroClaimsRequest(run_id="no-such-run"))
     assert no_run.value.code() == grpc.StatusCode.NOT_FOUND
 
+    # The bank's full list of 10 April leaves acc-01's agreement out: it has ended, and the officer still
+    # sees the day it became active.
+    full = avtalegiro_agreements_file(
+        [(recipient_kid(2), False)], date(2024, 4, 10), "2000003", full_list=True
+    )
+    ended = c.officer.ImportAvtaleGiroAgreements(
+        collection_pb2.ImportAvtaleGiroAgreementsRequest(content=full, received_on="2024-04-10")
+    )
+    assert (ended.records, ended.missing_from_full_list) == (1, 1)
+    shown = c.officer.GetAccount(billing_pb2.GetAccountRequest(account_id="acc-01")).avtalegiro
+    assert (shown.ended, shown.ended_on, shown.active_since) == (True, "2024-04-10", "2024-03-01")
+    listed = c.officer.GetAccount(billing_pb2.GetAccountRequest(account_id="acc-02")).avtalegiro
+    assert (listed.ended, listed.ended_on, listed.active_since) == (False, "", "2024-03-01")
+
 
 def test_a_copy_of_a_transmission_a_zero_amount_and_days_too_early_are_refused(collected: Collected) -> None:
     """Trial, issue 16: each of these was accepted; now refused, naming the request's field."""

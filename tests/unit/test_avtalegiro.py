@@ -89,7 +89,12 @@ def test_agreements_are_stored_under_the_recipients_kids() -> None:
         agreements=2, active=2, deleted=0, accounts=("owner-1", "owner-2"), added=2, changed=0, unchanged=0
     )
     assert uow.agreements.get(recipient_kid(kari.customer_number)) == Agreement(
-        recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
+        recipient_kid(kari.customer_number),
+        "owner-1",
+        active=True,
+        notify=True,
+        registered_on=ON,
+        active_since=ON,
     )
     assert set(uow.agreements.active_for(["owner-1", "owner-2", "owner-3"])) == {"owner-1", "owner-2"}
     assert uow.commits == 1
@@ -179,7 +184,12 @@ def test_the_same_file_again_changes_nothing_and_says_so() -> None:
     assert (again.agreements, again.added, again.changed, again.unchanged) == (2, 0, 0, 2)
     # an agreement the file only repeats keeps the day it became what it is: its "active since"
     assert recipient_agreement(uow, "owner-1") == Agreement(
-        recipient_kid(kari.customer_number), "owner-1", active=True, notify=True, registered_on=ON
+        recipient_kid(kari.customer_number),
+        "owner-1",
+        active=True,
+        notify=True,
+        registered_on=ON,
+        active_since=ON,
     )
     assert again.already_read_on == ON
 
@@ -232,7 +242,7 @@ def test_a_changed_agreement_is_told_apart_from_a_repeated_one() -> None:
 
     assert (result.added, result.changed, result.unchanged) == (1, 1, 1)
     # only the notice changed: active since the day it became active, not the day of the change
-    assert recipient_agreement(uow, "owner-1") == Agreement(kari_kid, "owner-1", True, False, ON)
+    assert recipient_agreement(uow, "owner-1") == Agreement(kari_kid, "owner-1", True, False, ON, ON)
     assert recipient_agreement(uow, "owner-3") is None
 
 
@@ -248,7 +258,9 @@ def test_an_agreement_signed_again_after_it_ended_is_new_and_active_from_that_da
     )
 
     assert (again.added, again.changed, again.unchanged) == (1, 0, 0)
-    assert recipient_agreement(uow, "owner-1") == Agreement(kid, "owner-1", True, False, date(2026, 5, 4))
+    assert recipient_agreement(uow, "owner-1") == Agreement(
+        kid, "owner-1", True, False, date(2026, 5, 4), date(2026, 5, 4)
+    )
 
 
 def listed(line: int, kid: str, notify: bool = True) -> AgreementChange:
@@ -286,8 +298,8 @@ def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_list
         ended_agreements=(EndedAgreement(ola_kid, ola.customer_number, missing_from_full_list=True),),
     )
     # Kari is listed: her agreement keeps the day it became active; Ola's the list left out has ended
-    assert uow.agreements.get(kari_kid) == Agreement(kari_kid, "owner-1", True, True, ON)
-    assert uow.agreements.get(ola_kid) == Agreement(ola_kid, "owner-2", False, False, later)
+    assert uow.agreements.get(kari_kid) == Agreement(kari_kid, "owner-1", True, True, ON, ON)
+    assert uow.agreements.get(ola_kid) == Agreement(ola_kid, "owner-2", False, False, later, ON)
     assert uow.agreements.get(per_kid) == Agreement(per_kid, "owner-3", False, True, ON)
     assert set(uow.agreements.active_for(["owner-1", "owner-2", "owner-3"])) == {"owner-1"}
     assert uow.commits == 2
@@ -565,4 +577,4 @@ def test_another_file_of_a_transmission_already_read_is_refused_and_changes_noth
     with pytest.raises(AlreadyExists, match="transmission 2000001 from data transmitter 00008080 was read"):
         import_agreements(uow, reader(edited), a_file(), date(2026, 3, 25))
 
-    assert uow.agreements.get(kid) == Agreement(kid, "owner-1", True, True, ON)
+    assert uow.agreements.get(kid) == Agreement(kid, "owner-1", True, True, ON, ON)

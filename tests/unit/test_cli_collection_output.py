@@ -196,6 +196,12 @@ def test_an_ended_agreement_is_shown_as_ended_and_an_active_one_as_active() -> N
     assert avtalegiro_words(ended, billing_pb2.CHANNEL_PRINT).endswith("invoices go on paper again")
     assert avtalegiro_words(ended).endswith("invoices no longer go by AvtaleGiro")
     assert avtalegiro_words(active) == "active since 20.03.2024, KID 18; no notice from the bank"
+    kept = billing_pb2.AvtaleGiroAgreement(
+        kid="18", active_since="2024-03-20", notify=True, ended=True, ended_on="2024-10-01"
+    )
+    assert avtalegiro_words(kept, billing_pb2.CHANNEL_PRINT) == (
+        "ended 01.10.2024 (active since 20.03.2024), KID 18; invoices go on paper again"
+    )
 
 
 def test_a_plan_shows_the_day_it_ended() -> None:

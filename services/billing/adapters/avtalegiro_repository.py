@@ -22,6 +22,7 @@ _COLUMNS = (
     avtalegiro_agreements.c.active,
     avtalegiro_agreements.c.notify,
     avtalegiro_agreements.c.registered_on,
+    avtalegiro_agreements.c.active_since,
 )
 
 
@@ -43,6 +44,7 @@ class AgreementRepository:
                 "notify": change.notify,
                 "registered_on": on,
                 "updated_at": at,
+                "active_since": on if change.active else None,
             }
             for change in last.values()
         ]
@@ -52,16 +54,18 @@ class AgreementRepository:
         upsert = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(avtalegiro_agreements)
         kept, new = avtalegiro_agreements.c, upsert.excluded
         # A change of the bank-notice choice alone keeps the day the agreement became active.
-        registered_on = case(
-            (and_(kept.active == new.active, kept.account_id == new.account_id), kept.registered_on),
-            else_=new.registered_on,
-        )
+        same_standing = and_(kept.active == new.active, kept.account_id == new.account_id)
+        registered_on = case((same_standing, kept.registered_on), else_=new.registered_on)
+        # Made active now (new, signed again, moved): from today; otherwise (kept, or ended) as it was.
+        became_active = and_(new.active, ~and_(kept.active, kept.account_id == new.account_id))
+        active_since = case((became_active, new.registered_on), else_=kept.active_since)
         self._session.execute(
             upsert.on_conflict_do_update(
                 index_elements=["kid"],
                 set_={
                     **{name: new[name] for name in ("account_id", "active", "notify", "updated_at")},
                     "registered_on": registered_on,
+                    "active_since": active_since,
                 },
             ),
             rows,
@@ -140,11 +144,12 @@ class AgreementRepository:
         return {row.kid: _agreement(row) for row in rows}
 
 
-def _agreement(row: Row[Any, Any, Any, Any, Any]) -> Agreement:
+def _agreement(row: Row[Any, Any, Any, Any, Any, Any]) -> Agreement:
     return Agreement(
         kid=row.kid,
         account_id=row.account_id,
         active=row.active,
         notify=row.notify,
         registered_on=row.registered_on,
+        active_since=row.active_since,
     )

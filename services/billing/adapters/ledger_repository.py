@@ -191,7 +191,7 @@ class LedgerRepository:
             claim: ClaimBalance(
                 claim, owner, Money(int(fee)), Money(int(interest)), Money(int(t - fee - interest))
             )
-            for claim, owner, fee, interest, t in self._session.execute(query).tuples()
+            for claim, owner, fee, interest, t in self._session.execute(query)
         }
 
     def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
@@ -241,7 +241,7 @@ class LedgerRepository:
         )
         if due_before is not None:
             query = query.where(i.due_date < due_before)
-        found = self._session.execute(query).tuples().all()
+        found = self._session.execute(query).all()
         amounts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         properties: dict[int, set[str]] = defaultdict(set)
         if found:
@@ -250,7 +250,7 @@ class LedgerRepository:
                 select(lines.invoice_number, lines.code, lines.property_id, func.sum(lines.amount_ore))
                 .where(one_of(self._session, lines.invoice_number, [r[0] for r in found]))
                 .group_by(lines.invoice_number, lines.code, lines.property_id)
-            ).tuples():
+            ):
                 amounts[number][code] += int(ore)
                 properties[number].add(property_id)
         result = [
@@ -289,7 +289,7 @@ class LedgerRepository:
             )
             .group_by(p.claim, p.posted_on)
             .order_by(p.claim, p.posted_on)
-        ).tuples():
+        ):
             found[claim].append((day, Money(int(ore))))
         return dict(found)
 
@@ -331,7 +331,7 @@ class LedgerRepository:
                 isouter=True,
             )
             .group_by(d.kid, d.invoice_number, d.account_id, d.kind, d.total_ore, p.account_id, p.component)
-        ).tuples()
+        )
         documents: dict[str, tuple[int, str, str, int]] = {}
         postings: list[tuple[str, str, str, int]] = []
         for kid, number, account_id, kind, total_ore, owner, component, ore in rows:
@@ -401,9 +401,7 @@ class LedgerRepository:
         p, e, i, lines = ledger_postings.c, ledger_entries.c, invoices.c, invoice_lines.c
         first, last = date(year, 1, 1), date(year, 12, 31)
         of_year = (i.kind == INVOICE, i.issue_date.between(first, last), i.total_ore != 0)
-        vat_of = dict(
-            self._session.execute(select(i.invoice_number, i.vat_ore).where(*of_year)).tuples().all()
-        )
+        vat_of = dict(self._session.execute(select(i.invoice_number, i.vat_ore).where(*of_year)).all())
         if not vat_of:
             return []
         summed: dict[int, list[_SummedLine]] = defaultdict(list)
@@ -412,7 +410,7 @@ class LedgerRepository:
             .join_from(invoice_lines, invoices, i.invoice_number == lines.invoice_number)
             .where(*of_year)
             .group_by(lines.invoice_number, lines.code, lines.vat_rate)
-        ).tuples():
+        ):
             summed[number].append(_SummedLine(code, Money(int(ore)), Decimal(rate)))
         by_code = {n: charged_by_code(summed[n], Money(vat_of[n])) for n in vat_of}
         paid: dict[str, int] = defaultdict(int)
@@ -459,6 +457,6 @@ class LedgerRepository:
             select(lines.invoice_number, lines.code)
             .where(one_of(self._session, lines.invoice_number, numbers))
             .distinct()
-        ).tuples():
+        ):
             found[document_claim(number)].add(code)
         return {claim: frozenset(codes) for claim, codes in found.items()}

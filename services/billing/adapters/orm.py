@@ -441,6 +441,9 @@ avtalegiro_agreements = Table(
     required("notify", Boolean),  # the payer wants the bank to notify each claim
     required("registered_on", Date),
     required("updated_at", Moment),
+    # The day it last became active, kept once it ends (registered_on is then the day it ended); NULL for
+    # an agreement that ended before migration 0023 kept it.
+    optional("active_since", Date),
     Index("ix_avtalegiro_account", "account_id"),
 )
 

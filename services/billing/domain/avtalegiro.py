@@ -100,6 +100,9 @@ class Agreement:
     # Business date of the agreements file that made it active (its "active since"), or ended it, or moved
     # it to another recipient; a change of the bank-notice choice alone keeps it.
     registered_on: date
+    # The day it last became active (made, signed again or moved), kept once it ends; None when not known
+    # (ended before it was kept).
+    active_since: date | None = None
 
 
 class ChangeKind(Enum):

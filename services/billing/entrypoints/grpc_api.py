@@ -149,7 +149,7 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
             if agreement is None
             else billing_pb2.AvtaleGiroAgreement(
                 kid=agreement.kid,
-                active_since=agreement.registered_on.isoformat() if agreement.active else "",
+                active_since=agreement.active_since.isoformat() if agreement.active_since else "",
                 notify=agreement.notify,
                 ended=not agreement.active,
                 ended_on="" if agreement.active else agreement.registered_on.isoformat(),
