@@ -18,6 +18,7 @@ from propertytax.platform.v1 import money_pb2
 from services.cli import billing_collection_view as view
 from services.cli.billing import follow_recipients, recipient_arg
 from services.cli.common import (
+    SENT_FILE,
     BadInput,
     add_remote_options,
     caller_for,
@@ -135,7 +136,8 @@ def cmd_payments_import(args: argparse.Namespace) -> int:
             f"FILE {args.file}: {counted(len(content), 'byte')} is more than a payment file can be "
             f"({MAX_PAYMENT_FILE_BYTES // (1024 * 1024)} MiB)"
         )
-    args.extra_flags = {"file": args.file}  # "payments.txt: is neither an OCR giro file …"
+    # "payments.txt: is neither an OCR giro file …", "payments.txt line 4: …"
+    args.extra_flags = {"file": args.file, SENT_FILE: args.file}
     answer = _ask(
         args,
         "ImportPayments",
@@ -434,7 +436,8 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
     content = read_input(args.file, "FILE")
     if not content:
         raise BadInput(f"FILE {args.file}: the file is empty")
-    args.extra_flags = {"file": args.file, "content": args.file}  # "avtale.txt: line 3: …"
+    # "avtale.txt line 3: …", "avtale.txt: the bank's transmission … was read on …"
+    args.extra_flags = {"file": args.file, "content": args.file, SENT_FILE: args.file}
     answer = _ask(
         args,
         "ImportAvtaleGiroAgreements",

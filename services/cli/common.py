@@ -120,6 +120,10 @@ def print_json(message: Any) -> None:
 MAX_PRINTED_PROBLEMS = 20
 _MORE = re.compile(r"^… and (\d+) more")
 _INDEXED = re.compile(r"^(.*?)\[(\d+)\](.*)$")
+_LINE = re.compile(r"^line (\d+)$")
+# The key of a command's flags naming the file it sent: the service's "line N" is that file's line, and a
+# refusal of the whole file without a field ("transmission … was read on …") is said of it.
+SENT_FILE = "<sent file>"
 
 
 def flag_for(field: str, flags: dict[str, str]) -> str:
@@ -127,6 +131,9 @@ def flag_for(field: str, flags: dict[str, str]) -> str:
     repeated field its flag and which one (complainant.address_lines[1] → --address #2); else the field."""
     if field in flags:
         return flags[field]
+    line = _LINE.match(field)
+    if line and SENT_FILE in flags:  # "line 4" → "avtale.txt line 4"
+        return f"{flags[SENT_FILE]} line {line.group(1)}"
     indexed = _INDEXED.match(field)
     if indexed:
         base = indexed.group(1) + indexed.group(3)
@@ -172,7 +179,8 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
     elif code in _UNREACHABLE:
         sys.stderr.write(f"error: the service does not answer ({details}); is it started (make up)?\n")
     elif not shown:
-        sys.stderr.write(f"error: {details}\n")
+        sent = f"{flags[SENT_FILE]}: " if SENT_FILE in flags else ""
+        sys.stderr.write(f"error: {sent}{details}\n")
     elif len(shown) == 1 and not more:
         sys.stderr.write(f"error: {shown[0]}\n")
     else:

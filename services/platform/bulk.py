@@ -31,16 +31,16 @@ def bulk_insert(session: Session, table: Table, rows: Sequence[Mapping[str, Any]
     quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in columns)
     driver = connection.connection.driver_connection
     assert driver is not None
+    values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+    # Only the few columns with a conversion are touched per row (an invoice line has one of ten).
+    converted = [(index, convert) for index, convert in enumerate(converters) if convert is not None]
     with driver.cursor() as cursor, cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
-        if not any(converters):  # the common case: the values as they are, taken in one C call a row
-            values = itemgetter(*columns) if len(columns) > 1 else (lambda row: (row[columns[0]],))
+        if not converted:  # the common case: the values as they are, taken in one C call a row
             for row in rows:
                 copy.write_row(values(row))
             return
         for row in rows:
-            copy.write_row(
-                [
-                    convert(row[name], dialect) if convert is not None else row[name]
-                    for name, convert in zip(columns, converters, strict=True)
-                ]
-            )
+            line = list(values(row))
+            for index, convert in converted:
+                line[index] = convert(line[index], dialect)
+            copy.write_row(line)

@@ -20,7 +20,7 @@ from propertytax.billing.v1 import billing_pb2
 from services.cli import EXIT_PIPE_CLOSED, main
 from services.cli.common import kroner, positive_kroner
 from services.client import Caller
-from services.platform.errors import FieldViolation, InvalidInput
+from services.platform.errors import AlreadyExists, FieldViolation, InvalidInput
 from services.platform.grpc_status import to_rpc_status
 
 pytestmark = pytest.mark.unit
@@ -169,3 +169,39 @@ def test_a_reader_that_stops_early_gets_no_traceback() -> None:
     process.stderr.close()
     assert process.wait(timeout=60) == EXIT_PIPE_CLOSED
     assert err == ""
+
+
+class RefusedWhole(Refused):
+    """A refusal of a whole file, without a field (AlreadyExists)."""
+
+    def __init__(self, sentence: str) -> None:
+        self.status = to_rpc_status(AlreadyExists(sentence))
+
+
+def test_a_refused_bank_file_is_named_by_the_path_typed_with_its_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    agreements = tmp_path / "avtale.txt"
+    agreements.write_bytes(b"NY000010" + b"0" * 72 + b"\n")
+    command = ["billing", "avtalegiro", "agreements", "import", str(agreements), "--on", "2024-03-20"]
+    _answer(monkeypatch, Refused("line 4", "KID 7773 names no recipient"))
+    assert main(command) == 1
+    assert capsys.readouterr().err == f"error: {agreements} line 4: KID 7773 names no recipient\n"
+    _answer(monkeypatch, RefusedWhole("the bank's transmission 2000006 was read on 01.08.2024"))
+    assert main(command) == 1
+    assert (
+        capsys.readouterr().err
+        == f"error: {agreements}: the bank's transmission 2000006 was read on 01.08.2024\n"
+    )
+    _answer(monkeypatch, Refused("content", "the bank sent this file on 15.07.2024, before the last one"))
+    assert main(command) == 1
+    assert (
+        capsys.readouterr().err
+        == f"error: {agreements}: the bank sent this file on 15.07.2024, before the last one\n"
+    )
+
+    payments = tmp_path / "ocr.txt"
+    payments.write_bytes(b"NY000010" + b"0" * 72 + b"\n")
+    _answer(monkeypatch, Refused("line 2", "the record is 81 characters long"))
+    assert main(["billing", "payments", "import", str(payments)]) == 1
+    assert capsys.readouterr().err == f"error: {payments} line 2: the record is 81 characters long\n"
