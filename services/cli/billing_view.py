@@ -114,15 +114,22 @@ _CHANNEL_WAYS: dict[int, str] = {
 }
 
 
+_ENDED_BY = {"payer": "deleted by the payer", "full_list": "missing from the bank's full list"}
+
+
 def avtalegiro_words(agreement: Any, channel: int = billing_pb2.CHANNEL_UNSPECIFIED) -> str:
     """ "active since 02.05.2024, KID 18; the bank notifies each claim" (or "…; no notice from the bank");
-    an ended one: "ended 01.10.2024 (active since 02.05.2024), KID 18; invoices go by eFaktura again" (the
-    recipient's `channel`; the day it became active when billing kept it)."""
+    an ended one: "ended 01.10.2024 (deleted by the payer; active since 02.05.2024), KID 18; invoices go by
+    eFaktura again" (the recipient's `channel`; why it ended and since when it was active where billing
+    kept them)."""
     if getattr(agreement, "ended", False):
         way = _CHANNEL_WAYS.get(channel)
         then = f"invoices go {way} again" if way else "invoices no longer go by AvtaleGiro"
-        since = f" (active since {day(agreement.active_since)})" if agreement.active_since else ""
-        return f"ended {day(agreement.ended_on)}{since}, KID {agreement.kid}; {then}"
+        said = [_ENDED_BY[agreement.ended_by]] if agreement.ended_by in _ENDED_BY else []
+        if agreement.active_since:
+            said.append(f"active since {day(agreement.active_since)}")
+        why = f" ({'; '.join(said)})" if said else ""
+        return f"ended {day(agreement.ended_on)}{why}, KID {agreement.kid}; {then}"
     notice = "the bank notifies each claim" if agreement.notify else "no notice from the bank"
     return f"active since {day(agreement.active_since)}, KID {agreement.kid}; {notice}"
 

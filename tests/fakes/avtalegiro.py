@@ -51,6 +51,7 @@ class FakeAgreements:
                 notify=change.notify,
                 registered_on=kept.registered_on if kept is not None and same_standing else on,
                 active_since=on if became_active else (kept.active_since if kept is not None else None),
+                ended_by=change.ended_by,
             )
             self.updated_at[change.kid] = at
 

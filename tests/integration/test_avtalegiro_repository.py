@@ -17,7 +17,7 @@ from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.avtalegiro import import_agreements
 from services.billing.domain.account import Account, Channel, RecipientKind
-from services.billing.domain.avtalegiro import Agreement, AgreementChange, recipient_kid
+from services.billing.domain.avtalegiro import Agreement, AgreementChange, EndedBy, recipient_kid
 from services.billing.service import SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.errors import InvalidInput
@@ -141,7 +141,7 @@ def test_a_later_change_overwrites_and_a_deleted_agreement_is_not_active(make: U
     uow = make()
     with uow:
         assert uow.agreements.get(kid_1) == Agreement(
-            kid_1, "acc-1", False, False, date(2026, 4, 1), active_since=date(2026, 3, 2)
+            kid_1, "acc-1", False, False, date(2026, 4, 1), date(2026, 3, 2), EndedBy.PAYER
         )
         assert set(uow.agreements.active_for(["acc-1", "acc-2"])) == {"acc-2"}
         assert uow.session.scalar(select(func.count()).select_from(avtalegiro_agreements)) == 2
@@ -163,7 +163,7 @@ def test_a_change_of_the_notice_alone_keeps_the_day_the_agreement_became_active(
     with uow:
         assert uow.agreements.get_many([kid_1, kid_2]) == {
             kid_1: Agreement(kid_1, "acc-1", True, False, date(2026, 3, 2), date(2026, 3, 2)),
-            kid_2: Agreement(kid_2, "acc-2", False, True, date(2026, 4, 1), date(2026, 3, 2)),
+            kid_2: Agreement(kid_2, "acc-2", False, True, date(2026, 4, 1), date(2026, 3, 2), EndedBy.PAYER),
         }
 
 
@@ -232,7 +232,7 @@ def test_a_full_list_ends_the_active_agreement_it_leaves_out(make: UowFactory) -
     uow = make()
     with uow:
         assert uow.agreements.get(kids["acc-17"]) == Agreement(
-            kids["acc-17"], "acc-17", False, True, date(2026, 4, 1), active_since=date(2026, 3, 2)
+            kids["acc-17"], "acc-17", False, True, date(2026, 4, 1), date(2026, 3, 2), EndedBy.FULL_LIST
         )
         assert set(uow.agreements.active_for(list(numbers))) == {f"acc-{i}" for i in range(1, 17)}
         assert uow.agreements.active_not_in(listed) == []

@@ -393,8 +393,14 @@ def test_avtalegiro_agreements_and_the_run_s_claim_file(collected: Collected) ->
     assert (ended.records, ended.missing_from_full_list) == (1, 1)
     shown = c.officer.GetAccount(billing_pb2.GetAccountRequest(account_id="acc-01")).avtalegiro
     assert (shown.ended, shown.ended_on, shown.active_since) == (True, "2024-04-10", "2024-03-01")
+    assert shown.ended_by == "full_list"
     listed = c.officer.GetAccount(billing_pb2.GetAccountRequest(account_id="acc-02")).avtalegiro
-    assert (listed.ended, listed.ended_on, listed.active_since) == (False, "", "2024-03-01")
+    assert (listed.ended, listed.ended_on, listed.active_since, listed.ended_by) == (
+        False,
+        "",
+        "2024-03-01",
+        "",
+    )
 
 
 def test_a_copy_of_a_transmission_a_zero_amount_and_days_too_early_are_refused(collected: Collected) -> None:

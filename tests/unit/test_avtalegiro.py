@@ -23,6 +23,7 @@ from services.billing.domain.avtalegiro import (
     Agreement,
     AgreementChange,
     DirectDebitClaim,
+    EndedBy,
     customer_number_of,
     earliest_due_date,
     recipient_kid,
@@ -299,8 +300,10 @@ def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_list
     )
     # Kari is listed: her agreement keeps the day it became active; Ola's the list left out has ended
     assert uow.agreements.get(kari_kid) == Agreement(kari_kid, "owner-1", True, True, ON, ON)
-    assert uow.agreements.get(ola_kid) == Agreement(ola_kid, "owner-2", False, False, later, ON)
-    assert uow.agreements.get(per_kid) == Agreement(per_kid, "owner-3", False, True, ON)
+    assert uow.agreements.get(ola_kid) == Agreement(
+        ola_kid, "owner-2", False, False, later, ON, EndedBy.FULL_LIST
+    )
+    assert uow.agreements.get(per_kid) == Agreement(per_kid, "owner-3", False, True, ON, None, EndedBy.PAYER)
     assert set(uow.agreements.active_for(["owner-1", "owner-2", "owner-3"])) == {"owner-1"}
     assert uow.commits == 2
 

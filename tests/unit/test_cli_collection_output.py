@@ -197,10 +197,14 @@ def test_an_ended_agreement_is_shown_as_ended_and_an_active_one_as_active() -> N
     assert avtalegiro_words(ended).endswith("invoices no longer go by AvtaleGiro")
     assert avtalegiro_words(active) == "active since 20.03.2024, KID 18; no notice from the bank"
     kept = billing_pb2.AvtaleGiroAgreement(
-        kid="18", active_since="2024-03-20", notify=True, ended=True, ended_on="2024-10-01"
+        kid="18", active_since="2024-03-20", notify=True, ended=True, ended_on="2024-10-01", ended_by="payer"
     )
     assert avtalegiro_words(kept, billing_pb2.CHANNEL_PRINT) == (
-        "ended 01.10.2024 (active since 20.03.2024), KID 18; invoices go on paper again"
+        "ended 01.10.2024 (deleted by the payer; active since 20.03.2024), KID 18; invoices go on paper again"
+    )
+    kept.ended_by = "full_list"
+    assert avtalegiro_words(kept).startswith(
+        "ended 01.10.2024 (missing from the bank's full list; active since"
     )
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import avtalegiro_agreements, avtalegiro_files
-from services.billing.domain.avtalegiro import Agreement, AgreementChange
+from services.billing.domain.avtalegiro import Agreement, AgreementChange, EndedBy
 from services.platform.db import one_of
 
 _COLUMNS = (
@@ -23,6 +23,7 @@ _COLUMNS = (
     avtalegiro_agreements.c.notify,
     avtalegiro_agreements.c.registered_on,
     avtalegiro_agreements.c.active_since,
+    avtalegiro_agreements.c.ended_by,
 )
 
 
@@ -45,6 +46,7 @@ class AgreementRepository:
                 "registered_on": on,
                 "updated_at": at,
                 "active_since": on if change.active else None,
+                "ended_by": None if change.ended_by is None else change.ended_by.value,
             }
             for change in last.values()
         ]
@@ -63,7 +65,10 @@ class AgreementRepository:
             upsert.on_conflict_do_update(
                 index_elements=["kid"],
                 set_={
-                    **{name: new[name] for name in ("account_id", "active", "notify", "updated_at")},
+                    **{
+                        name: new[name]
+                        for name in ("account_id", "active", "notify", "updated_at", "ended_by")
+                    },
                     "registered_on": registered_on,
                     "active_since": active_since,
                 },
@@ -144,7 +149,7 @@ class AgreementRepository:
         return {row.kid: _agreement(row) for row in rows}
 
 
-def _agreement(row: Row[Any, Any, Any, Any, Any, Any]) -> Agreement:
+def _agreement(row: Row[Any, Any, Any, Any, Any, Any, Any]) -> Agreement:
     return Agreement(
         kid=row.kid,
         account_id=row.account_id,
@@ -152,4 +157,5 @@ def _agreement(row: Row[Any, Any, Any, Any, Any, Any]) -> Agreement:
         notify=row.notify,
         registered_on=row.registered_on,
         active_since=row.active_since,
+        ended_by=None if row.ended_by is None else EndedBy(row.ended_by),
     )

@@ -444,6 +444,8 @@ avtalegiro_agreements = Table(
     # The day it last became active, kept once it ends (registered_on is then the day it ended); NULL for
     # an agreement that ended before migration 0023 kept it.
     optional("active_since", Date),
+    # Why it ended (domain EndedBy: payer, full_list); NULL while active, or ended before migration 0024.
+    optional("ended_by", String(20)),
     Index("ix_avtalegiro_account", "account_id"),
 )
 

@@ -179,7 +179,10 @@ def _missing_from(uow: BillingUnitOfWork, listed: list[str]) -> list[tuple[Agree
     """A deletion (line 0: no record of the file says it) for each active agreement the full list leaves
     out, with its recipient's account."""
     return [
-        (AgreementChange(0, agreement.kid, active=False, notify=agreement.notify), agreement.account_id)
+        (
+            AgreementChange(0, agreement.kid, active=False, notify=agreement.notify, left_out=True),
+            agreement.account_id,
+        )
         for agreement in uow.agreements.active_not_in(listed)
     ]
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from enum import Enum
+from enum import Enum, StrEnum
 
 from services.billing.domain.kid import KidMethod, is_valid_kid, with_check_digit
 from services.platform.errors import InvalidInput
@@ -54,6 +54,13 @@ def customer_number_of(kid: str) -> int | None:
     return number if number > 0 else None
 
 
+class EndedBy(StrEnum):
+    """Why an agreement ended: what the officer tells the payer who asks why the bank stopped paying."""
+
+    PAYER = "payer"  # the payer deleted it in their bank (registration type 2)
+    FULL_LIST = "full_list"  # the bank's full list of active agreements left it out
+
+
 @dataclass(frozen=True)
 class AgreementChange:
     """One agreement as the bank's agreements file reports it."""
@@ -69,6 +76,15 @@ class AgreementChange:
     # the file's transmission, "data transmitter/transmission number" (its transmission start record): a
     # bank never sends the same one twice
     transmission: str = ""
+    # not a record of the file: an active agreement its full list leaves out, ended by that (line 0)
+    left_out: bool = False
+
+    @property
+    def ended_by(self) -> EndedBy | None:
+        """Who ended the agreement this change ends (None: it does not end one)."""
+        if self.active:
+            return None
+        return EndedBy.FULL_LIST if self.left_out else EndedBy.PAYER
 
 
 def full_list(changes: Sequence[AgreementChange]) -> bool:
@@ -103,6 +119,7 @@ class Agreement:
     # The day it last became active (made, signed again or moved), kept once it ends; None when not known
     # (ended before it was kept).
     active_since: date | None = None
+    ended_by: EndedBy | None = None  # why it ended (None while active, or ended before it was kept)
 
 
 class ChangeKind(Enum):

@@ -153,6 +153,7 @@ class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.Billi
                 notify=agreement.notify,
                 ended=not agreement.active,
                 ended_on="" if agreement.active else agreement.registered_on.isoformat(),
+                ended_by="" if agreement.ended_by is None else agreement.ended_by.value,
             ),
         )
 
