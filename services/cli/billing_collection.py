@@ -18,7 +18,6 @@ from propertytax.platform.v1 import money_pb2
 from services.cli import billing_collection_view as view
 from services.cli.billing import follow_recipients, recipient_arg
 from services.cli.common import (
-    SENT_FILE,
     BadInput,
     add_remote_options,
     caller_for,
@@ -30,6 +29,7 @@ from services.cli.common import (
     page_size_arg,
     positive_kroner,
     read_input,
+    sent_file_flags,
     whole,
     year_arg,
 )
@@ -137,7 +137,7 @@ def cmd_payments_import(args: argparse.Namespace) -> int:
             f"({MAX_PAYMENT_FILE_BYTES // (1024 * 1024)} MiB)"
         )
     # "payments.txt: is neither an OCR giro file …", "payments.txt line 4: …"
-    args.extra_flags = {"file": args.file, SENT_FILE: args.file}
+    args.extra_flags = sent_file_flags(args.file)
     answer = _ask(
         args,
         "ImportPayments",
@@ -437,7 +437,7 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
     if not content:
         raise BadInput(f"FILE {args.file}: the file is empty")
     # "avtale.txt line 3: …", "avtale.txt: the bank's transmission … was read on …"
-    args.extra_flags = {"file": args.file, "content": args.file, SENT_FILE: args.file}
+    args.extra_flags = sent_file_flags(args.file, "content")
     answer = _ask(
         args,
         "ImportAvtaleGiroAgreements",

@@ -126,6 +126,13 @@ _LINE = re.compile(r"^line (\d+)$")
 SENT_FILE = "<sent file>"
 
 
+def sent_file_flags(path: str, *fields: str) -> dict[str, str]:
+    """A file-sending command's extra flags: the request fields (besides "file") and the service's "line N"
+    named by the path typed ("stdin" for -)."""
+    shown = "stdin" if path == "-" else path
+    return {"file": shown, SENT_FILE: shown, **dict.fromkeys(fields, shown)}
+
+
 def flag_for(field: str, flags: dict[str, str]) -> str:
     """The command's flag for a request field: exact (facts.address → --address), or for the n-th of a
     repeated field its flag and which one (complainant.address_lines[1] → --address #2); else the field."""

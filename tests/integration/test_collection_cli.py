@@ -322,7 +322,8 @@ def test_a_copy_of_the_transmission_a_zero_amount_and_days_too_early_are_refused
     code, out, err = cli("payments", "import", str(crlf))
     assert code == 1 and out == ""
     assert re.fullmatch(
-        rf"error: transmission 1000001 from data transmitter {transmitter} was imported on \d{{4}}-\d\d-\d\d "
+        rf"error: {re.escape(str(crlf))}: transmission 1000001 from data transmitter {transmitter} was "
+        r"imported on \d\d\.\d\d\.\d{4} "
         rf"from {re.escape(billed.file.name)}; a bank never sends the same transmission twice: this file "
         r"\(other bytes: other line ends, or edited\) is refused and nothing is stored\n",
         err,

@@ -215,12 +215,14 @@ def test_a_file_the_bank_sent_before_the_last_one_read_is_refused() -> None:
     [kari] = recipients(uow, "Kari Nordmann")
     kid = recipient_kid(kari.customer_number)
     sent = date(2026, 3, 20)
-    import_agreements(uow, reader(AgreementChange(3, kid, False, True, sent_on=sent)), a_file(), ON)
-    older = reader(AgreementChange(3, kid, True, True, sent_on=date(2026, 3, 1)))
+    made = reader(AgreementChange(3, kid, True, True, sent_on=date(2026, 3, 1)))
+    import_agreements(uow, made, a_file(), ON)
+    import_agreements(uow, reader(AgreementChange(3, kid, False, True, sent_on=sent)), a_file(), sent)
+    older = reader(AgreementChange(3, kid, True, True, sent_on=date(2026, 3, 10)))
     with pytest.raises(InvalidInput) as refused:
         import_agreements(uow, older, a_file(), date(2026, 4, 1))
     [(field, message)] = [(v.field, v.description) for v in refused.value.violations]
-    assert field == "content" and "sent this file on 01.03.2026, before the last agreements file" in message
+    assert field == "content" and "sent this file on 10.03.2026, before the last agreements file" in message
     assert uow.agreements.get(kid) is not None and not uow.agreements.get(kid).active  # type: ignore[union-attr]
 
 
@@ -303,7 +305,7 @@ def test_a_full_list_ends_the_active_agreements_it_leaves_out_and_keeps_the_list
     assert uow.agreements.get(ola_kid) == Agreement(
         ola_kid, "owner-2", False, False, later, ON, EndedBy.FULL_LIST
     )
-    assert uow.agreements.get(per_kid) == Agreement(per_kid, "owner-3", False, True, ON, None, EndedBy.PAYER)
+    assert uow.agreements.get(per_kid) is None  # a deletion of an agreement never registered stores nothing
     assert set(uow.agreements.active_for(["owner-1", "owner-2", "owner-3"])) == {"owner-1"}
     assert uow.commits == 2
 
@@ -581,3 +583,33 @@ def test_another_file_of_a_transmission_already_read_is_refused_and_changes_noth
         import_agreements(uow, reader(edited), a_file(), date(2026, 3, 25))
 
     assert uow.agreements.get(kid) == Agreement(kid, "owner-1", True, True, ON, ON)
+
+
+def test_a_deletion_of_an_agreement_never_registered_changes_nothing() -> None:
+    uow = FakeBillingUnitOfWork()
+    kari, ola = recipients(uow, "Kari Nordmann", "Ola Nordmann")
+    kari_kid, ola_kid = recipient_kid(kari.customer_number), recipient_kid(ola.customer_number)
+    import_agreements(uow, reader(AgreementChange(3, kari_kid, True, notify=True)), a_file(), ON)
+
+    result = import_agreements(
+        uow,
+        reader(
+            AgreementChange(3, kari_kid, False, notify=True),  # ends Kari's
+            AgreementChange(4, ola_kid, False, notify=False),  # Ola never had one billing knew of
+        ),
+        a_file(),
+        date(2026, 4, 1),
+    )
+
+    assert (result.agreements, result.added, result.changed, result.unchanged, result.deleted) == (
+        2,
+        0,
+        0,
+        1,
+        1,
+    )
+    assert [e.kid for e in result.ended_agreements] == [kari_kid]
+    assert uow.agreements.get(ola_kid) is None
+    assert uow.agreements.get(kari_kid) == Agreement(
+        kari_kid, "owner-1", False, True, date(2026, 4, 1), ON, EndedBy.PAYER
+    )

@@ -217,6 +217,24 @@ def test_a_broken_agreement_record_is_refused_by_line() -> None:
     assert description.startswith("the agreement (record type 70) is malformed")
 
 
+def test_a_bad_registration_type_and_a_date_that_is_no_day_are_said_in_the_file_s_terms() -> None:
+    lines = AGREEMENTS.decode("iso-8859-1").splitlines()
+    lines[4] = lines[4][:15] + "7" + lines[4][16:]  # registration type: 0, 1 or 2
+    lines[-1] = lines[-1][:41] + "320824" + lines[-1][47:]  # the bank's date: 32 August
+
+    assert refusal(lines) == [
+        (
+            "line 5",
+            "the agreement (record type 70) is malformed: registration type 7 (column 16) is not 0 (listed "
+            "as active), 1 (new or changed) or 2 (deleted)",
+        ),
+        (
+            "line 20",
+            "the transmission end (record type 89) is malformed: a date in it is not a day written DDMMYY",
+        ),
+    ]
+
+
 def test_a_missing_agreement_fails_both_counts() -> None:
     lines = AGREEMENTS.decode("iso-8859-1").splitlines()
     del lines[5]

@@ -200,6 +200,11 @@ def test_a_refused_bank_file_is_named_by_the_path_typed_with_its_line(
         == f"error: {agreements}: the bank sent this file on 15.07.2024, before the last one\n"
     )
 
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(agreements.read_bytes())))
+    _answer(monkeypatch, Refused("line 4", "KID 7773 names no recipient"))
+    assert main(["billing", "avtalegiro", "agreements", "import", "-", "--on", "2024-03-20"]) == 1
+    assert capsys.readouterr().err == "error: stdin line 4: KID 7773 names no recipient\n"
+
     payments = tmp_path / "ocr.txt"
     payments.write_bytes(b"NY000010" + b"0" * 72 + b"\n")
     _answer(monkeypatch, Refused("line 2", "the record is 81 characters long"))

@@ -46,7 +46,7 @@ def test_a_crlf_copy_of_an_imported_ocr_file_is_refused_and_stores_nothing() -> 
 
     assert str(refused.value) == (
         f"transmission 0502001 from data transmitter 00008080 was imported on "
-        f"{uow.now().date().isoformat()} from OCR.D020524.txt; a bank never sends the same transmission "
+        f"{uow.now().date():%d.%m.%Y} from OCR.D020524.txt; a bank never sends the same transmission "
         "twice: this file (other bytes: other line ends, or edited) is refused and nothing is stored"
     )
     assert _counts(uow) == before

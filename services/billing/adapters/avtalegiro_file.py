@@ -26,7 +26,7 @@ from netsgiro.records import (
     TransmissionStart,
 )
 
-from services.billing.adapters.ocr_giro_file import ENCODING, RECORD_LENGTH, record_lines
+from services.billing.adapters.ocr_giro_file import ENCODING, RECORD_LENGTH, netsgiro_reason, record_lines
 from services.billing.domain.avtalegiro import (
     PAYER_NAME_LENGTH,
     REFERENCE_LENGTH,
@@ -243,8 +243,7 @@ def _agreement_record(number: int, line: str, violations: Violations) -> Record 
     try:
         record = cls.from_string(line)
     except ValueError as error:
-        detail = "the fields do not have the record's layout" if "did not match" in str(error) else str(error)
-        violations.add(where, f"the {name} is malformed: {detail}")
+        violations.add(where, f"the {name} is malformed: {netsgiro_reason(error)}")
         return None
     if cls not in (TransmissionStart, TransmissionEnd) and record.service_code != ServiceCode.AVTALEGIRO:
         violations.add(where, f"the {name} has service code {line[2:4]}; AvtaleGiro uses 21")

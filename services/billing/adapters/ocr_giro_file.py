@@ -184,7 +184,7 @@ def _records(lines: list[str], violations: Violations) -> Iterator[_Numbered]:
         try:
             record = _RECORD_CLASSES[record_type].from_string(line)
         except ValueError as error:  # netsgiro: no format matched, or a field's converter refused it
-            violations.add(where, f"the {_RECORD_NAMES[record_type]} is malformed: {_reason(error)}")
+            violations.add(where, f"the {_RECORD_NAMES[record_type]} is malformed: {netsgiro_reason(error)}")
             continue
         if record_type not in (RecordType.TRANSMISSION_START, RecordType.TRANSMISSION_END) and (
             record.service_code != ServiceCode.OCR_GIRO
@@ -245,13 +245,31 @@ def _nets_date(text: str) -> date | None:
         return None
 
 
-def _reason(error: ValueError) -> str:
+_NOT_VALID = re.compile(r"^'?(.*?)'? is not a valid (\w+)$")
+_ENUM_WORDS = {  # netsgiro's enum, what its value is, the values it may take
+    "AvtaleGiroRegistrationType": "registration type {} (column 16) is not 0 (listed as active), 1 (new or "
+    "changed) or 2 (deleted)",
+    "TransactionType": "transaction type {} (columns 5–6) is not one of OCR giro or AvtaleGiro",
+    "ServiceCode": "service code {} (columns 3–4) is not one of Nets' (09 OCR giro, 21 AvtaleGiro)",
+    "AssignmentType": "assignment type {} is not one of Nets'",
+}
+
+
+def netsgiro_reason(error: ValueError) -> str:
+    """netsgiro's refusal of a record (a regex that did not match, a date strptime refused, an enum value it
+    does not know) said in the file's own terms, not netsgiro's or Python's."""
     message = str(error)
     if "did not match" in message:
         return (
             "its fields do not have the layout of the record type (digits, spaces or zeros in wrong places)"
         )
-    return message
+    if "unconverted data remains" in message or "does not match format" in message:
+        return "a date in it is not a day written DDMMYY"
+    not_valid = _NOT_VALID.match(message)
+    if not_valid:
+        value, enum = not_valid.groups()
+        return _ENUM_WORDS.get(enum, "the value {} is not one the record type allows").format(value)
+    return "a field holds a value the record type does not allow"
 
 
 def _structure(records: list[_Numbered], line_count: int, violations: Violations) -> _Transmission:

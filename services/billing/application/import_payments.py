@@ -98,7 +98,7 @@ def _refuse_a_second_copy(uow: BillingUnitOfWork, parsed: PaymentFile) -> None:
     sent = "message" if parsed.format == PaymentFileFormat.CAMT_054 else "transmission"
     raise AlreadyExists(
         f"{described(parsed.format, parsed.identity)} was imported on "
-        f"{oslo_date(earlier.imported_at).isoformat()} from {earlier.file_name}; a bank never sends the "
+        f"{oslo_date(earlier.imported_at):%d.%m.%Y} from {earlier.file_name}; a bank never sends the "
         f"same {sent} twice: this file (other bytes: other line ends, or edited) is refused and nothing "
         "is stored"
     )

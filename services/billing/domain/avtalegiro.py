@@ -132,12 +132,14 @@ class ChangeKind(Enum):
 
 
 def change_kind(known: Agreement | None, change: AgreementChange, account_id: str) -> ChangeKind:
-    """Whether `change` (for the recipient `account_id`) adds, changes or repeats the known agreement."""
-    if known is None or (change.active and not known.active):
+    """Whether `change` (for the recipient `account_id`) adds, changes, ends or repeats the known agreement.
+    A deletion ends the agreement in force; with none in force (never registered, or ended already) it
+    changes nothing."""
+    if not change.active:
+        return ChangeKind.ENDED if known is not None and known.active else ChangeKind.UNCHANGED
+    if known is None or not known.active:
         return ChangeKind.ADDED
-    if known.active and not change.active:
-        return ChangeKind.ENDED
-    same = (known.account_id, known.active, known.notify) == (account_id, change.active, change.notify)
+    same = (known.account_id, known.notify) == (account_id, change.notify)
     return ChangeKind.UNCHANGED if same else ChangeKind.CHANGED
 
 
