@@ -30,6 +30,7 @@ from services.cli.common import (
     positive_kroner,
     read_input,
     sent_file_flags,
+    shown_path,
     whole,
     year_arg,
 )
@@ -144,7 +145,9 @@ def cmd_payments_import(args: argparse.Namespace) -> int:
         collection_pb2.ImportPaymentsRequest(content=content, file_name=_file_name(args.file)),
         timeout=max(args.timeout, 600.0),  # a whole term's file is matched in one transaction
     )
-    show_record(args, answer, view.import_fields(answer), title=view.import_title(answer, args.file))
+    show_record(
+        args, answer, view.import_fields(answer), title=view.import_title(answer, shown_path(args.file))
+    )
     return 0
 
 
@@ -444,7 +447,10 @@ def cmd_avtalegiro_agreements(args: argparse.Namespace) -> int:
         collection_pb2.ImportAvtaleGiroAgreementsRequest(content=content, received_on=args.on or ""),
     )
     show_record(
-        args, answer, view.agreements_fields(answer), title=f"AvtaleGiro agreements read from {args.file}."
+        args,
+        answer,
+        view.agreements_fields(answer),
+        title=f"AvtaleGiro agreements read from {shown_path(args.file)}.",
     )
     if not wants_json(args):
         for sentence in view.agreements_sentences(answer):

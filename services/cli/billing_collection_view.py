@@ -407,7 +407,10 @@ def agreements_fields(answer: Any) -> list[tuple[str, object]]:
         ("Records", number(answer.records)),
         ("New", number(answer.added)),
         ("Changed", number(answer.changed)),
-        ("Unchanged", f"{number(answer.unchanged)} (already registered)"),
+        (
+            "Unchanged",
+            f"{number(answer.unchanged)} (repeating what billing has, or deleting one not in force)",
+        ),
         ("Active in the file", number(answer.active)),
         ("Deleted by payers", number(answer.deleted_by_payers)),
     ]

@@ -126,10 +126,15 @@ _LINE = re.compile(r"^line (\d+)$")
 SENT_FILE = "<sent file>"
 
 
+def shown_path(path: str) -> str:
+    """A file argument as messages name it: the path typed, "stdin" for -."""
+    return "stdin" if path == "-" else path
+
+
 def sent_file_flags(path: str, *fields: str) -> dict[str, str]:
     """A file-sending command's extra flags: the request fields (besides "file") and the service's "line N"
     named by the path typed ("stdin" for -)."""
-    shown = "stdin" if path == "-" else path
+    shown = shown_path(path)
     return {"file": shown, SENT_FILE: shown, **dict.fromkeys(fields, shown)}
 
 

@@ -230,7 +230,8 @@ def test_a_bad_registration_type_and_a_date_that_is_no_day_are_said_in_the_file_
         ),
         (
             "line 20",
-            "the transmission end (record type 89) is malformed: a date in it is not a day written DDMMYY",
+            "the transmission end (record type 89) is malformed: a date in it is not a day written DDMMYY "
+            "(columns 42–47 hold 320824)",
         ),
     ]
 

@@ -243,7 +243,7 @@ def _agreement_record(number: int, line: str, violations: Violations) -> Record 
     try:
         record = cls.from_string(line)
     except ValueError as error:
-        violations.add(where, f"the {name} is malformed: {netsgiro_reason(error)}")
+        violations.add(where, f"the {name} is malformed: {netsgiro_reason(error, line)}")
         return None
     if cls not in (TransmissionStart, TransmissionEnd) and record.service_code != ServiceCode.AVTALEGIRO:
         violations.add(where, f"the {name} has service code {line[2:4]}; AvtaleGiro uses 21")

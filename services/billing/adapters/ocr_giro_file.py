@@ -184,7 +184,9 @@ def _records(lines: list[str], violations: Violations) -> Iterator[_Numbered]:
         try:
             record = _RECORD_CLASSES[record_type].from_string(line)
         except ValueError as error:  # netsgiro: no format matched, or a field's converter refused it
-            violations.add(where, f"the {_RECORD_NAMES[record_type]} is malformed: {netsgiro_reason(error)}")
+            violations.add(
+                where, f"the {_RECORD_NAMES[record_type]} is malformed: {netsgiro_reason(error, line)}"
+            )
             continue
         if record_type not in (RecordType.TRANSMISSION_START, RecordType.TRANSMISSION_END) and (
             record.service_code != ServiceCode.OCR_GIRO
@@ -255,16 +257,29 @@ _ENUM_WORDS = {  # netsgiro's enum, what its value is, the values it may take
 }
 
 
-def netsgiro_reason(error: ValueError) -> str:
-    """netsgiro's refusal of a record (a regex that did not match, a date strptime refused, an enum value it
-    does not know) said in the file's own terms, not netsgiro's or Python's."""
+# Where Nets' records keep their dates, by record type (columns 7–8; 0-based, end exclusive): an amount
+# item's or payment request's columns 16–21, an assignment end's 42–47, 48–53 and 54–59, a transmission
+# end's 42–47.
+_DATE_COLUMNS = {"30": ((15, 21),), "88": ((41, 47), (47, 53), (53, 59)), "89": ((41, 47),)}
+
+
+def netsgiro_reason(error: ValueError, line: str) -> str:
+    """netsgiro's refusal of the record `line` (a regex that did not match, a date strptime refused, an enum
+    value it does not know) said in the file's own terms, not netsgiro's or Python's."""
     message = str(error)
     if "did not match" in message:
         return (
             "its fields do not have the layout of the record type (digits, spaces or zeros in wrong places)"
         )
     if "unconverted data remains" in message or "does not match format" in message:
-        return "a date in it is not a day written DDMMYY"
+        found = [
+            f"columns {start + 1}–{end} hold {line[start:end]}"
+            for start, end in _DATE_COLUMNS.get(line[6:8], ())
+            if line[start:end].isdigit()
+            and line[start:end] != "000000"
+            and _nets_date(line[start:end]) is None
+        ]
+        return "a date in it is not a day written DDMMYY" + (f" ({'; '.join(found)})" if found else "")
     not_valid = _NOT_VALID.match(message)
     if not_valid:
         value, enum = not_valid.groups()
