@@ -49,7 +49,8 @@ def reminder_run_stage(seeded: Seeded) -> dict[str, Any]:
     started = time.perf_counter()
     run = start_reminder_run(seeded.make(), run_on)
     chunks = 0
-    while (run := reminder_chunk(seeded.make(), run.run_id, rules, CHUNK)).state == RunState.RUNNING:
+    while run.state == RunState.RUNNING:
+        run = reminder_chunk(seeded.make(), run.run_id, rules, CHUNK)
         chunks += 1
     seconds = time.perf_counter() - started
     assert run.state == RunState.WRITTEN, run

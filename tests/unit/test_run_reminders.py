@@ -355,3 +355,14 @@ def test_a_plan_paid_in_full_is_completed_though_interest_charged_meanwhile_took
     # the interest left is reminded as any other, not as a broken plan
     [step] = [s for s in uow.collection.steps if s.run_id == later.run_id and s.document_number == 1]
     assert step.content is not None and step.content.plan_broken_on == ""
+
+
+def test_the_chunk_that_reaches_the_last_recipient_marks_the_run_written() -> None:
+    uow = scene()  # A1, A2 and A4 overdue on RUN_ON (A4 not yet to be reminded), A3 paid
+    started = start_reminder_run(uow, RUN_ON)
+    first = reminder_chunk(uow, started.run_id, NORWAY, 2)
+    assert (first.state, first.cursor, first.reminders) == (RunState.RUNNING, "A2", 2)
+    last = reminder_chunk(uow, started.run_id, NORWAY, 2)  # A4 alone: fewer than a chunk, none after it
+    assert (last.state, last.cursor, last.reminders) == (RunState.WRITTEN, "A4", 2)
+    assert uow.collection.get_run(started.run_id) == last
+    assert reminder_chunk(uow, started.run_id, NORWAY, 2) == last  # a written run takes no more chunks

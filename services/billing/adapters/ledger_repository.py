@@ -199,15 +199,23 @@ class LedgerRepository:
         open_claims = (
             select(p.claim, p.account_id)
             .where(p.ledger_account == _RECEIVABLES, p.claim.like("D%"), p.account_id > after)
-            .group_by(p.claim, p.account_id)
+            # In ix_ledger_postings_account's order, so that the read stops once `limit` recipients are found.
+            .group_by(p.account_id, p.claim)
             .having(func.sum(p.amount_ore) > 0)
             .subquery()
         )
-        number = cast(func.substr(open_claims.c.claim, 2), BigInteger)
+        # The due date looked up per open claim (a subquery, not a join): a join makes PostgreSQL hash every
+        # invoice and every claim after the cursor before it can stop, each chunk again.
+        due = (
+            select(i.due_date)
+            .where(
+                i.invoice_number == cast(func.substr(open_claims.c.claim, 2), BigInteger), i.kind == INVOICE
+            )
+            .scalar_subquery()
+        )
         found = self._session.execute(
             select(open_claims.c.account_id)
-            .join_from(open_claims, invoices, i.invoice_number == number)
-            .where(i.kind == INVOICE, i.due_date < due_before)
+            .where(due < due_before)
             .group_by(open_claims.c.account_id)
             .order_by(open_claims.c.account_id)
             .limit(limit)

@@ -138,15 +138,21 @@ def _interest_due(
     return rules.interest_at == InterestPoint.EACH_STEP or decision.rule.kind == StepKind.HAND_OVER
 
 
-def _accounts_to_look_at(uow: BillingUnitOfWork, after: str, on: date, size: int) -> list[Account]:
-    """The next `size` recipients after `after` a run on `on` has something to do for: an invoice open
-    and due before `on` (interest, a step, a credit to set off), or an active plan to check. The others
-    are passed over without being read: most of a term's recipients have paid."""
+def _accounts_to_look_at(
+    uow: BillingUnitOfWork, after: str, on: date, size: int
+) -> tuple[list[Account], bool]:
+    """The next `size` recipients after `after` a run on `on` has something to do for (an invoice open
+    and due before `on`: interest, a step, a credit to set off; or an active plan to check), and whether
+    any may follow them. The others are passed over without being read: most of a term's recipients have
+    paid."""
     overdue = uow.ledger.accounts_with_overdue(after, on, size)
     planned = uow.collection.accounts_with_active_plans(after, size)
-    ids = sorted(set(overdue) | set(planned))[:size]
+    either = sorted(set(overdue) | set(planned))
+    # Each list is cut at `size`: a full one may have more behind it, a short one has told all there is.
+    more = len(overdue) >= size or len(planned) >= size or len(either) > size
+    ids = either[:size]
     found = uow.accounts.get_many(ids)
-    return [found[i] for i in ids if i in found]
+    return [found[i] for i in ids if i in found], more
 
 
 def _plan_chunk(
@@ -373,7 +379,11 @@ def preview_reminders(
     fees, charged, broken = Money(0), Money(0), 0
     with uow:
         cursor = ""
-        while accounts := _accounts_to_look_at(uow, cursor, on, PREVIEW_PAGE):
+        more = True
+        while more:
+            accounts, more = _accounts_to_look_at(uow, cursor, on, PREVIEW_PAGE)
+            if not accounts:
+                break
             chunk = _plan_chunk(uow, accounts, rules, on, "preview", seller)
             reasons.update(chunk.not_reminded)
             steps.extend(chunk.steps)
@@ -435,14 +445,15 @@ def get_reminder_run(uow: BillingUnitOfWork, run_id: str) -> CollectionRun:
 def reminder_chunk(
     uow: BillingUnitOfWork, run_id: str, rules: CollectionRules, size: int, seller: Seller = EXAMPLE_SELLER
 ) -> CollectionRun:
-    """The run's next `size` recipients in one transaction; the run marked written when none are left."""
+    """The run's next `size` recipients in one transaction; the run marked written when none are left
+    after them (in the same transaction: the last chunk does not take one more to find nothing)."""
     with uow:
         run = uow.collection.get_run(run_id, lock=True)
         if run is None:
             raise NotFound(f"no reminder run {run_id}")
         if run.state != RunState.RUNNING:
             return run
-        accounts = _accounts_to_look_at(uow, run.cursor, run.run_on, size)
+        accounts, more = _accounts_to_look_at(uow, run.cursor, run.run_on, size)
         if not accounts:
             uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
             uow.commit()
@@ -460,6 +471,9 @@ def reminder_chunk(
             uow.record(event)
         run = run.advanced(accounts[-1].account_id, chunk.steps, chunk.interest)
         uow.collection.advance_run(run)
+        if not more:
+            uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
+            run = replace(run, state=RunState.WRITTEN)
         uow.commit()
     return run
 
