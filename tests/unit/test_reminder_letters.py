@@ -272,3 +272,33 @@ def test_a_letter_after_a_part_payment_says_what_was_paid_and_what_is_not() -> N
 def test_a_letter_of_an_earlier_layout_keeps_its_opening_after_a_part_payment() -> None:
     stored = replace(LETTER, layout=3, invoice_total_ore=250000)
     assert "Vi har ikke fått betaling for faktura 1234" in words(reminder_letter_pdf(stored))
+
+
+def test_what_a_kept_plan_left_open_is_said_as_such_with_no_fee() -> None:
+    rest = replace(
+        LETTER,
+        principal_ore=1234,
+        fees_ore=0,
+        fee_ore=0,
+        interest_ore=56,
+        to_pay_ore=1290,
+        invoice_total_ore=250000,
+        plan_kind="instalments",
+        plan_kept_on="2026-01-28",
+    )
+    text = words(reminder_letter_pdf(rest))
+    assert (
+        "Du har betalt avdragene i nedbetalingsavtalen for faktura 1234 datert 30.10.2025 med forfall "
+        "20.11.2025, og avtalen ble fullført 28.01.2026. Takk for det. Men det løp forsinkelsesrente mens "
+        "avtalen varte, og betalingene gikk først til den, så noe av fakturaen er ikke betalt ennå." in text
+    )
+    assert "Dette brevet har ikke purregebyr." in text and "Purregebyr" not in text
+    assert "gjort opp, men" not in text and "12,90 kr" in text
+    deferral = words(reminder_letter_pdf(replace(rest, plan_kind="deferral")))
+    assert "innen den utsatte fristen, og betalingsutsettelsen ble fullført 28.01.2026" in deferral
+    assert "mens utsettelsen varte" in deferral
+    # a later letter on the same rest, with a fee, does not say it has none
+    later = words(reminder_letter_pdf(replace(rest, fee_ore=3500, fees_ore=3500, to_pay_ore=4790)))
+    assert "Dette brevet har ikke purregebyr." not in later
+    # a letter stored in layout 4 renders as it did, whatever the field says
+    assert "avtalen ble fullført" not in words(reminder_letter_pdf(replace(rest, layout=4)))

@@ -352,9 +352,40 @@ def test_a_plan_paid_in_full_is_completed_though_interest_charged_meanwhile_took
     later = run(uow, date(2026, 1, 16))  # both instalments' dates + 14 days have passed
     stored = uow.collection.plans[plan.plan_id]
     assert (stored.state, stored.ended_on) == (PlanState.COMPLETED, date(2025, 12, 2))
-    # the interest left is reminded as any other, not as a broken plan
+    # what the plan left open (the interest, paid first) is asked for as such, not as a broken plan, and
+    # without a fee: it was never asked for before
     [step] = [s for s in uow.collection.steps if s.run_id == later.run_id and s.document_number == 1]
+    assert (step.step, step.sequence, step.fee) == (StepKind.REMINDER, 1, Money(0))
     assert step.content is not None and step.content.plan_broken_on == ""
+    assert (step.content.plan_kept_on, step.content.plan_kind, step.content.layout) == (
+        "2025-12-02",
+        "instalments",
+        5,
+    )
+
+
+def test_what_a_kept_plan_left_open_starts_the_ladder_afresh_without_a_fee_and_then_goes_on() -> None:
+    uow = scene()
+    run(uow, RUN_ON)  # invoice 1: a reminder with its fee
+    run(uow, date(2026, 1, 2))  # and a notice of enforced collection
+    plan = request_deferral(uow, "A1", [1], date(2026, 1, 30), date(2026, 1, 5), NORWAY)
+    run(uow, date(2026, 1, 20))  # the plan holds the steps while interest runs on
+    with uow:
+        open_then = uow.ledger.claim_balances(["D1"])["D1"]
+    pay(uow, uow.invoices.rows[1], str(plan.total.nok), date(2026, 1, 28))  # what the plan was for, in time
+    kept = run(uow, date(2026, 2, 3))
+    assert uow.collection.plans[plan.plan_id].state == PlanState.COMPLETED
+    [first] = [s for s in uow.collection.steps if s.run_id == kept.run_id and s.document_number == 1]
+    # a reminder (not the hand-over the notice before the plan would lead to), no fee, the plan named
+    assert (first.step, first.fee) == (StepKind.REMINDER, Money(0))
+    assert first.content is not None and not first.content.notice_given
+    assert (first.content.plan_kept_on, first.content.plan_kind) == ("2026-01-28", "deferral")
+    # the interest charged while the plan held (paid first) is what is left, with the days since
+    assert first.claim.ore > open_then.total.ore - plan.total.ore > 0
+    after = run(uow, date(2026, 3, 10))  # its due date and grace passed: the ladder goes on
+    [notice] = [s for s in uow.collection.steps if s.run_id == after.run_id and s.document_number == 1]
+    assert notice.step == StepKind.COLLECTION_NOTICE and notice.content is not None
+    assert notice.content.plan_kept_on == "2026-01-28" and not notice.content.notice_given
 
 
 def test_the_chunk_that_reaches_the_last_recipient_marks_the_run_written() -> None:

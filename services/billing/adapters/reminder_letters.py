@@ -111,6 +111,27 @@ def _broken_plan(letter: ReminderLetter) -> str:
     )
 
 
+def _kept_plan(letter: ReminderLetter) -> str:
+    """What a letter on the rest of a plan kept to the end says first (layout 5 on): the plan was kept,
+    what is left is the interest that ran meanwhile, and (its first letter) that no fee is charged."""
+    invoice = (
+        f"faktura {letter.invoice_number} datert {_day(letter.invoice_issue_date)} med forfall "
+        f"{_day(letter.invoice_due_date)}"
+    )
+    if letter.plan_kind == "deferral":
+        kept = f"Du har betalt {invoice} innen den utsatte fristen, og betalingsutsettelsen ble fullført"
+        meanwhile = "mens utsettelsen varte"
+    else:
+        kept = f"Du har betalt avdragene i nedbetalingsavtalen for {invoice}, og avtalen ble fullført"
+        meanwhile = "mens avtalen varte"
+    fee = " Dette brevet har ikke purregebyr." if not letter.fee_ore else ""
+    return (
+        f"{kept} {_day(letter.plan_kept_on)}. Takk for det. Men det løp forsinkelsesrente {meanwhile}, "
+        "og betalingene gikk først til den, så noe av fakturaen er ikke betalt ennå. Beløpet står nedenfor."
+        f"{fee} Har du betalt det de siste dagene, kan du se bort fra dette brevet."
+    )
+
+
 def _what_follows(letter: ReminderLetter) -> str:
     """What happens if the letter is not paid: a notice is announced only if none has been sent."""
     if letter.step == StepKind.COLLECTION_NOTICE.value:
@@ -207,7 +228,12 @@ def reminder_letter_pdf(letter: ReminderLetter, *, compress: bool = True) -> byt
     doc.text(f"Dato: {_day(letter.issued_on)}\nFakturanummer: {letter.invoice_number}\nKID: {letter.kid}")
     doc.gap(4)
     doc.heading(title, 2)
-    doc.text(_broken_plan(letter) if broken_plan else _what_is_unpaid(letter))
+    if broken_plan:
+        doc.text(_broken_plan(letter))
+    elif letter.layout >= 5 and letter.plan_kept_on:
+        doc.text(_kept_plan(letter))
+    else:
+        doc.text(_what_is_unpaid(letter))
     doc.gap()
     rows = [("Det som gjenstår av fakturaen", _amount(letter.principal_ore, money))]
     if letter.fees_ore:

@@ -39,6 +39,7 @@ from services.billing.domain.reminders import (
     ReminderLetter,
     RunState,
     broken_plan_of,
+    kept_plan_of,
     letter_file,
     next_step,
 )
@@ -49,7 +50,7 @@ from services.platform.job_runner import JobRunner
 from services.platform.money import Money
 
 PREVIEW_PAGE = 5_000  # recipients read at a time by a preview
-LETTER_LAYOUT = 4  # domain/reminders.ReminderLetter.layout of the letters issued now
+LETTER_LAYOUT = 5  # domain/reminders.ReminderLetter.layout of the letters issued now
 
 
 @dataclass(frozen=True)
@@ -290,6 +291,12 @@ def _step(
         # Only the run that found the plan broken knows which instalment was missed (later payments change
         # what the same check would find).
         missed = missed_now.get(broken.plan_id) if broken is not None and broken.broken_on == on else None
+        kept = (
+            None
+            if decision.kept_on is None
+            else kept_plan_of(plans, invoice.document_number, decision.kept_on)
+        )
+        plan = broken or kept
         content = ReminderLetter(
             step=kind.value,
             sequence=decision.sequence,
@@ -319,10 +326,11 @@ def _step(
             recipient_kind=account.kind.value,
             layout=LETTER_LAYOUT,
             plan_broken_on=decision.broken_on.isoformat() if decision.broken_on else "",
-            plan_kind=broken.kind.value if broken else "",
+            plan_kind=plan.kind.value if plan else "",
             plan_missed_on=missed.due_on.isoformat() if missed else "",
             notice_given=decision.notice_given,
             invoice_total_ore=invoice.total.ore,
+            plan_kept_on=decision.kept_on.isoformat() if decision.kept_on else "",
         )
     return CollectionStep(
         step_id=new_id(),

@@ -6,7 +6,9 @@ payment on a later day, an instalment plan in monthly instalments that sum exact
 are not reminded. A plan is broken when an instalment's due date plus the rules' grace days has passed and
 what has been paid on its invoices since the plan is short of what was due by then; its invoices then get
 the rules' steps after a broken plan. A plan is completed when its invoices are all paid, or when all its
-instalments are (interest charged on its invoices meanwhile is then reminded as any other).
+instalments are: interest charged on its invoices meanwhile, which payments cover first, can then be left
+open, and is asked for as a kept plan's rest (domain/reminders.next_step: the steps afresh, the first
+without a fee).
 """
 
 from __future__ import annotations

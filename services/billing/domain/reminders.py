@@ -131,7 +131,8 @@ class ReminderLetter:
     # The wording it was issued in: a letter renders the same forever, so wording changes are new layouts
     # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before; 3: a broken
     # plan said, and no notice announced again after one was sent; 4: what was already paid of the invoice
-    # said, not "Vi har ikke fått betaling" when part of it was).
+    # said, not "Vi har ikke fått betaling" when part of it was; 5: what a plan kept to the end left open
+    # said as such).
     layout: int = 1
     # A step after a broken plan (layout 3 on): the day the plan was found broken ("" for other letters),
     # the plan's kind (payment_plans.PlanKind) and the due date of the instalment whose miss broke it (""
@@ -141,6 +142,9 @@ class ReminderLetter:
     plan_missed_on: str = ""
     # A notice of enforced collection was sent on the invoice before this letter (before a plan that broke).
     notice_given: bool = False
+    # A step on what a plan kept to the end left open (layout 5 on): the day the plan was completed (""
+    # for other letters); plan_kind names the plan.
+    plan_kept_on: str = ""
     # The invoice's total (layout 4 on; 0 before): what was paid or set off of it is this less principal_ore.
     invoice_total_ore: int = 0
 
@@ -182,6 +186,9 @@ class NextStep:
     secured_by_lien: bool
     broken_on: date | None = None  # the step is on the ladder after a plan that broke that day
     notice_given: bool = False  # a notice of enforced collection was taken on the invoice before
+    # The step is on the ladder after a plan kept to the end that day, on what it left open (interest that
+    # ran while it lasted and that its payments, covering interest first, did not cover).
+    kept_on: date | None = None
 
 
 def letter_file(step: StepKind, sequence: int, document_number: int) -> str:
@@ -195,6 +202,18 @@ def broken_plan_of(plans: Sequence[PaymentPlan], document_number: int, broken_on
             p
             for p in plans
             if p.state == PlanState.BROKEN and p.broken_on == broken_on and document_number in p.documents
+        ),
+        None,
+    )
+
+
+def kept_plan_of(plans: Sequence[PaymentPlan], document_number: int, kept_on: date) -> PaymentPlan | None:
+    """The plan kept to the end covering an invoice that next_step counted from (completed on `kept_on`)."""
+    return next(
+        (
+            p
+            for p in plans
+            if p.state == PlanState.COMPLETED and p.ended_on == kept_on and document_number in p.documents
         ),
         None,
     )
@@ -217,8 +236,22 @@ def next_step(
     if taken and taken[-1].step == StepKind.HAND_OVER:
         return NotReminded.STEPS_DONE
     broken = max((p.broken_on for p in mine if p.state == PlanState.BROKEN and p.broken_on), default=None)
+    kept = max((p.ended_on for p in mine if p.state == PlanState.COMPLETED and p.ended_on), default=None)
+    if kept is not None and broken is not None and broken >= kept:
+        kept = None  # a later plan broke: its ladder goes on
     ladder = rules.steps
-    if broken is not None:
+    noticed = any(s.step == StepKind.COLLECTION_NOTICE for s in taken)
+    if kept is not None:
+        # All the plan's instalments were paid, but interest ran on while it lasted and the payments
+        # covered it first: the rest was never asked for. It starts the ladder afresh, at once, and its
+        # first letter says so and carries no fee; a notice before the plan is not this claim's notice.
+        broken = None
+        taken_on_ladder = [s for s in taken if s.issued_on >= kept]
+        noticed = any(s.step == StepKind.COLLECTION_NOTICE for s in taken_on_ladder)
+        due_before = (
+            taken_on_ladder[-1].due_on if taken_on_ladder else kept - timedelta(days=rules.grace_days)
+        )
+    elif broken is not None:
         ladder = rules.after_broken_plan
         taken_on_ladder = [s for s in taken if s.issued_on >= broken]
         if any(s.step == StepKind.COLLECTION_NOTICE for s in taken if s.issued_on < broken):
@@ -236,7 +269,7 @@ def next_step(
     if len(taken_on_ladder) >= len(ladder):
         return NotReminded.STEPS_DONE
     if (on - due_before).days < rules.grace_days:
-        return NotReminded.STEP_NOT_DUE if taken_on_ladder or broken else NotReminded.NOT_OVERDUE
+        return NotReminded.STEP_NOT_DUE if taken_on_ladder or broken or kept else NotReminded.NOT_OVERDUE
     open_total = invoice.balance.total
     mine_held = [h for h in holds if h.document_number == invoice.document_number]
     disputed = disputed_amount(mine_held, open_total, on) if rules.holds_stop_reminders else Money(0)
@@ -248,12 +281,13 @@ def next_step(
     rule = ladder[len(taken_on_ladder)]
     secured = rules.secured(invoice.charge_codes)
     sequence = 1 + sum(1 for s in taken if s.step == rule.kind)
-    noticed = any(s.step == StepKind.COLLECTION_NOTICE for s in taken)
     if rule.kind == StepKind.HAND_OVER:
-        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured, broken, noticed)
+        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured, broken, noticed, kept)
     letters_sent = sum(1 for s in taken if s.step != StepKind.HAND_OVER)
     fee_allowed = rules.max_fees_per_claim is None or letters_sent < rules.max_fees_per_claim
+    if kept is not None and not taken_on_ladder:
+        fee_allowed = False  # the first word of what a kept plan left open
     fee = rules.fee_on(on, secured) if rule.fee and fee_allowed else Money(0)
     return NextStep(
-        rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured, broken, noticed
+        rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured, broken, noticed, kept
     )
