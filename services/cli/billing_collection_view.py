@@ -315,10 +315,14 @@ def reminder_outcome(run: Any) -> str:
     if run.state == collection_pb2.REMINDER_RUN_STATE_FAILED:
         return f"{name} failed: {run.error}"
     state = "completed" if run.state == collection_pb2.REMINDER_RUN_STATE_COMPLETED else "running"
+    # A hand-over is an event, not a letter: a run of hand-overs only has no letters to point to.
+    letters = f"letters in {run.letters_folder or '–'}"
+    if state == "completed" and not run.reminders and not run.notices:
+        letters = "no letters (a hand-over is sent as an event, not a letter)"
     return (
         f"{name} {state}: {counted(run.reminders, 'reminder')}, {counted(run.notices, 'notice')} of "
         f"enforced collection, {number(run.handed_over)} handed to enforcement; fees {nok(run.fees)}, "
-        f"interest {nok(run.interest)}; letters in {run.letters_folder or '–'}"
+        f"interest {nok(run.interest)}; {letters}"
     )
 
 

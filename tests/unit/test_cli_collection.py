@@ -102,6 +102,16 @@ def test_shares_and_the_run_outcome() -> None:
         "reminder run 2024-06-20 completed: 2 reminders, 1 notice of enforced collection, 0 handed to "
         "enforcement; fees 70,00 kr, interest 12,34 kr; letters in var/reminders/2024-06-20"
     )
+    handing_over = collection_pb2.ReminderRun(
+        run_on="2024-09-20",
+        state=collection_pb2.REMINDER_RUN_STATE_COMPLETED,
+        handed_over=2,
+        letters_folder="var/reminders/2024-09-20",
+    )
+    assert view.reminder_outcome(handing_over).endswith(
+        "2 handed to enforcement; fees 0,00 kr, interest 0,00 kr; no letters (a hand-over is sent as an "
+        "event, not a letter)"
+    )
     failed = collection_pb2.ReminderRun(
         run_on="2024-06-20", state=collection_pb2.REMINDER_RUN_STATE_FAILED, error="boom"
     )

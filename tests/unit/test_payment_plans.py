@@ -26,7 +26,7 @@ from services.billing.domain.payment_plans import (
 )
 from services.platform.errors import FailedPrecondition, InvalidInput
 from services.platform.money import Money
-from tests.collection_scene import issue, recipient
+from tests.collection_scene import issue, pay, recipient
 from tests.fakes.billing import FakeBillingUnitOfWork
 
 pytestmark = pytest.mark.unit
@@ -90,10 +90,21 @@ def test_refusals_change_nothing() -> None:
     with pytest.raises(InvalidInput, match="no invoice 9") as unknown:
         request_deferral(uow, "A1", [9], date(2026, 1, 1), ON)
     assert [v.field for v in unknown.value.violations] == ["invoice_numbers"]
+    with pytest.raises(
+        InvalidInput, match=r"24.10.2025 is before invoice 1 was issued \(30.10.2025\)"
+    ) as early:
+        request_deferral(uow, "A1", [1], date(2026, 1, 1), date(2025, 10, 24))
+    assert [v.field for v in early.value.violations] == ["on"]
     request_deferral(uow, "A1", [1], date(2026, 1, 1), ON)
     with pytest.raises(FailedPrecondition, match="invoice 1 is in an active plan"):
         request_instalments(uow, "A1", [1, 2], 2, date(2026, 1, 1), ON)
     assert len(uow.collection.plans) == 1
+    paid = FakeBillingUnitOfWork()
+    invoice = issue(paid, recipient("A9"), 9, [("p9", "waste", "100")])
+    pay(paid, invoice, "100", ON)
+    with pytest.raises(InvalidInput, match="invoice 9 has nothing open") as shut:
+        request_deferral(paid, "A9", [9], date(2026, 1, 1), ON)
+    assert [v.field for v in shut.value.violations] == ["invoice_numbers"] and not paid.collection.plans
 
 
 def test_a_missed_instalment_is_found_after_its_due_date_and_grace() -> None:

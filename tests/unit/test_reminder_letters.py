@@ -295,7 +295,10 @@ def test_what_a_kept_plan_left_open_is_said_as_such_with_no_fee() -> None:
     assert "Dette brevet har ikke purregebyr." in text and "Purregebyr" not in text
     assert "gjort opp, men" not in text and "12,90 kr" in text
     deferral = words(reminder_letter_pdf(replace(rest, plan_kind="deferral")))
-    assert "innen den utsatte fristen, og betalingsutsettelsen ble fullført 28.01.2026" in deferral
+    assert (
+        "Du fikk betalingsutsettelse for faktura 1234 datert 30.10.2025 med forfall 20.11.2025, og du har "
+        "betalt beløpet utsettelsen gjaldt. Utsettelsen ble fullført 28.01.2026. Takk for det." in deferral
+    )
     assert "mens utsettelsen varte" in deferral
     # a later letter on the same rest, with a fee, does not say it has none
     later = words(reminder_letter_pdf(replace(rest, fee_ore=3500, fees_ore=3500, to_pay_ore=4790)))

@@ -261,6 +261,11 @@ def test_a_new_run_dated_before_the_latest_run_is_refused_and_the_same_date_is_r
     assert [v.field for v in refused.value.violations] == ["on"]
     assert "20.01.2026" in str(refused.value)
     assert start_reminder_run(uow, date(2026, 1, 20)).run_id == later.run_id
+    # a preview of a date no run could take is refused alike; of the latest run's date it still answers
+    with pytest.raises(InvalidInput, match=r"before the last reminder run's date 20\.01\.2026") as previewed:
+        preview_reminders(uow, NORWAY, RUN_ON)
+    assert [v.field for v in previewed.value.violations] == ["on"]
+    assert preview_reminders(uow, NORWAY, date(2026, 1, 20)).on == date(2026, 1, 20)
 
 
 def test_a_broken_plan_s_letter_says_when_it_broke_and_which_instalment_was_missed() -> None:
@@ -385,7 +390,8 @@ def test_what_a_kept_plan_left_open_starts_the_ladder_afresh_without_a_fee_and_t
     after = run(uow, date(2026, 3, 10))  # its due date and grace passed: the ladder goes on
     [notice] = [s for s in uow.collection.steps if s.run_id == after.run_id and s.document_number == 1]
     assert notice.step == StepKind.COLLECTION_NOTICE and notice.content is not None
-    assert notice.content.plan_kept_on == "2026-01-28" and not notice.content.notice_given
+    # only the first letter on the rest thanks for the plan kept; the notice speaks as any notice
+    assert notice.content.plan_kept_on == "" and not notice.content.notice_given
 
 
 def test_the_chunk_that_reaches_the_last_recipient_marks_the_run_written() -> None:

@@ -119,7 +119,10 @@ def _kept_plan(letter: ReminderLetter) -> str:
         f"{_day(letter.invoice_due_date)}"
     )
     if letter.plan_kind == "deferral":
-        kept = f"Du har betalt {invoice} innen den utsatte fristen, og betalingsutsettelsen ble fullført"
+        kept = (
+            f"Du fikk betalingsutsettelse for {invoice}, og du har betalt beløpet utsettelsen gjaldt. "
+            "Utsettelsen ble fullført"
+        )
         meanwhile = "mens utsettelsen varte"
     else:
         kept = f"Du har betalt avdragene i nedbetalingsavtalen for {invoice}, og avtalen ble fullført"

@@ -92,6 +92,12 @@ def _request(
                 raise InvalidInput.single("invoice_numbers", f"no invoice {number}")
             if invoice.account_id != account_id:
                 raise InvalidInput.single("invoice_numbers", f"invoice {number} is not the recipient's")
+            if on < invoice.issue_date:
+                raise InvalidInput.single(
+                    "on",
+                    f"{on:%d.%m.%Y} is before invoice {number} was issued ({invoice.issue_date:%d.%m.%Y}): "
+                    "a plan for it is requested on or after that day",
+                )
         covered = {
             n
             for p in uow.collection.plans_of([account_id])
@@ -106,8 +112,10 @@ def _request(
             for n in numbers
             if document_claim(n) not in balances or balances[document_claim(n)].total.ore <= 0
         ]
-        if shut:
-            raise FailedPrecondition(f"invoice {', '.join(map(str, shut))} has nothing open")
+        if shut:  # named in the request: the CLI names --invoices
+            raise InvalidInput.single(
+                "invoice_numbers", f"invoice {', '.join(map(str, shut))} has nothing open"
+            )
         total = Money(sum(balances[document_claim(n)].total.ore for n in numbers))
         instalments = schedule(total)
         plan = PaymentPlan(

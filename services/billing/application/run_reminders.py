@@ -381,11 +381,14 @@ def _event(
 def preview_reminders(
     uow: BillingUnitOfWork, rules: CollectionRules, on: date, seller: Seller = EXAMPLE_SELLER
 ) -> ReminderPreview:
-    """What a run on `on` would do, over every recipient; changes nothing (nothing is committed)."""
+    """What a run on `on` would do, over every recipient; changes nothing (nothing is committed). A date a
+    run could not take (before the latest run's) is refused as the run would be (InvalidInput on)."""
     reasons: Counter[NotReminded] = Counter()
     steps: list[CollectionStep] = []
     fees, charged, broken = Money(0), Money(0), 0
     with uow:
+        if uow.collection.run_on(on) is None:
+            _refuse_going_back(uow.collection.latest_run(), on)
         cursor = ""
         more = True
         while more:
@@ -422,14 +425,8 @@ def start_reminder_run(uow: BillingUnitOfWork, on: date) -> CollectionRun:
     time: InvalidInput (on) for a new run dated before the latest run's date."""
     with uow:
         run = uow.collection.run_on(on)
-        latest = uow.collection.latest_run() if run is None else None
-        if latest is not None and latest.run_on > on:
-            raise InvalidInput.single(
-                "on",
-                f"{on:%d.%m.%Y} is before the last reminder run's date {latest.run_on:%d.%m.%Y}: runs go "
-                "forward in time (an earlier date would remind on what that day could not have known)",
-            )
         if run is None:
+            _refuse_going_back(uow.collection.latest_run(), on)
             run = uow.collection.add_run_unless_taken(
                 CollectionRun(new_id(), on, RunState.RUNNING), uow.now()
             )
@@ -438,6 +435,15 @@ def start_reminder_run(uow: BillingUnitOfWork, on: date) -> CollectionRun:
             run = uow.collection.get_run(run.run_id) or run
         uow.commit()
     return run
+
+
+def _refuse_going_back(latest: CollectionRun | None, on: date) -> None:
+    if latest is not None and latest.run_on > on:
+        raise InvalidInput.single(
+            "on",
+            f"{on:%d.%m.%Y} is before the last reminder run's date {latest.run_on:%d.%m.%Y}: runs go "
+            "forward in time (an earlier date would remind on what that day could not have known)",
+        )
 
 
 def get_reminder_run(uow: BillingUnitOfWork, run_id: str) -> CollectionRun:

@@ -142,8 +142,8 @@ class ReminderLetter:
     plan_missed_on: str = ""
     # A notice of enforced collection was sent on the invoice before this letter (before a plan that broke).
     notice_given: bool = False
-    # A step on what a plan kept to the end left open (layout 5 on): the day the plan was completed (""
-    # for other letters); plan_kind names the plan.
+    # The first letter on what a plan kept to the end left open (layout 5 on): the day the plan was
+    # completed ("" for other letters, later ones on the same rest included); plan_kind names the plan.
     plan_kept_on: str = ""
     # The invoice's total (layout 4 on; 0 before): what was paid or set off of it is this less principal_ore.
     invoice_total_ore: int = 0
@@ -186,8 +186,8 @@ class NextStep:
     secured_by_lien: bool
     broken_on: date | None = None  # the step is on the ladder after a plan that broke that day
     notice_given: bool = False  # a notice of enforced collection was taken on the invoice before
-    # The step is on the ladder after a plan kept to the end that day, on what it left open (interest that
-    # ran while it lasted and that its payments, covering interest first, did not cover).
+    # The step is the first on what a plan kept to the end that day left open (interest that ran while it
+    # lasted and that its payments, covering interest first, did not cover); later steps go on as usual.
     kept_on: date | None = None
 
 
@@ -281,13 +281,26 @@ def next_step(
     rule = ladder[len(taken_on_ladder)]
     secured = rules.secured(invoice.charge_codes)
     sequence = 1 + sum(1 for s in taken if s.step == rule.kind)
+    first_after_kept = kept if kept is not None and not taken_on_ladder else None
     if rule.kind == StepKind.HAND_OVER:
-        return NextStep(rule, sequence, claim, disputed, Money(0), on, secured, broken, noticed, kept)
+        return NextStep(
+            rule, sequence, claim, disputed, Money(0), on, secured, broken, noticed, first_after_kept
+        )
     letters_sent = sum(1 for s in taken if s.step != StepKind.HAND_OVER)
-    fee_allowed = rules.max_fees_per_claim is None or letters_sent < rules.max_fees_per_claim
-    if kept is not None and not taken_on_ladder:
-        fee_allowed = False  # the first word of what a kept plan left open
+    # What a kept plan left open was never asked for: its first letter carries no fee.
+    fee_allowed = first_after_kept is None and (
+        rules.max_fees_per_claim is None or letters_sent < rules.max_fees_per_claim
+    )
     fee = rules.fee_on(on, secured) if rule.fee and fee_allowed else Money(0)
     return NextStep(
-        rule, sequence, claim, disputed, fee, due_date(on, rules.new_due_days), secured, broken, noticed, kept
+        rule,
+        sequence,
+        claim,
+        disputed,
+        fee,
+        due_date(on, rules.new_due_days),
+        secured,
+        broken,
+        noticed,
+        first_after_kept,
     )
