@@ -237,6 +237,9 @@ def reminder_state_word(state: int) -> str:
     return word(state, "REMINDER_RUN_STATE_", collection_pb2.ReminderRunState)
 
 
+_NO_LETTERS = "none (a hand-over is sent as an event, not a letter)"
+
+
 def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
     fields: list[tuple[str, object]] = [
         ("Run id", run.run_id),
@@ -248,7 +251,7 @@ def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
         ("Handed to enforcement", number(run.handed_over)),
         ("Reminder fees", nok(run.fees)),
         ("Interest", nok(run.interest)),
-        ("Letters", run.letters_folder),
+        ("Letters", run.letters_folder or _NO_LETTERS if run.handed_over else run.letters_folder or "none"),
         ("Started", moment(run.started_at)),
         ("Completed", moment(run.finished_at)),
     ]
@@ -318,7 +321,7 @@ def reminder_outcome(run: Any) -> str:
     # A hand-over is an event, not a letter: a run of hand-overs only has no letters to point to.
     letters = f"letters in {run.letters_folder or '–'}"
     if state == "completed" and not run.reminders and not run.notices:
-        letters = "no letters (a hand-over is sent as an event, not a letter)"
+        letters = f"letters: {_NO_LETTERS}" if run.handed_over else "letters: none"
     return (
         f"{name} {state}: {counted(run.reminders, 'reminder')}, {counted(run.notices, 'notice')} of "
         f"enforced collection, {number(run.handed_over)} handed to enforcement; fees {nok(run.fees)}, "

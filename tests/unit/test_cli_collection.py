@@ -5,12 +5,15 @@ usage mistakes caught before anything is sent."""
 from __future__ import annotations
 
 import argparse
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from propertytax.billing.v1 import collection_pb2
 from propertytax.platform.v1 import money_pb2
+from services.billing.domain.reminders import CollectionRun, RunState
+from services.billing.entrypoints.collection_mapping import reminder_run_message
 from services.cli import billing_collection_view as view
 from services.cli import main
 from services.cli.billing_collection import invoice_list_arg
@@ -106,10 +109,12 @@ def test_shares_and_the_run_outcome() -> None:
         run_on="2024-09-20",
         state=collection_pb2.REMINDER_RUN_STATE_COMPLETED,
         handed_over=2,
-        letters_folder="var/reminders/2024-09-20",
+    )
+    assert dict(view.reminder_run_fields(handing_over))["Letters"] == (
+        "none (a hand-over is sent as an event, not a letter)"
     )
     assert view.reminder_outcome(handing_over).endswith(
-        "2 handed to enforcement; fees 0,00 kr, interest 0,00 kr; no letters (a hand-over is sent as an "
+        "2 handed to enforcement; fees 0,00 kr, interest 0,00 kr; letters: none (a hand-over is sent as an "
         "event, not a letter)"
     )
     failed = collection_pb2.ReminderRun(
@@ -134,3 +139,13 @@ def test_usage_mistakes_exit_2_before_calling(
     with pytest.raises(SystemExit) as stopped:
         main(["billing", "reminders", "preview", "--on", "2024-02-30"])
     assert stopped.value.code == 2
+
+
+def test_a_run_written_without_letters_names_no_folder() -> None:
+    folder = Path("var/reminders/2024-09-20")
+    handed = CollectionRun("r1", date(2024, 9, 20), RunState.COMPLETED, handed_over=2)
+    assert reminder_run_message(handed, 10, 10, folder).letters_folder == ""
+    reminded = CollectionRun("r2", date(2024, 9, 20), RunState.COMPLETED, reminders=1)
+    assert reminder_run_message(reminded, 10, 10, folder).letters_folder == str(folder)
+    running = CollectionRun("r3", date(2024, 9, 20), RunState.RUNNING)
+    assert reminder_run_message(running, 0, 10, folder).letters_folder == str(folder)

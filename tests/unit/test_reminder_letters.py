@@ -106,6 +106,9 @@ def test_the_run_folder_holds_one_file_per_letter(tmp_path: Path) -> None:
     ReminderLetterFiles(tmp_path).write(run, [step, hand_over])
     assert [p.name for p in (tmp_path / "2025-12-31").iterdir()] == ["reminder-1-1234.pdf"]
     assert (tmp_path / "2025-12-31" / "reminder-1-1234.pdf").read_bytes() == reminder_letter_pdf(LETTER)
+    handing_over_only = CollectionRun("run-2", date(2026, 1, 31), RunState.WRITTEN)
+    ReminderLetterFiles(tmp_path).write(handing_over_only, [replace(hand_over, run_id="run-2")])
+    assert not (tmp_path / "2026-01-31").exists()  # no letters: no empty folder to point to
 
 
 def test_many_letters_are_written_by_workers_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -147,7 +150,18 @@ def test_a_notice_to_an_organisation_speaks_of_utlegg_not_wages() -> None:
     assert "trekk i lønn eller utlegg" in to_person
     to_company = words(reminder_letter_pdf(replace(notice, recipient_kind="organisation")))
     assert "lønn" not in to_company and "utlegg i virksomhetens eiendeler" in to_company
-    assert "tvangsinnfordring" in to_company
+    # the enforcer's name in the rules says "(tvangsinnfordring)" already: said once, not twice
+    assert (
+        "kommunens skatteoppkrever (tvangsinnfordring), som kan kreve det inn med tvang, for eksempel ved "
+        "utlegg" in to_company
+    )
+    elsewhere = words(
+        reminder_letter_pdf(replace(notice, recipient_kind="organisation", hand_over_to="Kemneren"))
+    )
+    assert "Kemneren, som kan kreve det inn med tvang (tvangsinnfordring), for eksempel" in elsewhere
+    # a notice issued in layout 4 renders as it did
+    stored = words(reminder_letter_pdf(replace(notice, recipient_kind="organisation", layout=4)))
+    assert "(tvangsinnfordring), som kan kreve det inn med tvang (tvangsinnfordring)" in stored
 
 
 def test_a_letter_stored_before_the_recipient_s_kind_was_kept_is_to_a_person() -> None:
@@ -289,19 +303,20 @@ def test_what_a_kept_plan_left_open_is_said_as_such_with_no_fee() -> None:
     text = words(reminder_letter_pdf(rest))
     assert (
         "Du har betalt avdragene i nedbetalingsavtalen for faktura 1234 datert 30.10.2025 med forfall "
-        "20.11.2025, og avtalen ble fullført 28.01.2026. Takk for det. Men det løp forsinkelsesrente mens "
-        "avtalen varte, og betalingene gikk først til den, så noe av fakturaen er ikke betalt ennå." in text
+        "20.11.2025; siste betaling kom inn 28.01.2026. Takk for det. Men det løp forsinkelsesrente mens "
+        "avtalen varte, og det du betalte, gikk først til renten. Derfor er noe av fakturaen ikke betalt "
+        "ennå." in text
     )
     assert "Dette brevet har ikke purregebyr." in text and "Purregebyr" not in text
     assert "gjort opp, men" not in text and "12,90 kr" in text
     deferral = words(reminder_letter_pdf(replace(rest, plan_kind="deferral")))
     assert (
         "Du fikk betalingsutsettelse for faktura 1234 datert 30.10.2025 med forfall 20.11.2025, og du har "
-        "betalt beløpet utsettelsen gjaldt. Utsettelsen ble fullført 28.01.2026. Takk for det." in deferral
+        "betalt beløpet utsettelsen gjaldt; siste betaling kom inn 28.01.2026. Takk for det." in deferral
     )
     assert "mens utsettelsen varte" in deferral
     # a later letter on the same rest, with a fee, does not say it has none
     later = words(reminder_letter_pdf(replace(rest, fee_ore=3500, fees_ore=3500, to_pay_ore=4790)))
     assert "Dette brevet har ikke purregebyr." not in later
     # a letter stored in layout 4 renders as it did, whatever the field says
-    assert "avtalen ble fullført" not in words(reminder_letter_pdf(replace(rest, layout=4)))
+    assert "siste betaling kom inn" not in words(reminder_letter_pdf(replace(rest, layout=4)))

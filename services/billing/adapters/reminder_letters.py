@@ -71,9 +71,12 @@ def _interest_through(letter: ReminderLetter) -> str:
 def _enforcement(letter: ReminderLetter) -> str:
     """What the notice says enforcement may mean: wage deduction is for persons only."""
     if letter.recipient_kind == "organisation":
+        # Layout 5 on: the rules' name for the enforcer may already say "(tvangsinnfordring)"; not twice.
+        said = letter.layout >= 5 and "tvangsinnfordring" in letter.hand_over_to
+        named = "" if said else " (tvangsinnfordring)"
         return (
-            f"{letter.hand_over_to}, som kan kreve det inn med tvang (tvangsinnfordring), for eksempel ved "
-            "utlegg i virksomhetens eiendeler eller bankinnskudd."
+            f"{letter.hand_over_to}, som kan kreve det inn med tvang{named}, for eksempel ved utlegg i "
+            "virksomhetens eiendeler eller bankinnskudd."
         )
     return (
         f"{letter.hand_over_to}, som kan kreve det inn med tvang, for eksempel ved trekk i lønn eller utlegg."
@@ -119,19 +122,17 @@ def _kept_plan(letter: ReminderLetter) -> str:
         f"{_day(letter.invoice_due_date)}"
     )
     if letter.plan_kind == "deferral":
-        kept = (
-            f"Du fikk betalingsutsettelse for {invoice}, og du har betalt beløpet utsettelsen gjaldt. "
-            "Utsettelsen ble fullført"
-        )
+        kept = f"Du fikk betalingsutsettelse for {invoice}, og du har betalt beløpet utsettelsen gjaldt"
         meanwhile = "mens utsettelsen varte"
     else:
-        kept = f"Du har betalt avdragene i nedbetalingsavtalen for {invoice}, og avtalen ble fullført"
+        kept = f"Du har betalt avdragene i nedbetalingsavtalen for {invoice}"
         meanwhile = "mens avtalen varte"
     fee = " Dette brevet har ikke purregebyr." if not letter.fee_ore else ""
     return (
-        f"{kept} {_day(letter.plan_kept_on)}. Takk for det. Men det løp forsinkelsesrente {meanwhile}, "
-        "og betalingene gikk først til den, så noe av fakturaen er ikke betalt ennå. Beløpet står nedenfor."
-        f"{fee} Har du betalt det de siste dagene, kan du se bort fra dette brevet."
+        f"{kept}; siste betaling kom inn {_day(letter.plan_kept_on)}. Takk for det. Men det løp "
+        f"forsinkelsesrente {meanwhile}, og det du betalte, gikk først til renten. Derfor er noe av "
+        f"fakturaen ikke betalt ennå. Beløpet står nedenfor.{fee} Har du betalt det de siste dagene, kan du "
+        "se bort fra dette brevet."
     )
 
 
@@ -337,8 +338,10 @@ class ReminderLetterFiles:
 
     def write(self, run: CollectionRun, steps: Sequence[CollectionStep]) -> None:
         folder = self.folder(run)
-        folder.mkdir(parents=True, exist_ok=True)
         jobs = [(step.letter, step.content) for step in steps if step.content is not None and step.letter]
+        if not jobs:  # hand-overs only: events, no letters, no empty folder to point to
+            return
+        folder.mkdir(parents=True, exist_ok=True)
         if self.workers > 1 and len(jobs) >= PARALLEL_FROM:
             batches = [jobs[start : start + _BATCH] for start in range(0, len(jobs), _BATCH)]
             with ProcessPoolExecutor(self.workers, mp_context=get_context("spawn")) as pool:

@@ -132,7 +132,7 @@ class ReminderLetter:
     # (1: until issue 16's trial; 2: the fee said once, interest "til og med" the day before; 3: a broken
     # plan said, and no notice announced again after one was sent; 4: what was already paid of the invoice
     # said, not "Vi har ikke fått betaling" when part of it was; 5: what a plan kept to the end left open
-    # said as such).
+    # said as such, and a notice to an organisation names "tvangsinnfordring" once).
     layout: int = 1
     # A step after a broken plan (layout 3 on): the day the plan was found broken ("" for other letters),
     # the plan's kind (payment_plans.PlanKind) and the due date of the instalment whose miss broke it (""

@@ -74,7 +74,10 @@ def amount_or_none(given: money_pb2.Money, field: str, has: bool) -> Money | Non
 def reminder_run_message(
     run: CollectionRun, done: int, total: int, letters: Path | None
 ) -> collection_pb2.ReminderRun:
-    """The run with how far it has come: `done` of `total` recipients gone through."""
+    """The run with how far it has come: `done` of `total` recipients gone through; its letters' folder
+    ("" for a run written without letters: hand-overs only, or nothing to do)."""
+    if run.state in (RunState.WRITTEN, RunState.COMPLETED) and not run.reminders and not run.notices:
+        letters = None
     return collection_pb2.ReminderRun(
         run_id=run.run_id,
         run_on=run.run_on.isoformat(),
