@@ -237,7 +237,11 @@ def reminder_state_word(state: int) -> str:
     return word(state, "REMINDER_RUN_STATE_", collection_pb2.ReminderRunState)
 
 
-_NO_LETTERS = "none (a hand-over is sent as an event, not a letter)"
+def _letters(run: Any) -> str:
+    """Where the run's letters are; the service names no folder for a run written without letters."""
+    if run.letters_folder:
+        return str(run.letters_folder)
+    return "none (a hand-over is sent as an event, not a letter)" if run.handed_over else "none"
 
 
 def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
@@ -251,7 +255,7 @@ def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
         ("Handed to enforcement", number(run.handed_over)),
         ("Reminder fees", nok(run.fees)),
         ("Interest", nok(run.interest)),
-        ("Letters", run.letters_folder or _NO_LETTERS if run.handed_over else run.letters_folder or "none"),
+        ("Letters", _letters(run)),
         ("Started", moment(run.started_at)),
         ("Completed", moment(run.finished_at)),
     ]
@@ -318,10 +322,7 @@ def reminder_outcome(run: Any) -> str:
     if run.state == collection_pb2.REMINDER_RUN_STATE_FAILED:
         return f"{name} failed: {run.error}"
     state = "completed" if run.state == collection_pb2.REMINDER_RUN_STATE_COMPLETED else "running"
-    # A hand-over is an event, not a letter: a run of hand-overs only has no letters to point to.
-    letters = f"letters in {run.letters_folder or '–'}"
-    if state == "completed" and not run.reminders and not run.notices:
-        letters = f"letters: {_NO_LETTERS}" if run.handed_over else "letters: none"
+    letters = f"letters in {run.letters_folder}" if run.letters_folder else f"letters: {_letters(run)}"
     return (
         f"{name} {state}: {counted(run.reminders, 'reminder')}, {counted(run.notices, 'notice')} of "
         f"enforced collection, {number(run.handed_over)} handed to enforcement; fees {nok(run.fees)}, "
