@@ -383,7 +383,7 @@ def plan_rows(plans: Any) -> list[list[object]]:
             ", ".join(str(n) for n in p.invoice_numbers),
             nok(p.total),
             day(p.requested_on),
-            "; ".join(_instalments(p)),
+            "\n".join(_instalments(p)),  # one a line: a 12-month plan in one line is 180 wide
         ]
         for p in plans
     ]

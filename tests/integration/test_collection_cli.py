@@ -210,6 +210,10 @@ def test_reports_holds_plans_and_a_reminder_run(
     )  # fmt: skip
     assert code == 0, err
     assert re.search(r"Kind\s+instalments", out) and "3. 20.08.2024" in out
+    code, out, _ = cli("plans", "list", "6")
+    # each instalment on a line of its own: the table stays narrow however many instalments a plan has
+    assert code == 0 and len(re.findall(r"[123]\. \d\d\.0[678]\.2024\s+[\d ]+,\d\d kr$", out, re.M)) == 3
+    assert max(len(line) for line in out.splitlines()) < 130, out  # was 183 with the payments in one line
     code, out, _ = cli("plans", "list", "6", "--json")
     (plan,) = json.loads(out)["plans"]
     assert sum(int(i["amount"]["ore"]) for i in plan["instalments"]) == deferred.total.ore
@@ -246,6 +250,9 @@ def test_reports_holds_plans_and_a_reminder_run(
         f"The reminder run of {date.fromisoformat(run_on):%d.%m.%Y} was already done (run {run_id}, "
     )
     assert "nothing was changed." in out and "completed:" not in err
+    code, out, err = cli("reminders", "preview", "--on", run_on)
+    assert code != 0 and not out
+    assert f"is already made (completed, run {run_id}: 7 reminders" in err and "Traceback" not in err
 
     with pytest.raises(SystemExit) as stopped:
         cli("reminders", "run", "--on", "2024-02-30")

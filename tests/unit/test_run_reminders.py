@@ -24,7 +24,7 @@ from services.billing.domain.collection_rules import CollectionRules, InterestPo
 from services.billing.domain.ledger import EntryKind, LedgerAccount, account_totals, document_claim
 from services.billing.domain.payment_plans import PlanState
 from services.billing.domain.reminders import CollectionRun, NotReminded, RunState
-from services.platform.errors import InvalidInput, NotFound
+from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, pay, recipient
 from tests.fakes.billing import FakeBillingUnitOfWork
@@ -261,11 +261,13 @@ def test_a_new_run_dated_before_the_latest_run_is_refused_and_the_same_date_is_r
     assert [v.field for v in refused.value.violations] == ["on"]
     assert "20.01.2026" in str(refused.value)
     assert start_reminder_run(uow, date(2026, 1, 20)).run_id == later.run_id
-    # a preview of a date no run could take is refused alike; of the latest run's date it still answers
+    # a preview of a date no run could take is refused alike; the finished run's own date is said to be done
     with pytest.raises(InvalidInput, match=r"before the last reminder run's date 20\.01\.2026") as previewed:
         preview_reminders(uow, NORWAY, RUN_ON)
     assert [v.field for v in previewed.value.violations] == ["on"]
-    assert preview_reminders(uow, NORWAY, date(2026, 1, 20)).on == date(2026, 1, 20)
+    with pytest.raises(FailedPrecondition, match=r"run of 20\.01\.2026 is already made \(written, run "):
+        preview_reminders(uow, NORWAY, date(2026, 1, 20))
+    assert preview_reminders(uow, NORWAY, date(2026, 1, 21)).on == date(2026, 1, 21)
 
 
 def test_a_broken_plan_s_letter_says_when_it_broke_and_which_instalment_was_missed() -> None:

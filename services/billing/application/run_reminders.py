@@ -382,13 +382,24 @@ def preview_reminders(
     uow: BillingUnitOfWork, rules: CollectionRules, on: date, seller: Seller = EXAMPLE_SELLER
 ) -> ReminderPreview:
     """What a run on `on` would do, over every recipient; changes nothing (nothing is committed). A date a
-    run could not take (before the latest run's) is refused as the run would be (InvalidInput on)."""
+    run could not take (before the latest run's) is refused as the run would be (InvalidInput on); the date
+    of a run already written or completed is refused (FailedPrecondition), since a run on it does nothing
+    more. A run of that date still running or failed is previewed from the start (what it is to do)."""
     reasons: Counter[NotReminded] = Counter()
     steps: list[CollectionStep] = []
     fees, charged, broken = Money(0), Money(0), 0
     with uow:
-        if uow.collection.run_on(on) is None:
+        made = uow.collection.run_on(on)
+        if made is None:
             _refuse_going_back(uow.collection.latest_run(), on)
+        elif made.state in (RunState.WRITTEN, RunState.COMPLETED):
+            # One run per date: a run on `on` now returns that run and does nothing more; zeros would read
+            # as "nothing is overdue".
+            raise FailedPrecondition(
+                f"the reminder run of {on:%d.%m.%Y} is already made ({made.state.value}, run {made.run_id}: "
+                f"{made.reminders} reminders, {made.notices} notices, {made.handed_over} handed over); a run "
+                "on that date does nothing more: preview a later date"
+            )
         cursor = ""
         more = True
         while more:
