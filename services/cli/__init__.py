@@ -18,8 +18,10 @@ from services.cli.common import (
     DEFAULT_TARGETS,
     EXIT_BAD_INPUT,
     BadInput,
+    errors_as_json,
     hours_arg,
     print_rpc_error,
+    write_error,
 )
 from services.cli.parser import Parser
 from services.platform.auth import Role, TokenAuthority
@@ -89,12 +91,15 @@ EXIT_PIPE_CLOSED = 128 + 13
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        # JSON errors where the answer's JSON goes to stdout (--json, or --json - of the commands that
+        # write it to a file named OUT: with a file the terminal still reads the errors).
+        errors_as_json(getattr(args, "json", None) in (True, "-"))
         try:
             code = int(args.func(args))
         except grpc.RpcError as exc:
             code = print_rpc_error(exc)
         except BadInput as exc:
-            sys.stderr.write(f"error: {exc}\n")
+            write_error("BAD_INPUT", [str(exc)])
             code = EXIT_BAD_INPUT
         sys.stdout.flush()  # here, so that a closed pipe is met inside the try, not at exit
         return code

@@ -22,6 +22,7 @@ from services.cli.common import (
     naming_flags,
     page_size_arg,
     write_document,
+    write_error,
     year_arg,
 )
 from services.cli.dates import day_arg
@@ -507,7 +508,7 @@ def cmd_meeting_show(args: argparse.Namespace) -> int:
     names = _names(args)
     found = names.meetings.get(args.meeting_id)
     if found is None:
-        sys.stderr.write(f"error: no meeting {args.meeting_id} (see propertytax appeals meeting list)\n")
+        write_error("NOT_FOUND", [f"no meeting {args.meeting_id} (see propertytax appeals meeting list)"])
         return 1
     if wants_json(args):
         emit_json(found)

@@ -10,7 +10,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any, Literal, overload
 
@@ -160,12 +160,39 @@ _UNREACHABLE = {"UNAVAILABLE", "DEADLINE_EXCEEDED"}
 _NEEDED_ROLE = re.compile(r"needs the role (\w+)")
 
 
-def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> int:
+# `--json` asks for the machine form of refusals too: main sets it once per command (errors_as_json).
+_ERROR_FORM = {"json": False}
+
+
+def errors_as_json(wanted: bool) -> None:
+    """Whether refusals and input errors go to stderr as one JSON object (the command was given --json)
+    instead of "error: …" lines: {"error": {"code", "message", "violations": [{"field", "description"}]}},
+    the field named by the command's flag as in the text; stdout stays empty and the exit code the same."""
+    _ERROR_FORM["json"] = wanted
+
+
+def write_error(code: str, lines: list[str], violations: Sequence[tuple[str, str]] = ()) -> None:
+    """An error as the command was asked to speak: `lines` as text ("error: " before the first), or one
+    JSON object with `code` (a gRPC status name, or BAD_INPUT for what was found before calling), the
+    lines as its message and every violation (all of them, not only those the text lists)."""
+    if not _ERROR_FORM["json"]:
+        sys.stderr.write("".join(f"{'error: ' if n == 0 else ''}{line}\n" for n, line in enumerate(lines)))
+        return
+    error = {
+        "code": code,
+        "message": "\n".join(line.strip() for line in lines),
+        "violations": [{"field": field, "description": description} for field, description in violations],
+    }
+    sys.stderr.write(json.dumps({"error": error}, indent=2, ensure_ascii=False) + "\n")
+
+
+def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None, note: str = "") -> int:
     """Writes a refusal to stderr once: with field violations, each named by the command's flag where it
     has one (new_value → --new-value-nok) — one violation on the "error:" line itself, several listed
     under it, the first MAX_PRINTED_PROBLEMS, then "… and N more problems" (counting those the service
     itself left unlisted); without, the service's sentence. A service that does not answer is said so.
-    Returns EXIT_REFUSED."""
+    `note` ends the first line (" (--on was left out: …)"). In JSON when the command was given --json
+    (errors_as_json). Returns EXIT_REFUSED."""
     flags = flags or {}
     code = exc.code().name  # type: ignore[attr-defined]
     details = exc.details() or code  # type: ignore[attr-defined]
@@ -177,31 +204,33 @@ def print_rpc_error(exc: grpc.RpcError, flags: dict[str, str] | None = None) -> 
             more += int(said.group(1))
         else:
             problems.append((field, description))
+    named = [(flag_for(field, flags), description) for field, description in problems]
     more += max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
-    shown = [f"{flag_for(field, flags)}: {description}" for field, description in problems]
+    shown = [f"{flag}: {description}" for flag, description in named]
+    lines: list[str]
     if code == "PERMISSION_DENIED":
         needed = _NEEDED_ROLE.search(details)
         hint = f"propertytax token mint --role {needed.group(1)}" if needed else "propertytax token mint"
-        sys.stderr.write(f"error: your token does not allow this: {details} (a token for it: {hint})\n")
+        lines = [f"your token does not allow this: {details} (a token for it: {hint})"]
     elif code == "UNAUTHENTICATED":
-        sys.stderr.write(
-            f"error: the token was not accepted ({details}); mint one with "
-            "`propertytax token mint --role ROLE` and set PROPERTYTAX_TOKEN or pass --token\n"
-        )
+        lines = [
+            f"the token was not accepted ({details}); mint one with "
+            "`propertytax token mint --role ROLE` and set PROPERTYTAX_TOKEN or pass --token"
+        ]
     elif code in _UNREACHABLE:
-        sys.stderr.write(f"error: the service does not answer ({details}); is it started (make up)?\n")
+        lines = [f"the service does not answer ({details}); is it started (make up)?"]
     elif not shown:
         sent = f"{flags[SENT_FILE]}: " if SENT_FILE in flags else ""
-        sys.stderr.write(f"error: {sent}{details}\n")
+        lines = [f"{sent}{details}"]
     elif len(shown) == 1 and not more:
-        sys.stderr.write(f"error: {shown[0]}\n")
+        lines = [shown[0]]
     else:
         total = len(problems) + more - max(len(problems) - MAX_PRINTED_PROBLEMS, 0)
-        sys.stderr.write(f"error: refused, {total} problems:\n")
-        for line in shown[:MAX_PRINTED_PROBLEMS]:
-            sys.stderr.write(f"  {line}\n")
+        lines = [f"refused, {total} problems:", *(f"  {line}" for line in shown[:MAX_PRINTED_PROBLEMS])]
+    lines[0] += note
     if more:
-        sys.stderr.write(f"  … and {more} more problems\n")
+        lines.append(f"  … and {more} more problems")
+    write_error(code, lines, named)
     return EXIT_REFUSED
 
 

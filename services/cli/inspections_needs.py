@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import functools
 import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
@@ -34,6 +33,7 @@ from services.cli.common import (
     read_input,
     seconds_arg,
     whole,
+    write_error,
 )
 from services.cli.dates import day_arg
 from services.cli.inspections_outputs import check_output_file
@@ -70,7 +70,7 @@ def said_unknown(exc: grpc.RpcError, hint: str) -> bool:
     and `hint`, how to find the right one, to stderr and returns True; False for any other refusal."""
     if exc.code() != grpc.StatusCode.NOT_FOUND:  # type: ignore[attr-defined]
         return False
-    sys.stderr.write(f"error: {exc.details()}; {hint}\n")  # type: ignore[attr-defined]
+    write_error("NOT_FOUND", [f"{exc.details()}; {hint}"])  # type: ignore[attr-defined]
     return True
 
 

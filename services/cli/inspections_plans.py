@@ -13,10 +13,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
-import io
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -35,6 +33,7 @@ from services.cli.common import (
     read_input,
     seconds_arg,
     whole,
+    write_error,
 )
 from services.cli.dates import day_arg
 from services.cli.inspections_needs import PROPERTY_HINT, said_unknown
@@ -85,7 +84,7 @@ def _unknown_plan(args: argparse.Namespace, exc: grpc.RpcError) -> bool:
         return False
     typed = getattr(args, "plan_id", "")
     named = f"PLAN_ID {typed}: " if typed else ""
-    sys.stderr.write(f"error: {named}{exc.details()}; {PLANS_HINT}\n")  # type: ignore[attr-defined]
+    write_error("NOT_FOUND", [f"{named}{exc.details()}; {PLANS_HINT}"])  # type: ignore[attr-defined]
     return True
 
 
@@ -118,7 +117,7 @@ def _refusals_named(
             try:
                 return command(args)
             except Unknown as exc:
-                sys.stderr.write(f"error: {exc}\n")
+                write_error("NOT_FOUND", [str(exc)])
                 return EXIT_REFUSED
             except grpc.RpcError as exc:
                 if missing == PLANS_HINT and _unknown_plan(args, exc):
@@ -131,15 +130,7 @@ def _refusals_named(
                     for field, _ in field_violation_list(exc):
                         if _LINE.match(field):
                             named[field] = f"--assessors {source} {field}"
-                note = _left_out(args, exc, defaulted or {})
-                if not note:
-                    return print_rpc_error(exc, named)
-                said = io.StringIO()  # the refusal as always, the note at the end of its first line
-                with contextlib.redirect_stderr(said):
-                    code = print_rpc_error(exc, named)
-                first, _, rest = said.getvalue().partition("\n")
-                sys.stderr.write(f"{first}{note}\n{rest}")
-                return code
+                return print_rpc_error(exc, named, note=_left_out(args, exc, defaulted or {}))
 
         return run
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import os
 import subprocess
 import sys
@@ -210,3 +211,73 @@ def test_a_refused_bank_file_is_named_by_the_path_typed_with_its_line(
     _answer(monkeypatch, Refused("line 2", "the record is 81 characters long"))
     assert main(["billing", "payments", "import", str(payments)]) == 1
     assert capsys.readouterr().err == f"error: {payments} line 2: the record is 81 characters long\n"
+
+
+class RefusedMany(Refused):
+    def __init__(self, violations: list[tuple[str, str]]) -> None:
+        self.status = to_rpc_status(InvalidInput([FieldViolation(f, d) for f, d in violations]))
+
+
+def test_with_json_a_refusal_is_one_json_object_on_stderr_naming_the_flags(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _answer(monkeypatch, Refused("invoice_numbers", "no invoice 99"))
+    argv = ["billing", "plans", "request", "7", "--invoices", "99", "--deferral-until", "2024-08-01"]
+    assert main([*argv, "--json"]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert json.loads(said.err) == {
+        "error": {
+            "code": "INVALID_ARGUMENT",
+            "message": "--invoices: no invoice 99",
+            "violations": [{"field": "--invoices", "description": "no invoice 99"}],
+        }
+    }
+
+
+def test_with_json_every_violation_is_listed_though_the_text_stops_at_twenty(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    refused = RefusedMany([(f"line {n}", "the KID's check digit is wrong") for n in range(1, 25)])
+    _answer(monkeypatch, refused)
+    assert (
+        main(["billing", "plans", "request", "7", "--invoices", "1", "--deferral-until", "2024-08-01"]) == 1
+    )
+    text = capsys.readouterr().err
+    assert text.startswith("error: refused, 24 problems:\n  line 1: ") and "… and 4 more problems" in text
+    assert (
+        main(
+            [
+                "billing",
+                "plans",
+                "request",
+                "7",
+                "--invoices",
+                "1",
+                "--deferral-until",
+                "2024-08-01",
+                "--json",
+            ]
+        )
+        == 1
+    )
+    error = json.loads(capsys.readouterr().err)["error"]
+    assert len(error["violations"]) == 24 and error["violations"][23]["field"] == "line 24"
+    assert error["message"].splitlines()[0] == "refused, 24 problems:"
+
+
+def test_with_json_an_input_error_found_before_calling_is_json_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _answer(monkeypatch, RuntimeError("not called"))
+    argv = ["billing", "statement", "2", "--from", "30.06.2024", "--to", "01.01.2024", "--json"]
+    assert main(argv) == 2
+    said = capsys.readouterr()
+    assert said.out == "" and calls == []
+    assert json.loads(said.err) == {
+        "error": {
+            "code": "BAD_INPUT",
+            "message": "--from 30.06.2024 is after --to 01.01.2024",
+            "violations": [],
+        }
+    }

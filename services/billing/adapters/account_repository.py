@@ -123,7 +123,7 @@ class AccountRepository:
             return {}
         rows = self._session.execute(
             select(*_ACCOUNT_COLUMNS).where(one_of(self._session, accounts.c.account_id, list(account_ids)))
-        )
+        ).all()  # fetched at once: a row at a time costs more than the query over a chunk's thousands
         return {r.account_id: _to_account(r) for r in rows}
 
     def add(self, account: Account, at: datetime) -> int:

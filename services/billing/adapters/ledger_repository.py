@@ -191,7 +191,7 @@ class LedgerRepository:
             claim: ClaimBalance(
                 claim, owner, Money(int(fee)), Money(int(interest)), Money(int(t - fee - interest))
             )
-            for claim, owner, fee, interest, t in self._session.execute(query)
+            for claim, owner, fee, interest, t in self._session.execute(query).all()
         }
 
     def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
@@ -258,7 +258,7 @@ class LedgerRepository:
                 select(lines.invoice_number, lines.code, lines.property_id, func.sum(lines.amount_ore))
                 .where(one_of(self._session, lines.invoice_number, [r[0] for r in found]))
                 .group_by(lines.invoice_number, lines.code, lines.property_id)
-            ):
+            ).all():
                 amounts[number][code] += int(ore)
                 properties[number].add(property_id)
         result = [
@@ -297,7 +297,7 @@ class LedgerRepository:
             )
             .group_by(p.claim, p.posted_on)
             .order_by(p.claim, p.posted_on)
-        ):
+        ).all():
             found[claim].append((day, Money(int(ore))))
         return dict(found)
 
