@@ -82,7 +82,6 @@ def posting_rows(entries: Sequence[Entry]) -> list[dict[str, Any]]:
             "account_id": p.account_id,
             "claim": p.claim,
             "component": component_of[p.component],
-            "charge_code": p.charge_code,
             "amount_ore": p.amount.ore,
             "posted_on": e.posted_on,
             "value_on": p.value_on,

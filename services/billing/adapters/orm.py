@@ -322,7 +322,6 @@ ledger_postings = Table(
     required("account_id", String(40)),
     required("claim", String(40)),
     required("component", String(20)),
-    required("charge_code", String(40)),
     required("amount_ore", BigInteger),
     required("posted_on", Date),  # the entry's business date, here too for reports by date
     optional("value_on", Date),  # the day it took effect when earlier than posted_on; NULL: posted_on

@@ -92,7 +92,6 @@ class Posting:
     account_id: str = ""  # the recipient, on RECEIVABLES (and on REVENUE for reports); "" otherwise
     claim: str = ""  # on RECEIVABLES and UNIDENTIFIED_PAYMENTS: document_claim(n) or payment_claim(id)
     component: Component = Component.PRINCIPAL
-    charge_code: str = ""  # a charge code where a posting is for one (none now: invoices post their net)
     value_on: date | None = None  # the day it took effect when earlier than the entry's; None: posted_on
 
 
