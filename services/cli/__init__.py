@@ -99,7 +99,7 @@ def main(argv: list[str] | None = None) -> int:
         except grpc.RpcError as exc:
             code = print_rpc_error(exc)
         except BadInput as exc:
-            write_error("BAD_INPUT", [str(exc)])
+            write_error("BAD_INPUT", [str(exc)], exc.violations)
             code = EXIT_BAD_INPUT
         sys.stdout.flush()  # here, so that a closed pipe is met inside the try, not at exit
         return code

@@ -367,7 +367,7 @@ def hold_fields(hold: Any) -> list[tuple[str, object]]:
     ]
 
 
-PLAN_COLUMNS = ("Plan", "Kind", "State", "Invoices", Column("Total", numeric=True), "Requested", "Payments")
+PLAN_COLUMNS = ("Plan, kind", "State", "Invoices", Column("Total", numeric=True), "Requested", "Payments")
 
 
 def _instalments(plan: Any) -> list[str]:
@@ -377,13 +377,14 @@ def _instalments(plan: Any) -> list[str]:
 def plan_rows(plans: Any) -> list[list[object]]:
     return [
         [
-            p.plan_id,
-            p.kind,
-            f"{p.state} {day(p.ended_on or p.broken_on)}" if (p.ended_on or p.broken_on) else p.state,
-            ", ".join(str(n) for n in p.invoice_numbers),
+            # The kind under the id, and each date, invoice and instalment on a line of its own: a plan of 12
+            # instalments on one line was 180 characters wide; now any plan fits in 125.
+            f"{p.plan_id}\n{p.kind}",
+            f"{p.state}\n{day(p.ended_on or p.broken_on)}" if (p.ended_on or p.broken_on) else p.state,
+            "\n".join(str(n) for n in p.invoice_numbers),
             nok(p.total),
             day(p.requested_on),
-            "\n".join(_instalments(p)),  # one a line: a 12-month plan in one line is 180 wide
+            "\n".join(_instalments(p)),
         ]
         for p in plans
     ]

@@ -31,7 +31,17 @@ EXIT_BAD_INPUT = 2
 
 class BadInput(Exception):
     """Input the command cannot use (a file missing, unreadable, not text): `main` prints its one line
-    to stderr and exits EXIT_BAD_INPUT."""
+    to stderr and exits EXIT_BAD_INPUT. Its message starts with the flag or argument it is about where it
+    is about one ("--from 30.06.2024 is after --to …", "FILE avtale.txt: the file is empty")."""
+
+    @property
+    def violations(self) -> list[tuple[str, str]]:
+        """(flag, what is wrong) when the message starts with the flag it is about; else none."""
+        about = _FLAG_FIRST.fullmatch(str(self))
+        return [(about.group(1), about.group(2))] if about else []
+
+
+_FLAG_FIRST = re.compile(r"(--[a-z][a-z0-9-]*|[A-Z][A-Z_]+):? (.*)", re.DOTALL)
 
 
 def _why(exc: OSError) -> str:
@@ -171,11 +181,14 @@ def errors_as_json(wanted: bool) -> None:
     _ERROR_FORM["json"] = wanted
 
 
-def write_error(code: str, lines: list[str], violations: Sequence[tuple[str, str]] = ()) -> None:
-    """An error as the command was asked to speak: `lines` as text ("error: " before the first), or one
-    JSON object with `code` (a gRPC status name, or BAD_INPUT for what was found before calling), the
-    lines as its message and every violation (all of them, not only those the text lists)."""
-    if not _ERROR_FORM["json"]:
+def write_error(
+    code: str, lines: list[str], violations: Sequence[tuple[str, str]] = (), *, as_json: bool | None = None
+) -> None:
+    """An error as the command was asked to speak (`as_json`, else as errors_as_json said): `lines` as
+    text ("error: " before the first), or one JSON object with `code` (a gRPC status name, or BAD_INPUT for
+    what was found before calling), the lines as its message and every violation (all of them, not only
+    those the text lists)."""
+    if not (_ERROR_FORM["json"] if as_json is None else as_json):
         sys.stderr.write("".join(f"{'error: ' if n == 0 else ''}{line}\n" for n, line in enumerate(lines)))
         return
     error = {
@@ -271,15 +284,20 @@ def more_hint(token: str) -> str | None:
     return f"More: add --page-token {token} (or --all)." if token else None
 
 
+# Who works with each service, for the hint when no token is given (README: roles).
+_WORKS_WITH = {"assessment": "assessor", "billing": "billing_officer", "appeals": "secretariat"}
+
+
 def caller_for(args: argparse.Namespace, service: str) -> Caller:
     target = (
         args.target or os.environ.get(f"PROPERTYTAX_{service.upper()}_TARGET") or DEFAULT_TARGETS[service]
     )
     token = args.token or os.environ.get("PROPERTYTAX_TOKEN")
     if not token:
+        role = _WORKS_WITH.get(service, "reader")
         raise BadInput(
             "no token: pass --token or set PROPERTYTAX_TOKEN "
-            "(for local use: export PROPERTYTAX_TOKEN=$(propertytax token mint --role assessor))"
+            f"(for local use: export PROPERTYTAX_TOKEN=$(propertytax token mint --role {role}))"
         )
     return Caller(target, token, timeout=args.timeout)
 

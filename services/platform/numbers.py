@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from services.platform.identity import mask_national_ids
 from services.platform.money import Money
 
 MAX_TEXT_LENGTH = 40  # longer than any plausible number written out, "-999 999 999 999,99" is 19
@@ -66,7 +67,7 @@ def _plain(number: Decimal) -> str:
 def _echoed(written: str) -> str:
     """The input as quoted in a message: escapes make 40 odd characters ten times longer, so the quoted
     form is cut at 40 characters too."""
-    quoted = repr(written)
+    quoted = repr(mask_national_ids(written))  # 11 digits typed where a number was asked may be one
     return quoted if len(quoted) <= MAX_TEXT_LENGTH + 2 else quoted[:MAX_TEXT_LENGTH] + "…'"
 
 
@@ -100,7 +101,7 @@ def read_decimal(text: str, limits: Bounds) -> Decimal:
 def check_decimal(number: Decimal, limits: Bounds, written: str | None = None) -> Decimal:
     """`number` when it is finite, within `limits` and has at most their decimals; else ValueError.
     A negative zero ("-0", "-0,00") is zero: a stored or echoed value never reads "-0"."""
-    shown = repr(written) if written is not None else _shown(number)
+    shown = _echoed(written) if written is not None else _shown(number)
     if not number.is_finite():
         raise ValueError(f"{shown} is not a number; expected {limits.describe()}")
     # Compare exponents before values: comparing 1e400 with the maximum is exact and cheap, but a
@@ -126,7 +127,7 @@ def read_int(text: str, limits: Bounds) -> int:
 
 
 def _shown(number: Decimal) -> str:
-    text = str(number)
+    text = mask_national_ids(str(number))
     return repr(text if len(text) <= MAX_TEXT_LENGTH else text[:MAX_TEXT_LENGTH] + "…")
 
 

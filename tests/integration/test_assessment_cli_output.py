@@ -299,9 +299,12 @@ def test_simulate_and_correct_speak_in_kroner_and_dates(
     assert re.search(r"^Corrected on\s+02\.05\.2024$", said, re.M), said
     assert re.search(r"^Value\s+14 000 000,00 kr$", said, re.M), said
     assert re.search(r"^Status\s+taxed$", said, re.M) and re.search(r"^Tax\s+\d", said, re.M), said
-    assert main([*correct, "--reason", "Igjen", "--on", "2024-01-02", "--json"]) == 1
+    assert main([*correct, "--reason", "Igjen", "--on", "2024-01-02"]) == 1
     err = _refused(capsys)
     assert err.startswith("error: --on: ") and "corrected_on" not in err, err
+    assert main([*correct, "--reason", "Igjen", "--on", "2024-01-02", "--json"]) == 1
+    error = json.loads(capsys.readouterr().err)["error"]  # asked for JSON: the refusal is JSON too
+    assert [v["field"] for v in error["violations"]] == ["--on"] and "corrected_on" not in error["message"]
     assert main([*correct, "--reason", "x" * 1001]) == 1
     assert _refused(capsys).startswith("error: --reason: ")
 

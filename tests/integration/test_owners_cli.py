@@ -144,11 +144,13 @@ def test_an_owners_file_is_recorded_and_shown(
     assert len(_ownership_events(assessment)) == 4
     owners.write_text(OWNERS.replace(f";{OLA};", f";{PER};"))  # another co-owner from the same day
     assert main(["assessment", "import", "owners", str(owners), "--json"]) == 1
-    err = capsys.readouterr().err
-    assert err == (
-        "error: line 2: from_date: the current owners of 0301-1/1/0/0 own it from 2024-05-15; "
-        "a change must come later\n"
+    error = json.loads(capsys.readouterr().err)["error"]  # asked for JSON: the refusal is JSON too
+    assert error["code"] == "INVALID_ARGUMENT" and error["message"] == (
+        "line 2: from_date: the current owners of 0301-1/1/0/0 own it from 2024-05-15; "
+        "a change must come later"
     )
+    assert main(["assessment", "import", "owners", str(owners)]) == 1
+    assert capsys.readouterr().err == f"error: {error['message']}\n"
 
 
 def test_a_bad_owners_file_names_every_bad_row_and_records_nothing(

@@ -5,6 +5,7 @@ usage mistakes caught before anything is sent."""
 from __future__ import annotations
 
 import argparse
+import re
 from datetime import date
 from pathlib import Path
 
@@ -149,3 +150,32 @@ def test_a_run_written_without_letters_names_no_folder() -> None:
     assert reminder_run_message(reminded, 10, 10, folder).letters_folder == str(folder)
     running = CollectionRun("r3", date(2024, 9, 20), RunState.RUNNING)
     assert reminder_run_message(running, 0, 10, folder).letters_folder == str(folder)
+
+
+def test_a_plans_list_stays_narrow_however_long_or_ended_the_plans(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = collection_pb2.PaymentPlan(
+        plan_id="02d53fdd-6379-4a8d-be44-54f6bbaaa90a",
+        kind="instalments",
+        state="broken",
+        broken_on="2024-06-20",
+        ended_on="2024-06-20",
+        invoice_numbers=[100231, 100232, 100233],
+        requested_on="2024-05-03",
+        total=_m(99_999_999),
+        instalments=[
+            collection_pb2.Instalment(number=n, due_date=f"2024-{n:02d}-20", amount=_m(8_333_333))
+            for n in range(1, 13)
+        ],
+    )
+    answer = collection_pb2.ListPaymentPlansResponse(plans=[broken])
+    monkeypatch.setattr("services.cli.common.Caller.call", lambda *a, **k: answer)
+    monkeypatch.setenv("PROPERTYTAX_TOKEN", "a-token")
+    assert main(["billing", "plans", "list", "19"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 125, out
+    assert re.search(
+        r"broken\s+100231\s+999 999,99 kr\s+03\.05\.2024\s+1\. 20\.01\.2024 83 333,33 kr$", out, re.M
+    )
+    assert re.search(r"^instalments\s+20\.06\.2024\s+100232\s+2\. 20\.02\.2024 83 333,33 kr$", out, re.M)

@@ -278,6 +278,58 @@ def test_with_json_an_input_error_found_before_calling_is_json_too(
         "error": {
             "code": "BAD_INPUT",
             "message": "--from 30.06.2024 is after --to 01.01.2024",
-            "violations": [],
+            "violations": [{"field": "--from", "description": "30.06.2024 is after --to 01.01.2024"}],
         }
     }
+
+
+def test_with_json_a_usage_error_is_json_naming_the_argument(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls = _answer(monkeypatch, RuntimeError("not called"))
+    with pytest.raises(SystemExit) as stopped:
+        main(["billing", "statement", "9", "--from", "2024-13-01", "--json"])
+    said = capsys.readouterr()
+    assert stopped.value.code == 2 and said.out == "" and calls == []
+    error = json.loads(said.err)["error"]
+    assert error["code"] == "BAD_INPUT" and [v["field"] for v in error["violations"]] == ["--from"]
+    assert error["message"].startswith("argument --from: ")
+    with pytest.raises(SystemExit):  # without --json: argparse's usage and message, as always
+        main(["billing", "statement", "9", "--from", "2024-13-01"])
+    assert capsys.readouterr().err.startswith("usage: propertytax billing statement")
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["billing", "recipients", "show", "15038512363"],
+        ["billing", "recipients", "show", "15038512363", "--json"],
+        ["billing", "plans", "list", "15038512363"],
+        ["billing", "recipients", "find", "--national-id", "15038512363"],
+    ],
+)
+def test_an_identity_number_typed_by_mistake_is_never_echoed(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _answer(monkeypatch, RuntimeError("not called"))
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    said = capsys.readouterr()
+    assert stopped.value.code == 2 and said.err
+    assert "12363" not in said.err + said.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "role"),
+    [
+        (["billing", "statement", "2"], "billing_officer"),
+        (["assessment", "unvalued"], "assessor"),
+        (["appeals", "committee", "list"], "secretariat"),
+    ],
+)
+def test_without_a_token_the_hint_names_the_role_that_works_with_the_service(
+    argv: list[str], role: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.delenv("PROPERTYTAX_TOKEN", raising=False)
+    assert main(argv) == 2
+    assert f"$(propertytax token mint --role {role}))" in capsys.readouterr().err
