@@ -434,9 +434,8 @@ def cmd_committee_show(args: argparse.Namespace) -> int:
     answer = _committees(args)
     found = next((c for c in answer.committees if c.committee_id == args.committee_id), None)
     if found is None:
-        sys.stderr.write(
-            f"error: no committee {args.committee_id} (see propertytax appeals committee list)\n"
-        )
+        listed = "(see propertytax appeals committee list)"
+        write_error("NOT_FOUND", [f"no committee {args.committee_id} {listed}"])
         return 1
     if wants_json(args):
         emit_json(found)

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from propertytax.assessment.v1 import assessment_pb2, property_pb2, tax_pb2
 from services.cli.output import Column, counted, day, nok, number, word
+from services.platform.identity import mask_national_ids
 
 # ValuationNeed.reason codes in words (the detail next to it says what to do).
 _REASONS = {
@@ -237,6 +238,7 @@ def property_rows(found: Iterable[property_pb2.Property]) -> list[list[object]]:
 
 
 def no_property_matches(text: str, zone: str) -> str:
+    text = mask_national_ids(text)  # an identity number searched for is not shown back
     if text and zone:
         return f"No property in zone {zone!r} matches {text!r}."
     if text:

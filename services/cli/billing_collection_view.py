@@ -380,7 +380,7 @@ def plan_rows(plans: Any) -> list[list[object]]:
             # The kind under the id, and each date, invoice and instalment on a line of its own: a plan of 12
             # instalments on one line was 180 characters wide; now any plan fits in 125.
             f"{p.plan_id}\n{p.kind}",
-            f"{p.state}\n{day(p.ended_on or p.broken_on)}" if (p.ended_on or p.broken_on) else p.state,
+            f"{p.state}\non {day(p.ended_on or p.broken_on)}" if (p.ended_on or p.broken_on) else p.state,
             "\n".join(str(n) for n in p.invoice_numbers),
             nok(p.total),
             day(p.requested_on),

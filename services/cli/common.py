@@ -19,6 +19,7 @@ from google.protobuf.json_format import MessageToDict
 
 from services.client import Caller
 from services.platform.grpc_status import field_violation_list
+from services.platform.identity import mask_national_ids
 from services.platform.money import Money
 from services.platform.numbers import NOK, Bounds, bounds, read_decimal, read_int, read_nok
 
@@ -188,6 +189,9 @@ def write_error(
     text ("error: " before the first), or one JSON object with `code` (a gRPC status name, or BAD_INPUT for
     what was found before calling), the lines as its message and every violation (all of them, not only
     those the text lists)."""
+    # What the user typed comes back in errors ("no meeting …", "PLAN_ID …"): never an identity number.
+    lines = [mask_national_ids(line) for line in lines]
+    violations = [(mask_national_ids(field), mask_national_ids(text)) for field, text in violations]
     if not (_ERROR_FORM["json"] if as_json is None else as_json):
         sys.stderr.write("".join(f"{'error: ' if n == 0 else ''}{line}\n" for n, line in enumerate(lines)))
         return

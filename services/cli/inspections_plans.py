@@ -383,10 +383,10 @@ def cmd_show(args: argparse.Namespace) -> int:
         ),
     ).plan
     args.json, out = False, args.json  # the tables for people; the plan JSON goes to the file
+    _narrowing(plan, args.assessor or "", args.day or "")  # an assessor or day not in the plan: refused
     if out == "-":  # the JSON alone on stdout, for a pipe
         _write_json(plan, out)
         return 0
-    _narrowing(plan, args.assessor or "", args.day or "")
     lines = view.summary(plan, None)  # no notices line: they are the plan's answer, not this version's
     chosen = view.chosen_days(plan, args.assessor or "", args.day or "")
     narrowed = bool(args.assessor or args.day)

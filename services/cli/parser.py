@@ -52,8 +52,10 @@ class Parser(argparse.ArgumentParser):
 
     def _wants_json(self) -> bool:
         action = self._option_string_actions.get("--json")
-        if action is None or "--json" not in self._seen:
+        if "--json" not in self._seen:
             return False
+        if action is None:  # a mistyped command above the one that has --json: the user asked for JSON
+            return True
         if action.nargs == 0:  # store_true: the answer's JSON on stdout
             return True
         given = self._seen[self._seen.index("--json") + 1 : self._seen.index("--json") + 2]

@@ -178,4 +178,4 @@ def test_a_plans_list_stays_narrow_however_long_or_ended_the_plans(
     assert re.search(
         r"broken\s+100231\s+999 999,99 kr\s+03\.05\.2024\s+1\. 20\.01\.2024 83 333,33 kr$", out, re.M
     )
-    assert re.search(r"^instalments\s+20\.06\.2024\s+100232\s+2\. 20\.02\.2024 83 333,33 kr$", out, re.M)
+    assert re.search(r"^instalments\s+on 20\.06\.2024\s+100232\s+2\. 20\.02\.2024 83 333,33 kr$", out, re.M)

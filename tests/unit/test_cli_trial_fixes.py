@@ -19,7 +19,7 @@ import pytest
 
 from propertytax.billing.v1 import billing_pb2
 from services.cli import EXIT_PIPE_CLOSED, main
-from services.cli.common import kroner, positive_kroner
+from services.cli.common import kroner, positive_kroner, write_error
 from services.client import Caller
 from services.platform.errors import AlreadyExists, FieldViolation, InvalidInput
 from services.platform.grpc_status import to_rpc_status
@@ -333,3 +333,20 @@ def test_without_a_token_the_hint_names_the_role_that_works_with_the_service(
     monkeypatch.delenv("PROPERTYTAX_TOKEN", raising=False)
     assert main(argv) == 2
     assert f"$(propertytax token mint --role {role}))" in capsys.readouterr().err
+
+
+def test_what_the_user_typed_comes_back_in_an_error_without_an_identity_number(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    write_error("NOT_FOUND", ["no meeting 15038512363 (see propertytax appeals meeting list)"])
+    assert capsys.readouterr().err == "error: no meeting *********** (see propertytax appeals meeting list)\n"
+    write_error("NOT_FOUND", ["PLAN_ID 150385 12363: no plan"], [("PLAN_ID", "150385 12363")], as_json=True)
+    assert "12363" not in capsys.readouterr().err
+
+
+def test_with_json_a_mistyped_command_is_json_too(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        main(["billing", "plan", "list", "9", "--json"])
+    said = capsys.readouterr()
+    assert stopped.value.code == 2 and said.out == ""
+    assert json.loads(said.err)["error"]["code"] == "BAD_INPUT"

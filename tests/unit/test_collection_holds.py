@@ -79,6 +79,9 @@ def test_a_bad_objection_is_refused_and_stores_nothing() -> None:
         register_objection(uow, 1, disputed=Money.of(1500), reason="x", on=DUE)
     with pytest.raises(NotFound):
         register_objection(uow, 99, disputed=None, reason="x", on=DUE)
+    with pytest.raises(InvalidInput) as carried:  # kept and listed: never an identity number
+        register_objection(uow, 1, disputed=None, reason="Eier 150385 12363 er død", on=DUE)
+    assert [v.field for v in carried.value.violations] == ["reason"] and "12363" not in str(carried.value)
     assert not uow.collection.holds
 
 

@@ -14,6 +14,7 @@ from services.billing.domain.billing_run import INVOICE
 from services.billing.domain.collection_holds import CollectionHold, HoldSource
 from services.billing.domain.ledger import document_claim
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound, Violations
+from services.platform.identity import REASON_LENGTH, check_free_text
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -36,6 +37,8 @@ def register_objection(
     problems = Violations()
     if not reason.strip():
         problems.add("reason", "is required: what the recipient objects to")
+    else:  # kept and shown in lists: never an identity number, whatever the recipient wrote
+        check_free_text(problems, "reason", reason.strip(), REASON_LENGTH)
     if disputed is not None and disputed.ore <= 0:
         problems.add(
             "disputed",

@@ -33,6 +33,7 @@ from services.billing.domain.ledger_entries import (
 )
 from services.billing.domain.payments import PaymentState
 from services.platform.errors import FailedPrecondition, FieldViolation, InvalidInput, NotFound, Violations
+from services.platform.identity import check_free_text
 from services.platform.ids import new_id
 from services.platform.money import Money
 
@@ -306,6 +307,9 @@ def write_off(uow: BillingUnitOfWork, invoice_number: int, on: date, reason: str
     reason = reason.strip()
     if not reason or len(reason) > _WRITE_OFF_REASON_MAX:
         raise InvalidInput.single("reason", f"say why, in 1 to {_WRITE_OFF_REASON_MAX} characters")
+    problems = Violations()
+    if not check_free_text(problems, "reason", reason, _WRITE_OFF_REASON_MAX):  # posted and shown: no ids
+        problems.raise_if_any()
     with uow:
         invoice = uow.invoices.by_number(invoice_number)
         if invoice is None or invoice.kind != INVOICE:
