@@ -183,15 +183,16 @@ def errors_as_json(wanted: bool) -> None:
 
 
 def write_error(
-    code: str, lines: list[str], violations: Sequence[tuple[str, str]] = (), *, as_json: bool | None = None
+    code: str, lines: list[str], violations: Sequence[tuple[object, str]] = (), *, as_json: bool | None = None
 ) -> None:
     """An error as the command was asked to speak (`as_json`, else as errors_as_json said): `lines` as
     text ("error: " before the first), or one JSON object with `code` (a gRPC status name, or BAD_INPUT for
     what was found before calling), the lines as its message and every violation (all of them, not only
     those the text lists)."""
     # What the user typed comes back in errors ("no meeting …", "PLAN_ID …"): never an identity number.
-    lines = [mask_national_ids(line) for line in lines]
-    violations = [(mask_national_ids(field), mask_national_ids(text)) for field, text in violations]
+    lines = [mask_national_ids(str(line)) for line in lines]
+    # A flag may name a file by its path (a Path): text here.
+    violations = [(mask_national_ids(str(field)), mask_national_ids(str(text))) for field, text in violations]
     if not (_ERROR_FORM["json"] if as_json is None else as_json):
         sys.stderr.write("".join(f"{'error: ' if n == 0 else ''}{line}\n" for n, line in enumerate(lines)))
         return

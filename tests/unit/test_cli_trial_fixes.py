@@ -350,3 +350,10 @@ def test_with_json_a_mistyped_command_is_json_too(capsys: pytest.CaptureFixture[
     said = capsys.readouterr()
     assert stopped.value.code == 2 and said.out == ""
     assert json.loads(said.err)["error"]["code"] == "BAD_INPUT"
+
+
+def test_a_flag_named_by_a_path_is_written_as_text(capsys: pytest.CaptureFixture[str]) -> None:
+    write_error("INVALID_ARGUMENT", ["vedtak.yaml: not a decision file"], [(Path("vedtak.yaml"), "not one")])
+    assert capsys.readouterr().err == "error: vedtak.yaml: not a decision file\n"
+    write_error("INVALID_ARGUMENT", ["x"], [(Path("vedtak.yaml"), "not one")], as_json=True)
+    assert json.loads(capsys.readouterr().err)["error"]["violations"][0]["field"] == "vedtak.yaml"
