@@ -16,6 +16,7 @@ from services.billing.adapters.fee_schedule_file import read_fee_schedule
 from services.billing.adapters.orm import platform_tables
 from services.billing.adapters.payment_file import read_payment_file
 from services.billing.adapters.reminder_letters import ReminderLetterFiles
+from services.billing.adapters.reminder_workers import ReminderWorkerProcesses, worker_count
 from services.billing.adapters.run_documents import InvoiceDocuments, RunOutput, load_seller
 from services.billing.adapters.unit_of_work import SqlBillingUnitOfWork
 from services.billing.application.invoices import InvoiceDocument
@@ -23,8 +24,10 @@ from services.billing.application.invoices import invoice_document as _invoice_d
 from services.billing.application.ports import BillingUnitOfWork
 from services.billing.application.run_billing import BillingPolicy
 from services.billing.domain.avtalegiro import DirectDebitClaim
+from services.billing.domain.collection_rules import CollectionRules
 from services.billing.domain.seller import Seller
 from services.billing.entrypoints import event_handlers, grpc_api
+from services.platform.db import normalise_url
 from services.platform.runtime import BackgroundTask
 from services.platform.service_builder import ConsumerSpec, ServiceSpec
 from services.platform.settings import Settings
@@ -52,11 +55,24 @@ def _avtalegiro_writer(
     return write
 
 
+def _reminder_workers(
+    settings: Settings, rules: CollectionRules, seller: Seller
+) -> ReminderWorkerProcesses | None:
+    """Worker processes for reminder runs on PostgreSQL (settings.reminder_processes; SQLite, or 1: none,
+    the service takes one chunk at a time). They start with the first run and stay for the service's life."""
+    url = settings.database_url_for("billing")
+    processes = worker_count(settings.reminder_processes)
+    if processes < 2 or not normalise_url(url).startswith("postgresql"):
+        return None
+    return ReminderWorkerProcesses(url, rules, seller, settings.billing_chunk_size, processes)
+
+
 def _add_servicer(
     sessions: sessionmaker[Session], server: grpc.Server, settings: Settings
 ) -> list[BackgroundTask]:
     seller = load_seller(settings.seller_file)  # the seller file is read once
     letters = ReminderLetterFiles(settings.var_dir / "reminders")
+    rules = load_collection_rules(settings.collection_rules_file)
     wiring = grpc_api.Wiring(
         uow=lambda: SqlBillingUnitOfWork(sessions),
         files=RunOutput(
@@ -70,11 +86,12 @@ def _add_servicer(
         read_schedule=read_fee_schedule,
         renderer=InvoiceDocuments(),
         read_payment_file=read_payment_file,
-        collection_rules=load_collection_rules(settings.collection_rules_file),
+        collection_rules=rules,
         reminder_letters=letters,
         letters_folder=letters.folder,
         read_agreements=read_agreements,
         write_direct_debits=_avtalegiro_writer(seller, settings.nets_data_transmitter),
+        reminder_workers=_reminder_workers(settings, rules, seller),
     )
     return grpc_api.add_to_server(server, wiring)
 

@@ -68,6 +68,47 @@ def wrap(
     )
 
 
+_TYPE_URL_PREFIX = "type.googleapis.com/"  # what Any.Pack writes before a payload's full name
+
+
+class SharedEnvelopes:
+    """Serialized envelopes of one transaction's events: what they share (source, moment, schema version,
+    correlation id, traceparent) serialized once, what is each one's own (event id, type, subject,
+    payload) per event, and the two joined.
+
+    The protobuf encoding lets a message's fields come in any order and requires parsers to accept them so
+    (https://protobuf.dev/programming-guides/encoding/#order), so the bytes parse to the envelope `wrap`
+    builds. Built whole, an envelope costs a payment file's 260,000 events seconds of copying the shared
+    fields (and packing through Any) again for each."""
+
+    def __init__(self, source: str, occurred_at: datetime) -> None:
+        self._source = source
+        self._occurred_at = occurred_at
+        self._shared: dict[tuple[str, str], bytes] = {}  # (correlation id, traceparent) → their bytes
+
+    def serialized(self, payload: Message, subject: str, correlation_id: str) -> tuple[str, str, bytes]:
+        """(event id, type, the envelope's bytes) of `payload` about `subject`."""
+        traceparent = traceparent_var.get()
+        shared = self._shared.get((correlation_id, traceparent))
+        if shared is None:
+            shared = self._shared[(correlation_id, traceparent)] = envelope_pb2.EventEnvelope(
+                source=self._source,
+                occurred_at=_timestamp(self._occurred_at),
+                schema_version=SCHEMA_VERSION,
+                correlation_id=correlation_id,
+                traceparent=traceparent,
+            ).SerializeToString()
+        event_id = new_id()
+        name = payload.DESCRIPTOR.full_name
+        own = envelope_pb2.EventEnvelope(
+            event_id=event_id,
+            type=name,
+            subject=subject,
+            payload=any_pb2.Any(type_url=_TYPE_URL_PREFIX + name, value=payload.SerializeToString()),
+        )
+        return event_id, name, own.SerializeToString() + shared
+
+
 def unwrap(data: bytes) -> ReceivedEvent:
     """Parses an envelope and its payload; raises MalformedEvent for anything else."""
     try:

@@ -24,8 +24,10 @@ class JobRunner:
         unfinished: Callable[[], list[str]],
         fail: Callable[[str, str], None],
         pause_seconds: float = 0.0,
+        on_stop: Callable[[], None] | None = None,
     ) -> None:
         self.name = name
+        self._on_stop = on_stop  # lets go of what the jobs use beside the service (worker processes)
         self._step = step  # does one chunk of a job; True when the job is done
         self._unfinished = unfinished
         self._fail = fail
@@ -39,12 +41,16 @@ class JobRunner:
         for job_id in self._unfinished():
             log.info("resuming job", runner=self.name, job_id=job_id)
             self.submit(job_id)
-        while not stop.is_set():
-            try:
-                job_id = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            self._run_job(job_id, stop)
+        try:
+            while not stop.is_set():
+                try:
+                    job_id = self._queue.get(timeout=0.2)
+                except queue.Empty:
+                    continue
+                self._run_job(job_id, stop)
+        finally:
+            if self._on_stop is not None:
+                self._on_stop()
 
     def _run_job(self, job_id: str, stop: threading.Event) -> None:
         try:

@@ -79,6 +79,9 @@ class Settings(BaseSettings):
     # Whether a run writes a PDF for every person (for print); off when print goes elsewhere. Any
     # invoice's document can be rendered again with GetInvoiceDocument.
     billing_pdf_for_persons: bool = True
+    # Worker processes taking a reminder run's chunks at once, each in a lane of its own (PostgreSQL only;
+    # SQLite takes one chunk at a time): 0 is one per core and one more; 1 takes them in the service.
+    reminder_processes: int = 0
     # Who issues the invoices (name, address, bank account); default services/billing/seller.yaml. Read
     # when invoices are issued: each invoice keeps the issuer as it stood then.
     seller_file: Path | None = None

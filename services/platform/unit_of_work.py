@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from services.platform.bulk import bulk_insert
 from services.platform.clock import Clock, utc_now
-from services.platform.events import correlation_id_var, wrap
+from services.platform.events import SharedEnvelopes, correlation_id_var
 from services.platform.ids import new_id
 
 EventMapper = Callable[[object], tuple[str, Message]]
@@ -59,7 +59,7 @@ class UnitOfWork:
         self._session: Session | None = None
         self._joined: Session | None = None
         self._pending_rows: list[dict[str, object]] = []
-        self._moment: tuple[datetime, str] | None = None
+        self._moment: tuple[datetime, str, SharedEnvelopes] | None = None
 
     @classmethod
     def in_transaction_of(cls, session: Session) -> Self:
@@ -115,36 +115,33 @@ class UnitOfWork:
             session.close()
             self._session = None
 
-    def _event_moment(self) -> tuple[datetime, str]:
-        """When this transaction's events occurred (the clock read at its first event) and the correlation
-        id they share where no request or consumed event gives one (correlation_id_var, read at each
-        event): the events of one act (a payment file's 260,000) belong together, and each one's own clock
-        reading and id cost the import seconds."""
+    def _event_moment(self) -> tuple[datetime, str, SharedEnvelopes]:
+        """When this transaction's events occurred (the clock read at its first event), the correlation id
+        they share where no request or consumed event gives one (correlation_id_var, read at each event)
+        and their envelopes' shared part: the events of one act (a payment file's 260,000) belong
+        together, and each one's own clock reading and id cost the import seconds."""
         if self._moment is None:
-            self._moment = (self.clock(), new_id())
+            now = self.clock()
+            self._moment = (now, new_id(), SharedEnvelopes(self.source, now))
         return self._moment
 
     def publish(self, subject: str, payload: Message) -> str:
         """Queues an event in the outbox, in this transaction; returns its event id."""
-        now, shared = self._event_moment()
-        envelope = wrap(
-            payload,
-            source=self.source,
-            subject=subject,
-            occurred_at=now,
-            correlation_id=correlation_id_var.get() or shared,
+        now, shared, envelopes = self._event_moment()
+        event_id, event_type, envelope = envelopes.serialized(
+            payload, subject, correlation_id_var.get() or shared
         )
         self._pending_rows.append(
             {
-                "event_id": envelope.event_id,
+                "event_id": event_id,
                 "topic": self.topic,
                 "key": subject,
-                "event_type": envelope.type,
-                "envelope": envelope.SerializeToString(),
+                "event_type": event_type,
+                "envelope": envelope,
                 "created_at": now,
             }
         )
-        return envelope.event_id
+        return event_id
 
     def flush_events(self) -> None:
         """Writes the queued outbox rows (one multi-row insert); commit() calls it."""

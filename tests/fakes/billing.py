@@ -118,6 +118,13 @@ class FakeAccounts:
         done = sum(1 for a in self.rows if a <= cursor) if cursor else 0
         return done, len(self.rows)
 
+    def count_in(self, after: str, through: str | None) -> int:
+        return sum(1 for a in self.rows if a > after and (through is None or a <= through))
+
+    def split_points(self, parts: int) -> list[str]:
+        ids = sorted(self.rows)
+        return sorted({ids[len(ids) * n // parts - 1] for n in range(1, parts) if len(ids) * n // parts >= 1})
+
     def page_after(self, after_id: str, limit: int) -> list[Account]:
         return [self.rows[a] for a in sorted(self.rows) if a > after_id][:limit]
 

@@ -9,12 +9,13 @@ from datetime import date, datetime
 from services.billing.domain.collection_holds import CollectionHold, HoldSource
 from services.billing.domain.interest import InterestCharge
 from services.billing.domain.payment_plans import PaymentPlan, PlanState
-from services.billing.domain.reminders import CollectionRun, CollectionStep, RunState
+from services.billing.domain.reminders import CollectionRun, CollectionStep, RunCounts, RunLane, RunState
 
 
 class FakeCollection:
     def __init__(self) -> None:
         self.runs: dict[str, CollectionRun] = {}
+        self.lanes: dict[tuple[str, int], RunLane] = {}
         self.steps: list[CollectionStep] = []
         self.charges: list[InterestCharge] = []
         self.holds: dict[str, CollectionHold] = {}
@@ -33,15 +34,42 @@ class FakeCollection:
     def run_on(self, day: date) -> CollectionRun | None:
         return next((r for r in self.runs.values() if r.run_on == day), None)
 
-    def accounts_with_active_plans(self, after: str, limit: int) -> list[str]:
+    def accounts_with_active_plans(self, after: str, limit: int, through: str | None = None) -> list[str]:
         active = {p.account_id for p in self.plans.values() if p.state == PlanState.ACTIVE}
-        return sorted(a for a in active if a > after)[:limit]
+        return sorted(a for a in active if a > after and (through is None or a <= through))[:limit]
 
     def latest_run(self) -> CollectionRun | None:
         return max(self.runs.values(), key=lambda r: r.run_on, default=None)
 
-    def advance_run(self, run: CollectionRun) -> None:
-        self.runs[run.run_id] = run
+    def add_to_run(self, run_id: str, counts: RunCounts) -> CollectionRun:
+        run = self.runs[run_id]
+        if run.state != RunState.RUNNING:
+            raise RuntimeError(f"reminder run {run_id} is no longer running")
+        self.runs[run_id] = replace(
+            run,
+            reminders=run.reminders + counts.reminders,
+            notices=run.notices + counts.notices,
+            handed_over=run.handed_over + counts.handed_over,
+            fees=run.fees + counts.fees,
+            interest=run.interest + counts.interest,
+        )
+        return self.runs[run_id]
+
+    def add_lanes(self, lanes: Sequence[RunLane]) -> None:
+        for lane in lanes:
+            self.lanes[(lane.run_id, lane.lane)] = lane
+
+    def take_lane(self, run_id: str) -> RunLane | None:
+        return next((lane for lane in self.lanes_of(run_id) if not lane.done), None)
+
+    def advance_lane(self, lane: RunLane) -> None:
+        self.lanes[(lane.run_id, lane.lane)] = lane
+
+    def lanes_of(self, run_id: str) -> list[RunLane]:
+        return sorted((lane for lane in self.lanes.values() if lane.run_id == run_id), key=lambda x: x.lane)
+
+    def lanes_left(self, run_id: str) -> int:
+        return sum(1 for lane in self.lanes_of(run_id) if not lane.done)
 
     def mark_run(
         self,

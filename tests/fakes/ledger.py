@@ -121,11 +121,15 @@ class FakeLedger:
             if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id in wanted
         )
 
-    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
+    def accounts_with_overdue(
+        self, after: str, due_before: date, limit: int, through: str | None = None
+    ) -> list[str]:
         wanted = {
             p.account_id
             for p in self.postings()
-            if p.ledger_account == LedgerAccount.RECEIVABLES and p.account_id > after
+            if p.ledger_account == LedgerAccount.RECEIVABLES
+            and p.account_id > after
+            and (through is None or p.account_id <= through)
         }
         overdue = {o.account_id for o in self.open_invoices(sorted(wanted), due_before)}
         return sorted(overdue)[:limit]

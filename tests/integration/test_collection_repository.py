@@ -15,7 +15,7 @@ from services.billing.domain.collection_holds import CollectionHold, HoldSource
 from services.billing.domain.collection_rules import StepKind
 from services.billing.domain.interest import InterestCharge
 from services.billing.domain.payment_plans import PaymentPlan, PlanKind, PlanState, instalment_schedule
-from services.billing.domain.reminders import CollectionRun, CollectionStep, RunState
+from services.billing.domain.reminders import CollectionRun, CollectionStep, RunCounts, RunState, run_lanes
 from services.billing.service import SPEC
 from services.platform.db import create_db_engine, session_factory
 from services.platform.migrations import upgrade_to_head
@@ -47,15 +47,25 @@ def test_one_run_per_date_and_its_progress(make: UowFactory) -> None:
         first = uow.collection.add_run_unless_taken(CollectionRun("run-1", ON, RunState.RUNNING), AT)
         again = uow.collection.add_run_unless_taken(CollectionRun("run-2", ON, RunState.RUNNING), AT)
         assert first.run_id == again.run_id == "run-1"
-        uow.collection.advance_run(
-            CollectionRun("run-1", ON, RunState.RUNNING, "A9", 3, 1, 0, Money(10500), Money(77))
-        )
+        uow.collection.add_lanes(run_lanes("run-1", ["A5"]))
+        uow.collection.add_to_run("run-1", RunCounts(2, 1, 0, Money(7000), Money(50)))
+        added = uow.collection.add_to_run("run-1", RunCounts(1, 0, 0, Money(3500), Money(27)))
+        assert (added.reminders, added.notices, added.fees, added.interest) == (3, 1, Money(10500), Money(77))
+        lane = uow.collection.take_lane("run-1")
+        assert lane is not None and (lane.lane, lane.after, lane.through, lane.cursor) == (0, "", "A5", "")
+        uow.collection.advance_lane(replace(lane, cursor="A5", done=True))
         uow.commit()
     with make() as uow:
         run = uow.collection.get_run("run-1", lock=True)
-        assert run is not None and (run.cursor, run.reminders, run.notices, run.fees, run.interest) == (
-            "A9", 3, 1, Money(10500), Money(77),
+        assert run is not None and (run.reminders, run.notices, run.fees, run.interest) == (
+            3, 1, Money(10500), Money(77),
         )  # fmt: skip
+        assert [(lane.cursor, lane.done) for lane in uow.collection.lanes_of("run-1")] == [
+            ("A5", True), ("A5", False),
+        ]  # fmt: skip
+        assert uow.collection.lanes_left("run-1") == 1
+        taken = uow.collection.take_lane("run-1")
+        assert taken is not None and taken.lane == 1
         assert [r.run_id for r in uow.collection.unfinished_runs()] == ["run-1"]
         assert uow.collection.mark_run("run-1", RunState.WRITTEN, was=[RunState.RUNNING])
         assert not uow.collection.mark_run("run-1", RunState.COMPLETED, was=[RunState.RUNNING])

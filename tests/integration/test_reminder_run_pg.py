@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from services.billing.adapters.collection_rules_file import load_collection_rules
 from services.billing.adapters.orm import interest_charges, ledger_postings, platform_tables
 from services.billing.adapters.reminder_letters import ReminderLetterFiles
+from services.billing.adapters.reminder_workers import ReminderWorkerProcesses
 from services.billing.adapters.unit_of_work import SqlUnitOfWorkFactory as UowFactory
 from services.billing.application.collection_holds import register_objection
 from services.billing.application.run_reminders import (
@@ -25,6 +26,7 @@ from services.billing.application.run_reminders import (
 )
 from services.billing.domain.ledger import document_claim
 from services.billing.domain.reminders import RunState
+from services.billing.domain.seller import EXAMPLE_SELLER
 from services.platform.money import Money
 from tests.collection_scene import DUE, issue, pay, recipient
 from tests.integration.billing_units import sql_billing_units
@@ -86,3 +88,39 @@ def test_a_reminder_run_on_postgresql_writes_its_letters(make: UowFactory, tmp_p
         outbox = platform_tables.outbox
         types = session.scalars(select(outbox.c.event_type)).all()
         assert sum(1 for t in types if t.endswith("ReminderIssued")) == 2
+
+
+def test_a_run_in_lanes_taken_by_worker_processes_at_once_comes_to_the_same(
+    make: UowFactory, postgres_url: str, tmp_path: Path
+) -> None:
+    scene = [("A1", 1, "1000"), ("A2", 2, "3200"), ("A3", 3, "500"), ("A4", 4, "700"), ("A5", 5, "900")]
+    for account_id, number, amount in scene:
+        invoice = issue(make(), recipient(account_id), number, [(f"p{number}", "property_tax", amount)])
+        if account_id == "A3":
+            pay(make(), invoice, amount, DUE)
+    workers = ReminderWorkerProcesses(postgres_url, RULES, EXAMPLE_SELLER, 1, processes=2)
+    try:
+        workers.start()
+        runner = reminder_runner(make, RULES, 1, ReminderLetterFiles(tmp_path), workers=workers)
+        run = start_reminder_run(make(), RUN_ON, lanes=workers.processes)
+        steps = 0
+        while not runner._step(run.run_id):  # each step: one chunk in each lane, in two processes at once
+            steps += 1
+    finally:
+        workers.close()
+    done = get_reminder_run(make(), run.run_id)
+    # four reminded, 35 kr each; interest as one process would charge it: (1000 + 3200 + 700 + 900) kr ×
+    # 13 days × 12.5 % / 365, per invoice rounded: 4.45 + 14.25 + 3.12 + 4.01
+    assert (done.state, done.reminders, done.fees, done.interest) == (
+        RunState.COMPLETED, 4, Money.of(140), Money.of("25.83"),
+    )  # fmt: skip
+    assert steps <= 2  # two lanes of two or three recipients, a chunk of one each at a time
+    with make() as uow:
+        lanes = uow.collection.lanes_of(run.run_id)
+        assert [(lane.through, lane.done) for lane in lanes] == [(lanes[0].through, True), (None, True)]
+        assert sorted(s.document_number for s in uow.collection.steps_of_run(run.run_id)) == [1, 2, 4, 5]
+        session = uow.session  # type: ignore[attr-defined]
+        assert session.scalar(select(func.sum(ledger_postings.c.amount_ore))) == 0
+    assert sorted(p.name for p in (tmp_path / "2025-12-04").iterdir()) == [
+        f"reminder-1-{n}.pdf" for n in (1, 2, 4, 5)
+    ]

@@ -4,7 +4,14 @@ from datetime import UTC, datetime
 import pytest
 
 from propertytax.assessment.v1 import events_pb2, property_pb2
-from services.platform.events import MalformedEvent, correlation_id_var, unwrap, wrap
+from services.platform.events import (
+    MalformedEvent,
+    SharedEnvelopes,
+    correlation_id_var,
+    traceparent_var,
+    unwrap,
+    wrap,
+)
 from services.platform.identity import contains_national_id, is_valid_national_id
 from services.platform.ids import new_id
 
@@ -29,6 +36,26 @@ def test_wrap_fills_the_envelope_and_unwrap_restores_the_payload() -> None:
     received = unwrap(envelope.SerializeToString())
     assert received.event_id == envelope.event_id
     assert received.payload == _payload()
+
+
+def test_an_envelope_serialized_in_two_parts_parses_to_the_one_wrap_builds() -> None:
+    moment = datetime(2026, 1, 1, 12, 30, tzinfo=UTC)
+    envelopes = SharedEnvelopes("billing", moment)
+    traceparent_var.set("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+    first_id, first_type, first = envelopes.serialized(_payload(), "p-1", "corr-1")
+    second_id, _, second = envelopes.serialized(_payload(), "p-2", "corr-2")  # another correlation id
+    assert first_type == "propertytax.assessment.v1.PropertyRegistered" and first_id != second_id
+    for event_id, subject, correlation_id, data in (
+        (first_id, "p-1", "corr-1", first),
+        (second_id, "p-2", "corr-2", second),
+    ):
+        built = wrap(
+            _payload(), source="billing", subject=subject, occurred_at=moment, correlation_id=correlation_id
+        )
+        built.event_id = event_id
+        received = unwrap(data)
+        assert received.envelope == built and received.payload == _payload()
+    traceparent_var.set("")
 
 
 def test_garbage_is_a_malformed_event() -> None:

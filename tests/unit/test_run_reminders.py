@@ -220,12 +220,13 @@ def test_interest_at_steps_only_leaves_the_unreminded_uncharged() -> None:
 def test_a_failed_run_is_resumed_from_its_cursor_by_a_start() -> None:
     uow = scene()
     started = start_reminder_run(uow, RUN_ON)
-    first = reminder_chunk(uow, started.run_id, NORWAY, 2)
+    reminder_chunk(uow, started.run_id, NORWAY, 2)
     with uow:
         uow.collection.mark_run(started.run_id, RunState.FAILED, was=[RunState.RUNNING], error="boom")
         uow.commit()
     resumed = start_reminder_run(uow, RUN_ON)
-    assert (resumed.run_id, resumed.state, resumed.cursor) == (started.run_id, RunState.RUNNING, first.cursor)
+    assert (resumed.run_id, resumed.state, resumed.reminders) == (started.run_id, RunState.RUNNING, 2)
+    assert [lane.cursor for lane in uow.collection.lanes_of(started.run_id)] == ["A2"]
     while (done := reminder_chunk(uow, started.run_id, NORWAY, 2)).state == RunState.RUNNING:
         pass
     assert done.reminders == 2 and len(uow.collection.steps) == 2  # nothing taken twice
@@ -400,8 +401,43 @@ def test_the_chunk_that_reaches_the_last_recipient_marks_the_run_written() -> No
     uow = scene()  # A1, A2 and A4 overdue on RUN_ON (A4 not yet to be reminded), A3 paid
     started = start_reminder_run(uow, RUN_ON)
     first = reminder_chunk(uow, started.run_id, NORWAY, 2)
-    assert (first.state, first.cursor, first.reminders) == (RunState.RUNNING, "A2", 2)
+    assert (first.state, first.reminders) == (RunState.RUNNING, 2)
+    assert [(lane.cursor, lane.done) for lane in uow.collection.lanes_of(started.run_id)] == [("A2", False)]
     last = reminder_chunk(uow, started.run_id, NORWAY, 2)  # A4 alone: fewer than a chunk, none after it
-    assert (last.state, last.cursor, last.reminders) == (RunState.WRITTEN, "A4", 2)
+    assert (last.state, last.reminders) == (RunState.WRITTEN, 2)
+    assert [(lane.cursor, lane.done) for lane in uow.collection.lanes_of(started.run_id)] == [("A4", True)]
     assert uow.collection.get_run(started.run_id) == last
     assert reminder_chunk(uow, started.run_id, NORWAY, 2) == last  # a written run takes no more chunks
+
+
+def test_a_run_in_lanes_takes_the_same_steps_as_a_run_in_one() -> None:
+    def steps_and_counts(
+        lanes: int,
+    ) -> tuple[list[tuple[int, StepKind, int, Money]], tuple[int, Money, Money]]:
+        uow = scene()  # A1, A2 and A4 overdue on RUN_ON (A4 not yet to be reminded), A3 paid
+        started = start_reminder_run(uow, RUN_ON, lanes)
+        assert len(uow.collection.lanes_of(started.run_id)) == lanes
+        while (done := reminder_chunk(uow, started.run_id, NORWAY, 1)).state == RunState.RUNNING:
+            pass
+        assert all(lane.done for lane in uow.collection.lanes_of(started.run_id))
+        taken = sorted((s.document_number, s.step, s.sequence, s.claim) for s in uow.collection.steps)
+        return taken, (done.reminders, done.fees, done.interest)
+
+    one = steps_and_counts(1)
+    assert one[1][0] == 2
+    assert steps_and_counts(2) == one == steps_and_counts(3)
+
+
+def test_a_new_runs_lanes_split_the_recipients_into_ranges_of_about_one_size() -> None:
+    uow = scene()  # A1 … A4
+    started = start_reminder_run(uow, RUN_ON, 2)
+    lanes = uow.collection.lanes_of(started.run_id)
+    assert [(lane.after, lane.through, lane.cursor, lane.done) for lane in lanes] == [
+        ("", "A2", "", False),
+        ("A2", None, "A2", False),
+    ]
+    # more lanes than recipients: one lane per recipient, none empty
+    many = scene()
+    assert len(many.collection.lanes_of(start_reminder_run(many, RUN_ON, 9).run_id)) == 4
+    with pytest.raises(InvalidInput):
+        start_reminder_run(scene(), RUN_ON, 0)

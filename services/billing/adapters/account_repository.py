@@ -281,6 +281,30 @@ class AccountRepository:
         )
         return int(done), int(total)
 
+    def count_in(self, after: str, through: str | None) -> int:
+        """Recipients with after < account id <= through (None: to the last)."""
+        query = select(func.count()).where(accounts.c.account_id > after)
+        if through is not None:
+            query = query.where(accounts.c.account_id <= through)
+        return int(self._session.scalar(query) or 0)
+
+    def split_points(self, parts: int) -> list[str]:
+        """At most parts - 1 account ids that split the recipients (in account-id order) into `parts`
+        ranges of about the same size, each id the last of its range; fewer when there are fewer
+        recipients than that."""
+        total = self.count_in("", None)
+        found = [
+            self._session.scalar(
+                select(accounts.c.account_id)
+                .order_by(accounts.c.account_id)
+                .offset(total * n // parts - 1)
+                .limit(1)
+            )
+            for n in range(1, parts)
+            if total * n // parts >= 1
+        ]
+        return sorted({f for f in found if f is not None})
+
     def page_after(self, after_id: str, limit: int) -> list[Account]:
         rows = self._session.execute(
             select(*_ACCOUNT_COLUMNS)  # what an Account holds: a billing chunk reads thousands

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from services.billing.adapters.orm import (
     collection_holds,
+    collection_run_lanes,
     collection_runs,
     collection_steps,
     interest_charges,
@@ -29,7 +30,14 @@ from services.billing.domain.collection_holds import CollectionHold, HoldSource
 from services.billing.domain.collection_rules import StepKind
 from services.billing.domain.interest import InterestCharge
 from services.billing.domain.payment_plans import Instalment, PaymentPlan, PlanKind, PlanState
-from services.billing.domain.reminders import CollectionRun, CollectionStep, ReminderLetter, RunState
+from services.billing.domain.reminders import (
+    CollectionRun,
+    CollectionStep,
+    ReminderLetter,
+    RunCounts,
+    RunLane,
+    RunState,
+)
 from services.platform import job_rows
 from services.platform.bulk import bulk_insert
 from services.platform.db import one_of
@@ -77,7 +85,6 @@ def _to_run(row: Any) -> CollectionRun:
         run_id=row.run_id,
         run_on=row.run_on,
         state=RunState(row.state),
-        cursor=row.cursor,
         reminders=row.reminders,
         notices=row.notices,
         handed_over=row.handed_over,
@@ -87,6 +94,21 @@ def _to_run(row: Any) -> CollectionRun:
         started_at=row.started_at,
         finished_at=row.finished_at,
     )
+
+
+def _lane_row(lane: RunLane) -> dict[str, Any]:
+    return {
+        "run_id": lane.run_id,
+        "lane": lane.lane,
+        "after": lane.after,
+        "through": lane.through,
+        "cursor": lane.cursor,
+        "done": lane.done,
+    }
+
+
+def _to_lane(row: Any) -> RunLane:
+    return RunLane(row.run_id, row.lane, row.after, row.through, row.cursor, bool(row.done))
 
 
 def _to_step(row: Any) -> CollectionStep:
@@ -139,7 +161,6 @@ class CollectionRepository:
                         run_id=run.run_id,
                         run_on=run.run_on,
                         state=run.state.value,
-                        cursor=run.cursor,
                         reminders=run.reminders,
                         notices=run.notices,
                         handed_over=run.handed_over,
@@ -165,16 +186,13 @@ class CollectionRepository:
         row = self._session.execute(select(collection_runs).where(collection_runs.c.run_on == day)).first()
         return _to_run(row) if row else None
 
-    def accounts_with_active_plans(self, after: str, limit: int) -> list[str]:
+    def accounts_with_active_plans(self, after: str, limit: int, through: str | None = None) -> list[str]:
         c = payment_plans.c
+        query = select(c.account_id).where(c.state == PlanState.ACTIVE.value, c.account_id > after)
+        if through is not None:
+            query = query.where(c.account_id <= through)
         return list(
-            self._session.execute(
-                select(c.account_id)
-                .where(c.state == PlanState.ACTIVE.value, c.account_id > after)
-                .group_by(c.account_id)
-                .order_by(c.account_id)
-                .limit(limit)
-            ).scalars()
+            self._session.execute(query.group_by(c.account_id).order_by(c.account_id).limit(limit)).scalars()
         )
 
     def latest_run(self) -> CollectionRun | None:
@@ -183,16 +201,63 @@ class CollectionRepository:
         ).first()
         return _to_run(row) if row else None
 
-    def advance_run(self, run: CollectionRun) -> None:
-        progress = {
-            "cursor": run.cursor,
-            "reminders": run.reminders,
-            "notices": run.notices,
-            "handed_over": run.handed_over,
-            "fees_ore": run.fees.ore,
-            "interest_ore": run.interest.ore,
-        }
-        job_rows.advance(self._session, collection_runs, run.run_id, RunState.RUNNING.value, progress)
+    def add_to_run(self, run_id: str, counts: RunCounts) -> CollectionRun:
+        r = collection_runs.c
+        moved = self._session.connection().execute(
+            update(collection_runs)
+            .where(r.run_id == run_id, r.state == RunState.RUNNING.value)
+            .values(
+                reminders=r.reminders + counts.reminders,
+                notices=r.notices + counts.notices,
+                handed_over=r.handed_over + counts.handed_over,
+                fees_ore=r.fees_ore + counts.fees.ore,
+                interest_ore=r.interest_ore + counts.interest.ore,
+            )
+        )
+        if moved.rowcount != 1:
+            raise RuntimeError(f"reminder run {run_id} is no longer running")
+        run = self.get_run(run_id)
+        assert run is not None
+        return run
+
+    # --- a run's lanes
+
+    def add_lanes(self, lanes: Sequence[RunLane]) -> None:
+        if lanes:
+            self._session.execute(insert(collection_run_lanes), [_lane_row(lane) for lane in lanes])
+
+    def take_lane(self, run_id: str) -> RunLane | None:
+        lanes = collection_run_lanes.c
+        row = self._session.execute(
+            select(collection_run_lanes)
+            .where(lanes.run_id == run_id, lanes.done.is_(False))
+            .order_by(lanes.lane)
+            .limit(1)
+            .with_for_update(skip_locked=True)
+        ).first()
+        return _to_lane(row) if row else None
+
+    def advance_lane(self, lane: RunLane) -> None:
+        lanes = collection_run_lanes.c
+        self._session.execute(
+            update(collection_run_lanes)
+            .where(lanes.run_id == lane.run_id, lanes.lane == lane.lane)
+            .values(cursor=lane.cursor, done=lane.done)
+        )
+
+    def lanes_of(self, run_id: str) -> list[RunLane]:
+        lanes = collection_run_lanes.c
+        rows = self._session.execute(
+            select(collection_run_lanes).where(lanes.run_id == run_id).order_by(lanes.lane)
+        ).all()
+        return [_to_lane(row) for row in rows]
+
+    def lanes_left(self, run_id: str) -> int:
+        lanes = collection_run_lanes.c
+        return int(
+            self._session.scalar(select(func.count()).where(lanes.run_id == run_id, lanes.done.is_(False)))
+            or 0
+        )
 
     def mark_run(
         self,

@@ -193,11 +193,16 @@ class LedgerRepository:
             for claim, owner, fee, interest, t in self._session.execute(query).all()
         }
 
-    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
+    def accounts_with_overdue(
+        self, after: str, due_before: date, limit: int, through: str | None = None
+    ) -> list[str]:
         p, i = ledger_postings.c, invoices.c
+        within = (
+            p.account_id > after if through is None else and_(p.account_id > after, p.account_id <= through)
+        )
         open_claims = (
             select(p.claim, p.account_id)
-            .where(p.ledger_account == _RECEIVABLES, p.claim.like("D%"), p.account_id > after)
+            .where(p.ledger_account == _RECEIVABLES, p.claim.like("D%"), within)
             # In ix_ledger_postings_account's order, so that the read stops once `limit` recipients are found.
             .group_by(p.account_id, p.claim)
             .having(func.sum(p.amount_ore) > 0)

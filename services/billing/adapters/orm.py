@@ -355,7 +355,6 @@ collection_runs = Table(
     key("run_id", String(36)),
     required("run_on", Date),  # the business date of its letters
     required("state", String(20)),
-    required("cursor", String(40)),
     required("reminders", Integer),
     required("notices", Integer),
     required("handed_over", Integer),
@@ -365,6 +364,19 @@ collection_runs = Table(
     required("started_at", Moment),
     optional("finished_at", Moment),
     UniqueConstraint("run_on", name="uq_collection_runs_run_on"),  # one run per date (migration 0016)
+)
+
+# A run's lanes: ranges of account ids (after < id <= through; through NULL: to the last), each gone through
+# on its own from its cursor, so that several processes take a run's chunks at once (migration 0027).
+collection_run_lanes = Table(
+    "collection_run_lanes",
+    metadata,
+    key("run_id", String(36)),
+    key("lane", Integer),
+    required("after", String(40)),
+    optional("through", String(40)),
+    required("cursor", String(40)),
+    required("done", Boolean),
 )
 
 # Each collection step taken on an invoice: a reminder, a notice of enforced collection, the hand-over.

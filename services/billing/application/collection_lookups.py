@@ -47,10 +47,17 @@ def recipient_account_id(uow: BillingUnitOfWork, account_id: str, customer_numbe
 
 
 def reminder_run_progress(uow: BillingUnitOfWork, run: CollectionRun) -> tuple[int, int]:
-    """(recipients the run has gone through, recipients there are): an ended run has gone through all."""
+    """(recipients the run has gone through, recipients there are): in each lane, those up to its cursor
+    (all of a lane done); an ended run has gone through all."""
     with uow:
-        done, total = uow.accounts.count_through(run.cursor)
-    return (done if run.state in (RunState.RUNNING, RunState.FAILED) else total), total
+        total = uow.accounts.count_in("", None)
+        if run.state not in (RunState.RUNNING, RunState.FAILED):
+            return total, total
+        done = sum(
+            uow.accounts.count_in(lane.after, lane.through if lane.done else lane.cursor)
+            for lane in uow.collection.lanes_of(run.run_id)
+        )
+    return done, total
 
 
 def credit_balance(uow: BillingUnitOfWork, account_id: str) -> Money:

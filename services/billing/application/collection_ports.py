@@ -13,7 +13,7 @@ from typing import Protocol
 from services.billing.domain.collection_holds import CollectionHold, HoldSource
 from services.billing.domain.interest import InterestCharge
 from services.billing.domain.payment_plans import PaymentPlan, PlanState
-from services.billing.domain.reminders import CollectionRun, CollectionStep, RunState
+from services.billing.domain.reminders import CollectionRun, CollectionStep, RunCounts, RunLane, RunState
 
 
 class CollectionStore(Protocol):
@@ -26,16 +26,35 @@ class CollectionStore(Protocol):
 
     def get_run(self, run_id: str, lock: bool = False) -> CollectionRun | None: ...
     def run_on(self, day: date) -> CollectionRun | None: ...
-    def accounts_with_active_plans(self, after: str, limit: int) -> list[str]:
-        """The first `limit` recipients after `after` (account-id order) with an active plan."""
+    def accounts_with_active_plans(self, after: str, limit: int, through: str | None = None) -> list[str]:
+        """The first `limit` recipients after `after` (account-id order; not past `through` when given) with
+        an active plan."""
         ...
 
     def latest_run(self) -> CollectionRun | None:
         """The run of the latest date, if any."""
         ...
 
-    def advance_run(self, run: CollectionRun) -> None:
-        """Store the run's cursor and totals."""
+    def add_to_run(self, run_id: str, counts: RunCounts) -> CollectionRun:
+        """Add a chunk's counts to the running run's (in place, so that chunks of other lanes going on at
+        the same time add theirs too) and return the run as it now stands; the run's row stays locked to
+        the end of the transaction. RuntimeError if the run is not running (the chunk is to roll back)."""
+        ...
+
+    # --- a run's lanes
+    def add_lanes(self, lanes: Sequence[RunLane]) -> None: ...
+    def take_lane(self, run_id: str) -> RunLane | None:
+        """The run's first lane not done that no other transaction has taken, locked to the end of this
+        transaction (on PostgreSQL others pass it over; SQLite has one writer at a time); None if none."""
+        ...
+
+    def advance_lane(self, lane: RunLane) -> None:
+        """Store the lane's cursor and whether it is done."""
+        ...
+
+    def lanes_of(self, run_id: str) -> list[RunLane]: ...
+    def lanes_left(self, run_id: str) -> int:
+        """How many of the run's lanes are not done (as committed, and as this transaction changed them)."""
         ...
 
     def mark_run(
@@ -103,3 +122,22 @@ class ReminderLetters(Protocol):
     rendered from what it stored when issued. Writing again overwrites (a crash rewrites them)."""
 
     def write(self, run: CollectionRun, steps: Sequence[CollectionStep]) -> None: ...
+
+
+class ChunkWorkers(Protocol):
+    """Processes that take a reminder run's chunks at once, one chunk each (in a lane of its own: see
+    run_reminders.reminder_chunk), so that a run uses more than one core."""
+
+    @property
+    def processes(self) -> int:
+        """How many chunks go on at once (a new run gets as many lanes)."""
+        ...
+
+    def chunks(self, run_id: str) -> None:
+        """One reminder_chunk of the run per worker, at once; returns when all are committed (or raises
+        the first failure: the run's lanes keep their cursors, a start again resumes them)."""
+        ...
+
+    def close(self) -> None:
+        """Let the worker processes go (the service is stopping)."""
+        ...

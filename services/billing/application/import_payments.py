@@ -16,10 +16,7 @@ already. A file the reader refuses (InvalidInput, "line N") writes nothing.
 
 from __future__ import annotations
 
-import gc
 import hashlib
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from services.billing.application.ledger_ports import (
@@ -40,6 +37,7 @@ from services.billing.domain.payments import (
     shown_reference,
 )
 from services.platform.clock import oslo_date
+from services.platform.cycle_collector import cycle_collection_paused
 from services.platform.errors import AlreadyExists
 from services.platform.ids import new_id
 from services.platform.money import Money
@@ -104,27 +102,12 @@ def _refuse_a_second_copy(uow: BillingUnitOfWork, parsed: PaymentFile) -> None:
     )
 
 
-@contextmanager
-def _cycle_collection_paused() -> Iterator[None]:
-    """Python's cycle collector paused while a file is imported: the import makes a million objects
-    that live until it commits (none in cycles), and each full collection would walk them all again —
-    at 135,000 payments that doubled the import's time. Reference counting frees memory as before; the
-    collector runs again when the import is done."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def import_payments(
     uow: BillingUnitOfWork, read: PaymentFileReader, content: bytes, file_name: str
 ) -> PaymentImport:
     """Imports the file (see above). Raises InvalidInput, naming the lines, for a file the reader refuses."""
     digest = hashlib.sha256(content).hexdigest()
-    with uow, _cycle_collection_paused():
+    with uow, cycle_collection_paused():
         earlier = uow.payments.file_by_sha256(digest)
         if earlier is not None:
             return _earlier(earlier)

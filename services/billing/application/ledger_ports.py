@@ -113,10 +113,12 @@ class LedgerStore(Protocol):
         effect. Claims without any are left out."""
         ...
 
-    def accounts_with_overdue(self, after: str, due_before: date, limit: int) -> list[str]:
-        """The first `limit` recipients after `after` (account-id order) with an invoice open and due before
-        `due_before`: whom a reminder run must look at (one query over the open claims, not every
-        recipient's)."""
+    def accounts_with_overdue(
+        self, after: str, due_before: date, limit: int, through: str | None = None
+    ) -> list[str]:
+        """The first `limit` recipients after `after` (account-id order; not past `through` when given) with
+        an invoice open and due before `due_before`: whom a reminder run must look at (one query over the
+        open claims, not every recipient's)."""
         ...
 
     def receivable_balances(self, account_ids: Sequence[str]) -> dict[str, ClaimBalance]:

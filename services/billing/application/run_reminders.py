@@ -1,7 +1,8 @@
 """Commands: preview a reminder run, start (or resume) the run of a date, and take its steps chunk by chunk.
 
-A run goes through the recipients with something overdue or a plan, in account-id order (its cursor; the
-rest are passed over), a chunk at a time in one transaction each: the recipients' credits are first set
+A run goes through the recipients with something overdue or a plan, in account-id order within each of its
+lanes (ranges of account ids, each with its cursor, taken by one process at a time; the rest of the
+recipients are passed over), a chunk at a time in one transaction each: the recipients' credits are first set
 off against their open invoices (application/set_off.py); for the chunk's overdue invoices it charges
 interest for the days since last charged (posted to the ledger, and stored per invoice so no day is
 charged twice), checks the recipients' plans (paid: completed; an instalment missed: broken), takes each
@@ -20,7 +21,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
-from services.billing.application.collection_ports import ReminderLetters
+from services.billing.application.collection_ports import ChunkWorkers, ReminderLetters
 from services.billing.application.ledger_ports import OpenInvoice
 from services.billing.application.ports import BillingUnitOfWork, UowFactory
 from services.billing.application.set_off import set_off_credits
@@ -37,13 +38,16 @@ from services.billing.domain.reminders import (
     NextStep,
     NotReminded,
     ReminderLetter,
+    RunCounts,
     RunState,
     broken_plan_of,
     kept_plan_of,
     letter_file,
     next_step,
+    run_lanes,
 )
 from services.billing.domain.seller import EXAMPLE_SELLER, Seller
+from services.platform.cycle_collector import cycle_collection_paused
 from services.platform.errors import FailedPrecondition, InvalidInput, NotFound
 from services.platform.ids import new_id
 from services.platform.job_runner import JobRunner
@@ -140,14 +144,14 @@ def _interest_due(
 
 
 def _accounts_to_look_at(
-    uow: BillingUnitOfWork, after: str, on: date, size: int
+    uow: BillingUnitOfWork, after: str, on: date, size: int, through: str | None = None
 ) -> tuple[list[Account], bool]:
-    """The next `size` recipients after `after` a run on `on` has something to do for (an invoice open
-    and due before `on`: interest, a step, a credit to set off; or an active plan to check), and whether
-    any may follow them. The others are passed over without being read: most of a term's recipients have
-    paid."""
-    overdue = uow.ledger.accounts_with_overdue(after, on, size)
-    planned = uow.collection.accounts_with_active_plans(after, size)
+    """The next `size` recipients after `after` (not past `through` when given) a run on `on` has
+    something to do for (an invoice open and due before `on`: interest, a step, a credit to set off; or an
+    active plan to check), and whether any may follow them. The others are passed over without being read:
+    most of a term's recipients have paid."""
+    overdue = uow.ledger.accounts_with_overdue(after, on, size, through)
+    planned = uow.collection.accounts_with_active_plans(after, size, through)
     either = sorted(set(overdue) | set(planned))
     # Each list is cut at `size`: a full one may have more behind it, a short one has told all there is.
     more = len(overdue) >= size or len(planned) >= size or len(either) > size
@@ -430,17 +434,24 @@ def preview_reminders(
     )
 
 
-def start_reminder_run(uow: BillingUnitOfWork, on: date) -> CollectionRun:
+def start_reminder_run(uow: BillingUnitOfWork, on: date, lanes: int = 1) -> CollectionRun:
     """The run of `on`: a new one, or the one of that date as it stands (a failed one running again from
-    its cursor). One run per date: a second start the same day resumes or returns it. Runs go forward in
-    time: InvalidInput (on) for a new run dated before the latest run's date."""
+    its lanes' cursors). One run per date: a second start the same day resumes or returns it. Runs go
+    forward in time: InvalidInput (on) for a new run dated before the latest run's date.
+
+    A new run's recipients are split into `lanes` ranges of account ids of about one size (fewer with
+    fewer recipients), each gone through on its own, so that that many processes can take its chunks at
+    once (reminder_chunk)."""
+    if lanes < 1:
+        raise InvalidInput.single("lanes", f"must be at least 1, not {lanes}")
     with uow:
         run = uow.collection.run_on(on)
         if run is None:
             _refuse_going_back(uow.collection.latest_run(), on)
-            run = uow.collection.add_run_unless_taken(
-                CollectionRun(new_id(), on, RunState.RUNNING), uow.now()
-            )
+            new = CollectionRun(new_id(), on, RunState.RUNNING)
+            run = uow.collection.add_run_unless_taken(new, uow.now())
+            if run.run_id == new.run_id:
+                uow.collection.add_lanes(run_lanes(run.run_id, uow.accounts.split_points(lanes)))
         if run.state == RunState.FAILED:
             uow.collection.mark_run(run.run_id, RunState.RUNNING, was=[RunState.FAILED])
             run = uow.collection.get_run(run.run_id) or run
@@ -470,20 +481,29 @@ def get_reminder_run(uow: BillingUnitOfWork, run_id: str) -> CollectionRun:
 def reminder_chunk(
     uow: BillingUnitOfWork, run_id: str, rules: CollectionRules, size: int, seller: Seller = EXAMPLE_SELLER
 ) -> CollectionRun:
-    """The run's next `size` recipients in one transaction; the run marked written when none are left
-    after them (in the same transaction: the last chunk does not take one more to find nothing)."""
-    with uow:
-        run = uow.collection.get_run(run_id, lock=True)
+    """The next `size` recipients of one of the run's lanes (the first free: not done, not taken by a
+    chunk going on in another transaction) in one transaction; the run marked written when its last lane
+    is done (in the same transaction: the last chunk does not take one more to find nothing). Returns the
+    run as it stands, unchanged when every lane left is taken by another chunk.
+
+    Chunks of different lanes go on at once in different processes: each adds its counts to the run's in
+    place (CollectionStore.add_to_run), which locks the run's row to its commit, so the chunks' last steps
+    go one after another and the one that finds every lane done marks the run written."""
+    with uow, cycle_collection_paused():
+        run = uow.collection.get_run(run_id)
         if run is None:
             raise NotFound(f"no reminder run {run_id}")
         if run.state != RunState.RUNNING:
             return run
-        accounts, more = _accounts_to_look_at(uow, run.cursor, run.run_on, size)
-        if not accounts:
-            uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
-            uow.commit()
-            return replace(run, state=RunState.WRITTEN)
-        chunk = _plan_chunk(uow, accounts, rules, run.run_on, run.run_id, seller)
+        lane = uow.collection.take_lane(run_id)
+        if lane is None:
+            if uow.collection.lanes_left(run_id) == 0:  # a run whose lanes ended without marking it
+                uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
+                uow.commit()
+                return uow.collection.get_run(run_id) or run
+            return run
+        accounts, more = _accounts_to_look_at(uow, lane.cursor, run.run_on, size, lane.through)
+        chunk = _plan_chunk(uow, accounts, rules, run.run_on, run.run_id, seller) if accounts else _Chunk()
         for plan_id, state, since in chunk.plan_states:
             uow.collection.set_plan_state(plan_id, state, since)
         if chunk.entries:
@@ -494,9 +514,10 @@ def reminder_chunk(
             uow.collection.add_steps(chunk.steps)
         for event in chunk.events:
             uow.record(event)
-        run = run.advanced(accounts[-1].account_id, chunk.steps, chunk.interest)
-        uow.collection.advance_run(run)
-        if not more:
+        cursor = accounts[-1].account_id if accounts else lane.cursor
+        uow.collection.advance_lane(replace(lane, cursor=cursor, done=not more))
+        run = uow.collection.add_to_run(run_id, RunCounts.of(chunk.steps, chunk.interest))
+        if not more and uow.collection.lanes_left(run_id) == 0:
             uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
             run = replace(run, state=RunState.WRITTEN)
         uow.commit()
@@ -526,9 +547,17 @@ def reminder_runner(
     letters: ReminderLetters,
     seller: Seller = EXAMPLE_SELLER,
     pause_seconds: float = 0.0,
+    workers: ChunkWorkers | None = None,
 ) -> JobRunner:
+    """Runs reminder runs a step at a time: a chunk here, or with `workers` one chunk per worker at once
+    (each in a lane of its own); the letters once the run is written."""
+
     def step(run_id: str) -> bool:
-        run = reminder_chunk(make(), run_id, rules, chunk_size, seller)
+        if workers is None:
+            run = reminder_chunk(make(), run_id, rules, chunk_size, seller)
+        else:
+            workers.chunks(run_id)
+            run = get_reminder_run(make(), run_id)
         if run.state == RunState.WRITTEN:
             run = complete_reminder_run(make(), run_id, letters)
         return run.state != RunState.RUNNING
@@ -544,4 +573,11 @@ def reminder_runner(
             )
             uow.commit()
 
-    return JobRunner("reminder-run", step=step, unfinished=unfinished, fail=fail, pause_seconds=pause_seconds)
+    return JobRunner(
+        "reminder-run",
+        step=step,
+        unfinished=unfinished,
+        fail=fail,
+        pause_seconds=pause_seconds,
+        on_stop=workers.close if workers is not None else None,
+    )

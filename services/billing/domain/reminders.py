@@ -14,8 +14,9 @@ however often it is rendered again.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
@@ -74,7 +75,6 @@ class CollectionRun:
     run_id: str
     run_on: date
     state: RunState
-    cursor: str = ""  # the last account id gone through
     reminders: int = 0
     notices: int = 0
     handed_over: int = 0
@@ -84,16 +84,51 @@ class CollectionRun:
     started_at: datetime | None = None
     finished_at: datetime | None = None
 
-    def advanced(self, cursor: str, steps: Sequence[CollectionStep], interest: Money) -> CollectionRun:
-        return replace(
-            self,
-            cursor=cursor,
-            reminders=self.reminders + sum(1 for s in steps if s.step == StepKind.REMINDER),
-            notices=self.notices + sum(1 for s in steps if s.step == StepKind.COLLECTION_NOTICE),
-            handed_over=self.handed_over + sum(1 for s in steps if s.step == StepKind.HAND_OVER),
-            fees=self.fees + Money(sum(s.fee.ore for s in steps)),
-            interest=self.interest + interest,
+
+@dataclass(frozen=True)
+class RunCounts:
+    """What a chunk of a run adds to the run's counts."""
+
+    reminders: int = 0
+    notices: int = 0
+    handed_over: int = 0
+    fees: Money = Money(0)
+    interest: Money = Money(0)
+
+    @classmethod
+    def of(cls, steps: Sequence[CollectionStep], interest: Money) -> RunCounts:
+        kinds = Counter(s.step for s in steps)
+        return cls(
+            reminders=kinds[StepKind.REMINDER],
+            notices=kinds[StepKind.COLLECTION_NOTICE],
+            handed_over=kinds[StepKind.HAND_OVER],
+            fees=Money(sum(s.fee.ore for s in steps)),
+            interest=interest,
         )
+
+
+@dataclass(frozen=True)
+class RunLane:
+    """A range of recipients a run goes through on its own, in account-id order: after < account id <=
+    through (None: to the last); `cursor` is the last account id gone through (`after` before the first).
+    A run's lanes split its recipients, so that several processes can take its chunks at once."""
+
+    run_id: str
+    lane: int
+    after: str
+    through: str | None
+    cursor: str
+    done: bool = False
+
+
+def run_lanes(run_id: str, split_at: Sequence[str]) -> list[RunLane]:
+    """The lanes of a new run over recipients split at the account ids `split_at` (ascending, each the last
+    of its lane): len(split_at) + 1 lanes covering every account id once; no split, one lane."""
+    bounds = ["", *sorted(set(split_at))]
+    return [
+        RunLane(run_id, n, after, bounds[n + 1] if n + 1 < len(bounds) else None, after)
+        for n, after in enumerate(bounds)
+    ]
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from services.billing.application.accounts import (
 )
 from services.billing.application.avtalegiro import recipient_agreement
 from services.billing.application.avtalegiro_ports import AgreementsReader
-from services.billing.application.collection_ports import ReminderLetters
+from services.billing.application.collection_ports import ChunkWorkers, ReminderLetters
 from services.billing.application.fee_schedules import (
     get_fee_schedule,
     put_fee_schedule,
@@ -122,6 +122,13 @@ class Wiring:
     # (its claims and the run id → the file's text).
     read_agreements: AgreementsReader
     write_direct_debits: Callable[[Sequence[DirectDebitClaim], str], str]
+    # Worker processes taking a reminder run's chunks at once (PostgreSQL); None: one chunk at a time here.
+    reminder_workers: ChunkWorkers | None = None
+
+    @property
+    def reminder_lanes(self) -> int:
+        """How many lanes a new reminder run is split into: one per worker."""
+        return self.reminder_workers.processes if self.reminder_workers is not None else 1
 
 
 class BillingServicer(grpc_collection.CollectionServicer, billing_pb2_grpc.BillingServiceServicer):
@@ -290,6 +297,7 @@ def add_to_server(server: grpc.Server, wiring: Wiring) -> list[BackgroundTask]:
         wiring.reminder_letters,
         wiring.policy.seller,
         wiring.chunk_pause_seconds,
+        wiring.reminder_workers,
     )
     billing_pb2_grpc.add_BillingServiceServicer_to_server(BillingServicer(wiring, runner, reminders), server)
     return [runner, reminders]

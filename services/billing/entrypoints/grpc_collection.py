@@ -187,7 +187,7 @@ class CollectionServicer:
     def StartReminderRun(self, request, context):  # type: ignore[no-untyped-def]  # noqa: N802
         on = request_date(request.run_on, "run_on", oslo_today())
         existed = reminder_run_exists(self._uow(), on)
-        run = start_reminder_run(self._uow(), on)
+        run = start_reminder_run(self._uow(), on, self._wiring.reminder_lanes)
         self._reminders.submit(run.run_id)
         return collection_pb2.StartReminderRunResponse(run=self._reminder_run(run), already_existed=existed)
 
