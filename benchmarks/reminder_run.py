@@ -6,7 +6,8 @@ Timed: start_reminder_run and every reminder_chunk until the run is written (int
 overdue invoice, reminder fees, steps with their letters' content, ReminderIssued events, the lanes'
 cursors), the chunks taken as the service takes them: in lanes, by as many worker processes as the
 service starts by default (adapters/reminder_workers.py: one per core and one more), started before the
-timing as a running service has them.
+timing as a running service has them. rounds_of_chunks in the figures: how many times the workers each
+took a chunk (up to chunk_size recipients with something to do; the rest of a lane is passed over unread).
 Not timed: the letters (PDF rendering is CPU work outside the database, done after the run's chunks);
 they are measured apart on a sample (letters_sample, letter_seconds_each) and said so in the figures.
 

@@ -40,6 +40,7 @@ from services.cli.output import (
     counted,
     day,
     emit_json,
+    machine_form,
     nok,
     say,
     say_or_json,
@@ -316,6 +317,9 @@ def cmd_reminders_run(args: argparse.Namespace) -> int:
         say(view.rerun_sentence(run))
     if not args.no_wait and run.state == collection_pb2.REMINDER_RUN_STATE_RUNNING:
         run = _follow_reminders(caller, stub, run)
+    if wants_json(args):  # a script is told as a person is whether the date's run was made before
+        emit_json({**machine_form(run), "already_existed": started.already_existed})
+        return 0 if run.state != collection_pb2.REMINDER_RUN_STATE_FAILED else 1
     return _show_reminder_run(args, run)
 
 

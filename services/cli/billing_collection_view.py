@@ -249,7 +249,8 @@ def reminder_run_fields(run: Any) -> list[tuple[str, object]]:
         ("Run id", run.run_id),
         ("Date", day(run.run_on)),
         ("State", reminder_state_word(run.state)),
-        ("Recipients", f"{number(run.recipients_done)} of {number(run.recipients_total)}"),
+        # Every recipient counts as gone through: those with nothing overdue and no plan are passed over.
+        ("Recipients", f"{number(run.recipients_done)} of {number(run.recipients_total)} gone through"),
         ("Reminders", number(run.reminders)),
         ("Notices", number(run.notices)),
         ("Handed to enforcement", number(run.handed_over)),

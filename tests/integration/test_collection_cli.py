@@ -228,6 +228,7 @@ def test_reports_holds_plans_and_a_reminder_run(
     assert code == 0, err
     assert f"reminder run {run_on} completed: 7 reminders" in err
     assert re.search(r"State\s+completed", out) and re.search(r"Reminder fees\s+245,00 kr", out)
+    assert re.search(r"Recipients\s+\d+ of \d+ gone through", out)
     letters = Path(re.search(r"Letters\s+(\S+)", out).group(1))  # type: ignore[union-attr]
     assert len(list(letters.glob("*.pdf"))) == 7
     run_id = re.search(r"Run id\s+(\S+)", out).group(1)  # type: ignore[union-attr]
@@ -250,6 +251,10 @@ def test_reports_holds_plans_and_a_reminder_run(
         f"The reminder run of {date.fromisoformat(run_on):%d.%m.%Y} was already done (run {run_id}, "
     )
     assert "nothing was changed." in out and "completed:" not in err
+    code, out, _ = cli("reminders", "run", "--on", run_on, "--json")  # a script is told so too
+    again = json.loads(out)
+    assert code == 0 and again["already_existed"] is True and again["run_id"] == run_id
+    assert again["recipients_done"] == again["recipients_total"]
     code, out, err = cli("reminders", "preview", "--on", run_on)
     assert code != 0 and not out
     assert f"is already made (completed, run {run_id}: 7 reminders" in err and "Traceback" not in err
