@@ -4,8 +4,11 @@ pdftotext; a second start on the same date returns the same run, and the ledger 
 
 from __future__ import annotations
 
+import os
+import signal
 import subprocess
 from collections.abc import Iterator
+from concurrent.futures.process import BrokenProcessPool
 from datetime import date
 from pathlib import Path
 
@@ -124,3 +127,21 @@ def test_a_run_in_lanes_taken_by_worker_processes_at_once_comes_to_the_same(
     assert sorted(p.name for p in (tmp_path / "2025-12-04").iterdir()) == [
         f"reminder-1-{n}.pdf" for n in (1, 2, 4, 5)
     ]
+
+
+def test_worker_processes_start_afresh_after_one_died(make: UowFactory, postgres_url: str) -> None:
+    issue(make(), recipient("A1"), 1, [("p1", "property_tax", "1000")])
+    workers = ReminderWorkerProcesses(postgres_url, RULES, EXAMPLE_SELLER, 1, processes=2)
+    try:
+        workers.start()
+        run = start_reminder_run(make(), RUN_ON, lanes=workers.processes)
+        pool = workers._started()
+        os.kill(next(iter(pool._processes)), signal.SIGKILL)  # type: ignore[arg-type]
+        with pytest.raises(BrokenProcessPool):
+            workers.chunks(run.run_id)
+        while get_reminder_run(make(), run.run_id).state == RunState.RUNNING:
+            workers.chunks(run.run_id)  # new workers, the same run's lanes
+    finally:
+        workers.close()
+    done = get_reminder_run(make(), run.run_id)
+    assert (done.state, done.reminders, done.fees) == (RunState.WRITTEN, 1, Money.of(35))

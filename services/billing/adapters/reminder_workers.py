@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -93,8 +94,14 @@ class ReminderWorkerProcesses:
 
     def chunks(self, run_id: str) -> None:
         pool = self._started()
-        futures: list[Future[str]] = [pool.submit(_chunk, run_id) for _ in range(self._processes)]
-        failures = [error for f in futures if (error := f.result())]
+        try:
+            futures: list[Future[str]] = [pool.submit(_chunk, run_id) for _ in range(self._processes)]
+            failures = [error for f in futures if (error := f.result())]
+        except BrokenProcessPool:
+            # A worker died (killed, out of memory): its chunk rolled back with its connection. The run is
+            # marked failed and a start again resumes it, with workers started afresh.
+            self.close()
+            raise
         if failures:
             raise RuntimeError(failures[0])
 
