@@ -4,12 +4,13 @@ cursor advanced chunk by chunk, letters written after; the preview changes nothi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
 from services.billing.adapters.collection_rules_file import load_collection_rules
+from services.billing.application.collection_lookups import reminder_run_progress
 from services.billing.application.payment_plans import request_deferral, request_instalments
 from services.billing.application.run_reminders import (
     LETTER_LAYOUT,
@@ -441,3 +442,17 @@ def test_a_new_runs_lanes_split_the_recipients_into_ranges_of_about_one_size() -
     assert len(many.collection.lanes_of(start_reminder_run(many, RUN_ON, 9).run_id)) == 4
     with pytest.raises(InvalidInput):
         start_reminder_run(scene(), RUN_ON, 0)
+
+
+def test_a_runs_progress_counts_the_recipients_it_held_and_stays_so_once_done() -> None:
+    uow = scene()  # A1 … A4: every recipient counts, those with nothing overdue passed over
+    started = start_reminder_run(uow, RUN_ON, 2)
+    first = reminder_chunk(uow, started.run_id, NORWAY, 1)  # lane 1 (A1, A2): A1
+    assert reminder_run_progress(uow, first) == (1, 4)
+    while (done := reminder_chunk(uow, started.run_id, NORWAY, 1)).state == RunState.RUNNING:
+        pass
+    assert reminder_run_progress(uow, done) == (4, 4)
+    with uow:
+        uow.accounts.add(recipient("A5"), datetime(2025, 12, 5, tzinfo=UTC))  # not the run's: added after it
+        uow.commit()
+    assert reminder_run_progress(uow, done) == (4, 4)

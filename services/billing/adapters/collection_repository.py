@@ -104,11 +104,12 @@ def _lane_row(lane: RunLane) -> dict[str, Any]:
         "through": lane.through,
         "cursor": lane.cursor,
         "done": lane.done,
+        "recipients": lane.recipients,
     }
 
 
 def _to_lane(row: Any) -> RunLane:
-    return RunLane(row.run_id, row.lane, row.after, row.through, row.cursor, bool(row.done))
+    return RunLane(row.run_id, row.lane, row.after, row.through, row.cursor, bool(row.done), row.recipients)
 
 
 def _to_step(row: Any) -> CollectionStep:
@@ -242,7 +243,7 @@ class CollectionRepository:
         self._session.execute(
             update(collection_run_lanes)
             .where(lanes.run_id == lane.run_id, lanes.lane == lane.lane)
-            .values(cursor=lane.cursor, done=lane.done)
+            .values(cursor=lane.cursor, done=lane.done, recipients=lane.recipients)
         )
 
     def lanes_of(self, run_id: str) -> list[RunLane]:

@@ -377,6 +377,7 @@ collection_run_lanes = Table(
     optional("through", String(40)),
     required("cursor", String(40)),
     required("done", Boolean),
+    optional("recipients", Integer),  # how many recipients the lane held when done (NULL before)
 )
 
 # Each collection step taken on an invoice: a reminder, a notice of enforced collection, the hand-over.

@@ -47,17 +47,22 @@ def recipient_account_id(uow: BillingUnitOfWork, account_id: str, customer_numbe
 
 
 def reminder_run_progress(uow: BillingUnitOfWork, run: CollectionRun) -> tuple[int, int]:
-    """(recipients the run has gone through, recipients there are): in each lane, those up to its cursor
-    (all of a lane done); an ended run has gone through all."""
+    """(recipients the run has gone through, recipients it goes through): every recipient counts, those
+    with nothing overdue and no plan passed over. A lane done counts what its range held then (a recipient
+    added since is not the run's), a lane going on those up to its cursor, of all there are now; an ended
+    run has gone through all it held."""
     with uow:
-        total = uow.accounts.count_in("", None)
-        if run.state not in (RunState.RUNNING, RunState.FAILED):
-            return total, total
+        lanes = uow.collection.lanes_of(run.run_id)
         done = sum(
-            uow.accounts.count_in(lane.after, lane.through if lane.done else lane.cursor)
-            for lane in uow.collection.lanes_of(run.run_id)
+            lane.recipients
+            if lane.done and lane.recipients is not None
+            else uow.accounts.count_in(lane.after, lane.through if lane.done else lane.cursor)
+            for lane in lanes
         )
-    return done, total
+        if lanes and all(lane.done for lane in lanes):
+            return done, done
+        total = uow.accounts.count_in("", None)
+    return (done if run.state in (RunState.RUNNING, RunState.FAILED) else total), total
 
 
 def credit_balance(uow: BillingUnitOfWork, account_id: str) -> Money:

@@ -515,7 +515,8 @@ def reminder_chunk(
         for event in chunk.events:
             uow.record(event)
         cursor = accounts[-1].account_id if accounts else lane.cursor
-        uow.collection.advance_lane(replace(lane, cursor=cursor, done=not more))
+        held = None if more else uow.accounts.count_in(lane.after, lane.through)
+        uow.collection.advance_lane(replace(lane, cursor=cursor, done=not more, recipients=held))
         run = uow.collection.add_to_run(run_id, RunCounts.of(chunk.steps, chunk.interest))
         if not more and uow.collection.lanes_left(run_id) == 0:
             uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])

@@ -111,7 +111,8 @@ class RunCounts:
 class RunLane:
     """A range of recipients a run goes through on its own, in account-id order: after < account id <=
     through (None: to the last); `cursor` is the last account id gone through (`after` before the first).
-    A run's lanes split its recipients, so that several processes can take its chunks at once."""
+    A run's lanes split its recipients, so that several processes can take its chunks at once; a lane done
+    keeps how many recipients it went through (those added to its range later are not)."""
 
     run_id: str
     lane: int
@@ -119,6 +120,7 @@ class RunLane:
     through: str | None
     cursor: str
     done: bool = False
+    recipients: int | None = None  # how many recipients its range held when it was done
 
 
 def run_lanes(run_id: str, split_at: Sequence[str]) -> list[RunLane]:

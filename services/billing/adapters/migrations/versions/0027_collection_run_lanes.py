@@ -1,6 +1,7 @@
 """Reminder runs in lanes: a run goes through its recipients in ranges of account ids (lanes), each with
-its own cursor, so that several processes can take a run's chunks at once. The run's single cursor moves
-into one lane per existing run (done for a run past its chunks).
+its own cursor, so that several processes can take a run's chunks at once, and how many recipients each held
+when it was done. The run's single cursor moves into one lane per existing run (done for a run past its
+chunks; its count of recipients not known).
 
 Revision ID: 0027
 Revises: 0026
@@ -24,6 +25,8 @@ def upgrade() -> None:
         sa.Column("through", sa.String(40), nullable=True),
         sa.Column("cursor", sa.String(40), nullable=False),
         sa.Column("done", sa.Boolean, nullable=False),
+        # How many recipients the lane held when it was done: a run's count stays what it went through.
+        sa.Column("recipients", sa.Integer, nullable=True),
     )
     op.execute(
         "INSERT INTO collection_run_lanes (run_id, lane, after, through, cursor, done) "
