@@ -115,8 +115,7 @@ class FakeAccounts:
         return {a: list(self.choices[a].values()) for a in account_ids if self.choices.get(a)}
 
     def count_through(self, cursor: str) -> tuple[int, int]:
-        done = sum(1 for a in self.rows if a <= cursor) if cursor else 0
-        return done, len(self.rows)
+        return (self.count_in("", cursor) if cursor else 0), self.count_in("", None)
 
     def count_in(self, after: str, through: str | None) -> int:
         return sum(1 for a in self.rows if a > after and (through is None or a <= through))

@@ -456,3 +456,17 @@ def test_a_runs_progress_counts_the_recipients_it_held_and_stays_so_once_done() 
         uow.accounts.add(recipient("A5"), datetime(2025, 12, 5, tzinfo=UTC))  # not the run's: added after it
         uow.commit()
     assert reminder_run_progress(uow, done) == (4, 4)
+
+
+def test_a_run_whose_letters_failed_is_written_again_when_started_again() -> None:
+    uow = scene()
+    started = start_reminder_run(uow, RUN_ON, 2)
+    while (written := reminder_chunk(uow, started.run_id, NORWAY, 5)).state == RunState.RUNNING:
+        pass
+    with uow:  # the letters failed: every lane is done, the run failed
+        uow.collection.mark_run(started.run_id, RunState.FAILED, was=[RunState.WRITTEN], error="disk full")
+        uow.commit()
+    assert start_reminder_run(uow, RUN_ON).state == RunState.RUNNING
+    again = reminder_chunk(uow, started.run_id, NORWAY, 5)
+    assert (again.state, again.reminders, again.fees) == (RunState.WRITTEN, written.reminders, written.fees)
+    assert len(uow.collection.steps) == 2  # nothing taken twice

@@ -497,7 +497,9 @@ def reminder_chunk(
             return run
         lane = uow.collection.take_lane(run_id)
         if lane is None:
-            if uow.collection.lanes_left(run_id) == 0:  # a run whose lanes ended without marking it
+            # Every lane done, yet running: a run whose letters failed, started again (a failed run goes
+            # back to running); it is written again and its letters with it.
+            if uow.collection.lanes_left(run_id) == 0:
                 uow.collection.mark_run(run_id, RunState.WRITTEN, was=[RunState.RUNNING])
                 uow.commit()
                 return uow.collection.get_run(run_id) or run
